@@ -1,0 +1,4 @@
+export * from './ags.ts';
+export * from './bundeslaender.ts';
+export * from './roles.ts';
+export * from './slug.ts';
