@@ -1,0 +1,51 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/client.ts';
+import { ScopedPool } from './scoped-pool.ts';
+import { uniqueWhereToFilter } from './unique-lookups.ts';
+
+export interface AppClientOptions {
+  /** Connection string of the app role (hubwerk_app: no BYPASSRLS, owns nothing). */
+  url: string;
+  poolSize?: number;
+}
+
+/**
+ * The client every request uses. Its queries run under the DbScope of the
+ * caller (`runInScope`), enforced by PostgreSQL's row-level security.
+ */
+export function createAppClient(options: AppClientOptions) {
+  const pool = new ScopedPool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const base = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const client = base.$extends({
+    name: 'tenant-safe-unique-lookups',
+    query: {
+      $allModels: {
+        findUnique({ model, args }) {
+          return delegate(base, model).findFirst({ ...args, where: uniqueWhereToFilter(args.where) });
+        },
+        findUniqueOrThrow({ model, args }) {
+          return delegate(base, model).findFirstOrThrow({ ...args, where: uniqueWhereToFilter(args.where) });
+        },
+      },
+    },
+  });
+  return Object.assign(client, {
+    /** Ends the pool; call once on shutdown. */
+    async close() {
+      await base.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  });
+}
+
+export type AppClient = ReturnType<typeof createAppClient>;
+
+type FindFirstDelegate = {
+  findFirst(args: unknown): Promise<unknown>;
+  findFirstOrThrow(args: unknown): Promise<unknown>;
+};
+
+function delegate(client: object, model: string): FindFirstDelegate {
+  const key = model.charAt(0).toLowerCase() + model.slice(1);
+  return (client as Record<string, FindFirstDelegate>)[key] as FindFirstDelegate;
+}

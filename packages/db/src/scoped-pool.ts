@@ -1,0 +1,117 @@
+import pg from 'pg';
+import { currentScope, type DbScope } from './scope.ts';
+
+/**
+ * A pg pool that applies the caller's DbScope to every query, in the same
+ * network flight as the query itself.
+ *
+ * Why not `$transaction([set_config, query])`? That costs four round trips
+ * per query (BEGIN, set_config, query, COMMIT, each waiting for the last) and
+ * ~70% of Prisma's throughput (docs/decisions/003). Here the connections run
+ * in pg's pipeline mode: `BEGIN; SELECT set_config(…, true); <query>; COMMIT`
+ * are written at once and answered at once. The settings are
+ * transaction-local, so a pooled connection never carries them to the next
+ * caller.
+ *
+ * The scope is read when the caller enters `query()`/`connect()` — the
+ * caller's async context — and pinned to the checked-out connection, never
+ * read again from wherever pg-pool later resumes.
+ */
+
+const SET_SCOPE_SQL =
+  "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)";
+
+type ScopedPoolClient = pg.PoolClient & { hubwerkScope?: DbScope | null };
+
+class ScopedClient extends pg.Client {
+  hubwerkScope: DbScope | null = null;
+
+  // pg's overloads are too wide to restate; we only intercept BEGIN.
+  override query(...args: unknown[]): never {
+    const [config] = args;
+    const text = typeof config === 'string' ? config : (config as { text?: string } | undefined)?.text;
+    const begin = (super.query as (...a: unknown[]) => unknown).apply(this, args);
+    if (this.hubwerkScope && text !== undefined && /^\s*BEGIN\b/i.test(text)) {
+      // Pipelined right behind BEGIN: the transaction is scoped before any
+      // statement the caller sends next can run.
+      const scope = this.hubwerkScope;
+      const set = super.query(SET_SCOPE_SQL, [scope.tenantId ?? '', scope.userId ?? '']) as unknown as Promise<unknown>;
+      set.catch(() => {
+        /* a failed set_config aborts the transaction; the caller's next statement reports it */
+      });
+    }
+    return begin as never;
+  }
+}
+
+export interface ScopedPoolOptions {
+  connectionString: string;
+  max?: number;
+  applicationName?: string;
+}
+
+export class ScopedPool extends pg.Pool {
+  constructor(options: ScopedPoolOptions) {
+    super({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      application_name: options.applicationName ?? 'hubwerk-app',
+      Client: ScopedClient,
+      // pg ≥ 8.22: queries are written without waiting for earlier answers.
+      pipeline: true,
+    } as pg.PoolConfig);
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    const scope = currentScope() ?? null;
+    const pin = (client: pg.PoolClient | undefined) => {
+      if (client) (client as ScopedPoolClient).hubwerkScope = scope;
+    };
+    if (callback) {
+      super.connect((err, client, done) => {
+        pin(client);
+        callback(err, client, done);
+      });
+      return;
+    }
+    return super.connect().then((client) => {
+      pin(client);
+      return client;
+    });
+  }
+
+  // Prisma's adapter calls pool.query(config) for every statement outside an
+  // interactive transaction.
+  override query(...args: unknown[]): never {
+    const scope = currentScope();
+    if (!scope) return (super.query as (...a: unknown[]) => never).apply(this, args);
+    const [config, values] = args;
+    if (typeof args[args.length - 1] === 'function') {
+      throw new Error('ScopedPool.query supports promises only');
+    }
+    return this.#queryInTransaction(config, values) as never;
+  }
+
+  async #queryInTransaction(config: unknown, values: unknown): Promise<pg.QueryResult> {
+    const client = await this.connect();
+    const run = (q: unknown, v?: unknown) =>
+      (client.query as (q: unknown, v?: unknown) => Promise<pg.QueryResult>)(q, v);
+    // All three go out in one flight (pipeline mode); BEGIN brings set_config.
+    const begin = run('BEGIN');
+    const result = run(config, values);
+    const commit = run('COMMIT');
+    const settled = await Promise.allSettled([begin, result, commit]);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) {
+      // A failed statement turned COMMIT into ROLLBACK; the connection is clean.
+      // A broken connection (network) is destroyed instead of reused.
+      const broken = !(failure.reason instanceof Error && 'code' in failure.reason);
+      client.release(broken ? (failure.reason as Error) : undefined);
+      throw failure.reason;
+    }
+    client.release();
+    return (settled[1] as PromiseFulfilledResult<pg.QueryResult>).value;
+  }
+}
