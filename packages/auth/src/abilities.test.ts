@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { defineAbilityFor, defineAbilityInTenant, subject, type Actor } from './abilities.ts';
+
+const hub = (tenantId: string, id: string) =>
+  subject('Hub', { tenantId, id, name: 'Hub', slug: 'hub', street: null, postalCode: null, city: null, thematicFocus: null, createdAt: new Date(), updatedAt: new Date() });
+const town = (id: string, managingPartnerId: string | null) =>
+  subject('Tenant', { id, managingPartnerId, name: 'T', slug: 't', ags: '03155013', bundesland: '03', status: 'ACTIVE' as const, timezone: 'Europe/Berlin', createdAt: new Date(), updatedAt: new Date() });
+
+const base: Actor = { userId: 'u', platformRole: null, partnerRoles: [], tenantRoles: [] };
+
+describe('defineAbilityFor', () => {
+  it('lets a town admin run the hubs of their own town only', () => {
+    const ability = defineAbilityFor({ ...base, tenantRoles: [{ tenantId: 'A', role: 'town-admin', hubIds: [] }] });
+    expect(ability.can('create', hub('A', 'h1'))).toBe(true);
+    expect(ability.can('update', hub('A', 'h1'), 'name')).toBe(true);
+    expect(ability.can('update', hub('B', 'h2'))).toBe(false);
+    expect(ability.can('read', town('B', null))).toBe(false);
+  });
+
+  it('keeps status and partner of a town with the provider', () => {
+    const admin = defineAbilityFor({ ...base, tenantRoles: [{ tenantId: 'A', role: 'town-admin', hubIds: [] }] });
+    expect(admin.can('update', town('A', null), 'name')).toBe(true);
+    expect(admin.can('update', town('A', null), 'status')).toBe(false);
+    expect(admin.can('assignPartner', town('A', null))).toBe(false);
+    const provider = defineAbilityFor({ ...base, platformRole: 'platform-admin' });
+    expect(provider.can('update', town('A', null), 'status')).toBe(true);
+    expect(provider.can('onboard', 'Tenant')).toBe(true);
+  });
+
+  it('lets platform support read but not write', () => {
+    const support = defineAbilityFor({ ...base, platformRole: 'platform-support' });
+    expect(support.can('read', town('A', null))).toBe(true);
+    expect(support.can('create', hub('A', 'h'))).toBe(false);
+  });
+
+  it('scopes a hub manager to the chosen hubs', () => {
+    const ability = defineAbilityFor({ ...base, tenantRoles: [{ tenantId: 'A', role: 'hub-manager', hubIds: ['h1'] }] });
+    expect(ability.can('update', hub('A', 'h1'), 'name')).toBe(true);
+    expect(ability.can('update', hub('A', 'h2'), 'name')).toBe(false);
+    expect(ability.can('create', hub('A', 'h3'))).toBe(false);
+  });
+
+  it('gives partner members their assigned towns only, while assigned', () => {
+    const actor: Actor = { ...base, partnerRoles: [{ partnerId: 'P', role: 'partner-staff' }] };
+    expect(defineAbilityFor(actor).can('read', town('A', 'P'))).toBe(true);
+    expect(defineAbilityFor(actor).can('read', town('B', 'Q'))).toBe(false);
+    expect(defineAbilityInTenant(actor, { id: 'A', managingPartnerId: 'P' }).can('create', hub('A', 'h'))).toBe(true);
+    expect(defineAbilityInTenant(actor, { id: 'A', managingPartnerId: null }).can('create', hub('A', 'h'))).toBe(false);
+  });
+});

@@ -1,0 +1,84 @@
+import { type Ability, AbilityBuilder } from '@casl/ability';
+import { createPrismaAbility, type PrismaQueryFactory, type Subjects } from '@casl/prisma/runtime';
+import type { AuditEvent, Hub, Partner, Prisma, Tenant, TenantMembership } from '@hubwerk/db';
+import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk/domain';
+
+/**
+ * The permission wall: who may do what within the towns the database wall
+ * already lets a request see. One function, `defineAbilityFor`, decides it
+ * for every procedure; the admin app asks the API for the outcome rather than
+ * re-deriving it.
+ */
+
+export const ACTIONS = ['read', 'create', 'update', 'delete', 'onboard', 'assignPartner', 'register', 'manage'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+type AppSubjects =
+  | 'all'
+  | Subjects<{ Tenant: Tenant; Hub: Hub; Partner: Partner; TenantMembership: TenantMembership; AuditEvent: AuditEvent }>;
+
+export type TenantFacts = Pick<Tenant, 'id' | 'managingPartnerId'>;
+
+// Conditions are Prisma where-inputs, so list queries can use accessibleBy().
+type PrismaQuery = PrismaQueryFactory<Prisma.TypeMap>;
+export type AppAbility = Ability<[Action, AppSubjects], PrismaQuery>;
+
+export interface Actor {
+  userId: string;
+  platformRole: PlatformRoleName | null;
+  partnerRoles: ReadonlyArray<{ partnerId: string; role: PartnerRoleName }>;
+  tenantRoles: ReadonlyArray<{ tenantId: string; role: TenantRoleName; hubIds: readonly string[] }>;
+}
+
+/** Fields of a town only the provider may change. */
+export const TENANT_PROVIDER_FIELDS = ['status', 'managingPartnerId', 'ags', 'bundesland'] as const;
+export const HUB_PROFILE_FIELDS = ['name', 'thematicFocus', 'street', 'postalCode', 'city'] as const;
+
+export function defineAbilityFor(actor: Actor): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
+
+  if (actor.platformRole === 'platform-admin') can('manage', 'all');
+  if (actor.platformRole === 'platform-support') can('read', 'all');
+
+  const partnerIds = actor.partnerRoles.map((p) => p.partnerId);
+  if (partnerIds.length > 0) {
+    can('read', 'Partner', { id: { in: partnerIds } });
+    can('read', 'Tenant', { managingPartnerId: { in: partnerIds } });
+    // Partners run hubs for their towns. Hub rows carry no partner, so the
+    // tenant tier hands over the town's facts; see hubRulesForPartnerTowns.
+  }
+
+  for (const { tenantId, role, hubIds } of actor.tenantRoles) {
+    can('read', 'Tenant', { id: tenantId });
+    can('read', 'Hub', { tenantId });
+    if (role === 'town-admin') {
+      can('update', 'Tenant', ['name'], { id: tenantId });
+      can(['create', 'update'], 'Hub', [...HUB_PROFILE_FIELDS], { tenantId });
+      can('read', 'TenantMembership', { tenantId });
+      can('read', 'AuditEvent', { tenantId });
+    }
+    if (role === 'hub-manager') {
+      can('update', 'Hub', [...HUB_PROFILE_FIELDS], { tenantId, id: { in: [...hubIds] } });
+    }
+  }
+  return build();
+}
+
+/**
+ * Abilities inside one town. Partner members act there only while the town
+ * is assigned to their partner — checked against the town as it is now, so
+ * unassigning takes effect on the very next request.
+ */
+export function defineAbilityInTenant(actor: Actor, tenant: TenantFacts): AppAbility {
+  const partnerRole = actor.partnerRoles.find((p) => p.partnerId === tenant.managingPartnerId);
+  if (!partnerRole) return defineAbilityFor(actor);
+  return defineAbilityFor({
+    ...actor,
+    // Partner admins and staff set up and support hubs of their towns like a
+    // town admin would; town-level settings stay with the town and provider.
+    tenantRoles: [...actor.tenantRoles, { tenantId: tenant.id, role: 'town-admin', hubIds: [] }],
+  });
+}
+
+export { subject } from '@casl/ability';
+export { accessibleBy } from '@casl/prisma/runtime';

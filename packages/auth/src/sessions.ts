@@ -1,0 +1,46 @@
+import type { AppClient } from '@hubwerk/db';
+import { hashToken, newToken } from './tokens.ts';
+
+export const SESSION_ABSOLUTE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+export const SESSION_IDLE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+// Writing lastSeenAt on every request would turn every read into a write.
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export interface SessionUser {
+  sessionId: string;
+  userId: string;
+  email: string;
+  name: string;
+  platformRole: 'PLATFORM_ADMIN' | 'PLATFORM_SUPPORT' | null;
+}
+
+export async function createSession(db: AppClient, userId: string, userAgent?: string | null) {
+  const token = newToken();
+  const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_LIFETIME_MS);
+  await db.session.create({ data: { userId, tokenHash: hashToken(token), expiresAt, userAgent: userAgent?.slice(0, 300) ?? null } });
+  return { token, expiresAt };
+}
+
+/** The user behind a bearer token, or null when it is unknown, revoked, idle too long or expired. */
+export async function resolveSession(db: AppClient, token: string, now = new Date()): Promise<SessionUser | null> {
+  const session = await db.session.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { user: { select: { id: true, email: true, name: true, platformRole: true } } },
+  });
+  if (!session || session.revokedAt || session.expiresAt <= now) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_TIMEOUT_MS) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await db.session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+  }
+  return {
+    sessionId: session.id,
+    userId: session.user.id,
+    email: session.user.email,
+    name: session.user.name,
+    platformRole: session.user.platformRole,
+  };
+}
+
+export async function revokeSession(db: AppClient, sessionId: string) {
+  await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
