@@ -1,0 +1,75 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient, type Prisma } from './generated/client.ts';
+
+/**
+ * The provider's cross-tenant client. It connects as hubwerk_platform, the
+ * one role with BYPASSRLS, so it is the only code that can read or write
+ * across towns. It is deliberately hard to use casually: the only entry
+ * point is `run`, which commits the work together with an AuditEvent
+ * naming who used it and why.
+ */
+export interface AuditEntry {
+  action: string;
+  actorUserId: string | null;
+  tenantId?: string | null;
+  targetType?: string;
+  targetId?: string;
+  reason?: string;
+  data?: Prisma.InputJsonValue;
+  requestId?: string | null;
+}
+
+export type PlatformTx = Prisma.TransactionClient;
+
+export interface PlatformClientOptions {
+  url: string;
+  poolSize?: number;
+}
+
+export function createPlatformClient(options: PlatformClientOptions) {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4, application_name: 'hubwerk-platform' });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+
+  return {
+    /**
+     * Runs `work` in one transaction on the platform client and records the
+     * audit entry in the same transaction: no work without its entry.
+     * `audit` may depend on the result (e.g. the id of a town just created).
+     */
+    async run<T>(
+      audit: AuditEntry | ((result: T) => AuditEntry),
+      work: (tx: PlatformTx) => Promise<T>,
+      options: { isolationLevel?: Prisma.TransactionIsolationLevel } = {},
+    ): Promise<T> {
+      return prisma.$transaction(
+        async (tx) => {
+          const result = await work(tx);
+          const entry = typeof audit === 'function' ? audit(result) : audit;
+          await tx.auditEvent.create({ data: toAuditRow(entry) });
+          return result;
+        },
+        { maxWait: 5_000, timeout: 15_000, ...options },
+      );
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+export type PlatformClient = ReturnType<typeof createPlatformClient>;
+
+export function toAuditRow(entry: AuditEntry): Prisma.AuditEventUncheckedCreateInput {
+  return {
+    action: entry.action,
+    actorUserId: entry.actorUserId,
+    tenantId: entry.tenantId ?? null,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    reason: entry.reason ?? null,
+    data: entry.data,
+    requestId: entry.requestId ?? null,
+  };
+}
