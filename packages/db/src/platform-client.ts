@@ -38,8 +38,8 @@ export function createPlatformClient(options: PlatformClientOptions) {
      * `audit` may depend on the result (e.g. the id of a town just created).
      */
     async run<T>(
-      audit: AuditEntry | ((result: T) => AuditEntry),
       work: (tx: PlatformTx) => Promise<T>,
+      audit: AuditEntry | ((result: T) => AuditEntry),
       options: { isolationLevel?: Prisma.TransactionIsolationLevel } = {},
     ): Promise<T> {
       return prisma.$transaction(

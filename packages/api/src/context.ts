@@ -1,0 +1,36 @@
+import type { AppClient, PlatformClient } from '@hubwerk/db';
+import type { Logger } from 'pino';
+
+/** What the API needs from its host (apps/api); built once at start-up. */
+export interface ApiDependencies {
+  db: AppClient;
+  platform: PlatformClient;
+  logger: Logger;
+}
+
+/** Filled in by the procedure tiers; the host logs it with the request line. */
+export interface RequestLogFields {
+  userId?: string;
+  tenantId?: string;
+  procedure?: string;
+}
+
+export interface RequestInfo {
+  requestId: string;
+  /** The bearer token from the Authorization header, if any. */
+  sessionToken: string | null;
+  userAgent: string | null;
+  log: RequestLogFields;
+}
+
+export type Context = ApiDependencies & RequestInfo;
+
+export function createContext(deps: ApiDependencies, request: RequestInfo): Context {
+  return { ...deps, ...request };
+}
+
+/** Reads the bearer token from an Authorization header value. */
+export function bearerToken(header: string | undefined | null): string | null {
+  const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
+  return match?.[1] ?? null;
+}

@@ -1,0 +1,76 @@
+import { TRPCError } from '@trpc/server';
+import { ZodError, type core } from 'zod';
+
+/**
+ * Errors a user can act on. `messageKey` and the field error strings are
+ * keys of the admin app's message catalogues (German first, English second),
+ * so the API never sends prose that a client would have to parse.
+ */
+export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
+
+export class DomainError extends TRPCError {
+  readonly messageKey: string;
+  readonly fieldErrors: Record<string, string[]> | undefined;
+
+  constructor(code: DomainErrorCode, messageKey: string, fieldErrors?: Record<string, string[]>) {
+    super({ code, message: messageKey });
+    this.messageKey = messageKey;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+/** The one answer for "does not exist" and "not yours": no existence oracle. */
+export const notFound = () => new DomainError('NOT_FOUND', 'errors.notFound');
+export const fieldError = (field: string, key: string) => new DomainError('BAD_REQUEST', key, { [field]: [key] });
+
+export interface ErrorData {
+  messageKey: string;
+  fieldErrors?: Record<string, string[]>;
+}
+
+/** Maps any error that reaches the edge to a key and, for input, per-field keys. */
+export function describeError(error: TRPCError): ErrorData {
+  if (error instanceof DomainError) {
+    return error.fieldErrors ? { messageKey: error.messageKey, fieldErrors: error.fieldErrors } : { messageKey: error.messageKey };
+  }
+  if (error.cause instanceof ZodError) {
+    return { messageKey: 'errors.invalidInput', fieldErrors: zodFieldErrors(error.cause) };
+  }
+  switch (error.code) {
+    case 'UNAUTHORIZED':
+      return { messageKey: 'errors.unauthorized' };
+    case 'FORBIDDEN':
+    case 'NOT_FOUND':
+      return { messageKey: 'errors.notFound' };
+    case 'TOO_MANY_REQUESTS':
+      return { messageKey: 'errors.tooManyRequests' };
+    case 'BAD_REQUEST':
+    case 'PARSE_ERROR':
+      return { messageKey: 'errors.invalidInput' };
+    default:
+      return { messageKey: 'errors.internal' };
+  }
+}
+
+function zodFieldErrors(error: ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const add = (field: string, key: string) => (fields[field] ??= []).push(key);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) add(key, 'validation.unknownField');
+      continue;
+    }
+    add(issue.path.length > 0 ? issue.path.map(String).join('.') : '_form', issueKey(issue));
+  }
+  return fields;
+}
+
+// Schemas give their own keys ("validation.ags.format"); zod's built-in
+// messages are prose and become a generic key per kind of problem.
+function issueKey(issue: core.$ZodIssue): string {
+  if (issue.message.startsWith('validation.') || issue.message.startsWith('errors.')) return issue.message;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'validation.required';
+  if (issue.code === 'too_big') return 'validation.tooLong';
+  if (issue.code === 'too_small') return 'validation.required';
+  return 'validation.invalid';
+}

@@ -1,0 +1,4 @@
+export { appRouter, type AppRouter } from './root.ts';
+export { bearerToken, createContext, type ApiDependencies, type Context, type RequestInfo, type RequestLogFields } from './context.ts';
+export { createCallerFactory } from './trpc.ts';
+export { DomainError, type ErrorData } from './errors.ts';

@@ -1,0 +1,29 @@
+import { hashToken, newToken } from '@hubwerk/auth';
+import type { PlatformTx, Prisma } from '@hubwerk/db';
+
+export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Creates an invitation and returns the path of its link (/invite/<token>). */
+export async function createInvitation(tx: PlatformTx, data: Omit<Prisma.InvitationUncheckedCreateInput, 'tokenHash' | 'expiresAt'>) {
+  const token = newToken();
+  const invitation = await tx.invitation.create({
+    data: { ...data, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + INVITATION_LIFETIME_MS) },
+  });
+  return { invitation, invitationUrl: invitationPath(token) };
+}
+
+/**
+ * An idempotent replay cannot show the first link again (only its hash is
+ * stored), so it issues a fresh token for the same open invitation; the
+ * earlier link stops working.
+ */
+export async function reissueInvitation(tx: PlatformTx, invitationId: string) {
+  const token = newToken();
+  await tx.invitation.update({
+    where: { id: invitationId },
+    data: { tokenHash: hashToken(token), expiresAt: new Date(Date.now() + INVITATION_LIFETIME_MS) },
+  });
+  return invitationPath(token);
+}
+
+const invitationPath = (token: string) => `/invite/${token}`;

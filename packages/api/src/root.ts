@@ -1,0 +1,16 @@
+import { authRouter } from './routers/auth/auth.router.ts';
+import { hubsRouter } from './routers/hubs/hubs.router.ts';
+import { invitationsRouter } from './routers/invitations/invitations.router.ts';
+import { partnersRouter } from './routers/partners/partners.router.ts';
+import { tenantsRouter } from './routers/tenants/tenants.router.ts';
+import { router } from './trpc.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  tenants: tenantsRouter,
+  partners: partnersRouter,
+  hubs: hubsRouter,
+  invitations: invitationsRouter,
+});
+
+export type AppRouter = typeof appRouter;

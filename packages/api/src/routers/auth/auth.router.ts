@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { authedProcedure, publicProcedure, router } from '../../trpc.ts';
+import { email, id, ok, partnerKind, partnerRole, platformRole, tenantRole, toApiEnum } from '../../schemas.ts';
+import { signIn, signOut } from './auth.service.ts';
+
+const meOutput = z.object({
+  user: z.object({ id, email: z.string(), name: z.string(), platformRole: platformRole.nullable() }),
+  tenants: z.array(z.object({ slug: z.string(), name: z.string(), role: tenantRole })),
+  partners: z.array(z.object({ id, slug: z.string(), name: z.string(), kind: partnerKind, role: partnerRole })),
+});
+
+export const authRouter = router({
+  signIn: publicProcedure
+    .input(z.object({ email, password: z.string().min(1, 'validation.required').max(200, 'validation.tooLong') }).strict())
+    .output(z.object({ token: z.string(), expiresAt: z.iso.datetime() }))
+    .mutation(({ ctx, input }) => signIn(ctx, input)),
+
+  signOut: authedProcedure
+    .input(z.object({}).strict().prefault({}))
+    .output(ok)
+    .mutation(({ ctx }) => signOut(ctx, ctx.session.sessionId)),
+
+  me: authedProcedure.output(meOutput).query(async ({ ctx }) => {
+    const [memberships, partnerMemberships] = await Promise.all([
+      ctx.db.tenantMembership.findMany({
+        where: { userId: ctx.session.userId },
+        select: { role: true, tenant: { select: { slug: true, name: true } } },
+        orderBy: { tenant: { name: 'asc' } },
+      }),
+      ctx.db.partnerMembership.findMany({
+        where: { userId: ctx.session.userId },
+        select: { role: true, partner: { select: { id: true, slug: true, name: true, kind: true } } },
+        orderBy: { partner: { name: 'asc' } },
+      }),
+    ]);
+    return {
+      user: { id: ctx.session.userId, email: ctx.session.email, name: ctx.session.name, platformRole: ctx.actor.platformRole },
+      tenants: memberships.map((m) => ({ slug: m.tenant.slug, name: m.tenant.name, role: toApiEnum(m.role) })),
+      partners: partnerMemberships.map((m) => ({ ...m.partner, kind: toApiEnum(m.partner.kind), role: toApiEnum(m.role) })),
+    };
+  }),
+});

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { router, tenantProcedure } from '../../trpc.ts';
+import { hubOutput, id, name, optionalText, pageInput } from '../../schemas.ts';
+import { createHub, listHubs, renameHub } from './hubs.service.ts';
+
+export const hubsRouter = router({
+  list: tenantProcedure
+    .input(pageInput.extend({ tenant: z.string() }).strict())
+    .output(z.object({ items: z.array(hubOutput), nextCursor: id.nullable() }))
+    .query(({ ctx, input }) => listHubs(ctx, input)),
+
+  create: tenantProcedure
+    .input(
+      z
+        .object({
+          tenant: z.string(),
+          name,
+          thematicFocus: optionalText(200),
+          street: optionalText(200),
+          postalCode: z.string().trim().regex(/^\d{5}$/, 'validation.postalCode').optional().transform((v) => v ?? null),
+          city: optionalText(120),
+        })
+        .strict(),
+    )
+    .output(hubOutput)
+    .mutation(({ ctx, input }) => {
+      const { tenant: _tenant, ...hub } = input;
+      return createHub(ctx, hub);
+    }),
+
+  rename: tenantProcedure
+    .input(z.object({ tenant: z.string(), hubId: id, name }).strict())
+    .output(hubOutput)
+    .mutation(({ ctx, input }) => renameHub(ctx, input)),
+});

@@ -1,0 +1,68 @@
+import { MIN_PASSWORD_LENGTH, createSession, hashPassword, hashToken } from '@hubwerk/auth';
+import type { Context } from '../../context.ts';
+import { DomainError, fieldError } from '../../errors.ts';
+import { toApiEnum } from '../../schemas.ts';
+
+export type InvitationStatus = 'open' | 'expired' | 'accepted' | 'revoked';
+
+function statusOf(invitation: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }): InvitationStatus {
+  if (invitation.revokedAt) return 'revoked';
+  if (invitation.acceptedAt) return 'accepted';
+  if (invitation.expiresAt <= new Date()) return 'expired';
+  return 'open';
+}
+
+// The token is the only credential here and belongs to no town yet, so the
+// lookup is cross-tenant: it goes through the audited platform client.
+async function findByToken(ctx: Context, token: string) {
+  return ctx.platform.run(
+    async (tx) => {
+      const invitation = await tx.invitation.findUnique({ where: { tokenHash: hashToken(token) } });
+      if (!invitation) return null;
+      const target = invitation.tenantId
+        ? { kind: 'tenant' as const, name: (await tx.tenant.findUniqueOrThrow({ where: { id: invitation.tenantId } })).name }
+        : { kind: 'partner' as const, name: (await tx.partner.findUniqueOrThrow({ where: { id: invitation.partnerId ?? '' } })).name };
+      return { invitation, target };
+    },
+    (found) => ({ action: 'invitation.viewed', actorUserId: null, tenantId: found?.invitation.tenantId ?? null, targetType: 'Invitation', targetId: found?.invitation.id ?? 'unknown', requestId: ctx.requestId }),
+  );
+}
+
+export async function previewInvitation(ctx: Context, token: string) {
+  const found = await findByToken(ctx, token);
+  if (!found) throw new DomainError('NOT_FOUND', 'errors.invitation.invalid');
+  const { invitation, target } = found;
+  const role = invitation.tenantRole ? toApiEnum(invitation.tenantRole) : toApiEnum(invitation.partnerRole ?? 'PARTNER_STAFF');
+  return { email: invitation.email, target, role, status: statusOf(invitation) };
+}
+
+/** Accepting sets the account's name and password and signs the user in. */
+export async function acceptInvitation(ctx: Context, input: { token: string; name: string; password: string }) {
+  if (input.password.length < MIN_PASSWORD_LENGTH) throw fieldError('password', 'validation.password.tooShort');
+  const passwordHash = await hashPassword(input.password);
+  const userId = await ctx.platform.run(
+    async (tx) => {
+      const invitation = await tx.invitation.findUnique({ where: { tokenHash: hashToken(input.token) } });
+      if (!invitation) throw new DomainError('NOT_FOUND', 'errors.invitation.invalid');
+      const status = statusOf(invitation);
+      if (status !== 'open') throw new DomainError('BAD_REQUEST', `errors.invitation.${status}`);
+      // Single use, also under concurrent accepts: only one update matches.
+      const { count } = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
+      if (count !== 1) throw new DomainError('BAD_REQUEST', 'errors.invitation.accepted');
+      const user = await tx.user.update({ where: { email: invitation.email }, data: { name: input.name, passwordHash } });
+      if (invitation.tenantId) {
+        await tx.tenantMembership.upsert({
+          where: { tenantId_userId: { tenantId: invitation.tenantId, userId: user.id } },
+          create: { tenantId: invitation.tenantId, userId: user.id, role: invitation.tenantRole ?? 'MEMBER' },
+          update: {},
+        });
+        // A town becomes active when its first admin has taken over.
+        await tx.tenant.updateMany({ where: { id: invitation.tenantId, status: 'ONBOARDING' }, data: { status: 'ACTIVE' } });
+      }
+      return { userId: user.id, tenantId: invitation.tenantId, invitationId: invitation.id };
+    },
+    (r) => ({ action: 'invitation.accepted', actorUserId: r.userId, tenantId: r.tenantId, targetType: 'Invitation', targetId: r.invitationId, requestId: ctx.requestId }),
+  );
+  const session = await createSession(ctx.db, userId.userId, ctx.userAgent);
+  return { token: session.token, expiresAt: session.expiresAt.toISOString() };
+}

@@ -1,0 +1,96 @@
+import { type AppAbility, accessibleBy } from '@hubwerk/auth';
+import { Prisma } from '@hubwerk/db';
+import { slugify } from '@hubwerk/domain';
+import type { Context } from '../../context.ts';
+import { DomainError, fieldError, notFound } from '../../errors.ts';
+import { claimIdempotencyKey, isUniqueViolation, storeIdempotentResult } from '../../idempotency.ts';
+import { createInvitation, reissueInvitation } from '../../invitations.ts';
+import { fromApiEnum, toApiEnum } from '../../schemas.ts';
+
+type Ctx = Context & { session: { userId: string }; ability: AppAbility };
+
+export async function listPartners(ctx: Ctx) {
+  const partners = await ctx.db.partner.findMany({
+    where: accessibleBy(ctx.ability, 'read').ofType('Partner'),
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    take: 500,
+    // Counts towns through the database wall: the provider sees all of them,
+    // a partner member its own partner's.
+    include: { _count: { select: { tenants: true } } },
+  });
+  return {
+    items: partners.map((p) => ({ id: p.id, slug: p.slug, name: p.name, kind: toApiEnum(p.kind), region: p.region, tenantCount: p._count.tenants })),
+  };
+}
+
+export async function getPartner(ctx: Ctx, partnerId: string) {
+  const partner = await ctx.db.partner.findFirst({
+    where: { AND: [{ id: partnerId }, accessibleBy(ctx.ability, 'read').ofType('Partner')] },
+    include: { tenants: { select: { id: true, slug: true, name: true, status: true }, orderBy: { name: 'asc' }, take: 500 } },
+  });
+  if (!partner) throw notFound();
+  return {
+    id: partner.id,
+    slug: partner.slug,
+    name: partner.name,
+    kind: toApiEnum(partner.kind),
+    region: partner.region,
+    tenants: partner.tenants.map((t) => ({ ...t, status: toApiEnum(t.status) })),
+  };
+}
+
+export interface RegisterPartnerInput {
+  kind: 'it-partner' | 'regional-provider';
+  name: string;
+  region: string;
+  adminEmail: string;
+  idempotencyKey: string;
+}
+
+interface RegisterRecord {
+  partner: { id: string; slug: string; name: string };
+  invitationId: string;
+}
+
+/** Registers a partner organisation with its first admin; idempotent per key. */
+export async function registerPartner(ctx: Ctx, input: RegisterPartnerInput) {
+  const slug = slugify(input.name);
+  if (!slug) throw fieldError('name', 'validation.invalid');
+  try {
+    return await ctx.platform.run(
+      async (tx) => {
+        const claim = await claimIdempotencyKey(tx, input.idempotencyKey, 'partner.register');
+        if (!claim.claimed) {
+          const record = claim.result as unknown as RegisterRecord | null;
+          if (!record?.partner) throw new DomainError('CONFLICT', 'errors.idempotencyKeyReused');
+          return { partner: record.partner, invitationUrl: await reissueInvitation(tx, record.invitationId) };
+        }
+        const taken = await tx.partner.findFirst({ where: { OR: [{ name: input.name }, { slug }] }, select: { id: true } });
+        if (taken) throw fieldError('name', 'errors.partner.nameTaken');
+        const partner = await tx.partner.create({
+          data: { kind: fromApiEnum(input.kind), name: input.name, slug, region: input.region },
+          select: { id: true, slug: true, name: true },
+        });
+        const user = await tx.user.upsert({
+          where: { email: input.adminEmail },
+          create: { email: input.adminEmail, name: input.adminEmail.split('@')[0] ?? input.adminEmail },
+          update: {},
+        });
+        await tx.partnerMembership.create({ data: { partnerId: partner.id, userId: user.id, role: 'PARTNER_ADMIN' } });
+        const { invitation, invitationUrl } = await createInvitation(tx, {
+          partnerId: partner.id,
+          email: input.adminEmail,
+          partnerRole: 'PARTNER_ADMIN',
+          createdById: ctx.session.userId,
+        });
+        const record: RegisterRecord = { partner, invitationId: invitation.id };
+        await storeIdempotentResult(tx, input.idempotencyKey, record as unknown as Prisma.InputJsonValue);
+        return { partner, invitationUrl };
+      },
+      (r) => ({ action: 'partner.registered', actorUserId: ctx.session.userId, targetType: 'Partner', targetId: r.partner.id, requestId: ctx.requestId }),
+    );
+  } catch (error) {
+    if (isUniqueViolation(error, 'name') || isUniqueViolation(error, 'slug')) throw fieldError('name', 'errors.partner.nameTaken');
+    throw error;
+  }
+}

@@ -1,0 +1,203 @@
+import { type AppAbility, accessibleBy, subject } from '@hubwerk/auth';
+import { type Hub, runInScope, type Prisma, type PlatformTx, type Tenant } from '@hubwerk/db';
+import { checkAgs, slugify } from '@hubwerk/domain';
+import type { Context } from '../../context.ts';
+import { DomainError, fieldError, notFound } from '../../errors.ts';
+import { claimIdempotencyKey, isUniqueViolation, storeIdempotentResult } from '../../idempotency.ts';
+import { createInvitation, reissueInvitation } from '../../invitations.ts';
+import { toApiEnum } from '../../schemas.ts';
+
+type Actor = { userId: string };
+
+export interface OnboardInput {
+  name: string;
+  ags: string;
+  bundesland: string;
+  partnerId: string | null;
+  hubName: string;
+  adminEmail: string;
+  idempotencyKey: string;
+}
+
+interface OnboardRecord {
+  tenant: { id: string; slug: string; name: string };
+  invitationId: string;
+}
+
+/**
+ * Onboards a town in one transaction: the town, its first hub, its first
+ * admin (user + membership + invitation to set a password) and the audit
+ * trail. Idempotent per key, also for concurrent identical requests.
+ */
+export async function onboardTown(ctx: Context & { session: Actor }, input: OnboardInput) {
+  const agsProblem = checkAgs(input.ags, input.bundesland);
+  if (agsProblem) throw fieldError('ags', `validation.ags.${agsProblem}`);
+  const slug = slugify(input.name);
+  if (!slug) throw fieldError('name', 'validation.invalid');
+
+  try {
+    return await ctx.platform.run(
+      async (tx) => {
+        const claim = await claimIdempotencyKey(tx, input.idempotencyKey, 'tenant.onboard');
+        if (!claim.claimed) {
+          const record = claim.result as unknown as OnboardRecord | null;
+          if (!record?.tenant) throw new DomainError('CONFLICT', 'errors.idempotencyKeyReused');
+          return { tenant: record.tenant, invitationUrl: await reissueInvitation(tx, record.invitationId), replay: true };
+        }
+        await assertOnboardable(tx, input, slug);
+        const tenant = await tx.tenant.create({
+          data: { name: input.name, slug, ags: input.ags, bundesland: input.bundesland, managingPartnerId: input.partnerId },
+          select: { id: true, slug: true, name: true },
+        });
+        const hub = await tx.hub.create({ data: { tenantId: tenant.id, name: input.hubName, slug: slugify(input.hubName) || 'hub' } });
+        const user = await tx.user.upsert({
+          where: { email: input.adminEmail },
+          create: { email: input.adminEmail, name: input.adminEmail.split('@')[0] ?? input.adminEmail },
+          update: {},
+        });
+        await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'TOWN_ADMIN' } });
+        const { invitation, invitationUrl } = await createInvitation(tx, {
+          tenantId: tenant.id,
+          email: input.adminEmail,
+          tenantRole: 'TOWN_ADMIN',
+          createdById: ctx.session.userId,
+        });
+        await tx.auditEvent.createMany({
+          data: [
+            { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'hub.created', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { name: hub.name } },
+            { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId, data: { email: input.adminEmail, role: 'town-admin' } },
+          ],
+        });
+        const record: OnboardRecord = { tenant, invitationId: invitation.id };
+        await storeIdempotentResult(tx, input.idempotencyKey, record as unknown as Prisma.InputJsonValue);
+        return { tenant, invitationUrl, replay: false };
+      },
+      (r) => ({ action: 'tenant.onboarded', actorUserId: ctx.session.userId, tenantId: r.tenant.id, targetType: 'Tenant', targetId: r.tenant.id, requestId: ctx.requestId, data: { replay: r.replay } }),
+    );
+  } catch (error) {
+    // Two different requests for the same town at the same moment: the
+    // loser's insert hits the unique constraint after the pre-check passed.
+    if (isUniqueViolation(error, 'ags')) throw fieldError('ags', 'errors.tenant.agsTaken');
+    if (isUniqueViolation(error, 'slug')) throw fieldError('name', 'errors.tenant.slugTaken');
+    throw error;
+  }
+}
+
+async function assertOnboardable(tx: PlatformTx, input: OnboardInput, slug: string) {
+  const fieldErrors: Record<string, string[]> = {};
+  const [agsTaken, slugTaken, partner] = await Promise.all([
+    tx.tenant.findFirst({ where: { ags: input.ags }, select: { id: true } }),
+    tx.tenant.findFirst({ where: { slug }, select: { id: true } }),
+    input.partnerId ? tx.partner.findFirst({ where: { id: input.partnerId }, select: { kind: true } }) : null,
+  ]);
+  if (agsTaken) fieldErrors.ags = ['errors.tenant.agsTaken'];
+  if (slugTaken) fieldErrors.name = ['errors.tenant.slugTaken'];
+  if (input.partnerId && partner?.kind !== 'IT_PARTNER') fieldErrors.partnerId = ['errors.partner.unknown'];
+  if (Object.keys(fieldErrors).length > 0) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', fieldErrors);
+}
+
+/** Assigns a town to an IT partner, or unassigns it (partnerId null). */
+export async function assignPartner(ctx: Context & { session: Actor }, input: { tenantId: string; partnerId: string | null }) {
+  return ctx.platform.run(
+    async (tx) => {
+      const tenant = await tx.tenant.findFirst({ where: { id: input.tenantId }, select: { id: true } });
+      if (!tenant) throw notFound();
+      if (input.partnerId) {
+        const partner = await tx.partner.findFirst({ where: { id: input.partnerId }, select: { kind: true } });
+        if (partner?.kind !== 'IT_PARTNER') throw fieldError('partnerId', 'errors.partner.unknown');
+      }
+      await tx.tenant.update({ where: { id: input.tenantId }, data: { managingPartnerId: input.partnerId } });
+      return { ok: true as const };
+    },
+    { action: input.partnerId ? 'tenant.partnerAssigned' : 'tenant.partnerUnassigned', actorUserId: ctx.session.userId, tenantId: input.tenantId, targetType: 'Tenant', targetId: input.tenantId, requestId: ctx.requestId, data: { partnerId: input.partnerId } },
+  );
+}
+
+const listSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  ags: true,
+  bundesland: true,
+  status: true,
+  managingPartner: { select: { id: true, name: true } },
+} satisfies Prisma.TenantSelect;
+
+type ListedTenant = Prisma.TenantGetPayload<{ select: typeof listSelect }>;
+
+function toListItem(t: ListedTenant, hubCount: number) {
+  return {
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    ags: t.ags,
+    bundesland: t.bundesland,
+    status: toApiEnum(t.status),
+    partner: t.managingPartner,
+    hubCount,
+  };
+}
+
+function page<T extends { id: string }>(rows: T[], limit: number) {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+/**
+ * The towns a user may see. The provider's list spans all towns and so goes
+ * through the audited platform client; everyone else reads through the
+ * database wall, which shows them their own and their partner's towns.
+ */
+export async function listTenants(ctx: Context & { session: Actor; ability: AppAbility; actor: { platformRole: string | null } }, input: { cursor?: string | undefined; limit: number }) {
+  const query = {
+    select: listSelect,
+    orderBy: [{ name: 'asc' }, { id: 'asc' }] as Prisma.TenantOrderByWithRelationInput[],
+    take: input.limit + 1,
+    ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
+  };
+  if (ctx.actor.platformRole) {
+    const rows = await ctx.platform.run(
+      (tx) => tx.tenant.findMany({ ...query, select: { ...listSelect, _count: { select: { hubs: true } } } }),
+      { action: 'tenants.listed', actorUserId: ctx.session.userId, requestId: ctx.requestId },
+    );
+    const result = page(rows, input.limit);
+    return { items: result.items.map((t) => toListItem(t, t._count.hubs)), nextCursor: result.nextCursor };
+  }
+  const rows = await ctx.db.tenant.findMany({ ...query, where: accessibleBy(ctx.ability, 'read').ofType('Tenant') });
+  const result = page(rows, input.limit);
+  // Hubs are visible only inside their own town's scope: count per town.
+  const counts = await Promise.all(
+    result.items.map((t) => runInScope({ tenantId: t.id, userId: ctx.session.userId }, () => ctx.db.hub.count({ where: { tenantId: t.id } }))),
+  );
+  return { items: result.items.map((t, i) => toListItem(t, counts[i] ?? 0)), nextCursor: result.nextCursor };
+}
+
+export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbility }) {
+  const [hubs, partner] = await Promise.all([
+    ctx.db.hub.findMany({ where: { tenantId: ctx.tenant.id }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 200 }),
+    ctx.tenant.managingPartnerId ? ctx.db.partner.findFirst({ where: { id: ctx.tenant.managingPartnerId }, select: { id: true, name: true } }) : null,
+  ]);
+  const t = ctx.tenant;
+  return {
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    ags: t.ags,
+    bundesland: t.bundesland,
+    status: toApiEnum(t.status),
+    timezone: t.timezone,
+    partner,
+    hubs: hubs.map((h) => ({ id: h.id, slug: h.slug, name: h.name, thematicFocus: h.thematicFocus, city: h.city })),
+    can: {
+      createHub: ctx.ability.can('create', subject('Hub', newHubProbe(t.id))),
+      renameHub: hubs.some((h) => ctx.ability.can('update', subject('Hub', h), 'name')),
+      assignPartner: ctx.ability.can('assignPartner', subject('Tenant', t)),
+    },
+  };
+}
+
+/** A hub not yet created, to ask whether one may be created in a town. */
+export function newHubProbe(tenantId: string): Hub {
+  const now = new Date();
+  return { tenantId, id: '', name: '', slug: '', street: null, postalCode: null, city: null, thematicFocus: null, createdAt: now, updatedAt: now };
+}

@@ -1,0 +1,70 @@
+import { type Actor, type AppAbility, defineAbilityFor, defineAbilityInTenant, resolveSession, subject } from '@hubwerk/auth';
+import { runInScope, type Tenant } from '@hubwerk/db';
+import { initTRPC } from '@trpc/server';
+import { z } from 'zod';
+import { loadActor } from './actor.ts';
+import type { Context } from './context.ts';
+import { DomainError, describeError, notFound } from './errors.ts';
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    // Only keys and codes leave the API: no stack traces, no SQL.
+    const { messageKey, fieldErrors } = describeError(error);
+    return {
+      message: messageKey,
+      code: shape.code,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, messageKey, fieldErrors },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const logged = t.middleware(({ ctx, path, next }) => {
+  ctx.log.procedure = path;
+  return next();
+});
+
+/** Tier 1: anyone. */
+export const publicProcedure = t.procedure.use(logged);
+
+/**
+ * Tier 2: a signed-in user. Everything after runs in the user's database
+ * scope (no town yet), with the user's abilities across towns.
+ */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const token = ctx.sessionToken;
+  const session = token ? await resolveSession(ctx.db, token) : null;
+  if (!session) throw new DomainError('UNAUTHORIZED', 'errors.unauthorized');
+  ctx.log.userId = session.userId;
+  const scope = { tenantId: null, userId: session.userId };
+  return runInScope(scope, async () => {
+    const actor: Actor = await loadActor(ctx.db, session);
+    return next({ ctx: { session, actor, ability: defineAbilityFor(actor) } });
+  });
+});
+
+/** Every tenant procedure names its town by slug; extra keys are rejected. */
+export const tenantInput = z.object({ tenant: z.string().min(1).max(80) });
+
+/**
+ * Tier 3: work inside one town. Resolves the (untrusted) town slug, checks
+ * the user may see it — a town they may not see is "not found", exactly like
+ * one that does not exist — and runs the procedure in that town's scope, so
+ * the database wall applies to every query it makes.
+ */
+export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ ctx, input, next }) => {
+  const tenant: Tenant | null = await ctx.db.tenant.findUnique({ where: { slug: input.tenant } });
+  if (!tenant) throw notFound();
+  const ability: AppAbility = defineAbilityInTenant(ctx.actor, tenant);
+  if (ability.cannot('read', subject('Tenant', tenant))) throw notFound();
+  ctx.log.tenantId = tenant.id;
+  return runInScope({ tenantId: tenant.id, userId: ctx.session.userId }, () => next({ ctx: { tenant, ability } }));
+});
+
+/** Tier 4: the provider's staff. Cross-town work goes through ctx.platform (audited). */
+export const platformProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor.platformRole) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  return next();
+});
