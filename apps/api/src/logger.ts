@@ -1,0 +1,28 @@
+import pino, { type Logger } from 'pino';
+
+/** Paths whose values never reach a log line, wherever they appear. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.tokenHash',
+  '*.sessionToken',
+  'input.password',
+  'input.token',
+];
+
+export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'hubwerk-api' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination,
+  );
+}
