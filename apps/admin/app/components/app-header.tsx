@@ -1,0 +1,89 @@
+import { Form, Link, NavLink, useLocation } from '@remix-run/react';
+import { useT } from '~/i18n/use-t.ts';
+import type { Me } from '~/lib/api-types.ts';
+
+export function AppHeader({ me }: { me: Me | null }) {
+  const { t } = useT();
+  const location = useLocation();
+  const here = location.pathname + location.search;
+  const showPartners = Boolean(me && (me.user.platformRole || me.partners.length > 0));
+  return (
+    <header className="site-header">
+      <div className="site-header__bar container">
+        <Link to="/" className="brand">
+          <span className="brand__mark" aria-hidden="true">
+            H
+          </span>
+          <span className="brand__text">
+            <span className="brand__name">{t('app.name')}</span>
+            <span className="brand__tagline">{t('app.tagline')}</span>
+          </span>
+        </Link>
+        <div className="site-header__tools">
+          <Form method="post" action="/language" className="inline-form">
+            <input type="hidden" name="lang" value={t('language.switchToLang')} />
+            <input type="hidden" name="redirectTo" value={here} />
+            <button type="submit" className="link-button" lang={t('language.switchToLang')} title={t('language.switchHint')}>
+              <span aria-hidden="true" className="globe">
+                ◐
+              </span>{' '}
+              {t('language.switchTo')}
+            </button>
+          </Form>
+          {me ? (
+            <>
+              <span className="user-chip">
+                <span className="visually-hidden">{t('app.signedInAs')} </span>
+                <span className="user-chip__name">{me.user.name}</span>
+                <span className="user-chip__email">{me.user.email}</span>
+              </span>
+              <Form method="post" action="/logout" className="inline-form">
+                <button type="submit" className="button button--ghost">
+                  {t('app.signOut')}
+                </button>
+              </Form>
+            </>
+          ) : null}
+        </div>
+      </div>
+      {me ? (
+        <div className="site-nav">
+          <div className="container site-nav__inner">
+            <nav aria-label={t('app.mainNav')}>
+              <ul className="nav-list">
+                <li>
+                  <NavLink to="/towns" end className="nav-link">
+                    {t('nav.towns')}
+                  </NavLink>
+                </li>
+                {showPartners ? (
+                  <li>
+                    <NavLink to="/partners" className="nav-link">
+                      {t('nav.partners')}
+                    </NavLink>
+                  </li>
+                ) : null}
+              </ul>
+            </nav>
+            {me.tenants.length > 0 ? (
+              <nav aria-label={t('app.townSwitcher')} className="town-switcher">
+                <span className="town-switcher__label" aria-hidden="true">
+                  {t('app.townSwitcher')}:
+                </span>
+                <ul className="nav-list">
+                  {me.tenants.map((tenant) => (
+                    <li key={tenant.slug}>
+                      <NavLink to={`/towns/${encodeURIComponent(tenant.slug)}`} className="nav-link nav-link--town">
+                        {tenant.name}
+                      </NavLink>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+    </header>
+  );
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const DEV_SESSION_SECRET = 'hubwerk-dev-session-secret-not-for-production';
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    API_URL: z.url().default('http://127.0.0.1:4000'),
+    SESSION_SECRET: z.string().min(32).optional(),
+  })
+  .transform((env, ctx) => {
+    if (!env.SESSION_SECRET && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required in production' });
+      return z.NEVER;
+    }
+    return {
+      ...env,
+      API_URL: env.API_URL.replace(/\/+$/, ''),
+      SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+      isProduction: env.NODE_ENV === 'production',
+    };
+  });
+
+function parseEnv() {
+  const result = schema.safeParse(process.env);
+  if (!result.success) {
+    // Fail at start-up with the variable's name, never its value.
+    throw new Error(`Invalid environment for @hubwerk/admin:\n${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+/** The admin app's configuration, parsed once. Nothing else reads process.env. */
+export const env = parseEnv();
+export type Env = typeof env;

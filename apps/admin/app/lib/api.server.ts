@@ -1,0 +1,192 @@
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+// Type only: the admin never loads the API's (or the database's) runtime code.
+import type { AppRouter } from '@hubwerk/api';
+import { env } from '~/env.server.ts';
+import type { Lang } from '~/i18n/index.ts';
+import type { Me } from './api-types.ts';
+import { getSessionToken, redirectToLogin, resolveLang } from './session.server.ts';
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+const requestIds = new WeakMap<Request, string>();
+
+/** The caller's request id if it looks sane, else a fresh one; stable for one request. */
+export function requestIdFor(request: Request): string {
+  let id = requestIds.get(request);
+  if (!id) {
+    const incoming = request.headers.get('x-request-id');
+    id = incoming && /^[\w.:-]{8,128}$/.test(incoming) ? incoming : crypto.randomUUID();
+    requestIds.set(request, id);
+  }
+  return id;
+}
+
+export function createApiClient(opts: { token: string | null; lang: Lang; requestId: string }) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${env.API_URL}/trpc`,
+        headers: () => {
+          const headers: Record<string, string> = {
+            'x-request-id': opts.requestId,
+            'accept-language': opts.lang,
+          };
+          if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+          return headers;
+        },
+      }),
+    ],
+  });
+}
+
+/** A client that acts as the signed-in user of this request (or anonymously). */
+export async function apiFor(request: Request): Promise<ApiClient> {
+  const [token, lang] = await Promise.all([getSessionToken(request), resolveLang(request)]);
+  return createApiClient({ token, lang, requestId: requestIdFor(request) });
+}
+
+export interface ApiErrorInfo {
+  code: string;
+  httpStatus: number | null;
+  messageKey: string | null;
+  fieldErrors: Record<string, string[]>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** What the API said about a failed call, read defensively (the error may be a network failure). */
+export function apiErrorInfo(error: unknown): ApiErrorInfo | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const data: unknown = error.data;
+  if (!isRecord(data) || typeof data.code !== 'string') return null;
+  const fieldErrors: Record<string, string[]> = {};
+  if (isRecord(data.fieldErrors)) {
+    for (const [field, keys] of Object.entries(data.fieldErrors)) {
+      if (Array.isArray(keys)) {
+        const strings = keys.filter((k): k is string => typeof k === 'string');
+        if (strings.length > 0) fieldErrors[field] = strings;
+      }
+    }
+  }
+  return {
+    code: data.code,
+    httpStatus: typeof data.httpStatus === 'number' ? data.httpStatus : null,
+    messageKey: typeof data.messageKey === 'string' ? data.messageKey : null,
+    fieldErrors,
+  };
+}
+
+/** Errors for a form: i18n keys, translated by the page. */
+export interface FormErrors {
+  formError: string | null;
+  fieldErrors: Record<string, string[]>;
+}
+
+const DEFAULT_KEYS: Record<string, string> = {
+  BAD_REQUEST: 'validation.invalid',
+  CONFLICT: 'errors.conflict',
+  TOO_MANY_REQUESTS: 'errors.tooManyRequests',
+  PRECONDITION_FAILED: 'errors.conflict',
+  UNPROCESSABLE_CONTENT: 'validation.invalid',
+};
+
+export function notFound(): Response {
+  return new Response(null, { status: 404, statusText: 'Not Found' });
+}
+
+function unavailable(): Response {
+  return new Response(null, { status: 503, statusText: 'Service Unavailable' });
+}
+
+/**
+ * One place that turns API errors into what the admin shows:
+ * - UNAUTHORIZED: the session is gone → sign-in page (throws a redirect);
+ * - NOT_FOUND / FORBIDDEN: the same 404 page, whether the thing is foreign or missing;
+ * - BAD_REQUEST, CONFLICT, TOO_MANY_REQUESTS: returned as form errors;
+ * - the API unreachable: 503 error page; anything else is rethrown (generic error page).
+ */
+export async function handleApiError(error: unknown, request: Request): Promise<FormErrors> {
+  const info = apiErrorInfo(error);
+  if (!info) {
+    if (error instanceof TRPCClientError) throw unavailable();
+    throw error;
+  }
+  switch (info.code) {
+    case 'UNAUTHORIZED':
+      return redirectToLogin(request);
+    case 'NOT_FOUND':
+    case 'FORBIDDEN':
+      throw notFound();
+  }
+  const fallback = DEFAULT_KEYS[info.code];
+  if (fallback === undefined) throw error;
+  const hasFieldErrors = Object.keys(info.fieldErrors).length > 0;
+  return { formError: info.messageKey ?? (hasFieldErrors ? null : fallback), fieldErrors: info.fieldErrors };
+}
+
+/** For loaders: a read must succeed; invalid input in a URL is as good as not found. */
+export async function load<T>(request: Request, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info?.code === 'BAD_REQUEST') throw notFound();
+    await handleApiError(error, request);
+    throw error;
+  }
+}
+
+/** For actions: success, or the form errors to show next to the fields. */
+export async function mutate<T>(
+  request: Request,
+  call: () => Promise<T>,
+): Promise<{ ok: true; data: T } | ({ ok: false } & FormErrors)> {
+  try {
+    return { ok: true, data: await call() };
+  } catch (error) {
+    return { ok: false, ...(await handleApiError(error, request)) };
+  }
+}
+
+const meCache = new WeakMap<Request, Promise<Me | null>>();
+
+/** Who is signed in (asked from the API once per request), or null. */
+export function getMe(request: Request): Promise<Me | null> {
+  let pending = meCache.get(request);
+  if (!pending) {
+    pending = (async () => {
+      if (!(await getSessionToken(request))) return null;
+      const api = await apiFor(request);
+      try {
+        return await api.auth.me.query();
+      } catch (error) {
+        if (apiErrorInfo(error)?.code === 'UNAUTHORIZED') return null;
+        throw error;
+      }
+    })();
+    meCache.set(request, pending);
+  }
+  return pending;
+}
+
+export async function requireMe(request: Request): Promise<Me> {
+  const me = await getMe(request);
+  if (!me) return redirectToLogin(request);
+  return me;
+}
+
+export async function requirePlatformAdmin(request: Request): Promise<Me> {
+  const me = await requireMe(request);
+  // Not allowed looks the same as not there.
+  if (me.user.platformRole !== 'platform-admin') throw notFound();
+  return me;
+}
+
+/** Where "/" leads: a town-only user straight to their town, everyone else to the list. */
+export function homePath(me: Me): string {
+  const firstTown = me.tenants[0];
+  if (me.user.platformRole || me.partners.length > 0 || !firstTown) return '/towns';
+  return `/towns/${encodeURIComponent(firstTown.slug)}`;
+}

@@ -1,0 +1,65 @@
+import type { MessageKey, Translator } from '~/i18n/index.ts';
+
+/** Form errors as the API sends them: i18n keys, per field and for the form. */
+export interface FormErrorKeys {
+  formError: string | null;
+  fieldErrors: Record<string, string[]>;
+}
+
+export interface SummaryItem {
+  /** The id of the input to jump to, when the error belongs to a field on the page. */
+  href: string | null;
+  message: string;
+}
+
+export interface TranslatedErrors {
+  summary: SummaryItem[];
+  byField: Record<string, string[]>;
+}
+
+/**
+ * Translates error keys; errors for fields that are not on the form (e.g. a
+ * hidden id) go to the summary only. `fields` maps field name → input id.
+ */
+export function translateErrors(
+  tr: Translator,
+  errors: FormErrorKeys | null | undefined,
+  fields: Record<string, string>,
+  fallback: MessageKey = 'validation.invalid',
+): TranslatedErrors {
+  const summary: SummaryItem[] = [];
+  const byField: Record<string, string[]> = {};
+  if (!errors) return { summary, byField };
+  if (errors.formError) summary.push({ href: null, message: tr.tKey(errors.formError, 'errors.generic') });
+  for (const [field, keys] of Object.entries(errors.fieldErrors)) {
+    const messages = [...new Set(keys.map((key) => tr.tKey(key, fallback)))];
+    const inputId = fields[field];
+    if (inputId) {
+      byField[field] = messages;
+      for (const message of messages) summary.push({ href: `#${inputId}`, message });
+    } else {
+      for (const message of messages) summary.push({ href: null, message });
+    }
+  }
+  return { summary, byField };
+}
+
+/** The submitted text values, to put back into the form after an error (never passwords). */
+export function keepValues(form: FormData, names: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    const value = form.get(name);
+    if (typeof value === 'string') values[name] = value;
+  }
+  return values;
+}
+
+export function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export function optionalText(form: FormData, name: string): string | undefined {
+  const value = text(form, name);
+  return value === '' ? undefined : value;
+}

@@ -1,0 +1,92 @@
+import { createCookie, createCookieSessionStorage, redirect } from '@remix-run/node';
+import { env } from '~/env.server.ts';
+import { DEFAULT_LANG, isLang, type Lang } from '~/i18n/index.ts';
+
+type SessionData = { token: string };
+
+/**
+ * The cookie holds only the API's opaque session token; who the user is and
+ * what they may do is always asked from the API.
+ */
+const sessionStorage = createCookieSessionStorage<SessionData>({
+  cookie: {
+    // __Host- binds the cookie to this host over HTTPS with path=/ and no Domain.
+    name: env.isProduction ? '__Host-hubwerk_session' : 'hubwerk_session',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: env.isProduction,
+    path: '/',
+    secrets: [env.SESSION_SECRET],
+  },
+});
+
+export async function getSessionToken(request: Request): Promise<string | null> {
+  const session = await sessionStorage.getSession(request.headers.get('Cookie'));
+  return session.get('token') ?? null;
+}
+
+/** Set-Cookie header value that stores a fresh token until the API says it expires. */
+export async function commitSessionToken(token: string, expiresAt: string): Promise<string> {
+  const session = await sessionStorage.getSession();
+  session.set('token', token);
+  const expires = new Date(expiresAt);
+  return sessionStorage.commitSession(session, Number.isNaN(expires.getTime()) ? {} : { expires });
+}
+
+export async function destroySessionCookie(request: Request): Promise<string> {
+  const session = await sessionStorage.getSession(request.headers.get('Cookie'));
+  return sessionStorage.destroySession(session);
+}
+
+/** Only same-site paths are accepted as targets after sign-in or language switch. */
+export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
+    return fallback;
+  }
+  return value;
+}
+
+export async function redirectToLogin(request: Request): Promise<never> {
+  const url = new URL(request.url);
+  const here = url.pathname + url.search;
+  const target = here === '/' || url.pathname === '/login' ? '/login' : `/login?redirectTo=${encodeURIComponent(here)}`;
+  throw redirect(target, { headers: { 'Set-Cookie': await destroySessionCookie(request) } });
+}
+
+const langCookie = createCookie('lang', {
+  path: '/',
+  sameSite: 'lax',
+  httpOnly: true,
+  secure: env.isProduction,
+  maxAge: 60 * 60 * 24 * 365,
+});
+
+/** The `lang` cookie, else the best Accept-Language match, else German. */
+export async function resolveLang(request: Request): Promise<Lang> {
+  const fromCookie: unknown = await langCookie.parse(request.headers.get('Cookie'));
+  if (isLang(fromCookie)) return fromCookie;
+  return fromAcceptLanguage(request.headers.get('Accept-Language'));
+}
+
+export function fromAcceptLanguage(header: string | null): Lang {
+  if (!header) return DEFAULT_LANG;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const quality = q ? Number(q.slice(2)) : 1;
+      return { base: tag.toLowerCase().split('-')[0] ?? '', quality: Number.isFinite(quality) ? quality : 0, index };
+    })
+    .filter((entry) => entry.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const entry of ranked) {
+    if (isLang(entry.base)) return entry.base;
+  }
+  return DEFAULT_LANG;
+}
+
+export function serializeLang(lang: Lang): Promise<string> {
+  return langCookie.serialize(lang);
+}
+

@@ -1,0 +1,94 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react';
+import type { ReactNode } from 'react';
+import { AppHeader } from '~/components/app-header.tsx';
+import { DEFAULT_LANG } from '~/i18n/index.ts';
+import { useT } from '~/i18n/use-t.ts';
+import { getMe } from '~/lib/api.server.ts';
+import { pageTitle } from '~/lib/meta.ts';
+import { resolveLang } from '~/lib/session.server.ts';
+import stylesHref from '~/styles.css?url';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesHref }];
+
+export const meta: MetaFunction = (args) => pageTitle(args, 'app.tagline');
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [lang, me] = await Promise.all([resolveLang(request), getMe(request)]);
+  return { lang, me };
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>('root');
+  const { t } = useT();
+  return (
+    <html lang={data?.lang ?? DEFAULT_LANG}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#main" className="skip-link">
+          {t('app.skipLink')}
+        </a>
+        <AppHeader me={data?.me ?? null} />
+        <main id="main" tabIndex={-1} className="container main">
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">{t('app.footer')}</div>
+        </footer>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useT();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <div className="message-page">
+        <h1>{t('notFound.title')}</h1>
+        <p>{t('notFound.text')}</p>
+        <p>
+          <Link to="/" className="button button--primary">
+            {t('notFound.home')}
+          </Link>
+        </p>
+      </div>
+    );
+  }
+  const unavailable = isRouteErrorResponse(error) && error.status === 503;
+  return (
+    <div className="message-page">
+      <h1>{t('errorPage.title')}</h1>
+      <p>{unavailable ? t('errors.unavailable') : t('errorPage.text')}</p>
+      {import.meta.env.DEV && error instanceof Error ? <pre className="dev-error">{error.stack}</pre> : null}
+      <p>
+        <Link to="/" className="button button--primary">
+          {t('errorPage.home')}
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import type { UNSAFE_RouteConfig as RouteConfig } from '@remix-run/dev';
+
+// Explicit route config (v3_routeConfig): the same shape React Router 7's
+// app/routes.ts uses, so the move only swaps the helper import.
+const route = (path: string, file: string) => ({ path, file });
+
+export default [
+  { index: true, file: 'routes/home.tsx' },
+  route('login', 'routes/login.tsx'),
+  route('logout', 'routes/logout.tsx'),
+  route('language', 'routes/language.tsx'),
+  route('towns', 'routes/towns.tsx'),
+  route('towns/new', 'routes/towns-new.tsx'),
+  route('towns/:slug', 'routes/town.tsx'),
+  route('partners', 'routes/partners.tsx'),
+  route('partners/new', 'routes/partners-new.tsx'),
+  route('partners/:id', 'routes/partner.tsx'),
+  route('invite/:token', 'routes/invite.tsx'),
+  route('*', 'routes/not-found.tsx'),
+] satisfies RouteConfig;

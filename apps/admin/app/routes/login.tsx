@@ -1,0 +1,89 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { ErrorSummary } from '~/components/error-summary.tsx';
+import { TextField } from '~/components/field.tsx';
+import { PageHeader } from '~/components/page-header.tsx';
+import { SubmitButton } from '~/components/submit-button.tsx';
+import { useT } from '~/i18n/use-t.ts';
+import { apiErrorInfo, apiFor, getMe, homePath } from '~/lib/api.server.ts';
+import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
+import { pageTitle } from '~/lib/meta.ts';
+import { commitSessionToken, safeRedirectPath } from '~/lib/session.server.ts';
+
+export const meta: MetaFunction = (args) => pageTitle(args, 'login.title');
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const me = await getMe(request);
+  if (me) throw redirect(homePath(me));
+  const redirectTo = new URL(request.url).searchParams.get('redirectTo');
+  return { redirectTo: safeRedirectPath(redirectTo, '') };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const email = text(form, 'email');
+  const password = typeof form.get('password') === 'string' ? (form.get('password') as string) : '';
+  const values = keepValues(form, ['email']);
+  const fail = (errors: FormErrorKeys) => data({ errors, values }, { status: 400 });
+
+  const missing: Record<string, string[]> = {};
+  if (!email) missing.email = ['validation.required'];
+  if (!password) missing.password = ['validation.required'];
+  if (Object.keys(missing).length > 0) return fail({ formError: null, fieldErrors: missing });
+
+  const api = await apiFor(request);
+  try {
+    const session = await api.auth.signIn.mutate({ email, password });
+    const target = safeRedirectPath(form.get('redirectTo'));
+    throw redirect(target, { headers: { 'Set-Cookie': await commitSessionToken(session.token, session.expiresAt) } });
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    const info = apiErrorInfo(error);
+    if (!info) throw error;
+    if (info.code === 'TOO_MANY_REQUESTS') return fail({ formError: 'errors.tooManyRequests', fieldErrors: {} });
+    if (info.code === 'UNAUTHORIZED' || info.code === 'BAD_REQUEST' || info.code === 'NOT_FOUND' || info.code === 'FORBIDDEN') {
+      // One message for every way credentials can be wrong: it never tells whether an account exists.
+      return fail({ formError: 'errors.auth.invalidCredentials', fieldErrors: {} });
+    }
+    throw error;
+  }
+}
+
+const FIELDS = { email: 'login-email', password: 'login-password' };
+
+export default function Login() {
+  const { redirectTo } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const tr = useT();
+  const { t } = tr;
+  const errors = translateErrors(tr, result?.errors, FIELDS);
+  return (
+    <div className="narrow">
+      <PageHeader title={t('login.title')} lead={t('login.intro')} />
+      <ErrorSummary items={errors.summary} />
+      <Form method="post" noValidate className="card form">
+        {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
+        <TextField
+          id={FIELDS.email}
+          name="email"
+          type="email"
+          label={t('login.email')}
+          autoComplete="username"
+          defaultValue={result?.values.email}
+          errors={errors.byField.email}
+        />
+        <TextField
+          id={FIELDS.password}
+          name="password"
+          type="password"
+          label={t('login.password')}
+          autoComplete="current-password"
+          errors={errors.byField.password}
+        />
+        <div className="form__actions">
+          <SubmitButton label={t('login.submit')} pendingLabel={t('login.submitting')} />
+        </div>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import { vitePlugin as remix } from '@remix-run/dev';
+import { defineConfig } from 'vite';
+
+declare module '@remix-run/node' {
+  // Typed loader data follows single-fetch serialisation (see ADR 001).
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+export default defineConfig({
+  plugins: [
+    remix({
+      // Every v3 flag Remix 2.17 knows, so that moving to React Router 7 is
+      // mechanical (docs/decisions/001-remix-v2-future-flags.md).
+      future: {
+        v3_fetcherPersist: true,
+        v3_relativeSplatPath: true,
+        v3_throwAbortReason: true,
+        v3_lazyRouteDiscovery: true,
+        v3_singleFetch: true,
+        v3_routeConfig: true,
+      },
+    }),
+  ],
+  resolve: {
+    alias: {
+      '~': new URL('./app', import.meta.url).pathname,
+      // Pure package (no runtime deps); aliased because it is not a workspace
+      // dependency in the lockfile yet.
+      '@hubwerk/domain': new URL('../../packages/domain/src/index.ts', import.meta.url).pathname,
+    },
+    // prisma's studio hoists React 19 to the repository root; react-router
+    // lives there too and would pick it up. One React only: the admin's 18.
+    dedupe: ['react', 'react-dom'],
+  },
+  ssr: {
+    // Bundle the router packages so that `dedupe` applies to their React
+    // imports on the server as well (externals resolve through Node instead).
+    noExternal: ['@remix-run/react', 'react-router', 'react-router-dom'],
+  },
+  server: { host: '127.0.0.1', port: 3000, strictPort: true },
+});
