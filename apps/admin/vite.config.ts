@@ -26,9 +26,6 @@ export default defineConfig({
   resolve: {
     alias: {
       '~': new URL('./app', import.meta.url).pathname,
-      // Pure package (no runtime deps); aliased because it is not a workspace
-      // dependency in the lockfile yet.
-      '@hubwerk/domain': new URL('../../packages/domain/src/index.ts', import.meta.url).pathname,
     },
     // prisma's studio hoists React 19 to the repository root; react-router
     // lives there too and would pick it up. One React only: the admin's 18.

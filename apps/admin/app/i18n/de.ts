@@ -205,45 +205,43 @@ export const de = {
   },
   errors: {
     generic: 'Das hat leider nicht geklappt. Bitte versuchen Sie es noch einmal.',
+    invalidInput: 'Bitte prüfen Sie Ihre Eingaben.',
+    unauthorized: 'Bitte melden Sie sich an.',
+    forbidden: 'Dafür fehlt Ihnen die Berechtigung.',
+    notFound: 'Das gibt es nicht oder Sie haben keinen Zugriff darauf.',
+    internal: 'Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.',
+    idempotencyKeyReused: 'Dieses Formular wurde bereits mit anderen Angaben gesendet. Bitte laden Sie es neu.',
     unavailable: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     tooManyRequests: 'Zu viele Versuche. Bitte warten Sie einen Moment.',
     conflict: 'Die Daten wurden inzwischen geändert. Bitte laden Sie die Seite neu.',
     auth: {
       invalidCredentials: 'E-Mail oder Passwort ist falsch',
-      sessionExpired: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
     },
     tenant: {
       agsTaken: 'Für diesen AGS gibt es bereits eine Kommune.',
       slugTaken: 'Es gibt bereits eine Kommune mit diesem Namen.',
-      notFound: 'Diese Kommune gibt es nicht.',
     },
     partner: {
       unknown: 'Diesen Partner gibt es nicht.',
       nameTaken: 'Es gibt bereits einen Partner mit diesem Namen.',
-      slugTaken: 'Es gibt bereits einen Partner mit diesem Namen.',
-      notItPartner: 'Nur IT-Partner können Kommunen betreuen.',
     },
     hub: {
       nameTaken: 'Diese Kommune hat bereits einen Hub mit diesem Namen.',
-      slugTaken: 'Diese Kommune hat bereits einen Hub mit diesem Namen.',
     },
     invitation: {
       invalid: 'Diese Einladung ist nicht gültig.',
       expired: 'Diese Einladung ist abgelaufen.',
       accepted: 'Diese Einladung wurde bereits angenommen.',
       revoked: 'Diese Einladung wurde zurückgezogen.',
-      emailTaken: 'Für diese E-Mail-Adresse gibt es bereits ein Konto. Bitte melden Sie sich an.',
-    },
-    idempotency: {
-      conflict: 'Dieses Formular wurde bereits mit anderen Angaben gesendet. Bitte laden Sie es neu.',
     },
   },
   validation: {
     invalid: 'Bitte prüfen Sie diese Angabe.',
+    unknownField: 'Dieses Feld ist hier nicht vorgesehen.',
+    postalCode: 'Die Postleitzahl besteht aus 5 Ziffern.',
     required: 'Bitte füllen Sie dieses Feld aus.',
     email: 'Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@stadt.de.',
     tooLong: 'Die Angabe ist zu lang.',
-    tooShort: 'Die Angabe ist zu kurz.',
     password: {
       tooShort: 'Das Passwort muss mindestens 12 Zeichen lang sein.',
     },

@@ -202,45 +202,43 @@ export const en: Messages = {
   },
   errors: {
     generic: 'That did not work. Please try again.',
+    invalidInput: 'Please check your input.',
+    unauthorized: 'Please sign in.',
+    forbidden: 'You are not allowed to do that.',
+    notFound: 'This does not exist or you do not have access to it.',
+    internal: 'An internal error occurred. Please try again later.',
+    idempotencyKeyReused: 'This form has already been sent with different data. Please reload it.',
     unavailable: 'The service is not reachable right now. Please try again shortly.',
     tooManyRequests: 'Too many attempts. Please wait a moment.',
     conflict: 'The data has changed in the meantime. Please reload the page.',
     auth: {
       invalidCredentials: 'Email or password is wrong',
-      sessionExpired: 'Your session has expired. Please sign in again.',
     },
     tenant: {
       agsTaken: 'A town with this AGS already exists.',
       slugTaken: 'A town with this name already exists.',
-      notFound: 'This town does not exist.',
     },
     partner: {
       unknown: 'This partner does not exist.',
       nameTaken: 'A partner with this name already exists.',
-      slugTaken: 'A partner with this name already exists.',
-      notItPartner: 'Only IT partners can support towns.',
     },
     hub: {
       nameTaken: 'This town already has a hub with this name.',
-      slugTaken: 'This town already has a hub with this name.',
     },
     invitation: {
       invalid: 'This invitation is not valid.',
       expired: 'This invitation has expired.',
       accepted: 'This invitation has already been accepted.',
       revoked: 'This invitation has been withdrawn.',
-      emailTaken: 'An account with this email address already exists. Please sign in.',
-    },
-    idempotency: {
-      conflict: 'This form has already been sent with different data. Please reload it.',
     },
   },
   validation: {
     invalid: 'Please check this entry.',
+    unknownField: 'This field is not expected here.',
+    postalCode: 'The postcode consists of 5 digits.',
     required: 'Please fill in this field.',
     email: 'Please enter a valid email address, e.g. name@town.de.',
     tooLong: 'This entry is too long.',
-    tooShort: 'This entry is too short.',
     password: {
       tooShort: 'The password must be at least 12 characters long.',
     },

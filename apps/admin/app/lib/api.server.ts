@@ -122,8 +122,9 @@ export async function handleApiError(error: unknown, request: Request): Promise<
   }
   const fallback = DEFAULT_KEYS[info.code];
   if (fallback === undefined) throw error;
-  const hasFieldErrors = Object.keys(info.fieldErrors).length > 0;
-  return { formError: info.messageKey ?? (hasFieldErrors ? null : fallback), fieldErrors: info.fieldErrors };
+  // With field errors the message key only summarises them ("errors.invalidInput"): show the fields.
+  if (Object.keys(info.fieldErrors).length > 0) return { formError: null, fieldErrors: info.fieldErrors };
+  return { formError: info.messageKey ?? fallback, fieldErrors: {} };
 }
 
 /** For loaders: a read must succeed; invalid input in a URL is as good as not found. */

@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { BUNDESLAENDER } from '@hubwerk/domain';
+import { BUNDESLAENDER, type BundeslandCode } from '@hubwerk/domain';
 import { useEffect, useRef } from 'react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
@@ -36,7 +36,8 @@ export async function action({ request }: ActionFunctionArgs) {
     api.tenants.onboard.mutate({
       name: text(form, 'name'),
       ags: text(form, 'ags'),
-      bundesland: text(form, 'bundesland'),
+      // Sent as typed: the API validates it and reports it with all other field errors at once.
+      bundesland: text(form, 'bundesland') as BundeslandCode,
       partnerId: partnerId === '' ? null : partnerId,
       hubName: text(form, 'hubName'),
       adminEmail: text(form, 'adminEmail'),
