@@ -1,0 +1,150 @@
+/**
+ * The walls, proven from the router itself: every procedure, called by every
+ * seeded role with another town's real ids, fails exactly like a call with
+ * ids that do not exist — and leaves the database unchanged. A procedure
+ * without an entry in ATTACKS fails this suite.
+ */
+import { randomUUID } from 'node:crypto';
+import { useTestDatabase } from '@hubwerk/db/testing';
+import { TRPCError } from '@trpc/server';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { appRouter } from './root.ts';
+import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+
+interface Town { id: string; slug: string; hubId: string; partnerId: string | null }
+type Ids = { town: Town; ownTown: Town | null; partnerId: string };
+type Attack =
+  | { input: (ids: Ids) => unknown }
+  | { noIds: string };
+
+// prettier-ignore
+const ATTACKS: Record<string, Attack> = {
+  'auth.signIn': { noIds: 'signs in by email and password; takes no object ids' },
+  'auth.signOut': { noIds: 'ends the caller\'s own session' },
+  'auth.me': { noIds: 'describes the caller only' },
+  'tenants.list': { noIds: 'takes no ids; its output is checked for foreign towns below' },
+  'tenants.get': { input: ({ town }) => ({ tenant: town.slug }) },
+  'tenants.onboard': { input: ({ partnerId }) => ({ name: `Angriff ${randomUUID().slice(0, 8)}`, ags: '03155099', bundesland: '03', partnerId, hubName: 'Hub', adminEmail: 'x@example.org', idempotencyKey: randomUUID() }) },
+  'tenants.assignPartner': { input: ({ town, partnerId }) => ({ tenantId: town.id, partnerId }) },
+  'partners.list': { noIds: 'takes no ids; its output is checked for foreign partners below' },
+  'partners.get': { input: ({ partnerId }) => ({ partnerId }) },
+  'partners.register': { input: () => ({ kind: 'it-partner', name: `Angriff ${randomUUID().slice(0, 8)}`, region: 'X', adminEmail: 'y@example.org', idempotencyKey: randomUUID() }) },
+  'hubs.list': { input: ({ town }) => ({ tenant: town.slug }) },
+  'hubs.create': { input: ({ town }) => ({ tenant: town.slug, name: 'Fremder Hub' }) },
+  'hubs.rename': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, name: 'Umbenannt' }) },
+  'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
+  'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
+};
+
+/** Who attacks which town: each role against a town it has nothing to do with. */
+const ROLES = [
+  { email: DEMO_USERS.einbeckAdmin, own: 'einbeck', foreign: 'zeitz' },
+  { email: DEMO_USERS.einbeckManager, own: 'einbeck', foreign: 'sangerhausen' },
+  { email: DEMO_USERS.einbeckMember, own: 'einbeck', foreign: 'zeitz' },
+  { email: DEMO_USERS.zeitzAdmin, own: 'zeitz', foreign: 'einbeck' },
+  { email: DEMO_USERS.partner, own: null, foreign: 'zeitz' },
+  { email: DEMO_USERS.support, own: null, foreign: null },
+] as const;
+
+let api: TestApi;
+let superuser: pg.Client;
+const towns = new Map<string, Town>();
+let foreignPartnerId: string;
+let ownPartnerId: string;
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  api = createTestApi(db);
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  const { rows } = await superuser.query<{ id: string; slug: string; hubId: string; partnerId: string | null }>(
+    `SELECT t.id, t.slug, t."managingPartnerId" AS "partnerId", h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id`,
+  );
+  for (const row of rows) towns.set(row.slug, row);
+  const partners = await superuser.query<{ id: string; kind: string }>(`SELECT id, kind FROM "Partner" ORDER BY kind`);
+  ownPartnerId = partners.rows.find((p) => p.kind === 'IT_PARTNER')!.id;
+  foreignPartnerId = partners.rows.find((p) => p.kind === 'REGIONAL_PROVIDER')!.id;
+});
+
+afterAll(async () => {
+  await superuser?.end();
+  await api?.close();
+});
+
+async function checksum(): Promise<string> {
+  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey'];
+  const parts = await Promise.all(
+    tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
+  );
+  return parts.join(':');
+}
+
+async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'succeeded';
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return `${error.code} ${error.message}`;
+  }
+}
+
+function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
+  const [router, procedure] = path.split('.') as [string, string];
+  const fn = (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!;
+  return fn(input);
+}
+
+const nonExistent = (): Ids => ({
+  town: { id: randomUUID(), slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, hubId: randomUUID(), partnerId: null },
+  ownTown: null,
+  partnerId: randomUUID(),
+});
+
+describe('every procedure has an isolation case', () => {
+  it('lists exactly the router\'s procedures', () => {
+    expect(Object.keys(ATTACKS).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
+  });
+});
+
+describe.each(ROLES)('$email against another town', (role) => {
+  let caller: Caller;
+  let ids: Ids;
+
+  beforeAll(async () => {
+    caller = await api.as(role.email);
+    const foreign = towns.get(role.foreign ?? 'zeitz')!;
+    ids = {
+      town: foreign,
+      ownTown: role.own ? towns.get(role.own)! : null,
+      partnerId: role.email === DEMO_USERS.partner ? foreignPartnerId : ownPartnerId,
+    };
+  });
+
+  // Platform support may read every town by design; it must not change any.
+  const isMutation = (path: string) => (appRouter._def.procedures as Record<string, { _def: { type: string } }>)[path]?._def.type === 'mutation';
+  const attacks = Object.entries(ATTACKS)
+    .filter((entry): entry is [string, { input: (ids: Ids) => unknown }] => 'input' in entry[1])
+    .filter(([path]) => role.foreign !== null || isMutation(path));
+
+  it.each(attacks)('%s: foreign ids fail like missing ids, nothing changes', async (path, attack) => {
+    const before = await checksum();
+    const foreignOutcome = await outcome(call(caller, path, attack.input(ids)));
+    const missingOutcome = await outcome(call(caller, path, attack.input({ ...nonExistent(), ownTown: ids.ownTown })));
+    expect(foreignOutcome).not.toBe('succeeded');
+    expect(foreignOutcome).toMatch(/^(NOT_FOUND|FORBIDDEN) /);
+    expect(foreignOutcome).toBe(missingOutcome);
+    expect(await checksum()).toBe(before);
+  });
+
+  it('lists no town and no partner it has nothing to do with', async () => {
+    const visible = (await caller.tenants.list({})).items.map((t) => t.slug);
+    if (role.own) expect(visible).toContain(role.own);
+    if (role.foreign) expect(visible).not.toContain(role.foreign);
+    const partners = (await caller.partners.list({})).items.map((p) => p.id);
+    if (role.email !== DEMO_USERS.support) expect(partners).not.toContain(foreignPartnerId);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * The database and key walls, checked against the live catalog so that a
+ * table added later without them fails here.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppClient, type AppClient } from './app-client.ts';
+import { runInScope } from './scope.ts';
+import { useTestDatabase } from './testing/index.ts';
+
+let superuser: pg.Client;
+let app: AppClient;
+let platform: pg.Client;
+const TOWNS = 50;
+const towns: { id: string; hubId: string; slug: string }[] = [];
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  platform = new pg.Client({ connectionString: db.platformUrl });
+  await Promise.all([superuser.connect(), platform.connect()]);
+  for (let i = 0; i < TOWNS; i += 1) {
+    const id = randomUUID();
+    const hubId = randomUUID();
+    const slug = `stadt-${i}`;
+    await platform.query(`INSERT INTO "Tenant" (id, name, slug, ags, bundesland, "updatedAt") VALUES ($1, $2, $3, $4, '03', now())`, [id, `Stadt ${i}`, slug, `03${String(i).padStart(6, '0')}`]);
+    await platform.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, 'Saal 1', 'saal-1', now())`, [id, hubId]);
+    towns.push({ id, hubId, slug });
+  }
+  app = createAppClient({ url: db.appUrl, poolSize: 10 });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await Promise.all([superuser?.end(), platform?.end()]);
+});
+
+const rows = async <T extends pg.QueryResultRow>(sql: string) => (await superuser.query<T>(sql)).rows;
+
+describe('catalog: the database wall', () => {
+  it('forces row-level security on every table with a tenantId column', async () => {
+    const tables = await rows<{ table: string; rls: boolean; forced: boolean }>(`
+      SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+        AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenantId' AND NOT a.attisdropped)
+             OR c.relname = 'Tenant')`);
+    expect(tables.length).toBeGreaterThanOrEqual(6);
+    expect(tables.filter((t) => !t.rls || !t.forced).map((t) => t.table)).toEqual([]);
+  });
+
+  it('gives every RLS table at least one policy', async () => {
+    const bare = await rows<{ table: string }>(`
+      SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relrowsecurity
+        AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)`);
+    expect(bare).toEqual([]);
+  });
+
+  it('connects the app as a role that cannot bypass anything and owns nothing', async () => {
+    const [role] = await rows<{ rolsuper: boolean; rolbypassrls: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
+      `SELECT rolsuper, rolbypassrls, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'hubwerk_app'`,
+    );
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false });
+    const owned = await rows(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'hubwerk_app'`);
+    expect(owned).toEqual([]);
+  });
+
+  it('has no SECURITY DEFINER function and no view that runs as its owner', async () => {
+    const definers = await rows(`
+      SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'public' AND p.prosecdef`);
+    expect(definers).toEqual([]);
+    const views = await rows<{ relname: string }>(`
+      SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind = 'v'
+        AND NOT coalesce(c.reloptions::text[] @> ARRAY['security_invoker=true'], false)`);
+    expect(views).toEqual([]);
+  });
+
+  it('keeps the audit log append-only for the app role', async () => {
+    const privileges = await rows<{ privilege_type: string }>(`
+      SELECT privilege_type FROM information_schema.role_table_grants
+      WHERE grantee = 'hubwerk_app' AND table_name = 'AuditEvent' ORDER BY privilege_type`);
+    expect(privileges.map((p) => p.privilege_type)).toEqual(['INSERT', 'SELECT']);
+  });
+});
+
+describe('catalog: the key wall', () => {
+  it('gives every table with a NOT NULL tenantId a primary key and unique keys that start with it', async () => {
+    const offenders = await rows<{ table: string; constraint: string }>(`
+      SELECT c.relname AS table, con.conname AS constraint
+      FROM pg_constraint con
+      JOIN pg_class c ON c.oid = con.conrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenantId' AND a.attnotnull
+      WHERE n.nspname = 'public' AND con.contype IN ('p', 'u') AND NOT (a.attnum = ANY (con.conkey))
+      UNION ALL
+      SELECT c.relname, i.indexrelid::regclass::text
+      FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenantId' AND a.attnotnull
+      WHERE n.nspname = 'public' AND i.indisunique AND NOT (a.attnum = ANY (i.indkey::int2[]))`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('includes tenantId in every foreign key between tenant tables', async () => {
+    const offenders = await rows<{ constraint: string }>(`
+      SELECT con.conname AS constraint
+      FROM pg_constraint con
+      JOIN pg_attribute src ON src.attrelid = con.conrelid AND src.attname = 'tenantId'
+      JOIN pg_attribute dst ON dst.attrelid = con.confrelid AND dst.attname = 'tenantId'
+      WHERE con.contype = 'f' AND NOT (src.attnum = ANY (con.conkey) AND dst.attnum = ANY (con.confkey))`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('rejects a row of one town referencing a row of another, even for the bypass role', async () => {
+    const [a, b] = towns as [(typeof towns)[0], (typeof towns)[0]];
+    const user = await platform.query<{ id: string }>(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, $2, 'X', now()) RETURNING id`, [randomUUID(), `fk-${randomUUID()}@example.org`]);
+    const membership = await platform.query<{ id: string }>(`INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, $2, $3, 'HUB_STAFF') RETURNING id`, [a.id, randomUUID(), user.rows[0]!.id]);
+    await expect(
+      platform.query(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, $2, $3, $4)`, [a.id, randomUUID(), b.hubId, membership.rows[0]!.id]),
+    ).rejects.toMatchObject({ code: '23503' });
+  });
+});
+
+describe('the app client under row-level security', () => {
+  it('returns no rows and writes nothing without a tenant', async () => {
+    expect(await app.hub.findMany()).toEqual([]);
+    expect(await app.tenant.findMany()).toEqual([]);
+    await expect(app.hub.create({ data: { tenantId: towns[0]!.id, name: 'Heimlich', slug: 'heimlich' } })).rejects.toThrow();
+    const { rows: left } = await superuser.query(`SELECT 1 FROM "Hub" WHERE slug = 'heimlich'`);
+    expect(left).toEqual([]);
+  });
+
+  it('cannot write into another town while scoped to one', async () => {
+    const [a, b] = towns as [(typeof towns)[0], (typeof towns)[0]];
+    await expect(
+      runInScope({ tenantId: a.id, userId: null }, () => app.hub.create({ data: { tenantId: b.id, name: 'Fremd', slug: 'fremd' } })),
+    ).rejects.toThrow();
+  });
+
+  it('answers 50 concurrent unique lookups from 50 towns each with its own row only', async () => {
+    const results = await Promise.all(
+      towns.map((town, i) => {
+        const foreign = towns[(i + 1) % towns.length]!;
+        return runInScope({ tenantId: town.id, userId: null }, async () => ({
+          own: await app.hub.findUnique({ where: { tenantId_id: { tenantId: town.id, id: town.hubId } } }),
+          foreign: await app.hub.findUnique({ where: { tenantId_id: { tenantId: foreign.id, id: foreign.hubId } } }),
+        }));
+      }),
+    );
+    expect(results.map((r) => r.own?.id)).toEqual(towns.map((t) => t.hubId));
+    expect(results.filter((r) => r.foreign !== null)).toEqual([]);
+  });
+
+  it('never lets a setting outlive its transaction on a pooled connection', async () => {
+    await Promise.all(towns.map((t) => runInScope({ tenantId: t.id, userId: null }, () => app.hub.findMany())));
+    const leftovers = await Promise.all(
+      Array.from({ length: 20 }, () => app.$queryRaw<{ tenant: string | null }[]>`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`),
+    );
+    expect(leftovers.flat().filter((r) => r.tenant !== null)).toEqual([]);
+    const idle = await rows(`SELECT pid FROM pg_stat_activity WHERE usename = 'hubwerk_app' AND state = 'idle in transaction'`);
+    expect(idle).toEqual([]);
+  });
+
+  it('scopes interactive transactions too', async () => {
+    const town = towns[3]!;
+    const seen = await runInScope({ tenantId: town.id, userId: null }, () =>
+      app.$transaction(async (tx) => {
+        await tx.hub.update({ where: { tenantId_id: { tenantId: town.id, id: town.hubId } }, data: { city: 'Zeitz' } });
+        return tx.hub.findMany();
+      }),
+    );
+    expect(seen.map((h) => h.id)).toEqual([town.hubId]);
+  });
+});
