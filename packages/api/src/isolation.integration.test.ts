@@ -125,7 +125,7 @@ describe.each(ROLES)('$email against another town', (role) => {
   });
 
   // Platform support may read every town by design; it must not change any.
-  const isMutation = (path: string) => (appRouter._def.procedures as Record<string, { _def: { type: string } }>)[path]?._def.type === 'mutation';
+  const isMutation = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]?._def.type === 'mutation';
   const attacks = Object.entries(ATTACKS)
     .filter((entry): entry is [string, { input: (ids: Ids) => unknown }] => 'input' in entry[1])
     .filter(([path]) => role.foreign !== null || isMutation(path));

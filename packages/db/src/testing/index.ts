@@ -1,0 +1,7 @@
+/**
+ * @hubwerk/db/testing — per-worker PostgreSQL databases for integration and
+ * e2e tests. The server and the migrated template come from the globalSetup
+ * in ./global-setup.ts (wired in the root vitest.config.ts).
+ */
+export { useTestDatabase, resetDatabase, type TestDatabase, type ResetOptions } from './database.ts';
+export type { TestDatabaseContext } from './context.ts';
