@@ -1,5 +1,5 @@
 import { type AppAbility, accessibleBy } from '@hubwerk/auth';
-import { Prisma } from '@hubwerk/db';
+import { type Prisma } from '@hubwerk/db';
 import { slugify } from '@hubwerk/domain';
 import type { Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
