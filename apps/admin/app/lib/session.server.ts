@@ -1,6 +1,7 @@
 import { createCookie, createCookieSessionStorage, redirect } from '@remix-run/node';
 import { env } from '~/env.server.ts';
-import { DEFAULT_LANG, isLang, type Lang } from '~/i18n/index.ts';
+import { isLang, type Lang } from '~/i18n/index.ts';
+import { fromAcceptLanguage } from '~/i18n/negotiate.ts';
 
 type SessionData = { token: string };
 
@@ -66,24 +67,6 @@ export async function resolveLang(request: Request): Promise<Lang> {
   const fromCookie: unknown = await langCookie.parse(request.headers.get('Cookie'));
   if (isLang(fromCookie)) return fromCookie;
   return fromAcceptLanguage(request.headers.get('Accept-Language'));
-}
-
-export function fromAcceptLanguage(header: string | null): Lang {
-  if (!header) return DEFAULT_LANG;
-  const ranked = header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      const quality = q ? Number(q.slice(2)) : 1;
-      return { base: tag.toLowerCase().split('-')[0] ?? '', quality: Number.isFinite(quality) ? quality : 0, index };
-    })
-    .filter((entry) => entry.quality > 0)
-    .sort((a, b) => b.quality - a.quality || a.index - b.index);
-  for (const entry of ranked) {
-    if (isLang(entry.base)) return entry.base;
-  }
-  return DEFAULT_LANG;
 }
 
 export function serializeLang(lang: Lang): Promise<string> {

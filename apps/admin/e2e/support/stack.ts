@@ -1,0 +1,141 @@
+/**
+ * The whole stack for an end-to-end test: a fresh database with the demo
+ * seed, the API in-process, the admin app built for production and served by
+ * remix-serve, and Debian's Chromium. Everything is stopped by `stop()`.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { useTestDatabase } from '@hubwerk/db/testing';
+import { createLogger } from '../../../api/src/logger.ts';
+import { startApiServer, type RunningApiServer } from '../../../api/src/server.ts';
+import { seedDemo } from '../../../../prisma/seed.ts';
+
+const ADMIN_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const requireFromAdmin = createRequire(path.join(ADMIN_DIR, 'package.json'));
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function binOf(pkg: string, bin: string): string {
+  const manifestPath = requireFromAdmin.resolve(`${pkg}/package.json`);
+  const manifest = requireFromAdmin(manifestPath) as { bin: Record<string, string> };
+  const relative = manifest.bin[bin];
+  if (!relative) throw new Error(`${pkg} has no bin ${bin}`);
+  return path.join(path.dirname(manifestPath), relative);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The production build, made once per run (vitest sets NODE_ENV=test; a build must not inherit it). */
+async function buildAdmin(): Promise<void> {
+  await promisify(execFile)(process.execPath, [binOf('@remix-run/dev', 'remix'), 'vite:build'], {
+    cwd: ADMIN_DIR,
+    env: { ...process.env, NODE_ENV: 'production' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+async function startAdmin(apiUrl: string): Promise<{ url: string; process: ChildProcess; output: () => string }> {
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, [binOf('@remix-run/serve', 'remix-serve'), './build/server/index.js'], {
+    cwd: ADMIN_DIR,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      API_URL: apiUrl,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`remix-serve exited (${child.exitCode}):\n${output}`);
+    try {
+      const response = await fetch(`${url}/login`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`remix-serve did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { url, process: child, output: () => output };
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface Stack {
+  adminUrl: string;
+  apiUrl: string;
+  browser: Browser;
+  adminOutput: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const stoppers: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const fn of stoppers.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    const [db] = await Promise.all([useTestDatabase(), buildAdmin()]);
+    await seedDemo({ platformUrl: db.platformUrl });
+    const api: RunningApiServer = await startApiServer({
+      port: 0,
+      databaseUrl: db.appUrl,
+      platformDatabaseUrl: db.platformUrl,
+      logger: createLogger({ level: 'warn' }),
+    });
+    stoppers.push(() => api.close());
+    const admin = await startAdmin(api.url);
+    stoppers.push(() => stopProcess(admin.process));
+    // launch() gives every run a fresh temporary profile (user-data dir) and deletes it on close;
+    // each test then opens its own context (own cookies).
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+    stoppers.push(() => browser.close());
+    return { adminUrl: admin.url, apiUrl: api.url, browser, adminOutput: admin.output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
