@@ -24,9 +24,6 @@ export function AppHeader({ me }: { me: Me | null }) {
             <input type="hidden" name="lang" value={t('language.switchToLang')} />
             <input type="hidden" name="redirectTo" value={here} />
             <button type="submit" className="link-button" lang={t('language.switchToLang')} title={t('language.switchHint')}>
-              <span aria-hidden="true" className="globe">
-                ◐
-              </span>{' '}
               {t('language.switchTo')}
             </button>
           </Form>

@@ -163,7 +163,9 @@ export function getMe(request: Request): Promise<Me | null> {
       try {
         return await api.auth.me.query();
       } catch (error) {
+        // An expired or revoked session is "signed out", not an error.
         if (apiErrorInfo(error)?.code === 'UNAUTHORIZED') return null;
+        await handleApiError(error, request);
         throw error;
       }
     })();

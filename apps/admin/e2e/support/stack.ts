@@ -11,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
+// Test setup, not app code: the e2e test needs a database (the app itself only talks tRPC).
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { createLogger } from '../../../api/src/logger.ts';
 import { startApiServer, type RunningApiServer } from '../../../api/src/server.ts';
