@@ -84,10 +84,15 @@ export function migrateDeploy(options: MigrateDeployOptions): Promise<MigrateDep
         return;
       }
       const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs} ms` : `exited with ${code ?? signal}`;
+      // The CLI downloads its schema engine unless PRISMA_OFFLINE selects the stand-in.
+      const hint =
+        env.PRISMA_OFFLINE === undefined && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|fetch failed/.test(output)
+          ? '\nHint: on a machine without internet access set PRISMA_OFFLINE=1 (air-gapped schema engine).'
+          : '';
       reject(
         new MigrationError(
           `prisma migrate deploy ${why} (database ${redactUrl(options.migratorUrl)}, ` +
-            `PRISMA_OFFLINE=${env.PRISMA_OFFLINE ?? ''}):\n${output.trim()}`,
+            `PRISMA_OFFLINE=${env.PRISMA_OFFLINE ?? ''}):\n${output.trim()}${hint}`,
           output,
           code,
         ),
