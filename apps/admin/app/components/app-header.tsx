@@ -49,7 +49,7 @@ export function AppHeader({ me }: { me: Me | null }) {
             <nav aria-label={t('app.mainNav')}>
               <ul className="nav-list">
                 <li>
-                  <NavLink to="/towns" end className="nav-link">
+                  <NavLink to="/towns" className="nav-link">
                     {t('nav.towns')}
                   </NavLink>
                 </li>

@@ -31,7 +31,11 @@ export function translateErrors(
   const byField: Record<string, string[]> = {};
   if (!errors) return { summary, byField };
   if (errors.formError) summary.push({ href: null, message: tr.tKey(errors.formError, 'errors.generic') });
-  for (const [field, keys] of Object.entries(errors.fieldErrors)) {
+  // In the order of the fields on the page, then anything else.
+  const order = Object.keys(fields);
+  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+  const entries = Object.entries(errors.fieldErrors).sort(([a], [b]) => rank(a) - rank(b));
+  for (const [field, keys] of entries) {
     const messages = [...new Set(keys.map((key) => tr.tKey(key, fallback)))];
     const inputId = fields[field];
     if (inputId) {

@@ -27,7 +27,7 @@ export default function Partners() {
         actions={
           canRegister ? (
             <Link to="/partners/new" className="button button--primary">
-              <span aria-hidden="true">＋ </span>
+              <span aria-hidden="true">+ </span>
               {t('partners.register')}
             </Link>
           ) : null

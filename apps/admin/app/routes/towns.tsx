@@ -34,7 +34,7 @@ export default function Towns() {
         actions={
           canOnboard ? (
             <Link to="/towns/new" className="button button--primary">
-              <span aria-hidden="true">＋ </span>
+              <span aria-hidden="true">+ </span>
               {t('towns.onboard')}
             </Link>
           ) : null
