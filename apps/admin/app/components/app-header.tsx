@@ -2,6 +2,11 @@ import { Form, Link, NavLink, useLocation } from '@remix-run/react';
 import { useT } from '~/i18n/use-t.ts';
 import type { Me } from '~/lib/api-types.ts';
 
+/** The section's link is underlined on its sub-pages too; aria-current stays on the exact page. */
+function sectionClass(pathname: string, section: string): string {
+  return pathname === section || pathname.startsWith(`${section}/`) ? 'nav-link nav-link--section' : 'nav-link';
+}
+
 export function AppHeader({ me }: { me: Me | null }) {
   const { t } = useT();
   const location = useLocation();
@@ -49,13 +54,13 @@ export function AppHeader({ me }: { me: Me | null }) {
             <nav aria-label={t('app.mainNav')}>
               <ul className="nav-list">
                 <li>
-                  <NavLink to="/towns" className="nav-link">
+                  <NavLink to="/towns" end className={sectionClass(location.pathname, '/towns')}>
                     {t('nav.towns')}
                   </NavLink>
                 </li>
                 {showPartners ? (
                   <li>
-                    <NavLink to="/partners" className="nav-link">
+                    <NavLink to="/partners" end className={sectionClass(location.pathname, '/partners')}>
                       {t('nav.partners')}
                     </NavLink>
                   </li>
