@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import {
   isRouteErrorResponse,
   Link,
@@ -20,6 +20,17 @@ import { resolveLang } from '~/lib/session.server.ts';
 import stylesHref from '~/styles.css?url';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesHref }];
+
+// Every page inherits these (routes without their own `headers` use the parent's).
+export const headers: HeadersFunction = () => ({
+  // Pages show personal and town data: never from a shared cache or the back button after sign-out.
+  'Cache-Control': 'private, no-store',
+  // Invitation links carry their token in the path: never send it on as a referrer.
+  'Referrer-Policy': 'same-origin',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+});
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'app.tagline');
 
