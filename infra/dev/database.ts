@@ -89,8 +89,10 @@ export async function startDevDatabase(env: DevEnv, root: string, log: (line: st
   }
 }
 
-/** True when no table but _prisma_migrations has a row (as the BYPASSRLS platform role sees it). */
-export async function isDatabaseEmpty(platformUrl: string): Promise<boolean> {
+export type DatabaseContents = 'no-tables' | 'empty' | 'has-data';
+
+/** Whether any table but _prisma_migrations has a row (as the BYPASSRLS platform role sees it). */
+export async function databaseContents(platformUrl: string): Promise<DatabaseContents> {
   const client = new pg.Client({ connectionString: platformUrl });
   await client.connect();
   try {
@@ -99,11 +101,12 @@ export async function isDatabaseEmpty(platformUrl: string): Promise<boolean> {
         WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'
           AND has_table_privilege(format('%I.%I', schemaname, tablename), 'SELECT')`,
     );
+    if (tables.rows.length === 0) return 'no-tables';
     for (const { name } of tables.rows) {
       const rows = await client.query(`SELECT 1 FROM ${name} LIMIT 1`);
-      if ((rows.rowCount ?? 0) > 0) return false;
+      if ((rows.rowCount ?? 0) > 0) return 'has-data';
     }
-    return true;
+    return 'empty';
   } finally {
     await client.end();
   }

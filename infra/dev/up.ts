@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { databaseEnv, DEV_SERVER, redactUrl } from '@hubwerk/db/provision';
-import { isDatabaseEmpty, psqlCommand, startDevDatabase, type DevDatabase } from './database.ts';
+import { databaseContents, psqlCommand, startDevDatabase, type DevDatabase } from './database.ts';
 import { parseDevEnv } from './env.ts';
 import { portIsFree, startProcess, waitForHttp, type DevProcess } from './processes.ts';
 
@@ -56,7 +56,10 @@ async function main(): Promise<void> {
   database = await startDevDatabase(env, root, log);
   const { urls } = database;
 
-  if (await isDatabaseEmpty(urls.platformUrl)) {
+  const contents = await databaseContents(urls.platformUrl);
+  if (contents === 'no-tables') {
+    log('the database has no tables (no migrations in prisma/migrations?): not seeding');
+  } else if (contents === 'empty') {
     log('database is empty: seeding demo data (prisma/seed.ts) …');
     const seed = await import('../../prisma/seed.ts');
     if (typeof seed.seedDemo !== 'function') {
