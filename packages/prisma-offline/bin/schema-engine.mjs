@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createAdapterFactory } from '../lib/adapter-factory.mjs';
 import { parseArgs, UsageError } from '../lib/args.mjs';
 import { runCliCommand } from '../lib/cli-commands.mjs';
+import { canConnect } from '../lib/databases.mjs';
 import { createMethodHandler } from '../lib/engine-methods.mjs';
 import { isPanic, serveJsonRpc } from '../lib/json-rpc.mjs';
 import { forwardEngineLog, log, routeConsoleToStderr } from '../lib/log.mjs';
@@ -22,6 +23,9 @@ import { createSchemaEngine, engineVersion, panicRegistry } from '../lib/wasm-en
 
 /** The native engine's exit code after a panic; the CLI reports it as one. */
 const EXIT_PANIC = 101;
+
+/** Answers the RPC request in progress with an error (set once serving). */
+let abortRequest = (/** @type {unknown} */ _error) => {};
 
 /**
  * @param {import('../lib/args.mjs').EngineArgs} args
@@ -34,7 +38,26 @@ async function serveRpc(args) {
     )
   );
   const adapterFactory = createAdapterFactory(args.datasource);
-  const engine = await createSchemaEngine({ datamodels, adapterFactory, onLog: forwardEngineLog });
+
+  // The wasm engine connects (and queries) as it is created, so we create it
+  // on the first call: a missing or unreachable database then becomes that
+  // call's error, with the native engine's code, instead of a crash before
+  // the CLI has asked anything (which the CLI reports as nothing at all).
+  /** @type {Promise<import('../lib/wasm-engine.mjs').SchemaEngine> | undefined} */
+  let engine;
+  const getEngine = () => {
+    engine ??= (async () => {
+      const { url } = args.datasource;
+      if (url === undefined) {
+        throw new Error(
+          'This command needs a database: the stand-in engine connects to one even for `migrate diff` between schema files. Set the datasource url in prisma.config.ts.',
+        );
+      }
+      await canConnect(url);
+      return createSchemaEngine({ datamodels, adapterFactory, onLog: forwardEngineLog });
+    })();
+    return engine;
+  };
 
   let exitCode = 0;
   let closing = false;
@@ -49,16 +72,18 @@ async function serveRpc(args) {
   // The CLI ends stdin and sends SIGTERM right after its last call.
   for (const signal of /** @type {const} */ (['SIGTERM', 'SIGINT', 'SIGHUP'])) process.once(signal, shutdown);
 
-  await serveJsonRpc({
+  const server = serveJsonRpc({
     input: process.stdin,
     output: process.stdout,
-    handle: createMethodHandler({ engine, datasource: args.datasource }),
+    handle: createMethodHandler({ getEngine, datasource: args.datasource }),
     onPanic: () => {
       // A trapped wasm instance cannot be trusted with another call.
       exitCode = EXIT_PANIC;
       void shutdown();
     },
   });
+  abortRequest = server.abort;
+  await server.done;
   await shutdown();
   return exitCode;
 }
@@ -83,6 +108,7 @@ async function main() {
 // await) surfaces here; report it like the native engine would and stop.
 process.on('uncaughtException', (error) => {
   log('ERROR', `${panicRegistry.get() ?? ''}\n${String(error?.stack ?? error)}`.trim(), { is_panic: isPanic(error) });
+  abortRequest(error);
   process.exit(isPanic(error) ? EXIT_PANIC : 1);
 });
 

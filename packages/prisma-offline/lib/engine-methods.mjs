@@ -42,23 +42,23 @@ function lostShadowFactory(error) {
 
 /**
  * @param {object} context
- * @param {SchemaEngine} context.engine
+ * @param {() => Promise<SchemaEngine>} context.getEngine the engine, created on first use
  * @param {import('./args.mjs').Datasource} context.datasource
  * @returns {(method: string, params: any, peer: Peer) => Promise<unknown>}
  */
-export function createMethodHandler({ engine, datasource }) {
-  /** @type {Record<string, (params: any, peer: Peer) => Promise<unknown>>} */
+export function createMethodHandler({ getEngine, datasource }) {
+  /** @type {Record<string, (engine: SchemaEngine, params: any, peer: Peer) => Promise<unknown>>} */
   const special = {
     // The native engine hands `migrate diff`'s output to the CLI as a
     // `print` request (the CLI writes it to stdout or to --output) and answers
     // the diff itself with the exit code only.
-    async diff(params, peer) {
+    async diff(engine, params, peer) {
       const { exitCode, stdout } = await engine.diff(params);
       if (typeof stdout === 'string') await peer.request('print', { content: stdout });
       return { exitCode };
     },
 
-    async evaluateDataLoss(params) {
+    async evaluateDataLoss(engine, params) {
       try {
         return await engine.evaluateDataLoss(params);
       } catch (error) {
@@ -70,26 +70,30 @@ export function createMethodHandler({ engine, datasource }) {
     },
 
     // Older name of `version`, still sent by the CLI (e.g. FORCE_PANIC_SCHEMA_ENGINE).
-    getDatabaseVersion(params) {
+    getDatabaseVersion(engine, params) {
       return engine.version(params);
-    },
-
-    // Not in the wasm engine (it cannot create the database it connects to).
-    async createDatabase(params) {
-      const source = params?.datasource;
-      const url = source?.tag === 'ConnectionString' && typeof source.url === 'string' ? source.url : datasource.url;
-      if (url === undefined) throw new Error('createDatabase needs a connection string');
-      return { databaseName: await createDatabase(url) };
     },
   };
 
+  /**
+   * Not in the wasm engine (it cannot create the database it connects to),
+   * and needs no engine.
+   * @param {any} params
+   */
+  const createDatabaseFor = async (params) => {
+    const source = params?.datasource;
+    const url = source?.tag === 'ConnectionString' && typeof source.url === 'string' ? source.url : datasource.url;
+    if (url === undefined) throw new Error('createDatabase needs a connection string');
+    return { databaseName: await createDatabase(url) };
+  };
+
   return async (method, params, peer) => {
+    if (method === 'createDatabase') return createDatabaseFor(params);
     const handler = special[method];
-    if (handler) return handler(params, peer);
-    if (!PASS_THROUGH.has(method)) throw new MethodNotFoundError(`Method not found: ${method}`);
-    const fn = /** @type {(params: unknown) => Promise<unknown>} */ (
-      /** @type {any} */ (engine)[method]
-    );
+    if (!handler && !PASS_THROUGH.has(method)) throw new MethodNotFoundError(`Method not found: ${method}`);
+    const engine = await getEngine();
+    if (handler) return handler(engine, params, peer);
+    const fn = /** @type {(params: unknown) => Promise<unknown>} */ (/** @type {any} */ (engine)[method]);
     return fn.call(engine, params);
   };
 }

@@ -77,7 +77,8 @@ export function toRpcError(error) {
  * @param {NodeJS.WritableStream} options.output
  * @param {(method: string, params: unknown, peer: Peer) => Promise<unknown>} options.handle
  * @param {(error: unknown) => void} [options.onPanic] called after a panic was reported
- * @returns {Promise<void>} settles once the input has ended and every request was answered
+ * @returns {{ done: Promise<void>, abort(error: unknown): void }} `done` settles once the input
+ *   has ended and every request was answered; `abort` answers the request in progress with an error
  */
 export function serveJsonRpc({ input, output, handle, onPanic }) {
   /** @param {Record<string, unknown>} message */
@@ -99,12 +100,17 @@ export function serveJsonRpc({ input, output, handle, onPanic }) {
     },
   };
 
+  /** The request being worked on, to answer it if we have to stop mid-way. */
+  /** @type {{ id: unknown } | undefined} */
+  let current;
+
   /**
    * @param {unknown} id
    * @param {string} method
    * @param {unknown} params
    */
   const answer = async (id, method, params) => {
+    current = { id };
     try {
       const result = await handle(method, params, peer);
       // `result` must be present for the CLI to accept the answer; void calls answer null.
@@ -112,7 +118,21 @@ export function serveJsonRpc({ input, output, handle, onPanic }) {
     } catch (error) {
       send({ id, error: toRpcError(error) });
       if (isPanic(error)) onPanic?.(error);
+    } finally {
+      current = undefined;
     }
+  };
+
+  /**
+   * Answer the request in progress with `error` (for a crash outside any
+   * call we await, e.g. a panic in an engine callback). Without an answer
+   * the CLI can end with exit code 0 and no message at all.
+   * @param {unknown} error
+   */
+  const abort = (error) => {
+    if (current === undefined) return;
+    send({ id: current.id, error: toRpcError(error) });
+    current = undefined;
   };
 
   /** Requests run one after another, in the order they came in. */
@@ -142,7 +162,7 @@ export function serveJsonRpc({ input, output, handle, onPanic }) {
     else waiting.resolve(message.result);
   };
 
-  return new Promise((resolve) => {
+  const done = new Promise((resolve) => {
     const lines = readline.createInterface({ input, crlfDelay: Infinity });
     lines.on('line', onLine);
     lines.once('close', () => {
@@ -150,7 +170,8 @@ export function serveJsonRpc({ input, output, handle, onPanic }) {
       // that the request waiting for one can finish.
       for (const { reject } of pending.values()) reject(new Error('the CLI closed the connection'));
       pending.clear();
-      queue.then(resolve);
+      queue.then(() => resolve(undefined));
     });
   });
+  return { done, abort };
 }
