@@ -2,8 +2,8 @@
 /**
  * The driver adapter factory handed to the wasm schema engine: PostgreSQL
  * through @prisma/adapter-pg, with the fixes the engine needs to behave like
- * the native binary (pitfalls 1, 2, 3, 6 and 7 of
- * /work/shared/notes/prisma-air-gapped.md).
+ * the native binary (pitfalls 1, 2, 3, 6 and 7; the numbered list in
+ * ../README.md).
  */
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
