@@ -14,6 +14,8 @@ const SCREENSHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 let stack: Stack;
+/** Pages change after navigations and form posts: wait for what the user will see (up to 15 s). */
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 const contexts: BrowserContext[] = [];
 
 async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
@@ -63,13 +65,13 @@ describe('onboarding a town', () => {
   it('rejects a wrong password with one message that does not say whether the account exists', async () => {
     const page = await newPage();
     await signIn(page, DEMO_USERS.platform, 'not-the-password');
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('E-Mail oder Passwort ist falsch');
+    await poll(() => page.getByRole('alert').innerText()).toContain('E-Mail oder Passwort ist falsch');
     expect(new URL(page.url()).pathname).toBe('/login');
-    await expect.poll(() => page.getByLabel('E-Mail-Adresse').inputValue()).toBe(DEMO_USERS.platform);
+    await poll(() => page.getByLabel('E-Mail-Adresse').inputValue()).toBe(DEMO_USERS.platform);
 
     // An unknown account gets exactly the same answer.
     await signIn(page, 'nobody@hubwerk.test', 'not-the-password');
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('E-Mail oder Passwort ist falsch');
+    await poll(() => page.getByRole('alert').innerText()).toContain('E-Mail oder Passwort ist falsch');
     await expectNoAxeViolations(page, 'login (with error)');
   });
 
@@ -77,7 +79,7 @@ describe('onboarding a town', () => {
     const page = await newPage();
     await signIn(page, DEMO_USERS.platform);
     await page.waitForURL('**/towns');
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Kommunen');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Kommunen');
     await expectNoAxeViolations(page, 'towns list');
     await page.screenshot({ path: `${SCREENSHOTS}towns.png`, fullPage: true });
 
@@ -95,20 +97,20 @@ describe('onboarding a town', () => {
     await page.getByRole('button', { name: 'Kommune anlegen' }).click();
 
     const ags = page.getByLabel('Amtlicher Gemeindeschlüssel (AGS)');
-    await expect.poll(() => ags.getAttribute('aria-invalid')).toBe('true');
+    await poll(() => ags.getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await ags.getAttribute('aria-describedby')) ?? '';
     const errorText = await page.locator(`#${describedBy.split(' ').find((id) => id.endsWith('-error'))}`).innerText();
     expect(errorText).toContain('Der AGS besteht aus genau 8 Ziffern.');
-    expect(await ags.inputValue()).toBe('1508459');
-    expect(await page.getByLabel('Name der Kommune').inputValue()).toBe('Zeitz 2');
-    expect(await page.getByLabel('IT-Partner').locator('option:checked').innerText()).toBe(DEMO_IT_PARTNER);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    await poll(() => ags.inputValue()).toBe('1508459');
+    await poll(() => page.getByLabel('Name der Kommune').inputValue()).toBe('Zeitz 2');
+    await poll(() => page.getByLabel('IT-Partner').locator('option:checked').innerText()).toBe(DEMO_IT_PARTNER);
+    await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
     await expectNoAxeViolations(page, 'onboarding form (with errors)');
     await page.screenshot({ path: `${SCREENSHOTS}onboarding-errors.png`, fullPage: true });
 
     await ags.fill('15084591');
     await page.getByRole('button', { name: 'Kommune anlegen' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().innerText()).toBe('Kommune „Zeitz 2“ wurde angelegt');
+    await poll(() => page.getByRole('heading', { level: 2 }).first().innerText()).toBe('Kommune „Zeitz 2“ wurde angelegt');
     invitationUrl = await page.getByLabel('Einladungslink').inputValue();
     expect(invitationUrl).toMatch(new RegExp(`^${stack.adminUrl}/invite/[A-Za-z0-9_-]{20,}$`));
     await page.screenshot({ path: `${SCREENSHOTS}onboarding-success.png`, fullPage: true });
@@ -116,21 +118,65 @@ describe('onboarding a town', () => {
     await page.getByRole('link', { name: 'Zur Liste der Kommunen' }).click();
     await page.waitForURL('**/towns');
     const row = page.getByRole('row', { name: /Zeitz 2/ });
-    expect(await row.innerText()).toContain('15084591');
-    expect(await row.innerText()).toContain(DEMO_IT_PARTNER);
-    expect(await row.innerText()).toContain('Sachsen-Anhalt');
+    await poll(() => row.innerText()).toContain('15084591');
+    await poll(() => row.innerText()).toContain(DEMO_IT_PARTNER);
+    await poll(() => row.innerText()).toContain('Sachsen-Anhalt');
 
     await row.getByRole('link', { name: 'Zeitz 2' }).click();
     await page.waitForURL('**/towns/zeitz-2');
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Zeitz 2');
-    expect(await page.getByRole('row', { name: /Digital Hub Zeitz 2/ }).count()).toBe(1);
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Zeitz 2');
+    await poll(() => page.getByRole('row', { name: /Digital Hub Zeitz 2/ }).count()).toBe(1);
     await expectNoAxeViolations(page, 'town detail');
     await page.screenshot({ path: `${SCREENSHOTS}town.png`, fullPage: true });
 
     await page.getByRole('link', { name: 'Partner', exact: true }).click();
     await page.waitForURL('**/partners');
-    expect(await page.getByRole('row', { name: new RegExp(DEMO_IT_PARTNER) }).count()).toBe(1);
+    await poll(() => page.getByRole('row', { name: new RegExp(DEMO_IT_PARTNER) }).count()).toBe(1);
     await expectNoAxeViolations(page, 'partners list');
+  });
+
+  it('lets the platform admin create and rename a hub, change the partner and register a partner', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.platform);
+    await page.waitForURL('**/towns');
+    await page.goto('/towns/zeitz-2');
+
+    // An empty name is a field error; the other input is kept.
+    await page.getByLabel('Themenschwerpunkt').fill('Strukturwandel');
+    await page.getByRole('button', { name: 'Hub anlegen' }).click();
+    await poll(() => page.getByRole('alert').innerText()).toContain('Bitte füllen Sie dieses Feld aus.');
+    await poll(() => page.getByLabel('Themenschwerpunkt').inputValue()).toBe('Strukturwandel');
+
+    await page.getByLabel('Name', { exact: true }).fill('Werkstatt Zeitz');
+    await page.getByLabel('Ort').fill('Zeitz');
+    await page.getByRole('button', { name: 'Hub anlegen' }).click();
+    await poll(() => page.getByRole('status').first().innerText()).toContain('„Werkstatt Zeitz“ wurde angelegt');
+    const row = page.getByRole('row', { name: /Werkstatt Zeitz/ });
+    await poll(() => row.innerText()).toContain('Strukturwandel');
+
+    await page.getByLabel('Neuer Name für „Werkstatt Zeitz“').fill('Werkstatt Zeitz-Ost');
+    await page.getByRole('row', { name: /Werkstatt Zeitz/ }).getByRole('button', { name: 'Umbenennen' }).click();
+    await poll(() => page.getByRole('row', { name: /Werkstatt Zeitz-Ost/ }).count()).toBe(1);
+
+    await page.getByLabel('Betreuender IT-Partner').selectOption({ label: 'Kein Partner' });
+    await page.getByRole('button', { name: 'Zuordnung speichern' }).click();
+    await poll(() => page.locator('.facts').innerText()).toContain('Kein Partner');
+    await page.getByLabel('Betreuender IT-Partner').selectOption({ label: DEMO_IT_PARTNER });
+    await page.getByRole('button', { name: 'Zuordnung speichern' }).click();
+    await poll(() => page.locator('.facts').innerText()).toContain(DEMO_IT_PARTNER);
+
+    await page.goto('/partners/new');
+    await expectNoAxeViolations(page, 'register partner form');
+    await page.getByLabel('Art des Partners').selectOption({ label: 'Regionaler Anbieter' });
+    await page.getByLabel('Name', { exact: true }).fill('Weiterbildung Burgenland');
+    await page.getByLabel('Region').fill('Burgenlandkreis');
+    await page.getByLabel(/E-Mail-Adresse der ersten/).fill('kontakt@weiterbildung-burgenland.test');
+    await page.getByRole('button', { name: 'Partner registrieren' }).click();
+    await poll(() => page.getByRole('heading', { level: 2 }).first().innerText()).toBe('Partner „Weiterbildung Burgenland“ wurde registriert');
+    await poll(() => page.getByLabel('Einladungslink').inputValue()).toContain('/invite/');
+    await page.getByRole('link', { name: 'Zum Partner „Weiterbildung Burgenland“' }).click();
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Weiterbildung Burgenland');
+    await expectNoAxeViolations(page, 'partner detail');
   });
 
   it('works without JavaScript: the invalid AGS comes back with its error and the input kept', async () => {
@@ -142,23 +188,23 @@ describe('onboarding a town', () => {
     await page.getByLabel('Amtlicher Gemeindeschlüssel (AGS)').fill('12ab');
     await page.getByRole('button', { name: 'Kommune anlegen' }).click();
     await page.waitForLoadState('load');
-    expect(await page.getByRole('alert').innerText()).toContain('Der AGS besteht aus genau 8 Ziffern.');
-    expect(await page.getByLabel('Amtlicher Gemeindeschlüssel (AGS)').inputValue()).toBe('12ab');
-    expect(await page.getByLabel('Name der Kommune').inputValue()).toBe('Ohne Skript');
+    await poll(() => page.getByRole('alert').innerText()).toContain('Der AGS besteht aus genau 8 Ziffern.');
+    await poll(() => page.getByLabel('Amtlicher Gemeindeschlüssel (AGS)').inputValue()).toBe('12ab');
+    await poll(() => page.getByLabel('Name der Kommune').inputValue()).toBe('Ohne Skript');
   });
 
   it('shows the invitation and lets the new town admin accept it', async () => {
     const page = await newPage();
     await page.goto(invitationUrl);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Einladung annehmen');
-    expect(await page.locator('main').innerText()).toContain('Sie wurden in die Kommune „Zeitz 2“ eingeladen.');
-    expect(await page.getByLabel('E-Mail-Adresse').inputValue()).toBe('admin@zeitz2.hubwerk.test');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Einladung annehmen');
+    await poll(() => page.locator('main').innerText()).toContain('Sie wurden in die Kommune „Zeitz 2“ eingeladen.');
+    await poll(() => page.getByLabel('E-Mail-Adresse').inputValue()).toBe('admin@zeitz2.hubwerk.test');
     await expectNoAxeViolations(page, 'invitation');
 
     await page.getByLabel('Ihr Name').fill('Zoe Zeitz');
     await page.getByLabel('Passwort wählen').fill('zu-kurz');
     await page.getByRole('button', { name: 'Einladung annehmen' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('mindestens 12 Zeichen');
+    await poll(() => page.getByRole('alert').innerText()).toContain('mindestens 12 Zeichen');
 
     await page.getByLabel('Passwort wählen').fill('ein-langes-passwort');
     await page.getByRole('button', { name: 'Einladung annehmen' }).click();
@@ -166,14 +212,14 @@ describe('onboarding a town', () => {
 
     const again = await newPage();
     await again.goto(invitationUrl);
-    expect(await again.locator('main').innerText()).toContain('Diese Einladung wurde bereits angenommen.');
+    await poll(() => again.locator('main').innerText()).toContain('Diese Einladung wurde bereits angenommen.');
   });
 
   it('shows Zeitz 2 to the partner that supports it', async () => {
     const page = await newPage();
     await signIn(page, DEMO_USERS.partner);
     await page.waitForURL('**/towns');
-    expect(await page.getByRole('row', { name: /Zeitz 2/ }).count()).toBe(1);
+    await poll(() => page.getByRole('row', { name: /Zeitz 2/ }).count()).toBe(1);
   });
 
   it('hides Zeitz 2 from another town: not in the list, and its page is "not found"', async () => {
@@ -181,18 +227,18 @@ describe('onboarding a town', () => {
     await signIn(page, DEMO_USERS.einbeckAdmin);
     await page.waitForURL('**/towns/einbeck');
     await page.goto('/towns');
-    expect(await page.getByRole('row', { name: /Einbeck/ }).count()).toBe(1);
-    expect(await page.getByRole('row', { name: /Zeitz/ }).count()).toBe(0);
+    await poll(() => page.getByRole('row', { name: /Einbeck/ }).count()).toBe(1);
+    await poll(() => page.getByRole('row', { name: /Zeitz/ }).count()).toBe(0);
 
     const response = await page.goto('/towns/zeitz-2');
     expect(response?.status()).toBe(404);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Seite nicht gefunden');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Seite nicht gefunden');
     await expectNoAxeViolations(page, 'not found');
 
     // A town that does not exist looks exactly the same.
     const missing = await page.goto('/towns/gibt-es-nicht');
     expect(missing?.status()).toBe(404);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Seite nicht gefunden');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Seite nicht gefunden');
   });
 
   it('switches to English', async () => {
@@ -200,10 +246,10 @@ describe('onboarding a town', () => {
     await signIn(page, DEMO_USERS.einbeckAdmin);
     await page.waitForURL('**/towns/einbeck');
     await page.goto('/towns');
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Kommunen');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Kommunen');
     await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Towns');
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Towns');
+    await poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     expect(new URL(page.url()).pathname).toBe('/towns');
   });
 });
