@@ -220,6 +220,17 @@ describe('onboarding a town', () => {
     await signIn(page, DEMO_USERS.partner);
     await page.waitForURL('**/towns');
     await poll(() => page.getByRole('row', { name: /Zeitz 2/ }).count()).toBe(1);
+
+    // Signing out ends the session: protected pages go to the sign-in page, which leads back after sign-in.
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.waitForURL('**/login');
+    await page.goto('/towns/zeitz-2');
+    await poll(() => new URL(page.url()).pathname + new URL(page.url()).search).toBe('/login?redirectTo=%2Ftowns%2Fzeitz-2');
+    await page.getByLabel('E-Mail-Adresse').fill(DEMO_USERS.partner);
+    await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.waitForURL('**/towns/zeitz-2');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Zeitz 2');
   });
 
   it('hides Zeitz 2 from another town: not in the list, and its page is "not found"', async () => {
