@@ -32,6 +32,11 @@ try {
   process.stderr.write(`throwaway PostgreSQL on ${server.host}:${server.port}\n`);
   exitCode = await new Promise<number>((resolve) => {
     const child = spawn(command, args, { env, stdio: 'inherit' });
+    // Ctrl-C reaches the child too; we wait for it to end, then stop the
+    // server (the `finally` below) instead of dying with the server still up.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.on(signal, () => child.kill(signal));
+    }
     child.once('error', (error) => {
       process.stderr.write(`${error.message}\n`);
       resolve(127);
