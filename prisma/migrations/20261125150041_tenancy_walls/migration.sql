@@ -72,7 +72,14 @@ GRANT SELECT ON "Partner", "PartnerMembership" TO hubwerk_app;
 GRANT SELECT, UPDATE ON "Tenant" TO hubwerk_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON "TenantMembership", "Hub", "HubAssignment", "Invitation" TO hubwerk_app;
 GRANT SELECT, INSERT ON "AuditEvent" TO hubwerk_app;
-GRANT SELECT ON "_prisma_migrations" TO hubwerk_app, hubwerk_platform;
+-- /readyz compares applied with shipped migrations. Prisma's shadow database
+-- replays this file without a _prisma_migrations table, hence the guard.
+DO $$
+BEGIN
+  IF to_regclass('"_prisma_migrations"') IS NOT NULL THEN
+    GRANT SELECT ON "_prisma_migrations" TO hubwerk_app, hubwerk_platform;
+  END IF;
+END $$;
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON
   "User", "Session", "Partner", "PartnerMembership", "Tenant", "TenantMembership",
