@@ -20,10 +20,12 @@ export async function storeIdempotentResult(tx: PlatformTx, key: string, result:
   await tx.idempotencyKey.update({ where: { key }, data: { result } });
 }
 
-/** True for a unique violation on the given column(s), e.g. ['ags']. */
+/** True for a unique violation involving `field` (by constraint fields or Prisma's index name `<Model>_…_<field>_key`). */
 export function isUniqueViolation(error: unknown, field: string): boolean {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
-  const meta = error.meta as { target?: string[] | string; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } | undefined;
-  const fields = meta?.driverAdapterError?.cause?.constraint?.fields ?? (Array.isArray(meta?.target) ? meta.target : [meta?.target ?? '']);
-  return fields.some((f) => f.replaceAll('"', '') === field);
+  const meta = error.meta as { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } | undefined;
+  const constraint = meta?.driverAdapterError?.cause?.constraint;
+  const fields = constraint?.fields ?? (Array.isArray(meta?.target) ? (meta.target as string[]) : []);
+  if (fields.some((f) => f.replaceAll('"', '') === field)) return true;
+  return constraint?.index?.endsWith(`_${field}_key`) ?? false;
 }

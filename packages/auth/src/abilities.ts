@@ -1,5 +1,5 @@
 import { type Ability, AbilityBuilder } from '@casl/ability';
-import { createPrismaAbility, type PrismaQueryFactory, type Subjects } from '@casl/prisma/runtime';
+import { accessibleBy, createPrismaAbility, type PrismaQueryFactory, type Subjects } from '@casl/prisma/runtime';
 import type { AuditEvent, Hub, Partner, Prisma, Tenant, TenantMembership } from '@hubwerk/db';
 import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk/domain';
 
@@ -81,4 +81,15 @@ export function defineAbilityInTenant(actor: Actor, tenant: TenantFacts): AppAbi
 }
 
 export { subject } from '@casl/ability';
-export { accessibleBy } from '@casl/prisma/runtime';
+
+type ModelName = 'Tenant' | 'Hub' | 'Partner' | 'TenantMembership' | 'AuditEvent';
+
+/**
+ * The Prisma where-input of the rows `ability` may `action`. When no rule
+ * grants anything, @casl/prisma returns `{ OR: [] }`, which Prisma 7 treats
+ * as "no condition": we turn it into a condition nothing matches.
+ */
+export function accessibleWhere<M extends ModelName>(ability: AppAbility, action: Action, model: M) {
+  if (!ability.rulesFor(action, model).some((rule) => !rule.inverted)) return { id: { in: [] as string[] } };
+  return accessibleBy(ability, action).ofType(model);
+}

@@ -49,6 +49,12 @@ ALTER TABLE "HubAssignment" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "HubAssignment" FORCE ROW LEVEL SECURITY;
 CREATE POLICY hub_assignment_tenant ON "HubAssignment"
   USING ("tenantId" = app_current_tenant()) WITH CHECK ("tenantId" = app_current_tenant());
+-- A user sees the hubs they are assigned to in every town (their abilities).
+CREATE POLICY hub_assignment_self ON "HubAssignment" FOR SELECT USING (
+  EXISTS (SELECT 1 FROM "TenantMembership" m
+          WHERE m."tenantId" = "HubAssignment"."tenantId" AND m.id = "HubAssignment"."membershipId"
+            AND m."userId" = app_current_user())
+);
 
 -- Invitations of a town are the town's; partner invitations (tenantId NULL)
 -- are reachable only through the platform client.

@@ -1,4 +1,4 @@
-import { type AppAbility, accessibleBy } from '@hubwerk/auth';
+import { type AppAbility, accessibleWhere } from '@hubwerk/auth';
 import { type Prisma } from '@hubwerk/db';
 import { slugify } from '@hubwerk/domain';
 import type { Context } from '../../context.ts';
@@ -11,7 +11,7 @@ type Ctx = Context & { session: { userId: string }; ability: AppAbility };
 
 export async function listPartners(ctx: Ctx) {
   const partners = await ctx.db.partner.findMany({
-    where: accessibleBy(ctx.ability, 'read').ofType('Partner'),
+    where: accessibleWhere(ctx.ability, 'read', 'Partner'),
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
     take: 500,
     // Counts towns through the database wall: the provider sees all of them,
@@ -25,7 +25,7 @@ export async function listPartners(ctx: Ctx) {
 
 export async function getPartner(ctx: Ctx, partnerId: string) {
   const partner = await ctx.db.partner.findFirst({
-    where: { AND: [{ id: partnerId }, accessibleBy(ctx.ability, 'read').ofType('Partner')] },
+    where: { AND: [{ id: partnerId }, accessibleWhere(ctx.ability, 'read', 'Partner')] },
     include: { tenants: { select: { id: true, slug: true, name: true, status: true }, orderBy: { name: 'asc' }, take: 500 } },
   });
   if (!partner) throw notFound();

@@ -1,4 +1,4 @@
-import { type AppAbility, accessibleBy, subject } from '@hubwerk/auth';
+import { type AppAbility, accessibleWhere, subject } from '@hubwerk/auth';
 import { type Hub, runInScope, type Prisma, type PlatformTx, type Tenant } from '@hubwerk/db';
 import { checkAgs, slugify } from '@hubwerk/domain';
 import type { Context } from '../../context.ts';
@@ -163,7 +163,7 @@ export async function listTenants(ctx: Context & { session: Actor; ability: AppA
     const result = page(rows, input.limit);
     return { items: result.items.map((t) => toListItem(t, t._count.hubs)), nextCursor: result.nextCursor };
   }
-  const rows = await ctx.db.tenant.findMany({ ...query, where: accessibleBy(ctx.ability, 'read').ofType('Tenant') });
+  const rows = await ctx.db.tenant.findMany({ ...query, where: accessibleWhere(ctx.ability, 'read', 'Tenant') });
   const result = page(rows, input.limit);
   // Hubs are visible only inside their own town's scope: count per town.
   const counts = await Promise.all(
