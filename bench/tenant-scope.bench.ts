@@ -56,9 +56,10 @@ try {
     for (const variant of VARIANTS) {
       const child = await startVariant(variant.id, databaseEnv(urls));
       children.push(child.process);
+      if (round === 1) await assertAnswersCorrectly(variant.id, child.url, towns);
       await load(child.url, towns, 2); // warm-up: JIT, pool, plan cache
       const r = await load(child.url, towns, DURATION);
-      child.process.kill('SIGTERM');
+      await stopChild(child.process);
       const entry = (results[variant.id] ??= { rps: [], p50: [], p99: [], errors: 0 });
       entry.rps.push(r.requests.average);
       entry.p50.push(r.latency.p50);
@@ -69,7 +70,7 @@ try {
   }
   printTable(results);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map(stopChild));
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
@@ -96,6 +97,15 @@ async function seed(platformUrl: string): Promise<string[]> {
   }
 }
 
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
 function startVariant(variant: string, env: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/hub-list-server.ts'), variant], {
@@ -108,6 +118,16 @@ function startVariant(variant: string, env: Record<string, string>): Promise<{ u
       if (match) resolve({ url: `http://127.0.0.1:${match[1]}`, process: child });
     });
   });
+}
+
+/** A fast answer is worthless if it is wrong: each variant must return exactly the town's 3 hubs. */
+async function assertAnswersCorrectly(variant: string, url: string, towns: string[]) {
+  for (const town of towns.slice(0, 20)) {
+    const hubs = (await (await fetch(`${url}/hubs?town=${town}`)).json()) as { tenantId: string }[];
+    if (hubs.length !== 3 || hubs.some((h) => h.tenantId !== town)) {
+      throw new Error(`${variant} answered ${hubs.length} hubs for town ${town}, expected its 3`);
+    }
+  }
 }
 
 function load(url: string, towns: string[], seconds: number): Promise<autocannon.Result> {

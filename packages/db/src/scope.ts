@@ -14,11 +14,22 @@ export interface DbScope {
 const storage = new AsyncLocalStorage<DbScope>();
 
 /**
- * Runs `fn` with `scope` as the database scope of every query it awaits.
- * Prisma queries start when awaited, so the await must happen inside `fn`.
+ * Runs `fn` with `scope` as the database scope of every query it makes.
+ *
+ * Prisma queries start when awaited, not when built: a query that `fn`
+ * returns unawaited would start in the caller's context, outside the scope.
+ * So a returned thenable is started (`.then`) here, inside the scope.
  */
 export function runInScope<T>(scope: DbScope, fn: () => T): T {
-  return storage.run(scope, fn);
+  return storage.run(scope, () => {
+    const result = fn();
+    if (!isThenable(result)) return result;
+    return new Promise((resolve, reject) => result.then(resolve, reject)) as T;
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 export function currentScope(): DbScope | undefined {

@@ -96,6 +96,11 @@ export class ScopedPool extends pg.Pool {
 
   async #queryInTransaction(config: unknown, values: unknown): Promise<pg.QueryResult> {
     const client = await this.connect();
+    // A connection that dies while checked out (server restart, network)
+    // emits 'error' on the client; without a listener that would crash the
+    // process. The failing statements reject on their own.
+    const onError = () => undefined;
+    client.on('error', onError);
     const run = (q: unknown, v?: unknown) =>
       (client.query as (q: unknown, v?: unknown) => Promise<pg.QueryResult>)(q, v);
     // All three go out in one flight (pipeline mode); BEGIN brings set_config.
@@ -103,6 +108,7 @@ export class ScopedPool extends pg.Pool {
     const result = run(config, values);
     const commit = run('COMMIT');
     const settled = await Promise.allSettled([begin, result, commit]);
+    client.removeListener('error', onError);
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
       // A failed statement turned COMMIT into ROLLBACK; the connection is clean.

@@ -142,6 +142,12 @@ describe('the app client under row-level security', () => {
     ).rejects.toThrow();
   });
 
+  it('starts a query returned unawaited from runInScope inside the scope', async () => {
+    const town = towns[7]!;
+    const hubs = await runInScope({ tenantId: town.id, userId: null }, () => app.hub.findMany({ where: { tenantId: town.id } }));
+    expect(hubs.map((h) => h.id)).toEqual([town.hubId]);
+  });
+
   it('answers 50 concurrent unique lookups from 50 towns each with its own row only', async () => {
     const results = await Promise.all(
       towns.map((town, i) => {
