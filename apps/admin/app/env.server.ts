@@ -7,6 +7,14 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     API_URL: z.url().default('http://127.0.0.1:4000'),
     SESSION_SECRET: z.string().min(32).optional(),
+    /**
+     * The origin users reach the admin at (https://admin.hubwerk.example) when
+     * a proxy in front changes host or scheme; else the request's own origin.
+     * Actions accept form posts from this origin only (lib/csrf.server.ts).
+     */
+    PUBLIC_ORIGIN: z.url().optional(),
+    /** Shared with the API: proves the client IP this app forwards (apps/api/src/client-ip.ts). */
+    API_PROXY_SECRET: z.string().min(32).optional(),
   })
   .transform((env, ctx) => {
     if (!env.SESSION_SECRET && env.NODE_ENV === 'production') {
@@ -16,6 +24,7 @@ const schema = z
     return {
       ...env,
       API_URL: env.API_URL.replace(/\/+$/, ''),
+      PUBLIC_ORIGIN: env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : null,
       SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
       isProduction: env.NODE_ENV === 'production',
     };

@@ -15,6 +15,7 @@ import { AppHeader } from '~/components/app-header.tsx';
 import { DEFAULT_LANG } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { getMe } from '~/lib/api.server.ts';
+import { useNonce } from '~/lib/nonce.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { resolveLang } from '~/lib/session.server.ts';
 import stylesHref from '~/styles.css?url';
@@ -42,6 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
   const { t } = useT();
+  const nonce = useNonce();
   return (
     <html lang={data?.lang ?? DEFAULT_LANG}>
       <head>
@@ -62,8 +64,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <div className="container">{t('app.footer')}</div>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -12,6 +12,8 @@ const api = await startApiServer({
   platformDatabaseUrl: env.PLATFORM_DATABASE_URL,
   poolSize: env.DB_POOL_SIZE,
   logger,
+  proxySecret: env.API_PROXY_SECRET,
+  hsts: env.NODE_ENV === 'production',
 });
 logger.info({ url: api.url }, 'Hubwerk API listening');
 

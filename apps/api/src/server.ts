@@ -6,6 +6,7 @@ import { type ApiDependencies, appRouter, bearerToken, createContext, type Reque
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
+import { clientIpOf, securityHeaders } from './client-ip.ts';
 import { createLogger } from './logger.ts';
 import { checkReadiness, shippedMigrations } from './readiness.ts';
 
@@ -17,6 +18,10 @@ export interface ApiServerOptions {
   poolSize?: number;
   logger?: Logger;
   migrationsDir?: string;
+  /** Shared with the admin app: proves its forwarded client IP (see client-ip.ts). */
+  proxySecret?: string;
+  /** Strict-Transport-Security; on in production (TLS ends in front of the API). */
+  hsts?: boolean;
 }
 
 export interface RunningApiServer {
@@ -37,6 +42,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     platform: createPlatformClient({ url: options.platformDatabaseUrl }),
     logger,
   };
+  const headers = securityHeaders({ hsts: options.hsts ?? false });
   const migrations = shippedMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
 
   const trpc = createHTTPHandler({
@@ -50,8 +56,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         requestId: request.requestId,
         sessionToken: bearerToken(req.headers.authorization),
         userAgent: req.headers['user-agent'] ?? null,
+        clientIp: clientIpOf(req, options.proxySecret),
         log: request.logFields,
       });
+    },
+    responseMeta: ({ errors }) => {
+      // A rate-limited call says when to come back, in the standard header too.
+      const limited = errors.find((e) => e.code === 'TOO_MANY_REQUESTS' && typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
+      return limited ? { headers: { 'retry-after': String((limited as unknown as { retryAfterSeconds: number }).retryAfterSeconds) } } : {};
     },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
@@ -64,6 +76,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     const incoming = req.headers['x-request-id'];
     request.requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     request.logFields = {};
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings can carry tRPC inputs (tokens).

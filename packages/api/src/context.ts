@@ -20,6 +20,11 @@ export interface RequestInfo {
   /** The bearer token from the Authorization header, if any. */
   sessionToken: string | null;
   userAgent: string | null;
+  /**
+   * The end user's IP for rate limits: the socket address, or the address the
+   * admin app forwards when it proves itself (apps/api/src/client-ip.ts).
+   */
+  clientIp?: string | null;
   log: RequestLogFields;
 }
 

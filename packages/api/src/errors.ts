@@ -23,13 +23,25 @@ export class DomainError extends TRPCError {
 export const notFound = () => new DomainError('NOT_FOUND', 'errors.notFound');
 export const fieldError = (field: string, key: string) => new DomainError('BAD_REQUEST', key, { [field]: [key] });
 
+/** A rate limit: the client may try again after `retryAfterSeconds` (also sent as Retry-After). */
+export class TooManyRequestsError extends DomainError {
+  readonly retryAfterSeconds: number;
+
+  constructor(messageKey: string, retryAfterSeconds: number) {
+    super('TOO_MANY_REQUESTS', messageKey);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export interface ErrorData {
   messageKey: string;
   fieldErrors?: Record<string, string[]>;
+  retryAfterSeconds?: number;
 }
 
 /** Maps any error that reaches the edge to a key and, for input, per-field keys. */
 export function describeError(error: TRPCError): ErrorData {
+  if (error instanceof TooManyRequestsError) return { messageKey: error.messageKey, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof DomainError) {
     return error.fieldErrors ? { messageKey: error.messageKey, fieldErrors: error.fieldErrors } : { messageKey: error.messageKey };
   }

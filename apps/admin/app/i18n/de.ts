@@ -216,6 +216,7 @@ export const de = {
     conflict: 'Die Daten wurden inzwischen geändert. Bitte laden Sie die Seite neu.',
     auth: {
       invalidCredentials: 'E-Mail oder Passwort ist falsch',
+      tooManyAttempts: 'Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {minutes} Minuten noch einmal.',
     },
     tenant: {
       agsTaken: 'Für diesen AGS gibt es bereits eine Kommune.',

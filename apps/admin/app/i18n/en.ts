@@ -213,6 +213,7 @@ export const en: Messages = {
     conflict: 'The data has changed in the meantime. Please reload the page.',
     auth: {
       invalidCredentials: 'Email or password is wrong',
+      tooManyAttempts: 'Too many failed sign-in attempts. Please try again in {minutes} minutes.',
     },
     tenant: {
       agsTaken: 'A town with this AGS already exists.',

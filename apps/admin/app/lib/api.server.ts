@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 // Type only: the admin never loads the API's (or the database's) runtime code.
 import type { AppRouter } from '@hubwerk/api';
@@ -21,7 +22,17 @@ export function requestIdFor(request: Request): string {
   return id;
 }
 
-export function createApiClient(opts: { token: string | null; lang: Lang; requestId: string }) {
+/**
+ * The user's IP, for the API's sign-in rate limit. The production server
+ * (server.mjs) puts its verdict into x-hubwerk-client-ip and drops any such
+ * header a client sent; without that server (remix vite:dev) there is none.
+ */
+export function clientIpFor(request: Request): string | null {
+  const ip = request.headers.get('x-hubwerk-client-ip')?.trim() ?? '';
+  return isIP(ip) !== 0 ? ip : null;
+}
+
+export function createApiClient(opts: { token: string | null; lang: Lang; requestId: string; clientIp?: string | null }) {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({
@@ -32,6 +43,11 @@ export function createApiClient(opts: { token: string | null; lang: Lang; reques
             'accept-language': opts.lang,
           };
           if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+          // The API believes the forwarded IP only together with the shared secret.
+          if (opts.clientIp && env.API_PROXY_SECRET) {
+            headers['x-hubwerk-client-ip'] = opts.clientIp;
+            headers['x-hubwerk-proxy-secret'] = env.API_PROXY_SECRET;
+          }
           return headers;
         },
       }),
@@ -42,13 +58,14 @@ export function createApiClient(opts: { token: string | null; lang: Lang; reques
 /** A client that acts as the signed-in user of this request (or anonymously). */
 export async function apiFor(request: Request): Promise<ApiClient> {
   const [token, lang] = await Promise.all([getSessionToken(request), resolveLang(request)]);
-  return createApiClient({ token, lang, requestId: requestIdFor(request) });
+  return createApiClient({ token, lang, requestId: requestIdFor(request), clientIp: clientIpFor(request) });
 }
 
 export interface ApiErrorInfo {
   code: string;
   httpStatus: number | null;
   messageKey: string | null;
+  retryAfterSeconds: number | null;
   fieldErrors: Record<string, string[]>;
 }
 
@@ -74,6 +91,7 @@ export function apiErrorInfo(error: unknown): ApiErrorInfo | null {
     code: data.code,
     httpStatus: typeof data.httpStatus === 'number' ? data.httpStatus : null,
     messageKey: typeof data.messageKey === 'string' ? data.messageKey : null,
+    retryAfterSeconds: typeof data.retryAfterSeconds === 'number' ? data.retryAfterSeconds : null,
     fieldErrors,
   };
 }

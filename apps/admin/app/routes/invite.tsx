@@ -9,6 +9,7 @@ import { apiFor, load, mutate } from '~/lib/api.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { commitSessionToken } from '~/lib/session.server.ts';
+import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'invite.title');
 
@@ -19,6 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const form = await request.formData();
   const password = typeof form.get('password') === 'string' ? (form.get('password') as string) : '';
   const api = await apiFor(request);

@@ -9,6 +9,7 @@ import { apiErrorInfo, apiFor, getMe, homePath } from '~/lib/api.server.ts';
 import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { commitSessionToken, safeRedirectPath } from '~/lib/session.server.ts';
+import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'login.title');
 
@@ -20,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const form = await request.formData();
   const email = text(form, 'email');
   const password = typeof form.get('password') === 'string' ? (form.get('password') as string) : '';
@@ -40,7 +42,14 @@ export async function action({ request }: ActionFunctionArgs) {
     if (error instanceof Response) throw error;
     const info = apiErrorInfo(error);
     if (!info) throw error;
-    if (info.code === 'TOO_MANY_REQUESTS') return fail({ formError: 'errors.tooManyRequests', fieldErrors: {} });
+    if (info.code === 'TOO_MANY_REQUESTS') {
+      // Rounded up: "in 1 minute" rather than "in 0 minutes".
+      const retryAfterMinutes = Math.max(1, Math.ceil((info.retryAfterSeconds ?? 60) / 60));
+      return data(
+        { errors: { formError: 'errors.tooManyRequests', fieldErrors: {} } as FormErrorKeys, values, retryAfterMinutes },
+        { status: 429, headers: { 'Retry-After': String(info.retryAfterSeconds ?? 60) } },
+      );
+    }
     if (info.code === 'UNAUTHORIZED' || info.code === 'BAD_REQUEST' || info.code === 'NOT_FOUND' || info.code === 'FORBIDDEN') {
       // One message for every way credentials can be wrong: it never tells whether an account exists.
       return fail({ formError: 'errors.auth.invalidCredentials', fieldErrors: {} });
@@ -57,10 +66,12 @@ export default function Login() {
   const tr = useT();
   const { t } = tr;
   const errors = translateErrors(tr, result?.errors, FIELDS);
+  const retryAfterMinutes = result && 'retryAfterMinutes' in result && typeof result.retryAfterMinutes === 'number' ? result.retryAfterMinutes : null;
+  const summary = retryAfterMinutes ? [{ href: null, message: t('errors.auth.tooManyAttempts', { minutes: retryAfterMinutes }) }] : errors.summary;
   return (
     <div className="narrow">
       <PageHeader title={t('login.title')} lead={t('login.intro')} />
-      <ErrorSummary items={errors.summary} />
+      <ErrorSummary items={summary} />
       <Form method="post" noValidate className="card form">
         {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
         <TextField

@@ -1,8 +1,10 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node';
 import { apiFor } from '~/lib/api.server.ts';
 import { destroySessionCookie } from '~/lib/session.server.ts';
+import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const api = await apiFor(request);
   try {
     await api.auth.signOut.mutate({});

@@ -11,6 +11,7 @@ import { useT } from '~/i18n/use-t.ts';
 import { apiFor, mutate, requirePlatformAdmin } from '~/lib/api.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'registerPartner.title');
 
@@ -26,6 +27,7 @@ function isKind(value: string): value is PartnerKindName {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   await requirePlatformAdmin(request);
   const form = await request.formData();
   const kind = text(form, 'kind');

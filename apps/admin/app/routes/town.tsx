@@ -10,6 +10,7 @@ import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { keepValues, optionalText, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   args.data ? [{ title: `${args.data.town.name} – Hubwerk` }] : pageTitle(args, 'notFound.title');
@@ -30,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Intent = 'createHub' | 'renameHub' | 'assignPartner';
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   await requireMe(request);
   const slug = params.slug ?? '';
   const form = await request.formData();

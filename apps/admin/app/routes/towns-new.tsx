@@ -11,6 +11,7 @@ import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, requirePlatformAdmin } from '~/lib/api.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'onboard.title');
 
@@ -28,6 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const FIELD_NAMES = ['name', 'ags', 'bundesland', 'partnerId', 'hubName', 'adminEmail'] as const;
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   await requirePlatformAdmin(request);
   const form = await request.formData();
   const partnerId = text(form, 'partnerId');

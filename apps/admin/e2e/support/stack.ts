@@ -1,7 +1,7 @@
 /**
  * The whole stack for an end-to-end test: a fresh database with the demo
  * seed, the API in-process, the admin app built for production and served by
- * remix-serve, and Debian's Chromium. Everything is stopped by `stop()`.
+ * the production server (server.mjs), and Debian's Chromium. Everything is stopped by `stop()`.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -61,10 +61,11 @@ async function buildAdmin(): Promise<void> {
   });
 }
 
-async function startAdmin(apiUrl: string): Promise<{ url: string; process: ChildProcess; output: () => string }> {
+async function startAdmin(apiUrl: string, proxySecret: string): Promise<{ url: string; process: ChildProcess; output: () => string }> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [binOf('@remix-run/serve', 'remix-serve'), './build/server/index.js'], {
+  // The production server (CSRF guard and client IP in front of Remix).
+  const child = spawn(process.execPath, ['server.mjs'], {
     cwd: ADMIN_DIR,
     env: {
       ...process.env,
@@ -73,6 +74,9 @@ async function startAdmin(apiUrl: string): Promise<{ url: string; process: Child
       PORT: String(port),
       API_URL: apiUrl,
       SESSION_SECRET: randomBytes(32).toString('hex'),
+      API_PROXY_SECRET: proxySecret,
+      // As behind one ingress: tests pick a client IP with X-Forwarded-For.
+      TRUST_PROXY: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -81,14 +85,14 @@ async function startAdmin(apiUrl: string): Promise<{ url: string; process: Child
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`remix-serve exited (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`admin server exited (${child.exitCode}):\n${output}`);
     try {
       const response = await fetch(`${url}/login`);
       if (response.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`remix-serve did not start:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`admin server did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { url, process: child, output: () => output };
@@ -122,14 +126,17 @@ export async function startStack(): Promise<Stack> {
   try {
     const [db] = await Promise.all([useTestDatabase(), buildAdmin()]);
     await seedDemo({ platformUrl: db.platformUrl });
+    // The admin proves the client IPs it forwards (sign-in rate limit) with this secret.
+    const proxySecret = randomBytes(32).toString('hex');
     const api: RunningApiServer = await startApiServer({
+      proxySecret,
       port: 0,
       databaseUrl: db.appUrl,
       platformDatabaseUrl: db.platformUrl,
       logger: createLogger({ level: 'warn' }),
     });
     stoppers.push(() => api.close());
-    const admin = await startAdmin(api.url);
+    const admin = await startAdmin(api.url, proxySecret);
     stoppers.push(() => stopProcess(admin.process));
     // launch() gives every run a fresh temporary profile (user-data dir) and deletes it on close;
     // each test then opens its own context (own cookies).

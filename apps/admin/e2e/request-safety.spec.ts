@@ -1,0 +1,120 @@
+/**
+ * Request safety in a real Chromium against the production build: a form
+ * posted from another origin is refused (403) and changes nothing, pages
+ * carry a nonce-based CSP under which the app still hydrates, and the
+ * sign-in rate limit shows its translated retry time.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+let stack: Stack;
+let attacker: http.Server;
+let attackerUrl = '';
+const contexts: BrowserContext[] = [];
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
+async function newPage(extraHTTPHeaders: Record<string, string> = {}): Promise<Page> {
+  const context = await stack.browser.newContext({ baseURL: stack.adminUrl, locale: 'de-DE', extraHTTPHeaders });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  // Another origin (same site: 127.0.0.1 on another port, so SameSite=Lax cookies
+  // still travel) serving a page that posts a form into the admin app.
+  attacker = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="de"><title>Gewinnspiel</title><body>
+      <form id="f" method="post" action="${stack.adminUrl}/towns/einbeck">
+        <input name="intent" value="createHub"><input name="name" value="Untergeschobener Hub">
+      </form><script>document.getElementById('f').submit()</script></body></html>`);
+  });
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', () => resolve()));
+  attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await new Promise((resolve) => attacker?.close(resolve));
+  await stack?.stop();
+});
+
+describe('cross-site request forgery', () => {
+  it('refuses a form posted from another origin with 403 and changes nothing; the same form from the app works', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    await page.waitForURL('**/towns/einbeck');
+
+    const refused = page.waitForResponse((r) => r.url() === `${stack.adminUrl}/towns/einbeck` && r.request().method() === 'POST');
+    await page.goto(attackerUrl);
+    expect((await refused).status()).toBe(403);
+
+    await page.goto('/towns/einbeck');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Einbeck');
+    expect(await page.getByRole('row', { name: /Untergeschobener Hub/ }).count()).toBe(0);
+
+    // The control: the very same post from the app's own page goes through.
+    await page.getByLabel('Name', { exact: true }).fill('Untergeschobener Hub');
+    await page.getByRole('button', { name: 'Hub anlegen' }).click();
+    await poll(() => page.getByRole('row', { name: /Untergeschobener Hub/ }).count()).toBe(1);
+  });
+
+  it('refuses a post that proves no origin at all', async () => {
+    const response = await fetch(`${stack.adminUrl}/logout`, { method: 'POST', redirect: 'manual' });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe('content security policy', () => {
+  it('allows only nonce-tagged inline scripts, and the app still hydrates under it', async () => {
+    const page = await newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const response = await page.goto('/login');
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    // Every inline script on the page carries the nonce (the browser hides its value from the DOM).
+    const inline = await page.$$eval('script:not([src])', (scripts) => scripts.map((s) => s.hasAttribute('nonce')));
+    expect(inline.length).toBeGreaterThan(0);
+    expect(inline.every(Boolean)).toBe(true);
+    // Hydrated: client-side navigation state exists and no script was blocked.
+    await poll(() => page.evaluate(() => typeof (window as unknown as { __remixRouter?: unknown }).__remixRouter)).toBe('object');
+    expect(violations).toEqual([]);
+    const second = await page.request.get('/login');
+    expect(second.headers()['content-security-policy']).not.toContain(`'nonce-${nonce}'`);
+  });
+});
+
+describe('sign-in rate limit', () => {
+  it('after 10 failures from one IP shows the translated retry time, and the real user elsewhere still gets in', async () => {
+    const page = await newPage({ 'X-Forwarded-For': '203.0.113.9' });
+    for (let i = 0; i < 10; i += 1) {
+      await signIn(page, DEMO_USERS.einbeckMember, `falsch-${i}`);
+      await poll(() => page.getByRole('alert').innerText()).toContain('E-Mail oder Passwort ist falsch');
+    }
+    await signIn(page, DEMO_USERS.einbeckMember);
+    await poll(() => page.getByRole('alert').innerText()).toContain('Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in 15 Minuten noch einmal.');
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    const elsewhere = await newPage({ 'X-Forwarded-For': '198.51.100.30' });
+    await signIn(elsewhere, DEMO_USERS.einbeckMember);
+    await elsewhere.waitForURL('**/towns/einbeck');
+  });
+});
