@@ -13,6 +13,17 @@ export const REDACTED_PATHS = [
   '*.sessionToken',
   'input.password',
   'input.token',
+  // Also where they sit one level deeper, e.g. { req: { headers: … } } or { err: { config: … } }.
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
+  'headers["set-cookie"]',
+  '*.headers["x-hubwerk-proxy-secret"]',
+  'headers["x-hubwerk-proxy-secret"]',
+  '*.*.password',
+  '*.*.token',
+  '*.secret',
+  '*.proxySecret',
 ];
 
 export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {

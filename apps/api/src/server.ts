@@ -34,6 +34,7 @@ export interface RunningApiServer {
 
 const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const DENIALS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND']);
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const logger = options.logger ?? createLogger({ level: 'info' });
@@ -65,8 +66,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       const limited = errors.find((e) => e.code === 'TOO_MANY_REQUESTS' && typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
       return limited ? { headers: { 'retry-after': String((limited as unknown as { retryAfterSeconds: number }).retryAfterSeconds) } } : {};
     },
-    onError: ({ error, path }) => {
+    onError: ({ error, path, ctx }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
+      // Denials by the permission wall, as structured events for monitoring:
+      // who, where, what — never the input (it may hold passwords or tokens).
+      if (DENIALS.has(error.code)) {
+        logger.warn(
+          { event: 'authz.denied', reqId: ctx?.requestId, code: error.code, messageKey: error.message, procedure: path, userId: ctx?.log.userId, tenantId: ctx?.log.tenantId },
+          'authorization denied',
+        );
+      }
     },
   });
 

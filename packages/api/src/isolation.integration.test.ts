@@ -36,6 +36,7 @@ const ATTACKS: Record<string, Attack> = {
   'hubs.rename': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, name: 'Umbenannt' }) },
   'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
+  'audit.list': { input: ({ town }) => ({ tenant: town.slug }) },
 };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */

@@ -1,3 +1,4 @@
+import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
@@ -11,6 +12,7 @@ export const appRouter = router({
   partners: partnersRouter,
   hubs: hubsRouter,
   invitations: invitationsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

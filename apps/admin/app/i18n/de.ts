@@ -253,5 +253,8 @@ export const de = {
     },
     bundesland: 'Bitte wählen Sie ein Bundesland.',
     partnerKind: 'Bitte wählen Sie die Art des Partners.',
+    audit: {
+      rangeReversed: 'Das Ende des Zeitraums liegt vor seinem Anfang.',
+    },
   },
 };

@@ -250,5 +250,8 @@ export const en: Messages = {
     },
     bundesland: 'Please choose a federal state.',
     partnerKind: 'Please choose the kind of partner.',
+    audit: {
+      rangeReversed: 'The end of the period is before its start.',
+    },
   },
 };

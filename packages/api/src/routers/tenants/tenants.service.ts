@@ -6,6 +6,7 @@ import { DomainError, fieldError, notFound } from '../../errors.ts';
 import { claimIdempotencyKey, isUniqueViolation, storeIdempotentResult } from '../../idempotency.ts';
 import { createInvitation, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
+import { canReadAudit } from '../audit/audit.service.ts';
 
 type Actor = { userId: string };
 
@@ -192,6 +193,7 @@ export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbi
       createHub: ctx.ability.can('create', subject('Hub', newHubProbe(t.id))),
       renameHub: hubs.some((h) => ctx.ability.can('update', subject('Hub', h), 'name')),
       assignPartner: ctx.ability.can('assignPartner', subject('Tenant', t)),
+      readAudit: canReadAudit(ctx.ability, t.id),
     },
   };
 }

@@ -1,0 +1,111 @@
+/**
+ * The audit log as towns, partners and the provider read it: only the
+ * town's own events, to the roles that may, filtered and paged without gaps.
+ */
+import { useTestDatabase } from '@hubwerk/db/testing';
+import { TRPCError } from '@trpc/server';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { describeError } from './errors.ts';
+import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+
+let api: TestApi;
+let superuser: pg.Client;
+let einbeckAdmin: Caller;
+let einbeckHubId: string;
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  api = createTestApi(db);
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
+  einbeckHubId = (await einbeckAdmin.hubs.list({ tenant: 'einbeck' })).items[0]!.id;
+  for (let i = 1; i <= 5; i += 1) await einbeckAdmin.hubs.rename({ tenant: 'einbeck', hubId: einbeckHubId, name: `Digital Hub Einbeck ${i}` });
+  const zeitz = await api.as(DEMO_USERS.zeitzAdmin);
+  await zeitz.hubs.create({ tenant: 'zeitz', name: 'Geheimer Zeitzer Hub' });
+});
+
+afterAll(async () => {
+  await superuser?.end();
+  await api?.close();
+});
+
+async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return { code: error.code, ...describeError(error) };
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('audit.list', () => {
+  it('shows a town admin their town\'s events with actor, newest first, and none of another town', async () => {
+    const { items } = await einbeckAdmin.audit.list({ tenant: 'einbeck' });
+    const renames = items.filter((e) => e.action === 'hub.renamed');
+    expect(renames).toHaveLength(5);
+    expect(renames[0]).toMatchObject({
+      targetType: 'Hub',
+      targetId: einbeckHubId,
+      actor: { email: DEMO_USERS.einbeckAdmin },
+      data: { before: { name: 'Digital Hub Einbeck 4' }, after: { name: 'Digital Hub Einbeck 5' } },
+    });
+    const times = items.map((e) => e.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(JSON.stringify(items)).not.toContain('Geheimer Zeitzer Hub');
+    const foreign = await superuser.query(`SELECT id FROM "AuditEvent" WHERE "tenantId" <> (SELECT id FROM "Tenant" WHERE slug = 'einbeck') OR "tenantId" IS NULL`);
+    const ids = new Set(items.map((e) => e.id));
+    expect(foreign.rows.filter((r) => ids.has(r.id))).toEqual([]);
+  });
+
+  it('pages by keyset without gaps or repeats', async () => {
+    const all = (await einbeckAdmin.audit.list({ tenant: 'einbeck', limit: 100 })).items.map((e) => e.id);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await einbeckAdmin.audit.list({ tenant: 'einbeck', limit: 2, ...(cursor ? { cursor } : {}) });
+      paged.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(all);
+    expect(all.length).toBe(5);
+  });
+
+  it('filters by action, actor and time range', async () => {
+    const renamed = await einbeckAdmin.audit.list({ tenant: 'einbeck', action: 'hub.renamed' });
+    expect(renamed.items.map((e) => e.action)).toEqual(Array(5).fill('hub.renamed'));
+    const byAdmin = await einbeckAdmin.audit.list({ tenant: 'einbeck', actorEmail: DEMO_USERS.einbeckAdmin });
+    expect(byAdmin.items.length).toBe(5);
+    expect((await einbeckAdmin.audit.list({ tenant: 'einbeck', actorEmail: 'niemand@example.org' })).items).toEqual([]);
+    const [newest, , third] = renamed.items;
+    const ranged = await einbeckAdmin.audit.list({ tenant: 'einbeck', action: 'hub.renamed', from: third!.createdAt, to: newest!.createdAt });
+    expect(ranged.items.map((e) => e.id)).toEqual(renamed.items.slice(1, 3).map((e) => e.id));
+    expect((await einbeckAdmin.audit.list({ tenant: 'einbeck', from: '2000-01-01T00:00:00Z', to: '2000-01-02T00:00:00Z' })).items).toEqual([]);
+  });
+
+  it('answers bad filters with field errors, never a 500', async () => {
+    expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', action: "x'; DROP TABLE" }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { action: ['validation.invalid'] } });
+    expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', from: 'gestern' }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { from: ['validation.invalid'] } });
+    expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }))).toMatchObject({ fieldErrors: { to: ['validation.audit.rangeReversed'] } });
+    expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', tenantId: 'x' } as never))).toMatchObject({ fieldErrors: { tenantId: ['validation.unknownField'] } });
+  });
+
+  it('is readable by the town\'s partner and the provider\'s staff, not by hub managers or members', async () => {
+    for (const email of [DEMO_USERS.partner, DEMO_USERS.platform, DEMO_USERS.support]) {
+      const caller = await api.as(email);
+      expect((await caller.audit.list({ tenant: 'einbeck', action: 'hub.renamed' })).items, email).toHaveLength(5);
+      expect((await caller.tenants.get({ tenant: 'einbeck' })).can.readAudit, email).toBe(true);
+    }
+    for (const email of [DEMO_USERS.einbeckManager, DEMO_USERS.einbeckMember]) {
+      const caller = await api.as(email);
+      expect(await failure(caller.audit.list({ tenant: 'einbeck' })), email).toMatchObject({ code: 'FORBIDDEN', messageKey: 'errors.forbidden' });
+      expect((await caller.tenants.get({ tenant: 'einbeck' })).can.readAudit, email).toBe(false);
+    }
+    // Zeitz has no partner: to the partner it does not exist.
+    expect(await failure((await api.as(DEMO_USERS.partner)).audit.list({ tenant: 'zeitz' }))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
