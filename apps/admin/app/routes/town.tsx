@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { bundeslandName } from '@hubwerk/domain';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
@@ -93,7 +93,16 @@ export default function Town() {
 
   return (
     <>
-      <PageHeader title={town.name} />
+      <PageHeader
+        title={town.name}
+        actions={
+          town.can.readAudit ? (
+            <Link to={`/towns/${encodeURIComponent(town.slug)}/audit`} className="button button--secondary">
+              {t('town.auditLog')}
+            </Link>
+          ) : null
+        }
+      />
       {result?.ok && result.notice ? (
         <p className="notice notice--success" role="status">
           {t(result.notice.key, { name: result.notice.name })}

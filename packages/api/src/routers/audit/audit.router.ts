@@ -13,7 +13,8 @@ export const auditEventOutput = z.object({
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
   reason: z.string().nullable(),
-  data: z.json().nullable(),
+  // Before/after of changed fields and similar; shapes differ per action.
+  data: z.unknown(),
   requestId: z.string().nullable(),
 });
 

@@ -61,7 +61,7 @@ export async function listAuditEvents(ctx: Ctx, input: AuditListInput) {
       targetType: r.targetType,
       targetId: r.targetId,
       reason: r.reason,
-      data: (r.data ?? null) as Prisma.JsonValue,
+      data: r.data ?? null,
       requestId: r.requestId,
     })),
     nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null,

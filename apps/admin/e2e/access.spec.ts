@@ -2,9 +2,11 @@
  * Request safety in a real Chromium against the production build: a form
  * posted from another origin is refused (403) and changes nothing, pages
  * carry a nonce-based CSP under which the app still hydrates, and the
- * sign-in rate limit shows its translated retry time.
+ * sign-in rate limit shows its translated retry time; the town's audit log
+ * ("Protokoll") for those who may read it, with CSV export, and for nobody else.
  */
 import http from 'node:http';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +30,11 @@ async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(password);
   await page.getByRole('button', { name: 'Anmelden' }).click();
+}
+
+async function expectNoAxeViolations(page: Page, label: string) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -116,5 +123,63 @@ describe('sign-in rate limit', () => {
     const elsewhere = await newPage({ 'X-Forwarded-For': '198.51.100.30' });
     await signIn(elsewhere, DEMO_USERS.einbeckMember);
     await elsewhere.waitForURL('**/towns/einbeck');
+  });
+});
+
+describe('Protokoll (audit log)', () => {
+  it('shows a town admin their town\'s changes, filters them and exports them as CSV', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    await page.waitForURL('**/towns/einbeck');
+    await page.getByLabel('Neuer Name für „Digital Hub Einbeck“').fill('Digital Hub Einbeck-Mitte');
+    await page.getByRole('button', { name: 'Umbenennen' }).first().click();
+    await poll(() => page.getByRole('row', { name: /Digital Hub Einbeck-Mitte/ }).count()).toBe(1);
+
+    await page.getByRole('link', { name: 'Protokoll' }).click();
+    await page.waitForURL('**/towns/einbeck/audit');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Protokoll – Einbeck');
+    const row = page.getByRole('row', { name: /Digital Hub umbenannt/ }).first();
+    await poll(() => row.innerText()).toContain(DEMO_USERS.einbeckAdmin);
+    await expectNoAxeViolations(page, 'audit log');
+
+    await page.getByLabel('Aktion').fill('tenant.partnerAssigned');
+    await page.getByRole('button', { name: 'Filtern' }).click();
+    await poll(() => page.locator('main').innerText()).toContain('Keine Einträge gefunden.');
+    expect(new URL(page.url()).searchParams.get('action')).toBe('tenant.partnerAssigned');
+
+    await page.getByLabel('Aktion').fill('hub.renamed');
+    await page.getByLabel('Person (E-Mail-Adresse)').fill('kein-email');
+    await page.getByRole('button', { name: 'Filtern' }).click();
+    await poll(() => page.getByRole('alert').innerText()).toContain('Bitte geben Sie eine gültige E-Mail-Adresse ein');
+    await poll(() => page.getByLabel('Person (E-Mail-Adresse)').getAttribute('aria-invalid')).toBe('true');
+    await expectNoAxeViolations(page, 'audit log (with filter error)');
+
+    const csv = await page.request.get('/towns/einbeck/audit.csv?action=hub.renamed');
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="protokoll-einbeck-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const body = await csv.text();
+    expect(body.split('\r\n')[0]).toContain('"Zeitpunkt (UTC)";"Aktion"');
+    expect(body).toContain('"Digital Hub umbenannt"');
+    expect(body).toContain('Digital Hub Einbeck-Mitte');
+  });
+
+  it('is the not-found page for another town and for roles that may not read it', async () => {
+    const admin = await newPage();
+    await signIn(admin, DEMO_USERS.einbeckAdmin);
+    await admin.waitForURL('**/towns/einbeck');
+    for (const path of ['/towns/zeitz/audit', '/towns/gibt-es-nicht/audit']) {
+      const response = await admin.goto(path);
+      expect(response?.status(), path).toBe(404);
+      await poll(() => admin.getByRole('heading', { level: 1 }).innerText()).toBe('Seite nicht gefunden');
+    }
+    expect((await admin.request.get('/towns/zeitz/audit.csv')).status()).toBe(404);
+
+    const manager = await newPage();
+    await signIn(manager, DEMO_USERS.einbeckManager);
+    await manager.waitForURL('**/towns/einbeck');
+    expect(await manager.getByRole('link', { name: 'Protokoll' }).count()).toBe(0);
+    expect((await manager.goto('/towns/einbeck/audit'))?.status()).toBe(404);
+    expect((await manager.request.get('/towns/einbeck/audit.csv')).status()).toBe(404);
   });
 });

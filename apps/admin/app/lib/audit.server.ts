@@ -1,0 +1,70 @@
+import { DISPLAY_TIME_ZONE } from '../i18n/index.ts';
+
+/** The audit filters as they travel in the page's URL (a GET form: filtering changes nothing). */
+export interface AuditFilters {
+  action: string;
+  actor: string;
+  from: string;
+  to: string;
+}
+
+export function auditFiltersFrom(url: URL): AuditFilters {
+  const get = (name: string) => (url.searchParams.get(name) ?? '').trim().slice(0, 254);
+  return { action: get('action'), actor: get('actor'), from: get('from'), to: get('to') };
+}
+
+export function auditQuery(filters: AuditFilters): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  return params.toString();
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Milliseconds the zone is ahead of UTC at `instant`. */
+function zoneOffset(instant: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: DISPLAY_TIME_ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(instant));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - instant;
+}
+
+/**
+ * Midnight of a calendar day in Europe/Berlin as an ISO instant; `plusDays`
+ * moves to a later day (the end of a range is the start of the day after).
+ * A value that is no real date becomes the invalid string itself, which the
+ * API answers with a field error.
+ */
+export function berlinMidnight(day: string, plusDays = 0): string {
+  const match = DAY.exec(day);
+  if (!match) return day;
+  const utc = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + plusDays);
+  if (Number.isNaN(utc)) return day;
+  // The offset at midnight itself (twice: the guess may sit across a DST change).
+  const first = utc - zoneOffset(utc);
+  return new Date(utc - zoneOffset(first)).toISOString();
+}
+
+/** The API's filter input for these URL filters. */
+export function auditInput(filters: AuditFilters) {
+  return {
+    ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.actor ? { actorEmail: filters.actor } : {}),
+    ...(filters.from ? { from: berlinMidnight(filters.from) } : {}),
+    ...(filters.to ? { to: berlinMidnight(filters.to, 1) } : {}),
+  };
+}
+
+/**
+ * One CSV cell: quoted, quotes doubled, and a leading = + - @ (or tab/CR)
+ * neutralised so that a spreadsheet never runs it as a formula (CSV injection).
+ */
+export function csvCell(value: string | null | undefined): string {
+  let text = value ?? '';
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+export function csvRow(values: Array<string | null | undefined>): string {
+  // Semicolons: what German spreadsheet software expects by default.
+  return values.map(csvCell).join(';');
+}

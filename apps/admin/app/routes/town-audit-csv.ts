@@ -1,0 +1,42 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { createTranslator } from '~/i18n/index.ts';
+import { apiFor, load, requireMe } from '~/lib/api.server.ts';
+import { auditFiltersFrom, auditInput, csvRow } from '~/lib/audit.server.ts';
+import { resolveLang } from '~/lib/session.server.ts';
+
+/** Rows per export: the API pages at most 100; a town's yearly log fits. */
+const MAX_ROWS = 50_000;
+
+/** The town's audit log as CSV (UTF-8 with BOM, semicolons), with the page's filters. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireMe(request);
+  const slug = params.slug ?? '';
+  const api = await apiFor(request);
+  const tr = createTranslator(await resolveLang(request));
+  const input = { tenant: slug, limit: 100, ...auditInput(auditFiltersFrom(new URL(request.url))) };
+
+  const lines = [
+    csvRow([tr.t('audit.csv.time'), tr.t('audit.csv.action'), tr.t('audit.csv.actionText'), tr.t('audit.csv.actorName'), tr.t('audit.csv.actorEmail'), tr.t('audit.csv.targetType'), tr.t('audit.csv.targetId'), tr.t('audit.csv.reason'), tr.t('audit.csv.data'), tr.t('audit.csv.requestId')]),
+  ];
+  let cursor: string | undefined;
+  let rows = 0;
+  do {
+    // Foreign, forbidden or a bad filter in the link: the not-found page, like every loader.
+    const page = await load(request, () => api.audit.list.query({ ...input, ...(cursor ? { cursor } : {}) }));
+    for (const e of page.items) {
+      lines.push(csvRow([e.createdAt, e.action, tr.tOr(`auditActions.${e.action}`, e.action), e.actor?.name, e.actor?.email, e.targetType, e.targetId, e.reason, e.data === null ? '' : JSON.stringify(e.data), e.requestId]));
+    }
+    rows += page.items.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && rows < MAX_ROWS);
+
+  const day = new Date().toISOString().slice(0, 10);
+  return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="protokoll-${slug.replace(/[^a-z0-9-]/g, '')}-${day}.csv"`,
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}

@@ -1,0 +1,119 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData } from '@remix-run/react';
+import { ErrorSummary } from '~/components/error-summary.tsx';
+import { TextField } from '~/components/field.tsx';
+import { PageHeader } from '~/components/page-header.tsx';
+import { useT } from '~/i18n/use-t.ts';
+import { apiFor, handleApiError, load, requireMe } from '~/lib/api.server.ts';
+import { auditFiltersFrom, auditInput, auditQuery } from '~/lib/audit.server.ts';
+import { translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
+import { pageTitle } from '~/lib/meta.ts';
+
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'audit.title', { town: args.data?.town.name ?? '' });
+
+const PAGE_SIZE = 50;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireMe(request);
+  const slug = params.slug ?? '';
+  const url = new URL(request.url);
+  const filters = auditFiltersFrom(url);
+  const cursor = url.searchParams.get('cursor') ?? undefined;
+  const api = await apiFor(request);
+  const town = await load(request, () => api.tenants.get.query({ tenant: slug }));
+  let errors: FormErrorKeys | null = null;
+  let page: Awaited<ReturnType<typeof api.audit.list.query>> = { items: [], nextCursor: null };
+  try {
+    page = await api.audit.list.query({ tenant: slug, limit: PAGE_SIZE, ...auditInput(filters), ...(cursor ? { cursor } : {}) });
+  } catch (error) {
+    // A bad filter is the user's typo: shown at its field (BAD_REQUEST); anything else as usual.
+    errors = await handleApiError(error, request);
+  }
+  return { town: { slug: town.slug, name: town.name }, filters, query: auditQuery(filters), events: page.items, nextCursor: page.nextCursor, errors };
+}
+
+const FIELDS = { action: 'audit-action', actorEmail: 'audit-actor', from: 'audit-from', to: 'audit-to' };
+
+export default function TownAudit() {
+  const { town, filters, query, events, nextCursor, errors } = useLoaderData<typeof loader>();
+  const tr = useT();
+  const { t, tOr, formatDate } = tr;
+  const translated = translateErrors(tr, errors, FIELDS);
+  const townPath = `/towns/${encodeURIComponent(town.slug)}`;
+  const csvHref = `${townPath}/audit.csv${query ? `?${query}` : ''}`;
+  return (
+    <>
+      <PageHeader
+        title={t('audit.title', { town: town.name })}
+        lead={t('audit.intro')}
+        actions={
+          <a href={csvHref} className="button button--secondary" download>
+            {t('audit.exportCsv')}
+          </a>
+        }
+      />
+      <p>
+        <Link to={townPath}>{t('audit.backToTown', { town: town.name })}</Link>
+      </p>
+      <ErrorSummary items={translated.summary} />
+      <section aria-labelledby="audit-filter-title" className="card">
+        <h2 id="audit-filter-title">{t('audit.filterTitle')}</h2>
+        <Form method="get" className="form" noValidate>
+          <div className="form__row">
+            <TextField id={FIELDS.action} name="action" label={t('audit.action')} hint={t('audit.actionHint')} optional defaultValue={filters.action} errors={translated.byField.action} autoComplete="off" />
+            <TextField id={FIELDS.actorEmail} name="actor" type="email" label={t('audit.actor')} optional defaultValue={filters.actor} errors={translated.byField.actorEmail} autoComplete="off" />
+          </div>
+          <div className="form__row">
+            <TextField id={FIELDS.from} name="from" type="date" label={t('audit.from')} optional defaultValue={filters.from} errors={translated.byField.from} />
+            <TextField id={FIELDS.to} name="to" type="date" label={t('audit.to')} optional defaultValue={filters.to} errors={translated.byField.to} />
+          </div>
+          <div className="form__actions">
+            <button type="submit" className="button button--primary">
+              {t('audit.filterSubmit')}
+            </button>
+            {query ? <Link to={`${townPath}/audit`}>{t('audit.filterReset')}</Link> : null}
+          </div>
+        </Form>
+      </section>
+      {events.length === 0 ? (
+        <p className="empty">{t('audit.empty')}</p>
+      ) : (
+        <div className="table-wrap card">
+          <table className="table">
+            <caption className="visually-hidden">{t('audit.tableCaption', { town: town.name })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('audit.colTime')}</th>
+                <th scope="col">{t('audit.colAction')}</th>
+                <th scope="col">{t('audit.colActor')}</th>
+                <th scope="col">{t('audit.colTarget')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((event) => (
+                <tr key={event.id}>
+                  <td>
+                    <time dateTime={event.createdAt}>{formatDate(event.createdAt, 'dateTime')}</time>
+                  </td>
+                  <th scope="row">
+                    {tOr(`auditActions.${event.action}`, event.action)}
+                    {event.reason ? <div className="muted">{t('audit.reason', { reason: event.reason })}</div> : null}
+                  </th>
+                  <td>{event.actor ? `${event.actor.name} (${event.actor.email})` : <span className="muted">{t('audit.system')}</span>}</td>
+                  <td className="mono">{event.targetType ? `${event.targetType} ${event.targetId ?? ''}` : <span className="muted">{t('common.none')}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor ? (
+        <p className="pager">
+          <Link to={`?${query ? `${query}&` : ''}cursor=${encodeURIComponent(nextCursor)}`} className="button button--secondary">
+            {t('audit.loadMore')}
+          </Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
