@@ -1,0 +1,249 @@
+/**
+ * The walls, proven by generated attacks (complements isolation.integration.test.ts):
+ *
+ * - for every procedure × role × a *foreign* town's real ids, fast-check
+ *   generates the rest of the input; the answer must equal the answer for
+ *   random ids that do not exist (no existence oracle), and the database
+ *   must be unchanged — at least 10,000 cases per run;
+ * - every mutation, fuzzed with extra keys (tenantId, role, status,
+ *   partnerId, ids …), is rejected and writes nothing (mass assignment);
+ * - unassigning a partner from a town takes effect on its very next request,
+ *   for every town procedure.
+ *
+ * A procedure without a generator (or a stated reason why it takes no ids)
+ * fails this suite.
+ */
+import { randomUUID } from 'node:crypto';
+import { useTestDatabase } from '@hubwerk/db/testing';
+import { TRPCError } from '@trpc/server';
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { describeError } from './errors.ts';
+import { appRouter } from './root.ts';
+import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+
+/** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string }
+/** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
+type Build = (target: Target, own: string | null, free: Free) => unknown;
+interface Free { name: string; variant: number; email: string; ags: string }
+
+const freeArb: fc.Arbitrary<Free> = fc.record({
+  name: fc.string({ minLength: 1, maxLength: 60 }),
+  variant: fc.nat({ max: 3 }),
+  email: fc.emailAddress(),
+  ags: fc.stringMatching(/^\d{8}$/),
+});
+
+// prettier-ignore
+const GENERATED: Record<string, Build | { noIds: string }> = {
+  'auth.signIn': { noIds: 'takes credentials, no object ids (rate limit: request-safety test)' },
+  'auth.signOut': { noIds: 'ends the caller\'s own session' },
+  'auth.me': { noIds: 'describes the caller only' },
+  'tenants.list': { noIds: 'takes only a cursor; foreign towns in its output: isolation.integration.test.ts' },
+  'partners.list': { noIds: 'takes no ids; foreign partners in its output: isolation.integration.test.ts' },
+  'invitations.preview': { noIds: 'public; the token is the credential' },
+  'invitations.accept': { noIds: 'public; the token is the credential' },
+  'tenants.get': (t) => ({ tenant: t.slug }),
+  'tenants.onboard': (t, _own, f) => ({ name: f.name, ags: f.ags, bundesland: f.ags.slice(0, 2), partnerId: t.partnerId, hubName: f.name, adminEmail: f.email, idempotencyKey: randomUUID() }),
+  'tenants.assignPartner': (t, _own, f) => ({ tenantId: t.tenantId, partnerId: f.variant % 2 === 0 ? t.partnerId : null }),
+  'partners.get': (t) => ({ partnerId: t.partnerId }),
+  'partners.register': (_t, _own, f) => ({ kind: f.variant % 2 === 0 ? 'it-partner' : 'regional-provider', name: f.name, region: f.name, adminEmail: f.email, idempotencyKey: randomUUID() }),
+  'hubs.list': (t, own, f) => ({ tenant: t.slug, ...(f.variant === 1 && own ? { tenant: own, cursor: t.hubId } : {}) }),
+  'hubs.create': (t, _own, f) => ({ tenant: t.slug, name: f.name }),
+  'hubs.rename': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, name: f.name }),
+  'audit.list': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.auditId } : { tenant: t.slug }),
+};
+
+const ROLES = [
+  { email: DEMO_USERS.einbeckAdmin, own: 'einbeck', foreign: ['sangerhausen', 'zeitz'] },
+  { email: DEMO_USERS.einbeckManager, own: 'einbeck', foreign: ['sangerhausen', 'zeitz'] },
+  { email: DEMO_USERS.einbeckMember, own: 'einbeck', foreign: ['sangerhausen', 'zeitz'] },
+  { email: DEMO_USERS.sangerhausenAdmin, own: 'sangerhausen', foreign: ['einbeck', 'zeitz'] },
+  { email: DEMO_USERS.zeitzAdmin, own: 'zeitz', foreign: ['einbeck', 'sangerhausen'] },
+  { email: DEMO_USERS.partner, own: null, foreign: ['zeitz'] },
+  // Support reads every town by design: only its writes are attacks, and "exists" is no secret to it.
+  { email: DEMO_USERS.support, own: null, foreign: ['einbeck', 'sangerhausen', 'zeitz'] },
+] as const;
+
+const MIN_CASES = 10_000;
+const procedures = Object.keys(appRouter._def.procedures);
+const procedureDefs = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
+const isMutation = (path: string) => procedureDefs[path]?._def.type === 'mutation';
+
+let api: TestApi;
+let superuser: pg.Client;
+const targets = new Map<string, Target>();
+let itPartnerId: string;
+let providerId: string;
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  api = createTestApi(db, { poolSize: 6 });
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  const partners = await superuser.query<{ id: string; kind: string }>(`SELECT id, kind FROM "Partner"`);
+  itPartnerId = partners.rows.find((p) => p.kind === 'IT_PARTNER')!.id;
+  providerId = partners.rows.find((p) => p.kind === 'REGIONAL_PROVIDER')!.id;
+  // Every town gets an audit event whose id can serve as a foreign cursor.
+  for (const email of [DEMO_USERS.einbeckAdmin, DEMO_USERS.sangerhausenAdmin, DEMO_USERS.zeitzAdmin]) {
+    const caller = await api.as(email);
+    const slug = email.split('@')[1]!.split('.')[0]!;
+    await caller.hubs.create({ tenant: slug, name: `Werkstatt ${slug}` });
+  }
+  const { rows } = await superuser.query<{ slug: string; tenantId: string; hubId: string; partnerId: string | null; auditId: string }>(`
+    SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
+           (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
+           (SELECT a.id FROM "AuditEvent" a WHERE a."tenantId" = t.id LIMIT 1) AS "auditId"
+    FROM "Tenant" t`);
+  for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
+});
+
+afterAll(async () => {
+  await superuser?.end();
+  await api?.close();
+});
+
+async function checksum(): Promise<string> {
+  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey'];
+  const parts = await Promise.all(
+    tables.map(async (table) => {
+      // lastSeenAt moves on every request by design; everything else must stay.
+      const row = table === 'Session' ? `(t.id, t."tokenHash", t."revokedAt", t."expiresAt")` : 't';
+      return (await superuser.query(`SELECT md5(coalesce(string_agg(${row}::text, ',' ORDER BY ${row}::text), '')) AS h FROM "${table}" t`)).rows[0].h as string;
+    }),
+  );
+  const audit = await superuser.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action NOT IN ('invitation.viewed', 'tenants.listed')`);
+  return `${parts.join(':')}:${audit.rows[0].n}`;
+}
+
+async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    return `ok ${JSON.stringify(await promise)}`;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    // What a client sees: code, message key, field error keys.
+    const { messageKey, fieldErrors } = describeError(error);
+    return `${error.code} ${messageKey}${fieldErrors ? ` ${JSON.stringify(fieldErrors)}` : ''}`;
+  }
+}
+
+function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
+  const [router, procedure] = path.split('.') as [string, string];
+  return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
+}
+
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID() });
+
+describe('generated attacks', () => {
+  it('cover every procedure of the router', () => {
+    expect(Object.keys(GENERATED).sort()).toEqual([...procedures].sort());
+  });
+
+  const attacked = Object.entries(GENERATED).filter((e): e is [string, Build] => typeof e[1] === 'function');
+  const pairs = ROLES.flatMap((role) => attacked.filter(([path]) => role.email !== DEMO_USERS.support || isMutation(path)).map(([path, build]) => ({ role, path, build })));
+  const runsPerPair = Math.ceil(MIN_CASES / pairs.length);
+  let cases = 0;
+
+  describe.each(ROLES)('$email', (role) => {
+    let caller: Caller;
+    beforeAll(async () => {
+      caller = await api.as(role.email);
+    });
+
+    it.each(pairs.filter((p) => p.role === role).map((p) => [p.path, p.build] as const))(
+      '%s: a foreign town\'s real ids answer like ids that do not exist, nothing changes',
+      async (path, build) => {
+        const before = await checksum();
+        // A foreign partner: for the partner's staff the other partner, for everyone else any partner.
+        const foreignPartners = role.email === DEMO_USERS.partner ? [providerId] : [itPartnerId, providerId];
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...role.foreign), fc.constantFrom(...foreignPartners), freeArb, async (slug, partnerId, free) => {
+            cases += 1;
+            const target = { ...targets.get(slug)!, partnerId };
+            const foreign = await outcome(call(caller, path, build(target, role.own, free)));
+            expect(foreign).toMatch(/^(NOT_FOUND|FORBIDDEN|BAD_REQUEST|ok \{"items":\[\],"nextCursor":null\})/);
+            if (role.email === DEMO_USERS.support) return;
+            const none = await outcome(call(caller, path, build(missing(), role.own, free)));
+            expect(foreign).toBe(none);
+          }),
+          { numRuns: runsPerPair },
+        );
+        expect(await checksum()).toBe(before);
+      },
+    );
+  });
+
+  it(`ran at least ${MIN_CASES} cases`, () => {
+    expect(cases).toBeGreaterThanOrEqual(MIN_CASES);
+    console.info(`isolation property suite: ${cases} generated cases, ${pairs.length} procedure × role pairs, 0 leaks`);
+  });
+});
+
+/** Valid inputs for each mutation, by a role that may run it; extra keys are then added. */
+// prettier-ignore
+const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknown> }> = {
+  'auth.signIn': { as: '', input: () => ({ email: DEMO_USERS.einbeckAdmin, password: 'hubwerk-demo' }) },
+  'auth.signOut': { as: DEMO_USERS.einbeckAdmin, input: () => ({}) },
+  'tenants.onboard': { as: DEMO_USERS.platform, input: () => ({ name: `Massen ${randomUUID().slice(0, 6)}`, ags: '15084777', bundesland: '15', partnerId: null, hubName: 'Hub', adminEmail: 'm@example.org', idempotencyKey: randomUUID() }) },
+  'tenants.assignPartner': { as: DEMO_USERS.platform, input: () => ({ tenantId: targets.get('zeitz')!.tenantId, partnerId: null }) },
+  'partners.register': { as: DEMO_USERS.platform, input: () => ({ kind: 'it-partner', name: `Massen ${randomUUID().slice(0, 6)}`, region: 'X', adminEmail: 'p@example.org', idempotencyKey: randomUUID() }) },
+  'hubs.create': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', name: `Massen ${randomUUID().slice(0, 6)}` }) },
+  'hubs.rename': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId, name: `Massen ${randomUUID().slice(0, 6)}` }) },
+  'invitations.accept': { as: '', input: () => ({ token: 'x'.repeat(43), name: 'Massen', password: 'ein-langes-passwort' }) },
+};
+
+const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];
+
+describe('mass assignment', () => {
+  it('covers every mutation', () => {
+    expect(Object.keys(MUTATIONS).sort()).toEqual(procedures.filter(isMutation).sort());
+  });
+
+  it.each(Object.entries(MUTATIONS))('%s: any extra key is rejected by name and nothing is written', async (path, mutation) => {
+    const caller = mutation.as ? await api.as(mutation.as) : api.caller();
+    const before = await checksum();
+    const valueArb = fc.oneof(fc.uuid(), fc.string({ maxLength: 20 }), fc.integer(), fc.constantFrom('TOWN_ADMIN', 'platform-admin', 'ACTIVE', null, true), fc.constant(targets.get('zeitz')!.tenantId));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...EXTRA_KEYS), valueArb, async (key, value) => {
+        const input = mutation.input();
+        if (key in input) return; // a key the procedure legitimately takes is no extra key
+        const result = await outcome(call(caller, path, { ...input, [key]: value }));
+        expect(result).toBe(`BAD_REQUEST errors.invalidInput ${JSON.stringify({ [key]: ['validation.unknownField'] })}`);
+      }),
+      { numRuns: 60 },
+    );
+    expect(await checksum()).toBe(before);
+  });
+});
+
+describe('partner revocation', () => {
+  it('fails every town procedure of the partner on its very next request after unassigning, and works again after reassigning', async () => {
+    const platform = await api.as(DEMO_USERS.platform);
+    const partner = await api.as(DEMO_USERS.partner);
+    const einbeck = targets.get('einbeck')!;
+    const townProcedures: Record<string, () => unknown> = {
+      'tenants.get': () => ({ tenant: 'einbeck' }),
+      'hubs.list': () => ({ tenant: 'einbeck' }),
+      'audit.list': () => ({ tenant: 'einbeck' }),
+      'hubs.create': () => ({ tenant: 'einbeck', name: `Partner ${randomUUID().slice(0, 6)}` }),
+      'hubs.rename': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Partner ${randomUUID().slice(0, 6)}` }),
+    };
+    // Every procedure that addresses a town by slug is in the list.
+    const bySlug = Object.entries(GENERATED).filter(([, b]) => typeof b === 'function' && JSON.stringify((b as Build)(missing(), null, { name: 'x', variant: 3, email: 'a@b.de', ags: '15000000' })).includes('"tenant"')).map(([p]) => p);
+    expect(Object.keys(townProcedures).sort()).toEqual(bySlug.sort());
+
+    for (const [path, input] of Object.entries(townProcedures)) expect(await outcome(call(partner, path, input())), path).toMatch(/^ok /);
+    await platform.tenants.assignPartner({ tenantId: einbeck.tenantId, partnerId: null });
+    try {
+      for (const [path, input] of Object.entries(townProcedures)) expect(await outcome(call(partner, path, input())), path).toBe('NOT_FOUND errors.notFound');
+      expect((await partner.tenants.list({})).items.map((t) => t.slug)).not.toContain('einbeck');
+    } finally {
+      await platform.tenants.assignPartner({ tenantId: einbeck.tenantId, partnerId: itPartnerId });
+    }
+    expect(await outcome(call(partner, 'tenants.get', { tenant: 'einbeck' }))).toMatch(/^ok /);
+  });
+});
