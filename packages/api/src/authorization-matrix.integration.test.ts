@@ -1,0 +1,102 @@
+/**
+ * The authorization matrix, checked cell by cell: each role calls each
+ * procedure for real (fresh session, own scope) and the outcome must be the
+ * matrix's. A procedure missing from the matrix fails the suite.
+ */
+import { randomUUID } from 'node:crypto';
+import { useTestDatabase } from '@hubwerk/db/testing';
+import { TRPCError } from '@trpc/server';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { AUTHORIZATION_MATRIX, type Decision, MATRIX_ROLES, type MatrixRole } from './authorization-matrix.ts';
+import { describeError } from './errors.ts';
+import { appRouter } from './root.ts';
+import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+
+const USERS: Record<Exclude<MatrixRole, 'anonymous'>, string> = {
+  'platform-admin': DEMO_USERS.platform,
+  'platform-support': DEMO_USERS.support,
+  'partner-admin': DEMO_USERS.partner,
+  'town-admin': DEMO_USERS.einbeckAdmin,
+  'hub-manager': DEMO_USERS.einbeckManager,
+  member: DEMO_USERS.einbeckMember,
+};
+
+let api: TestApi;
+let superuser: pg.Client;
+let einbeck: { id: string; hubId: string };
+let itPartnerId: string;
+let agsCounter = 1000;
+
+/** A valid input in the role's own scope (Einbeck, assigned to the demo IT partner). */
+const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
+  'auth.signIn': (role) => ({ email: role === 'anonymous' ? DEMO_USERS.einbeckMember : USERS[role], password: DEMO_PASSWORD }),
+  'auth.signOut': () => ({}),
+  'auth.me': () => undefined,
+  'tenants.list': () => ({}),
+  'tenants.get': () => ({ tenant: 'einbeck' }),
+  'tenants.onboard': () => ({ name: `Matrixstadt ${randomUUID().slice(0, 6)}`, ags: `1509${agsCounter++}`, bundesland: '15', partnerId: null, hubName: 'Hub', adminEmail: `a-${randomUUID().slice(0, 6)}@example.org`, idempotencyKey: randomUUID() }),
+  'tenants.assignPartner': () => ({ tenantId: einbeck.id, partnerId: itPartnerId }),
+  'partners.list': () => ({}),
+  'partners.get': () => ({ partnerId: itPartnerId }),
+  'partners.register': () => ({ kind: 'regional-provider', name: `Matrix ${randomUUID().slice(0, 6)}`, region: 'Harz', adminEmail: `p-${randomUUID().slice(0, 6)}@example.org`, idempotencyKey: randomUUID() }),
+  'hubs.list': () => ({ tenant: 'einbeck' }),
+  'hubs.create': () => ({ tenant: 'einbeck', name: `Matrix-Hub ${randomUUID().slice(0, 6)}` }),
+  'hubs.rename': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Digital Hub Einbeck ${randomUUID().slice(0, 4)}` }),
+  // A well-formed token of no invitation: the answer is the invitation's, not the role's.
+  'invitations.preview': () => ({ token: randomUUID().replaceAll('-', '') }),
+  'invitations.accept': () => ({ token: randomUUID().replaceAll('-', ''), name: 'Matrix', password: 'ein-langes-passwort' }),
+  'audit.list': () => ({ tenant: 'einbeck' }),
+};
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  api = createTestApi(db);
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  einbeck = (await superuser.query(`SELECT t.id, h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = 'einbeck'`)).rows[0];
+  itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
+});
+
+afterAll(async () => {
+  await superuser?.end();
+  await api?.close();
+});
+
+/** deny: the walls said no (signed out, forbidden, or their not-found); anything else got through them. */
+async function decisionOf(promise: Promise<unknown>): Promise<{ decision: Decision; detail: string }> {
+  try {
+    await promise;
+    return { decision: 'allow', detail: 'ok' };
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    const { messageKey } = describeError(error);
+    const denied = error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN' || (error.code === 'NOT_FOUND' && messageKey === 'errors.notFound');
+    return { decision: denied ? 'deny' : 'allow', detail: `${error.code} ${messageKey}` };
+  }
+}
+
+function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
+  const [router, procedure] = path.split('.') as [string, string];
+  return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
+}
+
+describe('authorization matrix', () => {
+  it('names every procedure of the router, each for every role, with an input to call it', () => {
+    const procedures = Object.keys(appRouter._def.procedures).sort();
+    expect(Object.keys(AUTHORIZATION_MATRIX).sort()).toEqual(procedures);
+    expect(Object.keys(INPUTS).sort()).toEqual(procedures);
+    for (const decisions of Object.values(AUTHORIZATION_MATRIX)) expect(Object.keys(decisions).sort()).toEqual([...MATRIX_ROLES].sort());
+  });
+
+  const cells = Object.entries(AUTHORIZATION_MATRIX).flatMap(([path, decisions]) => MATRIX_ROLES.map((role) => [path, role, decisions[role]] as const));
+
+  it.each(cells)('%s as %s: %s', async (path, role, expected) => {
+    // A fresh session per cell: signing out (or anything else) never affects another cell.
+    const caller = role === 'anonymous' ? api.caller() : await api.as(USERS[role]);
+    const { decision, detail } = await decisionOf(call(caller, path, INPUTS[path]!(role)));
+    expect({ decision, detail }).toMatchObject({ decision: expected });
+  });
+});
