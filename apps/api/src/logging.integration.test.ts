@@ -54,7 +54,7 @@ describe('authorization denials', () => {
 
 describe('redaction', () => {
   it('keeps passwords, tokens, cookies and secrets out of every log line', async () => {
-    const secrets = ['pw-Geheim-123456', 'tok-ABCDEFGHIJKLMNOPQRSTUV', 'hubwerk_session=cookie-geheim', 'proxy-secret-geheim-0123456789abcdef'];
+    const secrets = ['pw-Geheim-123456', 'tok-ABCDEFGHIJKLMNOPQRSTUV', 'hubwerk_session=cookie-geheim', 'proxy-secret-geheim-0123456789abcdef'] as const;
     const log = logger();
     log.info({ input: { email: 'a@b.de', password: secrets[0], token: secrets[1] } }, 'input');
     log.info({ req: { headers: { authorization: `Bearer ${secrets[1]}`, cookie: secrets[2], 'x-hubwerk-proxy-secret': secrets[3] } } }, 'request');
