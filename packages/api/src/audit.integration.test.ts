@@ -109,3 +109,24 @@ describe('audit.list', () => {
     expect(await failure((await api.as(DEMO_USERS.partner)).audit.list({ tenant: 'zeitz' }))).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('auth.changePassword', () => {
+  it('changes the password, ends every other session of the user (next request), keeps this one, and is audited', async () => {
+    const email = DEMO_USERS.sangerhausenAdmin;
+    const [current, other, third] = [await api.as(email), await api.as(email), await api.as(email)];
+    const stranger = await api.as(DEMO_USERS.zeitzAdmin);
+    expect(await failure(current.auth.changePassword({ currentPassword: 'falsch', newPassword: 'ein-neues-passwort' }))).toMatchObject({ fieldErrors: { currentPassword: ['errors.auth.wrongPassword'] } });
+    expect(await failure(current.auth.changePassword({ currentPassword: 'hubwerk-demo', newPassword: 'kurz' }))).toMatchObject({ fieldErrors: { newPassword: ['validation.password.tooShort'] } });
+    await other.auth.me();
+
+    expect(await current.auth.changePassword({ currentPassword: 'hubwerk-demo', newPassword: 'ein-neues-passwort' })).toEqual({ ok: true, otherSessionsEnded: 2 });
+    expect((await current.auth.me()).user.email).toBe(email);
+    for (const ended of [other, third]) expect(await failure(ended.auth.me())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await stranger.auth.me()).user.email).toBe(DEMO_USERS.zeitzAdmin);
+    await expect(api.as(email)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect((await api.as(email, 'ein-neues-passwort')).auth.me()).resolves.toBeTruthy();
+    const audit = await superuser.query(`SELECT "actorUserId", data FROM "AuditEvent" WHERE action = 'user.passwordChanged'`);
+    expect(audit.rows).toEqual([{ actorUserId: expect.any(String), data: { otherSessionsEnded: 2 } }]);
+    expect(JSON.stringify(audit.rows)).not.toContain('ein-neues-passwort');
+  });
+});

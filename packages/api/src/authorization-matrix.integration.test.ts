@@ -34,6 +34,8 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'auth.signIn': (role) => ({ email: role === 'anonymous' ? DEMO_USERS.einbeckMember : USERS[role], password: DEMO_PASSWORD }),
   'auth.signOut': () => ({}),
   'auth.me': () => undefined,
+  // The same password again (12 characters, the minimum): a real change that keeps later cells signing in.
+  'auth.changePassword': () => ({ currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD }),
   'tenants.list': () => ({}),
   'tenants.get': () => ({ tenant: 'einbeck' }),
   'tenants.onboard': () => ({ name: `Matrixstadt ${randomUUID().slice(0, 6)}`, ags: `1509${agsCounter++}`, bundesland: '15', partnerId: null, hubName: 'Hub', adminEmail: `a-${randomUUID().slice(0, 6)}@example.org`, idempotencyKey: randomUUID() }),

@@ -30,6 +30,7 @@ export const AUTHORIZATION_MATRIX = {
   'auth.signIn': row(everyone),
   'auth.signOut': row(signedIn),
   'auth.me': row(signedIn),
+  'auth.changePassword': row(signedIn),
   'tenants.list': row(signedIn),
   'tenants.get': row(townReaders),
   'tenants.onboard': row(provider),

@@ -42,6 +42,7 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'auth.signIn': { noIds: 'takes credentials, no object ids (rate limit: request-safety test)' },
   'auth.signOut': { noIds: 'ends the caller\'s own session' },
   'auth.me': { noIds: 'describes the caller only' },
+  'auth.changePassword': { noIds: 'changes the caller\'s own password only' },
   'tenants.list': { noIds: 'takes only a cursor; foreign towns in its output: isolation.integration.test.ts' },
   'partners.list': { noIds: 'takes no ids; foreign partners in its output: isolation.integration.test.ts' },
   'invitations.preview': { noIds: 'public; the token is the credential' },
@@ -188,6 +189,7 @@ describe('generated attacks', () => {
 const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknown> }> = {
   'auth.signIn': { as: '', input: () => ({ email: DEMO_USERS.einbeckAdmin, password: 'hubwerk-demo' }) },
   'auth.signOut': { as: DEMO_USERS.einbeckAdmin, input: () => ({}) },
+  'auth.changePassword': { as: DEMO_USERS.einbeckAdmin, input: () => ({ currentPassword: 'hubwerk-demo', newPassword: 'ein-ganz-neues-passwort' }) },
   'tenants.onboard': { as: DEMO_USERS.platform, input: () => ({ name: `Massen ${randomUUID().slice(0, 6)}`, ags: '15084777', bundesland: '15', partnerId: null, hubName: 'Hub', adminEmail: 'm@example.org', idempotencyKey: randomUUID() }) },
   'tenants.assignPartner': { as: DEMO_USERS.platform, input: () => ({ tenantId: targets.get('zeitz')!.tenantId, partnerId: null }) },
   'partners.register': { as: DEMO_USERS.platform, input: () => ({ kind: 'it-partner', name: `Massen ${randomUUID().slice(0, 6)}`, region: 'X', adminEmail: 'p@example.org', idempotencyKey: randomUUID() }) },

@@ -258,6 +258,7 @@ export const de = {
     auth: {
       invalidCredentials: 'E-Mail oder Passwort ist falsch',
       tooManyAttempts: 'Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {minutes} Minuten noch einmal.',
+      wrongPassword: 'Das bisherige Passwort ist falsch.',
     },
     tenant: {
       agsTaken: 'Für diesen AGS gibt es bereits eine Kommune.',

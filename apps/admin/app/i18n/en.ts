@@ -255,6 +255,7 @@ export const en: Messages = {
     auth: {
       invalidCredentials: 'Email or password is wrong',
       tooManyAttempts: 'Too many failed sign-in attempts. Please try again in {minutes} minutes.',
+      wrongPassword: 'The current password is wrong.',
     },
     tenant: {
       agsTaken: 'A town with this AGS already exists.',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authedProcedure, publicProcedure, router } from '../../trpc.ts';
 import { email, id, ok, partnerKind, partnerRole, platformRole, tenantRole, toApiEnum } from '../../schemas.ts';
-import { signIn, signOut } from './auth.service.ts';
+import { changePassword, signIn, signOut } from './auth.service.ts';
 
 const meOutput = z.object({
   user: z.object({ id, email: z.string(), name: z.string(), platformRole: platformRole.nullable() }),
@@ -19,6 +19,18 @@ export const authRouter = router({
     .input(z.object({}).strict().prefault({}))
     .output(ok)
     .mutation(({ ctx }) => signOut(ctx, ctx.session.sessionId)),
+
+  changePassword: authedProcedure
+    .input(
+      z
+        .object({
+          currentPassword: z.string().min(1, 'validation.required').max(200, 'validation.tooLong'),
+          newPassword: z.string().max(200, 'validation.tooLong'),
+        })
+        .strict(),
+    )
+    .output(z.object({ ok: z.literal(true), otherSessionsEnded: z.number().int() }))
+    .mutation(({ ctx, input }) => changePassword(ctx, input)),
 
   me: authedProcedure.output(meOutput).query(async ({ ctx }) => {
     const [memberships, partnerMemberships] = await Promise.all([

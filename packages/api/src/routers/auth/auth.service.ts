@@ -1,6 +1,6 @@
-import { createSession, revokeSession, verifyPassword } from '@hubwerk/auth';
+import { MIN_PASSWORD_LENGTH, createSession, hashPassword, revokeSession, verifyPassword } from '@hubwerk/auth';
 import type { Context } from '../../context.ts';
-import { DomainError, TooManyRequestsError } from '../../errors.ts';
+import { DomainError, TooManyRequestsError, fieldError } from '../../errors.ts';
 import { claimSignInAttempt, clearSignInAttempts, signInBucket } from './sign-in-throttle.ts';
 
 export async function signIn(ctx: Context, input: { email: string; password: string }) {
@@ -24,4 +24,39 @@ export async function signIn(ctx: Context, input: { email: string; password: str
 export async function signOut(ctx: Context, sessionId: string) {
   await revokeSession(ctx.db, sessionId);
   return { ok: true as const };
+}
+
+/**
+ * Changes the signed-in user's password and ends all their *other* sessions
+ * (a stolen session must not outlive the password it was opened with). The
+ * current password is checked under the sign-in rate limit, so this is no
+ * way around it.
+ */
+export async function changePassword(ctx: Context & { session: { sessionId: string; userId: string; email: string } }, input: { currentPassword: string; newPassword: string }) {
+  if (input.newPassword.length < MIN_PASSWORD_LENGTH) throw fieldError('newPassword', 'validation.password.tooShort');
+  const bucket = signInBucket(ctx.session.email, ctx.clientIp ?? null);
+  const throttle = await claimSignInAttempt(ctx.db, bucket);
+  if (!throttle.allowed) throw new TooManyRequestsError('errors.auth.tooManyAttempts', throttle.retryAfterSeconds);
+  const user = await ctx.db.user.findUnique({ where: { id: ctx.session.userId }, select: { passwordHash: true } });
+  if (!(await verifyPassword(user?.passwordHash, input.currentPassword))) throw fieldError('currentPassword', 'errors.auth.wrongPassword');
+  await clearSignInAttempts(ctx.db, bucket);
+  const passwordHash = await hashPassword(input.newPassword);
+  const ended = await ctx.db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: ctx.session.userId }, data: { passwordHash } });
+    const { count } = await tx.session.updateMany({
+      where: { userId: ctx.session.userId, id: { not: ctx.session.sessionId }, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    return count;
+  });
+  // A user's own event belongs to no town: recorded through the audited platform client.
+  await ctx.platform.run(async () => null, {
+    action: 'user.passwordChanged',
+    actorUserId: ctx.session.userId,
+    targetType: 'User',
+    targetId: ctx.session.userId,
+    requestId: ctx.requestId,
+    data: { otherSessionsEnded: ended },
+  });
+  return { ok: true as const, otherSessionsEnded: ended };
 }
