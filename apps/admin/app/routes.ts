@@ -18,5 +18,6 @@ export default [
   route('partners/new', 'routes/partners-new.tsx'),
   route('partners/:id', 'routes/partner.tsx'),
   route('invite/:token', 'routes/invite.tsx'),
+  route('account/password', 'routes/account-password.tsx'),
   route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig;

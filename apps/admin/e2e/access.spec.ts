@@ -183,3 +183,35 @@ describe('Protokoll (audit log)', () => {
     expect((await manager.request.get('/towns/einbeck/audit.csv')).status()).toBe(404);
   });
 });
+
+describe('changing the password', () => {
+  it('ends the user\'s other sessions on their next request and keeps this one', async () => {
+    const here = await newPage();
+    const elsewhere = await newPage();
+    for (const page of [here, elsewhere]) {
+      await signIn(page, DEMO_USERS.zeitzAdmin);
+      await page.waitForURL('**/towns/zeitz');
+    }
+    await here.getByRole('link', { name: 'Passwort ändern' }).click();
+    await here.waitForURL('**/account/password');
+    await expectNoAxeViolations(here, 'change password');
+
+    await here.getByLabel('Bisheriges Passwort').fill(DEMO_PASSWORD);
+    await here.getByLabel('Neues Passwort', { exact: true }).fill('zeitz-neues-passwort');
+    await here.getByLabel('Neues Passwort wiederholen').fill('zeitz-anderes-passwort');
+    await here.getByRole('button', { name: 'Passwort ändern' }).click();
+    await poll(() => here.getByRole('alert').innerText()).toContain('Die beiden neuen Passwörter stimmen nicht überein.');
+    await expectNoAxeViolations(here, 'change password (with errors)');
+
+    await here.getByLabel('Bisheriges Passwort').fill(DEMO_PASSWORD);
+    await here.getByLabel('Neues Passwort', { exact: true }).fill('zeitz-neues-passwort');
+    await here.getByLabel('Neues Passwort wiederholen').fill('zeitz-neues-passwort');
+    await here.getByRole('button', { name: 'Passwort ändern' }).click();
+    await poll(() => here.getByRole('status').first().innerText()).toContain('Andere Sitzungen beendet: 1.');
+
+    await elsewhere.goto('/towns/zeitz');
+    await elsewhere.waitForURL('**/login?redirectTo=%2Ftowns%2Fzeitz');
+    await here.goto('/towns/zeitz');
+    await poll(() => here.getByRole('heading', { level: 1 }).innerText()).toBe('Zeitz');
+  });
+});

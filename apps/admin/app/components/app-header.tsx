@@ -39,6 +39,9 @@ export function AppHeader({ me }: { me: Me | null }) {
                 <span className="user-chip__name">{me.user.name}</span>
                 <span className="user-chip__email">{me.user.email}</span>
               </span>
+              <Link to="/account/password" className="link-button">
+                {t('account.password')}
+              </Link>
               <Form method="post" action="/logout" className="inline-form">
                 <button type="submit" className="button button--ghost">
                   {t('app.signOut')}

@@ -170,6 +170,17 @@ export const de = {
     invitation: { created: 'Einladung erstellt', accepted: 'Einladung angenommen', viewed: 'Einladung aufgerufen' },
     tenant: { onboarded: 'Kommune angelegt', partnerAssigned: 'Partner zugeordnet', partnerUnassigned: 'Partnerzuordnung aufgehoben' },
   },
+  account: {
+    password: 'Passwort ändern',
+    passwordTitle: 'Passwort ändern',
+    passwordIntro: 'Nach der Änderung werden Sie auf allen anderen Geräten abgemeldet.',
+    currentPassword: 'Bisheriges Passwort',
+    newPassword: 'Neues Passwort',
+    repeatPassword: 'Neues Passwort wiederholen',
+    passwordSubmit: 'Passwort ändern',
+    passwordSubmitting: 'Passwort wird geändert …',
+    passwordChanged: 'Ihr Passwort wurde geändert. Andere Sitzungen beendet: {count}.',
+  },
   partners: {
     title: 'Partner',
     intro: 'IT-Partner und regionale Anbieter, die Kommunen und Hubs betreuen.',
@@ -287,6 +298,7 @@ export const de = {
     tooLong: 'Die Angabe ist zu lang.',
     password: {
       tooShort: 'Das Passwort muss mindestens 12 Zeichen lang sein.',
+      mismatch: 'Die beiden neuen Passwörter stimmen nicht überein.',
     },
     ags: {
       format: 'Der AGS besteht aus genau 8 Ziffern.',

@@ -167,6 +167,17 @@ export const en: Messages = {
     invitation: { created: 'Invitation created', accepted: 'Invitation accepted', viewed: 'Invitation opened' },
     tenant: { onboarded: 'Town onboarded', partnerAssigned: 'Partner assigned', partnerUnassigned: 'Partner unassigned' },
   },
+  account: {
+    password: 'Change password',
+    passwordTitle: 'Change password',
+    passwordIntro: 'After the change you are signed out on all other devices.',
+    currentPassword: 'Current password',
+    newPassword: 'New password',
+    repeatPassword: 'Repeat new password',
+    passwordSubmit: 'Change password',
+    passwordSubmitting: 'Changing password …',
+    passwordChanged: 'Your password has been changed. Other sessions ended: {count}.',
+  },
   partners: {
     title: 'Partners',
     intro: 'IT partners and regional providers that support towns and hubs.',
@@ -284,6 +295,7 @@ export const en: Messages = {
     tooLong: 'This entry is too long.',
     password: {
       tooShort: 'The password must be at least 12 characters long.',
+      mismatch: 'The two new passwords do not match.',
     },
     ags: {
       format: 'The AGS consists of exactly 8 digits.',
