@@ -130,3 +130,24 @@ describe('auth.changePassword', () => {
     expect(JSON.stringify(audit.rows)).not.toContain('ein-neues-passwort');
   });
 });
+
+describe('auth.revokeUserSessions', () => {
+  it('lets the provider end every session of a user, with the reason in the audit log; nobody else may', async () => {
+    const victim = await api.as(DEMO_USERS.zeitzAdmin);
+    const userId = (await victim.auth.me()).user.id;
+    for (const email of [DEMO_USERS.support, DEMO_USERS.einbeckAdmin, DEMO_USERS.partner]) {
+      expect(await failure((await api.as(email)).auth.revokeUserSessions({ userId, reason: 'Versuch' })), email).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    await victim.auth.me();
+    const platform = await api.as(DEMO_USERS.platform);
+    expect(await failure(platform.auth.revokeUserSessions({ userId: '01a2134a-633c-73da-8faf-0f594a94ec65', reason: 'Gibt es nicht' }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(platform.auth.revokeUserSessions({ userId, reason: '' }))).toMatchObject({ fieldErrors: { reason: ['validation.required'] } });
+    const result = await platform.auth.revokeUserSessions({ userId, reason: 'Laptop verloren' });
+    expect(result.sessionsEnded).toBeGreaterThanOrEqual(1);
+    expect(await failure(victim.auth.me())).toMatchObject({ code: 'UNAUTHORIZED' });
+    const audit = await superuser.query(`SELECT reason, "targetId" FROM "AuditEvent" WHERE action = 'user.sessionsRevoked'`);
+    expect(audit.rows).toEqual([{ reason: 'Laptop verloren', targetId: userId }]);
+    // A fresh sign-in works again: revocation is no lock-out.
+    await expect((await api.as(DEMO_USERS.zeitzAdmin)).auth.me()).resolves.toBeTruthy();
+  });
+});

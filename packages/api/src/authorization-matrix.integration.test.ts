@@ -28,12 +28,14 @@ let superuser: pg.Client;
 let einbeck: { id: string; hubId: string };
 let itPartnerId: string;
 let agsCounter = 1000;
+let sangerhausenAdminId: string;
 
 /** A valid input in the role's own scope (Einbeck, assigned to the demo IT partner). */
 const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'auth.signIn': (role) => ({ email: role === 'anonymous' ? DEMO_USERS.einbeckMember : USERS[role], password: DEMO_PASSWORD }),
   'auth.signOut': () => ({}),
   'auth.me': () => undefined,
+  'auth.revokeUserSessions': () => ({ userId: sangerhausenAdminId, reason: 'Matrix' }),
   // The same password again (12 characters, the minimum): a real change that keeps later cells signing in.
   'auth.changePassword': () => ({ currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD }),
   'tenants.list': () => ({}),
@@ -60,6 +62,7 @@ beforeAll(async () => {
   await superuser.connect();
   einbeck = (await superuser.query(`SELECT t.id, h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = 'einbeck'`)).rows[0];
   itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
+  sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
 });
 
 afterAll(async () => {

@@ -31,6 +31,7 @@ export const AUTHORIZATION_MATRIX = {
   'auth.signOut': row(signedIn),
   'auth.me': row(signedIn),
   'auth.changePassword': row(signedIn),
+  'auth.revokeUserSessions': row(provider),
   'tenants.list': row(signedIn),
   'tenants.get': row(townReaders),
   'tenants.onboard': row(provider),

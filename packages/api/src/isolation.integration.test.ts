@@ -25,6 +25,7 @@ const ATTACKS: Record<string, Attack> = {
   'auth.signOut': { noIds: 'ends the caller\'s own session' },
   'auth.me': { noIds: 'describes the caller only' },
   'auth.changePassword': { noIds: 'changes the caller\'s own password only' },
+  'auth.revokeUserSessions': { input: ({ town }) => ({ userId: town.id, reason: 'Angriff' }) },
   'tenants.list': { noIds: 'takes no ids; its output is checked for foreign towns below' },
   'tenants.get': { input: ({ town }) => ({ tenant: town.slug }) },
   'tenants.onboard': { input: ({ partnerId }) => ({ name: `Angriff ${randomUUID().slice(0, 8)}`, ags: '03155099', bundesland: '03', partnerId, hubName: 'Hub', adminEmail: 'x@example.org', idempotencyKey: randomUUID() }) },

@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -43,6 +43,7 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'auth.signOut': { noIds: 'ends the caller\'s own session' },
   'auth.me': { noIds: 'describes the caller only' },
   'auth.changePassword': { noIds: 'changes the caller\'s own password only' },
+  'auth.revokeUserSessions': (t, _own, f) => ({ userId: t.adminId, reason: f.name }),
   'tenants.list': { noIds: 'takes only a cursor; foreign towns in its output: isolation.integration.test.ts' },
   'partners.list': { noIds: 'takes no ids; foreign partners in its output: isolation.integration.test.ts' },
   'invitations.preview': { noIds: 'public; the token is the credential' },
@@ -95,10 +96,11 @@ beforeAll(async () => {
     const slug = email.split('@')[1]!.split('.')[0]!;
     await caller.hubs.create({ tenant: slug, name: `Werkstatt ${slug}` });
   }
-  const { rows } = await superuser.query<{ slug: string; tenantId: string; hubId: string; partnerId: string | null; auditId: string }>(`
+  const { rows } = await superuser.query<{ slug: string; tenantId: string; hubId: string; partnerId: string | null; auditId: string; adminId: string }>(`
     SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
-           (SELECT a.id FROM "AuditEvent" a WHERE a."tenantId" = t.id LIMIT 1) AS "auditId"
+           (SELECT a.id FROM "AuditEvent" a WHERE a."tenantId" = t.id LIMIT 1) AS "auditId",
+           (SELECT m."userId" FROM "TenantMembership" m WHERE m."tenantId" = t.id AND m.role = 'TOWN_ADMIN' LIMIT 1) AS "adminId"
     FROM "Tenant" t`);
   for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
 });
@@ -137,7 +139,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -189,6 +191,7 @@ describe('generated attacks', () => {
 const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknown> }> = {
   'auth.signIn': { as: '', input: () => ({ email: DEMO_USERS.einbeckAdmin, password: 'hubwerk-demo' }) },
   'auth.signOut': { as: DEMO_USERS.einbeckAdmin, input: () => ({}) },
+  'auth.revokeUserSessions': { as: DEMO_USERS.platform, input: () => ({ userId: targets.get('zeitz')!.adminId, reason: 'Massenzuweisung' }) },
   'auth.changePassword': { as: DEMO_USERS.einbeckAdmin, input: () => ({ currentPassword: 'hubwerk-demo', newPassword: 'ein-ganz-neues-passwort' }) },
   'tenants.onboard': { as: DEMO_USERS.platform, input: () => ({ name: `Massen ${randomUUID().slice(0, 6)}`, ags: '15084777', bundesland: '15', partnerId: null, hubName: 'Hub', adminEmail: 'm@example.org', idempotencyKey: randomUUID() }) },
   'tenants.assignPartner': { as: DEMO_USERS.platform, input: () => ({ tenantId: targets.get('zeitz')!.tenantId, partnerId: null }) },

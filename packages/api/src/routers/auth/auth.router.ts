@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { authedProcedure, publicProcedure, router } from '../../trpc.ts';
+import { authedProcedure, platformProcedure, publicProcedure, router } from '../../trpc.ts';
 import { email, id, ok, partnerKind, partnerRole, platformRole, tenantRole, toApiEnum } from '../../schemas.ts';
-import { changePassword, signIn, signOut } from './auth.service.ts';
+import { changePassword, revokeUserSessions, signIn, signOut } from './auth.service.ts';
 
 const meOutput = z.object({
   user: z.object({ id, email: z.string(), name: z.string(), platformRole: platformRole.nullable() }),
@@ -31,6 +31,11 @@ export const authRouter = router({
     )
     .output(z.object({ ok: z.literal(true), otherSessionsEnded: z.number().int() }))
     .mutation(({ ctx, input }) => changePassword(ctx, input)),
+
+  revokeUserSessions: platformProcedure
+    .input(z.object({ userId: id, reason: z.string().trim().min(3, 'validation.required').max(500, 'validation.tooLong') }).strict())
+    .output(z.object({ ok: z.literal(true), sessionsEnded: z.number().int() }))
+    .mutation(({ ctx, input }) => revokeUserSessions(ctx, input)),
 
   me: authedProcedure.output(meOutput).query(async ({ ctx }) => {
     const [memberships, partnerMemberships] = await Promise.all([

@@ -1,6 +1,6 @@
 import { MIN_PASSWORD_LENGTH, createSession, hashPassword, revokeSession, verifyPassword } from '@hubwerk/auth';
 import type { Context } from '../../context.ts';
-import { DomainError, TooManyRequestsError, fieldError } from '../../errors.ts';
+import { DomainError, TooManyRequestsError, fieldError, notFound } from '../../errors.ts';
 import { claimSignInAttempt, clearSignInAttempts, signInBucket } from './sign-in-throttle.ts';
 
 export async function signIn(ctx: Context, input: { email: string; password: string }) {
@@ -59,4 +59,23 @@ export async function changePassword(ctx: Context & { session: { sessionId: stri
     data: { otherSessionsEnded: ended },
   });
   return { ok: true as const, otherSessionsEnded: ended };
+}
+
+/**
+ * The provider ends every session of a user (a lost laptop, a leaver): their
+ * next request is signed out. Cross-user work, so it goes through the
+ * audited platform client, with the reason in the audit entry.
+ */
+export async function revokeUserSessions(ctx: Context & { session: { userId: string }; actor: { platformRole: string | null } }, input: { userId: string; reason: string }) {
+  if (ctx.actor.platformRole !== 'platform-admin') throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  const ended = await ctx.platform.run(
+    async (tx) => {
+      const user = await tx.user.findFirst({ where: { id: input.userId }, select: { id: true } });
+      if (!user) throw notFound();
+      const { count } = await tx.session.updateMany({ where: { userId: input.userId, revokedAt: null }, data: { revokedAt: new Date() } });
+      return count;
+    },
+    (count) => ({ action: 'user.sessionsRevoked', actorUserId: ctx.session.userId, targetType: 'User', targetId: input.userId, reason: input.reason, requestId: ctx.requestId, data: { sessionsEnded: count } }),
+  );
+  return { ok: true as const, sessionsEnded: ended };
 }
