@@ -163,8 +163,11 @@ describe('town admins and hubs', () => {
   it('answers a wrong password and an unknown account identically', async () => {
     const wrong = api.caller().auth.signIn({ email: DEMO_USERS.einbeckAdmin, password: 'falsch' });
     const unknown = api.caller().auth.signIn({ email: 'niemand@example.org', password: 'falsch' });
-    await expect(wrong).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' });
-    await expect(unknown).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' });
+    // Both awaited together: whichever settles first must not be an unhandled rejection.
+    await Promise.all([
+      expect(wrong).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' }),
+      expect(unknown).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' }),
+    ]);
   });
 
   it('ends a session on sign-out', async () => {
