@@ -3,6 +3,7 @@
  * an embedded PostgreSQL in a temporary directory, or an external server, with
  * the roles provisioned and a migrated template database to clone per worker.
  */
+import { rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -122,7 +123,9 @@ async function startEmbedded(cwd: string): Promise<TestServer> {
   const timings: Record<string, number> = {};
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hubwerk-test-pg-'));
   let embedded: EmbeddedServer | undefined;
+  const removeOnExit = () => rmSync(dataDir, { recursive: true, force: true });
   const close = async () => {
+    process.removeListener('exit', removeOnExit);
     try {
       await embedded?.stop();
     } finally {
@@ -132,6 +135,10 @@ async function startEmbedded(cwd: string): Promise<TestServer> {
   try {
     const since = performance.now();
     embedded = await startTemporaryServer(dataDir);
+    // If vitest exits without teardown (Ctrl-C, SIGTERM), the exit hook of
+    // startEmbeddedPostgres (registered first, so run first) signals the
+    // server; then drop its files too.
+    process.once('exit', removeOnExit);
     timings.startMs = elapsed(since);
     const superuserUrl = embedded.superuserUrl('postgres');
     const server = { host: embedded.host, port: embedded.port };
