@@ -123,7 +123,10 @@ async function startEmbedded(cwd: string): Promise<TestServer> {
   const timings: Record<string, number> = {};
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hubwerk-test-pg-'));
   let embedded: EmbeddedServer | undefined;
+  // If vitest exits without teardown (Ctrl-C, SIGTERM, a crash), drop the
+  // files: 'exit' allows synchronous work only.
   const removeOnExit = () => rmSync(dataDir, { recursive: true, force: true });
+  process.once('exit', removeOnExit);
   const close = async () => {
     process.removeListener('exit', removeOnExit);
     try {
@@ -135,9 +138,9 @@ async function startEmbedded(cwd: string): Promise<TestServer> {
   try {
     const since = performance.now();
     embedded = await startTemporaryServer(dataDir);
-    // If vitest exits without teardown (Ctrl-C, SIGTERM), the exit hook of
-    // startEmbeddedPostgres (registered first, so run first) signals the
-    // server; then drop its files too.
+    // Now behind the exit hook of startEmbeddedPostgres, which signals the
+    // server: first stop it, then remove its files.
+    process.removeListener('exit', removeOnExit);
     process.once('exit', removeOnExit);
     timings.startMs = elapsed(since);
     const superuserUrl = embedded.superuserUrl('postgres');
