@@ -1,10 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { BUNDESLAENDER, type BundeslandCode } from '@hubwerk/domain';
-import { useEffect, useRef } from 'react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
-import { InvitationLink } from '~/components/invitation-link.tsx';
+import { InvitationCreated } from '~/components/invitation-link.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton, useIsSubmitting } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
@@ -78,33 +77,24 @@ export default function OnboardTown() {
   const tr = useT();
   const { t } = tr;
   const submitting = useIsSubmitting();
-  const successRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (result?.ok) successRef.current?.focus();
-  }, [result]);
 
   if (result?.ok) {
     return (
       <div className="narrow">
         <PageHeader title={t('onboard.title')} />
-        <div ref={successRef} tabIndex={-1} className="card notice notice--success" role="status" aria-labelledby="onboard-success-title">
-          <h2 id="onboard-success-title">{t('onboard.successTitle', { name: result.tenant.name })}</h2>
-          <p>{t('onboard.successIntro')}</p>
-          <InvitationLink id="invitation-url" label={t('onboard.invitationLink')} url={result.invitationUrl} />
-          <ul className="link-list">
-            <li>
-              <Link to={`/towns/${encodeURIComponent(result.tenant.slug)}`}>{t('onboard.toTown', { name: result.tenant.name })}</Link>
-            </li>
-            <li>
-              <Link to="/towns">{t('onboard.toList')}</Link>
-            </li>
-            <li>
-              <Link to="/towns/new" reloadDocument>
-                {t('onboard.another')}
-              </Link>
-            </li>
-          </ul>
-        </div>
+        <InvitationCreated id="onboard-success" title={t('onboard.successTitle', { name: result.tenant.name })} intro={t('onboard.successIntro')} linkLabel={t('onboard.invitationLink')} url={result.invitationUrl}>
+          <li>
+            <Link to={`/towns/${encodeURIComponent(result.tenant.slug)}`}>{t('onboard.toTown', { name: result.tenant.name })}</Link>
+          </li>
+          <li>
+            <Link to="/towns">{t('onboard.toList')}</Link>
+          </li>
+          <li>
+            <Link to="/towns/new" reloadDocument>
+              {t('onboard.another')}
+            </Link>
+          </li>
+        </InvitationCreated>
       </div>
     );
   }

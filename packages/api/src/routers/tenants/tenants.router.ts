@@ -4,16 +4,8 @@ import { authedProcedure, platformProcedure, router, tenantProcedure } from '../
 import { bundesland, email, hubOutput, id, idempotencyKey, name, ok, pageInput, partnerRef, tenantStatus } from '../../schemas.ts';
 import { assignPartner, getTenant, listTenants, onboardTown } from './tenants.service.ts';
 
-const tenantListItem = z.object({
-  id,
-  slug: z.string(),
-  name: z.string(),
-  ags: z.string(),
-  bundesland: z.string(),
-  status: tenantStatus,
-  partner: partnerRef.nullable(),
-  hubCount: z.number().int(),
-});
+const tenantFacts = z.object({ id, slug: z.string(), name: z.string(), ags: z.string(), bundesland: z.string(), status: tenantStatus });
+const tenantListItem = tenantFacts.extend({ partner: partnerRef.nullable(), hubCount: z.number().int() });
 
 const requireOnboarder = platformProcedure.use(({ ctx, next }) => {
   if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
@@ -29,13 +21,7 @@ export const tenantsRouter = router({
   get: tenantProcedure
     .input(z.object({ tenant: z.string() }).strict())
     .output(
-      z.object({
-        id,
-        slug: z.string(),
-        name: z.string(),
-        ags: z.string(),
-        bundesland: z.string(),
-        status: tenantStatus,
+      tenantFacts.extend({
         timezone: z.string(),
         partner: partnerRef.nullable(),
         hubs: z.array(hubOutput),
