@@ -64,9 +64,18 @@ export interface FakeCheckoutSession {
   url: string;
 }
 
+export interface FakePortalSession {
+  id: string;
+  object: 'billing_portal.session';
+  customer: string;
+  return_url: string;
+  url: string;
+  livemode: false;
+}
+
 export interface FakeStripeOptions {
-  /** Where the fake Checkout and Portal pages are served (the API's /fake-stripe). */
-  pagesBaseUrl?: string;
+  /** Where the fake Checkout and Portal pages are served (the API's /fake-stripe); a function when the port is known only later. */
+  pagesBaseUrl?: string | (() => string);
   /** Clock in seconds; tests move it. */
   now?: () => number;
 }
@@ -75,11 +84,13 @@ export type FakeEvent = Stripe.Event;
 
 export function createFakeStripe(options: FakeStripeOptions = {}) {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const pages = options.pagesBaseUrl ?? 'http://127.0.0.1:4000/fake-stripe';
+  const base = options.pagesBaseUrl ?? 'http://127.0.0.1:4000/fake-stripe';
+  const pagesUrl = () => (typeof base === 'function' ? base() : base);
   const customers = new Map<string, FakeCustomer>();
   const subscriptions = new Map<string, FakeSubscription>();
   const invoices = new Map<string, FakeInvoice>();
   const sessions = new Map<string, FakeCheckoutSession>();
+  const portalSessions = new Map<string, FakePortalSession>();
   // Stripe replays the first answer for a repeated Idempotency-Key.
   const idempotent = new Map<string, unknown>();
   let seq = 0;
@@ -138,7 +149,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       }
       return respond(request, 'checkout.sessions.create', () => {
         const id = newId('cs_test');
-        const session: FakeCheckoutSession = { id, object: 'checkout.session', mode: 'subscription', customer, client_reference_id: p.get('client_reference_id'), price, success_url: p.get('success_url') ?? '', cancel_url: p.get('cancel_url'), status: 'open', subscription: null, url: `${pages}/checkout/${id}` };
+        const session: FakeCheckoutSession = { id, object: 'checkout.session', mode: 'subscription', customer, client_reference_id: p.get('client_reference_id'), price, success_url: p.get('success_url') ?? '', cancel_url: p.get('cancel_url'), status: 'open', subscription: null, url: `${pagesUrl()}/checkout/${id}` };
         sessions.set(id, session);
         return session;
       });
@@ -149,8 +160,9 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       if (!customer || !customers.has(customer)) return notFound('customer');
       return respond(request, 'billing_portal.sessions.create', () => {
         const id = newId('bps');
-        const returnUrl = p.get('return_url') ?? '';
-        return { id, object: 'billing_portal.session', customer, return_url: returnUrl, url: `${pages}/portal/${id}?return=${encodeURIComponent(returnUrl)}`, livemode: false };
+        const session: FakePortalSession = { id, object: 'billing_portal.session', customer, return_url: p.get('return_url') ?? '', url: `${pagesUrl()}/portal/${id}`, livemode: false };
+        portalSessions.set(id, session);
+        return session;
       });
     }),
     http.get(`${API}/v1/subscriptions/:id`, ({ params }) => {
@@ -168,7 +180,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
     const id = newId('in');
     const invoice: FakeInvoice = {
       id, object: 'invoice', created: now(), customer: sub.customer, number: `HW-${String(invoices.size + 1).padStart(5, '0')}`, status, currency: 'eur', total,
-      hosted_invoice_url: `${pages}/invoice/${id}`, invoice_pdf: `${pages}/invoice/${id}.pdf`, parent: { type: 'subscription_details', subscription_details: { subscription: sub.id } }, livemode: false,
+      hosted_invoice_url: `${pagesUrl()}/invoice/${id}`, invoice_pdf: `${pagesUrl()}/invoice/${id}`, parent: { type: 'subscription_details', subscription_details: { subscription: sub.id } }, livemode: false,
     };
     invoices.set(id, invoice);
     return invoice;
@@ -181,6 +193,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
     subscriptions,
     invoices,
     sessions,
+    portalSessions,
     /** The customer pays in the fake Checkout: a subscription starts (or changes plan). */
     checkout(sessionId: string, grossCents = 0): FakeEvent[] {
       const session = sessions.get(sessionId);

@@ -3,12 +3,16 @@
  * (RLS-scoped) transaction; webhooks are cross-town by nature and go through
  * the audited platform client.
  */
-import type { PlatformClient, Prisma, TenantBilling } from '@hubwerk/db';
+import type { AppClient, PlatformClient, PlatformTx, TenantBilling } from '@hubwerk/db';
 import Stripe from 'stripe';
+import { uuid7 } from './uuid7.ts';
 import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, mrrCents, priceOf } from './plans.ts';
 import { freshness, hubLimitExceeded, intervalIdOf, paymentWarning, planIdOf, type ReadOnlyReason, readOnlyReason, replacesCurrent, subscriptionFields } from './state.ts';
 
-export type Tx = Prisma.TransactionClient;
+/** A transaction of the app client (what `db.$transaction(async (tx) => …)` hands over). */
+export type Tx = Parameters<Extract<Parameters<AppClient['$transaction']>[0], (...args: never[]) => unknown>>[0];
+/** The app client, used inside a town's scope (runInScope). */
+export type Db = AppClient;
 
 export interface BillingConfig {
   stripe: Stripe;
@@ -19,6 +23,8 @@ export interface BillingConfig {
   /** True when the fake Stripe answers (no STRIPE_SECRET_KEY): the admin app says so. */
   fake: boolean;
   platform: PlatformClient;
+  /** The admin app's base URL: Checkout and the Portal send the user back there. */
+  adminUrl: string;
   now?: () => Date;
 }
 
@@ -54,12 +60,12 @@ export function createBilling(config: BillingConfig) {
   const now = config.now ?? (() => new Date());
 
   /** The town's billing row, created on first use (every town starts on Basis). */
-  async function ensureRow(tx: Tx, tenantId: string): Promise<TenantBilling> {
-    await tx.$executeRaw`INSERT INTO "TenantBilling" ("tenantId", id, "updatedAt") VALUES (${tenantId}::uuid, gen_random_uuid(), now()) ON CONFLICT ("tenantId") DO NOTHING`;
+  async function ensureRow(tx: Db | Tx, tenantId: string): Promise<TenantBilling> {
+    await tx.$executeRaw`INSERT INTO "TenantBilling" ("tenantId", id, "updatedAt") VALUES (${tenantId}::uuid, ${uuid7()}::uuid, now()) ON CONFLICT ("tenantId") DO NOTHING`;
     return tx.tenantBilling.findUniqueOrThrow({ where: { tenantId } });
   }
 
-  async function read(tx: Tx, tenantId: string): Promise<TenantBilling | null> {
+  async function read(tx: Db, tenantId: string): Promise<TenantBilling | null> {
     return tx.tenantBilling.findUnique({ where: { tenantId } });
   }
 
@@ -67,7 +73,7 @@ export function createBilling(config: BillingConfig) {
     fake: config.fake,
     graceDays: config.graceDays,
 
-    async readOnlyReason(tx: Tx, tenantId: string): Promise<ReadOnlyReason | null> {
+    async readOnlyReason(tx: Db, tenantId: string): Promise<ReadOnlyReason | null> {
       return readOnlyReason(await read(tx, tenantId), now(), config.graceDays);
     },
 
@@ -83,11 +89,11 @@ export function createBilling(config: BillingConfig) {
     },
 
     /** What a town's admin sees on its billing page. Stripe ids stay here. */
-    async summary(tx: Tx, tenantId: string) {
+    async summary(tx: Db, tenantId: string, options: { withInvoices: boolean }) {
       const row = await read(tx, tenantId);
       const plan = planIdOf(row?.plan ?? 'BASIS');
       const interval = intervalIdOf(row?.interval ?? null);
-      const invoices = row?.stripeCustomerId ? await listInvoices(row.stripeCustomerId) : [];
+      const invoices = options.withInvoices && row?.stripeCustomerId ? await listInvoices(row.stripeCustomerId) : [];
       return {
         plan,
         interval,
@@ -118,7 +124,7 @@ export function createBilling(config: BillingConfig) {
      * (ours or the SDK's own) gets the customer of the first attempt back
      * instead of a second one.
      */
-    async ensureCustomer(tx: Tx, tenant: { id: string; name: string }): Promise<string> {
+    async ensureCustomer(tx: Db, tenant: { id: string; name: string }): Promise<string> {
       const row = await ensureRow(tx, tenant.id);
       if (row.stripeCustomerId) return row.stripeCustomerId;
       const customer = await stripe.customers.create(
@@ -135,15 +141,16 @@ export function createBilling(config: BillingConfig) {
     },
 
     /** A Stripe Checkout session (subscription mode) for a plan change; returns where to send the user. */
-    async startCheckout(tx: Tx, tenant: { id: string; name: string }, choice: { plan: PlanId; interval: BillingIntervalId; successUrl: string; cancelUrl: string }): Promise<string> {
+    async startCheckout(tx: Db, tenant: { id: string; name: string; slug: string }, choice: { plan: PlanId; interval: BillingIntervalId }): Promise<string> {
       const customer = await this.ensureCustomer(tx, tenant);
+      const page = billingPage(tenant.slug);
       const session = await stripe.checkout.sessions.create({
         mode: 'subscription',
         customer,
         client_reference_id: tenant.id,
         line_items: [{ price: config.priceIds[choice.plan][choice.interval], quantity: 1 }],
-        success_url: choice.successUrl,
-        cancel_url: choice.cancelUrl,
+        success_url: `${page}?checkout=success`,
+        cancel_url: `${page}?checkout=cancelled`,
         locale: 'de',
         billing_address_collection: 'required',
         tax_id_collection: { enabled: true },
@@ -155,14 +162,14 @@ export function createBilling(config: BillingConfig) {
     },
 
     /** The Stripe Customer Portal (payment method, invoices, cancellation). */
-    async portal(tx: Tx, tenant: { id: string; name: string }, returnUrl: string): Promise<string> {
+    async portal(tx: Db, tenant: { id: string; name: string; slug: string }): Promise<string> {
       const customer = await this.ensureCustomer(tx, tenant);
-      const session = await stripe.billingPortal.sessions.create({ customer, return_url: returnUrl, locale: 'de' });
+      const session = await stripe.billingPortal.sessions.create({ customer, return_url: billingPage(tenant.slug), locale: 'de' });
       return session.url;
     },
 
     /** The billing contact: stored here and mirrored to the Stripe customer (invoice address). */
-    async updateContact(tx: Tx, tenant: { id: string; name: string }, contact: BillingContact) {
+    async updateContact(tx: Db, tenant: { id: string; name: string }, contact: BillingContact) {
       const customer = await this.ensureCustomer(tx, tenant);
       await tx.tenantBilling.update({ where: { tenantId: tenant.id }, data: contact });
       await stripe.customers.update(customer, {
@@ -223,6 +230,11 @@ export function createBilling(config: BillingConfig) {
     plans: PLANS,
   };
 
+  // Built here, never from request input: no open redirect through Stripe.
+  function billingPage(slug: string): string {
+    return `${config.adminUrl.replace(/\/$/, '')}/towns/${encodeURIComponent(slug)}/billing`;
+  }
+
   async function listInvoices(customer: string) {
     const list = await stripe.invoices.list({ customer, limit: 24 });
     return list.data.map((i) => ({
@@ -265,7 +277,7 @@ export function createBilling(config: BillingConfig) {
     return duplicate;
   }
 
-  async function apply(tx: Tx, tenantId: string, event: Stripe.Event) {
+  async function apply(tx: PlatformTx, tenantId: string, event: Stripe.Event) {
     const row = await tx.tenantBilling.findUniqueOrThrow({ where: { tenantId } });
     const created = new Date(event.created * 1000);
     switch (event.type) {
@@ -316,7 +328,7 @@ export function createBilling(config: BillingConfig) {
     }
   }
 
-  async function applySubscription(tx: Tx, row: TenantBilling, snapshot: Stripe.Subscription, created: Date, reRead: boolean) {
+  async function applySubscription(tx: PlatformTx, row: TenantBilling, snapshot: Stripe.Subscription, created: Date, reRead: boolean) {
     const f = freshness(created, row.subscriptionStateAt);
     if (f === 'older') return;
     const sub = f === 'same-second' && !reRead ? await stripe.subscriptions.retrieve(snapshot.id) : snapshot;

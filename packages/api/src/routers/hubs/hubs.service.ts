@@ -35,6 +35,9 @@ export async function createHub(ctx: Ctx, input: CreateHubInput) {
   if (!slug) throw fieldError('name', 'validation.invalid');
   try {
     return await ctx.db.$transaction(async (tx) => {
+      // The plan's hub limit, checked under a lock on the town's billing row.
+      const limit = await ctx.billing.hubLimitExceeded(tx, ctx.tenant.id);
+      if (limit) throw fieldError('name', `errors.billing.hubLimit.${limit.plan}`);
       const hub = await tx.hub.create({ data: { tenantId: ctx.tenant.id, slug, ...input } });
       await tx.auditEvent.create({
         data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'hub.created', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { name: hub.name } },
