@@ -96,7 +96,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
   let seq = 0;
   const newId = (prefix: string) => `${prefix}_fake${(++seq).toString(36)}${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   /** Hooks for tests: e.g. delay one answer past the SDK's timeout. */
-  const hooks: { beforeRespond?: (path: string) => Promise<void> } = {};
+  const hooks: { beforeRespond?: (path: string) => Promise<'drop' | undefined> } = {};
 
   const event = (type: string, object: unknown, created = now()): FakeEvent =>
     ({ id: newId('evt'), object: 'event', api_version: Stripe.API_VERSION, created, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } }) as unknown as FakeEvent;
@@ -107,7 +107,8 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
     const key = request.headers.get('idempotency-key');
     const body = key && idempotent.has(key) ? idempotent.get(key) : make();
     if (key && !idempotent.has(key)) idempotent.set(key, body);
-    await hooks.beforeRespond?.(path);
+    // 'drop': Stripe did the work, but the answer never arrives (a timeout, as the client sees it).
+    if ((await hooks.beforeRespond?.(path)) === 'drop') return HttpResponse.error();
     return HttpResponse.json(body as Record<string, unknown>);
   };
   const address = (p: URLSearchParams, current: FakeCustomer['address']) =>

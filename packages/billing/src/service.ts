@@ -62,11 +62,13 @@ export function createBilling(config: BillingConfig) {
   /** The town's billing row, created on first use (every town starts on Basis). */
   async function ensureRow(tx: Db | Tx, tenantId: string): Promise<TenantBilling> {
     await tx.$executeRaw`INSERT INTO "TenantBilling" ("tenantId", id, "updatedAt") VALUES (${tenantId}::uuid, ${uuid7()}::uuid, now()) ON CONFLICT ("tenantId") DO NOTHING`;
-    return tx.tenantBilling.findUniqueOrThrow({ where: { tenantId } });
+    // findFirst, not findUnique: the app client reroutes findUnique to its base
+    // client, outside this transaction, where the row just inserted is not visible.
+    return tx.tenantBilling.findFirstOrThrow({ where: { tenantId } });
   }
 
   async function read(tx: Db, tenantId: string): Promise<TenantBilling | null> {
-    return tx.tenantBilling.findUnique({ where: { tenantId } });
+    return tx.tenantBilling.findFirst({ where: { tenantId } });
   }
 
   return {
@@ -278,7 +280,7 @@ export function createBilling(config: BillingConfig) {
   }
 
   async function apply(tx: PlatformTx, tenantId: string, event: Stripe.Event) {
-    const row = await tx.tenantBilling.findUniqueOrThrow({ where: { tenantId } });
+    const row = await tx.tenantBilling.findFirstOrThrow({ where: { tenantId } });
     const created = new Date(event.created * 1000);
     switch (event.type) {
       case 'checkout.session.completed': {
