@@ -4,7 +4,7 @@
  * the audited platform client.
  */
 import type { AppClient, PlatformClient, PlatformTx, TenantBilling } from '@hubwerk/db';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { uuid7 } from './uuid7.ts';
 import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, mrrCents, priceOf } from './plans.ts';
 import { freshness, hubLimitExceeded, intervalIdOf, paymentWarning, planIdOf, type ReadOnlyReason, readOnlyReason, replacesCurrent, subscriptionFields } from './state.ts';
