@@ -14,7 +14,7 @@ export interface FakePagesOptions {
   billing: Billing;
   priceIds: PriceIds;
   webhookSecret: string;
-  adminUrl: string;
+  adminUrl: string | (() => string);
 }
 
 const PLAN_NAMES = { basis: 'Basis', standard: 'Standard', plus: 'Plus' } as const;
@@ -45,7 +45,8 @@ export function createFakeStripePages(options: FakePagesOptions) {
   }
 
   // Only back into the admin app: never an open redirect.
-  const safeReturn = (url: string) => (url.startsWith(options.adminUrl) ? url : options.adminUrl);
+  const adminUrl = () => (typeof options.adminUrl === 'function' ? options.adminUrl() : options.adminUrl);
+  const safeReturn = (url: string) => (url.startsWith(adminUrl()) ? url : adminUrl());
 
   return async function handle(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
     const [, , kind, id] = path.split('/');
@@ -65,7 +66,7 @@ export function createFakeStripePages(options: FakePagesOptions) {
       return page(res, 200, 'Test-Checkout', `<p>Tarif: <strong>${escape(name)}</strong></p>
 <p>Netto ${euro(net)} + 19 % USt. ${euro(grossCents(net) - net)} = <strong>brutto ${euro(grossCents(net))}</strong></p>
 <form method="post"><button type="submit">Zahlungspflichtig abonnieren (Test)</button></form>
-<p><a href="${escape(safeReturn(session.cancel_url ?? options.adminUrl))}">Abbrechen und zurück</a></p>`);
+<p><a href="${escape(safeReturn(session.cancel_url ?? adminUrl()))}">Abbrechen und zurück</a></p>`);
     }
 
     if (kind === 'portal') {

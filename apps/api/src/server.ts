@@ -27,7 +27,8 @@ export interface BillingOptions {
   /** null: the fake Stripe (msw) answers; the admin app labels it. */
   stripe: { secretKey: string; webhookSecret: string; priceIds: PriceIds } | null;
   graceDays?: number;
-  adminUrl?: string;
+  /** A function when the admin app's address is known only after the API started (e2e). */
+  adminUrl?: string | (() => string);
   now?: () => Date;
 }
 

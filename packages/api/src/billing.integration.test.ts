@@ -297,7 +297,7 @@ describe('dunning', () => {
       for (const path of mutations.filter((p) => !p.startsWith('billing.'))) {
         const [r, p] = path.split('.') as [string, string];
         const call = (platformAdmin as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[r]![p]!;
-        expect({ path, ...(await failure(call({ tenant: tenant.slug, hubId, name: 'Schreibversuch' }))) }).toEqual({ path, code: 'FORBIDDEN', messageKey: 'errors.billing.readOnly.payment-overdue' });
+        expect({ path, ...(await failure(call({ tenant: tenant.slug, hubId, name: 'Schreibversuch' }))) }).toEqual({ path, code: 'PRECONDITION_FAILED', messageKey: 'errors.billing.readOnly.paymentOverdue' });
       }
       expect(await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id])).toBe(hubsBefore);
       // Reading keeps working, and so does everything needed to pay.

@@ -64,8 +64,8 @@ export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ c
     // Dunning: a town whose payment is overdue past the grace period may read
     // (and export) but change nothing — except its billing, so it can pay.
     if (type === 'mutation' && !path.startsWith('billing.')) {
-      const reason = await ctx.billing.readOnlyReason(ctx.db, tenant.id);
-      if (reason) throw new DomainError('FORBIDDEN', `errors.billing.readOnly.${reason}`);
+      // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
+      if (await ctx.billing.readOnlyReason(ctx.db, tenant.id)) throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
     }
     return next({ ctx: { tenant, ability } });
   });

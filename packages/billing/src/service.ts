@@ -24,7 +24,7 @@ export interface BillingConfig {
   fake: boolean;
   platform: PlatformClient;
   /** The admin app's base URL: Checkout and the Portal send the user back there. */
-  adminUrl: string;
+  adminUrl: string | (() => string);
   now?: () => Date;
 }
 
@@ -234,7 +234,8 @@ export function createBilling(config: BillingConfig) {
 
   // Built here, never from request input: no open redirect through Stripe.
   function billingPage(slug: string): string {
-    return `${config.adminUrl.replace(/\/$/, '')}/towns/${encodeURIComponent(slug)}/billing`;
+    const base = typeof config.adminUrl === 'function' ? config.adminUrl() : config.adminUrl;
+    return `${base.replace(/\/$/, '')}/towns/${encodeURIComponent(slug)}/billing`;
   }
 
   async function listInvoices(customer: string) {
