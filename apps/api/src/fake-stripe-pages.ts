@@ -75,6 +75,11 @@ export function createFakeStripePages(options: FakePagesOptions) {
       const subs = [...fake.subscriptions.values()].filter((s) => s.customer === session.customer && s.status !== 'canceled');
       if (req.method === 'POST') {
         const body = await readForm(req);
+        if (body.get('action') === 'confirm-plan-change' && session.plan_change) {
+          const mapped = planForPrice(options.priceIds, session.plan_change.price);
+          await deliver(fake.confirmPlanChange(id, mapped ? grossCents(PLANS[mapped.plan].netCents[mapped.interval]) : 0));
+          return redirect(res, safeReturn(session.plan_change.return_url));
+        }
         for (const sub of subs) {
           if (body.get('action') === 'pay') await deliver(fake.payOpenInvoices(sub.id));
           if (body.get('action') === 'fail') await deliver(fake.failPayment(sub.id));
@@ -82,6 +87,15 @@ export function createFakeStripePages(options: FakePagesOptions) {
         return redirect(res, safeReturn(session.return_url));
       }
       const invoices = [...fake.invoices.values()].filter((i) => i.customer === session.customer);
+      if (session.plan_change) {
+        const mapped = planForPrice(options.priceIds, session.plan_change.price);
+        const net = mapped ? PLANS[mapped.plan].netCents[mapped.interval] : 0;
+        const name = mapped ? `${PLAN_NAMES[mapped.plan]} (${mapped.interval === 'month' ? 'monatlich' : 'jährlich'})` : session.plan_change.price;
+        return page(res, 200, 'Test-Kundenportal: Tarifwechsel', `<p>Neuer Tarif: <strong>${escape(name)}</strong></p>
+<p>Netto ${euro(net)} + 19 % USt. ${euro(grossCents(net) - net)} = <strong>brutto ${euro(grossCents(net))}</strong></p>
+<form method="post"><input type="hidden" name="action" value="confirm-plan-change"><button type="submit">Tarifwechsel bestätigen (Test)</button></form>
+<p><a href="${escape(safeReturn(session.return_url))}">Abbrechen und zurück</a></p>`);
+      }
       return page(res, 200, 'Test-Kundenportal', `<p>Abonnements: ${subs.length}, Rechnungen: ${invoices.length}, offen: ${invoices.filter((i) => i.status === 'open').length}</p>
 <form method="post"><input type="hidden" name="action" value="pay"><button type="submit">Offene Rechnungen bezahlen (Test)</button></form>
 <form method="post"><input type="hidden" name="action" value="fail"><button type="submit">Fehlgeschlagene Zahlung simulieren (Test)</button></form>

@@ -112,6 +112,18 @@ describe('plans and their limits', () => {
     expect(await count(`"Hub" WHERE "tenantId" = $1`, [town.id])).toBe(3);
   });
 
+  it('changes the plan of a running subscription in place (portal confirmation), never a second subscription', async () => {
+    const { tenant, customerId, subscriptionId } = await subscribedTown('Wechselstadt');
+    const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'plus', interval: 'year' });
+    expect(url).toMatch(/fake-stripe\/portal\/bps_/);
+    const portal = fake.portalSessions.get(sessionIdOf(url))!;
+    expect(portal.plan_change).toMatchObject({ subscription: subscriptionId, price: FAKE_PRICE_IDS.plus.year, return_url: `http://admin.test/towns/${tenant.slug}/billing?checkout=success` });
+    await deliverAll(fake.confirmPlanChange(portal.id, 831_810));
+    expect(await platformAdmin.billing.get({ tenant: tenant.slug })).toMatchObject({ plan: 'plus', interval: 'year', status: 'active' });
+    expect([...fake.subscriptions.values()].filter((s) => s.customer === customerId && s.status !== 'canceled')).toHaveLength(1);
+    for (const name of ['A', 'B', 'C', 'D']) await platformAdmin.hubs.create({ tenant: tenant.slug, name: `Hub ${name}` });
+  });
+
   it('concurrent creations cannot both take the last hub slot', async () => {
     const town = await newTown('Wettlauf');
     const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => platformAdmin.hubs.create({ tenant: town.slug, name: `Parallel ${i}` })));

@@ -71,6 +71,8 @@ export interface FakePortalSession {
   return_url: string;
   url: string;
   livemode: false;
+  /** A deep link into "confirm this plan change" (flow_data subscription_update_confirm). */
+  plan_change: { subscription: string; item: string; price: string; return_url: string } | null;
 }
 
 export interface FakeStripeOptions {
@@ -161,7 +163,17 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       if (!customer || !customers.has(customer)) return notFound('customer');
       return respond(request, 'billing_portal.sessions.create', () => {
         const id = newId('bps');
-        const session: FakePortalSession = { id, object: 'billing_portal.session', customer, return_url: p.get('return_url') ?? '', url: `${pagesUrl()}/portal/${id}`, livemode: false };
+        const confirm = 'flow_data[subscription_update_confirm]';
+        const planChange =
+          p.get('flow_data[type]') === 'subscription_update_confirm'
+            ? {
+                subscription: p.get(`${confirm}[subscription]`) ?? '',
+                item: p.get(`${confirm}[items][0][id]`) ?? '',
+                price: p.get(`${confirm}[items][0][price]`) ?? '',
+                return_url: p.get('flow_data[after_completion][redirect][return_url]') ?? p.get('return_url') ?? '',
+              }
+            : null;
+        const session: FakePortalSession = { id, object: 'billing_portal.session', customer, return_url: p.get('return_url') ?? '', url: `${pagesUrl()}/portal/${id}`, livemode: false, plan_change: planChange };
         portalSessions.set(id, session);
         return session;
       });
@@ -231,6 +243,16 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       sub.status = 'past_due';
       const invoice = newInvoice(sub, grossCents, 'open');
       return [event('invoice.payment_failed', structuredClone(invoice)), event('customer.subscription.updated', structuredClone(sub))];
+    },
+    /** The customer confirms the plan change the portal link proposed: the item's price is swapped (with proration). */
+    confirmPlanChange(portalSessionId: string, prorationCents = 0): FakeEvent[] {
+      const change = portalSessions.get(portalSessionId)?.plan_change;
+      const sub = change ? subscriptions.get(change.subscription) : undefined;
+      const item = sub?.items.data.find((i) => i.id === change?.item);
+      if (!change || !sub || !item) throw new Error(`fake Stripe: no plan change in portal session ${portalSessionId}`);
+      item.price = { id: change.price, object: 'price' };
+      const invoice = newInvoice(sub, prorationCents, 'paid');
+      return [event('customer.subscription.updated', structuredClone(sub)), event('invoice.paid', structuredClone(invoice))];
     },
     /** The town pays its open invoices (e.g. in the portal). */
     payOpenInvoices(subscriptionId: string): FakeEvent[] {

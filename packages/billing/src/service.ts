@@ -45,6 +45,9 @@ export interface WebhookResult {
 /** Stripe's signature tolerance: a delivery older than this is a replay. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
+/** Subscriptions that still bill: a plan change modifies them instead of starting another. */
+const LIVE = new Set<TenantBilling['status']>(['ACTIVE', 'TRIALING', 'PAST_DUE', 'UNPAID']);
+
 const HANDLED = new Set([
   'checkout.session.completed',
   'customer.subscription.created',
@@ -146,11 +149,32 @@ export function createBilling(config: BillingConfig) {
     async startCheckout(tx: Db, tenant: { id: string; name: string; slug: string }, choice: { plan: PlanId; interval: BillingIntervalId }): Promise<string> {
       const customer = await this.ensureCustomer(tx, tenant);
       const page = billingPage(tenant.slug);
+      const price = config.priceIds[choice.plan][choice.interval];
+      const row = await read(tx, tenant.id);
+      if (row?.stripeSubscriptionId && LIVE.has(row.status)) {
+        // A running subscription changes its price (prorated) — a second
+        // Checkout would start a second subscription and bill the town twice.
+        const sub = await stripe.subscriptions.retrieve(row.stripeSubscriptionId);
+        const item = sub.items.data[0];
+        if (item && sub.status !== 'canceled') {
+          const session = await stripe.billingPortal.sessions.create({
+            customer,
+            return_url: page,
+            locale: 'de',
+            flow_data: {
+              type: 'subscription_update_confirm',
+              subscription_update_confirm: { subscription: sub.id, items: [{ id: item.id, price, quantity: 1 }] },
+              after_completion: { type: 'redirect', redirect: { return_url: `${page}?checkout=success` } },
+            },
+          });
+          return session.url;
+        }
+      }
       const session = await stripe.checkout.sessions.create({
         mode: 'subscription',
         customer,
         client_reference_id: tenant.id,
-        line_items: [{ price: config.priceIds[choice.plan][choice.interval], quantity: 1 }],
+        line_items: [{ price, quantity: 1 }],
         success_url: `${page}?checkout=success`,
         cancel_url: `${page}?checkout=cancelled`,
         locale: 'de',
