@@ -134,7 +134,7 @@ describe('plans and their limits', () => {
 
   it('only town admins (and the provider) start a plan change; members see the status only', async () => {
     const member = await api.as(DEMO_USERS.einbeckMember);
-    expect(await member.billing.status({ tenant: 'einbeck' })).toMatchObject({ plan: 'standard', canManage: false });
+    expect(await member.billing.status({ tenant: 'einbeck' })).toMatchObject({ plan: 'standard', canManage: false, canView: false });
     expect((await failure(member.billing.startCheckout({ tenant: 'einbeck', plan: 'plus', interval: 'month' }))).code).toBe('FORBIDDEN');
     expect((await failure(member.billing.get({ tenant: 'einbeck' }))).code).toBe('FORBIDDEN');
     const partner = await api.as(DEMO_USERS.partner);

@@ -97,12 +97,14 @@ export default function Town() {
       <PageHeader
         title={town.name}
         actions={
-          <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
-            {t('billing.link')}
-          </Link>
+          billing.canView ? (
+            <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
+              {t('billing.link')}
+            </Link>
+          ) : null
         }
       />
-      <BillingBanner status={billing} slug={town.slug} />
+      <BillingBanner status={billing} slug={town.slug} showLink={billing.canView} />
       {result?.ok && result.notice ? (
         <p className="notice notice--success" role="status">
           {t(result.notice.key, { name: result.notice.name })}

@@ -26,7 +26,7 @@ export const billingRouter = router({
 
   status: tenantProcedure
     .input(tenantOnly)
-    .output(z.object({ plan: planId, status: subscriptionStatus, paymentWarning: z.boolean(), readOnly: z.enum(['payment-overdue']).nullable(), readOnlyFrom: z.string().nullable(), fakeStripe: z.boolean(), canManage: z.boolean() }))
+    .output(z.object({ plan: planId, status: subscriptionStatus, paymentWarning: z.boolean(), readOnly: z.enum(['payment-overdue']).nullable(), readOnlyFrom: z.string().nullable(), fakeStripe: z.boolean(), canManage: z.boolean(), canView: z.boolean() }))
     .query(({ ctx }) => billingStatus(ctx)),
 
   get: tenantProcedure

@@ -32,7 +32,7 @@ export function listPlans() {
 /** What every member of the town sees: enough for the banner and disabled forms. */
 export async function billingStatus(ctx: TenantCtx) {
   const s = await ctx.billing.summary(ctx.db, ctx.tenant.id, { withInvoices: false });
-  return { plan: s.plan, status: apiStatus(s.status), paymentWarning: s.paymentWarning, readOnly: s.readOnly, readOnlyFrom: iso(s.readOnlyFrom), fakeStripe: s.fakeStripe, canManage: canManage(ctx) };
+  return { plan: s.plan, status: apiStatus(s.status), paymentWarning: s.paymentWarning, readOnly: s.readOnly, readOnlyFrom: iso(s.readOnlyFrom), fakeStripe: s.fakeStripe, canManage: canManage(ctx), canView: canRead(ctx) };
 }
 
 export async function getBilling(ctx: TenantCtx) {
