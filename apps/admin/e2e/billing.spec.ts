@@ -103,4 +103,12 @@ describe('billing', () => {
     await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Abrechnung – Zeitz');
     await expect(page.getByRole('button', { name: 'Kundenportal öffnen' }).isDisabled()).resolves.toBe(false);
   });
+
+  afterAll(async () => {
+    // The e2e specs share one database: leave Zeitz paid up for the others.
+    const db = new pg.Client({ connectionString: stack.superuserUrl });
+    await db.connect();
+    await db.query(`UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`);
+    await db.end();
+  });
 });

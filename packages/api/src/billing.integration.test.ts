@@ -53,7 +53,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
 }
 
 let agsSeq = 100;
-/** A new town on the default plan (Basis), with its one hub from onboarding. */
+/** A new town on Basis, with its one hub from onboarding. */
 async function newTown(name: string) {
   const { tenant } = await platformAdmin.tenants.onboard({
     name,
@@ -63,6 +63,7 @@ async function newTown(name: string) {
     hubName: `Digital Hub ${name}`,
     adminEmail: `admin@${randomUUID().slice(0, 8)}.example.org`,
     idempotencyKey: randomUUID(),
+    plan: 'basis',
   });
   return tenant;
 }
@@ -122,6 +123,12 @@ describe('plans and their limits', () => {
     expect(await platformAdmin.billing.get({ tenant: tenant.slug })).toMatchObject({ plan: 'plus', interval: 'year', status: 'active' });
     expect([...fake.subscriptions.values()].filter((s) => s.customer === customerId && s.status !== 'canceled')).toHaveLength(1);
     for (const name of ['A', 'B', 'C', 'D']) await platformAdmin.hubs.create({ tenant: tenant.slug, name: `Hub ${name}` });
+  });
+
+  it('onboarding records the plan of the agreement: Standard unless the provider names another', async () => {
+    const { tenant } = await platformAdmin.tenants.onboard({ name: 'Vertragsstadt', ags: '03155990', bundesland: '03', partnerId: null, hubName: 'Hub Vertragsstadt', adminEmail: 'admin@vertragsstadt.example.org', idempotencyKey: randomUUID() });
+    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ plan: 'standard', status: 'none' });
+    expect((await failure(platformAdmin.tenants.onboard({ name: 'X', ags: '03155991', bundesland: '03', partnerId: null, hubName: 'H', adminEmail: 'x@example.org', idempotencyKey: randomUUID(), plan: 'gold' as never }))).fieldErrors).toEqual({ plan: ['validation.invalid'] });
   });
 
   it('concurrent creations cannot both take the last hub slot', async () => {

@@ -82,6 +82,11 @@ export function createBilling(config: BillingConfig) {
       return readOnlyReason(await read(tx, tenantId), now(), config.graceDays);
     },
 
+    /** At onboarding: the plan of the town's agreement (no Stripe subscription yet). */
+    async startTown(tx: PlatformTx, tenantId: string, plan: PlanId) {
+      await tx.tenantBilling.create({ data: { tenantId, plan: plan.toUpperCase() as TenantBilling['plan'] } });
+    },
+
     /**
      * Called before a hub is created, inside the same transaction: the billing
      * row is locked, so two concurrent creations cannot both take the last slot.
