@@ -104,6 +104,24 @@ describe('billing', () => {
     await expect(page.getByRole('button', { name: 'Kundenportal öffnen' }).isDisabled()).resolves.toBe(false);
   });
 
+  it('shows the provider all towns with plan, status and MRR, and a partner only its towns', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.platform);
+    await page.goto('/billing');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Abrechnung der Kommunen');
+    await expect(page.getByRole('note').innerText()).resolves.toContain('Testbetrieb');
+    const towns = await page.locator('tbody th').allInnerTexts();
+    expect(towns).toEqual(expect.arrayContaining(['Einbeck', 'Sangerhausen', 'Zeitz']));
+    await expect(page.getByRole('row', { name: /Einbeck/ }).innerText()).resolves.toMatch(/Plus \(monatlich\)\s+aktiv\s+699,00\s€/);
+    await expectNoAxeViolations(page, 'billing overview');
+
+    const partner = await newPage();
+    await signIn(partner, DEMO_USERS.partner);
+    await partner.goto('/billing');
+    await poll(() => partner.locator('tbody th').allInnerTexts()).toEqual(expect.arrayContaining(['Einbeck', 'Sangerhausen']));
+    expect(await partner.locator('tbody th').allInnerTexts()).not.toContain('Zeitz');
+  });
+
   afterAll(async () => {
     // The e2e specs share one database: leave Zeitz paid up for the others.
     const db = new pg.Client({ connectionString: stack.superuserUrl });

@@ -343,6 +343,7 @@ describe('billing overview', () => {
     const paying = all.items.find((i) => i.slug === 'basisdorf');
     expect(paying).toMatchObject({ plan: 'standard', interval: 'year', status: 'active', mrrCents: Math.round(349_000 / 12) });
     expect(all.totalMrrCents).toBe(all.items.reduce((s, i) => s + i.mrrCents, 0));
+    expect(all.fakeStripe).toBe(true);
     const partner = await api.as(DEMO_USERS.partner);
     expect((await partner.billing.overview({})).items.map((i) => i.slug).sort()).toEqual(['einbeck', 'sangerhausen']);
     const townAdmin = await api.as(DEMO_USERS.zeitzAdmin);

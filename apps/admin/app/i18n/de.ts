@@ -359,5 +359,7 @@ export const de = {
     totalMrr: 'Summe MRR (netto): {amount}',
     flagReadOnly: 'schreibgeschützt',
     flagWarning: 'Zahlung fehlgeschlagen',
+    onboardPlan: 'Tarif laut Vereinbarung',
+    onboardPlanHint: 'Bestimmt, wie viele Digital Hubs die Kommune anlegen kann. Die Kommune kann später selbst wechseln.',
   },
 };

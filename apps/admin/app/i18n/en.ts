@@ -356,5 +356,7 @@ export const en: Messages = {
     totalMrr: 'Total MRR (net): {amount}',
     flagReadOnly: 'read-only',
     flagWarning: 'payment failed',
+    onboardPlan: 'Plan as agreed',
+    onboardPlanHint: 'Decides how many digital hubs the town can create. The town can change it later itself.',
   },
 };

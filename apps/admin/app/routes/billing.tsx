@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function BillingOverview() {
-  const { items, totalMrrCents } = useLoaderData<typeof loader>();
+  const { items, totalMrrCents, fakeStripe } = useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const money = new Intl.NumberFormat(lang === 'de' ? 'de-DE' : 'en-GB', { style: 'currency', currency: 'EUR' });
   const euro = (cents: number) => money.format(cents / 100);
@@ -24,6 +24,11 @@ export default function BillingOverview() {
   return (
     <>
       <PageHeader title={t('billing.overviewTitle')} lead={t('billing.overviewLead')} />
+      {fakeStripe ? (
+        <p className="notice" role="note">
+          {t('billing.fakeStripe')}
+        </p>
+      ) : null}
       <section className="card" aria-labelledby="overview-total">
         <p id="overview-total">
           <strong>{t('billing.totalMrr', { amount: euro(totalMrrCents) })}</strong>

@@ -88,6 +88,7 @@ export const billingRouter = router({
       z.object({
         items: z.array(z.object({ slug: z.string(), name: z.string(), plan: planId, interval: interval.nullable(), status: subscriptionStatus, mrrCents: z.number().int(), paymentWarning: z.boolean(), readOnly: z.boolean() })),
         totalMrrCents: z.number().int(),
+        fakeStripe: z.boolean(),
       }),
     )
     .query(({ ctx }) => billingOverview(ctx)),

@@ -103,5 +103,5 @@ export async function billingOverview(ctx: Context & { session: { userId: string
       });
   const rows = await ctx.billing.overview({ userId: ctx.session.userId, requestId: ctx.requestId }, towns);
   const items = rows.map(({ tenantId: _id, status, ...r }) => ({ ...r, status: apiStatus(status) }));
-  return { items, totalMrrCents: items.reduce((sum, r) => sum + r.mrrCents, 0) };
+  return { items, totalMrrCents: items.reduce((sum, r) => sum + r.mrrCents, 0), fakeStripe: ctx.billing.fake };
 }
