@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type ApiDependencies, appRouter, bearerToken, createContext, type RequestLogFields } from '@hubwerk/api';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS, type PriceIds } from '@hubwerk/billing';
-import { createFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
+import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
@@ -52,9 +52,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const real = billingOptions.stripe;
   const adminUrl = billingOptions.adminUrl ?? 'http://127.0.0.1:3000';
   let baseUrl = '';
-  const fake = real ? null : createFakeStripe({ pagesBaseUrl: () => `${baseUrl}/fake-stripe` });
   // Intercepts the SDK's requests to api.stripe.com in this process only.
-  const fakeServer = fake?.listen() ?? null;
+  const fakeLease = real ? null : acquireFakeStripe(() => `${baseUrl}/fake-stripe`);
+  const fake = fakeLease?.fake ?? null;
   const webhookSecret = real ? real.webhookSecret : `whsec_fake_${randomUUID().replaceAll('-', '')}`;
   const priceIds = real ? real.priceIds : FAKE_PRICE_IDS;
   const deps: ApiDependencies = {
@@ -168,7 +168,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
           server.closeIdleConnections();
         });
         await Promise.all([deps.db.close(), deps.platform.close()]);
-        fakeServer?.close();
+        fakeLease?.release();
       })();
       return closing;
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS } from '@hubwerk/billing';
-import { createFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
+import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
 import pino from 'pino';
 import type { ApiDependencies } from './context.ts';
@@ -55,11 +55,8 @@ export type TestApi = ReturnType<typeof createTestApi>;
 export const TEST_WEBHOOK_SECRET = 'whsec_hubwerk_test_secret';
 
 let fake: FakeStripe | null = null;
-/** The fake Stripe of this test process, intercepting the SDK from first use on. */
+/** The fake Stripe of this test process, intercepting the SDK from first use on (until the process ends). */
 export function fakeStripe(): FakeStripe {
-  if (!fake) {
-    fake = createFakeStripe({ pagesBaseUrl: 'http://api.test/fake-stripe' });
-    fake.listen();
-  }
+  fake ??= acquireFakeStripe(() => 'http://api.test/fake-stripe').fake;
   return fake;
 }

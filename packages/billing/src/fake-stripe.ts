@@ -282,6 +282,35 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
 
 export type FakeStripe = ReturnType<typeof createFakeStripe>;
 
+// msw patches the process's http modules once: every API server (and test
+// API) in one process shares one fake Stripe. Its pages are served by the
+// server that joined last and is still running.
+let shared: { fake: FakeStripe; server: SetupServerApi; bases: Array<() => string> } | null = null;
+
+/** The process's fake Stripe, intercepting from now on; `release()` when the server using it stops. */
+export function acquireFakeStripe(pagesBaseUrl: () => string): { fake: FakeStripe; release: () => void } {
+  if (!shared) {
+    const bases: Array<() => string> = [];
+    const fake = createFakeStripe({ pagesBaseUrl: () => (bases.at(-1) ?? pagesBaseUrl)() });
+    shared = { fake, server: fake.listen(), bases };
+  }
+  const current = shared;
+  current.bases.push(pagesBaseUrl);
+  let released = false;
+  return {
+    fake: current.fake,
+    release() {
+      if (released) return;
+      released = true;
+      current.bases.splice(current.bases.indexOf(pagesBaseUrl), 1);
+      if (current.bases.length === 0 && shared === current) {
+        current.server.close();
+        shared = null;
+      }
+    },
+  };
+}
+
 /** Signs an event the way Stripe does (t=…,v1=…), for the fake and for tests. */
 export function signEvent(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
   return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
