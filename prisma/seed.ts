@@ -62,6 +62,8 @@ async function seed(tx: PlatformTx, passwordHash: string) {
       data: { name: town.name, slug: town.slug, ags: town.ags, bundesland: town.bundesland, status: 'ACTIVE', managingPartnerId: town.partner ? partner.id : null },
     });
     const hub = await tx.hub.create({ data: { tenantId: tenant.id, ...town.hub } });
+    // The pilot towns run on Standard (up to 3 hubs) under the provider's framework agreement, billed outside Stripe until they subscribe.
+    await tx.tenantBilling.create({ data: { tenantId: tenant.id, plan: 'STANDARD' } });
     const admin = await user(`admin@${town.slug}.hubwerk.test`, `Verwaltung ${town.name}`);
     await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: admin.id, role: 'TOWN_ADMIN' } });
     if (town.slug === 'einbeck') {

@@ -12,6 +12,8 @@ export default [
   route('towns', 'routes/towns.tsx'),
   route('towns/new', 'routes/towns-new.tsx'),
   route('towns/:slug', 'routes/town.tsx'),
+  route('towns/:slug/billing', 'routes/town-billing.tsx'),
+  route('billing', 'routes/billing.tsx'),
   route('partners', 'routes/partners.tsx'),
   route('partners/new', 'routes/partners-new.tsx'),
   route('partners/:id', 'routes/partner.tsx'),

@@ -1,4 +1,4 @@
-import { parseEnv } from './env.ts';
+import { billingEnv, parseEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startApiServer } from './server.ts';
 
@@ -12,6 +12,7 @@ const api = await startApiServer({
   platformDatabaseUrl: env.PLATFORM_DATABASE_URL,
   poolSize: env.DB_POOL_SIZE,
   logger,
+  billing: billingEnv(env),
 });
 logger.info({ url: api.url }, 'Hubwerk API listening');
 

@@ -6,7 +6,7 @@ import { ZodError, type core } from 'zod';
  * keys of the admin app's message catalogues (German first, English second),
  * so the API never sends prose that a client would have to parse.
  */
-export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
+export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'PRECONDITION_FAILED';
 
 export class DomainError extends TRPCError {
   readonly messageKey: string;

@@ -36,6 +36,13 @@ const ATTACKS: Record<string, Attack> = {
   'hubs.rename': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, name: 'Umbenannt' }) },
   'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
+  'billing.plans': { noIds: 'the public price list' },
+  'billing.status': { input: ({ town }) => ({ tenant: town.slug }) },
+  'billing.get': { input: ({ town }) => ({ tenant: town.slug }) },
+  'billing.startCheckout': { input: ({ town }) => ({ tenant: town.slug, plan: 'plus', interval: 'year' }) },
+  'billing.openPortal': { input: ({ town }) => ({ tenant: town.slug }) },
+  'billing.updateContact': { input: ({ town }) => ({ tenant: town.slug, contactName: 'Angriff' }) },
+  'billing.overview': { noIds: 'takes no ids; billing.integration.test.ts checks partners see only their towns' },
 };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */
@@ -75,7 +82,7 @@ afterAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey'];
+  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'TenantBilling'];
   const parts = await Promise.all(
     tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );

@@ -1,4 +1,5 @@
 import { authRouter } from './routers/auth/auth.router.ts';
+import { billingRouter } from './routers/billing/billing.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
@@ -11,6 +12,7 @@ export const appRouter = router({
   partners: partnersRouter,
   hubs: hubsRouter,
   invitations: invitationsRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { bundeslandName } from '@hubwerk/domain';
+import { BillingBanner } from '~/components/billing-banner.tsx';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
@@ -18,13 +19,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const slug = params.slug ?? '';
   const api = await apiFor(request);
-  const town = await load(request, () => api.tenants.get.query({ tenant: slug }));
+  const [town, billing] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.billing.status.query({ tenant: slug }))]);
   const partners = town.can.assignPartner
     ? (await load(request, () => api.partners.list.query({}))).items
         .filter((p) => p.kind === 'it-partner')
         .map((p) => ({ value: p.id, label: p.name }))
     : [];
-  return { town: { ...town, bundeslandName: bundeslandName(town.bundesland) ?? town.bundesland }, partners };
+  return { town: { ...town, bundeslandName: bundeslandName(town.bundesland) ?? town.bundesland }, partners, billing };
 }
 
 type Intent = 'createHub' | 'renameHub' | 'assignPartner';
@@ -71,7 +72,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Town() {
-  const { town, partners } = useLoaderData<typeof loader>();
+  const { town, partners, billing } = useLoaderData<typeof loader>();
+  // Overdue towns can read but not change anything (the API enforces it; the forms say so).
+  const locked = billing.readOnly !== null;
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -91,7 +94,17 @@ export default function Town() {
 
   return (
     <>
-      <PageHeader title={town.name} />
+      <PageHeader
+        title={town.name}
+        actions={
+          billing.canView ? (
+            <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
+              {t('billing.link')}
+            </Link>
+          ) : null
+        }
+      />
+      <BillingBanner status={billing} slug={town.slug} showLink={billing.canView} />
       {result?.ok && result.notice ? (
         <p className="notice notice--success" role="status">
           {t(result.notice.key, { name: result.notice.name })}
@@ -144,6 +157,13 @@ export default function Town() {
         ) : null}
       </section>
 
+      {locked ? (
+        <p className="notice" id="billing-locked">
+          {t('billing.formsDisabled')}
+        </p>
+      ) : null}
+      <fieldset disabled={locked} aria-describedby={locked ? 'billing-locked' : undefined} className="plain-fieldset">
+      <legend className="visually-hidden">{t('town.hubs')}</legend>
       <section aria-labelledby="hubs-title" className="card">
         <h2 id="hubs-title">{t('town.hubs')}</h2>
         {town.hubs.length === 0 ? (
@@ -233,6 +253,7 @@ export default function Town() {
           </Form>
         </section>
       ) : null}
+      </fieldset>
     </>
   );
 }

@@ -24,12 +24,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const FIELD_NAMES = ['name', 'ags', 'bundesland', 'partnerId', 'hubName', 'adminEmail'] as const;
+const FIELD_NAMES = ['name', 'ags', 'bundesland', 'partnerId', 'hubName', 'adminEmail', 'plan'] as const;
+const PLANS = ['basis', 'standard', 'plus'] as const;
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePlatformAdmin(request);
   const form = await request.formData();
   const partnerId = text(form, 'partnerId');
+  const plan = PLANS.find((p) => p === text(form, 'plan'));
   const api = await apiFor(request);
   const result = await mutate(request, () =>
     api.tenants.onboard.mutate({
@@ -41,6 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
       hubName: text(form, 'hubName'),
       adminEmail: text(form, 'adminEmail'),
       idempotencyKey: text(form, 'idempotencyKey'),
+      ...(plan ? { plan } : {}),
     }),
   );
   if (!result.ok) {
@@ -69,6 +72,7 @@ const FIELDS = {
   partnerId: 'town-partner',
   hubName: 'town-hub-name',
   adminEmail: 'town-admin-email',
+  plan: 'town-plan',
 };
 
 export default function OnboardTown() {
@@ -142,6 +146,15 @@ export default function OnboardTown() {
           options={partners}
           defaultValue={values.partnerId}
           errors={errors.byField.partnerId}
+        />
+        <SelectField
+          id={FIELDS.plan}
+          name="plan"
+          label={t('billing.onboardPlan')}
+          hint={t('billing.onboardPlanHint')}
+          options={PLANS.map((p) => ({ value: p, label: `${t(`billing.plans.${p}`)} – ${t(`billing.planFeatures.${p}`)}` }))}
+          defaultValue={values.plan ?? 'standard'}
+          errors={errors.byField.plan}
         />
         <TextField id={FIELDS.hubName} name="hubName" label={t('onboard.hubName')} hint={t('onboard.hubNameHint')} defaultValue={values.hubName} errors={errors.byField.hubName} autoComplete="off" />
         <TextField

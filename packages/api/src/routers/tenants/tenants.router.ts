@@ -1,3 +1,4 @@
+import { PLAN_IDS } from '@hubwerk/billing';
 import { z } from 'zod';
 import { DomainError } from '../../errors.ts';
 import { authedProcedure, platformProcedure, router, tenantProcedure } from '../../trpc.ts';
@@ -41,6 +42,7 @@ export const tenantsRouter = router({
           hubName: name,
           adminEmail: email,
           idempotencyKey,
+          plan: z.enum(PLAN_IDS, { error: 'validation.invalid' }).optional(),
         })
         .strict(),
     )

@@ -1,6 +1,7 @@
 import { type AppAbility, accessibleWhere, subject } from '@hubwerk/auth';
 import { type Hub, runInScope, type Prisma, type PlatformTx, type Tenant } from '@hubwerk/db';
 import { checkAgs, slugify } from '@hubwerk/domain';
+import type { PlanId } from '@hubwerk/billing';
 import type { Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
 import { idempotently, isUniqueViolation } from '../../idempotency.ts';
@@ -17,6 +18,8 @@ export interface OnboardInput {
   hubName: string;
   adminEmail: string;
   idempotencyKey: string;
+  /** The plan of the town's agreement (billing); Standard unless given. */
+  plan?: PlanId;
 }
 
 interface OnboardRecord {
@@ -49,6 +52,7 @@ export async function onboardTown(ctx: Context & { session: Actor }, input: Onbo
               select: { id: true, slug: true, name: true },
             });
             const hub = await tx.hub.create({ data: { tenantId: tenant.id, name: input.hubName, slug: slugify(input.hubName) || 'hub' } });
+            await ctx.billing.startTown(tx, tenant.id, input.plan ?? 'standard');
             const user = await findOrCreateInvitee(tx, input.adminEmail);
             await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'TOWN_ADMIN' } });
             const { invitation, invitationUrl } = await createInvitation(tx, {
