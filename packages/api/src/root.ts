@@ -1,7 +1,9 @@
 import { authRouter } from './routers/auth/auth.router.ts';
+import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
+import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
 import { router } from './trpc.ts';
 
@@ -11,6 +13,8 @@ export const appRouter = router({
   partners: partnersRouter,
   hubs: hubsRouter,
   invitations: invitationsRouter,
+  spaces: spacesRouter,
+  bookings: bookingsRouter,
 });
 
 export type AppRouter = typeof appRouter;
