@@ -78,6 +78,13 @@ function openIntervals(opening: Opening, date: string, timeZone: string): Array<
     .map((w) => [zonedToUtc(date, w.opensAt, timeZone).getTime(), zonedToUtc(date, w.closesAt, timeZone).getTime()]);
 }
 
+/**
+ * Bookings of one space queue on its row lock; a rush on one room (a
+ * popular workshop) must wait its turn rather than fail with Prisma's
+ * default 2 s for a connection.
+ */
+const BOOKING_TX = { maxWait: 15_000, timeout: 15_000 };
+
 export interface CreateBookingInput {
   spaceId: string;
   deskId?: string | undefined;
@@ -100,11 +107,11 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       const locked = await tx.$queryRaw<Array<{ id: string }>>`
         SELECT id FROM "Space" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND id = ${input.spaceId}::uuid FOR UPDATE`;
       if (locked.length === 0) throw notFound();
-      const space = await tx.space.findUniqueOrThrow({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: input.spaceId } } });
+      const space = await tx.space.findFirstOrThrow({ where: { tenantId: ctx.tenant.id, id: input.spaceId } });
       if (ctx.ability.cannot('read', subject('Space', space))) throw notFound();
       let desk: Desk | null = null;
       if (input.deskId) {
-        desk = await tx.desk.findUnique({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: input.deskId } } });
+        desk = await tx.desk.findFirst({ where: { tenantId: ctx.tenant.id, id: input.deskId } });
         if (!desk || desk.spaceId !== space.id) throw notFound();
       } else if (space.kind === 'COWORKING') {
         throw ruleError('deskId', 'errors.booking.deskRequired');
@@ -147,7 +154,7 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
         },
       });
       return toBookingOutput(ctx, booking);
-    });
+    }, BOOKING_TX);
   } catch (error) {
     if (isExclusionViolation(error)) {
       // Only reachable if a writer skipped the service's lock; name what won.
@@ -197,7 +204,7 @@ async function checkOpeningHours(ctx: Ctx, tx: Tx, space: Space, input: CreateBo
 /** Cancels a booking (owner, or staff of its hub). Cancelling twice is a no-op. */
 export async function cancelBooking(ctx: Ctx, input: { bookingId: string }) {
   return ctx.db.$transaction(async (tx) => {
-    const booking = await tx.booking.findUnique({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: input.bookingId } }, include: bookingInclude });
+    const booking = await tx.booking.findFirst({ where: { tenantId: ctx.tenant.id, id: input.bookingId }, include: bookingInclude });
     if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
     if (ctx.ability.cannot('update', subject('Booking', booking))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
     if (booking.status === 'CANCELLED') return toBookingOutput(ctx, booking);
@@ -232,7 +239,7 @@ export async function myBookings(ctx: Ctx, input: { cursor?: string | undefined;
 }
 
 async function readableSpace(ctx: Ctx, spaceId: string) {
-  const space = await ctx.db.space.findUnique({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: spaceId } }, include: { desks: { orderBy: [{ name: 'asc' }] } } });
+  const space = await ctx.db.space.findFirst({ where: { tenantId: ctx.tenant.id, id: spaceId }, include: { desks: { orderBy: [{ name: 'asc' }] } } });
   if (!space || ctx.ability.cannot('read', subject('Space', space))) throw notFound();
   return space;
 }
@@ -268,7 +275,7 @@ export async function availability(ctx: Ctx, input: { spaceId?: string | undefin
     spaces = [space];
     hubId = space.hubId;
   } else {
-    const hub = await ctx.db.hub.findUnique({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: input.hubId! } } });
+    const hub = await ctx.db.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: input.hubId! } });
     if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
     hubId = hub.id;
     spaces = await ctx.db.space.findMany({

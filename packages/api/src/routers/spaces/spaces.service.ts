@@ -8,7 +8,13 @@ import { hhmmToMinutes, minutesToHhmm } from '@hubwerk/domain';
 import { type BookingRules, DEFAULT_RULES, type SPACE_KINDS } from './spaces.schemas.ts';
 
 export type Ctx = Context & { session: { userId: string }; tenant: Tenant; ability: AppAbility };
-/** What both the client and an interactive transaction of it offer. */
+/**
+ * What both the client and an interactive transaction of it offer.
+ * Lookups by key use findFirst, not findUnique: the app client rewrites
+ * findUnique onto its base client (ADR 005), which would run the lookup on
+ * another pooled connection, outside the transaction — and, with every
+ * connection held by a waiting transaction, never.
+ */
 export type Db = Pick<Ctx['db'], 'hub' | 'space' | 'desk' | 'openingHours' | 'openingException' | 'booking' | 'auditEvent' | '$queryRaw'>;
 type Tx = Db;
 
@@ -46,14 +52,14 @@ function checkRules(rules: BookingRules) {
 }
 
 async function findHub(ctx: Ctx, tx: Db, hubId: string): Promise<Hub> {
-  const hub = await tx.hub.findUnique({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: hubId } } });
+  const hub = await tx.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: hubId } });
   if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
   return hub;
 }
 
 async function findSpace(ctx: Ctx, tx: Db, spaceId: string) {
-  const space = await tx.space.findUnique({
-    where: { tenantId_id: { tenantId: ctx.tenant.id, id: spaceId } },
+  const space = await tx.space.findFirst({
+    where: { tenantId: ctx.tenant.id, id: spaceId },
     include: { desks: { orderBy: [{ name: 'asc' }] } },
   });
   if (!space || ctx.ability.cannot('read', subject('Space', space))) throw notFound();
