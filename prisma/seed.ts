@@ -18,6 +18,7 @@ export const DEMO_USERS = {
   einbeckAdmin: 'admin@einbeck.hubwerk.test',
   einbeckManager: 'manager@einbeck.hubwerk.test',
   einbeckMember: 'member@einbeck.hubwerk.test',
+  einbeckMember2: 'member2@einbeck.hubwerk.test',
   sangerhausenAdmin: 'admin@sangerhausen.hubwerk.test',
   zeitzAdmin: 'admin@zeitz.hubwerk.test',
 } as const;
@@ -75,6 +76,9 @@ async function seed(tx: PlatformTx, passwordHash: string) {
       const member = await user(DEMO_USERS.einbeckMember, 'Mia Mitglied');
       await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: member.id, role: 'MEMBER' } });
       await tx.booking.create({ data: { tenantId: tenant.id, spaceId: spaces.coworking.id, deskId: spaces.desks[0]!.id, userId: member.id, ...nextWorkday(1, 8 * 60, 18 * 60), purpose: 'Co-Working' } });
+      // A second member, so two people can want the same desk.
+      const member2 = await user(DEMO_USERS.einbeckMember2, 'Max Mitglied');
+      await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: member2.id, role: 'MEMBER' } });
     }
   }
 }

@@ -4,14 +4,13 @@
  * under concurrency, by random sequences, and by the database constraint.
  */
 import { randomUUID } from 'node:crypto';
-import { hashPassword } from '@hubwerk/auth';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
@@ -34,18 +33,11 @@ beforeAll(async () => {
   api = createTestApi(db, { poolSize: 10 });
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
-  // A second member, to collide with the first.
-  const { rows } = await superuser.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE slug = $1`, [tenant]);
-  const user = await superuser.query<{ id: string }>(
-    `INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") VALUES ($1, 'member2@einbeck.hubwerk.test', 'Max Mitglied', $2, now()) RETURNING id`,
-    [randomUUID(), await hashPassword(DEMO_PASSWORD)],
-  );
-  await superuser.query(`INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, $2, $3, 'MEMBER')`, [rows[0]!.id, randomUUID(), user.rows[0]!.id]);
   [admin, manager, member, member2, partner, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
     api.as(DEMO_USERS.einbeckMember),
-    api.as('member2@einbeck.hubwerk.test'),
+    api.as(DEMO_USERS.einbeckMember2),
     api.as(DEMO_USERS.partner),
     api.as(DEMO_USERS.zeitzAdmin),
   ]);

@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { bundeslandName } from '@hubwerk/domain';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
@@ -91,7 +91,14 @@ export default function Town() {
 
   return (
     <>
-      <PageHeader title={town.name} />
+      <PageHeader
+        title={town.name}
+        actions={
+          <Link className="button button--secondary" to={`/towns/${encodeURIComponent(town.slug)}/bookings`}>
+            {t('hub.myBookings')}
+          </Link>
+        }
+      />
       {result?.ok && result.notice ? (
         <p className="notice notice--success" role="status">
           {t(result.notice.key, { name: result.notice.name })}
@@ -166,7 +173,9 @@ export default function Town() {
                   const renameErrors = errorsFor('renameHub', { name: nameId }, hub.id);
                   return (
                     <tr key={hub.id}>
-                      <th scope="row">{hub.name}</th>
+                      <th scope="row">
+                        <Link to={`/towns/${encodeURIComponent(town.slug)}/hubs/${hub.id}`}>{hub.name}</Link>
+                      </th>
                       <td>{hub.thematicFocus ?? <span className="muted">{t('common.none')}</span>}</td>
                       <td>{hub.city ?? <span className="muted">{t('common.none')}</span>}</td>
                       {town.can.renameHub ? (
