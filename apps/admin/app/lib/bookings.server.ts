@@ -1,14 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
-import { localParts, minutesToHhmm, zonedToUtc } from '@hubwerk/domain';
-import { DISPLAY_TIME_ZONE, type Translator } from '~/i18n/index.ts';
+import { zonedToUtc } from '@hubwerk/domain';
+import { DISPLAY_TIME_ZONE } from '~/i18n/index.ts';
 import { handleApiError, type FormErrors } from './api.server.ts';
-import type { SummaryItem } from './forms.ts';
-
-/** The colliding booking the API names with a conflict (ISO instants). */
-export interface Conflict {
-  startsAt: string;
-  endsAt: string;
-}
+import type { Conflict } from './booking-format.ts';
 
 /**
  * Like `mutate`, but keeps the colliding booking's time that the API sends
@@ -37,24 +31,9 @@ export async function mutateBooking<T>(
   }
 }
 
-/** "Mittwoch, 2. Dezember 2026, 10:00" – start of a booking, in the hub's time. */
-export function formatWhen(tr: Translator, iso: string): string {
-  return tr.formatDate(iso, 'dateTime');
-}
-
-/** HH:MM in the hub's time zone. */
-export const hhmm = (iso: string) => minutesToHhmm(localParts(new Date(iso), DISPLAY_TIME_ZONE).minutes);
-export const localDate = (iso: string) => localParts(new Date(iso), DISPLAY_TIME_ZONE).date;
-
 /** A local date and HH:MM from a form → ISO instant, or '' if either is malformed (the API then names the field). */
 export function toInstant(date: string, time: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return '';
   const [h, m] = time.split(':').map(Number) as [number, number];
   return zonedToUtc(date, h * 60 + m, DISPLAY_TIME_ZONE).toISOString();
-}
-
-/** The conflict as a sentence naming the other booking, for the summary and the start field. */
-export function conflictItem(tr: Translator, conflict: Conflict, inputId: string): SummaryItem {
-  const message = tr.t('errors.booking.conflict', { from: formatWhen(tr, conflict.startsAt), to: hhmm(conflict.endsAt) });
-  return { href: `#${inputId}`, message };
 }

@@ -8,7 +8,8 @@ import { SubmitButton } from '~/components/submit-button.tsx';
 import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
-import { conflictItem, hhmm, mutateBooking } from '~/lib/bookings.server.ts';
+import { conflictItem, hhmm } from '~/lib/booking-format.ts';
+import { mutateBooking } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 

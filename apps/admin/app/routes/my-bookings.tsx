@@ -5,7 +5,7 @@ import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
-import { hhmm } from '~/lib/bookings.server.ts';
+import { hhmm } from '~/lib/booking-format.ts';
 import { text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 

@@ -8,7 +8,8 @@ import { SubmitButton } from '~/components/submit-button.tsx';
 import { DISPLAY_TIME_ZONE } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, notFound, requireMe } from '~/lib/api.server.ts';
-import { conflictItem, hhmm, localDate, mutateBooking, toInstant } from '~/lib/bookings.server.ts';
+import { conflictItem, hhmm, localDate } from '~/lib/booking-format.ts';
+import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 
