@@ -63,7 +63,9 @@ function offsetAt(instant: number, timeZone: string): number {
 
 /**
  * The instant at which the zone's clock shows `date` + `minutes`. A time
- * skipped by the spring change resolves to the instant after the gap.
+ * skipped by the spring change (02:30 on the last Sunday of March) moves
+ * forward by the gap (03:30 summer time); a time that occurs twice in
+ * autumn resolves to the later instant.
  */
 export function zonedToUtc(date: string, minutes: number, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
