@@ -125,6 +125,28 @@ describe('spaces and bookings', () => {
     await expectNoAxeViolations(first, 'my bookings');
   });
 
+  it('holds a showroom request as pending until the hub manager approves it', async () => {
+    const member = await newPage();
+    await signIn(member, DEMO_USERS.einbeckMember);
+    await openSpace(member, 'Showroom');
+    await member.getByLabel('Datum').fill(day());
+    await member.getByLabel('Beginn').fill('13:00');
+    await member.getByLabel('Ende').fill('14:00');
+    await member.getByLabel('Personen').fill('4');
+    await member.getByRole('button', { name: 'Verbindlich buchen' }).click();
+    await poll(() => member.getByRole('status').first().innerText()).toContain('Angefragt');
+
+    const manager = await newPage();
+    await signIn(manager, DEMO_USERS.einbeckManager);
+    await openSpace(manager, 'Showroom');
+    await manager.goto(`${manager.url().split('?')[0]}?week=${day()}`);
+    const decide = manager.getByRole('form', { name: 'Anfrage 13:00–14:00 entscheiden' });
+    await expectNoAxeViolations(manager, 'space week (manager, pending request)');
+    await decide.getByRole('button', { name: 'Freigeben' }).click();
+    await poll(() => manager.getByRole('status').first().innerText()).toContain('freigegeben');
+    await poll(() => decide.count()).toBe(0);
+  });
+
   it('shows the week view and books without JavaScript', async () => {
     const page = await newPage({ javaScriptEnabled: false });
     await signIn(page, DEMO_USERS.einbeckMember2);

@@ -182,10 +182,18 @@ describe('booking a room', () => {
     await member2.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '09:30'), endsAt: at(day, '10:30') });
   });
 
-  it('holds bookings of approval-required spaces as pending', async () => {
+  it('holds bookings of approval-required spaces as pending until the hub manager or town admin decides', async () => {
     const room = await newRoom('Raum Freigabe', { approvalRequired: true });
     const booking = await member.bookings.create({ tenant, spaceId: room.id, startsAt: at(workday(2), '14:00'), endsAt: at(workday(2), '15:00') });
     expect(booking.status).toBe('pending');
+    // A pending request blocks the slot too.
+    expect((await failure(member2.bookings.create({ tenant, spaceId: room.id, startsAt: at(workday(2), '14:00'), endsAt: at(workday(2), '15:00') }))).code).toBe('CONFLICT');
+    expect((await failure(member.bookings.decide({ tenant, bookingId: booking.id, decision: 'approve' }))).code).toBe('FORBIDDEN');
+    expect((await manager.bookings.decide({ tenant, bookingId: booking.id, decision: 'approve' })).status).toBe('confirmed');
+    expect((await failure(manager.bookings.decide({ tenant, bookingId: booking.id, decision: 'reject' }))).messageKey).toBe('errors.booking.notPending');
+    const other = await member2.bookings.create({ tenant, spaceId: room.id, startsAt: at(workday(2), '16:00'), endsAt: at(workday(2), '17:00') });
+    expect((await admin.bookings.decide({ tenant, bookingId: other.id, decision: 'reject' })).status).toBe('cancelled');
+    expect(await count(`"AuditEvent" WHERE action IN ('booking.approved', 'booking.rejected') AND "targetId" IN ($1, $2)`, [booking.id, other.id])).toBe(2);
   });
 
   it('shows members their own bookings only, and others\' in the week view without purpose', async () => {

@@ -253,6 +253,7 @@ export const de = {
       leadTime: 'So kurzfristig kann dieser Raum nicht gebucht werden.',
       tooFarAhead: 'So weit im Voraus kann dieser Raum noch nicht gebucht werden.',
       deskRequired: 'Bitte wählen Sie einen Arbeitsplatz.',
+      notPending: 'Über diese Buchung wurde bereits entschieden.',
     },
   },
   validation: {
@@ -394,6 +395,11 @@ export const de = {
     pending: 'Angefragt: {date}, {from}–{to}. Die Hub-Leitung gibt die Buchung frei.',
     amenities: 'Ausstattung',
     accessibility: 'Barrierefreiheit',
+    approve: 'Freigeben',
+    reject: 'Ablehnen',
+    decideLabel: 'Anfrage {from}–{to} entscheiden',
+    approved: 'Die Buchung wurde freigegeben.',
+    rejected: 'Die Anfrage wurde abgelehnt.',
   },
   bookings: {
     title: 'Meine Buchungen',

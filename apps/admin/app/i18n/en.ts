@@ -250,6 +250,7 @@ export const en: Messages = {
       leadTime: 'This space cannot be booked at such short notice.',
       tooFarAhead: 'This space cannot be booked that far ahead yet.',
       deskRequired: 'Please choose a desk.',
+      notPending: 'This booking has already been decided.',
     },
   },
   validation: {
@@ -391,6 +392,11 @@ export const en: Messages = {
     pending: 'Requested: {date}, {from}–{to}. The hub manager will approve the booking.',
     amenities: 'Amenities',
     accessibility: 'Accessibility',
+    approve: 'Approve',
+    reject: 'Reject',
+    decideLabel: 'Decide request {from}–{to}',
+    approved: 'The booking has been approved.',
+    rejected: 'The request has been rejected.',
   },
   bookings: {
     title: 'My bookings',

@@ -47,8 +47,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const slug = params.slug ?? '';
   const spaceId = params.spaceId ?? '';
   const form = await request.formData();
-  if (text(form, 'intent') !== 'book') throw notFound();
   const api = await apiFor(request);
+  if (text(form, 'intent') === 'decide') {
+    const decision = text(form, 'decision') === 'approve' ? ('approve' as const) : ('reject' as const);
+    const decided = await mutateBooking(request, () => api.bookings.decide.mutate({ tenant: slug, bookingId: text(form, 'bookingId'), decision }));
+    if (!decided.ok) return data({ ok: false as const, errors: { formError: decided.formError, fieldErrors: decided.fieldErrors }, conflict: null, values: {} as Record<string, string>, booking: null, decided: null }, { status: 400 });
+    return { ok: true as const, errors: null, conflict: null, values: {}, booking: null, decided: decision };
+  }
+  if (text(form, 'intent') !== 'book') throw notFound();
   const date = text(form, 'date');
   const deskId = text(form, 'deskId');
   const attendees = Number.parseInt(text(form, 'attendees') || '1', 10);
@@ -66,11 +72,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (!result.ok) {
     return data(
-      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, ['date', 'start', 'end', 'deskId', 'attendees', 'purpose']), booking: null },
+      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, ['date', 'start', 'end', 'deskId', 'attendees', 'purpose']), booking: null, decided: null },
       { status: result.conflict ? 409 : 400 },
     );
   }
-  return { ok: true as const, errors: null, conflict: null, values: {}, booking: result.data };
+  return { ok: true as const, errors: null, conflict: null, values: {}, booking: result.data, decided: null };
 }
 
 const FIELDS = { date: 'booking-date', start: 'booking-start', end: 'booking-end', deskId: 'booking-desk', attendees: 'booking-attendees', purpose: 'booking-purpose', endsAt: 'booking-end', startsAt: 'booking-start' };
@@ -84,7 +90,7 @@ export default function SpaceWeek() {
   const conflict = result && !result.ok && result.conflict ? conflictItem(tr, result.conflict, FIELDS.start) : null;
   const summary = conflict ? [conflict, ...errors.summary] : errors.summary;
   const startErrors = conflict ? [conflict.message, ...(errors.byField.startsAt ?? [])] : errors.byField.startsAt;
-  const values = result && !result.ok ? result.values : {};
+  const values: Record<string, string> = result && !result.ok ? result.values : {};
   const isCoworking = space.kind === 'coworking';
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
   const dayLabel = (date: string) => tr.formatDate(`${date}T12:00:00Z`);
@@ -100,6 +106,11 @@ export default function SpaceWeek() {
             from: hhmm(result.booking.startsAt),
             to: hhmm(result.booking.endsAt),
           })}
+        </p>
+      ) : null}
+      {result?.ok && result.decided ? (
+        <p className="notice notice--success" role="status">
+          {t(result.decided === 'approve' ? 'space.approved' : 'space.rejected')}
         </p>
       ) : null}
       <ErrorSummary items={summary} />
@@ -146,8 +157,8 @@ export default function SpaceWeek() {
           const dayBookings = bookings.filter((b) => localDate(b.startsAt) === date);
           const dayFree = free.flatMap((r) => r.free.filter((s) => localDate(s.startsAt) === date).map((s) => ({ ...s, deskId: r.deskId, deskName: r.deskName })));
           const rows = [
-            ...dayBookings.map((b) => ({ kind: 'booked' as const, startsAt: b.startsAt, endsAt: b.endsAt, desk: b.deskName, mine: b.mine, purpose: b.purpose, deskId: b.deskId })),
-            ...dayFree.map((s) => ({ kind: 'free' as const, startsAt: s.startsAt, endsAt: s.endsAt, desk: s.deskName, mine: false, purpose: null, deskId: s.deskId })),
+            ...dayBookings.map((b) => ({ kind: 'booked' as const, id: b.id, pending: b.status === 'pending', startsAt: b.startsAt, endsAt: b.endsAt, desk: b.deskName, mine: b.mine, purpose: b.purpose, deskId: b.deskId })),
+            ...dayFree.map((s) => ({ kind: 'free' as const, id: '', pending: false, startsAt: s.startsAt, endsAt: s.endsAt, desk: s.deskName, mine: false, purpose: null, deskId: s.deskId })),
           ].sort((a, b) => (a.desk ?? '').localeCompare(b.desk ?? '') || a.startsAt.localeCompare(b.startsAt));
           const captionId = `day-${index}`;
           return (
@@ -182,11 +193,23 @@ export default function SpaceWeek() {
                           {isCoworking ? <td>{row.desk ?? (row.deskId ? deskName.get(row.deskId) : '')}</td> : null}
                           <td>
                             {row.kind === 'free' ? t('space.free') : row.mine ? t('space.bookedMine') : t('space.booked')}
+                            {row.pending ? ` (${t('bookings.status.pending')})` : ''}
                             {row.purpose ? ` – ${row.purpose}` : ''}
                           </td>
                           <td>
                             {row.kind === 'free' ? (
                               <Link to={`?${params.toString()}#booking-title`}>{t('space.bookThis', { from, to })}</Link>
+                            ) : row.pending && space.canConfigure ? (
+                              <Form method="post" className="inline-form" aria-label={t('space.decideLabel', { from, to })}>
+                                <input type="hidden" name="intent" value="decide" />
+                                <input type="hidden" name="bookingId" value={row.id} />
+                                <button type="submit" name="decision" value="approve" className="button button--secondary">
+                                  {t('space.approve')}
+                                </button>{' '}
+                                <button type="submit" name="decision" value="reject" className="button button--ghost">
+                                  {t('space.reject')}
+                                </button>
+                              </Form>
                             ) : null}
                           </td>
                         </tr>

@@ -220,6 +220,29 @@ export async function cancelBooking(ctx: Ctx, input: { bookingId: string }) {
   });
 }
 
+/**
+ * Approves or rejects a pending booking. Whoever may configure the booking's
+ * hub decides (its hub managers, the town admins, the town's partner); a
+ * rejected booking is cancelled and frees its slot.
+ */
+export async function decideBooking(ctx: Ctx, input: { bookingId: string; decision: 'approve' | 'reject' }) {
+  return ctx.db.$transaction(async (tx) => {
+    const booking = await tx.booking.findFirst({ where: { tenantId: ctx.tenant.id, id: input.bookingId }, include: bookingInclude });
+    if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
+    if (ctx.ability.cannot('update', subject('Space', { tenantId: ctx.tenant.id, hubId: booking.space.hubId } as Space))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    if (booking.status !== 'PENDING') throw new DomainError('CONFLICT', 'errors.booking.notPending', { _form: ['errors.booking.notPending'] });
+    const decided = await tx.booking.update({
+      where: { tenantId_id: { tenantId: ctx.tenant.id, id: booking.id } },
+      data: input.decision === 'approve' ? { status: 'CONFIRMED' } : { status: 'CANCELLED', cancelledAt: new Date() },
+      include: bookingInclude,
+    });
+    await tx.auditEvent.create({
+      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: input.decision === 'approve' ? 'booking.approved' : 'booking.rejected', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId },
+    });
+    return toBookingOutput(ctx, decided);
+  });
+}
+
 /** The caller's own bookings from `from` on (default: now), by start time, keyset-paginated. */
 export async function myBookings(ctx: Ctx, input: { cursor?: string | undefined; limit: number; includeCancelled: boolean }) {
   const rows = await ctx.db.booking.findMany({
