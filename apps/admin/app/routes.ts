@@ -15,6 +15,7 @@ export default [
   route('towns/:slug/hubs/:hubId', 'routes/hub.tsx'),
   route('towns/:slug/spaces/:spaceId', 'routes/space.tsx'),
   route('towns/:slug/bookings', 'routes/my-bookings.tsx'),
+  route('towns/:slug/bookings/:bookingId/ics', 'routes/booking-ics.tsx'),
   route('partners', 'routes/partners.tsx'),
   route('partners/new', 'routes/partners-new.tsx'),
   route('partners/:id', 'routes/partner.tsx'),

@@ -123,6 +123,12 @@ describe('spaces and bookings', () => {
     await poll(() => first.getByRole('heading', { level: 1 }).innerText()).toBe('Meine Buchungen');
     await poll(() => first.getByRole('table').innerText()).toContain('Co-Working Ost, Arbeitsplatz 03');
     await expectNoAxeViolations(first, 'my bookings');
+    const href = await first.getByRole('link', { name: 'Kalendereintrag (.ics) für Co-Working Ost, Arbeitsplatz 03' }).getAttribute('href');
+    const ics = await first.request.get(href ?? '');
+    expect(ics.headers()['content-type']).toContain('text/calendar');
+    expect(await ics.text()).toContain('SUMMARY:Co-Working Ost\\, Arbeitsplatz 03');
+    // Another member's calendar file is "not found".
+    expect((await second.request.get(href ?? '')).status()).toBe(404);
   });
 
   it('holds a showroom request as pending until the hub manager approves it', async () => {

@@ -208,6 +208,9 @@ describe('booking a room', () => {
     expect(week.items.map((b) => [b.mine, b.purpose])).toEqual([[true, 'Privat'], [false, null]]);
     const staffView = await manager.bookings.week({ tenant, spaceId: room.id, date: day });
     expect(staffView.items.map((b) => b.purpose)).toEqual(['Privat', 'Geheim']);
+    expect(await member.bookings.get({ tenant, bookingId: mine.id })).toMatchObject({ id: mine.id, hubName: 'Digital Hub Einbeck', purpose: 'Privat' });
+    expect((await failure(member2.bookings.get({ tenant, bookingId: mine.id }))).code).toBe('NOT_FOUND');
+    expect((await manager.bookings.get({ tenant, bookingId: mine.id })).purpose).toBe('Privat');
   });
 });
 

@@ -46,6 +46,7 @@ const ATTACKS: Record<string, Attack> = {
   'bookings.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00' }) },
   'bookings.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'bookings.decide': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId, decision: 'approve' }) },
+  'bookings.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'bookings.mine': { input: ({ town }) => ({ tenant: town.slug }) },
   'bookings.week': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, date: '2030-01-02' }) },
   'bookings.availability': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },

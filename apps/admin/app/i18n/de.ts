@@ -420,5 +420,6 @@ export const de = {
       cancelled: 'Storniert',
     },
     toHub: 'Zum Hub „{name}“',
+    ics: 'Kalendereintrag (.ics) für {what}',
   },
 };

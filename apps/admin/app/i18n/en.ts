@@ -417,5 +417,6 @@ export const en: Messages = {
       cancelled: 'Cancelled',
     },
     toHub: 'To the hub "{name}"',
+    ics: 'Calendar entry (.ics) for {what}',
   },
 };

@@ -72,7 +72,10 @@ export default function MyBookings() {
                       <th scope="row">{when}</th>
                       <td>
                         <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${b.spaceId}`}>{what}</Link>
-                        {b.purpose ? ` – ${b.purpose}` : ''}
+                        {b.purpose ? ` – ${b.purpose}` : ''}{' '}
+                        <a href={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/ics`} download>
+                          {t('bookings.ics', { what })}
+                        </a>
                       </td>
                       <td>{t(`bookings.status.${b.status}`)}</td>
                       <td>

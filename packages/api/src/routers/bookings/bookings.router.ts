@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { id, pageInput } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { availabilityInput, availabilityOutput, bookingOutput, createBookingInput, weekInput } from './bookings.schemas.ts';
-import { availability, cancelBooking, createBooking, decideBooking, myBookings, spaceWeek } from './bookings.service.ts';
+import { availability, cancelBooking, createBooking, decideBooking, getBooking, myBookings, spaceWeek } from './bookings.service.ts';
 
 export const bookingsRouter = router({
   create: tenantProcedure
@@ -22,6 +22,11 @@ export const bookingsRouter = router({
     .input(z.object({ tenant: z.string(), bookingId: id, decision: z.enum(['approve', 'reject'], { error: 'validation.invalid' }) }).strict())
     .output(bookingOutput)
     .mutation(({ ctx, input }) => decideBooking(ctx, input)),
+
+  get: tenantProcedure
+    .input(z.object({ tenant: z.string(), bookingId: id }).strict())
+    .output(bookingOutput.extend({ hubName: z.string() }).strict())
+    .query(({ ctx, input }) => getBooking(ctx, input)),
 
   mine: tenantProcedure
     .input(pageInput.extend({ tenant: z.string(), includeCancelled: z.boolean().default(false) }).strict())

@@ -243,6 +243,16 @@ export async function decideBooking(ctx: Ctx, input: { bookingId: string; decisi
   });
 }
 
+/** One booking the caller may read (its owner, staff of its hub), with its hub's name for calendars. */
+export async function getBooking(ctx: Ctx, input: { bookingId: string }) {
+  const booking = await ctx.db.booking.findFirst({
+    where: { tenantId: ctx.tenant.id, id: input.bookingId },
+    include: { space: { select: { hubId: true, name: true, hub: { select: { name: true } } } }, desk: { select: { name: true } } },
+  });
+  if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
+  return { ...toBookingOutput(ctx, booking), hubName: booking.space.hub.name };
+}
+
 /** The caller's own bookings from `from` on (default: now), by start time, keyset-paginated. */
 export async function myBookings(ctx: Ctx, input: { cursor?: string | undefined; limit: number; includeCancelled: boolean }) {
   const rows = await ctx.db.booking.findMany({
