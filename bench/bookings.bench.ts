@@ -58,13 +58,14 @@ try {
   log(`Seeded ${seeded.towns} towns, ${seeded.hubs} hubs, ${seeded.spaces} spaces, ${seeded.bookings} bookings in ${Math.round((Date.now() - started) / 1000)} s.`);
 
   const api = createTestApi(urls, { poolSize: 20 });
-  const benchUser = await api.as('bench@hubwerk.test');
+  const callers = new Map<string, Caller>();
+  for (const m of seeded.members) callers.set(m.slug, await api.as(m.email));
   const member = await api.as(DEMO_USERS.einbeckMember);
   const rows: Array<{ label: string; rls: string; value: string }> = [];
   let pass = 0;
   for (const rls of ['on', 'off'] as const) {
     if (rls === 'off') await setRls(admin, false);
-    const avail = await measureAvailability(benchUser, seeded.sample);
+    const avail = await measureAvailability(callers, seeded.sample);
     rows.push({ label: 'availability, 1 space × 7 days: p50 / p99 (ms)', rls, value: `${avail.p50.toFixed(1)} / ${avail.p99.toFixed(1)}` });
     const create = await measureCreation(member, seeded.einbeckSpaces, pass++);
     rows.push({ label: `bookings.create, ${CONNECTIONS} concurrent: per second`, rls, value: `${Math.round(create.perSecond)}` });
@@ -106,19 +107,26 @@ async function seed(db: pg.Client) {
      FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId", generate_series(1, $1::int) AS s WHERE t.slug LIKE 'bench-%'`,
     [SPACES_PER_HUB],
   );
-  const user = await db.query<{ id: string }>(`INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt")
-     SELECT gen_random_uuid(), 'bench@hubwerk.test', 'Bench', "passwordHash", now() FROM "User" WHERE email = $1 RETURNING id`, [DEMO_USERS.einbeckMember]);
-  await db.query(
-    `INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) SELECT id, gen_random_uuid(), $1, 'TOWN_ADMIN' FROM "Tenant" WHERE slug LIKE 'bench-%'`,
-    [user.rows[0]!.id],
+  // Twenty members, one per sampled town: a realistic actor (one town), not one user in every town.
+  const members = await db.query<{ email: string; slug: string }>(
+    `WITH picked AS (SELECT id, slug FROM "Tenant" WHERE slug LIKE 'bench-%' ORDER BY random() LIMIT 20),
+     users AS (
+       INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt")
+       SELECT gen_random_uuid(), 'bench-' || p.slug || '@hubwerk.test', 'Bench', (SELECT "passwordHash" FROM "User" WHERE email = $1), now() FROM picked p
+       RETURNING id, email)
+     INSERT INTO "TenantMembership" ("tenantId", id, "userId", role)
+     SELECT p.id, gen_random_uuid(), u.id, 'MEMBER' FROM picked p JOIN users u ON u.email = 'bench-' || p.slug || '@hubwerk.test'
+     RETURNING (SELECT email FROM users WHERE users.id = "userId") AS email, (SELECT slug FROM "Tenant" WHERE id = "tenantId") AS slug`,
+    [DEMO_USERS.einbeckMember],
   );
+  const owner = await db.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckMember]);
   // One booking per space and day, 09:00–10:00 UTC, half in the past and half ahead: no overlaps.
   await db.query(
     `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", attendees)
      SELECT s."tenantId", gen_random_uuid(), s.id, $1, date_trunc('day', now()) + (k - $2::int / 2) * interval '1 day' + interval '9 hours',
             date_trunc('day', now()) + (k - $2::int / 2) * interval '1 day' + interval '10 hours', 2
      FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId", generate_series(0, $2::int - 1) AS k WHERE t.slug LIKE 'bench-%'`,
-    [user.rows[0]!.id, BOOKINGS_PER_SPACE],
+    [owner.rows[0]!.id, BOOKINGS_PER_SPACE],
   );
   // 50 rooms in Einbeck (the demo member's town) to book into, one per concurrent client.
   const einbeck = await db.query<{ id: string }>(
@@ -129,7 +137,8 @@ async function seed(db: pg.Client) {
   );
   await db.query('ANALYZE');
   const sample = await db.query<{ slug: string; spaceId: string }>(
-    `SELECT t.slug, s.id AS "spaceId" FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug LIKE 'bench-%' ORDER BY random() LIMIT 200`,
+    `SELECT t.slug, s.id AS "spaceId" FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = ANY($1::text[]) ORDER BY random() LIMIT 200`,
+    [members.rows.map((m) => m.slug)],
   );
   const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
   return {
@@ -138,6 +147,7 @@ async function seed(db: pg.Client) {
     spaces: await count('Space'),
     bookings: await count('Booking'),
     sample: sample.rows,
+    members: members.rows,
     einbeckSpaces: einbeck.rows.map((r) => r.id),
   };
 }
@@ -152,11 +162,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function measureAvailability(caller: Caller, sample: Array<{ slug: string; spaceId: string }>) {
+async function measureAvailability(callers: Map<string, Caller>, sample: Array<{ slug: string; spaceId: string }>) {
   const monday = addDays(localParts(new Date(), TZ).date, 1 - weekdayOf(localParts(new Date(), TZ).date));
   const times: number[] = [];
   for (let i = 0; i < AVAILABILITY_CALLS + 50; i++) {
     const target = sample[i % sample.length]!;
+    const caller = callers.get(target.slug)!;
     const t0 = performance.now();
     const result = await caller.bookings.availability({ tenant: target.slug, spaceId: target.spaceId, date: monday, days: 7 });
     if (i >= 50) times.push(performance.now() - t0); // the first 50 warm up

@@ -153,6 +153,19 @@ describe('spaces and bookings', () => {
     await poll(() => decide.count()).toBe(0);
   });
 
+  it('books a desk for a chosen day from the hub page in one click', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.einbeckMember2);
+    await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
+    await page.waitForURL('**/hubs/**');
+    await page.getByLabel('Tag', { exact: true }).fill(day());
+    await page.getByRole('button', { name: 'Freie Plätze anzeigen' }).click();
+    await page.waitForURL(`**/hubs/**?day=${day()}`);
+    await page.getByRole('button', { name: 'Co-Working, Arbeitsplatz 05 buchen (08:00–18:00)' }).click();
+    await poll(() => page.getByRole('status').first().innerText()).toContain('Co-Working, Arbeitsplatz 05 ist für Sie gebucht');
+    await poll(() => page.getByRole('button', { name: /Co-Working, Arbeitsplatz 05 buchen/ }).count()).toBe(0);
+  });
+
   it('shows the week view and books without JavaScript', async () => {
     const page = await newPage({ javaScriptEnabled: false });
     await signIn(page, DEMO_USERS.einbeckMember2);

@@ -22,3 +22,9 @@ export function conflictItem(tr: Translator, conflict: Conflict, inputId: string
   const message = tr.t('errors.booking.conflict', { from: formatWhen(tr, conflict.startsAt), to: hhmm(conflict.endsAt) });
   return { href: `#${inputId}`, message };
 }
+
+/** The longest booking a free slot allows: its end, or start + the space's maximum length. */
+export function clipToMax(startsAt: string, endsAt: string, maxMinutes: number): string {
+  const limit = new Date(startsAt).getTime() + maxMinutes * 60_000;
+  return new Date(Math.min(new Date(endsAt).getTime(), limit)).toISOString();
+}

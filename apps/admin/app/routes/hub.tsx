@@ -8,7 +8,7 @@ import { SubmitButton } from '~/components/submit-button.tsx';
 import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
-import { conflictItem, hhmm } from '~/lib/booking-format.ts';
+import { clipToMax, conflictItem, hhmm } from '~/lib/booking-format.ts';
 import { mutateBooking } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
@@ -117,7 +117,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       );
       if (!result.ok) return failed(result, {}, result.conflict);
       const b = result.data;
-      return done({ key: 'hub.deskBooked', params: { desk: b.deskName ?? '', date: b.startsAt, from: b.startsAt, to: b.endsAt } });
+      return done({ key: 'hub.deskBooked', params: { desk: b.deskName ? `${b.spaceName}, ${b.deskName}` : b.spaceName, date: b.startsAt, from: b.startsAt, to: b.endsAt } });
     }
     default:
       throw notFound();
@@ -186,8 +186,9 @@ export default function Hub() {
         ) : (
           <ul className="desk-list">
             {freeDesks.map((desk) => {
-              const slot = desk.free[0]!;
-              const label = t('hub.bookDesk', { desk: desk.deskName ?? desk.spaceName, from: hhmm(slot.startsAt), to: hhmm(slot.endsAt) });
+              const first = desk.free[0]!;
+              const slot = { startsAt: first.startsAt, endsAt: clipToMax(first.startsAt, first.endsAt, desk.maxDurationMinutes) };
+              const label = t('hub.bookDesk', { desk: desk.deskName ? `${desk.spaceName}, ${desk.deskName}` : desk.spaceName, from: hhmm(slot.startsAt), to: hhmm(slot.endsAt) });
               return (
                 <li key={desk.deskId ?? desk.spaceId}>
                   <Form method="post" className="inline-form">

@@ -8,7 +8,7 @@ import { SubmitButton } from '~/components/submit-button.tsx';
 import { DISPLAY_TIME_ZONE } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, notFound, requireMe } from '~/lib/api.server.ts';
-import { conflictItem, hhmm, localDate } from '~/lib/booking-format.ts';
+import { clipToMax, conflictItem, hhmm, localDate } from '~/lib/booking-format.ts';
 import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
@@ -184,7 +184,9 @@ export default function SpaceWeek() {
                     rows.map((row) => {
                       const from = hhmm(row.startsAt);
                       const to = hhmm(row.endsAt);
-                      const params = new URLSearchParams({ week, date, start: from, end: to, ...(row.deskId ? { desk: row.deskId } : {}) });
+                      // A free slot may be longer than one booking may last: suggest the longest allowed.
+                      const suggestedEnd = hhmm(clipToMax(row.startsAt, row.endsAt, space.rules.maxDurationMinutes));
+                      const params = new URLSearchParams({ week, date, start: from, end: suggestedEnd, ...(row.deskId ? { desk: row.deskId } : {}) });
                       return (
                         <tr key={`${row.kind}-${row.deskId ?? ''}-${row.startsAt}`}>
                           <th scope="row" className="mono">

@@ -69,6 +69,7 @@ export const availabilityOutput = z
           deskName: z.string().nullable(),
           granularityMinutes: z.number().int(),
           minDurationMinutes: z.number().int(),
+          maxDurationMinutes: z.number().int(),
           free: z.array(freeSlot),
         })
         .strict(),

@@ -369,6 +369,7 @@ export async function availability(ctx: Ctx, input: { spaceId?: string | undefin
         deskName: desk?.name ?? null,
         granularityMinutes: space.granularityMinutes,
         minDurationMinutes: space.minDurationMinutes,
+        maxDurationMinutes: space.maxDurationMinutes,
         free,
       };
     });
