@@ -163,8 +163,12 @@ describe('town admins and hubs', () => {
   it('answers a wrong password and an unknown account identically', async () => {
     const wrong = api.caller().auth.signIn({ email: DEMO_USERS.einbeckAdmin, password: 'falsch' });
     const unknown = api.caller().auth.signIn({ email: 'niemand@example.org', password: 'falsch' });
-    await expect(wrong).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' });
-    await expect(unknown).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' });
+    // Both awaited at once: awaiting one after the other left the second's
+    // rejection unhandled when it came first (a flaky "unhandled error").
+    await Promise.all([
+      expect(wrong).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' }),
+      expect(unknown).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' }),
+    ]);
   });
 
   it('ends a session on sign-out', async () => {
