@@ -136,6 +136,38 @@ describe('configuring spaces', () => {
   });
 });
 
+describe('changing rules, desks and closing days', () => {
+  it('lets the hub manager change a space\'s rules and add a desk; members may not; duplicates are field errors', async () => {
+    const space = await manager.spaces.create({ tenant, hubId, kind: 'coworking', name: 'Co-Working Regeln', capacity: 4, deskCount: 2 });
+    const updated = await manager.spaces.updateRules({ tenant, spaceId: space.id, rules: rules({ granularityMinutes: 60, minDurationMinutes: 60, maxDurationMinutes: 480, bufferMinutes: 15 }) });
+    expect(updated.rules).toMatchObject({ granularityMinutes: 60, maxDurationMinutes: 480, bufferMinutes: 15 });
+    expect((await failure(member.spaces.updateRules({ tenant, spaceId: space.id, rules: rules() }))).code).toBe('FORBIDDEN');
+    expect((await failure(manager.spaces.updateRules({ tenant, spaceId: space.id, rules: rules({ granularityMinutes: 60, minDurationMinutes: 90, maxDurationMinutes: 480 }) }))).fieldErrors).toEqual({ 'rules.minDurationMinutes': ['validation.rules.granularity'] });
+    const desk = await manager.spaces.addDesk({ tenant, spaceId: space.id, name: 'Stehpult 1', attributes: ['Stehpult'] });
+    expect(desk).toMatchObject({ name: 'Stehpult 1', attributes: ['Stehpult'] });
+    expect((await failure(manager.spaces.addDesk({ tenant, spaceId: space.id, name: 'Stehpult 1' }))).fieldErrors).toEqual({ name: ['errors.desk.nameTaken'] });
+    expect((await failure(member.spaces.addDesk({ tenant, spaceId: space.id, name: 'Mein Platz' }))).code).toBe('FORBIDDEN');
+    const room = await newRoom('Raum ohne Plätze');
+    expect((await failure(admin.spaces.addDesk({ tenant, spaceId: room.id, name: 'Platz' }))).fieldErrors).toEqual({ name: ['validation.space.desksOnlyCoworking'] });
+    expect((await member.spaces.get({ tenant, spaceId: space.id })).desks.map((d) => d.name)).toEqual(['Arbeitsplatz 01', 'Arbeitsplatz 02', 'Stehpult 1']);
+    expect((await failure(admin.spaces.create({ tenant, hubId, kind: 'showroom', name: 'Co-Working Regeln', capacity: 3 }))).fieldErrors).toEqual({ name: ['errors.space.nameTaken'] });
+    expect(await count(`"AuditEvent" WHERE action IN ('space.rulesChanged', 'desk.created') AND "targetId" IN ($1, $2)`, [space.id, desk.id])).toBe(2);
+  });
+
+  it('adds and removes a closing day; everyone in the town reads the opening hours', async () => {
+    const date = workday(40);
+    await manager.spaces.addClosedDay({ tenant, hubId, date, note: 'Brückentag' });
+    await manager.spaces.addClosedDay({ tenant, hubId, date, note: 'Brückentag (geändert)' });
+    const read = await member.spaces.openingHours({ tenant, hubId });
+    expect(read.timezone).toBe('Europe/Berlin');
+    expect(read.week.map((w) => [w.weekday, w.opensAt, w.closesAt])).toEqual([1, 2, 3, 4, 5].map((d) => [d, '08:00', '18:00']));
+    expect(read.closedDays.filter((c) => c.date === date)).toEqual([{ date, note: 'Brückentag (geändert)' }]);
+    const after = await manager.spaces.removeClosedDay({ tenant, hubId, date });
+    expect(after.closedDays.some((c) => c.date === date)).toBe(false);
+    expect((await failure(member.spaces.removeClosedDay({ tenant, hubId, date }))).code).toBe('FORBIDDEN');
+  });
+});
+
 describe('booking a room', () => {
   it('accepts adjacent bookings [10,11) and [11,12); an overlap is a conflict naming the colliding booking', async () => {
     const room = await newRoom('Raum Adjazent');
