@@ -96,6 +96,22 @@ describe('spaces and bookings', () => {
     await poll(() => row.innerText()).toContain('Raster 60 min');
     await poll(() => row.locator('td').nth(2).innerText()).toBe('6');
     await expectNoAxeViolations(page, 'hub (after creating a space)');
+
+    // The space page: add a seventh desk, tighten a rule (a wrong value is a field error).
+    await page.getByRole('link', { name: 'Co-Working Ost', exact: true }).click();
+    await page.waitForURL('**/spaces/**');
+    await page.getByLabel('Name des Arbeitsplatzes').fill('Stehpult 07');
+    await page.getByLabel(/^Merkmale/).fill('Stehpult, Monitor');
+    await page.getByRole('button', { name: 'Arbeitsplatz hinzufügen' }).click();
+    await poll(() => page.getByRole('status').first().innerText()).toContain('„Stehpult 07“ wurde hinzugefügt');
+    await page.getByLabel('Mindestdauer (Minuten)').fill('90');
+    await page.getByRole('button', { name: 'Regeln speichern' }).click();
+    await poll(() => page.getByRole('alert').innerText()).toContain('Vielfaches des Buchungsrasters');
+    await page.getByLabel('Mindestdauer (Minuten)').fill('120');
+    await page.getByRole('button', { name: 'Regeln speichern' }).click();
+    await poll(() => page.getByRole('status').first().innerText()).toContain('wurden gespeichert');
+    await poll(() => page.locator('.facts').innerText()).toContain('120–600 min');
+    await expectNoAxeViolations(page, 'space week (manager)');
   });
 
   it('lets a member book a desk, and a second member wanting the same desk sees the conflict', async () => {

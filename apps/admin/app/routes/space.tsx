@@ -5,9 +5,9 @@ import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
-import { DISPLAY_TIME_ZONE } from '~/i18n/index.ts';
+import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
-import { apiFor, load, notFound, requireMe } from '~/lib/api.server.ts';
+import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { clipToMax, conflictItem, hhmm, localDate } from '~/lib/booking-format.ts';
 import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
@@ -51,10 +51,44 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (text(form, 'intent') === 'decide') {
     const decision = text(form, 'decision') === 'approve' ? ('approve' as const) : ('reject' as const);
     const decided = await mutateBooking(request, () => api.bookings.decide.mutate({ tenant: slug, bookingId: text(form, 'bookingId'), decision }));
-    if (!decided.ok) return data({ ok: false as const, errors: { formError: decided.formError, fieldErrors: decided.fieldErrors }, conflict: null, values: {} as Record<string, string>, booking: null, decided: null }, { status: 400 });
-    return { ok: true as const, errors: null, conflict: null, values: {}, booking: null, decided: decision };
+    if (!decided.ok) return data({ ok: false as const, errors: { formError: decided.formError, fieldErrors: decided.fieldErrors }, conflict: null, values: {} as Record<string, string>, booking: null, decided: null, intent: 'decide', notice: null }, { status: 400 });
+    return { ok: true as const, errors: null, conflict: null, values: {}, booking: null, decided: decision, intent: 'decide', notice: null };
   }
-  if (text(form, 'intent') !== 'book') throw notFound();
+  const intent = text(form, 'intent');
+  if (intent === 'updateRules' || intent === 'addDesk') {
+    const saved =
+      intent === 'updateRules'
+        ? await mutate(request, () =>
+            api.spaces.updateRules.mutate({
+              tenant: slug,
+              spaceId,
+              rules: {
+                ...Object.fromEntries(RULE_FIELDS.map((f) => [f, int(form, f)])),
+                approvalRequired: form.get('approvalRequired') === 'on',
+              } as { [K in (typeof RULE_FIELDS)[number]]: number } & { approvalRequired: boolean },
+            }),
+          ).then((r) => (r.ok ? { ok: true as const, name: r.data.name } : r))
+        : await mutate(request, () =>
+            api.spaces.addDesk.mutate({
+              tenant: slug,
+              spaceId,
+              name: text(form, 'name'),
+              attributes: text(form, 'attributes')
+                .split(',')
+                .map((a) => a.trim())
+                .filter(Boolean),
+            }),
+          ).then((r) => (r.ok ? { ok: true as const, name: r.data.name } : r));
+    if (!saved.ok) {
+      return data(
+        { ok: false as const, errors: { formError: saved.formError, fieldErrors: saved.fieldErrors }, conflict: null, values: keepValues(form, [...RULE_FIELDS, 'name', 'attributes']), booking: null, decided: null, intent, notice: null },
+        { status: 400 },
+      );
+    }
+    const notice = { key: intent === 'updateRules' ? ('space.rulesSaved' as const) : ('space.deskAdded' as const), name: saved.name };
+    return { ok: true as const, errors: null, conflict: null, values: {}, booking: null, decided: null, intent, notice };
+  }
+  if (intent !== 'book') throw notFound();
   const date = text(form, 'date');
   const deskId = text(form, 'deskId');
   const attendees = Number.parseInt(text(form, 'attendees') || '1', 10);
@@ -72,12 +106,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (!result.ok) {
     return data(
-      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, ['date', 'start', 'end', 'deskId', 'attendees', 'purpose']), booking: null, decided: null },
+      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, ['date', 'start', 'end', 'deskId', 'attendees', 'purpose']), booking: null, decided: null, intent, notice: null },
       { status: result.conflict ? 409 : 400 },
     );
   }
-  return { ok: true as const, errors: null, conflict: null, values: {}, booking: result.data, decided: null };
+  return { ok: true as const, errors: null, conflict: null, values: {}, booking: result.data, decided: null, intent, notice: null };
 }
+
+const RULE_FIELDS = ['granularityMinutes', 'minDurationMinutes', 'maxDurationMinutes', 'leadTimeMinutes', 'horizonDays', 'bufferMinutes'] as const;
+const RULE_LABELS: Record<(typeof RULE_FIELDS)[number], MessageKey> = {
+  granularityMinutes: 'hub.granularity',
+  minDurationMinutes: 'hub.minDuration',
+  maxDurationMinutes: 'hub.maxDuration',
+  leadTimeMinutes: 'hub.leadTime',
+  horizonDays: 'hub.horizon',
+  bufferMinutes: 'hub.buffer',
+};
+const int = (form: FormData, name: string) => {
+  const value = text(form, name);
+  return /^-?\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
+};
 
 const FIELDS = { date: 'booking-date', start: 'booking-start', end: 'booking-end', deskId: 'booking-desk', attendees: 'booking-attendees', purpose: 'booking-purpose', endsAt: 'booking-end', startsAt: 'booking-start' };
 
@@ -86,11 +134,16 @@ export default function SpaceWeek() {
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
-  const errors = translateErrors(tr, result && !result.ok ? result.errors : null, FIELDS);
+  const bookingFailed = result && !result.ok && (result.intent === 'book' || result.intent === 'decide');
+  const errors = translateErrors(tr, bookingFailed ? result.errors : null, FIELDS);
+  const rulesFields = Object.fromEntries(RULE_FIELDS.map((f) => [`rules.${f}`, `rules-${f}`]));
+  const rulesErrors = translateErrors(tr, result && !result.ok && result.intent === 'updateRules' ? result.errors : null, rulesFields);
+  const deskErrors = translateErrors(tr, result && !result.ok && result.intent === 'addDesk' ? result.errors : null, { name: 'desk-name', attributes: 'desk-attributes' });
+  const configValues: Record<string, string> = result && !result.ok && (result.intent === 'updateRules' || result.intent === 'addDesk') ? result.values : {};
   const conflict = result && !result.ok && result.conflict ? conflictItem(tr, result.conflict, FIELDS.start) : null;
-  const summary = conflict ? [conflict, ...errors.summary] : errors.summary;
+  const summary = [...(conflict ? [conflict] : []), ...errors.summary, ...rulesErrors.summary, ...deskErrors.summary];
   const startErrors = conflict ? [conflict.message, ...(errors.byField.startsAt ?? [])] : errors.byField.startsAt;
-  const values: Record<string, string> = result && !result.ok ? result.values : {};
+  const values: Record<string, string> = bookingFailed ? result.values : {};
   const isCoworking = space.kind === 'coworking';
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
   const dayLabel = (date: string) => tr.formatDate(`${date}T12:00:00Z`);
@@ -106,6 +159,11 @@ export default function SpaceWeek() {
             from: hhmm(result.booking.startsAt),
             to: hhmm(result.booking.endsAt),
           })}
+        </p>
+      ) : null}
+      {result?.ok && result.notice ? (
+        <p className="notice notice--success" role="status">
+          {t(result.notice.key, { name: result.notice.name })}
         </p>
       ) : null}
       {result?.ok && result.decided ? (
@@ -259,6 +317,47 @@ export default function SpaceWeek() {
           </div>
         </Form>
       </section>
+      {space.canConfigure ? (
+        <section aria-labelledby="rules-title" className="card">
+          <h2 id="rules-title">{t('space.editRules')}</h2>
+          <Form method="post" noValidate className="form" key={result?.ok && result.intent === 'updateRules' ? 'rules-saved' : 'rules'}>
+            <input type="hidden" name="intent" value="updateRules" />
+            <div className="form__row">
+              {RULE_FIELDS.map((f) => (
+                <TextField
+                  key={f}
+                  id={`rules-${f}`}
+                  name={f}
+                  type="number"
+                  min={0}
+                  inputMode="numeric"
+                  label={t(RULE_LABELS[f])}
+                  defaultValue={configValues[f] ?? String(space.rules[f])}
+                  errors={rulesErrors.byField[`rules.${f}`]}
+                />
+              ))}
+            </div>
+            <div className="field field--checkbox">
+              <input id="rules-approval" name="approvalRequired" type="checkbox" defaultChecked={space.rules.approvalRequired} />
+              <label htmlFor="rules-approval">{t('hub.approvalRequired')}</label>
+            </div>
+            <div className="form__actions">
+              <SubmitButton label={t('space.saveRules')} pendingLabel={t('space.savingRules')} pendingWhen={{ intent: 'updateRules' }} />
+            </div>
+          </Form>
+        </section>
+      ) : null}
+      {space.canConfigure && isCoworking ? (
+        <section aria-labelledby="add-desk-title" className="card">
+          <h2 id="add-desk-title">{t('space.addDesk')}</h2>
+          <Form method="post" noValidate className="form form--inline" key={result?.ok && result.intent === 'addDesk' ? `desk-${space.desks.length}` : 'desk'}>
+            <input type="hidden" name="intent" value="addDesk" />
+            <TextField id="desk-name" name="name" label={t('space.deskName')} defaultValue={configValues.name} errors={deskErrors.byField.name} autoComplete="off" />
+            <TextField id="desk-attributes" name="attributes" optional label={t('space.deskAttributes')} hint={t('space.deskAttributesHint')} defaultValue={configValues.attributes} errors={deskErrors.byField.attributes} autoComplete="off" />
+            <SubmitButton variant="secondary" label={t('space.addDesk')} pendingLabel={t('space.addingDesk')} pendingWhen={{ intent: 'addDesk' }} />
+          </Form>
+        </section>
+      ) : null}
     </>
   );
 }
