@@ -11,11 +11,14 @@ export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NO
 export class DomainError extends TRPCError {
   readonly messageKey: string;
   readonly fieldErrors: Record<string, string[]> | undefined;
+  /** Values the message interpolates (e.g. the time of a colliding booking); never prose. */
+  readonly params: Record<string, string> | undefined;
 
-  constructor(code: DomainErrorCode, messageKey: string, fieldErrors?: Record<string, string[]>) {
+  constructor(code: DomainErrorCode, messageKey: string, fieldErrors?: Record<string, string[]>, params?: Record<string, string>) {
     super({ code, message: messageKey });
     this.messageKey = messageKey;
     this.fieldErrors = fieldErrors;
+    this.params = params;
   }
 }
 
@@ -26,12 +29,17 @@ export const fieldError = (field: string, key: string) => new DomainError('BAD_R
 export interface ErrorData {
   messageKey: string;
   fieldErrors?: Record<string, string[]>;
+  params?: Record<string, string>;
 }
 
 /** Maps any error that reaches the edge to a key and, for input, per-field keys. */
 export function describeError(error: TRPCError): ErrorData {
   if (error instanceof DomainError) {
-    return error.fieldErrors ? { messageKey: error.messageKey, fieldErrors: error.fieldErrors } : { messageKey: error.messageKey };
+    return {
+      messageKey: error.messageKey,
+      ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+      ...(error.params ? { params: error.params } : {}),
+    };
   }
   if (error.cause instanceof ZodError) {
     return { messageKey: 'errors.invalidInput', fieldErrors: zodFieldErrors(error.cause) };

@@ -9,11 +9,11 @@ import { DomainError, describeError, notFound } from './errors.ts';
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     // Only keys and codes leave the API: no stack traces, no SQL.
-    const { messageKey, fieldErrors } = describeError(error);
+    const { messageKey, fieldErrors, params } = describeError(error);
     return {
       message: messageKey,
       code: shape.code,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, messageKey, fieldErrors },
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, messageKey, fieldErrors, params },
     };
   },
 });

@@ -97,11 +97,16 @@ export default function Town() {
       <PageHeader
         title={town.name}
         actions={
-          billing.canView ? (
-            <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
-              {t('billing.link')}
+          <>
+            <Link className="button button--secondary" to={`/towns/${encodeURIComponent(town.slug)}/bookings`}>
+              {t('hub.myBookings')}
             </Link>
-          ) : null
+            {billing.canView ? (
+              <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
+                {t('billing.link')}
+              </Link>
+            ) : null}
+          </>
         }
       />
       <BillingBanner status={billing} slug={town.slug} showLink={billing.canView} />
@@ -186,7 +191,9 @@ export default function Town() {
                   const renameErrors = errorsFor('renameHub', { name: nameId }, hub.id);
                   return (
                     <tr key={hub.id}>
-                      <th scope="row">{hub.name}</th>
+                      <th scope="row">
+                        <Link to={`/towns/${encodeURIComponent(town.slug)}/hubs/${hub.id}`}>{hub.name}</Link>
+                      </th>
                       <td>{hub.thematicFocus ?? <span className="muted">{t('common.none')}</span>}</td>
                       <td>{hub.city ?? <span className="muted">{t('common.none')}</span>}</td>
                       {town.can.renameHub ? (
