@@ -13,7 +13,22 @@ import { NonceContext } from '~/lib/nonce.ts';
 
 const ABORT_DELAY = 5_000;
 
-export function contentSecurityPolicy(nonce: string, dev: boolean): string {
+/**
+ * Where a form may end up: billing actions redirect to Stripe's hosted checkout
+ * and portal — or, without a Stripe key, to the API's fake Stripe pages — and
+ * browsers apply form-action to the redirect after a (non-JS) form post too.
+ */
+export function formTargets(apiUrl: string | undefined): string[] {
+  const targets = ['https://checkout.stripe.com', 'https://billing.stripe.com'];
+  try {
+    if (apiUrl) targets.push(new URL(apiUrl).origin);
+  } catch {
+    // An invalid API_URL fails elsewhere (env.server.ts); the policy stays strict.
+  }
+  return targets;
+}
+
+export function contentSecurityPolicy(nonce: string, dev: boolean, forms: readonly string[] = []): string {
   return [
     "default-src 'self'",
     // Vite's dev server injects its client with an inline module script; production needs only the nonce.
@@ -23,7 +38,7 @@ export function contentSecurityPolicy(nonce: string, dev: boolean): string {
     `connect-src 'self'${dev ? ' ws:' : ''}`,
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action 'self'${forms.map((f) => ` ${f}`).join('')}`,
     "frame-ancestors 'none'",
   ].join('; ');
 }
@@ -33,7 +48,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
   // Crawlers and SPA mode get the whole document at once; browsers get it streamed.
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
   const dev = process.env.NODE_ENV === 'development';
-  responseHeaders.set('Content-Security-Policy', contentSecurityPolicy(nonce, dev));
+  responseHeaders.set('Content-Security-Policy', contentSecurityPolicy(nonce, dev, formTargets(process.env.API_URL ?? 'http://127.0.0.1:4000')));
 
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;

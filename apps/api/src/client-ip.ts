@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 /**
  * Whose IP counts for rate limits.
  *
- * Trust decision (docs/decisions/006-request-safety.md): browsers never talk
+ * Trust decision (docs/decisions/008-request-safety.md): browsers never talk
  * to the API directly; the admin app does, so the API's socket sees the
  * admin's address for every user. The admin therefore forwards the user's IP
  * in CLIENT_IP_HEADER — and the API believes that header only when the same

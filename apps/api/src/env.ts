@@ -11,7 +11,42 @@ const schema = z.object({
   /** Shared with the admin app (its API_PROXY_SECRET); without it the API uses socket addresses only. */
   API_PROXY_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Billing. Without STRIPE_SECRET_KEY the API runs against the fake Stripe
+  // (msw, in-process) and the admin app says so; with it, against Stripe.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
+  STRIPE_PRICE_BASIS_MONTH: z.string().startsWith('price_').optional(),
+  STRIPE_PRICE_BASIS_YEAR: z.string().startsWith('price_').optional(),
+  STRIPE_PRICE_STANDARD_MONTH: z.string().startsWith('price_').optional(),
+  STRIPE_PRICE_STANDARD_YEAR: z.string().startsWith('price_').optional(),
+  STRIPE_PRICE_PLUS_MONTH: z.string().startsWith('price_').optional(),
+  STRIPE_PRICE_PLUS_YEAR: z.string().startsWith('price_').optional(),
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  /** Where Stripe Checkout and the Portal send users back to. */
+  ADMIN_URL: z.url().default('http://127.0.0.1:3000'),
+}).superRefine((env, issues) => {
+  if (!env.STRIPE_SECRET_KEY) return;
+  // Real Stripe needs its webhook secret and every price id of this environment.
+  for (const key of ['STRIPE_WEBHOOK_SECRET', 'STRIPE_PRICE_BASIS_MONTH', 'STRIPE_PRICE_BASIS_YEAR', 'STRIPE_PRICE_STANDARD_MONTH', 'STRIPE_PRICE_STANDARD_YEAR', 'STRIPE_PRICE_PLUS_MONTH', 'STRIPE_PRICE_PLUS_YEAR'] as const) {
+    if (!env[key]) issues.addIssue({ code: 'custom', path: [key], message: 'required when STRIPE_SECRET_KEY is set' });
+  }
 });
+
+/** The billing part of the environment, as the server takes it. */
+export function billingEnv(env: ApiEnv) {
+  const stripe = env.STRIPE_SECRET_KEY
+    ? {
+        secretKey: env.STRIPE_SECRET_KEY,
+        webhookSecret: env.STRIPE_WEBHOOK_SECRET!,
+        priceIds: {
+          basis: { month: env.STRIPE_PRICE_BASIS_MONTH!, year: env.STRIPE_PRICE_BASIS_YEAR! },
+          standard: { month: env.STRIPE_PRICE_STANDARD_MONTH!, year: env.STRIPE_PRICE_STANDARD_YEAR! },
+          plus: { month: env.STRIPE_PRICE_PLUS_MONTH!, year: env.STRIPE_PRICE_PLUS_YEAR! },
+        },
+      }
+    : null;
+  return { stripe, graceDays: env.BILLING_GRACE_DAYS, adminUrl: env.ADMIN_URL };
+}
 
 export type ApiEnv = z.infer<typeof schema>;
 

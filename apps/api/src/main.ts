@@ -1,4 +1,4 @@
-import { parseEnv } from './env.ts';
+import { billingEnv, parseEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startApiServer } from './server.ts';
 
@@ -14,6 +14,7 @@ const api = await startApiServer({
   logger,
   proxySecret: env.API_PROXY_SECRET,
   hsts: env.NODE_ENV === 'production',
+  billing: billingEnv(env),
 });
 logger.info({ url: api.url }, 'Hubwerk API listening');
 

@@ -3,11 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type ApiDependencies, appRouter, bearerToken, createContext, type RequestLogFields } from '@hubwerk/api';
+import { createBilling, createStripeClient, FAKE_PRICE_IDS, type PriceIds } from '@hubwerk/billing';
+import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import { clientIpOf, securityHeaders } from './client-ip.ts';
 import { createLogger } from './logger.ts';
+import { createFakeStripePages } from './fake-stripe-pages.ts';
 import { checkReadiness, shippedMigrations } from './readiness.ts';
 
 export interface ApiServerOptions {
@@ -22,12 +25,24 @@ export interface ApiServerOptions {
   proxySecret?: string;
   /** Strict-Transport-Security; on in production (TLS ends in front of the API). */
   hsts?: boolean;
+  billing?: BillingOptions;
+}
+
+export interface BillingOptions {
+  /** null: the fake Stripe (msw) answers; the admin app labels it. */
+  stripe: { secretKey: string; webhookSecret: string; priceIds: PriceIds } | null;
+  graceDays?: number;
+  /** A function when the admin app's address is known only after the API started (e2e). */
+  adminUrl?: string | (() => string);
+  now?: () => Date;
 }
 
 export interface RunningApiServer {
   url: string;
   server: http.Server;
   deps: ApiDependencies;
+  /** The fake Stripe when no key is configured (dev, CI, tests), with the secret its webhooks are signed with. */
+  fakeStripe: { fake: FakeStripe; webhookSecret: string } | null;
   /** Stops accepting, lets in-flight requests finish, then closes the pools. */
   close(): Promise<void>;
 }
@@ -38,12 +53,34 @@ const DENIALS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND']);
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const logger = options.logger ?? createLogger({ level: 'info' });
+  const platform = createPlatformClient({ url: options.platformDatabaseUrl });
+  const billingOptions = options.billing ?? { stripe: null };
+  const real = billingOptions.stripe;
+  const adminUrl = billingOptions.adminUrl ?? 'http://127.0.0.1:3000';
+  let baseUrl = '';
+  // Intercepts the SDK's requests to api.stripe.com in this process only.
+  const fakeLease = real ? null : acquireFakeStripe(() => `${baseUrl}/fake-stripe`);
+  const fake = fakeLease?.fake ?? null;
+  const webhookSecret = real ? real.webhookSecret : `whsec_fake_${randomUUID().replaceAll('-', '')}`;
+  const priceIds = real ? real.priceIds : FAKE_PRICE_IDS;
   const deps: ApiDependencies = {
     db: createAppClient({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 }),
-    platform: createPlatformClient({ url: options.platformDatabaseUrl }),
+    platform,
     logger,
+    billing: createBilling({
+      stripe: createStripeClient({ secretKey: real?.secretKey }),
+      priceIds,
+      webhookSecret,
+      graceDays: billingOptions.graceDays ?? 14,
+      fake: !real,
+      platform,
+      adminUrl,
+      ...(billingOptions.now ? { now: billingOptions.now } : {}),
+    }),
   };
   const headers = securityHeaders({ hsts: options.hsts ?? false });
+  if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');
+  const fakePages = fake ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl }) : null;
   const migrations = shippedMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
 
   const trpc = createHTTPHandler({
@@ -103,7 +140,37 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       return;
     }
     if (path?.startsWith('/trpc/')) return void trpc(req, res);
+    if (req.method === 'POST' && path === '/webhooks/stripe') return void stripeWebhook(req, res);
+    if (fakePages && path?.startsWith('/fake-stripe/') && (req.method === 'GET' || req.method === 'POST')) {
+      // The fake checkout is an HTML page with inline styles and forms that post back here
+      // and redirect to the admin app: the API's strict default policy would block both.
+      res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+      return void fakePages(req, res, path).catch((err: unknown) => {
+        logger.error({ err }, 'fake Stripe page failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal' });
+      });
+    }
     json(res, 404, { error: 'not-found' });
+  }
+
+  // Stripe signs the exact bytes it sent: read the raw body, never re-serialised JSON.
+  async function stripeWebhook(req: http.IncomingMessage, res: http.ServerResponse) {
+    try {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > 1024 * 1024) return json(res, 413, { error: 'too-large' });
+        chunks.push(chunk as Buffer);
+      }
+      const signature = req.headers['stripe-signature'];
+      const result = await deps.billing.handleWebhook(Buffer.concat(chunks), typeof signature === 'string' ? signature : undefined);
+      json(res, result.status, result.body);
+    } catch (err) {
+      // 5xx: Stripe retries the delivery later; nothing was committed.
+      logger.error({ err }, 'stripe webhook failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal' });
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -111,12 +178,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
+  baseUrl = `http://${address.address}:${address.port}`;
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://${address.address}:${address.port}`,
     server,
     deps,
+    fakeStripe: fake ? { fake, webhookSecret } : null,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -124,6 +193,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
           server.closeIdleConnections();
         });
         await Promise.all([deps.db.close(), deps.platform.close()]);
+        fakeLease?.release();
       })();
       return closing;
     },

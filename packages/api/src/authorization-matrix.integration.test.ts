@@ -29,6 +29,18 @@ let einbeck: { id: string; hubId: string };
 let itPartnerId: string;
 let agsCounter = 1000;
 let sangerhausenAdminId: string;
+/** Einbeck's seeded event room, co-working space and the member's desk booking there. */
+let rows: { eventRoomId: string; coworkingId: string; memberBookingId: string };
+let closedDay = 0;
+/** A weekday in two weeks, inside the seeded opening hours (Mon–Fri 8–18, Europe/Berlin). */
+function workdayAt(hour: number): { startsAt: string; endsAt: string } {
+  const day = new Date(Date.now() + 14 * 86_400_000);
+  while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
+  const date = day.toISOString().slice(0, 10);
+  const hh = (h: number) => String(h).padStart(2, '0');
+  return { startsAt: `${date}T${hh(hour)}:00:00+01:00`, endsAt: `${date}T${hh(hour + 1)}:00:00+01:00` };
+}
+let bookingHour = 8;
 
 /** A valid input in the role's own scope (Einbeck, assigned to the demo IT partner). */
 const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
@@ -52,6 +64,30 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'invitations.preview': () => ({ token: randomUUID().replaceAll('-', '') }),
   'invitations.accept': () => ({ token: randomUUID().replaceAll('-', ''), name: 'Matrix', password: 'ein-langes-passwort' }),
   'audit.list': () => ({ tenant: 'einbeck' }),
+  'spaces.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+  'spaces.get': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId }),
+  'spaces.create': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, kind: 'meeting-room', name: `Matrix-Raum ${randomUUID().slice(0, 6)}`, capacity: 6 }),
+  'spaces.updateRules': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, rules: { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 600, leadTimeMinutes: 0, horizonDays: 90, bufferMinutes: 0, approvalRequired: false } }),
+  'spaces.addDesk': () => ({ tenant: 'einbeck', spaceId: rows.coworkingId, name: `Matrix-Platz ${randomUUID().slice(0, 6)}` }),
+  'spaces.openingHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+  'spaces.setOpeningHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, week: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })) }),
+  'spaces.addClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: `2031-01-${String(++closedDay).padStart(2, '0')}`, note: 'Matrix' }),
+  'spaces.removeClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-01-01' }),
+  // A free hour of the event room per call (nobody else books it then).
+  'bookings.create': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...workdayAt(bookingHour++), purpose: 'Matrix' }),
+  'bookings.cancel': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
+  'bookings.decide': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId, decision: 'approve' }),
+  'bookings.get': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
+  'bookings.mine': () => ({ tenant: 'einbeck' }),
+  'bookings.week': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, date: workdayAt(9).startsAt.slice(0, 10) }),
+  'bookings.availability': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: workdayAt(9).startsAt.slice(0, 10) }),
+  'billing.plans': () => ({}),
+  'billing.status': () => ({ tenant: 'einbeck' }),
+  'billing.get': () => ({ tenant: 'einbeck' }),
+  'billing.startCheckout': () => ({ tenant: 'einbeck', plan: 'plus', interval: 'year' }),
+  'billing.openPortal': () => ({ tenant: 'einbeck' }),
+  'billing.updateContact': () => ({ tenant: 'einbeck', contactName: 'Matrix', city: 'Einbeck' }),
+  'billing.overview': () => ({}),
 };
 
 beforeAll(async () => {
@@ -63,6 +99,16 @@ beforeAll(async () => {
   einbeck = (await superuser.query(`SELECT t.id, h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = 'einbeck'`)).rows[0];
   itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
+  rows = (
+    await superuser.query(
+      `SELECT e.id AS "eventRoomId", c.id AS "coworkingId", b.id AS "memberBookingId"
+       FROM "Space" e JOIN "Space" c ON c."tenantId" = e."tenantId" AND c.kind = 'COWORKING'
+       JOIN "Booking" b ON b."tenantId" = e."tenantId" AND b."spaceId" = c.id
+       JOIN "User" u ON u.id = b."userId" AND u.email = $2
+       WHERE e."tenantId" = $1 AND e.kind = 'EVENT_ROOM'`,
+      [einbeck.id, DEMO_USERS.einbeckMember],
+    )
+  ).rows[0];
 });
 
 afterAll(async () => {

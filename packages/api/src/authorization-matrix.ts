@@ -9,8 +9,8 @@
  *         business rules: a taken name, an invalid invitation token);
  * deny  — UNAUTHORIZED, FORBIDDEN or the not-found of the walls.
  *
- * Hub staff has no procedure of its own yet (bookings and check-ins come
- * later); it is denied like a member wherever a member is.
+ * Hub staff is not a seeded role: its rules (bookings of its hubs) are
+ * covered by bookings.integration.test.ts.
  */
 export const MATRIX_ROLES = ['anonymous', 'platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager', 'member'] as const;
 export type MatrixRole = (typeof MATRIX_ROLES)[number];
@@ -25,6 +25,13 @@ const provider = ['platform-admin'] as const;
 const townReaders = ['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager', 'member'] as const;
 const hubWriters = ['platform-admin', 'partner-admin', 'town-admin'] as const;
 const auditReaders = ['platform-admin', 'platform-support', 'partner-admin', 'town-admin'] as const;
+/** Configure a hub's spaces, desks and opening hours: town admins (and partners acting as one) every hub, hub managers their own. */
+const hubConfigurers = [...hubWriters, 'hub-manager'] as const;
+/** Book for oneself (and cancel one's own booking): everyone in the town; support only reads. */
+const bookers = ['platform-admin', 'partner-admin', 'town-admin', 'hub-manager', 'member'] as const;
+/** A town's billing: read by the provider, the managing partner and the town admin; changed only by the provider's admins and the town admin. */
+const billingReaders = auditReaders;
+const billingManagers = ['platform-admin', 'town-admin'] as const;
 
 export const AUTHORIZATION_MATRIX = {
   'auth.signIn': row(everyone),
@@ -45,4 +52,28 @@ export const AUTHORIZATION_MATRIX = {
   'invitations.preview': row(everyone),
   'invitations.accept': row(everyone),
   'audit.list': row(auditReaders),
+  'spaces.list': row(townReaders),
+  'spaces.get': row(townReaders),
+  'spaces.create': row(hubConfigurers),
+  'spaces.updateRules': row(hubConfigurers),
+  'spaces.addDesk': row(hubConfigurers),
+  'spaces.openingHours': row(townReaders),
+  'spaces.setOpeningHours': row(hubConfigurers),
+  'spaces.addClosedDay': row(hubConfigurers),
+  'spaces.removeClosedDay': row(hubConfigurers),
+  'bookings.create': row(bookers),
+  // The cell's booking is the member's own: the member may cancel it, support may only read it.
+  'bookings.cancel': row(bookers),
+  'bookings.decide': row(hubConfigurers),
+  'bookings.get': row(townReaders),
+  'bookings.mine': row(townReaders),
+  'bookings.week': row(townReaders),
+  'bookings.availability': row(townReaders),
+  'billing.plans': row(signedIn),
+  'billing.status': row(townReaders),
+  'billing.get': row(billingReaders),
+  'billing.startCheckout': row(billingManagers),
+  'billing.openPortal': row(billingManagers),
+  'billing.updateContact': row(billingManagers),
+  'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

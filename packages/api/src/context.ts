@@ -1,3 +1,4 @@
+import type { Billing } from '@hubwerk/billing';
 import type { AppClient, PlatformClient } from '@hubwerk/db';
 import type { Logger } from 'pino';
 
@@ -6,6 +7,8 @@ export interface ApiDependencies {
   db: AppClient;
   platform: PlatformClient;
   logger: Logger;
+  /** Stripe billing of towns (real or fake Stripe, chosen by the host). */
+  billing: Billing;
 }
 
 /** Filled in by the procedure tiers; the host logs it with the request line. */

@@ -6,16 +6,19 @@ import { ZodError, type core } from 'zod';
  * keys of the admin app's message catalogues (German first, English second),
  * so the API never sends prose that a client would have to parse.
  */
-export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
+export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'PRECONDITION_FAILED';
 
 export class DomainError extends TRPCError {
   readonly messageKey: string;
   readonly fieldErrors: Record<string, string[]> | undefined;
+  /** Values the message interpolates (e.g. the time of a colliding booking); never prose. */
+  readonly params: Record<string, string> | undefined;
 
-  constructor(code: DomainErrorCode, messageKey: string, fieldErrors?: Record<string, string[]>) {
+  constructor(code: DomainErrorCode, messageKey: string, fieldErrors?: Record<string, string[]>, params?: Record<string, string>) {
     super({ code, message: messageKey });
     this.messageKey = messageKey;
     this.fieldErrors = fieldErrors;
+    this.params = params;
   }
 }
 
@@ -37,13 +40,18 @@ export interface ErrorData {
   messageKey: string;
   fieldErrors?: Record<string, string[]>;
   retryAfterSeconds?: number;
+  params?: Record<string, string>;
 }
 
 /** Maps any error that reaches the edge to a key and, for input, per-field keys. */
 export function describeError(error: TRPCError): ErrorData {
   if (error instanceof TooManyRequestsError) return { messageKey: error.messageKey, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof DomainError) {
-    return error.fieldErrors ? { messageKey: error.messageKey, fieldErrors: error.fieldErrors } : { messageKey: error.messageKey };
+    return {
+      messageKey: error.messageKey,
+      ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+      ...(error.params ? { params: error.params } : {}),
+    };
   }
   if (error.cause instanceof ZodError) {
     return { messageKey: 'errors.invalidInput', fieldErrors: zodFieldErrors(error.cause) };

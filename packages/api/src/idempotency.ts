@@ -1,4 +1,5 @@
 import { Prisma, type PlatformTx } from '@hubwerk/db';
+import { DomainError } from './errors.ts';
 
 /**
  * Claims an idempotency key inside the caller's transaction. A concurrent
@@ -16,7 +17,30 @@ export async function claimIdempotencyKey(tx: PlatformTx, key: string, operation
   return { claimed: false, result: existing.result };
 }
 
-export async function storeIdempotentResult(tx: PlatformTx, key: string, result: Prisma.InputJsonValue) {
+/**
+ * Runs `work` once per key: a repeated (or concurrent) request with the same
+ * key gets `replay` of the record the first one stored. The record must not
+ * hold secrets — it lives in the database.
+ */
+export async function idempotently<R extends object, T>(
+  tx: PlatformTx,
+  key: string,
+  operation: string,
+  work: () => Promise<{ result: T; record: R }>,
+  replay: (record: R) => Promise<T>,
+): Promise<T> {
+  const claim = await claimIdempotencyKey(tx, key, operation);
+  if (!claim.claimed) {
+    const record = claim.result as R | null;
+    if (!record || Object.keys(record).length === 0) throw new DomainError('CONFLICT', 'errors.idempotencyKeyReused');
+    return replay(record);
+  }
+  const { result, record } = await work();
+  await storeIdempotentResult(tx, key, record as unknown as Prisma.InputJsonValue);
+  return result;
+}
+
+async function storeIdempotentResult(tx: PlatformTx, key: string, result: Prisma.InputJsonValue) {
   await tx.idempotencyKey.update({ where: { key }, data: { result } });
 }
 

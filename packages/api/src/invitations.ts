@@ -27,3 +27,8 @@ export async function reissueInvitation(tx: PlatformTx, invitationId: string) {
 }
 
 const invitationPath = (token: string) => `/invite/${token}`;
+
+/** The account an invitation is for: the existing one, or a new one without a password. */
+export function findOrCreateInvitee(tx: PlatformTx, email: string) {
+  return tx.user.upsert({ where: { email }, create: { email, name: email.split('@')[0] ?? email }, update: {} });
+}

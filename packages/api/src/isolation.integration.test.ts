@@ -36,9 +36,32 @@ const ATTACKS: Record<string, Attack> = {
   'hubs.list': { input: ({ town }) => ({ tenant: town.slug }) },
   'hubs.create': { input: ({ town }) => ({ tenant: town.slug, name: 'Fremder Hub' }) },
   'hubs.rename': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, name: 'Umbenannt' }) },
+  'spaces.list': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
+  'spaces.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId }) },
+  'spaces.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, kind: 'coworking', name: 'Fremder Raum', capacity: 4, deskCount: 2 }) },
+  'spaces.updateRules': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, rules: { granularityMinutes: 15, minDurationMinutes: 15, maxDurationMinutes: 60, leadTimeMinutes: 0, horizonDays: 5, bufferMinutes: 0, approvalRequired: false } }) },
+  'spaces.addDesk': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).coworkingId, name: 'Fremder Platz' }) },
+  'spaces.openingHours': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
+  'spaces.setOpeningHours': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, week: [] }) },
+  'spaces.addClosedDay': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
+  'spaces.removeClosedDay': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
+  'bookings.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00' }) },
+  'bookings.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
+  'bookings.decide': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId, decision: 'approve' }) },
+  'bookings.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
+  'bookings.mine': { input: ({ town }) => ({ tenant: town.slug }) },
+  'bookings.week': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, date: '2030-01-02' }) },
+  'bookings.availability': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
   'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'audit.list': { input: ({ town }) => ({ tenant: town.slug }) },
+  'billing.plans': { noIds: 'the public price list' },
+  'billing.status': { input: ({ town }) => ({ tenant: town.slug }) },
+  'billing.get': { input: ({ town }) => ({ tenant: town.slug }) },
+  'billing.startCheckout': { input: ({ town }) => ({ tenant: town.slug, plan: 'plus', interval: 'year' }) },
+  'billing.openPortal': { input: ({ town }) => ({ tenant: town.slug }) },
+  'billing.updateContact': { input: ({ town }) => ({ tenant: town.slug, contactName: 'Angriff' }) },
+  'billing.overview': { noIds: 'takes no ids; billing.integration.test.ts checks partners see only their towns' },
 };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */
@@ -77,8 +100,20 @@ afterAll(async () => {
   await api?.close();
 });
 
+// A space, a co-working space and a booking of each seeded town, to attack with.
+const townRows = new Map<string, { spaceId: string; coworkingId: string; bookingId: string }>();
+const foreignRow = (town: Town) => townRows.get(town.id) ?? { spaceId: randomUUID(), coworkingId: randomUUID(), bookingId: randomUUID() };
+beforeAll(async () => {
+  const { rows } = await superuser.query<{ tenantId: string; spaceId: string; coworkingId: string; bookingId: string }>(`
+    SELECT s."tenantId", s.id AS "spaceId", c.id AS "coworkingId", b.id AS "bookingId"
+    FROM "Space" s JOIN "Space" c ON c."tenantId" = s."tenantId" AND c.kind = 'COWORKING'
+    JOIN "Booking" b ON b."tenantId" = s."tenantId"
+    WHERE s.kind = 'EVENT_ROOM'`);
+  for (const row of rows) townRows.set(row.tenantId, row);
+});
+
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey'];
+  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling'];
   const parts = await Promise.all(
     tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );

@@ -1,8 +1,11 @@
 import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
+import { billingRouter } from './routers/billing/billing.router.ts';
+import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
+import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
 import { router } from './trpc.ts';
 
@@ -13,6 +16,9 @@ export const appRouter = router({
   hubs: hubsRouter,
   invitations: invitationsRouter,
   audit: auditRouter,
+  billing: billingRouter,
+  spaces: spacesRouter,
+  bookings: bookingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

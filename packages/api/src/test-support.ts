@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createBilling, createStripeClient, FAKE_PRICE_IDS } from '@hubwerk/billing';
+import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
 import pino from 'pino';
 import type { ApiDependencies } from './context.ts';
@@ -13,12 +15,25 @@ export type Caller = ReturnType<typeof createCaller>;
  * The API in-process, for integration tests: real clients on a real test
  * database, calls through every middleware and schema, no HTTP.
  */
-export function createTestApi(urls: { appUrl: string; platformUrl: string }, options: { poolSize?: number } = {}) {
+export function createTestApi(urls: { appUrl: string; platformUrl: string }, options: { poolSize?: number; graceDays?: number; now?: () => Date } = {}) {
+  const platform = createPlatformClient({ url: urls.platformUrl, poolSize: 3 });
   const deps: ApiDependencies = {
     db: createAppClient({ url: urls.appUrl, poolSize: options.poolSize ?? 5 }),
-    platform: createPlatformClient({ url: urls.platformUrl, poolSize: 3 }),
+    platform,
     logger: pino({ level: 'silent' }),
+    billing: createBilling({
+      // The real SDK against the fake Stripe (msw, one per test process).
+      stripe: createStripeClient({ secretKey: undefined, maxNetworkRetries: 0, timeoutMs: 2_000 }),
+      priceIds: FAKE_PRICE_IDS,
+      webhookSecret: TEST_WEBHOOK_SECRET,
+      graceDays: options.graceDays ?? 14,
+      fake: true,
+      platform,
+      adminUrl: 'http://admin.test',
+      ...(options.now ? { now: options.now } : {}),
+    }),
   };
+  fakeStripe();
   const caller = (sessionToken: string | null = null): Caller =>
     createCaller(createContext(deps, { requestId: randomUUID(), sessionToken, userAgent: 'vitest', log: {} }));
   return {
@@ -36,3 +51,12 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
 }
 
 export type TestApi = ReturnType<typeof createTestApi>;
+
+export const TEST_WEBHOOK_SECRET = 'whsec_hubwerk_test_secret';
+
+let fake: FakeStripe | null = null;
+/** The fake Stripe of this test process, intercepting the SDK from first use on (until the process ends). */
+export function fakeStripe(): FakeStripe {
+  fake ??= acquireFakeStripe(() => 'http://api.test/fake-stripe').fake;
+  return fake;
+}

@@ -9,11 +9,11 @@ import { DomainError, describeError, notFound } from './errors.ts';
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     // Only keys and codes leave the API: no stack traces, no SQL.
-    const { messageKey, fieldErrors, retryAfterSeconds } = describeError(error);
+    const { messageKey, fieldErrors, params, retryAfterSeconds } = describeError(error);
     return {
       message: messageKey,
       code: shape.code,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, messageKey, fieldErrors, retryAfterSeconds },
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, messageKey, fieldErrors, params, retryAfterSeconds },
     };
   },
 });
@@ -54,13 +54,21 @@ export const tenantInput = z.object({ tenant: z.string().min(1).max(80) });
  * one that does not exist — and runs the procedure in that town's scope, so
  * the database wall applies to every query it makes.
  */
-export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ ctx, input, next }) => {
+export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ ctx, input, next, type, path }) => {
   const tenant: Tenant | null = await ctx.db.tenant.findUnique({ where: { slug: input.tenant } });
   if (!tenant) throw notFound();
   const ability: AppAbility = defineAbilityInTenant(ctx.actor, tenant);
   if (ability.cannot('read', subject('Tenant', tenant))) throw notFound();
   ctx.log.tenantId = tenant.id;
-  return runInScope({ tenantId: tenant.id, userId: ctx.session.userId }, () => next({ ctx: { tenant, ability } }));
+  return runInScope({ tenantId: tenant.id, userId: ctx.session.userId }, async () => {
+    // Dunning: a town whose payment is overdue past the grace period may read
+    // (and export) but change nothing — except its billing, so it can pay.
+    if (type === 'mutation' && !path.startsWith('billing.')) {
+      // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
+      if (await ctx.billing.readOnlyReason(ctx.db, tenant.id)) throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
+    }
+    return next({ ctx: { tenant, ability } });
+  });
 });
 
 /** Tier 4: the provider's staff. Cross-town work goes through ctx.platform (audited). */

@@ -1,6 +1,6 @@
 import { type Ability, AbilityBuilder } from '@casl/ability';
 import { accessibleBy, createPrismaAbility, type PrismaQueryFactory, type Subjects } from '@casl/prisma/runtime';
-import type { AuditEvent, Hub, Partner, Prisma, Tenant, TenantMembership } from '@hubwerk/db';
+import type { AuditEvent, Booking, Desk, Hub, OpeningException, OpeningHours, Partner, Prisma, Space, Tenant, TenantMembership } from '@hubwerk/db';
 import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk/domain';
 
 /**
@@ -15,7 +15,19 @@ export type Action = (typeof ACTIONS)[number];
 
 type AppSubjects =
   | 'all'
-  | Subjects<{ Tenant: Tenant; Hub: Hub; Partner: Partner; TenantMembership: TenantMembership; AuditEvent: AuditEvent }>;
+  | Subjects<{
+      Tenant: Tenant;
+      Hub: Hub;
+      Partner: Partner;
+      TenantMembership: TenantMembership;
+      AuditEvent: AuditEvent;
+      Space: Space;
+      Desk: Desk;
+      OpeningHours: OpeningHours;
+      OpeningException: OpeningException;
+      // Checked with its space loaded, so hub staff rules can name the hub.
+      Booking: Booking & { space?: Pick<Space, 'hubId'> };
+    }>;
 
 export type TenantFacts = Pick<Tenant, 'id' | 'managingPartnerId'>;
 
@@ -60,8 +72,41 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     if (role === 'hub-manager') {
       can('update', 'Hub', [...HUB_PROFILE_FIELDS], { tenantId, id: { in: [...hubIds] } });
     }
+    defineSpaceAndBookingRules(can, actor.userId, tenantId, role, hubIds);
   }
   return build();
+}
+
+/** Subjects a hub's configuration consists of; all carry hubId. */
+const HUB_CONFIG = ['Space', 'OpeningHours', 'OpeningException'] as const;
+
+/**
+ * Spaces, desks, opening hours and bookings (issue 4). Everyone in the town
+ * reads the configuration; town admins configure every hub, hub managers
+ * only the hubs they are assigned to. Desks have no hubId: the service
+ * checks them through their space. Members see and cancel their own
+ * bookings only; hub managers and staff those of their hubs.
+ */
+function defineSpaceAndBookingRules(
+  can: AbilityBuilder<AppAbility>['can'],
+  userId: string,
+  tenantId: string,
+  role: TenantRoleName,
+  hubIds: readonly string[],
+) {
+  can('read', [...HUB_CONFIG, 'Desk'], { tenantId });
+  can('create', 'Booking', { tenantId, userId });
+  can(['read', 'update'], 'Booking', { tenantId, userId });
+  if (role === 'town-admin') {
+    can(['create', 'update', 'delete'], [...HUB_CONFIG, 'Desk'], { tenantId });
+    can(['read', 'update'], 'Booking', { tenantId });
+  }
+  if (role === 'hub-manager' || role === 'hub-staff') {
+    can(['read', 'update'], 'Booking', { tenantId, space: { is: { hubId: { in: [...hubIds] } } } });
+  }
+  if (role === 'hub-manager') {
+    can(['create', 'update', 'delete'], [...HUB_CONFIG], { tenantId, hubId: { in: [...hubIds] } });
+  }
 }
 
 /**
@@ -82,7 +127,7 @@ export function defineAbilityInTenant(actor: Actor, tenant: TenantFacts): AppAbi
 
 export { subject } from '@casl/ability';
 
-type ModelName = 'Tenant' | 'Hub' | 'Partner' | 'TenantMembership' | 'AuditEvent';
+type ModelName = 'Tenant' | 'Hub' | 'Partner' | 'TenantMembership' | 'AuditEvent' | 'Space' | 'Booking';
 
 /**
  * The Prisma where-input of the rows `ability` may `action`. When no rule

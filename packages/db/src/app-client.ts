@@ -20,10 +20,14 @@ export function createAppClient(options: AppClientOptions) {
     name: 'tenant-safe-unique-lookups',
     query: {
       $allModels: {
-        findUnique({ model, args }) {
+        findUnique(params) {
+          const { model, args, query } = params;
+          if (inTransaction(params)) return query(args);
           return delegate(base, model).findFirst({ ...args, where: uniqueWhereToFilter(args.where) });
         },
-        findUniqueOrThrow({ model, args }) {
+        findUniqueOrThrow(params) {
+          const { model, args, query } = params;
+          if (inTransaction(params)) return query(args);
           return delegate(base, model).findFirstOrThrow({ ...args, where: uniqueWhereToFilter(args.where) });
         },
       },
@@ -39,6 +43,16 @@ export function createAppClient(options: AppClientOptions) {
 }
 
 export type AppClient = ReturnType<typeof createAppClient>;
+
+/**
+ * Inside an interactive transaction the lookup must stay on the
+ * transaction's connection (and Prisma batches only within one transaction,
+ * so there is nothing to avoid). Prisma passes the request's internal
+ * parameters to query extensions; `transaction` is set inside one.
+ */
+function inTransaction(params: object): boolean {
+  return Boolean((params as { __internalParams?: { transaction?: unknown } }).__internalParams?.transaction);
+}
 
 type FindFirstDelegate = {
   findFirst(args: unknown): Promise<unknown>;

@@ -173,6 +173,18 @@ describe('the app client under row-level security', () => {
     expect(idle).toEqual([]);
   });
 
+  it('keeps unique lookups inside an interactive transaction on its connection', async () => {
+    const town = towns[9]!;
+    const found = await runInScope({ tenantId: town.id, userId: null }, () =>
+      app.$transaction(async (tx) => {
+        const created = await tx.hub.create({ data: { tenantId: town.id, name: 'Nur in dieser Transaktion', slug: 'nur-hier' } });
+        // Not committed yet: only the transaction's own connection can see it.
+        return tx.hub.findUnique({ where: { tenantId_id: { tenantId: town.id, id: created.id } } });
+      }),
+    );
+    expect(found?.slug).toBe('nur-hier');
+  });
+
   it('scopes interactive transactions too', async () => {
     const town = towns[3]!;
     const seen = await runInScope({ tenantId: town.id, userId: null }, () =>

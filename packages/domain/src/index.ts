@@ -2,3 +2,4 @@ export * from './ags.ts';
 export * from './bundeslaender.ts';
 export * from './roles.ts';
 export * from './slug.ts';
+export * from './zoned-time.ts';

@@ -24,6 +24,11 @@ try {
   const admin = new pg.Client({ connectionString: server.url() });
   await admin.connect();
   await admin.query('CREATE DATABASE hubwerk_scratch');
+  // The migrations grant to these roles (provisioning creates them for real);
+  // without them the shadow database cannot replay the migrations.
+  for (const role of ['hubwerk_app', 'hubwerk_platform']) {
+    await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN; END IF; END $$`);
+  }
   await admin.end();
   const env: NodeJS.ProcessEnv = { ...process.env, MIGRATOR_DATABASE_URL: server.url('hubwerk_scratch') };
   // Nothing may reach a database other than the throwaway one.

@@ -68,6 +68,13 @@ export function AppHeader({ me }: { me: Me | null }) {
                     </NavLink>
                   </li>
                 ) : null}
+                {showPartners ? (
+                  <li>
+                    <NavLink to="/billing" end className={sectionClass(location.pathname, '/billing')}>
+                      {t('nav.billing')}
+                    </NavLink>
+                  </li>
+                ) : null}
               </ul>
             </nav>
             {me.tenants.length > 0 ? (

@@ -1,10 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { PARTNER_KINDS, type PartnerKindName } from '@hubwerk/domain';
-import { useEffect, useRef } from 'react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
-import { InvitationLink } from '~/components/invitation-link.tsx';
+import { InvitationCreated } from '~/components/invitation-link.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton, useIsSubmitting } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
@@ -64,28 +63,19 @@ export default function RegisterPartner() {
   const tr = useT();
   const { t } = tr;
   const submitting = useIsSubmitting();
-  const successRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (result?.ok) successRef.current?.focus();
-  }, [result]);
 
   if (result?.ok) {
     return (
       <div className="narrow">
         <PageHeader title={t('registerPartner.title')} />
-        <div ref={successRef} tabIndex={-1} className="card notice notice--success" role="status" aria-labelledby="partner-success-title">
-          <h2 id="partner-success-title">{t('registerPartner.successTitle', { name: result.partner.name })}</h2>
-          <p>{t('registerPartner.successIntro')}</p>
-          <InvitationLink id="invitation-url" label={t('registerPartner.invitationLink')} url={result.invitationUrl} />
-          <ul className="link-list">
-            <li>
-              <Link to={`/partners/${encodeURIComponent(result.partner.id)}`}>{t('registerPartner.toPartner', { name: result.partner.name })}</Link>
-            </li>
-            <li>
-              <Link to="/partners">{t('registerPartner.toList')}</Link>
-            </li>
-          </ul>
-        </div>
+        <InvitationCreated id="partner-success" title={t('registerPartner.successTitle', { name: result.partner.name })} intro={t('registerPartner.successIntro')} linkLabel={t('registerPartner.invitationLink')} url={result.invitationUrl}>
+          <li>
+            <Link to={`/partners/${encodeURIComponent(result.partner.id)}`}>{t('registerPartner.toPartner', { name: result.partner.name })}</Link>
+          </li>
+          <li>
+            <Link to="/partners">{t('registerPartner.toList')}</Link>
+          </li>
+        </InvitationCreated>
       </div>
     );
   }

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { bundeslandName } from '@hubwerk/domain';
+import { BillingBanner } from '~/components/billing-banner.tsx';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
@@ -19,13 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const slug = params.slug ?? '';
   const api = await apiFor(request);
-  const town = await load(request, () => api.tenants.get.query({ tenant: slug }));
+  const [town, billing] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.billing.status.query({ tenant: slug }))]);
   const partners = town.can.assignPartner
     ? (await load(request, () => api.partners.list.query({}))).items
         .filter((p) => p.kind === 'it-partner')
         .map((p) => ({ value: p.id, label: p.name }))
     : [];
-  return { town: { ...town, bundeslandName: bundeslandName(town.bundesland) ?? town.bundesland }, partners };
+  return { town: { ...town, bundeslandName: bundeslandName(town.bundesland) ?? town.bundesland }, partners, billing };
 }
 
 type Intent = 'createHub' | 'renameHub' | 'assignPartner';
@@ -73,7 +74,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Town() {
-  const { town, partners } = useLoaderData<typeof loader>();
+  const { town, partners, billing } = useLoaderData<typeof loader>();
+  // Overdue towns can read but not change anything (the API enforces it; the forms say so).
+  const locked = billing.readOnly !== null;
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -96,13 +99,24 @@ export default function Town() {
       <PageHeader
         title={town.name}
         actions={
-          town.can.readAudit ? (
-            <Link to={`/towns/${encodeURIComponent(town.slug)}/audit`} className="button button--secondary">
-              {t('town.auditLog')}
+          <>
+            <Link className="button button--secondary" to={`/towns/${encodeURIComponent(town.slug)}/bookings`}>
+              {t('hub.myBookings')}
             </Link>
-          ) : null
+            {town.can.readAudit ? (
+              <Link to={`/towns/${encodeURIComponent(town.slug)}/audit`} className="button button--secondary">
+                {t('town.auditLog')}
+              </Link>
+            ) : null}
+            {billing.canView ? (
+              <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
+                {t('billing.link')}
+              </Link>
+            ) : null}
+          </>
         }
       />
+      <BillingBanner status={billing} slug={town.slug} showLink={billing.canView} />
       {result?.ok && result.notice ? (
         <p className="notice notice--success" role="status">
           {t(result.notice.key, { name: result.notice.name })}
@@ -155,6 +169,13 @@ export default function Town() {
         ) : null}
       </section>
 
+      {locked ? (
+        <p className="notice" id="billing-locked">
+          {t('billing.formsDisabled')}
+        </p>
+      ) : null}
+      <fieldset disabled={locked} aria-describedby={locked ? 'billing-locked' : undefined} className="plain-fieldset">
+      <legend className="visually-hidden">{t('town.hubs')}</legend>
       <section aria-labelledby="hubs-title" className="card">
         <h2 id="hubs-title">{t('town.hubs')}</h2>
         {town.hubs.length === 0 ? (
@@ -177,7 +198,9 @@ export default function Town() {
                   const renameErrors = errorsFor('renameHub', { name: nameId }, hub.id);
                   return (
                     <tr key={hub.id}>
-                      <th scope="row">{hub.name}</th>
+                      <th scope="row">
+                        <Link to={`/towns/${encodeURIComponent(town.slug)}/hubs/${hub.id}`}>{hub.name}</Link>
+                      </th>
                       <td>{hub.thematicFocus ?? <span className="muted">{t('common.none')}</span>}</td>
                       <td>{hub.city ?? <span className="muted">{t('common.none')}</span>}</td>
                       {town.can.renameHub ? (
@@ -244,6 +267,7 @@ export default function Town() {
           </Form>
         </section>
       ) : null}
+      </fieldset>
     </>
   );
 }

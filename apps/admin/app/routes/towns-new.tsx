@@ -1,10 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { BUNDESLAENDER, type BundeslandCode } from '@hubwerk/domain';
-import { useEffect, useRef } from 'react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
-import { InvitationLink } from '~/components/invitation-link.tsx';
+import { InvitationCreated } from '~/components/invitation-link.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton, useIsSubmitting } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
@@ -26,13 +25,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const FIELD_NAMES = ['name', 'ags', 'bundesland', 'partnerId', 'hubName', 'adminEmail'] as const;
+const FIELD_NAMES = ['name', 'ags', 'bundesland', 'partnerId', 'hubName', 'adminEmail', 'plan'] as const;
+const PLANS = ['basis', 'standard', 'plus'] as const;
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   await requirePlatformAdmin(request);
   const form = await request.formData();
   const partnerId = text(form, 'partnerId');
+  const plan = PLANS.find((p) => p === text(form, 'plan'));
   const api = await apiFor(request);
   const result = await mutate(request, () =>
     api.tenants.onboard.mutate({
@@ -44,6 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
       hubName: text(form, 'hubName'),
       adminEmail: text(form, 'adminEmail'),
       idempotencyKey: text(form, 'idempotencyKey'),
+      ...(plan ? { plan } : {}),
     }),
   );
   if (!result.ok) {
@@ -72,6 +74,7 @@ const FIELDS = {
   partnerId: 'town-partner',
   hubName: 'town-hub-name',
   adminEmail: 'town-admin-email',
+  plan: 'town-plan',
 };
 
 export default function OnboardTown() {
@@ -80,33 +83,24 @@ export default function OnboardTown() {
   const tr = useT();
   const { t } = tr;
   const submitting = useIsSubmitting();
-  const successRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (result?.ok) successRef.current?.focus();
-  }, [result]);
 
   if (result?.ok) {
     return (
       <div className="narrow">
         <PageHeader title={t('onboard.title')} />
-        <div ref={successRef} tabIndex={-1} className="card notice notice--success" role="status" aria-labelledby="onboard-success-title">
-          <h2 id="onboard-success-title">{t('onboard.successTitle', { name: result.tenant.name })}</h2>
-          <p>{t('onboard.successIntro')}</p>
-          <InvitationLink id="invitation-url" label={t('onboard.invitationLink')} url={result.invitationUrl} />
-          <ul className="link-list">
-            <li>
-              <Link to={`/towns/${encodeURIComponent(result.tenant.slug)}`}>{t('onboard.toTown', { name: result.tenant.name })}</Link>
-            </li>
-            <li>
-              <Link to="/towns">{t('onboard.toList')}</Link>
-            </li>
-            <li>
-              <Link to="/towns/new" reloadDocument>
-                {t('onboard.another')}
-              </Link>
-            </li>
-          </ul>
-        </div>
+        <InvitationCreated id="onboard-success" title={t('onboard.successTitle', { name: result.tenant.name })} intro={t('onboard.successIntro')} linkLabel={t('onboard.invitationLink')} url={result.invitationUrl}>
+          <li>
+            <Link to={`/towns/${encodeURIComponent(result.tenant.slug)}`}>{t('onboard.toTown', { name: result.tenant.name })}</Link>
+          </li>
+          <li>
+            <Link to="/towns">{t('onboard.toList')}</Link>
+          </li>
+          <li>
+            <Link to="/towns/new" reloadDocument>
+              {t('onboard.another')}
+            </Link>
+          </li>
+        </InvitationCreated>
       </div>
     );
   }
@@ -154,6 +148,15 @@ export default function OnboardTown() {
           options={partners}
           defaultValue={values.partnerId}
           errors={errors.byField.partnerId}
+        />
+        <SelectField
+          id={FIELDS.plan}
+          name="plan"
+          label={t('billing.onboardPlan')}
+          hint={t('billing.onboardPlanHint')}
+          options={PLANS.map((p) => ({ value: p, label: `${t(`billing.plans.${p}`)} – ${t(`billing.planFeatures.${p}`)}` }))}
+          defaultValue={values.plan ?? 'standard'}
+          errors={errors.byField.plan}
         />
         <TextField id={FIELDS.hubName} name="hubName" label={t('onboard.hubName')} hint={t('onboard.hubNameHint')} defaultValue={values.hubName} errors={errors.byField.hubName} autoComplete="off" />
         <TextField

@@ -115,6 +115,8 @@ export interface Stack {
   apiUrl: string;
   browser: Browser;
   adminOutput: () => string;
+  /** For tests that set up state the UI cannot reach quickly (e.g. an invoice overdue for weeks). */
+  superuserUrl: string;
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export async function startStack(): Promise<Stack> {
   const stop = async () => {
     for (const fn of stoppers.reverse()) await fn().catch(() => undefined);
   };
+  let adminUrl = '';
   try {
     const [db] = await Promise.all([useTestDatabase(), buildAdmin()]);
     await seedDemo({ platformUrl: db.platformUrl });
@@ -134,15 +137,18 @@ export async function startStack(): Promise<Stack> {
       databaseUrl: db.appUrl,
       platformDatabaseUrl: db.platformUrl,
       logger: createLogger({ level: 'warn' }),
+      // The fake Stripe sends users back to the admin app, which starts after the API.
+      billing: { stripe: null, adminUrl: () => adminUrl },
     });
     stoppers.push(() => api.close());
     const admin = await startAdmin(api.url, proxySecret);
+    adminUrl = admin.url;
     stoppers.push(() => stopProcess(admin.process));
     // launch() gives every run a fresh temporary profile (user-data dir) and deletes it on close;
     // each test then opens its own context (own cookies).
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
     stoppers.push(() => browser.close());
-    return { adminUrl: admin.url, apiUrl: api.url, browser, adminOutput: admin.output, stop };
+    return { adminUrl: admin.url, apiUrl: api.url, browser, adminOutput: admin.output, superuserUrl: db.superuserUrl, stop };
   } catch (error) {
     await stop();
     throw error;

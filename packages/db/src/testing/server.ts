@@ -3,6 +3,7 @@
  * an embedded PostgreSQL in a temporary directory, or an external server, with
  * the roles provisioned and a migrated template database to clone per worker.
  */
+import { rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -122,7 +123,12 @@ async function startEmbedded(cwd: string): Promise<TestServer> {
   const timings: Record<string, number> = {};
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hubwerk-test-pg-'));
   let embedded: EmbeddedServer | undefined;
+  // If vitest exits without teardown (Ctrl-C, SIGTERM, a crash), drop the
+  // files: 'exit' allows synchronous work only.
+  const removeOnExit = () => rmSync(dataDir, { recursive: true, force: true });
+  process.once('exit', removeOnExit);
   const close = async () => {
+    process.removeListener('exit', removeOnExit);
     try {
       await embedded?.stop();
     } finally {
@@ -132,6 +138,10 @@ async function startEmbedded(cwd: string): Promise<TestServer> {
   try {
     const since = performance.now();
     embedded = await startTemporaryServer(dataDir);
+    // Now behind the exit hook of startEmbeddedPostgres, which signals the
+    // server: first stop it, then remove its files.
+    process.removeListener('exit', removeOnExit);
+    process.once('exit', removeOnExit);
     timings.startMs = elapsed(since);
     const superuserUrl = embedded.superuserUrl('postgres');
     const server = { host: embedded.host, port: embedded.port };

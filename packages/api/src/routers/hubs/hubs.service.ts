@@ -21,6 +21,9 @@ export async function listHubs(ctx: Ctx, input: { cursor?: string | undefined; l
   return { items: items.map(toHubOutput), nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
 }
 
+/** Each names the plan and the way up (see the catalogues). */
+const HUB_LIMIT_KEYS = { basis: 'errors.billing.hubLimit.basis', standard: 'errors.billing.hubLimit.standard', plus: 'errors.billing.hubLimit.plus' } as const;
+
 export interface CreateHubInput {
   name: string;
   thematicFocus: string | null;
@@ -35,6 +38,9 @@ export async function createHub(ctx: Ctx, input: CreateHubInput) {
   if (!slug) throw fieldError('name', 'validation.invalid');
   try {
     return await ctx.db.$transaction(async (tx) => {
+      // The plan's hub limit, checked under a lock on the town's billing row.
+      const limit = await ctx.billing.hubLimitExceeded(tx, ctx.tenant.id);
+      if (limit) throw fieldError('name', HUB_LIMIT_KEYS[limit.plan]);
       const hub = await tx.hub.create({ data: { tenantId: ctx.tenant.id, slug, ...input } });
       await tx.auditEvent.create({
         data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'hub.created', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { name: hub.name } },

@@ -1,10 +1,9 @@
 import { type AppAbility, accessibleWhere } from '@hubwerk/auth';
-import { type Prisma } from '@hubwerk/db';
 import { slugify } from '@hubwerk/domain';
 import type { Context } from '../../context.ts';
-import { DomainError, fieldError, notFound } from '../../errors.ts';
-import { claimIdempotencyKey, isUniqueViolation, storeIdempotentResult } from '../../idempotency.ts';
-import { createInvitation, reissueInvitation } from '../../invitations.ts';
+import { fieldError, notFound } from '../../errors.ts';
+import { idempotently, isUniqueViolation } from '../../idempotency.ts';
+import { createInvitation, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
 
 type Ctx = Context & { session: { userId: string }; ability: AppAbility };
@@ -58,35 +57,31 @@ export async function registerPartner(ctx: Ctx, input: RegisterPartnerInput) {
   if (!slug) throw fieldError('name', 'validation.invalid');
   try {
     return await ctx.platform.run(
-      async (tx) => {
-        const claim = await claimIdempotencyKey(tx, input.idempotencyKey, 'partner.register');
-        if (!claim.claimed) {
-          const record = claim.result as unknown as RegisterRecord | null;
-          if (!record?.partner) throw new DomainError('CONFLICT', 'errors.idempotencyKeyReused');
-          return { partner: record.partner, invitationUrl: await reissueInvitation(tx, record.invitationId) };
-        }
-        const taken = await tx.partner.findFirst({ where: { OR: [{ name: input.name }, { slug }] }, select: { id: true } });
-        if (taken) throw fieldError('name', 'errors.partner.nameTaken');
-        const partner = await tx.partner.create({
-          data: { kind: fromApiEnum(input.kind), name: input.name, slug, region: input.region },
-          select: { id: true, slug: true, name: true },
-        });
-        const user = await tx.user.upsert({
-          where: { email: input.adminEmail },
-          create: { email: input.adminEmail, name: input.adminEmail.split('@')[0] ?? input.adminEmail },
-          update: {},
-        });
-        await tx.partnerMembership.create({ data: { partnerId: partner.id, userId: user.id, role: 'PARTNER_ADMIN' } });
-        const { invitation, invitationUrl } = await createInvitation(tx, {
-          partnerId: partner.id,
-          email: input.adminEmail,
-          partnerRole: 'PARTNER_ADMIN',
-          createdById: ctx.session.userId,
-        });
-        const record: RegisterRecord = { partner, invitationId: invitation.id };
-        await storeIdempotentResult(tx, input.idempotencyKey, record as unknown as Prisma.InputJsonValue);
-        return { partner, invitationUrl };
-      },
+      (tx) =>
+        idempotently(
+          tx,
+          input.idempotencyKey,
+          'partner.register',
+          async () => {
+            const taken = await tx.partner.findFirst({ where: { OR: [{ name: input.name }, { slug }] }, select: { id: true } });
+            if (taken) throw fieldError('name', 'errors.partner.nameTaken');
+            const partner = await tx.partner.create({
+              data: { kind: fromApiEnum(input.kind), name: input.name, slug, region: input.region },
+              select: { id: true, slug: true, name: true },
+            });
+            const user = await findOrCreateInvitee(tx, input.adminEmail);
+            await tx.partnerMembership.create({ data: { partnerId: partner.id, userId: user.id, role: 'PARTNER_ADMIN' } });
+            const { invitation, invitationUrl } = await createInvitation(tx, {
+              partnerId: partner.id,
+              email: input.adminEmail,
+              partnerRole: 'PARTNER_ADMIN',
+              createdById: ctx.session.userId,
+            });
+            const record: RegisterRecord = { partner, invitationId: invitation.id };
+            return { result: { partner, invitationUrl }, record };
+          },
+          async (record: RegisterRecord) => ({ partner: record.partner, invitationUrl: await reissueInvitation(tx, record.invitationId) }),
+        ),
       (r) => ({ action: 'partner.registered', actorUserId: ctx.session.userId, targetType: 'Partner', targetId: r.partner.id, requestId: ctx.requestId }),
     );
   } catch (error) {

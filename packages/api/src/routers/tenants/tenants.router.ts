@@ -1,19 +1,12 @@
+import { PLAN_IDS } from '@hubwerk/billing';
 import { z } from 'zod';
 import { DomainError } from '../../errors.ts';
 import { authedProcedure, platformProcedure, router, tenantProcedure } from '../../trpc.ts';
 import { bundesland, email, hubOutput, id, idempotencyKey, name, ok, pageInput, partnerRef, tenantStatus } from '../../schemas.ts';
 import { assignPartner, getTenant, listTenants, onboardTown } from './tenants.service.ts';
 
-const tenantListItem = z.object({
-  id,
-  slug: z.string(),
-  name: z.string(),
-  ags: z.string(),
-  bundesland: z.string(),
-  status: tenantStatus,
-  partner: partnerRef.nullable(),
-  hubCount: z.number().int(),
-});
+const tenantFacts = z.object({ id, slug: z.string(), name: z.string(), ags: z.string(), bundesland: z.string(), status: tenantStatus });
+const tenantListItem = tenantFacts.extend({ partner: partnerRef.nullable(), hubCount: z.number().int() });
 
 const requireOnboarder = platformProcedure.use(({ ctx, next }) => {
   if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
@@ -29,13 +22,7 @@ export const tenantsRouter = router({
   get: tenantProcedure
     .input(z.object({ tenant: z.string() }).strict())
     .output(
-      z.object({
-        id,
-        slug: z.string(),
-        name: z.string(),
-        ags: z.string(),
-        bundesland: z.string(),
-        status: tenantStatus,
+      tenantFacts.extend({
         timezone: z.string(),
         partner: partnerRef.nullable(),
         hubs: z.array(hubOutput),
@@ -55,6 +42,7 @@ export const tenantsRouter = router({
           hubName: name,
           adminEmail: email,
           idempotencyKey,
+          plan: z.enum(PLAN_IDS, { error: 'validation.invalid' }).optional(),
         })
         .strict(),
     )

@@ -1,10 +1,11 @@
 import { type AppAbility, accessibleWhere, subject } from '@hubwerk/auth';
 import { type Hub, runInScope, type Prisma, type PlatformTx, type Tenant } from '@hubwerk/db';
 import { checkAgs, slugify } from '@hubwerk/domain';
+import type { PlanId } from '@hubwerk/billing';
 import type { Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
-import { claimIdempotencyKey, isUniqueViolation, storeIdempotentResult } from '../../idempotency.ts';
-import { createInvitation, reissueInvitation } from '../../invitations.ts';
+import { idempotently, isUniqueViolation } from '../../idempotency.ts';
+import { createInvitation, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { canReadAudit } from '../audit/audit.service.ts';
 
@@ -18,6 +19,8 @@ export interface OnboardInput {
   hubName: string;
   adminEmail: string;
   idempotencyKey: string;
+  /** The plan of the town's agreement (billing); Standard unless given. */
+  plan?: PlanId;
 }
 
 interface OnboardRecord {
@@ -38,41 +41,38 @@ export async function onboardTown(ctx: Context & { session: Actor }, input: Onbo
 
   try {
     return await ctx.platform.run(
-      async (tx) => {
-        const claim = await claimIdempotencyKey(tx, input.idempotencyKey, 'tenant.onboard');
-        if (!claim.claimed) {
-          const record = claim.result as unknown as OnboardRecord | null;
-          if (!record?.tenant) throw new DomainError('CONFLICT', 'errors.idempotencyKeyReused');
-          return { tenant: record.tenant, invitationUrl: await reissueInvitation(tx, record.invitationId), replay: true };
-        }
-        await assertOnboardable(tx, input, slug);
-        const tenant = await tx.tenant.create({
-          data: { name: input.name, slug, ags: input.ags, bundesland: input.bundesland, managingPartnerId: input.partnerId },
-          select: { id: true, slug: true, name: true },
-        });
-        const hub = await tx.hub.create({ data: { tenantId: tenant.id, name: input.hubName, slug: slugify(input.hubName) || 'hub' } });
-        const user = await tx.user.upsert({
-          where: { email: input.adminEmail },
-          create: { email: input.adminEmail, name: input.adminEmail.split('@')[0] ?? input.adminEmail },
-          update: {},
-        });
-        await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'TOWN_ADMIN' } });
-        const { invitation, invitationUrl } = await createInvitation(tx, {
-          tenantId: tenant.id,
-          email: input.adminEmail,
-          tenantRole: 'TOWN_ADMIN',
-          createdById: ctx.session.userId,
-        });
-        await tx.auditEvent.createMany({
-          data: [
-            { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'hub.created', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { name: hub.name } },
-            { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId, data: { email: input.adminEmail, role: 'town-admin' } },
-          ],
-        });
-        const record: OnboardRecord = { tenant, invitationId: invitation.id };
-        await storeIdempotentResult(tx, input.idempotencyKey, record as unknown as Prisma.InputJsonValue);
-        return { tenant, invitationUrl, replay: false };
-      },
+      (tx) =>
+        idempotently(
+          tx,
+          input.idempotencyKey,
+          'tenant.onboard',
+          async () => {
+            await assertOnboardable(tx, input, slug);
+            const tenant = await tx.tenant.create({
+              data: { name: input.name, slug, ags: input.ags, bundesland: input.bundesland, managingPartnerId: input.partnerId },
+              select: { id: true, slug: true, name: true },
+            });
+            const hub = await tx.hub.create({ data: { tenantId: tenant.id, name: input.hubName, slug: slugify(input.hubName) || 'hub' } });
+            await ctx.billing.startTown(tx, tenant.id, input.plan ?? 'standard');
+            const user = await findOrCreateInvitee(tx, input.adminEmail);
+            await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'TOWN_ADMIN' } });
+            const { invitation, invitationUrl } = await createInvitation(tx, {
+              tenantId: tenant.id,
+              email: input.adminEmail,
+              tenantRole: 'TOWN_ADMIN',
+              createdById: ctx.session.userId,
+            });
+            await tx.auditEvent.createMany({
+              data: [
+                { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'hub.created', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { name: hub.name } },
+                { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId, data: { email: input.adminEmail, role: 'town-admin' } },
+              ],
+            });
+            const record: OnboardRecord = { tenant, invitationId: invitation.id };
+            return { result: { tenant, invitationUrl, replay: false }, record };
+          },
+          async (record: OnboardRecord) => ({ tenant: record.tenant, invitationUrl: await reissueInvitation(tx, record.invitationId), replay: true }),
+        ),
       (r) => ({ action: 'tenant.onboarded', actorUserId: ctx.session.userId, tenantId: r.tenant.id, targetType: 'Tenant', targetId: r.tenant.id, requestId: ctx.requestId, data: { replay: r.replay } }),
     );
   } catch (error) {
@@ -126,17 +126,13 @@ const listSelect = {
 
 type ListedTenant = Prisma.TenantGetPayload<{ select: typeof listSelect }>;
 
+/** What every view of a town shows about it. */
+function tenantFacts(t: Pick<Tenant, 'id' | 'slug' | 'name' | 'ags' | 'bundesland' | 'status'>) {
+  return { id: t.id, slug: t.slug, name: t.name, ags: t.ags, bundesland: t.bundesland, status: toApiEnum(t.status) };
+}
+
 function toListItem(t: ListedTenant, hubCount: number) {
-  return {
-    id: t.id,
-    slug: t.slug,
-    name: t.name,
-    ags: t.ags,
-    bundesland: t.bundesland,
-    status: toApiEnum(t.status),
-    partner: t.managingPartner,
-    hubCount,
-  };
+  return { ...tenantFacts(t), partner: t.managingPartner, hubCount };
 }
 
 function page<T extends { id: string }>(rows: T[], limit: number) {
@@ -180,12 +176,7 @@ export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbi
   ]);
   const t = ctx.tenant;
   return {
-    id: t.id,
-    slug: t.slug,
-    name: t.name,
-    ags: t.ags,
-    bundesland: t.bundesland,
-    status: toApiEnum(t.status),
+    ...tenantFacts(t),
     timezone: t.timezone,
     partner,
     hubs: hubs.map((h) => ({ id: h.id, slug: h.slug, name: h.name, thematicFocus: h.thematicFocus, city: h.city })),

@@ -1,0 +1,30 @@
+import { localParts, minutesToHhmm } from '@hubwerk/domain';
+import { DISPLAY_TIME_ZONE, type Translator } from '~/i18n/index.ts';
+import type { SummaryItem } from './forms.ts';
+
+/** The colliding booking the API names with a conflict (ISO instants). */
+export interface Conflict {
+  startsAt: string;
+  endsAt: string;
+}
+
+/** "Mittwoch, 2. Dezember 2026, 10:00" – start of a booking, in the hub's time. */
+export function formatWhen(tr: Translator, iso: string): string {
+  return tr.formatDate(iso, 'dateTime');
+}
+
+/** HH:MM in the hub's time zone. */
+export const hhmm = (iso: string) => minutesToHhmm(localParts(new Date(iso), DISPLAY_TIME_ZONE).minutes);
+export const localDate = (iso: string) => localParts(new Date(iso), DISPLAY_TIME_ZONE).date;
+
+/** The conflict as a sentence naming the other booking, for the summary and the start field. */
+export function conflictItem(tr: Translator, conflict: Conflict, inputId: string): SummaryItem {
+  const message = tr.t('errors.booking.conflict', { from: formatWhen(tr, conflict.startsAt), to: hhmm(conflict.endsAt) });
+  return { href: `#${inputId}`, message };
+}
+
+/** The longest booking a free slot allows: its end, or start + the space's maximum length. */
+export function clipToMax(startsAt: string, endsAt: string, maxMinutes: number): string {
+  const limit = new Date(startsAt).getTime() + maxMinutes * 60_000;
+  return new Date(Math.min(new Date(endsAt).getTime(), limit)).toISOString();
+}

@@ -1,0 +1,365 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { addDays, localParts, mondayOf } from '@hubwerk/domain';
+import { ErrorSummary } from '~/components/error-summary.tsx';
+import { SelectField, TextField } from '~/components/field.tsx';
+import { PageHeader } from '~/components/page-header.tsx';
+import { SubmitButton } from '~/components/submit-button.tsx';
+import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
+import { useT } from '~/i18n/use-t.ts';
+import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
+import { clipToMax, conflictItem, hhmm, localDate } from '~/lib/booking-format.ts';
+import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
+import { keepValues, text, translateErrors } from '~/lib/forms.ts';
+import { pageTitle } from '~/lib/meta.ts';
+import { requireSameOrigin } from '~/lib/csrf.server.ts';
+
+export const meta: MetaFunction<typeof loader> = (args) =>
+  args.data ? [{ title: `${args.data.space.name} – Hubwerk` }] : pageTitle(args, 'notFound.title');
+
+const isDate = (v: string | null): v is string => v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/** The week view of one space: its bookings and free time, Monday to Sunday, server-rendered. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireMe(request);
+  const slug = params.slug ?? '';
+  const spaceId = params.spaceId ?? '';
+  const url = new URL(request.url);
+  const today = localParts(new Date(), DISPLAY_TIME_ZONE).date;
+  const week = mondayOf(isDate(url.searchParams.get('week')) ? url.searchParams.get('week')! : today);
+  const api = await apiFor(request);
+  const [space, bookings, free] = await Promise.all([
+    load(request, () => api.spaces.get.query({ tenant: slug, spaceId })),
+    load(request, () => api.bookings.week.query({ tenant: slug, spaceId, date: week })),
+    load(request, () => api.bookings.availability.query({ tenant: slug, spaceId, date: week, days: 7 })),
+  ]);
+  // Pre-filled by a "book this time" link (works without JavaScript).
+  const prefill = {
+    date: url.searchParams.get('date') ?? '',
+    start: url.searchParams.get('start') ?? '',
+    end: url.searchParams.get('end') ?? '',
+    deskId: url.searchParams.get('desk') ?? '',
+  };
+  return { slug, space, week, prev: addDays(week, -7), next: addDays(week, 7), bookings: bookings.items, free: free.resources, prefill };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  await requireMe(request);
+  const slug = params.slug ?? '';
+  const spaceId = params.spaceId ?? '';
+  const form = await request.formData();
+  const api = await apiFor(request);
+  if (text(form, 'intent') === 'decide') {
+    const decision = text(form, 'decision') === 'approve' ? ('approve' as const) : ('reject' as const);
+    const decided = await mutateBooking(request, () => api.bookings.decide.mutate({ tenant: slug, bookingId: text(form, 'bookingId'), decision }));
+    if (!decided.ok) return data({ ok: false as const, errors: { formError: decided.formError, fieldErrors: decided.fieldErrors }, conflict: null, values: {} as Record<string, string>, booking: null, decided: null, intent: 'decide', notice: null }, { status: 400 });
+    return { ok: true as const, errors: null, conflict: null, values: {}, booking: null, decided: decision, intent: 'decide', notice: null };
+  }
+  const intent = text(form, 'intent');
+  if (intent === 'updateRules' || intent === 'addDesk') {
+    const saved =
+      intent === 'updateRules'
+        ? await mutate(request, () =>
+            api.spaces.updateRules.mutate({
+              tenant: slug,
+              spaceId,
+              rules: {
+                ...Object.fromEntries(RULE_FIELDS.map((f) => [f, int(form, f)])),
+                approvalRequired: form.get('approvalRequired') === 'on',
+              } as { [K in (typeof RULE_FIELDS)[number]]: number } & { approvalRequired: boolean },
+            }),
+          ).then((r) => (r.ok ? { ok: true as const, name: r.data.name } : r))
+        : await mutate(request, () =>
+            api.spaces.addDesk.mutate({
+              tenant: slug,
+              spaceId,
+              name: text(form, 'name'),
+              attributes: text(form, 'attributes')
+                .split(',')
+                .map((a) => a.trim())
+                .filter(Boolean),
+            }),
+          ).then((r) => (r.ok ? { ok: true as const, name: r.data.name } : r));
+    if (!saved.ok) {
+      return data(
+        { ok: false as const, errors: { formError: saved.formError, fieldErrors: saved.fieldErrors }, conflict: null, values: keepValues(form, [...RULE_FIELDS, 'name', 'attributes']), booking: null, decided: null, intent, notice: null },
+        { status: 400 },
+      );
+    }
+    const notice = { key: intent === 'updateRules' ? ('space.rulesSaved' as const) : ('space.deskAdded' as const), name: saved.name };
+    return { ok: true as const, errors: null, conflict: null, values: {}, booking: null, decided: null, intent, notice };
+  }
+  if (intent !== 'book') throw notFound();
+  const date = text(form, 'date');
+  const deskId = text(form, 'deskId');
+  const attendees = Number.parseInt(text(form, 'attendees') || '1', 10);
+  const purpose = text(form, 'purpose');
+  const result = await mutateBooking(request, () =>
+    api.bookings.create.mutate({
+      tenant: slug,
+      spaceId,
+      ...(deskId ? { deskId } : {}),
+      startsAt: toInstant(date, text(form, 'start')),
+      endsAt: toInstant(date, text(form, 'end')),
+      attendees: Number.isFinite(attendees) ? attendees : 0,
+      ...(purpose ? { purpose } : {}),
+    }),
+  );
+  if (!result.ok) {
+    return data(
+      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, ['date', 'start', 'end', 'deskId', 'attendees', 'purpose']), booking: null, decided: null, intent, notice: null },
+      { status: result.conflict ? 409 : 400 },
+    );
+  }
+  return { ok: true as const, errors: null, conflict: null, values: {}, booking: result.data, decided: null, intent, notice: null };
+}
+
+const RULE_FIELDS = ['granularityMinutes', 'minDurationMinutes', 'maxDurationMinutes', 'leadTimeMinutes', 'horizonDays', 'bufferMinutes'] as const;
+const RULE_LABELS: Record<(typeof RULE_FIELDS)[number], MessageKey> = {
+  granularityMinutes: 'hub.granularity',
+  minDurationMinutes: 'hub.minDuration',
+  maxDurationMinutes: 'hub.maxDuration',
+  leadTimeMinutes: 'hub.leadTime',
+  horizonDays: 'hub.horizon',
+  bufferMinutes: 'hub.buffer',
+};
+const int = (form: FormData, name: string) => {
+  const value = text(form, name);
+  return /^-?\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
+};
+
+const FIELDS = { date: 'booking-date', start: 'booking-start', end: 'booking-end', deskId: 'booking-desk', attendees: 'booking-attendees', purpose: 'booking-purpose', endsAt: 'booking-end', startsAt: 'booking-start' };
+
+export default function SpaceWeek() {
+  const { slug, space, week, prev, next, bookings, free, prefill } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const tr = useT();
+  const { t } = tr;
+  const bookingFailed = result && !result.ok && (result.intent === 'book' || result.intent === 'decide');
+  const errors = translateErrors(tr, bookingFailed ? result.errors : null, FIELDS);
+  const rulesFields = Object.fromEntries(RULE_FIELDS.map((f) => [`rules.${f}`, `rules-${f}`]));
+  const rulesErrors = translateErrors(tr, result && !result.ok && result.intent === 'updateRules' ? result.errors : null, rulesFields);
+  const deskErrors = translateErrors(tr, result && !result.ok && result.intent === 'addDesk' ? result.errors : null, { name: 'desk-name', attributes: 'desk-attributes' });
+  const configValues: Record<string, string> = result && !result.ok && (result.intent === 'updateRules' || result.intent === 'addDesk') ? result.values : {};
+  const conflict = result && !result.ok && result.conflict ? conflictItem(tr, result.conflict, FIELDS.start) : null;
+  const summary = [...(conflict ? [conflict] : []), ...errors.summary, ...rulesErrors.summary, ...deskErrors.summary];
+  const startErrors = conflict ? [conflict.message, ...(errors.byField.startsAt ?? [])] : errors.byField.startsAt;
+  const values: Record<string, string> = bookingFailed ? result.values : {};
+  const isCoworking = space.kind === 'coworking';
+  const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
+  const dayLabel = (date: string) => tr.formatDate(`${date}T12:00:00Z`);
+  const deskName = new Map(space.desks.map((d) => [d.id, d.name]));
+
+  return (
+    <>
+      <PageHeader title={space.name} lead={t(`hub.kind.${space.kind}`)} />
+      {result?.ok && result.booking ? (
+        <p className="notice notice--success" role="status">
+          {t(result.booking.status === 'pending' ? 'space.pending' : 'space.booked_ok', {
+            date: tr.formatDate(result.booking.startsAt),
+            from: hhmm(result.booking.startsAt),
+            to: hhmm(result.booking.endsAt),
+          })}
+        </p>
+      ) : null}
+      {result?.ok && result.notice ? (
+        <p className="notice notice--success" role="status">
+          {t(result.notice.key, { name: result.notice.name })}
+        </p>
+      ) : null}
+      {result?.ok && result.decided ? (
+        <p className="notice notice--success" role="status">
+          {t(result.decided === 'approve' ? 'space.approved' : 'space.rejected')}
+        </p>
+      ) : null}
+      <ErrorSummary items={summary} />
+
+      <section aria-labelledby="space-facts" className="card">
+        <h2 id="space-facts" className="visually-hidden">
+          {t('town.facts')}
+        </h2>
+        <dl className="facts">
+          <div>
+            <dt>{t('hub.colCapacity')}</dt>
+            <dd>{space.capacity}</dd>
+          </div>
+          <div>
+            <dt>{t('space.amenities')}</dt>
+            <dd>{space.amenities.length > 0 ? space.amenities.join(', ') : t('common.none')}</dd>
+          </div>
+          <div>
+            <dt>{t('space.accessibility')}</dt>
+            <dd>{space.accessibilityNotes ?? t('common.none')}</dd>
+          </div>
+          <div>
+            <dt>{t('hub.colRules')}</dt>
+            <dd>
+              {t('hub.rulesSummary', {
+                granularity: space.rules.granularityMinutes,
+                min: space.rules.minDurationMinutes,
+                max: space.rules.maxDurationMinutes,
+                buffer: space.rules.bufferMinutes,
+                horizon: space.rules.horizonDays,
+              })}
+              , {space.rules.approvalRequired ? t('hub.approval') : t('hub.instant')}
+            </dd>
+          </div>
+        </dl>
+      </section>
+
+      <section aria-labelledby="week-title" className="card">
+        <h2 id="week-title">{t('space.week', { date: dayLabel(week) })}</h2>
+        <nav aria-label={t('space.weekNav')} className="pager">
+          <Link to={`?week=${prev}`}>{t('space.previousWeek')}</Link> <Link to={`?week=${next}`}>{t('space.nextWeek')}</Link>
+        </nav>
+        {days.map((date, index) => {
+          const dayBookings = bookings.filter((b) => localDate(b.startsAt) === date);
+          const dayFree = free.flatMap((r) => r.free.filter((s) => localDate(s.startsAt) === date).map((s) => ({ ...s, deskId: r.deskId, deskName: r.deskName })));
+          const rows = [
+            ...dayBookings.map((b) => ({ kind: 'booked' as const, id: b.id, pending: b.status === 'pending', startsAt: b.startsAt, endsAt: b.endsAt, desk: b.deskName, mine: b.mine, purpose: b.purpose, deskId: b.deskId })),
+            ...dayFree.map((s) => ({ kind: 'free' as const, id: '', pending: false, startsAt: s.startsAt, endsAt: s.endsAt, desk: s.deskName, mine: false, purpose: null, deskId: s.deskId })),
+          ].sort((a, b) => (a.desk ?? '').localeCompare(b.desk ?? '') || a.startsAt.localeCompare(b.startsAt));
+          const captionId = `day-${index}`;
+          return (
+            <div key={date} className="table-wrap">
+              <table className="table" aria-labelledby={captionId}>
+                <caption id={captionId}>{t('space.dayCaption', { day: `${t(`hub.weekday.${(index + 1) as 1}`)}, ${dayLabel(date)}` })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('space.colTime')}</th>
+                    {isCoworking ? <th scope="col">{t('space.desk')}</th> : null}
+                    <th scope="col">{t('space.colWhat')}</th>
+                    <th scope="col">{t('space.colAction')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.length === 0 ? (
+                    <tr>
+                      <td colSpan={isCoworking ? 4 : 3} className="muted">
+                        {t('space.closed')}
+                      </td>
+                    </tr>
+                  ) : (
+                    rows.map((row) => {
+                      const from = hhmm(row.startsAt);
+                      const to = hhmm(row.endsAt);
+                      // A free slot may be longer than one booking may last: suggest the longest allowed.
+                      const suggestedEnd = hhmm(clipToMax(row.startsAt, row.endsAt, space.rules.maxDurationMinutes));
+                      const params = new URLSearchParams({ week, date, start: from, end: suggestedEnd, ...(row.deskId ? { desk: row.deskId } : {}) });
+                      return (
+                        <tr key={`${row.kind}-${row.deskId ?? ''}-${row.startsAt}`}>
+                          <th scope="row" className="mono">
+                            {from}–{to}
+                          </th>
+                          {isCoworking ? <td>{row.desk ?? (row.deskId ? deskName.get(row.deskId) : '')}</td> : null}
+                          <td>
+                            {row.kind === 'free' ? t('space.free') : row.mine ? t('space.bookedMine') : t('space.booked')}
+                            {row.pending ? ` (${t('bookings.status.pending')})` : ''}
+                            {row.purpose ? ` – ${row.purpose}` : ''}
+                          </td>
+                          <td>
+                            {row.kind === 'free' ? (
+                              <Link to={`?${params.toString()}#booking-title`}>{t('space.bookThis', { from, to })}</Link>
+                            ) : row.pending && space.canConfigure ? (
+                              <Form method="post" className="inline-form" aria-label={t('space.decideLabel', { from, to })}>
+                                <input type="hidden" name="intent" value="decide" />
+                                <input type="hidden" name="bookingId" value={row.id} />
+                                <button type="submit" name="decision" value="approve" className="button button--secondary">
+                                  {t('space.approve')}
+                                </button>{' '}
+                                <button type="submit" name="decision" value="reject" className="button button--ghost">
+                                  {t('space.reject')}
+                                </button>
+                              </Form>
+                            ) : null}
+                          </td>
+                        </tr>
+                      );
+                    })
+                  )}
+                </tbody>
+              </table>
+            </div>
+          );
+        })}
+      </section>
+
+      <section aria-labelledby="booking-title" className="card">
+        <h2 id="booking-title" tabIndex={-1}>
+          {t('space.bookingForm')}
+        </h2>
+        <Form method="post" noValidate className="form" key={result?.ok ? `booked-${result.booking?.id}` : `form-${prefill.date}-${prefill.start}-${prefill.deskId}`}>
+          <input type="hidden" name="intent" value="book" />
+          {isCoworking ? (
+            <SelectField
+              id={FIELDS.deskId}
+              name="deskId"
+              label={t('space.desk')}
+              placeholder={t('space.deskPlaceholder')}
+              options={space.desks.map((d) => ({ value: d.id, label: d.name }))}
+              defaultValue={values.deskId ?? prefill.deskId}
+              errors={errors.byField.deskId}
+            />
+          ) : null}
+          <div className="form__row">
+            <TextField id={FIELDS.date} name="date" type="date" label={t('space.date')} defaultValue={values.date ?? prefill.date} errors={errors.byField.date} />
+            <TextField id={FIELDS.start} name="start" type="time" label={t('space.start')} hint={t('space.timeHint')} defaultValue={values.start ?? prefill.start} errors={startErrors} step={60} />
+            <TextField id={FIELDS.end} name="end" type="time" label={t('space.end')} defaultValue={values.end ?? prefill.end} errors={errors.byField.endsAt} step={60} />
+          </div>
+          {isCoworking ? (
+            <input type="hidden" name="attendees" value="1" />
+          ) : (
+            <TextField id={FIELDS.attendees} name="attendees" type="number" min={1} max={space.capacity} label={t('space.attendees')} defaultValue={values.attendees ?? '1'} errors={errors.byField.attendees} inputMode="numeric" />
+          )}
+          <TextField id={FIELDS.purpose} name="purpose" label={t('space.purpose')} optional defaultValue={values.purpose} errors={errors.byField.purpose} autoComplete="off" />
+          <div className="form__actions">
+            <SubmitButton label={t('space.submit')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'book' }} />
+            <Link to={`/towns/${encodeURIComponent(slug)}/bookings`}>{t('hub.myBookings')}</Link>
+          </div>
+        </Form>
+      </section>
+      {space.canConfigure ? (
+        <section aria-labelledby="rules-title" className="card">
+          <h2 id="rules-title">{t('space.editRules')}</h2>
+          <Form method="post" noValidate className="form" key={result?.ok && result.intent === 'updateRules' ? 'rules-saved' : 'rules'}>
+            <input type="hidden" name="intent" value="updateRules" />
+            <div className="form__row">
+              {RULE_FIELDS.map((f) => (
+                <TextField
+                  key={f}
+                  id={`rules-${f}`}
+                  name={f}
+                  type="number"
+                  min={0}
+                  inputMode="numeric"
+                  label={t(RULE_LABELS[f])}
+                  defaultValue={configValues[f] ?? String(space.rules[f])}
+                  errors={rulesErrors.byField[`rules.${f}`]}
+                />
+              ))}
+            </div>
+            <div className="field field--checkbox">
+              <input id="rules-approval" name="approvalRequired" type="checkbox" defaultChecked={space.rules.approvalRequired} />
+              <label htmlFor="rules-approval">{t('hub.approvalRequired')}</label>
+            </div>
+            <div className="form__actions">
+              <SubmitButton label={t('space.saveRules')} pendingLabel={t('space.savingRules')} pendingWhen={{ intent: 'updateRules' }} />
+            </div>
+          </Form>
+        </section>
+      ) : null}
+      {space.canConfigure && isCoworking ? (
+        <section aria-labelledby="add-desk-title" className="card">
+          <h2 id="add-desk-title">{t('space.addDesk')}</h2>
+          <Form method="post" noValidate className="form form--inline" key={result?.ok && result.intent === 'addDesk' ? `desk-${space.desks.length}` : 'desk'}>
+            <input type="hidden" name="intent" value="addDesk" />
+            <TextField id="desk-name" name="name" label={t('space.deskName')} defaultValue={configValues.name} errors={deskErrors.byField.name} autoComplete="off" />
+            <TextField id="desk-attributes" name="attributes" optional label={t('space.deskAttributes')} hint={t('space.deskAttributesHint')} defaultValue={configValues.attributes} errors={deskErrors.byField.attributes} autoComplete="off" />
+            <SubmitButton variant="secondary" label={t('space.addDesk')} pendingLabel={t('space.addingDesk')} pendingWhen={{ intent: 'addDesk' }} />
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * Billing in a real Chromium: a town admin changes plan through the fake
+ * Stripe Checkout and comes back to the new plan; an overdue town sees the
+ * banner and its forms locked with an explanation.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import pg from 'pg';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+let stack: Stack;
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+const contexts: BrowserContext[] = [];
+
+async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await stack.browser.newContext({ baseURL: stack.adminUrl, locale: 'de-DE', viewport: { width: 1280, height: 900 }, ...options });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await poll(() => new URL(page.url()).pathname).not.toBe('/login');
+}
+
+async function expectNoAxeViolations(page: Page, label: string) {
+  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await stack?.stop();
+});
+
+describe('billing', () => {
+  it('a town admin starts a plan change, pays in the fake Checkout and returns to see the new plan', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    await page.goto('/towns/einbeck/billing');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Abrechnung – Einbeck');
+    await expect(page.getByTestId('fake-stripe').innerText()).resolves.toContain('Testbetrieb');
+    await expect(page.getByTestId('billing-plan').innerText()).resolves.toBe('Standard');
+    await expectNoAxeViolations(page, 'billing');
+
+    await page.getByLabel(/^Plus – /).check();
+    await page.getByLabel('Abrechnungszeitraum').selectOption('month');
+    await page.getByRole('button', { name: 'Weiter zur Bezahlung' }).click();
+    await poll(() => page.url()).toContain('/fake-stripe/checkout/');
+    await expect(page.locator('body').innerText()).resolves.toMatch(/brutto 831,81/);
+    await page.getByRole('button', { name: 'Zahlungspflichtig abonnieren (Test)' }).click();
+
+    await poll(() => page.url()).toBe(`${stack.adminUrl}/towns/einbeck/billing?checkout=success`);
+    await poll(() => page.getByTestId('billing-plan').innerText()).toBe('Plus');
+    await expect(page.getByRole('status').first().innerText()).resolves.toContain('Tarifwechsel ist abgeschlossen');
+    await expect(page.locator('body').innerText()).resolves.toMatch(/699,00\s€ netto/);
+    await expect(page.getByRole('link', { name: /^Rechnung HW-/ }).count()).resolves.toBe(1);
+    await expectNoAxeViolations(page, 'billing after checkout');
+  });
+
+  it('saves the billing contact without JavaScript and keeps input with a field error', async () => {
+    const page = await newPage({ javaScriptEnabled: false });
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    await page.goto('/towns/einbeck/billing');
+    await page.getByLabel('Rechnungsempfänger').fill('Stadt Einbeck – Kämmerei');
+    await page.getByLabel('USt-IdNr.').fill('DE12');
+    await page.getByRole('button', { name: 'Rechnungskontakt speichern' }).click();
+    await poll(() => page.locator('body').innerText()).toContain('Die USt-IdNr. besteht aus „DE“ und 9 Ziffern');
+    await expect(page.getByLabel('Rechnungsempfänger').inputValue()).resolves.toBe('Stadt Einbeck – Kämmerei');
+    await page.getByLabel('USt-IdNr.').fill('DE123456789');
+    await page.getByRole('button', { name: 'Rechnungskontakt speichern' }).click();
+    await poll(() => page.locator('body').innerText()).toContain('Der Rechnungskontakt wurde gespeichert.');
+  });
+
+  it('an overdue (read-only) town sees the banner and locked forms with an explanation; reading works', async () => {
+    const db = new pg.Client({ connectionString: stack.superuserUrl });
+    await db.connect();
+    try {
+      // An invoice open for 20 days: past the 14-day grace period.
+      await db.query(`UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`);
+    } finally {
+      await db.end();
+    }
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.zeitzAdmin);
+    await page.goto('/towns/zeitz');
+    await poll(() => page.getByTestId('billing-banner').innerText()).toContain('schreibgeschützt');
+    await expect(page.locator('body').innerText()).resolves.toContain('Änderungen sind gesperrt, bis die offene Rechnung bezahlt ist.');
+    await expect(page.getByRole('button', { name: 'Hub anlegen' }).isDisabled()).resolves.toBe(true);
+    await expect(page.getByRole('cell', { name: 'Zeitz' }).count()).resolves.toBeGreaterThan(0);
+    await expectNoAxeViolations(page, 'read-only town');
+    await page.getByRole('link', { name: 'Zur Abrechnung' }).click();
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Abrechnung – Zeitz');
+    await expect(page.getByRole('button', { name: 'Kundenportal öffnen' }).isDisabled()).resolves.toBe(false);
+  });
+
+  it('shows the provider all towns with plan, status and MRR, and a partner only its towns', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.platform);
+    await page.goto('/billing');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Abrechnung der Kommunen');
+    await expect(page.getByRole('note').innerText()).resolves.toContain('Testbetrieb');
+    const towns = await page.locator('tbody th').allInnerTexts();
+    expect(towns).toEqual(expect.arrayContaining(['Einbeck', 'Sangerhausen', 'Zeitz']));
+    await expect(page.getByRole('row', { name: /Einbeck/ }).innerText()).resolves.toMatch(/Plus \(monatlich\)\s+aktiv\s+699,00\s€/);
+    await expectNoAxeViolations(page, 'billing overview');
+
+    const partner = await newPage();
+    await signIn(partner, DEMO_USERS.partner);
+    await partner.goto('/billing');
+    await poll(() => partner.locator('tbody th').allInnerTexts()).toEqual(expect.arrayContaining(['Einbeck', 'Sangerhausen']));
+    expect(await partner.locator('tbody th').allInnerTexts()).not.toContain('Zeitz');
+  });
+
+  afterAll(async () => {
+    // The e2e specs share one database: leave Zeitz paid up for the others.
+    const db = new pg.Client({ connectionString: stack.superuserUrl });
+    await db.connect();
+    await db.query(`UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`);
+    await db.end();
+  });
+});

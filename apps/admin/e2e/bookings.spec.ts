@@ -1,0 +1,194 @@
+/**
+ * Acceptance test of spaces and bookings (issue 4) in a real Chromium: a hub
+ * manager sets up a co-working space with 6 desks and a rule, a member books
+ * a desk, a second member wanting the same desk is told which booking is in
+ * the way; axe finds nothing on the new pages.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+let stack: Stack;
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+const contexts: BrowserContext[] = [];
+
+async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await stack.browser.newContext({ baseURL: stack.adminUrl, locale: 'de-DE', viewport: { width: 1280, height: 900 }, ...options });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL('**/towns/einbeck');
+}
+
+async function expectNoAxeViolations(page: Page, label: string) {
+  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+  expect(result.passes.length).toBeGreaterThan(0);
+}
+
+/** The third workday from today in Berlin: inside every seeded horizon, never today. */
+function bookingDay(): string {
+  let date = localParts(new Date(), 'Europe/Berlin').date;
+  for (let found = 0; found < 3; ) {
+    date = addDays(date, 1);
+    if (weekdayOf(date) <= 5) found++;
+  }
+  return date;
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await stack?.stop();
+});
+
+async function openSpace(page: Page, name: string) {
+  await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
+  await page.waitForURL('**/hubs/**');
+  await page.getByRole('link', { name, exact: true }).click();
+  await page.waitForURL('**/spaces/**');
+  await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(name);
+}
+
+async function bookDesk(page: Page, desk: string, date: string, start: string, end: string) {
+  await page.getByLabel('Arbeitsplatz', { exact: true }).selectOption({ label: desk });
+  await page.getByLabel('Datum').fill(date);
+  await page.getByLabel('Beginn').fill(start);
+  await page.getByLabel('Ende').fill(end);
+  await page.getByRole('button', { name: 'Verbindlich buchen' }).click();
+}
+
+describe('spaces and bookings', () => {
+  const day = () => bookingDay();
+
+  it('lets the hub manager create a co-working space with 6 desks and a booking rule', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.einbeckManager);
+    await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
+    await page.waitForURL('**/hubs/**');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Digital Hub Einbeck');
+    await expectNoAxeViolations(page, 'hub');
+
+    await page.getByLabel('Art des Raums').selectOption({ label: 'Co-Working-Bereich' });
+    await page.getByLabel('Name', { exact: true }).fill('Co-Working Ost');
+    await page.getByLabel('Kapazität (Personen)').fill('6');
+    await page.getByLabel(/Anzahl Arbeitsplätze/).fill('6');
+    await page.getByLabel('Buchungsraster (Minuten)').fill('60');
+    await page.getByLabel('Mindestdauer (Minuten)').fill('60');
+    await page.getByLabel('Höchstdauer (Minuten)').fill('600');
+    await page.getByLabel('Puffer zwischen Buchungen (Minuten)').fill('0');
+    await page.getByRole('button', { name: 'Raum anlegen' }).click();
+    await poll(() => page.getByRole('status').first().innerText()).toContain('„Co-Working Ost“ wurde angelegt');
+    const row = page.getByRole('row', { name: /Co-Working Ost/ });
+    await poll(() => row.innerText()).toContain('Raster 60 min');
+    await poll(() => row.locator('td').nth(2).innerText()).toBe('6');
+    await expectNoAxeViolations(page, 'hub (after creating a space)');
+
+    // The space page: add a seventh desk, tighten a rule (a wrong value is a field error).
+    await page.getByRole('link', { name: 'Co-Working Ost', exact: true }).click();
+    await page.waitForURL('**/spaces/**');
+    await page.getByLabel('Name des Arbeitsplatzes').fill('Stehpult 07');
+    await page.getByLabel(/^Merkmale/).fill('Stehpult, Monitor');
+    await page.getByRole('button', { name: 'Arbeitsplatz hinzufügen' }).click();
+    await poll(() => page.getByRole('status').first().innerText()).toContain('„Stehpult 07“ wurde hinzugefügt');
+    await page.getByLabel('Mindestdauer (Minuten)').fill('90');
+    await page.getByRole('button', { name: 'Regeln speichern' }).click();
+    await poll(() => page.getByRole('alert').innerText()).toContain('Vielfaches des Buchungsrasters');
+    await page.getByLabel('Mindestdauer (Minuten)').fill('120');
+    await page.getByRole('button', { name: 'Regeln speichern' }).click();
+    await poll(() => page.getByRole('status').first().innerText()).toContain('wurden gespeichert');
+    await poll(() => page.locator('.facts').innerText()).toContain('120–600 min');
+    await expectNoAxeViolations(page, 'space week (manager)');
+  });
+
+  it('lets a member book a desk, and a second member wanting the same desk sees the conflict', async () => {
+    const first = await newPage();
+    await signIn(first, DEMO_USERS.einbeckMember);
+    await openSpace(first, 'Co-Working Ost');
+    await expectNoAxeViolations(first, 'space week');
+    await bookDesk(first, 'Arbeitsplatz 03', day(), '09:00', '17:00');
+    await poll(() => first.getByRole('status').first().innerText()).toContain('Gebucht');
+
+    const second = await newPage();
+    await signIn(second, DEMO_USERS.einbeckMember2);
+    await openSpace(second, 'Co-Working Ost');
+    await bookDesk(second, 'Arbeitsplatz 03', day(), '10:00', '12:00');
+    const alert = second.getByRole('alert');
+    await poll(() => alert.innerText()).toContain('Dieser Zeitraum ist schon belegt');
+    await poll(() => alert.innerText()).toContain('17:00');
+    // The input is kept, so another desk is one change away.
+    await poll(() => second.getByLabel('Beginn').inputValue()).toBe('10:00');
+    await expectNoAxeViolations(second, 'space week (with conflict)');
+    await bookDesk(second, 'Arbeitsplatz 04', day(), '10:00', '12:00');
+    await poll(() => second.getByRole('status').first().innerText()).toContain('Gebucht');
+
+    await first.goto('/towns/einbeck/bookings');
+    await poll(() => first.getByRole('heading', { level: 1 }).innerText()).toBe('Meine Buchungen');
+    await poll(() => first.getByRole('table').innerText()).toContain('Co-Working Ost, Arbeitsplatz 03');
+    await expectNoAxeViolations(first, 'my bookings');
+    const href = await first.getByRole('link', { name: 'Kalendereintrag (.ics) für Co-Working Ost, Arbeitsplatz 03' }).getAttribute('href');
+    const ics = await first.request.get(href ?? '');
+    expect(ics.headers()['content-type']).toContain('text/calendar');
+    expect(await ics.text()).toContain('SUMMARY:Co-Working Ost\\, Arbeitsplatz 03');
+    // Another member's calendar file is "not found".
+    expect((await second.request.get(href ?? '')).status()).toBe(404);
+  });
+
+  it('holds a showroom request as pending until the hub manager approves it', async () => {
+    const member = await newPage();
+    await signIn(member, DEMO_USERS.einbeckMember);
+    await openSpace(member, 'Showroom');
+    await member.getByLabel('Datum').fill(day());
+    await member.getByLabel('Beginn').fill('13:00');
+    await member.getByLabel('Ende').fill('14:00');
+    await member.getByLabel('Personen').fill('4');
+    await member.getByRole('button', { name: 'Verbindlich buchen' }).click();
+    await poll(() => member.getByRole('status').first().innerText()).toContain('Angefragt');
+
+    const manager = await newPage();
+    await signIn(manager, DEMO_USERS.einbeckManager);
+    await openSpace(manager, 'Showroom');
+    await manager.goto(`${manager.url().split('?')[0]}?week=${day()}`);
+    const decide = manager.getByRole('form', { name: 'Anfrage 13:00–14:00 entscheiden' });
+    await expectNoAxeViolations(manager, 'space week (manager, pending request)');
+    await decide.getByRole('button', { name: 'Freigeben' }).click();
+    await poll(() => manager.getByRole('status').first().innerText()).toContain('freigegeben');
+    await poll(() => decide.count()).toBe(0);
+  });
+
+  it('books a desk for a chosen day from the hub page in one click', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.einbeckMember2);
+    await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
+    await page.waitForURL('**/hubs/**');
+    await page.getByLabel('Tag', { exact: true }).fill(day());
+    await page.getByRole('button', { name: 'Freie Plätze anzeigen' }).click();
+    await page.waitForURL(`**/hubs/**?day=${day()}`);
+    await page.getByRole('button', { name: 'Co-Working, Arbeitsplatz 05 buchen (08:00–18:00)' }).click();
+    await poll(() => page.getByRole('status').first().innerText()).toContain('Co-Working, Arbeitsplatz 05 ist für Sie gebucht');
+    await poll(() => page.getByRole('button', { name: /Co-Working, Arbeitsplatz 05 buchen/ }).count()).toBe(0);
+  });
+
+  it('shows the week view and books without JavaScript', async () => {
+    const page = await newPage({ javaScriptEnabled: false });
+    await signIn(page, DEMO_USERS.einbeckMember2);
+    await openSpace(page, 'Co-Working Ost');
+    await poll(() => page.getByRole('table').count()).toBe(7);
+    await bookDesk(page, 'Arbeitsplatz 03', day(), '08:00', '10:00');
+    await page.waitForLoadState('load');
+    await poll(() => page.getByRole('alert').innerText()).toContain('Dieser Zeitraum ist schon belegt');
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * Bookings under load (issue 4): availability of one space for a week, and
+ * booking creation at 50 concurrent requests, measured in-process through
+ * the real tRPC procedures (every middleware, zod, CASL, the tenant client
+ * with RLS) — server time, no HTTP. Then the same with row-level security
+ * switched off, to state what isolation costs. Prints a table.
+ *
+ *   npx tsx bench/bookings.bench.ts                       (small: 100 towns)
+ *   npx tsx bench/bookings.bench.ts --towns 1000          (1,000 towns, 3,000 hubs, 30,000 spaces, ~1,000,000 bookings)
+ *   options: --seconds 5 --connections 50 --availability 500
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { DEV_ROLES, prepareDatabase, startEmbeddedPostgres } from '@hubwerk/db/provision';
+import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
+import { DEMO_USERS, seedDemo } from '../prisma/seed.ts';
+import { createTestApi, type Caller } from '../packages/api/src/test-support.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    towns: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    availability: { type: 'string', default: '500' },
+  },
+});
+const TOWNS = Number(args.towns);
+const SECONDS = Number(args.seconds);
+const CONNECTIONS = Number(args.connections);
+const AVAILABILITY_CALLS = Number(args.availability);
+const SPACES_PER_HUB = 10;
+const BOOKINGS_PER_SPACE = 33;
+const TZ = 'Europe/Berlin';
+// Tables whose row-level security the "RLS off" pass switches off.
+const TABLES = ['Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'AuditEvent'];
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hubwerk-bench-bookings-'));
+const port = 56000 + Math.floor(Math.random() * 1000);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+log(`Starting PostgreSQL (embedded, port ${port}, fsync on) …`);
+const server = await startEmbeddedPostgres({ dataDir, port, profile: 'dev' });
+try {
+  const superuserUrl = server.superuserUrl('postgres');
+  const { urls } = await prepareDatabase({ server, superuserUrl, database: 'hubwerk_bench_bookings', roles: DEV_ROLES, cwd: root });
+  await seedDemo({ platformUrl: urls.platformUrl });
+  const admin = new pg.Client({ connectionString: server.superuserUrl('hubwerk_bench_bookings') });
+  await admin.connect();
+  // The server stops in `finally`; a still-open client must not crash the report.
+  admin.on('error', () => undefined);
+  const started = Date.now();
+  const seeded = await seed(admin);
+  log(`Seeded ${seeded.towns} towns, ${seeded.hubs} hubs, ${seeded.spaces} spaces, ${seeded.bookings} bookings in ${Math.round((Date.now() - started) / 1000)} s.`);
+
+  const api = createTestApi(urls, { poolSize: 20 });
+  const callers = new Map<string, Caller>();
+  for (const m of seeded.members) callers.set(m.slug, await api.as(m.email));
+  const member = await api.as(DEMO_USERS.einbeckMember);
+  const rows: Array<{ label: string; rls: string; value: string }> = [];
+  let pass = 0;
+  for (const rls of ['on', 'off'] as const) {
+    if (rls === 'off') await setRls(admin, false);
+    const avail = await measureAvailability(callers, seeded.sample);
+    rows.push({ label: 'availability, 1 space × 7 days: p50 / p99 (ms)', rls, value: `${avail.p50.toFixed(1)} / ${avail.p99.toFixed(1)}` });
+    const create = await measureCreation(member, seeded.einbeckSpaces, pass++);
+    rows.push({ label: `bookings.create, ${CONNECTIONS} concurrent: per second`, rls, value: `${Math.round(create.perSecond)}` });
+    rows.push({ label: 'bookings.create: p50 / p99 (ms)', rls, value: `${create.p50.toFixed(1)} / ${create.p99.toFixed(1)}` });
+    rows.push({ label: 'bookings.create: failures', rls, value: `${create.failures}` });
+  }
+  await setRls(admin, true);
+  await api.close();
+  await admin.end();
+
+  console.log(`\nBookings benchmark — ${seeded.towns} towns, ${seeded.spaces} spaces, ${seeded.bookings} bookings; in-process, ${os.cpus().length} cores\n`);
+  console.log(`| measure | RLS | value |\n|---|---|---|`);
+  for (const r of rows) console.log(`| ${r.label} | ${r.rls} | ${r.value} |`);
+} catch (error) {
+  log(`Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function seed(db: pg.Client) {
+  await db.query(
+    `INSERT INTO "Tenant" (id, name, slug, ags, bundesland, status, "updatedAt")
+     SELECT gen_random_uuid(), 'Bench ' || i, 'bench-' || i, '03' || lpad(i::text, 6, '0'), '03', 'ACTIVE', now() FROM generate_series(1, $1::int) AS i`,
+    [TOWNS],
+  );
+  await db.query(
+    `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt")
+     SELECT t.id, gen_random_uuid(), 'Hub ' || h, 'hub-' || h, now() FROM "Tenant" t, generate_series(1, 3) AS h WHERE t.slug LIKE 'bench-%'`,
+  );
+  await db.query(
+    `INSERT INTO "OpeningHours" ("tenantId", id, "hubId", weekday, "opensAt", "closesAt")
+     SELECT h."tenantId", gen_random_uuid(), h.id, d, 480, 1080 FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId", generate_series(1, 5) AS d WHERE t.slug LIKE 'bench-%'`,
+  );
+  await db.query(
+    `INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "bufferMinutes", "horizonDays", "updatedAt")
+     SELECT h."tenantId", gen_random_uuid(), h.id, 'MEETING_ROOM', 'Raum ' || s, 8, '{}', 15, 365, now()
+     FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId", generate_series(1, $1::int) AS s WHERE t.slug LIKE 'bench-%'`,
+    [SPACES_PER_HUB],
+  );
+  // Twenty members, one per sampled town: a realistic actor (one town), not one user in every town.
+  const members = await db.query<{ email: string; slug: string }>(
+    `WITH picked AS (SELECT id, slug FROM "Tenant" WHERE slug LIKE 'bench-%' ORDER BY random() LIMIT 20),
+     users AS (
+       INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt")
+       SELECT gen_random_uuid(), 'bench-' || p.slug || '@hubwerk.test', 'Bench', (SELECT "passwordHash" FROM "User" WHERE email = $1), now() FROM picked p
+       RETURNING id, email)
+     INSERT INTO "TenantMembership" ("tenantId", id, "userId", role)
+     SELECT p.id, gen_random_uuid(), u.id, 'MEMBER' FROM picked p JOIN users u ON u.email = 'bench-' || p.slug || '@hubwerk.test'
+     RETURNING (SELECT email FROM users WHERE users.id = "userId") AS email, (SELECT slug FROM "Tenant" WHERE id = "tenantId") AS slug`,
+    [DEMO_USERS.einbeckMember],
+  );
+  const owner = await db.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckMember]);
+  // One booking per space and day, 09:00–10:00 UTC, half in the past and half ahead: no overlaps.
+  await db.query(
+    `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", attendees)
+     SELECT s."tenantId", gen_random_uuid(), s.id, $1, date_trunc('day', now()) + (k - $2::int / 2) * interval '1 day' + interval '9 hours',
+            date_trunc('day', now()) + (k - $2::int / 2) * interval '1 day' + interval '10 hours', 2
+     FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId", generate_series(0, $2::int - 1) AS k WHERE t.slug LIKE 'bench-%'`,
+    [owner.rows[0]!.id, BOOKINGS_PER_SPACE],
+  );
+  // 50 rooms in Einbeck (the demo member's town) to book into, one per concurrent client.
+  const einbeck = await db.query<{ id: string }>(
+    `INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "granularityMinutes", "minDurationMinutes", "horizonDays", "updatedAt")
+     SELECT h."tenantId", gen_random_uuid(), h.id, 'MEETING_ROOM', 'Bench ' || s, 8, '{}', 30, 30, 730, now()
+     FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId", generate_series(1, $1::int) AS s WHERE t.slug = 'einbeck' RETURNING id`,
+    [CONNECTIONS],
+  );
+  await db.query('ANALYZE');
+  const sample = await db.query<{ slug: string; spaceId: string }>(
+    `SELECT t.slug, s.id AS "spaceId" FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = ANY($1::text[]) ORDER BY random() LIMIT 200`,
+    [members.rows.map((m) => m.slug)],
+  );
+  const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+  return {
+    towns: TOWNS,
+    hubs: await count('Hub'),
+    spaces: await count('Space'),
+    bookings: await count('Booking'),
+    sample: sample.rows,
+    members: members.rows,
+    einbeckSpaces: einbeck.rows.map((r) => r.id),
+  };
+}
+
+async function setRls(db: pg.Client, on: boolean) {
+  for (const table of TABLES) {
+    await db.query(on ? `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY` : `ALTER TABLE "${table}" DISABLE ROW LEVEL SECURITY`);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function measureAvailability(callers: Map<string, Caller>, sample: Array<{ slug: string; spaceId: string }>) {
+  const monday = addDays(localParts(new Date(), TZ).date, 1 - weekdayOf(localParts(new Date(), TZ).date));
+  const times: number[] = [];
+  for (let i = 0; i < AVAILABILITY_CALLS + 50; i++) {
+    const target = sample[i % sample.length]!;
+    const caller = callers.get(target.slug)!;
+    const t0 = performance.now();
+    const result = await caller.bookings.availability({ tenant: target.slug, spaceId: target.spaceId, date: monday, days: 7 });
+    if (i >= 50) times.push(performance.now() - t0); // the first 50 warm up
+    if (result.resources.length !== 1) throw new Error('availability answered the wrong space');
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/** Each client books the next free half hour of its own room: no conflicts, pure throughput. */
+async function measureCreation(caller: Caller, spaces: string[], pass: number) {
+  const times: number[] = [];
+  let failures = 0;
+  const slotsPerDay = 20; // 08:00–18:00 in half hours
+  const today = localParts(new Date(), TZ).date;
+  const workday = (n: number) => {
+    let date = today;
+    for (let found = 0; found <= n; ) {
+      date = addDays(date, 1);
+      if (weekdayOf(date) <= 5) found++;
+    }
+    return date;
+  };
+  const deadline = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    spaces.map(async (spaceId) => {
+      // Each pass starts 40 workdays after the last, so passes never collide.
+      for (let k = 0; performance.now() < deadline; k++) {
+        const date = workday(pass * 40 + Math.floor(k / slotsPerDay));
+        const start = 480 + (k % slotsPerDay) * 30;
+        const t0 = performance.now();
+        try {
+          await caller.bookings.create({ tenant: 'einbeck', spaceId, startsAt: zonedToUtc(date, start, TZ).toISOString(), endsAt: zonedToUtc(date, start + 30, TZ).toISOString() });
+          times.push(performance.now() - t0);
+        } catch {
+          failures++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return { perSecond: times.length / elapsed, p50: percentile(times, 50), p99: percentile(times, 99), failures };
+}

@@ -1,0 +1,352 @@
+/**
+ * Billing, proven against the real SDK and a fake Stripe at the network edge
+ * (msw): plan limits, one customer per town under retries, webhooks that
+ * survive duplicates and disorder, dunning that restricts but never deletes.
+ */
+import { randomUUID } from 'node:crypto';
+import { FAKE_PRICE_IDS } from '@hubwerk/billing';
+import { type FakeEvent, signEvent } from '@hubwerk/billing/fake-stripe';
+import { useTestDatabase } from '@hubwerk/db/testing';
+import { TRPCError } from '@trpc/server';
+import fc from 'fast-check';
+import pg from 'pg';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { describeError } from './errors.ts';
+import { appRouter } from './root.ts';
+import { type Caller, createTestApi, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from './test-support.ts';
+import { tenantInput } from './trpc.ts';
+
+let api: TestApi;
+let superuser: pg.Client;
+let platformAdmin: Caller;
+let clock = Date.now();
+const fake = fakeStripe();
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  api = createTestApi(db, { poolSize: 8, graceDays: 14, now: () => new Date(clock) });
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  platformAdmin = await api.as(DEMO_USERS.platform);
+});
+
+afterAll(async () => {
+  await superuser?.end();
+  await api?.close();
+});
+
+const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await superuser.query(sql, params)).rows[0] as T;
+const count = async (sql: string, params: unknown[] = []) => Number((await one<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).n);
+const billingRow = (slug: string) => one(`SELECT b.* FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE t.slug = $1`, [slug]);
+
+async function failure(promise: Promise<unknown>): Promise<{ code: string; messageKey: string; fieldErrors?: Record<string, string[]> }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return { code: error.code, ...describeError(error) };
+  }
+  throw new Error('expected the call to fail');
+}
+
+let agsSeq = 100;
+/** A new town on Basis, with its one hub from onboarding. */
+async function newTown(name: string) {
+  const { tenant } = await platformAdmin.tenants.onboard({
+    name,
+    ags: `03155${String(agsSeq++).padStart(3, '0')}`,
+    bundesland: '03',
+    partnerId: null,
+    hubName: `Digital Hub ${name}`,
+    adminEmail: `admin@${randomUUID().slice(0, 8)}.example.org`,
+    idempotencyKey: randomUUID(),
+    plan: 'basis',
+  });
+  return tenant;
+}
+
+function deliver(event: FakeEvent, options: { secret?: string; timestamp?: number } = {}) {
+  const payload = JSON.stringify(event);
+  return api.deps.billing.handleWebhook(payload, signEvent(payload, options.secret ?? TEST_WEBHOOK_SECRET, options.timestamp));
+}
+const deliverAll = async (events: FakeEvent[]) => {
+  for (const e of events) expect((await deliver(e)).status).toBe(200);
+};
+const sessionIdOf = (url: string) => url.split('/').pop()!;
+
+/** A town with a paid Standard subscription, through Checkout like a real one. */
+async function subscribedTown(name: string) {
+  const tenant = await newTown(name);
+  const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'standard', interval: 'month' });
+  await deliverAll(fake.checkout(sessionIdOf(url), 41_531));
+  const row = await billingRow(tenant.slug);
+  return { tenant, customerId: row.stripeCustomerId as string, subscriptionId: row.stripeSubscriptionId as string };
+}
+
+describe('plans and their limits', () => {
+  it('a Basis town gets a clear error for its 2nd hub; after Checkout to Standard it may have 3, not 4', async () => {
+    const town = await newTown('Basisdorf');
+    expect(await platformAdmin.billing.status({ tenant: town.slug })).toMatchObject({ plan: 'basis', status: 'none', paymentWarning: false, readOnly: null, fakeStripe: true });
+    expect(await failure(platformAdmin.hubs.create({ tenant: town.slug, name: 'Zweiter Hub' }))).toEqual({ code: 'BAD_REQUEST', messageKey: 'errors.billing.hubLimit.basis', fieldErrors: { name: ['errors.billing.hubLimit.basis'] } });
+
+    const { url } = await platformAdmin.billing.startCheckout({ tenant: town.slug, plan: 'standard', interval: 'year' });
+    expect(url).toMatch(/^http:\/\/api\.test\/fake-stripe\/checkout\/cs_test_/);
+    const session = fake.sessions.get(sessionIdOf(url))!;
+    expect(session.success_url).toBe(`http://admin.test/towns/${town.slug}/billing?checkout=success`);
+    await deliverAll(fake.checkout(session.id, 415_310));
+
+    const billing = await platformAdmin.billing.get({ tenant: town.slug });
+    expect(billing).toMatchObject({ plan: 'standard', interval: 'year', status: 'active', price: { netCents: 349_000, vatCents: 66_310, grossCents: 415_310 }, paymentWarning: false });
+    expect(new Date(billing.nextInvoiceAt!).getTime()).toBeGreaterThan(Date.now() + 360 * 86_400_000);
+    expect(billing.invoices).toHaveLength(1);
+    expect(billing.invoices[0]).toMatchObject({ totalCents: 415_310, currency: 'eur', status: 'paid' });
+    expect(billing.invoices[0]!.url).toMatch(/fake-stripe\/invoice\/in_/);
+    // Stripe ids stay in the API.
+    expect(JSON.stringify(billing)).not.toMatch(/cus_|sub_|cs_test_/);
+
+    await platformAdmin.hubs.create({ tenant: town.slug, name: 'Zweiter Hub' });
+    await platformAdmin.hubs.create({ tenant: town.slug, name: 'Dritter Hub' });
+    expect((await failure(platformAdmin.hubs.create({ tenant: town.slug, name: 'Vierter Hub' }))).messageKey).toBe('errors.billing.hubLimit.standard');
+    expect(await count(`"Hub" WHERE "tenantId" = $1`, [town.id])).toBe(3);
+  });
+
+  it('changes the plan of a running subscription in place (portal confirmation), never a second subscription', async () => {
+    const { tenant, customerId, subscriptionId } = await subscribedTown('Wechselstadt');
+    const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'plus', interval: 'year' });
+    expect(url).toMatch(/fake-stripe\/portal\/bps_/);
+    const portal = fake.portalSessions.get(sessionIdOf(url))!;
+    expect(portal.plan_change).toMatchObject({ subscription: subscriptionId, price: FAKE_PRICE_IDS.plus.year, return_url: `http://admin.test/towns/${tenant.slug}/billing?checkout=success` });
+    await deliverAll(fake.confirmPlanChange(portal.id, 831_810));
+    expect(await platformAdmin.billing.get({ tenant: tenant.slug })).toMatchObject({ plan: 'plus', interval: 'year', status: 'active' });
+    expect([...fake.subscriptions.values()].filter((s) => s.customer === customerId && s.status !== 'canceled')).toHaveLength(1);
+    for (const name of ['A', 'B', 'C', 'D']) await platformAdmin.hubs.create({ tenant: tenant.slug, name: `Hub ${name}` });
+  });
+
+  it('onboarding records the plan of the agreement: Standard unless the provider names another', async () => {
+    const { tenant } = await platformAdmin.tenants.onboard({ name: 'Vertragsstadt', ags: '03155990', bundesland: '03', partnerId: null, hubName: 'Hub Vertragsstadt', adminEmail: 'admin@vertragsstadt.example.org', idempotencyKey: randomUUID() });
+    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ plan: 'standard', status: 'none' });
+    expect((await failure(platformAdmin.tenants.onboard({ name: 'X', ags: '03155991', bundesland: '03', partnerId: null, hubName: 'H', adminEmail: 'x@example.org', idempotencyKey: randomUUID(), plan: 'gold' as never }))).fieldErrors).toEqual({ plan: ['validation.invalid'] });
+  });
+
+  it('concurrent creations cannot both take the last hub slot', async () => {
+    const { tenant } = await subscribedTown('Wettlauf');
+    await platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Zweiter Hub' });
+    const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => platformAdmin.hubs.create({ tenant: tenant.slug, name: `Parallel ${i}` })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id])).toBe(3);
+  });
+
+  it('only town admins (and the provider) start a plan change; members see the status only', async () => {
+    const member = await api.as(DEMO_USERS.einbeckMember);
+    expect(await member.billing.status({ tenant: 'einbeck' })).toMatchObject({ plan: 'standard', canManage: false, canView: false });
+    expect((await failure(member.billing.startCheckout({ tenant: 'einbeck', plan: 'plus', interval: 'month' }))).code).toBe('FORBIDDEN');
+    expect((await failure(member.billing.get({ tenant: 'einbeck' }))).code).toBe('FORBIDDEN');
+    const partner = await api.as(DEMO_USERS.partner);
+    expect((await partner.billing.get({ tenant: 'einbeck' })).canManage).toBe(false);
+    expect((await failure(partner.billing.openPortal({ tenant: 'einbeck' }))).code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the Stripe customer of a town', () => {
+  it('is created once: a Stripe timeout, then a retry, gives exactly one customer', async () => {
+    const town = await newTown('Zeitüberschreitung');
+    let delayed = false;
+    fake.hooks.beforeRespond = async (path) => {
+      // Stripe creates the customer, but the answer never reaches us.
+      if (path === 'customers.create' && !delayed) {
+        delayed = true;
+        return 'drop';
+      }
+      return undefined;
+    };
+    try {
+      expect((await failure(platformAdmin.billing.openPortal({ tenant: town.slug }))).code).toBe('INTERNAL_SERVER_ERROR');
+      const { url } = await platformAdmin.billing.openPortal({ tenant: town.slug });
+      expect(url).toMatch(/fake-stripe\/portal\/bps_/);
+    } finally {
+      delete fake.hooks.beforeRespond;
+    }
+    const customers = [...fake.customers.values()].filter((c) => c.metadata.tenantId === town.id);
+    expect(customers).toHaveLength(1);
+    expect((await billingRow(town.slug)).stripeCustomerId).toBe(customers[0]!.id);
+  });
+
+  it('mirrors the billing contact to Stripe and takes customer.updated back', async () => {
+    const town = await newTown('Kontaktstadt');
+    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Kontaktstadt', contactEmail: 'Kaemmerei@Example.org', street: 'Markt 1', postalCode: '37574', city: 'Kontaktstadt', vatId: 'de123456789' });
+    const row = await billingRow(town.slug);
+    expect(row).toMatchObject({ contactName: 'Kämmerei Kontaktstadt', contactEmail: 'kaemmerei@example.org', vatId: 'DE123456789' });
+    const customer = fake.customers.get(row.stripeCustomerId as string)!;
+    expect(customer).toMatchObject({ name: 'Kämmerei Kontaktstadt', email: 'kaemmerei@example.org', address: { line1: 'Markt 1', postal_code: '37574', city: 'Kontaktstadt', country: 'DE' } });
+    expect((await failure(platformAdmin.billing.updateContact({ tenant: town.slug, vatId: 'XX1' }))).fieldErrors).toEqual({ vatId: ['validation.vatId'] });
+
+    customer.name = 'Stadtkasse Kontaktstadt';
+    await deliverAll([fake.event('customer.updated', structuredClone(customer))]);
+    expect((await billingRow(town.slug)).contactName).toBe('Stadtkasse Kontaktstadt');
+  });
+});
+
+describe('POST /webhooks/stripe (the handler behind it)', () => {
+  it('rejects a forged signature, a changed byte, a 301 s old timestamp and the wrong secret — with no effect', async () => {
+    const { tenant, subscriptionId } = await subscribedTown('Fälschungshausen');
+    const before = await billingRow(tenant.slug);
+    const events = await count(`"StripeEvent"`);
+    const [failed] = fake.failPayment(subscriptionId);
+    const payload = JSON.stringify(failed);
+    const now = Math.floor(Date.now() / 1000);
+    const good = signEvent(payload, TEST_WEBHOOK_SECRET, now);
+    const attempts: Array<[string, string | Buffer, string | undefined]> = [
+      ['forged', payload, `t=${now},v1=${'0'.repeat(64)}`],
+      ['one byte changed', payload.replace('"invoice.payment_failed"', '"invoice.payment_failee"'), good],
+      ['one byte changed (raw)', Buffer.from(Buffer.from(payload).map((b, i) => (i === 10 ? b ^ 1 : b))), good],
+      ['301 s old', payload, signEvent(payload, TEST_WEBHOOK_SECRET, now - 301)],
+      ['wrong secret', payload, signEvent(payload, 'whsec_someone_else', now)],
+      ['no signature', payload, undefined],
+    ];
+    for (const [, body, signature] of attempts) {
+      expect(await api.deps.billing.handleWebhook(body, signature)).toEqual({ status: 400, body: { error: 'invalid-signature' } });
+    }
+    expect(await billingRow(tenant.slug)).toEqual(before);
+    expect(await count(`"StripeEvent"`)).toBe(events);
+    // The same event, correctly signed and 299 s old, is accepted.
+    expect((await api.deps.billing.handleWebhook(payload, signEvent(payload, TEST_WEBHOOK_SECRET, now - 299))).status).toBe(200);
+    expect((await billingRow(tenant.slug)).pastDueSince).not.toBeNull();
+  });
+
+  it('processes an event delivered 5 times concurrently exactly once; every delivery gets 2xx', async () => {
+    const { tenant, subscriptionId } = await subscribedTown('Doppelstadt');
+    const [failed] = fake.failPayment(subscriptionId);
+    const payload = JSON.stringify(failed);
+    const signature = signEvent(payload, TEST_WEBHOOK_SECRET);
+    const results = await Promise.all(Array.from({ length: 5 }, () => api.deps.billing.handleWebhook(payload, signature)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(results.filter((r) => 'duplicate' in r.body)).toHaveLength(4);
+    expect(await count(`"StripeEvent" WHERE id = $1`, [failed!.id])).toBe(1);
+    expect(await count(`"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`, [failed!.id])).toBe(1);
+    expect(await count(`"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "tenantId" = $1 AND "targetId" = $2`, [tenant.id, failed!.id])).toBe(1);
+  });
+
+  it("never lets an event for town A's customer change town B (or any town, for an unknown customer)", async () => {
+    const a = await subscribedTown('Anfangsstadt');
+    const b = await subscribedTown('Bergstadt');
+    const snapshot = async () => (await superuser.query(`SELECT * FROM "TenantBilling" WHERE "tenantId" <> $1 ORDER BY "tenantId"`, [a.tenant.id])).rows;
+    const othersBefore = await snapshot();
+    await deliverAll(fake.failPayment(a.subscriptionId));
+    expect((await billingRow(a.tenant.slug)).pastDueSince).not.toBeNull();
+    expect(await snapshot()).toEqual(othersBefore);
+    expect((await billingRow(b.tenant.slug)).pastDueSince).toBeNull();
+
+    const allBefore = (await superuser.query(`SELECT * FROM "TenantBilling" ORDER BY "tenantId"`)).rows;
+    const stranger = fake.event('invoice.payment_failed', { id: 'in_x', object: 'invoice', customer: 'cus_not_ours' });
+    await deliverAll([stranger]);
+    expect((await superuser.query(`SELECT * FROM "TenantBilling" ORDER BY "tenantId"`)).rows).toEqual(allBefore);
+  });
+
+  it('ends in the newest state for 1,000 shuffled orders of a subscription lifecycle', async () => {
+    const { tenant, customerId } = await subscribedTown('Reihenfolge');
+    const statuses: Stripe.Subscription.Status[] = ['active', 'trialing', 'past_due', 'unpaid', 'canceled', 'incomplete'];
+    const prices = Object.values(FAKE_PRICE_IDS).flatMap((p) => [p.month, p.year]);
+    const snapshotArb = fc.record({ status: fc.constantFrom(...statuses), price: fc.constantFrom(...prices), cancel: fc.boolean(), gap: fc.integer({ min: 0, max: 3 }) });
+    const lifecycleArb = fc.array(snapshotArb, { minLength: 2, maxLength: 5 }).chain((snaps) =>
+      fc.tuple(fc.constant(snaps), fc.shuffledSubarray(snaps.map((_, i) => i), { minLength: snaps.length, maxLength: snaps.length })),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(lifecycleArb, async ([snaps, order]) => {
+        run++;
+        const subId = `sub_perm_${run}_${randomUUID().slice(0, 8)}`;
+        await superuser.query(`UPDATE "TenantBilling" SET "subscriptionStateAt" = NULL, "stripeSubscriptionId" = NULL, status = 'NONE', plan = 'BASIS', interval = NULL WHERE "tenantId" = $1`, [tenant.id]);
+        let created = 1_900_000_000;
+        const events = snaps.map((s, i) => {
+          created += i === 0 ? 0 : s.gap; // gap 0: two events in the same second
+          const sub = {
+            id: subId, object: 'subscription', created: 1_900_000_000, customer: customerId, status: s.status, cancel_at_period_end: s.cancel, metadata: {}, livemode: false,
+            items: { object: 'list', data: [{ id: `si_${subId}`, object: 'subscription_item', price: { id: s.price, object: 'price' }, quantity: 1, current_period_start: created, current_period_end: created + 30 * 86_400 + i }] },
+          };
+          const type = i === 0 ? 'customer.subscription.created' : s.status === 'canceled' ? 'customer.subscription.deleted' : 'customer.subscription.updated';
+          return { sub, event: fake.event(type, sub, created) };
+        });
+        // Stripe itself holds the newest state (what a re-read returns).
+        fake.subscriptions.set(subId, structuredClone(events[events.length - 1]!.sub) as never);
+        for (const i of order) expect((await deliver(events[i]!.event)).status).toBe(200);
+        const newest = snaps[snaps.length - 1]!;
+        const ended = newest.status === 'canceled' || newest.status === 'incomplete';
+        const price = Object.entries(FAKE_PRICE_IDS).flatMap(([plan, p]) => Object.entries(p).map(([interval, id]) => ({ plan, interval, id }))).find((p) => p.id === newest.price)!;
+        const row = await billingRow(tenant.slug);
+        expect({ status: row.status, plan: row.plan, interval: row.interval, cancel: row.cancelAtPeriodEnd, periodEnd: (row.currentPeriodEnd as Date).getTime() / 1000 }).toEqual({
+          status: { active: 'ACTIVE', trialing: 'TRIALING', past_due: 'PAST_DUE', unpaid: 'UNPAID', canceled: 'CANCELED', incomplete: 'INCOMPLETE' }[newest.status as string],
+          plan: ended ? 'BASIS' : price.plan.toUpperCase(),
+          interval: ended ? null : price.interval.toUpperCase(),
+          cancel: newest.cancel,
+          periodEnd: events[events.length - 1]!.sub.items.data[0]!.current_period_end,
+        });
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(run).toBeGreaterThanOrEqual(1_000);
+  }, 240_000);
+});
+
+/** Every tenant-tier mutation of the router, found by its input: the tier's own schema. */
+function tenantMutations(): string[] {
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; inputs: unknown[] } }>;
+  return Object.entries(procedures)
+    .filter(([, p]) => p._def.type === 'mutation' && p._def.inputs.includes(tenantInput))
+    .map(([path]) => path)
+    .sort();
+}
+
+describe('dunning', () => {
+  it('warns at once, makes the town read-only after the grace period (every mutation, from the router), keeps reads, restores on payment', async () => {
+    const { tenant, subscriptionId } = await subscribedTown('Mahnstadt');
+    await deliverAll(fake.failPayment(subscriptionId));
+    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ paymentWarning: true, readOnly: null, status: 'past-due' });
+    await platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Noch erlaubt' });
+
+    clock = Date.now() + 14 * 86_400_000 + 60_000;
+    try {
+      const status = await platformAdmin.billing.status({ tenant: tenant.slug });
+      expect(status).toMatchObject({ paymentWarning: true, readOnly: 'payment-overdue' });
+      const mutations = tenantMutations();
+      expect(mutations).toEqual(expect.arrayContaining(['hubs.create', 'hubs.rename', 'billing.startCheckout']));
+      const hubId = (await superuser.query(`SELECT id FROM "Hub" WHERE "tenantId" = $1 LIMIT 1`, [tenant.id])).rows[0].id as string;
+      const hubsBefore = await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id]);
+      for (const path of mutations.filter((p) => !p.startsWith('billing.'))) {
+        const [r, p] = path.split('.') as [string, string];
+        const call = (platformAdmin as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[r]![p]!;
+        expect({ path, ...(await failure(call({ tenant: tenant.slug, hubId, name: 'Schreibversuch' }))) }).toEqual({ path, code: 'PRECONDITION_FAILED', messageKey: 'errors.billing.readOnly.paymentOverdue' });
+      }
+      expect(await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id])).toBe(hubsBefore);
+      // Reading keeps working, and so does everything needed to pay.
+      expect((await platformAdmin.hubs.list({ tenant: tenant.slug })).items).toHaveLength(hubsBefore);
+      expect((await platformAdmin.tenants.get({ tenant: tenant.slug })).slug).toBe(tenant.slug);
+      await platformAdmin.billing.updateContact({ tenant: tenant.slug, contactName: 'Kämmerei' });
+      expect((await platformAdmin.billing.openPortal({ tenant: tenant.slug })).url).toMatch(/portal/);
+
+      await deliverAll(fake.payOpenInvoices(subscriptionId));
+      expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ paymentWarning: false, readOnly: null, status: 'active' });
+      await platformAdmin.hubs.rename({ tenant: tenant.slug, hubId, name: 'Wieder beschreibbar' });
+    } finally {
+      clock = Date.now();
+    }
+  });
+});
+
+describe('billing overview', () => {
+  it('shows the provider every town with plan, status and MRR, a partner only its towns, a town admin nothing', async () => {
+    const all = await platformAdmin.billing.overview({});
+    const slugs = all.items.map((i) => i.slug);
+    expect(slugs).toEqual(expect.arrayContaining(['einbeck', 'sangerhausen', 'zeitz']));
+    const paying = all.items.find((i) => i.slug === 'basisdorf');
+    expect(paying).toMatchObject({ plan: 'standard', interval: 'year', status: 'active', mrrCents: Math.round(349_000 / 12) });
+    expect(all.totalMrrCents).toBe(all.items.reduce((s, i) => s + i.mrrCents, 0));
+    expect(all.fakeStripe).toBe(true);
+    const partner = await api.as(DEMO_USERS.partner);
+    expect((await partner.billing.overview({})).items.map((i) => i.slug).sort()).toEqual(['einbeck', 'sangerhausen']);
+    const townAdmin = await api.as(DEMO_USERS.zeitzAdmin);
+    expect((await failure(townAdmin.billing.overview({}))).code).toBe('FORBIDDEN');
+  });
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { id, pageInput } from '../../schemas.ts';
+import { router, tenantProcedure } from '../../trpc.ts';
+import { availabilityInput, availabilityOutput, bookingOutput, createBookingInput, weekInput } from './bookings.schemas.ts';
+import { availability, cancelBooking, createBooking, decideBooking, getBooking, myBookings, spaceWeek } from './bookings.service.ts';
+
+export const bookingsRouter = router({
+  create: tenantProcedure
+    .input(createBookingInput)
+    .output(bookingOutput)
+    .mutation(({ ctx, input }) => {
+      const { tenant: _tenant, ...booking } = input;
+      return createBooking(ctx, booking);
+    }),
+
+  cancel: tenantProcedure
+    .input(z.object({ tenant: z.string(), bookingId: id }).strict())
+    .output(bookingOutput)
+    .mutation(({ ctx, input }) => cancelBooking(ctx, input)),
+
+  decide: tenantProcedure
+    .input(z.object({ tenant: z.string(), bookingId: id, decision: z.enum(['approve', 'reject'], { error: 'validation.invalid' }) }).strict())
+    .output(bookingOutput)
+    .mutation(({ ctx, input }) => decideBooking(ctx, input)),
+
+  get: tenantProcedure
+    .input(z.object({ tenant: z.string(), bookingId: id }).strict())
+    .output(bookingOutput.extend({ hubName: z.string() }).strict())
+    .query(({ ctx, input }) => getBooking(ctx, input)),
+
+  mine: tenantProcedure
+    .input(pageInput.extend({ tenant: z.string(), includeCancelled: z.boolean().default(false) }).strict())
+    .output(z.object({ items: z.array(bookingOutput), nextCursor: id.nullable() }).strict())
+    .query(({ ctx, input }) => myBookings(ctx, input)),
+
+  week: tenantProcedure
+    .input(weekInput)
+    .output(z.object({ weekStart: z.string(), from: z.string(), to: z.string(), items: z.array(bookingOutput) }).strict())
+    .query(({ ctx, input }) => spaceWeek(ctx, input)),
+
+  availability: tenantProcedure
+    .input(availabilityInput)
+    .output(availabilityOutput)
+    .query(({ ctx, input }) => availability(ctx, input)),
+});

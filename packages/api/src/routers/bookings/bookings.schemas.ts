@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { id, optionalText } from '../../schemas.ts';
+import { isoDate } from '../spaces/spaces.schemas.ts';
+
+export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled'] as const;
+
+/** An instant with an explicit offset ("2026-12-01T10:00:00+01:00"); never a zone-less local time. */
+export const instant = z.iso
+  .datetime({ offset: true, error: 'validation.datetime' })
+  .transform((v) => new Date(v));
+
+export const createBookingInput = z
+  .object({
+    tenant: z.string(),
+    spaceId: id,
+    deskId: id.optional(),
+    startsAt: instant,
+    endsAt: instant,
+    purpose: optionalText(300),
+    attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').default(1),
+  })
+  .strict();
+
+export const bookingOutput = z
+  .object({
+    id,
+    spaceId: id,
+    spaceName: z.string(),
+    hubId: id,
+    deskId: id.nullable(),
+    deskName: z.string().nullable(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    status: z.enum(BOOKING_STATUSES),
+    /** Only for those who may read the booking (its owner, hub staff). */
+    purpose: z.string().nullable(),
+    attendees: z.number().int(),
+    mine: z.boolean(),
+  })
+  .strict();
+
+export const weekInput = z.object({ tenant: z.string(), spaceId: id, date: isoDate }).strict();
+
+export const freeSlot = z.object({ startsAt: z.string(), endsAt: z.string() }).strict();
+
+export const availabilityInput = z
+  .object({
+    tenant: z.string(),
+    /** A space (its desks if it is a co-working space) … */
+    spaceId: id.optional(),
+    /** … or every desk of a hub. */
+    hubId: id.optional(),
+    date: isoDate,
+    days: z.number().int().min(1, 'validation.invalid').max(7, 'validation.invalid').default(1),
+  })
+  .strict();
+
+export const availabilityOutput = z
+  .object({
+    timezone: z.string(),
+    from: z.string(),
+    days: z.number().int(),
+    resources: z.array(
+      z
+        .object({
+          spaceId: id,
+          spaceName: z.string(),
+          deskId: id.nullable(),
+          deskName: z.string().nullable(),
+          granularityMinutes: z.number().int(),
+          minDurationMinutes: z.number().int(),
+          maxDurationMinutes: z.number().int(),
+          free: z.array(freeSlot),
+        })
+        .strict(),
+    ),
+  })
+  .strict();

@@ -1,0 +1,392 @@
+import { subject } from '@hubwerk/auth';
+import type { Booking, Desk, OpeningException, OpeningHours, Prisma, Space } from '@hubwerk/db';
+import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
+import { DomainError, notFound } from '../../errors.ts';
+import { toApiEnum } from '../../schemas.ts';
+import type { Ctx, Db } from '../spaces/spaces.service.ts';
+
+type Tx = Db;
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+type BookingRow = Booking & { space: Pick<Space, 'hubId' | 'name'>; desk: Pick<Desk, 'name'> | null };
+
+function toBookingOutput(ctx: Ctx, b: BookingRow) {
+  const mayRead = ctx.ability.can('read', subject('Booking', b));
+  return {
+    id: b.id,
+    spaceId: b.spaceId,
+    spaceName: b.space.name,
+    hubId: b.space.hubId,
+    deskId: b.deskId,
+    deskName: b.desk?.name ?? null,
+    startsAt: b.startsAt.toISOString(),
+    endsAt: b.endsAt.toISOString(),
+    status: toApiEnum(b.status),
+    purpose: mayRead ? b.purpose : null,
+    attendees: b.attendees,
+    mine: b.userId === ctx.session.userId,
+  };
+}
+
+const bookingInclude = { space: { select: { hubId: true, name: true } }, desk: { select: { name: true } } } as const;
+
+/** A rule the requested booking breaks: nothing is written, the field names the rule. */
+const ruleError = (field: string, key: string, params?: Record<string, string>) => new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
+
+function conflictError(colliding: Pick<Booking, 'startsAt' | 'endsAt'>) {
+  return new DomainError('CONFLICT', 'errors.booking.conflict', { startsAt: ['errors.booking.conflict'] }, {
+    startsAt: colliding.startsAt.toISOString(),
+    endsAt: colliding.endsAt.toISOString(),
+  });
+}
+
+/** Non-cancelled bookings of the resource that come closer than `buffer` minutes to [from, to). */
+function collidingWhere(ctx: Ctx, space: Space, deskId: string | null, from: Date, to: Date, bufferMinutes: number): Prisma.BookingWhereInput {
+  return {
+    tenantId: ctx.tenant.id,
+    spaceId: space.id,
+    deskId,
+    status: { not: 'CANCELLED' },
+    startsAt: { lt: new Date(to.getTime() + bufferMinutes * MINUTE) },
+    endsAt: { gt: new Date(from.getTime() - bufferMinutes * MINUTE) },
+  };
+}
+
+interface Opening {
+  week: OpeningHours[];
+  closed: Set<string>;
+}
+
+async function openingOf(ctx: Ctx, db: Db, hubId: string, fromDate: string, toDate: string): Promise<Opening> {
+  const [week, closed] = await Promise.all([
+    db.openingHours.findMany({ where: { tenantId: ctx.tenant.id, hubId } }),
+    db.openingException.findMany({
+      where: { tenantId: ctx.tenant.id, hubId, date: { gte: new Date(`${fromDate}T00:00:00Z`), lte: new Date(`${toDate}T00:00:00Z`) } },
+    }),
+  ]);
+  return { week, closed: new Set(closed.map((c: OpeningException) => c.date.toISOString().slice(0, 10))) };
+}
+
+/** Opening intervals of one local date, as instants. */
+function openIntervals(opening: Opening, date: string, timeZone: string): Array<[number, number]> {
+  if (opening.closed.has(date)) return [];
+  const weekday = weekdayOf(date);
+  return opening.week
+    .filter((w) => w.weekday === weekday)
+    .sort((a, b) => a.opensAt - b.opensAt)
+    .map((w) => [zonedToUtc(date, w.opensAt, timeZone).getTime(), zonedToUtc(date, w.closesAt, timeZone).getTime()]);
+}
+
+/**
+ * Bookings of one space queue on its row lock; a rush on one room (a
+ * popular workshop) must wait its turn rather than fail with Prisma's
+ * default 2 s for a connection.
+ */
+const BOOKING_TX = { maxWait: 15_000, timeout: 15_000 };
+
+export interface CreateBookingInput {
+  spaceId: string;
+  deskId?: string | undefined;
+  startsAt: Date;
+  endsAt: Date;
+  purpose: string | null;
+  attendees: number;
+}
+
+/**
+ * Books a space or a desk. The space row is locked for the transaction, so
+ * the checks that the exclusion constraint cannot make (buffers, opening
+ * hours) see every booking committed before and none can slip in between;
+ * the constraint itself stays the last word against double booking.
+ */
+export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
+  if (input.endsAt.getTime() <= input.startsAt.getTime()) throw ruleError('endsAt', 'errors.booking.endBeforeStart');
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM "Space" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND id = ${input.spaceId}::uuid FOR UPDATE`;
+      if (locked.length === 0) throw notFound();
+      const space = await tx.space.findFirstOrThrow({ where: { tenantId: ctx.tenant.id, id: input.spaceId } });
+      if (ctx.ability.cannot('read', subject('Space', space))) throw notFound();
+      let desk: Desk | null = null;
+      if (input.deskId) {
+        desk = await tx.desk.findFirst({ where: { tenantId: ctx.tenant.id, id: input.deskId } });
+        if (!desk || desk.spaceId !== space.id) throw notFound();
+      } else if (space.kind === 'COWORKING') {
+        throw ruleError('deskId', 'errors.booking.deskRequired');
+      }
+      const probe = { tenantId: ctx.tenant.id, userId: ctx.session.userId, space: { hubId: space.hubId } } as BookingRow;
+      if (ctx.ability.cannot('create', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+
+      checkRules(ctx, space, desk, input);
+      await checkOpeningHours(ctx, tx, space, input);
+
+      const colliding = await tx.booking.findFirst({
+        where: collidingWhere(ctx, space, desk?.id ?? null, input.startsAt, input.endsAt, space.bufferMinutes),
+        orderBy: [{ startsAt: 'asc' }],
+      });
+      if (colliding) throw conflictError(colliding);
+
+      const booking = await tx.booking.create({
+        data: {
+          tenantId: ctx.tenant.id,
+          spaceId: space.id,
+          deskId: desk?.id ?? null,
+          userId: ctx.session.userId,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          purpose: input.purpose,
+          attendees: input.attendees,
+          status: space.approvalRequired ? 'PENDING' : 'CONFIRMED',
+        },
+        include: bookingInclude,
+      });
+      await tx.auditEvent.create({
+        data: {
+          tenantId: ctx.tenant.id,
+          actorUserId: ctx.session.userId,
+          action: 'booking.created',
+          targetType: 'Booking',
+          targetId: booking.id,
+          requestId: ctx.requestId,
+          data: { spaceId: space.id, deskId: desk?.id ?? null, startsAt: booking.startsAt.toISOString(), endsAt: booking.endsAt.toISOString() },
+        },
+      });
+      return toBookingOutput(ctx, booking);
+    }, BOOKING_TX);
+  } catch (error) {
+    if (isExclusionViolation(error)) {
+      // Only reachable if a writer skipped the service's lock; name what won.
+      const winner = await ctx.db.booking.findFirst({
+        where: { tenantId: ctx.tenant.id, spaceId: input.spaceId, deskId: input.deskId ?? null, status: { not: 'CANCELLED' }, startsAt: { lt: input.endsAt }, endsAt: { gt: input.startsAt } },
+      });
+      throw conflictError(winner ?? input);
+    }
+    throw error;
+  }
+}
+
+/** PostgreSQL's exclusion_violation (23P01), however the driver adapter wraps it. */
+export function isExclusionViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
+    const text = JSON.stringify(e, Object.getOwnPropertyNames(e)) ?? '';
+    if (text.includes('23P01') || text.includes('_no_overlap')) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function checkRules(ctx: Ctx, space: Space, desk: Desk | null, input: CreateBookingInput) {
+  const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
+  const capacity = desk ? 1 : space.capacity;
+  if (input.attendees > capacity) throw ruleError('attendees', 'errors.booking.overCapacity', { capacity: String(capacity) });
+  const startLocal = localParts(input.startsAt, ctx.tenant.timezone);
+  if (startLocal.minutes % space.granularityMinutes !== 0 || !Number.isInteger(minutes) || minutes % space.granularityMinutes !== 0 || input.startsAt.getUTCSeconds() !== 0 || input.startsAt.getUTCMilliseconds() !== 0) {
+    throw ruleError('startsAt', 'errors.booking.granularity', { minutes: String(space.granularityMinutes) });
+  }
+  if (minutes < space.minDurationMinutes) throw ruleError('endsAt', 'errors.booking.tooShort', { minutes: String(space.minDurationMinutes) });
+  if (minutes > space.maxDurationMinutes) throw ruleError('endsAt', 'errors.booking.tooLong', { minutes: String(space.maxDurationMinutes) });
+  const now = Date.now();
+  if (input.startsAt.getTime() < now) throw ruleError('startsAt', 'errors.booking.inPast');
+  if (input.startsAt.getTime() < now + space.leadTimeMinutes * MINUTE) throw ruleError('startsAt', 'errors.booking.leadTime', { minutes: String(space.leadTimeMinutes) });
+  if (input.startsAt.getTime() > now + space.horizonDays * DAY) throw ruleError('startsAt', 'errors.booking.tooFarAhead', { days: String(space.horizonDays) });
+}
+
+async function checkOpeningHours(ctx: Ctx, tx: Tx, space: Space, input: CreateBookingInput) {
+  const date = localParts(input.startsAt, ctx.tenant.timezone).date;
+  const opening = await openingOf(ctx, tx, space.hubId, date, date);
+  if (opening.closed.has(date)) throw ruleError('startsAt', 'errors.booking.closedDay', { date });
+  const inside = openIntervals(opening, date, ctx.tenant.timezone).some(([open, close]) => open <= input.startsAt.getTime() && input.endsAt.getTime() <= close);
+  if (!inside) throw ruleError('startsAt', 'errors.booking.outsideOpeningHours');
+}
+
+/** Cancels a booking (owner, or staff of its hub). Cancelling twice is a no-op. */
+export async function cancelBooking(ctx: Ctx, input: { bookingId: string }) {
+  return ctx.db.$transaction(async (tx) => {
+    const booking = await tx.booking.findFirst({ where: { tenantId: ctx.tenant.id, id: input.bookingId }, include: bookingInclude });
+    if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
+    if (ctx.ability.cannot('update', subject('Booking', booking))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    if (booking.status === 'CANCELLED') return toBookingOutput(ctx, booking);
+    const cancelled = await tx.booking.update({
+      where: { tenantId_id: { tenantId: ctx.tenant.id, id: booking.id } },
+      data: { status: 'CANCELLED', cancelledAt: new Date() },
+      include: bookingInclude,
+    });
+    await tx.auditEvent.create({
+      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'booking.cancelled', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId },
+    });
+    return toBookingOutput(ctx, cancelled);
+  });
+}
+
+/**
+ * Approves or rejects a pending booking. Whoever may configure the booking's
+ * hub decides (its hub managers, the town admins, the town's partner); a
+ * rejected booking is cancelled and frees its slot.
+ */
+export async function decideBooking(ctx: Ctx, input: { bookingId: string; decision: 'approve' | 'reject' }) {
+  return ctx.db.$transaction(async (tx) => {
+    const booking = await tx.booking.findFirst({ where: { tenantId: ctx.tenant.id, id: input.bookingId }, include: bookingInclude });
+    if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
+    if (ctx.ability.cannot('update', subject('Space', { tenantId: ctx.tenant.id, hubId: booking.space.hubId } as Space))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    if (booking.status !== 'PENDING') throw new DomainError('CONFLICT', 'errors.booking.notPending', { _form: ['errors.booking.notPending'] });
+    const decided = await tx.booking.update({
+      where: { tenantId_id: { tenantId: ctx.tenant.id, id: booking.id } },
+      data: input.decision === 'approve' ? { status: 'CONFIRMED' } : { status: 'CANCELLED', cancelledAt: new Date() },
+      include: bookingInclude,
+    });
+    await tx.auditEvent.create({
+      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: input.decision === 'approve' ? 'booking.approved' : 'booking.rejected', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId },
+    });
+    return toBookingOutput(ctx, decided);
+  });
+}
+
+/** One booking the caller may read (its owner, staff of its hub), with its hub's name for calendars. */
+export async function getBooking(ctx: Ctx, input: { bookingId: string }) {
+  const booking = await ctx.db.booking.findFirst({
+    where: { tenantId: ctx.tenant.id, id: input.bookingId },
+    include: { space: { select: { hubId: true, name: true, hub: { select: { name: true } } } }, desk: { select: { name: true } } },
+  });
+  if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
+  return { ...toBookingOutput(ctx, booking), hubName: booking.space.hub.name };
+}
+
+/** The caller's own bookings from `from` on (default: now), by start time, keyset-paginated. */
+export async function myBookings(ctx: Ctx, input: { cursor?: string | undefined; limit: number; includeCancelled: boolean }) {
+  const rows = await ctx.db.booking.findMany({
+    where: {
+      tenantId: ctx.tenant.id,
+      userId: ctx.session.userId,
+      endsAt: { gt: new Date() },
+      ...(input.includeCancelled ? {} : { status: { not: 'CANCELLED' } }),
+    },
+    include: bookingInclude,
+    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    take: input.limit + 1,
+    ...(input.cursor ? { cursor: { tenantId_id: { tenantId: ctx.tenant.id, id: input.cursor } }, skip: 1 } : {}),
+  });
+  const items = rows.slice(0, input.limit);
+  return { items: items.map((b) => toBookingOutput(ctx, b)), nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+async function readableSpace(ctx: Ctx, spaceId: string) {
+  const space = await ctx.db.space.findFirst({ where: { tenantId: ctx.tenant.id, id: spaceId }, include: { desks: { orderBy: [{ name: 'asc' }] } } });
+  if (!space || ctx.ability.cannot('read', subject('Space', space))) throw notFound();
+  return space;
+}
+
+/** Non-cancelled bookings of a space (and its desks) in the local week (Mon–Sun) containing `date`. */
+export async function spaceWeek(ctx: Ctx, input: { spaceId: string; date: string }) {
+  const space = await readableSpace(ctx, input.spaceId);
+  const monday = mondayOf(input.date);
+  const from = zonedToUtc(monday, 0, ctx.tenant.timezone);
+  const to = zonedToUtc(addDays(monday, 7), 0, ctx.tenant.timezone);
+  // A week of one space is bounded by its opening hours and granularity.
+  const rows = await ctx.db.booking.findMany({
+    where: { tenantId: ctx.tenant.id, spaceId: space.id, status: { not: 'CANCELLED' }, startsAt: { lt: to }, endsAt: { gt: from } },
+    include: bookingInclude,
+    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    take: 2000,
+  });
+  return { weekStart: monday, from: from.toISOString(), to: to.toISOString(), items: rows.map((b) => toBookingOutput(ctx, b)) };
+}
+
+/**
+ * Free time of a space (or of each desk of a co-working space, or of every
+ * desk of a hub) for `days` local days from `date`: opening hours minus
+ * closed days, minus bookings widened by the buffer, from now + lead time to
+ * the horizon, cut to the granularity and at least the minimum duration.
+ */
+export async function availability(ctx: Ctx, input: { spaceId?: string | undefined; hubId?: string | undefined; date: string; days: number }) {
+  if (!input.spaceId === !input.hubId) throw ruleError('spaceId', 'validation.availability.spaceOrHub');
+  let spaces: Array<Space & { desks: Desk[] }>;
+  let hubId: string;
+  if (input.spaceId) {
+    const space = await readableSpace(ctx, input.spaceId);
+    spaces = [space];
+    hubId = space.hubId;
+  } else {
+    const hub = await ctx.db.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: input.hubId! } });
+    if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
+    hubId = hub.id;
+    spaces = await ctx.db.space.findMany({
+      where: { tenantId: ctx.tenant.id, hubId, kind: 'COWORKING' },
+      include: { desks: { orderBy: [{ name: 'asc' }] } },
+      orderBy: [{ name: 'asc' }],
+      take: 50,
+    });
+  }
+  const tz = ctx.tenant.timezone;
+  const lastDate = addDays(input.date, input.days - 1);
+  const from = zonedToUtc(input.date, 0, tz).getTime();
+  const to = zonedToUtc(addDays(input.date, input.days), 0, tz).getTime();
+  const maxBuffer = Math.max(0, ...spaces.map((s) => s.bufferMinutes)) * MINUTE;
+  const [opening, bookings] = await Promise.all([
+    openingOf(ctx, ctx.db, hubId, input.date, lastDate),
+    spaces.length === 0
+      ? Promise.resolve([])
+      : ctx.db.booking.findMany({
+          where: {
+            tenantId: ctx.tenant.id,
+            spaceId: { in: spaces.map((s) => s.id) },
+            status: { not: 'CANCELLED' },
+            startsAt: { lt: new Date(to + maxBuffer) },
+            endsAt: { gt: new Date(from - maxBuffer) },
+          },
+          select: { spaceId: true, deskId: true, startsAt: true, endsAt: true },
+          take: 20_000,
+        }),
+  ]);
+  const dates = Array.from({ length: input.days }, (_, i) => addDays(input.date, i));
+  const openPerDate = dates.map((d) => openIntervals(opening, d, tz));
+  const now = Date.now();
+  const resources = spaces.flatMap((space) => {
+    const targets: Array<Desk | null> = space.kind === 'COWORKING' ? space.desks : [null];
+    return targets.map((desk) => {
+      const busy = bookings
+        .filter((b) => b.spaceId === space.id && b.deskId === (desk?.id ?? null))
+        .map((b): [number, number] => [b.startsAt.getTime() - space.bufferMinutes * MINUTE, b.endsAt.getTime() + space.bufferMinutes * MINUTE]);
+      const earliest = Math.max(now, now + space.leadTimeMinutes * MINUTE);
+      const latestStart = now + space.horizonDays * DAY;
+      const step = space.granularityMinutes * MINUTE;
+      const free = openPerDate.flatMap((intervals) =>
+        intervals.flatMap(([open, close]) =>
+          subtract([open, close], busy).flatMap(([a, b]) => {
+            // Slots start on the granularity grid, counted from the opening time.
+            const start = Math.max(a, open + Math.ceil((Math.max(a, earliest) - open) / step) * step);
+            const end = Math.min(b, open + Math.floor((b - open) / step) * step);
+            if (start > latestStart || end - start < space.minDurationMinutes * MINUTE) return [];
+            return [{ startsAt: new Date(start).toISOString(), endsAt: new Date(end).toISOString() }];
+          }),
+        ),
+      );
+      return {
+        spaceId: space.id,
+        spaceName: space.name,
+        deskId: desk?.id ?? null,
+        deskName: desk?.name ?? null,
+        granularityMinutes: space.granularityMinutes,
+        minDurationMinutes: space.minDurationMinutes,
+        maxDurationMinutes: space.maxDurationMinutes,
+        free,
+      };
+    });
+  });
+  return { timezone: tz, from: input.date, days: input.days, resources };
+}
+
+/** [a,b) minus the union of `busy`, as sorted disjoint intervals. */
+function subtract([a, b]: [number, number], busy: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let cursor = a;
+  for (const [s, e] of [...busy].sort((x, y) => x[0] - y[0])) {
+    if (e <= cursor || s >= b) continue;
+    if (s > cursor) out.push([cursor, s]);
+    cursor = Math.max(cursor, e);
+    if (cursor >= b) break;
+  }
+  if (cursor < b) out.push([cursor, b]);
+  return out;
+}

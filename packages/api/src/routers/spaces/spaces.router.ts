@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { id } from '../../schemas.ts';
+import { router, tenantProcedure } from '../../trpc.ts';
+import {
+  addDeskInput,
+  bookingRules,
+  closedDayInput,
+  createSpaceInput,
+  deskOutput,
+  openingHoursOutput,
+  removeClosedDayInput,
+  setOpeningHoursInput,
+  spaceOutput,
+} from './spaces.schemas.ts';
+import { addClosedDay, addDesk, createSpace, getOpeningHours, getSpace, listSpaces, removeClosedDay, setOpeningHours, updateRules } from './spaces.service.ts';
+
+export const spacesRouter = router({
+  list: tenantProcedure
+    .input(z.object({ tenant: z.string(), hubId: id }).strict())
+    .output(
+      z
+        .object({
+          hub: z.object({ id, slug: z.string(), name: z.string() }).strict(),
+          canConfigure: z.boolean(),
+          items: z.array(spaceOutput),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) => listSpaces(ctx, input)),
+
+  get: tenantProcedure
+    .input(z.object({ tenant: z.string(), spaceId: id }).strict())
+    .output(spaceOutput.extend({ canConfigure: z.boolean() }).strict())
+    .query(({ ctx, input }) => getSpace(ctx, input)),
+
+  create: tenantProcedure
+    .input(createSpaceInput)
+    .output(spaceOutput)
+    .mutation(({ ctx, input }) => {
+      const { tenant: _tenant, ...space } = input;
+      return createSpace(ctx, space);
+    }),
+
+  updateRules: tenantProcedure
+    .input(z.object({ tenant: z.string(), spaceId: id, rules: bookingRules }).strict())
+    .output(spaceOutput)
+    .mutation(({ ctx, input }) => updateRules(ctx, input)),
+
+  addDesk: tenantProcedure
+    .input(addDeskInput)
+    .output(deskOutput)
+    .mutation(({ ctx, input }) => addDesk(ctx, input)),
+
+  openingHours: tenantProcedure
+    .input(z.object({ tenant: z.string(), hubId: id }).strict())
+    .output(openingHoursOutput)
+    .query(({ ctx, input }) => getOpeningHours(ctx, input)),
+
+  setOpeningHours: tenantProcedure
+    .input(setOpeningHoursInput)
+    .output(openingHoursOutput)
+    .mutation(({ ctx, input }) => setOpeningHours(ctx, input)),
+
+  addClosedDay: tenantProcedure
+    .input(closedDayInput)
+    .output(openingHoursOutput)
+    .mutation(({ ctx, input }) => addClosedDay(ctx, input)),
+
+  removeClosedDay: tenantProcedure
+    .input(removeClosedDayInput)
+    .output(openingHoursOutput)
+    .mutation(({ ctx, input }) => removeClosedDay(ctx, input)),
+});

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { id, name, optionalText } from '../../schemas.ts';
+
+/** Input and output shapes of spaces, desks, rules and opening hours. */
+
+export const SPACE_KINDS = ['event-room', 'showroom', 'coworking', 'meeting-room'] as const;
+export const spaceKind = z.enum(SPACE_KINDS, { error: 'validation.invalid' });
+
+const minutes = (min: number, max: number) =>
+  z.number({ error: 'validation.invalid' }).int('validation.invalid').min(min, 'validation.rules.range').max(max, 'validation.rules.range');
+
+/** Booking rules of a space; cross-field checks in `checkRules`. */
+export const bookingRules = z
+  .object({
+    granularityMinutes: minutes(5, 1440),
+    minDurationMinutes: minutes(5, 1440),
+    maxDurationMinutes: minutes(5, 1440),
+    leadTimeMinutes: minutes(0, 60 * 24 * 30),
+    horizonDays: minutes(1, 730),
+    bufferMinutes: minutes(0, 240),
+    approvalRequired: z.boolean(),
+  })
+  .strict();
+export type BookingRules = z.infer<typeof bookingRules>;
+
+export const DEFAULT_RULES: BookingRules = {
+  granularityMinutes: 30,
+  minDurationMinutes: 30,
+  maxDurationMinutes: 600,
+  leadTimeMinutes: 0,
+  horizonDays: 90,
+  bufferMinutes: 0,
+  approvalRequired: false,
+};
+
+const shortList = z.array(z.string().trim().min(1, 'validation.required').max(60, 'validation.tooLong')).max(20, 'validation.tooLong');
+
+export const deskOutput = z.object({ id, name: z.string(), attributes: z.array(z.string()) }).strict();
+
+export const spaceOutput = z
+  .object({
+    id,
+    hubId: id,
+    kind: spaceKind,
+    name: z.string(),
+    capacity: z.number().int(),
+    amenities: z.array(z.string()),
+    accessibilityNotes: z.string().nullable(),
+    rules: bookingRules,
+    desks: z.array(deskOutput),
+  })
+  .strict();
+
+export const createSpaceInput = z
+  .object({
+    tenant: z.string(),
+    hubId: id,
+    kind: spaceKind,
+    name,
+    capacity: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.capacity').max(10_000, 'validation.capacity'),
+    amenities: shortList.default([]),
+    accessibilityNotes: optionalText(1000),
+    /** Co-working only: desks "Arbeitsplatz 1" … "Arbeitsplatz N" are created with the space. */
+    deskCount: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(0).max(200, 'validation.rules.range').default(0),
+    rules: bookingRules.optional(),
+  })
+  .strict();
+
+export const addDeskInput = z
+  .object({ tenant: z.string(), spaceId: id, name, attributes: shortList.default([]) })
+  .strict();
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'validation.time');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'validation.date');
+
+export const openingInterval = z
+  .object({ weekday: z.number().int().min(1, 'validation.invalid').max(7, 'validation.invalid'), opensAt: hhmm, closesAt: hhmm })
+  .strict();
+
+export const openingHoursOutput = z
+  .object({
+    hubId: id,
+    timezone: z.string(),
+    week: z.array(openingInterval),
+    closedDays: z.array(z.object({ date: z.string(), note: z.string().nullable() }).strict()),
+  })
+  .strict();
+
+export const setOpeningHoursInput = z
+  .object({ tenant: z.string(), hubId: id, week: z.array(openingInterval).max(21, 'validation.tooLong') })
+  .strict();
+
+export const closedDayInput = z.object({ tenant: z.string(), hubId: id, date: isoDate, note: optionalText(200) }).strict();
+export const removeClosedDayInput = z.object({ tenant: z.string(), hubId: id, date: isoDate }).strict();

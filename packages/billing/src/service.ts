@@ -1,0 +1,384 @@
+/**
+ * Billing of towns: the API's side of Stripe. Town requests pass their own
+ * (RLS-scoped) transaction; webhooks are cross-town by nature and go through
+ * the audited platform client.
+ */
+import type { AppClient, PlatformClient, PlatformTx, TenantBilling } from '@hubwerk/db';
+import type Stripe from 'stripe';
+import { uuid7 } from './uuid7.ts';
+import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, mrrCents, priceOf } from './plans.ts';
+import { freshness, hubLimitExceeded, intervalIdOf, paymentWarning, planIdOf, type ReadOnlyReason, readOnlyReason, replacesCurrent, subscriptionFields } from './state.ts';
+
+/** A transaction of the app client (what `db.$transaction(async (tx) => …)` hands over). */
+export type Tx = Parameters<Extract<Parameters<AppClient['$transaction']>[0], (...args: never[]) => unknown>>[0];
+/** The app client, used inside a town's scope (runInScope). */
+export type Db = AppClient;
+
+export interface BillingConfig {
+  stripe: Stripe;
+  priceIds: PriceIds;
+  webhookSecret: string;
+  /** Days between the first failed payment and read-only (default 14). */
+  graceDays: number;
+  /** True when the fake Stripe answers (no STRIPE_SECRET_KEY): the admin app says so. */
+  fake: boolean;
+  platform: PlatformClient;
+  /** The admin app's base URL: Checkout and the Portal send the user back there. */
+  adminUrl: string | (() => string);
+  now?: () => Date;
+}
+
+export interface BillingContact {
+  contactName: string | null;
+  contactEmail: string | null;
+  street: string | null;
+  postalCode: string | null;
+  city: string | null;
+  vatId: string | null;
+}
+
+export interface WebhookResult {
+  status: 200 | 400;
+  body: { received: true; duplicate?: boolean } | { error: string };
+}
+
+/** Stripe's signature tolerance: a delivery older than this is a replay. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** Subscriptions that still bill: a plan change modifies them instead of starting another. */
+const LIVE = new Set<TenantBilling['status']>(['ACTIVE', 'TRIALING', 'PAST_DUE', 'UNPAID']);
+
+const HANDLED = new Set([
+  'checkout.session.completed',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'customer.updated',
+]);
+
+export function createBilling(config: BillingConfig) {
+  const { stripe, platform } = config;
+  const now = config.now ?? (() => new Date());
+
+  /** The town's billing row, created on first use (every town starts on Basis). */
+  async function ensureRow(tx: Db | Tx, tenantId: string): Promise<TenantBilling> {
+    await tx.$executeRaw`INSERT INTO "TenantBilling" ("tenantId", id, "updatedAt") VALUES (${tenantId}::uuid, ${uuid7()}::uuid, now()) ON CONFLICT ("tenantId") DO NOTHING`;
+    // findFirst, not findUnique: the app client reroutes findUnique to its base
+    // client, outside this transaction, where the row just inserted is not visible.
+    return tx.tenantBilling.findFirstOrThrow({ where: { tenantId } });
+  }
+
+  async function read(tx: Db, tenantId: string): Promise<TenantBilling | null> {
+    return tx.tenantBilling.findFirst({ where: { tenantId } });
+  }
+
+  return {
+    fake: config.fake,
+    graceDays: config.graceDays,
+
+    async readOnlyReason(tx: Db, tenantId: string): Promise<ReadOnlyReason | null> {
+      return readOnlyReason(await read(tx, tenantId), now(), config.graceDays);
+    },
+
+    /** At onboarding: the plan of the town's agreement (no Stripe subscription yet). */
+    async startTown(tx: PlatformTx, tenantId: string, plan: PlanId) {
+      await tx.tenantBilling.create({ data: { tenantId, plan: plan.toUpperCase() as TenantBilling['plan'] } });
+    },
+
+    /**
+     * Called before a hub is created, inside the same transaction: the billing
+     * row is locked, so two concurrent creations cannot both take the last slot.
+     */
+    async hubLimitExceeded(tx: Tx, tenantId: string) {
+      await ensureRow(tx, tenantId);
+      const [row] = await tx.$queryRaw<Array<{ plan: TenantBilling['plan'] }>>`SELECT plan FROM "TenantBilling" WHERE "tenantId" = ${tenantId}::uuid FOR UPDATE`;
+      const hubs = await tx.hub.count({ where: { tenantId } });
+      return hubLimitExceeded(planIdOf(row?.plan ?? 'BASIS'), hubs);
+    },
+
+    /** What a town's admin sees on its billing page. Stripe ids stay here. */
+    async summary(tx: Db, tenantId: string, options: { withInvoices: boolean }) {
+      const row = await read(tx, tenantId);
+      const plan = planIdOf(row?.plan ?? 'BASIS');
+      const interval = intervalIdOf(row?.interval ?? null);
+      const invoices = options.withInvoices && row?.stripeCustomerId ? await listInvoices(row.stripeCustomerId) : [];
+      return {
+        plan,
+        interval,
+        status: row?.status ?? 'NONE',
+        price: interval ? priceOf(plan, interval) : null,
+        nextInvoiceAt: row?.status === 'ACTIVE' && !row.cancelAtPeriodEnd ? (row.currentPeriodEnd ?? null) : null,
+        cancelAtPeriodEnd: row?.cancelAtPeriodEnd ?? false,
+        pastDueSince: row?.pastDueSince ?? null,
+        paymentWarning: paymentWarning(row),
+        readOnly: readOnlyReason(row, now(), config.graceDays),
+        readOnlyFrom: row?.pastDueSince ? new Date(row.pastDueSince.getTime() + config.graceDays * 86_400_000) : null,
+        contact: {
+          contactName: row?.contactName ?? null,
+          contactEmail: row?.contactEmail ?? null,
+          street: row?.street ?? null,
+          postalCode: row?.postalCode ?? null,
+          city: row?.city ?? null,
+          vatId: row?.vatId ?? null,
+        },
+        invoices,
+        fakeStripe: config.fake,
+      };
+    },
+
+    /**
+     * The town's Stripe customer, created once. The Idempotency-Key is
+     * derived from the town and the operation, so a retry after a timeout
+     * (ours or the SDK's own) gets the customer of the first attempt back
+     * instead of a second one.
+     */
+    async ensureCustomer(tx: Db, tenant: { id: string; name: string }): Promise<string> {
+      const row = await ensureRow(tx, tenant.id);
+      if (row.stripeCustomerId) return row.stripeCustomerId;
+      const customer = await stripe.customers.create(
+        {
+          name: row.contactName ?? tenant.name,
+          ...(row.contactEmail ? { email: row.contactEmail } : {}),
+          preferred_locales: ['de'],
+          metadata: { tenantId: tenant.id },
+        },
+        { idempotencyKey: `hubwerk:tenant:${tenant.id}:customer.create` },
+      );
+      await tx.tenantBilling.update({ where: { tenantId: tenant.id }, data: { stripeCustomerId: customer.id } });
+      return customer.id;
+    },
+
+    /** A Stripe Checkout session (subscription mode) for a plan change; returns where to send the user. */
+    async startCheckout(tx: Db, tenant: { id: string; name: string; slug: string }, choice: { plan: PlanId; interval: BillingIntervalId }): Promise<string> {
+      const customer = await this.ensureCustomer(tx, tenant);
+      const page = billingPage(tenant.slug);
+      const price = config.priceIds[choice.plan][choice.interval];
+      const row = await read(tx, tenant.id);
+      if (row?.stripeSubscriptionId && LIVE.has(row.status)) {
+        // A running subscription changes its price (prorated) — a second
+        // Checkout would start a second subscription and bill the town twice.
+        const sub = await stripe.subscriptions.retrieve(row.stripeSubscriptionId);
+        const item = sub.items.data[0];
+        if (item && sub.status !== 'canceled') {
+          const session = await stripe.billingPortal.sessions.create({
+            customer,
+            return_url: page,
+            locale: 'de',
+            flow_data: {
+              type: 'subscription_update_confirm',
+              subscription_update_confirm: { subscription: sub.id, items: [{ id: item.id, price, quantity: 1 }] },
+              after_completion: { type: 'redirect', redirect: { return_url: `${page}?checkout=success` } },
+            },
+          });
+          return session.url;
+        }
+      }
+      const session = await stripe.checkout.sessions.create({
+        mode: 'subscription',
+        customer,
+        client_reference_id: tenant.id,
+        line_items: [{ price, quantity: 1 }],
+        success_url: `${page}?checkout=success`,
+        cancel_url: `${page}?checkout=cancelled`,
+        locale: 'de',
+        billing_address_collection: 'required',
+        tax_id_collection: { enabled: true },
+        customer_update: { address: 'auto', name: 'auto' },
+        subscription_data: { metadata: { tenantId: tenant.id } },
+      });
+      if (!session.url) throw new Error('Stripe returned a checkout session without url');
+      return session.url;
+    },
+
+    /** The Stripe Customer Portal (payment method, invoices, cancellation). */
+    async portal(tx: Db, tenant: { id: string; name: string; slug: string }): Promise<string> {
+      const customer = await this.ensureCustomer(tx, tenant);
+      const session = await stripe.billingPortal.sessions.create({ customer, return_url: billingPage(tenant.slug), locale: 'de' });
+      return session.url;
+    },
+
+    /** The billing contact: stored here and mirrored to the Stripe customer (invoice address). */
+    async updateContact(tx: Db, tenant: { id: string; name: string }, contact: BillingContact) {
+      const customer = await this.ensureCustomer(tx, tenant);
+      await tx.tenantBilling.update({ where: { tenantId: tenant.id }, data: contact });
+      await stripe.customers.update(customer, {
+        name: contact.contactName ?? tenant.name,
+        ...(contact.contactEmail ? { email: contact.contactEmail } : {}),
+        address: { line1: contact.street ?? '', postal_code: contact.postalCode ?? '', city: contact.city ?? '', country: 'DE' },
+      });
+    },
+
+    /** Provider and partner view: towns with plan, status, MRR (net cents). Cross-town: platform client, audited. */
+    async overview(actor: { userId: string; requestId: string | null }, towns: Array<{ id: string; slug: string; name: string }>) {
+      const ids = towns.map((t) => t.id);
+      const rows = await platform.run((tx) => tx.tenantBilling.findMany({ where: { tenantId: { in: ids } } }), {
+        action: 'billing.overview.read',
+        actorUserId: actor.userId,
+        requestId: actor.requestId,
+        reason: 'billing overview of the towns the user may see',
+        data: { towns: ids.length },
+      });
+      const byTenant = new Map(rows.map((r) => [r.tenantId, r]));
+      return towns.map((t) => {
+        const row = byTenant.get(t.id);
+        const plan = planIdOf(row?.plan ?? 'BASIS');
+        const interval = intervalIdOf(row?.interval ?? null);
+        const paying = row && interval && (row.status === 'ACTIVE' || row.status === 'PAST_DUE' || row.status === 'TRIALING' || row.status === 'UNPAID');
+        return {
+          tenantId: t.id,
+          slug: t.slug,
+          name: t.name,
+          plan,
+          interval,
+          status: row?.status ?? 'NONE',
+          mrrCents: paying ? mrrCents(plan, interval) : 0,
+          paymentWarning: paymentWarning(row ?? null),
+          readOnly: readOnlyReason(row ?? null, now(), config.graceDays) !== null,
+        };
+      });
+    },
+
+    /**
+     * POST /webhooks/stripe. The signature is checked over the raw bytes; the
+     * event id is claimed in the same transaction as its effects, so
+     * concurrent or repeated deliveries change things once.
+     */
+    async handleWebhook(rawBody: Buffer | string, signature: string | undefined): Promise<WebhookResult> {
+      let event: Stripe.Event;
+      try {
+        if (!signature) throw new Error('missing signature');
+        event = stripe.webhooks.constructEvent(rawBody, signature, config.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+      } catch {
+        return { status: 400, body: { error: 'invalid-signature' } };
+      }
+      if (!HANDLED.has(event.type)) return { status: 200, body: { received: true } };
+      const duplicate = await processEvent(event);
+      return { status: 200, body: duplicate ? { received: true, duplicate: true } : { received: true } };
+    },
+
+    plans: PLANS,
+  };
+
+  // Built here, never from request input: no open redirect through Stripe.
+  function billingPage(slug: string): string {
+    const base = typeof config.adminUrl === 'function' ? config.adminUrl() : config.adminUrl;
+    return `${base.replace(/\/$/, '')}/towns/${encodeURIComponent(slug)}/billing`;
+  }
+
+  async function listInvoices(customer: string) {
+    const list = await stripe.invoices.list({ customer, limit: 24 });
+    return list.data.map((i) => ({
+      number: i.number ?? null,
+      createdAt: new Date(i.created * 1000),
+      totalCents: i.total,
+      currency: i.currency,
+      status: i.status ?? 'draft',
+      url: i.hosted_invoice_url ?? null,
+      pdfUrl: i.invoice_pdf ?? null,
+    }));
+  }
+
+  /** Returns true when the event had been processed before. */
+  async function processEvent(event: Stripe.Event): Promise<boolean> {
+    const customerId = customerOf(event);
+    let tenantId: string | null = null;
+    const duplicate = await platform.run(
+      async (tx) => {
+        // ON CONFLICT waits for a concurrent claim of the same id to commit
+        // (then: duplicate) or roll back (then: ours to process).
+        const claimed = await tx.$executeRaw`INSERT INTO "StripeEvent" (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`;
+        if (claimed === 0) return true;
+        if (!customerId) return false;
+        const [row] = await tx.$queryRaw<Array<{ tenantId: string }>>`SELECT "tenantId" FROM "TenantBilling" WHERE "stripeCustomerId" = ${customerId} FOR UPDATE`;
+        if (!row) return false; // not one of our towns (another system on the same account)
+        tenantId = row.tenantId;
+        await apply(tx, row.tenantId, event);
+        return false;
+      },
+      (dup) => ({
+        action: dup ? 'billing.stripe-event.duplicate' : 'billing.stripe-event.processed',
+        actorUserId: null,
+        tenantId,
+        targetType: 'StripeEvent',
+        targetId: event.id,
+        reason: `Stripe webhook ${event.type}`,
+      }),
+    );
+    return duplicate;
+  }
+
+  async function apply(tx: PlatformTx, tenantId: string, event: Stripe.Event) {
+    const row = await tx.tenantBilling.findFirstOrThrow({ where: { tenantId } });
+    const created = new Date(event.created * 1000);
+    switch (event.type) {
+      case 'checkout.session.completed': {
+        const subId = idOf(event.data.object.subscription);
+        if (!subId) return;
+        // The session does not carry the plan: read the subscription as it is now.
+        const sub = await stripe.subscriptions.retrieve(subId);
+        return applySubscription(tx, row, sub, created, true);
+      }
+      case 'customer.subscription.created':
+      case 'customer.subscription.updated':
+      case 'customer.subscription.deleted':
+        return applySubscription(tx, row, event.data.object, created, false);
+      case 'invoice.paid':
+      case 'invoice.payment_failed': {
+        const f = freshness(created, row.invoiceStateAt);
+        if (f === 'older') return;
+        const paid = event.type === 'invoice.paid';
+        await tx.tenantBilling.update({
+          where: { tenantId },
+          data: {
+            invoiceStateAt: created,
+            // Paying restores at once; the first failure starts the grace period.
+            pastDueSince: paid ? null : (row.pastDueSince ?? created),
+          },
+        });
+        return;
+      }
+      case 'customer.updated': {
+        // No version on customers: re-read, so an old event cannot win.
+        const customer = await stripe.customers.retrieve(row.stripeCustomerId!);
+        if ('deleted' in customer && customer.deleted) return;
+        await tx.tenantBilling.update({
+          where: { tenantId },
+          data: {
+            contactName: customer.name ?? row.contactName,
+            contactEmail: customer.email ?? row.contactEmail,
+            street: customer.address?.line1 ?? row.street,
+            postalCode: customer.address?.postal_code ?? row.postalCode,
+            city: customer.address?.city ?? row.city,
+          },
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  async function applySubscription(tx: PlatformTx, row: TenantBilling, snapshot: Stripe.Subscription, created: Date, reRead: boolean) {
+    const f = freshness(created, row.subscriptionStateAt);
+    if (f === 'older') return;
+    const sub = f === 'same-second' && !reRead ? await stripe.subscriptions.retrieve(snapshot.id) : snapshot;
+    const fields = subscriptionFields(sub, config.priceIds, { plan: row.plan, interval: row.interval });
+    if (!replacesCurrent({ stripeSubscriptionId: row.stripeSubscriptionId, status: row.status }, fields)) return;
+    await tx.tenantBilling.update({ where: { tenantId: row.tenantId }, data: { ...fields, subscriptionStateAt: created } });
+  }
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+function customerOf(event: Stripe.Event): string | null {
+  const object = event.data.object as { object?: string; id?: string; customer?: string | { id: string } | null };
+  if (object.object === 'customer') return object.id ?? null;
+  return idOf(object.customer ?? null);
+}
+
+export type Billing = ReturnType<typeof createBilling>;

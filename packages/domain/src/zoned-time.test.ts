@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from './zoned-time.ts';
+
+const TZ = 'Europe/Berlin';
+const iso = (date: string, minutes: number) => zonedToUtc(date, minutes, TZ).toISOString();
+
+describe('wall-clock time in Europe/Berlin', () => {
+  it('maps local times to instants in winter and in summer', () => {
+    expect(iso('2026-12-01', 8 * 60)).toBe('2026-12-01T07:00:00.000Z');
+    expect(iso('2026-07-01', 8 * 60)).toBe('2026-07-01T06:00:00.000Z');
+    expect(iso('2026-12-01', 24 * 60)).toBe('2026-12-01T23:00:00.000Z');
+  });
+
+  it('handles the daylight-saving days: 23 and 25 hours, the gap and the repeated hour', () => {
+    const day = (date: string) => (zonedToUtc(addDays(date, 1), 0, TZ).getTime() - zonedToUtc(date, 0, TZ).getTime()) / 3_600_000;
+    expect(day('2026-03-29')).toBe(23);
+    expect(day('2026-10-25')).toBe(25);
+    expect(iso('2026-03-29', 8 * 60)).toBe('2026-03-29T06:00:00.000Z');
+    expect(iso('2026-10-25', 8 * 60)).toBe('2026-10-25T07:00:00.000Z');
+    // 02:30 does not exist on 29 March: it moves forward by the hour skipped.
+    expect(iso('2026-03-29', 150)).toBe('2026-03-29T01:30:00.000Z');
+    expect(localParts(new Date('2026-03-29T01:30:00Z'), TZ)).toEqual({ date: '2026-03-29', weekday: 7, minutes: 210 });
+    // 02:30 happens twice on 25 October: the later one.
+    expect(iso('2026-10-25', 150)).toBe('2026-10-25T01:30:00.000Z');
+  });
+
+  it('reads local date, ISO weekday and minutes of an instant', () => {
+    // 23:30 UTC on 31 March is already 1 April, 01:30, in Germany.
+    expect(localParts(new Date('2026-03-31T23:30:00Z'), TZ)).toEqual({ date: '2026-04-01', weekday: 3, minutes: 90 });
+  });
+
+  it('does calendar arithmetic across month and year ends', () => {
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(weekdayOf('2026-11-29')).toBe(7);
+    expect(mondayOf('2026-11-29')).toBe('2026-11-23');
+    expect(mondayOf('2026-11-23')).toBe('2026-11-23');
+  });
+});

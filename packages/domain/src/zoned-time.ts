@@ -1,0 +1,102 @@
+/**
+ * Wall-clock arithmetic in a town's time zone (Europe/Berlin) with the
+ * platform's Intl data only: opening hours are local times, bookings are
+ * instants, and daylight-saving days have 23 or 25 hours.
+ */
+
+export interface LocalParts {
+  /** ISO calendar date, YYYY-MM-DD, in the zone. */
+  date: string;
+  /** 1 = Monday … 7 = Sunday (ISO). */
+  weekday: number;
+  /** Minutes after local midnight. */
+  minutes: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+function parts(instant: Date, timeZone: string) {
+  const out: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(instant)) out[p.type] = p.value;
+  return {
+    year: Number(out.year),
+    month: Number(out.month),
+    day: Number(out.day),
+    hour: Number(out.hour),
+    minute: Number(out.minute),
+    second: Number(out.second),
+    weekday: WEEKDAYS[out.weekday ?? ''] ?? 0,
+  };
+}
+
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  const p = parts(instant, timeZone);
+  return { date: `${p.year}-${pad(p.month)}-${pad(p.day)}`, weekday: p.weekday, minutes: p.hour * 60 + p.minute };
+}
+
+/** Offset of the zone from UTC at `instant`, in milliseconds. */
+function offsetAt(instant: number, timeZone: string): number {
+  const p = parts(new Date(instant), timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant at which the zone's clock shows `date` + `minutes`. A time
+ * skipped by the spring change (02:30 on the last Sunday of March) moves
+ * forward by the gap (03:30 summer time); a time that occurs twice in
+ * autumn resolves to the later instant.
+ */
+export function zonedToUtc(date: string, minutes: number, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d, 0, minutes);
+  let guess = wall - offsetAt(wall, timeZone);
+  const second = wall - offsetAt(guess, timeZone);
+  if (second !== guess) guess = Math.max(guess, second);
+  return new Date(guess);
+}
+
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** ISO weekday of a calendar date (no zone involved). */
+export function weekdayOf(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** The Monday of the week containing `date`. */
+export function mondayOf(date: string): string {
+  return addDays(date, 1 - weekdayOf(date));
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export const minutesToHhmm = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+export function hhmmToMinutes(value: string): number {
+  const [h, m] = value.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
