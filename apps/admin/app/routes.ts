@@ -17,6 +17,8 @@ export default [
   route('towns/:slug/billing', 'routes/town-billing.tsx'),
   route('billing', 'routes/billing.tsx'),
   route('towns/:slug/hubs/:hubId', 'routes/hub.tsx'),
+  route('towns/:slug/hubs/:hubId/occupancy', 'routes/occupancy.tsx'),
+  route('towns/:slug/hubs/:hubId/occupancy.csv', 'routes/occupancy-csv.tsx'),
   route('towns/:slug/spaces/:spaceId', 'routes/space.tsx'),
   route('towns/:slug/bookings', 'routes/my-bookings.tsx'),
   route('towns/:slug/bookings/:bookingId/ics', 'routes/booking-ics.tsx'),

@@ -52,6 +52,7 @@ const ATTACKS: Record<string, Attack> = {
   'bookings.mine': { input: ({ town }) => ({ tenant: town.slug }) },
   'bookings.week': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, date: '2030-01-02' }) },
   'bookings.availability': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
+  'occupancy.hub': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
   'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'audit.list': { input: ({ town }) => ({ tenant: town.slug }) },

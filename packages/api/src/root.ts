@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
+import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
@@ -19,6 +20,7 @@ export const appRouter = router({
   billing: billingRouter,
   spaces: spacesRouter,
   bookings: bookingsRouter,
+  occupancy: occupancyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -164,9 +164,16 @@ export default function Hub() {
       <PageHeader
         title={hub.name}
         actions={
-          <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/bookings`}>
-            {t('hub.myBookings')}
-          </Link>
+          <>
+            {canConfigure ? (
+              <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/occupancy`}>
+                {t('occupancy.link')}
+              </Link>
+            ) : null}
+            <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/bookings`}>
+              {t('hub.myBookings')}
+            </Link>
+          </>
         }
       />
       {noticeText ? (

@@ -58,7 +58,7 @@ interface Opening {
   closed: Set<string>;
 }
 
-async function openingOf(ctx: Ctx, db: Db, hubId: string, fromDate: string, toDate: string): Promise<Opening> {
+export async function openingOf(ctx: Ctx, db: Db, hubId: string, fromDate: string, toDate: string): Promise<Opening> {
   const [week, closed] = await Promise.all([
     db.openingHours.findMany({ where: { tenantId: ctx.tenant.id, hubId } }),
     db.openingException.findMany({
@@ -69,7 +69,7 @@ async function openingOf(ctx: Ctx, db: Db, hubId: string, fromDate: string, toDa
 }
 
 /** Opening intervals of one local date, as instants. */
-function openIntervals(opening: Opening, date: string, timeZone: string): Array<[number, number]> {
+export function openIntervals(opening: Opening, date: string, timeZone: string): Array<[number, number]> {
   if (opening.closed.has(date)) return [];
   const weekday = weekdayOf(date);
   return opening.week
