@@ -81,6 +81,7 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'bookings.mine': () => ({ tenant: 'einbeck' }),
   'bookings.week': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, date: workdayAt(9).startsAt.slice(0, 10) }),
   'bookings.availability': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: workdayAt(9).startsAt.slice(0, 10) }),
+  'occupancy.hub': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
   'billing.plans': () => ({}),
   'billing.status': () => ({ tenant: 'einbeck' }),
   'billing.get': () => ({ tenant: 'einbeck' }),

@@ -69,6 +69,7 @@ export const AUTHORIZATION_MATRIX = {
   'bookings.mine': row(townReaders),
   'bookings.week': row(townReaders),
   'bookings.availability': row(townReaders),
+  'occupancy.hub': row(['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager']),
   'billing.plans': row(signedIn),
   'billing.status': row(townReaders),
   'billing.get': row(billingReaders),

@@ -73,6 +73,7 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'bookings.mine': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.bookingId } : { tenant: t.slug }),
   'bookings.week': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, date: '2030-01-02' }),
   'bookings.availability': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, ...(f.variant === 2 ? { hubId: t.hubId } : { spaceId: t.spaceId }), date: '2030-01-02' }),
+  'occupancy.hub': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId }),
   'billing.plans': { noIds: 'the public price list' },
   'billing.overview': { noIds: 'takes no ids; partners see only their towns: billing.integration.test.ts' },
   'billing.status': (t) => ({ tenant: t.slug }),
@@ -292,6 +293,7 @@ describe('partner revocation', () => {
       'bookings.mine': () => ({ tenant: 'einbeck' }),
       'bookings.week': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, date: '2031-02-03' }),
       'bookings.availability': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-03' }),
+      'occupancy.hub': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
       'billing.status': () => ({ tenant: 'einbeck' }),
       'billing.get': () => ({ tenant: 'einbeck' }),
       // The partner reads the town's billing but does not change it (FORBIDDEN): only town admins and the provider do.
