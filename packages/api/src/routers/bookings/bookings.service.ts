@@ -309,6 +309,43 @@ export async function spaceWeek(ctx: Ctx, input: { spaceId: string; date: string
 }
 
 /**
+ * Everything availability needs for one space, in one statement (one round
+ * trip, where Prisma needed three in a row: the space, its desks, then opening
+ * hours, closing days and bookings): the space, its desks by name, its hub's
+ * opening hours and closing days in [fromDate, toDate], and its non-cancelled
+ * bookings within the space's buffer of [from, to). Read under the town's
+ * scope like every query; the caller checks the space may be read before
+ * showing anything.
+ */
+async function spaceAvailabilityData(ctx: Ctx, spaceId: string, from: number, to: number, fromDate: string, toDate: string) {
+  const [row] = await ctx.db.$queryRaw<
+    Array<Space & { desks: Array<Pick<Desk, 'id' | 'name'>>; week: OpeningHours[]; closed: string[]; bookings: Array<{ deskId: string | null; startsAt: number; endsAt: number }> }>
+  >`
+    SELECT s.*,
+      (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name) ORDER BY d.name), '[]'::json)
+         FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d."spaceId" = s.id) AS desks,
+      (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]'::json)
+         FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
+      (SELECT coalesce(json_agg(to_char(e.date, 'YYYY-MM-DD')), '[]'::json)
+         FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date BETWEEN ${fromDate}::date AND ${toDate}::date) AS closed,
+      (SELECT coalesce(json_agg(json_build_object('deskId', b."deskId",
+                'startsAt', (extract(epoch FROM b."startsAt") * 1000)::float8, 'endsAt', (extract(epoch FROM b."endsAt") * 1000)::float8)), '[]'::json)
+         FROM (SELECT b."deskId", b."startsAt", b."endsAt" FROM "Booking" b
+                WHERE b."tenantId" = s."tenantId" AND b."spaceId" = s.id AND b.status <> 'CANCELLED'
+                  AND b."startsAt" < ${new Date(to)}::timestamptz + make_interval(mins => s."bufferMinutes")
+                  AND b."endsAt" > ${new Date(from)}::timestamptz - make_interval(mins => s."bufferMinutes")
+                LIMIT 20000) b) AS bookings
+      FROM "Space" s WHERE s."tenantId" = ${ctx.tenant.id}::uuid AND s.id = ${spaceId}::uuid`;
+  if (!row) return null;
+  const { desks, week, closed, bookings, ...space } = row;
+  return {
+    space: { ...space, desks },
+    opening: { week, closed: new Set(closed) } satisfies Opening,
+    bookings: bookings.map((b) => ({ spaceId: space.id, deskId: b.deskId, startsAt: new Date(b.startsAt), endsAt: new Date(b.endsAt) })),
+  };
+}
+
+/**
  * Free time of a space (or of each desk of a co-working space, or of every
  * desk of a hub) for `days` local days from `date`: opening hours minus
  * closed days, minus bookings widened by the buffer, from now + lead time to
@@ -316,49 +353,51 @@ export async function spaceWeek(ctx: Ctx, input: { spaceId: string; date: string
  */
 export async function availability(ctx: Ctx, input: { spaceId?: string | undefined; hubId?: string | undefined; date: string; days: number }) {
   if (!input.spaceId === !input.hubId) throw ruleError('spaceId', 'validation.availability.spaceOrHub');
-  let spaces: Array<Space & { desks: Desk[] }>;
-  let hubId: string;
+  const tz = ctx.tenant.timezone;
+  const lastDate = addDays(input.date, input.days - 1);
+  const from = zonedToUtc(input.date, 0, tz).getTime();
+  const to = zonedToUtc(addDays(input.date, input.days), 0, tz).getTime();
+  let spaces: Array<Space & { desks: Array<Pick<Desk, 'id' | 'name'>> }>;
+  let opening: Opening;
+  let bookings: Array<Pick<Booking, 'spaceId' | 'deskId' | 'startsAt' | 'endsAt'>>;
   if (input.spaceId) {
-    const space = await readableSpace(ctx, input.spaceId);
-    spaces = [space];
-    hubId = space.hubId;
+    const loaded = await spaceAvailabilityData(ctx, input.spaceId, from, to, input.date, lastDate);
+    if (!loaded || ctx.ability.cannot('read', subject('Space', loaded.space))) throw notFound();
+    ({ opening, bookings } = loaded);
+    spaces = [loaded.space];
   } else {
     const hub = await ctx.db.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: input.hubId! } });
     if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
-    hubId = hub.id;
+    const hubId = hub.id;
     spaces = await ctx.db.space.findMany({
       where: { tenantId: ctx.tenant.id, hubId, kind: 'COWORKING' },
       include: { desks: { orderBy: [{ name: 'asc' }] } },
       orderBy: [{ name: 'asc' }],
       take: 50,
     });
+    const maxBuffer = Math.max(0, ...spaces.map((s) => s.bufferMinutes)) * MINUTE;
+    [opening, bookings] = await Promise.all([
+      openingOf(ctx, ctx.db, hubId, input.date, lastDate),
+      spaces.length === 0
+        ? Promise.resolve([])
+        : ctx.db.booking.findMany({
+            where: {
+              tenantId: ctx.tenant.id,
+              spaceId: { in: spaces.map((s) => s.id) },
+              status: { not: 'CANCELLED' },
+              startsAt: { lt: new Date(to + maxBuffer) },
+              endsAt: { gt: new Date(from - maxBuffer) },
+            },
+            select: { spaceId: true, deskId: true, startsAt: true, endsAt: true },
+            take: 20_000,
+          }),
+    ]);
   }
-  const tz = ctx.tenant.timezone;
-  const lastDate = addDays(input.date, input.days - 1);
-  const from = zonedToUtc(input.date, 0, tz).getTime();
-  const to = zonedToUtc(addDays(input.date, input.days), 0, tz).getTime();
-  const maxBuffer = Math.max(0, ...spaces.map((s) => s.bufferMinutes)) * MINUTE;
-  const [opening, bookings] = await Promise.all([
-    openingOf(ctx, ctx.db, hubId, input.date, lastDate),
-    spaces.length === 0
-      ? Promise.resolve([])
-      : ctx.db.booking.findMany({
-          where: {
-            tenantId: ctx.tenant.id,
-            spaceId: { in: spaces.map((s) => s.id) },
-            status: { not: 'CANCELLED' },
-            startsAt: { lt: new Date(to + maxBuffer) },
-            endsAt: { gt: new Date(from - maxBuffer) },
-          },
-          select: { spaceId: true, deskId: true, startsAt: true, endsAt: true },
-          take: 20_000,
-        }),
-  ]);
   const dates = Array.from({ length: input.days }, (_, i) => addDays(input.date, i));
   const openPerDate = dates.map((d) => openIntervals(opening, d, tz));
   const now = Date.now();
   const resources = spaces.flatMap((space) => {
-    const targets: Array<Desk | null> = space.kind === 'COWORKING' ? space.desks : [null];
+    const targets: Array<Pick<Desk, 'id' | 'name'> | null> = space.kind === 'COWORKING' ? space.desks : [null];
     return targets.map((desk) => {
       const busy = bookings
         .filter((b) => b.spaceId === space.id && b.deskId === (desk?.id ?? null))
