@@ -22,5 +22,6 @@ export default [
   route('partners/new', 'routes/partners-new.tsx'),
   route('partners/:id', 'routes/partner.tsx'),
   route('invite/:token', 'routes/invite.tsx'),
+  route('dev/mails', 'routes/dev-mails.tsx'),
   route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig;

@@ -1,4 +1,4 @@
-import { billingEnv, parseEnv } from './env.ts';
+import { billingEnv, mailEnv, parseEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startApiServer } from './server.ts';
 
@@ -13,6 +13,7 @@ const api = await startApiServer({
   poolSize: env.DB_POOL_SIZE,
   logger,
   billing: billingEnv(env),
+  mail: mailEnv(env),
 });
 logger.info({ url: api.url }, 'Hubwerk API listening');
 

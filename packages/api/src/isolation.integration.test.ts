@@ -52,6 +52,7 @@ const ATTACKS: Record<string, Attack> = {
   'bookings.availability': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
   'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
+  'mail.sent': { noIds: 'dev-only list of stored mails for platform admins; takes no ids' },
   'billing.plans': { noIds: 'the public price list' },
   'billing.status': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.get': { input: ({ town }) => ({ tenant: town.slug }) },

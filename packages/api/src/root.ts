@@ -3,6 +3,7 @@ import { billingRouter } from './routers/billing/billing.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
+import { mailRouter } from './routers/mail/mail.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
@@ -17,6 +18,7 @@ export const appRouter = router({
   billing: billingRouter,
   spaces: spacesRouter,
   bookings: bookingsRouter,
+  mail: mailRouter,
 });
 
 export type AppRouter = typeof appRouter;

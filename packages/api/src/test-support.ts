@@ -32,6 +32,7 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
       adminUrl: 'http://admin.test',
       ...(options.now ? { now: options.now } : {}),
     }),
+    mail: { adminUrl: 'http://admin.test', devOutbox: true },
   };
   fakeStripe();
   const caller = (sessionToken: string | null = null): Caller =>

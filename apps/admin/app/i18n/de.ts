@@ -541,4 +541,13 @@ export const de = {
     onboardPlan: 'Tarif laut Vereinbarung',
     onboardPlanHint: 'Bestimmt, wie viele Digital Hubs die Kommune anlegen kann. Die Kommune kann später selbst wechseln.',
   },
+  devMail: {
+    title: 'Gesendete E-Mails',
+    intro: 'Nur in der Entwicklung: Ohne SMTP-Server speichert Hubwerk E-Mails, statt sie zu versenden. Hier sehen Sie die neuesten 100 mit ihren Links.',
+    empty: 'Noch keine E-Mails.',
+    to: 'An',
+    created: 'Erstellt',
+    status: 'Status',
+    statuses: { pending: 'wartet', sent: 'versendet', stored: 'gespeichert (nicht versendet)', failed: 'fehlgeschlagen' },
+  },
 };

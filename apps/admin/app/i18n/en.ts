@@ -538,4 +538,13 @@ export const en: Messages = {
     onboardPlan: 'Plan as agreed',
     onboardPlanHint: 'Decides how many digital hubs the town can create. The town can change it later itself.',
   },
+  devMail: {
+    title: 'Sent emails',
+    intro: 'Development only: without an SMTP server Hubwerk stores emails instead of sending them. Here are the latest 100 with their links.',
+    empty: 'No emails yet.',
+    to: 'To',
+    created: 'Created',
+    status: 'Status',
+    statuses: { pending: 'waiting', sent: 'sent', stored: 'stored (not sent)', failed: 'failed' },
+  },
 };
