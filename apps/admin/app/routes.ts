@@ -13,6 +13,7 @@ export default [
   route('towns/new', 'routes/towns-new.tsx'),
   route('towns/:slug', 'routes/town.tsx'),
   route('towns/:slug/billing', 'routes/town-billing.tsx'),
+  route('towns/:slug/staff', 'routes/town-staff.tsx'),
   route('billing', 'routes/billing.tsx'),
   route('towns/:slug/hubs/:hubId', 'routes/hub.tsx'),
   route('towns/:slug/spaces/:spaceId', 'routes/space.tsx'),

@@ -30,6 +30,12 @@ export async function reissueInvitation(tx: PlatformTx, invitationId: string) {
 
 const invitationPath = (token: string) => `/invite/${token}`;
 
+/** A fresh token for an invitation: the hash to store, the path to hand out (for clients other than the platform one). */
+export function newInvitationSecret() {
+  const token = newToken();
+  return { tokenHash: hashToken(token), expiresAt: new Date(Date.now() + INVITATION_LIFETIME_MS), path: invitationPath(token) };
+}
+
 /** The account an invitation is for: the existing one, or a new one without a password. */
 export function findOrCreateInvitee(tx: PlatformTx, email: string) {
   return tx.user.upsert({ where: { email }, create: { email, name: email.split('@')[0] ?? email }, update: {} });

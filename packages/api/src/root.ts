@@ -6,6 +6,7 @@ import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { mailRouter } from './routers/mail/mail.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
+import { staffRouter } from './routers/staff/staff.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
 import { router } from './trpc.ts';
 
@@ -19,6 +20,7 @@ export const appRouter = router({
   spaces: spacesRouter,
   bookings: bookingsRouter,
   mail: mailRouter,
+  staff: staffRouter,
 });
 
 export type AppRouter = typeof appRouter;

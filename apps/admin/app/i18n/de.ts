@@ -229,6 +229,9 @@ export const de = {
     hub: {
       nameTaken: 'Diese Kommune hat bereits einen Hub mit diesem Namen.',
     },
+    staff: {
+      alreadyMember: 'Diese Person gehört der Kommune bereits an.',
+    },
     invitation: {
       invalid: 'Diese Einladung ist nicht gültig.',
       expired: 'Diese Einladung ist abgelaufen.',
@@ -549,5 +552,26 @@ export const de = {
     created: 'Erstellt',
     status: 'Status',
     statuses: { pending: 'wartet', sent: 'versendet', stored: 'gespeichert (nicht versendet)', failed: 'fehlgeschlagen' },
+  },
+  staff: {
+    title: 'Team und Einladungen',
+    intro: 'Laden Sie Mitarbeitende von {name} per E-Mail ein. Der Link ist 7 Tage gültig und einmal verwendbar.',
+    link: 'Team einladen',
+    invite: 'Person einladen',
+    email: 'E-Mail-Adresse',
+    role: 'Rolle',
+    status: 'Status',
+    expires: 'Gültig bis',
+    actions: 'Aktionen',
+    inviteSubmit: 'Einladung senden',
+    inviteSubmitting: 'Einladung wird gesendet …',
+    invited: 'Die Einladung wurde per E-Mail versandt. Sie können den Link auch selbst weitergeben:',
+    revoked: 'Die Einladung wurde zurückgezogen. Ihr Link funktioniert nicht mehr.',
+    invitations: 'Einladungen',
+    invitationsEmpty: 'Noch keine Einladungen.',
+    revoke: 'Zurückziehen',
+    revokeFor: 'Einladung an {email} zurückziehen',
+    roles: { 'town-admin': 'Administrator:in der Kommune', 'hub-manager': 'Hub-Leitung', 'hub-staff': 'Hub-Mitarbeiter:in', member: 'Mitglied' },
+    statuses: { open: 'offen', expired: 'abgelaufen', accepted: 'angenommen', revoked: 'zurückgezogen' },
   },
 };

@@ -226,6 +226,9 @@ export const en: Messages = {
     hub: {
       nameTaken: 'This town already has a hub with this name.',
     },
+    staff: {
+      alreadyMember: 'This person already belongs to the town.',
+    },
     invitation: {
       invalid: 'This invitation is not valid.',
       expired: 'This invitation has expired.',
@@ -546,5 +549,26 @@ export const en: Messages = {
     created: 'Created',
     status: 'Status',
     statuses: { pending: 'waiting', sent: 'sent', stored: 'stored (not sent)', failed: 'failed' },
+  },
+  staff: {
+    title: 'Team and invitations',
+    intro: 'Invite staff of {name} by email. The link is valid for 7 days and can be used once.',
+    link: 'Invite team',
+    invite: 'Invite a person',
+    email: 'Email address',
+    role: 'Role',
+    status: 'Status',
+    expires: 'Valid until',
+    actions: 'Actions',
+    inviteSubmit: 'Send invitation',
+    inviteSubmitting: 'Sending invitation …',
+    invited: 'The invitation was sent by email. You can also pass on the link yourself:',
+    revoked: 'The invitation was revoked. Its link no longer works.',
+    invitations: 'Invitations',
+    invitationsEmpty: 'No invitations yet.',
+    revoke: 'Revoke',
+    revokeFor: 'Revoke the invitation to {email}',
+    roles: { 'town-admin': 'Town administrator', 'hub-manager': 'Hub manager', 'hub-staff': 'Hub staff', member: 'Member' },
+    statuses: { open: 'open', expired: 'expired', accepted: 'accepted', revoked: 'revoked' },
   },
 };

@@ -101,6 +101,11 @@ export default function Town() {
             <Link className="button button--secondary" to={`/towns/${encodeURIComponent(town.slug)}/bookings`}>
               {t('hub.myBookings')}
             </Link>
+            {town.can.inviteStaff ? (
+              <Link to={`/towns/${encodeURIComponent(town.slug)}/staff`} className="button button--ghost">
+                {t('staff.link')}
+              </Link>
+            ) : null}
             {billing.canView ? (
               <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
                 {t('billing.link')}

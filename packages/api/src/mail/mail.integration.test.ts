@@ -174,3 +174,47 @@ describe('without SMTP (dev)', () => {
     }
   });
 });
+
+describe('town admins invite staff', () => {
+  it('invites by email and role; the mail carries the link that accepting uses', async () => {
+    const admin = await api.as(DEMO_USERS.einbeckAdmin);
+    const { invitationUrl } = await admin.staff.invite({ tenant: 'einbeck', email: 'Neu.Personal@Einbeck.example.org', role: 'hub-staff' });
+    await worker.drain();
+    expect(smtp.received).toHaveLength(1);
+    const mail = smtp.received[0]!;
+    expect(mail.to).toEqual(['neu.personal@einbeck.example.org']);
+    expect(mail.subject).toMatch(/^Einladung zu Hubwerk: /);
+    expect(mail.text).toContain('als Hub-Mitarbeiter:in mitzuarbeiten');
+    const link = /http:\/\/admin\.test(\/invite\/[A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+    expect(link).toBe(invitationUrl);
+    const token = link!.split('/').pop()!;
+    expect(await api.caller().invitations.preview({ token })).toMatchObject({ email: 'neu.personal@einbeck.example.org', role: 'hub-staff', status: 'open' });
+    const { items } = await admin.staff.invitations({ tenant: 'einbeck' });
+    expect(items.find((i) => i.email === 'neu.personal@einbeck.example.org')).toMatchObject({ role: 'hub-staff', status: 'open' });
+    await api.caller().invitations.accept({ token, name: 'Neu Personal', password: 'ein-sicheres-passwort' });
+    const member = await api.as('neu.personal@einbeck.example.org', 'ein-sicheres-passwort');
+    expect((await member.tenants.list({})).items.map((t) => t.slug)).toContain('einbeck');
+  });
+
+  it('revoking makes the link fail with a clear message, and sends nothing more', async () => {
+    const admin = await api.as(DEMO_USERS.einbeckAdmin);
+    const { invitationId, invitationUrl } = await admin.staff.invite({ tenant: 'einbeck', email: 'widerruf@einbeck.example.org', role: 'member' });
+    await admin.staff.revokeInvitation({ tenant: 'einbeck', invitationId });
+    const token = invitationUrl.split('/').pop()!;
+    expect((await api.caller().invitations.preview({ token })).status).toBe('revoked');
+    await expect(api.caller().invitations.accept({ token, name: 'X', password: 'ein-sicheres-passwort' })).rejects.toThrow('errors.invitation.revoked');
+    // Revoking twice: nothing open with that id any more.
+    await expect(admin.staff.revokeInvitation({ tenant: 'einbeck', invitationId })).rejects.toThrow('errors.notFound');
+    const { items } = await admin.staff.invitations({ tenant: 'einbeck' });
+    expect(items.find((i) => i.id === invitationId)?.status).toBe('revoked');
+  });
+
+  it('members may not invite; an existing member is not invited again', async () => {
+    const member = await api.as(DEMO_USERS.einbeckMember);
+    const before = await outboxCount();
+    await expect(member.staff.invite({ tenant: 'einbeck', email: 'x@einbeck.example.org', role: 'town-admin' })).rejects.toThrow('errors.forbidden');
+    const admin = await api.as(DEMO_USERS.einbeckAdmin);
+    await expect(admin.staff.invite({ tenant: 'einbeck', email: DEMO_USERS.einbeckManager, role: 'member' })).rejects.toThrow('errors.staff.alreadyMember');
+    expect(await outboxCount()).toBe(before);
+  });
+});

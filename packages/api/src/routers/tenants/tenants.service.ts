@@ -7,6 +7,7 @@ import { DomainError, fieldError, notFound } from '../../errors.ts';
 import { idempotently, isUniqueViolation } from '../../idempotency.ts';
 import { createInvitation, enqueueInvitationMail, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
+import { mayInvite } from '../staff/staff.service.ts';
 
 type Actor = { userId: string };
 
@@ -189,6 +190,7 @@ export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbi
       createHub: ctx.ability.can('create', subject('Hub', newHubProbe(t.id))),
       renameHub: hubs.some((h) => ctx.ability.can('update', subject('Hub', h), 'name')),
       assignPartner: ctx.ability.can('assignPartner', subject('Tenant', t)),
+      inviteStaff: mayInvite(ctx.ability, t.id),
     },
   };
 }
