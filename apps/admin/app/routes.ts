@@ -8,6 +8,8 @@ export default [
   { index: true, file: 'routes/home.tsx' },
   route('login', 'routes/login.tsx'),
   route('logout', 'routes/logout.tsx'),
+  route('forgot-password', 'routes/forgot-password.tsx'),
+  route('reset-password/:token', 'routes/reset-password.tsx'),
   route('language', 'routes/language.tsx'),
   route('towns', 'routes/towns.tsx'),
   route('towns/new', 'routes/towns-new.tsx'),

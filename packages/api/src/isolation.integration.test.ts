@@ -24,6 +24,8 @@ const ATTACKS: Record<string, Attack> = {
   'auth.signIn': { noIds: 'signs in by email and password; takes no object ids' },
   'auth.signOut': { noIds: 'ends the caller\'s own session' },
   'auth.me': { noIds: 'describes the caller only' },
+  'auth.requestPasswordReset': { noIds: 'public; takes an email address, answers the same for every one' },
+  'auth.resetPassword': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'tenants.list': { noIds: 'takes no ids; its output is checked for foreign towns below' },
   'tenants.get': { input: ({ town }) => ({ tenant: town.slug }) },
   'tenants.onboard': { input: ({ partnerId }) => ({ name: `Angriff ${randomUUID().slice(0, 8)}`, ags: '03155099', bundesland: '03', partnerId, hubName: 'Hub', adminEmail: 'x@example.org', idempotencyKey: randomUUID() }) },
@@ -126,7 +128,7 @@ beforeAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail'];
+  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken'];
   const parts = await Promise.all(
     tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );

@@ -232,6 +232,10 @@ export const de = {
     staff: {
       alreadyMember: 'Diese Person gehört der Kommune bereits an.',
     },
+    passwordReset: {
+      invalid: 'Dieser Link zum Zurücksetzen ist ungültig oder wurde bereits verwendet. Fordern Sie bitte einen neuen an.',
+      expired: 'Dieser Link zum Zurücksetzen ist abgelaufen (gültig 60 Minuten). Fordern Sie bitte einen neuen an.',
+    },
     invitation: {
       invalid: 'Diese Einladung ist nicht gültig.',
       expired: 'Diese Einladung ist abgelaufen.',
@@ -573,5 +577,20 @@ export const de = {
     revokeFor: 'Einladung an {email} zurückziehen',
     roles: { 'town-admin': 'Administrator:in der Kommune', 'hub-manager': 'Hub-Leitung', 'hub-staff': 'Hub-Mitarbeiter:in', member: 'Mitglied' },
     statuses: { open: 'offen', expired: 'abgelaufen', accepted: 'angenommen', revoked: 'zurückgezogen' },
+  },
+  passwordReset: {
+    requestTitle: 'Passwort vergessen',
+    requestIntro: 'Geben Sie Ihre E-Mail-Adresse ein. Wenn es dazu ein Konto gibt, senden wir Ihnen einen Link zum Festlegen eines neuen Passworts.',
+    requestSubmit: 'Link anfordern',
+    requestSent: 'Wenn es zu dieser Adresse ein Konto gibt, ist eine E-Mail mit einem Link unterwegs. Er ist 60 Minuten gültig.',
+    backToLogin: 'Zurück zur Anmeldung',
+    forgot: 'Passwort vergessen?',
+    title: 'Neues Passwort festlegen',
+    intro: 'Mit dem neuen Passwort werden Sie auf allen Geräten abgemeldet.',
+    newPassword: 'Neues Passwort',
+    newPasswordHint: 'Mindestens 12 Zeichen.',
+    submit: 'Passwort speichern',
+    requestAgain: 'Neuen Link anfordern',
+    done: 'Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an.',
   },
 };

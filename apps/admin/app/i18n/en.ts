@@ -229,6 +229,10 @@ export const en: Messages = {
     staff: {
       alreadyMember: 'This person already belongs to the town.',
     },
+    passwordReset: {
+      invalid: 'This reset link is invalid or has already been used. Please request a new one.',
+      expired: 'This reset link has expired (valid for 60 minutes). Please request a new one.',
+    },
     invitation: {
       invalid: 'This invitation is not valid.',
       expired: 'This invitation has expired.',
@@ -570,5 +574,20 @@ export const en: Messages = {
     revokeFor: 'Revoke the invitation to {email}',
     roles: { 'town-admin': 'Town administrator', 'hub-manager': 'Hub manager', 'hub-staff': 'Hub staff', member: 'Member' },
     statuses: { open: 'open', expired: 'expired', accepted: 'accepted', revoked: 'revoked' },
+  },
+  passwordReset: {
+    requestTitle: 'Forgot password',
+    requestIntro: 'Enter your email address. If there is an account for it, we will send you a link to choose a new password.',
+    requestSubmit: 'Request link',
+    requestSent: 'If there is an account for this address, an email with a link is on its way. It is valid for 60 minutes.',
+    backToLogin: 'Back to sign-in',
+    forgot: 'Forgot your password?',
+    title: 'Choose a new password',
+    intro: 'Setting a new password signs you out on every device.',
+    newPassword: 'New password',
+    newPasswordHint: 'At least 12 characters.',
+    submit: 'Save password',
+    requestAgain: 'Request a new link',
+    done: 'Your password has been changed. Please sign in with the new password.',
   },
 };
