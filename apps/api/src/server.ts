@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type ApiDependencies, appRouter, bearerToken, createContext, createMailWorker, type RequestLogFields } from '@hubwerk/api';
+import { type ApiDependencies, appRouter, bearerToken, createContext, createDunningNotifier, createMailWorker, type RequestLogFields } from '@hubwerk/api';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS, type PriceIds } from '@hubwerk/billing';
 import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
@@ -82,6 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       platform,
       adminUrl,
       ...(billingOptions.now ? { now: billingOptions.now } : {}),
+      onPaymentFailed: createDunningNotifier(() => (typeof adminUrl === 'function' ? adminUrl() : adminUrl)),
     }),
   };
   const mailOptions = options.mail ?? { smtpUrl: null, from: 'Hubwerk <noreply@hubwerk.invalid>', devOutbox: false };

@@ -4,3 +4,4 @@ export { createCallerFactory } from './trpc.ts';
 export { DomainError, type ErrorData } from './errors.ts';
 export { createMailWorker, type MailWorker, type MailWorkerOptions } from './mail/worker.ts';
 export type { MailSettings } from './context.ts';
+export { createDunningNotifier } from './mail/dunning.ts';

@@ -93,3 +93,35 @@ export function passwordResetMail(input: { locale: MailLocale; link: string; min
 export function absoluteLink(adminUrl: string, path: string): string {
   return `${adminUrl.replace(/\/+$/, '')}${path}`;
 }
+
+export function paymentFailedMail(input: { locale: MailLocale; townName: string; readOnlyFrom: Date; link: string }): RenderedMail {
+  const date = new Intl.DateTimeFormat(input.locale === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'long', timeZone: 'Europe/Berlin' }).format(input.readOnlyFrom);
+  if (input.locale === 'en') {
+    return {
+      subject: `Hubwerk: payment failed for ${input.townName}`,
+      text: [
+        'Hello,',
+        '',
+        `the latest payment for ${input.townName} on Hubwerk has failed.`,
+        `Please update the payment method or pay the open invoice by ${date}. After that date the town becomes read-only until it is paid: all data stays, reading and export keep working, but nothing can be changed.`,
+        '',
+        'Billing:',
+        input.link,
+        SIGNATURE.en,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: `Hubwerk: Zahlung für ${input.townName} fehlgeschlagen`,
+    text: [
+      'Guten Tag,',
+      '',
+      `die letzte Zahlung für ${input.townName} in Hubwerk ist fehlgeschlagen.`,
+      `Bitte aktualisieren Sie die Zahlungsmethode oder begleichen Sie die offene Rechnung bis zum ${date}. Danach ist die Kommune bis zur Zahlung schreibgeschützt: Alle Daten bleiben erhalten, Lesen und Export funktionieren weiter, Änderungen sind nicht möglich.`,
+      '',
+      'Zur Abrechnung:',
+      input.link,
+      SIGNATURE.de,
+    ].join('\n'),
+  };
+}
