@@ -8,6 +8,7 @@
  *   npx tsx bench/bookings.bench.ts                       (small: 100 towns)
  *   npx tsx bench/bookings.bench.ts --towns 1000          (1,000 towns, 3,000 hubs, 30,000 spaces, ~1,000,000 bookings)
  *   options: --seconds 5 --connections 50 --availability 500
+ *            --explain   also print EXPLAIN ANALYZE of the availability and conflict queries (app role, RLS on)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     availability: { type: 'string', default: '500' },
+    explain: { type: 'boolean', default: false },
   },
 });
 const TOWNS = Number(args.towns);
@@ -57,6 +59,7 @@ try {
   const seeded = await seed(admin);
   log(`Seeded ${seeded.towns} towns, ${seeded.hubs} hubs, ${seeded.spaces} spaces, ${seeded.bookings} bookings in ${Math.round((Date.now() - started) / 1000)} s.`);
 
+  if (args.explain) await explain(admin, urls.appUrl, seeded.sample[0]!.spaceId);
   const api = createTestApi(urls, { poolSize: 20 });
   const callers = new Map<string, Caller>();
   for (const m of seeded.members) callers.set(m.slug, await api.as(m.email));
@@ -150,6 +153,49 @@ async function seed(db: pg.Client) {
     members: members.rows,
     einbeckSpaces: einbeck.rows.map((r) => r.id),
   };
+}
+
+/**
+ * Plans of the hot statements as the app sees them: the app role, RLS on,
+ * the town's scope set (same SQL as bookings.service.ts). Both read the
+ * space's bookings through the btree on (tenantId, spaceId, startsAt) and
+ * filter by range (measured: faster than the exclusion constraint's GiST
+ * index at ~33 bookings a space).
+ */
+async function explain(admin: pg.Client, appUrl: string, spaceId: string) {
+  const tenantId = (await admin.query<{ tenantId: string }>(`SELECT "tenantId" FROM "Space" WHERE id = $1`, [spaceId])).rows[0]!.tenantId;
+  const app = new pg.Client({ connectionString: appUrl });
+  await app.connect();
+  const from = new Date(Date.now() + 86_400_000);
+  const to = new Date(from.getTime() + 7 * 86_400_000);
+  const statements: Array<[string, string, unknown[]]> = [
+    [
+      'availability: bookings of one space in a week (± buffer)',
+      `SELECT b."deskId", b."startsAt", b."endsAt" FROM "Booking" b JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"
+        WHERE b."tenantId" = $1::uuid AND b."spaceId" = $2::uuid AND b.status <> 'CANCELLED'
+          AND b."startsAt" < $4::timestamptz + make_interval(mins => s."bufferMinutes") AND b."endsAt" > $3::timestamptz - make_interval(mins => s."bufferMinutes")`,
+      [tenantId, spaceId, from, to],
+    ],
+    [
+      'bookings.create: a booking closer than the buffer',
+      `SELECT b."startsAt", b."endsAt" FROM "Booking" b JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"
+        WHERE b."tenantId" = $1::uuid AND b."spaceId" = $2::uuid AND b.status <> 'CANCELLED' AND b."deskId" IS NULL
+          AND tstzrange(b."startsAt", b."endsAt", '[)') && tstzrange($3::timestamptz - make_interval(mins => s."bufferMinutes"), $4::timestamptz + make_interval(mins => s."bufferMinutes"), '[)')
+        ORDER BY b."startsAt" LIMIT 1`,
+      [tenantId, spaceId, from, new Date(from.getTime() + 3_600_000)],
+    ],
+  ];
+  try {
+    for (const [label, sql, values] of statements) {
+      await app.query('BEGIN');
+      await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+      const plan = await app.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, values);
+      await app.query('ROLLBACK');
+      log(`\n${label}:\n${plan.rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
+    }
+  } finally {
+    await app.end();
+  }
 }
 
 async function setRls(db: pg.Client, on: boolean) {

@@ -8,6 +8,8 @@ export default [
   { index: true, file: 'routes/home.tsx' },
   route('login', 'routes/login.tsx'),
   route('logout', 'routes/logout.tsx'),
+  route('forgot-password', 'routes/forgot-password.tsx'),
+  route('reset-password/:token', 'routes/reset-password.tsx'),
   route('language', 'routes/language.tsx'),
   route('towns', 'routes/towns.tsx'),
   route('towns/new', 'routes/towns-new.tsx'),
@@ -15,6 +17,7 @@ export default [
   route('towns/:slug/audit', 'routes/town-audit.tsx'),
   route('towns/:slug/audit.csv', 'routes/town-audit-csv.ts'),
   route('towns/:slug/billing', 'routes/town-billing.tsx'),
+  route('towns/:slug/staff', 'routes/town-staff.tsx'),
   route('billing', 'routes/billing.tsx'),
   route('towns/:slug/hubs/:hubId', 'routes/hub.tsx'),
   route('towns/:slug/hubs/:hubId/occupancy', 'routes/occupancy.tsx'),
@@ -27,5 +30,6 @@ export default [
   route('partners/:id', 'routes/partner.tsx'),
   route('invite/:token', 'routes/invite.tsx'),
   route('account/password', 'routes/account-password.tsx'),
+  route('dev/mails', 'routes/dev-mails.tsx'),
   route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig;

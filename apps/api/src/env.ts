@@ -24,7 +24,12 @@ const schema = z.object({
   BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   /** Where Stripe Checkout and the Portal send users back to. */
   ADMIN_URL: z.url().default('http://127.0.0.1:3000'),
+  // Mail. Without SMTP_URL (dev) mails are stored and shown on the admin
+  // app's dev-only page "Gesendete E-Mails"; production requires it.
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Hubwerk <noreply@hubwerk.invalid>'),
 }).superRefine((env, issues) => {
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL) issues.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'required in production' });
   if (!env.STRIPE_SECRET_KEY) return;
   // Real Stripe needs its webhook secret and every price id of this environment.
   for (const key of ['STRIPE_WEBHOOK_SECRET', 'STRIPE_PRICE_BASIS_MONTH', 'STRIPE_PRICE_BASIS_YEAR', 'STRIPE_PRICE_STANDARD_MONTH', 'STRIPE_PRICE_STANDARD_YEAR', 'STRIPE_PRICE_PLUS_MONTH', 'STRIPE_PRICE_PLUS_YEAR'] as const) {
@@ -46,6 +51,11 @@ export function billingEnv(env: ApiEnv) {
       }
     : null;
   return { stripe, graceDays: env.BILLING_GRACE_DAYS, adminUrl: env.ADMIN_URL };
+}
+
+/** The mail part of the environment; the dev page never exists in production. */
+export function mailEnv(env: ApiEnv) {
+  return { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM, devOutbox: env.NODE_ENV !== 'production' };
 }
 
 export type ApiEnv = z.infer<typeof schema>;

@@ -1,4 +1,4 @@
-import { billingEnv, parseEnv } from './env.ts';
+import { billingEnv, mailEnv, parseEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startApiServer } from './server.ts';
 
@@ -15,6 +15,7 @@ const api = await startApiServer({
   proxySecret: env.API_PROXY_SECRET,
   hsts: env.NODE_ENV === 'production',
   billing: billingEnv(env),
+  mail: mailEnv(env),
 });
 logger.info({ url: api.url }, 'Hubwerk API listening');
 

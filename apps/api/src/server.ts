@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type ApiDependencies, appRouter, bearerToken, createContext, type RequestLogFields } from '@hubwerk/api';
+import { type ApiDependencies, appRouter, bearerToken, createContext, createDunningNotifier, createMailWorker, type RequestLogFields } from '@hubwerk/api';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS, type PriceIds } from '@hubwerk/billing';
 import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
@@ -26,6 +26,16 @@ export interface ApiServerOptions {
   /** Strict-Transport-Security; on in production (TLS ends in front of the API). */
   hsts?: boolean;
   billing?: BillingOptions;
+  mail?: MailOptions;
+}
+
+export interface MailOptions {
+  /** null: mails are stored, not sent (dev); see docs/decisions/009. */
+  smtpUrl: string | null;
+  from: string;
+  /** Lets platform admins read stored mails ("Gesendete E-Mails"); never in production. */
+  devOutbox: boolean;
+  pollMs?: number;
 }
 
 export interface BillingOptions {
@@ -41,6 +51,8 @@ export interface RunningApiServer {
   url: string;
   server: http.Server;
   deps: ApiDependencies;
+  /** Delivers the outbox now (tests), instead of waiting for the next poll. */
+  drainMail(): Promise<number>;
   /** The fake Stripe when no key is configured (dev, CI, tests), with the secret its webhooks are signed with. */
   fakeStripe: { fake: FakeStripe; webhookSecret: string } | null;
   /** Stops accepting, lets in-flight requests finish, then closes the pools. */
@@ -76,9 +88,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       platform,
       adminUrl,
       ...(billingOptions.now ? { now: billingOptions.now } : {}),
+      onPaymentFailed: createDunningNotifier(() => (typeof adminUrl === 'function' ? adminUrl() : adminUrl)),
     }),
   };
   const headers = securityHeaders({ hsts: options.hsts ?? false });
+  const mailOptions = options.mail ?? { smtpUrl: null, from: 'Hubwerk <noreply@hubwerk.invalid>', devOutbox: false };
+  deps.mail = {
+    // A getter: the admin app's address may be known only after start (e2e).
+    get adminUrl() {
+      return typeof adminUrl === 'function' ? adminUrl() : adminUrl;
+    },
+    devOutbox: mailOptions.devOutbox,
+  };
+  const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
+  if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: mails are stored, not sent');
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');
   const fakePages = fake ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl }) : null;
   const migrations = shippedMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
@@ -179,12 +202,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   const address = server.address() as AddressInfo;
   baseUrl = `http://${address.address}:${address.port}`;
+  mailWorker.start();
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://${address.address}:${address.port}`,
     server,
     deps,
+    drainMail: () => mailWorker.drain(),
     fakeStripe: fake ? { fake, webhookSecret } : null,
     close() {
       closing ??= (async () => {
@@ -192,6 +217,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await mailWorker.stop();
         await Promise.all([deps.db.close(), deps.platform.close()]);
         fakeLease?.release();
       })();

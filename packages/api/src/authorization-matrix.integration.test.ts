@@ -42,6 +42,9 @@ function workdayAt(hour: number): { startsAt: string; endsAt: string } {
 }
 let bookingHour = 8;
 
+/** Open Einbeck invitations, one per matrix role, for staff.revokeInvitation. */
+const openInvitations: string[] = [];
+
 /** A valid input in the role's own scope (Einbeck, assigned to the demo IT partner). */
 const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'auth.signIn': (role) => ({ email: role === 'anonymous' ? DEMO_USERS.einbeckMember : USERS[role], password: DEMO_PASSWORD }),
@@ -89,7 +92,17 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'billing.openPortal': () => ({ tenant: 'einbeck' }),
   'billing.updateContact': () => ({ tenant: 'einbeck', contactName: 'Matrix', city: 'Einbeck' }),
   'billing.overview': () => ({}),
+  // An address without an account: the answer is the same as for one with an account.
+  'auth.requestPasswordReset': () => ({ email: `r-${randomUUID().slice(0, 6)}@example.org` }),
+  // A well-formed token of no reset: the answer is the token's, not the role's.
+  'auth.resetPassword': () => ({ token: randomUUID().replaceAll('-', ''), password: 'ein-langes-passwort' }),
+  'mail.sent': () => ({}),
+  'staff.invitations': () => ({ tenant: 'einbeck' }),
+  'staff.invite': () => ({ tenant: 'einbeck', email: `s-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
+  // An open invitation of Einbeck per call (an allowed call revokes it).
+  'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: openInvitations.pop() ?? randomUUID() }),
 };
+
 
 beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
@@ -99,6 +112,13 @@ beforeAll(async () => {
   await superuser.connect();
   einbeck = (await superuser.query(`SELECT t.id, h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = 'einbeck'`)).rows[0];
   itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
+  for (const role of MATRIX_ROLES) {
+    const { rows: created } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "tenantId", email, "tenantRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'MEMBER', $3, now() + interval '7 days') RETURNING id`,
+      [einbeck.id, `offen-${role}@einbeck.example.org`, `matrix-${role}-${randomUUID()}`],
+    );
+    openInvitations.push(created[0]!.id);
+  }
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (
     await superuser.query(

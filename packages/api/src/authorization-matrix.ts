@@ -39,6 +39,9 @@ export const AUTHORIZATION_MATRIX = {
   'auth.me': row(signedIn),
   'auth.changePassword': row(signedIn),
   'auth.revokeUserSessions': row(provider),
+  // Public: the same answer for every address (and for signed-in callers); a bad token is a business error, not a wall.
+  'auth.requestPasswordReset': row(everyone),
+  'auth.resetPassword': row(everyone),
   'tenants.list': row(signedIn),
   'tenants.get': row(townReaders),
   'tenants.onboard': row(provider),
@@ -76,5 +79,11 @@ export const AUTHORIZATION_MATRIX = {
   'billing.startCheckout': row(billingManagers),
   'billing.openPortal': row(billingManagers),
   'billing.updateContact': row(billingManagers),
+  // Dev outbox (stored texts carry single-use links): the provider's admins only; support is refused.
+  'mail.sent': row(provider),
+  // Inviting staff = creating a membership in the town (abilities.ts): town admins, partners acting as one, the provider's admins.
+  'staff.invitations': row(hubWriters),
+  'staff.invite': row(hubWriters),
+  'staff.revokeInvitation': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

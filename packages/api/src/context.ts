@@ -9,6 +9,20 @@ export interface ApiDependencies {
   logger: Logger;
   /** Stripe billing of towns (real or fake Stripe, chosen by the host). */
   billing: Billing;
+  /** Links in emails point to the admin app; without it, to the local dev address. */
+  mail?: MailSettings;
+}
+
+export interface MailSettings {
+  /** The admin app's public address, for the links in mails. */
+  adminUrl: string;
+  /** Dev and test only: platform admins may read stored mails ("Gesendete E-Mails"). */
+  devOutbox: boolean;
+}
+
+/** The mail settings with their defaults (a host that passed none runs locally). */
+export function mailSettings(deps: Pick<ApiDependencies, 'mail'>): MailSettings {
+  return deps.mail ?? { adminUrl: 'http://127.0.0.1:3000', devOutbox: false };
 }
 
 /** Filled in by the procedure tiers; the host logs it with the request line. */

@@ -26,6 +26,8 @@ const ATTACKS: Record<string, Attack> = {
   'auth.me': { noIds: 'describes the caller only' },
   'auth.changePassword': { noIds: 'changes the caller\'s own password only' },
   'auth.revokeUserSessions': { input: ({ town }) => ({ userId: town.id, reason: 'Angriff' }) },
+  'auth.requestPasswordReset': { noIds: 'public; takes an email address, answers the same for every one' },
+  'auth.resetPassword': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'tenants.list': { noIds: 'takes no ids; its output is checked for foreign towns below' },
   'tenants.get': { input: ({ town }) => ({ tenant: town.slug }) },
   'tenants.onboard': { input: ({ partnerId }) => ({ name: `Angriff ${randomUUID().slice(0, 8)}`, ags: '03155099', bundesland: '03', partnerId, hubName: 'Hub', adminEmail: 'x@example.org', idempotencyKey: randomUUID() }) },
@@ -56,6 +58,10 @@ const ATTACKS: Record<string, Attack> = {
   'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'audit.list': { input: ({ town }) => ({ tenant: town.slug }) },
+  'mail.sent': { noIds: 'dev-only list of stored mails for platform admins; takes no ids' },
+  'staff.invitations': { input: ({ town }) => ({ tenant: town.slug }) },
+  'staff.invite': { input: ({ town }) => ({ tenant: town.slug, email: 'eindringling@example.org', role: 'town-admin' }) },
+  'staff.revokeInvitation': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, invitationId: townInvitations.get(town.id) ?? randomUUID() }) },
   'billing.plans': { noIds: 'the public price list' },
   'billing.status': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.get': { input: ({ town }) => ({ tenant: town.slug }) },
@@ -113,8 +119,20 @@ beforeAll(async () => {
   for (const row of rows) townRows.set(row.tenantId, row);
 });
 
+// An open invitation of each seeded town, to try to revoke from outside.
+const townInvitations = new Map<string, string>();
+beforeAll(async () => {
+  for (const town of towns.values()) {
+    const { rows } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "tenantId", email, "tenantRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'MEMBER', $3, now() + interval '7 days') RETURNING id`,
+      [town.id, `offen@${town.slug}.example.org`, `isolation-${town.id}`],
+    );
+    townInvitations.set(town.id, rows[0]!.id);
+  }
+});
+
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling'];
+  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken'];
   const parts = await Promise.all(
     tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );

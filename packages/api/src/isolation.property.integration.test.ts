@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -44,6 +44,12 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'auth.me': { noIds: 'describes the caller only' },
   'auth.changePassword': { noIds: 'changes the caller\'s own password only' },
   'auth.revokeUserSessions': (t, _own, f) => ({ userId: t.adminId, reason: f.name }),
+  'auth.requestPasswordReset': { noIds: 'public; takes an email address, answers the same for every one' },
+  'auth.resetPassword': { noIds: 'public; the token is the credential' },
+  'mail.sent': { noIds: 'dev outbox for platform admins; takes no ids' },
+  'staff.invitations': (t) => ({ tenant: t.slug }),
+  'staff.invite': (t, _own, f) => ({ tenant: t.slug, email: f.email, role: f.variant % 2 === 0 ? 'town-admin' : 'member' }),
+  'staff.revokeInvitation': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, invitationId: t.invitationId }),
   'tenants.list': { noIds: 'takes only a cursor; foreign towns in its output: isolation.integration.test.ts' },
   'partners.list': { noIds: 'takes no ids; foreign partners in its output: isolation.integration.test.ts' },
   'invitations.preview': { noIds: 'public; the token is the credential' },
@@ -120,6 +126,14 @@ beforeAll(async () => {
     const slug = email.split('@')[1]!.split('.')[0]!;
     await caller.hubs.create({ tenant: slug, name: `Werkstatt ${slug}` });
   }
+  // Every town gets an open invitation, to try to revoke from outside.
+  for (const email of [DEMO_USERS.einbeckAdmin, DEMO_USERS.sangerhausenAdmin, DEMO_USERS.zeitzAdmin]) {
+    const slug = email.split('@')[1]!.split('.')[0]!;
+    await superuser.query(
+      `INSERT INTO "Invitation" (id, "tenantId", email, "tenantRole", "tokenHash", "expiresAt") SELECT gen_random_uuid(), t.id, $2, 'MEMBER', $3, now() + interval '7 days' FROM "Tenant" t WHERE t.slug = $1`,
+      [slug, `offen@${slug}.example.org`, `property-${slug}-${randomUUID()}`],
+    );
+  }
   const { rows } = await superuser.query<Omit<Target, 'partnerId'> & { partnerId: string | null }>(`
     SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
@@ -128,7 +142,8 @@ beforeAll(async () => {
            (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id AND s.kind = 'EVENT_ROOM' LIMIT 1) AS "spaceId",
            (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id AND s.kind = 'COWORKING' LIMIT 1) AS "coworkingId",
            (SELECT d.id FROM "Desk" d JOIN "Space" s ON s."tenantId" = d."tenantId" AND s.id = d."spaceId" WHERE d."tenantId" = t.id ORDER BY d.name LIMIT 1) AS "deskId",
-           (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id ORDER BY b."createdAt" LIMIT 1) AS "bookingId"
+           (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id ORDER BY b."createdAt" LIMIT 1) AS "bookingId",
+           (SELECT i.id FROM "Invitation" i WHERE i."tenantId" = t.id AND i."acceptedAt" IS NULL AND i."revokedAt" IS NULL ORDER BY i."createdAt" LIMIT 1) AS "invitationId"
     FROM "Tenant" t`);
   for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
 });
@@ -139,7 +154,7 @@ afterAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent'];
+  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken'];
   const parts = await Promise.all(
     tables.map(async (table) => {
       // lastSeenAt moves on every request by design; everything else must stay.
@@ -167,7 +182,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -239,6 +254,10 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'billing.startCheckout': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', plan: 'plus', interval: 'year' }) },
   'billing.openPortal': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck' }) },
   'billing.updateContact': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', contactName: 'Massen' }) },
+  'auth.requestPasswordReset': { as: '', input: () => ({ email: DEMO_USERS.einbeckMember }) },
+  'auth.resetPassword': { as: '', input: () => ({ token: 'x'.repeat(43), password: 'ein-langes-passwort' }) },
+  'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'member' }) },
+  'staff.revokeInvitation': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', invitationId: targets.get('einbeck')!.invitationId }) },
 };
 
 const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];
@@ -270,6 +289,7 @@ describe('partner revocation', () => {
     const platform = await api.as(DEMO_USERS.platform);
     const partner = await api.as(DEMO_USERS.partner);
     const einbeck = targets.get('einbeck')!;
+    let partnerRevokes = '';
     const townProcedures: Record<string, () => unknown> = {
       'tenants.get': () => ({ tenant: 'einbeck' }),
       'hubs.list': () => ({ tenant: 'einbeck' }),
@@ -300,6 +320,10 @@ describe('partner revocation', () => {
       'billing.startCheckout': () => ({ tenant: 'einbeck', plan: 'plus', interval: 'year' }),
       'billing.openPortal': () => ({ tenant: 'einbeck' }),
       'billing.updateContact': () => ({ tenant: 'einbeck', contactName: 'Partner' }),
+      'staff.invitations': () => ({ tenant: 'einbeck' }),
+      'staff.invite': () => ({ tenant: 'einbeck', email: `partner-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
+      // Before: revokes the open invitation planted below; after: the same id is behind the wall.
+      'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: partnerRevokes }),
     };
     /** Before unassigning: through the walls (a business rule or the billing FORBIDDEN may still refuse). */
     const BEFORE: Record<string, RegExp> = {
@@ -313,6 +337,11 @@ describe('partner revocation', () => {
     const bySlug = Object.entries(GENERATED).filter(([, b]) => typeof b === 'function' && JSON.stringify((b as Build)(missing(), null, { name: 'x', variant: 3, email: 'a@b.de', ags: '15000000' })).includes('"tenant"')).map(([p]) => p);
     expect(Object.keys(townProcedures).sort()).toEqual(bySlug.sort());
 
+    const planted = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "tenantId", email, "tenantRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, 'widerruf@einbeck.example.org', 'MEMBER', $2, now() + interval '7 days') RETURNING id`,
+      [einbeck.tenantId, `revocation-${randomUUID()}`],
+    );
+    partnerRevokes = planted.rows[0]!.id;
     for (const [path, input] of Object.entries(townProcedures)) expect(await outcome(call(partner, path, input())), path).toMatch(BEFORE[path] ?? /^ok /);
     await platform.tenants.assignPartner({ tenantId: einbeck.tenantId, partnerId: null });
     try {

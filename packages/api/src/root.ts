@@ -5,8 +5,10 @@ import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
+import { mailRouter } from './routers/mail/mail.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
+import { staffRouter } from './routers/staff/staff.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
 import { router } from './trpc.ts';
 
@@ -21,6 +23,8 @@ export const appRouter = router({
   spaces: spacesRouter,
   bookings: bookingsRouter,
   occupancy: occupancyRouter,
+  mail: mailRouter,
+  staff: staffRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { createAppClient, createPlatformClient } from '@hubwerk/db';
 import pino from 'pino';
 import type { ApiDependencies } from './context.ts';
 import { createContext } from './context.ts';
+import { createDunningNotifier } from './mail/dunning.ts';
 import { appRouter } from './root.ts';
 import { createCallerFactory } from './trpc.ts';
 
@@ -31,7 +32,9 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
       platform,
       adminUrl: 'http://admin.test',
       ...(options.now ? { now: options.now } : {}),
+      onPaymentFailed: createDunningNotifier(() => 'http://admin.test'),
     }),
+    mail: { adminUrl: 'http://admin.test', devOutbox: true },
   };
   fakeStripe();
   const caller = (sessionToken: string | null = null): Caller =>

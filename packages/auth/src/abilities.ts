@@ -67,6 +67,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can('update', 'Tenant', ['name'], { id: tenantId });
       can(['create', 'update'], 'Hub', [...HUB_PROFILE_FIELDS], { tenantId });
       can('read', 'TenantMembership', { tenantId });
+      // Inviting staff (issue 3): an invitation becomes a membership when accepted.
+      can('create', 'TenantMembership', { tenantId });
       can('read', 'AuditEvent', { tenantId });
     }
     if (role === 'hub-manager') {

@@ -2,3 +2,4 @@ export { createBilling, type Billing, type BillingConfig, type BillingContact, t
 export { createStripeClient } from './stripe-client.ts';
 export * from './plans.ts';
 export { readOnlyReason, paymentWarning, hubLimitExceeded, type ReadOnlyReason } from './state.ts';
+export { uuid7 } from './uuid7.ts';

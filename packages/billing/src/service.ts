@@ -26,6 +26,13 @@ export interface BillingConfig {
   /** The admin app's base URL: Checkout and the Portal send the user back there. */
   adminUrl: string | (() => string);
   now?: () => Date;
+  /**
+   * Called in the webhook's transaction when a town's first payment fails
+   * (the start of the grace period), so the dunning mail commits with the
+   * state change (transactional outbox, docs/decisions/009). The API's mail
+   * code implements it; billing knows nothing of mail.
+   */
+  onPaymentFailed?: (tx: PlatformTx, event: { tenantId: string; readOnlyFrom: Date }) => Promise<void>;
 }
 
 export interface BillingContact {
@@ -329,14 +336,20 @@ export function createBilling(config: BillingConfig) {
         const f = freshness(created, row.invoiceStateAt);
         if (f === 'older') return;
         const paid = event.type === 'invoice.paid';
+        const pastDueSince = paid ? null : (row.pastDueSince ?? created);
         await tx.tenantBilling.update({
           where: { tenantId },
           data: {
             invoiceStateAt: created,
             // Paying restores at once; the first failure starts the grace period.
-            pastDueSince: paid ? null : (row.pastDueSince ?? created),
+            pastDueSince,
           },
         });
+        // Only the failure that starts the grace period mails the admins;
+        // Stripe's retries of the same unpaid invoice do not.
+        if (!paid && !row.pastDueSince && pastDueSince && config.onPaymentFailed) {
+          await config.onPaymentFailed(tx, { tenantId, readOnlyFrom: new Date(pastDueSince.getTime() + config.graceDays * 86_400_000) });
+        }
         return;
       }
       case 'customer.updated': {

@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.ts';
-import { ScopedPool } from './scoped-pool.ts';
+import { type PipelinedQuery, pipelinedTransaction, ScopedPool } from './scoped-pool.ts';
 import { uniqueWhereToFilter } from './unique-lookups.ts';
 
 export interface AppClientOptions {
@@ -34,6 +34,14 @@ export function createAppClient(options: AppClientOptions) {
     },
   });
   return Object.assign(client, {
+    /**
+     * Raw SQL in one transaction of the caller's scope, pipelined: for hot
+     * paths only (bookings.create), where Prisma's interactive transaction
+     * costs a round trip per statement. RLS applies as to every query.
+     */
+    $pipelinedTransaction<T>(fn: (query: PipelinedQuery) => Promise<T>): Promise<T> {
+      return pipelinedTransaction(pool, fn);
+    },
     /** Ends the pool; call once on shutdown. */
     async close() {
       await base.$disconnect();

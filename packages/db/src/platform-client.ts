@@ -39,14 +39,15 @@ export function createPlatformClient(options: PlatformClientOptions) {
      */
     async run<T>(
       work: (tx: PlatformTx) => Promise<T>,
-      audit: AuditEntry | ((result: T) => AuditEntry),
+      // null: the work touched nothing (a poll of an empty queue), so there is nothing to audit.
+      audit: AuditEntry | ((result: T) => AuditEntry | null),
       options: { isolationLevel?: Prisma.TransactionIsolationLevel } = {},
     ): Promise<T> {
       return prisma.$transaction(
         async (tx) => {
           const result = await work(tx);
           const entry = typeof audit === 'function' ? audit(result) : audit;
-          await tx.auditEvent.create({ data: toAuditRow(entry) });
+          if (entry) await tx.auditEvent.create({ data: toAuditRow(entry) });
           return result;
         },
         { maxWait: 5_000, timeout: 15_000, ...options },

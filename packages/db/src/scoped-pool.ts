@@ -121,3 +121,50 @@ export class ScopedPool extends pg.Pool {
     return (settled[1] as PromiseFulfilledResult<pg.QueryResult>).value;
   }
 }
+
+/** A statement of a pipelined transaction: sent at once, answered in order. */
+export type PipelinedQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+/**
+ * One transaction on one connection of `pool`, in the caller's DbScope, for
+ * hot paths that Prisma's interactive transaction makes slow (ADR 006:
+ * ~12 round trips and several ms of client work per booking).
+ *
+ * `fn` gets `query`; statements it issues without awaiting the earlier ones
+ * go out in one network flight behind `BEGIN` + `set_config` (pipeline mode)
+ * and the server runs them one after the other, each with a fresh snapshot
+ * (READ COMMITTED). `fn` may then look at the answers and throw: the
+ * transaction is rolled back; otherwise it is committed.
+ */
+export async function pipelinedTransaction<T>(pool: ScopedPool, fn: (query: PipelinedQuery) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // See #queryInTransaction: a connection dying while checked out must not crash the process.
+  const onError = () => undefined;
+  client.on('error', onError);
+  const inFlight: Array<Promise<unknown>> = [];
+  const query: PipelinedQuery = (text, values) => {
+    const p = (client.query as (t: string, v?: unknown[]) => Promise<pg.QueryResult>)(text, values) as Promise<pg.QueryResult<never>>;
+    inFlight.push(p);
+    // The caller reads the answers it needs; an unread failure is reported by COMMIT.
+    p.catch(() => undefined);
+    return p;
+  };
+  let broken: Error | undefined;
+  try {
+    void query('BEGIN');
+    const result = await fn(query);
+    await query('COMMIT');
+    return result;
+  } catch (error) {
+    // Pipelined after whatever is still in flight; a failed statement has
+    // already aborted the transaction, ROLLBACK then just ends it.
+    await query('ROLLBACK').catch((e: unknown) => {
+      broken = e instanceof Error ? e : new Error(String(e));
+    });
+    throw error;
+  } finally {
+    await Promise.allSettled(inFlight);
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
+}

@@ -195,4 +195,35 @@ describe('the app client under row-level security', () => {
     );
     expect(seen.map((h) => h.id)).toEqual([town.hubId]);
   });
+  it('scopes pipelined transactions, rolls back when the caller throws, and leaves clean connections', async () => {
+    const [town, foreign] = [towns[11]!, towns[12]!];
+    // Scoped: its own town's hub only, even when asking for another's.
+    const seen = await runInScope({ tenantId: town.id, userId: null }, () =>
+      app.$pipelinedTransaction(async (query) => (await query<{ id: string }>(`SELECT id FROM "Hub" WHERE "tenantId" = ANY($1::uuid[])`, [[town.id, foreign.id]])).rows),
+    );
+    expect(seen.map((h) => h.id)).toEqual([town.hubId]);
+    // Written, then refused by the caller: nothing stays.
+    await expect(
+      runInScope({ tenantId: town.id, userId: null }, () =>
+        app.$pipelinedTransaction(async (query) => {
+          const inserted = query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Verworfen', 'verworfen', now())`, [town.id]);
+          await inserted;
+          throw new Error('refused after the insert');
+        }),
+      ),
+    ).rejects.toThrow('refused after the insert');
+    expect(await rows(`SELECT 1 FROM "Hub" WHERE slug = 'verworfen'`)).toEqual([]);
+    // Another town's row is refused by RLS; the statement's error reaches the caller.
+    await expect(
+      runInScope({ tenantId: town.id, userId: null }, () =>
+        app.$pipelinedTransaction((query) => query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Fremd', 'fremd-pipelined', now())`, [foreign.id])),
+      ),
+    ).rejects.toThrow();
+    // No setting and no open transaction outlives any of them.
+    const leftovers = await Promise.all(
+      Array.from({ length: 20 }, () => app.$queryRaw<{ tenant: string | null }[]>`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`),
+    );
+    expect(leftovers.flat().filter((r) => r.tenant !== null)).toEqual([]);
+    expect(await rows(`SELECT pid FROM pg_stat_activity WHERE usename = 'hubwerk_app' AND state LIKE 'idle in transaction%'`)).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const me = await getMe(request);
   if (me) throw redirect(homePath(me));
   const redirectTo = new URL(request.url).searchParams.get('redirectTo');
-  return { redirectTo: safeRedirectPath(redirectTo, '') };
+  return { redirectTo: safeRedirectPath(redirectTo, ''), passwordChanged: new URL(request.url).searchParams.get('reset') === '1' };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -61,7 +61,7 @@ export async function action({ request }: ActionFunctionArgs) {
 const FIELDS = { email: 'login-email', password: 'login-password' };
 
 export default function Login() {
-  const { redirectTo } = useLoaderData<typeof loader>();
+  const { redirectTo, passwordChanged } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -72,6 +72,11 @@ export default function Login() {
     <div className="narrow">
       <PageHeader title={t('login.title')} lead={t('login.intro')} />
       <ErrorSummary items={summary} />
+      {passwordChanged ? (
+        <p className="notice notice--success" role="status">
+          {t('passwordReset.done')}
+        </p>
+      ) : null}
       <Form method="post" noValidate className="card form">
         {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
         <TextField
@@ -95,6 +100,9 @@ export default function Login() {
           <SubmitButton label={t('login.submit')} pendingLabel={t('login.submitting')} />
         </div>
       </Form>
+      <p>
+        <Link to="/forgot-password">{t('passwordReset.forgot')}</Link>
+      </p>
     </div>
   );
 }

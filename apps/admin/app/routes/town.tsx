@@ -108,6 +108,11 @@ export default function Town() {
                 {t('town.auditLog')}
               </Link>
             ) : null}
+            {town.can.inviteStaff ? (
+              <Link to={`/towns/${encodeURIComponent(town.slug)}/staff`} className="button button--ghost">
+                {t('staff.link')}
+              </Link>
+            ) : null}
             {billing.canView ? (
               <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
                 {t('billing.link')}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authedProcedure, platformProcedure, publicProcedure, router } from '../../trpc.ts';
 import { email, id, ok, partnerKind, partnerRole, platformRole, tenantRole, toApiEnum } from '../../schemas.ts';
 import { changePassword, revokeUserSessions, signIn, signOut } from './auth.service.ts';
+import { requestPasswordReset, resetPassword } from './password-reset.service.ts';
 
 const meOutput = z.object({
   user: z.object({ id, email: z.string(), name: z.string(), platformRole: platformRole.nullable() }),
@@ -36,6 +37,17 @@ export const authRouter = router({
     .input(z.object({ userId: id, reason: z.string().trim().min(3, 'validation.required').max(500, 'validation.tooLong') }).strict())
     .output(z.object({ ok: z.literal(true), sessionsEnded: z.number().int() }))
     .mutation(({ ctx, input }) => revokeUserSessions(ctx, input)),
+
+  /** Public; the same answer whether or not the account exists. */
+  requestPasswordReset: publicProcedure
+    .input(z.object({ email }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
+
+  resetPassword: publicProcedure
+    .input(z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.passwordReset.invalid'), password: z.string().max(200, 'validation.tooLong') }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => resetPassword(ctx, input)),
 
   me: authedProcedure.output(meOutput).query(async ({ ctx }) => {
     const [memberships, partnerMemberships] = await Promise.all([

@@ -1,11 +1,11 @@
 import { subject } from '@hubwerk/auth';
-import type { Booking, Desk, OpeningException, OpeningHours, Prisma, Space } from '@hubwerk/db';
+import type { Booking, Desk, OpeningException, OpeningHours, Space } from '@hubwerk/db';
 import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
+import { uuid7 } from '@hubwerk/billing';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
 import type { Ctx, Db } from '../spaces/spaces.service.ts';
 
-type Tx = Db;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
@@ -41,18 +41,6 @@ function conflictError(colliding: Pick<Booking, 'startsAt' | 'endsAt'>) {
   });
 }
 
-/** Non-cancelled bookings of the resource that come closer than `buffer` minutes to [from, to). */
-function collidingWhere(ctx: Ctx, space: Space, deskId: string | null, from: Date, to: Date, bufferMinutes: number): Prisma.BookingWhereInput {
-  return {
-    tenantId: ctx.tenant.id,
-    spaceId: space.id,
-    deskId,
-    status: { not: 'CANCELLED' },
-    startsAt: { lt: new Date(to.getTime() + bufferMinutes * MINUTE) },
-    endsAt: { gt: new Date(from.getTime() - bufferMinutes * MINUTE) },
-  };
-}
-
 interface Opening {
   week: OpeningHours[];
   closed: Set<string>;
@@ -78,13 +66,6 @@ export function openIntervals(opening: Opening, date: string, timeZone: string):
     .map((w) => [zonedToUtc(date, w.opensAt, timeZone).getTime(), zonedToUtc(date, w.closesAt, timeZone).getTime()]);
 }
 
-/**
- * Bookings of one space queue on its row lock; a rush on one room (a
- * popular workshop) must wait its turn rather than fail with Prisma's
- * default 2 s for a connection.
- */
-const BOOKING_TX = { maxWait: 15_000, timeout: 15_000 };
-
 export interface CreateBookingInput {
   spaceId: string;
   deskId?: string | undefined;
@@ -94,72 +75,108 @@ export interface CreateBookingInput {
   attendees: number;
 }
 
+type LockedSpace = Space & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; closed: boolean };
+type InsertedBooking = Booking & { spaceHubId: string; spaceName: string };
+
 /**
- * Books a space or a desk. The space row is locked for the transaction, so
- * the checks that the exclusion constraint cannot make (buffers, opening
- * hours) see every booking committed before and none can slip in between;
- * the constraint itself stays the last word against double booking.
+ * Books a space or a desk in one transaction of two round trips (ADR 006).
+ *
+ * The first flight carries four statements, written at once and run by the
+ * server one after the other: lock the space row (`FOR UPDATE`: bookings of
+ * one space queue here) and read it with its desk and opening hours; look for
+ * a booking closer than the buffer; insert the booking and its audit event.
+ * Each statement after the lock reads a snapshot taken once the lock is
+ * held, so it sees every booking committed before and none can slip in
+ * between. The insert is speculative: here, still inside the transaction,
+ * the service checks permissions, rules, opening hours and the buffer on
+ * what the flight read, and rolls back if any fails; the second flight is
+ * COMMIT. The exclusion constraint stays the last word against overlaps.
  */
 export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
   if (input.endsAt.getTime() <= input.startsAt.getTime()) throw ruleError('endsAt', 'errors.booking.endBeforeStart');
+  const tenantId = ctx.tenant.id;
+  const deskId = input.deskId ?? null;
+  const date = localParts(input.startsAt, ctx.tenant.timezone).date;
+  const bookingId = uuid7();
   try {
-    return await ctx.db.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<Array<{ id: string }>>`
-        SELECT id FROM "Space" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND id = ${input.spaceId}::uuid FOR UPDATE`;
-      if (locked.length === 0) throw notFound();
-      const space = await tx.space.findFirstOrThrow({ where: { tenantId: ctx.tenant.id, id: input.spaceId } });
+    return await ctx.db.$pipelinedTransaction(async (query) => {
+      const lockedP = query<LockedSpace>(
+        `SELECT s.*,
+                (SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskSpaceId",
+                (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskName",
+                (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
+                   FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
+                EXISTS (SELECT 1 FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS closed
+           FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid FOR UPDATE OF s`,
+        [tenantId, input.spaceId, deskId, date],
+      );
+      // Non-cancelled bookings of the resource closer than the space's buffer.
+      // The range test matches the exclusion constraint's GiST index.
+      const collidingP = query<Pick<Booking, 'startsAt' | 'endsAt'>>(
+        `SELECT b."startsAt", b."endsAt" FROM "Booking" b
+           JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"
+          WHERE b."tenantId" = $1::uuid AND b."spaceId" = $2::uuid AND b.status <> 'CANCELLED'
+            AND ${deskId ? `b."deskId" = $3::uuid` : `b."deskId" IS NULL AND $3::uuid IS NULL`}
+            AND tstzrange(b."startsAt", b."endsAt", '[)')
+                && tstzrange($4::timestamptz - make_interval(mins => s."bufferMinutes"), $5::timestamptz + make_interval(mins => s."bufferMinutes"), '[)')
+          ORDER BY b."startsAt" LIMIT 1`,
+        [tenantId, input.spaceId, deskId, input.startsAt, input.endsAt],
+      );
+      const insertedP = query<InsertedBooking>(
+        `WITH b AS (
+           INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status, purpose, attendees)
+           SELECT s."tenantId", $3::uuid, s.id, $4::uuid, $5::uuid, $6::timestamptz, $7::timestamptz,
+                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END)::"BookingStatus", $8, $9::int
+             FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid
+           RETURNING *
+         ), audit AS (
+           INSERT INTO "AuditEvent" (id, "tenantId", "actorUserId", action, "targetType", "targetId", "requestId", data)
+           SELECT $10::uuid, b."tenantId", b."userId", 'booking.created', 'Booking', b.id::text, $11, $12::jsonb FROM b
+         )
+         SELECT b.*, s."hubId" AS "spaceHubId", s.name AS "spaceName" FROM b JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"`,
+        [
+          tenantId, input.spaceId, bookingId, deskId, ctx.session.userId, input.startsAt, input.endsAt, input.purpose, input.attendees,
+          uuid7(), ctx.requestId,
+          JSON.stringify({ spaceId: input.spaceId, deskId, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString() }),
+        ],
+      );
+      // The insert's own failure (a constraint) only matters once every check passed.
+      const settledInsert = insertedP.then(
+        (r) => ({ ok: true as const, rows: r.rows }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+
+      const space = (await lockedP).rows[0];
+      if (!space) throw notFound();
       if (ctx.ability.cannot('read', subject('Space', space))) throw notFound();
-      let desk: Desk | null = null;
-      if (input.deskId) {
-        desk = await tx.desk.findFirst({ where: { tenantId: ctx.tenant.id, id: input.deskId } });
-        if (!desk || desk.spaceId !== space.id) throw notFound();
+      let desk: Pick<Desk, 'id' | 'name'> | null = null;
+      if (deskId) {
+        if (space.deskSpaceId !== space.id) throw notFound();
+        desk = { id: deskId, name: space.deskName ?? '' };
       } else if (space.kind === 'COWORKING') {
         throw ruleError('deskId', 'errors.booking.deskRequired');
       }
-      const probe = { tenantId: ctx.tenant.id, userId: ctx.session.userId, space: { hubId: space.hubId } } as BookingRow;
+      const probe = { tenantId, userId: ctx.session.userId, space: { hubId: space.hubId } } as BookingRow;
       if (ctx.ability.cannot('create', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
       checkRules(ctx, space, desk, input);
-      await checkOpeningHours(ctx, tx, space, input);
+      checkOpeningHours(ctx, { week: space.week, closed: new Set(space.closed ? [date] : []) }, date, input);
 
-      const colliding = await tx.booking.findFirst({
-        where: collidingWhere(ctx, space, desk?.id ?? null, input.startsAt, input.endsAt, space.bufferMinutes),
-        orderBy: [{ startsAt: 'asc' }],
-      });
+      const colliding = (await collidingP).rows[0];
       if (colliding) throw conflictError(colliding);
 
-      const booking = await tx.booking.create({
-        data: {
-          tenantId: ctx.tenant.id,
-          spaceId: space.id,
-          deskId: desk?.id ?? null,
-          userId: ctx.session.userId,
-          startsAt: input.startsAt,
-          endsAt: input.endsAt,
-          purpose: input.purpose,
-          attendees: input.attendees,
-          status: space.approvalRequired ? 'PENDING' : 'CONFIRMED',
-        },
-        include: bookingInclude,
-      });
-      await tx.auditEvent.create({
-        data: {
-          tenantId: ctx.tenant.id,
-          actorUserId: ctx.session.userId,
-          action: 'booking.created',
-          targetType: 'Booking',
-          targetId: booking.id,
-          requestId: ctx.requestId,
-          data: { spaceId: space.id, deskId: desk?.id ?? null, startsAt: booking.startsAt.toISOString(), endsAt: booking.endsAt.toISOString() },
-        },
-      });
-      return toBookingOutput(ctx, booking);
-    }, BOOKING_TX);
+      const inserted = await settledInsert;
+      if (!inserted.ok) throw inserted.error;
+      const row = inserted.rows[0];
+      if (!row) throw notFound();
+      const { spaceHubId, spaceName, ...booking } = row;
+      return toBookingOutput(ctx, { ...booking, space: { hubId: spaceHubId, name: spaceName }, desk: desk ? { name: desk.name } : null });
+    });
   } catch (error) {
     if (isExclusionViolation(error)) {
       // Only reachable if a writer skipped the service's lock; name what won.
       const winner = await ctx.db.booking.findFirst({
-        where: { tenantId: ctx.tenant.id, spaceId: input.spaceId, deskId: input.deskId ?? null, status: { not: 'CANCELLED' }, startsAt: { lt: input.endsAt }, endsAt: { gt: input.startsAt } },
+        where: { tenantId, spaceId: input.spaceId, deskId, status: { not: 'CANCELLED' }, startsAt: { lt: input.endsAt }, endsAt: { gt: input.startsAt } },
       });
       throw conflictError(winner ?? input);
     }
@@ -177,7 +194,7 @@ export function isExclusionViolation(error: unknown): boolean {
   return false;
 }
 
-function checkRules(ctx: Ctx, space: Space, desk: Desk | null, input: CreateBookingInput) {
+function checkRules(ctx: Ctx, space: Space, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
   const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
   const capacity = desk ? 1 : space.capacity;
   if (input.attendees > capacity) throw ruleError('attendees', 'errors.booking.overCapacity', { capacity: String(capacity) });
@@ -193,9 +210,7 @@ function checkRules(ctx: Ctx, space: Space, desk: Desk | null, input: CreateBook
   if (input.startsAt.getTime() > now + space.horizonDays * DAY) throw ruleError('startsAt', 'errors.booking.tooFarAhead', { days: String(space.horizonDays) });
 }
 
-async function checkOpeningHours(ctx: Ctx, tx: Tx, space: Space, input: CreateBookingInput) {
-  const date = localParts(input.startsAt, ctx.tenant.timezone).date;
-  const opening = await openingOf(ctx, tx, space.hubId, date, date);
+function checkOpeningHours(ctx: Ctx, opening: Opening, date: string, input: CreateBookingInput) {
   if (opening.closed.has(date)) throw ruleError('startsAt', 'errors.booking.closedDay', { date });
   const inside = openIntervals(opening, date, ctx.tenant.timezone).some(([open, close]) => open <= input.startsAt.getTime() && input.endsAt.getTime() <= close);
   if (!inside) throw ruleError('startsAt', 'errors.booking.outsideOpeningHours');
@@ -294,6 +309,43 @@ export async function spaceWeek(ctx: Ctx, input: { spaceId: string; date: string
 }
 
 /**
+ * Everything availability needs for one space, in one statement (one round
+ * trip, where Prisma needed three in a row: the space, its desks, then opening
+ * hours, closing days and bookings): the space, its desks by name, its hub's
+ * opening hours and closing days in [fromDate, toDate], and its non-cancelled
+ * bookings within the space's buffer of [from, to). Read under the town's
+ * scope like every query; the caller checks the space may be read before
+ * showing anything.
+ */
+async function spaceAvailabilityData(ctx: Ctx, spaceId: string, from: number, to: number, fromDate: string, toDate: string) {
+  const [row] = await ctx.db.$queryRaw<
+    Array<Space & { desks: Array<Pick<Desk, 'id' | 'name'>>; week: OpeningHours[]; closed: string[]; bookings: Array<{ deskId: string | null; startsAt: number; endsAt: number }> }>
+  >`
+    SELECT s.*,
+      (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name) ORDER BY d.name), '[]'::json)
+         FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d."spaceId" = s.id) AS desks,
+      (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]'::json)
+         FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
+      (SELECT coalesce(json_agg(to_char(e.date, 'YYYY-MM-DD')), '[]'::json)
+         FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date BETWEEN ${fromDate}::date AND ${toDate}::date) AS closed,
+      (SELECT coalesce(json_agg(json_build_object('deskId', b."deskId",
+                'startsAt', (extract(epoch FROM b."startsAt") * 1000)::float8, 'endsAt', (extract(epoch FROM b."endsAt") * 1000)::float8)), '[]'::json)
+         FROM (SELECT b."deskId", b."startsAt", b."endsAt" FROM "Booking" b
+                WHERE b."tenantId" = s."tenantId" AND b."spaceId" = s.id AND b.status <> 'CANCELLED'
+                  AND b."startsAt" < ${new Date(to)}::timestamptz + make_interval(mins => s."bufferMinutes")
+                  AND b."endsAt" > ${new Date(from)}::timestamptz - make_interval(mins => s."bufferMinutes")
+                LIMIT 20000) b) AS bookings
+      FROM "Space" s WHERE s."tenantId" = ${ctx.tenant.id}::uuid AND s.id = ${spaceId}::uuid`;
+  if (!row) return null;
+  const { desks, week, closed, bookings, ...space } = row;
+  return {
+    space: { ...space, desks },
+    opening: { week, closed: new Set(closed) } satisfies Opening,
+    bookings: bookings.map((b) => ({ spaceId: space.id, deskId: b.deskId, startsAt: new Date(b.startsAt), endsAt: new Date(b.endsAt) })),
+  };
+}
+
+/**
  * Free time of a space (or of each desk of a co-working space, or of every
  * desk of a hub) for `days` local days from `date`: opening hours minus
  * closed days, minus bookings widened by the buffer, from now + lead time to
@@ -301,49 +353,51 @@ export async function spaceWeek(ctx: Ctx, input: { spaceId: string; date: string
  */
 export async function availability(ctx: Ctx, input: { spaceId?: string | undefined; hubId?: string | undefined; date: string; days: number }) {
   if (!input.spaceId === !input.hubId) throw ruleError('spaceId', 'validation.availability.spaceOrHub');
-  let spaces: Array<Space & { desks: Desk[] }>;
-  let hubId: string;
+  const tz = ctx.tenant.timezone;
+  const lastDate = addDays(input.date, input.days - 1);
+  const from = zonedToUtc(input.date, 0, tz).getTime();
+  const to = zonedToUtc(addDays(input.date, input.days), 0, tz).getTime();
+  let spaces: Array<Space & { desks: Array<Pick<Desk, 'id' | 'name'>> }>;
+  let opening: Opening;
+  let bookings: Array<Pick<Booking, 'spaceId' | 'deskId' | 'startsAt' | 'endsAt'>>;
   if (input.spaceId) {
-    const space = await readableSpace(ctx, input.spaceId);
-    spaces = [space];
-    hubId = space.hubId;
+    const loaded = await spaceAvailabilityData(ctx, input.spaceId, from, to, input.date, lastDate);
+    if (!loaded || ctx.ability.cannot('read', subject('Space', loaded.space))) throw notFound();
+    ({ opening, bookings } = loaded);
+    spaces = [loaded.space];
   } else {
     const hub = await ctx.db.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: input.hubId! } });
     if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
-    hubId = hub.id;
+    const hubId = hub.id;
     spaces = await ctx.db.space.findMany({
       where: { tenantId: ctx.tenant.id, hubId, kind: 'COWORKING' },
       include: { desks: { orderBy: [{ name: 'asc' }] } },
       orderBy: [{ name: 'asc' }],
       take: 50,
     });
+    const maxBuffer = Math.max(0, ...spaces.map((s) => s.bufferMinutes)) * MINUTE;
+    [opening, bookings] = await Promise.all([
+      openingOf(ctx, ctx.db, hubId, input.date, lastDate),
+      spaces.length === 0
+        ? Promise.resolve([])
+        : ctx.db.booking.findMany({
+            where: {
+              tenantId: ctx.tenant.id,
+              spaceId: { in: spaces.map((s) => s.id) },
+              status: { not: 'CANCELLED' },
+              startsAt: { lt: new Date(to + maxBuffer) },
+              endsAt: { gt: new Date(from - maxBuffer) },
+            },
+            select: { spaceId: true, deskId: true, startsAt: true, endsAt: true },
+            take: 20_000,
+          }),
+    ]);
   }
-  const tz = ctx.tenant.timezone;
-  const lastDate = addDays(input.date, input.days - 1);
-  const from = zonedToUtc(input.date, 0, tz).getTime();
-  const to = zonedToUtc(addDays(input.date, input.days), 0, tz).getTime();
-  const maxBuffer = Math.max(0, ...spaces.map((s) => s.bufferMinutes)) * MINUTE;
-  const [opening, bookings] = await Promise.all([
-    openingOf(ctx, ctx.db, hubId, input.date, lastDate),
-    spaces.length === 0
-      ? Promise.resolve([])
-      : ctx.db.booking.findMany({
-          where: {
-            tenantId: ctx.tenant.id,
-            spaceId: { in: spaces.map((s) => s.id) },
-            status: { not: 'CANCELLED' },
-            startsAt: { lt: new Date(to + maxBuffer) },
-            endsAt: { gt: new Date(from - maxBuffer) },
-          },
-          select: { spaceId: true, deskId: true, startsAt: true, endsAt: true },
-          take: 20_000,
-        }),
-  ]);
   const dates = Array.from({ length: input.days }, (_, i) => addDays(input.date, i));
   const openPerDate = dates.map((d) => openIntervals(opening, d, tz));
   const now = Date.now();
   const resources = spaces.flatMap((space) => {
-    const targets: Array<Desk | null> = space.kind === 'COWORKING' ? space.desks : [null];
+    const targets: Array<Pick<Desk, 'id' | 'name'> | null> = space.kind === 'COWORKING' ? space.desks : [null];
     return targets.map((desk) => {
       const busy = bookings
         .filter((b) => b.spaceId === space.id && b.deskId === (desk?.id ?? null))

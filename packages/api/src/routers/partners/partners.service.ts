@@ -1,9 +1,9 @@
 import { type AppAbility, accessibleWhere } from '@hubwerk/auth';
 import { slugify } from '@hubwerk/domain';
-import type { Context } from '../../context.ts';
+import { mailSettings, type Context } from '../../context.ts';
 import { fieldError, notFound } from '../../errors.ts';
 import { idempotently, isUniqueViolation } from '../../idempotency.ts';
-import { createInvitation, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
+import { createInvitation, enqueueInvitationMail, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
 
 type Ctx = Context & { session: { userId: string }; ability: AppAbility };
@@ -77,10 +77,15 @@ export async function registerPartner(ctx: Ctx, input: RegisterPartnerInput) {
               partnerRole: 'PARTNER_ADMIN',
               createdById: ctx.session.userId,
             });
+            await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: partner.name, role: 'PARTNER_ADMIN', invitationPath: invitationUrl });
             const record: RegisterRecord = { partner, invitationId: invitation.id };
             return { result: { partner, invitationUrl }, record };
           },
-          async (record: RegisterRecord) => ({ partner: record.partner, invitationUrl: await reissueInvitation(tx, record.invitationId) }),
+          async (record: RegisterRecord) => {
+            const invitationUrl = await reissueInvitation(tx, record.invitationId);
+            await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: record.partner.name, role: 'PARTNER_ADMIN', invitationPath: invitationUrl });
+            return { partner: record.partner, invitationUrl };
+          },
         ),
       (r) => ({ action: 'partner.registered', actorUserId: ctx.session.userId, targetType: 'Partner', targetId: r.partner.id, requestId: ctx.requestId }),
     );

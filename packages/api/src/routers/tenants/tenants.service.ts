@@ -2,12 +2,13 @@ import { type AppAbility, accessibleWhere, subject } from '@hubwerk/auth';
 import { type Hub, runInScope, type Prisma, type PlatformTx, type Tenant } from '@hubwerk/db';
 import { checkAgs, slugify } from '@hubwerk/domain';
 import type { PlanId } from '@hubwerk/billing';
-import type { Context } from '../../context.ts';
+import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
 import { idempotently, isUniqueViolation } from '../../idempotency.ts';
-import { createInvitation, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
+import { createInvitation, enqueueInvitationMail, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { canReadAudit } from '../audit/audit.service.ts';
+import { mayInvite } from '../staff/staff.service.ts';
 
 type Actor = { userId: string };
 
@@ -68,10 +69,16 @@ export async function onboardTown(ctx: Context & { session: Actor }, input: Onbo
                 { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId, data: { email: input.adminEmail, role: 'town-admin' } },
               ],
             });
+            await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: tenant.name, role: 'TOWN_ADMIN', invitationPath: invitationUrl });
             const record: OnboardRecord = { tenant, invitationId: invitation.id };
             return { result: { tenant, invitationUrl, replay: false }, record };
           },
-          async (record: OnboardRecord) => ({ tenant: record.tenant, invitationUrl: await reissueInvitation(tx, record.invitationId), replay: true }),
+          async (record: OnboardRecord) => {
+            // The replay's fresh link replaces the first one, so it is mailed too.
+            const invitationUrl = await reissueInvitation(tx, record.invitationId);
+            await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: record.tenant.name, role: 'TOWN_ADMIN', invitationPath: invitationUrl });
+            return { tenant: record.tenant, invitationUrl, replay: true };
+          },
         ),
       (r) => ({ action: 'tenant.onboarded', actorUserId: ctx.session.userId, tenantId: r.tenant.id, targetType: 'Tenant', targetId: r.tenant.id, requestId: ctx.requestId, data: { replay: r.replay } }),
     );
@@ -185,6 +192,7 @@ export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbi
       renameHub: hubs.some((h) => ctx.ability.can('update', subject('Hub', h), 'name')),
       assignPartner: ctx.ability.can('assignPartner', subject('Tenant', t)),
       readAudit: canReadAudit(ctx.ability, t.id),
+      inviteStaff: mayInvite(ctx.ability, t.id),
     },
   };
 }

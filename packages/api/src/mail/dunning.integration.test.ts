@@ -1,0 +1,75 @@
+/**
+ * The dunning mail (issue 5): a failed payment mails the town's admins, in
+ * the webhook's transaction, delivered to a real SMTP server in this test.
+ */
+import { randomUUID } from 'node:crypto';
+import { type FakeEvent, signEvent } from '@hubwerk/billing/fake-stripe';
+import { useTestDatabase } from '@hubwerk/db/testing';
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
+import { type Caller, createTestApi, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from '../test-support.ts';
+import { startTestSmtp, type TestSmtp } from './test-smtp.ts';
+import { createMailWorker, type MailWorker } from './worker.ts';
+
+let api: TestApi;
+let superuser: pg.Client;
+let platformAdmin: Caller;
+let smtp: TestSmtp;
+let worker: MailWorker;
+const fake = fakeStripe();
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  api = createTestApi(db, { graceDays: 14 });
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  platformAdmin = await api.as(DEMO_USERS.platform);
+  smtp = await startTestSmtp();
+  worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'noreply@hubwerk.test' });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await smtp?.close();
+  await superuser?.end();
+  await api?.close();
+});
+
+async function deliverAll(events: FakeEvent[]) {
+  for (const event of events) {
+    const payload = JSON.stringify(event);
+    expect((await api.deps.billing.handleWebhook(payload, signEvent(payload, TEST_WEBHOOK_SECRET))).status).toBe(200);
+  }
+}
+
+describe('dunning mail', () => {
+  it('the first failed payment mails the town admin once, in German, with the read-only date and the billing link', async () => {
+    const adminEmail = `kaemmerei@${randomUUID().slice(0, 8)}.example.org`;
+    const { tenant } = await platformAdmin.tenants.onboard({ name: 'Mahnhausen', ags: '03155901', bundesland: '03', partnerId: null, hubName: 'Hub Mahnhausen', adminEmail, idempotencyKey: randomUUID(), plan: 'basis' });
+    const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'standard', interval: 'month' });
+    await deliverAll(fake.checkout(url.split('/').pop()!, 41_531));
+    const subscriptionId = (await superuser.query(`SELECT "stripeSubscriptionId" AS id FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id])).rows[0].id as string;
+    await worker.drain();
+    smtp.received.length = 0;
+
+    const failed = fake.failPayment(subscriptionId);
+    await deliverAll(failed);
+    // Stripe retries the same delivery, and a later retry of the invoice fails again: no second mail.
+    await deliverAll(failed);
+    await deliverAll(fake.failPayment(subscriptionId));
+    await worker.drain();
+
+    expect(smtp.received).toHaveLength(1);
+    const mail = smtp.received[0]!;
+    expect(mail.to).toEqual([adminEmail]);
+    expect(mail.subject).toBe('Hubwerk: Zahlung für Mahnhausen fehlgeschlagen');
+    expect(mail.text).toContain('die letzte Zahlung für Mahnhausen in Hubwerk ist fehlgeschlagen.');
+    expect(mail.text).toContain(`http://admin.test/towns/${tenant.slug}/billing`);
+    const { rows } = await superuser.query(`SELECT "pastDueSince" FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id]);
+    const readOnlyFrom = new Date((rows[0].pastDueSince as Date).getTime() + 14 * 86_400_000);
+    expect(mail.text).toContain(new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'Europe/Berlin' }).format(readOnlyFrom));
+  });
+});

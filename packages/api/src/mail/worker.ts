@@ -1,0 +1,141 @@
+import type { PlatformClient } from '@hubwerk/db';
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+
+export interface MailWorkerOptions {
+  platform: PlatformClient;
+  logger: Logger;
+  /** smtp:// or smtps:// URL; null stores mails for the dev page instead of sending them. */
+  smtpUrl: string | null;
+  from: string;
+  pollMs?: number;
+  batchSize?: number;
+  maxAttempts?: number;
+}
+
+interface ClaimedMail {
+  id: string;
+  kind: string;
+  toAddress: string;
+  subject: string;
+  textBody: string;
+  attempts: number;
+}
+
+type Outcome = { id: string; ok: true } | { id: string; ok: false; error: string; attempts: number };
+
+// A claim is a lease, not a lock held during SMTP: a worker that dies while
+// sending leaves the row to be picked up again when the lease runs out
+// (at-least-once delivery), and no transaction waits on a mail server.
+const LEASE = "interval '5 minutes'";
+
+/**
+ * Delivers the outbox (docs/decisions/009). Several API processes may run it
+ * side by side: FOR UPDATE SKIP LOCKED hands each row to one of them.
+ */
+export function createMailWorker(options: MailWorkerOptions) {
+  const { platform, logger } = options;
+  const batchSize = options.batchSize ?? 20;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let stopped = false;
+
+  async function claim(): Promise<ClaimedMail[]> {
+    return platform.run(
+      (tx) => tx.$queryRawUnsafe<ClaimedMail[]>(
+        `UPDATE "OutboxEmail" SET attempts = attempts + 1, "availableAt" = now() + ${LEASE}
+         WHERE id IN (SELECT id FROM "OutboxEmail" WHERE status = 'PENDING' AND "availableAt" <= now()
+                      ORDER BY "availableAt" LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, "toAddress", subject, "textBody", attempts`,
+        batchSize,
+      ),
+      (rows) => (rows.length > 0 ? { action: 'mail.claimed', actorUserId: null, targetType: 'OutboxEmail', data: { ids: rows.map((r) => r.id) } } : null),
+    );
+  }
+
+  async function deliver(mail: ClaimedMail): Promise<Outcome> {
+    if (!transport) return { id: mail.id, ok: true };
+    try {
+      await transport.sendMail({ from: options.from, to: mail.toAddress, subject: mail.subject, text: mail.textBody });
+      return { id: mail.id, ok: true };
+    } catch (error) {
+      // The SMTP reply, never the message: the body carries single-use links.
+      const reason = error instanceof Error ? error.message.slice(0, 500) : 'unknown error';
+      return { id: mail.id, ok: false, error: reason, attempts: mail.attempts };
+    }
+  }
+
+  async function record(outcomes: Outcome[]) {
+    await platform.run(
+      async (tx) => {
+        for (const o of outcomes) {
+          if (o.ok) {
+            // Sent mails lose their body (single-use links); stored ones keep it for the dev page.
+            await tx.outboxEmail.update({
+              where: { id: o.id },
+              data: transport ? { status: 'SENT', sentAt: new Date(), textBody: '', lastError: null } : { status: 'STORED', sentAt: new Date() },
+            });
+          } else {
+            const failed = o.attempts >= maxAttempts;
+            // Exponential backoff: 30 s, 1 min, 2 min, 4 min …
+            const retryAt = new Date(Date.now() + 30_000 * 2 ** (o.attempts - 1));
+            await tx.outboxEmail.update({
+              where: { id: o.id },
+              data: failed ? { status: 'FAILED', lastError: o.error } : { availableAt: retryAt, lastError: o.error },
+            });
+          }
+        }
+      },
+      { action: 'mail.delivered', actorUserId: null, targetType: 'OutboxEmail', data: { sent: outcomes.filter((o) => o.ok).length, failed: outcomes.filter((o) => !o.ok).length } },
+    );
+    for (const o of outcomes) {
+      if (o.ok) logger.info({ mailId: o.id, mode: transport ? 'smtp' : 'stored' }, 'mail delivered');
+      else logger.warn({ mailId: o.id, attempts: o.attempts, reason: o.error }, 'mail delivery failed');
+    }
+  }
+
+  /** Works through every mail due now; returns how many were handled. */
+  async function drainOnce(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const batch = await claim();
+      if (batch.length === 0) return handled;
+      await record(await Promise.all(batch.map(deliver)));
+      handled += batch.length;
+    }
+  }
+
+  /** Runs a drain unless one is already running (then waits for that one). */
+  function tick(): Promise<number> {
+    running ??= drainOnce()
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'mail worker failed; retrying on the next poll');
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  return {
+    start() {
+      if (timer || stopped) return;
+      timer = setInterval(() => void tick(), options.pollMs ?? 1_000);
+      timer.unref();
+    },
+    /** Delivers what is due now (tests; and after a mutation, to not wait for the next poll). */
+    drain: tick,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+      transport?.close();
+    },
+  };
+}
+
+export type MailWorker = ReturnType<typeof createMailWorker>;

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { mailSettings } from '../../context.ts';
+import { DomainError, notFound } from '../../errors.ts';
+import { platformProcedure, router } from '../../trpc.ts';
+
+const DEV_OUTBOX_LIMIT = 100;
+
+export const mailRouter = router({
+  /**
+   * "Gesendete E-Mails": the newest mails of the outbox, for local dev
+   * without SMTP. Off in production (not found, like an unknown procedure);
+   * platform admins only, since the stored texts carry single-use links.
+   */
+  sent: platformProcedure
+    .input(z.object({}).strict().prefault({}))
+    .output(
+      z.object({
+        items: z.array(
+          z.object({
+            id: z.string(),
+            kind: z.string(),
+            to: z.string(),
+            subject: z.string(),
+            text: z.string(),
+            status: z.enum(['pending', 'sent', 'stored', 'failed']),
+            createdAt: z.iso.datetime(),
+          }),
+        ),
+      }),
+    )
+    .query(async ({ ctx }) => {
+      if (!mailSettings(ctx).devOutbox) throw notFound();
+      if (ctx.actor.platformRole !== 'platform-admin') throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      const rows = await ctx.platform.run(
+        (tx) => tx.outboxEmail.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: DEV_OUTBOX_LIMIT }),
+        { action: 'mail.devOutboxViewed', actorUserId: ctx.session.userId, requestId: ctx.requestId },
+      );
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          to: r.toAddress,
+          subject: r.subject,
+          text: r.textBody,
+          status: r.status.toLowerCase() as 'pending' | 'sent' | 'stored' | 'failed',
+          createdAt: r.createdAt.toISOString(),
+        })),
+      };
+    }),
+});

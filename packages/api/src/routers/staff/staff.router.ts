@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { tenantProcedure, router } from '../../trpc.ts';
+import { email, id, ok, tenantRole } from '../../schemas.ts';
+import { inviteStaff, listInvitations, revokeInvitation } from './staff.service.ts';
+
+const invitableRole = z.enum(['town-admin', 'hub-manager', 'hub-staff', 'member'], { error: 'validation.invalid' });
+
+export const staffRouter = router({
+  invitations: tenantProcedure
+    .input(z.object({ tenant: z.string() }).strict())
+    .output(
+      z.object({
+        items: z.array(
+          z.object({ id, email: z.string(), role: tenantRole, status: z.enum(['open', 'expired', 'accepted', 'revoked']), expiresAt: z.iso.datetime(), createdAt: z.iso.datetime() }),
+        ),
+      }),
+    )
+    .query(({ ctx }) => listInvitations(ctx)),
+
+  invite: tenantProcedure
+    .input(z.object({ tenant: z.string(), email, role: invitableRole }).strict())
+    // The link stays visible to the inviter too (the mail may be filtered).
+    .output(z.object({ invitationId: id, invitationUrl: z.string() }))
+    .mutation(({ ctx, input }) => inviteStaff(ctx, input)),
+
+  revokeInvitation: tenantProcedure
+    .input(z.object({ tenant: z.string(), invitationId: id }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => revokeInvitation(ctx, input)),
+});
