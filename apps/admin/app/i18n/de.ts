@@ -229,6 +229,8 @@ export const de = {
     name: 'Ihr Name',
     password: 'Passwort wählen',
     passwordHint: 'Mindestens 12 Zeichen.',
+    existingPassword: 'Ihr bisheriges Passwort',
+    existingPasswordHint: 'Zu dieser E-Mail-Adresse gibt es bereits ein Hubwerk-Konto. Bestätigen Sie mit seinem Passwort, dass es Ihres ist; Name und Passwort bleiben unverändert.',
     submit: 'Einladung annehmen',
     submitting: 'Konto wird eingerichtet …',
     expired: 'Diese Einladung ist abgelaufen. Bitten Sie die einladende Stelle um eine neue Einladung.',

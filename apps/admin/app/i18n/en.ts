@@ -226,6 +226,8 @@ export const en: Messages = {
     name: 'Your name',
     password: 'Choose a password',
     passwordHint: 'At least 12 characters.',
+    existingPassword: 'Your current password',
+    existingPasswordHint: 'There already is a Hubwerk account for this email address. Confirm with its password that it is yours; name and password stay as they are.',
     submit: 'Accept invitation',
     submitting: 'Setting up your account …',
     expired: 'This invitation has expired. Ask whoever invited you for a new one.',

@@ -25,7 +25,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const password = typeof form.get('password') === 'string' ? (form.get('password') as string) : '';
   const api = await apiFor(request);
   const result = await mutate(request, () =>
-    api.invitations.accept.mutate({ token: params.token ?? '', name: text(form, 'name'), password }),
+    api.invitations.accept.mutate({ token: params.token ?? '', ...(form.has('name') ? { name: text(form, 'name') } : {}), password }),
   );
   if (!result.ok) {
     return data({ errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['name']) }, { status: 400 });
@@ -72,17 +72,31 @@ export default function Invite() {
       <Form method="post" noValidate className="card form">
         <p>{t('invite.asRole', { role: tr.tOr(`roles.${invitation.role}`, invitation.role) })}</p>
         <TextField id="invite-email" name="email" type="email" label={t('invite.email')} value={invitation.email} readOnly optional={false} autoComplete="username" />
-        <TextField id={FIELDS.name} name="name" label={t('invite.name')} defaultValue={result?.values.name} errors={errors.byField.name} autoComplete="name" />
-        <TextField
-          id={FIELDS.password}
-          name="password"
-          type="password"
-          label={t('invite.password')}
-          hint={t('invite.passwordHint')}
-          minLength={12}
-          errors={errors.byField.password}
-          autoComplete="new-password"
-        />
+        {invitation.existingAccount ? (
+          <TextField
+            id={FIELDS.password}
+            name="password"
+            type="password"
+            label={t('invite.existingPassword')}
+            hint={t('invite.existingPasswordHint')}
+            errors={errors.byField.password}
+            autoComplete="current-password"
+          />
+        ) : (
+          <>
+            <TextField id={FIELDS.name} name="name" label={t('invite.name')} defaultValue={result?.values.name} errors={errors.byField.name} autoComplete="name" />
+            <TextField
+              id={FIELDS.password}
+              name="password"
+              type="password"
+              label={t('invite.password')}
+              hint={t('invite.passwordHint')}
+              minLength={12}
+              errors={errors.byField.password}
+              autoComplete="new-password"
+            />
+          </>
+        )}
         <div className="form__actions">
           <SubmitButton label={t('invite.submit')} pendingLabel={t('invite.submitting')} />
         </div>

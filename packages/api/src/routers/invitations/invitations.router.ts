@@ -14,12 +14,15 @@ export const invitationsRouter = router({
         target: z.object({ kind: z.enum(['tenant', 'partner']), name: z.string() }),
         role: z.union([tenantRole, partnerRole]),
         status: z.enum(['open', 'expired', 'accepted', 'revoked']),
+        /** The invitee already has a password: accepting asks for it instead of setting one. */
+        existingAccount: z.boolean(),
       }),
     )
     .query(({ ctx, input }) => previewInvitation(ctx, input.token)),
 
   accept: publicProcedure
-    .input(z.object({ token, name, password: z.string().max(200, 'validation.tooLong') }).strict())
+    // The name is asked only of new accounts (see acceptInvitation).
+    .input(z.object({ token, name: name.optional(), password: z.string().max(200, 'validation.tooLong') }).strict())
     .output(z.object({ token: z.string(), expiresAt: z.iso.datetime() }))
     .mutation(({ ctx, input }) => acceptInvitation(ctx, input)),
 });

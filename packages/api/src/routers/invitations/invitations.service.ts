@@ -1,6 +1,8 @@
-import { MIN_PASSWORD_LENGTH, createSession, hashPassword, hashToken } from '@hubwerk/auth';
+import { MIN_PASSWORD_LENGTH, createSession, hashPassword, hashToken, verifyPassword } from '@hubwerk/auth';
+import type { PlatformTx } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
-import { DomainError, fieldError } from '../../errors.ts';
+import { DomainError, TooManyRequestsError, fieldError } from '../../errors.ts';
+import { claimSignInAttempt, clearSignInAttempts, signInBucket } from '../auth/sign-in-throttle.ts';
 import { toApiEnum } from '../../schemas.ts';
 
 export type InvitationStatus = 'open' | 'expired' | 'accepted' | 'revoked';
@@ -22,7 +24,8 @@ async function findByToken(ctx: Context, token: string) {
       const target = invitation.tenantId
         ? { kind: 'tenant' as const, name: (await tx.tenant.findUniqueOrThrow({ where: { id: invitation.tenantId } })).name }
         : { kind: 'partner' as const, name: (await tx.partner.findUniqueOrThrow({ where: { id: invitation.partnerId ?? '' } })).name };
-      return { invitation, target };
+      const account = await tx.user.findUnique({ where: { email: invitation.email }, select: { passwordHash: true } });
+      return { invitation, target, existingAccount: Boolean(account?.passwordHash) };
     },
     (found) => ({ action: 'invitation.viewed', actorUserId: null, tenantId: found?.invitation.tenantId ?? null, targetType: 'Invitation', targetId: found?.invitation.id ?? 'unknown', requestId: ctx.requestId }),
   );
@@ -33,12 +36,17 @@ export async function previewInvitation(ctx: Context, token: string) {
   if (!found) throw new DomainError('NOT_FOUND', 'errors.invitation.invalid');
   const { invitation, target } = found;
   const role = invitation.tenantRole ? toApiEnum(invitation.tenantRole) : toApiEnum(invitation.partnerRole ?? 'PARTNER_STAFF');
-  return { email: invitation.email, target, role, status: statusOf(invitation) };
+  return { email: invitation.email, target, role, status: statusOf(invitation), existingAccount: found.existingAccount };
 }
 
-/** Accepting sets the account's name and password and signs the user in. */
-export async function acceptInvitation(ctx: Context, input: { token: string; name: string; password: string }) {
-  if (input.password.length < MIN_PASSWORD_LENGTH) throw fieldError('password', 'validation.password.tooShort');
+/**
+ * Accepting signs the invitee in. A new account gets the name and password
+ * given here. An account that already has a password keeps it: the invitee
+ * proves it is theirs by entering it (under the sign-in rate limit) —
+ * otherwise whoever holds the link, e.g. the inviter, could take over any
+ * existing account by inviting its address.
+ */
+export async function acceptInvitation(ctx: Context, input: { token: string; name?: string | undefined; password: string }) {
   const passwordHash = await hashPassword(input.password);
   const userId = await ctx.platform.run(
     async (tx) => {
@@ -49,7 +57,10 @@ export async function acceptInvitation(ctx: Context, input: { token: string; nam
       // Single use, also under concurrent accepts: only one update matches.
       const { count } = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
       if (count !== 1) throw new DomainError('BAD_REQUEST', 'errors.invitation.accepted');
-      const user = await tx.user.update({ where: { email: invitation.email }, data: { name: input.name, passwordHash } });
+      const account = await tx.user.findUniqueOrThrow({ where: { email: invitation.email }, select: { id: true, passwordHash: true } });
+      const user = account.passwordHash
+        ? await confirmExistingAccount(ctx, invitation.email, account, input.password)
+        : await setUpNewAccount(tx, account.id, input, passwordHash);
       if (invitation.tenantId) {
         await tx.tenantMembership.upsert({
           where: { tenantId_userId: { tenantId: invitation.tenantId, userId: user.id } },
@@ -65,4 +76,19 @@ export async function acceptInvitation(ctx: Context, input: { token: string; nam
   );
   const session = await createSession(ctx.db, userId.userId, ctx.userAgent);
   return { token: session.token, expiresAt: session.expiresAt.toISOString() };
+}
+
+async function confirmExistingAccount(ctx: Context, email: string, account: { id: string; passwordHash: string | null }, password: string) {
+  const bucket = signInBucket(email, ctx.clientIp ?? null);
+  const throttle = await claimSignInAttempt(ctx.db, bucket);
+  if (!throttle.allowed) throw new TooManyRequestsError('errors.auth.tooManyAttempts', throttle.retryAfterSeconds);
+  if (!(await verifyPassword(account.passwordHash, password))) throw fieldError('password', 'errors.auth.wrongPassword');
+  await clearSignInAttempts(ctx.db, bucket);
+  return { id: account.id };
+}
+
+async function setUpNewAccount(tx: PlatformTx, userId: string, input: { name?: string | undefined; password: string }, passwordHash: string) {
+  if (!input.name) throw fieldError('name', 'validation.required');
+  if (input.password.length < MIN_PASSWORD_LENGTH) throw fieldError('password', 'validation.password.tooShort');
+  return tx.user.update({ where: { id: userId }, data: { name: input.name, passwordHash } });
 }
