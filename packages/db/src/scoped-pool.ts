@@ -35,7 +35,8 @@ class ScopedClient extends pg.Client {
       // Pipelined right behind BEGIN: the transaction is scoped before any
       // statement the caller sends next can run.
       const scope = this.hubwerkScope;
-      const set = super.query(SET_SCOPE_SQL, [scope.tenantId ?? '', scope.userId ?? '']) as unknown as Promise<unknown>;
+      // Named: PostgreSQL parses and plans it once per connection, not per query.
+      const set = super.query({ name: 'hubwerk_set_scope', text: SET_SCOPE_SQL, values: [scope.tenantId ?? '', scope.userId ?? ''] }) as unknown as Promise<unknown>;
       set.catch(() => {
         /* a failed set_config aborts the transaction; the caller's next statement reports it */
       });
