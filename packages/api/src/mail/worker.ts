@@ -27,7 +27,6 @@ type Outcome = { id: string; ok: true } | { id: string; ok: false; error: string
 // A claim is a lease, not a lock held during SMTP: a worker that dies while
 // sending leaves the row to be picked up again when the lease runs out
 // (at-least-once delivery), and no transaction waits on a mail server.
-const LEASE = "interval '5 minutes'";
 
 /**
  * Delivers the outbox (docs/decisions/009). Several API processes may run it
@@ -44,13 +43,12 @@ export function createMailWorker(options: MailWorkerOptions) {
 
   async function claim(): Promise<ClaimedMail[]> {
     return platform.run(
-      (tx) => tx.$queryRawUnsafe<ClaimedMail[]>(
-        `UPDATE "OutboxEmail" SET attempts = attempts + 1, "availableAt" = now() + ${LEASE}
+      // The lease is a fixed interval in the SQL; the batch size is a bound parameter.
+      (tx) => tx.$queryRaw<ClaimedMail[]>`
+        UPDATE "OutboxEmail" SET attempts = attempts + 1, "availableAt" = now() + interval '5 minutes'
          WHERE id IN (SELECT id FROM "OutboxEmail" WHERE status = 'PENDING' AND "availableAt" <= now()
-                      ORDER BY "availableAt" LIMIT $1 FOR UPDATE SKIP LOCKED)
+                      ORDER BY "availableAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
          RETURNING id, kind, "toAddress", subject, "textBody", attempts`,
-        batchSize,
-      ),
       (rows) => (rows.length > 0 ? { action: 'mail.claimed', actorUserId: null, targetType: 'OutboxEmail', data: { ids: rows.map((r) => r.id) } } : null),
     );
   }
