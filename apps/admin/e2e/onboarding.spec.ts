@@ -8,10 +8,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IT_PARTNER, DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { startStack, WCAG_TAGS, type Stack } from './support/stack.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 let stack: Stack;
 /** Pages change after navigations and form posts: wait for what the user will see (up to 15 s). */

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 // Test setup, not app code: the e2e test needs a database (the app itself only talks tRPC).
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { useTestDatabase } from '@hubwerk/db/testing';
@@ -153,4 +153,14 @@ export async function startStack(): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/** The WCAG 2.1 AA rule sets every page is checked against with axe. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** A fresh German desktop browser context on the admin app (collected in `contexts` to close later). */
+export async function openPage(stack: Stack, contexts: BrowserContext[], options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await stack.browser.newContext({ baseURL: stack.adminUrl, locale: 'de-DE', viewport: { width: 1280, height: 900 }, ...options });
+  contexts.push(context);
+  return context.newPage();
 }
