@@ -1,3 +1,4 @@
+import { parseDataKey } from '@hubwerk/api';
 import { z } from 'zod';
 
 /** The API's environment, parsed once at start-up; nothing else reads process.env. */
@@ -28,14 +29,39 @@ const schema = z.object({
   // app's dev-only page "Gesendete E-Mails"; production requires it.
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Hubwerk <noreply@hubwerk.invalid>'),
+  /**
+   * 32 random bytes (base64 or hex; `openssl rand -base64 32`): encrypts
+   * secrets at rest (TOTP secrets, ADR 012). Required in production; dev and
+   * tests use a fixed built-in key. Losing it makes every enrolled second
+   * factor unreadable (users then sign in with a recovery code and enrol again).
+   */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || isDataKey(value), 'must be 32 bytes, base64 or hex'),
 }).superRefine((env, issues) => {
   if (env.NODE_ENV === 'production' && !env.SMTP_URL) issues.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'required in production' });
+  if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY) issues.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'required in production' });
   if (!env.STRIPE_SECRET_KEY) return;
   // Real Stripe needs its webhook secret and every price id of this environment.
   for (const key of ['STRIPE_WEBHOOK_SECRET', 'STRIPE_PRICE_BASIS_MONTH', 'STRIPE_PRICE_BASIS_YEAR', 'STRIPE_PRICE_STANDARD_MONTH', 'STRIPE_PRICE_STANDARD_YEAR', 'STRIPE_PRICE_PLUS_MONTH', 'STRIPE_PRICE_PLUS_YEAR'] as const) {
     if (!env[key]) issues.addIssue({ code: 'custom', path: [key], message: 'required when STRIPE_SECRET_KEY is set' });
   }
 });
+
+function isDataKey(value: string): boolean {
+  try {
+    parseDataKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The data encryption key as the server takes it; undefined outside production without one (the dev key). */
+export function dataEncryptionKeyEnv(env: ApiEnv): Buffer | undefined {
+  return env.DATA_ENCRYPTION_KEY ? parseDataKey(env.DATA_ENCRYPTION_KEY) : undefined;
+}
 
 /** The billing part of the environment, as the server takes it. */
 export function billingEnv(env: ApiEnv) {

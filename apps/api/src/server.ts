@@ -27,7 +27,12 @@ export interface ApiServerOptions {
   hsts?: boolean;
   billing?: BillingOptions;
   mail?: MailOptions;
+  /** AES-256-GCM key for secrets at rest (env DATA_ENCRYPTION_KEY); tests and dev get a fixed one. */
+  dataEncryptionKey?: Buffer;
 }
+
+// Development and tests only: env.ts refuses to start production without a real key.
+const DEV_DATA_ENCRYPTION_KEY = Buffer.from('hubwerk-dev-data-key-not-for-prod', 'utf8').subarray(0, 32);
 
 export interface MailOptions {
   /** null: mails are stored, not sent (dev); see docs/decisions/009. */
@@ -90,6 +95,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       ...(billingOptions.now ? { now: billingOptions.now } : {}),
       onPaymentFailed: createDunningNotifier(() => (typeof adminUrl === 'function' ? adminUrl() : adminUrl)),
     }),
+    dataEncryptionKey: options.dataEncryptionKey ?? DEV_DATA_ENCRYPTION_KEY,
   };
   const headers = securityHeaders({ hsts: options.hsts ?? false });
   const mailOptions = options.mail ?? { smtpUrl: null, from: 'Hubwerk <noreply@hubwerk.invalid>', devOutbox: false };

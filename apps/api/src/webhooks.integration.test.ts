@@ -38,8 +38,8 @@ describe('the fake Stripe, end to end over HTTP', () => {
   it('a town admin goes through the fake Checkout page and comes back with the new plan; webhooks then survive forgery and duplicates', async () => {
     expect(api.fakeStripe).not.toBeNull();
     const { fake, webhookSecret } = api.fakeStripe!;
-    const { token } = await caller(null).auth.signIn({ email: DEMO_USERS.einbeckAdmin, password: 'hubwerk-demo' });
-    const admin = caller(token);
+    const signedIn = await caller(null).auth.signIn({ email: DEMO_USERS.einbeckAdmin, password: 'hubwerk-demo' });
+    const admin = caller(signedIn.status === 'signed-in' ? signedIn.token : null);
     const { url } = await admin.billing.startCheckout({ tenant: 'einbeck', plan: 'plus', interval: 'month' });
     expect(url.startsWith(`${api.url}/fake-stripe/checkout/`)).toBe(true);
 

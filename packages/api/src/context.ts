@@ -11,6 +11,11 @@ export interface ApiDependencies {
   billing: Billing;
   /** Links in emails point to the admin app; without it, to the local dev address. */
   mail?: MailSettings;
+  /**
+   * AES-256-GCM key for secrets stored encrypted at rest (TOTP secrets;
+   * packages/auth/src/secret-box.ts), from DATA_ENCRYPTION_KEY.
+   */
+  dataEncryptionKey: Buffer;
 }
 
 export interface MailSettings {

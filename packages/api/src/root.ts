@@ -6,6 +6,8 @@ import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { mailRouter } from './routers/mail/mail.router.ts';
+import { mfaRouter } from './routers/mfa/mfa.router.ts';
+import { sessionsRouter } from './routers/sessions/sessions.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { staffRouter } from './routers/staff/staff.router.ts';
@@ -25,6 +27,8 @@ export const appRouter = router({
   occupancy: occupancyRouter,
   mail: mailRouter,
   staff: staffRouter,
+  mfa: mfaRouter,
+  sessions: sessionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

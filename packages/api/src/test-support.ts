@@ -35,6 +35,7 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
       onPaymentFailed: createDunningNotifier(() => 'http://admin.test'),
     }),
     mail: { adminUrl: 'http://admin.test', devOutbox: true },
+    dataEncryptionKey: TEST_DATA_KEY,
   };
   fakeStripe();
   const caller = (sessionToken: string | null = null): Caller =>
@@ -44,8 +45,9 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
     caller,
     /** A caller signed in as the given (seeded) user. */
     async as(email: string, password = 'hubwerk-demo'): Promise<Caller> {
-      const { token } = await caller().auth.signIn({ email, password });
-      return caller(token);
+      const result = await caller().auth.signIn({ email, password });
+      if (result.status !== 'signed-in') throw new Error(`${email} has a second factor: sign in through mfa.completeSignIn`);
+      return caller(result.token);
     },
     async close() {
       await Promise.all([deps.db.close(), deps.platform.close()]);
@@ -56,6 +58,8 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
 export type TestApi = ReturnType<typeof createTestApi>;
 
 export const TEST_WEBHOOK_SECRET = 'whsec_hubwerk_test_secret';
+/** A fixed key for tests (the API's DATA_ENCRYPTION_KEY). */
+export const TEST_DATA_KEY = Buffer.alloc(32, 7);
 
 let fake: FakeStripe | null = null;
 /** The fake Stripe of this test process, intercepting the SDK from first use on (until the process ends). */

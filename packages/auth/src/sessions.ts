@@ -14,10 +14,11 @@ export interface SessionUser {
   platformRole: 'PLATFORM_ADMIN' | 'PLATFORM_SUPPORT' | null;
 }
 
-export async function createSession(db: AppClient, userId: string, userAgent?: string | null) {
+/** Always a fresh token (and row): a session id is never carried over from before sign-in (no fixation). */
+export async function createSession(db: AppClient, userId: string, userAgent?: string | null, clientIp?: string | null) {
   const token = newToken();
   const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_LIFETIME_MS);
-  await db.session.create({ data: { userId, tokenHash: hashToken(token), expiresAt, userAgent: userAgent?.slice(0, 300) ?? null } });
+  await db.session.create({ data: { userId, tokenHash: hashToken(token), expiresAt, userAgent: userAgent?.slice(0, 300) ?? null, clientIp: clientIp?.slice(0, 64) ?? null } });
   return { token, expiresAt };
 }
 

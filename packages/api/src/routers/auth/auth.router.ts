@@ -13,7 +13,13 @@ const meOutput = z.object({
 export const authRouter = router({
   signIn: publicProcedure
     .input(z.object({ email, password: z.string().min(1, 'validation.required').max(200, 'validation.tooLong') }).strict())
-    .output(z.object({ token: z.string(), expiresAt: z.iso.datetime() }))
+    // With a second factor: a challenge for mfa.completeSignIn instead of a session (ADR 012).
+    .output(
+      z.discriminatedUnion('status', [
+        z.object({ status: z.literal('signed-in'), token: z.string(), expiresAt: z.iso.datetime() }),
+        z.object({ status: z.literal('second-factor-required'), challenge: z.string(), expiresAt: z.iso.datetime() }),
+      ]),
+    )
     .mutation(({ ctx, input }) => signIn(ctx, input)),
 
   signOut: authedProcedure

@@ -1,6 +1,7 @@
 import { MIN_PASSWORD_LENGTH, createSession, hashPassword, revokeSession, verifyPassword } from '@hubwerk/auth';
 import type { Context } from '../../context.ts';
 import { DomainError, TooManyRequestsError, fieldError, notFound } from '../../errors.ts';
+import { issueSignInChallenge } from '../mfa/mfa.service.ts';
 import { claimSignInAttempt, clearSignInAttempts, signInBucket } from './sign-in-throttle.ts';
 
 export async function signIn(ctx: Context, input: { email: string; password: string }) {
@@ -11,14 +12,16 @@ export async function signIn(ctx: Context, input: { email: string; password: str
     ctx.logger.warn({ reqId: ctx.requestId, event: 'auth.signInThrottled', retryAfterSeconds: throttle.retryAfterSeconds }, 'sign-in rate limit');
     throw new TooManyRequestsError('errors.auth.tooManyAttempts', throttle.retryAfterSeconds);
   }
-  const user = await ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true, passwordHash: true } });
+  const user = await ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true, passwordHash: true, totpEnabledAt: true } });
   // Same answer, and the same argon2 cost, whether or not the account exists.
   const valid = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !valid) throw new DomainError('UNAUTHORIZED', 'errors.auth.invalidCredentials');
+  // A second factor (ADR 012): no session yet, and the attempt stays counted until the code is right.
+  if (user.totpEnabledAt) return issueSignInChallenge(ctx, user.id);
   await clearSignInAttempts(ctx.db, bucket);
-  const session = await createSession(ctx.db, user.id, ctx.userAgent);
+  const session = await createSession(ctx.db, user.id, ctx.userAgent, ctx.clientIp);
   ctx.log.userId = user.id;
-  return { token: session.token, expiresAt: session.expiresAt.toISOString() };
+  return { status: 'signed-in' as const, token: session.token, expiresAt: session.expiresAt.toISOString() };
 }
 
 export async function signOut(ctx: Context, sessionId: string) {

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { authedProcedure, platformProcedure, router } from '../../trpc.ts';
+import { email, id, ok, pageInput } from '../../schemas.ts';
+import { endOtherSessions, endSession, lookupUser, mySessions } from './sessions.service.ts';
+
+const sessionOutput = z.object({
+  id,
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  userAgent: z.string().nullable(),
+  clientIp: z.string().nullable(),
+  current: z.boolean(),
+});
+
+export const sessionsRouter = router({
+  mine: authedProcedure
+    .input(pageInput.prefault({}))
+    .output(z.object({ items: z.array(sessionOutput), nextCursor: id.nullable() }))
+    .query(({ ctx, input }) => mySessions(ctx, input)),
+
+  end: authedProcedure
+    .input(z.object({ sessionId: id }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => endSession(ctx, input)),
+
+  endOthers: authedProcedure
+    .input(z.object({}).strict().prefault({}))
+    .output(z.object({ ok: z.literal(true), sessionsEnded: z.number().int() }))
+    .mutation(({ ctx }) => endOtherSessions(ctx)),
+
+  lookupUser: platformProcedure
+    .input(z.object({ email }).strict())
+    .output(z.object({ id, email: z.string(), name: z.string(), secondFactor: z.boolean(), activeSessions: z.number().int() }))
+    .query(({ ctx, input }) => lookupUser(ctx, input)),
+});
