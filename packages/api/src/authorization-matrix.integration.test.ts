@@ -101,7 +101,22 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'staff.invite': () => ({ tenant: 'einbeck', email: `s-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
   // An open invitation of Einbeck per call (an allowed call revokes it).
   'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: openInvitations.pop() ?? randomUUID() }),
+  'mfa.status': () => undefined,
+  'mfa.startEnrolment': () => ({}),
+  // A wrong code: the answer is the code's (BAD_REQUEST), not the role's.
+  'mfa.confirmEnrolment': () => ({ code: '000000' }),
+  // Not enrolled: CONFLICT, past the walls.
+  'mfa.disable': () => ({ password: DEMO_PASSWORD, code: '000000' }),
+  'mfa.completeSignIn': () => ({ challenge: randomUUID().replaceAll('-', ''), code: '000000' }),
+  'sessions.mine': () => ({}),
+  // Another (older) session of the role's own user, planted below.
+  'sessions.end': (role) => ({ sessionId: role === 'anonymous' ? randomUUID() : ownSessions[role] }),
+  'sessions.endOthers': () => ({}),
+  'sessions.lookupUser': () => ({ email: DEMO_USERS.sangerhausenAdmin }),
 };
+
+/** One extra session per signed-in role, for sessions.end. */
+const ownSessions = {} as Record<Exclude<MatrixRole, 'anonymous'>, string>;
 
 
 beforeAll(async () => {
@@ -118,6 +133,13 @@ beforeAll(async () => {
       [einbeck.id, `offen-${role}@einbeck.example.org`, `matrix-${role}-${randomUUID()}`],
     );
     openInvitations.push(created[0]!.id);
+  }
+  for (const [role, email] of Object.entries(USERS) as Array<[Exclude<MatrixRole, 'anonymous'>, string]>) {
+    const { rows: planted } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") SELECT gen_random_uuid(), $2, id, now() + interval '1 day' FROM "User" WHERE email = $1 RETURNING id`,
+      [email, `matrix-session-${role}-${randomUUID()}`],
+    );
+    ownSessions[role] = planted[0]!.id;
   }
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (

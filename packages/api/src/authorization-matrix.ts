@@ -86,4 +86,16 @@ export const AUTHORIZATION_MATRIX = {
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
+  // The second factor (ADR 012): anyone signed in may enrol their own account; a bad code is a business error, not a wall.
+  'mfa.status': row(signedIn),
+  'mfa.startEnrolment': row(signedIn),
+  'mfa.confirmEnrolment': row(signedIn),
+  'mfa.disable': row(signedIn),
+  // Public: the challenge from auth.signIn is the credential; a made-up one is refused as invalid input.
+  'mfa.completeSignIn': row(everyone),
+  // One's own sessions; the provider's admins look up an account before ending all its sessions.
+  'sessions.mine': row(signedIn),
+  'sessions.end': row(signedIn),
+  'sessions.endOthers': row(signedIn),
+  'sessions.lookupUser': row(provider),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

@@ -69,6 +69,16 @@ const ATTACKS: Record<string, Attack> = {
   'billing.openPortal': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.updateContact': { input: ({ town }) => ({ tenant: town.slug, contactName: 'Angriff' }) },
   'billing.overview': { noIds: 'takes no ids; billing.integration.test.ts checks partners see only their towns' },
+  'mfa.status': { noIds: 'describes the caller\'s own second factor' },
+  'mfa.startEnrolment': { noIds: 'enrols the caller\'s own account' },
+  'mfa.confirmEnrolment': { noIds: 'takes a code for the caller\'s own pending enrolment' },
+  'mfa.disable': { noIds: 'takes the caller\'s password and a code' },
+  'mfa.completeSignIn': { noIds: 'public; the challenge is the credential' },
+  'sessions.mine': { noIds: 'lists the caller\'s own sessions; the cursor only orders them' },
+  // Another town's admin's session: "not found" like a made-up id, and it stays alive.
+  'sessions.end': { input: ({ town }) => ({ sessionId: townSessions.get(town.id) ?? randomUUID() }) },
+  'sessions.endOthers': { noIds: 'ends the caller\'s own other sessions' },
+  'sessions.lookupUser': { noIds: 'takes an email address; platform admins only (authorization matrix)' },
 };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */
@@ -119,6 +129,19 @@ beforeAll(async () => {
   for (const row of rows) townRows.set(row.tenantId, row);
 });
 
+// A live session of each seeded town's admin, to try to end from outside.
+const townSessions = new Map<string, string>();
+beforeAll(async () => {
+  for (const town of towns.values()) {
+    const { rows } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt")
+       SELECT gen_random_uuid(), $2, m."userId", now() + interval '1 day' FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.role = 'TOWN_ADMIN' LIMIT 1 RETURNING id`,
+      [town.id, `isolation-session-${town.id}`],
+    );
+    if (rows[0]) townSessions.set(town.id, rows[0].id);
+  }
+});
+
 // An open invitation of each seeded town, to try to revoke from outside.
 const townInvitations = new Map<string, string>();
 beforeAll(async () => {
@@ -132,9 +155,11 @@ beforeAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken'];
+  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken', 'RecoveryCode', 'SignInChallenge'];
+  // A session's lastSeenAt moves on every request by design; whether it is revoked must not.
+  const rowOf = (table: string) => (table === 'Session' ? `(t.id, t."revokedAt")` : 't');
   const parts = await Promise.all(
-    tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
+    tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(${rowOf(table)}::text, ',' ORDER BY ${rowOf(table)}::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );
   return parts.join(':');
 }

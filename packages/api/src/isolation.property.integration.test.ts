@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -47,6 +47,15 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'auth.requestPasswordReset': { noIds: 'public; takes an email address, answers the same for every one' },
   'auth.resetPassword': { noIds: 'public; the token is the credential' },
   'mail.sent': { noIds: 'dev outbox for platform admins; takes no ids' },
+  'mfa.status': { noIds: 'describes the caller\'s own second factor' },
+  'mfa.startEnrolment': { noIds: 'enrols the caller\'s own account' },
+  'mfa.confirmEnrolment': { noIds: 'takes a code for the caller\'s own pending enrolment' },
+  'mfa.disable': { noIds: 'takes the caller\'s password and a code' },
+  'mfa.completeSignIn': { noIds: 'public; the challenge is the credential' },
+  'sessions.mine': { noIds: 'lists the caller\'s own sessions; the cursor only orders them' },
+  'sessions.end': (t) => ({ sessionId: t.sessionId }),
+  'sessions.endOthers': { noIds: 'ends the caller\'s own other sessions' },
+  'sessions.lookupUser': { noIds: 'takes an email address; platform admins only (authorization matrix)' },
   'staff.invitations': (t) => ({ tenant: t.slug }),
   'staff.invite': (t, _own, f) => ({ tenant: t.slug, email: f.email, role: f.variant % 2 === 0 ? 'town-admin' : 'member' }),
   'staff.revokeInvitation': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, invitationId: t.invitationId }),
@@ -139,6 +148,7 @@ beforeAll(async () => {
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
            (SELECT a.id FROM "AuditEvent" a WHERE a."tenantId" = t.id LIMIT 1) AS "auditId",
            (SELECT m."userId" FROM "TenantMembership" m WHERE m."tenantId" = t.id AND m.role = 'TOWN_ADMIN' LIMIT 1) AS "adminId",
+           (SELECT s.id FROM "Session" s JOIN "TenantMembership" m ON m."userId" = s."userId" WHERE m."tenantId" = t.id AND m.role = 'TOWN_ADMIN' AND s."revokedAt" IS NULL ORDER BY s."createdAt" LIMIT 1) AS "sessionId",
            (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id AND s.kind = 'EVENT_ROOM' LIMIT 1) AS "spaceId",
            (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id AND s.kind = 'COWORKING' LIMIT 1) AS "coworkingId",
            (SELECT d.id FROM "Desk" d JOIN "Space" s ON s."tenantId" = d."tenantId" AND s.id = d."spaceId" WHERE d."tenantId" = t.id ORDER BY d.name LIMIT 1) AS "deskId",
@@ -154,7 +164,7 @@ afterAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken'];
+  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken', 'RecoveryCode', 'SignInChallenge'];
   const parts = await Promise.all(
     tables.map(async (table) => {
       // lastSeenAt moves on every request by design; everything else must stay.
@@ -182,7 +192,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -258,6 +268,12 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'auth.resetPassword': { as: '', input: () => ({ token: 'x'.repeat(43), password: 'ein-langes-passwort' }) },
   'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'member' }) },
   'staff.revokeInvitation': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', invitationId: targets.get('einbeck')!.invitationId }) },
+  'mfa.startEnrolment': { as: DEMO_USERS.einbeckAdmin, input: () => ({}) },
+  'mfa.confirmEnrolment': { as: DEMO_USERS.einbeckAdmin, input: () => ({ code: '123456' }) },
+  'mfa.disable': { as: DEMO_USERS.einbeckAdmin, input: () => ({ password: 'hubwerk-demo', code: '123456' }) },
+  'mfa.completeSignIn': { as: '', input: () => ({ challenge: 'x'.repeat(43), code: '123456' }) },
+  'sessions.end': { as: DEMO_USERS.einbeckAdmin, input: () => ({ sessionId: targets.get('einbeck')!.sessionId }) },
+  'sessions.endOthers': { as: DEMO_USERS.einbeckAdmin, input: () => ({}) },
 };
 
 const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];

@@ -132,7 +132,7 @@ export async function completeSignIn(ctx: Context, input: { challenge: string; c
     select: { id: true, expiresAt: true, usedAt: true, failures: true, user: { select: { id: true, email: true, totpSecret: true, totpLastStep: true, totpEnabledAt: true } } },
   });
   const usable = found && !found.usedAt && found.expiresAt > now && found.failures < CHALLENGE_MAX_FAILURES && found.user.totpEnabledAt;
-  if (!found || !usable) throw new DomainError('UNAUTHORIZED', 'errors.mfa.challengeExpired');
+  if (!found || !usable) throw new DomainError('BAD_REQUEST', 'errors.mfa.challengeExpired');
   const bucket = await throttle(ctx, found.user.email);
   const used = await spendSecondFactor(ctx.db, ctx.dataEncryptionKey, found.user, input.code, now.getTime());
   if (!used) {
@@ -141,7 +141,7 @@ export async function completeSignIn(ctx: Context, input: { challenge: string; c
   }
   // Single use: of two requests racing with one challenge, one gets the session.
   const { count } = await ctx.db.signInChallenge.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: now } });
-  if (count !== 1) throw new DomainError('UNAUTHORIZED', 'errors.mfa.challengeExpired');
+  if (count !== 1) throw new DomainError('BAD_REQUEST', 'errors.mfa.challengeExpired');
   await clearSignInAttempts(ctx.db, bucket);
   const session = await createSession(ctx.db, found.user.id, ctx.userAgent, ctx.clientIp);
   ctx.log.userId = found.user.id;
