@@ -7,6 +7,7 @@ const route = (path: string, file: string) => ({ path, file });
 export default [
   { index: true, file: 'routes/home.tsx' },
   route('login', 'routes/login.tsx'),
+  route('login/second-factor', 'routes/login-second-factor.tsx'),
   route('logout', 'routes/logout.tsx'),
   route('forgot-password', 'routes/forgot-password.tsx'),
   route('reset-password/:token', 'routes/reset-password.tsx'),
@@ -30,6 +31,9 @@ export default [
   route('partners/:id', 'routes/partner.tsx'),
   route('invite/:token', 'routes/invite.tsx'),
   route('account/password', 'routes/account-password.tsx'),
+  route('account/security', 'routes/account-security.tsx'),
+  route('account/sessions', 'routes/account-sessions.tsx'),
+  route('users/sessions', 'routes/user-sessions.tsx'),
   route('dev/mails', 'routes/dev-mails.tsx'),
   route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig;

@@ -42,6 +42,12 @@ export function AppHeader({ me }: { me: Me | null }) {
               <Link to="/account/password" className="link-button">
                 {t('account.password')}
               </Link>
+              <Link to="/account/security" className="link-button">
+                {t('secondFactor.navLink')}
+              </Link>
+              <Link to="/account/sessions" className="link-button">
+                {t('sessions.navLink')}
+              </Link>
               <Form method="post" action="/logout" className="inline-form">
                 <button type="submit" className="button button--ghost">
                   {t('app.signOut')}
@@ -72,6 +78,13 @@ export function AppHeader({ me }: { me: Me | null }) {
                   <li>
                     <NavLink to="/billing" end className={sectionClass(location.pathname, '/billing')}>
                       {t('nav.billing')}
+                    </NavLink>
+                  </li>
+                ) : null}
+                {me.user.platformRole === 'platform-admin' ? (
+                  <li>
+                    <NavLink to="/users/sessions" end className={sectionClass(location.pathname, '/users')}>
+                      {t('nav.userSessions')}
                     </NavLink>
                   </li>
                 ) : null}

@@ -54,6 +54,40 @@ export async function redirectToLogin(request: Request): Promise<never> {
   throw redirect(target, { headers: { 'Set-Cookie': await destroySessionCookie(request) } });
 }
 
+/**
+ * Between password and second factor (ADR 012): the API's single-use
+ * challenge, signed, HttpOnly, for five minutes — never a session, and never
+ * in a URL (where logs and the Referer would keep it).
+ */
+const challengeCookie = createCookie(env.isProduction ? '__Host-hubwerk_mfa' : 'hubwerk_mfa', {
+  path: '/',
+  sameSite: 'lax',
+  httpOnly: true,
+  secure: env.isProduction,
+  maxAge: 5 * 60,
+  secrets: [env.SESSION_SECRET],
+});
+
+export interface PendingSignIn {
+  challenge: string;
+  redirectTo: string;
+}
+
+export function commitChallenge(pending: PendingSignIn): Promise<string> {
+  return challengeCookie.serialize(pending);
+}
+
+export async function readChallenge(request: Request): Promise<PendingSignIn | null> {
+  const value: unknown = await challengeCookie.parse(request.headers.get('Cookie'));
+  if (typeof value !== 'object' || value === null) return null;
+  const { challenge, redirectTo } = value as Record<string, unknown>;
+  return typeof challenge === 'string' ? { challenge, redirectTo: safeRedirectPath(typeof redirectTo === 'string' ? redirectTo : null) } : null;
+}
+
+export function clearChallenge(): Promise<string> {
+  return challengeCookie.serialize('', { maxAge: 0 });
+}
+
 const langCookie = createCookie('lang', {
   path: '/',
   sameSite: 'lax',

@@ -8,7 +8,7 @@ import { useT } from '~/i18n/use-t.ts';
 import { apiErrorInfo, apiFor, getMe, homePath } from '~/lib/api.server.ts';
 import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
-import { commitSessionToken, safeRedirectPath } from '~/lib/session.server.ts';
+import { commitChallenge, commitSessionToken, safeRedirectPath } from '~/lib/session.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'login.title');
@@ -35,9 +35,13 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const api = await apiFor(request);
   try {
-    const session = await api.auth.signIn.mutate({ email, password });
+    const result = await api.auth.signIn.mutate({ email, password });
     const target = safeRedirectPath(form.get('redirectTo'));
-    throw redirect(target, { headers: { 'Set-Cookie': await commitSessionToken(session.token, session.expiresAt) } });
+    if (result.status === 'second-factor-required') {
+      // No session yet: the code is asked on the next page (ADR 012).
+      throw redirect('/login/second-factor', { headers: { 'Set-Cookie': await commitChallenge({ challenge: result.challenge, redirectTo: target }) } });
+    }
+    throw redirect(target, { headers: { 'Set-Cookie': await commitSessionToken(result.token, result.expiresAt) } });
   } catch (error) {
     if (error instanceof Response) throw error;
     const info = apiErrorInfo(error);
