@@ -1,7 +1,7 @@
 import { createCookie, createCookieSessionStorage, redirect } from '@remix-run/node';
-import { env } from '~/env.server.ts';
-import { isLang, type Lang } from '~/i18n/index.ts';
-import { fromAcceptLanguage } from '~/i18n/negotiate.ts';
+import { env } from '../env.server.ts';
+import { isLang, type Lang } from '../i18n/index.ts';
+import { fromAcceptLanguage } from '../i18n/negotiate.ts';
 
 type SessionData = { token: string };
 
