@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
@@ -9,7 +9,6 @@ import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { destroySessionCookie } from '~/lib/session.server.ts';
-import { redirect } from '@remix-run/node';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'sessions.title');
 

@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { dataEncryptionKeyEnv, parseEnv } from './env.ts';
+
+const base = { DATABASE_URL: 'postgresql://a@127.0.0.1/x', PLATFORM_DATABASE_URL: 'postgresql://b@127.0.0.1/x' };
+
+describe('DATA_ENCRYPTION_KEY', () => {
+  it('is required in production', () => {
+    expect(() => parseEnv({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example:587' })).toThrow(/DATA_ENCRYPTION_KEY: required in production/);
+  });
+
+  it('must be 32 bytes (base64 or hex); the message names the variable, never the value', () => {
+    const short = randomBytes(16).toString('base64');
+    let message = '';
+    try {
+      parseEnv({ ...base, DATA_ENCRYPTION_KEY: short });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATA_ENCRYPTION_KEY: must be 32 bytes, base64 or hex');
+    expect(message).not.toContain(short);
+  });
+
+  it('becomes the 32-byte key; outside production it may be left out (the server\'s dev key)', () => {
+    const raw = randomBytes(32);
+    expect(dataEncryptionKeyEnv(parseEnv({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example:587', DATA_ENCRYPTION_KEY: raw.toString('base64') }))?.equals(raw)).toBe(true);
+    expect(dataEncryptionKeyEnv(parseEnv({ ...base, DATA_ENCRYPTION_KEY: raw.toString('hex') }))?.equals(raw)).toBe(true);
+    expect(dataEncryptionKeyEnv(parseEnv({ ...base }))).toBeUndefined();
+  });
+});
