@@ -18,6 +18,8 @@ let stack: Stack;
 const contexts: BrowserContext[] = [];
 const ADMIN = 'zwei-faktor@hubwerk.test';
 const VICTIM = 'verlorener-laptop@hubwerk.test';
+/** The machine is shared and slow: a sign-in (argon2) may take seconds. */
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
 async function expectNoAxeViolations(page: Page, label: string) {
   const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
@@ -58,14 +60,14 @@ describe('two-factor sign-in', () => {
   it('enrols with a QR code (and the key as text), confirms with a first code and shows ten recovery codes once', async () => {
     first = await openPage(stack, contexts);
     await signInWithPassword(first, ADMIN);
-    await expect.poll(() => new URL(first.url()).pathname).not.toBe('/login');
+    await poll(() => new URL(first.url()).pathname).not.toBe('/login');
     await first.goto('/account/security');
-    await expect.poll(() => first.getByRole('heading', { name: 'Zwei-Faktor-Anmeldung ist ausgeschaltet' }).count()).toBe(1);
+    await poll(() => first.getByRole('heading', { name: 'Zwei-Faktor-Anmeldung ist ausgeschaltet' }).count()).toBe(1);
     await expectNoAxeViolations(first, 'Zwei-Faktor (aus)');
 
     await first.getByRole('button', { name: 'Zwei-Faktor-Anmeldung einrichten' }).click();
     const qr = first.getByRole('img', { name: 'QR-Code zum Einrichten der Authenticator-App' });
-    await expect.poll(() => qr.count()).toBe(1);
+    await poll(() => qr.count()).toBe(1);
     expect(await qr.locator('svg').count()).toBe(1);
     secret = ((await first.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -74,18 +76,18 @@ describe('two-factor sign-in', () => {
     // A wrong code first: the error is shown next to the field, nothing switches on.
     await first.getByLabel('Code aus der App oder Wiederherstellungscode').fill(totpCode(secret, Date.now()) === '000000' ? '111111' : '000000');
     await first.getByRole('button', { name: 'Bestätigen und einschalten' }).click();
-    await expect.poll(() => first.getByText('Der Code stimmt nicht oder wurde schon verwendet.').count()).toBeGreaterThan(0);
+    await poll(() => first.getByText('Der Code stimmt nicht oder wurde schon verwendet.').count()).toBeGreaterThan(0);
 
     await first.getByLabel('Code aus der App oder Wiederherstellungscode').fill(totpCode(secret, Date.now()));
     await first.getByRole('button', { name: 'Bestätigen und einschalten' }).click();
     const codes = first.getByRole('list', { name: 'Ihre Wiederherstellungscodes' }).locator('code');
-    await expect.poll(() => codes.count()).toBe(10);
+    await poll(() => codes.count()).toBe(10);
     recoveryCodes = await codes.allTextContents();
     await expectNoAxeViolations(first, 'Wiederherstellungscodes');
 
     // Shown once: a reload shows the status, not the codes.
     await first.goto('/account/security');
-    await expect.poll(() => first.getByRole('heading', { name: 'Zwei-Faktor-Anmeldung ist eingeschaltet' }).count()).toBe(1);
+    await poll(() => first.getByRole('heading', { name: 'Zwei-Faktor-Anmeldung ist eingeschaltet' }).count()).toBe(1);
     expect(await first.getByText(recoveryCodes[0]!).count()).toBe(0);
     await expectNoAxeViolations(first, 'Zwei-Faktor (an)');
   });
@@ -93,7 +95,7 @@ describe('two-factor sign-in', () => {
   it('asks for the code after the password; a wrong code is refused, the right one signs in', async () => {
     const page = await openPage(stack, contexts);
     await signInWithPassword(page, ADMIN);
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/login/second-factor');
+    await poll(() => new URL(page.url()).pathname).toBe('/login/second-factor');
     await expectNoAxeViolations(page, 'Zweiter Schritt');
     // No session yet: a protected page sends back to the sign-in.
     const probe = await page.context().request.get('/account/sessions', { maxRedirects: 0 });
@@ -102,26 +104,26 @@ describe('two-factor sign-in', () => {
 
     await page.getByLabel('Code aus der App oder Wiederherstellungscode').fill('123456' === totpCode(secret, Date.now() + 30_000) ? '654321' : '123456');
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await expect.poll(() => page.getByText('Der Code stimmt nicht oder wurde schon verwendet.').count()).toBeGreaterThan(0);
+    await poll(() => page.getByText('Der Code stimmt nicht oder wurde schon verwendet.').count()).toBeGreaterThan(0);
     await expectNoAxeViolations(page, 'Zweiter Schritt mit Fehler');
 
     // The next step's code: the current one was spent by the enrolment.
     await page.getByLabel('Code aus der App oder Wiederherstellungscode').fill(totpCode(secret, Date.now() + 30_000));
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await expect.poll(() => new URL(page.url()).pathname).not.toMatch(/^\/login/);
+    await poll(() => new URL(page.url()).pathname).not.toMatch(/^\/login/);
     await page.goto('/account/sessions');
-    await expect.poll(() => page.getByRole('heading', { name: 'Meine Sitzungen' }).count()).toBe(1);
+    await poll(() => page.getByRole('heading', { name: 'Meine Sitzungen' }).count()).toBe(1);
   });
 
   it('works without JavaScript, with a recovery code', async () => {
     const page = await openPage(stack, contexts, { javaScriptEnabled: false });
     await signInWithPassword(page, ADMIN);
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/login/second-factor');
+    await poll(() => new URL(page.url()).pathname).toBe('/login/second-factor');
     await page.getByLabel('Code aus der App oder Wiederherstellungscode').fill(recoveryCodes[0]!);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await expect.poll(() => new URL(page.url()).pathname).not.toMatch(/^\/login/);
+    await poll(() => new URL(page.url()).pathname).not.toMatch(/^\/login/);
     await page.goto('/account/security');
-    await expect.poll(() => page.getByText('Unbenutzte Wiederherstellungscodes: 9.').count()).toBe(1);
+    await poll(() => page.getByText('Unbenutzte Wiederherstellungscodes: 9.').count()).toBe(1);
   });
 
   it('lists the sessions and ends all others: the first browser is signed out on its next request', async () => {
@@ -129,18 +131,18 @@ describe('two-factor sign-in', () => {
     await signInWithPassword(page, ADMIN);
     await page.getByLabel('Code aus der App oder Wiederherstellungscode').fill(recoveryCodes[1]!);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await expect.poll(() => new URL(page.url()).pathname).not.toMatch(/^\/login/);
+    await poll(() => new URL(page.url()).pathname).not.toMatch(/^\/login/);
     await page.goto('/account/sessions');
     const rows = page.getByRole('table', { name: /Aktive Sitzungen/ }).locator('tbody tr');
-    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
-    await expect.poll(() => page.getByText('(diese Sitzung)').count()).toBe(1);
+    await poll(() => rows.count()).toBeGreaterThanOrEqual(3);
+    await poll(() => page.getByText('(diese Sitzung)').count()).toBe(1);
     await expectNoAxeViolations(page, 'Meine Sitzungen');
 
     await page.getByRole('button', { name: 'Alle anderen Sitzungen beenden' }).click();
-    await expect.poll(() => page.getByText(/Beendete Sitzungen: [3-9]\./).count()).toBe(1);
-    await expect.poll(() => rows.count()).toBe(1);
+    await poll(() => page.getByText(/Beendete Sitzungen: [3-9]\./).count()).toBe(1);
+    await poll(() => rows.count()).toBe(1);
     await first.goto('/account/security');
-    await expect.poll(() => new URL(first.url()).pathname).toBe('/login');
+    await poll(() => new URL(first.url()).pathname).toBe('/login');
   });
 });
 
@@ -148,30 +150,30 @@ describe('the provider ends an account\'s sessions', () => {
   it('finds the account, ends its sessions with a reason; the account\'s next request is signed out', async () => {
     const victim = await openPage(stack, contexts);
     await signInWithPassword(victim, VICTIM);
-    await expect.poll(() => new URL(victim.url()).pathname).not.toBe('/login');
+    await poll(() => new URL(victim.url()).pathname).not.toBe('/login');
 
     const admin = await openPage(stack, contexts);
     await signInWithPassword(admin, DEMO_USERS.platform);
-    await expect.poll(() => new URL(admin.url()).pathname).not.toBe('/login');
+    await poll(() => new URL(admin.url()).pathname).not.toBe('/login');
     await admin.getByRole('link', { name: 'Sitzungen beenden' }).click();
-    await expect.poll(() => admin.getByRole('heading', { name: 'Sitzungen eines Kontos beenden' }).count()).toBe(1);
+    await poll(() => admin.getByRole('heading', { name: 'Sitzungen eines Kontos beenden' }).count()).toBe(1);
     await admin.getByLabel('E-Mail-Adresse').fill(VICTIM);
     await admin.getByRole('button', { name: 'Suchen' }).click();
-    await expect.poll(() => admin.getByTestId('active-sessions').textContent()).toBe('1');
+    await poll(() => admin.getByTestId('active-sessions').textContent()).toBe('1');
     await expectNoAxeViolations(admin, 'Sitzungen eines Kontos');
     await admin.getByLabel('Grund').fill('Laptop verloren');
     await admin.getByRole('button', { name: 'Alle Sitzungen beenden' }).click();
-    await expect.poll(() => admin.getByText('Beendete Sitzungen: 1.').count()).toBe(1);
-    await expect.poll(() => admin.getByTestId('active-sessions').textContent()).toBe('0');
+    await poll(() => admin.getByText('Beendete Sitzungen: 1.').count()).toBe(1);
+    await poll(() => admin.getByTestId('active-sessions').textContent()).toBe('0');
 
     await victim.reload();
-    await expect.poll(() => new URL(victim.url()).pathname).toBe('/login');
+    await poll(() => new URL(victim.url()).pathname).toBe('/login');
   });
 
   it('does not exist for anyone but the provider\'s admins', async () => {
     const page = await openPage(stack, contexts);
     await signInWithPassword(page, DEMO_USERS.support);
-    await expect.poll(() => new URL(page.url()).pathname).not.toBe('/login');
+    await poll(() => new URL(page.url()).pathname).not.toBe('/login');
     const response = await page.goto('/users/sessions');
     expect(response?.status()).toBe(404);
   });
