@@ -352,6 +352,7 @@ export const de = {
       rangeReversed: 'Das Ende des Zeitraums liegt vor seinem Anfang.',
     },
     vatId: 'Die USt-IdNr. besteht aus „DE“ und 9 Ziffern, z. B. DE123456789.',
+    vatIdRejected: 'Stripe hat diese USt-IdNr. nicht angenommen. Bitte prüfen Sie die Nummer.',
     capacity: 'Bitte geben Sie eine Kapazität von mindestens 1 an.',
     time: 'Bitte geben Sie eine Uhrzeit wie 08:30 an.',
     date: 'Bitte geben Sie ein Datum an.',
@@ -565,7 +566,9 @@ export const de = {
     invoicesEmpty: 'Noch keine Rechnungen.',
     colNumber: 'Rechnungsnummer',
     colDate: 'Datum',
-    colAmount: 'Betrag (brutto)',
+    colNet: 'Netto',
+    colVat: 'USt. (19 %)',
+    colGross: 'Brutto',
     colStatus: 'Status',
     colLink: 'Rechnung',
     invoiceStatuses: {

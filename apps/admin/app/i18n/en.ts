@@ -349,6 +349,7 @@ export const en: Messages = {
       rangeReversed: 'The end of the period is before its start.',
     },
     vatId: 'A German VAT id is "DE" followed by 9 digits, e.g. DE123456789.',
+    vatIdRejected: 'Stripe did not accept this VAT id. Please check the number.',
     capacity: 'Please enter a capacity of at least 1.',
     time: 'Please enter a time such as 08:30.',
     date: 'Please enter a date.',
@@ -562,7 +563,9 @@ export const en: Messages = {
     invoicesEmpty: 'No invoices yet.',
     colNumber: 'Invoice number',
     colDate: 'Date',
-    colAmount: 'Amount (gross)',
+    colNet: 'Net',
+    colVat: 'VAT (19 %)',
+    colGross: 'Gross',
     colStatus: 'Status',
     colLink: 'Invoice',
     invoiceStatuses: {
