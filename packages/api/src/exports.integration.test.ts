@@ -81,8 +81,13 @@ describe('data export of a town', () => {
   beforeAll(async () => {
     // A Stripe id on Einbeck's billing row: it must not leave through the export.
     await superuser.query(`UPDATE "TenantBilling" SET "stripeCustomerId" = 'cus_geheim_einbeck', "stripeSubscriptionId" = 'sub_geheim_einbeck', "vatId" = 'DE123456789' WHERE "tenantId" = $1`, [await townId('einbeck')]);
+    const auditBefore = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent"`);
     ({ id: exportId } = await einbeckAdmin.exports.start({ tenant: 'einbeck' }));
     const { job, seen } = await waitUntilDone(einbeckAdmin, 'einbeck', exportId);
+    // Every use of the platform (bypass) client writes an audit entry: the only new one is export.started,
+    // so the worker read the town through the app client, under RLS.
+    const auditAfter = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent"`);
+    expect(auditAfter[0]!.n - auditBefore[0]!.n).toBe(1);
     expect(job).toMatchObject({ status: 'ready', progress: 100, downloadable: true, errorKey: null });
     // Progress only moves forward.
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
