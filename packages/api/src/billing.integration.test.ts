@@ -210,6 +210,17 @@ describe('the Stripe customer of a town', () => {
     expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE987654321' }]);
     expect((await billingRow(town.slug)).vatId).toBe('DE987654321');
 
+    // A well-formed id Stripe refuses: a field error naming it; the old id stays at Stripe and here, the contact is not half-saved.
+    fake.hooks.rejectTaxId = (value) => value === 'DE000000000';
+    try {
+      expect(await failure(platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Neuer Name', vatId: 'DE000000000' }))).toEqual({ code: 'BAD_REQUEST', messageKey: 'validation.vatIdRejected', fieldErrors: { vatId: ['validation.vatIdRejected'] } });
+    } finally {
+      delete fake.hooks.rejectTaxId;
+    }
+    expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE987654321' }]);
+    expect(await billingRow(town.slug)).toMatchObject({ vatId: 'DE987654321', contactName: 'Kämmerei Steuerstadt' });
+    expect(fake.customers.get(customer)!.name).toBe('Kämmerei Steuerstadt');
+
     // A tax id the town enters at Stripe (Checkout, portal) comes back with customer.updated.
     const [current] = [...fake.taxIds.values()].filter((t) => t.customer === customer);
     current!.value = 'DE111222333';

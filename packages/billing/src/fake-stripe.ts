@@ -115,7 +115,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
   let seq = 0;
   const newId = (prefix: string) => `${prefix}_fake${(++seq).toString(36)}${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   /** Hooks for tests: e.g. delay one answer past the SDK's timeout. */
-  const hooks: { beforeRespond?: (path: string) => Promise<'drop' | undefined> } = {};
+  const hooks: { beforeRespond?: (path: string) => Promise<'drop' | undefined>; rejectTaxId?: (value: string) => boolean } = {};
 
   const event = (type: string, object: unknown, created = now()): FakeEvent =>
     ({ id: newId('evt'), object: 'event', api_version: Stripe.API_VERSION, created, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } }) as unknown as FakeEvent;
@@ -167,7 +167,8 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       const p = await form(request);
       const value = (p.get('value') ?? '').replaceAll(' ', '').toUpperCase();
       // Stripe checks the format per type; an eu_vat value is a country code and its digits.
-      if (p.get('type') !== 'eu_vat' || !/^[A-Z]{2}[0-9A-Z]{8,12}$/.test(value)) {
+      // hooks.rejectTaxId: a test plays a value Stripe refuses although its format looks right.
+      if (p.get('type') !== 'eu_vat' || !/^[A-Z]{2}[0-9A-Z]{8,12}$/.test(value) || hooks.rejectTaxId?.(value)) {
         return HttpResponse.json({ error: { type: 'invalid_request_error', code: 'tax_id_invalid', param: 'value', message: `Invalid value for eu_vat.` } }, { status: 400 });
       }
       return respond(request, 'customers.tax_ids.create', () => {

@@ -213,13 +213,14 @@ export function createBilling(config: BillingConfig) {
      */
     async updateContact(tx: Db, tenant: { id: string; name: string }, contact: BillingContact) {
       const customer = await this.ensureCustomer(tx, tenant);
+      // The VAT id first: the one step Stripe may refuse, before anything else changed.
+      await syncVatId(customer, contact.vatId);
       await stripe.customers.update(customer, {
         name: contact.contactName ?? tenant.name,
         // '' clears the field at Stripe (the town removed its invoice email).
         email: contact.contactEmail ?? '',
         address: { line1: contact.street ?? '', postal_code: contact.postalCode ?? '', city: contact.city ?? '', country: 'DE' },
       });
-      await syncVatId(customer, contact.vatId);
       await tx.tenantBilling.update({ where: { tenantId: tenant.id }, data: contact });
     },
 
@@ -287,9 +288,7 @@ export function createBilling(config: BillingConfig) {
    */
   async function syncVatId(customer: string, vatId: string | null) {
     const existing = (await stripe.customers.listTaxIds(customer, { limit: 100 })).data.filter((t) => t.type === 'eu_vat');
-    for (const taxId of existing) {
-      if (taxId.value !== vatId) await stripe.customers.deleteTaxId(customer, taxId.id);
-    }
+    // Add the new id before removing the old one: if Stripe refuses it, the customer keeps the old one.
     if (vatId && !existing.some((t) => t.value === vatId)) {
       try {
         await stripe.customers.createTaxId(customer, { type: 'eu_vat', value: vatId });
@@ -297,6 +296,9 @@ export function createBilling(config: BillingConfig) {
         if ((error as { code?: string }).code === 'tax_id_invalid') throw new BillingInputError('vatId', 'validation.vatIdRejected');
         throw error;
       }
+    }
+    for (const taxId of existing) {
+      if (taxId.value !== vatId) await stripe.customers.deleteTaxId(customer, taxId.id);
     }
   }
 
