@@ -19,6 +19,8 @@ export default [
   route('towns/:slug/audit.csv', 'routes/town-audit-csv.ts'),
   route('towns/:slug/billing', 'routes/town-billing.tsx'),
   route('towns/:slug/staff', 'routes/town-staff.tsx'),
+  route('towns/:slug/export', 'routes/town-export.tsx'),
+  route('towns/:slug/export/:id/download', 'routes/town-export-download.ts'),
   route('billing', 'routes/billing.tsx'),
   route('towns/:slug/hubs/:hubId', 'routes/hub.tsx'),
   route('towns/:slug/hubs/:hubId/occupancy', 'routes/occupancy.tsx'),

@@ -60,6 +60,9 @@ describe('billing', () => {
     await expect(page.getByRole('status').first().innerText()).resolves.toContain('Tarifwechsel ist abgeschlossen');
     await expect(page.locator('body').innerText()).resolves.toMatch(/699,00\s€ netto/);
     await expect(page.getByRole('link', { name: /^Rechnung HW-/ }).count()).resolves.toBe(1);
+    // German invoice details: net, 19 % VAT, gross, in EUR (de-DE).
+    await expect(page.getByRole('row', { name: /HW-/ }).innerText()).resolves.toMatch(/699,00\s€\s+132,81\s€\s+831,81\s€/);
+    await expect(page.getByRole('columnheader', { name: 'USt. (19 %)' }).count()).resolves.toBe(1);
     await expectNoAxeViolations(page, 'billing after checkout');
   });
 
@@ -97,6 +100,40 @@ describe('billing', () => {
     await page.getByRole('link', { name: 'Zur Abrechnung' }).click();
     await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Abrechnung – Zeitz');
     await expect(page.getByRole('button', { name: 'Kundenportal öffnen' }).isDisabled()).resolves.toBe(false);
+
+    // The DSGVO data export keeps working while the town is read-only.
+    await page.goto('/towns/zeitz');
+    await page.getByRole('link', { name: 'Datenexport' }).click();
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Datenexport – Zeitz');
+    await expect(page.getByRole('note').innerText()).resolves.toContain('schreibgeschützt; der Datenexport funktioniert trotzdem');
+    await expectNoAxeViolations(page, 'export page');
+    await page.getByRole('button', { name: 'Export starten' }).click();
+    const link = page.getByRole('link', { name: 'ZIP-Datei herunterladen' });
+    await poll(() => link.count()).toBe(1);
+    await expect(page.getByTestId('export-ready').innerText()).resolves.toMatch(/^Fertig \(\d+ KB\), herunterladbar bis /);
+    await expectNoAxeViolations(page, 'export page, ready');
+    const href = (await link.getAttribute('href'))!;
+    const zip = await page.request.get(href);
+    expect(zip.status()).toBe(200);
+    expect(zip.headers()['content-type']).toBe('application/zip');
+    expect(zip.headers()['content-disposition']).toMatch(/^attachment; filename="datenexport-zeitz-\d{4}-\d{2}-\d{2}\.zip"$/);
+    expect((await zip.body()).subarray(0, 2).toString('latin1')).toBe('PK');
+
+    // Someone else — here the provider's admin, who may export Zeitz itself — gets the 404 page for this archive.
+    const other = await newPage();
+    await signIn(other, DEMO_USERS.platform);
+    expect((await other.request.get(href)).status()).toBe(404);
+  });
+
+  it('runs a data export without JavaScript: the status page refreshes itself until the download link is there', async () => {
+    const page = await newPage({ javaScriptEnabled: false });
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    await page.goto('/towns/einbeck/export');
+    await page.getByRole('button', { name: 'Export starten' }).click();
+    await poll(() => page.url()).toContain('/towns/einbeck/export?started=');
+    await poll(() => page.getByRole('link', { name: 'ZIP-Datei herunterladen' }).count()).toBe(1);
+    const zip = await page.request.get((await page.getByRole('link', { name: 'ZIP-Datei herunterladen' }).getAttribute('href'))!);
+    expect(zip.status()).toBe(200);
   });
 
   it('shows the provider all towns with plan, status and MRR, and a partner only its towns', async () => {

@@ -42,6 +42,10 @@ function workdayAt(hour: number): { startsAt: string; endsAt: string } {
 }
 let bookingHour = 8;
 
+/** A finished Einbeck export of each seeded user (the requester alone may read it). */
+const ownExports = new Map<MatrixRole, string>();
+const ownExport = (role: MatrixRole) => ownExports.get(role) ?? randomUUID();
+
 /** Open Einbeck invitations, one per matrix role, for staff.revokeInvitation. */
 const openInvitations: string[] = [];
 
@@ -113,6 +117,10 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'sessions.end': async (role) => ({ sessionId: role === 'anonymous' ? randomUUID() : await plantSession(USERS[role]) }),
   'sessions.endOthers': () => ({}),
   'sessions.lookupUser': () => ({ email: DEMO_USERS.sangerhausenAdmin }),
+  'exports.start': () => ({ tenant: 'einbeck' }),
+  'exports.list': () => ({ tenant: 'einbeck' }),
+  'exports.get': (role) => ({ tenant: 'einbeck', exportId: ownExport(role) }),
+  'exports.download': (role) => ({ tenant: 'einbeck', exportId: ownExport(role) }),
 };
 
 async function plantSession(email: string): Promise<string> {
@@ -138,6 +146,15 @@ beforeAll(async () => {
       [einbeck.id, `offen-${role}@einbeck.example.org`, `matrix-${role}-${randomUUID()}`],
     );
     openInvitations.push(created[0]!.id);
+  }
+  for (const [role, email] of Object.entries(USERS) as Array<[MatrixRole, string]>) {
+    // An empty ZIP (end-of-central-directory record only), ready and not expired.
+    const { rows: planted } = await superuser.query<{ id: string }>(
+      `INSERT INTO "TenantExport" ("tenantId", id, "requestedById", status, progress, archive, "sizeBytes", "finishedAt", "expiresAt", "updatedAt")
+       SELECT $1, gen_random_uuid(), u.id, 'READY', 100, decode('504b0506' || repeat('00', 18), 'hex'), 22, now(), now() + interval '1 day', now() FROM "User" u WHERE u.email = $2 RETURNING id`,
+      [einbeck.id, email],
+    );
+    ownExports.set(role, planted[0]!.id);
   }
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (

@@ -32,6 +32,8 @@ const bookers = ['platform-admin', 'partner-admin', 'town-admin', 'hub-manager',
 /** A town's billing: read by the provider, the managing partner and the town admin; changed only by the provider's admins and the town admin. */
 const billingReaders = auditReaders;
 const billingManagers = ['platform-admin', 'town-admin'] as const;
+/** DSGVO data export of a town: its admins (the controller) and the provider's admins (the processor); each downloads only their own. */
+const exporters = ['platform-admin', 'town-admin'] as const;
 
 export const AUTHORIZATION_MATRIX = {
   'auth.signIn': row(everyone),
@@ -98,4 +100,9 @@ export const AUTHORIZATION_MATRIX = {
   'sessions.end': row(signedIn),
   'sessions.endOthers': row(signedIn),
   'sessions.lookupUser': row(provider),
+  'exports.start': row(exporters),
+  'exports.list': row(exporters),
+  // The cell's export is the caller's own (one per exporter, planted by the test).
+  'exports.get': row(exporters),
+  'exports.download': row(exporters),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

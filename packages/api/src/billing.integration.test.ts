@@ -16,7 +16,7 @@ import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { appRouter } from './root.ts';
 import { type Caller, createTestApi, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from './test-support.ts';
-import { tenantInput } from './trpc.ts';
+import { allowedWhileReadOnly, tenantInput } from './trpc.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -102,7 +102,8 @@ describe('plans and their limits', () => {
     expect(billing).toMatchObject({ plan: 'standard', interval: 'year', status: 'active', price: { netCents: 349_000, vatCents: 66_310, grossCents: 415_310 }, paymentWarning: false });
     expect(new Date(billing.nextInvoiceAt!).getTime()).toBeGreaterThan(Date.now() + 360 * 86_400_000);
     expect(billing.invoices).toHaveLength(1);
-    expect(billing.invoices[0]).toMatchObject({ totalCents: 415_310, currency: 'eur', status: 'paid' });
+    // German invoice details: net, 19 % VAT and gross, as Stripe computed them.
+    expect(billing.invoices[0]).toMatchObject({ netCents: 349_000, vatCents: 66_310, totalCents: 415_310, currency: 'eur', status: 'paid' });
     expect(billing.invoices[0]!.url).toMatch(/fake-stripe\/invoice\/in_/);
     // Stripe ids stay in the API.
     expect(JSON.stringify(billing)).not.toMatch(/cus_|sub_|cs_test_/);
@@ -186,6 +187,49 @@ describe('the Stripe customer of a town', () => {
     customer.name = 'Stadtkasse Kontaktstadt';
     await deliverAll([fake.event('customer.updated', structuredClone(customer))]);
     expect((await billingRow(town.slug)).contactName).toBe('Stadtkasse Kontaktstadt');
+  });
+
+  it('sends the USt-IdNr. to Stripe as the customer\'s eu_vat tax id, replaces it when changed, removes it when cleared', async () => {
+    const town = await newTown('Steuerstadt');
+    const taxIdsOf = (customer: string) => [...fake.taxIds.values()].filter((t) => t.customer === customer).map((t) => ({ type: t.type, value: t.value }));
+    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Steuerstadt', vatId: 'de 123456789'.replace(' ', '') });
+    const customer = (await billingRow(town.slug)).stripeCustomerId as string;
+    expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE123456789' }]);
+    // Saving again without a change keeps the one tax id (no duplicate).
+    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Steuerstadt', vatId: 'DE123456789' });
+    expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE123456789' }]);
+
+    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Steuerstadt', vatId: 'DE987654321' });
+    expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE987654321' }]);
+    expect((await billingRow(town.slug)).vatId).toBe('DE987654321');
+
+    // A malformed id: a field error naming it; neither our row nor Stripe changes.
+    for (const bad of ['DE12345678', 'DE1234567890', 'AT123456789', '123456789', 'DE12345678X']) {
+      expect(await failure(platformAdmin.billing.updateContact({ tenant: town.slug, vatId: bad }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { vatId: ['validation.vatId'] } });
+    }
+    expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE987654321' }]);
+    expect((await billingRow(town.slug)).vatId).toBe('DE987654321');
+
+    // A well-formed id Stripe refuses: a field error naming it; the old id stays at Stripe and here, the contact is not half-saved.
+    fake.hooks.rejectTaxId = (value) => value === 'DE000000000';
+    try {
+      expect(await failure(platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Neuer Name', vatId: 'DE000000000' }))).toEqual({ code: 'BAD_REQUEST', messageKey: 'validation.vatIdRejected', fieldErrors: { vatId: ['validation.vatIdRejected'] } });
+    } finally {
+      delete fake.hooks.rejectTaxId;
+    }
+    expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE987654321' }]);
+    expect(await billingRow(town.slug)).toMatchObject({ vatId: 'DE987654321', contactName: 'Kämmerei Steuerstadt' });
+    expect(fake.customers.get(customer)!.name).toBe('Kämmerei Steuerstadt');
+
+    // A tax id the town enters at Stripe (Checkout, portal) comes back with customer.updated.
+    const [current] = [...fake.taxIds.values()].filter((t) => t.customer === customer);
+    current!.value = 'DE111222333';
+    await deliverAll([fake.event('customer.updated', structuredClone(fake.customers.get(customer)!))]);
+    expect((await billingRow(town.slug)).vatId).toBe('DE111222333');
+
+    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Steuerstadt', vatId: '' });
+    expect(taxIdsOf(customer)).toEqual([]);
+    expect((await billingRow(town.slug)).vatId).toBeNull();
   });
 });
 
@@ -311,10 +355,12 @@ describe('dunning', () => {
       const status = await platformAdmin.billing.status({ tenant: tenant.slug });
       expect(status).toMatchObject({ paymentWarning: true, readOnly: 'payment-overdue' });
       const mutations = tenantMutations();
-      expect(mutations).toEqual(expect.arrayContaining(['hubs.create', 'hubs.rename', 'billing.startCheckout']));
+      expect(mutations).toEqual(expect.arrayContaining(['hubs.create', 'hubs.rename', 'billing.startCheckout', 'exports.start']));
+      // Exempt: paying (billing.*) and taking the data out (the DSGVO export) — nothing else.
+      expect(mutations.filter(allowedWhileReadOnly)).toEqual([...mutations.filter((p) => p.startsWith('billing.')), 'exports.start'].sort());
       const hubId = (await superuser.query(`SELECT id FROM "Hub" WHERE "tenantId" = $1 LIMIT 1`, [tenant.id])).rows[0].id as string;
       const hubsBefore = await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id]);
-      for (const path of mutations.filter((p) => !p.startsWith('billing.'))) {
+      for (const path of mutations.filter((p) => !allowedWhileReadOnly(p))) {
         const [r, p] = path.split('.') as [string, string];
         const call = (platformAdmin as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[r]![p]!;
         expect({ path, ...(await failure(call({ tenant: tenant.slug, hubId, name: 'Schreibversuch' }))) }).toEqual({ path, code: 'PRECONDITION_FAILED', messageKey: 'errors.billing.readOnly.paymentOverdue' });
@@ -325,6 +371,7 @@ describe('dunning', () => {
       expect((await platformAdmin.tenants.get({ tenant: tenant.slug })).slug).toBe(tenant.slug);
       await platformAdmin.billing.updateContact({ tenant: tenant.slug, contactName: 'Kämmerei' });
       expect((await platformAdmin.billing.openPortal({ tenant: tenant.slug })).url).toMatch(/portal/);
+      expect((await platformAdmin.exports.start({ tenant: tenant.slug })).id).toMatch(/^[0-9a-f-]{36}$/);
 
       await deliverAll(fake.payOpenInvoices(subscriptionId));
       expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ paymentWarning: false, readOnly: null, status: 'active' });

@@ -79,6 +79,10 @@ const ATTACKS: Record<string, Attack> = {
   'sessions.end': { input: ({ town }) => ({ sessionId: townSessions.get(town.id) ?? randomUUID() }) },
   'sessions.endOthers': { noIds: 'ends the caller\'s own other sessions' },
   'sessions.lookupUser': { noIds: 'takes an email address; platform admins only (authorization matrix)' },
+  'exports.start': { input: ({ town }) => ({ tenant: town.slug }) },
+  'exports.list': { input: ({ town }) => ({ tenant: town.slug }) },
+  'exports.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, exportId: townExports.get(town.id) ?? randomUUID() }) },
+  'exports.download': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, exportId: townExports.get(town.id) ?? randomUUID() }) },
 };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */
@@ -154,8 +158,22 @@ beforeAll(async () => {
   }
 });
 
+// A finished export of each seeded town (by its admin), to try to read or download from outside.
+const townExports = new Map<string, string>();
+beforeAll(async () => {
+  for (const town of towns.values()) {
+    const { rows } = await superuser.query<{ id: string }>(
+      `INSERT INTO "TenantExport" ("tenantId", id, "requestedById", status, progress, archive, "sizeBytes", "finishedAt", "expiresAt", "updatedAt")
+       SELECT $1, gen_random_uuid(), m."userId", 'READY', 100, decode('504b0506' || repeat('00', 18), 'hex'), 22, now(), now() + interval '1 day', now()
+       FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.role = 'TOWN_ADMIN' LIMIT 1 RETURNING id`,
+      [town.id],
+    );
+    townExports.set(town.id, rows[0]!.id);
+  }
+});
+
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken', 'RecoveryCode', 'SignInChallenge'];
+  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken', 'RecoveryCode', 'SignInChallenge', 'TenantExport'];
   // A session's lastSeenAt moves on every request by design; whether it is revoked must not.
   const rowOf = (table: string) => (table === 'Session' ? `(t.id, t."revokedAt")` : 't');
   const parts = await Promise.all(

@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -96,6 +96,10 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'billing.startCheckout': (t, _own, f) => ({ tenant: t.slug, plan: f.variant % 2 === 0 ? 'plus' : 'standard', interval: f.variant < 2 ? 'year' : 'month' }),
   'billing.openPortal': (t) => ({ tenant: t.slug }),
   'billing.updateContact': (t, _own, f) => ({ tenant: t.slug, contactName: f.name }),
+  'exports.start': (t) => ({ tenant: t.slug }),
+  'exports.list': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.exportId } : { tenant: t.slug }),
+  'exports.get': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, exportId: t.exportId }),
+  'exports.download': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, exportId: t.exportId, offset: f.variant === 2 ? 4 : 0 }),
 };
 
 const ROLES = [
@@ -143,6 +147,12 @@ beforeAll(async () => {
       [slug, `offen@${slug}.example.org`, `property-${slug}-${randomUUID()}`],
     );
   }
+  // Every town gets a finished export (by its admin), to try to read or download from outside.
+  await superuser.query(
+    `INSERT INTO "TenantExport" ("tenantId", id, "requestedById", status, progress, archive, "sizeBytes", "finishedAt", "expiresAt", "updatedAt")
+     SELECT m."tenantId", gen_random_uuid(), m."userId", 'READY', 100, decode('504b0506' || repeat('00', 18), 'hex'), 22, now(), now() + interval '1 day', now()
+     FROM "TenantMembership" m WHERE m.role = 'TOWN_ADMIN'`,
+  );
   const { rows } = await superuser.query<Omit<Target, 'partnerId'> & { partnerId: string | null }>(`
     SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
@@ -153,7 +163,8 @@ beforeAll(async () => {
            (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id AND s.kind = 'COWORKING' LIMIT 1) AS "coworkingId",
            (SELECT d.id FROM "Desk" d JOIN "Space" s ON s."tenantId" = d."tenantId" AND s.id = d."spaceId" WHERE d."tenantId" = t.id ORDER BY d.name LIMIT 1) AS "deskId",
            (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id ORDER BY b."createdAt" LIMIT 1) AS "bookingId",
-           (SELECT i.id FROM "Invitation" i WHERE i."tenantId" = t.id AND i."acceptedAt" IS NULL AND i."revokedAt" IS NULL ORDER BY i."createdAt" LIMIT 1) AS "invitationId"
+           (SELECT i.id FROM "Invitation" i WHERE i."tenantId" = t.id AND i."acceptedAt" IS NULL AND i."revokedAt" IS NULL ORDER BY i."createdAt" LIMIT 1) AS "invitationId",
+           (SELECT e.id FROM "TenantExport" e WHERE e."tenantId" = t.id ORDER BY e.id LIMIT 1) AS "exportId"
     FROM "Tenant" t`);
   for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
 });
@@ -164,7 +175,7 @@ afterAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken', 'RecoveryCode', 'SignInChallenge'];
+  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken', 'RecoveryCode', 'SignInChallenge', 'TenantExport'];
   const parts = await Promise.all(
     tables.map(async (table) => {
       // lastSeenAt moves on every request by design; everything else must stay.
@@ -192,7 +203,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -264,6 +275,7 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'billing.startCheckout': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', plan: 'plus', interval: 'year' }) },
   'billing.openPortal': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck' }) },
   'billing.updateContact': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', contactName: 'Massen' }) },
+  'exports.start': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck' }) },
   'auth.requestPasswordReset': { as: '', input: () => ({ email: DEMO_USERS.einbeckMember }) },
   'auth.resetPassword': { as: '', input: () => ({ token: 'x'.repeat(43), password: 'ein-langes-passwort' }) },
   'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'member' }) },
@@ -336,6 +348,11 @@ describe('partner revocation', () => {
       'billing.startCheckout': () => ({ tenant: 'einbeck', plan: 'plus', interval: 'year' }),
       'billing.openPortal': () => ({ tenant: 'einbeck' }),
       'billing.updateContact': () => ({ tenant: 'einbeck', contactName: 'Partner' }),
+      // The partner may not export a town's data (FORBIDDEN before, the wall's not-found after).
+      'exports.start': () => ({ tenant: 'einbeck' }),
+      'exports.list': () => ({ tenant: 'einbeck' }),
+      'exports.get': () => ({ tenant: 'einbeck', exportId: einbeck.exportId }),
+      'exports.download': () => ({ tenant: 'einbeck', exportId: einbeck.exportId }),
       'staff.invitations': () => ({ tenant: 'einbeck' }),
       'staff.invite': () => ({ tenant: 'einbeck', email: `partner-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
       // Before: revokes the open invitation planted below; after: the same id is behind the wall.
@@ -348,6 +365,10 @@ describe('partner revocation', () => {
       'billing.startCheckout': /^FORBIDDEN errors\.forbidden$/,
       'billing.openPortal': /^FORBIDDEN errors\.forbidden$/,
       'billing.updateContact': /^FORBIDDEN errors\.forbidden$/,
+      'exports.start': /^FORBIDDEN errors\.forbidden$/,
+      'exports.list': /^FORBIDDEN errors\.forbidden$/,
+      'exports.get': /^FORBIDDEN errors\.forbidden$/,
+      'exports.download': /^FORBIDDEN errors\.forbidden$/,
     };
     // Every procedure that addresses a town by slug is in the list.
     const bySlug = Object.entries(GENERATED).filter(([, b]) => typeof b === 'function' && JSON.stringify((b as Build)(missing(), null, { name: 'x', variant: 3, email: 'a@b.de', ags: '15000000' })).includes('"tenant"')).map(([p]) => p);

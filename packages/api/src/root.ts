@@ -2,6 +2,7 @@ import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
+import { exportsRouter } from './routers/exports/exports.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
@@ -29,6 +30,7 @@ export const appRouter = router({
   staff: staffRouter,
   mfa: mfaRouter,
   sessions: sessionsRouter,
+  exports: exportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

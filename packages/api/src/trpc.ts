@@ -62,14 +62,19 @@ export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ c
   ctx.log.tenantId = tenant.id;
   return runInScope({ tenantId: tenant.id, userId: ctx.session.userId }, async () => {
     // Dunning: a town whose payment is overdue past the grace period may read
-    // (and export) but change nothing — except its billing, so it can pay.
-    if (type === 'mutation' && !path.startsWith('billing.')) {
+    // and export its data but change nothing — except its billing, so it can pay.
+    if (type === 'mutation' && !allowedWhileReadOnly(path)) {
       // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
       if (await ctx.billing.readOnlyReason(ctx.db, tenant.id)) throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
     }
     return next({ ctx: { tenant, ability } });
   });
 });
+
+/** Mutations a read-only (overdue) town may still run: paying, and taking its data out (DSGVO export, docs/decisions/016). */
+export function allowedWhileReadOnly(path: string): boolean {
+  return path.startsWith('billing.') || path === 'exports.start';
+}
 
 /** Tier 4: the provider's staff. Cross-town work goes through ctx.platform (audited). */
 export const platformProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -23,6 +23,18 @@ export interface FakeCustomer {
   livemode: false;
 }
 
+export interface FakeTaxId {
+  id: string;
+  object: 'tax_id';
+  created: number;
+  customer: string;
+  type: 'eu_vat';
+  value: string;
+  country: string;
+  verification: { status: 'pending'; verified_address: null; verified_name: null };
+  livemode: false;
+}
+
 export interface FakeSubscription {
   id: string;
   object: 'subscription';
@@ -43,6 +55,10 @@ export interface FakeInvoice {
   number: string;
   status: 'open' | 'paid';
   currency: 'eur';
+  /** Net, tax and gross, as Stripe reports them with tax rates / Stripe Tax (German VAT 19 %). */
+  subtotal: number;
+  total_excluding_tax: number;
+  total_taxes: Array<{ amount: number; tax_behavior: 'exclusive'; taxability_reason: 'standard_rated'; taxable_amount: number; type: 'tax_rate_details'; tax_rate_details: { tax_rate: string } }>;
   total: number;
   hosted_invoice_url: string;
   invoice_pdf: string;
@@ -93,12 +109,13 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
   const invoices = new Map<string, FakeInvoice>();
   const sessions = new Map<string, FakeCheckoutSession>();
   const portalSessions = new Map<string, FakePortalSession>();
+  const taxIds = new Map<string, FakeTaxId>();
   // Stripe replays the first answer for a repeated Idempotency-Key.
   const idempotent = new Map<string, unknown>();
   let seq = 0;
   const newId = (prefix: string) => `${prefix}_fake${(++seq).toString(36)}${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   /** Hooks for tests: e.g. delay one answer past the SDK's timeout. */
-  const hooks: { beforeRespond?: (path: string) => Promise<'drop' | undefined> } = {};
+  const hooks: { beforeRespond?: (path: string) => Promise<'drop' | undefined>; rejectTaxId?: (value: string) => boolean } = {};
 
   const event = (type: string, object: unknown, created = now()): FakeEvent =>
     ({ id: newId('evt'), object: 'event', api_version: Stripe.API_VERSION, created, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } }) as unknown as FakeEvent;
@@ -142,6 +159,35 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
         customer.address = address(p, customer.address);
         return customer;
       });
+    }),
+    // Customer tax ids (the town's USt-IdNr. as `eu_vat`): create, list, delete.
+    http.post(`${API}/v1/customers/:id/tax_ids`, async ({ request, params }) => {
+      const customer = customers.get(String(params.id));
+      if (!customer) return notFound('customer');
+      const p = await form(request);
+      const value = (p.get('value') ?? '').replaceAll(' ', '').toUpperCase();
+      // Stripe checks the format per type; an eu_vat value is a country code and its digits.
+      // hooks.rejectTaxId: a test plays a value Stripe refuses although its format looks right.
+      if (p.get('type') !== 'eu_vat' || !/^[A-Z]{2}[0-9A-Z]{8,12}$/.test(value) || hooks.rejectTaxId?.(value)) {
+        return HttpResponse.json({ error: { type: 'invalid_request_error', code: 'tax_id_invalid', param: 'value', message: `Invalid value for eu_vat.` } }, { status: 400 });
+      }
+      return respond(request, 'customers.tax_ids.create', () => {
+        const taxId: FakeTaxId = { id: newId('txi'), object: 'tax_id', created: now(), customer: customer.id, type: 'eu_vat', value, country: value.slice(0, 2), verification: { status: 'pending', verified_address: null, verified_name: null }, livemode: false };
+        taxIds.set(taxId.id, taxId);
+        return taxId;
+      });
+    }),
+    http.get(`${API}/v1/customers/:id/tax_ids`, ({ params }) => {
+      const customer = customers.get(String(params.id));
+      if (!customer) return notFound('customer');
+      const data = [...taxIds.values()].filter((t) => t.customer === customer.id).sort((a, b) => b.created - a.created);
+      return HttpResponse.json({ object: 'list', data, has_more: false, url: `/v1/customers/${customer.id}/tax_ids` });
+    }),
+    http.delete(`${API}/v1/customers/:id/tax_ids/:taxId`, ({ params }) => {
+      const taxId = taxIds.get(String(params.taxId));
+      if (!taxId || taxId.customer !== String(params.id)) return notFound('tax_id');
+      taxIds.delete(taxId.id);
+      return HttpResponse.json({ id: taxId.id, object: 'tax_id', deleted: true });
     }),
     http.post(`${API}/v1/checkout/sessions`, async ({ request }) => {
       const p = await form(request);
@@ -191,8 +237,13 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
 
   function newInvoice(sub: FakeSubscription, total: number, status: FakeInvoice['status']): FakeInvoice {
     const id = newId('in');
+    // The fake is told the gross amount; net and the 19 % VAT are derived as Stripe's tax rate would.
+    const net = Math.round((total * 100) / 119);
     const invoice: FakeInvoice = {
-      id, object: 'invoice', created: now(), customer: sub.customer, number: `HW-${String(invoices.size + 1).padStart(5, '0')}`, status, currency: 'eur', total,
+      id, object: 'invoice', created: now(), customer: sub.customer, number: `HW-${String(invoices.size + 1).padStart(5, '0')}`, status, currency: 'eur',
+      subtotal: net, total_excluding_tax: net,
+      total_taxes: [{ amount: total - net, tax_behavior: 'exclusive', taxability_reason: 'standard_rated', taxable_amount: net, type: 'tax_rate_details', tax_rate_details: { tax_rate: 'txr_fake_de_19' } }],
+      total,
       hosted_invoice_url: `${pagesUrl()}/invoice/${id}`, invoice_pdf: `${pagesUrl()}/invoice/${id}`, parent: { type: 'subscription_details', subscription_details: { subscription: sub.id } }, livemode: false,
     };
     invoices.set(id, invoice);
@@ -207,6 +258,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
     invoices,
     sessions,
     portalSessions,
+    taxIds,
     /** The customer pays in the fake Checkout: a subscription starts (or changes plan). */
     checkout(sessionId: string, grossCents = 0): FakeEvent[] {
       const session = sessions.get(sessionId);

@@ -206,15 +206,22 @@ export function createBilling(config: BillingConfig) {
       return session.url;
     },
 
-    /** The billing contact: stored here and mirrored to the Stripe customer (invoice address). */
+    /**
+     * The billing contact: mirrored to the Stripe customer first (name, email,
+     * invoice address, the USt-IdNr. as an `eu_vat` tax id), then stored here —
+     * so Stripe refusing the VAT id leaves nothing half-written on our side.
+     */
     async updateContact(tx: Db, tenant: { id: string; name: string }, contact: BillingContact) {
       const customer = await this.ensureCustomer(tx, tenant);
-      await tx.tenantBilling.update({ where: { tenantId: tenant.id }, data: contact });
+      // The VAT id first: the one step Stripe may refuse, before anything else changed.
+      await syncVatId(customer, contact.vatId);
       await stripe.customers.update(customer, {
         name: contact.contactName ?? tenant.name,
-        ...(contact.contactEmail ? { email: contact.contactEmail } : {}),
+        // '' clears the field at Stripe (the town removed its invoice email).
+        email: contact.contactEmail ?? '',
         address: { line1: contact.street ?? '', postal_code: contact.postalCode ?? '', city: contact.city ?? '', country: 'DE' },
       });
+      await tx.tenantBilling.update({ where: { tenantId: tenant.id }, data: contact });
     },
 
     /** Provider and partner view: towns with plan, status, MRR (net cents). Cross-town: platform client, audited. */
@@ -274,12 +281,33 @@ export function createBilling(config: BillingConfig) {
     return `${base.replace(/\/$/, '')}/towns/${encodeURIComponent(slug)}/billing`;
   }
 
+  /**
+   * One `eu_vat` tax id on the customer, equal to the town's USt-IdNr.: others
+   * of that type are removed, the new one added (Stripe has no update for
+   * tax ids). Listing first makes a retry converge instead of duplicating.
+   */
+  async function syncVatId(customer: string, vatId: string | null) {
+    const existing = (await stripe.customers.listTaxIds(customer, { limit: 100 })).data.filter((t) => t.type === 'eu_vat');
+    // Add the new id before removing the old one: if Stripe refuses it, the customer keeps the old one.
+    if (vatId && !existing.some((t) => t.value === vatId)) {
+      try {
+        await stripe.customers.createTaxId(customer, { type: 'eu_vat', value: vatId });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'tax_id_invalid') throw new BillingInputError('vatId', 'validation.vatIdRejected');
+        throw error;
+      }
+    }
+    for (const taxId of existing) {
+      if (taxId.value !== vatId) await stripe.customers.deleteTaxId(customer, taxId.id);
+    }
+  }
+
   async function listInvoices(customer: string) {
     const list = await stripe.invoices.list({ customer, limit: 24 });
     return list.data.map((i) => ({
       number: i.number ?? null,
       createdAt: new Date(i.created * 1000),
-      totalCents: i.total,
+      ...invoiceAmounts(i),
       currency: i.currency,
       status: i.status ?? 'draft',
       url: i.hosted_invoice_url ?? null,
@@ -364,6 +392,8 @@ export function createBilling(config: BillingConfig) {
             street: customer.address?.line1 ?? row.street,
             postalCode: customer.address?.postal_code ?? row.postalCode,
             city: customer.address?.city ?? row.city,
+            // The town may enter its USt-IdNr. in Checkout or the portal too.
+            vatId: (await stripe.customers.listTaxIds(customer.id, { limit: 100 })).data.find((t) => t.type === 'eu_vat')?.value ?? null,
           },
         });
         return;
@@ -381,6 +411,27 @@ export function createBilling(config: BillingConfig) {
     if (!replacesCurrent({ stripeSubscriptionId: row.stripeSubscriptionId, status: row.status }, fields)) return;
     await tx.tenantBilling.update({ where: { tenantId: row.tenantId }, data: { ...fields, subscriptionStateAt: created } });
   }
+}
+
+/** Input Stripe refused, named by the field of ours it came from (the API turns it into a field error). */
+export class BillingInputError extends Error {
+  constructor(
+    readonly field: string,
+    readonly messageKey: string,
+  ) {
+    super(messageKey);
+    this.name = 'BillingInputError';
+  }
+}
+
+/**
+ * Net, VAT and gross of an invoice as Stripe computed them (tax rates or
+ * Stripe Tax), for a finance department that books them separately.
+ */
+export function invoiceAmounts(invoice: Pick<Stripe.Invoice, 'total' | 'total_excluding_tax' | 'total_taxes'>) {
+  const vat = (invoice.total_taxes ?? []).reduce((sum, t) => sum + t.amount, 0);
+  const net = invoice.total_excluding_tax ?? invoice.total - vat;
+  return { netCents: net, vatCents: invoice.total - net, totalCents: invoice.total };
 }
 
 function idOf(value: string | { id: string } | null | undefined): string | null {

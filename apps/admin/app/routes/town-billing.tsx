@@ -220,7 +220,9 @@ export default function TownBilling() {
                 <tr>
                   <th scope="col">{t('billing.colNumber')}</th>
                   <th scope="col">{t('billing.colDate')}</th>
-                  <th scope="col">{t('billing.colAmount')}</th>
+                  <th scope="col" className="num">{t('billing.colNet')}</th>
+                  <th scope="col" className="num">{t('billing.colVat')}</th>
+                  <th scope="col" className="num">{t('billing.colGross')}</th>
                   <th scope="col">{t('billing.colStatus')}</th>
                   <th scope="col">{t('billing.colLink')}</th>
                 </tr>
@@ -232,7 +234,9 @@ export default function TownBilling() {
                       {invoice.number ?? t('common.none')}
                     </th>
                     <td>{formatDate(invoice.createdAt)}</td>
-                    <td>{euro(invoice.totalCents)}</td>
+                    <td className="num">{euro(invoice.netCents)}</td>
+                    <td className="num">{euro(invoice.vatCents)}</td>
+                    <td className="num">{euro(invoice.totalCents)}</td>
                     <td>{tr.tOr(`billing.invoiceStatuses.${invoice.status}`, invoice.status)}</td>
                     <td>
                       {invoice.url ? (

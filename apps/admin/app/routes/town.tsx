@@ -118,6 +118,11 @@ export default function Town() {
                 {t('billing.link')}
               </Link>
             ) : null}
+            {billing.canManage ? (
+              <Link to={`/towns/${encodeURIComponent(town.slug)}/export`} className="button button--ghost">
+                {t('exports.link')}
+              </Link>
+            ) : null}
           </>
         }
       />

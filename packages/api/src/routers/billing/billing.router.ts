@@ -44,7 +44,7 @@ export const billingRouter = router({
         readOnly: z.enum(['payment-overdue']).nullable(),
         readOnlyFrom: z.string().nullable(),
         contact,
-        invoices: z.array(z.object({ number: z.string().nullable(), createdAt: z.string(), totalCents: z.number().int(), currency: z.string(), status: z.string(), url: z.string().nullable(), pdfUrl: z.string().nullable() })),
+        invoices: z.array(z.object({ number: z.string().nullable(), createdAt: z.string(), netCents: z.number().int(), vatCents: z.number().int(), totalCents: z.number().int(), currency: z.string(), status: z.string(), url: z.string().nullable(), pdfUrl: z.string().nullable() })),
         fakeStripe: z.boolean(),
         canManage: z.boolean(),
       }),

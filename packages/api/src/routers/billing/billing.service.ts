@@ -1,5 +1,5 @@
 import { type Actor, type AppAbility, accessibleWhere } from '@hubwerk/auth';
-import { type BillingContact, type BillingIntervalId, INTERVALS, PLAN_IDS, PLANS, type PlanId, priceOf } from '@hubwerk/billing';
+import { BillingInputError, type BillingContact, type BillingIntervalId, INTERVALS, PLAN_IDS, PLANS, type PlanId, priceOf } from '@hubwerk/billing';
 import type { Tenant } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
@@ -76,7 +76,13 @@ export async function openPortal(ctx: TenantCtx) {
 
 export async function updateContact(ctx: TenantCtx, contact: BillingContact) {
   if (!canManage(ctx)) throw forbidden();
-  await audited(ctx, 'billing.contact.updated', {}, () => ctx.billing.updateContact(ctx.db, ctx.tenant, contact));
+  try {
+    await audited(ctx, 'billing.contact.updated', contact.vatId ? { vatId: contact.vatId } : {}, () => ctx.billing.updateContact(ctx.db, ctx.tenant, contact));
+  } catch (error) {
+    // Stripe refused a value our format check let through (e.g. a VAT id it does not accept).
+    if (error instanceof BillingInputError) throw new DomainError('BAD_REQUEST', error.messageKey, { [error.field]: [error.messageKey] });
+    throw error;
+  }
   return { ok: true as const };
 }
 

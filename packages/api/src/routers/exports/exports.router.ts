@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { id } from '../../schemas.ts';
+import { router, tenantProcedure } from '../../trpc.ts';
+import { downloadExport, getExport, listExports, startExport } from './exports.service.ts';
+
+const exportItem = z.object({
+  id,
+  status: z.enum(['queued', 'running', 'ready', 'failed']),
+  progress: z.number().int().min(0).max(100),
+  step: z.string().nullable(),
+  errorKey: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  expiresAt: z.iso.datetime().nullable(),
+  sizeBytes: z.number().int().nullable(),
+  downloadable: z.boolean(),
+});
+const exportRef = z.object({ tenant: z.string(), exportId: id }).strict();
+
+/** DSGVO data export of a town: a job with progress, then a single-user, expiring download. */
+export const exportsRouter = router({
+  start: tenantProcedure
+    .input(z.object({ tenant: z.string() }).strict())
+    .output(z.object({ id }))
+    .mutation(({ ctx }) => startExport(ctx)),
+
+  list: tenantProcedure
+    .input(z.object({ tenant: z.string(), cursor: id.optional(), limit: z.number().int().min(1).max(100).default(20) }).strict())
+    .output(z.object({ items: z.array(exportItem), nextCursor: id.nullable() }))
+    .query(({ ctx, input }) => listExports(ctx, input)),
+
+  get: tenantProcedure
+    .input(exportRef)
+    .output(exportItem)
+    .query(({ ctx, input }) => getExport(ctx, input)),
+
+  download: tenantProcedure
+    .input(z.object({ tenant: z.string(), exportId: id, offset: z.number().int().min(0).default(0) }).strict())
+    .output(z.object({ fileName: z.string(), sizeBytes: z.number().int(), chunkBase64: z.string(), nextOffset: z.number().int().nullable() }))
+    .query(({ ctx, input }) => downloadExport(ctx, input)),
+});
