@@ -2,6 +2,8 @@ import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
+import { hubCalendarRouter } from './routers/hub-calendar/hub-calendar.router.ts';
+import { hubStaffRouter } from './routers/hub-staff/hub-staff.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
@@ -25,6 +27,8 @@ export const appRouter = router({
   occupancy: occupancyRouter,
   mail: mailRouter,
   staff: staffRouter,
+  hubStaff: hubStaffRouter,
+  hubCalendar: hubCalendarRouter,
 });
 
 export type AppRouter = typeof appRouter;
