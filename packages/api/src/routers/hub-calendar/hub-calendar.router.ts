@@ -25,6 +25,7 @@ export const hubCalendarRouter = router({
                 kind: spaceKind,
                 deskId: id.nullable(),
                 deskName: z.string().nullable(),
+                maxDurationMinutes: z.number().int(),
                 free: z.array(freeSlot),
               })
               .strict(),

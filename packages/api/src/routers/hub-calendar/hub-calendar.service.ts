@@ -37,7 +37,7 @@ export async function hubWeek(ctx: Ctx, input: { hubId: string; date: string }) 
     weekStart: monday,
     days: Array.from({ length: 7 }, (_, i) => addDays(monday, i)),
     resources: free.flatMap((a) =>
-      a.resources.map((r) => ({ spaceId: r.spaceId, spaceName: r.spaceName, kind: kindOf.get(r.spaceId)!, deskId: r.deskId, deskName: r.deskName, free: r.free })),
+      a.resources.map((r) => ({ spaceId: r.spaceId, spaceName: r.spaceName, kind: kindOf.get(r.spaceId)!, deskId: r.deskId, deskName: r.deskName, maxDurationMinutes: r.maxDurationMinutes, free: r.free })),
     ),
     items: rows.map((b) => toBookingOutput(ctx, b)),
   };
