@@ -215,7 +215,11 @@ describe('staff per hub', () => {
     expect((await failure(member2.hubs.updateProfile({ tenant, hubId, name: 'Digital Hub Einbeck', isPublic: false }))).code).toBe('NOT_FOUND');
     expect((await failure(member2.spaces.setSpecialHours({ tenant, hubId, date: workday(7), opensAt: '10:00', closesAt: '12:00' }))).code).toBe('FORBIDDEN');
 
-    // Partner staff without a membership become members of the town.
+    // Partner staff without a membership become members of the town — added by the town admin,
+    // not by a hub manager (who gets the same answer as for an address without an account).
+    const byManager = await failure(manager.hubStaff.assign({ tenant, hubId, email: DEMO_USERS.partner, role: 'hub-staff' }));
+    expect(byManager).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { email: ['errors.hubStaff.unknownUser'] } });
+    expect(await count(`"TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`, [DEMO_USERS.partner])).toBe(0);
     await admin.hubStaff.assign({ tenant, hubId, email: DEMO_USERS.partner, role: 'hub-staff', contactRole: 'IT-Support' });
     expect(await count(`"TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1 AND m.role = 'MEMBER'`, [DEMO_USERS.partner])).toBe(1);
 

@@ -298,7 +298,7 @@ export const de = {
       alreadyMember: 'Diese Person gehört der Kommune bereits an.',
     },
     hubStaff: {
-      unknownUser: 'Zu dieser E-Mail-Adresse gibt es kein Konto. Laden Sie die Person zuerst unter „Team der Kommune“ ein.',
+      unknownUser: 'Zu dieser E-Mail-Adresse gibt es in der Kommune kein Konto. Laden Sie die Person zuerst unter „Team der Kommune“ ein.',
     },
     passwordReset: {
       invalid: 'Dieser Link zum Zurücksetzen ist ungültig oder wurde bereits verwendet. Fordern Sie bitte einen neuen an.',

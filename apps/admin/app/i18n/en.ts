@@ -295,7 +295,7 @@ export const en: Messages = {
       alreadyMember: 'This person already belongs to the town.',
     },
     hubStaff: {
-      unknownUser: 'There is no account with this email address. Invite the person under “Town team” first.',
+      unknownUser: 'There is no account with this email address in this town. Invite the person under “Town team” first.',
     },
     passwordReset: {
       invalid: 'This reset link is invalid or has already been used. Please request a new one.',

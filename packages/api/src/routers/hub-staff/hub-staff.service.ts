@@ -3,6 +3,7 @@ import type { HubAssignment, TenantMembership, User } from '@hubwerk/db';
 import { DomainError, notFound } from '../../errors.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
 import type { Ctx, Db } from '../spaces/spaces.service.ts';
+import { mayInvite } from '../staff/staff.service.ts';
 import type { HUB_ROLES } from './hub-staff.schemas.ts';
 
 /**
@@ -59,17 +60,23 @@ export async function listHubStaff(ctx: Ctx, input: { hubId: string; cursor?: st
 /**
  * Assigns a user to the hub, or changes their role or contact role there.
  * Someone without a membership in the town (partner or provider staff)
- * becomes a member; their rights in the hub come from the assignment.
+ * becomes a member — only if the caller may add people to the town (town
+ * admins, partners), like an invitation; a hub manager picks among the
+ * town's people. Both "no account" and "not in the town" give one answer,
+ * so the form is no oracle for addresses elsewhere on the platform.
  */
 export async function assignHubStaff(ctx: Ctx, input: { hubId: string; email: string; role: (typeof HUB_ROLES)[number]; contactRole: string | null }) {
   return ctx.db.$transaction(async (tx) => {
     const hub = await readableHub(ctx, tx, input.hubId);
     if (!mayManage(ctx, hub.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    const unknown = () => new DomainError('BAD_REQUEST', 'errors.hubStaff.unknownUser', { email: ['errors.hubStaff.unknownUser'] });
     const user = await tx.user.findFirst({ where: { email: input.email }, select: { id: true } });
-    if (!user) throw new DomainError('BAD_REQUEST', 'errors.hubStaff.unknownUser', { email: ['errors.hubStaff.unknownUser'] });
-    const membership =
-      (await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, userId: user.id } })) ??
-      (await tx.tenantMembership.create({ data: { tenantId: ctx.tenant.id, userId: user.id, role: 'MEMBER' } }));
+    if (!user) throw unknown();
+    let membership = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, userId: user.id } });
+    if (!membership) {
+      if (!mayInvite(ctx.ability, ctx.tenant.id)) throw unknown();
+      membership = await tx.tenantMembership.create({ data: { tenantId: ctx.tenant.id, userId: user.id, role: 'MEMBER' } });
+    }
     const role = fromApiEnum(input.role);
     const existing = await tx.hubAssignment.findFirst({ where: { tenantId: ctx.tenant.id, hubId: hub.id, membershipId: membership.id } });
     const row = existing
