@@ -16,18 +16,32 @@ export async function loadActor(db: AppClient, user: { userId: string; platformR
   // findMany (one with an include) cost three queries in two round trips.
   // Same tables, same row-level security (the user's own memberships and
   // hub assignments only).
-  const [row] = await db.$queryRaw<Array<{ partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[] }> }>>`
+  const [row] = await db.$queryRaw<Array<{ partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[]; hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }> }> }>>`
     SELECT
       (SELECT coalesce(json_agg(json_build_object('partnerId', pm."partnerId", 'role', pm.role)), '[]'::json)
          FROM "PartnerMembership" pm WHERE pm."userId" = ${user.userId}::uuid) AS partners,
       (SELECT coalesce(json_agg(json_build_object('tenantId', m."tenantId", 'role', m.role, 'hubIds',
                 (SELECT coalesce(json_agg(a."hubId"), '[]'::json) FROM "HubAssignment" a
-                  WHERE a."tenantId" = m."tenantId" AND a."membershipId" = m.id))), '[]'::json)
+                  WHERE a."tenantId" = m."tenantId" AND a."membershipId" = m.id AND (a.role IS NULL OR a.role = m.role)),
+              'hubRoles',
+                (SELECT coalesce(json_agg(json_build_object('hubId', a."hubId", 'role', a.role)), '[]'::json) FROM "HubAssignment" a
+                  WHERE a."tenantId" = m."tenantId" AND a."membershipId" = m.id AND a.role IS NOT NULL AND a.role <> m.role))), '[]'::json)
          FROM "TenantMembership" m WHERE m."userId" = ${user.userId}::uuid) AS tenants`;
   return {
     userId: user.userId,
     platformRole: user.platformRole ? PLATFORM_ROLE[user.platformRole] : null,
     partnerRoles: (row?.partners ?? []).map((m) => ({ partnerId: m.partnerId, role: PARTNER_ROLE[m.role] })),
-    tenantRoles: (row?.tenants ?? []).map((m) => ({ tenantId: m.tenantId, role: TENANT_ROLE[m.role], hubIds: m.hubIds })),
+    tenantRoles: (row?.tenants ?? []).flatMap((m) => [{ tenantId: m.tenantId, role: TENANT_ROLE[m.role], hubIds: m.hubIds }, ...hubRoleEntries(m.tenantId, m.hubRoles)]),
   };
+}
+
+/**
+ * Roles held per hub (ADR 014): a member who manages hub A and staffs hub B
+ * acts as hub manager in A and as hub staff in B — one entry per role, each
+ * with its hubs, so the ability rules stay "role × hubIds".
+ */
+function hubRoleEntries(tenantId: string, hubRoles: ReadonlyArray<{ hubId: string; role: keyof typeof TENANT_ROLE }>) {
+  const byRole = new Map<keyof typeof TENANT_ROLE, string[]>();
+  for (const { hubId, role } of hubRoles) byRole.set(role, [...(byRole.get(role) ?? []), hubId]);
+  return [...byRole].map(([role, hubIds]) => ({ tenantId, role: TENANT_ROLE[role], hubIds }));
 }

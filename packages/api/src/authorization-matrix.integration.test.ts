@@ -46,6 +46,8 @@ let bookingHour = 8;
 const ownExports = new Map<MatrixRole, string>();
 const ownExport = (role: MatrixRole) => ownExports.get(role) ?? randomUUID();
 
+/** Einbeck hub assignments, one per matrix role, for hubStaff.remove. */
+const plantedAssignments: string[] = [];
 /** Open Einbeck invitations, one per matrix role, for staff.revokeInvitation. */
 const openInvitations: string[] = [];
 
@@ -67,6 +69,16 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'hubs.list': () => ({ tenant: 'einbeck' }),
   'hubs.create': () => ({ tenant: 'einbeck', name: `Matrix-Hub ${randomUUID().slice(0, 6)}` }),
   'hubs.rename': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Digital Hub Einbeck ${randomUUID().slice(0, 4)}` }),
+  'hubs.profile': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+  'hubs.updateProfile': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Digital Hub Einbeck ${randomUUID().slice(0, 4)}`, thematicFocus: 'Vitale Gemeinschaften', accessibility: ['step-free'], isPublic: true }),
+  'hubStaff.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+  // Someone who is no member of Einbeck yet: assigning makes them one (and the member's own rights stay as they are).
+  'hubStaff.assign': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, email: 'matrix-staff@example.org', role: 'hub-staff', contactRole: 'Ansprechpartnerin Co-Working' }),
+  // A planted assignment per call (an allowed call removes it).
+  'hubStaff.remove': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, assignmentId: plantedAssignments.pop() ?? randomUUID() }),
+  'hubCalendar.week': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: workdayAt(9).startsAt.slice(0, 10) }),
+  'spaces.importHolidays': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, year: 2032 }),
+  'spaces.setSpecialHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2032-12-24', opensAt: '10:00', closesAt: '14:00', note: 'Heiligabend' }),
   // A well-formed token of no invitation: the answer is the invitation's, not the role's.
   'invitations.preview': () => ({ token: randomUUID().replaceAll('-', '') }),
   'invitations.accept': () => ({ token: randomUUID().replaceAll('-', ''), name: 'Matrix', password: 'ein-langes-passwort' }),
@@ -146,6 +158,13 @@ beforeAll(async () => {
       [einbeck.id, `offen-${role}@einbeck.example.org`, `matrix-${role}-${randomUUID()}`],
     );
     openInvitations.push(created[0]!.id);
+    const { rows: assigned } = await superuser.query<{ id: string }>(
+      `WITH u AS (INSERT INTO "User" (id, email, name, "updatedAt") VALUES (gen_random_uuid(), $2, 'Matrix', now()) RETURNING id),
+            m AS (INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) SELECT $1, gen_random_uuid(), u.id, 'MEMBER' FROM u RETURNING id)
+       INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", role) SELECT $1, gen_random_uuid(), $3, m.id, 'HUB_STAFF' FROM m RETURNING id`,
+      [einbeck.id, `zugeordnet-${role}@einbeck.example.org`, einbeck.hubId],
+    );
+    plantedAssignments.push(assigned[0]!.id);
   }
   for (const [role, email] of Object.entries(USERS) as Array<[MatrixRole, string]>) {
     // An empty ZIP (end-of-central-directory record only), ready and not expired.
@@ -156,6 +175,7 @@ beforeAll(async () => {
     );
     ownExports.set(role, planted[0]!.id);
   }
+  await superuser.query(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES (gen_random_uuid(), 'matrix-staff@example.org', 'Matrix Staff', now())`);
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (
     await superuser.query(

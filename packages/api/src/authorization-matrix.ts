@@ -54,6 +54,14 @@ export const AUTHORIZATION_MATRIX = {
   'hubs.list': row(townReaders),
   'hubs.create': row(hubWriters),
   'hubs.rename': row([...hubWriters, 'hub-manager']),
+  'hubs.profile': row(townReaders),
+  // Field rules: town admins (and partners acting as one) and the hub's own managers; hub staff and members none.
+  'hubs.updateProfile': row([...hubWriters, 'hub-manager']),
+  // Everyone in the town sees who works in a hub (emails only for those who manage its staff).
+  'hubStaff.list': row(townReaders),
+  'hubStaff.assign': row([...hubWriters, 'hub-manager']),
+  'hubStaff.remove': row([...hubWriters, 'hub-manager']),
+  'hubCalendar.week': row(townReaders),
   'invitations.preview': row(everyone),
   'invitations.accept': row(everyone),
   'audit.list': row(auditReaders),
@@ -66,6 +74,8 @@ export const AUTHORIZATION_MATRIX = {
   'spaces.setOpeningHours': row(hubConfigurers),
   'spaces.addClosedDay': row(hubConfigurers),
   'spaces.removeClosedDay': row(hubConfigurers),
+  'spaces.importHolidays': row(hubConfigurers),
+  'spaces.setSpecialHours': row(hubConfigurers),
   'bookings.create': row(bookers),
   // The cell's booking is the member's own: the member may cancel it, support may only read it.
   'bookings.cancel': row(bookers),

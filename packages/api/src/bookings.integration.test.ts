@@ -161,7 +161,7 @@ describe('changing rules, desks and closing days', () => {
     const read = await member.spaces.openingHours({ tenant, hubId });
     expect(read.timezone).toBe('Europe/Berlin');
     expect(read.week.map((w) => [w.weekday, w.opensAt, w.closesAt])).toEqual([1, 2, 3, 4, 5].map((d) => [d, '08:00', '18:00']));
-    expect(read.closedDays.filter((c) => c.date === date)).toEqual([{ date, note: 'Brückentag (geändert)' }]);
+    expect(read.closedDays.filter((c) => c.date === date)).toEqual([{ date, note: 'Brückentag (geändert)', holiday: false }]);
     const after = await manager.spaces.removeClosedDay({ tenant, hubId, date });
     expect(after.closedDays.some((c) => c.date === date)).toBe(false);
     expect((await failure(member.spaces.removeClosedDay({ tenant, hubId, date }))).code).toBe('FORBIDDEN');

@@ -38,6 +38,12 @@ const ATTACKS: Record<string, Attack> = {
   'hubs.list': { input: ({ town }) => ({ tenant: town.slug }) },
   'hubs.create': { input: ({ town }) => ({ tenant: town.slug, name: 'Fremder Hub' }) },
   'hubs.rename': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, name: 'Umbenannt' }) },
+  'hubs.profile': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
+  'hubs.updateProfile': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, name: 'Übernommen', isPublic: true, accessibility: ['step-free'] }) },
+  'hubStaff.list': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
+  'hubStaff.assign': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, email: DEMO_USERS.einbeckMember, role: 'hub-manager' }) },
+  'hubStaff.remove': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, assignmentId: townAssignments.get(town.id) ?? randomUUID() }) },
+  'hubCalendar.week': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
   'spaces.list': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
   'spaces.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId }) },
   'spaces.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, kind: 'coworking', name: 'Fremder Raum', capacity: 4, deskCount: 2 }) },
@@ -47,6 +53,8 @@ const ATTACKS: Record<string, Attack> = {
   'spaces.setOpeningHours': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, week: [] }) },
   'spaces.addClosedDay': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
   'spaces.removeClosedDay': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
+  'spaces.importHolidays': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, year: 2030 }) },
+  'spaces.setSpecialHours': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-12-24', opensAt: '10:00', closesAt: '14:00' }) },
   'bookings.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00' }) },
   'bookings.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'bookings.decide': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId, decision: 'approve' }) },
@@ -155,8 +163,16 @@ beforeAll(async () => {
       [town.id, `offen@${town.slug}.example.org`, `isolation-${town.id}`],
     );
     townInvitations.set(town.id, rows[0]!.id);
+    // Every town gets a hub assignment (its admin in its hub), to try to remove from outside.
+    const assigned = await superuser.query<{ id: string }>(
+      `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId")
+       SELECT m."tenantId", gen_random_uuid(), $2, m.id FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.role = 'TOWN_ADMIN' LIMIT 1 RETURNING id`,
+      [town.id, town.hubId],
+    );
+    if (assigned.rows[0]) townAssignments.set(town.id, assigned.rows[0].id);
   }
 });
+const townAssignments = new Map<string, string>();
 
 // A finished export of each seeded town (by its admin), to try to read or download from outside.
 const townExports = new Map<string, string>();

@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -71,6 +71,12 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'hubs.list': (t, own, f) => ({ tenant: t.slug, ...(f.variant === 1 && own ? { tenant: own, cursor: t.hubId } : {}) }),
   'hubs.create': (t, _own, f) => ({ tenant: t.slug, name: f.name }),
   'hubs.rename': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, name: f.name }),
+  'hubs.profile': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId }),
+  'hubs.updateProfile': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, name: f.name, description: f.name, isPublic: f.variant === 1, accessibility: f.variant === 2 ? ['hearing-loop'] : [] }),
+  'hubStaff.list': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, ...(f.variant === 2 ? { cursor: t.assignmentId } : {}) }),
+  'hubStaff.assign': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, email: f.variant === 1 ? DEMO_USERS.einbeckMember : f.email, role: f.variant === 3 ? 'hub-manager' : 'hub-staff', contactRole: f.name }),
+  'hubStaff.remove': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, assignmentId: t.assignmentId }),
+  'hubCalendar.week': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-01-02' }),
   'audit.list': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.auditId } : { tenant: t.slug }),
   'spaces.list': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId }),
   'spaces.get': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId }),
@@ -81,6 +87,8 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'spaces.setOpeningHours': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, week: f.variant === 2 ? [] : [{ weekday: 1, opensAt: '07:00', closesAt: '20:00' }] }),
   'spaces.addClosedDay': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-01-02', note: f.name }),
   'spaces.removeClosedDay': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-01-02' }),
+  'spaces.importHolidays': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, year: 2030 + f.variant }),
+  'spaces.setSpecialHours': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-12-24', opensAt: '10:00', closesAt: '14:00', note: f.name }),
   'bookings.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', purpose: f.name }),
   'bookings.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'bookings.decide': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId, decision: f.variant === 1 ? 'reject' : 'approve' }),
@@ -153,6 +161,13 @@ beforeAll(async () => {
      SELECT m."tenantId", gen_random_uuid(), m."userId", 'READY', 100, decode('504b0506' || repeat('00', 18), 'hex'), 22, now(), now() + interval '1 day', now()
      FROM "TenantMembership" m WHERE m.role = 'TOWN_ADMIN'`,
   );
+  // Every town gets a hub assignment (its admin in its first hub), to try to remove from outside.
+  await superuser.query(
+    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId")
+     SELECT m."tenantId", gen_random_uuid(), (SELECT h.id FROM "Hub" h WHERE h."tenantId" = m."tenantId" ORDER BY h."createdAt" LIMIT 1), m.id
+       FROM "TenantMembership" m WHERE m.role = 'TOWN_ADMIN'
+     ON CONFLICT DO NOTHING`,
+  );
   const { rows } = await superuser.query<Omit<Target, 'partnerId'> & { partnerId: string | null }>(`
     SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
@@ -164,7 +179,8 @@ beforeAll(async () => {
            (SELECT d.id FROM "Desk" d JOIN "Space" s ON s."tenantId" = d."tenantId" AND s.id = d."spaceId" WHERE d."tenantId" = t.id ORDER BY d.name LIMIT 1) AS "deskId",
            (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id ORDER BY b."createdAt" LIMIT 1) AS "bookingId",
            (SELECT i.id FROM "Invitation" i WHERE i."tenantId" = t.id AND i."acceptedAt" IS NULL AND i."revokedAt" IS NULL ORDER BY i."createdAt" LIMIT 1) AS "invitationId",
-           (SELECT e.id FROM "TenantExport" e WHERE e."tenantId" = t.id ORDER BY e.id LIMIT 1) AS "exportId"
+           (SELECT e.id FROM "TenantExport" e WHERE e."tenantId" = t.id ORDER BY e.id LIMIT 1) AS "exportId",
+           (SELECT a.id FROM "HubAssignment" a WHERE a."tenantId" = t.id ORDER BY a."createdAt" LIMIT 1) AS "assignmentId"
     FROM "Tenant" t`);
   for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
 });
@@ -203,7 +219,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID(), assignmentId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -286,6 +302,11 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'mfa.completeSignIn': { as: '', input: () => ({ challenge: 'x'.repeat(43), code: '123456' }) },
   'sessions.end': { as: DEMO_USERS.einbeckAdmin, input: () => ({ sessionId: targets.get('einbeck')!.sessionId }) },
   'sessions.endOthers': { as: DEMO_USERS.einbeckAdmin, input: () => ({}) },
+  'hubs.updateProfile': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId, name: `Massen ${randomUUID().slice(0, 6)}`, isPublic: true }) },
+  'hubStaff.assign': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId, email: DEMO_USERS.einbeckMember, role: 'hub-staff' }) },
+  'hubStaff.remove': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId, assignmentId: targets.get('einbeck')!.assignmentId }) },
+  'spaces.importHolidays': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId, year: 2031 }) },
+  'spaces.setSpecialHours': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId, date: '2031-12-24', opensAt: '10:00', closesAt: '14:00' }) },
 };
 
 const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];
@@ -333,6 +354,14 @@ describe('partner revocation', () => {
       'spaces.setOpeningHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, week: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })) }),
       'spaces.addClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-02' }),
       'spaces.removeClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-02' }),
+      'spaces.importHolidays': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, year: 2033 }),
+      'spaces.setSpecialHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2033-12-24', opensAt: '10:00', closesAt: '14:00' }),
+      'hubs.profile': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+      'hubs.updateProfile': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Partner ${randomUUID().slice(0, 6)}`, isPublic: true }),
+      'hubStaff.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+      'hubStaff.assign': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, email: DEMO_USERS.einbeckMember2, role: 'hub-staff' }),
+      'hubStaff.remove': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, assignmentId: einbeck.assignmentId }),
+      'hubCalendar.week': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-03' }),
       // Rules may refuse the booking (BAD_REQUEST): what counts is that the walls let it through.
       'bookings.create': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, startsAt: '2031-02-03T09:00:00+01:00', endsAt: '2031-02-03T10:00:00+01:00' }),
       'bookings.get': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),

@@ -3,6 +3,8 @@ import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { exportsRouter } from './routers/exports/exports.router.ts';
+import { hubCalendarRouter } from './routers/hub-calendar/hub-calendar.router.ts';
+import { hubStaffRouter } from './routers/hub-staff/hub-staff.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
@@ -31,6 +33,8 @@ export const appRouter = router({
   mfa: mfaRouter,
   sessions: sessionsRouter,
   exports: exportsRouter,
+  hubStaff: hubStaffRouter,
+  hubCalendar: hubCalendarRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defineAbilityFor, defineAbilityInTenant, subject, type Actor } from './abilities.ts';
+import { defineAbilityFor, defineAbilityInTenant, HUB_PROFILE_FIELDS, subject, type Actor } from './abilities.ts';
 
 const hub = (tenantId: string, id: string) =>
-  subject('Hub', { tenantId, id, name: 'Hub', slug: 'hub', street: null, postalCode: null, city: null, thematicFocus: null, createdAt: new Date(), updatedAt: new Date() });
+  subject('Hub', {
+    tenantId, id, name: 'Hub', slug: 'hub', street: null, postalCode: null, city: null, thematicFocus: null,
+    description: null, contactEmail: null, contactPhone: null, accessibility: [], accessibilityNotes: null, isPublic: false,
+    createdAt: new Date(), updatedAt: new Date(),
+  });
 const town = (id: string, managingPartnerId: string | null) =>
   subject('Tenant', { id, managingPartnerId, name: 'T', slug: 't', ags: '03155013', bundesland: '03', status: 'ACTIVE' as const, timezone: 'Europe/Berlin', createdAt: new Date(), updatedAt: new Date() });
 
@@ -38,6 +42,16 @@ describe('defineAbilityFor', () => {
     expect(ability.can('update', hub('A', 'h1'), 'name')).toBe(true);
     expect(ability.can('update', hub('A', 'h2'), 'name')).toBe(false);
     expect(ability.can('create', hub('A', 'h3'))).toBe(false);
+  });
+
+  it('lets hub staff change no field of the hub profile; its managers every one', () => {
+    const staff = defineAbilityFor({ ...base, tenantRoles: [{ tenantId: 'A', role: 'hub-staff', hubIds: ['h1'] }] });
+    const manager = defineAbilityFor({ ...base, tenantRoles: [{ tenantId: 'A', role: 'member', hubIds: [] }, { tenantId: 'A', role: 'hub-manager', hubIds: ['h1'] }] });
+    for (const field of HUB_PROFILE_FIELDS) {
+      expect(staff.can('update', hub('A', 'h1'), field)).toBe(false);
+      expect(manager.can('update', hub('A', 'h1'), field)).toBe(true);
+      expect(manager.can('update', hub('A', 'h2'), field)).toBe(false);
+    }
   });
 
   it('gives partner members their assigned towns only, while assigned', () => {

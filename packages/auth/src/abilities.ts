@@ -1,6 +1,6 @@
 import { type Ability, AbilityBuilder } from '@casl/ability';
 import { accessibleBy, createPrismaAbility, type PrismaQueryFactory, type Subjects } from '@casl/prisma/runtime';
-import type { AuditEvent, Booking, Desk, Hub, OpeningException, OpeningHours, Partner, Prisma, Space, Tenant, TenantMembership } from '@hubwerk/db';
+import type { AuditEvent, Booking, Desk, Hub, HubAssignment, OpeningException, OpeningHours, Partner, Prisma, Space, Tenant, TenantMembership } from '@hubwerk/db';
 import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk/domain';
 
 /**
@@ -25,6 +25,7 @@ type AppSubjects =
       Desk: Desk;
       OpeningHours: OpeningHours;
       OpeningException: OpeningException;
+      HubAssignment: HubAssignment;
       // Checked with its space loaded, so hub staff rules can name the hub.
       Booking: Booking & { space?: Pick<Space, 'hubId'> };
     }>;
@@ -44,7 +45,20 @@ export interface Actor {
 
 /** Fields of a town only the provider may change. */
 export const TENANT_PROVIDER_FIELDS = ['status', 'managingPartnerId', 'ags', 'bundesland'] as const;
-export const HUB_PROFILE_FIELDS = ['name', 'thematicFocus', 'street', 'postalCode', 'city'] as const;
+/** A hub's profile (issue 4): town admins and the hub's own managers change it, hub staff do not. */
+export const HUB_PROFILE_FIELDS = [
+  'name',
+  'thematicFocus',
+  'description',
+  'street',
+  'postalCode',
+  'city',
+  'contactEmail',
+  'contactPhone',
+  'accessibility',
+  'accessibilityNotes',
+  'isPublic',
+] as const;
 
 export function defineAbilityFor(actor: Actor): AppAbility {
   const { can, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
@@ -80,7 +94,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
 }
 
 /** Subjects a hub's configuration consists of; all carry hubId. */
-const HUB_CONFIG = ['Space', 'OpeningHours', 'OpeningException'] as const;
+const HUB_CONFIG = ['Space', 'OpeningHours', 'OpeningException', 'HubAssignment'] as const;
 
 /**
  * Spaces, desks, opening hours and bookings (issue 4). Everyone in the town

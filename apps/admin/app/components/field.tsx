@@ -66,6 +66,26 @@ export function TextField({
   );
 }
 
+/** A multi-line text field with the same label, hint and error wiring as TextField. */
+export function TextAreaField({
+  id,
+  name,
+  label,
+  hint,
+  errors,
+  optional,
+  defaultValue,
+  rows = 4,
+}: { id: string; name: string; label: string; hint?: string | undefined; errors?: string[] | undefined; optional?: boolean; defaultValue?: string | undefined; rows?: number }) {
+  return (
+    <FieldShell id={id} label={label} hint={hint} errors={errors} optional={optional}>
+      {(describedBy, invalid) => (
+        <textarea id={id} name={name} className="input" rows={rows} aria-describedby={describedBy} aria-invalid={invalid || undefined} required={!optional} defaultValue={defaultValue} />
+      )}
+    </FieldShell>
+  );
+}
+
 export interface SelectOption {
   value: string;
   label: string;

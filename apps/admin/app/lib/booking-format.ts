@@ -2,10 +2,16 @@ import { localParts, minutesToHhmm } from '@hubwerk/domain';
 import { DISPLAY_TIME_ZONE, type Translator } from '~/i18n/index.ts';
 import type { SummaryItem } from './forms.ts';
 
-/** The colliding booking the API names with a conflict (ISO instants). */
+/**
+ * The colliding booking the API names with a conflict (ISO instants), its
+ * purpose when the user may read that booking, and the next free slot of the
+ * same length when there is one.
+ */
 export interface Conflict {
   startsAt: string;
   endsAt: string;
+  purpose?: string | undefined;
+  suggestion?: { startsAt: string; endsAt: string } | undefined;
 }
 
 /** "Mittwoch, 2. Dezember 2026, 10:00" – start of a booking, in the hub's time. */
@@ -19,8 +25,15 @@ export const localDate = (iso: string) => localParts(new Date(iso), DISPLAY_TIME
 
 /** The conflict as a sentence naming the other booking, for the summary and the start field. */
 export function conflictItem(tr: Translator, conflict: Conflict, inputId: string): SummaryItem {
-  const message = tr.t('errors.booking.conflict', { from: formatWhen(tr, conflict.startsAt), to: hhmm(conflict.endsAt) });
+  const when = { from: formatWhen(tr, conflict.startsAt), to: hhmm(conflict.endsAt) };
+  let message = conflict.purpose ? tr.t('errors.booking.conflictNamed', { ...when, purpose: conflict.purpose }) : tr.t('errors.booking.conflict', when);
+  if (conflict.suggestion) message += ` ${suggestionText(tr, conflict.suggestion, 'errors.booking.suggestion')}`;
   return { href: `#${inputId}`, message };
+}
+
+/** "Mittwoch, 2. Dezember 2026, 12:30–13:30" for a suggested slot, in the message `key`. */
+export function suggestionText(tr: Translator, slot: { startsAt: string; endsAt: string }, key: 'errors.booking.suggestion' | 'errors.booking.bookSuggestion'): string {
+  return tr.t(key, { date: tr.formatDate(slot.startsAt), from: hhmm(slot.startsAt), to: hhmm(slot.endsAt) });
 }
 
 /** The longest booking a free slot allows: its end, or start + the space's maximum length. */

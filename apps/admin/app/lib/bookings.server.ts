@@ -17,10 +17,17 @@ export async function mutateBooking<T>(
     return { ok: true, data: await call() };
   } catch (error) {
     const data: unknown = error instanceof TRPCClientError ? error.data : null;
-    const params = (data as { params?: unknown } | null)?.params as Partial<Conflict> | undefined;
-    const conflict =
+    const params = (data as { params?: unknown } | null)?.params as Partial<Record<string, string>> | undefined;
+    const conflict: Conflict | null =
       (data as { messageKey?: unknown } | null)?.messageKey === 'errors.booking.conflict' && typeof params?.startsAt === 'string' && typeof params.endsAt === 'string'
-        ? { startsAt: params.startsAt, endsAt: params.endsAt }
+        ? {
+            startsAt: params.startsAt,
+            endsAt: params.endsAt,
+            ...(typeof params.purpose === 'string' ? { purpose: params.purpose } : {}),
+            ...(typeof params.suggestedStartsAt === 'string' && typeof params.suggestedEndsAt === 'string'
+              ? { suggestion: { startsAt: params.suggestedStartsAt, endsAt: params.suggestedEndsAt } }
+              : {}),
+          }
         : null;
     const errors = await handleApiError(error, request);
     if (conflict) {

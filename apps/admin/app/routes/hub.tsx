@@ -8,7 +8,7 @@ import { SubmitButton } from '~/components/submit-button.tsx';
 import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
-import { clipToMax, conflictItem, hhmm } from '~/lib/booking-format.ts';
+import { clipToMax, conflictItem, hhmm, suggestionText, type Conflict } from '~/lib/booking-format.ts';
 import { mutateBooking } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
@@ -61,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, 'intent') as Intent;
   const api = await apiFor(request);
-  const failed = (errors: FormErrorKeys, values: Record<string, string>, conflict: { startsAt: string; endsAt: string } | null = null) =>
+  const failed = (errors: FormErrorKeys, values: Record<string, string>, conflict: Conflict | null = null) =>
     data({ ok: false as const, intent, errors, values, conflict, notice: null }, { status: conflict ? 409 : 400 });
   const done = (notice: { key: MessageKey; params: Record<string, string> }) => ({ ok: true as const, intent, errors: null, values: {}, conflict: null, notice });
 
@@ -117,7 +117,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const result = await mutateBooking(request, () =>
         api.bookings.create.mutate({ tenant: slug, spaceId: text(form, 'spaceId'), deskId: text(form, 'deskId'), startsAt: text(form, 'startsAt'), endsAt: text(form, 'endsAt'), attendees: 1 }),
       );
-      if (!result.ok) return failed(result, {}, result.conflict);
+      if (!result.ok) return failed(result, keepValues(form, ['spaceId', 'deskId']), result.conflict);
       const b = result.data;
       return done({ key: 'hub.deskBooked', params: { desk: b.deskName ? `${b.spaceName}, ${b.deskName}` : b.spaceName, date: b.startsAt, from: b.startsAt, to: b.endsAt } });
     }
@@ -165,6 +165,15 @@ export default function Hub() {
         title={hub.name}
         actions={
           <>
+            <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/week`}>
+              {t('hubWeek.link')}
+            </Link>
+            <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/staff`}>
+              {t('hubStaff.link')}
+            </Link>
+            <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/settings`}>
+              {t('hubSettings.link')}
+            </Link>
             {canConfigure ? (
               <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/occupancy`}>
                 {t('occupancy.link')}
@@ -189,6 +198,16 @@ export default function Hub() {
           <TextField id="desk-day" name="day" type="date" label={t('hub.deskDate')} defaultValue={deskDate} />
           <SubmitButton variant="secondary" label={t('hub.showDesks')} pendingLabel={t('common.pleaseWait')} pendingWhen={{ never: 'x' }} />
         </Form>
+        {deskFailure?.conflict?.suggestion ? (
+          <Form method="post" className="inline-form suggestion">
+            <input type="hidden" name="intent" value="bookDesk" />
+            <input type="hidden" name="spaceId" value={deskFailure.values.spaceId ?? ''} />
+            <input type="hidden" name="deskId" value={deskFailure.values.deskId ?? ''} />
+            <input type="hidden" name="startsAt" value={deskFailure.conflict.suggestion.startsAt} />
+            <input type="hidden" name="endsAt" value={deskFailure.conflict.suggestion.endsAt} />
+            <SubmitButton label={suggestionText(tr, deskFailure.conflict.suggestion, 'errors.booking.bookSuggestion')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'bookDesk', startsAt: deskFailure.conflict.suggestion.startsAt }} />
+          </Form>
+        ) : null}
         <h3>{t('hub.desksFree', { date: tr.formatDate(`${deskDate}T12:00:00Z`) })}</h3>
         {freeDesks.length === 0 ? (
           <p className="empty">{t('hub.desksNone')}</p>

@@ -1,6 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { addDays, localParts } from '@hubwerk/domain';
 import { ErrorSummary } from '~/components/error-summary.tsx';
+import { DISPLAY_TIME_ZONE } from '~/i18n/index.ts';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
@@ -18,7 +20,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slug = params.slug ?? '';
   const api = await apiFor(request);
   const [town, mine] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.bookings.mine.query({ tenant: slug, limit: 100 }))]);
-  return { slug, town: { name: town.name, hubs: town.hubs }, bookings: mine.items };
+  const tomorrow = addDays(localParts(new Date(), DISPLAY_TIME_ZONE).date, 1);
+  return { slug, town: { name: town.name, hubs: town.hubs }, bookings: mine.items, tomorrow };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -33,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MyBookings() {
-  const { slug, town, bookings } = useLoaderData<typeof loader>();
+  const { slug, town, bookings, tomorrow } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -47,6 +50,20 @@ export default function MyBookings() {
         </p>
       ) : null}
       <ErrorSummary items={errors.summary} />
+      {/* Self-service in three clicks: a hub here, a free desk there, booked. */}
+      <section aria-labelledby="desk-tomorrow-title" className="card">
+        <h2 id="desk-tomorrow-title">{t('bookings.deskTomorrow')}</h2>
+        <p>{t('bookings.deskTomorrowIntro')}</p>
+        <ul className="desk-list">
+          {town.hubs.map((h) => (
+            <li key={h.id}>
+              <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${h.id}?day=${tomorrow}#desk-title`}>
+                {t('bookings.deskIn', { name: h.name })}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
       <section aria-labelledby="bookings-title" className="card">
         <h2 id="bookings-title" className="visually-hidden">
           {t('bookings.caption')}

@@ -8,7 +8,7 @@ import { SubmitButton } from '~/components/submit-button.tsx';
 import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
-import { clipToMax, conflictItem, hhmm, localDate } from '~/lib/booking-format.ts';
+import { clipToMax, conflictItem, hhmm, localDate, suggestionText } from '~/lib/booking-format.ts';
 import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
@@ -289,6 +289,19 @@ export default function SpaceWeek() {
         <h2 id="booking-title" tabIndex={-1}>
           {t('space.bookingForm')}
         </h2>
+        {bookingFailed && result.conflict?.suggestion ? (
+          // The next free slot of the same length, booked with one click (same desk, attendees and purpose).
+          <Form method="post" className="inline-form suggestion">
+            <input type="hidden" name="intent" value="book" />
+            <input type="hidden" name="date" value={localDate(result.conflict.suggestion.startsAt)} />
+            <input type="hidden" name="start" value={hhmm(result.conflict.suggestion.startsAt)} />
+            <input type="hidden" name="end" value={hhmm(result.conflict.suggestion.endsAt)} />
+            <input type="hidden" name="deskId" value={values.deskId ?? ''} />
+            <input type="hidden" name="attendees" value={values.attendees ?? '1'} />
+            <input type="hidden" name="purpose" value={values.purpose ?? ''} />
+            <SubmitButton label={suggestionText(tr, result.conflict.suggestion, 'errors.booking.bookSuggestion')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'book', start: hhmm(result.conflict.suggestion.startsAt) }} />
+          </Form>
+        ) : null}
         <Form method="post" noValidate className="form" key={result?.ok ? `booked-${result.booking?.id}` : `form-${prefill.date}-${prefill.start}-${prefill.deskId}`}>
           <input type="hidden" name="intent" value="book" />
           {isCoworking ? (

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { id, pageInput } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { availabilityInput, availabilityOutput, bookingOutput, createBookingInput, weekInput } from './bookings.schemas.ts';
-import { availability, cancelBooking, createBooking, decideBooking, getBooking, myBookings, spaceWeek } from './bookings.service.ts';
+import { createBookingExplained } from './booking-conflict.ts';
+import { availability, cancelBooking, decideBooking, getBooking, myBookings, spaceWeek } from './bookings.service.ts';
 
 export const bookingsRouter = router({
   create: tenantProcedure
@@ -10,7 +11,7 @@ export const bookingsRouter = router({
     .output(bookingOutput)
     .mutation(({ ctx, input }) => {
       const { tenant: _tenant, ...booking } = input;
-      return createBooking(ctx, booking);
+      return createBookingExplained(ctx, booking);
     }),
 
   cancel: tenantProcedure

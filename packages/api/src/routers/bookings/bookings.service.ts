@@ -5,13 +5,14 @@ import { uuid7 } from '@hubwerk/billing';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
 import type { Ctx, Db } from '../spaces/spaces.service.ts';
+import { exceptionRowOf, exceptionsOf, type ExceptionRow } from '../spaces/opening-exceptions.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 type BookingRow = Booking & { space: Pick<Space, 'hubId' | 'name'>; desk: Pick<Desk, 'name'> | null };
 
-function toBookingOutput(ctx: Ctx, b: BookingRow) {
+export function toBookingOutput(ctx: Ctx, b: BookingRow) {
   const mayRead = ctx.ability.can('read', subject('Booking', b));
   return {
     id: b.id,
@@ -29,7 +30,7 @@ function toBookingOutput(ctx: Ctx, b: BookingRow) {
   };
 }
 
-const bookingInclude = { space: { select: { hubId: true, name: true } }, desk: { select: { name: true } } } as const;
+export const bookingInclude = { space: { select: { hubId: true, name: true } }, desk: { select: { name: true } } } as const;
 
 /** A rule the requested booking breaks: nothing is written, the field names the rule. */
 const ruleError = (field: string, key: string, params?: Record<string, string>) => new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
@@ -44,6 +45,8 @@ function conflictError(colliding: Pick<Booking, 'startsAt' | 'endsAt'>) {
 interface Opening {
   week: OpeningHours[];
   closed: Set<string>;
+  /** Dates open only for special hours (opening-exceptions.ts). */
+  special?: Map<string, [number, number]>;
 }
 
 export async function openingOf(ctx: Ctx, db: Db, hubId: string, fromDate: string, toDate: string): Promise<Opening> {
@@ -53,12 +56,14 @@ export async function openingOf(ctx: Ctx, db: Db, hubId: string, fromDate: strin
       where: { tenantId: ctx.tenant.id, hubId, date: { gte: new Date(`${fromDate}T00:00:00Z`), lte: new Date(`${toDate}T00:00:00Z`) } },
     }),
   ]);
-  return { week, closed: new Set(closed.map((c: OpeningException) => c.date.toISOString().slice(0, 10))) };
+  return { week, ...exceptionsOf(closed.map((c: OpeningException) => exceptionRowOf(c))) };
 }
 
 /** Opening intervals of one local date, as instants. */
 export function openIntervals(opening: Opening, date: string, timeZone: string): Array<[number, number]> {
   if (opening.closed.has(date)) return [];
+  const special = opening.special?.get(date);
+  if (special) return [[zonedToUtc(date, special[0], timeZone).getTime(), zonedToUtc(date, special[1], timeZone).getTime()]];
   const weekday = weekdayOf(date);
   return opening.week
     .filter((w) => w.weekday === weekday)
@@ -75,7 +80,7 @@ export interface CreateBookingInput {
   attendees: number;
 }
 
-type LockedSpace = Space & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; closed: boolean };
+type LockedSpace = Space & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null };
 type InsertedBooking = Booking & { spaceHubId: string; spaceName: string };
 
 /**
@@ -106,7 +111,8 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
                 (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskName",
                 (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
                    FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
-                EXISTS (SELECT 1 FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS closed
+                (SELECT json_build_object('date', $4::text, 'opensAt', e."opensAt", 'closesAt', e."closesAt")
+                   FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS exception
            FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid FOR UPDATE OF s`,
         [tenantId, input.spaceId, deskId, date],
       );
@@ -160,7 +166,7 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       if (ctx.ability.cannot('create', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
       checkRules(ctx, space, desk, input);
-      checkOpeningHours(ctx, { week: space.week, closed: new Set(space.closed ? [date] : []) }, date, input);
+      checkOpeningHours(ctx, { week: space.week, ...exceptionsOf(space.exception ? [space.exception] : []) }, date, input);
 
       const colliding = (await collidingP).rows[0];
       if (colliding) throw conflictError(colliding);
@@ -319,14 +325,14 @@ export async function spaceWeek(ctx: Ctx, input: { spaceId: string; date: string
  */
 async function spaceAvailabilityData(ctx: Ctx, spaceId: string, from: number, to: number, fromDate: string, toDate: string) {
   const [row] = await ctx.db.$queryRaw<
-    Array<Space & { desks: Array<Pick<Desk, 'id' | 'name'>>; week: OpeningHours[]; closed: string[]; bookings: Array<{ deskId: string | null; startsAt: number; endsAt: number }> }>
+    Array<Space & { desks: Array<Pick<Desk, 'id' | 'name'>>; week: OpeningHours[]; closed: ExceptionRow[]; bookings: Array<{ deskId: string | null; startsAt: number; endsAt: number }> }>
   >`
     SELECT s.*,
       (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name) ORDER BY d.name), '[]'::json)
          FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d."spaceId" = s.id) AS desks,
       (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]'::json)
          FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
-      (SELECT coalesce(json_agg(to_char(e.date, 'YYYY-MM-DD')), '[]'::json)
+      (SELECT coalesce(json_agg(json_build_object('date', to_char(e.date, 'YYYY-MM-DD'), 'opensAt', e."opensAt", 'closesAt', e."closesAt")), '[]'::json)
          FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date BETWEEN ${fromDate}::date AND ${toDate}::date) AS closed,
       (SELECT coalesce(json_agg(json_build_object('deskId', b."deskId",
                 'startsAt', (extract(epoch FROM b."startsAt") * 1000)::float8, 'endsAt', (extract(epoch FROM b."endsAt") * 1000)::float8)), '[]'::json)
@@ -340,7 +346,7 @@ async function spaceAvailabilityData(ctx: Ctx, spaceId: string, from: number, to
   const { desks, week, closed, bookings, ...space } = row;
   return {
     space: { ...space, desks },
-    opening: { week, closed: new Set(closed) } satisfies Opening,
+    opening: { week, ...exceptionsOf(closed) } satisfies Opening,
     bookings: bookings.map((b) => ({ spaceId: space.id, deskId: b.deskId, startsAt: new Date(b.startsAt), endsAt: new Date(b.endsAt) })),
   };
 }

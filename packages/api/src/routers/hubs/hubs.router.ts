@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { hubOutput, id, name, optionalText, pageInput } from '../../schemas.ts';
 import { createHub, listHubs, renameHub } from './hubs.service.ts';
+import { hubProfileOutput, updateHubProfileInput } from './hub-profile.schemas.ts';
+import { getHubProfile, updateHubProfile } from './hub-profile.service.ts';
 
 export const hubsRouter = router({
   list: tenantProcedure
@@ -32,4 +34,17 @@ export const hubsRouter = router({
     .input(z.object({ tenant: z.string(), hubId: id, name }).strict())
     .output(hubOutput)
     .mutation(({ ctx, input }) => renameHub(ctx, input)),
+
+  profile: tenantProcedure
+    .input(z.object({ tenant: z.string(), hubId: id }).strict())
+    .output(hubProfileOutput)
+    .query(({ ctx, input }) => getHubProfile(ctx, input)),
+
+  updateProfile: tenantProcedure
+    .input(updateHubProfileInput)
+    .output(hubProfileOutput)
+    .mutation(({ ctx, input }) => {
+      const { tenant: _tenant, ...profile } = input;
+      return updateHubProfile(ctx, profile);
+    }),
 });

@@ -8,10 +8,13 @@ import {
   createSpaceInput,
   deskOutput,
   openingHoursOutput,
+  importHolidaysInput,
   removeClosedDayInput,
+  specialHoursInput,
   setOpeningHoursInput,
   spaceOutput,
 } from './spaces.schemas.ts';
+import { importHolidays, setSpecialHours } from './opening-exceptions.service.ts';
 import { addClosedDay, addDesk, createSpace, getOpeningHours, getSpace, listSpaces, removeClosedDay, setOpeningHours, updateRules } from './spaces.service.ts';
 
 export const spacesRouter = router({
@@ -70,4 +73,15 @@ export const spacesRouter = router({
     .input(removeClosedDayInput)
     .output(openingHoursOutput)
     .mutation(({ ctx, input }) => removeClosedDay(ctx, input)),
+
+  /** "Feiertage {year} übernehmen": closed days for the Bundesland's public holidays (idempotent). */
+  importHolidays: tenantProcedure
+    .input(importHolidaysInput)
+    .output(z.object({ year: z.number().int(), holidays: z.number().int(), created: z.number().int(), hours: openingHoursOutput }).strict())
+    .mutation(({ ctx, input }) => importHolidays(ctx, input)),
+
+  setSpecialHours: tenantProcedure
+    .input(specialHoursInput)
+    .output(openingHoursOutput)
+    .mutation(({ ctx, input }) => setSpecialHours(ctx, input)),
 });

@@ -82,7 +82,9 @@ export const openingHoursOutput = z
     hubId: id,
     timezone: z.string(),
     week: z.array(openingInterval),
-    closedDays: z.array(z.object({ date: z.string(), note: z.string().nullable() }).strict()),
+    closedDays: z.array(z.object({ date: z.string(), note: z.string().nullable(), holiday: z.boolean() }).strict()),
+    /** Dates with special (e.g. shortened) hours instead of the weekly ones. */
+    specialDays: z.array(z.object({ date: z.string(), note: z.string().nullable(), opensAt: z.string(), closesAt: z.string() }).strict()),
   })
   .strict();
 
@@ -91,4 +93,10 @@ export const setOpeningHoursInput = z
   .strict();
 
 export const closedDayInput = z.object({ tenant: z.string(), hubId: id, date: isoDate, note: optionalText(200) }).strict();
+export const importHolidaysInput = z
+  .object({ tenant: z.string(), hubId: id, year: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(2000, 'validation.year').max(2100, 'validation.year') })
+  .strict();
+export const specialHoursInput = z
+  .object({ tenant: z.string(), hubId: id, date: isoDate, opensAt: hhmm, closesAt: hhmm, note: optionalText(200) })
+  .strict();
 export const removeClosedDayInput = z.object({ tenant: z.string(), hubId: id, date: isoDate }).strict();

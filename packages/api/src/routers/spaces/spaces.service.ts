@@ -182,7 +182,10 @@ async function openingHoursOf(ctx: Ctx, db: Db, hubId: string) {
     hubId,
     timezone: ctx.tenant.timezone,
     week: week.map((w) => ({ weekday: w.weekday, opensAt: minutesToHhmm(w.opensAt), closesAt: minutesToHhmm(w.closesAt) })),
-    closedDays: closed.map((c) => ({ date: c.date.toISOString().slice(0, 10), note: c.note })),
+    closedDays: closed.filter((c) => c.opensAt === null || c.closesAt === null).map((c) => ({ date: c.date.toISOString().slice(0, 10), note: c.note, holiday: c.holiday })),
+    specialDays: closed.flatMap((c) =>
+      c.opensAt === null || c.closesAt === null ? [] : [{ date: c.date.toISOString().slice(0, 10), note: c.note, opensAt: minutesToHhmm(c.opensAt), closesAt: minutesToHhmm(c.closesAt) }],
+    ),
   };
 }
 
@@ -214,7 +217,8 @@ export async function addClosedDay(ctx: Ctx, input: { hubId: string; date: strin
     await tx.openingException.upsert({
       where: { tenantId_hubId_date: { tenantId: ctx.tenant.id, hubId: hub.id, date } },
       create: { tenantId: ctx.tenant.id, hubId: hub.id, date, note: input.note },
-      update: { note: input.note },
+      // Closed all day: special hours that date had end here.
+      update: { note: input.note, opensAt: null, closesAt: null },
     });
     await audit(ctx, tx, 'hub.closedDayAdded', 'Hub', hub.id, { date: input.date, note: input.note });
     return openingHoursOf(ctx, tx, hub.id);

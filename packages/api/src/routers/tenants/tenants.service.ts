@@ -200,5 +200,9 @@ export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbi
 /** A hub not yet created, to ask whether one may be created in a town. */
 export function newHubProbe(tenantId: string): Hub {
   const now = new Date();
-  return { tenantId, id: '', name: '', slug: '', street: null, postalCode: null, city: null, thematicFocus: null, createdAt: now, updatedAt: now };
+  return {
+    tenantId, id: '', name: '', slug: '', street: null, postalCode: null, city: null, thematicFocus: null,
+    description: null, contactEmail: null, contactPhone: null, accessibility: [], accessibilityNotes: null, isPublic: false,
+    createdAt: now, updatedAt: now,
+  };
 }
