@@ -7,6 +7,7 @@ import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { mailRouter } from './routers/mail/mail.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
+import { ssoRouter } from './routers/sso/sso.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { staffRouter } from './routers/staff/staff.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   occupancy: occupancyRouter,
   mail: mailRouter,
   staff: staffRouter,
+  sso: ssoRouter,
 });
 
 export type AppRouter = typeof appRouter;
