@@ -1,4 +1,4 @@
-import { billingEnv, mailEnv, parseEnv } from './env.ts';
+import { billingEnv, mailEnv, parseEnv, ssoEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startApiServer } from './server.ts';
 
@@ -16,6 +16,7 @@ const api = await startApiServer({
   hsts: env.NODE_ENV === 'production',
   billing: billingEnv(env),
   mail: mailEnv(env),
+  sso: ssoEnv(env),
 });
 logger.info({ url: api.url }, 'Hubwerk API listening');
 

@@ -69,6 +69,12 @@ const ATTACKS: Record<string, Attack> = {
   'billing.openPortal': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.updateContact': { input: ({ town }) => ({ tenant: town.slug, contactName: 'Angriff' }) },
   'billing.overview': { noIds: 'takes no ids; billing.integration.test.ts checks partners see only their towns' },
+  'sso.townConfig': { input: ({ town }) => ({ tenant: town.slug }) },
+  'sso.saveTownConfig': { input: ({ town }) => ({ tenant: town.slug, issuer: 'https://idp.angriff.example', clientId: 'x', clientSecret: 'y', allowedDomains: ['angriff.example'], enabled: true }) },
+  'sso.partnerConfig': { input: ({ partnerId }) => ({ partnerId }) },
+  'sso.savePartnerConfig': { input: ({ partnerId }) => ({ partnerId, issuer: 'https://idp.angriff.example', clientId: 'x', clientSecret: 'y', allowedDomains: ['angriff.example'], enabled: true }) },
+  'sso.start': { noIds: 'public; takes an email address (and a town to choose among several providers); sso.integration.test.ts checks who it signs in where' },
+  'sso.finish': { noIds: 'public; the single-use state is the credential (sso.integration.test.ts)' },
 };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */
@@ -132,7 +138,7 @@ beforeAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken'];
+  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken', 'TenantSsoConfig', 'PartnerSsoConfig', 'SsoLoginState'];
   const parts = await Promise.all(
     tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );

@@ -87,6 +87,12 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'billing.startCheckout': (t, _own, f) => ({ tenant: t.slug, plan: f.variant % 2 === 0 ? 'plus' : 'standard', interval: f.variant < 2 ? 'year' : 'month' }),
   'billing.openPortal': (t) => ({ tenant: t.slug }),
   'billing.updateContact': (t, _own, f) => ({ tenant: t.slug, contactName: f.name }),
+  'sso.townConfig': (t) => ({ tenant: t.slug }),
+  'sso.saveTownConfig': (t, _own, f) => ({ tenant: t.slug, issuer: 'https://idp.angriff.example', clientId: f.name, clientSecret: f.name, allowedDomains: [f.email.split('@')[1]!.toLowerCase()], enabled: f.variant % 2 === 0, defaultRole: f.variant === 3 ? 'hub-staff' : 'member' }),
+  'sso.partnerConfig': (t) => ({ partnerId: t.partnerId }),
+  'sso.savePartnerConfig': (t, _own, f) => ({ partnerId: t.partnerId, issuer: 'https://idp.angriff.example', clientId: f.name, clientSecret: f.name, allowedDomains: [f.email.split('@')[1]!.toLowerCase()], enabled: f.variant % 2 === 0 }),
+  'sso.start': { noIds: 'public; takes an email address; who it signs in where: sso.integration.test.ts' },
+  'sso.finish': { noIds: 'public; the single-use state is the credential' },
 };
 
 const ROLES = [
@@ -154,7 +160,7 @@ afterAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken'];
+  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken', 'TenantSsoConfig', 'PartnerSsoConfig', 'SsoLoginState'];
   const parts = await Promise.all(
     tables.map(async (table) => {
       // lastSeenAt moves on every request by design; everything else must stay.
@@ -258,6 +264,10 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'auth.resetPassword': { as: '', input: () => ({ token: 'x'.repeat(43), password: 'ein-langes-passwort' }) },
   'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'member' }) },
   'staff.revokeInvitation': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', invitationId: targets.get('einbeck')!.invitationId }) },
+  'sso.saveTownConfig': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', issuer: 'https://idp.einbeck.example', clientId: 'hubwerk', clientSecret: 'geheim', allowedDomains: ['einbeck.example'], enabled: true }) },
+  'sso.savePartnerConfig': { as: DEMO_USERS.partner, input: () => ({ partnerId: itPartnerId, issuer: 'https://idp.partner.example', clientId: 'hubwerk', clientSecret: 'geheim', allowedDomains: ['partner.example'], enabled: true }) },
+  'sso.start': { as: '', input: () => ({ email: 'jemand@einbeck.example', tenant: 'einbeck' }) },
+  'sso.finish': { as: '', input: () => ({ query: `code=abc&state=${randomUUID()}` }) },
 };
 
 const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];
@@ -324,6 +334,8 @@ describe('partner revocation', () => {
       'staff.invite': () => ({ tenant: 'einbeck', email: `partner-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
       // Before: revokes the open invitation planted below; after: the same id is behind the wall.
       'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: partnerRevokes }),
+      'sso.townConfig': () => ({ tenant: 'einbeck' }),
+      'sso.saveTownConfig': () => ({ tenant: 'einbeck', issuer: 'https://idp.einbeck.example', clientId: 'hubwerk', clientSecret: 'geheim', allowedDomains: ['einbeck.example'], enabled: false }),
     };
     /** Before unassigning: through the walls (a business rule or the billing FORBIDDEN may still refuse). */
     const BEFORE: Record<string, RegExp> = {
