@@ -169,6 +169,7 @@ export const de = {
   auditActions: {
     hub: { created: 'Digital Hub angelegt', renamed: 'Digital Hub umbenannt' },
     invitation: { created: 'Einladung erstellt', accepted: 'Einladung angenommen', viewed: 'Einladung aufgerufen' },
+    sso: { configCreated: 'Single Sign-On eingerichtet', configUpdated: 'Single Sign-On geändert', userProvisioned: 'Person per Single Sign-On angelegt', signedIn: 'Anmeldung per Single Sign-On', signInRejected: 'Anmeldung per Single Sign-On abgelehnt' },
     tenant: { onboarded: 'Kommune angelegt', partnerAssigned: 'Partner zugeordnet', partnerUnassigned: 'Partnerzuordnung aufgehoben' },
   },
   account: {

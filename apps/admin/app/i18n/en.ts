@@ -166,6 +166,7 @@ export const en: Messages = {
   auditActions: {
     hub: { created: 'Digital hub created', renamed: 'Digital hub renamed' },
     invitation: { created: 'Invitation created', accepted: 'Invitation accepted', viewed: 'Invitation opened' },
+    sso: { configCreated: 'Single sign-on set up', configUpdated: 'Single sign-on changed', userProvisioned: 'Person added by single sign-on', signedIn: 'Signed in by single sign-on', signInRejected: 'Single sign-on refused' },
     tenant: { onboarded: 'Town onboarded', partnerAssigned: 'Partner assigned', partnerUnassigned: 'Partner unassigned' },
   },
   account: {

@@ -81,6 +81,8 @@ export async function startSso(ctx: Context, input: { email: string; tenant?: st
       // Several towns trust the same domain (a county's): the user names the town.
       if (found.length > 1) return 'ambiguous' as const;
       const only = found[0]!;
+      // Started sign-ins nobody finished are worth nothing a day later: keep the table small.
+      await tx.ssoLoginState.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 60 * 60 * 1000) } } });
       await tx.ssoLoginState.create({
         data: { stateHash: hashToken(state), nonce, codeVerifier, providerKind: only.kind, ownerId: only.ownerId, configId: only.configId, expiresAt: new Date(Date.now() + SSO_STATE_LIFETIME_MS) },
       });
