@@ -295,6 +295,7 @@ export const de = {
       disabled: 'Die Anmeldung per Single Sign-On ist für diese Kommune bzw. diesen Partner ausgeschaltet.',
       providerDenied: 'Der Identitätsanbieter hat die Anmeldung abgebrochen oder abgelehnt.',
       providerRejected: 'Die Antwort des Identitätsanbieters konnte nicht bestätigt werden. Bitte starten Sie die Anmeldung neu.',
+      wrongIssuer: 'Die Antwort stammt nicht vom eingerichteten Identitätsanbieter (falscher Aussteller).',
       idTokenInvalid: 'Die Anmeldebestätigung des Identitätsanbieters ist ungültig (Aussteller, Signatur, Gültigkeit oder Nonce stimmen nicht).',
       emailNotVerified: 'Der Identitätsanbieter hat keine bestätigte E-Mail-Adresse übermittelt.',
       domainNotAllowed: 'Ihre E-Mail-Adresse gehört zu keiner Domain, die für diese Anmeldung erlaubt ist.',

@@ -292,6 +292,7 @@ export const en: Messages = {
       disabled: 'Single sign-on is switched off for this town or partner.',
       providerDenied: 'The identity provider cancelled or refused the sign-in.',
       providerRejected: 'The identity provider’s answer could not be confirmed. Please start the sign-in again.',
+      wrongIssuer: 'The answer did not come from the configured identity provider (wrong issuer).',
       idTokenInvalid: 'The identity provider’s sign-in confirmation is invalid (issuer, signature, validity or nonce do not match).',
       emailNotVerified: 'The identity provider sent no verified email address.',
       domainNotAllowed: 'Your email address is not in a domain allowed for this sign-in.',

@@ -104,19 +104,28 @@ export async function startSso(ctx: Context, input: { email: string; tenant?: st
   return { authorizationUrl: request.url };
 }
 
-/** What may go to a log about a failed OIDC step: codes and messages of the library, never tokens or secrets. */
-function errorSummary(error: unknown): { name?: string; code?: string; message?: string } {
-  if (!(error instanceof Error)) return {};
-  const code = (error as { code?: unknown }).code;
-  return { name: error.name, message: error.message.slice(0, 200), ...(typeof code === 'string' ? { code } : {}) };
+/** openid-client wraps oauth4webapi's error; the wrapped one says what exactly failed. */
+function causeOf(error: unknown): Error | null {
+  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
+  return cause instanceof Error ? cause : null;
 }
 
-/** openid-client's failure, as a key the user can act on. */
+/** What may go to a log about a failed OIDC step: codes and messages of the library, never tokens or secrets. */
+function errorSummary(error: unknown): { name?: string; code?: string; message?: string; cause?: string } {
+  if (!(error instanceof Error)) return {};
+  const code = (error as { code?: unknown }).code;
+  const cause = causeOf(error);
+  return { name: error.name, message: error.message.slice(0, 200), ...(typeof code === 'string' ? { code } : {}), ...(cause ? { cause: cause.message.slice(0, 200) } : {}) };
+}
+
+/** openid-client's failure, as a key the user (and the town's log) can act on. */
 function rejectionKey(error: unknown): string {
   if (error instanceof oidc.AuthorizationResponseError) return 'errors.sso.providerDenied';
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  if (typeof code === 'string' && /JWT|JWS|CLAIM|SIGNATURE|ID_TOKEN|NONCE/i.test(code)) return 'errors.sso.idTokenInvalid';
-  if (error instanceof Error && /id[ _]?token|nonce|"iss"|issuer|signature|"aud"/i.test(error.message)) return 'errors.sso.idTokenInvalid';
+  const text = `${error instanceof Error ? error.message : ''} ${causeOf(error)?.message ?? ''}`;
+  // RFC 9207: the callback's "iss" is another provider's, or missing although the provider always sends it.
+  if (/"iss" \(issuer\)/.test(text)) return 'errors.sso.wrongIssuer';
+  if ((typeof code === 'string' && /JWT|JWS/.test(code)) || /signature|nonce|ID Token|JWT/i.test(text)) return 'errors.sso.idTokenInvalid';
   return 'errors.sso.providerRejected';
 }
 

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
@@ -12,6 +13,12 @@ export interface TestOidcProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /**
+   * While on, the provider's /jwks answers with keys that look like its own
+   * (same kid, same algorithm) but are not the ones it signs with: every ID
+   * token's signature must then fail to verify.
+   */
+  forgeJwks(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -68,11 +75,26 @@ export async function startTestOidcProvider(options: { redirectUri: string; acco
   const provider = new Provider(issuer, configuration);
   // Quiet: the package logs its dev-only warnings otherwise.
   provider.on('server_error', () => undefined);
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  let forged: string | null = null;
+  server.on('request', (req, res) => {
+    if (forged && req.url === '/jwks') {
+      res.writeHead(200, { 'content-type': 'application/jwk-set+json' });
+      res.end(forged);
+      return;
+    }
+    void handle(req, res);
+  });
+  const real = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+  const impostor = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+  const forgedJwks = JSON.stringify({ keys: real.keys.filter((k) => k.kty === 'RSA').map((k) => ({ ...k, n: impostor.n, e: impostor.e })) });
   return {
     issuer,
     clientId,
     clientSecret,
+    forgeJwks: (on) => {
+      forged = on ? forgedJwks : null;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
