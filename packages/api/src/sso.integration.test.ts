@@ -22,6 +22,7 @@ const ACCOUNTS = {
   mallory: { email: 'mallory@evil.example' },
   unverified: { email: 'ungeprueft@einbeck.example', emailVerified: false },
   petra: { email: 'petra@partner.example', name: 'Petra Partner' },
+  partnerAdmin: { email: DEMO_USERS.partner },
   nonce: { email: 'nonce@einbeck.example' },
   foreign: { email: 'fremd@einbeck.example' },
 };
@@ -247,9 +248,9 @@ describe('partner SSO', () => {
   it('is managed by the partner\'s admin and provisions partner staff into that partner only', async () => {
     const partnerAdmin = await api.as(DEMO_USERS.partner);
     expect(await failure(einbeckAdmin.sso.partnerConfig({ partnerId: itPartnerId }))).toBe('NOT_FOUND errors.notFound');
-    await partnerAdmin.sso.savePartnerConfig({ partnerId: itPartnerId, issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowedDomains: ['partner.example'], enabled: true });
+    await partnerAdmin.sso.savePartnerConfig({ partnerId: itPartnerId, issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowedDomains: ['partner.example', 'hubwerk.test'], enabled: true });
     const view = await partnerAdmin.sso.partnerConfig({ partnerId: itPartnerId });
-    expect(view.config).toMatchObject({ issuer: idp.issuer, enabled: true, allowedDomains: ['partner.example'] });
+    expect(view.config).toMatchObject({ issuer: idp.issuer, enabled: true, allowedDomains: ['partner.example', 'hubwerk.test'] });
     expect(JSON.stringify(view)).not.toContain(idp.clientSecret);
 
     const { token } = await api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.petra.email, 'petra') });
@@ -257,5 +258,10 @@ describe('partner SSO', () => {
     expect(me.tenants).toEqual([]);
     expect(me.partners).toEqual([expect.objectContaining({ id: itPartnerId, role: 'partner-staff' })]);
     expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'sso.userProvisioned' AND data->>'partnerId' = $1`, [itPartnerId])).toBe(1);
+
+    // The partner's admin keeps signing in with password (and second factor): no session through the provider.
+    const before = await sessions();
+    expect(await failure(api.caller().sso.finish({ query: await roundTrip(DEMO_USERS.partner, 'partnerAdmin') }))).toBe('BAD_REQUEST errors.sso.adminUsesPassword');
+    expect(await sessions()).toBe(before);
   });
 });

@@ -299,6 +299,7 @@ export const de = {
       idTokenInvalid: 'Die Anmeldebestätigung des Identitätsanbieters ist ungültig (Aussteller, Signatur, Gültigkeit oder Nonce stimmen nicht).',
       emailNotVerified: 'Der Identitätsanbieter hat keine bestätigte E-Mail-Adresse übermittelt.',
       domainNotAllowed: 'Ihre E-Mail-Adresse gehört zu keiner Domain, die für diese Anmeldung erlaubt ist.',
+      adminUsesPassword: 'Partner-Administratorinnen und -Administratoren melden sich mit E-Mail, Passwort und ggf. zweitem Faktor an.',
       accountElsewhere: 'Ihr Konto hat auch Zugriff auf andere Kommunen oder Organisationen. Bitte melden Sie sich mit E-Mail und Passwort an.',
       issuerHttps: 'Die Issuer-URL muss mit https:// beginnen.',
     },

@@ -296,6 +296,7 @@ export const en: Messages = {
       idTokenInvalid: 'The identity provider’s sign-in confirmation is invalid (issuer, signature, validity or nonce do not match).',
       emailNotVerified: 'The identity provider sent no verified email address.',
       domainNotAllowed: 'Your email address is not in a domain allowed for this sign-in.',
+      adminUsesPassword: 'Partner admins sign in with email, password and, if set up, their second factor.',
       accountElsewhere: 'Your account also has access to other towns or organisations. Please sign in with email and password.',
       issuerHttps: 'The issuer URL must start with https://.',
     },

@@ -228,6 +228,8 @@ async function linkOrProvision(tx: PlatformTx, provider: Provider, identity: Ver
         ? user.partnerMemberships.length > 0 || user.tenantMemberships.some((m) => m.tenantId !== provider.ownerId)
         : user.tenantMemberships.length > 0 || user.partnerMemberships.some((m) => m.partnerId !== provider.ownerId));
     if (elsewhere) return { refused: 'errors.sso.accountElsewhere' };
+    // Partner admins may protect their password sign-in with a second factor; a provider run by someone else must not skip it.
+    if (user.partnerMemberships.some((m) => m.role === 'PARTNER_ADMIN')) return { refused: 'errors.sso.adminUsesPassword' };
   }
   const created = user ? null : await tx.user.create({ data: { email: identity.email, name: identity.name || identity.email.split('@')[0] || identity.email }, select: { id: true } });
   const userId = user?.id ?? created!.id;
