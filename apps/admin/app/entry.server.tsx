@@ -28,6 +28,14 @@ export function formTargets(apiUrl: string | undefined): string[] {
   return targets;
 }
 
+/**
+ * The SSO page's form ends at the town's or partner's identity provider,
+ * whose address only the API knows after the post: there, and only there,
+ * any https origin (and loopback, for a local Keycloak and the tests) may be
+ * the end of the form's redirect (ADR 010).
+ */
+export const SSO_FORM_TARGETS = ['https:', 'http://127.0.0.1:*', 'http://localhost:*'];
+
 export function contentSecurityPolicy(nonce: string, dev: boolean, forms: readonly string[] = []): string {
   return [
     "default-src 'self'",
@@ -48,7 +56,9 @@ export default function handleRequest(request: Request, responseStatusCode: numb
   // Crawlers and SPA mode get the whole document at once; browsers get it streamed.
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
   const dev = process.env.NODE_ENV === 'development';
-  responseHeaders.set('Content-Security-Policy', contentSecurityPolicy(nonce, dev, formTargets(process.env.API_URL ?? 'http://127.0.0.1:4000')));
+  const forms = formTargets(process.env.API_URL ?? 'http://127.0.0.1:4000');
+  if (new URL(request.url).pathname === '/login/sso') forms.push(...SSO_FORM_TARGETS);
+  responseHeaders.set('Content-Security-Policy', contentSecurityPolicy(nonce, dev, forms));
 
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;

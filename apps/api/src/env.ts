@@ -1,4 +1,4 @@
-import { parseDataKey } from '@hubwerk/api';
+import { parseDataKey, parseSecretKey } from '@hubwerk/api';
 import { z } from 'zod';
 
 /** The API's environment, parsed once at start-up; nothing else reads process.env. */
@@ -39,6 +39,14 @@ const schema = z.object({
     .string()
     .optional()
     .refine((value) => value === undefined || isDataKey(value), 'must be 32 bytes, base64 or hex'),
+  // Single sign-on (ADR 010): the AES-256-GCM key for the OIDC client secrets
+  // at rest — 32 random bytes as 64 hex characters (`openssl rand -hex 32`)
+  // or base64. Without it, production has SSO switched off and dev uses a
+  // fixed, public dev key.
+  SSO_SECRET_KEY: z
+    .string()
+    .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes: 64 hex characters or base64')
+    .optional(),
 }).superRefine((env, issues) => {
   if (env.NODE_ENV === 'production' && !env.SMTP_URL) issues.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'required in production' });
   if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY) issues.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'required in production' });
@@ -82,6 +90,18 @@ export function billingEnv(env: ApiEnv) {
 /** The mail part of the environment; the dev page never exists in production. */
 export function mailEnv(env: ApiEnv) {
   return { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM, devOutbox: env.NODE_ENV !== 'production' };
+}
+
+/** Public on purpose: only for dev and tests, where no real client secret is stored. */
+const DEV_SSO_SECRET_KEY = '6875627765726b2d6465762d6f6e6c792d73736f2d6b65792d6e6f742d736563';
+
+/** The SSO part of the environment: null switches SSO off (production without a key). */
+export function ssoEnv(env: ApiEnv): { secretKey: Buffer; allowLoopbackHttp: boolean } | null {
+  const production = env.NODE_ENV === 'production';
+  const key = env.SSO_SECRET_KEY ?? (production ? null : DEV_SSO_SECRET_KEY);
+  if (!key) return null;
+  // http:// issuers only on loopback and never in production (a local Keycloak, the in-test provider).
+  return { secretKey: parseSecretKey(key), allowLoopbackHttp: !production };
 }
 
 export type ApiEnv = z.infer<typeof schema>;

@@ -13,6 +13,12 @@ export const REDACTED_PATHS = [
   '*.sessionToken',
   'input.password',
   'input.token',
+  // SSO (ADR 010): the client secret, the callback query (carries the code) and flow secrets.
+  '*.clientSecret',
+  '*.clientSecretEncrypted',
+  'input.query',
+  '*.codeVerifier',
+  '*.nonce',
   // Also where they sit one level deeper, e.g. { req: { headers: … } } or { err: { config: … } }.
   '*.headers.authorization',
   '*.headers.cookie',

@@ -54,13 +54,14 @@ describe('authorization denials', () => {
 
 describe('redaction', () => {
   it('keeps passwords, tokens, cookies and secrets out of every log line', async () => {
-    const secrets = ['pw-Geheim-123456', 'tok-ABCDEFGHIJKLMNOPQRSTUV', 'hubwerk_session=cookie-geheim', 'proxy-secret-geheim-0123456789abcdef'] as const;
+    const secrets = ['pw-Geheim-123456', 'tok-ABCDEFGHIJKLMNOPQRSTUV', 'hubwerk_session=cookie-geheim', 'proxy-secret-geheim-0123456789abcdef', 'sso-client-secret-geheim', 'code=sso-code-geheim&state=sso-state-geheim', 'sso-verifier-geheim'] as const;
     const log = logger();
     log.info({ input: { email: 'a@b.de', password: secrets[0], token: secrets[1] } }, 'input');
     log.info({ req: { headers: { authorization: `Bearer ${secrets[1]}`, cookie: secrets[2], 'x-hubwerk-proxy-secret': secrets[3] } } }, 'request');
     log.info({ res: { headers: { 'set-cookie': secrets[2] } } }, 'response');
     log.info({ user: { passwordHash: `$argon2id$${secrets[0]}`, tokenHash: secrets[1] }, session: { token: secrets[1] }, ctx: { sessionToken: secrets[1] } }, 'objects');
     log.info({ body: { account: { password: secrets[0] } }, options: { proxySecret: secrets[3] } }, 'nested');
+    log.info({ input: { issuer: 'https://idp.example', clientSecret: secrets[4], query: secrets[5] }, state: { codeVerifier: secrets[6], nonce: secrets[6], clientSecretEncrypted: secrets[4] } }, 'sso');
     // A real sign-in through the server logs its request line too.
     await post('auth.signIn', { email: DEMO_USERS.platform, password: secrets[0] }, { cookie: secrets[2] });
 

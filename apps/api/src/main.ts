@@ -1,4 +1,4 @@
-import { billingEnv, dataEncryptionKeyEnv, mailEnv, parseEnv } from './env.ts';
+import { billingEnv, dataEncryptionKeyEnv, mailEnv, parseEnv, ssoEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startApiServer } from './server.ts';
 
@@ -17,6 +17,7 @@ const api = await startApiServer({
   billing: billingEnv(env),
   mail: mailEnv(env),
   dataEncryptionKey: dataEncryptionKeyEnv(env),
+  sso: ssoEnv(env),
 });
 logger.info({ url: api.url }, 'Hubwerk API listening');
 

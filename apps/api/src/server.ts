@@ -29,6 +29,8 @@ export interface ApiServerOptions {
   mail?: MailOptions;
   /** AES-256-GCM key for secrets at rest (env DATA_ENCRYPTION_KEY); tests and dev get a fixed one. */
   dataEncryptionKey?: Buffer;
+  /** Single sign-on (ADR 010); null or absent: switched off. */
+  sso?: { secretKey: Buffer; allowLoopbackHttp: boolean } | null;
 }
 
 // Development and tests only: env.ts refuses to start production without a real key.
@@ -106,6 +108,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     },
     devOutbox: mailOptions.devOutbox,
   };
+  if (options.sso) {
+    const sso = options.sso;
+    deps.sso = {
+      secretKey: sso.secretKey,
+      allowLoopbackHttp: sso.allowLoopbackHttp,
+      // A getter, like the mail links: the admin app's address may be known only after start (e2e).
+      get callbackUrl() {
+        return `${(typeof adminUrl === 'function' ? adminUrl() : adminUrl).replace(/\/$/, '')}/sso/callback`;
+      },
+    };
+  } else logger.warn('SSO_SECRET_KEY is not set: single sign-on is switched off');
   const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
   if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: mails are stored, not sent');
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');

@@ -133,6 +133,14 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'exports.list': () => ({ tenant: 'einbeck' }),
   'exports.get': (role) => ({ tenant: 'einbeck', exportId: ownExport(role) }),
   'exports.download': (role) => ({ tenant: 'einbeck', exportId: ownExport(role) }),
+  'sso.townConfig': () => ({ tenant: 'einbeck' }),
+  'sso.saveTownConfig': () => ({ tenant: 'einbeck', issuer: 'https://login.einbeck.example/realms/stadt', clientId: 'hubwerk', clientSecret: 'matrix-secret', allowedDomains: ['einbeck.example'], enabled: false }),
+  'sso.partnerConfig': () => ({ partnerId: itPartnerId }),
+  'sso.savePartnerConfig': () => ({ partnerId: itPartnerId, issuer: 'https://login.partner.example/realms/it', clientId: 'hubwerk', clientSecret: 'matrix-secret', allowedDomains: ['partner.example'], enabled: false }),
+  // A domain no provider serves: the answer is the domain's, not the role's.
+  'sso.start': () => ({ email: `niemand@${randomUUID().slice(0, 8)}.example` }),
+  // A callback of no started sign-in: the answer is the state's, not the role's.
+  'sso.finish': () => ({ query: `code=abc&state=${randomUUID()}` }),
 };
 
 async function plantSession(email: string): Promise<string> {

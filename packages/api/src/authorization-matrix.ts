@@ -115,4 +115,13 @@ export const AUTHORIZATION_MATRIX = {
   // The cell's export is the caller's own (one per exporter, planted by the test).
   'exports.get': row(exporters),
   'exports.download': row(exporters),
+  // A town's sign-in provider: whoever may add people to the town (abilities.ts), like staff invitations.
+  'sso.townConfig': row(hubWriters),
+  'sso.saveTownConfig': row(hubWriters),
+  // A partner's provider: its partner admins and the provider's admins; support reads.
+  'sso.partnerConfig': row(['platform-admin', 'platform-support', 'partner-admin']),
+  'sso.savePartnerConfig': row(['platform-admin', 'partner-admin']),
+  // Public sign-in steps: the answer depends on the email and the callback, not on who calls.
+  'sso.start': row(everyone),
+  'sso.finish': row(everyone),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

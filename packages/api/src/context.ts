@@ -16,6 +16,17 @@ export interface ApiDependencies {
    * packages/auth/src/secret-box.ts), from DATA_ENCRYPTION_KEY.
    */
   dataEncryptionKey: Buffer;
+  /** Single sign-on (OpenID Connect); without it SSO is switched off (ADR 010). */
+  sso?: SsoSettings;
+}
+
+export interface SsoSettings {
+  /** AES-256-GCM key for the client secrets at rest (SSO_SECRET_KEY). */
+  secretKey: Buffer;
+  /** Where providers send the browser back: the admin app's /sso/callback. */
+  callbackUrl: string;
+  /** Dev and tests only: accept http:// issuers on 127.0.0.1/localhost. */
+  allowLoopbackHttp: boolean;
 }
 
 export interface MailSettings {

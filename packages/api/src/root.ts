@@ -12,6 +12,7 @@ import { mailRouter } from './routers/mail/mail.router.ts';
 import { mfaRouter } from './routers/mfa/mfa.router.ts';
 import { sessionsRouter } from './routers/sessions/sessions.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
+import { ssoRouter } from './routers/sso/sso.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { staffRouter } from './routers/staff/staff.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
@@ -35,6 +36,7 @@ export const appRouter = router({
   exports: exportsRouter,
   hubStaff: hubStaffRouter,
   hubCalendar: hubCalendarRouter,
+  sso: ssoRouter,
 });
 
 export type AppRouter = typeof appRouter;

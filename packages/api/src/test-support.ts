@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS } from '@hubwerk/billing';
 import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
@@ -36,6 +36,7 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
     }),
     mail: { adminUrl: 'http://admin.test', devOutbox: true },
     dataEncryptionKey: TEST_DATA_KEY,
+    sso: { secretKey: randomBytes(32), callbackUrl: TEST_SSO_CALLBACK, allowLoopbackHttp: true },
   };
   fakeStripe();
   const caller = (sessionToken: string | null = null): Caller =>
@@ -56,6 +57,9 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
 }
 
 export type TestApi = ReturnType<typeof createTestApi>;
+
+/** Where the in-test OIDC providers send the browser back (never fetched: the test reads the redirect). */
+export const TEST_SSO_CALLBACK = 'http://admin.test/sso/callback';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_hubwerk_test_secret';
 /** A fixed key for tests (the API's DATA_ENCRYPTION_KEY). */

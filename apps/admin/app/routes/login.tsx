@@ -107,6 +107,11 @@ export default function Login() {
       <p>
         <Link to="/forgot-password">{t('passwordReset.forgot')}</Link>
       </p>
+      <p>
+        <Link to="/login/sso" className="button button--secondary">
+          {t('sso.login.link')}
+        </Link>
+      </p>
     </div>
   );
 }

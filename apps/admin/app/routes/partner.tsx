@@ -10,18 +10,29 @@ export const meta: MetaFunction<typeof loader> = (args) =>
   args.data ? [{ title: `${args.data.partner.name} – Hubwerk` }] : pageTitle(args, 'notFound.title');
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireMe(request);
+  const me = await requireMe(request);
   const api = await apiFor(request);
   const partner = await load(request, () => api.partners.get.query({ partnerId: params.id ?? '' }));
-  return { partner };
+  // The same rule as the API's (sso.partnerConfig): the partner's admins and the provider's staff.
+  const canSso = me.user.platformRole !== null || me.partners.some((p) => p.id === partner.id && p.role === 'partner-admin');
+  return { partner, canSso };
 }
 
 export default function Partner() {
-  const { partner } = useLoaderData<typeof loader>();
+  const { partner, canSso } = useLoaderData<typeof loader>();
   const { t } = useT();
   return (
     <>
-      <PageHeader title={partner.name} />
+      <PageHeader
+        title={partner.name}
+        actions={
+          canSso ? (
+            <Link to={`/partners/${encodeURIComponent(partner.id)}/sso`} className="button button--ghost">
+              {t('sso.config.link')}
+            </Link>
+          ) : undefined
+        }
+      />
       <section aria-labelledby="partner-facts-title" className="card">
         <h2 id="partner-facts-title">{t('town.facts')}</h2>
         <dl className="facts">

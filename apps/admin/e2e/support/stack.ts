@@ -139,6 +139,8 @@ export async function startStack(): Promise<Stack> {
       logger: createLogger({ level: 'warn' }),
       // The fake Stripe sends users back to the admin app, which starts after the API.
       billing: { stripe: null, adminUrl: () => adminUrl },
+      // Single sign-on against providers a spec starts on 127.0.0.1 (sso.spec.ts).
+      sso: { secretKey: randomBytes(32), allowLoopbackHttp: true },
     });
     stoppers.push(() => api.close());
     const admin = await startAdmin(api.url, proxySecret);
