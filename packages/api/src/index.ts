@@ -5,3 +5,4 @@ export { DomainError, type ErrorData } from './errors.ts';
 export { createMailWorker, type MailWorker, type MailWorkerOptions } from './mail/worker.ts';
 export type { MailSettings } from './context.ts';
 export { createDunningNotifier } from './mail/dunning.ts';
+export { renderCalendarFeed } from './calendar-feed.ts';

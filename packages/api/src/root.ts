@@ -1,7 +1,10 @@
 import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
+import { bookingSeriesRouter } from './routers/booking-series/booking-series.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
+import { calendarFeedsRouter } from './routers/calendar-feeds/calendar-feeds.router.ts';
+import { checkInRouter } from './routers/check-in/check-in.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
@@ -22,6 +25,9 @@ export const appRouter = router({
   billing: billingRouter,
   spaces: spacesRouter,
   bookings: bookingsRouter,
+  bookingSeries: bookingSeriesRouter,
+  checkIn: checkInRouter,
+  calendarFeeds: calendarFeedsRouter,
   occupancy: occupancyRouter,
   mail: mailRouter,
   staff: staffRouter,

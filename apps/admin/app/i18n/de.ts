@@ -329,6 +329,24 @@ export const de = {
       deskRequired: 'Bitte wählen Sie einen Arbeitsplatz.',
       notPending: 'Über diese Buchung wurde bereits entschieden.',
     },
+    series: {
+      invalidRule: 'Die Wiederholungsregel „{rule}“ ist ungültig (RFC 5545, z. B. FREQ=WEEKLY;BYDAY=TU;COUNT=10).',
+      timeInRule: 'Die Wiederholungsregel „{rule}“ darf keine Uhrzeit oder DTSTART enthalten: Die Uhrzeit kommt aus Beginn und Ende.',
+      tooFrequent: 'Die Wiederholungsregel „{rule}“ wiederholt öfter als täglich; das ist für Buchungen nicht möglich.',
+      unbounded: 'Die Wiederholungsregel „{rule}“ hat kein Ende: Bitte COUNT (Anzahl) oder UNTIL (Enddatum) angeben.',
+      tooMany: 'Die Wiederholungsregel „{rule}“ ergibt mehr als {max} Termine.',
+      tooLong: 'Die Wiederholungsregel „{rule}“ reicht weiter als {days} Tage in die Zukunft.',
+      conflicts: '{count} Termine der Serie sind nicht buchbar ({dates}). Es wurde nichts gebucht.',
+      rangeOrder: 'Das Ende des Zeitraums liegt vor seinem Anfang.',
+    },
+    checkIn: {
+      notConfirmed: 'Nur bestätigte Buchungen können eingecheckt werden.',
+      tooEarly: 'Der Check-in ist erst 30 Minuten vor Beginn möglich.',
+      over: 'Die Buchung ist bereits vorbei.',
+    },
+    feed: {
+      target: 'Bitte wählen Sie genau einen Kalender: einen Raum, einen Hub oder Ihre eigenen Buchungen.',
+    },
   },
   validation: {
     invalid: 'Bitte prüfen Sie diese Angabe.',

@@ -326,6 +326,24 @@ export const en: Messages = {
       deskRequired: 'Please choose a desk.',
       notPending: 'This booking has already been decided.',
     },
+    series: {
+      invalidRule: 'The recurrence rule “{rule}” is invalid (RFC 5545, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10).',
+      timeInRule: 'The recurrence rule “{rule}” must not contain a time of day or DTSTART: the time comes from start and end.',
+      tooFrequent: 'The recurrence rule “{rule}” repeats more often than daily, which bookings cannot.',
+      unbounded: 'The recurrence rule “{rule}” never ends: please give COUNT or UNTIL.',
+      tooMany: 'The recurrence rule “{rule}” gives more than {max} dates.',
+      tooLong: 'The recurrence rule “{rule}” reaches further than {days} days ahead.',
+      conflicts: '{count} dates of the series cannot be booked ({dates}). Nothing was booked.',
+      rangeOrder: 'The end of the range is before its start.',
+    },
+    checkIn: {
+      notConfirmed: 'Only confirmed bookings can be checked in.',
+      tooEarly: 'Check-in opens 30 minutes before the start.',
+      over: 'This booking is already over.',
+    },
+    feed: {
+      target: 'Please choose exactly one calendar: a space, a hub or your own bookings.',
+    },
   },
   validation: {
     invalid: 'Please check this entry.',
