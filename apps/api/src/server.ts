@@ -150,7 +150,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings can carry tRPC inputs (tokens); a feed's token is its secret.
-      const path = (req.url ?? '').split('?')[0]?.replace(ICAL_PATH, '/ical/$1/[token].ics');
+      const path = (req.url ?? '').split('?')[0]?.replace(/^(\/ical\/[^/]*\/).*$/s, '$1[token]');
       logger.info({ reqId: request.requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...request.logFields }, 'request');
     });
     route(req, res);
