@@ -316,6 +316,7 @@ export default function SpaceWeek() {
           <div className="form__actions">
             <SubmitButton label={t('space.submit')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'book' }} />
             <Link to={`/towns/${encodeURIComponent(slug)}/bookings`}>{t('hub.myBookings')}</Link>
+            <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/series`}>{t('series.newSeries')}</Link>
           </div>
         </Form>
       </section>

@@ -26,6 +26,7 @@ function toBookingOutput(ctx: Ctx, b: BookingRow) {
     purpose: mayRead ? b.purpose : null,
     attendees: b.attendees,
     mine: b.userId === ctx.session.userId,
+    seriesId: b.seriesId,
   };
 }
 
