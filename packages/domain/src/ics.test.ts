@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookingIcs, escapeText, fold } from './ics.ts';
+import { bookingIcs, calendarIcs, escapeText, fold } from './ics.ts';
 
 describe('iCalendar export of a booking', () => {
   const ics = bookingIcs({
@@ -33,5 +33,35 @@ describe('iCalendar export of a booking', () => {
     expect(folded.length).toBeGreaterThan(1);
     for (const line of folded) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     expect(folded.map((l, i) => (i === 0 ? l : l.slice(1))).join('')).toBe(long);
+  });
+});
+
+describe('iCalendar feed of many bookings', () => {
+  const event = (uid: string, status: 'pending' | 'confirmed' | 'cancelled', sequence: number) => ({
+    uid,
+    startsAt: new Date('2027-03-30T08:00:00Z'),
+    endsAt: new Date('2027-03-30T09:00:00Z'),
+    summary: 'Werkstattraum',
+    location: 'Digital Hub Einbeck',
+    description: null,
+    status,
+    stamp: new Date('2027-03-01T12:00:00Z'),
+    sequence,
+    lastModified: new Date('2027-02-01T10:00:00Z'),
+  });
+  const ics = calendarIcs([event('a@hubwerk', 'confirmed', 1), event('b@hubwerk', 'cancelled', 2)], 'Hubwerk – Einbeck');
+
+  it('writes one VEVENT per booking with UID, DTSTAMP, SEQUENCE and STATUS, and names the calendar', () => {
+    const lines = ics.split('\r\n');
+    expect(lines.filter((l) => l === 'BEGIN:VEVENT')).toHaveLength(2);
+    expect(lines).toContain('X-WR-CALNAME:Hubwerk – Einbeck');
+    const second = ics.slice(ics.indexOf('UID:b@hubwerk')).split('\r\n');
+    expect(second.slice(0, 5)).toEqual(['UID:b@hubwerk', 'DTSTAMP:20270301T120000Z', 'LAST-MODIFIED:20270201T100000Z', 'SEQUENCE:2', 'DTSTART:20270330T080000Z']);
+    expect(second).toContain('STATUS:CANCELLED');
+    expect(lines.filter((l) => l.startsWith('DESCRIPTION'))).toEqual([]);
+  });
+
+  it('writes an empty but valid calendar when there is nothing to show', () => {
+    expect(calendarIcs([])).toBe('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Hubwerk//Buchungen//DE\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n');
   });
 });
