@@ -444,6 +444,7 @@ export const de = {
     leadTime: 'Vorlauf (Minuten)',
     horizon: 'Buchbar bis (Tage im Voraus)',
     buffer: 'Puffer zwischen Buchungen (Minuten)',
+    checkInGrace: 'Check-in-Karenz bis „nicht erschienen“ (Minuten)',
     approvalRequired: 'Buchungen müssen freigegeben werden',
     createSpaceSubmit: 'Raum anlegen',
     createSpaceSubmitting: 'Raum wird angelegt …',

@@ -441,6 +441,7 @@ export const en: Messages = {
     leadTime: 'Lead time (minutes)',
     horizon: 'Bookable up to (days ahead)',
     buffer: 'Buffer between bookings (minutes)',
+    checkInGrace: 'Check-in grace period before a no-show (minutes)',
     approvalRequired: 'Bookings need approval',
     createSpaceSubmit: 'Create space',
     createSpaceSubmitting: 'Creating space …',
