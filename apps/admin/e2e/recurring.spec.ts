@@ -48,6 +48,8 @@ afterAll(async () => {
 describe('recurring bookings, calendars and check-in', () => {
   it('checks the dates of a weekly series, books it all at once and cancels one date (without JavaScript)', async () => {
     const page = await openPage(stack, contexts, { javaScriptEnabled: false });
+    // A step that cannot happen fails with its locator instead of the whole test timing out.
+    page.setDefaultTimeout(30_000);
     await signIn(page, DEMO_USERS.einbeckMember);
     await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
     await page.waitForURL('**/hubs/**');

@@ -281,7 +281,8 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'bookingSeries.cancel': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', seriesId: targets.get('einbeck')!.seriesId }) },
   'checkIn.arrive': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', bookingId: targets.get('einbeck')!.bookingId }) },
   'checkIn.recordNoShows': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId }) },
-  'calendarFeeds.create': { as: DEMO_USERS.einbeckMember, input: () => ({ tenant: 'einbeck', kind: 'member' }) },
+  // hubId is one of its own keys (with kind 'hub'), so the valid input carries it.
+  'calendarFeeds.create': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', kind: 'hub', hubId: targets.get('einbeck')!.hubId }) },
   'calendarFeeds.revoke': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', feedId: targets.get('einbeck')!.feedId }) },
 };
 
