@@ -72,7 +72,7 @@ export default function CheckIn() {
         <h2 id="check-in-qr">{t('checkIn.qrTitle')}</h2>
         <p>{t('checkIn.qrHint')}</p>
         {/* The SVG comes from the qrcode library, made from this page's own address: no user markup. */}
-        <div role="img" aria-label={t('checkIn.qrAlt')} style={{ width: '12rem', background: '#fff' }} dangerouslySetInnerHTML={{ __html: qrSvg }} />
+        <div role="img" aria-label={t('checkIn.qrAlt')} className="qr-code" dangerouslySetInnerHTML={{ __html: qrSvg }} />
       </section>
     </>
   );
