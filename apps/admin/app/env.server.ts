@@ -6,6 +6,8 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     API_URL: z.url().default('http://127.0.0.1:4000'),
+    /** Where calendar apps reach the API's iCal feeds (docs/decisions/013); API_URL if unset. */
+    PUBLIC_API_URL: z.url().optional(),
     SESSION_SECRET: z.string().min(32).optional(),
     /**
      * The origin users reach the admin at (https://admin.hubwerk.example) when
@@ -24,6 +26,7 @@ const schema = z
     return {
       ...env,
       API_URL: env.API_URL.replace(/\/+$/, ''),
+      PUBLIC_API_URL: (env.PUBLIC_API_URL ?? env.API_URL).replace(/\/+$/, ''),
       PUBLIC_ORIGIN: env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : null,
       SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
       isProduction: env.NODE_ENV === 'production',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type ApiDependencies, appRouter, bearerToken, createContext, createDunningNotifier, createMailWorker, type RequestLogFields } from '@hubwerk/api';
+import { type ApiDependencies, appRouter, bearerToken, createContext, createDunningNotifier, createMailWorker, renderCalendarFeed, type RequestLogFields } from '@hubwerk/api';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS, type PriceIds } from '@hubwerk/billing';
 import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
@@ -68,6 +68,7 @@ export interface RunningApiServer {
 
 const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const ICAL_PATH = /^\/ical\/([0-9a-fA-F-]{36})\/([A-Za-z0-9_-]{1,100})\.ics$/;
 const DENIALS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND']);
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
@@ -167,8 +168,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      // The path only: query strings can carry tRPC inputs (tokens).
-      const path = (req.url ?? '').split('?')[0];
+      // The path only: query strings can carry tRPC inputs (tokens); a feed's token is its secret.
+      const path = (req.url ?? '').split('?')[0]?.replace(/^(\/ical\/[^/]*\/).*$/s, '$1[token]');
       logger.info({ reqId: request.requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...request.logFields }, 'request');
     });
     route(req, res);
@@ -183,6 +184,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     }
     if (path?.startsWith('/trpc/')) return void trpc(req, res);
     if (req.method === 'POST' && path === '/webhooks/stripe') return void stripeWebhook(req, res);
+    const ical = req.method === 'GET' || req.method === 'HEAD' ? ICAL_PATH.exec(path ?? '') : null;
+    if (ical) return void calendarFeed(req, res, ical[1]!, ical[2]!);
     if (fakePages && path?.startsWith('/fake-stripe/') && (req.method === 'GET' || req.method === 'POST')) {
       // The fake checkout is an HTML page with inline styles and forms that post back here
       // and redirect to the admin app: the API's strict default policy would block both.
@@ -193,6 +196,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       });
     }
     json(res, 404, { error: 'not-found' });
+  }
+
+  // A private iCal feed (docs/decisions/013): unknown, revoked and foreign tokens are all 404.
+  async function calendarFeed(req: http.IncomingMessage, res: http.ServerResponse, tenantId: string, token: string) {
+    try {
+      const body = await renderCalendarFeed(deps, tenantId, token);
+      if (body === null) return json(res, 404, { error: 'not-found' });
+      res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, no-store', 'content-disposition': 'inline; filename="hubwerk.ics"' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (err) {
+      logger.error({ err }, 'calendar feed failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal' });
+    }
   }
 
   // Stripe signs the exact bytes it sent: read the raw body, never re-serialised JSON.

@@ -48,6 +48,17 @@ const ownExport = (role: MatrixRole) => ownExports.get(role) ?? randomUUID();
 
 /** Einbeck hub assignments, one per matrix role, for hubStaff.remove. */
 const plantedAssignments: string[] = [];
+/** The member's series in the event room (for bookingSeries.get/cancel), and one calendar feed per role (for calendarFeeds.revoke). */
+let memberSeriesId: string;
+const feedOf = new Map<MatrixRole, string>();
+let seriesHour = 8;
+/** A weekday three weeks ahead (after every bookings.create cell), inside the opening hours. */
+function seriesSlot(hour: number): { startsAt: string; endsAt: string } {
+  const { startsAt, endsAt } = workdayAt(hour);
+  const shift = (v: string) => new Date(new Date(v).getTime() + 7 * 86_400_000).toISOString();
+  return { startsAt: shift(startsAt), endsAt: shift(endsAt) };
+}
+
 /** Open Einbeck invitations, one per matrix role, for staff.revokeInvitation. */
 const openInvitations: string[] = [];
 
@@ -101,6 +112,18 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'bookings.week': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, date: workdayAt(9).startsAt.slice(0, 10) }),
   'bookings.availability': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: workdayAt(9).startsAt.slice(0, 10) }),
   'occupancy.hub': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+  'bookingSeries.preview': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...seriesSlot(9), rrule: 'FREQ=WEEKLY;COUNT=2' }),
+  // Two free hours a week apart per call; an hour's gap keeps the room's 30-minute buffer.
+  'bookingSeries.create': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...seriesSlot((seriesHour += 2) - 2), rrule: 'FREQ=WEEKLY;COUNT=2', purpose: 'Matrix' }),
+  'bookingSeries.get': () => ({ tenant: 'einbeck', seriesId: memberSeriesId }),
+  // A range with no occurrence: the call is allowed and cancels nothing.
+  'bookingSeries.cancel': () => ({ tenant: 'einbeck', seriesId: memberSeriesId, from: '2031-03-03', to: '2031-03-04' }),
+  'checkIn.state': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
+  'checkIn.arrive': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
+  'checkIn.recordNoShows': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+  'calendarFeeds.list': () => ({ tenant: 'einbeck' }),
+  'calendarFeeds.create': () => ({ tenant: 'einbeck', kind: 'member' }),
+  'calendarFeeds.revoke': (role) => ({ tenant: 'einbeck', feedId: feedOf.get(role) ?? randomUUID() }),
   'billing.plans': () => ({}),
   'billing.status': () => ({ tenant: 'einbeck' }),
   'billing.get': () => ({ tenant: 'einbeck' }),
@@ -195,6 +218,24 @@ beforeAll(async () => {
       [einbeck.id, DEMO_USERS.einbeckMember],
     )
   ).rows[0];
+});
+
+beforeAll(async () => {
+  const member = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckMember])).rows[0].id as string;
+  memberSeriesId = (
+    await superuser.query(
+      `INSERT INTO "BookingSeries" ("tenantId", id, "spaceId", "userId", rrule, "firstStartsAt", "durationMinutes", timezone) VALUES ($1, gen_random_uuid(), $2, $3, 'FREQ=WEEKLY;COUNT=1', now() + interval '30 days', 60, 'Europe/Berlin') RETURNING id`,
+      [einbeck.id, rows.eventRoomId, member],
+    )
+  ).rows[0].id;
+  for (const role of MATRIX_ROLES) {
+    if (role === 'anonymous') continue;
+    const { rows: feed } = await superuser.query<{ id: string }>(
+      `INSERT INTO "CalendarFeed" ("tenantId", id, kind, "userId", "tokenHash") SELECT $1, gen_random_uuid(), 'MEMBER', u.id, $3 FROM "User" u WHERE u.email = $2 RETURNING id`,
+      [einbeck.id, USERS[role], `matrix-feed-${role}-${randomUUID()}`],
+    );
+    feedOf.set(role, feed[0]!.id);
+  }
 });
 
 afterAll(async () => {

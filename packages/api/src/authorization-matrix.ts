@@ -84,6 +84,19 @@ export const AUTHORIZATION_MATRIX = {
   'bookings.mine': row(townReaders),
   'bookings.week': row(townReaders),
   'bookings.availability': row(townReaders),
+  // Recurring bookings (docs/decisions/013): booking for oneself, like bookings.create; the cell's series is the member's own.
+  'bookingSeries.preview': row(bookers),
+  'bookingSeries.create': row(bookers),
+  'bookingSeries.get': row(townReaders),
+  'bookingSeries.cancel': row(bookers),
+  // Check-in: the cell's booking is the member's own; staff of its hub check anyone in; support only reads.
+  'checkIn.state': row(townReaders),
+  'checkIn.arrive': row(bookers),
+  'checkIn.recordNoShows': row(hubConfigurers),
+  // Feeds: one's own list; the cell makes a feed of one's own bookings (whoever may book); each role revokes its own feed.
+  'calendarFeeds.list': row(townReaders),
+  'calendarFeeds.create': row(bookers),
+  'calendarFeeds.revoke': row(signedIn),
   'occupancy.hub': row(['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager']),
   'billing.plans': row(signedIn),
   'billing.status': row(townReaders),

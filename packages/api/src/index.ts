@@ -7,3 +7,4 @@ export type { MailSettings } from './context.ts';
 export { createDunningNotifier } from './mail/dunning.ts';
 export { parseDataKey } from '@hubwerk/auth';
 export { parseSecretKey } from './routers/sso/secret-box.ts';
+export { renderCalendarFeed } from './calendar-feed.ts';

@@ -63,6 +63,16 @@ const ATTACKS: Record<string, Attack> = {
   'bookings.week': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, date: '2030-01-02' }) },
   'bookings.availability': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
   'occupancy.hub': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
+  'bookingSeries.preview': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
+  'bookingSeries.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
+  'bookingSeries.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID() }) },
+  'bookingSeries.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID() }) },
+  'checkIn.state': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
+  'checkIn.arrive': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
+  'checkIn.recordNoShows': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
+  'calendarFeeds.list': { input: ({ town }) => ({ tenant: town.slug }) },
+  'calendarFeeds.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, kind: 'hub', hubId: town.hubId }) },
+  'calendarFeeds.revoke': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, feedId: townExtras.get(town.id)?.feedId ?? randomUUID() }) },
   'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'audit.list': { input: ({ town }) => ({ tenant: town.slug }) },
@@ -157,6 +167,25 @@ beforeAll(async () => {
       [town.id, `isolation-session-${town.id}`],
     );
     if (rows[0]) townSessions.set(town.id, rows[0].id);
+  }
+});
+
+// A booking series and a calendar feed of each seeded town, to attack with.
+const townExtras = new Map<string, { seriesId: string; feedId: string }>();
+beforeAll(async () => {
+  for (const town of towns.values()) {
+    const { rows } = await superuser.query<{ seriesId: string; feedId: string }>(
+      `WITH s AS (
+         INSERT INTO "BookingSeries" ("tenantId", id, "spaceId", "userId", rrule, "firstStartsAt", "durationMinutes", timezone)
+         SELECT b."tenantId", gen_random_uuid(), b."spaceId", b."userId", 'FREQ=WEEKLY;COUNT=1', b."startsAt", 60, 'Europe/Berlin' FROM "Booking" b WHERE b."tenantId" = $1 LIMIT 1
+         RETURNING id, "userId"
+       ), f AS (
+         INSERT INTO "CalendarFeed" ("tenantId", id, kind, "userId", "tokenHash") SELECT $1, gen_random_uuid(), 'MEMBER', s."userId", $2 FROM s RETURNING id
+       )
+       SELECT s.id AS "seriesId", f.id AS "feedId" FROM s, f`,
+      [town.id, `isolation-feed-${town.id}`],
+    );
+    if (rows[0]) townExtras.set(town.id, rows[0]);
   }
 });
 

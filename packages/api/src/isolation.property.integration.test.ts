@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string; seriesId: string; feedId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -97,6 +97,16 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'bookings.week': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, date: '2030-01-02' }),
   'bookings.availability': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, ...(f.variant === 2 ? { hubId: t.hubId } : { spaceId: t.spaceId }), date: '2030-01-02' }),
   'occupancy.hub': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId }),
+  'bookingSeries.preview': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
+  'bookingSeries.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
+  'bookingSeries.get': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId }),
+  'bookingSeries.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId, ...(f.variant === 1 ? { from: '2030-01-01', to: '2030-12-31' } : {}) }),
+  'checkIn.state': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
+  'checkIn.arrive': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
+  'checkIn.recordNoShows': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId }),
+  'calendarFeeds.list': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.feedId } : { tenant: t.slug }),
+  'calendarFeeds.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, ...(f.variant === 2 ? { kind: 'space', spaceId: t.spaceId } : { kind: 'hub', hubId: t.hubId }) }),
+  'calendarFeeds.revoke': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, feedId: t.feedId }),
   'billing.plans': { noIds: 'the public price list' },
   'billing.overview': { noIds: 'takes no ids; partners see only their towns: billing.integration.test.ts' },
   'billing.status': (t) => ({ tenant: t.slug }),
@@ -174,6 +184,13 @@ beforeAll(async () => {
        FROM "TenantMembership" m WHERE m.role = 'TOWN_ADMIN'
      ON CONFLICT DO NOTHING`,
   );
+  // Every town gets a booking series and a calendar feed, to attack by id.
+  await superuser.query(`
+    INSERT INTO "BookingSeries" ("tenantId", id, "spaceId", "userId", rrule, "firstStartsAt", "durationMinutes", timezone)
+    SELECT DISTINCT ON (b."tenantId") b."tenantId", gen_random_uuid(), b."spaceId", b."userId", 'FREQ=WEEKLY;COUNT=1', b."startsAt", 60, 'Europe/Berlin' FROM "Booking" b ORDER BY b."tenantId", b."createdAt"`);
+  await superuser.query(`
+    INSERT INTO "CalendarFeed" ("tenantId", id, kind, "userId", "tokenHash")
+    SELECT s."tenantId", gen_random_uuid(), 'MEMBER', s."userId", 'property-' || gen_random_uuid() FROM "BookingSeries" s`);
   const { rows } = await superuser.query<Omit<Target, 'partnerId'> & { partnerId: string | null }>(`
     SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
@@ -186,7 +203,9 @@ beforeAll(async () => {
            (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id ORDER BY b."createdAt" LIMIT 1) AS "bookingId",
            (SELECT i.id FROM "Invitation" i WHERE i."tenantId" = t.id AND i."acceptedAt" IS NULL AND i."revokedAt" IS NULL ORDER BY i."createdAt" LIMIT 1) AS "invitationId",
            (SELECT e.id FROM "TenantExport" e WHERE e."tenantId" = t.id ORDER BY e.id LIMIT 1) AS "exportId",
-           (SELECT a.id FROM "HubAssignment" a WHERE a."tenantId" = t.id ORDER BY a."createdAt" LIMIT 1) AS "assignmentId"
+           (SELECT a.id FROM "HubAssignment" a WHERE a."tenantId" = t.id ORDER BY a."createdAt" LIMIT 1) AS "assignmentId",
+           (SELECT s.id FROM "BookingSeries" s WHERE s."tenantId" = t.id LIMIT 1) AS "seriesId",
+           (SELECT f.id FROM "CalendarFeed" f WHERE f."tenantId" = t.id LIMIT 1) AS "feedId"
     FROM "Tenant" t`);
   for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
 });
@@ -228,7 +247,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID(), assignmentId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID(), assignmentId: randomUUID(), seriesId: randomUUID(), feedId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -320,6 +339,13 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'sso.savePartnerConfig': { as: DEMO_USERS.partner, input: () => ({ partnerId: itPartnerId, issuer: 'https://idp.partner.example', clientId: 'hubwerk', clientSecret: 'geheim', allowedDomains: ['partner.example'], enabled: true }) },
   'sso.start': { as: '', input: () => ({ email: 'jemand@einbeck.example', tenant: 'einbeck' }) },
   'sso.finish': { as: '', input: () => ({ query: `code=abc&state=${randomUUID()}` }) },
+  'bookingSeries.create': { as: DEMO_USERS.einbeckMember, input: () => ({ tenant: 'einbeck', spaceId: targets.get('einbeck')!.spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
+  'bookingSeries.cancel': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', seriesId: targets.get('einbeck')!.seriesId }) },
+  'checkIn.arrive': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', bookingId: targets.get('einbeck')!.bookingId }) },
+  'checkIn.recordNoShows': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId }) },
+  // hubId is one of its own keys (with kind 'hub'), so the valid input carries it.
+  'calendarFeeds.create': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', kind: 'hub', hubId: targets.get('einbeck')!.hubId }) },
+  'calendarFeeds.revoke': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', feedId: targets.get('einbeck')!.feedId }) },
 };
 
 const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];
@@ -384,6 +410,17 @@ describe('partner revocation', () => {
       'bookings.week': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, date: '2031-02-03' }),
       'bookings.availability': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-03' }),
       'occupancy.hub': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+      'bookingSeries.preview': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, startsAt: '2031-02-03T09:00:00+01:00', endsAt: '2031-02-03T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
+      'bookingSeries.create': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, startsAt: '2031-02-03T09:00:00+01:00', endsAt: '2031-02-03T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
+      'bookingSeries.get': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId }),
+      'bookingSeries.cancel': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId, from: '2031-03-03', to: '2031-03-04' }),
+      'checkIn.state': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
+      'checkIn.arrive': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
+      'checkIn.recordNoShows': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+      'calendarFeeds.list': () => ({ tenant: 'einbeck' }),
+      'calendarFeeds.create': () => ({ tenant: 'einbeck', kind: 'hub', hubId: einbeck.hubId }),
+      // Someone else's feed: not found before and after.
+      'calendarFeeds.revoke': () => ({ tenant: 'einbeck', feedId: einbeck.feedId }),
       'billing.status': () => ({ tenant: 'einbeck' }),
       'billing.get': () => ({ tenant: 'einbeck' }),
       // The partner reads the town's billing but does not change it (FORBIDDEN): only town admins and the provider do.
@@ -406,6 +443,11 @@ describe('partner revocation', () => {
     const BEFORE: Record<string, RegExp> = {
       'bookings.create': /^(ok |BAD_REQUEST |CONFLICT )/,
       'bookings.decide': /^(ok |CONFLICT errors\.booking\.notPending)/,
+      // Rules may refuse (BAD_REQUEST: too far ahead, too early to check in; CONFLICT: taken, cancelled): the walls let it through.
+      'bookingSeries.preview': /^ok /,
+      'bookingSeries.create': /^(ok |BAD_REQUEST |CONFLICT )/,
+      'checkIn.arrive': /^(ok |BAD_REQUEST |CONFLICT )/,
+      'calendarFeeds.revoke': /^NOT_FOUND errors\.notFound$/,
       'billing.startCheckout': /^FORBIDDEN errors\.forbidden$/,
       'billing.openPortal': /^FORBIDDEN errors\.forbidden$/,
       'billing.updateContact': /^FORBIDDEN errors\.forbidden$/,

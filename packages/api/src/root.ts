@@ -1,10 +1,13 @@
 import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
+import { bookingSeriesRouter } from './routers/booking-series/booking-series.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { exportsRouter } from './routers/exports/exports.router.ts';
 import { hubCalendarRouter } from './routers/hub-calendar/hub-calendar.router.ts';
 import { hubStaffRouter } from './routers/hub-staff/hub-staff.router.ts';
+import { calendarFeedsRouter } from './routers/calendar-feeds/calendar-feeds.router.ts';
+import { checkInRouter } from './routers/check-in/check-in.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
@@ -28,6 +31,9 @@ export const appRouter = router({
   billing: billingRouter,
   spaces: spacesRouter,
   bookings: bookingsRouter,
+  bookingSeries: bookingSeriesRouter,
+  checkIn: checkInRouter,
+  calendarFeeds: calendarFeedsRouter,
   occupancy: occupancyRouter,
   mail: mailRouter,
   staff: staffRouter,

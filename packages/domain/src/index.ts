@@ -1,5 +1,6 @@
 export * from './ags.ts';
 export * from './bundeslaender.ts';
+export * from './ics.ts';
 export * from './roles.ts';
 export * from './slug.ts';
 export * from './zoned-time.ts';

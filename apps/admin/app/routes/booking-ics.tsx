@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { apiFor, load, requireMe } from '~/lib/api.server.ts';
-import { bookingIcs } from '~/lib/ics.ts';
+import { bookingIcs } from '@hubwerk/domain';
 
 /** A resource route: one booking as an .ics file (its owner or the hub's staff only; others get 404). */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -179,6 +179,11 @@ export default function Hub() {
                 {t('occupancy.link')}
               </Link>
             ) : null}
+            {canConfigure ? (
+              <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/no-shows`}>
+                {t('noShows.link')}
+              </Link>
+            ) : null}
             <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/bookings`}>
               {t('hub.myBookings')}
             </Link>

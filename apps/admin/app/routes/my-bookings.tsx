@@ -94,7 +94,16 @@ export default function MyBookings() {
                         {b.purpose ? ` – ${b.purpose}` : ''}{' '}
                         <a href={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/ics`} download>
                           {t('bookings.ics', { what })}
-                        </a>
+                        </a>{' '}
+                        <Link to={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/check-in`} aria-label={t('checkIn.linkLabel', { what, when })}>
+                          {t('checkIn.link')}
+                        </Link>
+                        {b.seriesId ? (
+                          <>
+                            {' '}
+                            <Link to={`/towns/${encodeURIComponent(slug)}/series/${b.seriesId}`}>{t('series.toSeries')}</Link>
+                          </>
+                        ) : null}
                       </td>
                       <td>{t(`bookings.status.${b.status}`)}</td>
                       <td>
@@ -112,6 +121,9 @@ export default function MyBookings() {
           </div>
         )}
         <ul>
+          <li>
+            <Link to={`/towns/${encodeURIComponent(slug)}/calendars`}>{t('feeds.nav')}</Link>
+          </li>
           {town.hubs.map((h) => (
             <li key={h.id}>
               <Link to={`/towns/${encodeURIComponent(slug)}/hubs/${h.id}`}>{t('bookings.toHub', { name: h.name })}</Link>

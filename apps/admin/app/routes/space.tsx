@@ -115,7 +115,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return { ok: true as const, errors: null, conflict: null, values: {}, booking: result.data, decided: null, intent, notice: null };
 }
 
-const RULE_FIELDS = ['granularityMinutes', 'minDurationMinutes', 'maxDurationMinutes', 'leadTimeMinutes', 'horizonDays', 'bufferMinutes'] as const;
+const RULE_FIELDS = ['granularityMinutes', 'minDurationMinutes', 'maxDurationMinutes', 'leadTimeMinutes', 'horizonDays', 'bufferMinutes', 'checkInGraceMinutes'] as const;
 const RULE_LABELS: Record<(typeof RULE_FIELDS)[number], MessageKey> = {
   granularityMinutes: 'hub.granularity',
   minDurationMinutes: 'hub.minDuration',
@@ -123,6 +123,7 @@ const RULE_LABELS: Record<(typeof RULE_FIELDS)[number], MessageKey> = {
   leadTimeMinutes: 'hub.leadTime',
   horizonDays: 'hub.horizon',
   bufferMinutes: 'hub.buffer',
+  checkInGraceMinutes: 'hub.checkInGrace',
 };
 const int = (form: FormData, name: string) => {
   const value = text(form, name);
@@ -329,6 +330,7 @@ export default function SpaceWeek() {
           <div className="form__actions">
             <SubmitButton label={t('space.submit')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'book' }} />
             <Link to={`/towns/${encodeURIComponent(slug)}/bookings`}>{t('hub.myBookings')}</Link>
+            <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/series`}>{t('series.newSeries')}</Link>
           </div>
         </Form>
       </section>
@@ -347,7 +349,7 @@ export default function SpaceWeek() {
                   min={0}
                   inputMode="numeric"
                   label={t(RULE_LABELS[f])}
-                  defaultValue={configValues[f] ?? String(space.rules[f])}
+                  defaultValue={configValues[f] ?? String(space.rules[f] ?? '')}
                   errors={rulesErrors.byField[`rules.${f}`]}
                 />
               ))}

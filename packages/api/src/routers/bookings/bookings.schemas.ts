@@ -36,6 +36,8 @@ export const bookingOutput = z
     purpose: z.string().nullable(),
     attendees: z.number().int(),
     mine: z.boolean(),
+    /** The recurring series it belongs to (docs/decisions/013), if any. */
+    seriesId: id.nullable(),
   })
   .strict();
 

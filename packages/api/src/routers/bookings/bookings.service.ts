@@ -27,6 +27,7 @@ export function toBookingOutput(ctx: Ctx, b: BookingRow) {
     purpose: mayRead ? b.purpose : null,
     attendees: b.attendees,
     mine: b.userId === ctx.session.userId,
+    seriesId: b.seriesId,
   };
 }
 
@@ -35,14 +36,14 @@ export const bookingInclude = { space: { select: { hubId: true, name: true } }, 
 /** A rule the requested booking breaks: nothing is written, the field names the rule. */
 const ruleError = (field: string, key: string, params?: Record<string, string>) => new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
 
-function conflictError(colliding: Pick<Booking, 'startsAt' | 'endsAt'>) {
+export function conflictError(colliding: Pick<Booking, 'startsAt' | 'endsAt'>) {
   return new DomainError('CONFLICT', 'errors.booking.conflict', { startsAt: ['errors.booking.conflict'] }, {
     startsAt: colliding.startsAt.toISOString(),
     endsAt: colliding.endsAt.toISOString(),
   });
 }
 
-interface Opening {
+export interface Opening {
   week: OpeningHours[];
   closed: Set<string>;
   /** Dates open only for special hours (opening-exceptions.ts). */
@@ -200,7 +201,7 @@ export function isExclusionViolation(error: unknown): boolean {
   return false;
 }
 
-function checkRules(ctx: Ctx, space: Space, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
+export function checkRules(ctx: Ctx, space: Space, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
   const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
   const capacity = desk ? 1 : space.capacity;
   if (input.attendees > capacity) throw ruleError('attendees', 'errors.booking.overCapacity', { capacity: String(capacity) });
@@ -216,7 +217,7 @@ function checkRules(ctx: Ctx, space: Space, desk: Pick<Desk, 'id'> | null, input
   if (input.startsAt.getTime() > now + space.horizonDays * DAY) throw ruleError('startsAt', 'errors.booking.tooFarAhead', { days: String(space.horizonDays) });
 }
 
-function checkOpeningHours(ctx: Ctx, opening: Opening, date: string, input: CreateBookingInput) {
+export function checkOpeningHours(ctx: Ctx, opening: Opening, date: string, input: CreateBookingInput) {
   if (opening.closed.has(date)) throw ruleError('startsAt', 'errors.booking.closedDay', { date });
   const inside = openIntervals(opening, date, ctx.tenant.timezone).some(([open, close]) => open <= input.startsAt.getTime() && input.endsAt.getTime() <= close);
   if (!inside) throw ruleError('startsAt', 'errors.booking.outsideOpeningHours');

@@ -19,6 +19,8 @@ export const bookingRules = z
     horizonDays: minutes(1, 730),
     bufferMinutes: minutes(0, 240),
     approvalRequired: z.boolean(),
+    /** Minutes after the start until a booking not checked in is a no-show (docs/decisions/013); unchanged if left out. */
+    checkInGraceMinutes: minutes(0, 240).optional(),
   })
   .strict();
 export type BookingRules = z.infer<typeof bookingRules>;

@@ -28,6 +28,7 @@ export const rulesOf = (s: Space): BookingRules => ({
   horizonDays: s.horizonDays,
   bufferMinutes: s.bufferMinutes,
   approvalRequired: s.approvalRequired,
+  checkInGraceMinutes: s.checkInGraceMinutes,
 });
 
 export const toSpaceOutput = (s: Space & { desks: Desk[] }) => ({

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { id } from '../../schemas.ts';
+import { router, tenantProcedure } from '../../trpc.ts';
+import { cancelSeriesInput, previewOutput, seriesInput, seriesOutput } from './booking-series.schemas.ts';
+import { cancelSeries, createSeries, getSeries, previewSeries } from './booking-series.service.ts';
+
+/** Recurring bookings (RFC 5545 RRULE), docs/decisions/013. */
+export const bookingSeriesRouter = router({
+  preview: tenantProcedure
+    .input(seriesInput)
+    .output(previewOutput)
+    .query(({ ctx, input }) => previewSeries(ctx, input)),
+
+  create: tenantProcedure
+    .input(seriesInput)
+    .output(seriesOutput)
+    .mutation(({ ctx, input }) => createSeries(ctx, input)),
+
+  get: tenantProcedure
+    .input(z.object({ tenant: z.string(), seriesId: id }).strict())
+    .output(seriesOutput)
+    .query(({ ctx, input }) => getSeries(ctx, input)),
+
+  cancel: tenantProcedure
+    .input(cancelSeriesInput)
+    .output(z.object({ cancelled: z.number().int(), series: seriesOutput }).strict())
+    .mutation(({ ctx, input }) => cancelSeries(ctx, input)),
+});
