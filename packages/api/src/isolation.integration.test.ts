@@ -228,6 +228,8 @@ async function checksum(): Promise<string> {
     AuditEvent: 'reads and denials are logged by design',
     SignInAttempt: 'failed sign-ins are counted for the rate limit by design',
   });
+  // A session's lastSeenAt moves on every request by design; whether it is revoked must not.
+  const rowOf = (table: string) => (table === 'Session' ? `(t.id, t."revokedAt")` : 't');
   const parts = await Promise.all(
     tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(${rowOf(table)}::text, ',' ORDER BY ${rowOf(table)}::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );
