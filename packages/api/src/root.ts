@@ -4,6 +4,7 @@ import { billingRouter } from './routers/billing/billing.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
+import { organisationsRouter } from './routers/organisations/organisations.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { mailRouter } from './routers/mail/mail.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   occupancy: occupancyRouter,
   mail: mailRouter,
   staff: staffRouter,
+  organisations: organisationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -19,6 +19,10 @@ export const bookingRules = z
     horizonDays: minutes(1, 730),
     bufferMinutes: minutes(0, 240),
     approvalRequired: z.boolean(),
+    /** Per-member limit: at most this many days a week with a booking of the space (null: none; absent: unchanged). */
+    memberDaysPerWeek: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.rules.range').max(7, 'validation.rules.range').nullable().optional(),
+    /** The public may request the space from the hub's public page (absent: unchanged). */
+    publicBookable: z.boolean().optional(),
   })
   .strict();
 export type BookingRules = z.infer<typeof bookingRules>;

@@ -28,6 +28,8 @@ export const rulesOf = (s: Space): BookingRules => ({
   horizonDays: s.horizonDays,
   bufferMinutes: s.bufferMinutes,
   approvalRequired: s.approvalRequired,
+  memberDaysPerWeek: s.memberDaysPerWeek,
+  publicBookable: s.publicBookable,
 });
 
 export const toSpaceOutput = (s: Space & { desks: Desk[] }) => ({
