@@ -18,6 +18,8 @@ export default [
   route('towns/:slug/audit.csv', 'routes/town-audit-csv.ts'),
   route('towns/:slug/billing', 'routes/town-billing.tsx'),
   route('towns/:slug/staff', 'routes/town-staff.tsx'),
+  route('towns/:slug/organisations', 'routes/town-organisations.tsx'),
+  route('towns/:slug/organisations/:organisationId', 'routes/town-organisation.tsx'),
   route('billing', 'routes/billing.tsx'),
   route('towns/:slug/hubs/:hubId', 'routes/hub.tsx'),
   route('towns/:slug/hubs/:hubId/occupancy', 'routes/occupancy.tsx'),

@@ -101,7 +101,15 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'staff.invite': () => ({ tenant: 'einbeck', email: `s-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
   // An open invitation of Einbeck per call (an allowed call revokes it).
   'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: openInvitations.pop() ?? randomUUID() }),
+  'organisations.list': () => ({ tenant: 'einbeck' }),
+  'organisations.get': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId }),
+  'organisations.members': () => ({ tenant: 'einbeck' }),
+  'organisations.create': () => ({ tenant: 'einbeck', name: `Matrix-Organisation ${randomUUID().slice(0, 6)}`, kind: 'company' }),
+  'organisations.update': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: 20, roomHoursPerMonth: null } }),
+  'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: orgRows.memberMembershipId, organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
 };
+/** An Einbeck organisation and the member's membership, for the organisations cells. */
+let orgRows: { organisationId: string; memberMembershipId: string };
 
 
 beforeAll(async () => {
@@ -119,6 +127,13 @@ beforeAll(async () => {
     );
     openInvitations.push(created[0]!.id);
   }
+  orgRows = (
+    await superuser.query(
+      `WITH o AS (INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Matrix e. V.', 'ASSOCIATION', now()) RETURNING id)
+       SELECT o.id AS "organisationId", m.id AS "memberMembershipId" FROM o, "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2`,
+      [einbeck.id, DEMO_USERS.einbeckMember],
+    )
+  ).rows[0];
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (
     await superuser.query(

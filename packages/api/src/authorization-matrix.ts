@@ -32,6 +32,8 @@ const bookers = ['platform-admin', 'partner-admin', 'town-admin', 'hub-manager',
 /** A town's billing: read by the provider, the managing partner and the town admin; changed only by the provider's admins and the town admin. */
 const billingReaders = auditReaders;
 const billingManagers = ['platform-admin', 'town-admin'] as const;
+/** Organisations, their members and plans: read by staff who book for them, changed by town admins (and partners acting as one). */
+const organisationReaders = ['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager'] as const;
 
 export const AUTHORIZATION_MATRIX = {
   'auth.signIn': row(everyone),
@@ -86,4 +88,10 @@ export const AUTHORIZATION_MATRIX = {
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
+  'organisations.list': row(organisationReaders),
+  'organisations.get': row(organisationReaders),
+  'organisations.members': row(organisationReaders),
+  'organisations.create': row(hubWriters),
+  'organisations.update': row(hubWriters),
+  'organisations.setMember': row(hubWriters),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

@@ -69,7 +69,17 @@ const ATTACKS: Record<string, Attack> = {
   'billing.openPortal': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.updateContact': { input: ({ town }) => ({ tenant: town.slug, contactName: 'Angriff' }) },
   'billing.overview': { noIds: 'takes no ids; billing.integration.test.ts checks partners see only their towns' },
+  'organisations.list': { input: ({ town }) => ({ tenant: town.slug }) },
+  'organisations.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, organisationId: foreignOrg(town).organisationId }) },
+  'organisations.members': { input: ({ town }) => ({ tenant: town.slug }) },
+  'organisations.create': { input: ({ town }) => ({ tenant: town.slug, name: 'Fremde Organisation', kind: 'company' }) },
+  'organisations.update': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, organisationId: foreignOrg(town).organisationId, name: 'Gekapert' }) },
+  'organisations.setMember': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, membershipId: foreignOrg(town).membershipId, organisationId: null, plan: { deskDaysPerMonth: 0, roomHoursPerMonth: 0 } }) },
 };
+
+// An organisation and a membership of each seeded town, to attack with.
+const townOrgs = new Map<string, { organisationId: string; membershipId: string }>();
+const foreignOrg = (town: Town) => townOrgs.get(town.id) ?? { organisationId: randomUUID(), membershipId: randomUUID() };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */
 const ROLES = [
@@ -119,6 +129,17 @@ beforeAll(async () => {
   for (const row of rows) townRows.set(row.tenantId, row);
 });
 
+beforeAll(async () => {
+  for (const town of towns.values()) {
+    const { rows } = await superuser.query<{ organisationId: string; membershipId: string }>(
+      `WITH o AS (INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Verein ' || $2, 'ASSOCIATION', now()) RETURNING id)
+       SELECT o.id AS "organisationId", (SELECT m.id FROM "TenantMembership" m WHERE m."tenantId" = $1 ORDER BY m.id LIMIT 1) AS "membershipId" FROM o`,
+      [town.id, town.slug],
+    );
+    townOrgs.set(town.id, rows[0]!);
+  }
+});
+
 // An open invitation of each seeded town, to try to revoke from outside.
 const townInvitations = new Map<string, string>();
 beforeAll(async () => {
@@ -132,7 +153,7 @@ beforeAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken'];
+  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken', 'Organisation', 'MemberProfile'];
   const parts = await Promise.all(
     tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );

@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; organisationId: string; membershipId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -72,7 +72,7 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'spaces.setOpeningHours': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, week: f.variant === 2 ? [] : [{ weekday: 1, opensAt: '07:00', closesAt: '20:00' }] }),
   'spaces.addClosedDay': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-01-02', note: f.name }),
   'spaces.removeClosedDay': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-01-02' }),
-  'bookings.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', purpose: f.name }),
+  'bookings.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), ...(f.variant === 3 ? { forUserId: t.adminId, organisationId: t.organisationId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', purpose: f.name }),
   'bookings.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'bookings.decide': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId, decision: f.variant === 1 ? 'reject' : 'approve' }),
   'bookings.get': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
@@ -87,6 +87,12 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'billing.startCheckout': (t, _own, f) => ({ tenant: t.slug, plan: f.variant % 2 === 0 ? 'plus' : 'standard', interval: f.variant < 2 ? 'year' : 'month' }),
   'billing.openPortal': (t) => ({ tenant: t.slug }),
   'billing.updateContact': (t, _own, f) => ({ tenant: t.slug, contactName: f.name }),
+  'organisations.list': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.organisationId } : { tenant: t.slug }),
+  'organisations.get': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, organisationId: t.organisationId }),
+  'organisations.members': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.membershipId } : { tenant: t.slug }),
+  'organisations.create': (t, _own, f) => ({ tenant: t.slug, name: f.name, kind: (['company', 'startup', 'association', 'administration'] as const)[f.variant] }),
+  'organisations.update': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, organisationId: t.organisationId, name: f.name }),
+  'organisations.setMember': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, membershipId: t.membershipId, organisationId: f.variant === 1 ? t.organisationId : null, plan: { deskDaysPerMonth: f.variant, roomHoursPerMonth: null } }),
 };
 
 const ROLES = [
@@ -126,6 +132,8 @@ beforeAll(async () => {
     const slug = email.split('@')[1]!.split('.')[0]!;
     await caller.hubs.create({ tenant: slug, name: `Werkstatt ${slug}` });
   }
+  // Every town gets an organisation, to attack from outside.
+  await superuser.query(`INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") SELECT t.id, gen_random_uuid(), 'Verein ' || t.slug, 'ASSOCIATION', now() FROM "Tenant" t`);
   // Every town gets an open invitation, to try to revoke from outside.
   for (const email of [DEMO_USERS.einbeckAdmin, DEMO_USERS.sangerhausenAdmin, DEMO_USERS.zeitzAdmin]) {
     const slug = email.split('@')[1]!.split('.')[0]!;
@@ -143,7 +151,9 @@ beforeAll(async () => {
            (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id AND s.kind = 'COWORKING' LIMIT 1) AS "coworkingId",
            (SELECT d.id FROM "Desk" d JOIN "Space" s ON s."tenantId" = d."tenantId" AND s.id = d."spaceId" WHERE d."tenantId" = t.id ORDER BY d.name LIMIT 1) AS "deskId",
            (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id ORDER BY b."createdAt" LIMIT 1) AS "bookingId",
-           (SELECT i.id FROM "Invitation" i WHERE i."tenantId" = t.id AND i."acceptedAt" IS NULL AND i."revokedAt" IS NULL ORDER BY i."createdAt" LIMIT 1) AS "invitationId"
+           (SELECT i.id FROM "Invitation" i WHERE i."tenantId" = t.id AND i."acceptedAt" IS NULL AND i."revokedAt" IS NULL ORDER BY i."createdAt" LIMIT 1) AS "invitationId",
+           (SELECT o.id FROM "Organisation" o WHERE o."tenantId" = t.id LIMIT 1) AS "organisationId",
+           (SELECT m.id FROM "TenantMembership" m WHERE m."tenantId" = t.id ORDER BY m.id LIMIT 1) AS "membershipId"
     FROM "Tenant" t`);
   for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
 });
@@ -154,7 +164,7 @@ afterAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken'];
+  const tables = ['User', 'Session', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'StripeEvent', 'OutboxEmail', 'PasswordResetToken', 'Organisation', 'MemberProfile'];
   const parts = await Promise.all(
     tables.map(async (table) => {
       // lastSeenAt moves on every request by design; everything else must stay.
@@ -182,7 +192,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), organisationId: randomUUID(), membershipId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -258,6 +268,9 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'auth.resetPassword': { as: '', input: () => ({ token: 'x'.repeat(43), password: 'ein-langes-passwort' }) },
   'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'member' }) },
   'staff.revokeInvitation': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', invitationId: targets.get('einbeck')!.invitationId }) },
+  'organisations.create': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', name: `Massen ${randomUUID().slice(0, 6)}`, kind: 'company' }) },
+  'organisations.update': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', organisationId: targets.get('einbeck')!.organisationId, name: `Massen ${randomUUID().slice(0, 6)}` }) },
+  'organisations.setMember': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', membershipId: targets.get('einbeck')!.membershipId, organisationId: null, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }) },
 };
 
 const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];
@@ -324,6 +337,12 @@ describe('partner revocation', () => {
       'staff.invite': () => ({ tenant: 'einbeck', email: `partner-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
       // Before: revokes the open invitation planted below; after: the same id is behind the wall.
       'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: partnerRevokes }),
+      'organisations.list': () => ({ tenant: 'einbeck' }),
+      'organisations.get': () => ({ tenant: 'einbeck', organisationId: einbeck.organisationId }),
+      'organisations.members': () => ({ tenant: 'einbeck' }),
+      'organisations.create': () => ({ tenant: 'einbeck', name: `Partner ${randomUUID().slice(0, 6)}`, kind: 'company' }),
+      'organisations.update': () => ({ tenant: 'einbeck', organisationId: einbeck.organisationId, plan: { deskDaysPerMonth: 5, roomHoursPerMonth: null } }),
+      'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: einbeck.membershipId, organisationId: einbeck.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
     };
     /** Before unassigning: through the walls (a business rule or the billing FORBIDDEN may still refuse). */
     const BEFORE: Record<string, RegExp> = {

@@ -1,0 +1,91 @@
+/**
+ * Organisations (issue 4) in a real Chromium: the town admin reaches them
+ * from the town page, creates one with a plan (without JavaScript too),
+ * sees a field error for a bad allowance, edits it and assigns a member;
+ * axe finds nothing on either page; a member gets the not-found page.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
+import { openPage, startStack, WCAG_TAGS, type Stack } from './support/stack.ts';
+
+let stack: Stack;
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+const contexts: BrowserContext[] = [];
+const newPage = (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => openPage(stack, contexts, options);
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL('**/towns/einbeck');
+}
+
+async function expectNoAxeViolations(page: Page, label: string) {
+  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await stack?.stop();
+});
+
+describe('organisations', () => {
+  it('lets the town admin create, edit and staff an organisation; axe finds nothing', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    await page.getByRole('link', { name: 'Organisationen' }).click();
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Organisationen');
+    await expectNoAxeViolations(page, 'organisations (empty)');
+
+    // A negative allowance: a field error naming the rule, nothing created.
+    await page.getByLabel('Name', { exact: true }).fill('Gründerzentrum Einbeck');
+    await page.getByLabel('Art').selectOption('startup');
+    await page.getByLabel(/Arbeitsplatz-Tage pro Monat/).fill('-3');
+    await page.getByRole('button', { name: 'Organisation anlegen' }).click();
+    await poll(() => page.locator('#org-desk-days-error').innerText()).toContain('ganze Zahl ab 0');
+    await expectNoAxeViolations(page, 'organisations (field error)');
+    expect(await page.getByRole('row', { name: /Gründerzentrum Einbeck/ }).count()).toBe(0);
+
+    await page.getByLabel(/Arbeitsplatz-Tage pro Monat/).fill('12');
+    await page.getByRole('button', { name: 'Organisation anlegen' }).click();
+    await poll(() => page.getByRole('row', { name: /Gründerzentrum Einbeck/ }).innerText()).toMatch(/Start-up\s+12\s+kein Limit\s+0/);
+
+    await page.getByRole('link', { name: 'Gründerzentrum Einbeck' }).click();
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Gründerzentrum Einbeck');
+    await expectNoAxeViolations(page, 'organisation');
+    await page.getByLabel(/Raumstunden pro Monat/).first().fill('20');
+    await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+    await poll(() => page.getByRole('status').innerText()).toContain('gespeichert');
+
+    await page.getByLabel('Person').selectOption({ label: `Mia Mitglied (${DEMO_USERS.einbeckMember})` });
+    await page.locator('#assign-desk-days').fill('4');
+    await page.getByRole('button', { name: 'Zuordnen' }).click();
+    await poll(() => page.getByRole('row', { name: /Mia Mitglied/ }).innerText()).toMatch(/4\s+kein Limit/);
+    await expectNoAxeViolations(page, 'organisation with a member');
+  });
+
+  it('works without JavaScript', async () => {
+    const page = await newPage({ javaScriptEnabled: false });
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    await page.goto('/towns/einbeck/organisations');
+    await page.getByLabel('Name', { exact: true }).fill('Heimatverein Einbeck');
+    await page.getByLabel('Art').selectOption('association');
+    await page.getByRole('button', { name: 'Organisation anlegen' }).click();
+    await poll(() => page.getByRole('row', { name: /Heimatverein Einbeck/ }).innerText()).toContain('Verein');
+  });
+
+  it('does not exist for members', async () => {
+    const page = await newPage();
+    await signIn(page, DEMO_USERS.einbeckMember);
+    const response = await page.goto('/towns/einbeck/organisations');
+    expect(response?.status()).toBe(404);
+  });
+});
