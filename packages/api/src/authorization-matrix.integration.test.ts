@@ -101,6 +101,10 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'staff.invite': () => ({ tenant: 'einbeck', email: `s-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
   // An open invitation of Einbeck per call (an allowed call revokes it).
   'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: openInvitations.pop() ?? randomUUID() }),
+  'publicBookings.hub': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck' }),
+  // The showroom is opened to the public below; one address per call (the limit is per address too).
+  'publicBookings.request': (role) => ({ town: 'einbeck', hub: 'digital-hub-einbeck', spaceId: orgRows.showroomId, ...workdayAt(10), name: 'Matrix', email: `public-${role}@example.org` }),
+  'publicBookings.confirm': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', token: randomUUID().replaceAll('-', '') }),
   'organisations.list': () => ({ tenant: 'einbeck' }),
   'organisations.get': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId }),
   'organisations.members': () => ({ tenant: 'einbeck' }),
@@ -109,7 +113,7 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: orgRows.memberMembershipId, organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
 };
 /** An Einbeck organisation and the member's membership, for the organisations cells. */
-let orgRows: { organisationId: string; memberMembershipId: string };
+let orgRows: { organisationId: string; memberMembershipId: string; showroomId: string };
 
 
 beforeAll(async () => {
@@ -130,10 +134,12 @@ beforeAll(async () => {
   orgRows = (
     await superuser.query(
       `WITH o AS (INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Matrix e. V.', 'ASSOCIATION', now()) RETURNING id)
-       SELECT o.id AS "organisationId", m.id AS "memberMembershipId" FROM o, "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2`,
+       SELECT o.id AS "organisationId", m.id AS "memberMembershipId",
+              (SELECT s.id FROM "Space" s WHERE s."tenantId" = $1 AND s.kind = 'SHOWROOM') AS "showroomId" FROM o, "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2`,
       [einbeck.id, DEMO_USERS.einbeckMember],
     )
   ).rows[0];
+  await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [orgRows.showroomId]);
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (
     await superuser.query(

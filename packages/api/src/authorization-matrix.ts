@@ -88,6 +88,10 @@ export const AUTHORIZATION_MATRIX = {
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
+  // The hub's public page: anyone, signed in or not (a taken slot or a bad link is a business answer).
+  'publicBookings.hub': row(everyone),
+  'publicBookings.request': row(everyone),
+  'publicBookings.confirm': row(everyone),
   'organisations.list': row(organisationReaders),
   'organisations.get': row(organisationReaders),
   'organisations.members': row(organisationReaders),

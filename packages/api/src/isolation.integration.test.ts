@@ -69,6 +69,9 @@ const ATTACKS: Record<string, Attack> = {
   'billing.openPortal': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.updateContact': { input: ({ town }) => ({ tenant: town.slug, contactName: 'Angriff' }) },
   'billing.overview': { noIds: 'takes no ids; billing.integration.test.ts checks partners see only their towns' },
+  'publicBookings.hub': { noIds: 'public by design: a town\'s public hub page by slug' },
+  'publicBookings.request': { noIds: 'public; foreign and missing space ids answer alike: organisations.integration.test.ts' },
+  'publicBookings.confirm': { noIds: 'public; the emailed token is the credential' },
   'organisations.list': { input: ({ town }) => ({ tenant: town.slug }) },
   'organisations.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, organisationId: foreignOrg(town).organisationId }) },
   'organisations.members': { input: ({ town }) => ({ tenant: town.slug }) },
@@ -153,7 +156,7 @@ beforeAll(async () => {
 });
 
 async function checksum(): Promise<string> {
-  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken', 'Organisation', 'MemberProfile'];
+  const tables = ['User', 'Partner', 'PartnerMembership', 'Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Invitation', 'IdempotencyKey', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'TenantBilling', 'OutboxEmail', 'PasswordResetToken', 'Organisation', 'MemberProfile', 'PublicBookingRequest'];
   const parts = await Promise.all(
     tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
   );

@@ -15,7 +15,10 @@ import { describeError } from './errors.ts';
 import { enqueueDueReminders } from './mail/booking-reminders.ts';
 import { startTestSmtp, type TestSmtp } from './mail/test-smtp.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
+import { createContext } from './context.ts';
+import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { createCallerFactory } from './trpc.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -345,5 +348,106 @@ describe('booking mails through the outbox', () => {
     const reminder = mailsTo(DEMO_USERS.einbeckMember).find((m) => m.subject.startsWith('Erinnerung an Ihre Buchung'));
     expect(reminder?.subject).toContain('Erinnerungsraum');
     expect(reminder?.attachments[0]?.content).toContain(`UID:${booking.id}@hubwerk`);
+  });
+});
+
+describe('public requests from the hub\'s public page', () => {
+  const createCaller = createCallerFactory(appRouter);
+  /** Someone not signed in, from their own IP (the limit counts per IP and per address). */
+  const visitor = (ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`) =>
+    createCaller(createContext(api.deps, { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp: ip, log: {} }));
+  const where = { town: tenant, hub: 'digital-hub-einbeck' };
+  const linkIn = (text: string) => /\/p\/einbeck\/digital-hub-einbeck\/bestaetigen\/([A-Za-z0-9_-]+)/.exec(text)?.[1] ?? '';
+  let publicRoom: { id: string };
+
+  beforeAll(async () => {
+    publicRoom = await room('Offener Raum', { publicBookable: true });
+  });
+
+  it('shows the public only spaces open to the public, and nothing about bookings', async () => {
+    const page = await visitor().publicBookings.hub(where);
+    expect(page.hubName).toBe('Digital Hub Einbeck');
+    expect(page.spaces.map((sp) => sp.name)).toEqual(['Offener Raum']);
+    expect(JSON.stringify(page)).not.toMatch(/startsAt|Mia|Max|purpose/);
+    expect((await failure(visitor().publicBookings.hub({ town: tenant, hub: 'gibt-es-nicht' }))).code).toBe('NOT_FOUND');
+  });
+
+  it('books only once the emailed link is opened (single use); the requester gets the confirmation with the .ics', async () => {
+    const [a] = workdays(1, 11) as [string];
+    const anonymous = visitor();
+    await anonymous.publicBookings.request({ ...where, spaceId: publicRoom.id, startsAt: at(a, '14:00'), endsAt: at(a, '15:00'), name: 'Paula Public', email: 'paula@example.org', purpose: 'Vereinstreffen' });
+    expect(await count(`"Booking" WHERE "spaceId" = $1`, [publicRoom.id])).toBe(0);
+    await worker.drain();
+    const mail = smtp.received.find((m) => m.to.includes('paula@example.org'));
+    expect(mail?.subject).toBe('Bitte bestätigen Sie Ihre Buchungsanfrage: Offener Raum');
+    const token = linkIn(mail?.text ?? '');
+    expect(token).not.toBe('');
+    expect(mail?.text).toContain('http://admin.test/p/einbeck/digital-hub-einbeck/bestaetigen/');
+
+    const confirmed = await visitor().publicBookings.confirm({ ...where, token });
+    expect(confirmed).toMatchObject({ status: 'confirmed', spaceName: 'Offener Raum', startsAt: at(a, '14:00') });
+    const row = (await superuser.query(`SELECT "userId", "requesterName", "requesterEmail", status FROM "Booking" WHERE "spaceId" = $1`, [publicRoom.id])).rows;
+    expect(row).toEqual([{ userId: null, requesterName: 'Paula Public', requesterEmail: 'paula@example.org', status: 'CONFIRMED' }]);
+    const again = await failure(visitor().publicBookings.confirm({ ...where, token }));
+    expect(again).toMatchObject({ code: 'CONFLICT', messageKey: 'errors.publicBooking.alreadyConfirmed' });
+    expect(await count(`"Booking" WHERE "spaceId" = $1`, [publicRoom.id])).toBe(1);
+    await worker.drain();
+    const confirmation = smtp.received.find((m) => m.to.includes('paula@example.org') && m.subject.startsWith('Buchung bestätigt'));
+    expect(confirmation?.attachments[0]?.content).toContain('STATUS:CONFIRMED');
+    // Staff see for whom it is.
+    const week = await admin.bookings.week({ tenant, spaceId: publicRoom.id, date: a });
+    expect(week.items[0]).toMatchObject({ forName: 'Paula Public', mine: false });
+    // The slot is now taken: the public learns no more than that.
+    const taken = await failure(visitor().publicBookings.request({ ...where, spaceId: publicRoom.id, startsAt: at(a, '14:00'), endsAt: at(a, '15:00'), name: 'Neugierig', email: 'neugierig@example.org' }));
+    expect(taken).toMatchObject({ code: 'CONFLICT', messageKey: 'errors.publicBooking.notAvailable' });
+    expect(taken.params).toBeUndefined();
+  });
+
+  it('does not hold the slot before confirmation: a member may take it, and the late link then finds it not available', async () => {
+    const [a] = workdays(1, 12) as [string];
+    await visitor().publicBookings.request({ ...where, spaceId: publicRoom.id, startsAt: at(a, '09:00'), endsAt: at(a, '10:00'), name: 'Spät', email: 'spaet@example.org' });
+    await member.bookings.create({ tenant, spaceId: publicRoom.id, startsAt: at(a, '09:00'), endsAt: at(a, '10:00') });
+    await worker.drain();
+    const token = linkIn(smtp.received.find((m) => m.to.includes('spaet@example.org'))?.text ?? '');
+    const late = await failure(visitor().publicBookings.confirm({ ...where, token }));
+    expect(late).toMatchObject({ code: 'CONFLICT', messageKey: 'errors.publicBooking.notAvailable' });
+    expect(await count(`"Booking" WHERE "requesterEmail" = 'spaet@example.org'`)).toBe(0);
+    // Nothing was written, the link is not used up.
+    expect(await count(`"PublicBookingRequest" WHERE email = 'spaet@example.org' AND "confirmedAt" IS NULL`)).toBe(1);
+  });
+
+  it('refuses an expired link and a made-up one', async () => {
+    const [a] = workdays(1, 13) as [string];
+    await visitor().publicBookings.request({ ...where, spaceId: publicRoom.id, startsAt: at(a, '11:00'), endsAt: at(a, '12:00'), name: 'Zu spät', email: 'abgelaufen@example.org' });
+    await superuser.query(`UPDATE "PublicBookingRequest" SET "expiresAt" = now() - interval '1 minute' WHERE email = 'abgelaufen@example.org'`);
+    await worker.drain();
+    const token = linkIn(smtp.received.find((m) => m.to.includes('abgelaufen@example.org'))?.text ?? '');
+    expect(await failure(visitor().publicBookings.confirm({ ...where, token }))).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.publicBooking.expired' });
+    expect(await failure(visitor().publicBookings.confirm({ ...where, token: 'x'.repeat(43) }))).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.publicBooking.invalidLink' });
+    expect(await count(`"Booking" WHERE "requesterEmail" = 'abgelaufen@example.org'`)).toBe(0);
+  });
+
+  it('answers another town\'s space, a closed space and a missing one alike, and writes nothing', async () => {
+    const zeitzRoom = (await superuser.query(`SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'zeitz' AND s.kind = 'EVENT_ROOM'`)).rows[0].id as string;
+    await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [zeitzRoom]);
+    const closed = await room('Nicht öffentlich');
+    const [a] = workdays(1, 14) as [string];
+    const ask = (spaceId: string) => failure(visitor().publicBookings.request({ ...where, spaceId, startsAt: at(a, '10:00'), endsAt: at(a, '11:00'), name: 'X', email: `x-${randomUUID().slice(0, 6)}@example.org` }));
+    const before = await count(`"PublicBookingRequest"`);
+    const [foreign, notPublic, missing] = await Promise.all([ask(zeitzRoom), ask(closed.id), ask(randomUUID())]);
+    expect(foreign).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.notFound' });
+    expect(notPublic).toEqual(foreign);
+    expect(missing).toEqual(foreign);
+    expect(await count(`"PublicBookingRequest"`)).toBe(before);
+  });
+
+  it('rate-limits requests per address (and per IP) with a retry time', async () => {
+    const [a] = workdays(1, 15) as [string];
+    const ask = (ip: string) => visitor(ip).publicBookings.request({ ...where, spaceId: publicRoom.id, startsAt: at(a, '16:00'), endsAt: at(a, '17:00'), name: 'Flut', email: 'flut@example.org' });
+    for (const ip of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) await ask(ip);
+    const limited = await failure(ask('198.51.100.4'));
+    expect(limited).toMatchObject({ code: 'TOO_MANY_REQUESTS', messageKey: 'errors.publicBooking.tooManyRequests' });
+    expect(limited.retryAfterSeconds).toBeGreaterThan(3000);
+    expect(await count(`"PublicBookingRequest" WHERE email = 'flut@example.org'`)).toBe(3);
   });
 });

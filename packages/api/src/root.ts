@@ -5,6 +5,7 @@ import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { organisationsRouter } from './routers/organisations/organisations.router.ts';
+import { publicBookingsRouter } from './routers/public-bookings/public-bookings.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { mailRouter } from './routers/mail/mail.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
@@ -27,6 +28,7 @@ export const appRouter = router({
   mail: mailRouter,
   staff: staffRouter,
   organisations: organisationsRouter,
+  publicBookings: publicBookingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

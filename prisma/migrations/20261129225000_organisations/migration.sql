@@ -8,7 +8,10 @@ CREATE TYPE "OrganisationKind" AS ENUM ('COMPANY', 'STARTUP', 'ASSOCIATION', 'AD
 -- AlterTable
 ALTER TABLE "Booking" ADD COLUMN     "createdById" UUID,
 ADD COLUMN     "organisationId" UUID,
-ADD COLUMN     "reminderQueuedAt" TIMESTAMPTZ(3);
+ADD COLUMN     "reminderQueuedAt" TIMESTAMPTZ(3),
+ADD COLUMN     "requesterEmail" TEXT,
+ADD COLUMN     "requesterName" TEXT,
+ALTER COLUMN "userId" DROP NOT NULL;
 
 -- AlterTable
 ALTER TABLE "OutboxEmail" ADD COLUMN     "icsAttachment" TEXT;
@@ -32,6 +35,27 @@ CREATE TABLE "Organisation" (
 );
 
 -- CreateTable
+CREATE TABLE "PublicBookingRequest" (
+    "tenantId" UUID NOT NULL,
+    "id" UUID NOT NULL,
+    "spaceId" UUID NOT NULL,
+    "deskId" UUID,
+    "startsAt" TIMESTAMPTZ(3) NOT NULL,
+    "endsAt" TIMESTAMPTZ(3) NOT NULL,
+    "name" TEXT NOT NULL,
+    "email" TEXT NOT NULL,
+    "purpose" TEXT,
+    "attendees" INTEGER NOT NULL DEFAULT 1,
+    "tokenHash" TEXT NOT NULL,
+    "expiresAt" TIMESTAMPTZ(3) NOT NULL,
+    "confirmedAt" TIMESTAMPTZ(3),
+    "bookingId" UUID,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "PublicBookingRequest_pkey" PRIMARY KEY ("tenantId","id")
+);
+
+-- CreateTable
 CREATE TABLE "MemberProfile" (
     "tenantId" UUID NOT NULL,
     "id" UUID NOT NULL,
@@ -46,6 +70,9 @@ CREATE TABLE "MemberProfile" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Organisation_tenantId_name_key" ON "Organisation"("tenantId", "name");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PublicBookingRequest_tenantId_tokenHash_key" ON "PublicBookingRequest"("tenantId", "tokenHash");
 
 -- CreateIndex
 CREATE INDEX "MemberProfile_tenantId_organisationId_idx" ON "MemberProfile"("tenantId", "organisationId");
@@ -64,6 +91,12 @@ ALTER TABLE "Booking" ADD CONSTRAINT "Booking_tenantId_organisationId_fkey" FORE
 
 -- AddForeignKey
 ALTER TABLE "Booking" ADD CONSTRAINT "Booking_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PublicBookingRequest" ADD CONSTRAINT "PublicBookingRequest_tenantId_spaceId_fkey" FOREIGN KEY ("tenantId", "spaceId") REFERENCES "Space"("tenantId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PublicBookingRequest" ADD CONSTRAINT "PublicBookingRequest_tenantId_deskId_fkey" FOREIGN KEY ("tenantId", "deskId") REFERENCES "Desk"("tenantId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "MemberProfile" ADD CONSTRAINT "MemberProfile_tenantId_membershipId_fkey" FOREIGN KEY ("tenantId", "membershipId") REFERENCES "TenantMembership"("tenantId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -89,6 +122,18 @@ ALTER TABLE "MemberProfile" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "MemberProfile" FORCE ROW LEVEL SECURITY;
 CREATE POLICY member_profile_tenant ON "MemberProfile"
   USING ("tenantId" = app_current_tenant()) WITH CHECK ("tenantId" = app_current_tenant());
+
+ALTER TABLE "PublicBookingRequest" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "PublicBookingRequest" FORCE ROW LEVEL SECURITY;
+CREATE POLICY public_booking_request_tenant ON "PublicBookingRequest"
+  USING ("tenantId" = app_current_tenant()) WITH CHECK ("tenantId" = app_current_tenant());
+
+-- A booking belongs to a user or, from the public page, to a named requester.
+ALTER TABLE "Booking" ADD CONSTRAINT "Booking_owner_present"
+  CHECK ("userId" IS NOT NULL OR ("requesterName" IS NOT NULL AND "requesterEmail" IS NOT NULL));
+
+GRANT SELECT, INSERT, UPDATE ON "PublicBookingRequest" TO hubwerk_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON "PublicBookingRequest" TO hubwerk_platform;
 
 -- Organisations are never deleted by the app (their bookings keep pointing at them).
 GRANT SELECT, INSERT, UPDATE ON "Organisation" TO hubwerk_app;

@@ -314,6 +314,13 @@ export const de = {
     desk: {
       nameTaken: 'Diesen Arbeitsplatz gibt es in diesem Raum bereits.',
     },
+    publicBooking: {
+      notAvailable: 'Dieser Zeitraum ist leider nicht verfügbar. Bitte wählen Sie einen anderen.',
+      invalidLink: 'Dieser Bestätigungslink ist ungültig.',
+      expired: 'Dieser Bestätigungslink ist abgelaufen (gültig 2 Stunden). Bitte stellen Sie die Anfrage erneut.',
+      alreadyConfirmed: 'Diese Anfrage wurde bereits bestätigt.',
+      tooManyRequests: 'Zu viele Anfragen. Bitte versuchen Sie es später noch einmal.',
+    },
     organisation: {
       nameTaken: 'Es gibt bereits eine Organisation mit diesem Namen.',
       unknown: 'Diese Organisation gibt es nicht.',

@@ -308,6 +308,13 @@ export const en: Messages = {
     space: {
       nameTaken: 'This hub already has a space with this name.',
     },
+    publicBooking: {
+      notAvailable: 'Sorry, this time is not available. Please choose another one.',
+      invalidLink: 'This confirmation link is invalid.',
+      expired: 'This confirmation link has expired (valid for 2 hours). Please send the request again.',
+      alreadyConfirmed: 'This request has already been confirmed.',
+      tooManyRequests: 'Too many requests. Please try again later.',
+    },
     organisation: {
       nameTaken: 'An organisation with this name already exists.',
       unknown: 'This organisation does not exist.',

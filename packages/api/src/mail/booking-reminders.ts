@@ -44,12 +44,12 @@ export async function enqueueDueReminders(platform: PlatformClient, adminUrl: st
            RETURNING b.*
         )
         SELECT c.id AS "bookingId", t.slug, t.timezone, h.name AS "hubName", s.name AS "spaceName", d.name AS "deskName",
-               c."startsAt", c."endsAt", c.purpose, o.name AS "organisationName", u.name AS "recipientName", u.email AS "recipientEmail"
+               c."startsAt", c."endsAt", c.purpose, o.name AS "organisationName", coalesce(u.name, c."requesterName") AS "recipientName", coalesce(u.email, c."requesterEmail") AS "recipientEmail"
           FROM claimed c
           JOIN "Tenant" t ON t.id = c."tenantId"
           JOIN "Space" s ON s."tenantId" = c."tenantId" AND s.id = c."spaceId"
           JOIN "Hub" h ON h."tenantId" = s."tenantId" AND h.id = s."hubId"
-          JOIN "User" u ON u.id = c."userId"
+          LEFT JOIN "User" u ON u.id = c."userId"
           LEFT JOIN "Desk" d ON d."tenantId" = c."tenantId" AND d.id = c."deskId"
           LEFT JOIN "Organisation" o ON o."tenantId" = c."tenantId" AND o.id = c."organisationId"`;
       if (due.length > 0) {

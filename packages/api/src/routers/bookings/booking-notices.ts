@@ -21,6 +21,9 @@ export async function notifyBooking(ctx: Ctx, tx: Tx, bookingId: string, kind: B
     },
   });
   if (!b) return;
+  // A public requester has no account: the booking names them.
+  const recipient = b.user ?? (b.requesterEmail ? { name: b.requesterName ?? b.requesterEmail, email: b.requesterEmail } : null);
+  if (!recipient) return;
   await enqueueBookingMail(tx, kind, {
     bookingId: b.id,
     tenantSlug: ctx.tenant.slug,
@@ -33,8 +36,8 @@ export async function notifyBooking(ctx: Ctx, tx: Tx, bookingId: string, kind: B
     purpose: b.purpose,
     bookedBy: b.createdBy?.name ?? null,
     organisationName: b.organisation?.name ?? null,
-    recipientName: b.user.name,
-    recipientEmail: b.user.email,
+    recipientName: recipient.name,
+    recipientEmail: recipient.email,
     adminUrl: mailSettings(ctx).adminUrl,
   });
 }

@@ -16,7 +16,7 @@ const DAY = 86_400_000;
 type BookingRow = Booking & {
   space: Pick<Space, 'hubId' | 'name'>;
   desk: Pick<Desk, 'name'> | null;
-  user?: { name: string };
+  user?: { name: string } | null;
   createdBy?: { name: string } | null;
   organisation?: { name: string } | null;
 };
@@ -37,7 +37,7 @@ function toBookingOutput(ctx: Ctx, b: BookingRow) {
     attendees: b.attendees,
     mine: b.userId === ctx.session.userId,
     // For whom and by whom (issue 4): only for those who may read the booking.
-    forName: mayRead ? (b.user?.name ?? null) : null,
+    forName: mayRead ? (b.user?.name ?? b.requesterName ?? null) : null,
     createdByName: mayRead ? (b.createdBy?.name ?? null) : null,
     organisationName: mayRead ? (b.organisation?.name ?? null) : null,
   };
@@ -256,7 +256,7 @@ export function isExclusionViolation(error: unknown): boolean {
   return false;
 }
 
-function checkRules(ctx: Ctx, space: Space, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
+export function checkRules(ctx: Pick<Ctx, "tenant">, space: Space, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
   const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
   const capacity = desk ? 1 : space.capacity;
   if (input.attendees > capacity) throw ruleError('attendees', 'errors.booking.overCapacity', { capacity: String(capacity) });
@@ -272,7 +272,7 @@ function checkRules(ctx: Ctx, space: Space, desk: Pick<Desk, 'id'> | null, input
   if (input.startsAt.getTime() > now + space.horizonDays * DAY) throw ruleError('startsAt', 'errors.booking.tooFarAhead', { days: String(space.horizonDays) });
 }
 
-function checkOpeningHours(ctx: Ctx, opening: Opening, date: string, input: CreateBookingInput) {
+export function checkOpeningHours(ctx: Pick<Ctx, "tenant">, opening: Opening, date: string, input: CreateBookingInput) {
   if (opening.closed.has(date)) throw ruleError('startsAt', 'errors.booking.closedDay', { date });
   const inside = openIntervals(opening, date, ctx.tenant.timezone).some(([open, close]) => open <= input.startsAt.getTime() && input.endsAt.getTime() <= close);
   if (!inside) throw ruleError('startsAt', 'errors.booking.outsideOpeningHours');
