@@ -31,6 +31,8 @@ export default [
   route('partners/new', 'routes/partners-new.tsx'),
   route('partners/:id', 'routes/partner.tsx'),
   route('invite/:token', 'routes/invite.tsx'),
+  route('p/:town/:hub', 'routes/public-hub.tsx'),
+  route('p/:town/:hub/bestaetigen/:token', 'routes/public-confirm.tsx'),
   route('account/password', 'routes/account-password.tsx'),
   route('dev/mails', 'routes/dev-mails.tsx'),
   route('*', 'routes/not-found.tsx'),

@@ -3,8 +3,12 @@
  * from the town page, creates one with a plan (without JavaScript too),
  * sees a field error for a bad allowance, edits it and assigns a member;
  * axe finds nothing on either page; a member gets the not-found page.
+ * The hub's public page: someone not signed in requests a space open to the
+ * public and confirms it with the emailed link (a button, not the GET).
  */
 import { AxeBuilder } from '@axe-core/playwright';
+import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
+import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
@@ -87,5 +91,44 @@ describe('organisations', () => {
     await signIn(page, DEMO_USERS.einbeckMember);
     const response = await page.goto('/towns/einbeck/organisations');
     expect(response?.status()).toBe(404);
+  });
+});
+
+describe('the hub\'s public page', () => {
+  it('lets someone not signed in request a space and confirm it by the emailed link; axe finds nothing', async () => {
+    const db = new pg.Client({ connectionString: stack.superuserUrl });
+    await db.connect();
+    try {
+      await db.query(`UPDATE "Space" s SET "publicBookable" = true FROM "Tenant" t WHERE t.id = s."tenantId" AND t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`);
+      let date = addDays(localParts(new Date(), 'Europe/Berlin').date, 3);
+      while (weekdayOf(date) > 5) date = addDays(date, 1);
+
+      const page = await newPage();
+      await page.goto('/p/einbeck/digital-hub-einbeck');
+      await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Digital Hub Einbeck');
+      await expectNoAxeViolations(page, 'public hub page');
+      await page.getByLabel('Datum').fill(date);
+      await page.getByLabel('Von').fill('14:00');
+      await page.getByLabel('Bis').fill('15:00');
+      await page.getByLabel('Ihr Name').fill('Paula Public');
+      await page.getByLabel('Ihre E-Mail-Adresse').fill('paula@example.org');
+      await page.getByRole('button', { name: 'Anfrage senden' }).click();
+      await poll(() => page.getByRole('status').innerText()).toContain('Bitte bestätigen Sie die Anfrage');
+      await expectNoAxeViolations(page, 'public hub page (sent)');
+
+      const mail = await db.query<{ textBody: string }>(`SELECT "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'paula@example.org' AND kind = 'booking.publicConfirm'`);
+      const path = /\/p\/einbeck\/digital-hub-einbeck\/bestaetigen\/[A-Za-z0-9_-]+/.exec(mail.rows[0]?.textBody ?? '')?.[0] ?? '';
+      expect(path).not.toBe('');
+      await page.goto(path);
+      await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Buchung bestätigen');
+      await expectNoAxeViolations(page, 'public confirmation');
+      // Opening the link books nothing; the button does.
+      expect((await db.query(`SELECT count(*)::int AS n FROM "Booking" WHERE "requesterEmail" = 'paula@example.org'`)).rows[0].n).toBe(0);
+      await page.getByRole('button', { name: 'Buchung bestätigen' }).click();
+      await poll(() => page.getByRole('status').innerText()).toContain('Ihre Buchung ist bestätigt');
+      expect((await db.query(`SELECT count(*)::int AS n FROM "Booking" WHERE "requesterEmail" = 'paula@example.org' AND status = 'CONFIRMED'`)).rows[0].n).toBe(1);
+    } finally {
+      await db.end();
+    }
   });
 });
