@@ -99,7 +99,15 @@ describe('the hub\'s public page', () => {
     const db = new pg.Client({ connectionString: stack.superuserUrl });
     await db.connect();
     try {
-      await db.query(`UPDATE "Space" s SET "publicBookable" = true FROM "Tenant" t WHERE t.id = s."tenantId" AND t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`);
+      // The hub manager opens the event room to the public in its rules.
+      const roomId = (await db.query<{ id: string }>(`SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`)).rows[0]!.id;
+      const manager = await newPage();
+      await signIn(manager, DEMO_USERS.einbeckManager);
+      await manager.goto(`/towns/einbeck/spaces/${roomId}`);
+      await manager.getByLabel('Auch ohne Anmeldung über die öffentliche Hub-Seite anfragbar').check();
+      await manager.getByRole('button', { name: 'Regeln speichern' }).click();
+      await poll(async () => (await db.query(`SELECT "publicBookable" FROM "Space" WHERE id = $1`, [roomId])).rows[0].publicBookable).toBe(true);
+      await expectNoAxeViolations(manager, 'space rules with the public option');
       let date = addDays(localParts(new Date(), 'Europe/Berlin').date, 3);
       while (weekdayOf(date) > 5) date = addDays(date, 1);
 

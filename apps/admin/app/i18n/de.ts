@@ -466,6 +466,9 @@ export const de = {
     },
   },
   space: {
+    memberDaysPerWeek: 'Höchstens Tage pro Woche und Mitglied',
+    memberDaysPerWeekHint: 'Leer lassen für keine Begrenzung (1 bis 7).',
+    publicBookable: 'Auch ohne Anmeldung über die öffentliche Hub-Seite anfragbar',
     week: 'Woche ab {date}',
     previousWeek: 'Vorherige Woche',
     nextWeek: 'Nächste Woche',

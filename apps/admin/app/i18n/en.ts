@@ -463,6 +463,9 @@ export const en: Messages = {
     },
   },
   space: {
+    memberDaysPerWeek: 'At most days per week and member',
+    memberDaysPerWeekHint: 'Leave empty for no limit (1 to 7).',
+    publicBookable: 'Can also be requested without signing in, from the hub\'s public page',
     week: 'Week of {date}',
     previousWeek: 'Previous week',
     nextWeek: 'Next week',
