@@ -120,7 +120,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       },
     };
   } else logger.warn('SSO_SECRET_KEY is not set: single sign-on is switched off');
-  const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
+  const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, reminders: { adminUrl: () => deps.mail!.adminUrl }, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
   if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: mails are stored, not sent');
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');
   const fakePages = fake ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl }) : null;

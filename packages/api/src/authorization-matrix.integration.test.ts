@@ -164,7 +164,19 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'sso.start': () => ({ email: `niemand@${randomUUID().slice(0, 8)}.example` }),
   // A callback of no started sign-in: the answer is the state's, not the role's.
   'sso.finish': () => ({ query: `code=abc&state=${randomUUID()}` }),
+  'publicBookings.hub': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck' }),
+  // The showroom is opened to the public below; one address per call (the limit is per address too).
+  'publicBookings.request': (role) => ({ town: 'einbeck', hub: 'digital-hub-einbeck', spaceId: orgRows.showroomId, ...workdayAt(10), name: 'Matrix', email: `public-${role}@example.org` }),
+  'publicBookings.confirm': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', token: randomUUID().replaceAll('-', '') }),
+  'organisations.list': () => ({ tenant: 'einbeck' }),
+  'organisations.get': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId }),
+  'organisations.members': () => ({ tenant: 'einbeck' }),
+  'organisations.create': () => ({ tenant: 'einbeck', name: `Matrix-Organisation ${randomUUID().slice(0, 6)}`, kind: 'company' }),
+  'organisations.update': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: 20, roomHoursPerMonth: null } }),
+  'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: orgRows.memberMembershipId, organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
 };
+/** An Einbeck organisation and the member's membership, for the organisations cells. */
+let orgRows: { organisationId: string; memberMembershipId: string; showroomId: string };
 
 async function plantSession(email: string): Promise<string> {
   const { rows: planted } = await superuser.query<{ id: string }>(
@@ -207,6 +219,15 @@ beforeAll(async () => {
     ownExports.set(role, planted[0]!.id);
   }
   await superuser.query(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES (gen_random_uuid(), 'matrix-staff@example.org', 'Matrix Staff', now())`);
+  orgRows = (
+    await superuser.query(
+      `WITH o AS (INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Matrix e. V.', 'ASSOCIATION', now()) RETURNING id)
+       SELECT o.id AS "organisationId", m.id AS "memberMembershipId",
+              (SELECT s.id FROM "Space" s WHERE s."tenantId" = $1 AND s.kind = 'SHOWROOM') AS "showroomId" FROM o, "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2`,
+      [einbeck.id, DEMO_USERS.einbeckMember],
+    )
+  ).rows[0];
+  await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [orgRows.showroomId]);
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (
     await superuser.query(

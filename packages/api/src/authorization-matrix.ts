@@ -34,6 +34,8 @@ const billingReaders = auditReaders;
 const billingManagers = ['platform-admin', 'town-admin'] as const;
 /** DSGVO data export of a town: its admins (the controller) and the provider's admins (the processor); each downloads only their own. */
 const exporters = ['platform-admin', 'town-admin'] as const;
+/** Organisations, their members and plans: read by staff who book for them, changed by town admins (and partners acting as one). */
+const organisationReaders = ['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager'] as const;
 
 export const AUTHORIZATION_MATRIX = {
   'auth.signIn': row(everyone),
@@ -137,4 +139,14 @@ export const AUTHORIZATION_MATRIX = {
   // Public sign-in steps: the answer depends on the email and the callback, not on who calls.
   'sso.start': row(everyone),
   'sso.finish': row(everyone),
+  // The hub's public page: anyone, signed in or not (a taken slot or a bad link is a business answer).
+  'publicBookings.hub': row(everyone),
+  'publicBookings.request': row(everyone),
+  'publicBookings.confirm': row(everyone),
+  'organisations.list': row(organisationReaders),
+  'organisations.get': row(organisationReaders),
+  'organisations.members': row(organisationReaders),
+  'organisations.create': row(hubWriters),
+  'organisations.update': row(hubWriters),
+  'organisations.setMember': row(hubWriters),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

@@ -107,7 +107,20 @@ const ATTACKS: Record<string, Attack> = {
   'sso.savePartnerConfig': { input: ({ partnerId }) => ({ partnerId, issuer: 'https://idp.angriff.example', clientId: 'x', clientSecret: 'y', allowedDomains: ['angriff.example'], enabled: true }) },
   'sso.start': { noIds: 'public; takes an email address (and a town to choose among several providers); sso.integration.test.ts checks who it signs in where' },
   'sso.finish': { noIds: 'public; the single-use state is the credential (sso.integration.test.ts)' },
+  'publicBookings.hub': { noIds: 'public by design: a town\'s public hub page by slug' },
+  'publicBookings.request': { noIds: 'public; foreign and missing space ids answer alike: organisations.integration.test.ts' },
+  'publicBookings.confirm': { noIds: 'public; the emailed token is the credential' },
+  'organisations.list': { input: ({ town }) => ({ tenant: town.slug }) },
+  'organisations.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, organisationId: foreignOrg(town).organisationId }) },
+  'organisations.members': { input: ({ town }) => ({ tenant: town.slug }) },
+  'organisations.create': { input: ({ town }) => ({ tenant: town.slug, name: 'Fremde Organisation', kind: 'company' }) },
+  'organisations.update': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, organisationId: foreignOrg(town).organisationId, name: 'Gekapert' }) },
+  'organisations.setMember': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, membershipId: foreignOrg(town).membershipId, organisationId: null, plan: { deskDaysPerMonth: 0, roomHoursPerMonth: 0 } }) },
 };
+
+// An organisation and a membership of each seeded town, to attack with.
+const townOrgs = new Map<string, { organisationId: string; membershipId: string }>();
+const foreignOrg = (town: Town) => townOrgs.get(town.id) ?? { organisationId: randomUUID(), membershipId: randomUUID() };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */
 const ROLES = [
@@ -186,6 +199,14 @@ beforeAll(async () => {
       [town.id, `isolation-feed-${town.id}`],
     );
     if (rows[0]) townExtras.set(town.id, rows[0]);
+beforeAll(async () => {
+  for (const town of towns.values()) {
+    const { rows } = await superuser.query<{ organisationId: string; membershipId: string }>(
+      `WITH o AS (INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Verein ' || $2, 'ASSOCIATION', now()) RETURNING id)
+       SELECT o.id AS "organisationId", (SELECT m.id FROM "TenantMembership" m WHERE m."tenantId" = $1 ORDER BY m.id LIMIT 1) AS "membershipId" FROM o`,
+      [town.id, town.slug],
+    );
+    townOrgs.set(town.id, rows[0]!);
   }
 });
 

@@ -10,6 +10,8 @@ import { calendarFeedsRouter } from './routers/calendar-feeds/calendar-feeds.rou
 import { checkInRouter } from './routers/check-in/check-in.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
+import { organisationsRouter } from './routers/organisations/organisations.router.ts';
+import { publicBookingsRouter } from './routers/public-bookings/public-bookings.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { mailRouter } from './routers/mail/mail.router.ts';
 import { mfaRouter } from './routers/mfa/mfa.router.ts';
@@ -43,6 +45,8 @@ export const appRouter = router({
   hubStaff: hubStaffRouter,
   hubCalendar: hubCalendarRouter,
   sso: ssoRouter,
+  organisations: organisationsRouter,
+  publicBookings: publicBookingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,6 @@
 import { type Ability, AbilityBuilder } from '@casl/ability';
 import { accessibleBy, createPrismaAbility, type PrismaQueryFactory, type Subjects } from '@casl/prisma/runtime';
-import type { AuditEvent, Booking, Desk, Hub, HubAssignment, OpeningException, OpeningHours, Partner, Prisma, Space, Tenant, TenantMembership } from '@hubwerk/db';
+import type { AuditEvent, Booking, Desk, Hub, HubAssignment, MemberProfile, OpeningException, OpeningHours, Organisation, Partner, Prisma, Space, Tenant, TenantMembership } from '@hubwerk/db';
 import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk/domain';
 
 /**
@@ -28,6 +28,8 @@ type AppSubjects =
       HubAssignment: HubAssignment;
       // Checked with its space loaded, so hub staff rules can name the hub.
       Booking: Booking & { space?: Pick<Space, 'hubId'> };
+      Organisation: Organisation;
+      MemberProfile: MemberProfile;
     }>;
 
 export type TenantFacts = Pick<Tenant, 'id' | 'managingPartnerId'>;
@@ -84,6 +86,12 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       // Inviting staff (issue 3): an invitation becomes a membership when accepted.
       can('create', 'TenantMembership', { tenantId });
       can('read', 'AuditEvent', { tenantId });
+      // Organisations, members' affiliation and plans (issue 4).
+      can(['read', 'create', 'update'], ['Organisation', 'MemberProfile'], { tenantId });
+    }
+    if (role === 'hub-manager' || role === 'hub-staff') {
+      // Staff book for members and organisations, so they see them (not change them).
+      can('read', ['Organisation', 'MemberProfile'], { tenantId });
     }
     if (role === 'hub-manager') {
       can('update', 'Hub', [...HUB_PROFILE_FIELDS], { tenantId, id: { in: [...hubIds] } });
@@ -117,8 +125,14 @@ function defineSpaceAndBookingRules(
     can(['create', 'update', 'delete'], [...HUB_CONFIG, 'Desk'], { tenantId });
     can(['read', 'update'], 'Booking', { tenantId });
   }
+  if (role === 'town-admin') {
+    // Book for someone else (a member, an organisation): any space of the town.
+    can('create', 'Booking', { tenantId });
+  }
   if (role === 'hub-manager' || role === 'hub-staff') {
     can(['read', 'update'], 'Booking', { tenantId, space: { is: { hubId: { in: [...hubIds] } } } });
+    // Book for someone else in the hubs they work in.
+    can('create', 'Booking', { tenantId, space: { is: { hubId: { in: [...hubIds] } } } });
   }
   if (role === 'hub-manager') {
     can(['create', 'update', 'delete'], [...HUB_CONFIG], { tenantId, hubId: { in: [...hubIds] } });

@@ -11,6 +11,7 @@ import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { clipToMax, conflictItem, hhmm, localDate, suggestionText } from '~/lib/booking-format.ts';
 import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
+import { allowance } from '~/lib/organisations.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
@@ -67,7 +68,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
               rules: {
                 ...Object.fromEntries(RULE_FIELDS.map((f) => [f, int(form, f)])),
                 approvalRequired: form.get('approvalRequired') === 'on',
-              } as { [K in (typeof RULE_FIELDS)[number]]: number } & { approvalRequired: boolean },
+                // Per-member limit (empty: none) and the public page (issue 4, ADR 015).
+                memberDaysPerWeek: allowance(form, 'memberDaysPerWeek'),
+                publicBookable: form.get('publicBookable') === 'on',
+              } as { [K in (typeof RULE_FIELDS)[number]]: number } & { approvalRequired: boolean; memberDaysPerWeek: number | null; publicBookable: boolean },
             }),
           ).then((r) => (r.ok ? { ok: true as const, name: r.data.name } : r))
         : await mutate(request, () =>
@@ -83,7 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           ).then((r) => (r.ok ? { ok: true as const, name: r.data.name } : r));
     if (!saved.ok) {
       return data(
-        { ok: false as const, errors: { formError: saved.formError, fieldErrors: saved.fieldErrors }, conflict: null, values: keepValues(form, [...RULE_FIELDS, 'name', 'attributes']), booking: null, decided: null, intent, notice: null },
+        { ok: false as const, errors: { formError: saved.formError, fieldErrors: saved.fieldErrors }, conflict: null, values: keepValues(form, [...RULE_FIELDS, 'memberDaysPerWeek', 'name', 'attributes']), booking: null, decided: null, intent, notice: null },
         { status: 400 },
       );
     }
@@ -139,7 +143,7 @@ export default function SpaceWeek() {
   const { t } = tr;
   const bookingFailed = result && !result.ok && (result.intent === 'book' || result.intent === 'decide');
   const errors = translateErrors(tr, bookingFailed ? result.errors : null, FIELDS);
-  const rulesFields = Object.fromEntries(RULE_FIELDS.map((f) => [`rules.${f}`, `rules-${f}`]));
+  const rulesFields = { ...Object.fromEntries(RULE_FIELDS.map((f) => [`rules.${f}`, `rules-${f}`])), 'rules.memberDaysPerWeek': 'rules-memberDaysPerWeek' };
   const rulesErrors = translateErrors(tr, result && !result.ok && result.intent === 'updateRules' ? result.errors : null, rulesFields);
   const deskErrors = translateErrors(tr, result && !result.ok && result.intent === 'addDesk' ? result.errors : null, { name: 'desk-name', attributes: 'desk-attributes' });
   const configValues: Record<string, string> = result && !result.ok && (result.intent === 'updateRules' || result.intent === 'addDesk') ? result.values : {};
@@ -357,6 +361,23 @@ export default function SpaceWeek() {
             <div className="field field--checkbox">
               <input id="rules-approval" name="approvalRequired" type="checkbox" defaultChecked={space.rules.approvalRequired} />
               <label htmlFor="rules-approval">{t('hub.approvalRequired')}</label>
+            </div>
+            <TextField
+              id="rules-memberDaysPerWeek"
+              name="memberDaysPerWeek"
+              type="number"
+              min={1}
+              max={7}
+              inputMode="numeric"
+              optional
+              label={t('space.memberDaysPerWeek')}
+              hint={t('space.memberDaysPerWeekHint')}
+              defaultValue={configValues.memberDaysPerWeek ?? (space.rules.memberDaysPerWeek ?? '').toString()}
+              errors={rulesErrors.byField['rules.memberDaysPerWeek']}
+            />
+            <div className="field field--checkbox">
+              <input id="rules-public" name="publicBookable" type="checkbox" defaultChecked={space.rules.publicBookable ?? false} />
+              <label htmlFor="rules-public">{t('space.publicBookable')}</label>
             </div>
             <div className="form__actions">
               <SubmitButton label={t('space.saveRules')} pendingLabel={t('space.savingRules')} pendingWhen={{ intent: 'updateRules' }} />

@@ -118,6 +118,11 @@ export default function Town() {
                 {t('sso.config.link')}
               </Link>
             ) : null}
+            {town.can.inviteStaff ? (
+              <Link to={`/towns/${encodeURIComponent(town.slug)}/organisations`} className="button button--ghost">
+                {t('organisations.link')}
+              </Link>
+            ) : null}
             {billing.canView ? (
               <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
                 {t('billing.link')}

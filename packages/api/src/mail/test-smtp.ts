@@ -7,6 +7,7 @@ export interface ReceivedMail {
   to: string[];
   subject: string;
   text: string;
+  attachments: Array<{ filename: string; contentType: string; content: string }>;
 }
 
 /**
@@ -31,6 +32,7 @@ export async function startTestSmtp(options: { rejectWith?: () => string | null 
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
+            attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content.toString('utf8') })),
           });
           callback();
         })

@@ -1,6 +1,7 @@
 import type { PlatformClient } from '@hubwerk/db';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { enqueueDueReminders } from './booking-reminders.ts';
 
 export interface MailWorkerOptions {
   platform: PlatformClient;
@@ -11,6 +12,8 @@ export interface MailWorkerOptions {
   pollMs?: number;
   batchSize?: number;
   maxAttempts?: number;
+  /** Booking reminders (issue 4): enqueued on each poll; the admin app's address for their links. */
+  reminders?: { adminUrl: () => string };
 }
 
 interface ClaimedMail {
@@ -19,10 +22,13 @@ interface ClaimedMail {
   toAddress: string;
   subject: string;
   textBody: string;
+  icsAttachment: string | null;
   attempts: number;
 }
 
 type Outcome = { id: string; ok: true } | { id: string; ok: false; error: string; attempts: number };
+
+const REMINDER_SCAN_MS = 60_000;
 
 // A claim is a lease, not a lock held during SMTP: a worker that dies while
 // sending leaves the row to be picked up again when the lease runs out
@@ -40,6 +46,7 @@ export function createMailWorker(options: MailWorkerOptions) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
   let stopped = false;
+  let lastReminderScan = 0;
 
   async function claim(): Promise<ClaimedMail[]> {
     return platform.run(
@@ -48,7 +55,7 @@ export function createMailWorker(options: MailWorkerOptions) {
         UPDATE "OutboxEmail" SET attempts = attempts + 1, "availableAt" = now() + interval '5 minutes'
          WHERE id IN (SELECT id FROM "OutboxEmail" WHERE status = 'PENDING' AND "availableAt" <= now()
                       ORDER BY "availableAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
-         RETURNING id, kind, "toAddress", subject, "textBody", attempts`,
+         RETURNING id, kind, "toAddress", subject, "textBody", "icsAttachment", attempts`,
       (rows) => (rows.length > 0 ? { action: 'mail.claimed', actorUserId: null, targetType: 'OutboxEmail', data: { ids: rows.map((r) => r.id) } } : null),
     );
   }
@@ -56,7 +63,13 @@ export function createMailWorker(options: MailWorkerOptions) {
   async function deliver(mail: ClaimedMail): Promise<Outcome> {
     if (!transport) return { id: mail.id, ok: true };
     try {
-      await transport.sendMail({ from: options.from, to: mail.toAddress, subject: mail.subject, text: mail.textBody });
+      await transport.sendMail({
+        from: options.from,
+        to: mail.toAddress,
+        subject: mail.subject,
+        text: mail.textBody,
+        ...(mail.icsAttachment ? { attachments: [{ filename: 'buchung.ics', content: mail.icsAttachment, contentType: 'text/calendar; charset=utf-8' }] } : {}),
+      });
       return { id: mail.id, ok: true };
     } catch (error) {
       // The SMTP reply, never the message: the body carries single-use links.
@@ -73,7 +86,7 @@ export function createMailWorker(options: MailWorkerOptions) {
             // Sent mails lose their body (single-use links); stored ones keep it for the dev page.
             await tx.outboxEmail.update({
               where: { id: o.id },
-              data: transport ? { status: 'SENT', sentAt: new Date(), textBody: '', lastError: null } : { status: 'STORED', sentAt: new Date() },
+              data: transport ? { status: 'SENT', sentAt: new Date(), textBody: '', icsAttachment: null, lastError: null } : { status: 'STORED', sentAt: new Date() },
             });
           } else {
             const failed = o.attempts >= maxAttempts;
@@ -96,6 +109,11 @@ export function createMailWorker(options: MailWorkerOptions) {
 
   /** Works through every mail due now; returns how many were handled. */
   async function drainOnce(): Promise<number> {
+    // Reminders are due by the hour: looking once a minute is plenty.
+    if (options.reminders && Date.now() - lastReminderScan >= REMINDER_SCAN_MS) {
+      lastReminderScan = Date.now();
+      await enqueueDueReminders(platform, options.reminders.adminUrl());
+    }
     let handled = 0;
     for (;;) {
       const batch = await claim();

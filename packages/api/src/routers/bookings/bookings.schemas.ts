@@ -18,6 +18,10 @@ export const createBookingInput = z
     endsAt: instant,
     purpose: optionalText(300),
     attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').default(1),
+    /** Staff: book for this person of the town (issue 4). */
+    forUserId: id.optional(),
+    /** Staff: book for (and on the plan of) this organisation. */
+    organisationId: id.optional(),
   })
   .strict();
 
@@ -38,6 +42,10 @@ export const bookingOutput = z
     mine: z.boolean(),
     /** The recurring series it belongs to (docs/decisions/013), if any. */
     seriesId: id.nullable(),
+    /** For whom, who made it (when staff booked for someone else), for which organisation: only for those who may read the booking. */
+    forName: z.string().nullable(),
+    createdByName: z.string().nullable(),
+    organisationName: z.string().nullable(),
   })
   .strict();
 

@@ -1,8 +1,12 @@
 import { subject } from '@hubwerk/auth';
-import type { Booking, Desk, OpeningException, OpeningHours, Space } from '@hubwerk/db';
+import type { Booking, Desk, OpeningException, OpeningHours, Organisation, Space } from '@hubwerk/db';
 import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { uuid7 } from '@hubwerk/billing';
 import { DomainError, notFound } from '../../errors.ts';
+import { queueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';
+import { mailSettings } from '../../context.ts';
+import { checkLimits, EFFECTIVE_ORGANISATION_SQL, queueLimitQueries } from './limits.ts';
+import { notifyBooking } from './booking-notices.ts';
 import { toApiEnum } from '../../schemas.ts';
 import type { Ctx, Db } from '../spaces/spaces.service.ts';
 import { exceptionRowOf, exceptionsOf, type ExceptionRow } from '../spaces/opening-exceptions.ts';
@@ -10,7 +14,13 @@ import { exceptionRowOf, exceptionsOf, type ExceptionRow } from '../spaces/openi
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-type BookingRow = Booking & { space: Pick<Space, 'hubId' | 'name'>; desk: Pick<Desk, 'name'> | null };
+type BookingRow = Booking & {
+  space: Pick<Space, 'hubId' | 'name'>;
+  desk: Pick<Desk, 'name'> | null;
+  user?: { name: string } | null;
+  createdBy?: { name: string } | null;
+  organisation?: { name: string } | null;
+};
 
 export function toBookingOutput(ctx: Ctx, b: BookingRow) {
   const mayRead = ctx.ability.can('read', subject('Booking', b));
@@ -28,10 +38,20 @@ export function toBookingOutput(ctx: Ctx, b: BookingRow) {
     attendees: b.attendees,
     mine: b.userId === ctx.session.userId,
     seriesId: b.seriesId,
+    // For whom and by whom (issue 4): only for those who may read the booking.
+    forName: mayRead ? (b.user?.name ?? b.requesterName ?? null) : null,
+    createdByName: mayRead ? (b.createdBy?.name ?? null) : null,
+    organisationName: mayRead ? (b.organisation?.name ?? null) : null,
   };
 }
 
-export const bookingInclude = { space: { select: { hubId: true, name: true } }, desk: { select: { name: true } } } as const;
+export const bookingInclude = {
+  space: { select: { hubId: true, name: true } },
+  desk: { select: { name: true } },
+  user: { select: { name: true } },
+  createdBy: { select: { name: true } },
+  organisation: { select: { name: true } },
+} as const;
 
 /** A rule the requested booking breaks: nothing is written, the field names the rule. */
 const ruleError = (field: string, key: string, params?: Record<string, string>) => new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
@@ -79,9 +99,13 @@ export interface CreateBookingInput {
   endsAt: Date;
   purpose: string | null;
   attendees: number;
+  /** Staff booking for a member of the town (issue 4); absent: for oneself. */
+  forUserId?: string | undefined;
+  /** Staff booking for an organisation (counts against its plan); absent: the member's own organisation. */
+  organisationId?: string | undefined;
 }
 
-type LockedSpace = Space & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null };
+type LockedSpace = Space & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null; hubName: string; creatorName: string | null };
 type InsertedBooking = Booking & { spaceHubId: string; spaceName: string };
 
 /**
@@ -104,6 +128,9 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
   const deskId = input.deskId ?? null;
   const date = localParts(input.startsAt, ctx.tenant.timezone).date;
   const bookingId = uuid7();
+  const userId = input.forUserId ?? ctx.session.userId;
+  const createdById = userId === ctx.session.userId ? null : ctx.session.userId;
+  const organisationId = input.organisationId ?? null;
   try {
     return await ctx.db.$pipelinedTransaction(async (query) => {
       const lockedP = query<LockedSpace>(
@@ -113,9 +140,11 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
                 (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
                    FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
                 (SELECT json_build_object('date', $4::text, 'opensAt', e."opensAt", 'closesAt', e."closesAt")
-                   FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS exception
+                   FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS exception,
+                (SELECT h.name FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId") AS "hubName",
+                (SELECT u.name FROM "User" u WHERE u.id = $5::uuid) AS "creatorName"
            FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid FOR UPDATE OF s`,
-        [tenantId, input.spaceId, deskId, date],
+        [tenantId, input.spaceId, deskId, date, ctx.session.userId],
       );
       // Non-cancelled bookings of the resource closer than the space's buffer.
       // The range test matches the exclusion constraint's GiST index.
@@ -129,22 +158,32 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
           ORDER BY b."startsAt" LIMIT 1`,
         [tenantId, input.spaceId, deskId, input.startsAt, input.endsAt],
       );
+      // Plans and per-member limits (limits.ts): locks per person and organisation, then usage.
+      const factsP = queueLimitQueries(query, {
+        tenantId, spaceId: input.spaceId, userId, organisationId, isDesk: deskId !== null,
+        startsAt: input.startsAt, endsAt: input.endsAt, date, timezone: ctx.tenant.timezone,
+      });
       const insertedP = query<InsertedBooking>(
         `WITH b AS (
-           INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status, purpose, attendees)
+           INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status, purpose, attendees,
+                                  "createdById", "organisationId", "reminderQueuedAt")
            SELECT s."tenantId", $3::uuid, s.id, $4::uuid, $5::uuid, $6::timestamptz, $7::timestamptz,
-                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END)::"BookingStatus", $8, $9::int
+                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END)::"BookingStatus", $8, $9::int,
+                  $13::uuid, (SELECT ${EFFECTIVE_ORGANISATION_SQL.replaceAll('$1', '$1').replaceAll('$2', '$5').replaceAll('$3', '$14')}),
+                  -- Starting within the reminder's lead time: the confirmation is the reminder.
+                  CASE WHEN $6::timestamptz <= now() + interval '24 hours' THEN now() END
              FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid
            RETURNING *
          ), audit AS (
            INSERT INTO "AuditEvent" (id, "tenantId", "actorUserId", action, "targetType", "targetId", "requestId", data)
-           SELECT $10::uuid, b."tenantId", b."userId", 'booking.created', 'Booking', b.id::text, $11, $12::jsonb FROM b
+           SELECT $10::uuid, b."tenantId", coalesce(b."createdById", b."userId"), 'booking.created', 'Booking', b.id::text, $11, $12::jsonb FROM b
          )
          SELECT b.*, s."hubId" AS "spaceHubId", s.name AS "spaceName" FROM b JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"`,
         [
-          tenantId, input.spaceId, bookingId, deskId, ctx.session.userId, input.startsAt, input.endsAt, input.purpose, input.attendees,
+          tenantId, input.spaceId, bookingId, deskId, userId, input.startsAt, input.endsAt, input.purpose, input.attendees,
           uuid7(), ctx.requestId,
-          JSON.stringify({ spaceId: input.spaceId, deskId, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString() }),
+          JSON.stringify({ spaceId: input.spaceId, deskId, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString(), forUserId: input.forUserId ?? null, organisationId }),
+          createdById, organisationId,
         ],
       );
       // The insert's own failure (a constraint) only matters once every check passed.
@@ -163,8 +202,10 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       } else if (space.kind === 'COWORKING') {
         throw ruleError('deskId', 'errors.booking.deskRequired');
       }
-      const probe = { tenantId, userId: ctx.session.userId, space: { hubId: space.hubId } } as BookingRow;
+      const probe = { tenantId, userId, space: { hubId: space.hubId } } as BookingRow;
       if (ctx.ability.cannot('create', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      // Charging an organisation is staff's choice; members book on their own organisation's plan.
+      if (organisationId && ctx.ability.cannot('read', subject('Organisation', { tenantId } as Organisation))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
       checkRules(ctx, space, desk, input);
       checkOpeningHours(ctx, { week: space.week, ...exceptionsOf(space.exception ? [space.exception] : []) }, date, input);
@@ -172,12 +213,33 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       const colliding = (await collidingP).rows[0];
       if (colliding) throw conflictError(colliding);
 
+      const facts = await factsP;
+      // Another town's person or organisation looks exactly like a missing one.
+      if (input.forUserId && !facts?.membershipId) throw ruleError('forUserId', 'errors.booking.unknownPerson');
+      if (!facts?.email) throw notFound();
+      if (!facts.explicitOrgFound) throw ruleError('organisationId', 'errors.organisation.unknown');
+      checkLimits(facts, { isDesk: deskId !== null, startsAt: input.startsAt, endsAt: input.endsAt }, space);
+
       const inserted = await settledInsert;
       if (!inserted.ok) throw inserted.error;
       const row = inserted.rows[0];
       if (!row) throw notFound();
       const { spaceHubId, spaceName, ...booking } = row;
-      return toBookingOutput(ctx, { ...booking, space: { hubId: spaceHubId, name: spaceName }, desk: desk ? { name: desk.name } : null });
+      const mailFacts: BookingMailFacts = {
+        bookingId: booking.id, tenantSlug: ctx.tenant.slug, timezone: ctx.tenant.timezone, hubName: space.hubName, spaceName, deskName: desk?.name ?? null,
+        startsAt: booking.startsAt, endsAt: booking.endsAt, purpose: booking.purpose, bookedBy: createdById ? space.creatorName : null,
+        organisationName: facts.organisationName, recipientName: facts.name ?? facts.email, recipientEmail: facts.email, adminUrl: mailSettings(ctx).adminUrl,
+      };
+      // Third flight, still before COMMIT: the mail commits with the booking or not at all.
+      await queueBookingMail(query, booking.status === 'PENDING' ? 'requested' : 'confirmed', mailFacts);
+      return toBookingOutput(ctx, {
+        ...booking,
+        space: { hubId: spaceHubId, name: spaceName },
+        desk: desk ? { name: desk.name } : null,
+        user: { name: facts.name ?? '' },
+        createdBy: createdById ? { name: space.creatorName ?? '' } : null,
+        organisation: facts.organisationName ? { name: facts.organisationName } : null,
+      });
     });
   } catch (error) {
     if (isExclusionViolation(error)) {
@@ -201,7 +263,7 @@ export function isExclusionViolation(error: unknown): boolean {
   return false;
 }
 
-export function checkRules(ctx: Ctx, space: Space, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
+export function checkRules(ctx: Pick<Ctx, 'tenant'>, space: Space, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
   const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
   const capacity = desk ? 1 : space.capacity;
   if (input.attendees > capacity) throw ruleError('attendees', 'errors.booking.overCapacity', { capacity: String(capacity) });
@@ -217,7 +279,7 @@ export function checkRules(ctx: Ctx, space: Space, desk: Pick<Desk, 'id'> | null
   if (input.startsAt.getTime() > now + space.horizonDays * DAY) throw ruleError('startsAt', 'errors.booking.tooFarAhead', { days: String(space.horizonDays) });
 }
 
-export function checkOpeningHours(ctx: Ctx, opening: Opening, date: string, input: CreateBookingInput) {
+export function checkOpeningHours(ctx: Pick<Ctx, 'tenant'>, opening: Opening, date: string, input: CreateBookingInput) {
   if (opening.closed.has(date)) throw ruleError('startsAt', 'errors.booking.closedDay', { date });
   const inside = openIntervals(opening, date, ctx.tenant.timezone).some(([open, close]) => open <= input.startsAt.getTime() && input.endsAt.getTime() <= close);
   if (!inside) throw ruleError('startsAt', 'errors.booking.outsideOpeningHours');
@@ -238,6 +300,7 @@ export async function cancelBooking(ctx: Ctx, input: { bookingId: string }) {
     await tx.auditEvent.create({
       data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'booking.cancelled', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId },
     });
+    await notifyBooking(ctx, tx, booking.id, 'cancelled');
     return toBookingOutput(ctx, cancelled);
   });
 }
@@ -261,6 +324,7 @@ export async function decideBooking(ctx: Ctx, input: { bookingId: string; decisi
     await tx.auditEvent.create({
       data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: input.decision === 'approve' ? 'booking.approved' : 'booking.rejected', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId },
     });
+    await notifyBooking(ctx, tx, booking.id, input.decision === 'approve' ? 'approved' : 'rejected');
     return toBookingOutput(ctx, decided);
   });
 }
@@ -269,7 +333,7 @@ export async function decideBooking(ctx: Ctx, input: { bookingId: string; decisi
 export async function getBooking(ctx: Ctx, input: { bookingId: string }) {
   const booking = await ctx.db.booking.findFirst({
     where: { tenantId: ctx.tenant.id, id: input.bookingId },
-    include: { space: { select: { hubId: true, name: true, hub: { select: { name: true } } } }, desk: { select: { name: true } } },
+    include: { ...bookingInclude, space: { select: { hubId: true, name: true, hub: { select: { name: true } } } } },
   });
   if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
   return { ...toBookingOutput(ctx, booking), hubName: booking.space.hub.name };

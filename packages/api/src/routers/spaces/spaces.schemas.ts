@@ -21,6 +21,10 @@ export const bookingRules = z
     approvalRequired: z.boolean(),
     /** Minutes after the start until a booking not checked in is a no-show (docs/decisions/013); unchanged if left out. */
     checkInGraceMinutes: minutes(0, 240).optional(),
+    /** Per-member limit: at most this many days a week with a booking of the space (null: none; absent: unchanged). */
+    memberDaysPerWeek: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.rules.range').max(7, 'validation.rules.range').nullable().optional(),
+    /** The public may request the space from the hub's public page (absent: unchanged). */
+    publicBookable: z.boolean().optional(),
   })
   .strict();
 export type BookingRules = z.infer<typeof bookingRules>;

@@ -29,6 +29,8 @@ export const rulesOf = (s: Space): BookingRules => ({
   bufferMinutes: s.bufferMinutes,
   approvalRequired: s.approvalRequired,
   checkInGraceMinutes: s.checkInGraceMinutes,
+  memberDaysPerWeek: s.memberDaysPerWeek,
+  publicBookable: s.publicBookable,
 });
 
 export const toSpaceOutput = (s: Space & { desks: Desk[] }) => ({

@@ -1,0 +1,112 @@
+import type { PipelinedQuery } from '@hubwerk/db';
+import { uuid7 } from '@hubwerk/billing';
+import { bookingIcs } from './booking-ics.ts';
+import type { OutboxWriter } from './outbox.ts';
+import type { MailLocale } from './templates.ts';
+
+/**
+ * Booking mails (issue 4): sent to the person a booking is for, enqueued in
+ * the transaction of the change (transactional outbox, ADR 009), each with
+ * the booking as an .ics attachment and a link to "Meine Buchungen".
+ */
+export type BookingMailKind = 'confirmed' | 'requested' | 'approved' | 'rejected' | 'cancelled' | 'reminder';
+
+export interface BookingMailFacts {
+  bookingId: string;
+  tenantSlug: string;
+  timezone: string;
+  hubName: string;
+  spaceName: string;
+  deskName: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  purpose: string | null;
+  /** Who made it, when not the recipient (staff booking for a member). */
+  bookedBy: string | null;
+  organisationName: string | null;
+  recipientName: string;
+  recipientEmail: string;
+  adminUrl: string;
+  locale?: MailLocale;
+}
+
+const SUBJECT: Record<BookingMailKind, Record<MailLocale, string>> = {
+  confirmed: { de: 'Buchung bestätigt', en: 'Booking confirmed' },
+  requested: { de: 'Buchungsanfrage eingegangen', en: 'Booking request received' },
+  approved: { de: 'Buchung freigegeben', en: 'Booking approved' },
+  rejected: { de: 'Buchung abgelehnt', en: 'Booking rejected' },
+  cancelled: { de: 'Buchung storniert', en: 'Booking cancelled' },
+  reminder: { de: 'Erinnerung an Ihre Buchung', en: 'Reminder of your booking' },
+};
+
+const LEAD: Record<BookingMailKind, Record<MailLocale, string>> = {
+  confirmed: { de: 'Ihre Buchung ist bestätigt.', en: 'your booking is confirmed.' },
+  requested: { de: 'Ihre Buchungsanfrage ist eingegangen. Die Hub-Leitung entscheidet darüber; Sie erhalten dann eine weitere E-Mail.', en: 'your booking request has been received. The hub management will decide on it and you will get another email.' },
+  approved: { de: 'Ihre Buchung wurde von der Hub-Leitung freigegeben.', en: 'your booking has been approved by the hub management.' },
+  rejected: { de: 'Ihre Buchungsanfrage wurde leider abgelehnt. Der Zeitraum ist wieder frei.', en: 'unfortunately your booking request has been rejected. The time slot is free again.' },
+  cancelled: { de: 'Ihre Buchung wurde storniert.', en: 'your booking has been cancelled.' },
+  reminder: { de: 'Ihre Buchung beginnt bald.', en: 'your booking starts soon.' },
+};
+
+function when(facts: BookingMailFacts, locale: MailLocale): string {
+  const tag = locale === 'de' ? 'de-DE' : 'en-GB';
+  const day = new Intl.DateTimeFormat(tag, { timeZone: facts.timezone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(facts.startsAt);
+  const time = new Intl.DateTimeFormat(tag, { timeZone: facts.timezone, hour: '2-digit', minute: '2-digit' });
+  return `${day}, ${time.format(facts.startsAt)}–${time.format(facts.endsAt)}`;
+}
+
+export function renderBookingMail(kind: BookingMailKind, facts: BookingMailFacts) {
+  const locale = facts.locale ?? 'de';
+  const de = locale === 'de';
+  const where = [facts.hubName, facts.spaceName, facts.deskName].filter(Boolean).join(' · ');
+  const link = `${facts.adminUrl}/towns/${facts.tenantSlug}/bookings`;
+  const lines = [
+    de ? `Guten Tag ${facts.recipientName},` : `Hello ${facts.recipientName},`,
+    '',
+    de ? LEAD[kind].de : LEAD[kind].en.replace(/^./, (c) => c.toUpperCase()),
+    '',
+    `${de ? 'Wann' : 'When'}: ${when(facts, locale)}`,
+    `${de ? 'Wo' : 'Where'}: ${where}`,
+    ...(facts.purpose ? [`${de ? 'Zweck' : 'Purpose'}: ${facts.purpose}`] : []),
+    ...(facts.organisationName ? [`${de ? 'Für' : 'For'}: ${facts.organisationName}`] : []),
+    ...(facts.bookedBy ? [`${de ? 'Gebucht von' : 'Booked by'}: ${facts.bookedBy}`] : []),
+    '',
+    de ? 'Im Anhang finden Sie den Termin für Ihren Kalender. Ihre Buchungen:' : 'The attached file adds the booking to your calendar. Your bookings:',
+    link,
+    '',
+    de ? '-- \nHubwerk – Digitale Hubs für Kommunen\nDiese E-Mail wurde automatisch versandt.' : '-- \nHubwerk – Digital Hubs for municipalities\nThis email was sent automatically.',
+  ];
+  const status = kind === 'rejected' || kind === 'cancelled' ? 'cancelled' : kind === 'requested' ? 'pending' : 'confirmed';
+  const sequence = { requested: 0, confirmed: 0, approved: 1, reminder: 1, rejected: 2, cancelled: 2 }[kind];
+  return {
+    subject: `${de ? SUBJECT[kind].de : SUBJECT[kind].en}: ${facts.spaceName}, ${when(facts, locale)}`,
+    text: lines.join('\n'),
+    ics: bookingIcs({
+      bookingId: facts.bookingId,
+      startsAt: facts.startsAt,
+      endsAt: facts.endsAt,
+      summary: `${facts.spaceName}${facts.deskName ? ` – ${facts.deskName}` : ''} (${facts.hubName})`,
+      location: where,
+      description: `${SUBJECT[kind][locale]}. ${link}`,
+      status,
+      sequence,
+    }),
+  };
+}
+
+const kindOf = (kind: BookingMailKind) => `booking.${kind}`;
+
+/** Enqueues on a Prisma transaction (cancel, approve/reject) — committed with it. */
+export async function enqueueBookingMail(tx: OutboxWriter, kind: BookingMailKind, facts: BookingMailFacts): Promise<void> {
+  const mail = renderBookingMail(kind, facts);
+  await tx.outboxEmail.createMany({ data: [{ kind: kindOf(kind), toAddress: facts.recipientEmail, subject: mail.subject, textBody: mail.text, icsAttachment: mail.ics }] });
+}
+
+/** Enqueues inside a pipelined transaction (bookings.create, ADR 006) — committed with it. */
+export function queueBookingMail(query: PipelinedQuery, kind: BookingMailKind, facts: BookingMailFacts): Promise<unknown> {
+  const mail = renderBookingMail(kind, facts);
+  // No RETURNING: the app role may insert into the outbox but not read it.
+  return query(`INSERT INTO "OutboxEmail" (id, kind, "toAddress", subject, "textBody", "icsAttachment") VALUES ($1::uuid, $2, $3, $4, $5, $6)`, [
+    uuid7(), kindOf(kind), facts.recipientEmail, mail.subject, mail.text, mail.ics,
+  ]);
+}

@@ -1,0 +1,140 @@
+import type { PipelinedQuery } from '@hubwerk/db';
+import { addDays, mondayOf, zonedToUtc } from '@hubwerk/domain';
+import { DomainError } from '../../errors.ts';
+
+/**
+ * Plans and per-member limits, checked when a booking is created (issue 4).
+ *
+ * - A member's own plan (MemberProfile) and their organisation's plan cap
+ *   desk days and room hours per local calendar month. A desk day is a local
+ *   date with at least one desk booking; room hours are the summed length of
+ *   whole-space bookings. An organisation's usage is every booking counted
+ *   against it (Booking.organisationId: set at creation to the organisation
+ *   chosen by staff, or else to the member's organisation at that time).
+ * - A space's `memberDaysPerWeek` caps the local days (Mon–Sun) a member has
+ *   a booking of that space.
+ *
+ * The counts run inside the booking's transaction, after two transaction
+ * advisory locks — the person's and the organisation's — so two concurrent
+ * bookings of the same member or organisation (of different spaces, which
+ * the space row lock does not serialise) cannot both take the last unit.
+ * Locks are always taken space → person → organisation: no cycles.
+ */
+
+export interface LimitRequest {
+  tenantId: string;
+  spaceId: string;
+  userId: string;
+  /** Chosen by staff; null = the member's own organisation (if any). */
+  organisationId: string | null;
+  isDesk: boolean;
+  startsAt: Date;
+  endsAt: Date;
+  /** Local date of the start. */
+  date: string;
+  timezone: string;
+}
+
+export interface LimitFacts {
+  membershipId: string | null;
+  role: string | null;
+  email: string | null;
+  name: string | null;
+  memberDeskDays: number | null;
+  memberRoomHours: number | null;
+  organisationId: string | null;
+  organisationName: string | null;
+  orgDeskDays: number | null;
+  orgRoomHours: number | null;
+  explicitOrgFound: boolean;
+  memberDeskDaysUsed: number;
+  memberDeskDayTaken: boolean;
+  memberRoomMinutesUsed: number;
+  orgDeskDaysUsed: number;
+  orgDeskDayTaken: boolean;
+  orgRoomMinutesUsed: number;
+  weekDaysUsed: number;
+  weekDayTaken: boolean;
+}
+
+/** The SQL of the booking's organisation: staff's choice, else the member's. Parameters $1 tenant, $2 user, $3 explicit org. */
+export const EFFECTIVE_ORGANISATION_SQL = `coalesce($3::uuid, (SELECT mp."organisationId" FROM "MemberProfile" mp
+  JOIN "TenantMembership" m ON m."tenantId" = mp."tenantId" AND m.id = mp."membershipId"
+  WHERE mp."tenantId" = $1::uuid AND m."userId" = $2::uuid))`;
+
+function monthBounds(date: string, timezone: string): [Date, Date] {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  const first = `${y}-${String(m).padStart(2, '0')}-01`;
+  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  return [zonedToUtc(first, 0, timezone), zonedToUtc(next, 0, timezone)];
+}
+
+/**
+ * Sends the locks and the usage query into the booking's flight (after the
+ * space lock, before the insert). Returns the answer to check later.
+ */
+export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promise<LimitFacts | undefined> {
+  const [monthStart, monthEnd] = monthBounds(r.date, r.timezone);
+  const monday = mondayOf(r.date);
+  const weekStart = zonedToUtc(monday, 0, r.timezone);
+  const weekEnd = zonedToUtc(addDays(monday, 7), 0, r.timezone);
+  void query(
+    `SELECT pg_advisory_xact_lock(hashtextextended('booking-person:' || $1 || ':' || $2, 0)),
+            pg_advisory_xact_lock(hashtextextended('booking-organisation:' || $1 || ':' || coalesce(${EFFECTIVE_ORGANISATION_SQL}::text, '-'), 0))`,
+    [r.tenantId, r.userId, r.organisationId],
+  );
+  const local = `to_char(b."startsAt" AT TIME ZONE $4, 'YYYY-MM-DD')`;
+  const live = `b."tenantId" = $1::uuid AND b.status <> 'CANCELLED'`;
+  const inMonth = `b."startsAt" >= $6::timestamptz AND b."startsAt" < $7::timestamptz`;
+  const minutes = `coalesce(sum(extract(epoch FROM b."endsAt" - b."startsAt")) / 60, 0)::float8`;
+  return query<LimitFacts>(
+    `WITH eff AS (SELECT ${EFFECTIVE_ORGANISATION_SQL} AS "orgId")
+     SELECT m.id AS "membershipId", m.role::text AS role, u.email, u.name,
+            mp."deskDaysPerMonth" AS "memberDeskDays", mp."roomHoursPerMonth" AS "memberRoomHours",
+            o.id AS "organisationId", o.name AS "organisationName", o."deskDaysPerMonth" AS "orgDeskDays", o."roomHoursPerMonth" AS "orgRoomHours",
+            ($3::uuid IS NULL OR o.id IS NOT NULL) AS "explicitOrgFound",
+            (SELECT count(DISTINCT ${local})::int FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NOT NULL AND ${inMonth}) AS "memberDeskDaysUsed",
+            (SELECT coalesce(bool_or(${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NOT NULL AND ${inMonth}) AS "memberDeskDayTaken",
+            (SELECT ${minutes} FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NULL AND ${inMonth}) AS "memberRoomMinutesUsed",
+            (SELECT count(DISTINCT (b."userId", ${local}))::int FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NOT NULL AND ${inMonth}) AS "orgDeskDaysUsed",
+            (SELECT coalesce(bool_or(b."userId" = $2::uuid AND ${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NOT NULL AND ${inMonth}) AS "orgDeskDayTaken",
+            (SELECT ${minutes} FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NULL AND ${inMonth}) AS "orgRoomMinutesUsed",
+            (SELECT count(DISTINCT ${local})::int FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
+                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz) AS "weekDaysUsed",
+            (SELECT coalesce(bool_or(${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
+                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz) AS "weekDayTaken"
+       FROM eff
+       LEFT JOIN "User" u ON u.id = $2::uuid
+       LEFT JOIN "TenantMembership" m ON m."tenantId" = $1::uuid AND m."userId" = $2::uuid
+       LEFT JOIN "MemberProfile" mp ON mp."tenantId" = m."tenantId" AND mp."membershipId" = m.id
+       LEFT JOIN "Organisation" o ON o."tenantId" = $1::uuid AND o.id = eff."orgId"`,
+    [r.tenantId, r.userId, r.organisationId, r.timezone, r.date, monthStart, monthEnd, r.spaceId, weekStart, weekEnd],
+  ).then((res) => res.rows[0]);
+}
+
+const limitError = (key: string, params: Record<string, string>) => new DomainError('BAD_REQUEST', key, { startsAt: [key] }, params);
+
+/** Throws the first plan or limit the booking would exceed, naming it. */
+export function checkLimits(facts: LimitFacts, r: Pick<LimitRequest, 'isDesk' | 'startsAt' | 'endsAt'>, space: { memberDaysPerWeek: number | null; name: string }) {
+  const hours = (r.endsAt.getTime() - r.startsAt.getTime()) / 3_600_000;
+  if (r.isDesk) {
+    if (facts.memberDeskDays !== null && !facts.memberDeskDayTaken && facts.memberDeskDaysUsed + 1 > facts.memberDeskDays) {
+      throw limitError('errors.booking.memberPlanDeskDays', { limit: String(facts.memberDeskDays), used: String(facts.memberDeskDaysUsed) });
+    }
+    if (facts.orgDeskDays !== null && !facts.orgDeskDayTaken && facts.orgDeskDaysUsed + 1 > facts.orgDeskDays) {
+      throw limitError('errors.booking.organisationPlanDeskDays', { organisation: facts.organisationName ?? '', limit: String(facts.orgDeskDays), used: String(facts.orgDeskDaysUsed) });
+    }
+  } else {
+    const fmt = (h: number) => String(Math.round(h * 10) / 10);
+    if (facts.memberRoomHours !== null && facts.memberRoomMinutesUsed / 60 + hours > facts.memberRoomHours) {
+      throw limitError('errors.booking.memberPlanRoomHours', { limit: String(facts.memberRoomHours), used: fmt(facts.memberRoomMinutesUsed / 60) });
+    }
+    if (facts.orgRoomHours !== null && facts.orgRoomMinutesUsed / 60 + hours > facts.orgRoomHours) {
+      throw limitError('errors.booking.organisationPlanRoomHours', { organisation: facts.organisationName ?? '', limit: String(facts.orgRoomHours), used: fmt(facts.orgRoomMinutesUsed / 60) });
+    }
+  }
+  // The space's per-member rule binds members; staff booking for themselves run the hub.
+  if (space.memberDaysPerWeek !== null && facts.role === 'MEMBER' && !facts.weekDayTaken && facts.weekDaysUsed + 1 > space.memberDaysPerWeek) {
+    throw limitError('errors.booking.memberDaysPerWeek', { space: space.name, limit: String(space.memberDaysPerWeek) });
+  }
+}

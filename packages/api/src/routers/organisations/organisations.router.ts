@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { id } from '../../schemas.ts';
+import { router, tenantProcedure } from '../../trpc.ts';
+import { createOrganisationInput, memberOutput, organisationOutput, setMemberInput, updateOrganisationInput } from './organisations.schemas.ts';
+import { createOrganisation, getOrganisation, listMembers, listOrganisations, setMember, updateOrganisation } from './organisations.service.ts';
+
+const page = { cursor: id.optional(), limit: z.number().int().min(1).max(100).default(50) };
+
+export const organisationsRouter = router({
+  list: tenantProcedure
+    .input(z.object({ tenant: z.string(), ...page }).strict())
+    .output(z.object({ items: z.array(organisationOutput), nextCursor: id.nullable(), canManage: z.boolean() }).strict())
+    .query(({ ctx, input }) => listOrganisations(ctx, input)),
+
+  get: tenantProcedure
+    .input(z.object({ tenant: z.string(), organisationId: id }).strict())
+    .output(organisationOutput.extend({ members: z.array(memberOutput), canManage: z.boolean() }).strict())
+    .query(({ ctx, input }) => getOrganisation(ctx, input)),
+
+  create: tenantProcedure
+    .input(createOrganisationInput)
+    .output(organisationOutput)
+    .mutation(({ ctx, input }) => createOrganisation(ctx, input)),
+
+  update: tenantProcedure
+    .input(updateOrganisationInput)
+    .output(organisationOutput)
+    .mutation(({ ctx, input }) => updateOrganisation(ctx, input)),
+
+  /** The town's people with their organisation and own plan, for assigning them. */
+  members: tenantProcedure
+    .input(z.object({ tenant: z.string(), ...page }).strict())
+    .output(z.object({ items: z.array(memberOutput), nextCursor: id.nullable() }).strict())
+    .query(({ ctx, input }) => listMembers(ctx, input)),
+
+  setMember: tenantProcedure
+    .input(setMemberInput)
+    .output(memberOutput)
+    .mutation(({ ctx, input }) => setMember(ctx, input)),
+});

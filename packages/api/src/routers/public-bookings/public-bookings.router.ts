@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { email, id, name, optionalText } from '../../schemas.ts';
+import { publicProcedure, router } from '../../trpc.ts';
+import { instant } from '../bookings/bookings.schemas.ts';
+import { confirmPublicBooking, publicHub, requestPublicBooking } from './public-bookings.service.ts';
+
+const slug = z.string().trim().min(1, 'validation.required').max(80, 'validation.tooLong');
+const where = { town: slug, hub: slug };
+
+export const publicBookingsRouter = router({
+  /** The hub's public page: the spaces the public may request. Nothing about bookings. */
+  hub: publicProcedure
+    .input(z.object(where).strict())
+    .output(
+      z
+        .object({
+          townName: z.string(),
+          hubName: z.string(),
+          timezone: z.string(),
+          spaces: z.array(
+            z
+              .object({
+                id,
+                name: z.string(),
+                kind: z.string(),
+                capacity: z.number().int(),
+                granularityMinutes: z.number().int(),
+                minDurationMinutes: z.number().int(),
+                maxDurationMinutes: z.number().int(),
+                approvalRequired: z.boolean(),
+                desks: z.array(z.object({ id, name: z.string() }).strict()),
+              })
+              .strict(),
+          ),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) => publicHub(ctx, input)),
+
+  request: publicProcedure
+    .input(
+      z
+        .object({
+          ...where,
+          spaceId: id,
+          deskId: id.optional(),
+          startsAt: instant,
+          endsAt: instant,
+          name,
+          email,
+          purpose: optionalText(300),
+          attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').default(1),
+        })
+        .strict(),
+    )
+    .output(z.object({ ok: z.literal(true), expiresInHours: z.number().int() }).strict())
+    .mutation(({ ctx, input }) => requestPublicBooking(ctx, input)),
+
+  confirm: publicProcedure
+    .input(z.object({ ...where, token: z.string().min(20, 'validation.invalid').max(200, 'validation.invalid') }).strict())
+    .output(
+      z
+        .object({ status: z.enum(['pending', 'confirmed']), spaceName: z.string(), deskName: z.string().nullable(), startsAt: z.string(), endsAt: z.string() })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => confirmPublicBooking(ctx, input)),
+});

@@ -1,0 +1,234 @@
+import { hashToken, newToken } from '@hubwerk/auth';
+import { runInScope, type Desk, type Space, type Tenant } from '@hubwerk/db';
+import { localParts } from '@hubwerk/domain';
+import { mailSettings, type Context } from '../../context.ts';
+import { DomainError, notFound } from '../../errors.ts';
+import { enqueueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';
+import { toApiEnum } from '../../schemas.ts';
+import { checkOpeningHours, checkRules, isExclusionViolation } from '../bookings/bookings.service.ts';
+import { claimPublicRequest } from './public-throttle.ts';
+
+/**
+ * The public side of bookings (issue 4): someone not signed in requests a
+ * space whose rules allow the public, from the hub's public page, with name
+ * and email; the booking exists only once the emailed link is opened
+ * (single use, PUBLIC_REQUEST_HOURS). Unconfirmed requests do not hold the
+ * slot: confirming re-checks everything and may find it taken (ADR 015).
+ *
+ * The town and hub are named by slug. Only the lookup of the slugs goes
+ * through the audited platform client (no town scope exists yet); every
+ * other query runs in that town's scope under row-level security. Answers
+ * never describe other bookings: a taken slot is "not available", no times,
+ * no names.
+ */
+export const PUBLIC_REQUEST_HOURS = 2;
+
+interface PublicHub {
+  tenant: Pick<Tenant, 'id' | 'slug' | 'name' | 'timezone'>;
+  hub: { id: string; name: string; slug: string };
+}
+
+async function resolveHub(ctx: Context, town: string, hubSlug: string): Promise<PublicHub> {
+  const found = await ctx.platform.run(
+    (tx) =>
+      tx.hub.findFirst({
+        where: { slug: hubSlug, tenant: { slug: town, status: 'ACTIVE' } },
+        select: { id: true, name: true, slug: true, tenant: { select: { id: true, slug: true, name: true, timezone: true } } },
+      }),
+    (hub) => ({ action: 'public.hubResolved', actorUserId: null, tenantId: hub?.tenant.id ?? null, targetType: 'Hub', ...(hub ? { targetId: hub.id } : {}), requestId: ctx.requestId, data: { town, hub: hubSlug } }),
+  );
+  if (!found) throw notFound();
+  const { tenant, ...hub } = found;
+  return { tenant, hub };
+}
+
+/** In the town's scope, without a user: RLS shows the town's rows, the permission wall has no one to ask. */
+const inTown = <T>(t: PublicHub, fn: () => Promise<T>) => runInScope({ tenantId: t.tenant.id, userId: null }, fn);
+const scopeCtx = (t: PublicHub) => ({ tenant: t.tenant as Tenant });
+
+/** What the hub's public page shows: the spaces the public may request, with their rules. */
+export async function publicHub(ctx: Context, input: { town: string; hub: string }) {
+  const t = await resolveHub(ctx, input.town, input.hub);
+  const spaces = await inTown(t, () =>
+    ctx.db.space.findMany({
+      where: { tenantId: t.tenant.id, hubId: t.hub.id, publicBookable: true },
+      include: { desks: { orderBy: [{ name: 'asc' }], select: { id: true, name: true } } },
+      orderBy: [{ name: 'asc' }],
+      take: 100,
+    }),
+  );
+  return {
+    townName: t.tenant.name,
+    hubName: t.hub.name,
+    timezone: t.tenant.timezone,
+    spaces: spaces.map((s) => ({
+      id: s.id,
+      name: s.name,
+      kind: toApiEnum(s.kind),
+      capacity: s.capacity,
+      granularityMinutes: s.granularityMinutes,
+      minDurationMinutes: s.minDurationMinutes,
+      maxDurationMinutes: s.maxDurationMinutes,
+      approvalRequired: s.approvalRequired,
+      desks: s.desks,
+    })),
+  };
+}
+
+export interface PublicRequestInput {
+  town: string;
+  hub: string;
+  spaceId: string;
+  deskId?: string | undefined;
+  startsAt: Date;
+  endsAt: Date;
+  name: string;
+  email: string;
+  purpose: string | null;
+  attendees: number;
+}
+
+const notAvailable = () => new DomainError('CONFLICT', 'errors.publicBooking.notAvailable', { startsAt: ['errors.publicBooking.notAvailable'] });
+
+type Db = Context['db'];
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/** The space (of this hub, open to the public) and desk, locked; the rules, opening hours and a free slot checked. */
+async function checkSlot(tx: Tx, t: PublicHub, input: Omit<PublicRequestInput, 'town' | 'hub' | 'name' | 'email'>, lock: boolean) {
+  if (input.endsAt.getTime() <= input.startsAt.getTime()) throw new DomainError('BAD_REQUEST', 'errors.booking.endBeforeStart', { endsAt: ['errors.booking.endBeforeStart'] });
+  const tenantId = t.tenant.id;
+  const [space] = lock
+    ? await tx.$queryRaw<Space[]>`SELECT * FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${input.spaceId}::uuid FOR UPDATE`
+    : await tx.$queryRaw<Space[]>`SELECT * FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${input.spaceId}::uuid`;
+  // Another hub's space, a space closed to the public, a missing one: all "not found".
+  if (!space || space.hubId !== t.hub.id || !space.publicBookable) throw notFound();
+  let desk: Pick<Desk, 'id' | 'name'> | null = null;
+  if (input.deskId) {
+    desk = await tx.desk.findFirst({ where: { tenantId, id: input.deskId, spaceId: space.id }, select: { id: true, name: true } });
+    if (!desk) throw notFound();
+  } else if (space.kind === 'COWORKING') {
+    throw new DomainError('BAD_REQUEST', 'errors.booking.deskRequired', { deskId: ['errors.booking.deskRequired'] });
+  }
+  const booking = { spaceId: space.id, startsAt: input.startsAt, endsAt: input.endsAt, purpose: input.purpose, attendees: input.attendees };
+  checkRules(scopeCtx(t), space, desk, booking);
+  const date = localParts(input.startsAt, t.tenant.timezone).date;
+  const [week, closed] = await Promise.all([
+    tx.openingHours.findMany({ where: { tenantId, hubId: space.hubId } }),
+    tx.openingException.findFirst({ where: { tenantId, hubId: space.hubId, date: new Date(`${date}T00:00:00Z`) }, select: { id: true } }),
+  ]);
+  checkOpeningHours(scopeCtx(t), { week, closed: new Set(closed ? [date] : []) }, date, booking);
+  const buffer = space.bufferMinutes * 60_000;
+  const taken = await tx.booking.findFirst({
+    where: {
+      tenantId, spaceId: space.id, deskId: desk?.id ?? null, status: { not: 'CANCELLED' },
+      startsAt: { lt: new Date(input.endsAt.getTime() + buffer) }, endsAt: { gt: new Date(input.startsAt.getTime() - buffer) },
+    },
+    select: { id: true },
+  });
+  if (taken) throw notAvailable();
+  return { space, desk };
+}
+
+/**
+ * Stores the request and mails the confirmation link. Rate-limited per
+ * client IP and per address; answers the same whether or not mail arrives.
+ */
+export async function requestPublicBooking(ctx: Context, input: PublicRequestInput) {
+  await claimPublicRequest(ctx.db, ctx.clientIp ?? null, input.email);
+  const t = await resolveHub(ctx, input.town, input.hub);
+  const token = newToken();
+  const expiresAt = new Date(Date.now() + PUBLIC_REQUEST_HOURS * 3_600_000);
+  await inTown(t, () =>
+    ctx.db.$transaction(async (tx) => {
+      const { space, desk } = await checkSlot(tx, t, input, false);
+      const request = await tx.publicBookingRequest.create({
+        data: {
+          tenantId: t.tenant.id, spaceId: space.id, deskId: desk?.id ?? null, startsAt: input.startsAt, endsAt: input.endsAt,
+          name: input.name, email: input.email, purpose: input.purpose, attendees: input.attendees, tokenHash: hashToken(token), expiresAt,
+        },
+        select: { id: true },
+      });
+      const link = `${mailSettings(ctx).adminUrl}/p/${t.tenant.slug}/${t.hub.slug}/bestaetigen/${token}`;
+      await tx.outboxEmail.createMany({ data: [{ kind: 'booking.publicConfirm', toAddress: input.email, ...confirmMail(t, space, desk, input, link) }] });
+      await tx.auditEvent.create({
+        data: { tenantId: t.tenant.id, actorUserId: null, action: 'booking.publicRequested', targetType: 'PublicBookingRequest', targetId: request.id, requestId: ctx.requestId, data: { spaceId: space.id, deskId: desk?.id ?? null, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString() } },
+      });
+    }),
+  );
+  return { ok: true as const, expiresInHours: PUBLIC_REQUEST_HOURS };
+}
+
+function confirmMail(t: PublicHub, space: Space, desk: Pick<Desk, 'name'> | null, input: PublicRequestInput, link: string) {
+  const fmt = (d: Date, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('de-DE', { timeZone: t.tenant.timezone, ...o }).format(d);
+  const when = `${fmt(input.startsAt, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}, ${fmt(input.startsAt, { hour: '2-digit', minute: '2-digit' })}–${fmt(input.endsAt, { hour: '2-digit', minute: '2-digit' })}`;
+  return {
+    subject: `Bitte bestätigen Sie Ihre Buchungsanfrage: ${space.name}`,
+    textBody: [
+      `Guten Tag ${input.name},`,
+      '',
+      `Sie haben im ${t.hub.name} (${t.tenant.name}) eine Buchung angefragt:`,
+      `Wann: ${when}`,
+      `Wo: ${[space.name, desk?.name].filter(Boolean).join(' · ')}`,
+      '',
+      'Bitte bestätigen Sie die Anfrage über diesen Link:',
+      link,
+      '',
+      `Der Link ist einmal verwendbar und ${PUBLIC_REQUEST_HOURS} Stunden gültig. Bis zur Bestätigung ist der Zeitraum nicht für Sie reserviert. Wenn Sie nichts angefragt haben, ignorieren Sie diese E-Mail einfach.`,
+      '',
+      '-- \nHubwerk – Digitale Hubs für Kommunen\nDiese E-Mail wurde automatisch versandt.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * Opens the link: single use (claimed with a conditional update, safe when
+ * the link is opened twice at once), within its lifetime; then books the
+ * slot under the space's row lock with the same rules as any booking, or
+ * answers "not available" if it was taken meanwhile.
+ */
+export async function confirmPublicBooking(ctx: Context, input: { town: string; hub: string; token: string }) {
+  const t = await resolveHub(ctx, input.town, input.hub);
+  const tenantId = t.tenant.id;
+  try {
+    return await inTown(t, () =>
+      ctx.db.$transaction(async (tx) => {
+        const request = await tx.publicBookingRequest.findFirst({ where: { tenantId, tokenHash: hashToken(input.token) } });
+        if (!request) throw new DomainError('BAD_REQUEST', 'errors.publicBooking.invalidLink', { token: ['errors.publicBooking.invalidLink'] });
+        if (request.confirmedAt) throw new DomainError('CONFLICT', 'errors.publicBooking.alreadyConfirmed', { token: ['errors.publicBooking.alreadyConfirmed'] });
+        if (request.expiresAt <= new Date()) throw new DomainError('BAD_REQUEST', 'errors.publicBooking.expired', { token: ['errors.publicBooking.expired'] });
+        const { count } = await tx.publicBookingRequest.updateMany({ where: { tenantId, id: request.id, confirmedAt: null }, data: { confirmedAt: new Date() } });
+        if (count !== 1) throw new DomainError('CONFLICT', 'errors.publicBooking.alreadyConfirmed', { token: ['errors.publicBooking.alreadyConfirmed'] });
+        const { space, desk } = await checkSlot(tx, t, { ...request, deskId: request.deskId ?? undefined }, true);
+        const booking = await tx.booking.create({
+          data: {
+            tenantId, spaceId: space.id, deskId: desk?.id ?? null, userId: null, requesterName: request.name, requesterEmail: request.email,
+            startsAt: request.startsAt, endsAt: request.endsAt, purpose: request.purpose, attendees: request.attendees,
+            status: space.approvalRequired ? 'PENDING' : 'CONFIRMED',
+            reminderQueuedAt: request.startsAt.getTime() <= Date.now() + 24 * 3_600_000 ? new Date() : null,
+          },
+        });
+        await tx.publicBookingRequest.update({ where: { tenantId_id: { tenantId, id: request.id } }, data: { bookingId: booking.id } });
+        const facts: BookingMailFacts = {
+          bookingId: booking.id, tenantSlug: t.tenant.slug, timezone: t.tenant.timezone, hubName: t.hub.name, spaceName: space.name, deskName: desk?.name ?? null,
+          startsAt: booking.startsAt, endsAt: booking.endsAt, purpose: booking.purpose, bookedBy: null, organisationName: null,
+          recipientName: request.name, recipientEmail: request.email, adminUrl: mailSettings(ctx).adminUrl,
+        };
+        await enqueueBookingMail(tx, booking.status === 'PENDING' ? 'requested' : 'confirmed', facts);
+        await tx.auditEvent.create({
+          data: { tenantId, actorUserId: null, action: 'booking.publicConfirmed', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId, data: { requestId: request.id } },
+        });
+        return {
+          status: toApiEnum(booking.status) as 'pending' | 'confirmed',
+          spaceName: space.name,
+          deskName: desk?.name ?? null,
+          startsAt: booking.startsAt.toISOString(),
+          endsAt: booking.endsAt.toISOString(),
+        };
+      }),
+    );
+  } catch (error) {
+    // Taken by a booking that slipped past (the constraint has the last word): no details.
+    if (isExclusionViolation(error)) throw notAvailable();
+    throw error;
+  }
+}
