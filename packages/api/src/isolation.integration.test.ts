@@ -199,6 +199,9 @@ beforeAll(async () => {
       [town.id, `isolation-feed-${town.id}`],
     );
     if (rows[0]) townExtras.set(town.id, rows[0]);
+  }
+});
+
 beforeAll(async () => {
   for (const town of towns.values()) {
     const { rows } = await superuser.query<{ organisationId: string; membershipId: string }>(

@@ -89,7 +89,6 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'spaces.removeClosedDay': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-01-02' }),
   'spaces.importHolidays': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, year: 2030 + f.variant }),
   'spaces.setSpecialHours': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-12-24', opensAt: '10:00', closesAt: '14:00', note: f.name }),
-  'bookings.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', purpose: f.name }),
   'bookings.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), ...(f.variant === 3 ? { forUserId: t.adminId, organisationId: t.organisationId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', purpose: f.name }),
   'bookings.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'bookings.decide': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId, decision: f.variant === 1 ? 'reject' : 'approve' }),

@@ -57,10 +57,10 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
   },
   {
     file: 'bookings',
-    columns: ['id', 'spaceId', 'deskId', 'userId', 'userEmail', 'startsAt', 'endsAt', 'status', 'purpose', 'attendees', 'cancelledAt', 'createdAt'],
+    columns: ['id', 'spaceId', 'deskId', 'userId', 'userEmail', 'requesterName', 'requesterEmail', 'organisationId', 'seriesId', 'startsAt', 'endsAt', 'status', 'purpose', 'attendees', 'checkedInAt', 'noShowAt', 'cancelledAt', 'createdAt'],
     count: (db, tenantId) => db.booking.count({ where: { tenantId } }),
     page: async (db, tenantId, cursor) =>
-      (await db.booking.findMany({ where: { tenantId, ...after(cursor) }, ...page, omit: { tenantId: true }, include: { user: { select: { email: true } } } })).map(({ user, ...b }) => ({ ...b, userEmail: user.email, status: lower(b.status) })),
+      (await db.booking.findMany({ where: { tenantId, ...after(cursor) }, ...page, omit: { tenantId: true }, include: { user: { select: { email: true } } } })).map(({ user, ...b }) => ({ ...b, userEmail: user?.email ?? null, status: lower(b.status) })),
   },
   {
     // People of the town: name, address and role — never a password hash, session or platform role.
