@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { typedPoolError } from './pool-errors.ts';
 import { currentScope, type DbScope } from './scope.ts';
 import { canCarryScope, SET_SCOPE_SQL, SET_SCOPE_STATEMENT, ScopedQuery } from './scoped-query.ts';
 
@@ -51,19 +52,30 @@ export interface ScopedPoolOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /**
+   * How long a caller may wait for a free connection before it gets a
+   * PoolAcquireTimeoutError (also the limit for opening a new connection).
+   * Without it, a saturated pool makes callers wait without end.
+   */
+  acquireTimeoutMillis?: number;
 }
 
 export class ScopedPool extends pg.Pool {
   constructor(options: ScopedPoolOptions) {
+    const acquireTimeoutMillis = options.acquireTimeoutMillis ?? 0;
     super({
       connectionString: options.connectionString,
       max: options.max ?? 10,
       application_name: options.applicationName ?? 'hubwerk-app',
       Client: ScopedClient,
+      connectionTimeoutMillis: acquireTimeoutMillis,
       // pg ≥ 8.22: queries are written without waiting for earlier answers.
       pipeline: true,
     } as pg.PoolConfig);
+    this.#acquireTimeoutMillis = acquireTimeoutMillis;
   }
+
+  readonly #acquireTimeoutMillis: number;
 
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
@@ -75,14 +87,19 @@ export class ScopedPool extends pg.Pool {
     if (callback) {
       super.connect((err, client, done) => {
         pin(client);
-        callback(err, client, done);
+        callback(err ? (typedPoolError(err, this.#acquireTimeoutMillis) as Error) : err, client, done);
       });
       return;
     }
-    return super.connect().then((client) => {
-      pin(client);
-      return client;
-    });
+    return super.connect().then(
+      (client) => {
+        pin(client);
+        return client;
+      },
+      (error: unknown) => {
+        throw typedPoolError(error, this.#acquireTimeoutMillis);
+      },
+    );
   }
 
   // Prisma's adapter calls pool.query(config) for every statement outside an
