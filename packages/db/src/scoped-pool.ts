@@ -111,9 +111,11 @@ export class ScopedPool extends pg.Pool {
       throw new Error('ScopedPool.query supports promises only');
     }
     const [config, values] = args;
-    // pool.query(text, values) and pool.query({ text, values }) alike.
-    const statement = typeof config === 'string' ? { text: config, values } : values === undefined ? config : { ...(config as object), values };
-    if (canCarryScope(statement)) {
+    // pool.query(text, values) and pool.query({ text, values }) alike; a
+    // submittable (pg.Query, cursors) is never copied, it keeps the old path.
+    const submittable = typeof (config as { submit?: unknown } | null)?.submit === 'function';
+    const statement = typeof config === 'string' ? { text: config, values } : values === undefined || submittable ? config : { ...(config as object), values };
+    if (!submittable && canCarryScope(statement)) {
       // Built here, in the caller's context: the scope is fixed now.
       return this.#queryWithScope(new ScopedQuery(statement, scope)) as never;
     }
