@@ -2,7 +2,9 @@
  * What tenant isolation costs on the hot path: "list the hubs of a random
  * town" with 1,000 towns × 3 hubs, answered four ways, loaded alike with
  * autocannon on loopback, all in one run. Prints a table (medians of the
- * rounds) and the ratios against unscoped Prisma.
+ * rounds) and the ratios against unscoped Prisma, in throughput and in
+ * server CPU per request (req/s on a shared machine also measures the
+ * neighbours; CPU per request much less so).
  *
  *   npm run bench                       (embedded PostgreSQL in a temp dir)
  *   npm run bench -- --rounds 5 --duration 10 --connections 50
@@ -50,7 +52,7 @@ try {
   const towns = await seed(urls.platformUrl);
   log(`Seeded ${towns.length} towns × 3 hubs. ${ROUNDS} rounds × ${DURATION} s × ${CONNECTIONS} connections per variant.`);
 
-  const results: Record<string, { rps: number[]; p50: number[]; p99: number[]; errors: number }> = {};
+  const results: Record<string, Measures> = {};
   for (let round = 1; round <= ROUNDS; round += 1) {
     // Interleave the variants so drift (caches, thermal) hits all alike.
     for (const variant of VARIANTS) {
@@ -58,14 +60,18 @@ try {
       children.push(child.process);
       if (round === 1) await assertAnswersCorrectly(variant.id, child.url, towns);
       await load(child.url, towns, 2); // warm-up: JIT, pool, plan cache
+      const before = await serverStats(child.url);
       const r = await load(child.url, towns, DURATION);
+      const after = await serverStats(child.url);
       await stopChild(child.process);
-      const entry = (results[variant.id] ??= { rps: [], p50: [], p99: [], errors: 0 });
+      const cpuPerRequest = (after.cpuMicros - before.cpuMicros) / Math.max(1, after.answered - before.answered);
+      const entry = (results[variant.id] ??= { rps: [], p50: [], p99: [], cpu: [], errors: 0 });
       entry.rps.push(r.requests.average);
       entry.p50.push(r.latency.p50);
       entry.p99.push(r.latency.p99);
+      entry.cpu.push(cpuPerRequest);
       entry.errors += r.errors + r.non2xx;
-      log(`  round ${round}: ${variant.id.padEnd(16)} ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms`);
+      log(`  round ${round}: ${variant.id.padEnd(16)} ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, server CPU ${Math.round(cpuPerRequest)} µs/req`);
     }
   }
   printTable(results);
@@ -73,6 +79,19 @@ try {
   await Promise.all(children.map(stopChild));
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+interface Measures {
+  rps: number[];
+  p50: number[];
+  p99: number[];
+  /** CPU µs the variant's server process spent per answered request. */
+  cpu: number[];
+  errors: number;
+}
+
+async function serverStats(url: string): Promise<{ cpuMicros: number; answered: number }> {
+  return (await (await fetch(`${url}/stats`)).json()) as { cpuMicros: number; answered: number };
 }
 
 async function seed(platformUrl: string): Promise<string[]> {
@@ -145,12 +164,14 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function printTable(results: Record<string, { rps: number[]; p50: number[]; p99: number[]; errors: number }>) {
+function printTable(results: Record<string, Measures>) {
   const baseline = median(results['prisma-unscoped']!.rps);
+  const baselineCpu = median(results['prisma-unscoped']!.cpu);
   const rows = VARIANTS.map((v) => {
     const r = results[v.id]!;
     const rps = median(r.rps);
-    return `| ${v.label} | ${Math.round(rps).toLocaleString('en-US')} | ${median(r.p50)} | ${median(r.p99)} | ${(rps / baseline).toFixed(2)} | ${v.rls} | ${r.errors} |`;
+    const cpu = median(r.cpu);
+    return `| ${v.label} | ${Math.round(rps).toLocaleString('en-US')} | ${median(r.p50)} | ${median(r.p99)} | ${(rps / baseline).toFixed(2)} | ${Math.round(cpu)} | ${(baselineCpu / cpu).toFixed(2)} | ${v.rls} | ${r.errors} |`;
   });
   const cpu = os.cpus();
   process.stdout.write(
@@ -158,8 +179,8 @@ function printTable(results: Record<string, { rps: number[]; p50: number[]; p99:
       '',
       `List hubs of a random town (≤ 50 rows), ${TOWNS} towns × 3 hubs; pool 10; ${CONNECTIONS} connections; medians of ${ROUNDS} × ${DURATION} s; ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}; Node ${process.version}`,
       '',
-      '| approach | req/s | p50 ms | p99 ms | vs unscoped Prisma | RLS enforced | errors |',
-      '|---|---|---|---|---|---|---|',
+      '| approach | req/s | p50 ms | p99 ms | vs unscoped Prisma | server CPU µs/req | CPU vs unscoped Prisma | RLS enforced | errors |',
+      '|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
     ].join('\n'),

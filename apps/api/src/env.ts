@@ -9,6 +9,8 @@ const schema = z.object({
   DATABASE_URL: z.url(),
   PLATFORM_DATABASE_URL: z.url(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** How long a request may wait for a free database connection before it is answered 503 + Retry-After. */
+  DB_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Shared with the admin app (its API_PROXY_SECRET); without it the API uses socket addresses only. */
   API_PROXY_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

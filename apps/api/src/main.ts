@@ -11,6 +11,7 @@ const api = await startApiServer({
   databaseUrl: env.DATABASE_URL,
   platformDatabaseUrl: env.PLATFORM_DATABASE_URL,
   poolSize: env.DB_POOL_SIZE,
+  poolAcquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
   logger,
   proxySecret: env.API_PROXY_SECRET,
   hsts: env.NODE_ENV === 'production',

@@ -41,7 +41,10 @@ beforeAll(async () => {
     await superuser.query(`INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") VALUES ($1, $2, $3, now() + interval '1 day')`, [randomUUID(), hashToken(town.token), userId]);
     towns.push(town);
   }
-  api = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, poolSize: POOL, logger: createLogger({ level: 'silent' }) });
+  // This test is about isolation, not latency: on a loaded CI machine 200
+  // requests queued on 10 connections may wait longer than the production
+  // acquire timeout (5 s, then 503 — see pool-saturation.integration.test.ts).
+  api = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, poolSize: POOL, poolAcquireTimeoutMs: 120_000, logger: createLogger({ level: 'silent' }) });
 }, 120_000);
 
 afterAll(async () => {

@@ -19,6 +19,8 @@ export interface ApiServerOptions {
   databaseUrl: string;
   platformDatabaseUrl: string;
   poolSize?: number;
+  /** How long a request may wait for a database connection before it is answered 503 (default 5 s). */
+  poolAcquireTimeoutMs?: number;
   logger?: Logger;
   migrationsDir?: string;
   /** Shared with the admin app: proves its forwarded client IP (see client-ip.ts). */
@@ -84,7 +86,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const webhookSecret = real ? real.webhookSecret : `whsec_fake_${randomUUID().replaceAll('-', '')}`;
   const priceIds = real ? real.priceIds : FAKE_PRICE_IDS;
   const deps: ApiDependencies = {
-    db: createAppClient({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 }),
+    db: createAppClient({ url: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.poolAcquireTimeoutMs ? { acquireTimeoutMs: options.poolAcquireTimeoutMs } : {}) }),
     platform,
     logger,
     billing: createBilling({
@@ -142,12 +144,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       });
     },
     responseMeta: ({ errors }) => {
-      // A rate-limited call says when to come back, in the standard header too.
-      const limited = errors.find((e) => e.code === 'TOO_MANY_REQUESTS' && typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
-      return limited ? { headers: { 'retry-after': String((limited as unknown as { retryAfterSeconds: number }).retryAfterSeconds) } } : {};
+      // A rate-limited call (429) or one turned away by a saturated database
+      // pool (503) says when to come back, in the standard header too.
+      const retry = errors.find((e) => typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
+      return retry ? { headers: { 'retry-after': String((retry as unknown as { retryAfterSeconds: number }).retryAfterSeconds) } } : {};
     },
     onError: ({ error, path, ctx }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
+      // Capacity, not a bug: one line to alert on when it becomes frequent.
+      if (error.code === 'SERVICE_UNAVAILABLE') logger.warn({ event: 'db.pool.saturated', reqId: ctx?.requestId, procedure: path }, 'no database connection free in time');
       // Denials by the permission wall, as structured events for monitoring:
       // who, where, what — never the input (it may hold passwords or tokens).
       if (DENIALS.has(error.code)) {

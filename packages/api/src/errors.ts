@@ -6,7 +6,7 @@ import { ZodError, type core } from 'zod';
  * keys of the admin app's message catalogues (German first, English second),
  * so the API never sends prose that a client would have to parse.
  */
-export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'PRECONDITION_FAILED';
+export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'PRECONDITION_FAILED' | 'SERVICE_UNAVAILABLE';
 
 export class DomainError extends TRPCError {
   readonly messageKey: string;
@@ -36,6 +36,20 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+/**
+ * The database had no connection free for this request in time (the pool is
+ * saturated): nothing was done, and the same request will most likely
+ * succeed shortly. 503 with Retry-After, not a 500.
+ */
+export class ServiceBusyError extends DomainError {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number) {
+    super('SERVICE_UNAVAILABLE', 'errors.busy');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export interface ErrorData {
   messageKey: string;
   fieldErrors?: Record<string, string[]>;
@@ -45,7 +59,7 @@ export interface ErrorData {
 
 /** Maps any error that reaches the edge to a key and, for input, per-field keys. */
 export function describeError(error: TRPCError): ErrorData {
-  if (error instanceof TooManyRequestsError) return { messageKey: error.messageKey, retryAfterSeconds: error.retryAfterSeconds };
+  if (error instanceof TooManyRequestsError || error instanceof ServiceBusyError) return { messageKey: error.messageKey, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof DomainError) {
     return {
       messageKey: error.messageKey,

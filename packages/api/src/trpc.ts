@@ -1,10 +1,10 @@
 import { type Actor, type AppAbility, defineAbilityFor, defineAbilityInTenant, resolveSession, subject } from '@hubwerk/auth';
-import { runInScope, type Tenant } from '@hubwerk/db';
+import { isPoolAcquireTimeout, runInScope, type Tenant } from '@hubwerk/db';
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import { loadActor } from './actor.ts';
 import type { Context } from './context.ts';
-import { DomainError, describeError, notFound } from './errors.ts';
+import { DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -21,9 +21,16 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const logged = t.middleware(({ ctx, path, next }) => {
+/** A saturated pool is brief: the client should come back this soon. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+const logged = t.middleware(async ({ ctx, path, next }) => {
   ctx.log.procedure = path;
-  return next();
+  const result = await next();
+  // Waiting too long for a database connection (wherever in the procedure)
+  // is overload, not a bug: 503 + Retry-After instead of a 500.
+  if (!result.ok && isPoolAcquireTimeout(result.error)) throw new ServiceBusyError(BUSY_RETRY_AFTER_SECONDS);
+  return result;
 });
 
 /** Tier 1: anyone. */

@@ -7,15 +7,29 @@ export interface AppClientOptions {
   /** Connection string of the app role (hubwerk_app: no BYPASSRLS, owns nothing). */
   url: string;
   poolSize?: number;
+  /**
+   * How long a query or transaction may wait for a free connection before it
+   * fails with PoolAcquireTimeoutError (the API's 503). Default 5 s.
+   */
+  acquireTimeoutMs?: number;
 }
+
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 
 /**
  * The client every request uses. Its queries run under the DbScope of the
  * caller (`runInScope`), enforced by PostgreSQL's row-level security.
  */
 export function createAppClient(options: AppClientOptions) {
-  const pool = new ScopedPool({ connectionString: options.url, max: options.poolSize ?? 10 });
-  const base = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const acquireTimeoutMillis = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
+  const pool = new ScopedPool({ connectionString: options.url, max: options.poolSize ?? 10, acquireTimeoutMillis });
+  const base = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    // Prisma's own wait for a transaction's connection (default 2 s, then an
+    // untyped P2028) outlasts the pool's, so a saturated pool reports the
+    // typed PoolAcquireTimeoutError for transactions too.
+    transactionOptions: { maxWait: acquireTimeoutMillis + 1_000 },
+  });
   const client = base.$extends({
     name: 'tenant-safe-unique-lookups',
     query: {

@@ -4,3 +4,4 @@ export type { PipelinedQuery } from './scoped-pool.ts';
 export { currentScope, runInScope, type DbScope } from './scope.ts';
 export { Prisma, PrismaClient } from './generated/client.ts';
 export type * from './generated/client.ts';
+export { isPoolAcquireTimeout, PoolAcquireTimeoutError } from './pool-errors.ts';

@@ -1,5 +1,7 @@
 import pg from 'pg';
+import { typedPoolError } from './pool-errors.ts';
 import { currentScope, type DbScope } from './scope.ts';
+import { canCarryScope, SET_SCOPE_SQL, SET_SCOPE_STATEMENT, ScopedQuery } from './scoped-query.ts';
 
 /**
  * A pg pool that applies the caller's DbScope to every query, in the same
@@ -8,8 +10,12 @@ import { currentScope, type DbScope } from './scope.ts';
  * Why not `$transaction([set_config, query])`? That costs four round trips
  * per query (BEGIN, set_config, query, COMMIT, each waiting for the last) and
  * ~70% of Prisma's throughput (docs/decisions/003). Here the connections run
- * in pg's pipeline mode: `BEGIN; SELECT set_config(…, true); <query>; COMMIT`
- * are written at once and answered at once. The settings are
+ * in pg's pipeline mode, and a scoped statement with parameters (every query
+ * Prisma generates with a filter) travels as ONE implicit transaction:
+ * `set_config(…, true)` and the statement before a single Sync (ScopedQuery,
+ * ADR 005). Anything else (parameterless text, which may hold several
+ * statements; named statements) gets `BEGIN; set_config; <query>; COMMIT`,
+ * written at once and answered at once. Either way the settings are
  * transaction-local, so a pooled connection never carries them to the next
  * caller.
  *
@@ -17,9 +23,6 @@ import { currentScope, type DbScope } from './scope.ts';
  * caller's async context — and pinned to the checked-out connection, never
  * read again from wherever pg-pool later resumes.
  */
-
-const SET_SCOPE_SQL =
-  "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)";
 
 type ScopedPoolClient = pg.PoolClient & { hubwerkScope?: DbScope | null };
 
@@ -36,7 +39,7 @@ class ScopedClient extends pg.Client {
       // statement the caller sends next can run.
       const scope = this.hubwerkScope;
       // Named: PostgreSQL parses and plans it once per connection, not per query.
-      const set = super.query({ name: 'hubwerk_set_scope', text: SET_SCOPE_SQL, values: [scope.tenantId ?? '', scope.userId ?? ''] }) as unknown as Promise<unknown>;
+      const set = super.query({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, values: [scope.tenantId ?? '', scope.userId ?? ''] }) as unknown as Promise<unknown>;
       set.catch(() => {
         /* a failed set_config aborts the transaction; the caller's next statement reports it */
       });
@@ -49,19 +52,30 @@ export interface ScopedPoolOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /**
+   * How long a caller may wait for a free connection before it gets a
+   * PoolAcquireTimeoutError (also the limit for opening a new connection).
+   * Without it, a saturated pool makes callers wait without end.
+   */
+  acquireTimeoutMillis?: number;
 }
 
 export class ScopedPool extends pg.Pool {
   constructor(options: ScopedPoolOptions) {
+    const acquireTimeoutMillis = options.acquireTimeoutMillis ?? 0;
     super({
       connectionString: options.connectionString,
       max: options.max ?? 10,
       application_name: options.applicationName ?? 'hubwerk-app',
       Client: ScopedClient,
+      connectionTimeoutMillis: acquireTimeoutMillis,
       // pg ≥ 8.22: queries are written without waiting for earlier answers.
       pipeline: true,
     } as pg.PoolConfig);
+    this.#acquireTimeoutMillis = acquireTimeoutMillis;
   }
+
+  readonly #acquireTimeoutMillis: number;
 
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
@@ -73,14 +87,19 @@ export class ScopedPool extends pg.Pool {
     if (callback) {
       super.connect((err, client, done) => {
         pin(client);
-        callback(err, client, done);
+        callback(err ? (typedPoolError(err, this.#acquireTimeoutMillis) as Error) : err, client, done);
       });
       return;
     }
-    return super.connect().then((client) => {
-      pin(client);
-      return client;
-    });
+    return super.connect().then(
+      (client) => {
+        pin(client);
+        return client;
+      },
+      (error: unknown) => {
+        throw typedPoolError(error, this.#acquireTimeoutMillis);
+      },
+    );
   }
 
   // Prisma's adapter calls pool.query(config) for every statement outside an
@@ -88,11 +107,41 @@ export class ScopedPool extends pg.Pool {
   override query(...args: unknown[]): never {
     const scope = currentScope();
     if (!scope) return (super.query as (...a: unknown[]) => never).apply(this, args);
-    const [config, values] = args;
     if (typeof args[args.length - 1] === 'function') {
       throw new Error('ScopedPool.query supports promises only');
     }
+    const [config, values] = args;
+    // pool.query(text, values) and pool.query({ text, values }) alike; a
+    // submittable (pg.Query, cursors) is never copied, it keeps the old path.
+    const submittable = typeof (config as { submit?: unknown } | null)?.submit === 'function';
+    const statement = typeof config === 'string' ? { text: config, values } : values === undefined || submittable ? config : { ...(config as object), values };
+    if (!submittable && canCarryScope(statement)) {
+      // Built here, in the caller's context: the scope is fixed now.
+      return this.#queryWithScope(new ScopedQuery(statement, scope)) as never;
+    }
     return this.#queryInTransaction(config, values) as never;
+  }
+
+  async #queryWithScope(query: ScopedQuery): Promise<pg.QueryResult> {
+    const client = await this.connect();
+    // See #queryInTransaction: a connection dying while checked out must not crash the process.
+    const onError = () => undefined;
+    client.on('error', onError);
+    try {
+      const result = await query.run(client);
+      client.removeListener('error', onError);
+      client.release();
+      return result;
+    } catch (error) {
+      client.removeListener('error', onError);
+      // The server's refusal of the statement ended the implicit transaction
+      // (set_config with it): the connection is clean. Anything else — a
+      // broken socket, a terminated backend (FATAL), a refused scope
+      // statement — and it is destroyed.
+      const clean = error instanceof pg.DatabaseError && error.severity === 'ERROR' && !query.scopeFailed;
+      client.release(clean ? undefined : (error as Error));
+      throw error;
+    }
   }
 
   async #queryInTransaction(config: unknown, values: unknown): Promise<pg.QueryResult> {

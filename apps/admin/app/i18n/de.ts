@@ -280,6 +280,7 @@ export const de = {
     idempotencyKeyReused: 'Dieses Formular wurde bereits mit anderen Angaben gesendet. Bitte laden Sie es neu.',
     unavailable: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     tooManyRequests: 'Zu viele Versuche. Bitte warten Sie einen Moment.',
+    busy: 'Gerade ist sehr viel los. Es wurde nichts gespeichert – bitte senden Sie es in ein paar Sekunden noch einmal.',
     conflict: 'Die Daten wurden inzwischen geändert. Bitte laden Sie die Seite neu.',
     export: {
       failed: 'Der Export ist fehlgeschlagen. Bitte versuchen Sie es noch einmal.',

@@ -277,6 +277,7 @@ export const en: Messages = {
     idempotencyKeyReused: 'This form has already been sent with different data. Please reload it.',
     unavailable: 'The service is not reachable right now. Please try again shortly.',
     tooManyRequests: 'Too many attempts. Please wait a moment.',
+    busy: 'The service is very busy right now. Nothing was saved – please send it again in a few seconds.',
     conflict: 'The data has changed in the meantime. Please reload the page.',
     export: {
       failed: 'The export failed. Please try again.',

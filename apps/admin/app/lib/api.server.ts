@@ -106,6 +106,8 @@ const DEFAULT_KEYS: Record<string, string> = {
   BAD_REQUEST: 'validation.invalid',
   CONFLICT: 'errors.conflict',
   TOO_MANY_REQUESTS: 'errors.tooManyRequests',
+  // The API's database pool was saturated: nothing was done, try again shortly.
+  SERVICE_UNAVAILABLE: 'errors.busy',
   PRECONDITION_FAILED: 'errors.conflict',
   UNPROCESSABLE_CONTENT: 'validation.invalid',
 };
@@ -114,15 +116,21 @@ export function notFound(): Response {
   return new Response(null, { status: 404, statusText: 'Not Found' });
 }
 
-function unavailable(): Response {
-  return new Response(null, { status: 503, statusText: 'Service Unavailable' });
+function unavailable(retryAfterSeconds?: number | null): Response {
+  const headers: Record<string, string> = retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {};
+  return new Response(null, { status: 503, statusText: 'Service Unavailable', headers });
+}
+
+/** A page that cannot load because the API is overloaded: the 503 page ("try again in a moment"), not the generic error. */
+function throwIfBusy(info: ApiErrorInfo | null): void {
+  if (info?.code === 'SERVICE_UNAVAILABLE') throw unavailable(info.retryAfterSeconds);
 }
 
 /**
  * One place that turns API errors into what the admin shows:
  * - UNAUTHORIZED: the session is gone → sign-in page (throws a redirect);
  * - NOT_FOUND / FORBIDDEN: the same 404 page, whether the thing is foreign or missing;
- * - BAD_REQUEST, CONFLICT, TOO_MANY_REQUESTS: returned as form errors;
+ * - BAD_REQUEST, CONFLICT, TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE (busy): returned as form errors;
  * - the API unreachable: 503 error page; anything else is rethrown (generic error page).
  */
 export async function handleApiError(error: unknown, request: Request): Promise<FormErrors> {
@@ -152,6 +160,7 @@ export async function load<T>(request: Request, call: () => Promise<T>): Promise
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.code === 'BAD_REQUEST') throw notFound();
+    throwIfBusy(info);
     await handleApiError(error, request);
     throw error;
   }
@@ -183,6 +192,7 @@ export function getMe(request: Request): Promise<Me | null> {
       } catch (error) {
         // An expired or revoked session is "signed out", not an error.
         if (apiErrorInfo(error)?.code === 'UNAUTHORIZED') return null;
+        throwIfBusy(apiErrorInfo(error));
         await handleApiError(error, request);
         throw error;
       }

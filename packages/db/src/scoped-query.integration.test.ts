@@ -1,0 +1,233 @@
+/**
+ * The one-flight tenant scope (ScopedQuery, ADR 005): `set_config(…, true)`
+ * and the caller's statement in one implicit transaction before one Sync.
+ * Pools of ONE connection, so "the next query" surely runs on the same
+ * connection as the one before it.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAppClient } from './app-client.ts';
+import { runInScope } from './scope.ts';
+import { ScopedPool } from './scoped-pool.ts';
+import { ScopedQuery } from './scoped-query.ts';
+import { useTestDatabase } from './testing/index.ts';
+
+let appUrl: string;
+let superuser: pg.Client;
+const pools: pg.Pool[] = [];
+const HUBS = 5;
+const towns: { id: string; hubIds: string[] }[] = [];
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  appUrl = db.appUrl;
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  for (let i = 0; i < 3; i += 1) {
+    const town = { id: randomUUID(), hubIds: [] as string[] };
+    await superuser.query(`INSERT INTO "Tenant" (id, name, slug, ags, bundesland, "updatedAt") VALUES ($1, $2, $3, $4, '03', now())`, [town.id, `Flug ${i}`, `flug-${i}`, `03${String(900 + i).padStart(6, '0')}`]);
+    for (let h = 0; h < HUBS; h += 1) {
+      const hubId = randomUUID();
+      await superuser.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, $3, $4, now())`, [town.id, hubId, `Hub ${h}`, `hub-${h}`]);
+      town.hubIds.push(hubId);
+    }
+    towns.push(town);
+  }
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+  await superuser?.end();
+});
+
+/** Typed as pg.Pool: ScopedPool.query does not restate pg's overloads. */
+function onePool(): pg.Pool {
+  const pool: pg.Pool = new ScopedPool({ connectionString: appUrl, max: 1 });
+  pools.push(pool);
+  return pool;
+}
+
+const scoped = <T>(tenantId: string, fn: () => T) => runInScope({ tenantId, userId: null }, fn);
+const setting = async (pool: pg.Pool) =>
+  (await pool.query<{ tenant: string | null; user: string | null }>(`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant, NULLIF(current_setting('app.user_id', true), '') AS "user"`)).rows[0];
+const backendPid = async (pool: pg.Pool) => (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+const HUBS_OF = 'SELECT id, name FROM "Hub" WHERE "tenantId" = ANY($1::uuid[]) ORDER BY name';
+
+/** What the pool's connections are asked to run (ScopedClient passes each call on to pg.Client's query). */
+function recordStatements() {
+  const spy = vi.spyOn(pg.Client.prototype, 'query');
+  return {
+    texts: () => spy.mock.calls.map(([config]) => (typeof config === 'string' ? config : String((config as { text?: string }).text))),
+    scopedQueries: () => spy.mock.calls.filter(([config]) => (config as unknown) instanceof ScopedQuery).length,
+  };
+}
+
+describe('a scoped statement with parameters', () => {
+  it('travels as one statement: set_config in force for it, no BEGIN/COMMIT', async () => {
+    const pool = onePool();
+    const town = towns[0]!;
+    const sent = recordStatements();
+    const seen = await runInScope({ tenantId: town.id, userId: 'u-1' }, () =>
+      pool.query(`SELECT current_setting('app.tenant_id', true) AS tenant, current_setting('app.user_id', true) AS "user", $1::text AS echo`, ['x']),
+    );
+    expect(seen.rows).toEqual([{ tenant: town.id, user: 'u-1', echo: 'x' }]);
+    expect(sent.scopedQueries()).toBe(1);
+    expect(sent.texts().filter((t) => /^\s*(BEGIN|COMMIT)/i.test(t))).toEqual([]);
+  });
+
+  it('returns a multi-row result intact, and a zero-row result with its fields', async () => {
+    const pool = onePool();
+    const [own, foreign] = [towns[0]!, towns[1]!];
+    const many = await scoped(own.id, () => pool.query<{ id: string; name: string }>(HUBS_OF, [[own.id, foreign.id]]));
+    expect(many.command).toBe('SELECT');
+    expect(many.rowCount).toBe(HUBS);
+    expect(many.fields.map((f) => f.name)).toEqual(['id', 'name']);
+    expect(many.rows.map((r) => r.name)).toEqual(Array.from({ length: HUBS }, (_, h) => `Hub ${h}`));
+    // Only its own town's hubs, though both towns were asked for (RLS).
+    expect(new Set(many.rows.map((r) => r.id))).toEqual(new Set(own.hubIds));
+
+    const none = await scoped(own.id, () => pool.query(HUBS_OF, [[foreign.id]]));
+    expect(none.command).toBe('SELECT');
+    expect(none.rowCount).toBe(0);
+    expect(none.rows).toEqual([]);
+    expect(none.fields.map((f) => f.name)).toEqual(['id', 'name']);
+  });
+
+  it("answers in rowMode 'array' with custom type parsers, as Prisma's adapter asks", async () => {
+    const pool = onePool();
+    const town = towns[2]!;
+    const result = await scoped(town.id, () =>
+      pool.query({
+        text: 'SELECT id, name, "createdAt" FROM "Hub" WHERE "tenantId" = $1 ORDER BY name LIMIT $2',
+        values: [town.id, 2],
+        rowMode: 'array',
+        types: { getTypeParser: (oid: number) => (oid === 1184 ? (v: string) => `ts:${v}` : (v: string) => v) } as never,
+      }),
+    );
+    expect(result.rows).toHaveLength(2);
+    const [first] = result.rows as unknown as [unknown[]];
+    expect(Array.isArray(first)).toBe(true);
+    expect(first[1]).toBe('Hub 0');
+    expect(String(first[2])).toMatch(/^ts:/);
+    expect(result.fields.map((f) => f.name)).toEqual(['id', 'name', 'createdAt']);
+  });
+
+  it('reports a failing statement to the caller, undoes set_config with it, and keeps the connection', async () => {
+    const pool = onePool();
+    const [town, foreign] = [towns[0]!, towns[1]!];
+    const pid = await backendPid(pool);
+    // Server-side failure during execution.
+    await expect(scoped(town.id, () => pool.query('SELECT 1 / ($1::int - $1::int)', [7]))).rejects.toMatchObject({ code: '22012' });
+    // Refused by RLS: a row for another town.
+    await expect(
+      scoped(town.id, () => pool.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, gen_random_uuid(), 'Fremd', 'fremd-flug', now())`, [foreign.id])),
+    ).rejects.toMatchObject({ code: '42501' });
+    // Failure at parse time.
+    await expect(scoped(town.id, () => pool.query('SELECT nope FROM "Hub" WHERE "tenantId" = $1', [town.id]))).rejects.toMatchObject({ code: '42703' });
+    // The same connection (a statement error is no reason to destroy it), with no setting and no transaction left.
+    expect(await backendPid(pool)).toBe(pid);
+    expect(await setting(pool)).toEqual({ tenant: null, user: null });
+    expect((await superuser.query(`SELECT state FROM pg_stat_activity WHERE pid = $1`, [pid])).rows).toEqual([{ state: 'idle' }]);
+    expect((await superuser.query(`SELECT 1 FROM "Hub" WHERE slug = 'fremd-flug'`)).rows).toEqual([]);
+    // And it still answers scoped queries correctly.
+    const after = await scoped(town.id, () => pool.query<{ id: string }>(HUBS_OF, [[town.id, foreign.id]]));
+    expect(new Set(after.rows.map((r) => r.id))).toEqual(new Set(town.hubIds));
+  });
+
+  it('leaves no setting for the next query on the same connection', async () => {
+    const pool = onePool();
+    const [a, b] = [towns[0]!, towns[1]!];
+    const pid = await backendPid(pool);
+    const tenantOf = (tenantId: string) =>
+      scoped(tenantId, async () => (await pool.query<{ tenant: string }>(`SELECT current_setting('app.tenant_id', true) AS tenant, $1::int AS n`, [1])).rows[0]!.tenant);
+    expect(await tenantOf(a.id)).toBe(a.id);
+    // Unscoped, parameterless and parameterised: nothing left.
+    expect(await setting(pool)).toEqual({ tenant: null, user: null });
+    expect((await pool.query<{ tenant: string | null }>(`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant, $1::int AS n`, [1])).rows[0]!.tenant).toBeNull();
+    expect((await pool.query(HUBS_OF, [[a.id, b.id]])).rows).toEqual([]);
+    expect(await tenantOf(b.id)).toBe(b.id);
+    expect(await backendPid(pool)).toBe(pid);
+  });
+
+  it('keeps pipelined statements of different towns apart on one connection, even around a failure', async () => {
+    const pool = onePool();
+    const client = await pool.connect();
+    try {
+      // Written back to back without waiting (pipeline mode): each Sync group has its own scope.
+      const runs = [0, 1, 2, 0, 1, 2].map((i, n) => {
+        const town = towns[i]!;
+        const text = n === 3 ? 'SELECT 1 / ($1::int - $1::int)' : HUBS_OF;
+        const values = n === 3 ? [1] : [towns.map((t) => t.id)];
+        return new ScopedQuery({ text, values }, { tenantId: town.id, userId: null }).run(client).then(
+          (r) => ({ town: i, ids: new Set((r.rows as { id: string }[]).map((row) => row.id)) }),
+          (e: { code?: string }) => ({ town: i, error: e.code }),
+        );
+      });
+      const answers = await Promise.all(runs);
+      expect(answers[3]).toEqual({ town: 0, error: '22012' });
+      for (const [n, answer] of answers.entries()) {
+        if (n !== 3) expect(answer).toEqual({ town: answer.town, ids: new Set(towns[answer.town]!.hubIds) });
+      }
+    } finally {
+      client.release();
+    }
+    expect(await setting(pool)).toEqual({ tenant: null, user: null });
+  });
+
+  it('shares the named scope statement with interactive transactions on the same connection', async () => {
+    for (const order of [['one-flight', 'transaction'], ['transaction', 'one-flight']] as const) {
+      const db = createAppClient({ url: appUrl, poolSize: 1 });
+      try {
+        for (const step of order) {
+          const town = towns[step === 'transaction' ? 1 : 2]!;
+          const hubs = await scoped(town.id, () =>
+            step === 'transaction' ? db.$transaction(async (tx) => tx.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } })) : db.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } }),
+          );
+          expect(new Set(hubs.map((h) => h.id))).toEqual(new Set(town.hubIds));
+        }
+      } finally {
+        await db.close();
+      }
+    }
+  });
+
+  it('destroys a connection whose backend is terminated under a statement, and goes on with a fresh one', async () => {
+    const pool = onePool();
+    const town = towns[0]!;
+    const pid = await backendPid(pool);
+    const slow = scoped(town.id, () => pool.query('SELECT pg_sleep(30), $1::text', ['x']));
+    const settled = slow.then(
+      () => 'answered',
+      (e: Error) => e,
+    );
+    for (let i = 0; i < 100; i += 1) {
+      const { rows } = await superuser.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'SELECT pg_sleep%'`, [pid]);
+      if (rows.length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await superuser.query('SELECT pg_terminate_backend($1)', [pid]);
+    expect(await settled).toBeInstanceOf(Error);
+    const after = await scoped(town.id, () => pool.query<{ id: string }>(HUBS_OF, [[town.id]]));
+    expect(after.rows).toHaveLength(HUBS);
+    expect(await backendPid(pool)).not.toBe(pid);
+  });
+});
+
+describe('a scoped statement without parameters', () => {
+  it('keeps the BEGIN; set_config; query; COMMIT path (it may hold several statements)', async () => {
+    const pool = onePool();
+    const town = towns[1]!;
+    const sent = recordStatements();
+    const result = await scoped(town.id, () => pool.query(`SELECT count(*)::int AS n FROM "Hub"`));
+    expect(result.rows).toEqual([{ n: HUBS }]);
+    expect(sent.scopedQueries()).toBe(0);
+    expect(sent.texts().filter((t) => /^(BEGIN|COMMIT)$/.test(t))).toEqual(['BEGIN', 'COMMIT']);
+    vi.restoreAllMocks();
+    expect(await setting(pool)).toEqual({ tenant: null, user: null });
+  });
+});
