@@ -101,6 +101,11 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'staff.invite': () => ({ tenant: 'einbeck', email: `s-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
   // An open invitation of Einbeck per call (an allowed call revokes it).
   'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: openInvitations.pop() ?? randomUUID() }),
+  'audit.listAcrossTowns': () => ({}),
+  'support.active': () => ({}),
+  'support.start': () => ({ tenant: 'einbeck', reason: 'Matrix: Hilfe beim Einrichten', durationMinutes: 15 }),
+  // Ends the session the same role started in the cell before (the matrix runs in order).
+  'support.end': () => ({ tenant: 'einbeck' }),
 };
 
 

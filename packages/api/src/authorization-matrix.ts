@@ -32,6 +32,8 @@ const bookers = ['platform-admin', 'partner-admin', 'town-admin', 'hub-manager',
 /** A town's billing: read by the provider, the managing partner and the town admin; changed only by the provider's admins and the town admin. */
 const billingReaders = auditReaders;
 const billingManagers = ['platform-admin', 'town-admin'] as const;
+/** Who may act on behalf of a town in a support session: the provider's staff, and partners for their towns. */
+const supporters = ['platform-admin', 'platform-support', 'partner-admin'] as const;
 
 export const AUTHORIZATION_MATRIX = {
   'auth.signIn': row(everyone),
@@ -86,4 +88,13 @@ export const AUTHORIZATION_MATRIX = {
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
+  // The audit log across towns: the provider's staff (all towns) and partners (their towns); town roles are refused.
+  'audit.listAcrossTowns': row(supporters),
+  // One's own running support sessions (an empty list for those who cannot have any).
+  'support.active': row(signedIn),
+  // Support sessions (ADR 011). Last in the matrix, start before end: a running
+  // session gives platform support the town admin's abilities, which would
+  // change the outcome of cells that ran after it.
+  'support.start': row(supporters),
+  'support.end': row(supporters),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

@@ -9,6 +9,7 @@ import { mailRouter } from './routers/mail/mail.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { staffRouter } from './routers/staff/staff.router.ts';
+import { supportRouter } from './routers/support/support.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
 import { router } from './trpc.ts';
 
@@ -25,6 +26,7 @@ export const appRouter = router({
   occupancy: occupancyRouter,
   mail: mailRouter,
   staff: staffRouter,
+  support: supportRouter,
 });
 
 export type AppRouter = typeof appRouter;

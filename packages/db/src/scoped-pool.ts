@@ -19,7 +19,7 @@ import { currentScope, type DbScope } from './scope.ts';
  */
 
 const SET_SCOPE_SQL =
-  "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)";
+  "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.support_session_id', $3, true)";
 
 type ScopedPoolClient = pg.PoolClient & { hubwerkScope?: DbScope | null };
 
@@ -36,7 +36,7 @@ class ScopedClient extends pg.Client {
       // statement the caller sends next can run.
       const scope = this.hubwerkScope;
       // Named: PostgreSQL parses and plans it once per connection, not per query.
-      const set = super.query({ name: 'hubwerk_set_scope', text: SET_SCOPE_SQL, values: [scope.tenantId ?? '', scope.userId ?? ''] }) as unknown as Promise<unknown>;
+      const set = super.query({ name: 'hubwerk_set_scope', text: SET_SCOPE_SQL, values: [scope.tenantId ?? '', scope.userId ?? '', scope.supportSessionId ?? ''] }) as unknown as Promise<unknown>;
       set.catch(() => {
         /* a failed set_config aborts the transaction; the caller's next statement reports it */
       });

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
 import { useT } from '~/i18n/use-t.ts';
 
 interface FieldShellProps {
@@ -61,6 +61,26 @@ export function TextField({
           required={!optional}
           {...input}
         />
+      )}
+    </FieldShell>
+  );
+}
+
+type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'name' | 'children'>;
+
+export function TextAreaField({
+  id,
+  name,
+  label,
+  hint,
+  errors,
+  optional,
+  ...textarea
+}: { id: string; name: string; label: string; hint?: string | undefined; errors?: string[] | undefined; optional?: boolean } & TextAreaProps) {
+  return (
+    <FieldShell id={id} label={label} hint={hint} errors={errors} optional={optional}>
+      {(describedBy, invalid) => (
+        <textarea id={id} name={name} className="input" aria-describedby={describedBy} aria-invalid={invalid || undefined} required={!optional} {...textarea} />
       )}
     </FieldShell>
   );
