@@ -84,7 +84,8 @@ export const AUTHORIZATION_MATRIX = {
   // Dev outbox (stored texts carry single-use links): the provider's admins only; support is refused.
   'mail.sent': row(provider),
   // Inviting staff = creating a membership in the town (abilities.ts): town admins, partners acting as one, the provider's admins.
-  'staff.invitations': row(hubWriters),
+  // Hub managers see (and revoke) the invitations into their own hubs; the cell's open invitation is town-wide, so revoking it stays denied to them.
+  'staff.invitations': row([...hubWriters, 'hub-manager']),
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),

@@ -62,6 +62,7 @@ const ATTACKS: Record<string, Attack> = {
   'mail.sent': { noIds: 'dev-only list of stored mails for platform admins; takes no ids' },
   'staff.invitations': { input: ({ town }) => ({ tenant: town.slug }) },
   'staff.invite': { input: ({ town }) => ({ tenant: town.slug, email: 'eindringling@example.org', role: 'town-admin' }) },
+  // (A foreign hub under one's own town: isolation.property.integration.test.ts, variant 3.)
   'staff.revokeInvitation': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, invitationId: townInvitations.get(town.id) ?? randomUUID() }) },
   'billing.plans': { noIds: 'the public price list' },
   'billing.status': { input: ({ town }) => ({ tenant: town.slug }) },

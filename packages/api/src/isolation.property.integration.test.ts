@@ -48,7 +48,8 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'auth.resetPassword': { noIds: 'public; the token is the credential' },
   'mail.sent': { noIds: 'dev outbox for platform admins; takes no ids' },
   'staff.invitations': (t) => ({ tenant: t.slug }),
-  'staff.invite': (t, _own, f) => ({ tenant: t.slug, email: f.email, role: f.variant % 2 === 0 ? 'town-admin' : 'member' }),
+  // Variant 3: one's own town, but a foreign hub to invite hub staff into.
+  'staff.invite': (t, own, f) => (f.variant === 3 && own ? { tenant: own, email: f.email, role: 'hub-staff', hubId: t.hubId } : { tenant: t.slug, email: f.email, role: f.variant % 2 === 0 ? 'town-admin' : 'member' }),
   'staff.revokeInvitation': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, invitationId: t.invitationId }),
   'tenants.list': { noIds: 'takes only a cursor; foreign towns in its output: isolation.integration.test.ts' },
   'partners.list': { noIds: 'takes no ids; foreign partners in its output: isolation.integration.test.ts' },
@@ -266,7 +267,7 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'billing.updateContact': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', contactName: 'Massen' }) },
   'auth.requestPasswordReset': { as: '', input: () => ({ email: DEMO_USERS.einbeckMember }) },
   'auth.resetPassword': { as: '', input: () => ({ token: 'x'.repeat(43), password: 'ein-langes-passwort' }) },
-  'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'member' }) },
+  'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'hub-staff', hubId: targets.get('einbeck')!.hubId }) },
   'staff.revokeInvitation': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', invitationId: targets.get('einbeck')!.invitationId }) },
   'support.start': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck', reason: 'Massenzuweisung geprüft', durationMinutes: 30 }) },
   'support.end': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck' }) },

@@ -1,6 +1,6 @@
 import { type Ability, AbilityBuilder } from '@casl/ability';
 import { accessibleBy, createPrismaAbility, type PrismaQueryFactory, type Subjects } from '@casl/prisma/runtime';
-import type { AuditEvent, Booking, Desk, Hub, OpeningException, OpeningHours, Partner, Prisma, Space, Tenant, TenantMembership } from '@hubwerk/db';
+import type { AuditEvent, Booking, Desk, Hub, HubAssignment, OpeningException, OpeningHours, Partner, Prisma, Space, Tenant, TenantMembership } from '@hubwerk/db';
 import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk/domain';
 
 /**
@@ -20,6 +20,8 @@ type AppSubjects =
       Hub: Hub;
       Partner: Partner;
       TenantMembership: TenantMembership;
+      // Inviting someone into a hub (issue 3) creates one when accepted.
+      HubAssignment: HubAssignment;
       AuditEvent: AuditEvent;
       Space: Space;
       Desk: Desk;
@@ -69,10 +71,13 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can('read', 'TenantMembership', { tenantId });
       // Inviting staff (issue 3): an invitation becomes a membership when accepted.
       can('create', 'TenantMembership', { tenantId });
+      can('create', 'HubAssignment', { tenantId });
       can('read', 'AuditEvent', { tenantId });
     }
     if (role === 'hub-manager') {
       can('update', 'Hub', [...HUB_PROFILE_FIELDS], { tenantId, id: { in: [...hubIds] } });
+      // Hub managers invite hub staff into their own hubs (staff.service decides the role).
+      can('create', 'HubAssignment', { tenantId, hubId: { in: [...hubIds] } });
     }
     defineSpaceAndBookingRules(can, actor.userId, tenantId, role, hubIds);
   }

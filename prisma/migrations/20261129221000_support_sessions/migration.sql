@@ -58,3 +58,9 @@ CREATE POLICY support_session_self ON "SupportSession" FOR SELECT
 -- No DELETE for anyone but the schema owner: sessions are part of the audit trail.
 GRANT SELECT, INSERT, UPDATE ON "SupportSession" TO hubwerk_app;
 GRANT SELECT ON "SupportSession" TO hubwerk_platform;
+
+-- Invitations by more roles (issue 3): hub staff and hub managers are invited
+-- into one hub; accepting assigns them to it. Composite key: a hub of another
+-- town can never be named.
+ALTER TABLE "Invitation" ADD COLUMN     "hubId" UUID;
+ALTER TABLE "Invitation" ADD CONSTRAINT "Invitation_tenantId_hubId_fkey" FOREIGN KEY ("tenantId", "hubId") REFERENCES "Hub"("tenantId", "id") ON DELETE CASCADE ON UPDATE CASCADE;

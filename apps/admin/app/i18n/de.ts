@@ -399,6 +399,9 @@ export const de = {
     audit: {
       rangeReversed: 'Das Ende des Zeitraums liegt vor seinem Anfang.',
     },
+    staff: {
+      hubOnlyForHubRoles: 'Einen Hub wählen Sie nur für Hub-Leitung und Hub-Personal.',
+    },
     support: {
       reasonTooShort: 'Bitte nennen Sie einen Grund mit mindestens 10 Zeichen.',
       duration: 'Bitte wählen Sie eine Dauer zwischen 15 Minuten und 4 Stunden.',
@@ -695,6 +698,9 @@ export const de = {
     statuses: { pending: 'wartet', sent: 'versendet', stored: 'gespeichert (nicht versendet)', failed: 'fehlgeschlagen' },
   },
   staff: {
+    hub: 'Hub',
+    hubHint: 'Hub-Leitung und Hub-Personal werden diesem Hub zugeordnet.',
+    noHub: 'Kein bestimmter Hub',
     title: 'Team und Einladungen',
     intro: 'Laden Sie Mitarbeitende von {name} per E-Mail ein. Der Link ist 7 Tage gültig und einmal verwendbar.',
     link: 'Team einladen',

@@ -396,6 +396,9 @@ export const en: Messages = {
     audit: {
       rangeReversed: 'The end of the period is before its start.',
     },
+    staff: {
+      hubOnlyForHubRoles: 'A hub is chosen only for hub managers and hub staff.',
+    },
     support: {
       reasonTooShort: 'Please give a reason of at least 10 characters.',
       duration: 'Please choose a duration between 15 minutes and 4 hours.',
@@ -692,6 +695,9 @@ export const en: Messages = {
     statuses: { pending: 'waiting', sent: 'sent', stored: 'stored (not sent)', failed: 'failed' },
   },
   staff: {
+    hub: 'Hub',
+    hubHint: 'Hub managers and hub staff are assigned to this hub.',
+    noHub: 'No particular hub',
     title: 'Team and invitations',
     intro: 'Invite staff of {name} by email. The link is valid for 7 days and can be used once.',
     link: 'Invite team',

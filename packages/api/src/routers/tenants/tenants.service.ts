@@ -8,7 +8,7 @@ import { idempotently, isUniqueViolation } from '../../idempotency.ts';
 import { createInvitation, enqueueInvitationMail, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { canReadAudit } from '../audit/audit.service.ts';
-import { mayInvite } from '../staff/staff.service.ts';
+import { mayInvite, mayInviteToHub } from '../staff/staff.service.ts';
 
 type Actor = { userId: string };
 
@@ -192,7 +192,8 @@ export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbi
       renameHub: hubs.some((h) => ctx.ability.can('update', subject('Hub', h), 'name')),
       assignPartner: ctx.ability.can('assignPartner', subject('Tenant', t)),
       readAudit: canReadAudit(ctx.ability, t.id),
-      inviteStaff: mayInvite(ctx.ability, t.id),
+      // Town-wide, or (hub managers) into their own hubs.
+      inviteStaff: mayInvite(ctx.ability, t.id) || hubs.some((h) => mayInviteToHub(ctx.ability, t.id, h.id)),
       // A support session may be started (ADR 011): the provider's or the town's partner's staff, none running yet.
       startSupport: supportChannel(ctx.actor, t) !== undefined && ctx.supportSession === null,
     },
