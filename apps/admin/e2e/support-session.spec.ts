@@ -42,8 +42,9 @@ afterAll(async () => {
 describe('support session (one browser page, step by step)', () => {
   let page: Page;
 
-  it('is started only with a reason (without JavaScript: plain form posts)', async () => {
-    page = await openPage(stack, contexts, { javaScriptEnabled: false });
+  it('is started only with a reason', async () => {
+    // axe needs JavaScript in the page; the no-JavaScript path is the last test below.
+    page = await openPage(stack, contexts);
     await signIn(page, DEMO_USERS.support);
     await page.goto('/towns/einbeck');
     expect(await page.getByTestId('support-banner').count()).toBe(0);
@@ -97,6 +98,21 @@ describe('support session (one browser page, step by step)', () => {
     await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Protokoll aller Kommunen');
     expect(await page.getByRole('row', { name: /Einbeck.*Support-Sitzung begonnen.*Ticket 4711/ }).count()).toBe(1);
     await expectNoAxeViolations(page, 'cross-town audit log');
+  });
+});
+
+describe('without JavaScript', () => {
+  it('a partner starts a session with the plain form and ends it with the banner\'s button', async () => {
+    const page = await openPage(stack, contexts, { javaScriptEnabled: false });
+    await signIn(page, DEMO_USERS.partner);
+    await page.goto('/towns/sangerhausen/support');
+    await page.getByLabel('Grund').fill('Ticket 5000: ohne JavaScript');
+    await page.getByRole('button', { name: 'Support-Sitzung beginnen' }).click();
+    await page.waitForURL('**/towns/sangerhausen');
+    await poll(() => page.getByTestId('support-banner').innerText()).toContain('Sangerhausen');
+    await page.getByTestId('support-banner').getByRole('button', { name: 'Beenden' }).click();
+    await page.waitForURL('**/towns/sangerhausen');
+    await poll(() => page.getByTestId('support-banner').count()).toBe(0);
   });
 });
 

@@ -44,6 +44,8 @@ let bookingHour = 8;
 
 /** Open Einbeck invitations, one per matrix role, for staff.revokeInvitation. */
 const openInvitations: string[] = [];
+/** Open invitations of the IT partner, one per matrix role, for partners.revokeInvitation. */
+const openPartnerInvitations: string[] = [];
 
 /** A valid input in the role's own scope (Einbeck, assigned to the demo IT partner). */
 const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
@@ -102,6 +104,10 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   // An open invitation of Einbeck per call (an allowed call revokes it).
   'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: openInvitations.pop() ?? randomUUID() }),
   'audit.listAcrossTowns': () => ({}),
+  'partners.invitations': () => ({ partnerId: itPartnerId }),
+  'partners.inviteStaff': () => ({ partnerId: itPartnerId, email: `ps-${randomUUID().slice(0, 6)}@example.org` }),
+  // An open invitation of the IT partner per call (an allowed call revokes it).
+  'partners.revokeInvitation': () => ({ partnerId: itPartnerId, invitationId: openPartnerInvitations.pop() ?? randomUUID() }),
   'support.active': () => ({}),
   'support.start': () => ({ tenant: 'einbeck', reason: 'Matrix: Hilfe beim Einrichten', durationMinutes: 15 }),
   // Ends the session the same role started in the cell before (the matrix runs in order).
@@ -123,6 +129,13 @@ beforeAll(async () => {
       [einbeck.id, `offen-${role}@einbeck.example.org`, `matrix-${role}-${randomUUID()}`],
     );
     openInvitations.push(created[0]!.id);
+  }
+  for (const role of MATRIX_ROLES) {
+    const { rows: created } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'PARTNER_STAFF', $3, now() + interval '7 days') RETURNING id`,
+      [itPartnerId, `partner-offen-${role}@example.org`, `matrix-partner-${role}-${randomUUID()}`],
+    );
+    openPartnerInvitations.push(created[0]!.id);
   }
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (

@@ -89,6 +89,10 @@ export const AUTHORIZATION_MATRIX = {
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
+  // A partner's staff invitations: its admins (and the provider's admins); partner staff and everyone else are refused.
+  'partners.invitations': row(['platform-admin', 'partner-admin']),
+  'partners.inviteStaff': row(['platform-admin', 'partner-admin']),
+  'partners.revokeInvitation': row(['platform-admin', 'partner-admin']),
   // The audit log across towns: the provider's staff (all towns) and partners (their towns); town roles are refused.
   'audit.listAcrossTowns': row(supporters),
   // One's own running support sessions (an empty list for those who cannot have any).

@@ -71,6 +71,9 @@ const ATTACKS: Record<string, Attack> = {
   'billing.openPortal': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.updateContact': { input: ({ town }) => ({ tenant: town.slug, contactName: 'Angriff' }) },
   'billing.overview': { noIds: 'takes no ids; billing.integration.test.ts checks partners see only their towns' },
+  'partners.invitations': { input: ({ partnerId }) => ({ partnerId }) },
+  'partners.inviteStaff': { input: ({ partnerId }) => ({ partnerId, email: 'eindringling@example.org' }) },
+  'partners.revokeInvitation': { input: ({ partnerId }) => ({ partnerId, invitationId: partnerInvitations.get(partnerId) ?? randomUUID() }) },
   'audit.listAcrossTowns': { input: ({ town }) => ({ tenant: town.slug }) },
   'support.active': { noIds: 'the caller\'s own running support sessions; takes no ids' },
   'support.start': { input: ({ town }) => ({ tenant: town.slug, reason: 'Angriff auf eine fremde Stadt', durationMinutes: 60 }), anyTownForProvider: 'the provider\'s staff support every town (ADR 011); support.integration.test.ts covers it' },
@@ -123,6 +126,18 @@ beforeAll(async () => {
     JOIN "Booking" b ON b."tenantId" = s."tenantId"
     WHERE s.kind = 'EVENT_ROOM'`);
   for (const row of rows) townRows.set(row.tenantId, row);
+});
+
+// An open staff invitation of each partner, to try to revoke from outside.
+const partnerInvitations = new Map<string, string>();
+beforeAll(async () => {
+  for (const partnerId of [ownPartnerId, foreignPartnerId]) {
+    const { rows } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'PARTNER_STAFF', $3, now() + interval '7 days') RETURNING id`,
+      [partnerId, `offen@${partnerId}.example.org`, `isolation-partner-${partnerId}`],
+    );
+    partnerInvitations.set(partnerId, rows[0]!.id);
+  }
 });
 
 // An open invitation of each seeded town, to try to revoke from outside.

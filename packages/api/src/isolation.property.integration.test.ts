@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; partnerInvitationId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -88,6 +88,9 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'billing.startCheckout': (t, _own, f) => ({ tenant: t.slug, plan: f.variant % 2 === 0 ? 'plus' : 'standard', interval: f.variant < 2 ? 'year' : 'month' }),
   'billing.openPortal': (t) => ({ tenant: t.slug }),
   'billing.updateContact': (t, _own, f) => ({ tenant: t.slug, contactName: f.name }),
+  'partners.invitations': (t) => ({ partnerId: t.partnerId }),
+  'partners.inviteStaff': (t, _own, f) => ({ partnerId: t.partnerId, email: f.email }),
+  'partners.revokeInvitation': (t, _own, f) => ({ partnerId: t.partnerId, invitationId: f.variant % 2 === 0 ? t.invitationId : t.partnerInvitationId }),
   // Without a town: a foreign town's entry as cursor (an empty page, like an unknown id); with one: not found.
   'audit.listAcrossTowns': (t, _own, f) => (f.variant % 2 === 0 ? { cursor: t.auditId } : { tenant: t.slug }),
   'support.active': { noIds: 'the caller\'s own running support sessions; takes no ids' },
@@ -154,7 +157,16 @@ beforeAll(async () => {
            (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id ORDER BY b."createdAt" LIMIT 1) AS "bookingId",
            (SELECT i.id FROM "Invitation" i WHERE i."tenantId" = t.id AND i."acceptedAt" IS NULL AND i."revokedAt" IS NULL ORDER BY i."createdAt" LIMIT 1) AS "invitationId"
     FROM "Tenant" t`);
-  for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
+  // An open staff invitation of each partner (a foreign partner's row id to revoke).
+  const partnerInvitation = new Map<string, string>();
+  for (const partnerId of [itPartnerId, providerId]) {
+    const planted = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'PARTNER_STAFF', $3, now() + interval '7 days') RETURNING id`,
+      [partnerId, `offen@partner-${partnerId}.example.org`, `property-partner-${partnerId}`],
+    );
+    partnerInvitation.set(partnerId, planted.rows[0]!.id);
+  }
+  for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId, partnerInvitationId: partnerInvitation.get(row.partnerId ?? providerId)! });
 });
 
 afterAll(async () => {
@@ -191,7 +203,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), partnerInvitationId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -269,6 +281,8 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'auth.resetPassword': { as: '', input: () => ({ token: 'x'.repeat(43), password: 'ein-langes-passwort' }) },
   'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'hub-staff', hubId: targets.get('einbeck')!.hubId }) },
   'staff.revokeInvitation': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', invitationId: targets.get('einbeck')!.invitationId }) },
+  'partners.inviteStaff': { as: DEMO_USERS.partner, input: () => ({ partnerId: itPartnerId, email: 'massen.partner@example.org' }) },
+  'partners.revokeInvitation': { as: DEMO_USERS.partner, input: () => ({ partnerId: itPartnerId, invitationId: randomUUID() }) },
   'support.start': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck', reason: 'Massenzuweisung geprüft', durationMinutes: 30 }) },
   'support.end': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck' }) },
 };

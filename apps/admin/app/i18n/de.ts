@@ -199,6 +199,10 @@ export const de = {
     end: 'Beenden',
     ended: 'Die Support-Sitzung wurde beendet.',
   },
+  partnerStaff: {
+    title: 'Mitarbeitende des Partners einladen',
+    hint: 'Die Person erhält eine E-Mail mit einem Link (7 Tage gültig) und betreut danach die Kommunen dieses Partners.',
+  },
   townSwitch: {
     label: 'Aktive Kommune',
     choose: 'Kommune wählen …',
@@ -331,6 +335,9 @@ export const de = {
     },
     staff: {
       alreadyMember: 'Diese Person gehört der Kommune bereits an.',
+    },
+    partnerStaff: {
+      alreadyMember: 'Diese Person gehört dem Partner bereits an.',
     },
     support: {
       alreadyActive: 'Für diese Kommune läuft bereits eine Support-Sitzung von Ihnen.',

@@ -196,6 +196,10 @@ export const en: Messages = {
     end: 'End session',
     ended: 'The support session has ended.',
   },
+  partnerStaff: {
+    title: 'Invite partner staff',
+    hint: 'The person gets an email with a link (valid for 7 days) and then looks after this partner\'s towns.',
+  },
   townSwitch: {
     label: 'Active town',
     choose: 'Choose a town …',
@@ -328,6 +332,9 @@ export const en: Messages = {
     },
     staff: {
       alreadyMember: 'This person already belongs to the town.',
+    },
+    partnerStaff: {
+      alreadyMember: 'This person already belongs to the partner.',
     },
     support: {
       alreadyActive: 'You already have a support session running for this town.',

@@ -78,6 +78,13 @@ export async function acceptInvitation(ctx: Context, input: { token: string; nam
         }
         // A town becomes active when its first admin has taken over.
         await tx.tenant.updateMany({ where: { id: invitation.tenantId, status: 'ONBOARDING' }, data: { status: 'ACTIVE' } });
+      } else if (invitation.partnerId) {
+        // Partner staff invited by a partner admin (a registered partner's first admin already has it).
+        await tx.partnerMembership.upsert({
+          where: { partnerId_userId: { partnerId: invitation.partnerId, userId: user.id } },
+          create: { partnerId: invitation.partnerId, userId: user.id, role: invitation.partnerRole ?? 'PARTNER_STAFF' },
+          update: {},
+        });
       }
       return { userId: user.id, tenantId: invitation.tenantId, invitationId: invitation.id };
     },
