@@ -23,7 +23,7 @@ export function TownSwitcher({ towns, activeSlug }: { towns: ReadonlyArray<{ slu
   if (towns.length === 0) return null;
   const active = towns.some((town) => town.slug === activeSlug) ? activeSlug : null;
   return (
-    <Form method="get" action="/switch-town" className="town-switcher inline-form" aria-label={t('townSwitch.label')}>
+    <Form method="get" action="/switch-town" className="town-switcher inline-form">
       <label htmlFor="town-switch" className="town-switcher__label">
         {t('townSwitch.label')}
       </label>
