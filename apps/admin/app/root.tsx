@@ -14,7 +14,10 @@ import type { ReactNode } from 'react';
 import { AppHeader } from '~/components/app-header.tsx';
 import { DEFAULT_LANG } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
+import { SupportBanner } from '~/components/support-banner.tsx';
 import { getMe } from '~/lib/api.server.ts';
+import { runningSupportSessions } from '~/lib/support.server.ts';
+import { partnerTownsFor } from '~/lib/town-switch.server.ts';
 import { useNonce } from '~/lib/nonce.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { resolveLang } from '~/lib/session.server.ts';
@@ -37,7 +40,8 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'app.tagline');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [lang, me] = await Promise.all([resolveLang(request), getMe(request)]);
-  return { lang, me };
+  const [supportSessions, partnerTowns] = await Promise.all([runningSupportSessions(request, me), partnerTownsFor(request, me)]);
+  return { lang, me, supportSessions, partnerTowns };
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -57,7 +61,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <a href="#main" className="skip-link">
           {t('app.skipLink')}
         </a>
-        <AppHeader me={data?.me ?? null} />
+        {data?.me ? <SupportBanner sessions={data.supportSessions} userName={data.me.user.name} /> : null}
+        <AppHeader me={data?.me ?? null} partnerTowns={data?.partnerTowns ?? []} />
         <main id="main" tabIndex={-1} className="container main">
           {children}
         </main>

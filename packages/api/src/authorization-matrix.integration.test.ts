@@ -61,6 +61,8 @@ function seriesSlot(hour: number): { startsAt: string; endsAt: string } {
 
 /** Open Einbeck invitations, one per matrix role, for staff.revokeInvitation. */
 const openInvitations: string[] = [];
+/** Open invitations of the IT partner, one per matrix role, for partners.revokeInvitation. */
+const openPartnerInvitations: string[] = [];
 
 /** A valid input in the role's own scope (Einbeck, assigned to the demo IT partner). */
 const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
@@ -174,6 +176,15 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'organisations.create': () => ({ tenant: 'einbeck', name: `Matrix-Organisation ${randomUUID().slice(0, 6)}`, kind: 'company' }),
   'organisations.update': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: 20, roomHoursPerMonth: null } }),
   'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: orgRows.memberMembershipId, organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
+  'audit.listAcrossTowns': () => ({}),
+  'partners.invitations': () => ({ partnerId: itPartnerId }),
+  'partners.inviteStaff': () => ({ partnerId: itPartnerId, email: `ps-${randomUUID().slice(0, 6)}@example.org` }),
+  // An open invitation of the IT partner per call (an allowed call revokes it).
+  'partners.revokeInvitation': () => ({ partnerId: itPartnerId, invitationId: openPartnerInvitations.pop() ?? randomUUID() }),
+  'support.active': () => ({}),
+  'support.start': () => ({ tenant: 'einbeck', reason: 'Matrix: Hilfe beim Einrichten', durationMinutes: 15 }),
+  // Ends the session the same role started in the cell before (the matrix runs in order).
+  'support.end': () => ({ tenant: 'einbeck' }),
 };
 /** An Einbeck organisation and the member's membership, for the organisations cells. */
 let orgRows: { organisationId: string; memberMembershipId: string; showroomId: string };
@@ -228,6 +239,13 @@ beforeAll(async () => {
     )
   ).rows[0];
   await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [orgRows.showroomId]);
+  for (const role of MATRIX_ROLES) {
+    const { rows: created } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'PARTNER_STAFF', $3, now() + interval '7 days') RETURNING id`,
+      [itPartnerId, `partner-offen-${role}@example.org`, `matrix-partner-${role}-${randomUUID()}`],
+    );
+    openPartnerInvitations.push(created[0]!.id);
+  }
   sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
   rows = (
     await superuser.query(

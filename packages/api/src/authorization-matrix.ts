@@ -36,6 +36,8 @@ const billingManagers = ['platform-admin', 'town-admin'] as const;
 const exporters = ['platform-admin', 'town-admin'] as const;
 /** Organisations, their members and plans: read by staff who book for them, changed by town admins (and partners acting as one). */
 const organisationReaders = ['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager'] as const;
+/** Who may act on behalf of a town in a support session: the provider's staff, and partners for their towns. */
+const supporters = ['platform-admin', 'platform-support', 'partner-admin'] as const;
 
 export const AUTHORIZATION_MATRIX = {
   'auth.signIn': row(everyone),
@@ -109,7 +111,8 @@ export const AUTHORIZATION_MATRIX = {
   // Dev outbox (stored texts carry single-use links): the provider's admins only; support is refused.
   'mail.sent': row(provider),
   // Inviting staff = creating a membership in the town (abilities.ts): town admins, partners acting as one, the provider's admins.
-  'staff.invitations': row(hubWriters),
+  // Hub managers see (and revoke) the invitations into their own hubs; the cell's open invitation is town-wide, so revoking it stays denied to them.
+  'staff.invitations': row([...hubWriters, 'hub-manager']),
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
@@ -149,4 +152,17 @@ export const AUTHORIZATION_MATRIX = {
   'organisations.create': row(hubWriters),
   'organisations.update': row(hubWriters),
   'organisations.setMember': row(hubWriters),
+  // A partner's staff invitations: its admins (and the provider's admins); partner staff and everyone else are refused.
+  'partners.invitations': row(['platform-admin', 'partner-admin']),
+  'partners.inviteStaff': row(['platform-admin', 'partner-admin']),
+  'partners.revokeInvitation': row(['platform-admin', 'partner-admin']),
+  // The audit log across towns: the provider's staff (all towns) and partners (their towns); town roles are refused.
+  'audit.listAcrossTowns': row(supporters),
+  // One's own running support sessions (an empty list for those who cannot have any).
+  'support.active': row(signedIn),
+  // Support sessions (ADR 011). Last in the matrix, start before end: a running
+  // session gives platform support the town admin's abilities, which would
+  // change the outcome of cells that ran after it.
+  'support.start': row(supporters),
+  'support.end': row(supporters),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;

@@ -16,7 +16,8 @@ import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 interface Town { id: string; slug: string; hubId: string; partnerId: string | null }
 type Ids = { town: Town; ownTown: Town | null; partnerId: string };
 type Attack =
-  | { input: (ids: Ids) => unknown }
+  // anyTownForProvider: the provider's staff may do this in every town by design (the reason says why).
+  | { input: (ids: Ids) => unknown; anyTownForProvider?: string }
   | { noIds: string };
 
 // prettier-ignore
@@ -79,6 +80,7 @@ const ATTACKS: Record<string, Attack> = {
   'mail.sent': { noIds: 'dev-only list of stored mails for platform admins; takes no ids' },
   'staff.invitations': { input: ({ town }) => ({ tenant: town.slug }) },
   'staff.invite': { input: ({ town }) => ({ tenant: town.slug, email: 'eindringling@example.org', role: 'town-admin' }) },
+  // (A foreign hub under one's own town: isolation.property.integration.test.ts, variant 3.)
   'staff.revokeInvitation': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, invitationId: townInvitations.get(town.id) ?? randomUUID() }) },
   'billing.plans': { noIds: 'the public price list' },
   'billing.status': { input: ({ town }) => ({ tenant: town.slug }) },
@@ -116,6 +118,13 @@ const ATTACKS: Record<string, Attack> = {
   'organisations.create': { input: ({ town }) => ({ tenant: town.slug, name: 'Fremde Organisation', kind: 'company' }) },
   'organisations.update': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, organisationId: foreignOrg(town).organisationId, name: 'Gekapert' }) },
   'organisations.setMember': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, membershipId: foreignOrg(town).membershipId, organisationId: null, plan: { deskDaysPerMonth: 0, roomHoursPerMonth: 0 } }) },
+  'partners.invitations': { input: ({ partnerId }) => ({ partnerId }) },
+  'partners.inviteStaff': { input: ({ partnerId }) => ({ partnerId, email: 'eindringling@example.org' }) },
+  'partners.revokeInvitation': { input: ({ partnerId }) => ({ partnerId, invitationId: partnerInvitations.get(partnerId) ?? randomUUID() }) },
+  'audit.listAcrossTowns': { input: ({ town }) => ({ tenant: town.slug }) },
+  'support.active': { noIds: 'the caller\'s own running support sessions; takes no ids' },
+  'support.start': { input: ({ town }) => ({ tenant: town.slug, reason: 'Angriff auf eine fremde Stadt', durationMinutes: 60 }), anyTownForProvider: 'the provider\'s staff support every town (ADR 011); support.integration.test.ts covers it' },
+  'support.end': { input: ({ town }) => ({ tenant: town.slug }) },
 };
 
 // An organisation and a membership of each seeded town, to attack with.
@@ -210,6 +219,15 @@ beforeAll(async () => {
       [town.id, town.slug],
     );
     townOrgs.set(town.id, rows[0]!);
+// An open staff invitation of each partner, to try to revoke from outside.
+const partnerInvitations = new Map<string, string>();
+beforeAll(async () => {
+  for (const partnerId of [ownPartnerId, foreignPartnerId]) {
+    const { rows } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'PARTNER_STAFF', $3, now() + interval '7 days') RETURNING id`,
+      [partnerId, `offen@${partnerId}.example.org`, `isolation-partner-${partnerId}`],
+    );
+    partnerInvitations.set(partnerId, rows[0]!.id);
   }
 });
 
@@ -305,8 +323,8 @@ describe.each(ROLES)('$email against another town', (role) => {
   // Platform support may read every town by design; it must not change any.
   const isMutation = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]?._def.type === 'mutation';
   const attacks = Object.entries(ATTACKS)
-    .filter((entry): entry is [string, { input: (ids: Ids) => unknown }] => 'input' in entry[1])
-    .filter(([path]) => role.foreign !== null || isMutation(path));
+    .filter((entry): entry is [string, { input: (ids: Ids) => unknown; anyTownForProvider?: string }] => 'input' in entry[1])
+    .filter(([path, attack]) => role.foreign !== null || (isMutation(path) && attack.anyTownForProvider === undefined));
 
   it.each(attacks)('%s: foreign ids fail like missing ids, nothing changes', async (path, attack) => {
     const before = await checksum();

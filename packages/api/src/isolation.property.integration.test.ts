@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string; seriesId: string; feedId: string; organisationId: string; membershipId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string; seriesId: string; feedId: string; organisationId: string; membershipId: string; partnerInvitationId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -57,7 +57,8 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'sessions.endOthers': { noIds: 'ends the caller\'s own other sessions' },
   'sessions.lookupUser': { noIds: 'takes an email address; platform admins only (authorization matrix)' },
   'staff.invitations': (t) => ({ tenant: t.slug }),
-  'staff.invite': (t, _own, f) => ({ tenant: t.slug, email: f.email, role: f.variant % 2 === 0 ? 'town-admin' : 'member' }),
+  // Variant 3: one's own town, but a foreign hub to invite hub staff into.
+  'staff.invite': (t, own, f) => (f.variant === 3 && own ? { tenant: own, email: f.email, role: 'hub-staff', hubId: t.hubId } : { tenant: t.slug, email: f.email, role: f.variant % 2 === 0 ? 'town-admin' : 'member' }),
   'staff.revokeInvitation': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, invitationId: t.invitationId }),
   'tenants.list': { noIds: 'takes only a cursor; foreign towns in its output: isolation.integration.test.ts' },
   'partners.list': { noIds: 'takes no ids; foreign partners in its output: isolation.integration.test.ts' },
@@ -133,7 +134,18 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'organisations.create': (t, _own, f) => ({ tenant: t.slug, name: f.name, kind: (['company', 'startup', 'association', 'administration'] as const)[f.variant] }),
   'organisations.update': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, organisationId: t.organisationId, name: f.name }),
   'organisations.setMember': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, membershipId: t.membershipId, organisationId: f.variant === 1 ? t.organisationId : null, plan: { deskDaysPerMonth: f.variant, roomHoursPerMonth: null } }),
+  'partners.invitations': (t) => ({ partnerId: t.partnerId }),
+  'partners.inviteStaff': (t, _own, f) => ({ partnerId: t.partnerId, email: f.email }),
+  'partners.revokeInvitation': (t, _own, f) => ({ partnerId: t.partnerId, invitationId: f.variant % 2 === 0 ? t.invitationId : t.partnerInvitationId }),
+  // Without a town: a foreign town's entry as cursor (an empty page, like an unknown id); with one: not found.
+  'audit.listAcrossTowns': (t, _own, f) => (f.variant % 2 === 0 ? { cursor: t.auditId } : { tenant: t.slug }),
+  'support.active': { noIds: 'the caller\'s own running support sessions; takes no ids' },
+  'support.start': (t, _own, f) => ({ tenant: t.slug, reason: `Hilfe: ${f.name}`.padEnd(10, '.'), durationMinutes: 15 * (f.variant + 1) }),
+  'support.end': (t) => ({ tenant: t.slug }),
 };
+
+/** Procedures the provider's staff may run in every town by design (ADR 011): not an attack when support calls them. */
+const PROVIDER_ANY_TOWN = new Set(['support.start']);
 
 const ROLES = [
   { email: DEMO_USERS.einbeckAdmin, own: 'einbeck', foreign: ['sangerhausen', 'zeitz'] },
@@ -220,7 +232,16 @@ beforeAll(async () => {
            (SELECT o.id FROM "Organisation" o WHERE o."tenantId" = t.id LIMIT 1) AS "organisationId",
            (SELECT m.id FROM "TenantMembership" m WHERE m."tenantId" = t.id ORDER BY m.id LIMIT 1) AS "membershipId"
     FROM "Tenant" t`);
-  for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId });
+  // An open staff invitation of each partner (a foreign partner's row id to revoke).
+  const partnerInvitation = new Map<string, string>();
+  for (const partnerId of [itPartnerId, providerId]) {
+    const planted = await superuser.query<{ id: string }>(
+      `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'PARTNER_STAFF', $3, now() + interval '7 days') RETURNING id`,
+      [partnerId, `offen@partner-${partnerId}.example.org`, `property-partner-${partnerId}`],
+    );
+    partnerInvitation.set(partnerId, planted.rows[0]!.id);
+  }
+  for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId, partnerInvitationId: partnerInvitation.get(row.partnerId ?? providerId)! });
 });
 
 afterAll(async () => {
@@ -240,7 +261,7 @@ async function checksum(): Promise<string> {
       return (await superuser.query(`SELECT md5(coalesce(string_agg(${row}::text, ',' ORDER BY ${row}::text), '')) AS h FROM "${table}" t`)).rows[0].h as string;
     }),
   );
-  const audit = await superuser.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action NOT IN ('invitation.viewed', 'tenants.listed')`);
+  const audit = await superuser.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action NOT IN ('invitation.viewed', 'tenants.listed', 'audit.readAcrossTowns')`);
   return `${parts.join(':')}:${audit.rows[0].n}`;
 }
 
@@ -260,7 +281,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID(), assignmentId: randomUUID(), seriesId: randomUUID(), feedId: randomUUID(), organisationId: randomUUID(), membershipId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID(), assignmentId: randomUUID(), seriesId: randomUUID(), feedId: randomUUID(), organisationId: randomUUID(), membershipId: randomUUID(), partnerInvitationId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -268,7 +289,9 @@ describe('generated attacks', () => {
   });
 
   const attacked = Object.entries(GENERATED).filter((e): e is [string, Build] => typeof e[1] === 'function');
-  const pairs = ROLES.flatMap((role) => attacked.filter(([path]) => role.email !== DEMO_USERS.support || isMutation(path)).map(([path, build]) => ({ role, path, build })));
+  const pairs = ROLES.flatMap((role) =>
+    attacked.filter(([path]) => role.email !== DEMO_USERS.support || (isMutation(path) && !PROVIDER_ANY_TOWN.has(path))).map(([path, build]) => ({ role, path, build })),
+  );
   const runsPerPair = Math.ceil(MIN_CASES / pairs.length);
   let cases = 0;
 
@@ -336,7 +359,7 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'exports.start': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck' }) },
   'auth.requestPasswordReset': { as: '', input: () => ({ email: DEMO_USERS.einbeckMember }) },
   'auth.resetPassword': { as: '', input: () => ({ token: 'x'.repeat(43), password: 'ein-langes-passwort' }) },
-  'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'member' }) },
+  'staff.invite': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', email: 'massen@example.org', role: 'hub-staff', hubId: targets.get('einbeck')!.hubId }) },
   'staff.revokeInvitation': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', invitationId: targets.get('einbeck')!.invitationId }) },
   'mfa.startEnrolment': { as: DEMO_USERS.einbeckAdmin, input: () => ({}) },
   'mfa.confirmEnrolment': { as: DEMO_USERS.einbeckAdmin, input: () => ({ code: '123456' }) },
@@ -365,6 +388,10 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'organisations.create': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', name: `Massen ${randomUUID().slice(0, 6)}`, kind: 'company' }) },
   'organisations.update': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', organisationId: targets.get('einbeck')!.organisationId, name: `Massen ${randomUUID().slice(0, 6)}` }) },
   'organisations.setMember': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', membershipId: targets.get('einbeck')!.membershipId, organisationId: null, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }) },
+  'partners.inviteStaff': { as: DEMO_USERS.partner, input: () => ({ partnerId: itPartnerId, email: 'massen.partner@example.org' }) },
+  'partners.revokeInvitation': { as: DEMO_USERS.partner, input: () => ({ partnerId: itPartnerId, invitationId: randomUUID() }) },
+  'support.start': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck', reason: 'Massenzuweisung geprüft', durationMinutes: 30 }) },
+  'support.end': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck' }) },
 };
 
 const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];
@@ -463,6 +490,10 @@ describe('partner revocation', () => {
       'organisations.create': () => ({ tenant: 'einbeck', name: `Partner ${randomUUID().slice(0, 6)}`, kind: 'company' }),
       'organisations.update': () => ({ tenant: 'einbeck', organisationId: einbeck.organisationId, plan: { deskDaysPerMonth: 5, roomHoursPerMonth: null } }),
       'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: einbeck.membershipId, organisationId: einbeck.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
+      'audit.listAcrossTowns': () => ({ tenant: 'einbeck' }),
+      // Before: starts and ends a support session; after: the town is behind the wall even for that.
+      'support.start': () => ({ tenant: 'einbeck', reason: 'Partner hilft beim Einrichten', durationMinutes: 15 }),
+      'support.end': () => ({ tenant: 'einbeck' }),
     };
     /** Before unassigning: through the walls (a business rule or the billing FORBIDDEN may still refuse). */
     const BEFORE: Record<string, RegExp> = {

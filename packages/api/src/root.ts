@@ -20,6 +20,7 @@ import { partnersRouter } from './routers/partners/partners.router.ts';
 import { ssoRouter } from './routers/sso/sso.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { staffRouter } from './routers/staff/staff.router.ts';
+import { supportRouter } from './routers/support/support.router.ts';
 import { tenantsRouter } from './routers/tenants/tenants.router.ts';
 import { router } from './trpc.ts';
 
@@ -47,6 +48,7 @@ export const appRouter = router({
   sso: ssoRouter,
   organisations: organisationsRouter,
   publicBookings: publicBookingsRouter,
+  support: supportRouter,
 });
 
 export type AppRouter = typeof appRouter;

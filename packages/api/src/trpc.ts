@@ -1,10 +1,11 @@
-import { type Actor, type AppAbility, defineAbilityFor, defineAbilityInTenant, resolveSession, subject } from '@hubwerk/auth';
+import { type Actor, type AppAbility, defineAbilityFor, defineAbilityInTenant, resolveSession, subject, supportChannel } from '@hubwerk/auth';
 import { isPoolAcquireTimeout, runInScope, type Tenant } from '@hubwerk/db';
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import { loadActor } from './actor.ts';
 import type { Context } from './context.ts';
 import { DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
+import { activeSupportSession } from './routers/support/support-lookup.ts';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -64,23 +65,31 @@ export const tenantInput = z.object({ tenant: z.string().min(1).max(80) });
 export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ ctx, input, next, type, path }) => {
   const tenant: Tenant | null = await ctx.db.tenant.findUnique({ where: { slug: input.tenant } });
   if (!tenant) throw notFound();
-  const ability: AppAbility = defineAbilityInTenant(ctx.actor, tenant);
-  if (ability.cannot('read', subject('Tenant', tenant))) throw notFound();
+  const baseAbility: AppAbility = defineAbilityInTenant(ctx.actor, tenant);
+  if (baseAbility.cannot('read', subject('Tenant', tenant))) throw notFound();
   ctx.log.tenantId = tenant.id;
-  return runInScope({ tenantId: tenant.id, userId: ctx.session.userId }, async () => {
+  const scope = { tenantId: tenant.id, userId: ctx.session.userId };
+  return runInScope(scope, async () => {
+    // Support sessions (ADR 011): only the provider's and partners' staff can
+    // have one, so town users pay no extra query.
+    const supportSession = supportChannel(ctx.actor, tenant) !== undefined ? await activeSupportSession(ctx.db, tenant.id, ctx.session.userId) : null;
+    const ability = supportSession ? defineAbilityInTenant(ctx.actor, tenant, { supportSession: true }) : baseAbility;
     // Dunning: a town whose payment is overdue past the grace period may read
-    // and export its data but change nothing — except its billing, so it can pay.
+    // and export its data but change nothing — except its billing, so it can
+    // pay, and support sessions, so someone can help it.
     if (type === 'mutation' && !allowedWhileReadOnly(path)) {
       // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
       if (await ctx.billing.readOnlyReason(ctx.db, tenant.id)) throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
     }
-    return next({ ctx: { tenant, ability } });
+    if (!supportSession) return next({ ctx: { tenant, ability, supportSession } });
+    // Every audit entry written from here on names the session (the column's database default reads it).
+    return runInScope({ ...scope, supportSessionId: supportSession.id }, () => next({ ctx: { tenant, ability, supportSession } }));
   });
 });
 
-/** Mutations a read-only (overdue) town may still run: paying, and taking its data out (DSGVO export, docs/decisions/016). */
+/** Mutations a read-only (overdue) town may still run: paying, taking its data out (DSGVO export, docs/decisions/016), and support sessions (ADR 011). */
 export function allowedWhileReadOnly(path: string): boolean {
-  return path.startsWith('billing.') || path === 'exports.start';
+  return path.startsWith('billing.') || path.startsWith('support.') || path === 'exports.start';
 }
 
 /** Tier 4: the provider's staff. Cross-town work goes through ctx.platform (audited). */

@@ -20,6 +20,8 @@ type AppSubjects =
       Hub: Hub;
       Partner: Partner;
       TenantMembership: TenantMembership;
+      // Inviting someone into a hub (issue 3) creates one when accepted.
+      HubAssignment: HubAssignment;
       AuditEvent: AuditEvent;
       Space: Space;
       Desk: Desk;
@@ -85,6 +87,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can('read', 'TenantMembership', { tenantId });
       // Inviting staff (issue 3): an invitation becomes a membership when accepted.
       can('create', 'TenantMembership', { tenantId });
+      can('create', 'HubAssignment', { tenantId });
       can('read', 'AuditEvent', { tenantId });
       // Organisations, members' affiliation and plans (issue 4).
       can(['read', 'create', 'update'], ['Organisation', 'MemberProfile'], { tenantId });
@@ -95,6 +98,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     }
     if (role === 'hub-manager') {
       can('update', 'Hub', [...HUB_PROFILE_FIELDS], { tenantId, id: { in: [...hubIds] } });
+      // Hub managers invite hub staff into their own hubs (staff.service decides the role).
+      can('create', 'HubAssignment', { tenantId, hubId: { in: [...hubIds] } });
     }
     defineSpaceAndBookingRules(can, actor.userId, tenantId, role, hubIds);
   }
@@ -144,15 +149,29 @@ function defineSpaceAndBookingRules(
  * is assigned to their partner — checked against the town as it is now, so
  * unassigning takes effect on the very next request.
  */
-export function defineAbilityInTenant(actor: Actor, tenant: TenantFacts): AppAbility {
+export function defineAbilityInTenant(actor: Actor, tenant: TenantFacts, options: { supportSession?: boolean } = {}): AppAbility {
   const partnerRole = actor.partnerRoles.find((p) => p.partnerId === tenant.managingPartnerId);
-  if (!partnerRole) return defineAbilityFor(actor);
+  // A support session (ADR 011) adds the town admin's abilities — only while
+  // the staff member may still support this town (checked on every request).
+  const supporting = options.supportSession === true && supportChannel(actor, tenant) !== undefined;
+  if (!partnerRole && !supporting) return defineAbilityFor(actor);
   return defineAbilityFor({
     ...actor,
     // Partner admins and staff set up and support hubs of their towns like a
     // town admin would; town-level settings stay with the town and provider.
     tenantRoles: [...actor.tenantRoles, { tenantId: tenant.id, role: 'town-admin', hubIds: [] }],
   });
+}
+
+/**
+ * Through whom `actor` may open a support session for `tenant` (ADR 011):
+ * `null` as the provider's staff (admin or support), the partner's id as a
+ * member of the town's managing partner, `undefined` not at all.
+ */
+export function supportChannel(actor: Actor, tenant: TenantFacts): string | null | undefined {
+  if (actor.platformRole) return null;
+  const partnerRole = actor.partnerRoles.find((p) => p.partnerId === tenant.managingPartnerId);
+  return partnerRole ? partnerRole.partnerId : undefined;
 }
 
 export { subject } from '@casl/ability';

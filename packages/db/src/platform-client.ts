@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/client.ts';
+import { currentScope } from './scope.ts';
 
 /**
  * The provider's cross-tenant client. It connects as hubwerk_platform, the
@@ -18,6 +19,8 @@ export interface AuditEntry {
   reason?: string;
   data?: Prisma.InputJsonValue;
   requestId?: string | null;
+  /** Defaults to the caller's support session (ADR 011), if the work runs in one. */
+  supportSessionId?: string | null;
 }
 
 export type PlatformTx = Prisma.TransactionClient;
@@ -72,5 +75,7 @@ export function toAuditRow(entry: AuditEntry): Prisma.AuditEventUncheckedCreateI
     reason: entry.reason ?? null,
     data: entry.data,
     requestId: entry.requestId ?? null,
+    // The platform role sets no scope in the database: carry the caller's support session over explicitly.
+    supportSessionId: entry.supportSessionId ?? currentScope()?.supportSessionId ?? null,
   };
 }

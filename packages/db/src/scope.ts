@@ -9,6 +9,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface DbScope {
   readonly tenantId: string | null;
   readonly userId: string | null;
+  /**
+   * The support session (ADR 011) the request acts in, if any: the database
+   * stamps it on every audit entry written in this scope.
+   */
+  readonly supportSessionId?: string | null;
 }
 
 const storage = new AsyncLocalStorage<DbScope>();

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { typedPoolError } from './pool-errors.ts';
 import { currentScope, type DbScope } from './scope.ts';
-import { canCarryScope, SET_SCOPE_SQL, SET_SCOPE_STATEMENT, ScopedQuery } from './scoped-query.ts';
+import { canCarryScope, SET_SCOPE_SQL, SET_SCOPE_STATEMENT, ScopedQuery, scopeValues } from './scoped-query.ts';
 
 /**
  * A pg pool that applies the caller's DbScope to every query, in the same
@@ -39,7 +39,7 @@ class ScopedClient extends pg.Client {
       // statement the caller sends next can run.
       const scope = this.hubwerkScope;
       // Named: PostgreSQL parses and plans it once per connection, not per query.
-      const set = super.query({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, values: [scope.tenantId ?? '', scope.userId ?? ''] }) as unknown as Promise<unknown>;
+      const set = super.query({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, values: scopeValues(scope) }) as unknown as Promise<unknown>;
       set.catch(() => {
         /* a failed set_config aborts the transaction; the caller's next statement reports it */
       });

@@ -26,7 +26,10 @@ import type { DbScope } from './scope.ts';
  */
 
 export const SET_SCOPE_SQL =
-  "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)";
+  "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.support_session_id', $3, true)";
+
+/** The scope as SET_SCOPE_SQL's parameters ('' = not set: policies read it through NULLIF). */
+export const scopeValues = (scope: DbScope): [string, string, string] => [scope.tenantId ?? '', scope.userId ?? '', scope.supportSessionId ?? ''];
 /** Named: PostgreSQL parses and plans it once per connection, not per query. */
 export const SET_SCOPE_STATEMENT = 'hubwerk_set_scope';
 
@@ -67,7 +70,7 @@ export function canCarryScope(config: unknown): config is pg.QueryConfig {
 }
 
 export class ScopedQuery extends PgQuery {
-  readonly #scopeValues: [string, string];
+  readonly #scopeValues: [string, string, string];
   /** True until the scope statement's CommandComplete has been read. */
   #scopePending = true;
   /**
@@ -80,7 +83,7 @@ export class ScopedQuery extends PgQuery {
   constructor(config: pg.QueryConfig, scope: DbScope) {
     super(config);
     // '' rather than NULL: the policies read NULLIF(current_setting(…), '').
-    this.#scopeValues = [scope.tenantId ?? '', scope.userId ?? ''];
+    this.#scopeValues = scopeValues(scope);
   }
 
   /** Runs it on `client` and resolves with pg's result, as `client.query(config)` would. */

@@ -1,15 +1,19 @@
 import { Form, Link, NavLink, useLocation } from '@remix-run/react';
 import { useT } from '~/i18n/use-t.ts';
 import type { Me } from '~/lib/api-types.ts';
+import { activeTownSlug, TownSwitcher } from './town-switcher.tsx';
 
 /** The section's link is underlined on its sub-pages too; aria-current stays on the exact page. */
 function sectionClass(pathname: string, section: string): string {
   return pathname === section || pathname.startsWith(`${section}/`) ? 'nav-link nav-link--section' : 'nav-link';
 }
 
-export function AppHeader({ me }: { me: Me | null }) {
+export function AppHeader({ me, partnerTowns = [] }: { me: Me | null; partnerTowns?: ReadonlyArray<{ slug: string; name: string }> }) {
   const { t } = useT();
   const location = useLocation();
+  const activeSlug = activeTownSlug(location.pathname);
+  // One's own towns first, then those one looks after through a partner (each once).
+  const switchableTowns = me ? [...me.tenants, ...partnerTowns].filter((town, i, all) => all.findIndex((o) => o.slug === town.slug) === i) : [];
   const here = location.pathname + location.search;
   const showPartners = Boolean(me && (me.user.platformRole || me.partners.length > 0));
   return (
@@ -88,24 +92,16 @@ export function AppHeader({ me }: { me: Me | null }) {
                     </NavLink>
                   </li>
                 ) : null}
+                {showPartners ? (
+                  <li>
+                    <NavLink to="/audit" end className={sectionClass(location.pathname, '/audit')}>
+                      {t('auditAll.link')}
+                    </NavLink>
+                  </li>
+                ) : null}
               </ul>
             </nav>
-            {me.tenants.length > 0 ? (
-              <nav aria-label={t('app.townSwitcher')} className="town-switcher">
-                <span className="town-switcher__label" aria-hidden="true">
-                  {t('app.townSwitcher')}:
-                </span>
-                <ul className="nav-list">
-                  {me.tenants.map((tenant) => (
-                    <li key={tenant.slug}>
-                      <NavLink to={`/towns/${encodeURIComponent(tenant.slug)}`} className="nav-link nav-link--town">
-                        {tenant.name}
-                      </NavLink>
-                    </li>
-                  ))}
-                </ul>
-              </nav>
-            ) : null}
+            <TownSwitcher towns={switchableTowns} activeSlug={activeSlug} />
           </div>
         </div>
       ) : null}

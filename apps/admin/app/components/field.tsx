@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
 import { useT } from '~/i18n/use-t.ts';
 
 interface FieldShellProps {
@@ -66,7 +66,8 @@ export function TextField({
   );
 }
 
-/** A multi-line text field with the same label, hint and error wiring as TextField. */
+type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'name' | 'children'>;
+
 export function TextAreaField({
   id,
   name,
@@ -74,13 +75,12 @@ export function TextAreaField({
   hint,
   errors,
   optional,
-  defaultValue,
-  rows = 4,
-}: { id: string; name: string; label: string; hint?: string | undefined; errors?: string[] | undefined; optional?: boolean; defaultValue?: string | undefined; rows?: number }) {
+  ...textarea
+}: { id: string; name: string; label: string; hint?: string | undefined; errors?: string[] | undefined; optional?: boolean } & TextAreaProps) {
   return (
     <FieldShell id={id} label={label} hint={hint} errors={errors} optional={optional}>
       {(describedBy, invalid) => (
-        <textarea id={id} name={name} className="input" rows={rows} aria-describedby={describedBy} aria-invalid={invalid || undefined} required={!optional} defaultValue={defaultValue} />
+        <textarea id={id} name={name} className="input" rows={4} aria-describedby={describedBy} aria-invalid={invalid || undefined} required={!optional} {...textarea} />
       )}
     </FieldShell>
   );

@@ -152,6 +152,10 @@ export const de = {
     colActor: 'Person',
     colTarget: 'Objekt',
     reason: 'Grund: {reason}',
+    onBehalf: 'Im Auftrag der Kommune ({via}) – Grund: {reason}',
+    via: { provider: 'Plattformbetrieb', partner: 'IT-Partner' },
+    sessionUntil: 'Sitzung bis {until}',
+    sessionEnded: 'Sitzung beendet um {until}',
     system: 'System',
     loadMore: 'Ältere Einträge anzeigen',
     csv: {
@@ -165,6 +169,9 @@ export const de = {
       reason: 'Grund',
       data: 'Details',
       requestId: 'Anfrage-ID',
+      supportSession: 'Support-Sitzung',
+      supportReason: 'Grund der Support-Sitzung',
+      town: 'Kommune',
     },
   },
   auditActions: {
@@ -182,6 +189,47 @@ export const de = {
     invitation: { created: 'Einladung erstellt', accepted: 'Einladung angenommen', viewed: 'Einladung aufgerufen' },
     sso: { configCreated: 'Single Sign-On eingerichtet', configUpdated: 'Single Sign-On geändert', userProvisioned: 'Person per Single Sign-On angelegt', signedIn: 'Anmeldung per Single Sign-On', signInRejected: 'Anmeldung per Single Sign-On abgelehnt' },
     tenant: { onboarded: 'Kommune angelegt', partnerAssigned: 'Partner zugeordnet', partnerUnassigned: 'Partnerzuordnung aufgehoben' },
+    support: { started: 'Support-Sitzung begonnen', ended: 'Support-Sitzung beendet' },
+    audit: { readAcrossTowns: 'Protokolle mehrerer Kommunen gelesen' },
+  },
+  support: {
+    link: 'Im Auftrag handeln',
+    title: 'Im Auftrag der Kommune {town} handeln',
+    intro: 'Eine Support-Sitzung gibt Ihnen für begrenzte Zeit die Rechte der Verwaltung dieser Kommune. Die Kommune sieht Beginn, Ende und Grund in ihrem Protokoll; jede Änderung in der Sitzung wird ihr zugeordnet.',
+    reason: 'Grund',
+    reasonHint: 'Mindestens 10 Zeichen, z. B. Ticketnummer und Anliegen. Die Kommune sieht diesen Text.',
+    duration: 'Dauer',
+    minutes: '{count} Minuten',
+    hours: '{count} Stunden',
+    hour: '1 Stunde',
+    submit: 'Support-Sitzung beginnen',
+    submitting: 'Wird begonnen …',
+    bannerLabel: 'Laufende Support-Sitzung',
+    banner: 'Sie handeln im Auftrag der Kommune {town} bis {until} Uhr.',
+    bannerReason: 'Grund: {reason}',
+    bannerBy: 'Angemeldet als {name}',
+    end: 'Beenden',
+    ended: 'Die Support-Sitzung wurde beendet.',
+  },
+  partnerStaff: {
+    title: 'Mitarbeitende des Partners einladen',
+    hint: 'Die Person erhält eine E-Mail mit einem Link (7 Tage gültig) und betreut danach die Kommunen dieses Partners.',
+  },
+  townSwitch: {
+    label: 'Aktive Kommune',
+    choose: 'Kommune wählen …',
+    submit: 'Wechseln',
+  },
+  auditAll: {
+    title: 'Protokoll aller Kommunen',
+    titlePartner: 'Protokoll meiner Kommunen',
+    intro: 'Änderungen in allen Kommunen, die Sie betreuen – mit der Kommune jedes Eintrags und dem Grund, wenn im Auftrag der Kommune gehandelt wurde.',
+    town: 'Kommune (Kurzname)',
+    townHint: 'Optional, z. B. „einbeck“.',
+    colTown: 'Kommune',
+    platform: 'Plattform',
+    tableCaption: 'Protokolleinträge aller sichtbaren Kommunen, neueste zuerst',
+    link: 'Protokoll',
   },
   account: {
     password: 'Passwort ändern',
@@ -334,6 +382,13 @@ export const de = {
     hubStaff: {
       unknownUser: 'Zu dieser E-Mail-Adresse gibt es in der Kommune kein Konto. Laden Sie die Person zuerst unter „Team der Kommune“ ein.',
     },
+    partnerStaff: {
+      alreadyMember: 'Diese Person gehört dem Partner bereits an.',
+    },
+    support: {
+      alreadyActive: 'Für diese Kommune läuft bereits eine Support-Sitzung von Ihnen.',
+      noneActive: 'Es läuft keine Support-Sitzung von Ihnen für diese Kommune.',
+    },
     passwordReset: {
       invalid: 'Dieser Link zum Zurücksetzen ist ungültig oder wurde bereits verwendet. Fordern Sie bitte einen neuen an.',
       expired: 'Dieser Link zum Zurücksetzen ist abgelaufen (gültig 60 Minuten). Fordern Sie bitte einen neuen an.',
@@ -436,6 +491,13 @@ export const de = {
     partnerKind: 'Bitte wählen Sie die Art des Partners.',
     audit: {
       rangeReversed: 'Das Ende des Zeitraums liegt vor seinem Anfang.',
+    },
+    staff: {
+      hubOnlyForHubRoles: 'Einen Hub wählen Sie nur für Hub-Leitung und Hub-Personal.',
+    },
+    support: {
+      reasonTooShort: 'Bitte nennen Sie einen Grund mit mindestens 10 Zeichen.',
+      duration: 'Bitte wählen Sie eine Dauer zwischen 15 Minuten und 4 Stunden.',
     },
     vatId: 'Die USt-IdNr. besteht aus „DE“ und 9 Ziffern, z. B. DE123456789.',
     vatIdRejected: 'Stripe hat diese USt-IdNr. nicht angenommen. Bitte prüfen Sie die Nummer.',
@@ -972,6 +1034,9 @@ export const de = {
     back: 'Zurück zu den Organisationen',
   },
   staff: {
+    hub: 'Hub',
+    hubHint: 'Hub-Leitung und Hub-Personal werden diesem Hub zugeordnet.',
+    noHub: 'Kein bestimmter Hub',
     title: 'Team und Einladungen',
     intro: 'Laden Sie Mitarbeitende von {name} per E-Mail ein. Der Link ist 7 Tage gültig und einmal verwendbar.',
     link: 'Team einladen',

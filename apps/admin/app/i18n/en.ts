@@ -149,6 +149,10 @@ export const en: Messages = {
     colActor: 'Person',
     colTarget: 'Object',
     reason: 'Reason: {reason}',
+    onBehalf: 'On behalf of the town ({via}) – reason: {reason}',
+    via: { provider: 'platform operations', partner: 'IT partner' },
+    sessionUntil: 'Session until {until}',
+    sessionEnded: 'Session ended at {until}',
     system: 'System',
     loadMore: 'Show older entries',
     csv: {
@@ -162,6 +166,9 @@ export const en: Messages = {
       reason: 'Reason',
       data: 'Details',
       requestId: 'Request ID',
+      supportSession: 'Support session',
+      supportReason: 'Support session reason',
+      town: 'Town',
     },
   },
   auditActions: {
@@ -179,6 +186,47 @@ export const en: Messages = {
     invitation: { created: 'Invitation created', accepted: 'Invitation accepted', viewed: 'Invitation opened' },
     sso: { configCreated: 'Single sign-on set up', configUpdated: 'Single sign-on changed', userProvisioned: 'Person added by single sign-on', signedIn: 'Signed in by single sign-on', signInRejected: 'Single sign-on refused' },
     tenant: { onboarded: 'Town onboarded', partnerAssigned: 'Partner assigned', partnerUnassigned: 'Partner unassigned' },
+    support: { started: 'Support session started', ended: 'Support session ended' },
+    audit: { readAcrossTowns: 'Audit logs of several towns read' },
+  },
+  support: {
+    link: 'Act on behalf',
+    title: 'Act on behalf of {town}',
+    intro: 'A support session gives you the rights of this town\'s administration for a limited time. The town sees its start, end and reason in its audit log; every change made during the session is attributed to it.',
+    reason: 'Reason',
+    reasonHint: 'At least 10 characters, e.g. ticket number and request. The town sees this text.',
+    duration: 'Duration',
+    minutes: '{count} minutes',
+    hours: '{count} hours',
+    hour: '1 hour',
+    submit: 'Start support session',
+    submitting: 'Starting …',
+    bannerLabel: 'Running support session',
+    banner: 'You are acting on behalf of {town} until {until}.',
+    bannerReason: 'Reason: {reason}',
+    bannerBy: 'Signed in as {name}',
+    end: 'End session',
+    ended: 'The support session has ended.',
+  },
+  partnerStaff: {
+    title: 'Invite partner staff',
+    hint: 'The person gets an email with a link (valid for 7 days) and then looks after this partner\'s towns.',
+  },
+  townSwitch: {
+    label: 'Active town',
+    choose: 'Choose a town …',
+    submit: 'Switch',
+  },
+  auditAll: {
+    title: 'Audit log of all towns',
+    titlePartner: 'Audit log of my towns',
+    intro: 'Changes in every town you look after – with the town of each entry and the reason when someone acted on the town\'s behalf.',
+    town: 'Town (short name)',
+    townHint: 'Optional, e.g. “einbeck”.',
+    colTown: 'Town',
+    platform: 'Platform',
+    tableCaption: 'Audit entries of all visible towns, newest first',
+    link: 'Audit log',
   },
   account: {
     password: 'Change password',
@@ -331,6 +379,13 @@ export const en: Messages = {
     hubStaff: {
       unknownUser: 'There is no account with this email address in this town. Invite the person under “Town team” first.',
     },
+    partnerStaff: {
+      alreadyMember: 'This person already belongs to the partner.',
+    },
+    support: {
+      alreadyActive: 'You already have a support session running for this town.',
+      noneActive: 'You have no support session running for this town.',
+    },
     passwordReset: {
       invalid: 'This reset link is invalid or has already been used. Please request a new one.',
       expired: 'This reset link has expired (valid for 60 minutes). Please request a new one.',
@@ -433,6 +488,13 @@ export const en: Messages = {
     partnerKind: 'Please choose the kind of partner.',
     audit: {
       rangeReversed: 'The end of the period is before its start.',
+    },
+    staff: {
+      hubOnlyForHubRoles: 'A hub is chosen only for hub managers and hub staff.',
+    },
+    support: {
+      reasonTooShort: 'Please give a reason of at least 10 characters.',
+      duration: 'Please choose a duration between 15 minutes and 4 hours.',
     },
     vatId: 'A German VAT id is "DE" followed by 9 digits, e.g. DE123456789.',
     vatIdRejected: 'Stripe did not accept this VAT id. Please check the number.',
@@ -969,6 +1031,9 @@ export const en: Messages = {
     back: 'Back to the organisations',
   },
   staff: {
+    hub: 'Hub',
+    hubHint: 'Hub managers and hub staff are assigned to this hub.',
+    noHub: 'No particular hub',
     title: 'Team and invitations',
     intro: 'Invite staff of {name} by email. The link is valid for 7 days and can be used once.',
     link: 'Invite team',

@@ -1,7 +1,9 @@
-import { DISPLAY_TIME_ZONE } from '../i18n/index.ts';
+import { DISPLAY_TIME_ZONE, type Translator } from '../i18n/index.ts';
 
 /** The audit filters as they travel in the page's URL (a GET form: filtering changes nothing). */
 export interface AuditFilters {
+  /** Cross-town views only: one town's slug. */
+  town: string;
   action: string;
   actor: string;
   from: string;
@@ -10,7 +12,7 @@ export interface AuditFilters {
 
 export function auditFiltersFrom(url: URL): AuditFilters {
   const get = (name: string) => (url.searchParams.get(name) ?? '').trim().slice(0, 254);
-  return { action: get('action'), actor: get('actor'), from: get('from'), to: get('to') };
+  return { town: get('town'), action: get('action'), actor: get('actor'), from: get('from'), to: get('to') };
 }
 
 export function auditQuery(filters: AuditFilters): string {
@@ -44,6 +46,11 @@ export function berlinMidnight(day: string, plusDays = 0): string {
   return new Date(utc - zoneOffset(first)).toISOString();
 }
 
+/** The cross-town view's input: the same filters, plus one town. */
+export function auditAcrossInput(filters: AuditFilters) {
+  return { ...(filters.town ? { tenant: filters.town } : {}), ...auditInput(filters) };
+}
+
 /** The API's filter input for these URL filters. */
 export function auditInput(filters: AuditFilters) {
   return {
@@ -67,4 +74,55 @@ export function csvCell(value: string | null | undefined): string {
 export function csvRow(values: Array<string | null | undefined>): string {
   // Semicolons: what German spreadsheet software expects by default.
   return values.map(csvCell).join(';');
+}
+
+/** An audit entry as the CSV exports need it (town and cross-town views). */
+export interface AuditCsvEntry {
+  createdAt: string;
+  action: string;
+  actor: { name: string; email: string } | null;
+  targetType: string | null;
+  targetId: string | null;
+  reason: string | null;
+  data?: unknown;
+  requestId: string | null;
+  supportSession: { id: string; reason: string } | null;
+  town?: { slug: string; name: string } | null;
+}
+
+export function auditCsvHeader(tr: Translator, withTown: boolean): string {
+  const { t } = tr;
+  return csvRow([
+    t('audit.csv.time'),
+    ...(withTown ? [t('audit.csv.town')] : []),
+    t('audit.csv.action'),
+    t('audit.csv.actionText'),
+    t('audit.csv.actorName'),
+    t('audit.csv.actorEmail'),
+    t('audit.csv.targetType'),
+    t('audit.csv.targetId'),
+    t('audit.csv.reason'),
+    t('audit.csv.supportSession'),
+    t('audit.csv.supportReason'),
+    t('audit.csv.data'),
+    t('audit.csv.requestId'),
+  ]);
+}
+
+export function auditCsvLine(tr: Translator, e: AuditCsvEntry, withTown: boolean): string {
+  return csvRow([
+    e.createdAt,
+    ...(withTown ? [e.town?.slug ?? ''] : []),
+    e.action,
+    tr.tOr(`auditActions.${e.action}`, e.action),
+    e.actor?.name,
+    e.actor?.email,
+    e.targetType,
+    e.targetId,
+    e.reason,
+    e.supportSession?.id,
+    e.supportSession?.reason,
+    e.data === null || e.data === undefined ? '' : JSON.stringify(e.data),
+    e.requestId,
+  ]);
 }

@@ -11,7 +11,7 @@ describe('audit filters', () => {
   });
 
   it('makes the end day inclusive', () => {
-    expect(auditInput({ action: 'hub.created', actor: '', from: '2026-05-01', to: '2026-05-01' })).toEqual({
+    expect(auditInput({ town: '', action: 'hub.created', actor: '', from: '2026-05-01', to: '2026-05-01' })).toEqual({
       action: 'hub.created',
       from: '2026-04-30T22:00:00.000Z',
       to: '2026-05-01T22:00:00.000Z',

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { createTranslator } from '~/i18n/index.ts';
 import { apiFor, load, requireMe } from '~/lib/api.server.ts';
-import { auditFiltersFrom, auditInput, csvRow } from '~/lib/audit.server.ts';
+import { auditCsvHeader, auditCsvLine, auditFiltersFrom, auditInput } from '~/lib/audit.server.ts';
 import { resolveLang } from '~/lib/session.server.ts';
 
 /** Rows per export: the API pages at most 100; a town's yearly log fits. */
@@ -16,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const input = { tenant: slug, limit: 100, ...auditInput(auditFiltersFrom(new URL(request.url))) };
 
   const lines = [
-    csvRow([tr.t('audit.csv.time'), tr.t('audit.csv.action'), tr.t('audit.csv.actionText'), tr.t('audit.csv.actorName'), tr.t('audit.csv.actorEmail'), tr.t('audit.csv.targetType'), tr.t('audit.csv.targetId'), tr.t('audit.csv.reason'), tr.t('audit.csv.data'), tr.t('audit.csv.requestId')]),
+    auditCsvHeader(tr, false),
   ];
   let cursor: string | undefined;
   let rows = 0;
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Foreign, forbidden or a bad filter in the link: the not-found page, like every loader.
     const page = await load(request, () => api.audit.list.query({ ...input, ...(cursor ? { cursor } : {}) }));
     for (const e of page.items) {
-      lines.push(csvRow([e.createdAt, e.action, tr.tOr(`auditActions.${e.action}`, e.action), e.actor?.name, e.actor?.email, e.targetType, e.targetId, e.reason, e.data === null ? '' : JSON.stringify(e.data), e.requestId]));
+      lines.push(auditCsvLine(tr, e, false));
     }
     rows += page.items.length;
     cursor = page.nextCursor ?? undefined;

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
+import { AuditTable } from '~/components/audit-table.tsx';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
@@ -37,7 +38,7 @@ const FIELDS = { action: 'audit-action', actorEmail: 'audit-actor', from: 'audit
 export default function TownAudit() {
   const { town, filters, query, events, nextCursor, errors } = useLoaderData<typeof loader>();
   const tr = useT();
-  const { t, tOr, formatDate } = tr;
+  const { t } = tr;
   const translated = translateErrors(tr, errors, FIELDS);
   const townPath = `/towns/${encodeURIComponent(town.slug)}`;
   const csvHref = `${townPath}/audit.csv${query ? `?${query}` : ''}`;
@@ -78,34 +79,7 @@ export default function TownAudit() {
       {events.length === 0 ? (
         <p className="empty">{t('audit.empty')}</p>
       ) : (
-        <div className="table-wrap card">
-          <table className="table">
-            <caption className="visually-hidden">{t('audit.tableCaption', { town: town.name })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('audit.colTime')}</th>
-                <th scope="col">{t('audit.colAction')}</th>
-                <th scope="col">{t('audit.colActor')}</th>
-                <th scope="col">{t('audit.colTarget')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((event) => (
-                <tr key={event.id}>
-                  <td>
-                    <time dateTime={event.createdAt}>{formatDate(event.createdAt, 'dateTime')}</time>
-                  </td>
-                  <th scope="row">
-                    {tOr(`auditActions.${event.action}`, event.action)}
-                    {event.reason ? <div className="muted">{t('audit.reason', { reason: event.reason })}</div> : null}
-                  </th>
-                  <td>{event.actor ? `${event.actor.name} (${event.actor.email})` : <span className="muted">{t('audit.system')}</span>}</td>
-                  <td className="mono">{event.targetType ? `${event.targetType} ${event.targetId ?? ''}` : <span className="muted">{t('common.none')}</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AuditTable events={events} caption={t('audit.tableCaption', { town: town.name })} />
       )}
       {nextCursor ? (
         <p className="pager">

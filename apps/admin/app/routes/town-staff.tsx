@@ -22,7 +22,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const api = await apiFor(request);
   // Only people who may invite see this page; for everyone else it does not exist.
   const [town, invitations] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.staff.invitations.query({ tenant: slug }))]);
-  return { town: { slug: town.slug, name: town.name }, invitations: invitations.items };
+  // Town admins offer every role and any hub; hub managers hub staff into their own hubs.
+  const hubs = invitations.townWide ? town.hubs : town.hubs.filter((h) => invitations.hubIds.includes(h.id));
+  return { town: { slug: town.slug, name: town.name }, invitations: invitations.items, townWide: invitations.townWide, hubs: hubs.map((h) => ({ id: h.id, name: h.name })) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -34,8 +36,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const api = await apiFor(request);
   if (intent === 'invite') {
     const role = text(form, 'role') as InvitableRole;
-    const result = await mutate(request, () => api.staff.invite.mutate({ tenant: slug, email: text(form, 'email'), role }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email', 'role']), invitationUrl: null }, { status: 400 });
+    const hubId = text(form, 'hubId');
+    const result = await mutate(request, () => api.staff.invite.mutate({ tenant: slug, email: text(form, 'email'), role, ...(hubId ? { hubId } : {}) }));
+    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email', 'role', 'hubId']), invitationUrl: null }, { status: 400 });
     return { ok: true as const, intent, errors: null, values: {}, invitationUrl: new URL(result.data.invitationUrl, request.url).toString() };
   }
   if (intent === 'revoke') {
@@ -47,11 +50,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function TownStaff() {
-  const { town, invitations } = useLoaderData<typeof loader>();
+  const { town, invitations, townWide, hubs } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t, formatDate } = tr;
-  const fields = { email: 'invite-email', role: 'invite-role' };
+  const fields = { email: 'invite-email', role: 'invite-role', hubId: 'invite-hub' };
+  const roles = townWide ? ROLES : (['hub-staff'] as const);
+  const hubName = (id: string | null) => hubs.find((h) => h.id === id)?.name ?? null;
   const errors = translateErrors(tr, result && !result.ok ? result.errors : null, fields);
   const values: Record<string, string> = result && !result.ok ? result.values : {};
   return (
@@ -88,9 +93,22 @@ export default function TownStaff() {
             name="role"
             label={t('staff.role')}
             errors={errors.byField.role}
-            options={ROLES.map((r) => ({ value: r, label: t(`staff.roles.${r}`) }))}
-            defaultValue={values.role ?? 'member'}
+            options={roles.map((r) => ({ value: r, label: t(`staff.roles.${r}`) }))}
+            defaultValue={values.role ?? (townWide ? 'member' : 'hub-staff')}
           />
+          {hubs.length > 0 ? (
+            <SelectField
+              id={fields.hubId}
+              name="hubId"
+              label={t('staff.hub')}
+              hint={t('staff.hubHint')}
+              optional={townWide}
+              errors={errors.byField.hubId}
+              options={hubs.map((h) => ({ value: h.id, label: h.name }))}
+              {...(townWide ? { placeholder: t('staff.noHub') } : {})}
+              defaultValue={values.hubId ?? (townWide ? '' : hubs[0]?.id)}
+            />
+          ) : null}
           <SubmitButton label={t('staff.inviteSubmit')} pendingLabel={t('staff.inviteSubmitting')} />
         </Form>
       </section>
@@ -118,7 +136,10 @@ export default function TownStaff() {
                 {invitations.map((i) => (
                   <tr key={i.id}>
                     <th scope="row">{i.email}</th>
-                    <td>{t(`staff.roles.${i.role}`)}</td>
+                    <td>
+                      {t(`staff.roles.${i.role}`)}
+                      {hubName(i.hubId) ? <div className="muted">{hubName(i.hubId)}</div> : null}
+                    </td>
                     <td>{t(`staff.statuses.${i.status}`)}</td>
                     <td>{formatDate(i.expiresAt, 'dateTime')}</td>
                     <td>

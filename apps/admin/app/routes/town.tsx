@@ -123,6 +123,11 @@ export default function Town() {
                 {t('organisations.link')}
               </Link>
             ) : null}
+            {town.can.startSupport ? (
+              <Link to={`/towns/${encodeURIComponent(town.slug)}/support`} className="button button--ghost">
+                {t('support.link')}
+              </Link>
+            ) : null}
             {billing.canView ? (
               <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
                 {t('billing.link')}

@@ -1,9 +1,20 @@
 import { z } from 'zod';
-import { router, tenantProcedure } from '../../trpc.ts';
+import { authedProcedure, router, tenantProcedure } from '../../trpc.ts';
 import { email, id } from '../../schemas.ts';
-import { listAuditEvents } from './audit.service.ts';
+import { listAuditAcrossTowns, listAuditEvents } from './audit.service.ts';
 
 const instant = z.iso.datetime({ offset: true, error: 'validation.invalid' });
+
+const supportSessionRef = z
+  .object({
+    id,
+    reason: z.string(),
+    via: z.enum(['provider', 'partner']),
+    startedAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+    endedAt: z.iso.datetime().nullable(),
+  })
+  .nullable();
 
 export const auditEventOutput = z.object({
   id,
@@ -16,24 +27,33 @@ export const auditEventOutput = z.object({
   // Before/after of changed fields and similar; shapes differ per action.
   data: z.unknown(),
   requestId: z.string().nullable(),
+  /** Written in a support session (ADR 011): the actor acted on the town's behalf, for this reason. */
+  supportSession: supportSessionRef,
 });
+
+const filters = {
+  action: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9.]{0,79}$/, 'validation.invalid').optional(),
+  actorEmail: email.optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  cursor: id.optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+};
 
 export const auditRouter = router({
   /** A town's audit log, newest first, filtered; keyset-paginated by event id. */
   list: tenantProcedure
-    .input(
-      z
-        .object({
-          tenant: z.string(),
-          action: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9.]{0,79}$/, 'validation.invalid').optional(),
-          actorEmail: email.optional(),
-          from: instant.optional(),
-          to: instant.optional(),
-          cursor: id.optional(),
-          limit: z.number().int().min(1).max(100).default(50),
-        })
-        .strict(),
-    )
+    .input(z.object({ tenant: z.string(), ...filters }).strict())
     .output(z.object({ items: z.array(auditEventOutput), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listAuditEvents(ctx, input)),
+
+  /**
+   * The audit log of every town in the caller's view — a partner's towns, or
+   * all towns for the provider — with the town of each entry; optionally one
+   * town (`tenant`). Same filters and pages as `list`.
+   */
+  listAcrossTowns: authedProcedure
+    .input(z.object({ tenant: z.string().min(1).max(80).optional(), ...filters }).strict())
+    .output(z.object({ items: z.array(auditEventOutput.extend({ town: z.object({ slug: z.string(), name: z.string() }).nullable() })), nextCursor: id.nullable() }))
+    .query(({ ctx, input }) => listAuditAcrossTowns(ctx, input)),
 });

@@ -1,9 +1,10 @@
-import { type AppAbility, accessibleWhere, subject } from '@hubwerk/auth';
-import type { AuditEvent, Prisma, Tenant } from '@hubwerk/db';
+import { type Actor, type AppAbility, accessibleWhere, subject } from '@hubwerk/auth';
+import type { AppClient, AuditEvent, PlatformTx, Prisma, Tenant } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
-import { DomainError, fieldError } from '../../errors.ts';
+import { DomainError, fieldError, notFound } from '../../errors.ts';
 
 type Ctx = Context & { tenant: Tenant; ability: AppAbility };
+type AuthedCtx = Context & { session: { userId: string }; actor: Actor };
 
 export interface AuditListInput {
   action?: string | undefined;
@@ -15,61 +16,157 @@ export interface AuditListInput {
 }
 
 /**
+ * The lookups both views make, on the app client (town view, under the
+ * town's row-level security) or on the platform transaction (cross-town
+ * view). Both are the same generated Prisma client underneath; the app
+ * client's extension only changes how unique lookups run.
+ */
+type Reader = Pick<PlatformTx, 'user' | 'supportSession' | 'tenant'>;
+const asReader = (db: AppClient | PlatformTx): Reader => db as unknown as Reader;
+
+function timeRange(input: AuditListInput) {
+  const from = input.from ? new Date(input.from) : undefined;
+  const to = input.to ? new Date(input.to) : undefined;
+  if (from && to && from > to) throw fieldError('to', 'validation.audit.rangeReversed');
+  return from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {};
+}
+
+/** The filters shared by the town view and the cross-town views; null: nobody by that address (an empty page). */
+async function filterOf(db: Pick<Reader, 'user'>, input: AuditListInput): Promise<Prisma.AuditEventWhereInput | null> {
+  const range = timeRange(input);
+  let actorUserId: string | undefined;
+  if (input.actorEmail) {
+    const actor = await db.user.findUnique({ where: { email: input.actorEmail }, select: { id: true } });
+    // Nobody by that address: an empty page, the same as someone who did nothing here.
+    if (!actor) return null;
+    actorUserId = actor.id;
+  }
+  return { AND: [input.action ? { action: input.action } : {}, actorUserId ? { actorUserId } : {}, range] };
+}
+
+const page = (input: AuditListInput) => ({
+  orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }],
+  take: input.limit + 1,
+  ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
+});
+
+/**
+ * Rows as the API shows them: who acted, the town, and — for entries written
+ * in a support session (ADR 011) — on whose behalf and why.
+ */
+async function present(db: Reader, rows: AuditEvent[], input: AuditListInput, withTown: boolean) {
+  const items = rows.slice(0, input.limit);
+  const ids = <T>(values: Array<T | null>) => [...new Set(values.filter((v): v is T => v !== null))];
+  const actorIds = ids(items.map((r) => r.actorUserId));
+  const sessionIds = ids(items.map((r) => r.supportSessionId));
+  const tenantIds = withTown ? ids(items.map((r) => r.tenantId)) : [];
+  const [actors, sessions, tenants] = await Promise.all([
+    actorIds.length > 0 ? db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, email: true } }) : [],
+    sessionIds.length > 0 ? db.supportSession.findMany({ where: { id: { in: sessionIds } }, select: { id: true, tenantId: true, reason: true, partnerId: true, startedAt: true, expiresAt: true, endedAt: true } }) : [],
+    tenantIds.length > 0 ? db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, slug: true, name: true } }) : [],
+  ]);
+  const actorById = new Map(actors.map((a) => [a.id, a]));
+  const sessionById = new Map(sessions.map((s) => [`${s.tenantId}/${s.id}`, s]));
+  const tenantById = new Map(tenants.map((t) => [t.id, t]));
+  return {
+    items: items.map((r) => {
+      const session = r.supportSessionId ? sessionById.get(`${r.tenantId}/${r.supportSessionId}`) : undefined;
+      const town = r.tenantId ? tenantById.get(r.tenantId) : undefined;
+      return {
+        id: r.id,
+        createdAt: r.createdAt.toISOString(),
+        action: r.action,
+        actor: r.actorUserId ? (actorById.get(r.actorUserId) ?? null) : null,
+        targetType: r.targetType,
+        targetId: r.targetId,
+        reason: r.reason,
+        data: r.data ?? null,
+        requestId: r.requestId,
+        supportSession: session
+          ? {
+              id: session.id,
+              reason: session.reason,
+              via: session.partnerId ? ('partner' as const) : ('provider' as const),
+              startedAt: session.startedAt.toISOString(),
+              expiresAt: session.expiresAt.toISOString(),
+              endedAt: session.endedAt?.toISOString() ?? null,
+            }
+          : null,
+        town: town ? { slug: town.slug, name: town.name } : null,
+      };
+    }),
+    nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null,
+  };
+}
+
+/**
  * The town's audit log. Row-level security already limits it to the town in
  * scope; the permission wall decides who of the town may read it (town
  * admins, the town's partner, the provider's staff).
  */
 export async function listAuditEvents(ctx: Ctx, input: AuditListInput) {
   if (!canReadAudit(ctx.ability, ctx.tenant.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-  const from = input.from ? new Date(input.from) : undefined;
-  const to = input.to ? new Date(input.to) : undefined;
-  if (from && to && from > to) throw fieldError('to', 'validation.audit.rangeReversed');
-
-  let actorUserId: string | undefined;
-  if (input.actorEmail) {
-    const actor = await ctx.db.user.findUnique({ where: { email: input.actorEmail }, select: { id: true } });
-    // Nobody by that address: an empty page, the same as someone who did nothing here.
-    if (!actor) return { items: [], nextCursor: null };
-    actorUserId = actor.id;
-  }
-
-  const where: Prisma.AuditEventWhereInput = {
-    AND: [
-      accessibleWhere(ctx.ability, 'read', 'AuditEvent'),
-      { tenantId: ctx.tenant.id },
-      input.action ? { action: input.action } : {},
-      actorUserId ? { actorUserId } : {},
-      from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {},
-    ],
-  };
+  const filter = await filterOf(asReader(ctx.db), input);
+  if (!filter) return { items: [], nextCursor: null };
   const rows = await ctx.db.auditEvent.findMany({
-    where,
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: input.limit + 1,
-    ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
+    where: { AND: [accessibleWhere(ctx.ability, 'read', 'AuditEvent'), { tenantId: ctx.tenant.id }, filter] },
+    ...page(input),
   });
-  const items = rows.slice(0, input.limit);
-  const actorIds = [...new Set(items.map((r) => r.actorUserId).filter((v): v is string => v !== null))];
-  const actors = actorIds.length > 0 ? await ctx.db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, email: true } }) : [];
-  const byId = new Map(actors.map((a) => [a.id, a]));
-  return {
-    items: items.map((r) => ({
-      id: r.id,
-      createdAt: r.createdAt.toISOString(),
-      action: r.action,
-      actor: r.actorUserId ? (byId.get(r.actorUserId) ?? null) : null,
-      targetType: r.targetType,
-      targetId: r.targetId,
-      reason: r.reason,
-      data: r.data ?? null,
-      requestId: r.requestId,
-    })),
-    nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null,
-  };
+  return present(asReader(ctx.db), rows, input, false);
+}
+
+/**
+ * The audit log across towns: a partner's staff see the towns assigned to
+ * their partner (and only those), the provider's staff every town and the
+ * platform-wide entries. The towns are decided by the walls of the caller's
+ * own scope (row-level security on Tenant, then CASL); only the union read
+ * goes through the platform client, and every use writes its audit entry
+ * (ADR 003/011).
+ */
+export async function listAuditAcrossTowns(ctx: AuthedCtx, input: AuditListInput & { tenant?: string | undefined }) {
+  const { actor } = ctx;
+  const partnerIds = actor.partnerRoles.map((p) => p.partnerId);
+  const provider = actor.platformRole !== null;
+  if (!provider && partnerIds.length === 0) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  timeRange(input);
+
+  // The towns in view, as the caller's own scope sees them.
+  let tenantIds: string[] | null = null;
+  if (input.tenant !== undefined) {
+    const town = await ctx.db.tenant.findUnique({ where: { slug: input.tenant }, select: { id: true, managingPartnerId: true } });
+    if (!town || (!provider && !partnerIds.includes(town.managingPartnerId ?? ''))) throw notFound();
+    tenantIds = [town.id];
+  } else if (!provider) {
+    tenantIds = (await ctx.db.tenant.findMany({ where: { managingPartnerId: { in: partnerIds } }, select: { id: true } })).map((t) => t.id);
+  }
+  if (tenantIds !== null && tenantIds.length === 0) return { items: [], nextCursor: null };
+  const scope = provider ? 'provider' : 'partner';
+
+  return ctx.platform.run(
+    async (tx) => {
+      const filter = await filterOf(tx, input);
+      if (!filter) return { items: [], nextCursor: null };
+      // A cursor must be an entry in view: one of another town answers like one that does not exist.
+      if (input.cursor) {
+        const at = await tx.auditEvent.findFirst({ where: { id: input.cursor, ...(tenantIds ? { tenantId: { in: tenantIds } } : {}) }, select: { id: true } });
+        if (!at) return { items: [], nextCursor: null };
+      }
+      const rows = await tx.auditEvent.findMany({ where: { AND: [tenantIds ? { tenantId: { in: tenantIds } } : {}, filter] }, ...page(input) });
+      return present(tx, rows, input, true);
+    },
+    // Reading many towns' logs is itself on record (it needs the bypass role).
+    {
+      action: 'audit.readAcrossTowns',
+      actorUserId: ctx.session.userId,
+      tenantId: null,
+      requestId: ctx.requestId,
+      data: { scope, towns: tenantIds?.length ?? 'all', filters: { action: input.action ?? null, actorEmail: input.actorEmail ?? null, from: input.from ?? null, to: input.to ?? null, tenant: input.tenant ?? null } },
+    },
+  );
 }
 
 /** Whether `ability` may read the audit log of this town (asked with a town-bound probe, not the bare type). */
 export function canReadAudit(ability: AppAbility, tenantId: string): boolean {
-  const probe: AuditEvent = { id: '', tenantId, actorUserId: null, action: '', targetType: null, targetId: null, reason: null, data: null, requestId: null, createdAt: new Date(0) };
+  const probe: AuditEvent = { id: '', tenantId, actorUserId: null, action: '', targetType: null, targetId: null, reason: null, data: null, requestId: null, createdAt: new Date(0), supportSessionId: null };
   return ability.can('read', subject('AuditEvent', probe));
 }

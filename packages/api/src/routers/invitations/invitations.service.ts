@@ -62,13 +62,29 @@ export async function acceptInvitation(ctx: Context, input: { token: string; nam
         ? await confirmExistingAccount(ctx, invitation.email, account, input.password)
         : await setUpNewAccount(tx, account.id, input, passwordHash);
       if (invitation.tenantId) {
-        await tx.tenantMembership.upsert({
+        const membership = await tx.tenantMembership.upsert({
           where: { tenantId_userId: { tenantId: invitation.tenantId, userId: user.id } },
           create: { tenantId: invitation.tenantId, userId: user.id, role: invitation.tenantRole ?? 'MEMBER' },
           update: {},
+          select: { id: true },
         });
+        // Invited into a hub (by a hub manager or town admin): assigned to it on arrival.
+        if (invitation.hubId) {
+          await tx.hubAssignment.upsert({
+            where: { tenantId_hubId_membershipId: { tenantId: invitation.tenantId, hubId: invitation.hubId, membershipId: membership.id } },
+            create: { tenantId: invitation.tenantId, hubId: invitation.hubId, membershipId: membership.id },
+            update: {},
+          });
+        }
         // A town becomes active when its first admin has taken over.
         await tx.tenant.updateMany({ where: { id: invitation.tenantId, status: 'ONBOARDING' }, data: { status: 'ACTIVE' } });
+      } else if (invitation.partnerId) {
+        // Partner staff invited by a partner admin (a registered partner's first admin already has it).
+        await tx.partnerMembership.upsert({
+          where: { partnerId_userId: { partnerId: invitation.partnerId, userId: user.id } },
+          create: { partnerId: invitation.partnerId, userId: user.id, role: invitation.partnerRole ?? 'PARTNER_STAFF' },
+          update: {},
+        });
       }
       return { userId: user.id, tenantId: invitation.tenantId, invitationId: invitation.id };
     },

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DomainError } from '../../errors.ts';
 import { authedProcedure, platformProcedure, router } from '../../trpc.ts';
-import { email, id, idempotencyKey, name, partnerKind, tenantStatus } from '../../schemas.ts';
+import { email, id, idempotencyKey, name, ok, partnerKind, tenantStatus } from '../../schemas.ts';
 import { getPartner, listPartners, registerPartner } from './partners.service.ts';
+import { invitePartnerStaff, listPartnerInvitations, revokePartnerInvitation } from './partner-staff.service.ts';
 
 const partnerBase = { id, slug: z.string(), name: z.string(), kind: partnerKind, region: z.string() };
 
@@ -25,4 +26,21 @@ export const partnersRouter = router({
     .input(z.object({ kind: partnerKind, name, region: name, adminEmail: email, idempotencyKey }).strict())
     .output(z.object({ partner: z.object({ id, slug: z.string(), name: z.string() }), invitationUrl: z.string() }))
     .mutation(({ ctx, input }) => registerPartner(ctx, input)),
+
+  /** The partner's staff invitations (partner admins, the provider's admins). */
+  invitations: authedProcedure
+    .input(z.object({ partnerId: id }).strict())
+    .output(z.object({ items: z.array(z.object({ id, email: z.string(), role: z.literal('partner-staff'), status: z.enum(['open', 'expired', 'accepted', 'revoked']), expiresAt: z.iso.datetime(), createdAt: z.iso.datetime() })) }))
+    .query(({ ctx, input }) => listPartnerInvitations(ctx, input)),
+
+  /** Partner admins invite partner staff, by email (outbox). */
+  inviteStaff: authedProcedure
+    .input(z.object({ partnerId: id, email }).strict())
+    .output(z.object({ invitationId: id, invitationUrl: z.string() }))
+    .mutation(({ ctx, input }) => invitePartnerStaff(ctx, input)),
+
+  revokeInvitation: authedProcedure
+    .input(z.object({ partnerId: id, invitationId: id }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => revokePartnerInvitation(ctx, input)),
 });

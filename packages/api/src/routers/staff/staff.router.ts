@@ -10,15 +10,17 @@ export const staffRouter = router({
     .input(z.object({ tenant: z.string() }).strict())
     .output(
       z.object({
+        townWide: z.boolean(),
+        hubIds: z.array(id),
         items: z.array(
-          z.object({ id, email: z.string(), role: tenantRole, status: z.enum(['open', 'expired', 'accepted', 'revoked']), expiresAt: z.iso.datetime(), createdAt: z.iso.datetime() }),
+          z.object({ id, email: z.string(), role: tenantRole, hubId: id.nullable(), status: z.enum(['open', 'expired', 'accepted', 'revoked']), expiresAt: z.iso.datetime(), createdAt: z.iso.datetime() }),
         ),
       }),
     )
     .query(({ ctx }) => listInvitations(ctx)),
 
   invite: tenantProcedure
-    .input(z.object({ tenant: z.string(), email, role: invitableRole }).strict())
+    .input(z.object({ tenant: z.string(), email, role: invitableRole, hubId: id.optional() }).strict())
     // The link stays visible to the inviter too (the mail may be filtered).
     .output(z.object({ invitationId: id, invitationUrl: z.string() }))
     .mutation(({ ctx, input }) => inviteStaff(ctx, input)),

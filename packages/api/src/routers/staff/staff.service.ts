@@ -1,7 +1,7 @@
 import { type AppAbility, subject } from '@hubwerk/auth';
 import type { Tenant } from '@hubwerk/db';
 import { mailSettings, type Context } from '../../context.ts';
-import { DomainError, notFound } from '../../errors.ts';
+import { DomainError, fieldError, notFound } from '../../errors.ts';
 import { enqueueInvitationMail, newInvitationSecret } from '../../invitations.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
 import type { InvitationStatus } from '../invitations/invitations.service.ts';
@@ -17,9 +17,26 @@ export function mayInvite(ability: AppAbility, tenantId: string): boolean {
   return ability.can('create', subject('TenantMembership', probe));
 }
 
-function assertMayInvite(ctx: Ctx) {
-  if (!mayInvite(ctx.ability, ctx.tenant.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+/** May the user invite someone into this hub (town admins: every hub; hub managers: their own)? */
+export function mayInviteToHub(ability: AppAbility, tenantId: string, hubId: string): boolean {
+  return ability.can('create', subject('HubAssignment', { tenantId, hubId, id: '', membershipId: '', createdAt: new Date() }));
 }
+
+/**
+ * Whose invitations the user handles: the whole town's (town admins, and
+ * partners and the provider acting as one), or only those into the hubs a
+ * hub manager runs. Anyone else may not invite at all.
+ */
+async function invitationScope(ctx: Ctx): Promise<{ town: true } | { town: false; hubIds: string[] }> {
+  if (mayInvite(ctx.ability, ctx.tenant.id)) return { town: true };
+  const hubs = await ctx.db.hub.findMany({ where: { tenantId: ctx.tenant.id }, select: { id: true }, take: 500 });
+  const hubIds = hubs.map((h) => h.id).filter((hubId) => mayInviteToHub(ctx.ability, ctx.tenant.id, hubId));
+  if (hubIds.length === 0) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  return { town: false, hubIds };
+}
+
+/** Roles that belong to a hub: only they can be invited into one. */
+const HUB_ROLES: readonly TenantRoleName[] = ['hub-manager', 'hub-staff'];
 
 function statusOf(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }): InvitationStatus {
   if (i.revokedAt) return 'revoked';
@@ -29,17 +46,21 @@ function statusOf(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresA
 }
 
 export async function listInvitations(ctx: Ctx) {
-  assertMayInvite(ctx);
+  const scope = await invitationScope(ctx);
   const rows = await ctx.db.invitation.findMany({
-    where: { tenantId: ctx.tenant.id },
+    where: { tenantId: ctx.tenant.id, ...(scope.town ? {} : { hubId: { in: scope.hubIds } }) },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: INVITATION_LIST_LIMIT,
   });
   return {
+    // What the invite form may offer: every role, or hub staff into these hubs.
+    townWide: scope.town,
+    hubIds: scope.town ? [] : scope.hubIds,
     items: rows.map((i) => ({
       id: i.id,
       email: i.email,
       role: toApiEnum(i.tenantRole ?? 'MEMBER'),
+      hubId: i.hubId,
       status: statusOf(i),
       expiresAt: i.expiresAt.toISOString(),
       createdAt: i.createdAt.toISOString(),
@@ -51,8 +72,18 @@ export async function listInvitations(ctx: Ctx) {
  * Invites someone into the town with a role. The invitation, its mail (in
  * the outbox) and the audit entry commit together, in the town's scope.
  */
-export async function inviteStaff(ctx: Ctx, input: { email: string; role: TenantRoleName }) {
-  assertMayInvite(ctx);
+export async function inviteStaff(ctx: Ctx, input: { email: string; role: TenantRoleName; hubId?: string | undefined }) {
+  const scope = await invitationScope(ctx);
+  // Hub managers invite hub staff, into one of their hubs, and nobody else.
+  if (!scope.town && input.role !== 'hub-staff') throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  if (!scope.town && !input.hubId) throw fieldError('hubId', 'validation.required');
+  if (input.hubId) {
+    if (!HUB_ROLES.includes(input.role)) throw fieldError('hubId', 'validation.staff.hubOnlyForHubRoles');
+    // Row-level security: a hub of another town is not found, like one that does not exist.
+    const hub = await ctx.db.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: input.hubId }, select: { id: true } });
+    if (!hub) throw notFound();
+    if (!mayInviteToHub(ctx.ability, ctx.tenant.id, hub.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  }
   return ctx.db.$transaction(async (tx) => {
     const already = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, user: { email: input.email } }, select: { id: true } });
     if (already) throw new DomainError('CONFLICT', 'errors.staff.alreadyMember', { email: ['errors.staff.alreadyMember'] });
@@ -65,13 +96,13 @@ export async function inviteStaff(ctx: Ctx, input: { email: string; role: Tenant
     await tx.user.upsert({ where: { email: input.email }, create: { email: input.email, name: input.email.split('@')[0] ?? input.email }, update: {} });
     const secret = newInvitationSecret();
     const invitation = await tx.invitation.create({
-      data: { tenantId: ctx.tenant.id, email: input.email, tenantRole: fromApiEnum(input.role), createdById: ctx.session.userId, tokenHash: secret.tokenHash, expiresAt: secret.expiresAt },
+      data: { tenantId: ctx.tenant.id, email: input.email, tenantRole: fromApiEnum(input.role), hubId: input.hubId ?? null, createdById: ctx.session.userId, tokenHash: secret.tokenHash, expiresAt: secret.expiresAt },
       select: { id: true },
     });
     const invitationUrl = secret.path;
     await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.email, targetName: ctx.tenant.name, role: fromApiEnum(input.role), invitationPath: invitationUrl });
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId, data: { email: input.email, role: input.role } },
+      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId, data: { email: input.email, role: input.role, hubId: input.hubId ?? null } },
     });
     return { invitationId: invitation.id, invitationUrl };
   });
@@ -79,10 +110,10 @@ export async function inviteStaff(ctx: Ctx, input: { email: string; role: Tenant
 
 /** Revoking makes the link fail with "Diese Einladung wurde zurückgezogen." */
 export async function revokeInvitation(ctx: Ctx, input: { invitationId: string }) {
-  assertMayInvite(ctx);
+  const scope = await invitationScope(ctx);
   return ctx.db.$transaction(async (tx) => {
     const { count } = await tx.invitation.updateMany({
-      where: { id: input.invitationId, tenantId: ctx.tenant.id, acceptedAt: null, revokedAt: null },
+      where: { id: input.invitationId, tenantId: ctx.tenant.id, acceptedAt: null, revokedAt: null, ...(scope.town ? {} : { hubId: { in: scope.hubIds } }) },
       data: { revokedAt: new Date() },
     });
     // Not open (or not this town's): the same answer as an unknown id.

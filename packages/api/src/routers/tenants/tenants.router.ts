@@ -26,7 +26,7 @@ export const tenantsRouter = router({
         timezone: z.string(),
         partner: partnerRef.nullable(),
         hubs: z.array(hubOutput),
-        can: z.object({ createHub: z.boolean(), renameHub: z.boolean(), assignPartner: z.boolean(), readAudit: z.boolean(), inviteStaff: z.boolean() }),
+        can: z.object({ createHub: z.boolean(), renameHub: z.boolean(), assignPartner: z.boolean(), readAudit: z.boolean(), inviteStaff: z.boolean(), startSupport: z.boolean() }),
       }),
     )
     .query(({ ctx }) => getTenant(ctx)),

@@ -1,4 +1,4 @@
-import { type AppAbility, accessibleWhere, subject } from '@hubwerk/auth';
+import { type Actor as AuthActor, type AppAbility, accessibleWhere, subject, supportChannel } from '@hubwerk/auth';
 import { type Hub, runInScope, type Prisma, type PlatformTx, type Tenant } from '@hubwerk/db';
 import { checkAgs, slugify } from '@hubwerk/domain';
 import type { PlanId } from '@hubwerk/billing';
@@ -8,7 +8,7 @@ import { idempotently, isUniqueViolation } from '../../idempotency.ts';
 import { createInvitation, enqueueInvitationMail, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { canReadAudit } from '../audit/audit.service.ts';
-import { mayInvite } from '../staff/staff.service.ts';
+import { mayInvite, mayInviteToHub } from '../staff/staff.service.ts';
 
 type Actor = { userId: string };
 
@@ -176,7 +176,7 @@ export async function listTenants(ctx: Context & { session: Actor; ability: AppA
   return { items: result.items.map((t, i) => toListItem(t, counts[i] ?? 0)), nextCursor: result.nextCursor };
 }
 
-export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbility }) {
+export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbility; actor: AuthActor; supportSession: { id: string } | null }) {
   const [hubs, partner] = await Promise.all([
     ctx.db.hub.findMany({ where: { tenantId: ctx.tenant.id }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 200 }),
     ctx.tenant.managingPartnerId ? ctx.db.partner.findFirst({ where: { id: ctx.tenant.managingPartnerId }, select: { id: true, name: true } }) : null,
@@ -192,7 +192,10 @@ export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbi
       renameHub: hubs.some((h) => ctx.ability.can('update', subject('Hub', h), 'name')),
       assignPartner: ctx.ability.can('assignPartner', subject('Tenant', t)),
       readAudit: canReadAudit(ctx.ability, t.id),
-      inviteStaff: mayInvite(ctx.ability, t.id),
+      // Town-wide, or (hub managers) into their own hubs.
+      inviteStaff: mayInvite(ctx.ability, t.id) || hubs.some((h) => mayInviteToHub(ctx.ability, t.id, h.id)),
+      // A support session may be started (ADR 011): the provider's or the town's partner's staff, none running yet.
+      startSupport: supportChannel(ctx.actor, t) !== undefined && ctx.supportSession === null,
     },
   };
 }

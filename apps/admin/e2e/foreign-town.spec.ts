@@ -1,0 +1,96 @@
+/**
+ * Every admin page that shows town data, opened with ANOTHER town's URL,
+ * shows the not-found page — exactly like a town that does not exist. The
+ * cases are generated from the route list (app/routes.ts): a new town page
+ * whose path has a parameter without a foreign value here fails this suite.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
+import routes from '../app/routes.ts';
+import { openPage, startStack, type Stack } from './support/stack.ts';
+
+let stack: Stack;
+const contexts: BrowserContext[] = [];
+
+/** A foreign town's real value for each path parameter of a town page. */
+type Ids = Record<'slug' | 'hubId' | 'spaceId' | 'bookingId', string>;
+let zeitz: Ids;
+
+/** Town pages: every route under towns/:slug. Static siblings (towns/new) are no town's data. */
+const townRoutes = (routes as Array<{ path?: string; file: string }>).filter((r): r is { path: string; file: string } => typeof r.path === 'string' && r.path.startsWith('towns/:slug'));
+/** Resource routes (CSV, iCal) answer 404 without a page; the rest show the not-found page. */
+const isResource = (file: string) => file.endsWith('.ts') || /-(csv|ics)\.tsx$/.test(file);
+
+function fill(path: string, ids: Record<string, string>): string {
+  return `/${path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = ids[name];
+    if (value === undefined) throw new Error(`no foreign value for :${name} in ${path}: add it to foreign-town.spec.ts`);
+    return encodeURIComponent(value);
+  })}`;
+}
+
+async function signIn(page: Page, email: string) {
+  page.setDefaultTimeout(20_000);
+  await page.goto('/login');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  const db = new pg.Client({ connectionString: stack.superuserUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<Ids>(`
+      SELECT t.slug,
+             (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id LIMIT 1) AS "hubId",
+             (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id LIMIT 1) AS "spaceId",
+             (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id LIMIT 1) AS "bookingId"
+      FROM "Tenant" t WHERE t.slug = 'zeitz'`);
+    zeitz = rows[0]!;
+  } finally {
+    await db.end();
+  }
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await stack?.stop();
+});
+
+describe('another town\'s URL', () => {
+  it('the route list has town pages to check', () => {
+    expect(townRoutes.length).toBeGreaterThanOrEqual(10);
+  });
+
+  // Einbeck's admin (and Einbeck's partner) against Zeitz: a town with no partner.
+  it.each([DEMO_USERS.einbeckAdmin, DEMO_USERS.partner])('as %s: every town page of Zeitz — and Zeitz\'s ids under Einbeck — is not found', async (email) => {
+    // Every id is real (no placeholder may slip through as "not found by accident").
+    for (const value of Object.values(zeitz)) expect(value).toBeTruthy();
+    const page = await openPage(stack, contexts);
+    await signIn(page, email);
+    const checked: string[] = [];
+    for (const route of townRoutes) {
+      // The foreign town's slug, then (where the path names objects) the foreign objects under one's own town.
+      const urls = [fill(route.path, zeitz)];
+      if (/:(?!slug)\w+/.test(route.path)) urls.push(fill(route.path, { ...zeitz, slug: 'einbeck' }));
+      for (const url of urls) {
+        if (isResource(route.file)) {
+          // A file download has no page to show: the browser context's request (same cookies) reads the status.
+          const response = await page.request.get(url);
+          expect({ url, status: response.status() }).toEqual({ url, status: 404 });
+        } else {
+          const response = await page.goto(url);
+          expect({ url, status: response?.status() }).toEqual({ url, status: 404 });
+          expect(await page.getByRole('heading', { level: 1 }).innerText(), url).toBe('Seite nicht gefunden');
+        }
+        checked.push(url);
+      }
+    }
+    console.info(`foreign-town pages: ${checked.length} URLs from ${townRoutes.length} town routes, all not found (${email})`);
+  });
+});

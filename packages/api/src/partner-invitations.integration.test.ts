@@ -1,0 +1,81 @@
+/**
+ * Partner admins invite partner staff (issue 3): by email through the
+ * outbox, through the audited platform client; accepting makes the invitee
+ * staff of the partner (and so of its towns); revoking makes the link fail
+ * with a clear message; another partner's invitations are not found.
+ */
+import { useTestDatabase } from '@hubwerk/db/testing';
+import { TRPCError } from '@trpc/server';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { describeError } from './errors.ts';
+import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+
+let api: TestApi;
+let superuser: pg.Client;
+let partnerAdmin: Caller;
+let itPartnerId: string;
+let otherPartnerId: string;
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  api = createTestApi(db);
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  partnerAdmin = await api.as(DEMO_USERS.partner);
+  const partners = await superuser.query<{ id: string; kind: string }>(`SELECT id, kind FROM "Partner"`);
+  itPartnerId = partners.rows.find((p) => p.kind === 'IT_PARTNER')!.id;
+  otherPartnerId = partners.rows.find((p) => p.kind === 'REGIONAL_PROVIDER')!.id;
+});
+
+afterAll(async () => {
+  await superuser?.end();
+  await api?.close();
+});
+
+async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return { code: error.code, ...describeError(error) };
+  }
+  throw new Error('expected the call to fail');
+}
+
+const tokenOf = (url: string) => url.split('/').pop()!;
+
+describe('partner staff invitations', () => {
+  it('are mailed through the outbox; accepting makes the invitee partner staff who then sees the partner\'s towns but may not invite', async () => {
+    const { invitationId, invitationUrl } = await partnerAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'neu@partner.example.org' });
+    const mail = await superuser.query(`SELECT subject, "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'neu@partner.example.org'`);
+    expect(mail.rows).toHaveLength(1);
+    expect(mail.rows[0].textBody).toContain(invitationUrl);
+    expect(mail.rows[0].textBody).toContain('Mitarbeiter:in des Partners');
+    expect((await partnerAdmin.partners.invitations({ partnerId: itPartnerId })).items).toContainEqual(expect.objectContaining({ id: invitationId, status: 'open' }));
+    expect((await superuser.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'partner.staffInvited' AND "targetId" = $1`, [invitationId])).rows[0].n).toBe(1);
+
+    const { token } = await api.caller().invitations.accept({ token: tokenOf(invitationUrl), name: 'Neue Partnerin', password: 'ein-langes-passwort' });
+    const staff = api.caller(token);
+    expect((await staff.auth.me()).partners).toEqual([expect.objectContaining({ id: itPartnerId, role: 'partner-staff' })]);
+    expect((await staff.tenants.list({})).items.map((t) => t.slug).sort()).toEqual(['einbeck', 'sangerhausen']);
+    expect(await failure(staff.partners.inviteStaff({ partnerId: itPartnerId, email: 'noch@partner.example.org' }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(partnerAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'neu@partner.example.org' }))).toMatchObject({ code: 'CONFLICT', fieldErrors: { email: ['errors.partnerStaff.alreadyMember'] } });
+  });
+
+  it('revoked: the link fails with a clear message; another partner\'s are not found, nothing written', async () => {
+    const { invitationId, invitationUrl } = await partnerAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'zurueck@partner.example.org' });
+    await partnerAdmin.partners.revokeInvitation({ partnerId: itPartnerId, invitationId });
+    expect(await api.caller().invitations.preview({ token: tokenOf(invitationUrl) })).toMatchObject({ status: 'revoked' });
+    expect(await failure(api.caller().invitations.accept({ token: tokenOf(invitationUrl), name: 'Zu spät', password: 'ein-langes-passwort' }))).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.invitation.revoked' });
+
+    const before = (await superuser.query(`SELECT count(*)::int AS n FROM "Invitation"`)).rows[0].n;
+    expect(await failure(partnerAdmin.partners.inviteStaff({ partnerId: otherPartnerId, email: 'fremd@example.org' }))).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.notFound' });
+    expect(await failure(partnerAdmin.partners.invitations({ partnerId: otherPartnerId }))).toMatchObject({ code: 'NOT_FOUND' });
+    const townAdmin = await api.as(DEMO_USERS.einbeckAdmin);
+    expect(await failure(townAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'fremd@example.org' }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await superuser.query(`SELECT count(*)::int AS n FROM "Invitation"`)).rows[0].n).toBe(before);
+  });
+});

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { authedProcedure, router, tenantProcedure } from '../../trpc.ts';
+import { id, ok } from '../../schemas.ts';
+import { endSupportSession, listActiveSupportSessions, startSupportSession, SUPPORT_MINUTES, SUPPORT_REASON_LENGTH } from './support.service.ts';
+
+const supportSessionOutput = z.object({
+  id,
+  tenant: z.object({ slug: z.string(), name: z.string() }),
+  reason: z.string(),
+  startedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+});
+
+/** Support sessions: acting on behalf of a town, explicitly and for a limited time (ADR 011). */
+export const supportRouter = router({
+  start: tenantProcedure
+    .input(
+      z
+        .object({
+          tenant: z.string(),
+          reason: z.string({ error: 'validation.required' }).trim().min(SUPPORT_REASON_LENGTH.min, 'validation.support.reasonTooShort').max(SUPPORT_REASON_LENGTH.max, 'validation.tooLong'),
+          durationMinutes: z
+            .number({ error: 'validation.support.duration' })
+            .int('validation.support.duration')
+            .min(SUPPORT_MINUTES.min, 'validation.support.duration')
+            .max(SUPPORT_MINUTES.max, 'validation.support.duration')
+            .default(SUPPORT_MINUTES.default),
+        })
+        .strict(),
+    )
+    .output(supportSessionOutput)
+    .mutation(({ ctx, input }) => startSupportSession(ctx, input)),
+
+  end: tenantProcedure
+    .input(z.object({ tenant: z.string() }).strict())
+    .output(ok)
+    .mutation(({ ctx }) => endSupportSession(ctx)),
+
+  active: authedProcedure
+    .input(z.object({ cursor: id.optional(), limit: z.number().int().min(1).max(50).default(20) }).strict())
+    .output(z.object({ items: z.array(supportSessionOutput), nextCursor: id.nullable() }))
+    .query(({ ctx, input }) => listActiveSupportSessions(ctx, input)),
+});
