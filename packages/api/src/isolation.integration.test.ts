@@ -219,6 +219,9 @@ beforeAll(async () => {
       [town.id, town.slug],
     );
     townOrgs.set(town.id, rows[0]!);
+  }
+});
+
 // An open staff invitation of each partner, to try to revoke from outside.
 const partnerInvitations = new Map<string, string>();
 beforeAll(async () => {

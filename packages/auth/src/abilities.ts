@@ -27,7 +27,6 @@ type AppSubjects =
       Desk: Desk;
       OpeningHours: OpeningHours;
       OpeningException: OpeningException;
-      HubAssignment: HubAssignment;
       // Checked with its space loaded, so hub staff rules can name the hub.
       Booking: Booking & { space?: Pick<Space, 'hubId'> };
       Organisation: Organisation;

@@ -19,7 +19,7 @@ export function mayInvite(ability: AppAbility, tenantId: string): boolean {
 
 /** May the user invite someone into this hub (town admins: every hub; hub managers: their own)? */
 export function mayInviteToHub(ability: AppAbility, tenantId: string, hubId: string): boolean {
-  return ability.can('create', subject('HubAssignment', { tenantId, hubId, id: '', membershipId: '', createdAt: new Date() }));
+  return ability.can('create', subject('HubAssignment', { tenantId, hubId, id: '', membershipId: '', createdAt: new Date(), role: null, contactRole: null }));
 }
 
 /**
