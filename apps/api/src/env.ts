@@ -1,4 +1,4 @@
-import { parseDataKey, parseSecretKey } from '@hubwerk/api';
+import { parseDataKey } from '@hubwerk/api';
 import { z } from 'zod';
 
 /** The API's environment, parsed once at start-up; nothing else reads process.env. */
@@ -103,7 +103,7 @@ export function ssoEnv(env: ApiEnv): { secretKey: Buffer; allowLoopbackHttp: boo
   const key = env.SSO_SECRET_KEY ?? (production ? null : DEV_SSO_SECRET_KEY);
   if (!key) return null;
   // http:// issuers only on loopback and never in production (a local Keycloak, the in-test provider).
-  return { secretKey: parseSecretKey(key), allowLoopbackHttp: !production };
+  return { secretKey: parseDataKey(key), allowLoopbackHttp: !production };
 }
 
 export type ApiEnv = z.infer<typeof schema>;

@@ -6,5 +6,4 @@ export { createMailWorker, type MailWorker, type MailWorkerOptions } from './mai
 export type { MailSettings } from './context.ts';
 export { createDunningNotifier } from './mail/dunning.ts';
 export { parseDataKey } from '@hubwerk/auth';
-export { parseSecretKey } from './routers/sso/secret-box.ts';
 export { renderCalendarFeed } from './calendar-feed.ts';

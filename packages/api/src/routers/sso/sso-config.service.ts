@@ -1,9 +1,8 @@
-import { type AppAbility, subject } from '@hubwerk/auth';
+import { type AppAbility, encryptSecret, subject } from '@hubwerk/auth';
 import type { Tenant } from '@hubwerk/db';
 import type { Context, SsoSettings } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
-import { sealSecret } from './secret-box.ts';
 
 type SessionCtx = Context & { session: { userId: string }; actor: { platformRole: string | null; partnerRoles: ReadonlyArray<{ partnerId: string; role: string }> } };
 type TownCtx = SessionCtx & { tenant: Tenant; ability: AppAbility };
@@ -18,6 +17,9 @@ export interface SaveConfigInput {
   allowedDomains: string[];
   enabled: boolean;
 }
+
+/** Binds a sealed client secret to its purpose: it cannot be decrypted as, say, a TOTP secret. */
+export const SSO_SECRET_CONTEXT = 'sso.clientSecret';
 
 export function ssoSettings(ctx: Context): SsoSettings {
   if (!ctx.sso) throw new DomainError('PRECONDITION_FAILED', 'errors.sso.notConfigured');
@@ -45,7 +47,7 @@ function assertIssuer(ctx: Context, issuer: string) {
 }
 
 function secretFor(ctx: Context, input: SaveConfigInput, stored: string | null): string {
-  if (input.clientSecret) return sealSecret(ssoSettings(ctx).secretKey, input.clientSecret);
+  if (input.clientSecret) return encryptSecret(ssoSettings(ctx).secretKey, input.clientSecret, SSO_SECRET_CONTEXT);
   if (stored) return stored;
   throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { clientSecret: ['validation.required'] });
 }

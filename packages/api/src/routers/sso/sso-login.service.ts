@@ -1,11 +1,10 @@
-import { createSession, hashToken } from '@hubwerk/auth';
+import { createSession, decryptSecret, hashToken } from '@hubwerk/auth';
 import type { PlatformTx } from '@hubwerk/db';
 import * as oidc from 'openid-client';
 import type { Context } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
 import { authorizationRequest, discover, finishAuthorization, type VerifiedIdentity } from './oidc-client.ts';
-import { openSecret } from './secret-box.ts';
-import { ssoSettings } from './sso-config.service.ts';
+import { SSO_SECRET_CONTEXT, ssoSettings } from './sso-config.service.ts';
 
 /** A started sign-in is good for one callback within ten minutes. */
 export const SSO_STATE_LIFETIME_MS = 10 * 60 * 1000;
@@ -58,7 +57,7 @@ async function providerById(tx: PlatformTx, kind: ProviderKind, configId: string
 
 function providerRef(ctx: Context, provider: Provider) {
   const settings = ssoSettings(ctx);
-  return { issuer: provider.issuer, clientId: provider.clientId, clientSecret: openSecret(settings.secretKey, provider.clientSecretEncrypted) };
+  return { issuer: provider.issuer, clientId: provider.clientId, clientSecret: decryptSecret(settings.secretKey, provider.clientSecretEncrypted, SSO_SECRET_CONTEXT) };
 }
 
 /**
