@@ -1,8 +1,11 @@
-import { Form } from '@remix-run/react';
+import { Form, Link } from '@remix-run/react';
+import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
+import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
-import type { TranslatedErrors } from '~/lib/forms.ts';
+import { translateErrors, type TranslatedErrors } from '~/lib/forms.ts';
+import type { SsoSaveResult } from '~/lib/sso.server.ts';
 
 export interface SsoConfigView {
   issuer: string;
@@ -92,5 +95,48 @@ export function SsoConfigForm({
         </div>
       </Form>
     </section>
+  );
+}
+
+/** The whole SSO settings page of a town or a partner: header, errors, confirmation, form. */
+export function SsoConfigPage({
+  title,
+  lead,
+  backTo,
+  config,
+  callbackUrl,
+  result,
+  withDefaultRole,
+}: {
+  title: string;
+  lead: string;
+  backTo: string;
+  config: SsoConfigView | null;
+  callbackUrl: string | null;
+  result: SsoSaveResult | undefined;
+  withDefaultRole: boolean;
+}) {
+  const tr = useT();
+  const { t } = tr;
+  const errors = translateErrors(tr, result && !result.ok ? result.errors : null, SSO_FIELDS);
+  return (
+    <>
+      <PageHeader
+        title={title}
+        lead={lead}
+        actions={
+          <Link className="button button--ghost" to={backTo}>
+            {t('common.back')}
+          </Link>
+        }
+      />
+      <ErrorSummary items={errors.summary} />
+      {result?.ok ? (
+        <p className="notice notice--success" role="status">
+          {t('sso.config.saved')}
+        </p>
+      ) : null}
+      <SsoConfigForm config={config} callbackUrl={callbackUrl} errors={errors} values={result && !result.ok ? result.values : null} withDefaultRole={withDefaultRole} />
+    </>
   );
 }

@@ -1,3 +1,5 @@
+import { data } from '@remix-run/node';
+import { mutate, requireMe } from '~/lib/api.server.ts';
 import { keepValues, text } from '~/lib/forms.ts';
 
 /** The SSO settings form as the API takes it (domains: comma, space or line separated). */
@@ -28,3 +30,14 @@ export function ssoFieldErrors(fieldErrors: Record<string, string[]>): Record<st
   }
   return out;
 }
+
+/** The action of both SSO settings pages (town and partner), after their origin check: `save` sends the form to the API. */
+export async function saveSsoConfig(request: Request, save: (form: FormData) => Promise<unknown>) {
+  await requireMe(request);
+  const form = await request.formData();
+  const result = await mutate(request, () => save(form));
+  if (!result.ok) return data({ ok: false as const, errors: { formError: result.formError, fieldErrors: ssoFieldErrors(result.fieldErrors) }, values: ssoConfigValues(form) }, { status: 400 });
+  return { ok: true as const, errors: null, values: null };
+}
+
+export type SsoSaveResult = { ok: true; errors: null; values: null } | { ok: false; errors: { formError: string | null; fieldErrors: Record<string, string[]> }; values: Record<string, string> };

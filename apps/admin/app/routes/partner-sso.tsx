@@ -1,14 +1,11 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useActionData, useLoaderData } from '@remix-run/react';
-import { ErrorSummary } from '~/components/error-summary.tsx';
-import { PageHeader } from '~/components/page-header.tsx';
-import { SSO_FIELDS, SsoConfigForm } from '~/components/sso-config-form.tsx';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useActionData, useLoaderData } from '@remix-run/react';
+import { SsoConfigPage } from '~/components/sso-config-form.tsx';
 import { useT } from '~/i18n/use-t.ts';
-import { apiFor, load, mutate, requireMe } from '~/lib/api.server.ts';
+import { apiFor, load, requireMe } from '~/lib/api.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
-import { translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
-import { ssoConfigInput, ssoConfigValues, ssoFieldErrors } from '~/lib/sso.server.ts';
+import { saveSsoConfig, ssoConfigInput } from '~/lib/sso.server.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'sso.config.partnerTitle');
 
@@ -22,38 +19,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  await requireMe(request);
-  const form = await request.formData();
   const api = await apiFor(request);
-  const result = await mutate(request, () => api.sso.savePartnerConfig.mutate({ partnerId: params.id ?? '', ...ssoConfigInput(form) }));
-  if (!result.ok) return data({ ok: false as const, errors: { formError: result.formError, fieldErrors: ssoFieldErrors(result.fieldErrors) }, values: ssoConfigValues(form) }, { status: 400 });
-  return { ok: true as const, errors: null, values: null };
+  return saveSsoConfig(request, (form) => api.sso.savePartnerConfig.mutate({ partnerId: params.id ?? '', ...ssoConfigInput(form) }));
 }
 
 export default function PartnerSso() {
   const { partner, config, callbackUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const tr = useT();
-  const { t } = tr;
-  const errors = translateErrors(tr, result && !result.ok ? result.errors : null, SSO_FIELDS);
+  const { t } = useT();
   return (
-    <>
-      <PageHeader
-        title={t('sso.config.partnerTitle')}
-        lead={t('sso.config.partnerIntro', { name: partner.name })}
-        actions={
-          <Link className="button button--ghost" to={`/partners/${encodeURIComponent(partner.id)}`}>
-            {t('common.back')}
-          </Link>
-        }
-      />
-      <ErrorSummary items={errors.summary} />
-      {result?.ok ? (
-        <p className="notice notice--success" role="status">
-          {t('sso.config.saved')}
-        </p>
-      ) : null}
-      <SsoConfigForm config={config} callbackUrl={callbackUrl} errors={errors} values={result && !result.ok ? result.values : null} withDefaultRole={false} />
-    </>
+    <SsoConfigPage
+      title={t('sso.config.partnerTitle')}
+      lead={t('sso.config.partnerIntro', { name: partner.name })}
+      backTo={`/partners/${encodeURIComponent(partner.id)}`}
+      config={config}
+      callbackUrl={callbackUrl}
+      result={result}
+      withDefaultRole={false}
+    />
   );
 }

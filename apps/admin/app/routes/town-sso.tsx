@@ -1,14 +1,12 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useActionData, useLoaderData } from '@remix-run/react';
-import { ErrorSummary } from '~/components/error-summary.tsx';
-import { PageHeader } from '~/components/page-header.tsx';
-import { SSO_FIELDS, SsoConfigForm } from '~/components/sso-config-form.tsx';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useActionData, useLoaderData } from '@remix-run/react';
+import { SsoConfigPage } from '~/components/sso-config-form.tsx';
 import { useT } from '~/i18n/use-t.ts';
-import { apiFor, load, mutate, requireMe } from '~/lib/api.server.ts';
+import { apiFor, load, requireMe } from '~/lib/api.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
-import { text, translateErrors } from '~/lib/forms.ts';
+import { text } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
-import { ssoConfigInput, ssoConfigValues, ssoFieldErrors } from '~/lib/sso.server.ts';
+import { saveSsoConfig, ssoConfigInput } from '~/lib/sso.server.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'sso.config.townTitle');
 
@@ -23,39 +21,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  await requireMe(request);
-  const form = await request.formData();
   const api = await apiFor(request);
-  const defaultRole = text(form, 'defaultRole') === 'hub-staff' ? 'hub-staff' : 'member';
-  const result = await mutate(request, () => api.sso.saveTownConfig.mutate({ tenant: params.slug ?? '', ...ssoConfigInput(form), defaultRole }));
-  if (!result.ok) return data({ ok: false as const, errors: { formError: result.formError, fieldErrors: ssoFieldErrors(result.fieldErrors) }, values: ssoConfigValues(form) }, { status: 400 });
-  return { ok: true as const, errors: null, values: null };
+  return saveSsoConfig(request, (form) => {
+    const defaultRole = text(form, 'defaultRole') === 'hub-staff' ? 'hub-staff' : 'member';
+    return api.sso.saveTownConfig.mutate({ tenant: params.slug ?? '', ...ssoConfigInput(form), defaultRole });
+  });
 }
 
 export default function TownSso() {
   const { town, config, callbackUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const tr = useT();
-  const { t } = tr;
-  const errors = translateErrors(tr, result && !result.ok ? result.errors : null, SSO_FIELDS);
+  const { t } = useT();
   return (
-    <>
-      <PageHeader
-        title={t('sso.config.townTitle')}
-        lead={t('sso.config.townIntro', { name: town.name })}
-        actions={
-          <Link className="button button--ghost" to={`/towns/${encodeURIComponent(town.slug)}`}>
-            {t('common.back')}
-          </Link>
-        }
-      />
-      <ErrorSummary items={errors.summary} />
-      {result?.ok ? (
-        <p className="notice notice--success" role="status">
-          {t('sso.config.saved')}
-        </p>
-      ) : null}
-      <SsoConfigForm config={config} callbackUrl={callbackUrl} errors={errors} values={result && !result.ok ? result.values : null} withDefaultRole />
-    </>
+    <SsoConfigPage
+      title={t('sso.config.townTitle')}
+      lead={t('sso.config.townIntro', { name: town.name })}
+      backTo={`/towns/${encodeURIComponent(town.slug)}`}
+      config={config}
+      callbackUrl={callbackUrl}
+      result={result}
+      withDefaultRole
+    />
   );
 }
