@@ -3,12 +3,10 @@
  * town's own events, to the roles that may, filtered and paged without gaps.
  */
 import { useTestDatabase } from '@hubwerk/db/testing';
-import { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { describeError } from './errors.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -33,15 +31,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    return { code: error.code, ...describeError(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('audit.list', () => {
   it('shows a town admin their town\'s events with actor, newest first, and none of another town', async () => {

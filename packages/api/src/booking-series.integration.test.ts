@@ -7,12 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { describeError } from './errors.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -50,15 +48,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    return { code: error.code, ...describeError(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const at = (date: string, hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];

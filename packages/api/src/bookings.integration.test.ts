@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -52,15 +52,6 @@ afterAll(async () => {
 
 const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    return { code: error.code, ...describeError(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
 function workday(n: number): string {

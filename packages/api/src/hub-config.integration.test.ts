@@ -6,13 +6,11 @@
  */
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { describeError } from './errors.ts';
 import { publicHolidays } from './routers/spaces/public-holidays.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -50,15 +48,6 @@ afterAll(async () => {
 
 const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    return { code: error.code, ...describeError(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const today = () => localParts(new Date(), TZ).date;
 /** The n-th workday (Mon–Fri) from today, Berlin time. */

@@ -4,12 +4,10 @@
  * else; revoking makes the link fail with a clear message.
  */
 import { useTestDatabase } from '@hubwerk/db/testing';
-import { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { describeError } from './errors.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -37,15 +35,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    return { code: error.code, ...describeError(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const tokenOf = (url: string) => url.split('/').pop()!;
 

@@ -17,7 +17,7 @@ import { startTestSmtp, type TestSmtp } from './mail/test-smtp.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
 
 const TZ = 'Europe/Berlin';
@@ -76,15 +76,6 @@ beforeEach(async () => {
 
 const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    return { code: error.code, ...describeError(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Workdays (Mon–Fri, Berlin) from tomorrow on, at least 2 days ahead, for `n` days. */
 function workdays(n: number, from = 2): string[] {

@@ -5,12 +5,10 @@
  * audit log across their towns.
  */
 import { useTestDatabase } from '@hubwerk/db/testing';
-import { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { describeError } from './errors.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -32,15 +30,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    return { code: error.code, ...describeError(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const count = async (sql: string, values: unknown[] = []) => (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
 

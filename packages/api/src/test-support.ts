@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS } from '@hubwerk/billing';
 import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
+import { TRPCError } from '@trpc/server';
 import pino from 'pino';
 import type { ApiDependencies } from './context.ts';
 import { createContext } from './context.ts';
+import { describeError } from './errors.ts';
 import { createDunningNotifier } from './mail/dunning.ts';
 import { appRouter } from './root.ts';
 import { createCallerFactory } from './trpc.ts';
@@ -70,4 +72,15 @@ let fake: FakeStripe | null = null;
 export function fakeStripe(): FakeStripe {
   fake ??= acquireFakeStripe(() => 'http://api.test/fake-stripe').fake;
   return fake;
+}
+
+/** The error a call must fail with: its tRPC code and what the error formatter sends (message key, field errors, params). */
+export async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return { code: error.code, ...describeError(error) };
+  }
+  throw new Error('expected the call to fail');
 }
