@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import { TRPCError } from '@trpc/server';
+import { type TRPCError } from '@trpc/server';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
