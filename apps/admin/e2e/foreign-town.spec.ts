@@ -15,7 +15,7 @@ let stack: Stack;
 const contexts: BrowserContext[] = [];
 
 /** A foreign town's real value for each path parameter of a town page. */
-type Ids = Record<'slug' | 'hubId' | 'spaceId' | 'bookingId', string>;
+type Ids = Record<'slug' | 'hubId' | 'spaceId' | 'bookingId' | 'organisationId' | 'seriesId' | 'id', string>;
 let zeitz: Ids;
 
 /** Town pages: every route under towns/:slug. Static siblings (towns/new) are no town's data. */
@@ -45,11 +45,28 @@ beforeAll(async () => {
   const db = new pg.Client({ connectionString: stack.superuserUrl });
   await db.connect();
   try {
+    // Objects the demo seed does not give Zeitz: an organisation, a booking series and a finished export.
+    const zeitzId = (await db.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE slug = 'zeitz'`)).rows[0]!.id;
+    await db.query(`INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Zeitzer Verein', 'ASSOCIATION', now())`, [zeitzId]);
+    await db.query(
+      `INSERT INTO "BookingSeries" ("tenantId", id, "spaceId", "userId", rrule, "firstStartsAt", "durationMinutes", timezone)
+       SELECT b."tenantId", gen_random_uuid(), b."spaceId", b."userId", 'FREQ=WEEKLY;COUNT=1', b."startsAt", 60, 'Europe/Berlin' FROM "Booking" b WHERE b."tenantId" = $1 AND b."userId" IS NOT NULL LIMIT 1`,
+      [zeitzId],
+    );
+    await db.query(
+      `INSERT INTO "TenantExport" ("tenantId", id, "requestedById", status, progress, archive, "sizeBytes", "finishedAt", "expiresAt", "updatedAt")
+       SELECT $1, gen_random_uuid(), m."userId", 'READY', 100, decode('504b0506' || repeat('00', 18), 'hex'), 22, now(), now() + interval '1 day', now()
+       FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.role = 'TOWN_ADMIN' LIMIT 1`,
+      [zeitzId],
+    );
     const { rows } = await db.query<Ids>(`
       SELECT t.slug,
              (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id LIMIT 1) AS "hubId",
              (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id LIMIT 1) AS "spaceId",
-             (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id LIMIT 1) AS "bookingId"
+             (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id LIMIT 1) AS "bookingId",
+             (SELECT o.id FROM "Organisation" o WHERE o."tenantId" = t.id LIMIT 1) AS "organisationId",
+             (SELECT s.id FROM "BookingSeries" s WHERE s."tenantId" = t.id LIMIT 1) AS "seriesId",
+             (SELECT e.id FROM "TenantExport" e WHERE e."tenantId" = t.id LIMIT 1) AS id
       FROM "Tenant" t WHERE t.slug = 'zeitz'`);
     zeitz = rows[0]!;
   } finally {
