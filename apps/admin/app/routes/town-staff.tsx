@@ -4,6 +4,7 @@ import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { InvitationLink } from '~/components/invitation-link.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
+import { RevokeInvitation } from '~/components/revoke-invitation.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
@@ -143,15 +144,7 @@ export default function TownStaff() {
                     <td>{t(`staff.statuses.${i.status}`)}</td>
                     <td>{formatDate(i.expiresAt, 'dateTime')}</td>
                     <td>
-                      {i.status === 'open' ? (
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="revoke" />
-                          <input type="hidden" name="invitationId" value={i.id} />
-                          <button type="submit" className="button button--ghost" aria-label={t('staff.revokeFor', { email: i.email })}>
-                            {t('staff.revoke')}
-                          </button>
-                        </Form>
-                      ) : null}
+                      <RevokeInvitation invitation={i} />
                     </td>
                   </tr>
                 ))}
