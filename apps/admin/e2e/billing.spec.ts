@@ -3,12 +3,11 @@
  * Stripe Checkout and comes back to the new plan; an overdue town sees the
  * banner and its forms locked with an explanation.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { openPage, startStack, WCAG_TAGS, type Stack } from './support/stack.ts';
+import { openPage, startStack, type Stack, expectNoAxeViolations } from './support/stack.ts';
 
 let stack: Stack;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
@@ -24,10 +23,6 @@ async function signIn(page: Page, email: string) {
   await poll(() => new URL(page.url()).pathname).not.toBe('/login');
 }
 
-async function expectNoAxeViolations(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
-}
 
 beforeAll(async () => {
   stack = await startStack();

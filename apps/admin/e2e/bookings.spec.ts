@@ -4,12 +4,11 @@
  * a desk, a second member wanting the same desk is told which booking is in
  * the way; axe finds nothing on the new pages.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { openPage, startStack, WCAG_TAGS, type Stack } from './support/stack.ts';
+import { openPage, startStack, type Stack, expectNoAxeViolations } from './support/stack.ts';
 
 let stack: Stack;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
@@ -25,11 +24,6 @@ async function signIn(page: Page, email: string) {
   await page.waitForURL('**/towns/einbeck');
 }
 
-async function expectNoAxeViolations(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
-  expect(result.passes.length).toBeGreaterThan(0);
-}
 
 /** The third workday from today in Berlin: inside every seeded horizon, never today. */
 function bookingDay(): string {

@@ -6,13 +6,12 @@
  * The hub's public page: someone not signed in requests a space open to the
  * public and confirms it with the emailed link (a button, not the GET).
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
 import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { openPage, startStack, WCAG_TAGS, type Stack } from './support/stack.ts';
+import { openPage, startStack, type Stack, expectNoAxeViolations } from './support/stack.ts';
 
 let stack: Stack;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
@@ -27,10 +26,6 @@ async function signIn(page: Page, email: string) {
   await page.waitForURL('**/towns/einbeck');
 }
 
-async function expectNoAxeViolations(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
-}
 
 beforeAll(async () => {
   stack = await startStack();

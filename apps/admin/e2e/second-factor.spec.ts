@@ -5,14 +5,13 @@
  * ending one's other sessions and the provider ending an account's sessions
  * — each taking effect on the next request — and axe on every page.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
 // Test code computing what the user's authenticator app would show.
 import { totpCode } from '../../../packages/auth/src/totp.ts';
-import { openPage, startStack, WCAG_TAGS, type Stack } from './support/stack.ts';
+import { openPage, startStack, type Stack, expectNoAxeViolations } from './support/stack.ts';
 
 let stack: Stack;
 const contexts: BrowserContext[] = [];
@@ -21,10 +20,6 @@ const VICTIM = 'verlorener-laptop@hubwerk.test';
 /** The machine is shared and slow: a sign-in (argon2) may take seconds. */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
-async function expectNoAxeViolations(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
-}
 
 async function signInWithPassword(page: Page, email: string) {
   await page.goto('/login');

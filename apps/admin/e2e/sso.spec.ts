@@ -5,23 +5,18 @@
  * without JavaScript, through the provider's own login page — and lands in
  * exactly that town; a forged callback shows a clear error and no session.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
 import { startTestOidcProvider, type TestOidcProvider } from '../../../packages/api/src/routers/sso/test-oidc-provider.ts';
-import { openPage, startStack, WCAG_TAGS, type Stack } from './support/stack.ts';
+import { openPage, startStack, type Stack, expectNoAxeViolations } from './support/stack.ts';
 
 let stack: Stack;
 let idp: TestOidcProvider;
 const contexts: BrowserContext[] = [];
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 
-async function expectNoAxeViolations(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
-}
 
 beforeAll(async () => {
   stack = await startStack();

@@ -10,7 +10,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 // Test setup, not app code: the e2e test needs a database (the app itself only talks tRPC).
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { useTestDatabase } from '@hubwerk/db/testing';
@@ -159,6 +161,13 @@ export async function startStack(): Promise<Stack> {
 
 /** The WCAG 2.1 AA rule sets every page is checked against with axe. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** axe finds nothing on the page as it is now; `label` names it in the failure. Some rule must have run (not an empty page). */
+export async function expectNoAxeViolations(page: Page, label: string) {
+  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+  expect(result.passes.length).toBeGreaterThan(0);
+}
 
 /** A fresh German desktop browser context on the admin app (collected in `contexts` to close later). */
 export async function openPage(stack: Stack, contexts: BrowserContext[], options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
