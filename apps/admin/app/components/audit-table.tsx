@@ -1,5 +1,8 @@
-import { Link } from '@remix-run/react';
+import { Form, Link } from '@remix-run/react';
+import { TextField } from '~/components/field.tsx';
 import { useT } from '~/i18n/use-t.ts';
+import type { TranslatedErrors } from '~/lib/forms.ts';
+import type { AuditFilters } from '~/lib/audit.server.ts';
 
 export interface AuditRow {
   id: string;
@@ -66,5 +69,57 @@ export function AuditTable({ events, caption, withTown = false }: { events: Audi
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The input ids of the filter form; `translateErrors` maps the API's field errors onto them. */
+export const AUDIT_FILTER_FIELDS = { tenant: 'audit-town', action: 'audit-action', actorEmail: 'audit-actor', from: 'audit-from', to: 'audit-to' };
+
+/**
+ * The filter form of an audit log page (a GET form: the filters live in the
+ * URL). `withTown` adds the town filter of the cross-town views; `resetTo` is
+ * the unfiltered page.
+ */
+export function AuditFilterForm({ filters, errors, resetTo, filtered, withTown = false }: { filters: AuditFilters; errors: TranslatedErrors; resetTo: string; filtered: boolean; withTown?: boolean }) {
+  const { t } = useT();
+  const F = AUDIT_FILTER_FIELDS;
+  return (
+    <section aria-labelledby="audit-filter-title" className="card">
+      <h2 id="audit-filter-title">{t('audit.filterTitle')}</h2>
+      <Form method="get" className="form" noValidate>
+        {withTown ? (
+          <div className="form__row">
+            <TextField id={F.tenant} name="town" label={t('auditAll.town')} hint={t('auditAll.townHint')} optional defaultValue={filters.town} errors={errors.byField.tenant} autoComplete="off" />
+          </div>
+        ) : null}
+        <div className="form__row">
+          <TextField id={F.action} name="action" label={t('audit.action')} hint={t('audit.actionHint')} optional defaultValue={filters.action} errors={errors.byField.action} autoComplete="off" />
+          <TextField id={F.actorEmail} name="actor" type="email" label={t('audit.actor')} optional defaultValue={filters.actor} errors={errors.byField.actorEmail} autoComplete="off" />
+        </div>
+        <div className="form__row">
+          <TextField id={F.from} name="from" type="date" label={t('audit.from')} optional defaultValue={filters.from} errors={errors.byField.from} />
+          <TextField id={F.to} name="to" type="date" label={t('audit.to')} optional defaultValue={filters.to} errors={errors.byField.to} />
+        </div>
+        <div className="form__actions">
+          <button type="submit" className="button button--primary">
+            {t('audit.filterSubmit')}
+          </button>
+          {filtered ? <Link to={resetTo}>{t('audit.filterReset')}</Link> : null}
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+/** "Weitere laden": the next keyset page with the same filters. */
+export function AuditPager({ query, nextCursor }: { query: string; nextCursor: string | null }) {
+  const { t } = useT();
+  if (!nextCursor) return null;
+  return (
+    <p className="pager">
+      <Link to={`?${query ? `${query}&` : ''}cursor=${encodeURIComponent(nextCursor)}`} className="button button--secondary">
+        {t('audit.loadMore')}
+      </Link>
+    </p>
   );
 }

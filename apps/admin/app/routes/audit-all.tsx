@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
-import { AuditTable } from '~/components/audit-table.tsx';
+import { useLoaderData } from '@remix-run/react';
+import { AUDIT_FILTER_FIELDS, AuditFilterForm, AuditPager, AuditTable } from '~/components/audit-table.tsx';
 import { ErrorSummary } from '~/components/error-summary.tsx';
-import { TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, handleApiError, notFound, requireMe } from '~/lib/api.server.ts';
@@ -37,13 +36,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { provider: me.user.platformRole !== null, filters, query: auditQuery(filters), events: page.items, nextCursor: page.nextCursor, errors };
 }
 
-const FIELDS = { tenant: 'audit-town', action: 'audit-action', actorEmail: 'audit-actor', from: 'audit-from', to: 'audit-to' };
 
 export default function AuditAcrossTowns() {
   const { provider, filters, query, events, nextCursor, errors } = useLoaderData<typeof loader>();
   const tr = useT();
   const { t } = tr;
-  const translated = translateErrors(tr, errors, FIELDS);
+  const translated = translateErrors(tr, errors, AUDIT_FILTER_FIELDS);
   const title = provider ? t('auditAll.title') : t('auditAll.titlePartner');
   return (
     <>
@@ -57,36 +55,9 @@ export default function AuditAcrossTowns() {
         }
       />
       <ErrorSummary items={translated.summary} />
-      <section aria-labelledby="audit-filter-title" className="card">
-        <h2 id="audit-filter-title">{t('audit.filterTitle')}</h2>
-        <Form method="get" className="form" noValidate>
-          <div className="form__row">
-            <TextField id={FIELDS.tenant} name="town" label={t('auditAll.town')} hint={t('auditAll.townHint')} optional defaultValue={filters.town} errors={translated.byField.tenant} autoComplete="off" />
-            <TextField id={FIELDS.action} name="action" label={t('audit.action')} hint={t('audit.actionHint')} optional defaultValue={filters.action} errors={translated.byField.action} autoComplete="off" />
-          </div>
-          <div className="form__row">
-            <TextField id={FIELDS.actorEmail} name="actor" type="email" label={t('audit.actor')} optional defaultValue={filters.actor} errors={translated.byField.actorEmail} autoComplete="off" />
-          </div>
-          <div className="form__row">
-            <TextField id={FIELDS.from} name="from" type="date" label={t('audit.from')} optional defaultValue={filters.from} errors={translated.byField.from} />
-            <TextField id={FIELDS.to} name="to" type="date" label={t('audit.to')} optional defaultValue={filters.to} errors={translated.byField.to} />
-          </div>
-          <div className="form__actions">
-            <button type="submit" className="button button--primary">
-              {t('audit.filterSubmit')}
-            </button>
-            {query ? <Link to="/audit">{t('audit.filterReset')}</Link> : null}
-          </div>
-        </Form>
-      </section>
+      <AuditFilterForm filters={filters} errors={translated} resetTo={"/audit"} filtered={query !== ''} withTown />
       {events.length === 0 ? <p className="empty">{t('audit.empty')}</p> : <AuditTable events={events} caption={t('auditAll.tableCaption')} withTown />}
-      {nextCursor ? (
-        <p className="pager">
-          <Link to={`?${query ? `${query}&` : ''}cursor=${encodeURIComponent(nextCursor)}`} className="button button--secondary">
-            {t('audit.loadMore')}
-          </Link>
-        </p>
-      ) : null}
+      <AuditPager query={query} nextCursor={nextCursor} />
     </>
   );
 }
