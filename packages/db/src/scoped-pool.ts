@@ -203,7 +203,14 @@ export async function pipelinedTransaction<T>(pool: ScopedPool, fn: (query: Pipe
   try {
     void query('BEGIN');
     const result = await fn(query);
-    await query('COMMIT');
+    const commit = (await query('COMMIT')) as pg.QueryResult;
+    // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an
+    // error: a statement nobody awaited failed. Report that statement.
+    if (commit.command === 'ROLLBACK') {
+      const outcomes = await Promise.allSettled(inFlight);
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      throw failed?.reason ?? new Error('transaction rolled back');
+    }
     return result;
   } catch (error) {
     // Pipelined after whatever is still in flight; a failed statement has

@@ -219,6 +219,17 @@ describe('the app client under row-level security', () => {
         app.$pipelinedTransaction((query) => query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Fremd', 'fremd-pipelined', now())`, [foreign.id])),
       ),
     ).rejects.toThrow();
+    // A statement nobody awaited fails: COMMIT (answered ROLLBACK) reports it, the earlier insert is gone too.
+    await expect(
+      runInScope({ tenantId: town.id, userId: null }, () =>
+        app.$pipelinedTransaction(async (query) => {
+          await query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Halb', 'halb-geschrieben', now())`, [town.id]);
+          void query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Fremd', 'fremd-unread', now())`, [foreign.id]);
+          return 'committed?';
+        }),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    expect(await rows(`SELECT 1 FROM "Hub" WHERE slug IN ('halb-geschrieben', 'fremd-unread')`)).toEqual([]);
     // No setting and no open transaction outlives any of them.
     const leftovers = await Promise.all(
       Array.from({ length: 20 }, () => app.$queryRaw<{ tenant: string | null }[]>`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`),

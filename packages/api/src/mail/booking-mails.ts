@@ -48,11 +48,23 @@ const LEAD: Record<BookingMailKind, Record<MailLocale, string>> = {
   reminder: { de: 'Ihre Buchung beginnt bald.', en: 'your booking starts soon.' },
 };
 
+// Building an Intl formatter costs more than formatting with it: one per locale, zone and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: MailLocale, timeZone: string, style: 'day' | 'time'): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone} ${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === 'day' ? { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } : { timeZone, hour: '2-digit', minute: '2-digit' };
+    f = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 function when(facts: BookingMailFacts, locale: MailLocale): string {
-  const tag = locale === 'de' ? 'de-DE' : 'en-GB';
-  const day = new Intl.DateTimeFormat(tag, { timeZone: facts.timezone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(facts.startsAt);
-  const time = new Intl.DateTimeFormat(tag, { timeZone: facts.timezone, hour: '2-digit', minute: '2-digit' });
-  return `${day}, ${time.format(facts.startsAt)}–${time.format(facts.endsAt)}`;
+  const time = formatter(locale, facts.timezone, 'time');
+  return `${formatter(locale, facts.timezone, 'day').format(facts.startsAt)}, ${time.format(facts.startsAt)}–${time.format(facts.endsAt)}`;
 }
 
 export function renderBookingMail(kind: BookingMailKind, facts: BookingMailFacts) {

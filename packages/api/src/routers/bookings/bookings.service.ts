@@ -230,8 +230,9 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
         startsAt: booking.startsAt, endsAt: booking.endsAt, purpose: booking.purpose, bookedBy: createdById ? space.creatorName : null,
         organisationName: facts.organisationName, recipientName: facts.name ?? facts.email, recipientEmail: facts.email, adminUrl: mailSettings(ctx).adminUrl,
       };
-      // Third flight, still before COMMIT: the mail commits with the booking or not at all.
-      await queueBookingMail(query, booking.status === 'PENDING' ? 'requested' : 'confirmed', mailFacts);
+      // Written with COMMIT in one flight: the mail commits with the booking or
+      // not at all (a failed insert turns COMMIT into ROLLBACK, reported as its error).
+      void queueBookingMail(query, booking.status === 'PENDING' ? 'requested' : 'confirmed', mailFacts);
       return toBookingOutput(ctx, {
         ...booking,
         space: { hubId: spaceHubId, name: spaceName },

