@@ -9,8 +9,9 @@
  *   npx tsx bench/bookings.bench.ts --towns 1000          (1,000 towns, 3,000 hubs, 30,000 spaces, ~1,000,000 bookings)
  *   options: --seconds 5 --connections 50 --availability 500
  *            --explain   also print EXPLAIN ANALYZE of the availability and conflict queries (app role, RLS on)
+ *            --statements  also print the statements of the creation pass with RLS on by PostgreSQL time (pg_stat_statements)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     availability: { type: 'string', default: '500' },
     explain: { type: 'boolean', default: false },
+    statements: { type: 'boolean', default: false },
   },
 });
 const TOWNS = Number(args.towns);
@@ -37,6 +39,8 @@ const AVAILABILITY_CALLS = Number(args.availability);
 const SPACES_PER_HUB = 10;
 const BOOKINGS_PER_SPACE = 33;
 const TZ = 'Europe/Berlin';
+// Linux's USER_HZ: /proc reports CPU time in these ticks.
+const CLOCK_TICKS = 100;
 // Tables whose row-level security the "RLS off" pass switches off.
 const TABLES = ['Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'AuditEvent'];
 
@@ -46,7 +50,10 @@ const port = 56000 + Math.floor(Math.random() * 1000);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 log(`Starting PostgreSQL (embedded, port ${port}, fsync on) …`);
-const server = await startEmbeddedPostgres({ dataDir, port, profile: 'dev' });
+const server = await startEmbeddedPostgres({
+  dataDir, port, profile: 'dev',
+  postgresFlags: args.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : [],
+});
 try {
   const superuserUrl = server.superuserUrl('postgres');
   const { urls } = await prepareDatabase({ server, superuserUrl, database: 'hubwerk_bench_bookings', roles: DEV_ROLES, cwd: root });
@@ -70,9 +77,13 @@ try {
     if (rls === 'off') await setRls(admin, false);
     const avail = await measureAvailability(callers, seeded.sample);
     rows.push({ label: 'availability, 1 space × 7 days: p50 / p99 (ms)', rls, value: `${avail.p50.toFixed(1)} / ${avail.p99.toFixed(1)}` });
+    if (args.statements && rls === 'on') await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
     const create = await measureCreation(member, seeded.einbeckSpaces, pass++);
+    if (args.statements && rls === 'on') await printStatements(admin, create.count);
     rows.push({ label: `bookings.create, ${CONNECTIONS} concurrent: per second`, rls, value: `${Math.round(create.perSecond)}` });
     rows.push({ label: 'bookings.create: p50 / p99 (ms)', rls, value: `${create.p50.toFixed(1)} / ${create.p99.toFixed(1)}` });
+    rows.push({ label: 'bookings.create: CPU per booking, Node + PostgreSQL (ms)', rls, value: `${create.nodeCpuMs.toFixed(2)} + ${create.pgCpuMs.toFixed(2)}` });
+    rows.push({ label: `bookings.create: most this machine can do (${os.cpus().length} cores ÷ CPU per booking), per second`, rls, value: `${Math.round((os.cpus().length * 1000) / (create.nodeCpuMs + create.pgCpuMs))}` });
     rows.push({ label: 'bookings.create: failures', rls, value: `${create.failures}` });
   }
   await setRls(admin, true);
@@ -198,6 +209,19 @@ async function explain(admin: pg.Client, appUrl: string, spaceId: string) {
   }
 }
 
+/** Where PostgreSQL's time per booking goes: planning and execution per statement, most first. */
+async function printStatements(admin: pg.Client, bookings: number) {
+  const top = await admin.query<{ calls: string; plan: number; exec: number; query: string }>(
+    `SELECT calls, total_plan_time AS plan, total_exec_time AS exec, regexp_replace(query, '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_plan_time + total_exec_time DESC LIMIT 20`,
+  );
+  log(`\nStatements of ${bookings} bookings (RLS on), ms per booking:\n| calls/booking | plan | exec | statement |\n|---|---|---|---|`);
+  for (const r of top.rows) {
+    log(`| ${(Number(r.calls) / bookings).toFixed(2)} | ${(r.plan / bookings).toFixed(3)} | ${(r.exec / bookings).toFixed(3)} | ${r.query.slice(0, 110)} |`);
+  }
+}
+
 async function setRls(db: pg.Client, on: boolean) {
   for (const table of TABLES) {
     await db.query(on ? `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY` : `ALTER TABLE "${table}" DISABLE ROW LEVEL SECURITY`);
@@ -238,6 +262,7 @@ async function measureCreation(caller: Caller, spaces: string[], pass: number) {
     return date;
   };
   const deadline = performance.now() + SECONDS * 1000;
+  const cpuBefore = cpuMs();
   const started = performance.now();
   await Promise.all(
     spaces.map(async (spaceId) => {
@@ -256,6 +281,38 @@ async function measureCreation(caller: Caller, spaces: string[], pass: number) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = cpuMs();
   times.sort((a, b) => a - b);
-  return { perSecond: times.length / elapsed, p50: percentile(times, 50), p99: percentile(times, 99), failures };
+  const done = Math.max(1, times.length);
+  return {
+    perSecond: times.length / elapsed,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    failures,
+    count: times.length,
+    nodeCpuMs: (cpuAfter.node - cpuBefore.node) / done,
+    pgCpuMs: (cpuAfter.pg - cpuBefore.pg) / done,
+  };
+}
+
+/**
+ * CPU time used so far by this process and by the PostgreSQL server (the
+ * postmaster and its backends, from /proc), in ms. CPU per booking does not
+ * depend on what else the shared machine runs, unlike bookings per second:
+ * 2 cores ÷ CPU per booking is what this machine can do at most.
+ */
+function cpuMs(): { node: number; pg: number } {
+  const { user, system } = process.cpuUsage();
+  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      // Fields after the command's closing parenthesis: state is 3rd, ppid 4th, utime 14th, stime 15th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(pid) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return { node: (user + system) / 1000, pg: (ticks * 1000) / CLOCK_TICKS };
 }

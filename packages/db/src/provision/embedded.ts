@@ -25,6 +25,8 @@ export interface EmbeddedPostgresOptions {
   readonly startTimeoutMs?: number;
   /** Server and initdb output, line by line; quiet by default (kept for error messages). */
   readonly onLog?: (line: string) => void;
+  /** Further server settings, e.g. `['-c', 'shared_preload_libraries=pg_stat_statements']` for a benchmark. */
+  readonly postgresFlags?: readonly string[];
 }
 
 export interface EmbeddedServer extends ServerAddress {
@@ -251,6 +253,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c', 'unix_socket_directories=',
       '-c', `max_connections=${profile === 'test' ? 200 : 100}`,
       ...testFlags,
+      ...(options.postgresFlags ?? []),
     ],
     onLog: log.push,
     onError: log.push,

@@ -14,7 +14,12 @@ import { exceptionRowOf, exceptionsOf, type ExceptionRow } from '../spaces/openi
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-type BookingRow = Booking & {
+/** The booking columns toBookingOutput and the booking mail need. */
+const OUTPUT_COLUMNS = [
+  'tenantId', 'id', 'spaceId', 'deskId', 'userId', 'startsAt', 'endsAt', 'status', 'purpose', 'attendees', 'seriesId', 'requesterName', 'createdById', 'organisationId',
+] as const satisfies ReadonlyArray<keyof Booking>;
+
+type BookingRow = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & {
   space: Pick<Space, 'hubId' | 'name'>;
   desk: Pick<Desk, 'name'> | null;
   user?: { name: string } | null;
@@ -22,8 +27,15 @@ type BookingRow = Booking & {
   organisation?: { name: string } | null;
 };
 
+/**
+ * A booking as CASL's typed subject, which wants the whole model. Its rules
+ * read tenantId, userId and space.hubId only (packages/auth abilities.ts).
+ */
+type BookingSubject = Booking & { space: Pick<Space, 'hubId'> };
+const bookingSubject = (b: Pick<Booking, 'tenantId' | 'userId'> & { space: Pick<Space, 'hubId'> }) => subject('Booking', b as BookingSubject);
+
 export function toBookingOutput(ctx: Ctx, b: BookingRow) {
-  const mayRead = ctx.ability.can('read', subject('Booking', b));
+  const mayRead = ctx.ability.can('read', bookingSubject(b));
   return {
     id: b.id,
     spaceId: b.spaceId,
@@ -105,8 +117,16 @@ export interface CreateBookingInput {
   organisationId?: string | undefined;
 }
 
-type LockedSpace = Space & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null; hubName: string; creatorName: string | null };
-type InsertedBooking = Booking & { spaceHubId: string; spaceName: string };
+/** The space columns creation checks (named: the statement is prepared, see statementName in @hubwerk/db). */
+const RULE_COLUMNS = [
+  'tenantId', 'id', 'hubId', 'kind', 'name', 'capacity', 'granularityMinutes', 'minDurationMinutes', 'maxDurationMinutes',
+  'leadTimeMinutes', 'horizonDays', 'bufferMinutes', 'approvalRequired', 'memberDaysPerWeek',
+] as const satisfies ReadonlyArray<keyof Space>;
+export type SpaceRules = Pick<Space, (typeof RULE_COLUMNS)[number]>;
+const columnsOf = (alias: string, columns: readonly string[]) => columns.map((c) => `${alias}."${c}"`).join(', ');
+
+type LockedSpace = SpaceRules & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null; hubName: string; creatorName: string | null };
+type InsertedBooking = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & { spaceHubId: string; spaceName: string };
 
 /**
  * Books a space or a desk in one transaction of two round trips (ADR 006).
@@ -134,7 +154,7 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
   try {
     return await ctx.db.$pipelinedTransaction(async (query) => {
       const lockedP = query<LockedSpace>(
-        `SELECT s.*,
+        `SELECT ${columnsOf('s', RULE_COLUMNS)},
                 (SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskSpaceId",
                 (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskName",
                 (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
@@ -173,12 +193,12 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
                   -- Starting within the reminder's lead time: the confirmation is the reminder.
                   CASE WHEN $6::timestamptz <= now() + interval '24 hours' THEN now() END
              FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid
-           RETURNING *
+           RETURNING ${columnsOf('"Booking"', OUTPUT_COLUMNS)}
          ), audit AS (
            INSERT INTO "AuditEvent" (id, "tenantId", "actorUserId", action, "targetType", "targetId", "requestId", data)
            SELECT $10::uuid, b."tenantId", coalesce(b."createdById", b."userId"), 'booking.created', 'Booking', b.id::text, $11, $12::jsonb FROM b
          )
-         SELECT b.*, s."hubId" AS "spaceHubId", s.name AS "spaceName" FROM b JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"`,
+         SELECT ${columnsOf('b', OUTPUT_COLUMNS)}, s."hubId" AS "spaceHubId", s.name AS "spaceName" FROM b JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"`,
         [
           tenantId, input.spaceId, bookingId, deskId, userId, input.startsAt, input.endsAt, input.purpose, input.attendees,
           uuid7(), ctx.requestId,
@@ -194,7 +214,8 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
 
       const space = (await lockedP).rows[0];
       if (!space) throw notFound();
-      if (ctx.ability.cannot('read', subject('Space', space))) throw notFound();
+      // CASL's typed subjects want the whole model; its rules read tenantId and hubId, both selected.
+      if (ctx.ability.cannot('read', subject('Space', space as SpaceRules as Space))) throw notFound();
       let desk: Pick<Desk, 'id' | 'name'> | null = null;
       if (deskId) {
         if (space.deskSpaceId !== space.id) throw notFound();
@@ -202,8 +223,7 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       } else if (space.kind === 'COWORKING') {
         throw ruleError('deskId', 'errors.booking.deskRequired');
       }
-      const probe = { tenantId, userId, space: { hubId: space.hubId } } as BookingRow;
-      if (ctx.ability.cannot('create', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      if (ctx.ability.cannot('create', bookingSubject({ tenantId, userId, space: { hubId: space.hubId } }))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
       // Charging an organisation is staff's choice; members book on their own organisation's plan.
       if (organisationId && ctx.ability.cannot('read', subject('Organisation', { tenantId } as Organisation))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
@@ -264,7 +284,7 @@ export function isExclusionViolation(error: unknown): boolean {
   return false;
 }
 
-export function checkRules(ctx: Pick<Ctx, 'tenant'>, space: Space, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
+export function checkRules(ctx: Pick<Ctx, 'tenant'>, space: SpaceRules, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
   const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
   const capacity = desk ? 1 : space.capacity;
   if (input.attendees > capacity) throw ruleError('attendees', 'errors.booking.overCapacity', { capacity: String(capacity) });

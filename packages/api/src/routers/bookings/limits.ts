@@ -102,27 +102,32 @@ export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promi
   const live = `b."tenantId" = $1::uuid AND b.status <> 'CANCELLED'`;
   const inMonth = `b."startsAt" >= $6::timestamptz AND b."startsAt" < $7::timestamptz`;
   const minutes = `coalesce(sum(extract(epoch FROM b."endsAt" - b."startsAt")) / 60, 0)::float8`;
+  // A count runs only where its limit exists (CASE evaluates a sub-select
+  // only when its branch is taken): without plans, no booking is read.
+  const when = (limit: string, count: string, none: string) => `CASE WHEN ${limit} THEN (${count}) ELSE ${none} END`;
+  const weekly = `sp."memberDaysPerWeek" IS NOT NULL AND m.role = 'MEMBER'`;
   return query<LimitFacts>(
     `WITH eff AS (SELECT ${EFFECTIVE_ORGANISATION_SQL} AS "orgId")
      SELECT m.id AS "membershipId", m.role::text AS role, u.email, u.name,
             mp."deskDaysPerMonth" AS "memberDeskDays", mp."roomHoursPerMonth" AS "memberRoomHours",
             o.id AS "organisationId", o.name AS "organisationName", o."deskDaysPerMonth" AS "orgDeskDays", o."roomHoursPerMonth" AS "orgRoomHours",
             ($3::uuid IS NULL OR o.id IS NOT NULL) AS "explicitOrgFound",
-            (SELECT count(DISTINCT ${local})::int FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NOT NULL AND ${inMonth}) AS "memberDeskDaysUsed",
-            (SELECT coalesce(bool_or(${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NOT NULL AND ${inMonth}) AS "memberDeskDayTaken",
-            (SELECT ${minutes} FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NULL AND ${inMonth}) AS "memberRoomMinutesUsed",
-            (SELECT count(DISTINCT (b."userId", ${local}))::int FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NOT NULL AND ${inMonth}) AS "orgDeskDaysUsed",
-            (SELECT coalesce(bool_or(b."userId" = $2::uuid AND ${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NOT NULL AND ${inMonth}) AS "orgDeskDayTaken",
-            (SELECT ${minutes} FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NULL AND ${inMonth}) AS "orgRoomMinutesUsed",
-            (SELECT count(DISTINCT ${local})::int FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
-                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz) AS "weekDaysUsed",
-            (SELECT coalesce(bool_or(${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
-                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz) AS "weekDayTaken"
+            ${when(`mp."deskDaysPerMonth" IS NOT NULL`, `SELECT count(DISTINCT ${local})::int FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NOT NULL AND ${inMonth}`, '0')} AS "memberDeskDaysUsed",
+            ${when(`mp."deskDaysPerMonth" IS NOT NULL`, `SELECT coalesce(bool_or(${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NOT NULL AND ${inMonth}`, 'false')} AS "memberDeskDayTaken",
+            ${when(`mp."roomHoursPerMonth" IS NOT NULL`, `SELECT ${minutes} FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."deskId" IS NULL AND ${inMonth}`, '0')} AS "memberRoomMinutesUsed",
+            ${when(`o."deskDaysPerMonth" IS NOT NULL`, `SELECT count(DISTINCT (b."userId", ${local}))::int FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NOT NULL AND ${inMonth}`, '0')} AS "orgDeskDaysUsed",
+            ${when(`o."deskDaysPerMonth" IS NOT NULL`, `SELECT coalesce(bool_or(b."userId" = $2::uuid AND ${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NOT NULL AND ${inMonth}`, 'false')} AS "orgDeskDayTaken",
+            ${when(`o."roomHoursPerMonth" IS NOT NULL`, `SELECT ${minutes} FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NULL AND ${inMonth}`, '0')} AS "orgRoomMinutesUsed",
+            ${when(weekly, `SELECT count(DISTINCT ${local})::int FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
+                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz`, '0')} AS "weekDaysUsed",
+            ${when(weekly, `SELECT coalesce(bool_or(${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
+                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz`, 'false')} AS "weekDayTaken"
        FROM eff
        LEFT JOIN "User" u ON u.id = $2::uuid
        LEFT JOIN "TenantMembership" m ON m."tenantId" = $1::uuid AND m."userId" = $2::uuid
        LEFT JOIN "MemberProfile" mp ON mp."tenantId" = m."tenantId" AND mp."membershipId" = m.id
-       LEFT JOIN "Organisation" o ON o."tenantId" = $1::uuid AND o.id = eff."orgId"`,
+       LEFT JOIN "Organisation" o ON o."tenantId" = $1::uuid AND o.id = eff."orgId"
+       LEFT JOIN "Space" sp ON sp."tenantId" = $1::uuid AND sp.id = $8::uuid`,
     [r.tenantId, r.userId, r.organisationId, r.timezone, r.date, monthStart, monthEnd, r.spaceId, weekStart, weekEnd],
   ).then((res) => res.rows[0]);
 }
