@@ -15,18 +15,22 @@ export async function loadActor(db: AppClient, user: { userId: string; platformR
   // Runs on every signed-in request: one statement, where Prisma's two
   // findMany (one with an include) cost three queries in two round trips.
   // Same tables, same row-level security (the user's own memberships and
-  // hub assignments only).
-  const [row] = await db.$queryRaw<Array<{ partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[]; hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }> }> }>>`
-    SELECT
+  // hub assignments only). Prepared: planned once per connection — its
+  // planning cost PostgreSQL more than running it.
+  type Row = { partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[]; hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }> }> };
+  const [row] = await db.$prepared<Row>(
+    `SELECT
       (SELECT coalesce(json_agg(json_build_object('partnerId', pm."partnerId", 'role', pm.role)), '[]'::json)
-         FROM "PartnerMembership" pm WHERE pm."userId" = ${user.userId}::uuid) AS partners,
+         FROM "PartnerMembership" pm WHERE pm."userId" = $1::uuid) AS partners,
       (SELECT coalesce(json_agg(json_build_object('tenantId', m."tenantId", 'role', m.role, 'hubIds',
                 (SELECT coalesce(json_agg(a."hubId"), '[]'::json) FROM "HubAssignment" a
                   WHERE a."tenantId" = m."tenantId" AND a."membershipId" = m.id AND (a.role IS NULL OR a.role = m.role)),
               'hubRoles',
                 (SELECT coalesce(json_agg(json_build_object('hubId', a."hubId", 'role', a.role)), '[]'::json) FROM "HubAssignment" a
                   WHERE a."tenantId" = m."tenantId" AND a."membershipId" = m.id AND a.role IS NOT NULL AND a.role <> m.role))), '[]'::json)
-         FROM "TenantMembership" m WHERE m."userId" = ${user.userId}::uuid) AS tenants`;
+         FROM "TenantMembership" m WHERE m."userId" = $1::uuid) AS tenants`,
+    [user.userId],
+  );
   return {
     userId: user.userId,
     platformRole: user.platformRole ? PLATFORM_ROLE[user.platformRole] : null,

@@ -56,6 +56,10 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 /** Every tenant procedure names its town by slug; extra keys are rejected. */
 export const tenantInput = z.object({ tenant: z.string().min(1).max(80) });
 
+// Every town procedure starts here: prepared (planned once per connection), columns named.
+export const TENANT_BY_SLUG = `SELECT t.id, t.name, t.slug, t.ags, t.bundesland, t.status::text AS status, t.timezone, t."managingPartnerId", t."createdAt", t."updatedAt"
+  FROM "Tenant" t WHERE t.slug = $1`;
+
 /**
  * Tier 3: work inside one town. Resolves the (untrusted) town slug, checks
  * the user may see it — a town they may not see is "not found", exactly like
@@ -63,7 +67,7 @@ export const tenantInput = z.object({ tenant: z.string().min(1).max(80) });
  * the database wall applies to every query it makes.
  */
 export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ ctx, input, next, type, path }) => {
-  const tenant: Tenant | null = await ctx.db.tenant.findUnique({ where: { slug: input.tenant } });
+  const [tenant]: Array<Tenant | undefined> = await ctx.db.$prepared<Tenant>(TENANT_BY_SLUG, [input.tenant]);
   if (!tenant) throw notFound();
   const baseAbility: AppAbility = defineAbilityInTenant(ctx.actor, tenant);
   if (baseAbility.cannot('read', subject('Tenant', tenant))) throw notFound();

@@ -26,10 +26,13 @@ export async function createSession(db: AppClient, userId: string, userAgent?: s
 export async function resolveSession(db: AppClient, token: string, now = new Date()): Promise<SessionUser | null> {
   // Runs on every request: one statement (session joined with its user),
   // where `findUnique({ include: { user } })` costs Prisma two round trips.
-  const [session] = await db.$queryRaw<Array<SessionRow>>`
-    SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole"
-      FROM "Session" s JOIN "User" u ON u.id = s."userId"
-     WHERE s."tokenHash" = ${hashToken(token)}`;
+  // Prepared: planned once per connection, not on every request.
+  const [session] = await db.$prepared<SessionRow>(
+    `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole"
+       FROM "Session" s JOIN "User" u ON u.id = s."userId"
+      WHERE s."tokenHash" = $1`,
+    [hashToken(token)],
+  );
   if (!session || session.revokedAt || session.expiresAt <= now) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_TIMEOUT_MS) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
@@ -44,7 +47,7 @@ export async function resolveSession(db: AppClient, token: string, now = new Dat
   };
 }
 
-interface SessionRow {
+interface SessionRow extends Record<string, unknown> {
   id: string;
   lastSeenAt: Date;
   expiresAt: Date;

@@ -7,7 +7,7 @@ import type { AppClient, PlatformClient, PlatformTx, TenantBilling } from '@hubw
 import type Stripe from 'stripe';
 import { uuid7 } from './uuid7.ts';
 import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, mrrCents, priceOf } from './plans.ts';
-import { freshness, hubLimitExceeded, intervalIdOf, paymentWarning, planIdOf, type ReadOnlyReason, readOnlyReason, replacesCurrent, subscriptionFields } from './state.ts';
+import { type DunningState, freshness, hubLimitExceeded, intervalIdOf, paymentWarning, planIdOf, type ReadOnlyReason, readOnlyReason, replacesCurrent, subscriptionFields } from './state.ts';
 
 /** A transaction of the app client (what `db.$transaction(async (tx) => …)` hands over). */
 export type Tx = Parameters<Extract<Parameters<AppClient['$transaction']>[0], (...args: never[]) => unknown>>[0];
@@ -85,8 +85,10 @@ export function createBilling(config: BillingConfig) {
     fake: config.fake,
     graceDays: config.graceDays,
 
-    async readOnlyReason(tx: Db, tenantId: string): Promise<ReadOnlyReason | null> {
-      return readOnlyReason(await read(tx, tenantId), now(), config.graceDays);
+    /** Checked before every mutation of a town: one prepared statement (planned once per connection). */
+    async readOnlyReason(db: Db, tenantId: string): Promise<ReadOnlyReason | null> {
+      const [row] = await db.$prepared<DunningState>(`SELECT b."pastDueSince", b.status::text AS status FROM "TenantBilling" b WHERE b."tenantId" = $1::uuid`, [tenantId]);
+      return readOnlyReason(row ?? null, now(), config.graceDays);
     },
 
     /** At onboarding: the plan of the town's agreement (no Stripe subscription yet). */

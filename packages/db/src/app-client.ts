@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.ts';
-import { type PipelinedQuery, pipelinedTransaction, ScopedPool } from './scoped-pool.ts';
+import type pg from 'pg';
+import { type PipelinedQuery, pipelinedTransaction, preparedQuery, ScopedPool } from './scoped-pool.ts';
 import { uniqueWhereToFilter } from './unique-lookups.ts';
 
 export interface AppClientOptions {
@@ -55,6 +56,14 @@ export function createAppClient(options: AppClientOptions) {
      */
     $pipelinedTransaction<T>(fn: (query: PipelinedQuery) => Promise<T>): Promise<T> {
       return pipelinedTransaction(pool, fn);
+    },
+    /**
+     * One raw statement in the caller's scope, prepared once per connection
+     * (parsed and planned once): for reads every request makes. Its columns
+     * must be named (no `*`). Rows as pg returns them (json parsed, timestamps as Date).
+     */
+    $prepared<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+      return preparedQuery<R>(pool, text, values).then((r) => r.rows);
     },
     /** Ends the pool; call once on shutdown. */
     async close() {

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAppClient } from './app-client.ts';
 import { runInScope } from './scope.ts';
-import { ScopedPool } from './scoped-pool.ts';
+import { preparedQuery, ScopedPool } from './scoped-pool.ts';
 import { ScopedQuery } from './scoped-query.ts';
 import { useTestDatabase } from './testing/index.ts';
 
@@ -228,6 +228,44 @@ describe('a scoped statement without parameters', () => {
     expect(sent.scopedQueries()).toBe(0);
     expect(sent.texts().filter((t) => /^(BEGIN|COMMIT)$/.test(t))).toEqual(['BEGIN', 'COMMIT']);
     vi.restoreAllMocks();
+    expect(await setting(pool)).toEqual({ tenant: null, user: null });
+  });
+});
+
+describe('a named (prepared) statement', () => {
+  const HUB_NAMES = 'SELECT h.id, h.name FROM "Hub" h WHERE h."tenantId" = ANY($1::uuid[]) ORDER BY h.name';
+
+  it('is parsed once per connection: first on the BEGIN path, then with the scope in one flight, each time in its caller\'s town', async () => {
+    const pool = onePool();
+    const [a, b] = [towns[0]!, towns[1]!];
+    const sent = recordStatements();
+    const first = await scoped(a.id, () => preparedQuery<{ id: string }>(pool as ScopedPool, HUB_NAMES, [[a.id, b.id]]));
+    expect(new Set(first.rows.map((r) => r.id))).toEqual(new Set(a.hubIds));
+    expect(sent.texts().filter((t) => /^(BEGIN|COMMIT)$/.test(t))).toEqual(['BEGIN', 'COMMIT']);
+    expect(sent.scopedQueries()).toBe(0);
+    // From now on the connection has it: no BEGIN/COMMIT, another town's scope applies to the same prepared statement.
+    const second = await scoped(b.id, () => preparedQuery<{ id: string }>(pool as ScopedPool, HUB_NAMES, [[a.id, b.id]]));
+    expect(new Set(second.rows.map((r) => r.id))).toEqual(new Set(b.hubIds));
+    expect(sent.scopedQueries()).toBe(1);
+    expect(sent.texts().filter((t) => /^(BEGIN|COMMIT)$/.test(t))).toEqual(['BEGIN', 'COMMIT']);
+    // PostgreSQL holds exactly one prepared copy of it on this connection.
+    const prepared = await scoped(a.id, () => pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`, [HUB_NAMES]));
+    expect(prepared.rows).toEqual([{ n: 1 }]);
+    vi.restoreAllMocks();
+    expect(await setting(pool)).toEqual({ tenant: null, user: null });
+  });
+
+  it('fails cleanly when refused (RLS) and the connection goes on, prepared statement and all', async () => {
+    const pool = onePool();
+    const [own, foreign] = [towns[2]!, towns[0]!];
+    const INSERT = 'INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), $2, $2, now()) RETURNING id';
+    for (let i = 0; i < 2; i += 1) {
+      await expect(scoped(own.id, () => preparedQuery(pool as ScopedPool, INSERT, [foreign.id, `fremd-prep-${i}`]))).rejects.toThrow(/row-level security/);
+    }
+    const ok = await scoped(own.id, () => preparedQuery<{ id: string }>(pool as ScopedPool, HUB_NAMES, [[own.id]]));
+    expect(ok.rows).toHaveLength(HUBS);
+    const { rows } = await superuser.query(`SELECT 1 FROM "Hub" WHERE slug LIKE 'fremd-prep-%'`);
+    expect(rows).toEqual([]);
     expect(await setting(pool)).toEqual({ tenant: null, user: null });
   });
 });

@@ -37,3 +37,19 @@ describe('wall-clock time in Europe/Berlin', () => {
     expect(mondayOf('2026-11-23')).toBe('2026-11-23');
   });
 });
+
+describe('localParts from cached quarter-hour offsets', () => {
+  it.each(['Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/St_Johns'])('agrees with Intl at every step of 2026 and 2027 in %s', (timeZone) => {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const start = Date.UTC(2026, 0, 1);
+    const mismatches: string[] = [];
+    // Every 7 minutes 13 seconds for two years: every quarter hour's offset, both DST changes, odd seconds.
+    for (let t = start; t < Date.UTC(2028, 0, 1); t += 433_000) {
+      const p = Object.fromEntries(intl.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+      const expected = { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) };
+      const got = localParts(new Date(t), timeZone);
+      if (got.date !== expected.date || got.minutes !== expected.minutes) mismatches.push(new Date(t).toISOString());
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
