@@ -216,14 +216,14 @@ async function explain(admin: pg.Client, appUrl: string, spaceId: string) {
 
 /** Where PostgreSQL's time per booking goes: planning and execution per statement, most first. */
 async function printStatements(admin: pg.Client, bookings: number) {
-  const top = await admin.query<{ calls: string; plan: number; exec: number; query: string }>(
-    `SELECT calls, total_plan_time AS plan, total_exec_time AS exec, regexp_replace(query, '\\s+', ' ', 'g') AS query
+  const top = await admin.query<{ calls: string; plans: string; plan: number; exec: number; query: string }>(
+    `SELECT calls, plans, total_plan_time AS plan, total_exec_time AS exec, regexp_replace(query, '\\s+', ' ', 'g') AS query
        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       ORDER BY total_plan_time + total_exec_time DESC LIMIT 20`,
   );
-  log(`\nStatements of ${bookings} bookings (RLS on), ms per booking:\n| calls/booking | plan | exec | statement |\n|---|---|---|---|`);
+  log(`\nStatements of ${bookings} bookings (RLS on), ms per booking:\n| calls/booking | planned/booking | plan | exec | statement |\n|---|---|---|---|---|`);
   for (const r of top.rows) {
-    log(`| ${(Number(r.calls) / bookings).toFixed(2)} | ${(r.plan / bookings).toFixed(3)} | ${(r.exec / bookings).toFixed(3)} | ${r.query.slice(0, 110)} |`);
+    log(`| ${(Number(r.calls) / bookings).toFixed(2)} | ${(Number(r.plans) / bookings).toFixed(2)} | ${(r.plan / bookings).toFixed(3)} | ${(r.exec / bookings).toFixed(3)} | ${r.query.slice(0, 110)} |`);
   }
 }
 
