@@ -31,6 +31,8 @@ export interface BookingMailFacts {
   locale?: MailLocale;
   /** Booking.revision: how often it was changed; with the kind's status it makes the .ics SEQUENCE (docs/decisions/017). */
   revision?: number;
+  /** For a change made by someone else (staff): who. */
+  changedBy?: string | null;
   /** For a change: where and when it was before, shown next to the new time. */
   previous?: { startsAt: Date; endsAt: Date; where: string };
 }
@@ -94,6 +96,7 @@ export function renderBookingMail(kind: BookingMailKind, facts: BookingMailFacts
     ...(facts.purpose ? [`${de ? 'Zweck' : 'Purpose'}: ${facts.purpose}`] : []),
     ...(facts.organisationName ? [`${de ? 'Für' : 'For'}: ${facts.organisationName}`] : []),
     ...(facts.bookedBy ? [`${de ? 'Gebucht von' : 'Booked by'}: ${facts.bookedBy}`] : []),
+    ...(facts.changedBy ? [`${de ? 'Geändert von' : 'Changed by'}: ${facts.changedBy}`] : []),
     ...(facts.previous ? [`${de ? 'Bisher' : 'Before'}: ${when({ ...facts.previous, timezone: facts.timezone }, locale)}, ${facts.previous.where}`] : []),
     '',
     de ? 'Im Anhang finden Sie den Termin für Ihren Kalender. Ihre Buchungen:' : 'The attached file adds the booking to your calendar. Your bookings:',

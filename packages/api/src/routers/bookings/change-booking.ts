@@ -33,7 +33,7 @@ export interface ChangeBookingInput {
 
 const ruleError = (field: string, key: string, params?: Record<string, string>) => new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
 
-type CurrentRow = Booking & { spaceHubId: string; spaceName: string; deskName: string | null; hubName: string; recipientName: string | null; recipientEmail: string | null };
+type CurrentRow = Booking & { spaceHubId: string; spaceName: string; deskName: string | null; hubName: string; recipientName: string | null; recipientEmail: string | null; actorName: string | null };
 type TargetSpace = Space & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null; hubName: string };
 type ChangedRow = Booking & { userName: string | null; createdByName: string | null; organisationName: string | null };
 
@@ -67,14 +67,15 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
       const current = (
         await query<CurrentRow>(
           `SELECT b.*, s."hubId" AS "spaceHubId", s.name AS "spaceName", d.name AS "deskName", h.name AS "hubName",
-                  coalesce(u.name, b."requesterName") AS "recipientName", coalesce(u.email, b."requesterEmail") AS "recipientEmail"
+                  coalesce(u.name, b."requesterName") AS "recipientName", coalesce(u.email, b."requesterEmail") AS "recipientEmail",
+                  (SELECT a.name FROM "User" a WHERE a.id = $3::uuid) AS "actorName"
              FROM "Booking" b
              JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"
              JOIN "Hub" h ON h."tenantId" = s."tenantId" AND h.id = s."hubId"
              LEFT JOIN "Desk" d ON d."tenantId" = b."tenantId" AND d.id = b."deskId"
              LEFT JOIN "User" u ON u.id = b."userId"
             WHERE b."tenantId" = $1::uuid AND b.id = $2::uuid FOR UPDATE OF b`,
-          [tenantId, input.bookingId],
+          [tenantId, input.bookingId, ctx.session.userId],
         )
       ).rows[0];
       const asSubject = (b: Booking, hubId: string) => subject('Booking', { ...b, space: { hubId } });
@@ -177,7 +178,9 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
         const facts: BookingMailFacts = {
           bookingId: current.id, tenantSlug: ctx.tenant.slug, timezone: ctx.tenant.timezone, hubName: space.hubName, spaceName: space.name, deskName: desk?.name ?? null,
           startsAt: after.startsAt, endsAt: after.endsAt, purpose: after.purpose,
-          bookedBy: current.userId === ctx.session.userId ? null : after.createdByName,
+          bookedBy: after.createdByName,
+          // Staff changing someone's booking: the mail says who.
+          changedBy: current.userId === ctx.session.userId ? null : current.actorName,
           organisationName: after.organisationName, recipientName: current.recipientName ?? current.recipientEmail, recipientEmail: current.recipientEmail,
           adminUrl: mailSettings(ctx).adminUrl, revision: after.revision,
           previous: { startsAt: current.startsAt, endsAt: current.endsAt, where: where(current.hubName, current.spaceName, current.deskName) },
