@@ -10,6 +10,7 @@ import type { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { renderCalendarFeed } from './calendar-feed.ts';
 import { describeError } from './errors.ts';
 import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
 
@@ -140,6 +141,13 @@ describe('changing a booking within the rules', () => {
     await member.bookings.update({ tenant, bookingId: booking.id, ...slot(day, '15:00', '16:00') });
     const [second] = await icsOf('booking.changed', booking.id);
     expect(sequenceOf(second!.icsAttachment)).toBeGreaterThan(sequenceOf(change!.icsAttachment));
+    // The member's iCal feed shows the event at the new time with the mail's SEQUENCE.
+    const feed = await member.calendarFeeds.create({ tenant, kind: 'member' });
+    const [, , tenantId, token] = feed.path.replace(/\.ics$/, '').split('/') as [string, string, string, string];
+    const ical = (await renderCalendarFeed(api.deps, tenantId, token))!.replace(/\r\n /g, '');
+    const event = ical.slice(ical.indexOf(`UID:${booking.id}@hubwerk`)).split('END:VEVENT')[0]!;
+    expect(sequenceOf(event)).toBe(sequenceOf(second!.icsAttachment));
+    expect(event).toContain(`DTSTART:${at(day, '15:00').replace(/[-:]/g, '').replace('.000', '')}`);
   });
 
   it('allows moving onto an overlap with its own old slot, and next to another booking (half-open ranges)', async () => {
