@@ -42,6 +42,7 @@ export default [
   route('towns/:slug/bookings', 'routes/my-bookings.tsx'),
   route('towns/:slug/bookings/:bookingId/ics', 'routes/booking-ics.tsx'),
   route('towns/:slug/bookings/:bookingId/check-in', 'routes/check-in.tsx'),
+  route('towns/:slug/bookings/:bookingId/change', 'routes/booking-change.tsx'),
   route('towns/:slug/spaces/:spaceId/series', 'routes/space-series.tsx'),
   route('towns/:slug/series/:seriesId', 'routes/series.tsx'),
   route('towns/:slug/calendars', 'routes/calendar-feeds.tsx'),

@@ -108,6 +108,8 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   // A free hour of the event room per call (nobody else books it then).
   'bookings.create': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...workdayAt(bookingHour++), purpose: 'Matrix' }),
   'bookings.cancel': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
+  // The member's desk booking, moved to a free evening hour of its day (a business refusal still counts as through the wall).
+  'bookings.update': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId, ...workdayAt(16) }),
   'bookings.decide': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId, decision: 'approve' }),
   'bookings.get': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
   'bookings.mine': () => ({ tenant: 'einbeck' }),

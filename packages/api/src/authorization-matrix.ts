@@ -83,6 +83,8 @@ export const AUTHORIZATION_MATRIX = {
   'bookings.create': row(bookers),
   // The cell's booking is the member's own: the member may cancel it, support may only read it.
   'bookings.cancel': row(bookers),
+  // Changing (docs/decisions/017): like cancelling — the cell's booking is the member's own; staff of its hub change it too; support only reads.
+  'bookings.update': row(bookers),
   'bookings.decide': row(hubConfigurers),
   'bookings.get': row(townReaders),
   'bookings.mine': row(townReaders),

@@ -1,6 +1,6 @@
 import { defineAbilityInTenant, hashToken, subject } from '@hubwerk/auth';
 import { runInScope } from '@hubwerk/db';
-import { calendarIcs, type IcsEvent } from '@hubwerk/domain';
+import { bookingSequence, calendarIcs, type IcsEvent } from '@hubwerk/domain';
 import { loadActor } from './actor.ts';
 import type { ApiDependencies } from './context.ts';
 import { mayFollow } from './routers/calendar-feeds/calendar-feeds.service.ts';
@@ -12,8 +12,6 @@ const DAY = 86_400_000;
 const PAST_DAYS = 30;
 const FUTURE_DAYS = 365;
 const MAX_EVENTS = 2000;
-/** Revisions of a booking: pending → confirmed → cancelled only ever move forward. */
-const SEQUENCE = { PENDING: 0, CONFIRMED: 1, CANCELLED: 2 } as const;
 
 /**
  * The iCalendar text of a private feed (docs/decisions/013), or null for a
@@ -58,8 +56,9 @@ export async function renderCalendarFeed(deps: Pick<ApiDependencies, 'db'>, tena
         description: b.purpose,
         status: b.status === 'CANCELLED' ? 'cancelled' : b.status === 'PENDING' ? 'pending' : 'confirmed',
         stamp: now,
-        sequence: SEQUENCE[b.status],
-        lastModified: b.cancelledAt ?? b.createdAt,
+        // The same SEQUENCE as the booking's mails and .ics download (docs/decisions/017).
+        sequence: bookingSequence(b.status, b.revision),
+        lastModified: b.cancelledAt ?? b.changedAt ?? b.createdAt,
       };
     });
     const name = feed.kind === 'MEMBER' ? `Hubwerk – ${tenant.name}` : `Hubwerk – ${feed.space?.name ?? feed.hub?.name ?? ''}`;

@@ -195,6 +195,15 @@ export class ScopedPool extends pg.Pool {
   }
 }
 
+/**
+ * `alias."col", …` for a prepared statement's select list (statementName
+ * refuses `*`): pass Prisma's `<Model>ScalarFieldEnum` for all of a table's
+ * columns as this build knows them, or a list.
+ */
+export function columnsOf(alias: string, columns: Readonly<Record<string, string>> | readonly string[]): string {
+  return (Array.isArray(columns) ? columns : Object.values(columns)).map((c) => `${alias}."${c}"`).join(', ');
+}
+
 const isNamedWithValues = (c: unknown): c is pg.QueryConfig & { name: string } =>
   typeof c === 'object' && c !== null && typeof (c as pg.QueryConfig).name === 'string' && typeof (c as pg.QueryConfig).text === 'string' && Array.isArray((c as pg.QueryConfig).values);
 

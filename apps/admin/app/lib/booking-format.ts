@@ -32,7 +32,7 @@ export function conflictItem(tr: Translator, conflict: Conflict, inputId: string
 }
 
 /** "Mittwoch, 2. Dezember 2026, 12:30–13:30" for a suggested slot, in the message `key`. */
-export function suggestionText(tr: Translator, slot: { startsAt: string; endsAt: string }, key: 'errors.booking.suggestion' | 'errors.booking.bookSuggestion'): string {
+export function suggestionText(tr: Translator, slot: { startsAt: string; endsAt: string }, key: 'errors.booking.suggestion' | 'errors.booking.bookSuggestion' | 'bookingChange.takeSuggestion'): string {
   return tr.t(key, { date: tr.formatDate(slot.startsAt), from: hhmm(slot.startsAt), to: hhmm(slot.endsAt) });
 }
 

@@ -16,6 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     description: booking.purpose,
     status: booking.status,
     stamp: new Date(),
+    // The booking's revision: the same SEQUENCE its mails and the feeds carry, so a re-import updates the event.
+    sequence: booking.sequence,
   });
   return new Response(body, {
     headers: {

@@ -87,6 +87,14 @@ export default function HubWeek() {
                                 return (
                                   <li key={key} className="week-cell__booked">
                                     {booking.mine ? t('hubWeek.mine', when) : booking.purpose ? t('hubWeek.bookedWith', { ...when, purpose: booking.purpose }) : t('hubWeek.booked', when)}
+                                    {booking.mine ? (
+                                      <>
+                                        {' '}
+                                        <Link to={`/towns/${town}/bookings/${booking.id}/change`} aria-label={t('bookingChange.linkLabel', { what: resource, when: `${dayLabel(date, index)}, ${when.from}–${when.to}` })}>
+                                          {t('bookingChange.link')}
+                                        </Link>
+                                      </>
+                                    ) : null}
                                   </li>
                                 );
                               }

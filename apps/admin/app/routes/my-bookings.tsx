@@ -107,6 +107,9 @@ export default function MyBookings() {
                       </td>
                       <td>{t(`bookings.status.${b.status}`)}</td>
                       <td>
+                        <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/change`} aria-label={t('bookingChange.linkLabel', { what, when })}>
+                          {t('bookingChange.link')}
+                        </Link>{' '}
                         <Form method="post" className="inline-form" aria-label={t('bookings.cancelLabel', { what, when })}>
                           <input type="hidden" name="intent" value="cancel" />
                           <input type="hidden" name="bookingId" value={b.id} />

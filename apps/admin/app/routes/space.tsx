@@ -264,6 +264,14 @@ export default function SpaceWeek() {
                             {row.purpose ? ` – ${row.purpose}` : ''}
                           </td>
                           <td>
+                            {row.kind === 'booked' && (row.mine || space.canConfigure) ? (
+                              // Owner or the hub's staff: change it (the API decides; hub staff without configuration rights use "Meine Buchungen" or the hub's week).
+                              <>
+                                <Link to={`/towns/${encodeURIComponent(slug)}/bookings/${row.id}/change`} aria-label={t('bookingChange.linkLabel', { what: row.desk ?? space.name, when: `${dayLabel(date)}, ${from}–${to}` })}>
+                                  {t('bookingChange.link')}
+                                </Link>{' '}
+                              </>
+                            ) : null}
                             {row.kind === 'free' ? (
                               <Link to={`?${params.toString()}#booking-title`}>{t('space.bookThis', { from, to })}</Link>
                             ) : row.pending && space.canConfigure ? (

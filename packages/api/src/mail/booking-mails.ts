@@ -1,5 +1,6 @@
 import type { PipelinedQuery } from '@hubwerk/db';
 import { uuid7 } from '@hubwerk/billing';
+import { bookingSequence } from '@hubwerk/domain';
 import { bookingIcs } from './booking-ics.ts';
 import type { OutboxWriter } from './outbox.ts';
 import type { MailLocale } from './templates.ts';
@@ -9,7 +10,7 @@ import type { MailLocale } from './templates.ts';
  * the transaction of the change (transactional outbox, ADR 009), each with
  * the booking as an .ics attachment and a link to "Meine Buchungen".
  */
-export type BookingMailKind = 'confirmed' | 'requested' | 'approved' | 'rejected' | 'cancelled' | 'reminder';
+export type BookingMailKind = 'confirmed' | 'requested' | 'approved' | 'rejected' | 'cancelled' | 'reminder' | 'changed' | 'changeRequested';
 
 export interface BookingMailFacts {
   bookingId: string;
@@ -28,6 +29,12 @@ export interface BookingMailFacts {
   recipientEmail: string;
   adminUrl: string;
   locale?: MailLocale;
+  /** Booking.revision: how often it was changed; with the kind's status it makes the .ics SEQUENCE (docs/decisions/017). */
+  revision?: number;
+  /** For a change made by someone else (staff): who. */
+  changedBy?: string | null;
+  /** For a change: where and when it was before, shown next to the new time. */
+  previous?: { startsAt: Date; endsAt: Date; where: string };
 }
 
 const SUBJECT: Record<BookingMailKind, Record<MailLocale, string>> = {
@@ -37,6 +44,8 @@ const SUBJECT: Record<BookingMailKind, Record<MailLocale, string>> = {
   rejected: { de: 'Buchung abgelehnt', en: 'Booking rejected' },
   cancelled: { de: 'Buchung storniert', en: 'Booking cancelled' },
   reminder: { de: 'Erinnerung an Ihre Buchung', en: 'Reminder of your booking' },
+  changed: { de: 'Buchung geändert', en: 'Booking changed' },
+  changeRequested: { de: 'Buchungsänderung angefragt', en: 'Booking change requested' },
 };
 
 const LEAD: Record<BookingMailKind, Record<MailLocale, string>> = {
@@ -46,6 +55,23 @@ const LEAD: Record<BookingMailKind, Record<MailLocale, string>> = {
   rejected: { de: 'Ihre Buchungsanfrage wurde leider abgelehnt. Der Zeitraum ist wieder frei.', en: 'unfortunately your booking request has been rejected. The time slot is free again.' },
   cancelled: { de: 'Ihre Buchung wurde storniert.', en: 'your booking has been cancelled.' },
   reminder: { de: 'Ihre Buchung beginnt bald.', en: 'your booking starts soon.' },
+  changed: { de: 'Ihre Buchung wurde geändert. Der Termin in Ihrem Kalender wird mit dem Anhang aktualisiert.', en: 'your booking has been changed. The attached file updates the event in your calendar.' },
+  changeRequested: {
+    de: 'Ihre Buchung wurde geändert. Der neue Raum braucht eine Freigabe: Die Hub-Leitung entscheidet darüber; Sie erhalten dann eine weitere E-Mail.',
+    en: 'your booking has been changed. The new space needs approval: the hub management will decide on it and you will get another email.',
+  },
+};
+
+/** The status each mail announces, as the .ics STATUS and the base of its SEQUENCE. */
+const STATUS_OF: Record<BookingMailKind, 'pending' | 'confirmed' | 'cancelled'> = {
+  requested: 'pending',
+  changeRequested: 'pending',
+  confirmed: 'confirmed',
+  approved: 'confirmed',
+  reminder: 'confirmed',
+  changed: 'confirmed',
+  rejected: 'cancelled',
+  cancelled: 'cancelled',
 };
 
 // Building an Intl formatter costs more than formatting with it: one per locale, zone and style.
@@ -62,7 +88,7 @@ function formatter(locale: MailLocale, timeZone: string, style: 'day' | 'time'):
   return f;
 }
 
-function when(facts: BookingMailFacts, locale: MailLocale): string {
+function when(facts: Pick<BookingMailFacts, 'timezone' | 'startsAt' | 'endsAt'>, locale: MailLocale): string {
   const time = formatter(locale, facts.timezone, 'time');
   return `${formatter(locale, facts.timezone, 'day').format(facts.startsAt)}, ${time.format(facts.startsAt)}–${time.format(facts.endsAt)}`;
 }
@@ -82,14 +108,17 @@ export function renderBookingMail(kind: BookingMailKind, facts: BookingMailFacts
     ...(facts.purpose ? [`${de ? 'Zweck' : 'Purpose'}: ${facts.purpose}`] : []),
     ...(facts.organisationName ? [`${de ? 'Für' : 'For'}: ${facts.organisationName}`] : []),
     ...(facts.bookedBy ? [`${de ? 'Gebucht von' : 'Booked by'}: ${facts.bookedBy}`] : []),
+    ...(facts.changedBy ? [`${de ? 'Geändert von' : 'Changed by'}: ${facts.changedBy}`] : []),
+    ...(facts.previous ? [`${de ? 'Bisher' : 'Before'}: ${when({ ...facts.previous, timezone: facts.timezone }, locale)}, ${facts.previous.where}`] : []),
     '',
     de ? 'Im Anhang finden Sie den Termin für Ihren Kalender. Ihre Buchungen:' : 'The attached file adds the booking to your calendar. Your bookings:',
     link,
     '',
     de ? '-- \nHubwerk – Digitale Hubs für Kommunen\nDiese E-Mail wurde automatisch versandt.' : '-- \nHubwerk – Digital Hubs for municipalities\nThis email was sent automatically.',
   ];
-  const status = kind === 'rejected' || kind === 'cancelled' ? 'cancelled' : kind === 'requested' ? 'pending' : 'confirmed';
-  const sequence = { requested: 0, confirmed: 0, approved: 1, reminder: 1, rejected: 2, cancelled: 2 }[kind];
+  const status = STATUS_OF[kind];
+  // The same number the .ics download and the feeds show (docs/decisions/017).
+  const sequence = bookingSequence(status, facts.revision ?? 0);
   return {
     subject: `${de ? SUBJECT[kind].de : SUBJECT[kind].en}: ${facts.spaceName}, ${when(facts, locale)}`,
     text: lines.join('\n'),

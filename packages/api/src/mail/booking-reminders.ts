@@ -6,6 +6,7 @@ export const REMINDER_LEAD_HOURS = 24;
 
 interface DueReminder {
   bookingId: string;
+  revision: number;
   slug: string;
   timezone: string;
   hubName: string;
@@ -43,7 +44,7 @@ export async function enqueueDueReminders(platform: PlatformClient, adminUrl: st
              AND b."reminderQueuedAt" IS NULL
            RETURNING b.*
         )
-        SELECT c.id AS "bookingId", t.slug, t.timezone, h.name AS "hubName", s.name AS "spaceName", d.name AS "deskName",
+        SELECT c.id AS "bookingId", c.revision, t.slug, t.timezone, h.name AS "hubName", s.name AS "spaceName", d.name AS "deskName",
                c."startsAt", c."endsAt", c.purpose, o.name AS "organisationName", coalesce(u.name, c."requesterName") AS "recipientName", coalesce(u.email, c."requesterEmail") AS "recipientEmail"
           FROM claimed c
           JOIN "Tenant" t ON t.id = c."tenantId"

@@ -21,13 +21,21 @@ export async function createBookingExplained(ctx: Ctx, input: CreateBookingInput
   try {
     return await createBooking(ctx, input);
   } catch (error) {
-    if (!(error instanceof DomainError) || error.messageKey !== 'errors.booking.conflict' || !error.params) throw error;
-    const params: Record<string, string> = { ...error.params, ...(await collidingPurpose(ctx, input, error.params)), ...(await nextFreeSlot(ctx, input)) };
-    throw new DomainError('CONFLICT', error.messageKey, error.fieldErrors, params);
+    throw await explainConflict(ctx, input, error);
   }
 }
 
-async function collidingPurpose(ctx: Ctx, input: CreateBookingInput, params: Record<string, string>): Promise<Record<string, string>> {
+/** The slot a conflict was about: the space or desk and the requested time. */
+export type RequestedSlot = Pick<CreateBookingInput, 'spaceId' | 'deskId' | 'startsAt' | 'endsAt'>;
+
+/** A conflict error enriched with the colliding booking's purpose and the next free slot; any other error as it is. */
+export async function explainConflict(ctx: Ctx, input: RequestedSlot, error: unknown): Promise<unknown> {
+  if (!(error instanceof DomainError) || error.messageKey !== 'errors.booking.conflict' || !error.params) return error;
+  const params: Record<string, string> = { ...error.params, ...(await collidingPurpose(ctx, input, error.params)), ...(await nextFreeSlot(ctx, input)) };
+  return new DomainError('CONFLICT', error.messageKey, error.fieldErrors, params);
+}
+
+async function collidingPurpose(ctx: Ctx, input: RequestedSlot, params: Record<string, string>): Promise<Record<string, string>> {
   const { startsAt, endsAt } = params;
   if (!startsAt || !endsAt) return {};
   const colliding = await ctx.db.booking.findFirst({
@@ -38,7 +46,7 @@ async function collidingPurpose(ctx: Ctx, input: CreateBookingInput, params: Rec
   return { purpose: colliding.purpose };
 }
 
-async function nextFreeSlot(ctx: Ctx, input: CreateBookingInput): Promise<Record<string, string>> {
+async function nextFreeSlot(ctx: Ctx, input: RequestedSlot): Promise<Record<string, string>> {
   const length = input.endsAt.getTime() - input.startsAt.getTime();
   const free = await availability(ctx, { spaceId: input.spaceId, date: localParts(input.startsAt, ctx.tenant.timezone).date, days: SUGGESTION_DAYS });
   const resource = free.resources.find((r) => r.deskId === (input.deskId ?? null));

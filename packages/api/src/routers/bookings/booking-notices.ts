@@ -39,5 +39,6 @@ export async function notifyBooking(ctx: Ctx, tx: Tx, bookingId: string, kind: B
     recipientName: recipient.name,
     recipientEmail: recipient.email,
     adminUrl: mailSettings(ctx).adminUrl,
+    revision: b.revision,
   });
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { id, pageInput } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
-import { availabilityInput, availabilityOutput, bookingOutput, createBookingInput, weekInput } from './bookings.schemas.ts';
+import { availabilityInput, availabilityOutput, bookingOutput, changeBookingInput, createBookingInput, weekInput } from './bookings.schemas.ts';
+import { changeBookingExplained } from './change-booking.ts';
 import { createBookingExplained } from './booking-conflict.ts';
 import { availability, cancelBooking, decideBooking, getBooking, myBookings, spaceWeek } from './bookings.service.ts';
 
@@ -12,6 +13,15 @@ export const bookingsRouter = router({
     .mutation(({ ctx, input }) => {
       const { tenant: _tenant, ...booking } = input;
       return createBookingExplained(ctx, booking);
+    }),
+
+  /** Change time, space or desk, purpose, attendees (docs/decisions/017): the owner, or staff of its hub. */
+  update: tenantProcedure
+    .input(changeBookingInput)
+    .output(bookingOutput)
+    .mutation(({ ctx, input }) => {
+      const { tenant: _tenant, ...change } = input;
+      return changeBookingExplained(ctx, change);
     }),
 
   cancel: tenantProcedure
@@ -26,7 +36,7 @@ export const bookingsRouter = router({
 
   get: tenantProcedure
     .input(z.object({ tenant: z.string(), bookingId: id }).strict())
-    .output(bookingOutput.extend({ hubName: z.string() }).strict())
+    .output(bookingOutput.extend({ hubName: z.string(), sequence: z.number().int() }).strict())
     .query(({ ctx, input }) => getBooking(ctx, input)),
 
   mine: tenantProcedure

@@ -25,6 +25,23 @@ export const createBookingInput = z
   })
   .strict();
 
+/** `bookings.update` (docs/decisions/017): the new time always; space, desk, purpose and attendees when they change. */
+export const changeBookingInput = z
+  .object({
+    tenant: z.string(),
+    bookingId: id,
+    startsAt: instant,
+    endsAt: instant,
+    /** Another space (absent: the same one). */
+    spaceId: id.optional(),
+    /** The desk: with a new space, its desk (absent: none); without, another desk of the same space (absent: the same desk). */
+    deskId: id.optional(),
+    /** Absent: unchanged; empty: none. */
+    purpose: z.string({ error: 'validation.invalid' }).trim().max(300, 'validation.tooLong').nullable().optional(),
+    attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').optional(),
+  })
+  .strict();
+
 export const bookingOutput = z
   .object({
     id,

@@ -1,6 +1,6 @@
 import { subject } from '@hubwerk/auth';
-import type { Booking, Desk, OpeningException, OpeningHours, Organisation, Space } from '@hubwerk/db';
-import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
+import { columnsOf, type Booking, type Desk, type OpeningException, type OpeningHours, type Organisation, type Space } from '@hubwerk/db';
+import { addDays, bookingSequence, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { uuid7 } from '@hubwerk/billing';
 import { DomainError, notFound } from '../../errors.ts';
 import { queueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';
@@ -123,7 +123,6 @@ const RULE_COLUMNS = [
   'leadTimeMinutes', 'horizonDays', 'bufferMinutes', 'approvalRequired', 'memberDaysPerWeek',
 ] as const satisfies ReadonlyArray<keyof Space>;
 export type SpaceRules = Pick<Space, (typeof RULE_COLUMNS)[number]>;
-const columnsOf = (alias: string, columns: readonly string[]) => columns.map((c) => `${alias}."${c}"`).join(', ');
 
 type LockedSpace = SpaceRules & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null; hubName: string; creatorName: string | null };
 type InsertedBooking = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & { spaceHubId: string; spaceName: string };
@@ -357,7 +356,8 @@ export async function getBooking(ctx: Ctx, input: { bookingId: string }) {
     include: { ...bookingInclude, space: { select: { hubId: true, name: true, hub: { select: { name: true } } } } },
   });
   if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
-  return { ...toBookingOutput(ctx, booking), hubName: booking.space.hub.name };
+  // The .ics download carries the SEQUENCE the mails and feeds carry (docs/decisions/017).
+  return { ...toBookingOutput(ctx, booking), hubName: booking.space.hub.name, sequence: bookingSequence(booking.status, booking.revision) };
 }
 
 /** The caller's own bookings from `from` on (default: now), by start time, keyset-paginated. */

@@ -36,6 +36,8 @@ export interface LimitRequest {
   /** Local date of the start. */
   date: string;
   timezone: string;
+  /** A booking being changed (change-booking.ts): its current slot does not count against itself. */
+  excludeBookingId?: string;
 }
 
 export interface LimitFacts {
@@ -99,7 +101,7 @@ export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promi
     [r.tenantId, r.userId, r.organisationId, r.spaceId],
   );
   const local = `to_char(b."startsAt" AT TIME ZONE $4, 'YYYY-MM-DD')`;
-  const live = `b."tenantId" = $1::uuid AND b.status <> 'CANCELLED'`;
+  const live = `b."tenantId" = $1::uuid AND b.status <> 'CANCELLED'${r.excludeBookingId ? ` AND b.id <> $11::uuid` : ''}`;
   const inMonth = `b."startsAt" >= $6::timestamptz AND b."startsAt" < $7::timestamptz`;
   const minutes = `coalesce(sum(extract(epoch FROM b."endsAt" - b."startsAt")) / 60, 0)::float8`;
   // A count runs only where its limit exists (CASE evaluates a sub-select
@@ -128,7 +130,7 @@ export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promi
        LEFT JOIN "MemberProfile" mp ON mp."tenantId" = m."tenantId" AND mp."membershipId" = m.id
        LEFT JOIN "Organisation" o ON o."tenantId" = $1::uuid AND o.id = eff."orgId"
        LEFT JOIN "Space" sp ON sp."tenantId" = $1::uuid AND sp.id = $8::uuid`,
-    [r.tenantId, r.userId, r.organisationId, r.timezone, r.date, monthStart, monthEnd, r.spaceId, weekStart, weekEnd],
+    [r.tenantId, r.userId, r.organisationId, r.timezone, r.date, monthStart, monthEnd, r.spaceId, weekStart, weekEnd, ...(r.excludeBookingId ? [r.excludeBookingId] : [])],
   ).then((res) => res.rows[0]);
 }
 
