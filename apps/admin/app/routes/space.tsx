@@ -466,8 +466,8 @@ function ForWhomFields({ choices, values, prefill, errors }: { choices: ForWhomC
       <legend>{t('forWhom.legend')}</legend>
       {FOR_WHOM.map((option) => (
         <div key={option} className="radio">
-          <input type="radio" id={`booking-for-${option}`} name="forWhom" value={option} defaultChecked={chosen === option} />{' '}
-          <label htmlFor={`booking-for-${option}`}>{t(`forWhom.${option}`)}</label>
+          <input type="radio" id={`for-whom-${option}`} name="forWhom" value={option} defaultChecked={chosen === option} />{' '}
+          <label htmlFor={`for-whom-${option}`}>{t(`forWhom.${option}`)}</label>
         </div>
       ))}
       <div className="form__row">
