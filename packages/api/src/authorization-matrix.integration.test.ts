@@ -171,10 +171,12 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'publicBookings.hub': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck' }),
   // The showroom is opened to the public below; one address per call (the limit is per address too).
   'publicBookings.request': (role) => ({ town: 'einbeck', hub: 'digital-hub-einbeck', spaceId: orgRows.showroomId, ...workdayAt(10), name: 'Matrix', email: `public-${role}@example.org` }),
+  'publicBookings.availability': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', date: workdayAt(9).startsAt.slice(0, 10) }),
   'publicBookings.confirm': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', token: randomUUID().replaceAll('-', '') }),
   'organisations.list': () => ({ tenant: 'einbeck' }),
   'organisations.get': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId }),
   'organisations.members': () => ({ tenant: 'einbeck' }),
+  'organisations.searchMembers': () => ({ tenant: 'einbeck', query: 'Mia' }),
   'organisations.create': () => ({ tenant: 'einbeck', name: `Matrix-Organisation ${randomUUID().slice(0, 6)}`, kind: 'company' }),
   'organisations.update': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: 20, roomHoursPerMonth: null } }),
   'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: orgRows.memberMembershipId, organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
@@ -241,6 +243,8 @@ beforeAll(async () => {
     )
   ).rows[0];
   await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [orgRows.showroomId]);
+  // Free slots are shown only for a hub marked public.
+  await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE id = $1`, [einbeck.hubId]);
   for (const role of MATRIX_ROLES) {
     const { rows: created } = await superuser.query<{ id: string }>(
       `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'PARTNER_STAFF', $3, now() + interval '7 days') RETURNING id`,

@@ -148,9 +148,13 @@ export const AUTHORIZATION_MATRIX = {
   'publicBookings.hub': row(everyone),
   'publicBookings.request': row(everyone),
   'publicBookings.confirm': row(everyone),
+  // Free slots of a public hub's public spaces: no login, nothing about bookings but busy/free.
+  'publicBookings.availability': row(everyone),
   'organisations.list': row(organisationReaders),
   'organisations.get': row(organisationReaders),
   'organisations.members': row(organisationReaders),
+  // Choosing for whom staff book: the same readers as the town's members.
+  'organisations.searchMembers': row(organisationReaders),
   'organisations.create': row(hubWriters),
   'organisations.update': row(hubWriters),
   'organisations.setMember': row(hubWriters),

@@ -41,3 +41,19 @@ export function clipToMax(startsAt: string, endsAt: string, maxMinutes: number):
   const limit = new Date(startsAt).getTime() + maxMinutes * 60_000;
   return new Date(Math.min(new Date(endsAt).getTime(), limit)).toISOString();
 }
+
+/**
+ * For whom, for which organisation and by whom a booking was made, as the API
+ * returns it ("für Mia Mitglied · Gründerzentrum · gebucht von Hanna Hub"):
+ * the API leaves these empty for readers who may not see them. A booking of
+ * the reader's own does not repeat the reader's name.
+ */
+export function whoText(tr: Translator, b: { mine: boolean; forName: string | null; organisationName: string | null; createdByName: string | null }): string {
+  return [
+    !b.mine && b.forName ? tr.t('forWhom.forName', { name: b.forName }) : null,
+    b.organisationName,
+    b.createdByName ? tr.t('forWhom.bookedBy', { name: b.createdByName }) : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}

@@ -5,7 +5,7 @@ import { PageHeader } from '~/components/page-header.tsx';
 import { DISPLAY_TIME_ZONE } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, requireMe } from '~/lib/api.server.ts';
-import { clipToMax, hhmm, localDate } from '~/lib/booking-format.ts';
+import { clipToMax, hhmm, localDate, whoText } from '~/lib/booking-format.ts';
 import { pageTitle } from '~/lib/meta.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'hubWeek.link');
@@ -84,9 +84,11 @@ export default function HubWeek() {
                             {entries.map(({ key, booking, slot }) => {
                               if (booking) {
                                 const when = { from: hhmm(booking.startsAt), to: hhmm(booking.endsAt) };
+                                const who = whoText(tr, booking);
                                 return (
                                   <li key={key} className="week-cell__booked">
                                     {booking.mine ? t('hubWeek.mine', when) : booking.purpose ? t('hubWeek.bookedWith', { ...when, purpose: booking.purpose }) : t('hubWeek.booked', when)}
+                                    {who ? ` (${who})` : ''}
                                     {booking.mine ? (
                                       <>
                                         {' '}

@@ -7,7 +7,7 @@ import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
-import { hhmm } from '~/lib/booking-format.ts';
+import { hhmm, whoText } from '~/lib/booking-format.ts';
 import { text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
@@ -86,12 +86,14 @@ export default function MyBookings() {
                 {bookings.map((b) => {
                   const when = `${tr.formatDate(b.startsAt)}, ${hhmm(b.startsAt)}–${hhmm(b.endsAt)}`;
                   const what = b.deskName ? `${b.spaceName}, ${b.deskName}` : b.spaceName;
+                  const who = whoText(tr, b);
                   return (
                     <tr key={b.id}>
                       <th scope="row">{when}</th>
                       <td>
                         <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${b.spaceId}`}>{what}</Link>
-                        {b.purpose ? ` – ${b.purpose}` : ''}{' '}
+                        {b.purpose ? ` – ${b.purpose}` : ''}
+                        {who ? ` (${who})` : ''}{' '}
                         <a href={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/ics`} download>
                           {t('bookings.ics', { what })}
                         </a>{' '}

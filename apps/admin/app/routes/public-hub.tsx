@@ -1,11 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
+import { DISPLAY_TIME_ZONE } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
-import { apiFor, load, mutate } from '~/lib/api.server.ts';
+import { apiErrorInfo, apiFor, load, mutate } from '~/lib/api.server.ts';
+import { clipToMax, hhmm, localDate } from '~/lib/booking-format.ts';
 import { toInstant } from '~/lib/bookings.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
@@ -16,13 +19,41 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'publicPage.title');
 /** A hub's public page (no sign-in): request a space open to the public; the booking exists once the emailed link is confirmed. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const where = { town: params.town ?? '', hub: params.hub ?? '' };
+  const url = new URL(request.url);
+  const param = (name: string) => url.searchParams.get(name) ?? '';
+  // Seven days from `week` (today at the earliest), one of them chosen.
+  const today = localParts(new Date(), DISPLAY_TIME_ZONE).date;
+  const week = isDate(param('week')) && param('week') > today ? param('week') : today;
+  const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
+  const day = days.includes(param('day')) ? param('day') : week;
   const api = await apiFor(request);
-  const page = await load(request, () => api.publicBookings.hub.query(where));
+  const [page, slots] = await Promise.all([load(request, () => api.publicBookings.hub.query(where)), freeSlots(api, { ...where, date: week })]);
   // A co-working space is requested desk by desk: one choice per desk.
   const choices = page.spaces.flatMap((s) =>
     s.desks.length > 0 ? s.desks.map((d) => ({ value: `${s.id}:${d.id}`, label: `${s.name} – ${d.name}` })) : [{ value: s.id, label: s.name }],
   );
-  return { townName: page.townName, hubName: page.hubName, choices };
+  // Pre-filled by a free slot's link (works without JavaScript).
+  const prefill = { resource: param('resource'), date: param('date'), from: param('from'), to: param('to') };
+  return { townName: page.townName, hubName: page.hubName, choices, week, days, day, prev: week > today ? addDays(week, -7) : null, next: addDays(week, 7), slots, prefill };
+}
+
+const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/**
+ * The free time of the hub's public spaces for the seven days: none to show
+ * for a hub that is not public (the API says "not found"), a notice when the
+ * API declines (rate limit, busy) — requesting still works then.
+ */
+async function freeSlots(api: Awaited<ReturnType<typeof apiFor>>, input: { town: string; hub: string; date: string }) {
+  try {
+    const answer = await api.publicBookings.availability.query({ ...input, days: 7 });
+    return { state: 'shown' as const, resources: answer.resources };
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info?.code === 'NOT_FOUND') return { state: 'hidden' as const, resources: [] };
+    if (info) return { state: 'unavailable' as const, resources: [] };
+    throw error;
+  }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -51,13 +82,73 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PublicHub() {
-  const { townName, hubName, choices } = useLoaderData<typeof loader>();
+  const { townName, hubName, choices, week, days, day, prev, next, slots, prefill } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
   const fields = { spaceId: 'pub-resource', startsAt: 'pub-date', endsAt: 'pub-to', name: 'pub-name', email: 'pub-email', purpose: 'pub-purpose' };
   const errors = translateErrors(tr, result && !result.ok ? result.errors : null, fields);
   const values: Record<string, string> = result && !result.ok ? result.values : {};
+  const dayLabel = (date: string) => `${t(`hub.weekday.${weekdayOf(date) as 1}`)}, ${tr.formatDate(`${date}T12:00:00Z`)}`;
+  const choiceLabel = new Map(choices.map((c) => [c.value, c.label]));
+  const dayFree = slots.resources.flatMap((r) => {
+    const resource = r.deskId ? `${r.spaceId}:${r.deskId}` : r.spaceId;
+    const free = r.free.filter((s) => localDate(s.startsAt) === day);
+    return free.length > 0 ? [{ resource, label: choiceLabel.get(resource) ?? r.spaceName, maxMinutes: r.maxDurationMinutes, free }] : [];
+  });
+  const slotsSection =
+    slots.state === 'hidden' || choices.length === 0 ? null : (
+      <section aria-labelledby="slots-title" className="card">
+        <h2 id="slots-title">{t('publicSlots.title')}</h2>
+        <p>{t('publicSlots.intro', { from: tr.formatDate(`${week}T12:00:00Z`), to: tr.formatDate(`${days[6]}T12:00:00Z`) })}</p>
+        <nav aria-label={t('publicSlots.weekNav')} className="pager">
+          {prev ? <Link to={`?week=${prev}`}>{t('publicSlots.previous')}</Link> : null} <Link to={`?week=${next}`}>{t('publicSlots.next')}</Link>
+        </nav>
+        <nav aria-label={t('publicSlots.days')}>
+          <ul className="desk-list">
+            {days.map((d) => (
+              <li key={d}>
+                <Link className={d === day ? 'button' : 'button button--secondary'} aria-current={d === day ? 'date' : undefined} to={`?week=${week}&day=${d}#slots-day`}>
+                  {dayLabel(d)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <h3 id="slots-day" tabIndex={-1}>
+          {t('publicSlots.dayTitle', { day: dayLabel(day) })}
+        </h3>
+        {slots.state === 'unavailable' ? (
+          <p className="notice">{t('publicSlots.busy')}</p>
+        ) : dayFree.length === 0 ? (
+          <p className="empty">{t('publicSlots.none')}</p>
+        ) : (
+          <dl className="public-slots">
+            {dayFree.map((r) => (
+              <div key={r.resource}>
+                <dt>{r.label}</dt>
+                <dd>
+                  <ul className="desk-list">
+                    {r.free.map((slot) => {
+                      const from = hhmm(slot.startsAt);
+                      const to = hhmm(clipToMax(slot.startsAt, slot.endsAt, r.maxMinutes));
+                      const query = new URLSearchParams({ week, day, resource: r.resource, date: day, from, to });
+                      return (
+                        <li key={slot.startsAt}>
+                          <Link to={`?${query.toString()}#request-title`} aria-label={t('publicSlots.slotLabel', { resource: r.label, day: dayLabel(day), from, to })}>
+                            {t('publicSlots.slot', { from, to: hhmm(slot.endsAt) })}
+                          </Link>
+                        </li>
+                      );
+                    })}
+                  </ul>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </section>
+    );
   return (
     <>
       <PageHeader title={hubName} lead={t('publicPage.intro', { town: townName })} />
@@ -67,16 +158,26 @@ export default function PublicHub() {
           {t('publicPage.sent', { hours: String(result.hours) })}
         </p>
       ) : null}
+      {slotsSection}
       {choices.length === 0 ? (
         <p className="empty">{t('publicPage.none')}</p>
       ) : (
         <section aria-labelledby="request-title" className="card">
-          <h2 id="request-title">{t('publicPage.request')}</h2>
-          <Form method="post" noValidate>
-            <SelectField id={fields.spaceId} name="resource" label={t('publicPage.space')} errors={errors.byField.spaceId} options={choices} defaultValue={values.resource ?? choices[0]?.value ?? ''} />
-            <TextField id={fields.startsAt} name="date" type="date" label={t('publicPage.date')} errors={errors.byField.startsAt} defaultValue={values.date ?? ''} />
-            <TextField id="pub-from" name="from" type="time" step={900} label={t('publicPage.from')} defaultValue={values.from ?? '10:00'} />
-            <TextField id={fields.endsAt} name="to" type="time" step={900} label={t('publicPage.to')} errors={errors.byField.endsAt} defaultValue={values.to ?? '11:00'} />
+          <h2 id="request-title" tabIndex={-1}>
+            {t('publicPage.request')}
+          </h2>
+          <Form method="post" noValidate key={`${prefill.resource}-${prefill.date}-${prefill.from}`}>
+            <SelectField
+              id={fields.spaceId}
+              name="resource"
+              label={t('publicPage.space')}
+              errors={errors.byField.spaceId}
+              options={choices}
+              defaultValue={values.resource ?? (choiceLabel.has(prefill.resource) ? prefill.resource : (choices[0]?.value ?? ''))}
+            />
+            <TextField id={fields.startsAt} name="date" type="date" label={t('publicPage.date')} errors={errors.byField.startsAt} defaultValue={values.date ?? prefill.date} />
+            <TextField id="pub-from" name="from" type="time" step={900} label={t('publicPage.from')} defaultValue={values.from ?? (prefill.from || '10:00')} />
+            <TextField id={fields.endsAt} name="to" type="time" step={900} label={t('publicPage.to')} errors={errors.byField.endsAt} defaultValue={values.to ?? (prefill.to || '11:00')} />
             <TextField id={fields.name} name="name" label={t('publicPage.name')} autoComplete="name" errors={errors.byField.name} defaultValue={values.name ?? ''} />
             <TextField id={fields.email} name="email" type="email" label={t('publicPage.email')} autoComplete="email" errors={errors.byField.email} defaultValue={values.email ?? ''} />
             <TextField id={fields.purpose} name="purpose" optional label={t('publicPage.purpose')} errors={errors.byField.purpose} defaultValue={values.purpose ?? ''} />

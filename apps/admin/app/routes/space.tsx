@@ -8,7 +8,7 @@ import { SubmitButton } from '~/components/submit-button.tsx';
 import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
-import { clipToMax, conflictItem, hhmm, localDate, suggestionText } from '~/lib/booking-format.ts';
+import { clipToMax, conflictItem, hhmm, localDate, suggestionText, whoText } from '~/lib/booking-format.ts';
 import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { allowance } from '~/lib/organisations.ts';
@@ -29,20 +29,45 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const today = localParts(new Date(), DISPLAY_TIME_ZONE).date;
   const week = mondayOf(isDate(url.searchParams.get('week')) ? url.searchParams.get('week')! : today);
   const api = await apiFor(request);
-  const [space, bookings, free] = await Promise.all([
-    load(request, () => api.spaces.get.query({ tenant: slug, spaceId })),
+  const spaceP = load(request, () => api.spaces.get.query({ tenant: slug, spaceId }));
+  // Staff who may book for others choose for whom: the town's people (searched on the server, so it works without JavaScript) and organisations.
+  const memberQuery = (url.searchParams.get('memberQuery') ?? '').trim().slice(0, 100);
+  const forWhomP = spaceP.then(async (s) => {
+    if (!s.canBookForOthers) return null;
+    const [members, organisations] = await Promise.all([
+      load(request, () => api.organisations.searchMembers.query({ tenant: slug, query: memberQuery })),
+      load(request, () => api.organisations.list.query({ tenant: slug, limit: 100 })),
+    ]);
+    return {
+      members: members.items.map((m) => ({ value: m.userId, label: m.email ? `${m.name} (${m.email})` : m.name })),
+      moreMembers: members.nextCursor !== null,
+      organisations: organisations.items.map((o) => ({ value: o.id, label: o.name })),
+    };
+  });
+  const [space, bookings, free, forWhom] = await Promise.all([
+    spaceP,
     load(request, () => api.bookings.week.query({ tenant: slug, spaceId, date: week })),
     load(request, () => api.bookings.availability.query({ tenant: slug, spaceId, date: week, days: 7 })),
+    forWhomP,
   ]);
-  // Pre-filled by a "book this time" link (works without JavaScript).
+  // Pre-filled by a "book this time" link, or kept across a member search (a GET of the form; works without JavaScript).
+  const param = (name: string) => url.searchParams.get(name) ?? '';
   const prefill = {
-    date: url.searchParams.get('date') ?? '',
-    start: url.searchParams.get('start') ?? '',
-    end: url.searchParams.get('end') ?? '',
-    deskId: url.searchParams.get('desk') ?? '',
+    date: param('date'),
+    start: param('start'),
+    end: param('end'),
+    deskId: param('desk') || param('deskId'),
+    attendees: param('attendees'),
+    purpose: param('purpose'),
+    forWhom: param('forWhom'),
+    forUserId: param('forUserId'),
+    organisationId: param('organisationId'),
+    memberQuery,
   };
-  return { slug, space, week, prev: addDays(week, -7), next: addDays(week, 7), bookings: bookings.items, free: free.resources, prefill };
+  return { slug, space, week, prev: addDays(week, -7), next: addDays(week, 7), bookings: bookings.items, free: free.resources, prefill, forWhom };
 }
+
+const FOR_WHOM = ['self', 'member', 'organisation'] as const;
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -99,6 +124,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const deskId = text(form, 'deskId');
   const attendees = Number.parseInt(text(form, 'attendees') || '1', 10);
   const purpose = text(form, 'purpose');
+  const kept = ['date', 'start', 'end', 'deskId', 'attendees', 'purpose', 'forWhom', 'forUserId', 'organisationId', 'memberQuery'];
+  // For whom (staff only; the API refuses it from anyone else): the chosen person or organisation must be named.
+  const forWhom = text(form, 'forWhom');
+  const forUserId = forWhom === 'member' ? text(form, 'forUserId') : '';
+  const organisationId = forWhom === 'organisation' ? text(form, 'organisationId') : '';
+  const missing: Record<string, string[]> | null = forWhom === 'member' && !forUserId ? { forUserId: ['forWhom.chooseMember'] } : forWhom === 'organisation' && !organisationId ? { organisationId: ['forWhom.chooseOrganisation'] } : null;
+  if (missing) {
+    return data({ ok: false as const, errors: { formError: null, fieldErrors: missing }, conflict: null, values: keepValues(form, kept), booking: null, decided: null, intent, notice: null }, { status: 400 });
+  }
   const result = await mutateBooking(request, () =>
     api.bookings.create.mutate({
       tenant: slug,
@@ -108,11 +142,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       endsAt: toInstant(date, text(form, 'end')),
       attendees: Number.isFinite(attendees) ? attendees : 0,
       ...(purpose ? { purpose } : {}),
+      ...(forUserId ? { forUserId } : {}),
+      ...(organisationId ? { organisationId } : {}),
     }),
   );
   if (!result.ok) {
     return data(
-      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, ['date', 'start', 'end', 'deskId', 'attendees', 'purpose']), booking: null, decided: null, intent, notice: null },
+      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, kept), booking: null, decided: null, intent, notice: null },
       { status: result.conflict ? 409 : 400 },
     );
   }
@@ -134,10 +170,21 @@ const int = (form: FormData, name: string) => {
   return /^-?\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
 };
 
-const FIELDS = { date: 'booking-date', start: 'booking-start', end: 'booking-end', deskId: 'booking-desk', attendees: 'booking-attendees', purpose: 'booking-purpose', endsAt: 'booking-end', startsAt: 'booking-start' };
+const FIELDS = {
+  forUserId: 'booking-for-member',
+  organisationId: 'booking-for-organisation',
+  date: 'booking-date',
+  start: 'booking-start',
+  end: 'booking-end',
+  deskId: 'booking-desk',
+  attendees: 'booking-attendees',
+  purpose: 'booking-purpose',
+  endsAt: 'booking-end',
+  startsAt: 'booking-start',
+};
 
 export default function SpaceWeek() {
-  const { slug, space, week, prev, next, bookings, free, prefill } = useLoaderData<typeof loader>();
+  const { slug, space, week, prev, next, bookings, free, prefill, forWhom } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -222,8 +269,8 @@ export default function SpaceWeek() {
           const dayBookings = bookings.filter((b) => localDate(b.startsAt) === date);
           const dayFree = free.flatMap((r) => r.free.filter((s) => localDate(s.startsAt) === date).map((s) => ({ ...s, deskId: r.deskId, deskName: r.deskName })));
           const rows = [
-            ...dayBookings.map((b) => ({ kind: 'booked' as const, id: b.id, pending: b.status === 'pending', startsAt: b.startsAt, endsAt: b.endsAt, desk: b.deskName, mine: b.mine, purpose: b.purpose, deskId: b.deskId })),
-            ...dayFree.map((s) => ({ kind: 'free' as const, id: '', pending: false, startsAt: s.startsAt, endsAt: s.endsAt, desk: s.deskName, mine: false, purpose: null, deskId: s.deskId })),
+            ...dayBookings.map((b) => ({ kind: 'booked' as const, id: b.id, pending: b.status === 'pending', startsAt: b.startsAt, endsAt: b.endsAt, desk: b.deskName, mine: b.mine, purpose: b.purpose, deskId: b.deskId, who: whoText(tr, b) })),
+            ...dayFree.map((s) => ({ kind: 'free' as const, id: '', pending: false, startsAt: s.startsAt, endsAt: s.endsAt, desk: s.deskName, mine: false, purpose: null, deskId: s.deskId, who: '' })),
           ].sort((a, b) => (a.desk ?? '').localeCompare(b.desk ?? '') || a.startsAt.localeCompare(b.startsAt));
           const captionId = `day-${index}`;
           return (
@@ -262,6 +309,7 @@ export default function SpaceWeek() {
                             {row.kind === 'free' ? t('space.free') : row.mine ? t('space.bookedMine') : t('space.booked')}
                             {row.pending ? ` (${t('bookings.status.pending')})` : ''}
                             {row.purpose ? ` – ${row.purpose}` : ''}
+                            {row.who ? ` (${row.who})` : ''}
                           </td>
                           <td>
                             {row.kind === 'booked' && (row.mine || space.canConfigure) ? (
@@ -315,8 +363,10 @@ export default function SpaceWeek() {
             <SubmitButton label={suggestionText(tr, result.conflict.suggestion, 'errors.booking.bookSuggestion')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'book', start: hhmm(result.conflict.suggestion.startsAt) }} />
           </Form>
         ) : null}
-        <Form method="post" noValidate className="form" key={result?.ok ? `booked-${result.booking?.id}` : `form-${prefill.date}-${prefill.start}-${prefill.deskId}`}>
+        <Form method="post" noValidate className="form" key={result?.ok ? `booked-${result.booking?.id}` : `form-${prefill.date}-${prefill.start}-${prefill.deskId}-${prefill.memberQuery}`}>
           <input type="hidden" name="intent" value="book" />
+          <input type="hidden" name="week" value={week} />
+          {forWhom ? <ForWhomFields choices={forWhom} values={values} prefill={prefill} errors={errors.byField} /> : null}
           {isCoworking ? (
             <SelectField
               id={FIELDS.deskId}
@@ -336,9 +386,9 @@ export default function SpaceWeek() {
           {isCoworking ? (
             <input type="hidden" name="attendees" value="1" />
           ) : (
-            <TextField id={FIELDS.attendees} name="attendees" type="number" min={1} max={space.capacity} label={t('space.attendees')} defaultValue={values.attendees ?? '1'} errors={errors.byField.attendees} inputMode="numeric" />
+            <TextField id={FIELDS.attendees} name="attendees" type="number" min={1} max={space.capacity} label={t('space.attendees')} defaultValue={values.attendees ?? (prefill.attendees || '1')} errors={errors.byField.attendees} inputMode="numeric" />
           )}
-          <TextField id={FIELDS.purpose} name="purpose" label={t('space.purpose')} optional defaultValue={values.purpose} errors={errors.byField.purpose} autoComplete="off" />
+          <TextField id={FIELDS.purpose} name="purpose" label={t('space.purpose')} optional defaultValue={values.purpose ?? prefill.purpose} errors={errors.byField.purpose} autoComplete="off" />
           <div className="form__actions">
             <SubmitButton label={t('space.submit')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'book' }} />
             <Link to={`/towns/${encodeURIComponent(slug)}/bookings`}>{t('hub.myBookings')}</Link>
@@ -405,5 +455,59 @@ export default function SpaceWeek() {
         </section>
       ) : null}
     </>
+  );
+}
+
+type ForWhomChoices = { members: Array<{ value: string; label: string }>; moreMembers: boolean; organisations: Array<{ value: string; label: string }> };
+
+/**
+ * "Für mich / für ein Mitglied / für eine Organisation", for staff who may
+ * book for others. The member search is a GET of the whole booking form
+ * (the button's formMethod), so what was typed stays and it works without
+ * JavaScript; the list shows the server's matches (at most 20).
+ */
+function ForWhomFields({ choices, values, prefill, errors }: { choices: ForWhomChoices; values: Record<string, string>; prefill: Record<string, string>; errors: Record<string, string[]> }) {
+  const { t } = useT();
+  const chosen = values.forWhom ?? (FOR_WHOM.includes(prefill.forWhom as (typeof FOR_WHOM)[number]) ? prefill.forWhom : 'self');
+  return (
+    <fieldset className="fieldset">
+      <legend>{t('forWhom.legend')}</legend>
+      {FOR_WHOM.map((option) => (
+        <div key={option} className="radio">
+          <input type="radio" id={`for-whom-${option}`} name="forWhom" value={option} defaultChecked={chosen === option} />{' '}
+          <label htmlFor={`for-whom-${option}`}>{t(`forWhom.${option}`)}</label>
+        </div>
+      ))}
+      <div className="form__row">
+        <TextField id="booking-member-query" name="memberQuery" type="search" optional label={t('forWhom.memberSearch')} hint={t('forWhom.memberSearchHint')} defaultValue={values.memberQuery ?? prefill.memberQuery} autoComplete="off" />
+        <div className="field">
+          <button type="submit" formMethod="get" formNoValidate className="button button--secondary">
+            {t('forWhom.search')}
+          </button>
+        </div>
+      </div>
+      {choices.members.length === 0 ? <p className="muted">{t('forWhom.noMembers')}</p> : null}
+      {choices.moreMembers ? <p className="muted">{t('forWhom.moreMembers')}</p> : null}
+      <SelectField
+        id={FIELDS.forUserId}
+        name="forUserId"
+        optional
+        label={t('forWhom.memberLabel')}
+        placeholder={t('forWhom.choose')}
+        options={choices.members}
+        defaultValue={values.forUserId ?? prefill.forUserId}
+        errors={errors.forUserId}
+      />
+      <SelectField
+        id={FIELDS.organisationId}
+        name="organisationId"
+        optional
+        label={t('forWhom.organisationLabel')}
+        placeholder={t('forWhom.choose')}
+        options={choices.organisations}
+        defaultValue={values.organisationId ?? prefill.organisationId}
+        errors={errors.organisationId}
+      />
+    </fieldset>
   );
 }

@@ -82,7 +82,7 @@ export interface Opening {
   special?: Map<string, [number, number]>;
 }
 
-export async function openingOf(ctx: Ctx, db: Db, hubId: string, fromDate: string, toDate: string): Promise<Opening> {
+export async function openingOf(ctx: Pick<Ctx, 'tenant'>, db: Db, hubId: string, fromDate: string, toDate: string): Promise<Opening> {
   const [week, closed] = await Promise.all([
     db.openingHours.findMany({ where: { tenantId: ctx.tenant.id, hubId } }),
     db.openingException.findMany({
@@ -485,10 +485,31 @@ export async function availability(ctx: Ctx, input: { spaceId?: string | undefin
           }),
     ]);
   }
+  return { timezone: tz, from: input.date, days: input.days, resources: freeTimeOf(tz, input, spaces, opening, bookings) };
+}
+
+type AvailabilitySpace = Pick<
+  Space,
+  'id' | 'name' | 'kind' | 'bufferMinutes' | 'leadTimeMinutes' | 'horizonDays' | 'granularityMinutes' | 'minDurationMinutes' | 'maxDurationMinutes'
+> & { desks: Array<Pick<Desk, 'id' | 'name'>> };
+
+/**
+ * The computation behind availability, shared with the public hub page
+ * (public-bookings): free time per space (or desk) for `days` local days from
+ * `date`, given what the caller loaded and may see. Bookings go in only as
+ * busy intervals, so nothing about them comes out but their absence.
+ */
+export function freeTimeOf(
+  tz: string,
+  input: { date: string; days: number },
+  spaces: AvailabilitySpace[],
+  opening: Opening,
+  bookings: Array<Pick<Booking, 'spaceId' | 'deskId' | 'startsAt' | 'endsAt'>>,
+) {
   const dates = Array.from({ length: input.days }, (_, i) => addDays(input.date, i));
   const openPerDate = dates.map((d) => openIntervals(opening, d, tz));
   const now = Date.now();
-  const resources = spaces.flatMap((space) => {
+  return spaces.flatMap((space) => {
     const targets: Array<Pick<Desk, 'id' | 'name'> | null> = space.kind === 'COWORKING' ? space.desks : [null];
     return targets.map((desk) => {
       const busy = bookings
@@ -520,7 +541,6 @@ export async function availability(ctx: Ctx, input: { spaceId?: string | undefin
       };
     });
   });
-  return { timezone: tz, from: input.date, days: input.days, resources };
 }
 
 /** [a,b) minus the union of `busy`, as sorted disjoint intervals. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { id } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { createOrganisationInput, memberOutput, organisationOutput, setMemberInput, updateOrganisationInput } from './organisations.schemas.ts';
-import { createOrganisation, getOrganisation, listMembers, listOrganisations, setMember, updateOrganisation } from './organisations.service.ts';
+import { createOrganisation, getOrganisation, listMembers, listOrganisations, searchMembers, setMember, updateOrganisation } from './organisations.service.ts';
 
 const page = { cursor: id.optional(), limit: z.number().int().min(1).max(100).default(50) };
 
@@ -32,6 +32,21 @@ export const organisationsRouter = router({
     .input(z.object({ tenant: z.string(), ...page }).strict())
     .output(z.object({ items: z.array(memberOutput), nextCursor: id.nullable() }).strict())
     .query(({ ctx, input }) => listMembers(ctx, input)),
+
+  /** Staff choosing for whom they book: the town's people by name (≤ 20 a page); emails only for those who may read memberships. */
+  searchMembers: tenantProcedure
+    .input(
+      z
+        .object({
+          tenant: z.string(),
+          query: z.string().trim().max(100, 'validation.tooLong').default(''),
+          cursor: id.optional(),
+          limit: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid').max(20, 'validation.invalid').default(20),
+        })
+        .strict(),
+    )
+    .output(z.object({ items: z.array(z.object({ userId: id, name: z.string(), email: z.string().nullable() }).strict()), nextCursor: id.nullable() }).strict())
+    .query(({ ctx, input }) => searchMembers(ctx, input)),
 
   setMember: tenantProcedure
     .input(setMemberInput)

@@ -133,6 +133,40 @@ export async function listMembers(ctx: Ctx, input: { cursor?: string | undefined
   return { items: items.map(toMemberOutput), nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
+/**
+ * The town's people by name, for staff choosing for whom they book: a
+ * case-insensitive search, keyset-paginated by (name, userId). Staff who
+ * book for others may read members; only those who may read the town's
+ * memberships (town admins, the provider) also get — and search — email
+ * addresses. Members are refused like for every list of the town's people.
+ */
+export async function searchMembers(ctx: Ctx, input: { query: string; cursor?: string | undefined; limit: number }) {
+  const tenantId = ctx.tenant.id;
+  if (ctx.ability.cannot('read', subject('MemberProfile', { tenantId } as MemberProfile))) throw forbidden();
+  const withEmail = ctx.ability.can('read', subject('TenantMembership', { tenantId } as TenantMembership));
+  const q = input.query.trim();
+  const matches: Prisma.TenantMembershipWhereInput = q
+    ? { OR: [{ user: { name: { contains: q, mode: 'insensitive' } } }, ...(withEmail ? [{ user: { email: { contains: q, mode: 'insensitive' as const } } }] : [])] }
+    : {};
+  let after: Prisma.TenantMembershipWhereInput = {};
+  if (input.cursor) {
+    const from = await ctx.db.tenantMembership.findFirst({ where: { tenantId, userId: input.cursor }, select: { userId: true, user: { select: { name: true } } } });
+    if (!from) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { cursor: ['validation.invalid'] });
+    after = { OR: [{ user: { name: { gt: from.user.name } } }, { user: { name: from.user.name }, userId: { gt: from.userId } }] };
+  }
+  const rows = await ctx.db.tenantMembership.findMany({
+    where: { tenantId, AND: [matches, after] },
+    select: { userId: true, user: { select: { name: true, email: true } } },
+    orderBy: [{ user: { name: 'asc' } }, { userId: 'asc' }],
+    take: input.limit + 1,
+  });
+  const items = rows.slice(0, input.limit);
+  return {
+    items: items.map((m) => ({ userId: m.userId, name: m.user.name, email: withEmail ? m.user.email : null })),
+    nextCursor: rows.length > input.limit ? (items.at(-1)?.userId ?? null) : null,
+  };
+}
+
 /** Puts a member into an organisation (or none) and sets their own plan, in one step. */
 export async function setMember(ctx: Ctx, input: { membershipId: string; organisationId: string | null; plan: Plan }) {
   const tenantId = ctx.tenant.id;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { email, id, name, optionalText } from '../../schemas.ts';
 import { publicProcedure, router } from '../../trpc.ts';
-import { instant } from '../bookings/bookings.schemas.ts';
-import { confirmPublicBooking, publicHub, requestPublicBooking } from './public-bookings.service.ts';
+import { availabilityOutput, instant } from '../bookings/bookings.schemas.ts';
+import { isoDate } from '../spaces/spaces.schemas.ts';
+import { confirmPublicBooking, publicAvailability, publicHub, requestPublicBooking } from './public-bookings.service.ts';
 
 const slug = z.string().trim().min(1, 'validation.required').max(80, 'validation.tooLong');
 const where = { town: slug, hub: slug };
@@ -36,6 +37,21 @@ export const publicBookingsRouter = router({
         .strict(),
     )
     .query(({ ctx, input }) => publicHub(ctx, input)),
+
+  /** Free time of the public hub's spaces open to the public: free slots only, nothing about bookings. Rate-limited per client IP. */
+  availability: publicProcedure
+    .input(
+      z
+        .object({
+          ...where,
+          spaceId: id.optional(),
+          date: isoDate,
+          days: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid').max(7, 'validation.invalid').default(7),
+        })
+        .strict(),
+    )
+    .output(availabilityOutput)
+    .query(({ ctx, input }) => publicAvailability(ctx, input)),
 
   request: publicProcedure
     .input(

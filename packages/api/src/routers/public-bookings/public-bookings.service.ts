@@ -1,12 +1,12 @@
 import { hashToken, newToken } from '@hubwerk/auth';
 import { runInScope, type Desk, type Space, type Tenant } from '@hubwerk/db';
-import { localParts } from '@hubwerk/domain';
+import { addDays, localParts, zonedToUtc } from '@hubwerk/domain';
 import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { enqueueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';
 import { toApiEnum } from '../../schemas.ts';
-import { checkOpeningHours, checkRules, isExclusionViolation } from '../bookings/bookings.service.ts';
-import { claimPublicRequest } from './public-throttle.ts';
+import { checkOpeningHours, checkRules, freeTimeOf, isExclusionViolation, openingOf } from '../bookings/bookings.service.ts';
+import { claimPublicRead, claimPublicRequest } from './public-throttle.ts';
 
 /**
  * The public side of bookings (issue 4): someone not signed in requests a
@@ -28,11 +28,11 @@ interface PublicHub {
   hub: { id: string; name: string; slug: string };
 }
 
-async function resolveHub(ctx: Context, town: string, hubSlug: string): Promise<PublicHub> {
+async function resolveHub(ctx: Context, town: string, hubSlug: string, options: { publicOnly?: boolean } = {}): Promise<PublicHub> {
   const found = await ctx.platform.run(
     (tx) =>
       tx.hub.findFirst({
-        where: { slug: hubSlug, tenant: { slug: town, status: 'ACTIVE' } },
+        where: { slug: hubSlug, tenant: { slug: town, status: 'ACTIVE' }, ...(options.publicOnly ? { isPublic: true } : {}) },
         select: { id: true, name: true, slug: true, tenant: { select: { id: true, slug: true, name: true, timezone: true } } },
       }),
     (hub) => ({ action: 'public.hubResolved', actorUserId: null, tenantId: hub?.tenant.id ?? null, targetType: 'Hub', ...(hub ? { targetId: hub.id } : {}), requestId: ctx.requestId, data: { town, hub: hubSlug } }),
@@ -73,6 +73,53 @@ export async function publicHub(ctx: Context, input: { town: string; hub: string
       desks: s.desks,
     })),
   };
+}
+
+/** A public page shows at most this many spaces' free time (a hub has a handful). */
+const MAX_PUBLIC_SPACES = 30;
+
+/**
+ * Free time of the hub's spaces open to the public (or of one of them) for
+ * `days` local days from `date` — the availability computation every
+ * booking page uses (bookings.service.ts freeTimeOf). Only for a hub marked
+ * public: a hub that is not, a space closed to the public, another hub's or
+ * another town's space all answer "not found". Bookings enter only as busy
+ * time; the answer holds free slots and nothing else about them.
+ */
+export async function publicAvailability(ctx: Context, input: { town: string; hub: string; spaceId?: string | undefined; date: string; days: number }) {
+  await claimPublicRead(ctx.db, ctx.clientIp ?? null);
+  const t = await resolveHub(ctx, input.town, input.hub, { publicOnly: true });
+  const tz = t.tenant.timezone;
+  const lastDate = addDays(input.date, input.days - 1);
+  const from = zonedToUtc(input.date, 0, tz).getTime();
+  const to = zonedToUtc(addDays(input.date, input.days), 0, tz).getTime();
+  const tenantId = t.tenant.id;
+  const { spaces, opening, bookings } = await inTown(t, async () => {
+    const spaces = await ctx.db.space.findMany({
+      where: { tenantId, hubId: t.hub.id, publicBookable: true, ...(input.spaceId ? { id: input.spaceId } : {}) },
+      include: { desks: { orderBy: [{ name: 'asc' }], select: { id: true, name: true } } },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      take: MAX_PUBLIC_SPACES,
+    });
+    if (input.spaceId && spaces.length === 0) throw notFound();
+    const maxBuffer = Math.max(0, ...spaces.map((s) => s.bufferMinutes)) * 60_000;
+    const [opening, bookings] = await Promise.all([
+      openingOf(scopeCtx(t), ctx.db, t.hub.id, input.date, lastDate),
+      spaces.length === 0
+        ? Promise.resolve([])
+        : ctx.db.booking.findMany({
+            where: {
+              tenantId, spaceId: { in: spaces.map((s) => s.id) }, status: { not: 'CANCELLED' },
+              startsAt: { lt: new Date(to + maxBuffer) }, endsAt: { gt: new Date(from - maxBuffer) },
+            },
+            // Busy time only: no names, purposes or ids leave this function.
+            select: { spaceId: true, deskId: true, startsAt: true, endsAt: true },
+            take: 20_000,
+          }),
+    ]);
+    return { spaces, opening, bookings };
+  });
+  return { timezone: tz, from: input.date, days: input.days, resources: freeTimeOf(tz, input, spaces, opening, bookings) };
 }
 
 export interface PublicRequestInput {

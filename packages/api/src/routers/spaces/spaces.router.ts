@@ -33,7 +33,7 @@ export const spacesRouter = router({
 
   get: tenantProcedure
     .input(z.object({ tenant: z.string(), spaceId: id }).strict())
-    .output(spaceOutput.extend({ canConfigure: z.boolean() }).strict())
+    .output(spaceOutput.extend({ canConfigure: z.boolean(), canBookForOthers: z.boolean() }).strict())
     .query(({ ctx, input }) => getSpace(ctx, input)),
 
   create: tenantProcedure

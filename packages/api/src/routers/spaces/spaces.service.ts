@@ -1,5 +1,5 @@
 import { type AppAbility, subject } from '@hubwerk/auth';
-import type { Desk, Hub, Prisma, Space, Tenant } from '@hubwerk/db';
+import type { Booking, Desk, Hub, Prisma, Space, Tenant } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../idempotency.ts';
@@ -95,7 +95,13 @@ export async function listSpaces(ctx: Ctx, input: { hubId: string }) {
 
 export async function getSpace(ctx: Ctx, input: { spaceId: string }) {
   const space = await findSpace(ctx, ctx.db, input.spaceId);
-  return { ...toSpaceOutput(space), canConfigure: canConfigure(ctx, space.hubId) };
+  return { ...toSpaceOutput(space), canConfigure: canConfigure(ctx, space.hubId), canBookForOthers: canBookForOthers(ctx, space.hubId) };
+}
+
+/** Staff who may book this hub's spaces for someone else (a member, an organisation): the booking form offers "for whom". */
+function canBookForOthers(ctx: Ctx, hubId: string) {
+  const someoneElse = { tenantId: ctx.tenant.id, userId: '00000000-0000-0000-0000-000000000000', space: { hubId } } as unknown as Booking;
+  return ctx.ability.can('create', subject('Booking', someoneElse));
 }
 
 export interface CreateSpaceInput {
