@@ -1221,7 +1221,7 @@ export const de = {
   },
   noShows: {
     title: 'Nicht erschienene erfassen – {hub}',
-    lead: 'Erfasst alle bestätigten Buchungen dieses Hubs, die bis Beginn + Karenzzeit des Raums (Standard 15 Minuten) nicht eingecheckt wurden. Bereits erfasste werden nicht doppelt gezählt.',
+    lead: 'Erfasst alle bestätigten Buchungen dieses Hubs, die bis Beginn + Karenzzeit des Raums (Standard 15 Minuten) nicht eingecheckt wurden. Bereits erfasste werden nicht doppelt gezählt. Das System erfasst sie außerdem regelmäßig selbst (standardmäßig jede Minute); hier geht es sofort. Wer verspätet kommt, wird beim Einchecken wieder als erschienen geführt.',
     submit: 'Jetzt erfassen',
     submitting: 'Wird erfasst …',
     recorded: '{count} Buchungen wurden als nicht erschienen erfasst.',

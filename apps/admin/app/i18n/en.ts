@@ -1218,7 +1218,7 @@ export const en: Messages = {
   },
   noShows: {
     title: 'Record no-shows – {hub}',
-    lead: 'Records every confirmed booking of this hub not checked in by its start + the space’s grace period (15 minutes by default). Recorded ones are not counted twice.',
+    lead: 'Records every confirmed booking of this hub not checked in by its start + the space’s grace period (15 minutes by default). Recorded ones are not counted twice. The system also records them by itself regularly (every minute by default); this records them right away. Whoever arrives late counts as present again once checked in.',
     submit: 'Record now',
     submitting: 'Recording …',
     recorded: '{count} bookings were recorded as no-shows.',
