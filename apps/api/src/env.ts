@@ -31,6 +31,8 @@ const schema = z.object({
   // app's dev-only page "Gesendete E-Mails"; production requires it.
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Hubwerk <noreply@hubwerk.invalid>'),
+  /** How often the API's worker records no-shows (docs/decisions/020), in ms; 0 switches it off. */
+  NO_SHOW_SCAN_INTERVAL_MS: z.coerce.number().int().refine((v) => v === 0 || (v >= 1_000 && v <= 86_400_000), 'must be 0 (off) or 1000–86400000').default(60_000),
   /**
    * 32 random bytes (base64 or hex; `openssl rand -base64 32`): encrypts
    * secrets at rest (TOTP secrets, ADR 012). Required in production; dev and
@@ -91,7 +93,7 @@ export function billingEnv(env: ApiEnv) {
 
 /** The mail part of the environment; the dev page never exists in production. */
 export function mailEnv(env: ApiEnv) {
-  return { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM, devOutbox: env.NODE_ENV !== 'production' };
+  return { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM, devOutbox: env.NODE_ENV !== 'production', noShowScanMs: env.NO_SHOW_SCAN_INTERVAL_MS };
 }
 
 /** Public on purpose: only for dev and tests, where no real client secret is stored. */

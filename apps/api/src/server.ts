@@ -45,6 +45,8 @@ export interface MailOptions {
   /** Lets platform admins read stored mails ("Gesendete E-Mails"); never in production. */
   devOutbox: boolean;
   pollMs?: number;
+  /** How often the worker records no-shows (docs/decisions/020); 0 = never. Default one minute. */
+  noShowScanMs?: number;
 }
 
 export interface BillingOptions {
@@ -122,7 +124,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       },
     };
   } else logger.warn('SSO_SECRET_KEY is not set: single sign-on is switched off');
-  const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, reminders: { adminUrl: () => deps.mail!.adminUrl }, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
+  const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, reminders: { adminUrl: () => deps.mail!.adminUrl }, noShows: { intervalMs: mailOptions.noShowScanMs ?? 60_000 }, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
   if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: mails are stored, not sent');
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');
   const fakePages = fake ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl }) : null;

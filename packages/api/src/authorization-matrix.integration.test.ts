@@ -122,6 +122,9 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'bookingSeries.get': () => ({ tenant: 'einbeck', seriesId: memberSeriesId }),
   // A range with no occurrence: the call is allowed and cancels nothing.
   'bookingSeries.cancel': () => ({ tenant: 'einbeck', seriesId: memberSeriesId, from: '2031-03-03', to: '2031-03-04' }),
+  // The planted series has no occurrence to replace: allowed calls answer BAD_REQUEST errors.series.nothingToEdit and write nothing.
+  'bookingSeries.previewEdit': () => ({ tenant: 'einbeck', seriesId: memberSeriesId, from: '2031-03-03', startsAt: '2031-03-04T09:00:00+01:00', endsAt: '2031-03-04T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
+  'bookingSeries.edit': () => ({ tenant: 'einbeck', seriesId: memberSeriesId, from: '2031-03-03', startsAt: '2031-03-04T09:00:00+01:00', endsAt: '2031-03-04T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
   'checkIn.state': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
   'checkIn.arrive': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
   'checkIn.recordNoShows': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),

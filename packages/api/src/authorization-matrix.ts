@@ -95,6 +95,9 @@ export const AUTHORIZATION_MATRIX = {
   'bookingSeries.create': row(bookers),
   'bookingSeries.get': row(townReaders),
   'bookingSeries.cancel': row(bookers),
+  // Editing from a date on (docs/decisions/020): whoever may change the series, like cancel; support only reads.
+  'bookingSeries.previewEdit': row(bookers),
+  'bookingSeries.edit': row(bookers),
   // Check-in: the cell's booking is the member's own; staff of its hub check anyone in; support only reads.
   'checkIn.state': row(townReaders),
   'checkIn.arrive': row(bookers),

@@ -69,6 +69,8 @@ const ATTACKS: Record<string, Attack> = {
   'bookingSeries.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
   'bookingSeries.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID() }) },
   'bookingSeries.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID() }) },
+  'bookingSeries.previewEdit': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID(), from: '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
+  'bookingSeries.edit': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID(), from: '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
   'checkIn.state': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'checkIn.arrive': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'checkIn.recordNoShows': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },

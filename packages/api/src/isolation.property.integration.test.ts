@@ -103,6 +103,8 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'bookingSeries.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
   'bookingSeries.get': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId }),
   'bookingSeries.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId, ...(f.variant === 1 ? { from: '2030-01-01', to: '2030-12-31' } : {}) }),
+  'bookingSeries.previewEdit': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId, from: '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
+  'bookingSeries.edit': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId, from: f.variant === 1 ? '2030-01-02' : '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
   'checkIn.state': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'checkIn.arrive': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'checkIn.recordNoShows': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId }),
@@ -383,6 +385,7 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'sso.finish': { as: '', input: () => ({ query: `code=abc&state=${randomUUID()}` }) },
   'bookingSeries.create': { as: DEMO_USERS.einbeckMember, input: () => ({ tenant: 'einbeck', spaceId: targets.get('einbeck')!.spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
   'bookingSeries.cancel': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', seriesId: targets.get('einbeck')!.seriesId }) },
+  'bookingSeries.edit': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', seriesId: targets.get('einbeck')!.seriesId, from: '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
   'checkIn.arrive': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', bookingId: targets.get('einbeck')!.bookingId }) },
   'checkIn.recordNoShows': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId }) },
   // hubId is one of its own keys (with kind 'hub'), so the valid input carries it.
@@ -466,6 +469,9 @@ describe('partner revocation', () => {
       'bookingSeries.create': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, startsAt: '2031-02-03T09:00:00+01:00', endsAt: '2031-02-03T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
       'bookingSeries.get': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId }),
       'bookingSeries.cancel': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId, from: '2031-03-03', to: '2031-03-04' }),
+      // The partner acts as a town admin; the series has nothing to replace then: BAD_REQUEST, through the walls.
+      'bookingSeries.previewEdit': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId, from: '2031-03-03', startsAt: '2031-03-04T09:00:00+01:00', endsAt: '2031-03-04T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
+      'bookingSeries.edit': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId, from: '2031-03-03', startsAt: '2031-03-04T09:00:00+01:00', endsAt: '2031-03-04T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
       'checkIn.state': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'checkIn.arrive': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'checkIn.recordNoShows': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
@@ -511,6 +517,8 @@ describe('partner revocation', () => {
       // Rules may refuse (BAD_REQUEST: too far ahead, too early to check in; CONFLICT: taken, cancelled): the walls let it through.
       'bookingSeries.preview': /^ok /,
       'bookingSeries.create': /^(ok |BAD_REQUEST |CONFLICT )/,
+      'bookingSeries.previewEdit': /^(ok |BAD_REQUEST )/,
+      'bookingSeries.edit': /^(ok |BAD_REQUEST |CONFLICT )/,
       'checkIn.arrive': /^(ok |BAD_REQUEST |CONFLICT )/,
       'calendarFeeds.revoke': /^NOT_FOUND errors\.notFound$/,
       'billing.startCheckout': /^FORBIDDEN errors\.forbidden$/,

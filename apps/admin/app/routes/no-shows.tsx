@@ -11,7 +11,7 @@ import { pageTitle } from '~/lib/meta.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'noShows.title', { hub: args.data?.hub.name ?? '' });
 
-/** Hub staff record the no-shows of their hub (docs/decisions/013: run by staff, not by a background worker). */
+/** Hub staff record the no-shows of their hub right away (docs/decisions/013); the API's worker also does it every minute (docs/decisions/020). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const api = await apiFor(request);

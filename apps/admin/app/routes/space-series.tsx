@@ -3,10 +3,10 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
+import { SeriesPreviewTable } from '~/components/series-preview.tsx';
 import type { MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, notFound, requireMe } from '~/lib/api.server.ts';
-import { hhmm } from '~/lib/booking-format.ts';
 import { toInstant } from '~/lib/bookings.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
@@ -106,41 +106,7 @@ export default function SpaceSeries() {
         <section className="card" aria-labelledby="series-preview-title">
           <h2 id="series-preview-title">{t('series.previewTitle')}</h2>
           <p role="status">{t('series.previewSummary', { count: String(preview.occurrences.length), conflicts: String(preview.conflicts) })}</p>
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">{t('series.previewTitle')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('series.colDate')}</th>
-                  <th scope="col">{t('series.colTime')}</th>
-                  <th scope="col">{t('series.colResult')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.occurrences.map((o) => (
-                  <tr key={o.startsAt}>
-                    <th scope="row">{tr.formatDate(o.startsAt)}</th>
-                    <td>
-                      {hhmm(o.startsAt)}–{hhmm(o.endsAt)}
-                    </td>
-                    <td>
-                      {o.conflict ? (
-                        <>
-                          <strong>{t(`series.reason.${o.conflict.reason}`)}</strong>
-                          {': '}
-                          {o.conflict.params.startsAt && o.conflict.params.endsAt
-                            ? t(o.conflict.messageKey as MessageKey, { from: `${tr.formatDate(o.conflict.params.startsAt)} ${hhmm(o.conflict.params.startsAt)}`, to: hhmm(o.conflict.params.endsAt) })
-                            : t(o.conflict.messageKey as MessageKey, o.conflict.params)}
-                        </>
-                      ) : (
-                        t('series.free')
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SeriesPreviewTable occurrences={preview.occurrences} caption={t('series.previewTitle')} />
         </section>
       ) : null}
     </>

@@ -1,6 +1,7 @@
 import type { PlatformClient } from '@hubwerk/db';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { recordDueNoShows } from '../routers/check-in/automatic-no-shows.ts';
 import { enqueueDueReminders } from './booking-reminders.ts';
 
 export interface MailWorkerOptions {
@@ -14,6 +15,8 @@ export interface MailWorkerOptions {
   maxAttempts?: number;
   /** Booking reminders (issue 4): enqueued on each poll; the admin app's address for their links. */
   reminders?: { adminUrl: () => string };
+  /** Automatic no-shows (docs/decisions/020): scanned every `intervalMs` on the poll; absent or 0 = off. */
+  noShows?: { intervalMs: number };
 }
 
 interface ClaimedMail {
@@ -47,6 +50,7 @@ export function createMailWorker(options: MailWorkerOptions) {
   let running: Promise<number> | null = null;
   let stopped = false;
   let lastReminderScan = 0;
+  let lastNoShowScan = 0;
 
   async function claim(): Promise<ClaimedMail[]> {
     return platform.run(
@@ -113,6 +117,17 @@ export function createMailWorker(options: MailWorkerOptions) {
     if (options.reminders && Date.now() - lastReminderScan >= REMINDER_SCAN_MS) {
       lastReminderScan = Date.now();
       await enqueueDueReminders(platform, options.reminders.adminUrl());
+    }
+    const noShowMs = options.noShows?.intervalMs ?? 0;
+    if (noShowMs > 0 && Date.now() - lastNoShowScan >= noShowMs) {
+      lastNoShowScan = Date.now();
+      // A failing scan must not hold up the mail: log it and try again at the next interval.
+      try {
+        const recorded = await recordDueNoShows(platform);
+        if (recorded > 0) logger.info({ recorded }, 'no-shows recorded');
+      } catch (error) {
+        logger.error({ err: error }, 'no-show scan failed; retrying at the next interval');
+      }
     }
     let handled = 0;
     for (;;) {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { id } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
-import { cancelSeriesInput, previewOutput, seriesInput, seriesOutput } from './booking-series.schemas.ts';
+import { editSeries, previewSeriesEdit } from './booking-series-edit.service.ts';
+import { cancelSeriesInput, editPreviewOutput, editSeriesInput, editSeriesOutput, previewOutput, seriesInput, seriesOutput } from './booking-series.schemas.ts';
 import { cancelSeries, createSeries, getSeries, previewSeries } from './booking-series.service.ts';
 
 /** Recurring bookings (RFC 5545 RRULE), docs/decisions/013. */
@@ -25,4 +26,16 @@ export const bookingSeriesRouter = router({
     .input(cancelSeriesInput)
     .output(z.object({ cancelled: z.number().int(), series: seriesOutput }).strict())
     .mutation(({ ctx, input }) => cancelSeries(ctx, input)),
+
+  /** "Diesen und alle folgenden Termine ändern", checked first (docs/decisions/020). Writes nothing. */
+  previewEdit: tenantProcedure
+    .input(editSeriesInput)
+    .output(editPreviewOutput)
+    .query(({ ctx, input }) => previewSeriesEdit(ctx, input)),
+
+  /** Cancels the series' occurrences from `from` on and books the new ones as a linked series, all or nothing. */
+  edit: tenantProcedure
+    .input(editSeriesInput)
+    .output(editSeriesOutput)
+    .mutation(({ ctx, input }) => editSeries(ctx, input)),
 });

@@ -48,6 +48,9 @@ export const seriesOutput = z
     purpose: z.string().nullable(),
     attendees: z.number().int(),
     mine: z.boolean(),
+    /** The series this one replaced from its first date on, and the newest one that replaced part of this (docs/decisions/020). */
+    previousSeriesId: id.nullable(),
+    nextSeriesId: id.nullable(),
     /** Every occurrence (at most MAX_OCCURRENCES, so no pagination), by start. */
     occurrences: z.array(
       z.object({ bookingId: id, date: z.string(), startsAt: z.string(), endsAt: z.string(), status: z.enum(BOOKING_STATUSES) }).strict(),
@@ -64,4 +67,31 @@ export const cancelSeriesInput = z
     /** Last local date to cancel (default: the end of the series). from = to cancels one occurrence. */
     to: isoDate.optional(),
   })
+  .strict();
+
+/** "Diesen und alle folgenden Termine ändern" (docs/decisions/020). */
+export const editSeriesInput = z
+  .object({
+    tenant: z.string(),
+    seriesId: id,
+    /** First local date whose occurrences are replaced; earlier ones stay as they are. */
+    from: isoDate,
+    /** Start and end of the first new occurrence (on or after `from`); later ones repeat its local time. */
+    startsAt: instant,
+    endsAt: instant,
+    rrule: seriesInput.shape.rrule,
+    purpose: seriesInput.shape.purpose,
+    attendees: seriesInput.shape.attendees,
+  })
+  .strict();
+
+export const editPreviewOutput = previewOutput
+  .extend({
+    /** How many of the series' occurrences from `from` on would be cancelled. */
+    replaced: z.number().int(),
+  })
+  .strict();
+
+export const editSeriesOutput = z
+  .object({ cancelled: z.number().int(), series: seriesOutput })
   .strict();

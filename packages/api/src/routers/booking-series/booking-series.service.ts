@@ -21,7 +21,13 @@ export interface SeriesInput {
   attendees: number;
 }
 
-type SeriesDb = Pick<Ctx['db'], 'booking' | 'bookingSeries' | 'auditEvent' | '$queryRaw'>;
+export type SeriesDb = Pick<Ctx['db'], 'booking' | 'bookingSeries' | 'auditEvent' | '$queryRaw'>;
+export interface AssessOptions {
+  /** Whose bookings the occurrences become (default: the caller). */
+  ownerId?: string;
+  /** An edit: this series' occurrences from `from` on are about to be cancelled. */
+  replacing?: { seriesId: string; from: Date };
+}
 type Conflict = { reason: (typeof CONFLICT_REASONS)[number]; messageKey: string; params: Record<string, string> };
 
 const REASONS: Record<string, Conflict['reason']> = {
@@ -30,7 +36,7 @@ const REASONS: Record<string, Conflict['reason']> = {
   'errors.booking.outsideOpeningHours': 'outside-opening-hours',
 };
 
-function occurrencesOf(ctx: Ctx, input: SeriesInput): Occurrence[] {
+export function occurrencesOf(ctx: Ctx, input: SeriesInput): Occurrence[] {
   const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
   if (minutes <= 0) throw new DomainError('BAD_REQUEST', 'errors.booking.endBeforeStart', { endsAt: ['errors.booking.endBeforeStart'] });
   return expandSeries({ rrule: input.rrule, firstStartsAt: input.startsAt, durationMinutes: minutes, timeZone: ctx.tenant.timezone });
@@ -49,9 +55,11 @@ type LoadedSpace = Space & {
  * days, the buffer and the bookings already there — one statement for the
  * whole series — and says for each what is in the way (null: free).
  */
-async function assess(ctx: Ctx, db: SeriesDb, input: SeriesInput, occurrences: Occurrence[]) {
+export async function assess(ctx: Ctx, db: SeriesDb, input: SeriesInput, occurrences: Occurrence[], options: AssessOptions = {}) {
   const tenantId = ctx.tenant.id;
   const deskId = input.deskId ?? null;
+  const replacedSeries = options.replacing?.seriesId ?? null;
+  const replacedFrom = options.replacing?.from ?? null;
   const first = occurrences[0]!;
   const last = occurrences[occurrences.length - 1]!;
   const [space] = await db.$queryRaw<LoadedSpace[]>`
@@ -65,6 +73,9 @@ async function assess(ctx: Ctx, db: SeriesDb, input: SeriesInput, occurrences: O
       (SELECT coalesce(json_agg(json_build_object('startsAt', b."startsAt", 'endsAt', b."endsAt") ORDER BY b."startsAt"), '[]'::json)
          FROM "Booking" b WHERE b."tenantId" = s."tenantId" AND b."spaceId" = s.id AND b.status <> 'CANCELLED'
           AND b."deskId" IS NOT DISTINCT FROM ${deskId}::uuid
+          -- An edit (docs/decisions/020): the occurrences it cancels are not in its way.
+          AND (${replacedSeries}::uuid IS NULL OR b."seriesId" IS DISTINCT FROM ${replacedSeries}::uuid
+               OR b."startsAt" < ${replacedFrom}::timestamptz OR b."endsAt" <= now())
           AND b."startsAt" < ${last.endsAt}::timestamptz + make_interval(mins => s."bufferMinutes")
           AND b."endsAt" > ${first.startsAt}::timestamptz - make_interval(mins => s."bufferMinutes")) AS bookings
     FROM "Space" s WHERE s."tenantId" = ${tenantId}::uuid AND s.id = ${input.spaceId}::uuid`;
@@ -76,7 +87,7 @@ async function assess(ctx: Ctx, db: SeriesDb, input: SeriesInput, occurrences: O
   } else if (space.kind === 'COWORKING') {
     throw new DomainError('BAD_REQUEST', 'errors.booking.deskRequired', { deskId: ['errors.booking.deskRequired'] });
   }
-  const probe = { tenantId, userId: ctx.session.userId, space: { hubId: space.hubId } } as unknown as Booking;
+  const probe = { tenantId, userId: options.ownerId ?? ctx.session.userId, space: { hubId: space.hubId } } as unknown as Booking;
   if (ctx.ability.cannot('create', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
   const opening: Opening = { week: space.week, closed: new Set(space.closed) };
@@ -113,7 +124,7 @@ export async function previewSeries(ctx: Ctx, input: SeriesInput) {
   return { timezone: ctx.tenant.timezone, occurrences: checks, conflicts: checks.filter((c) => c.conflict).length };
 }
 
-function conflictsError(checks: Array<{ date: string; conflict: Conflict | null }>) {
+export function conflictsError(checks: Array<{ date: string; conflict: Conflict | null }>) {
   const dates = checks.filter((c) => c.conflict).map((c) => c.date);
   return new DomainError('CONFLICT', 'errors.series.conflicts', { rrule: ['errors.series.conflicts'] }, {
     count: String(dates.length),
@@ -167,13 +178,14 @@ export async function createSeries(ctx: Ctx, input: SeriesInput) {
   }
 }
 
-async function loadSeries(ctx: Ctx, db: SeriesDb, seriesId: string) {
+export async function loadSeries(ctx: Ctx, db: SeriesDb, seriesId: string) {
   const series = await db.bookingSeries.findFirst({
     where: { tenantId: ctx.tenant.id, id: seriesId },
     include: {
       space: { select: { hubId: true, name: true } },
       desk: { select: { name: true } },
       bookings: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }], take: MAX_OCCURRENCES },
+      nextSeries: { select: { id: true }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 },
     },
   });
   if (!series) throw notFound();
@@ -184,7 +196,7 @@ async function loadSeries(ctx: Ctx, db: SeriesDb, seriesId: string) {
 
 function toSeriesOutput(
   ctx: Ctx,
-  s: BookingSeries & { space: Pick<Space, 'hubId' | 'name'>; desk: Pick<Desk, 'name'> | null; bookings: Booking[] },
+  s: BookingSeries & { space: Pick<Space, 'hubId' | 'name'>; desk: Pick<Desk, 'name'> | null; bookings: Booking[]; nextSeries: Array<{ id: string }> },
 ) {
   return {
     id: s.id,
@@ -197,6 +209,8 @@ function toSeriesOutput(
     purpose: s.purpose,
     attendees: s.attendees,
     mine: s.userId === ctx.session.userId,
+    previousSeriesId: s.previousSeriesId,
+    nextSeriesId: s.nextSeries[0]?.id ?? null,
     occurrences: s.bookings.map((b) => ({
       bookingId: b.id,
       date: localParts(b.startsAt, ctx.tenant.timezone).date,

@@ -8,7 +8,7 @@ const MINUTE = 60_000;
 /** Check-in opens this long before the start (people arrive early); it closes when the booking ends. */
 export const CHECK_IN_OPENS_BEFORE_MINUTES = 30;
 /** No-shows are recorded for bookings that started at most this long ago (older ones are history). */
-const NO_SHOW_LOOKBACK_DAYS = 30;
+export const NO_SHOW_LOOKBACK_DAYS = 30;
 
 type Row = Booking & { space: Pick<Space, 'hubId' | 'name' | 'checkInGraceMinutes'>; desk: Pick<Desk, 'name'> | null };
 const include = { space: { select: { hubId: true, name: true, checkInGraceMinutes: true } }, desk: { select: { name: true } } } as const;

@@ -1,0 +1,53 @@
+import type { MessageKey } from '~/i18n/index.ts';
+import { useT } from '~/i18n/use-t.ts';
+import { hhmm } from '~/lib/booking-format.ts';
+
+export interface SeriesPreviewOccurrence {
+  date: string;
+  startsAt: string;
+  endsAt: string;
+  conflict: { reason: 'taken' | 'closed' | 'outside-opening-hours' | 'rule'; messageKey: string; params: Record<string, string> } | null;
+}
+
+/** Every date a series would book, with what is in the way of each (new series and series edits alike). */
+export function SeriesPreviewTable({ occurrences, caption }: { occurrences: SeriesPreviewOccurrence[]; caption: string }) {
+  const tr = useT();
+  const { t } = tr;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('series.colDate')}</th>
+            <th scope="col">{t('series.colTime')}</th>
+            <th scope="col">{t('series.colResult')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {occurrences.map((o) => (
+            <tr key={o.startsAt}>
+              <th scope="row">{tr.formatDate(o.startsAt)}</th>
+              <td>
+                {hhmm(o.startsAt)}–{hhmm(o.endsAt)}
+              </td>
+              <td>
+                {o.conflict ? (
+                  <>
+                    <strong>{t(`series.reason.${o.conflict.reason}`)}</strong>
+                    {': '}
+                    {o.conflict.params.startsAt && o.conflict.params.endsAt
+                      ? t(o.conflict.messageKey as MessageKey, { from: `${tr.formatDate(o.conflict.params.startsAt)} ${hhmm(o.conflict.params.startsAt)}`, to: hhmm(o.conflict.params.endsAt) })
+                      : t(o.conflict.messageKey as MessageKey, o.conflict.params)}
+                  </>
+                ) : (
+                  t('series.free')
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * No-shows recorded by the API's worker (docs/decisions/020): across towns on
+ * the audited platform client, each booking once, also with concurrent runs;
+ * grace periods, check-ins, pending and cancelled bookings respected; a late
+ * check-in by staff still clears a recorded no-show.
+ */
+import { randomUUID } from 'node:crypto';
+import { useTestDatabase } from '@hubwerk/db/testing';
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { recordDueNoShows } from './routers/check-in/automatic-no-shows.ts';
+import { createMailWorker } from './mail/worker.ts';
+import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+
+let api: TestApi;
+let superuser: pg.Client;
+let einbeckAdmin: Caller;
+const towns: Record<'einbeck' | 'sangerhausen', { tenantId: string; hubId: string }> = {} as never;
+
+beforeAll(async () => {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  api = createTestApi(db, { poolSize: 4 });
+  superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
+  for (const slug of ['einbeck', 'sangerhausen'] as const) {
+    const row = (await superuser.query(`SELECT t.id AS "tenantId", h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = $1 ORDER BY h."createdAt" LIMIT 1`, [slug])).rows[0];
+    towns[slug] = row;
+  }
+  // Whatever the seed holds is not part of these tests.
+  await recordDueNoShows(api.deps.platform);
+});
+
+afterAll(async () => {
+  await superuser?.end();
+  await api?.close();
+});
+
+/** A room of the town's first hub with the given grace period, and a booking of it starting `startMinutes` from now. */
+async function booking(town: keyof typeof towns, email: string, startMinutes: number, options: { status?: string; graceMinutes?: number; checkedIn?: boolean } = {}) {
+  const { tenantId, hubId } = towns[town];
+  const id = randomUUID();
+  const spaceId = randomUUID();
+  const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 + startMinutes * 60_000);
+  await superuser.query(
+    `INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "checkInGraceMinutes", "updatedAt") VALUES ($1, $2, $3, 'MEETING_ROOM', $4, 4, '{}', $5, now())`,
+    [tenantId, spaceId, hubId, `Raum ${spaceId.slice(0, 8)}`, options.graceMinutes ?? 15],
+  );
+  await superuser.query(
+    `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", status, "checkedInAt")
+     SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '2 hours', $5::"BookingStatus", CASE WHEN $7 THEN now() END FROM "User" u WHERE u.email = $6`,
+    [tenantId, id, spaceId, start, options.status ?? 'CONFIRMED', email, options.checkedIn ?? false],
+  );
+  return id;
+}
+
+const marked = async (ids: string[]) =>
+  (await superuser.query<{ id: string; tenantId: string }>(`SELECT id, "tenantId" FROM "Booking" WHERE "noShowAt" IS NOT NULL AND id = ANY($1::uuid[]) ORDER BY id`, [ids])).rows;
+const townEntries = async (ids: string[]) =>
+  (
+    await superuser.query<{ tenantId: string; targetId: string; actorUserId: string | null; data: { recorded: number; bookingIds: string[]; by: string } }>(
+      `SELECT "tenantId", "targetId", "actorUserId", data FROM "AuditEvent" WHERE action = 'booking.noShowsRecorded' AND data->'bookingIds' ?| $1::text[]`,
+      [ids],
+    )
+  ).rows;
+
+describe('the no-show worker', () => {
+  it('marks late bookings of two towns, each in its own town with its own audit entry, and only once', async () => {
+    const einbeckLate = await booking('einbeck', DEMO_USERS.einbeckMember, -30);
+    const sangerhausenLate = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -20);
+    const checkedIn = await booking('einbeck', DEMO_USERS.einbeckMember, -40, { checkedIn: true });
+    const inGrace = await booking('einbeck', DEMO_USERS.einbeckMember2, -10, { graceMinutes: 15 });
+    const shortGrace = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -10, { graceMinutes: 5 });
+    const noGrace = await booking('einbeck', DEMO_USERS.einbeckMember2, -1, { graceMinutes: 0 });
+    const future = await booking('einbeck', DEMO_USERS.einbeckMember2, 60, { graceMinutes: 0 });
+    const pending = await booking('einbeck', DEMO_USERS.einbeckMember, -60, { status: 'PENDING' });
+    const cancelled = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -60, { status: 'CANCELLED' });
+    const old = await booking('einbeck', DEMO_USERS.einbeckMember, -31 * 24 * 60);
+    const all = [einbeckLate, sangerhausenLate, checkedIn, inGrace, shortGrace, noGrace, future, pending, cancelled, old];
+    const platformEntriesBefore = Number((await superuser.query(`SELECT count(*) FROM "AuditEvent" WHERE action = 'booking.noShowsScanned'`)).rows[0].count);
+
+    expect(await recordDueNoShows(api.deps.platform)).toBe(4);
+    expect(await recordDueNoShows(api.deps.platform)).toBe(0);
+
+    const { einbeck, sangerhausen } = towns;
+    expect(await marked(all)).toEqual(
+      [
+        { id: einbeckLate, tenantId: einbeck.tenantId },
+        { id: noGrace, tenantId: einbeck.tenantId },
+        { id: sangerhausenLate, tenantId: sangerhausen.tenantId },
+        { id: shortGrace, tenantId: sangerhausen.tenantId },
+      ].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    // Each town's log names its own hub and bookings, written by no person.
+    const entries = await townEntries(all);
+    expect(entries.map((e) => ({ ...e, data: { ...e.data, bookingIds: [...e.data.bookingIds].sort() } })).sort((a, b) => a.tenantId.localeCompare(b.tenantId))).toEqual(
+      [
+        { tenantId: einbeck.tenantId, targetId: einbeck.hubId, actorUserId: null, data: { recorded: 2, bookingIds: [einbeckLate, noGrace].sort(), by: 'worker' } },
+        { tenantId: sangerhausen.tenantId, targetId: sangerhausen.hubId, actorUserId: null, data: { recorded: 2, bookingIds: [sangerhausenLate, shortGrace].sort(), by: 'worker' } },
+      ].sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
+    );
+    // One entry for the use of the platform (bypass) client, with no town and every id; the empty second run wrote none.
+    const platformEntries = await superuser.query(`SELECT "tenantId", data FROM "AuditEvent" WHERE action = 'booking.noShowsScanned' ORDER BY "createdAt"`);
+    expect(platformEntries.rows).toHaveLength(platformEntriesBefore + 1);
+    const last = platformEntries.rows.at(-1);
+    expect(last.tenantId).toBeNull();
+    expect(last.data.recorded).toBe(4);
+    expect(last.data.towns).toBe(2);
+    expect([...last.data.ids].sort()).toEqual([einbeckLate, noGrace, sangerhausenLate, shortGrace].sort());
+
+    // The town sees the worker's entry through its own (RLS-scoped) audit log.
+    const log = await einbeckAdmin.audit.list({ tenant: 'einbeck', action: 'booking.noShowsRecorded' });
+    expect(log.items.some((e) => e.targetId === einbeck.hubId && e.actor === null)).toBe(true);
+  });
+
+  it('marks each booking once when runs overlap', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await booking(i % 2 ? 'einbeck' : 'sangerhausen', i % 2 ? DEMO_USERS.einbeckMember : DEMO_USERS.sangerhausenAdmin, -20 - i));
+    const runs = await Promise.all([recordDueNoShows(api.deps.platform, 5), recordDueNoShows(api.deps.platform, 5), recordDueNoShows(api.deps.platform, 5)]);
+    // Small batches: whatever the overlapping runs left, later runs take; nothing is taken twice.
+    let total = runs.reduce((a, b) => a + b, 0);
+    for (let more = await recordDueNoShows(api.deps.platform, 5); more > 0; more = await recordDueNoShows(api.deps.platform, 5)) total += more;
+    expect(total).toBe(12);
+    expect(await marked(ids)).toHaveLength(12);
+    const entries = await townEntries(ids);
+    const listed = entries.flatMap((e) => e.data.bookingIds).filter((id) => ids.includes(id));
+    expect(listed.sort()).toEqual([...ids].sort());
+  });
+
+  it('lets staff check in a member who turns up late; the worker then leaves the booking alone', async () => {
+    const late = await booking('einbeck', DEMO_USERS.einbeckMember, -25);
+    expect(await recordDueNoShows(api.deps.platform)).toBe(1);
+    const arrived = await einbeckAdmin.checkIn.arrive({ tenant: 'einbeck', bookingId: late });
+    expect(arrived.noShowAt).toBeNull();
+    expect(arrived.checkedInAt).not.toBeNull();
+    expect(await recordDueNoShows(api.deps.platform)).toBe(0);
+    expect(await marked([late])).toEqual([]);
+  });
+
+  it('runs in the API\'s worker loop at the configured interval and stops with it', async () => {
+    const late = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -30);
+    const off = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: null, from: 'test@hubwerk.invalid' });
+    await off.drain();
+    await off.stop();
+    expect(await marked([late])).toEqual([]);
+    const worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: null, from: 'test@hubwerk.invalid', noShows: { intervalMs: 60_000 } });
+    await worker.drain();
+    expect(await marked([late])).toHaveLength(1);
+    // Within the interval a second poll does not scan again.
+    const again = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -30);
+    await worker.drain();
+    expect(await marked([again])).toEqual([]);
+    await worker.stop();
+  });
+});
