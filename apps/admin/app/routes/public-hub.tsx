@@ -10,6 +10,7 @@ import { toInstant } from '~/lib/bookings.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { publicPhotoUrl } from '~/lib/photos.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'publicPage.title');
 
@@ -17,12 +18,12 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'publicPage.title');
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const where = { town: params.town ?? '', hub: params.hub ?? '' };
   const api = await apiFor(request);
-  const page = await load(request, () => api.publicBookings.hub.query(where));
+  const [page, gallery] = await Promise.all([load(request, () => api.publicBookings.hub.query(where)), load(request, () => api.spacePhotos.publicGallery.query(where))]);
   // A co-working space is requested desk by desk: one choice per desk.
   const choices = page.spaces.flatMap((s) =>
     s.desks.length > 0 ? s.desks.map((d) => ({ value: `${s.id}:${d.id}`, label: `${s.name} – ${d.name}` })) : [{ value: s.id, label: s.name }],
   );
-  return { townName: page.townName, hubName: page.hubName, choices };
+  return { townName: page.townName, hubName: page.hubName, choices, where, gallery: gallery.spaces };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -51,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PublicHub() {
-  const { townName, hubName, choices } = useLoaderData<typeof loader>();
+  const { townName, hubName, choices, where, gallery } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -66,6 +67,25 @@ export default function PublicHub() {
         <p className="notice notice--success" role="status">
           {t('publicPage.sent', { hours: String(result.hours) })}
         </p>
+      ) : null}
+      {gallery.length > 0 ? (
+        <section aria-labelledby="gallery-title" className="card">
+          <h2 id="gallery-title">{t('photos.publicTitle')}</h2>
+          {gallery.map((space) => (
+            <figure key={space.spaceId} className="gallery">
+              <ul className="photo-strip">
+                {space.photos.map((photo) => (
+                  <li key={photo.id}>
+                    <a href={publicPhotoUrl(where.town, where.hub, photo.id, 'full')}>
+                      <img src={publicPhotoUrl(where.town, where.hub, photo.id, 'thumb')} alt={photo.altText} width={photo.thumbWidth} height={photo.thumbHeight} loading="lazy" />
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              <figcaption>{space.name}</figcaption>
+            </figure>
+          ))}
+        </section>
       ) : null}
       {choices.length === 0 ? (
         <p className="empty">{t('publicPage.none')}</p>

@@ -13,6 +13,7 @@ import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { allowance } from '~/lib/organisations.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { photoUrl } from '~/lib/photos.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) =>
@@ -29,10 +30,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const today = localParts(new Date(), DISPLAY_TIME_ZONE).date;
   const week = mondayOf(isDate(url.searchParams.get('week')) ? url.searchParams.get('week')! : today);
   const api = await apiFor(request);
-  const [space, bookings, free] = await Promise.all([
+  const [space, bookings, free, photos] = await Promise.all([
     load(request, () => api.spaces.get.query({ tenant: slug, spaceId })),
     load(request, () => api.bookings.week.query({ tenant: slug, spaceId, date: week })),
     load(request, () => api.bookings.availability.query({ tenant: slug, spaceId, date: week, days: 7 })),
+    load(request, () => api.spacePhotos.list.query({ tenant: slug, spaceId })),
   ]);
   // Pre-filled by a "book this time" link (works without JavaScript).
   const prefill = {
@@ -41,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     end: url.searchParams.get('end') ?? '',
     deskId: url.searchParams.get('desk') ?? '',
   };
-  return { slug, space, week, prev: addDays(week, -7), next: addDays(week, 7), bookings: bookings.items, free: free.resources, prefill };
+  return { slug, space, week, prev: addDays(week, -7), next: addDays(week, 7), bookings: bookings.items, free: free.resources, prefill, photos: photos.items };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -137,7 +139,7 @@ const int = (form: FormData, name: string) => {
 const FIELDS = { date: 'booking-date', start: 'booking-start', end: 'booking-end', deskId: 'booking-desk', attendees: 'booking-attendees', purpose: 'booking-purpose', endsAt: 'booking-end', startsAt: 'booking-start' };
 
 export default function SpaceWeek() {
-  const { slug, space, week, prev, next, bookings, free, prefill } = useLoaderData<typeof loader>();
+  const { slug, space, week, prev, next, bookings, free, prefill, photos } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -211,6 +213,24 @@ export default function SpaceWeek() {
             </dd>
           </div>
         </dl>
+      </section>
+
+      <section aria-labelledby="space-photos" className="card">
+        <h2 id="space-photos">{t('photos.title')}</h2>
+        {photos.length === 0 ? (
+          <p className="empty">{t('photos.none')}</p>
+        ) : (
+          <ul className="photo-strip">
+            {photos.map((photo) => (
+              <li key={photo.id}>
+                <a href={photoUrl(slug, photo.id, 'full')}>
+                  <img src={photoUrl(slug, photo.id, 'thumb')} alt={photo.altText} width={photo.thumbWidth} height={photo.thumbHeight} loading="lazy" />
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+        {space.canConfigure ? <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/photos`}>{t('photos.manage')}</Link> : null}
       </section>
 
       <section aria-labelledby="week-title" className="card">
