@@ -75,6 +75,13 @@ describe('photos of a space', () => {
     await page.getByRole('button', { name: 'Foto hochladen' }).click();
     await poll(() => page.getByRole('alert').innerText()).toContain('Diese Datei ist kein JPEG-, PNG- oder WebP-Bild.');
 
+    // Over 8 MB: refused while reading the form, before the API sees it.
+    await page.getByLabel('Foto', { exact: true }).setInputFiles({ name: 'riesig.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(9 * 1024 * 1024, 0xff) });
+    await page.locator('#photo-alt').fill('Zu groß');
+    await page.getByRole('button', { name: 'Foto hochladen' }).click();
+    await poll(() => page.getByRole('alert').innerText()).toContain('Das Foto ist zu groß: höchstens 8 MB.');
+    await expect(page.locator('.photo-list__thumb').count()).resolves.toBe(0);
+
     await page.getByLabel('Foto', { exact: true }).setInputFiles({ name: 'saal.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg('#2a6fb0') });
     await page.locator('#photo-alt').fill('Veranstaltungsraum mit Stuhlreihen und Leinwand');
     await page.getByRole('button', { name: 'Foto hochladen' }).click();
@@ -117,6 +124,7 @@ describe('photos of a space', () => {
     await page.getByRole('button', { name: 'Foto 1 entfernen' }).click();
     await poll(() => page.getByRole('status').first().innerText()).toBe('Das Foto wurde entfernt.');
     await poll(() => page.locator('.photo-list__thumb').count()).toBe(1);
+    if (process.env.PHOTOS_SCREENSHOT) await page.screenshot({ path: process.env.PHOTOS_SCREENSHOT, fullPage: true });
 
     // The space page shows the thumbnail, with its description.
     await page.goto(spaceUrl);
@@ -145,5 +153,6 @@ describe('photos of a space', () => {
     const response = await page.request.get(src!);
     expect(response.headers()).toMatchObject({ 'content-type': 'image/webp', 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=300' });
     await expectNoAxeViolations(page, 'public hub page with photos');
+    if (process.env.PHOTOS_SCREENSHOT) await page.screenshot({ path: process.env.PHOTOS_SCREENSHOT.replace('.png', '-public.png'), fullPage: true });
   });
 });

@@ -114,7 +114,7 @@ export default function SpacePhotos() {
                     <p className="muted">{t('photos.size', { width: String(photo.width), height: String(photo.height), kb: String(Math.max(1, Math.round(photo.byteSize / 1024))) })}</p>
                     {photos.canManage ? (
                       <>
-                        <Form method="post" className="form form--inline" aria-label={t('photos.position', { n })}>
+                        <Form method="post" className="form" aria-label={t('photos.position', { n })}>
                           <input type="hidden" name="intent" value="updateAltText" />
                           <input type="hidden" name="photoId" value={photo.id} />
                           <TextField id={altId} name="altText" label={t('photos.alt')} defaultValue={altValue ?? photo.altText} maxLength={300} autoComplete="off" />
