@@ -124,7 +124,6 @@ describe('photos of a space', () => {
     await page.getByRole('button', { name: 'Foto 1 entfernen' }).click();
     await poll(() => page.getByRole('status').first().innerText()).toBe('Das Foto wurde entfernt.');
     await poll(() => page.locator('.photo-list__thumb').count()).toBe(1);
-    if (process.env.PHOTOS_SCREENSHOT) await page.screenshot({ path: process.env.PHOTOS_SCREENSHOT, fullPage: true });
 
     // The space page shows the thumbnail, with its description.
     await page.goto(spaceUrl);
@@ -153,6 +152,5 @@ describe('photos of a space', () => {
     const response = await page.request.get(src!);
     expect(response.headers()).toMatchObject({ 'content-type': 'image/webp', 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=300' });
     await expectNoAxeViolations(page, 'public hub page with photos');
-    if (process.env.PHOTOS_SCREENSHOT) await page.screenshot({ path: process.env.PHOTOS_SCREENSHOT.replace('.png', '-public.png'), fullPage: true });
   });
 });
