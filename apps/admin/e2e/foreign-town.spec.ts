@@ -15,7 +15,7 @@ let stack: Stack;
 const contexts: BrowserContext[] = [];
 
 /** A foreign town's real value for each path parameter of a town page. */
-type Ids = Record<'slug' | 'hubId' | 'spaceId' | 'bookingId' | 'organisationId' | 'seriesId' | 'id', string>;
+type Ids = Record<'slug' | 'hubId' | 'spaceId' | 'bookingId' | 'organisationId' | 'seriesId' | 'id' | 'photoId' | 'variant', string>;
 let zeitz: Ids;
 
 /** Town pages: every route under towns/:slug. Static siblings (towns/new) are no town's data. */
@@ -59,16 +59,24 @@ beforeAll(async () => {
        FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.role = 'TOWN_ADMIN' LIMIT 1`,
       [zeitzId],
     );
-    const { rows } = await db.query<Ids>(`
+    // A photo of a Zeitz space (a tiny WebP; the bytes do not matter to the walls).
+    await db.query(
+      `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
+       SELECT s."tenantId", gen_random_uuid(), s.id, 0, 'Zeitzer Raum', 1, 1, 4, repeat('0', 64), '\\x52494646'::bytea, '\\x52494646'::bytea, 1, 1 FROM "Space" s WHERE s."tenantId" = $1 LIMIT 1`,
+      [zeitzId],
+    );
+    const { rows } = await db.query<Omit<Ids, 'variant'>>(`
       SELECT t.slug,
              (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id LIMIT 1) AS "hubId",
              (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id LIMIT 1) AS "spaceId",
              (SELECT b.id FROM "Booking" b WHERE b."tenantId" = t.id LIMIT 1) AS "bookingId",
              (SELECT o.id FROM "Organisation" o WHERE o."tenantId" = t.id LIMIT 1) AS "organisationId",
              (SELECT s.id FROM "BookingSeries" s WHERE s."tenantId" = t.id LIMIT 1) AS "seriesId",
-             (SELECT e.id FROM "TenantExport" e WHERE e."tenantId" = t.id LIMIT 1) AS id
+             (SELECT e.id FROM "TenantExport" e WHERE e."tenantId" = t.id LIMIT 1) AS id,
+             (SELECT p.id FROM "SpacePhoto" p WHERE p."tenantId" = t.id LIMIT 1) AS "photoId"
       FROM "Tenant" t WHERE t.slug = 'zeitz'`);
-    zeitz = rows[0]!;
+    // The photo route's last segment names the size, not an object: a valid one, so only the ids decide.
+    zeitz = { ...rows[0]!, variant: 'thumb.webp' };
   } finally {
     await db.end();
   }

@@ -74,6 +74,9 @@ const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const ICAL_PATH = /^\/ical\/([0-9a-fA-F-]{36})\/([A-Za-z0-9_-]{1,100})\.ics$/;
 const DENIALS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND']);
+/** tRPC paths whose body may exceed the default 1 MiB: an 8 MB photo is ~11.2 MB as base64 (docs/decisions/019). */
+const UPLOAD_PATHS = new Set(['/trpc/spacePhotos.add']);
+const UPLOAD_MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const logger = options.logger ?? createLogger({ level: 'info' });
@@ -130,10 +133,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const fakePages = fake ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl }) : null;
   const migrations = shippedMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
 
-  const trpc = createHTTPHandler({
+  const trpcHandler = (maxBodySize: number) => createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    maxBodySize: 1024 * 1024,
+    maxBodySize,
     createContext: ({ req, res }) => {
       const request = req as RequestWithMeta;
       res.setHeader('x-request-id', request.requestId);
@@ -165,6 +168,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       }
     },
   });
+  const trpc = trpcHandler(1024 * 1024);
+  // Photo uploads (docs/decisions/019) carry up to 8 MB as base64: only that procedure reads a larger body.
+  const trpcUpload = trpcHandler(UPLOAD_MAX_BODY_BYTES);
 
   const server = http.createServer((req, res) => {
     const started = process.hrtime.bigint();
@@ -189,6 +195,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       void checkReadiness(deps.db, migrations).then((r) => json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r }));
       return;
     }
+    if (path && UPLOAD_PATHS.has(path)) return void trpcUpload(req, res);
     if (path?.startsWith('/trpc/')) return void trpc(req, res);
     if (req.method === 'POST' && path === '/webhooks/stripe') return void stripeWebhook(req, res);
     const ical = req.method === 'GET' || req.method === 'HEAD' ? ICAL_PATH.exec(path ?? '') : null;

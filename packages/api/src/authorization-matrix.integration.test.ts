@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { TRPCError } from '@trpc/server';
 import pg from 'pg';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
 import { AUTHORIZATION_MATRIX, type Decision, MATRIX_ROLES, type MatrixRole } from './authorization-matrix.ts';
@@ -105,6 +106,16 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'spaces.setOpeningHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, week: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })) }),
   'spaces.addClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: `2031-01-${String(++closedDay).padStart(2, '0')}`, note: 'Matrix' }),
   'spaces.removeClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-01-01' }),
+  'spacePhotos.list': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId }),
+  'spacePhotos.image': () => ({ tenant: 'einbeck', photoId: photoRows.shownId, variant: 'thumb' }),
+  'spacePhotos.add': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, altText: 'Matrix-Foto', imageBase64: photoRows.tinyBase64 }),
+  'spacePhotos.updateAltText': () => ({ tenant: 'einbeck', photoId: photoRows.shownId, altText: `Matrix ${randomUUID().slice(0, 4)}` }),
+  'spacePhotos.move': () => ({ tenant: 'einbeck', photoId: photoRows.shownId, direction: 'down' }),
+  // A planted photo per call (an allowed call removes it).
+  'spacePhotos.remove': () => ({ tenant: 'einbeck', photoId: photoRows.removable.pop() ?? randomUUID() }),
+  // The hub is made public below: its gallery and photos are for anyone.
+  'spacePhotos.publicGallery': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck' }),
+  'spacePhotos.publicImage': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', photoId: photoRows.shownId }),
   // A free hour of the event room per call (nobody else books it then).
   'bookings.create': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...workdayAt(bookingHour++), purpose: 'Matrix' }),
   'bookings.cancel': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
@@ -193,6 +204,19 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   // Ends the session the same role started in the cell before (the matrix runs in order).
   'support.end': () => ({ tenant: 'einbeck' }),
 };
+/** A photo of the event room (shown in a public hub), photos of the co-working space to remove, one role each, and a tiny upload. */
+const photoRows = { shownId: '', removable: [] as string[], tinyBase64: '' };
+
+async function plantPhoto(tenantId: string, spaceId: string, position: number): Promise<string> {
+  const image = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#246' } }).webp().toBuffer();
+  const { rows: planted } = await superuser.query<{ id: string }>(
+    `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
+     VALUES ($1, gen_random_uuid(), $2, $3, 'Gepflanztes Foto', 8, 6, $4, encode(sha256($5), 'hex'), $5, $5, 8, 6) RETURNING id`,
+    [tenantId, spaceId, position, image.length, image],
+  );
+  return planted[0]!.id;
+}
+
 /** An Einbeck organisation and the member's membership, for the organisations cells. */
 let orgRows: { organisationId: string; memberMembershipId: string; showroomId: string };
 
@@ -266,6 +290,13 @@ beforeAll(async () => {
       [einbeck.id, DEMO_USERS.einbeckMember],
     )
   ).rows[0];
+});
+
+beforeAll(async () => {
+  await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE id = $1`, [einbeck.hubId]);
+  photoRows.shownId = await plantPhoto(einbeck.id, rows.eventRoomId, 0);
+  for (const [i] of MATRIX_ROLES.entries()) photoRows.removable.push(await plantPhoto(einbeck.id, rows.coworkingId, i));
+  photoRows.tinyBase64 = (await sharp({ create: { width: 12, height: 8, channels: 3, background: '#abc' } }).png().toBuffer()).toString('base64');
 });
 
 beforeAll(async () => {

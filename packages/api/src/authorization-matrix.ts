@@ -80,6 +80,16 @@ export const AUTHORIZATION_MATRIX = {
   'spaces.removeClosedDay': row(hubConfigurers),
   'spaces.importHolidays': row(hubConfigurers),
   'spaces.setSpecialHours': row(hubConfigurers),
+  // Photos of spaces (ADR 019): read with the space, managed by whoever configures it.
+  'spacePhotos.list': row(townReaders),
+  'spacePhotos.image': row(townReaders),
+  'spacePhotos.add': row(hubConfigurers),
+  'spacePhotos.updateAltText': row(hubConfigurers),
+  'spacePhotos.move': row(hubConfigurers),
+  'spacePhotos.remove': row(hubConfigurers),
+  // The public hub page: anyone, signed in or not (a hub that is not public shows none: a business answer).
+  'spacePhotos.publicGallery': row(everyone),
+  'spacePhotos.publicImage': row(everyone),
   'bookings.create': row(bookers),
   // The cell's booking is the member's own: the member may cancel it, support may only read it.
   'bookings.cancel': row(bookers),

@@ -81,6 +81,12 @@ describe('data export of a town', () => {
   beforeAll(async () => {
     // A Stripe id on Einbeck's billing row: it must not leave through the export.
     await superuser.query(`UPDATE "TenantBilling" SET "stripeCustomerId" = 'cus_geheim_einbeck', "stripeSubscriptionId" = 'sub_geheim_einbeck', "vatId" = 'DE123456789' WHERE "tenantId" = $1`, [await townId('einbeck')]);
+    // A photo of an Einbeck space: its description goes into the export, its bytes do not (ADR 019).
+    await superuser.query(
+      `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
+       SELECT s."tenantId", gen_random_uuid(), s.id, 0, 'Saal mit Bühne', 1, 1, 12, repeat('a', 64), convert_to('BILDBYTES-42', 'UTF8'), convert_to('BILDBYTES-42', 'UTF8'), 1, 1 FROM "Space" s WHERE s."tenantId" = $1 LIMIT 1`,
+      [await townId('einbeck')],
+    );
     const auditBefore = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent"`);
     ({ id: exportId } = await einbeckAdmin.exports.start({ tenant: 'einbeck' }));
     const { job, seen } = await waitUntilDone(einbeckAdmin, 'einbeck', exportId);
@@ -100,13 +106,13 @@ describe('data export of a town', () => {
     expect(new Date(job.expiresAt!).getTime() - new Date(job.finishedAt!).getTime()).toBe(24 * 3_600_000);
     expect(archive.fileName).toMatch(/^datenexport-einbeck-\d{4}-\d{2}-\d{2}\.zip$/);
     expect(Object.keys(archive.files).sort()).toEqual(
-      ['LIESMICH.txt', 'manifest.json', 'town.json', 'billing.json', ...['hubs', 'spaces', 'desks', 'opening-hours', 'closing-days', 'bookings', 'members', 'hub-assignments', 'invitations', 'audit-log'].flatMap((f) => [`${f}.json`, `${f}.csv`])].sort(),
+      ['LIESMICH.txt', 'manifest.json', 'town.json', 'billing.json', ...['hubs', 'spaces', 'space-photos', 'desks', 'opening-hours', 'closing-days', 'bookings', 'members', 'hub-assignments', 'invitations', 'audit-log'].flatMap((f) => [`${f}.json`, `${f}.csv`])].sort(),
     );
   });
 
   it("contains every row of the town's tables, as JSON and CSV", async () => {
     const einbeck = await townId('einbeck');
-    const tables: Array<[string, string]> = [['hubs', 'Hub'], ['spaces', 'Space'], ['desks', 'Desk'], ['opening-hours', 'OpeningHours'], ['closing-days', 'OpeningException'], ['bookings', 'Booking'], ['members', 'TenantMembership'], ['hub-assignments', 'HubAssignment'], ['invitations', 'Invitation'], ['audit-log', 'AuditEvent']];
+    const tables: Array<[string, string]> = [['hubs', 'Hub'], ['spaces', 'Space'], ['space-photos', 'SpacePhoto'], ['desks', 'Desk'], ['opening-hours', 'OpeningHours'], ['closing-days', 'OpeningException'], ['bookings', 'Booking'], ['members', 'TenantMembership'], ['hub-assignments', 'HubAssignment'], ['invitations', 'Invitation'], ['audit-log', 'AuditEvent']];
     const manifest = JSON.parse(archive.files['manifest.json']!) as { files: Array<{ file: string; rows: number }> };
     for (const [file, table] of tables) {
       // The audit log grows while we look (export.started, export.downloaded): compare with what the export saw.
@@ -123,6 +129,9 @@ describe('data export of a town', () => {
     expect(JSON.parse(archive.files['billing.json']!)).toMatchObject({ plan: 'standard', vatId: 'DE123456789' });
     const members = JSON.parse(archive.files['members.json']!) as Array<{ email: string; role: string }>;
     expect(members).toEqual(expect.arrayContaining([expect.objectContaining({ email: DEMO_USERS.einbeckAdmin, role: 'town-admin' }), expect.objectContaining({ email: DEMO_USERS.einbeckMember, role: 'member' })]));
+    expect(JSON.parse(archive.files['space-photos.json']!)).toEqual([expect.objectContaining({ altText: 'Saal mit Bühne', byteSize: 12, contentType: 'image/webp' })]);
+    expect(archive.text.includes('BILDBYTES-42') || archive.text.includes(Buffer.from('BILDBYTES-42').toString('base64'))).toBe(false);
+    expect(archive.files['LIESMICH.txt']).toContain('Die Bilddateien der Fotos sind nicht im Archiv');
     expect(archive.files['members.csv']!.split('\r\n')[0]).toBe(csvLine(['id', 'userId', 'name', 'email', 'role', 'createdAt']));
     // UTF-8 with BOM, so spreadsheet software reads umlauts right.
     expect([...archive.raw['members.csv']!.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

@@ -56,6 +56,14 @@ const ATTACKS: Record<string, Attack> = {
   'spaces.removeClosedDay': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
   'spaces.importHolidays': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, year: 2030 }) },
   'spaces.setSpecialHours': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-12-24', opensAt: '10:00', closesAt: '14:00' }) },
+  'spacePhotos.list': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId }) },
+  'spacePhotos.image': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, photoId: townPhotos.get(town.id) ?? randomUUID() }) },
+  'spacePhotos.add': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, altText: 'Fremdes Foto', imageBase64: TINY_PNG_BASE64 }) },
+  'spacePhotos.updateAltText': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, photoId: townPhotos.get(town.id) ?? randomUUID(), altText: 'Übernommen' }) },
+  'spacePhotos.move': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, photoId: townPhotos.get(town.id) ?? randomUUID(), direction: 'up' }) },
+  'spacePhotos.remove': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, photoId: townPhotos.get(town.id) ?? randomUUID() }) },
+  'spacePhotos.publicGallery': { noIds: 'public by design: a public hub\'s photos by town and hub slug' },
+  'spacePhotos.publicImage': { noIds: 'public; another town\'s and a non-public hub\'s photo ids answer like missing ones: space-photos.integration.test.ts' },
   'bookings.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00' }) },
   'bookings.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'bookings.update': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T11:00:00+01:00', endsAt: '2030-01-02T12:00:00+01:00', purpose: 'Fremd' }) },
@@ -258,6 +266,21 @@ beforeAll(async () => {
   }
 });
 const townAssignments = new Map<string, string>();
+
+// A photo of each seeded town's event room, to try to read, change or remove from outside; a tiny PNG to upload.
+const townPhotos = new Map<string, string>();
+const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
+beforeAll(async () => {
+  for (const town of towns.values()) {
+    const image = Buffer.from(TINY_PNG_BASE64, 'base64');
+    const { rows } = await superuser.query<{ id: string }>(
+      `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
+       SELECT s."tenantId", gen_random_uuid(), s.id, 0, 'Foto', 2, 2, $2, encode(sha256($3), 'hex'), $3, $3, 2, 2 FROM "Space" s WHERE s."tenantId" = $1 AND s.kind = 'EVENT_ROOM' LIMIT 1 RETURNING id`,
+      [town.id, image.length, image],
+    );
+    townPhotos.set(town.id, rows[0]!.id);
+  }
+});
 
 // A finished export of each seeded town (by its admin), to try to read or download from outside.
 const townExports = new Map<string, string>();

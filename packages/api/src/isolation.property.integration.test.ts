@@ -25,7 +25,7 @@ import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string; seriesId: string; feedId: string; organisationId: string; membershipId: string; partnerInvitationId: string }
+interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string; seriesId: string; feedId: string; organisationId: string; membershipId: string; partnerInvitationId: string; photoId: string }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
 interface Free { name: string; variant: number; email: string; ags: string }
@@ -90,6 +90,14 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'spaces.removeClosedDay': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-01-02' }),
   'spaces.importHolidays': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, year: 2030 + f.variant }),
   'spaces.setSpecialHours': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, date: '2030-12-24', opensAt: '10:00', closesAt: '14:00', note: f.name }),
+  'spacePhotos.list': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId }),
+  'spacePhotos.image': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, photoId: t.photoId, variant: f.variant === 1 ? 'thumb' : 'full' }),
+  'spacePhotos.add': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, altText: f.name, imageBase64: TINY_PNG_BASE64 }),
+  'spacePhotos.updateAltText': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, photoId: t.photoId, altText: f.name }),
+  'spacePhotos.move': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, photoId: t.photoId, direction: f.variant === 1 ? 'up' : 'down' }),
+  'spacePhotos.remove': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, photoId: t.photoId }),
+  'spacePhotos.publicGallery': { noIds: 'public by design: a public hub\'s photos by town and hub slug' },
+  'spacePhotos.publicImage': { noIds: 'public; foreign and non-public hubs\' photo ids answer like missing ones: space-photos.integration.test.ts' },
   'bookings.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), ...(f.variant === 3 ? { forUserId: t.adminId, organisationId: t.organisationId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', purpose: f.name }),
   'bookings.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'bookings.update': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId, ...(f.variant === 1 ? { spaceId: t.spaceId } : {}), startsAt: '2030-01-02T11:00:00+01:00', endsAt: '2030-01-02T12:00:00+01:00', purpose: f.name }),
@@ -149,6 +157,9 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'support.start': (t, _own, f) => ({ tenant: t.slug, reason: `Hilfe: ${f.name}`.padEnd(10, '.'), durationMinutes: 15 * (f.variant + 1) }),
   'support.end': (t) => ({ tenant: t.slug }),
 };
+
+/** A 2 × 2 PNG: a valid upload (the walls must refuse it before it is decoded). */
+const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
 
 /** Procedures the provider's staff may run in every town by design (ADR 011): not an attack when support calls them. */
 const PROVIDER_ANY_TOWN = new Set(['support.start']);
@@ -220,6 +231,13 @@ beforeAll(async () => {
   await superuser.query(`
     INSERT INTO "CalendarFeed" ("tenantId", id, kind, "userId", "tokenHash")
     SELECT s."tenantId", gen_random_uuid(), 'MEMBER', s."userId", 'property-' || gen_random_uuid() FROM "BookingSeries" s`);
+  // Every town's event room gets a photo, to read, change or remove from outside.
+  const tiny = Buffer.from(TINY_PNG_BASE64, 'base64');
+  await superuser.query(
+    `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
+     SELECT s."tenantId", gen_random_uuid(), s.id, 0, 'Foto', 2, 2, $1, encode(sha256($2), 'hex'), $2, $2, 2, 2 FROM "Space" s WHERE s.kind = 'EVENT_ROOM'`,
+    [tiny.length, tiny],
+  );
   const { rows } = await superuser.query<Omit<Target, 'partnerId'> & { partnerId: string | null }>(`
     SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
@@ -236,7 +254,8 @@ beforeAll(async () => {
            (SELECT s.id FROM "BookingSeries" s WHERE s."tenantId" = t.id LIMIT 1) AS "seriesId",
            (SELECT f.id FROM "CalendarFeed" f WHERE f."tenantId" = t.id LIMIT 1) AS "feedId",
            (SELECT o.id FROM "Organisation" o WHERE o."tenantId" = t.id LIMIT 1) AS "organisationId",
-           (SELECT m.id FROM "TenantMembership" m WHERE m."tenantId" = t.id ORDER BY m.id LIMIT 1) AS "membershipId"
+           (SELECT m.id FROM "TenantMembership" m WHERE m."tenantId" = t.id ORDER BY m.id LIMIT 1) AS "membershipId",
+           (SELECT p.id FROM "SpacePhoto" p WHERE p."tenantId" = t.id ORDER BY p.id LIMIT 1) AS "photoId"
     FROM "Tenant" t`);
   // An open staff invitation of each partner (a foreign partner's row id to revoke).
   const partnerInvitation = new Map<string, string>();
@@ -287,7 +306,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID(), assignmentId: randomUUID(), seriesId: randomUUID(), feedId: randomUUID(), organisationId: randomUUID(), membershipId: randomUUID(), partnerInvitationId: randomUUID() });
+const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID(), assignmentId: randomUUID(), seriesId: randomUUID(), feedId: randomUUID(), organisationId: randomUUID(), membershipId: randomUUID(), partnerInvitationId: randomUUID(), photoId: randomUUID() });
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -393,6 +412,10 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'calendarFeeds.revoke': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', feedId: targets.get('einbeck')!.feedId }) },
   'publicBookings.request': { as: '', input: () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', spaceId: targets.get('einbeck')!.spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', name: 'Massen', email: 'massen@example.org' }) },
   'publicBookings.confirm': { as: '', input: () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', token: 'x'.repeat(43) }) },
+  'spacePhotos.add': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', spaceId: targets.get('einbeck')!.spaceId, altText: 'Massen', imageBase64: TINY_PNG_BASE64 }) },
+  'spacePhotos.updateAltText': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', photoId: targets.get('einbeck')!.photoId, altText: 'Massen' }) },
+  'spacePhotos.move': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', photoId: targets.get('einbeck')!.photoId, direction: 'down' }) },
+  'spacePhotos.remove': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', photoId: targets.get('einbeck')!.photoId }) },
   'organisations.create': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', name: `Massen ${randomUUID().slice(0, 6)}`, kind: 'company' }) },
   'organisations.update': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', organisationId: targets.get('einbeck')!.organisationId, name: `Massen ${randomUUID().slice(0, 6)}` }) },
   'organisations.setMember': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', membershipId: targets.get('einbeck')!.membershipId, organisationId: null, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }) },
@@ -432,6 +455,7 @@ describe('partner revocation', () => {
     const partner = await api.as(DEMO_USERS.partner);
     const einbeck = targets.get('einbeck')!;
     let partnerRevokes = '';
+    let partnerRemovesPhoto = '';
     const townProcedures: Record<string, () => unknown> = {
       'tenants.get': () => ({ tenant: 'einbeck' }),
       'hubs.list': () => ({ tenant: 'einbeck' }),
@@ -455,6 +479,13 @@ describe('partner revocation', () => {
       'hubStaff.assign': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, email: DEMO_USERS.einbeckMember2, role: 'hub-staff' }),
       'hubStaff.remove': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, assignmentId: einbeck.assignmentId }),
       'hubCalendar.week': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-03' }),
+      'spacePhotos.list': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId }),
+      'spacePhotos.image': () => ({ tenant: 'einbeck', photoId: einbeck.photoId }),
+      'spacePhotos.add': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, altText: 'Partner-Foto', imageBase64: TINY_PNG_BASE64 }),
+      'spacePhotos.updateAltText': () => ({ tenant: 'einbeck', photoId: einbeck.photoId, altText: `Partner ${randomUUID().slice(0, 6)}` }),
+      'spacePhotos.move': () => ({ tenant: 'einbeck', photoId: einbeck.photoId, direction: 'down' }),
+      // Before: removes a photo planted below; after: the same id is behind the wall.
+      'spacePhotos.remove': () => ({ tenant: 'einbeck', photoId: partnerRemovesPhoto }),
       // Rules may refuse the booking (BAD_REQUEST): what counts is that the walls let it through.
       'bookings.create': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, startsAt: '2031-02-03T09:00:00+01:00', endsAt: '2031-02-03T10:00:00+01:00' }),
       'bookings.get': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
@@ -538,6 +569,14 @@ describe('partner revocation', () => {
       [einbeck.tenantId, `revocation-${randomUUID()}`],
     );
     partnerRevokes = planted.rows[0]!.id;
+    const tiny = Buffer.from(TINY_PNG_BASE64, 'base64');
+    partnerRemovesPhoto = (
+      await superuser.query<{ id: string }>(
+        `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
+         VALUES ($1, gen_random_uuid(), $2, 5, 'Zu entfernen', 2, 2, $3, encode(sha256($4), 'hex'), $4, $4, 2, 2) RETURNING id`,
+        [einbeck.tenantId, einbeck.coworkingId, tiny.length, tiny],
+      )
+    ).rows[0]!.id;
     for (const [path, input] of Object.entries(townProcedures)) expect(await outcome(call(partner, path, input())), path).toMatch(BEFORE[path] ?? /^ok /);
     await platform.tenants.assignPartner({ tenantId: einbeck.tenantId, partnerId: null });
     try {

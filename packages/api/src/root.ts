@@ -18,6 +18,7 @@ import { mfaRouter } from './routers/mfa/mfa.router.ts';
 import { sessionsRouter } from './routers/sessions/sessions.router.ts';
 import { partnersRouter } from './routers/partners/partners.router.ts';
 import { ssoRouter } from './routers/sso/sso.router.ts';
+import { spacePhotosRouter } from './routers/space-photos/space-photos.router.ts';
 import { spacesRouter } from './routers/spaces/spaces.router.ts';
 import { staffRouter } from './routers/staff/staff.router.ts';
 import { supportRouter } from './routers/support/support.router.ts';
@@ -33,6 +34,7 @@ export const appRouter = router({
   audit: auditRouter,
   billing: billingRouter,
   spaces: spacesRouter,
+  spacePhotos: spacePhotosRouter,
   bookings: bookingsRouter,
   bookingSeries: bookingSeriesRouter,
   checkIn: checkInRouter,

@@ -13,6 +13,7 @@ import { toInstant } from '~/lib/bookings.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { publicPhotoUrl } from '~/lib/photos.ts';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'publicPage.title');
 
@@ -27,14 +28,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
   const day = days.includes(param('day')) ? param('day') : week;
   const api = await apiFor(request);
-  const [page, slots] = await Promise.all([load(request, () => api.publicBookings.hub.query(where)), freeSlots(api, { ...where, date: week })]);
+  const [page, slots, gallery] = await Promise.all([
+    load(request, () => api.publicBookings.hub.query(where)),
+    freeSlots(api, { ...where, date: week }),
+    load(request, () => api.spacePhotos.publicGallery.query(where)),
+  ]);
   // A co-working space is requested desk by desk: one choice per desk.
   const choices = page.spaces.flatMap((s) =>
     s.desks.length > 0 ? s.desks.map((d) => ({ value: `${s.id}:${d.id}`, label: `${s.name} – ${d.name}` })) : [{ value: s.id, label: s.name }],
   );
   // Pre-filled by a free slot's link (works without JavaScript).
   const prefill = { resource: param('resource'), date: param('date'), from: param('from'), to: param('to') };
-  return { townName: page.townName, hubName: page.hubName, choices, week, days, day, prev: week > today ? addDays(week, -7) : null, next: addDays(week, 7), slots, prefill };
+  return { townName: page.townName, hubName: page.hubName, choices, week, days, day, prev: week > today ? addDays(week, -7) : null, next: addDays(week, 7), slots, prefill, where, gallery: gallery.spaces };
 }
 
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
@@ -82,7 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PublicHub() {
-  const { townName, hubName, choices, week, days, day, prev, next, slots, prefill } = useLoaderData<typeof loader>();
+  const { townName, hubName, choices, week, days, day, prev, next, slots, prefill, where, gallery } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -157,6 +162,25 @@ export default function PublicHub() {
         <p className="notice notice--success" role="status">
           {t('publicPage.sent', { hours: String(result.hours) })}
         </p>
+      ) : null}
+      {gallery.length > 0 ? (
+        <section aria-labelledby="gallery-title" className="card">
+          <h2 id="gallery-title">{t('photos.publicTitle')}</h2>
+          {gallery.map((space) => (
+            <figure key={space.spaceId} className="gallery">
+              <ul className="photo-strip">
+                {space.photos.map((photo) => (
+                  <li key={photo.id}>
+                    <a href={publicPhotoUrl(where.town, where.hub, photo.id, 'full')}>
+                      <img src={publicPhotoUrl(where.town, where.hub, photo.id, 'thumb')} alt={photo.altText} width={photo.thumbWidth} height={photo.thumbHeight} loading="lazy" />
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              <figcaption>{space.name}</figcaption>
+            </figure>
+          ))}
+        </section>
       ) : null}
       {slotsSection}
       {choices.length === 0 ? (

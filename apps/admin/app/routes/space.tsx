@@ -13,6 +13,7 @@ import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { allowance } from '~/lib/organisations.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { photoUrl } from '~/lib/photos.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) =>
@@ -44,11 +45,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       organisations: organisations.items.map((o) => ({ value: o.id, label: o.name })),
     };
   });
-  const [space, bookings, free, forWhom] = await Promise.all([
+  const [space, bookings, free, forWhom, photos] = await Promise.all([
     spaceP,
     load(request, () => api.bookings.week.query({ tenant: slug, spaceId, date: week })),
     load(request, () => api.bookings.availability.query({ tenant: slug, spaceId, date: week, days: 7 })),
     forWhomP,
+    load(request, () => api.spacePhotos.list.query({ tenant: slug, spaceId })),
   ]);
   // Pre-filled by a "book this time" link, or kept across a member search (a GET of the form; works without JavaScript).
   const param = (name: string) => url.searchParams.get(name) ?? '';
@@ -64,7 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     organisationId: param('organisationId'),
     memberQuery,
   };
-  return { slug, space, week, prev: addDays(week, -7), next: addDays(week, 7), bookings: bookings.items, free: free.resources, prefill, forWhom };
+  return { slug, space, week, prev: addDays(week, -7), next: addDays(week, 7), bookings: bookings.items, free: free.resources, prefill, forWhom, photos: photos.items };
 }
 
 const FOR_WHOM = ['self', 'member', 'organisation'] as const;
@@ -184,7 +186,7 @@ const FIELDS = {
 };
 
 export default function SpaceWeek() {
-  const { slug, space, week, prev, next, bookings, free, prefill, forWhom } = useLoaderData<typeof loader>();
+  const { slug, space, week, prev, next, bookings, free, prefill, forWhom, photos } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -258,6 +260,24 @@ export default function SpaceWeek() {
             </dd>
           </div>
         </dl>
+      </section>
+
+      <section aria-labelledby="space-photos" className="card">
+        <h2 id="space-photos">{t('photos.title')}</h2>
+        {photos.length === 0 ? (
+          <p className="empty">{t('photos.none')}</p>
+        ) : (
+          <ul className="photo-strip">
+            {photos.map((photo) => (
+              <li key={photo.id}>
+                <a href={photoUrl(slug, photo.id, 'full')}>
+                  <img src={photoUrl(slug, photo.id, 'thumb')} alt={photo.altText} width={photo.thumbWidth} height={photo.thumbHeight} loading="lazy" />
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+        {space.canConfigure ? <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/photos`}>{t('photos.manage')}</Link> : null}
       </section>
 
       <section aria-labelledby="week-title" className="card">

@@ -44,6 +44,18 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
     page: (db, tenantId, cursor) => db.desk.findMany({ where: { tenantId, ...after(cursor) }, ...page, omit: { tenantId: true } }),
   },
   {
+    // Photos of spaces (docs/decisions/019): what, where and who — not the image bytes (LIESMICH.txt says so).
+    file: 'space-photos',
+    columns: ['id', 'spaceId', 'position', 'altText', 'contentType', 'width', 'height', 'byteSize', 'sha256', 'createdAt', 'createdById'],
+    count: (db, tenantId) => db.spacePhoto.count({ where: { tenantId } }),
+    page: (db, tenantId, cursor) =>
+      db.spacePhoto.findMany({
+        where: { tenantId, ...after(cursor) },
+        ...page,
+        select: { id: true, spaceId: true, position: true, altText: true, contentType: true, width: true, height: true, byteSize: true, sha256: true, createdAt: true, createdById: true },
+      }),
+  },
+  {
     file: 'opening-hours',
     columns: ['id', 'hubId', 'weekday', 'opensAt', 'closesAt'],
     count: (db, tenantId) => db.openingHours.count({ where: { tenantId } }),

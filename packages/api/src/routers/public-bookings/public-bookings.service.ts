@@ -23,12 +23,13 @@ import { claimPublicRead, claimPublicRequest } from './public-throttle.ts';
  */
 export const PUBLIC_REQUEST_HOURS = 2;
 
-interface PublicHub {
+export interface PublicHub {
   tenant: Pick<Tenant, 'id' | 'slug' | 'name' | 'timezone'>;
   hub: { id: string; name: string; slug: string };
 }
 
-async function resolveHub(ctx: Context, town: string, hubSlug: string, options: { publicOnly?: boolean } = {}): Promise<PublicHub> {
+/** The town and hub of a public page, by slug (audited platform lookup; also used by the public photo gallery). */
+export async function resolveHub(ctx: Context, town: string, hubSlug: string, options: { publicOnly?: boolean } = {}): Promise<PublicHub> {
   const found = await ctx.platform.run(
     (tx) =>
       tx.hub.findFirst({
@@ -43,7 +44,7 @@ async function resolveHub(ctx: Context, town: string, hubSlug: string, options: 
 }
 
 /** In the town's scope, without a user: RLS shows the town's rows, the permission wall has no one to ask. */
-const inTown = <T>(t: PublicHub, fn: () => Promise<T>) => runInScope({ tenantId: t.tenant.id, userId: null }, fn);
+export const inTown = <T>(t: PublicHub, fn: () => Promise<T>) => runInScope({ tenantId: t.tenant.id, userId: null }, fn);
 const scopeCtx = (t: PublicHub) => ({ tenant: t.tenant as Tenant });
 
 /** What the hub's public page shows: the spaces the public may request, with their rules. */
