@@ -85,7 +85,7 @@ describe('booking for someone else', () => {
     expect(await manager.getByLabel('Datum').inputValue()).toBe(date);
     await manager.locator('#booking-for-member').selectOption({ label: 'Mia Mitglied' });
     await manager.getByRole('button', { name: 'Verbindlich buchen' }).click();
-    await poll(() => manager.getByRole('status').innerText()).toContain('Gebucht');
+    await poll(() => manager.getByRole('status').innerText()).toMatch(/^Gebucht: .*\(für Mia Mitglied · gebucht von Hanna Hubmanagerin\)$/);
     const booked = (await db.query(`SELECT "userId", "createdById", purpose FROM "Booking" WHERE "spaceId" = $1 AND purpose = 'Beratung'`, [roomId])).rows;
     expect(booked).toEqual([{ userId: memberId, createdById: managerId, purpose: 'Beratung' }]);
     // The space's week and the hub's week say for whom and by whom.

@@ -215,6 +215,7 @@ export default function SpaceWeek() {
             from: hhmm(result.booking.startsAt),
             to: hhmm(result.booking.endsAt),
           })}
+          {whoText(tr, result.booking) ? ` (${whoText(tr, result.booking)})` : ''}
         </p>
       ) : null}
       {result?.ok && result.notice ? (
