@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dataEncryptionKeyEnv, parseEnv, ssoEnv } from './env.ts';
+import { dataEncryptionKeyEnv, mailEnv, parseEnv, ssoEnv } from './env.ts';
 
 const base = { DATABASE_URL: 'postgresql://a@127.0.0.1/x', PLATFORM_DATABASE_URL: 'postgresql://b@127.0.0.1/x' };
 
@@ -48,5 +48,15 @@ describe('SSO_SECRET_KEY', () => {
     const dev = ssoEnv(parseEnv({ ...ssoBase, NODE_ENV: 'development' }));
     expect(dev?.secretKey).toHaveLength(32);
     expect(dev?.allowLoopbackHttp).toBe(true);
+  });
+});
+
+describe('NO_SHOW_SCAN_INTERVAL_MS', () => {
+  it('defaults to a minute, takes 0 (off) or 1 s to 1 day, and refuses anything else by name', () => {
+    expect(mailEnv(parseEnv({ ...base })).noShowScanMs).toBe(60_000);
+    expect(mailEnv(parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '0' })).noShowScanMs).toBe(0);
+    expect(mailEnv(parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '300000' })).noShowScanMs).toBe(300_000);
+    expect(() => parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '500' })).toThrow(/NO_SHOW_SCAN_INTERVAL_MS: must be 0 \(off\) or 1000–86400000/);
+    expect(() => parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: 'often' })).toThrow(/NO_SHOW_SCAN_INTERVAL_MS/);
   });
 });

@@ -182,4 +182,12 @@ describe('changing a series from a date on', () => {
     expect((await rowsOf(next.rows[0].id)).filter((r) => r.status === 'CONFIRMED')).toHaveLength(3);
     expect((await rowsOf(old.id)).every((r) => r.status === 'CANCELLED')).toBe(true);
   });
+
+  // Last: it removes the room. The link between the series (NO ACTION) must not block the space's cascade.
+  it('lets the room be deleted with its chain of series in one statement', async () => {
+    const chained = await superuser.query(`SELECT count(*)::int AS n FROM "BookingSeries" WHERE "spaceId" = $1 AND "previousSeriesId" IS NOT NULL`, [roomId]);
+    expect(chained.rows[0].n).toBeGreaterThan(0);
+    await superuser.query(`DELETE FROM "Space" WHERE id = $1`, [roomId]);
+    expect((await superuser.query(`SELECT count(*)::int AS n FROM "BookingSeries" WHERE "spaceId" = $1`, [roomId])).rows[0].n).toBe(0);
+  });
 });
