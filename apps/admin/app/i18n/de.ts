@@ -901,6 +901,7 @@ export const de = {
       'quiet-room': 'Ruheraum',
     },
     isPublic: 'Öffentlich sichtbar (öffentliche Hub-Seite)',
+    isPublicHint: 'Die öffentliche Hub-Seite zeigt dann auch die Fotos der Räume mit ihren Bildbeschreibungen.',
     visibility: 'Sichtbarkeit',
     public: 'öffentlich',
     notPublic: 'nicht öffentlich',

@@ -898,6 +898,7 @@ export const en: Messages = {
       'quiet-room': 'Quiet room',
     },
     isPublic: 'Publicly visible (public hub page)',
+    isPublicHint: 'The public hub page then also shows the photos of the spaces with their descriptions.',
     visibility: 'Visibility',
     public: 'public',
     notPublic: 'not public',

@@ -170,9 +170,12 @@ export default function HubSettings() {
               <TextAreaField id="profile-accessibilityNotes" name="accessibilityNotes" optional label={t('hubSettings.accessibilityNotes')} defaultValue={textValue('accessibilityNotes')} errors={profileErrors.byField.accessibilityNotes} rows={3} />
             </fieldset>
             <div className="field field--checkbox">
-              <input id="profile-isPublic" name="isPublic" type="checkbox" defaultChecked={isPublic} />
+              <input id="profile-isPublic" name="isPublic" type="checkbox" defaultChecked={isPublic} aria-describedby="profile-isPublic-hint" />
               <label htmlFor="profile-isPublic">{t('hubSettings.isPublic')}</label>
             </div>
+            <p id="profile-isPublic-hint" className="field__hint">
+              {t('hubSettings.isPublicHint')}
+            </p>
             <div className="form__actions">
               <SubmitButton label={t('hubSettings.save')} pendingLabel={t('hubSettings.saving')} pendingWhen={{ intent: 'saveProfile' }} />
             </div>
