@@ -11,6 +11,8 @@
  *            --explain   also print EXPLAIN ANALYZE of the availability and conflict queries (app role, RLS on)
  *            --statements  also print the statements of the creation pass with RLS on by PostgreSQL time (pg_stat_statements)
  *            --profile F   write a V8 CPU profile of the creation pass with RLS on to F (open in Chrome DevTools)
+ *            --socket    the API reaches PostgreSQL through a Unix socket (same host), not loopback TCP
+ *            --rate N    the offered rate of the open-loop creation pass (default 500 per second; 0 skips it)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
@@ -33,12 +35,15 @@ const { values: args } = parseArgs({
     explain: { type: 'boolean', default: false },
     statements: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    socket: { type: 'boolean', default: false },
+    rate: { type: 'string', default: '500' },
   },
 });
 const TOWNS = Number(args.towns);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const AVAILABILITY_CALLS = Number(args.availability);
+const RATE = Number(args.rate);
 const SPACES_PER_HUB = 10;
 const BOOKINGS_PER_SPACE = 33;
 const TZ = 'Europe/Berlin';
@@ -55,7 +60,10 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 log(`Starting PostgreSQL (embedded, port ${port}, fsync on) …`);
 const server = await startEmbeddedPostgres({
   dataDir, port, profile: 'dev',
-  postgresFlags: args.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : [],
+  postgresFlags: [
+    ...(args.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : []),
+    ...(args.socket ? ['-c', `unix_socket_directories=${dataDir}`] : []),
+  ],
 });
 try {
   const superuserUrl = server.superuserUrl('postgres');
@@ -70,7 +78,7 @@ try {
   log(`Seeded ${seeded.towns} towns, ${seeded.hubs} hubs, ${seeded.spaces} spaces, ${seeded.bookings} bookings in ${Math.round((Date.now() - started) / 1000)} s.`);
 
   if (args.explain) await explain(admin, urls.appUrl, seeded.sample[0]!.spaceId);
-  const api = createTestApi(urls, { poolSize: 20 });
+  const api = createTestApi(args.socket ? { appUrl: viaSocket(urls.appUrl), platformUrl: viaSocket(urls.platformUrl) } : urls, { poolSize: 20 });
   const callers = new Map<string, Caller>();
   for (const m of seeded.members) callers.set(m.slug, await api.as(m.email));
   const member = await api.as(DEMO_USERS.einbeckMember);
@@ -90,6 +98,12 @@ try {
     rows.push({ label: 'bookings.create: CPU per booking, Node + PostgreSQL (ms)', rls, value: `${create.nodeCpuMs.toFixed(2)} + ${create.pgCpuMs.toFixed(2)}` });
     rows.push({ label: `bookings.create: most this machine can do (${os.cpus().length} cores ÷ CPU per booking), per second`, rls, value: `${Math.round((os.cpus().length * 1000) / (create.nodeCpuMs + create.pgCpuMs))}` });
     rows.push({ label: 'bookings.create: failures', rls, value: `${create.failures}` });
+    if (RATE > 0) {
+      const steady = await measureCreation(member, seeded.einbeckSpaces, pass++, RATE);
+      rows.push({ label: `bookings.create, ${RATE} per second offered (open loop, ≤ ${CONNECTIONS} in flight): achieved per second`, rls, value: `${Math.round(steady.perSecond)}` });
+      rows.push({ label: `bookings.create at ${RATE} per second: p50 / p99 (ms, from the scheduled start)`, rls, value: `${steady.p50.toFixed(1)} / ${steady.p99.toFixed(1)}` });
+      rows.push({ label: `bookings.create at ${RATE} per second: failures`, rls, value: `${steady.failures}` });
+    }
   }
   await setRls(admin, true);
   await api.close();
@@ -233,6 +247,12 @@ async function setRls(db: pg.Client, on: boolean) {
   }
 }
 
+/** The same role and database through the server's Unix socket in its data directory (pg: `host` = the socket's directory). */
+function viaSocket(url: string): string {
+  const u = new URL(url);
+  return `postgresql://${u.username}:${u.password}@/${u.pathname.slice(1)}?host=${encodeURIComponent(dataDir)}&port=${port}`;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
@@ -266,8 +286,15 @@ async function startProfiler() {
   };
 }
 
-/** Each client books the next free half hour of its own room: no conflicts, pure throughput. */
-async function measureCreation(caller: Caller, spaces: string[], pass: number) {
+/**
+ * Each client books the next free half hour of its own room: no conflicts.
+ * Without `rate`: closed loop, each client sends its next booking when the
+ * last is answered — the most the server can do. With `rate`: open loop,
+ * bookings are due at `rate` per second and a client takes the next due one
+ * when free; latency counts from when it was due, so a server falling
+ * behind shows in the percentiles instead of slowing the load down.
+ */
+async function measureCreation(caller: Caller, spaces: string[], pass: number, rate?: number) {
   const times: number[] = [];
   let failures = 0;
   const slotsPerDay = 20; // 08:00–18:00 in half hours
@@ -280,13 +307,19 @@ async function measureCreation(caller: Caller, spaces: string[], pass: number) {
   const deadline = performance.now() + SECONDS * 1000;
   const cpuBefore = cpuMs();
   const started = performance.now();
+  let due = 0;
   await Promise.all(
     spaces.map(async (spaceId) => {
       // Each pass starts 40 workdays after the last, so passes never collide.
       for (let k = 0; performance.now() < deadline; k++) {
         const date = workday(pass * 40 + Math.floor(k / slotsPerDay));
         const start = 480 + (k % slotsPerDay) * 30;
-        const t0 = performance.now();
+        let t0 = performance.now();
+        if (rate) {
+          t0 = started + (due++ * 1000) / rate;
+          if (t0 >= deadline) break;
+          if (t0 > performance.now()) await new Promise((resolve) => setTimeout(resolve, t0 - performance.now()));
+        }
         try {
           await caller.bookings.create({ tenant: 'einbeck', spaceId, startsAt: zonedToUtc(date, start, TZ).toISOString(), endsAt: zonedToUtc(date, start + 30, TZ).toISOString() });
           times.push(performance.now() - t0);
