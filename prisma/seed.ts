@@ -24,7 +24,7 @@ export const DEMO_USERS = {
 } as const;
 
 const TOWNS = [
-  { name: 'Einbeck', slug: 'einbeck', ags: '03155013', bundesland: '03', partner: true, hub: { name: 'Digital Hub Einbeck', slug: 'digital-hub-einbeck', thematicFocus: 'Vitale Gemeinschaften', city: 'Einbeck', postalCode: '37574' } },
+  { name: 'Einbeck', slug: 'einbeck', ags: '03155013', bundesland: '03', partner: true, hub: { name: 'Digital Hub Einbeck', slug: 'digital-hub-einbeck', thematicFocus: 'Vitale Gemeinschaften', city: 'Einbeck', postalCode: '37574', isPublic: true } },
   { name: 'Sangerhausen', slug: 'sangerhausen', ags: '15087370', bundesland: '15', partner: true, hub: { name: 'Digital Hub Sangerhausen', slug: 'digital-hub-sangerhausen', thematicFocus: 'Mobilität', city: 'Sangerhausen', postalCode: '06526' } },
   { name: 'Zeitz', slug: 'zeitz', ags: '15084590', bundesland: '15', partner: false, hub: { name: 'Digital Hub Zeitz', slug: 'digital-hub-zeitz', thematicFocus: 'Digitale Daseinsvorsorge', city: 'Zeitz', postalCode: '06712' } },
 ] as const;

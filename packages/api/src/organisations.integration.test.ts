@@ -407,6 +407,26 @@ describe('public requests from the hub\'s public page', () => {
     expect(await count(`"PublicBookingRequest" WHERE email = 'spaet@example.org' AND "confirmedAt" IS NULL`)).toBe(1);
   });
 
+  it('has no public page while the hub is not public; a link already mailed still confirms', async () => {
+    const [a] = workdays(1, 14) as [string];
+    await visitor().publicBookings.request({ ...where, spaceId: publicRoom.id, startsAt: at(a, '10:00'), endsAt: at(a, '11:00'), name: 'Vorher', email: 'vorher@example.org' });
+    await worker.drain();
+    const token = linkIn(smtp.received.find((m) => m.to.includes('vorher@example.org'))?.text ?? '');
+    const missing = await failure(visitor().publicBookings.hub({ town: tenant, hub: 'gibt-es-nicht' }));
+    await superuser.query(`UPDATE "Hub" SET "isPublic" = false WHERE slug = 'digital-hub-einbeck'`);
+    try {
+      // Exactly like a hub that does not exist: the page, and any new request.
+      expect(await failure(visitor().publicBookings.hub(where))).toEqual(missing);
+      const refused = await failure(visitor().publicBookings.request({ ...where, spaceId: publicRoom.id, startsAt: at(a, '12:00'), endsAt: at(a, '13:00'), name: 'Nachher', email: 'nachher@example.org' }));
+      expect(refused).toEqual(missing);
+      expect(await count(`"PublicBookingRequest" WHERE email = 'nachher@example.org'`)).toBe(0);
+      // The requester was promised the link works: it does.
+      expect(await visitor().publicBookings.confirm({ ...where, token })).toMatchObject({ status: 'confirmed', startsAt: at(a, '10:00') });
+    } finally {
+      await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE slug = 'digital-hub-einbeck'`);
+    }
+  });
+
   it('refuses an expired link and a made-up one', async () => {
     const [a] = workdays(1, 13) as [string];
     await visitor().publicBookings.request({ ...where, spaceId: publicRoom.id, startsAt: at(a, '11:00'), endsAt: at(a, '12:00'), name: 'Zu spät', email: 'abgelaufen@example.org' });

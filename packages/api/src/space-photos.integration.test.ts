@@ -238,7 +238,9 @@ describe('the public hub page', () => {
     const where = { town: 'einbeck', hub: 'digital-hub-einbeck' };
     const anonymous = api.caller();
     const photoId = (await member.spacePhotos.list({ tenant, spaceId })).items[0]!.id;
-    expect(await anonymous.spacePhotos.publicGallery(where)).toEqual({ spaces: [] });
+    // A hub that is not public has no public page: no gallery, no photos.
+    await superuser.query(`UPDATE "Hub" SET "isPublic" = false WHERE slug = 'digital-hub-einbeck'`);
+    expect(await failure(anonymous.spacePhotos.publicGallery(where))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await failure(anonymous.spacePhotos.publicImage({ ...where, photoId }))).toMatchObject({ code: 'NOT_FOUND' });
 
     await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE slug = 'digital-hub-einbeck'`);

@@ -28,12 +28,18 @@ export interface PublicHub {
   hub: { id: string; name: string; slug: string };
 }
 
-/** The town and hub of a public page, by slug (audited platform lookup; also used by the public photo gallery). */
-export async function resolveHub(ctx: Context, town: string, hubSlug: string, options: { publicOnly?: boolean } = {}): Promise<PublicHub> {
+/**
+ * The town and hub of a public page, by slug (audited platform lookup; also
+ * used by the public photo gallery). A hub has a public page only while its
+ * profile says it is public; otherwise it is "not found", like a hub that
+ * does not exist. Only an emailed confirmation link, already sent, still
+ * works after the hub stops being public (`evenIfPrivate`).
+ */
+export async function resolveHub(ctx: Context, town: string, hubSlug: string, options: { evenIfPrivate?: boolean } = {}): Promise<PublicHub> {
   const found = await ctx.platform.run(
     (tx) =>
       tx.hub.findFirst({
-        where: { slug: hubSlug, tenant: { slug: town, status: 'ACTIVE' }, ...(options.publicOnly ? { isPublic: true } : {}) },
+        where: { slug: hubSlug, tenant: { slug: town, status: 'ACTIVE' }, ...(options.evenIfPrivate ? {} : { isPublic: true }) },
         select: { id: true, name: true, slug: true, tenant: { select: { id: true, slug: true, name: true, timezone: true } } },
       }),
     (hub) => ({ action: 'public.hubResolved', actorUserId: null, tenantId: hub?.tenant.id ?? null, targetType: 'Hub', ...(hub ? { targetId: hub.id } : {}), requestId: ctx.requestId, data: { town, hub: hubSlug } }),
@@ -89,7 +95,7 @@ const MAX_PUBLIC_SPACES = 30;
  */
 export async function publicAvailability(ctx: Context, input: { town: string; hub: string; spaceId?: string | undefined; date: string; days: number }) {
   await claimPublicRead(ctx.db, ctx.clientIp ?? null);
-  const t = await resolveHub(ctx, input.town, input.hub, { publicOnly: true });
+  const t = await resolveHub(ctx, input.town, input.hub);
   const tz = t.tenant.timezone;
   const lastDate = addDays(input.date, input.days - 1);
   const from = zonedToUtc(input.date, 0, tz).getTime();
@@ -235,7 +241,7 @@ function confirmMail(t: PublicHub, space: Space, desk: Pick<Desk, 'name'> | null
  * answers "not available" if it was taken meanwhile.
  */
 export async function confirmPublicBooking(ctx: Context, input: { town: string; hub: string; token: string }) {
-  const t = await resolveHub(ctx, input.town, input.hub);
+  const t = await resolveHub(ctx, input.town, input.hub, { evenIfPrivate: true });
   const tenantId = t.tenant.id;
   try {
     return await inTown(t, () =>

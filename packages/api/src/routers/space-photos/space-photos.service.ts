@@ -184,14 +184,12 @@ export async function photoImage(ctx: Ctx, input: { photoId: string; variant: Va
 
 /**
  * The hub's public page: photos of its spaces — only while the hub is
- * public (its profile says so). A hub that is not public shows none, and
- * its photos are not served (publicPhotoImage).
+ * public (its profile says so; resolveHub finds no other), and its photos
+ * are served on the same condition (publicPhotoImage).
  */
 export async function publicGallery(ctx: Context, input: { town: string; hub: string }) {
   const t = await resolveHub(ctx, input.town, input.hub);
   return inTown(t, async () => {
-    const hub = await ctx.db.hub.findFirst({ where: { tenantId: t.tenant.id, id: t.hub.id }, select: { isPublic: true } });
-    if (!hub?.isPublic) return { spaces: [] };
     // A hub has a handful of spaces, each at most MAX_PHOTOS_PER_SPACE photos.
     const spaces = await ctx.db.space.findMany({
       where: { tenantId: t.tenant.id, hubId: t.hub.id, photos: { some: {} } },
