@@ -146,9 +146,9 @@ describe('free slots on the hub\'s public page', () => {
     const offset = Array.from({ length: 7 }, (_, i) => addDays(today, i)).indexOf(date);
 
     const page = await newPage();
-    // Not (yet) a public hub: the request form, but no free times.
-    await page.goto('/p/einbeck/digital-hub-einbeck');
-    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Digital Hub Einbeck');
+    // Not a public hub: no public page, no free times.
+    await db.query(`UPDATE "Hub" SET "isPublic" = false WHERE slug = 'digital-hub-einbeck'`);
+    expect((await page.goto('/p/einbeck/digital-hub-einbeck'))?.status()).toBe(404);
     expect(await page.getByRole('heading', { name: 'Freie Zeiten' }).count()).toBe(0);
 
     await db.query(`UPDATE "Hub" SET "isPublic" = true WHERE slug = 'digital-hub-einbeck'`);

@@ -134,12 +134,13 @@ describe('photos of a space', () => {
   it('shows a public hub\'s photos on its public page to anyone, and none while the hub is not public', async () => {
     const page = await openPage(stack, contexts);
     page.setDefaultTimeout(20_000);
-    await page.goto('/p/einbeck/digital-hub-einbeck');
-    await poll(() => page.getByRole('heading', { name: 'Räume in Bildern' }).count()).toBe(0);
-
     const db = new pg.Client({ connectionString: stack.superuserUrl });
     await db.connect();
     try {
+      // Not public: no public page at all, photos included.
+      await db.query(`UPDATE "Hub" SET "isPublic" = false WHERE slug = 'digital-hub-einbeck'`);
+      expect((await page.goto('/p/einbeck/digital-hub-einbeck'))?.status()).toBe(404);
+      expect(await page.getByRole('heading', { name: 'Räume in Bildern' }).count()).toBe(0);
       await db.query(`UPDATE "Hub" SET "isPublic" = true WHERE slug = 'digital-hub-einbeck'`);
     } finally {
       await db.end();
