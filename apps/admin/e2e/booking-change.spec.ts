@@ -7,20 +7,17 @@
 import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { expectNoAxeViolations, openPage, startStack, type Stack } from './support/stack.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { expectNoAxeViolations, openPage, signIn, type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 const contexts: BrowserContext[] = [];
 
-async function signIn(page: Page, email: string) {
+/** Like support's signIn, with a longer wait (these pages load a week of data). */
+async function signInPatiently(page: Page, email: string) {
   page.setDefaultTimeout(20_000);
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL('**/towns/einbeck');
+  await signIn(page, email);
 }
 
 /** The fourth workday from today in Berlin: inside the seeded horizon, never today. */
@@ -54,7 +51,7 @@ async function book(page: Page, start: string, end: string, purpose: string) {
 describe('changing a booking', () => {
   it('lets a member move their booking and see the new time; rules and collisions are explained at the field', async () => {
     const page = await openPage(stack, contexts);
-    await signIn(page, DEMO_USERS.einbeckMember);
+    await signInPatiently(page, DEMO_USERS.einbeckMember);
     await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
     await page.waitForURL('**/hubs/**');
     await page.getByRole('link', { name: 'Veranstaltungsraum', exact: true }).click();
@@ -101,7 +98,7 @@ describe('changing a booking', () => {
 
   it('works without JavaScript, reached from the space\'s week', async () => {
     const page = await openPage(stack, contexts, { javaScriptEnabled: false });
-    await signIn(page, DEMO_USERS.einbeckMember);
+    await signInPatiently(page, DEMO_USERS.einbeckMember);
     await page.goto('/towns/einbeck/bookings');
     const spaceLink = page.getByRole('link', { name: 'Veranstaltungsraum' }).first();
     await spaceLink.click();

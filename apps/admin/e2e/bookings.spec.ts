@@ -7,22 +7,14 @@
 import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { openPage, startStack, type Stack, expectNoAxeViolations } from './support/stack.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { expectNoAxeViolations, openPage, signIn, type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 const contexts: BrowserContext[] = [];
 
 const newPage = (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => openPage(stack, contexts, options);
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL('**/towns/einbeck');
-}
 
 
 /** The third workday from today in Berlin: inside every seeded horizon, never today. */

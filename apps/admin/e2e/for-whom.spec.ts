@@ -11,8 +11,8 @@ import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
 import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { expectNoAxeViolations, openPage, startStack, type Stack } from './support/stack.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { expectNoAxeViolations, openPage, signIn, type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
 let db: pg.Client;
@@ -23,14 +23,6 @@ async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<P
   // A step that cannot happen fails with its locator instead of waiting for the test's timeout.
   page.setDefaultTimeout(20_000);
   return page;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL('**/towns/einbeck');
 }
 
 /** The first workday (Mon–Fri, Berlin) at least `from` days ahead. */

@@ -9,21 +9,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { expectNoAxeViolations, openPage, startStack, type Stack } from './support/stack.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { expectNoAxeViolations, openPage, signIn, type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
 let spaceUrl: string;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 const contexts: BrowserContext[] = [];
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL('**/towns/einbeck');
-}
 
 /** A camera-like JPEG: larger than the stored size and carrying a GPS position. */
 const cameraJpeg = (colour: string) =>

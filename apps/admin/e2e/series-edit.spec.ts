@@ -7,20 +7,12 @@
 import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { expectNoAxeViolations, openPage, startStack, type Stack } from './support/stack.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { expectNoAxeViolations, openPage, signIn, type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 const contexts: BrowserContext[] = [];
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL('**/towns/einbeck');
-}
 
 /** A weekday (1 = Monday) at least a week ahead, Berlin time (open 8–18, inside the event room's horizon). */
 function nextWeekday(weekday: number): string {

@@ -18,7 +18,7 @@ import { expect } from 'vitest';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { createLogger } from '../../../api/src/logger.ts';
 import { startApiServer, type RunningApiServer } from '../../../api/src/server.ts';
-import { seedDemo } from '../../../../prisma/seed.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../../../prisma/seed.ts';
 
 const ADMIN_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const requireFromAdmin = createRequire(path.join(ADMIN_DIR, 'package.json'));
@@ -174,4 +174,13 @@ export async function openPage(stack: Stack, contexts: BrowserContext[], options
   const context = await stack.browser.newContext({ baseURL: stack.adminUrl, locale: 'de-DE', viewport: { width: 1280, height: 900 }, ...options });
   contexts.push(context);
   return context.newPage();
+}
+
+/** Signs in with the demo password and waits for the landing page (a demo user of Einbeck lands on the town). */
+export async function signIn(page: Page, email: string, landing = '**/towns/einbeck') {
+  await page.goto('/login');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL(landing);
 }
