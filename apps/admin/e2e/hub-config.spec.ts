@@ -5,7 +5,7 @@
  * books from a free slot; a colliding booking offers the next free slot as
  * one click; "Meine Buchungen" leads to tomorrow's desks. axe finds nothing.
  */
-import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
+import { addDays, localParts, nthWorkday } from '@hubwerk/domain';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
@@ -18,14 +18,7 @@ const newPage = (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> =
 
 
 /** The n-th workday from today in Berlin. */
-function workday(n: number): string {
-  let date = localParts(new Date(), 'Europe/Berlin').date;
-  for (let found = 0; found < n; ) {
-    date = addDays(date, 1);
-    if (weekdayOf(date) <= 5) found++;
-  }
-  return date;
-}
+const workday = (n: number) => nthWorkday(localParts(new Date(), 'Europe/Berlin').date, n);
 
 async function openHub(page: Page) {
   await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();

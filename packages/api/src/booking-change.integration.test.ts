@@ -5,7 +5,7 @@
  * outbox with an .ics that updates the same calendar event.
  */
 import { useTestDatabase } from '@hubwerk/db/testing';
-import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
+import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
 import type { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,14 +53,7 @@ afterAll(async () => {
 const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
-function workday(n: number): string {
-  let date = localParts(new Date(), TZ).date;
-  for (let found = 0; found < n; ) {
-    date = addDays(date, 1);
-    if (weekdayOf(date) <= 5) found++;
-  }
-  return date;
-}
+const workday = (n: number) => nthWorkday(localParts(new Date(), TZ).date, n);
 const at = (date: string, hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return zonedToUtc(date, h * 60 + m, TZ).toISOString();

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@hubwerk/db/testing';
-import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
+import { addDays, localParts, nthWorkday, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
 import pg from 'pg';
@@ -54,14 +54,7 @@ const count = async (sql: string, params: unknown[] = []) => Number((await super
 
 
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
-function workday(n: number): string {
-  let date = localParts(new Date(), TZ).date;
-  for (let found = 0; found < n; ) {
-    date = addDays(date, 1);
-    if (weekdayOf(date) <= 5) found++;
-  }
-  return date;
-}
+const workday = (n: number) => nthWorkday(localParts(new Date(), TZ).date, n);
 /** "10:30" on `date` in Berlin, as an ISO instant. */
 const at = (date: string, hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];

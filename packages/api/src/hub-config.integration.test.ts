@@ -5,7 +5,7 @@
  * way and offer the next free slot.
  */
 import { useTestDatabase } from '@hubwerk/db/testing';
-import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
+import { localParts, nthWorkday, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
@@ -51,14 +51,7 @@ const count = async (sql: string, params: unknown[] = []) => Number((await super
 
 const today = () => localParts(new Date(), TZ).date;
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
-function workday(n: number): string {
-  let date = today();
-  for (let found = 0; found < n; ) {
-    date = addDays(date, 1);
-    if (weekdayOf(date) <= 5) found++;
-  }
-  return date;
-}
+const workday = (n: number) => nthWorkday(today(), n);
 const at = (date: string, hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return zonedToUtc(date, h * 60 + m, TZ).toISOString();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from './zoned-time.ts';
+import { addDays, localParts, mondayOf, nthWorkday, weekdayOf, zonedToUtc } from './zoned-time.ts';
 
 const TZ = 'Europe/Berlin';
 const iso = (date: string, minutes: number) => zonedToUtc(date, minutes, TZ).toISOString();
@@ -51,5 +51,14 @@ describe('localParts from cached quarter-hour offsets', () => {
       if (got.date !== expected.date || got.minutes !== expected.minutes) mismatches.push(new Date(t).toISOString());
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('nthWorkday', () => {
+  it('counts Monday to Friday only, from the day after', () => {
+    expect(nthWorkday('2026-11-27', 1)).toBe('2026-11-30'); // Friday → Monday
+    expect(nthWorkday('2026-11-28', 1)).toBe('2026-11-30'); // Saturday → Monday
+    expect(nthWorkday('2026-11-30', 5)).toBe('2026-12-07');
+    expect(nthWorkday('2026-11-30', 0)).toBe('2026-11-30');
   });
 });
