@@ -7,38 +7,30 @@ export const PARTNER_ROLE = { PARTNER_ADMIN: 'partner-admin', PARTNER_STAFF: 'pa
 export const TENANT_ROLE = { TOWN_ADMIN: 'town-admin', HUB_MANAGER: 'hub-manager', HUB_STAFF: 'hub-staff', MEMBER: 'member' } as const satisfies Record<string, TenantRoleName>;
 
 /**
- * The user's partner and town memberships with their hubs, as one row of
- * JSON. `user` is the SQL naming the user: a parameter, or the user the
- * session lookup set in the same transaction (sessionLookup).
+ * Everything the permission wall needs to know about a signed-in user. Must
+ * run in the user's scope: town memberships are visible to their own user
+ * only (row-level security).
  */
-const actorSql = (user: string) => `SELECT
+export async function loadActor(db: AppClient, user: { userId: string; platformRole: keyof typeof PLATFORM_ROLE | null }): Promise<Actor> {
+  // Runs on every signed-in request: one statement, where Prisma's two
+  // findMany (one with an include) cost three queries in two round trips.
+  // Same tables, same row-level security (the user's own memberships and
+  // hub assignments only). Prepared: planned once per connection — its
+  // planning cost PostgreSQL more than running it.
+  type Row = { partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[]; hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }> }> };
+  const [row] = await db.$prepared<Row>(
+    `SELECT
       (SELECT coalesce(json_agg(json_build_object('partnerId', pm."partnerId", 'role', pm.role)), '[]'::json)
-         FROM "PartnerMembership" pm WHERE pm."userId" = ${user}) AS partners,
+         FROM "PartnerMembership" pm WHERE pm."userId" = $1::uuid) AS partners,
       (SELECT coalesce(json_agg(json_build_object('tenantId', m."tenantId", 'role', m.role, 'hubIds',
                 (SELECT coalesce(json_agg(a."hubId"), '[]'::json) FROM "HubAssignment" a
                   WHERE a."tenantId" = m."tenantId" AND a."membershipId" = m.id AND (a.role IS NULL OR a.role = m.role)),
               'hubRoles',
                 (SELECT coalesce(json_agg(json_build_object('hubId', a."hubId", 'role', a.role)), '[]'::json) FROM "HubAssignment" a
                   WHERE a."tenantId" = m."tenantId" AND a."membershipId" = m.id AND a.role IS NOT NULL AND a.role <> m.role))), '[]'::json)
-         FROM "TenantMembership" m WHERE m."userId" = ${user}) AS tenants`;
-
-/** The actor of the user the same transaction's session lookup found (sessionLookup sets app.user_id). */
-export const ACTOR_OF_SESSION_USER = actorSql(`NULLIF(current_setting('app.user_id', true), '')::uuid`);
-
-export type ActorRow = { partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[]; hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }> }> };
-
-/**
- * Everything the permission wall needs to know about a signed-in user. Must
- * run in the user's scope: town memberships are visible to their own user
- * only (row-level security). One prepared statement, where Prisma's two
- * findMany (one with an include) cost three queries in two round trips.
- */
-export async function loadActor(db: AppClient, user: { userId: string; platformRole: keyof typeof PLATFORM_ROLE | null }): Promise<Actor> {
-  const [row] = await db.$prepared<ActorRow>(actorSql('$1::uuid'), [user.userId]);
-  return actorOf(user, row);
-}
-
-export function actorOf(user: { userId: string; platformRole: keyof typeof PLATFORM_ROLE | null }, row: ActorRow | undefined): Actor {
+         FROM "TenantMembership" m WHERE m."userId" = $1::uuid) AS tenants`,
+    [user.userId],
+  );
   return {
     userId: user.userId,
     platformRole: user.platformRole ? PLATFORM_ROLE[user.platformRole] : null,

@@ -1,9 +1,8 @@
-import { acceptSession, type Actor, type AppAbility, defineAbilityFor, defineAbilityInTenant, type SessionRow, sessionLookup, subject, supportChannel } from '@hubwerk/auth';
-import type { DunningState } from '@hubwerk/billing';
+import { type Actor, type AppAbility, defineAbilityFor, defineAbilityInTenant, resolveSession, subject, supportChannel } from '@hubwerk/auth';
 import { isPoolAcquireTimeout, runInScope, type Tenant } from '@hubwerk/db';
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
-import { ACTOR_OF_SESSION_USER, type ActorRow, actorOf } from './actor.ts';
+import { loadActor } from './actor.ts';
 import type { Context } from './context.ts';
 import { DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
 import { activeSupportSession } from './routers/support/support-lookup.ts';
@@ -44,17 +43,12 @@ export const publicProcedure = t.procedure.use(logged);
  */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const token = ctx.sessionToken;
-  if (!token) throw new DomainError('UNAUTHORIZED', 'errors.unauthorized');
-  // One flight: the session lookup sets the user for its transaction, the
-  // actor query after it reads that user's memberships (RLS) — the actor of
-  // a session that turns out not to count is dropped unread.
-  const [found, memberships] = await ctx.db.$pipelinedReads([sessionLookup(token), { text: ACTOR_OF_SESSION_USER, values: [] }]);
-  const session = await acceptSession(ctx.db, found?.rows[0] as SessionRow | undefined);
+  const session = token ? await resolveSession(ctx.db, token) : null;
   if (!session) throw new DomainError('UNAUTHORIZED', 'errors.unauthorized');
   ctx.log.userId = session.userId;
   const scope = { tenantId: null, userId: session.userId };
   return runInScope(scope, async () => {
-    const actor: Actor = actorOf(session, memberships?.rows[0] as ActorRow | undefined);
+    const actor: Actor = await loadActor(ctx.db, session);
     return next({ ctx: { session, actor, ability: defineAbilityFor(actor) } });
   });
 });
@@ -63,12 +57,8 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 export const tenantInput = z.object({ tenant: z.string().min(1).max(80) });
 
 // Every town procedure starts here: prepared (planned once per connection), columns named.
-// It also sets the town for its transaction, so that a mutation's dunning
-// check (DUNNING_OF_TOWN) travels in the same flight.
-export const TENANT_BY_SLUG = `SELECT t.id, t.name, t.slug, t.ags, t.bundesland, t.status::text AS status, t.timezone, t."managingPartnerId", t."createdAt", t."updatedAt",
-    set_config('app.tenant_id', t.id::text, true) AS "scopedTenantId"
+export const TENANT_BY_SLUG = `SELECT t.id, t.name, t.slug, t.ags, t.bundesland, t.status::text AS status, t.timezone, t."managingPartnerId", t."createdAt", t."updatedAt"
   FROM "Tenant" t WHERE t.slug = $1`;
-const DUNNING_OF_TOWN = `SELECT b."pastDueSince", b.status::text AS status FROM "TenantBilling" b WHERE b."tenantId" = NULLIF(current_setting('app.tenant_id', true), '')::uuid`;
 
 /**
  * Tier 3: work inside one town. Resolves the (untrusted) town slug, checks
@@ -77,14 +67,7 @@ const DUNNING_OF_TOWN = `SELECT b."pastDueSince", b.status::text AS status FROM 
  * the database wall applies to every query it makes.
  */
 export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ ctx, input, next, type, path }) => {
-  // Dunning: a town whose payment is overdue past the grace period may read
-  // and export its data but change nothing — except its billing, so it can
-  // pay, and support sessions, so someone can help it. Its state is read in
-  // the town lookup's flight, and looked at only once the user may see the town.
-  const checksDunning = type === 'mutation' && !allowedWhileReadOnly(path);
-  const [found, dunning] = await ctx.db.$pipelinedReads([{ text: TENANT_BY_SLUG, values: [input.tenant] }, ...(checksDunning ? [{ text: DUNNING_OF_TOWN, values: [] }] : [])]);
-  const { scopedTenantId: _scoped, ...row } = (found?.rows[0] ?? {}) as Tenant & { scopedTenantId?: string };
-  const tenant: Tenant | undefined = found?.rows[0] ? row : undefined;
+  const [tenant]: Array<Tenant | undefined> = await ctx.db.$prepared<Tenant>(TENANT_BY_SLUG, [input.tenant]);
   if (!tenant) throw notFound();
   const baseAbility: AppAbility = defineAbilityInTenant(ctx.actor, tenant);
   if (baseAbility.cannot('read', subject('Tenant', tenant))) throw notFound();
@@ -95,9 +78,12 @@ export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ c
     // have one, so town users pay no extra query.
     const supportSession = supportChannel(ctx.actor, tenant) !== undefined ? await activeSupportSession(ctx.db, tenant.id, ctx.session.userId) : null;
     const ability = supportSession ? defineAbilityInTenant(ctx.actor, tenant, { supportSession: true }) : baseAbility;
-    // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
-    if (checksDunning && ctx.billing.readOnlyFrom((dunning?.rows[0] as DunningState | undefined) ?? null)) {
-      throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
+    // Dunning: a town whose payment is overdue past the grace period may read
+    // and export its data but change nothing — except its billing, so it can
+    // pay, and support sessions, so someone can help it.
+    if (type === 'mutation' && !allowedWhileReadOnly(path)) {
+      // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
+      if (await ctx.billing.readOnlyReason(ctx.db, tenant.id)) throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
     }
     if (!supportSession) return next({ ctx: { tenant, ability, supportSession } });
     // Every audit entry written from here on names the session (the column's database default reads it).

@@ -22,32 +22,17 @@ export async function createSession(db: AppClient, userId: string, userAgent?: s
   return { token, expiresAt };
 }
 
-/**
- * The statement that finds a bearer token's session with its user. Where it
- * finds one it also sets `app.user_id` for the rest of its transaction, so
- * a statement after it in the same flight reads as that user (RLS) — the
- * request's actor, in one round trip with the session (api/trpc.ts).
- * Prepared: planned once per connection, not on every request.
- */
-export function sessionLookup(token: string) {
-  return {
-    text: `SELECT set_config('app.user_id', s."userId"::text, true) AS "scopedUserId",
-                  s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole"
-             FROM "Session" s JOIN "User" u ON u.id = s."userId"
-            WHERE s."tokenHash" = $1`,
-    values: [hashToken(token)],
-  };
-}
-
 /** The user behind a bearer token, or null when it is unknown, revoked, idle too long or expired. */
 export async function resolveSession(db: AppClient, token: string, now = new Date()): Promise<SessionUser | null> {
-  const { text, values } = sessionLookup(token);
-  const [session] = await db.$prepared<SessionRow>(text, values);
-  return acceptSession(db, session, now);
-}
-
-/** A looked-up session as the request's user, or null when it is missing, revoked, idle too long or expired; keeps lastSeenAt (once a minute). */
-export async function acceptSession(db: AppClient, session: SessionRow | undefined, now = new Date()): Promise<SessionUser | null> {
+  // Runs on every request: one statement (session joined with its user),
+  // where `findUnique({ include: { user } })` costs Prisma two round trips.
+  // Prepared: planned once per connection, not on every request.
+  const [session] = await db.$prepared<SessionRow>(
+    `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole"
+       FROM "Session" s JOIN "User" u ON u.id = s."userId"
+      WHERE s."tokenHash" = $1`,
+    [hashToken(token)],
+  );
   if (!session || session.revokedAt || session.expiresAt <= now) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_TIMEOUT_MS) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
@@ -62,7 +47,7 @@ export async function acceptSession(db: AppClient, session: SessionRow | undefin
   };
 }
 
-export interface SessionRow extends Record<string, unknown> {
+interface SessionRow extends Record<string, unknown> {
   id: string;
   lastSeenAt: Date;
   expiresAt: Date;

@@ -1,5 +1,5 @@
 export { BillingInputError, createBilling, invoiceAmounts, type Billing, type BillingConfig, type BillingContact, type Db, type Tx, type WebhookResult, WEBHOOK_TOLERANCE_SECONDS } from './service.ts';
 export { createStripeClient } from './stripe-client.ts';
 export * from './plans.ts';
-export { readOnlyReason, paymentWarning, hubLimitExceeded, type DunningState, type ReadOnlyReason } from './state.ts';
+export { readOnlyReason, paymentWarning, hubLimitExceeded, type ReadOnlyReason } from './state.ts';
 export { uuid7 } from './uuid7.ts';

@@ -85,9 +85,10 @@ export function createBilling(config: BillingConfig) {
     fake: config.fake,
     graceDays: config.graceDays,
 
-    /** Whether a town in this dunning state is read-only now (the API's tenant tier reads the state with the town). */
-    readOnlyFrom(state: DunningState | null): ReadOnlyReason | null {
-      return readOnlyReason(state, now(), config.graceDays);
+    /** Checked before every mutation of a town: one prepared statement (planned once per connection). */
+    async readOnlyReason(db: Db, tenantId: string): Promise<ReadOnlyReason | null> {
+      const [row] = await db.$prepared<DunningState>(`SELECT b."pastDueSince", b.status::text AS status FROM "TenantBilling" b WHERE b."tenantId" = $1::uuid`, [tenantId]);
+      return readOnlyReason(row ?? null, now(), config.graceDays);
     },
 
     /** At onboarding: the plan of the town's agreement (no Stripe subscription yet). */

@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.ts';
 import type pg from 'pg';
-import { type PipelinedQuery, pipelinedReads, pipelinedTransaction, preparedQuery, ScopedPool } from './scoped-pool.ts';
+import { type PipelinedQuery, pipelinedTransaction, preparedQuery, ScopedPool } from './scoped-pool.ts';
 import { uniqueWhereToFilter } from './unique-lookups.ts';
 
 export interface AppClientOptions {
@@ -64,14 +64,6 @@ export function createAppClient(options: AppClientOptions) {
      */
     $prepared<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
       return preparedQuery<R>(pool, text, values).then((r) => r.rows);
-    },
-    /**
-     * Prepared reads in one transaction and one network flight, answered
-     * together (pipelinedReads): for reads whose dependency PostgreSQL can
-     * resolve itself, such as a session and the memberships of its user.
-     */
-    $pipelinedReads(statements: ReadonlyArray<{ text: string; values: unknown[] }>): Promise<pg.QueryResult[]> {
-      return pipelinedReads(pool, statements);
     },
     /** Ends the pool; call once on shutdown. */
     async close() {

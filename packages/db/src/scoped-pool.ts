@@ -216,35 +216,6 @@ export function preparedQuery<R extends pg.QueryResultRow>(pool: ScopedPool, tex
   return (pool.query as (c: pg.QueryConfig) => Promise<pg.QueryResult<R>>)({ name: statementName(text), text, values });
 }
 
-/**
- * Reads that depend on each other only inside PostgreSQL, in one transaction
- * of the caller's scope and one network flight: BEGIN, the statements (each
- * prepared, see statementName) and COMMIT are written at once, and the
- * answers come back together. A statement may set a transaction-local
- * setting (set_config(…, true)) that the next one reads — e.g. the session
- * lookup setting the user whose memberships the next statement may see.
- * Settings end with the transaction, as always.
- */
-export async function pipelinedReads(pool: ScopedPool, statements: ReadonlyArray<{ text: string; values: unknown[] }>): Promise<pg.QueryResult[]> {
-  const client = await pool.connect();
-  const onError = () => undefined;
-  client.on('error', onError);
-  holdWritesForThisTick(client);
-  const run = (q: pg.QueryConfig | string) => (client.query as (q: pg.QueryConfig | string) => Promise<pg.QueryResult>)(q);
-  const sent = [run('BEGIN'), ...statements.map((s) => run({ name: statementName(s.text), text: s.text, values: s.values })), run('COMMIT')];
-  const settled = await Promise.allSettled(sent);
-  client.removeListener('error', onError);
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) {
-    // A failed statement aborted the transaction and COMMIT ended it (as ROLLBACK): the connection is clean, unless it broke.
-    const broken = !(failure.reason instanceof pg.DatabaseError);
-    client.release(broken ? (failure.reason as Error) : undefined);
-    throw failure.reason;
-  }
-  client.release();
-  return settled.slice(1, -1).map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
-}
-
 const holding = new WeakSet<pg.PoolClient>();
 /**
  * pg writes each statement to the socket on its own (one syscall each);

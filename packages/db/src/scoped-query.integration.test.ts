@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAppClient } from './app-client.ts';
 import { runInScope } from './scope.ts';
-import { pipelinedReads, preparedQuery, ScopedPool } from './scoped-pool.ts';
+import { preparedQuery, ScopedPool } from './scoped-pool.ts';
 import { ScopedQuery } from './scoped-query.ts';
 import { useTestDatabase } from './testing/index.ts';
 
@@ -267,34 +267,5 @@ describe('a named (prepared) statement', () => {
     const { rows } = await superuser.query(`SELECT 1 FROM "Hub" WHERE slug LIKE 'fremd-prep-%'`);
     expect(rows).toEqual([]);
     expect(await setting(pool)).toEqual({ tenant: null, user: null });
-  });
-});
-
-describe('pipelined reads', () => {
-  it('run in one transaction: a setting made by one statement scopes the next, and ends with the transaction', async () => {
-    const pool = onePool() as ScopedPool;
-    const [a, b] = [towns[0]!, towns[1]!];
-    const sent = recordStatements();
-    const [set, hubs] = await pipelinedReads(pool, [
-      { text: `SELECT set_config('app.tenant_id', $1, true) AS tenant`, values: [b.id] },
-      { text: `SELECT h.id FROM "Hub" h WHERE h."tenantId" = ANY($1::uuid[])`, values: [[a.id, b.id]] },
-    ]);
-    expect(set!.rows).toEqual([{ tenant: b.id }]);
-    // Town b's hubs only: RLS read the setting the first statement made.
-    expect(new Set(hubs!.rows.map((r: { id: string }) => r.id))).toEqual(new Set(b.hubIds));
-    expect(sent.texts().filter((t) => /^(BEGIN|COMMIT)$/.test(t))).toEqual(['BEGIN', 'COMMIT']);
-    vi.restoreAllMocks();
-    expect(await setting(pool as pg.Pool)).toEqual({ tenant: null, user: null });
-  });
-
-  it('fail as a whole on a failing statement and leave the connection clean', async () => {
-    const pool = onePool() as ScopedPool;
-    await expect(
-      pipelinedReads(pool, [
-        { text: `SELECT set_config('app.tenant_id', $1, true) AS tenant`, values: [towns[0]!.id] },
-        { text: `SELECT 1 / $1::int AS boom`, values: [0] },
-      ]),
-    ).rejects.toThrow(/division by zero/);
-    expect(await setting(pool as pg.Pool)).toEqual({ tenant: null, user: null });
   });
 });
