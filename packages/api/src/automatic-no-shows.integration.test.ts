@@ -5,14 +5,13 @@
  * check-in by staff still clears a recorded no-show.
  */
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { recordDueNoShows } from './routers/check-in/automatic-no-shows.ts';
 import { createMailWorker } from './mail/worker.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -20,11 +19,7 @@ let einbeckAdmin: Caller;
 const towns: Record<'einbeck' | 'sangerhausen', { tenantId: string; hubId: string }> = {} as never;
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 4 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 4 }));
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
   for (const slug of ['einbeck', 'sangerhausen'] as const) {
     const row = (await superuser.query(`SELECT t.id AS "tenantId", h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = $1 ORDER BY h."createdAt" LIMIT 1`, [slug])).rows[0];

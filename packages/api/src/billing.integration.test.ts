@@ -6,16 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { FAKE_PRICE_IDS } from '@hubwerk/billing';
 import { type FakeEvent, signEvent } from '@hubwerk/billing/fake-stripe';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import pg from 'pg';
+import type pg from 'pg';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { appRouter } from './root.ts';
-import { type Caller, createTestApi, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from './test-support.ts';
+import { type Caller, fakeStripe, seededTestApi, TEST_WEBHOOK_SECRET, type TestApi } from './test-support.ts';
 import { allowedWhileReadOnly, tenantInput } from './trpc.ts';
 
 let api: TestApi;
@@ -25,11 +24,7 @@ let clock = Date.now();
 const fake = fakeStripe();
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 8, graceDays: 14, now: () => new Date(clock) });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 8, graceDays: 14, now: () => new Date(clock) }));
   platformAdmin = await api.as(DEMO_USERS.platform);
 });
 

@@ -4,15 +4,14 @@
  * only by its owner or staff of its hub, and mails the change through the
  * outbox with an .ics that updates the same calendar event.
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
 import type { TRPCError } from '@trpc/server';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { renderCalendarFeed } from './calendar-feed.ts';
 import { describeError } from './errors.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -27,11 +26,7 @@ let otherHubId: string;
 let member2MembershipId: string;
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 10 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
   [admin, manager, member, member2] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),

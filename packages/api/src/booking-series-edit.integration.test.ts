@@ -5,12 +5,11 @@
  * on the wall clock across the daylight-saving change.
  */
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -24,11 +23,7 @@ let roomId: string;
 const rules = { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 240, leadTimeMinutes: 0, horizonDays: 730, bufferMinutes: 0, approvalRequired: false };
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 6 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
   [admin, member, member2] = await Promise.all([api.as(DEMO_USERS.einbeckAdmin), api.as(DEMO_USERS.einbeckMember), api.as(DEMO_USERS.einbeckMember2)]);
   const hubId = (await admin.hubs.create({ tenant, name: `Serien-Änderungshub ${randomUUID().slice(0, 6)}` })).id;
   await admin.spaces.setOpeningHours({ tenant, hubId, week: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })) });

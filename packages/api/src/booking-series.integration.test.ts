@@ -5,12 +5,11 @@
  * all-or-nothing, cancellation of one occurrence / a range / the rest.
  */
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -26,11 +25,7 @@ let tenantId: string;
 const rules = { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 240, leadTimeMinutes: 0, horizonDays: 730, bufferMinutes: 0, approvalRequired: false };
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 6 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
   [admin, member, member2] = await Promise.all([api.as(DEMO_USERS.einbeckAdmin), api.as(DEMO_USERS.einbeckMember), api.as(DEMO_USERS.einbeckMember2)]);
   // A hub open every day 08–18, but Saturdays only 08–10 (for "outside opening hours").
   hubId = (await admin.hubs.create({ tenant, name: `Serienhub ${randomUUID().slice(0, 6)}` })).id;

@@ -4,15 +4,14 @@
  * under concurrency, by random sequences, and by the database constraint.
  */
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, nthWorkday, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -28,11 +27,7 @@ let hubId: string;
 let otherHubId: string;
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 10 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
   [admin, manager, member, member2, partner, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),

@@ -4,13 +4,12 @@
  * roles per hub, the hub's week, and conflicts that name the booking in the
  * way and offer the next free slot.
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { localParts, nthWorkday, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { publicHolidays } from './routers/spaces/public-holidays.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -25,11 +24,7 @@ let hubId: string;
 let otherHubId: string;
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 6 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
   [admin, manager, member, member2, partner] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),

@@ -14,15 +14,15 @@
  * fails this suite.
  */
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase, watchedTables } from '@hubwerk/db/testing';
+import { watchedTables } from '@hubwerk/db/testing';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { appRouter } from './root.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
 interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string; seriesId: string; feedId: string; organisationId: string; membershipId: string; partnerInvitationId: string; photoId: string }
@@ -187,11 +187,7 @@ let itPartnerId: string;
 let providerId: string;
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 6 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
   const partners = await superuser.query<{ id: string; kind: string }>(`SELECT id, kind FROM "Partner"`);
   itPartnerId = partners.rows.find((p) => p.kind === 'IT_PARTNER')!.id;
   providerId = partners.rows.find((p) => p.kind === 'REGIONAL_PROVIDER')!.id;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { TRPCError } from '@trpc/server';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_IT_PARTNER, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_IT_PARTNER, DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -13,11 +12,7 @@ let platformAdmin: Caller;
 let partnerId: string;
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 10 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
   platformAdmin = await api.as(DEMO_USERS.platform);
   partnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE name = $1`, [DEMO_IT_PARTNER])).rows[0].id;
 });

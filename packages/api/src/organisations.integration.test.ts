@@ -4,20 +4,19 @@
  * a real SMTP server started here (issue 4).
  */
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { type TRPCError } from '@trpc/server';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { enqueueDueReminders } from './mail/booking-reminders.ts';
 import { startTestSmtp, type TestSmtp } from './mail/test-smtp.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
 
 const TZ = 'Europe/Berlin';
@@ -36,11 +35,7 @@ const ids: Record<'member' | 'member2' | 'manager' | 'zeitzAdmin', string> = { m
 const memberships: Record<'member' | 'member2', string> = { member: '', member2: '' };
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 10 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
   [admin, manager, member, member2, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),

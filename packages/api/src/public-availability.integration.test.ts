@@ -4,15 +4,14 @@
  * (organisations.searchMembers), against a real PostgreSQL (issue 4).
  */
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
 import { PUBLIC_READS_PER_IP } from './routers/public-bookings/public-throttle.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
 
 const TZ = 'Europe/Berlin';
@@ -49,11 +48,7 @@ const rules = { granularityMinutes: 60, minDurationMinutes: 60, maxDurationMinut
 const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 10 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
   [admin, manager, member, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),

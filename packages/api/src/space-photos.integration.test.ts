@@ -5,13 +5,12 @@
  * key naming the problem and nothing written; the walls hold (another hub's
  * manager, another town, the public only for public hubs).
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { PHOTO_LIMITS, sniffFormat } from './routers/space-photos/photo-image.ts';
-import { type Caller, createTestApi, failure, type TestApi } from './test-support.ts';
+import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 
 const tenant = 'einbeck';
 let api: TestApi;
@@ -58,11 +57,7 @@ const photoRows = async (space: string) => Number((await superuser.query(`SELECT
 const auditCount = async (action: string) => Number((await superuser.query(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = $1`, [action])).rows[0].n);
 
 beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { poolSize: 6 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
   [admin, manager, member, partner, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),

@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS } from '@hubwerk/billing';
 import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
+import { useTestDatabase } from '@hubwerk/db/testing';
 import { TRPCError } from '@trpc/server';
+import pg from 'pg';
 import pino from 'pino';
 import type { ApiDependencies } from './context.ts';
 import { createContext } from './context.ts';
@@ -10,6 +12,7 @@ import { describeError } from './errors.ts';
 import { createDunningNotifier } from './mail/dunning.ts';
 import { appRouter } from './root.ts';
 import { createCallerFactory } from './trpc.ts';
+import { seedDemo } from '../../../prisma/seed.ts';
 
 const createCaller = createCallerFactory(appRouter);
 export type Caller = ReturnType<typeof createCaller>;
@@ -59,6 +62,20 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
 }
 
 export type TestApi = ReturnType<typeof createTestApi>;
+
+/**
+ * The usual start of an integration test file: a fresh database with the
+ * demo data, the API on it, and a superuser connection to check rows with.
+ * End both in afterAll (`superuser.end()`, `api.close()`).
+ */
+export async function seededTestApi(options: Parameters<typeof createTestApi>[1] = {}) {
+  const db = await useTestDatabase({ fresh: true });
+  await seedDemo({ platformUrl: db.platformUrl });
+  const api = createTestApi(db, options);
+  const superuser = new pg.Client({ connectionString: db.superuserUrl });
+  await superuser.connect();
+  return { db, api, superuser };
+}
 
 /** Where the in-test OIDC providers send the browser back (never fetched: the test reads the redirect). */
 export const TEST_SSO_CALLBACK = 'http://admin.test/sso/callback';
