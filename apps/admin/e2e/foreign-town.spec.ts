@@ -7,9 +7,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import routes from '../app/routes.ts';
-import { openPage, startStack, type Stack } from './support/stack.ts';
+import { LEFT_LOGIN, openPage, signIn, type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
 const contexts: BrowserContext[] = [];
@@ -31,13 +31,9 @@ function fill(path: string, ids: Record<string, string>): string {
   })}`;
 }
 
-async function signIn(page: Page, email: string) {
+async function signInAnywhere(page: Page, email: string) {
   page.setDefaultTimeout(20_000);
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await signIn(page, email, LEFT_LOGIN);
 }
 
 beforeAll(async () => {
@@ -97,7 +93,7 @@ describe('another town\'s URL', () => {
     // Every id is real (no placeholder may slip through as "not found by accident").
     for (const value of Object.values(zeitz)) expect(value).toBeTruthy();
     const page = await openPage(stack, contexts);
-    await signIn(page, email);
+    await signInAnywhere(page, email);
     const checked: string[] = [];
     for (const route of townRoutes) {
       // The foreign town's slug, then (where the path names objects) the foreign objects under one's own town.

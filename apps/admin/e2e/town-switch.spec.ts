@@ -6,20 +6,16 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { openPage, startStack, WCAG_TAGS, type Stack } from './support/stack.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { LEFT_LOGIN, openPage, signIn, type Stack, startStack, WCAG_TAGS } from './support/stack.ts';
 
 let stack: Stack;
 const contexts: BrowserContext[] = [];
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 
-async function signIn(page: Page, email: string) {
+async function signInAnywhere(page: Page, email: string) {
   page.setDefaultTimeout(20_000);
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await signIn(page, email, LEFT_LOGIN);
 }
 
 beforeAll(async () => {
@@ -34,7 +30,7 @@ afterAll(async () => {
 describe('town switch', () => {
   it('switches with the keyboard, shows the active town, and is axe-clean', async () => {
     const page = await openPage(stack, contexts);
-    await signIn(page, DEMO_USERS.partner);
+    await signInAnywhere(page, DEMO_USERS.partner);
     await page.goto('/towns/einbeck');
     const select = page.getByLabel('Aktive Kommune');
     expect(await select.inputValue()).not.toBe('');
@@ -53,7 +49,7 @@ describe('town switch', () => {
 
   it('works without JavaScript; a town one may not see is not found', async () => {
     const page = await openPage(stack, contexts, { javaScriptEnabled: false });
-    await signIn(page, DEMO_USERS.partner);
+    await signInAnywhere(page, DEMO_USERS.partner);
     await page.goto('/towns/sangerhausen');
     await page.getByLabel('Aktive Kommune').selectOption({ label: 'Einbeck' });
     await page.getByRole('button', { name: 'Wechseln' }).click();

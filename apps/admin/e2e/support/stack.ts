@@ -176,11 +176,14 @@ export async function openPage(stack: Stack, contexts: BrowserContext[], options
   return context.newPage();
 }
 
-/** Signs in with the demo password and waits for the landing page (a demo user of Einbeck lands on the town). */
-export async function signIn(page: Page, email: string, landing = '**/towns/einbeck') {
+/** Signs in with the demo password and waits for the landing page (a demo user of Einbeck lands on the town; pass `LEFT_LOGIN` for anyone). */
+export async function signIn(page: Page, email: string, landing: string | ((url: URL) => boolean) = '**/towns/einbeck') {
   await page.goto('/login');
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.waitForURL(landing);
 }
+
+/** A landing for signIn: any page but the sign-in form. */
+export const LEFT_LOGIN = (url: URL) => !url.pathname.startsWith('/login');

@@ -88,7 +88,8 @@ function formatter(locale: MailLocale, timeZone: string, style: 'day' | 'time'):
   return f;
 }
 
-function when(facts: Pick<BookingMailFacts, 'timezone' | 'startsAt' | 'endsAt'>, locale: MailLocale): string {
+/** "Montag, 1. Dezember 2026, 09:00–10:00" in the town's zone. */
+export function when(facts: Pick<BookingMailFacts, 'timezone' | 'startsAt' | 'endsAt'>, locale: MailLocale): string {
   const time = formatter(locale, facts.timezone, 'time');
   return `${formatter(locale, facts.timezone, 'day').format(facts.startsAt)}, ${time.format(facts.startsAt)}–${time.format(facts.endsAt)}`;
 }

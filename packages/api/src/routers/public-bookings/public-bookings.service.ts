@@ -3,7 +3,7 @@ import { runInScope, type Desk, type Space, type Tenant } from '@hubwerk/db';
 import { addDays, localParts, zonedToUtc } from '@hubwerk/domain';
 import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
-import { enqueueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';
+import { enqueueBookingMail, type BookingMailFacts, when } from '../../mail/booking-mails.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { checkOpeningHours, checkRules, freeTimeOf, isExclusionViolation, openingOf } from '../bookings/bookings.service.ts';
 import { claimPublicRead, claimPublicRequest } from './public-throttle.ts';
@@ -213,15 +213,14 @@ export async function requestPublicBooking(ctx: Context, input: PublicRequestInp
 }
 
 function confirmMail(t: PublicHub, space: Space, desk: Pick<Desk, 'name'> | null, input: PublicRequestInput, link: string) {
-  const fmt = (d: Date, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('de-DE', { timeZone: t.tenant.timezone, ...o }).format(d);
-  const when = `${fmt(input.startsAt, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}, ${fmt(input.startsAt, { hour: '2-digit', minute: '2-digit' })}–${fmt(input.endsAt, { hour: '2-digit', minute: '2-digit' })}`;
+  const at = when({ timezone: t.tenant.timezone, startsAt: input.startsAt, endsAt: input.endsAt }, 'de');
   return {
     subject: `Bitte bestätigen Sie Ihre Buchungsanfrage: ${space.name}`,
     textBody: [
       `Guten Tag ${input.name},`,
       '',
       `Sie haben im ${t.hub.name} (${t.tenant.name}) eine Buchung angefragt:`,
-      `Wann: ${when}`,
+      `Wann: ${at}`,
       `Wo: ${[space.name, desk?.name].filter(Boolean).join(' · ')}`,
       '',
       'Bitte bestätigen Sie die Anfrage über diesen Link:',

@@ -207,12 +207,12 @@ export async function publicGallery(ctx: Context, input: { town: string; hub: st
   });
 }
 
-/** One photo of a public hub's space, for anyone; anything else is "not found". */
+/** One photo of a public hub's space (resolveHub finds public hubs only), for anyone; anything else is "not found". */
 export async function publicPhotoImage(ctx: Context, input: { town: string; hub: string; photoId: string; variant: Variant }) {
   const t = await resolveHub(ctx, input.town, input.hub);
   return inTown(t, async () => {
     const row = await ctx.db.spacePhoto.findFirst({
-      where: { tenantId: t.tenant.id, id: input.photoId, space: { is: { hubId: t.hub.id, hub: { is: { isPublic: true } } } } },
+      where: { tenantId: t.tenant.id, id: input.photoId, space: { is: { hubId: t.hub.id } } },
       select: { sha256: true, ...bytesOf(input.variant) },
     });
     if (!row) throw notFound();
