@@ -11,10 +11,13 @@
  *            --explain   also print EXPLAIN ANALYZE of the availability and conflict queries (app role, RLS on)
  *            --statements  also print the statements of the creation pass with RLS on by PostgreSQL time (pg_stat_statements)
  *            --profile F   write a V8 CPU profile of the creation pass with RLS on to F (open in Chrome DevTools)
+ *            --perf F      record the whole machine (Node, PostgreSQL, kernel) during that pass with Linux perf to F (`perf report -i F`)
  *            --socket    the API reaches PostgreSQL through a Unix socket (same host), not loopback TCP
  *            --rate N    the offered rate of the open-loop creation pass (default 500 per second; 0 skips it)
+ *            --one-member  all 50 clients are one member (default: 50 members, one per client)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,8 +38,10 @@ const { values: args } = parseArgs({
     explain: { type: 'boolean', default: false },
     statements: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    perf: { type: 'string' },
     socket: { type: 'boolean', default: false },
     rate: { type: 'string', default: '500' },
+    'one-member': { type: 'boolean', default: false },
   },
 });
 const TOWNS = Number(args.towns);
@@ -81,7 +86,10 @@ try {
   const api = createTestApi(args.socket ? { appUrl: viaSocket(urls.appUrl), platformUrl: viaSocket(urls.platformUrl) } : urls, { poolSize: 20 });
   const callers = new Map<string, Caller>();
   for (const m of seeded.members) callers.set(m.slug, await api.as(m.email));
-  const member = await api.as(DEMO_USERS.einbeckMember);
+  const bookers = args['one-member']
+    ? Array.from({ length: CONNECTIONS }, () => null).map(() => api.as(DEMO_USERS.einbeckMember))
+    : seeded.einbeckMembers.map((email) => api.as(email));
+  const member = await Promise.all(bookers);
   const rows: Array<{ label: string; rls: string; value: string }> = [];
   let pass = 0;
   for (const rls of ['on', 'off'] as const) {
@@ -92,7 +100,9 @@ try {
     // Warm-up, not measured: each pooled connection prepares and plans the statements once (ADR 021).
     await measureCreation(member, seeded.einbeckSpaces, pass++, undefined, 1);
     const profiler = args.profile && rls === 'on' ? await startProfiler() : null;
+    const perf = args.perf && rls === 'on' ? await startPerf(args.perf) : null;
     const create = await measureCreation(member, seeded.einbeckSpaces, pass++);
+    await perf?.stop();
     if (profiler) writeFileSync(args.profile!, JSON.stringify(await profiler.stop()));
     if (args.statements && rls === 'on') await printStatements(admin, create.count);
     rows.push({ label: `bookings.create, ${CONNECTIONS} concurrent: per second`, rls, value: `${Math.round(create.perSecond)}` });
@@ -163,7 +173,20 @@ async function seed(db: pg.Client) {
      FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId", generate_series(0, $2::int - 1) AS k WHERE t.slug LIKE 'bench-%'`,
     [owner.rows[0]!.id, BOOKINGS_PER_SPACE],
   );
-  // 50 rooms in Einbeck (the demo member's town) to book into, one per concurrent client.
+  // 50 members of Einbeck (the demo town), one per concurrent client: 50 people
+  // booking at once, not one person booking 50 rooms.
+  const einbeckMembers = await db.query<{ email: string }>(
+    `WITH users AS (
+       INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt")
+       SELECT gen_random_uuid(), 'bench-einbeck-' || i || '@hubwerk.test', 'Bench ' || i, (SELECT "passwordHash" FROM "User" WHERE email = $1), now()
+         FROM generate_series(1, $2::int) AS i
+       RETURNING id, email)
+     INSERT INTO "TenantMembership" ("tenantId", id, "userId", role)
+     SELECT (SELECT id FROM "Tenant" WHERE slug = 'einbeck'), gen_random_uuid(), u.id, 'MEMBER' FROM users u
+     RETURNING (SELECT email FROM users WHERE users.id = "userId") AS email`,
+    [DEMO_USERS.einbeckMember, CONNECTIONS],
+  );
+  // 50 rooms in Einbeck to book into, one per concurrent client.
   const einbeck = await db.query<{ id: string }>(
     `INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "granularityMinutes", "minDurationMinutes", "horizonDays", "updatedAt")
      SELECT h."tenantId", gen_random_uuid(), h.id, 'MEETING_ROOM', 'Bench ' || s, 8, '{}', 30, 30, 730, now()
@@ -188,6 +211,7 @@ async function seed(db: pg.Client) {
     sample: sample.rows,
     members: members.rows,
     einbeckSpaces: einbeck.rows.map((r) => r.id),
+    einbeckMembers: einbeckMembers.rows.map((r) => r.email),
   };
 }
 
@@ -292,6 +316,18 @@ async function startProfiler() {
   };
 }
 
+/** Linux perf sampling every CPU with call graphs (kernel time included, which V8's profiler cannot see). */
+async function startPerf(file: string) {
+  const child = spawn('perf', ['record', '-a', '-g', '-F', '499', '-e', 'cpu-clock', '-o', file], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 500)); // perf attaches to every CPU
+  return {
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGINT');
+    }),
+  };
+}
+
 /**
  * Each client books the next free half hour of its own room: no conflicts.
  * Without `rate`: closed loop, each client sends its next booking when the
@@ -300,7 +336,7 @@ async function startProfiler() {
  * when free; latency counts from when it was due, so a server falling
  * behind shows in the percentiles instead of slowing the load down.
  */
-async function measureCreation(caller: Caller, spaces: string[], pass: number, rate?: number, seconds = SECONDS) {
+async function measureCreation(callers: Caller[], spaces: string[], pass: number, rate?: number, seconds = SECONDS) {
   const times: number[] = [];
   let failures = 0;
   const slotsPerDay = 20; // 08:00–18:00 in half hours
@@ -315,7 +351,8 @@ async function measureCreation(caller: Caller, spaces: string[], pass: number, r
   const started = performance.now();
   let due = 0;
   await Promise.all(
-    spaces.map(async (spaceId) => {
+    spaces.map(async (spaceId, client) => {
+      const caller = callers[client]!;
       // Each pass starts 40 workdays after the last, so passes never collide.
       for (let k = 0; performance.now() < deadline; k++) {
         const date = workday(pass * 40 + Math.floor(k / slotsPerDay));

@@ -5,10 +5,12 @@
  * effect on the very next request.
  */
 import { randomUUID } from 'node:crypto';
-import { SESSION_ABSOLUTE_LIFETIME_MS, SESSION_IDLE_TIMEOUT_MS, hashToken } from '@hubwerk/auth';
+import { SESSION_ABSOLUTE_LIFETIME_MS, SESSION_IDLE_TIMEOUT_MS, SESSION_SCOPING_SQL, hashToken, sessionScopingValues } from '@hubwerk/auth';
+import { BatchQuery } from '@hubwerk/db';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { authenticate } from './authenticate.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
@@ -130,5 +132,43 @@ describe('the sessions page', () => {
     expect(sessionsEnded).toBe(found.activeSessions);
     await expect(api.caller(victim).auth.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await platform.sessions.lookupUser({ email: target })).activeSessions).toBe(0);
+  });
+});
+
+describe('authenticate: session, abilities and town in one round trip', () => {
+  it('reads all three in one batch, the town under the user\'s row-level security, and leaves no setting behind', async () => {
+    const token = await signIn(DEMO_USERS.einbeckMember);
+    const batches = vi.spyOn(pg.Client.prototype, 'query');
+    const own = await authenticate(api.deps.db, token, 'einbeck');
+    expect(batches.mock.calls.filter(([q]) => (q as unknown) instanceof BatchQuery)).toHaveLength(1);
+    batches.mockRestore();
+    expect(own?.session.email).toBe(DEMO_USERS.einbeckMember);
+    expect(own?.town?.row?.slug).toBe('einbeck');
+    expect(own?.actor.tenantRoles).toEqual([expect.objectContaining({ tenantId: own?.town?.row?.id, role: 'member' })]);
+    // A town the member does not belong to is not visible to them: no row.
+    const foreign = await authenticate(api.deps.db, token, 'zeitz');
+    expect(foreign?.town).toEqual({ slug: 'zeitz', row: null });
+    const [left] = await api.deps.db.$batch([{ text: `SELECT NULLIF(current_setting('app.user_id', true), '') AS "user"` }]);
+    expect(left!.rows).toEqual([{ user: null }]);
+  });
+
+  it('scopes the batch to the user only while the session is usable: revoked, expired or idle — no user, and no answer', async () => {
+    const scopedUser = async (token: string) => {
+      const [, who] = await api.deps.db.$batch([{ text: SESSION_SCOPING_SQL, values: sessionScopingValues(token, new Date()) }, { text: `SELECT app_current_user() AS "user"` }]);
+      return who!.rows[0].user as string | null;
+    };
+    const cases: Array<[string, string]> = [
+      ['revoked', `"revokedAt" = now()`],
+      ['expired', `"expiresAt" = now() - interval '1 second'`],
+      ['idle', `"lastSeenAt" = now() - make_interval(secs => ${SESSION_IDLE_TIMEOUT_MS / 1000 + 5})`],
+    ];
+    for (const [, change] of cases) {
+      const token = await signIn(DEMO_USERS.einbeckMember);
+      expect(await scopedUser(token)).toMatch(/^[0-9a-f-]{36}$/);
+      await superuser.query(`UPDATE "Session" SET ${change} WHERE "tokenHash" = $1`, [hashToken(token)]);
+      expect(await scopedUser(token)).toBeNull();
+      expect(await authenticate(api.deps.db, token, 'einbeck')).toBeNull();
+    }
+    expect(await scopedUser('unbekanntes-token-unbekanntes-token')).toBeNull();
   });
 });

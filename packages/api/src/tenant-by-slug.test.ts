@@ -1,6 +1,6 @@
 import { Prisma } from '@hubwerk/db';
 import { describe, expect, it } from 'vitest';
-import { TENANT_BY_SLUG } from './trpc.ts';
+import { TENANT_BY_SLUG } from './authenticate.ts';
 
 describe('the town lookup of every town procedure', () => {
   it('selects every column of Tenant (a column added later reaches ctx.tenant or this fails)', () => {

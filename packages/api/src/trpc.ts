@@ -1,8 +1,8 @@
-import { type Actor, type AppAbility, defineAbilityFor, defineAbilityInTenant, resolveSession, subject, supportChannel } from '@hubwerk/auth';
+import { type AppAbility, defineAbilityFor, defineAbilityInTenant, subject, supportChannel } from '@hubwerk/auth';
 import { isPoolAcquireTimeout, runInScope, type Tenant } from '@hubwerk/db';
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
-import { loadActor } from './actor.ts';
+import { authenticate, TENANT_BY_SLUG } from './authenticate.ts';
 import type { Context } from './context.ts';
 import { DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
 import { activeSupportSession } from './routers/support/support-lookup.ts';
@@ -37,28 +37,34 @@ const logged = t.middleware(async ({ ctx, path, next }) => {
 /** Tier 1: anyone. */
 export const publicProcedure = t.procedure.use(logged);
 
+async function signedIn(ctx: Context, townSlug?: string) {
+  const signed = ctx.sessionToken ? await authenticate(ctx.db, ctx.sessionToken, townSlug) : null;
+  if (!signed) throw new DomainError('UNAUTHORIZED', 'errors.unauthorized');
+  ctx.log.userId = signed.session.userId;
+  return signed;
+}
+
 /**
  * Tier 2: a signed-in user. Everything after runs in the user's database
  * scope (no town yet), with the user's abilities across towns.
  */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const token = ctx.sessionToken;
-  const session = token ? await resolveSession(ctx.db, token) : null;
-  if (!session) throw new DomainError('UNAUTHORIZED', 'errors.unauthorized');
-  ctx.log.userId = session.userId;
-  const scope = { tenantId: null, userId: session.userId };
-  return runInScope(scope, async () => {
-    const actor: Actor = await loadActor(ctx.db, session);
-    return next({ ctx: { session, actor, ability: defineAbilityFor(actor) } });
-  });
+  const { session, actor } = await signedIn(ctx);
+  return runInScope({ tenantId: null, userId: session.userId }, () => next({ ctx: { session, actor, ability: defineAbilityFor(actor) } }));
 });
 
 /** Every tenant procedure names its town by slug; extra keys are rejected. */
 export const tenantInput = z.object({ tenant: z.string().min(1).max(80) });
 
-// Every town procedure starts here: prepared (planned once per connection), columns named.
-export const TENANT_BY_SLUG = `SELECT t.id, t.name, t.slug, t.ags, t.bundesland, t.status::text AS status, t.timezone, t."managingPartnerId", t."createdAt", t."updatedAt"
-  FROM "Tenant" t WHERE t.slug = $1`;
+/**
+ * Tier 2 for town procedures: the same, and the town named by the (raw,
+ * still unchecked) input is read in the same round trip (authenticate.ts).
+ * Tier 3 uses that row only for exactly the slug its checked input names.
+ */
+const townUserProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
+  const { session, actor, town } = await signedIn(ctx, tenantInput.safeParse(await getRawInput()).data?.tenant);
+  return runInScope({ tenantId: null, userId: session.userId }, () => next({ ctx: { session, actor, ability: defineAbilityFor(actor), prefetchedTown: town } }));
+});
 
 /**
  * Tier 3: work inside one town. Resolves the (untrusted) town slug, checks
@@ -66,8 +72,9 @@ export const TENANT_BY_SLUG = `SELECT t.id, t.name, t.slug, t.ags, t.bundesland,
  * one that does not exist — and runs the procedure in that town's scope, so
  * the database wall applies to every query it makes.
  */
-export const tenantProcedure = authedProcedure.input(tenantInput).use(async ({ ctx, input, next, type, path }) => {
-  const [tenant]: Array<Tenant | undefined> = await ctx.db.$prepared<Tenant>(TENANT_BY_SLUG, [input.tenant]);
+export const tenantProcedure = townUserProcedure.input(tenantInput).use(async ({ ctx, input, next, type, path }) => {
+  const tenant: Tenant | null | undefined =
+    ctx.prefetchedTown?.slug === input.tenant ? ctx.prefetchedTown.row : (await ctx.db.$prepared<Tenant>(TENANT_BY_SLUG, [input.tenant]))[0];
   if (!tenant) throw notFound();
   const baseAbility: AppAbility = defineAbilityInTenant(ctx.actor, tenant);
   if (baseAbility.cannot('read', subject('Tenant', tenant))) throw notFound();

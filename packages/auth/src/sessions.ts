@@ -27,12 +27,33 @@ export async function resolveSession(db: AppClient, token: string, now = new Dat
   // Runs on every request: one statement (session joined with its user),
   // where `findUnique({ include: { user } })` costs Prisma two round trips.
   // Prepared: planned once per connection, not on every request.
-  const [session] = await db.$prepared<SessionRow>(
-    `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole"
-       FROM "Session" s JOIN "User" u ON u.id = s."userId"
-      WHERE s."tokenHash" = $1`,
-    [hashToken(token)],
-  );
+  const [row] = await db.$prepared<SessionRow>(SESSION_BY_TOKEN_SQL, [hashToken(token)]);
+  return usableSession(db, row, now);
+}
+
+export const SESSION_BY_TOKEN_SQL = `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole"
+   FROM "Session" s JOIN "User" u ON u.id = s."userId"
+  WHERE s."tokenHash" = $1`;
+
+/**
+ * The same lookup for a batch of reads (authenticate in @hubwerk/api): it
+ * also scopes its transaction to the session's user — only while the session
+ * is usable by the rules of usableSession — so the statements after it in
+ * the batch read with that user's row-level security.
+ */
+export const SESSION_SCOPING_SQL = `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole",
+        set_config('app.user_id', CASE WHEN s."revokedAt" IS NULL AND s."expiresAt" > $2::timestamptz AND s."lastSeenAt" >= $3::timestamptz THEN u.id::text ELSE '' END, true) AS "scopedTo"
+   FROM "Session" s JOIN "User" u ON u.id = s."userId"
+  WHERE s."tokenHash" = $1`;
+
+/** SESSION_SCOPING_SQL's parameters. */
+export const sessionScopingValues = (token: string, now: Date): [string, Date, Date] => [hashToken(token), now, new Date(now.getTime() - SESSION_IDLE_TIMEOUT_MS)];
+
+/**
+ * The session's user, or null when it is revoked, expired or idle too long.
+ * Marks it seen (at most once a minute).
+ */
+export async function usableSession(db: AppClient, session: SessionRow | undefined, now: Date): Promise<SessionUser | null> {
   if (!session || session.revokedAt || session.expiresAt <= now) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_TIMEOUT_MS) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
@@ -47,7 +68,7 @@ export async function resolveSession(db: AppClient, token: string, now = new Dat
   };
 }
 
-interface SessionRow extends Record<string, unknown> {
+export interface SessionRow extends Record<string, unknown> {
   id: string;
   lastSeenAt: Date;
   expiresAt: Date;

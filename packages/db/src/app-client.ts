@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.ts';
 import type pg from 'pg';
-import { type PipelinedQuery, pipelinedTransaction, preparedQuery, ScopedPool } from './scoped-pool.ts';
+import { batchQuery, type PipelinedQuery, pipelinedTransaction, preparedQuery, ScopedPool } from './scoped-pool.ts';
 import { uniqueWhereToFilter } from './unique-lookups.ts';
 
 export interface AppClientOptions {
@@ -64,6 +64,14 @@ export function createAppClient(options: AppClientOptions) {
      */
     $prepared<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
       return preparedQuery<R>(pool, text, values).then((r) => r.rows);
+    },
+    /**
+     * Raw statements in the caller's scope as one implicit transaction in one
+     * round trip (prepared, columns named): for reads every request makes
+     * together. Rows per statement, in order.
+     */
+    $batch(statements: ReadonlyArray<{ text: string; values?: unknown[] }>): Promise<pg.QueryResult[]> {
+      return batchQuery(pool, statements);
     },
     /** Ends the pool; call once on shutdown. */
     async close() {

@@ -1,6 +1,7 @@
 export { createAppClient, type AppClient, type AppClientOptions } from './app-client.ts';
 export { createPlatformClient, toAuditRow, type AuditEntry, type PlatformClient, type PlatformTx } from './platform-client.ts';
 export { columnsOf, type PipelinedQuery } from './scoped-pool.ts';
+export { BatchQuery } from './batch-query.ts';
 export { currentScope, runInScope, type DbScope } from './scope.ts';
 export { Prisma, PrismaClient } from './generated/client.ts';
 export type * from './generated/client.ts';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { typedPoolError } from './pool-errors.ts';
 import { currentScope, type DbScope } from './scope.ts';
+import { type BatchEntry, BatchQuery, type BatchStatement } from './batch-query.ts';
 import { canCarryScope, SET_SCOPE_SQL, SET_SCOPE_STATEMENT, ScopedQuery, scopeValues } from './scoped-query.ts';
 
 /**
@@ -46,6 +47,14 @@ class ScopedClient extends pg.Client {
       });
     }
     return begin as never;
+  }
+
+  // pg records a statement as parsed under the active query's name; a batch
+  // carries several, so it keeps that bookkeeping itself (batch-query.ts).
+  _handleParseComplete(): void {
+    const active = (this as unknown as { _getActiveQuery(): unknown })._getActiveQuery();
+    if (active instanceof BatchQuery) active.handleParseComplete(this.connection);
+    else (pg.Client.prototype as unknown as { _handleParseComplete(this: pg.Client): void })._handleParseComplete.call(this);
   }
 }
 
@@ -216,6 +225,40 @@ export function preparedQuery<R extends pg.QueryResultRow>(pool: ScopedPool, tex
   return (pool.query as (c: pg.QueryConfig) => Promise<pg.QueryResult<R>>)({ name: statementName(text), text, values });
 }
 
+/**
+ * Statements in the caller's scope as one implicit transaction, written at
+ * once and answered at once (one Sync, BatchQuery): for reads a request
+ * needs together — the session, the user's abilities and the town (ADR 022).
+ * Each is prepared once per connection (statementName: columns named). If
+ * one fails, none took effect and the batch rejects with its error.
+ */
+export async function batchQuery(pool: ScopedPool, statements: ReadonlyArray<{ text: string; values?: unknown[] }>): Promise<pg.QueryResult[]> {
+  const scope = currentScope();
+  const client = await pool.connect();
+  const onError = () => undefined;
+  client.on('error', onError);
+  const entries: BatchEntry[] = [];
+  const answer = (statement: BatchStatement) =>
+    new Promise<pg.QueryResult>((resolve, reject) => {
+      entries.push({ ...statement, resolve, reject });
+    });
+  const scoped = scope ? answer({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, values: scopeValues(scope) }) : null;
+  const results = statements.map((s) => answer({ name: statementName(s.text), text: s.text, values: s.values ?? [] }));
+  new BatchQuery(entries).submitTo(client);
+  const settled = await Promise.allSettled([...(scoped ? [scoped] : []), ...results]);
+  client.removeListener('error', onError);
+  const failure = settled.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) {
+    // The server refused a statement: the implicit transaction ended at the
+    // Sync and the connection is clean. Anything else (a broken socket) destroys it.
+    const clean = failure.reason instanceof pg.DatabaseError && failure.reason.severity === 'ERROR';
+    client.release(clean ? undefined : (failure.reason as Error));
+    throw failure.reason;
+  }
+  client.release();
+  return Promise.all(results);
+}
+
 const holding = new WeakSet<pg.PoolClient>();
 /**
  * pg writes each statement to the socket on its own (one syscall each);
@@ -264,42 +307,58 @@ export type PipelinedQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(t
  * ~12 round trips and several ms of client work per booking).
  *
  * `fn` gets `query`; statements it issues without awaiting the earlier ones
- * go out in one network flight behind `BEGIN` + `set_config` (pipeline mode)
- * and the server runs them one after the other, each with a fresh snapshot
- * (READ COMMITTED). `fn` may then look at the answers and throw: the
- * transaction is rolled back; otherwise it is committed.
+ * form a flight: written at once behind `BEGIN` + `set_config`, with one
+ * Sync, so the server answers the whole flight in one write (BatchQuery,
+ * ADR 022), running the statements one after the other, each with a fresh
+ * snapshot (READ COMMITTED). `fn` may then look at the answers and throw:
+ * the transaction is rolled back; otherwise it is committed.
  */
 export async function pipelinedTransaction<T>(pool: ScopedPool, fn: (query: PipelinedQuery) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   // See #queryInTransaction: a connection dying while checked out must not crash the process.
   const onError = () => undefined;
   client.on('error', onError);
+  const scope = (client as ScopedPoolClient).hubwerkScope;
   const inFlight: Array<Promise<unknown>> = [];
-  const query: PipelinedQuery = (text, values) => {
-    holdWritesForThisTick(client);
-    const statement = values === undefined ? { text } : { name: statementName(text), text, values };
-    const p = (client.query as (q: pg.QueryConfig) => Promise<pg.QueryResult>)(statement) as Promise<pg.QueryResult<never>>;
+  let flight: BatchEntry[] | null = null;
+  const send = (statement: BatchStatement): Promise<pg.QueryResult> => {
+    const p = new Promise<pg.QueryResult>((resolve, reject) => {
+      let batch = flight;
+      if (!batch) {
+        // Everything issued until the current tick ends travels in this flight.
+        const opened: BatchEntry[] = (batch = flight = []);
+        process.nextTick(() => {
+          flight = null;
+          new BatchQuery(opened).submitTo(client);
+        });
+      }
+      batch.push({ ...statement, resolve, reject });
+    });
     inFlight.push(p);
-    // The caller reads the answers it needs; an unread failure is reported by COMMIT.
+    // The caller reads the answers it needs; an unread failure is reported at COMMIT.
     p.catch(() => undefined);
     return p;
   };
+  const query: PipelinedQuery = (text, values) =>
+    send(values === undefined ? { text } : { name: statementName(text), text, values }) as Promise<pg.QueryResult<never>>;
   let broken: Error | undefined;
   try {
-    void query('BEGIN');
+    void send({ text: 'BEGIN' });
+    if (scope) void send({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, values: scopeValues(scope) });
     const result = await fn(query);
-    const commit = (await query('COMMIT')) as pg.QueryResult;
     // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an
-    // error: a statement nobody awaited failed. Report that statement.
-    if (commit.command === 'ROLLBACK') {
+    // error, or skips it when a statement of its own flight failed: either
+    // way a statement nobody awaited failed. Report the first that did.
+    const commit = await query('COMMIT').catch(() => null);
+    if (commit?.command !== 'COMMIT') {
       const outcomes = await Promise.allSettled(inFlight);
       const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       throw failed?.reason ?? new Error('transaction rolled back');
     }
     return result;
   } catch (error) {
-    // Pipelined after whatever is still in flight; a failed statement has
-    // already aborted the transaction, ROLLBACK then just ends it.
+    // Sent after whatever is still in flight; a failed statement has already
+    // aborted the transaction, ROLLBACK then just ends it.
     await query('ROLLBACK').catch((e: unknown) => {
       broken = e instanceof Error ? e : new Error(String(e));
     });

@@ -1,0 +1,170 @@
+import pg from 'pg';
+
+/**
+ * Several statements written as one pg query with a single Sync at the end
+ * (extended protocol), each answered through its own promise (ADR 022).
+ *
+ * On the wire:
+ *
+ *   [Parse] · Bind · Describe · Execute   for each statement
+ *   Sync
+ *
+ * Why: PostgreSQL flushes its answers at every Sync. pg sends one Sync per
+ * query, so a transaction of seven pipelined statements came back as seven
+ * socket writes, each waking the API — on this VM a wake-up costs more than
+ * most of the statements (measured: socket writes were ~40 % of a booking's
+ * Node time). One Sync per flight: one write each way.
+ *
+ * What a single Sync changes: an error skips every later statement up to the
+ * Sync (PostgreSQL discards them), so those reject with the same error —
+ * they did not run. Inside an explicit transaction (pipelinedTransaction
+ * sends BEGIN in the first flight) that is what would happen anyway: the
+ * transaction is aborted and ends in ROLLBACK.
+ *
+ * pg's own Query is the base so pg's Client drives it like any other query
+ * (pipeline queue, ReadyForQuery, connection errors); it routes the server's
+ * messages here, and this class hands each to the statement it belongs to.
+ * The named-statement bookkeeping (which statements this connection has
+ * parsed) is pg's, kept exactly: a statement counts as parsed once its
+ * ParseComplete arrives.
+ */
+
+export interface BatchStatement {
+  text: string;
+  /** Prepared once per connection under this name (see statementName); absent: the unnamed statement. */
+  name?: string;
+  values?: unknown[];
+}
+
+/** A statement of a batch with the promise it settles. */
+export type BatchEntry = BatchStatement & { resolve: (result: pg.QueryResult) => void; reject: (error: unknown) => void };
+
+/** The parts of pg's (untyped) Connection a batch writes to. */
+interface WireConnection {
+  parsedStatements: Record<string, string | undefined>;
+  submittedNamedStatements: Record<string, string | undefined>;
+  parse(message: { name: string; text: string; types: number[] }): void;
+  bind(message: { statement: string; values: unknown[] }): void;
+  describe(message: { type: 'P'; name: string }): void;
+  execute(message: { portal: string }): void;
+  sync(): void;
+}
+
+interface FieldsMessage {
+  fields: unknown[];
+}
+
+/** pg's result accumulator and value serialiser (exported on pg's default export, not typed). */
+type ResultLike = pg.QueryResult & { addFields(fields: unknown[]): void; parseRow(fields: unknown[]): unknown; addRow(row: unknown): void; addCommandComplete(message: unknown): void };
+const { Result, utils } = pg as unknown as { Result: new (rowMode?: string) => ResultLike; utils: { prepareValue(value: unknown): unknown } };
+const PgQuery = pg.Query as unknown as new (config: pg.QueryConfig) => object;
+
+export class BatchQuery extends PgQuery {
+  readonly #statements: Array<BatchEntry & { result: ResultLike; rowError?: unknown }>;
+  /** Index of the statement whose answers arrive now. */
+  #current = 0;
+  /** Named statements whose Parse this batch sent, awaiting their ParseComplete, in order. */
+  readonly #parsing: string[] = [];
+
+  constructor(statements: BatchEntry[]) {
+    super({ text: '' });
+    this.#statements = statements.map((s) => ({ ...s, result: new Result() }));
+  }
+
+  /** Runs the batch on `client` (a client in pipeline mode or not); each statement settles through its own promise. */
+  submitTo(client: pg.ClientBase): void {
+    (client.query as (q: unknown) => void)(this);
+  }
+
+  submit(connection: unknown): Error | null {
+    const wire = connection as WireConnection;
+    // Values are serialised before anything is written: a value pg cannot
+    // send fails the whole batch here rather than half of it on the wire.
+    let values: unknown[][];
+    try {
+      values = this.#statements.map((s) => (s.values ?? []).map((v) => utils.prepareValue(v)));
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    // The client's type parsers, which pg hands to the query's own result before submitting it.
+    const types = (this as unknown as { _result?: { _types?: unknown } })._result?._types;
+    if (types) for (const s of this.#statements) (s.result as unknown as { _types: unknown })._types = types;
+    const stream = (wire as unknown as { stream?: { cork?: () => void; uncork?: () => void } }).stream;
+    stream?.cork?.();
+    try {
+      this.#statements.forEach((s, i) => {
+        const name = s.name ?? '';
+        if (!s.name || (wire.parsedStatements[name] ?? wire.submittedNamedStatements[name]) === undefined) {
+          wire.parse({ name, text: s.text, types: [] });
+          if (s.name) {
+            wire.submittedNamedStatements[name] = s.text;
+            this.#parsing.push(name);
+          } else {
+            this.#parsing.push('');
+          }
+        }
+        wire.bind({ statement: name, values: values[i]! });
+        wire.describe({ type: 'P', name: '' });
+        wire.execute({ portal: '' });
+      });
+      wire.sync();
+    } finally {
+      stream?.uncork?.();
+    }
+    return null;
+  }
+
+  /** Called for ParseComplete (ScopedClient routes it here): the oldest Parse in flight succeeded. */
+  handleParseComplete(connection: unknown): void {
+    const name = this.#parsing.shift();
+    if (!name) return;
+    const wire = connection as WireConnection;
+    wire.parsedStatements[name] = wire.submittedNamedStatements[name];
+    delete wire.submittedNamedStatements[name];
+  }
+
+  handleRowDescription(message: FieldsMessage): void {
+    this.#statements[this.#current]?.result.addFields(message.fields);
+  }
+
+  handleDataRow(message: FieldsMessage): void {
+    const s = this.#statements[this.#current];
+    if (!s || s.rowError) return;
+    try {
+      s.result.addRow(s.result.parseRow(message.fields));
+    } catch (error) {
+      // A value pg could not parse: this statement fails once complete.
+      s.rowError = error;
+    }
+  }
+
+  handleCommandComplete(message: unknown): void {
+    const s = this.#statements[this.#current++];
+    if (!s) return;
+    s.result.addCommandComplete(message);
+    if (s.rowError) s.reject(s.rowError);
+    else s.resolve(s.result);
+  }
+
+  handleEmptyQuery(): void {
+    this.#statements[this.#current++]?.resolve(new Result());
+  }
+
+  /**
+   * The server refused the current statement and skipped the rest up to the
+   * Sync: they all fail with its error. Parses still awaiting their
+   * ParseComplete never happened (a failed Parse, or one that was skipped).
+   */
+  handleError(error: Error, connection: unknown): void {
+    const wire = connection as WireConnection;
+    for (const name of this.#parsing.splice(0)) if (name) delete wire.submittedNamedStatements[name];
+    for (const s of this.#statements.slice(this.#current)) s.reject(error);
+    this.#current = this.#statements.length;
+  }
+
+  handleReadyForQuery(): void {
+    // Every statement answered at its CommandComplete; none should be left.
+    for (const s of this.#statements.slice(this.#current)) s.reject(new Error('The server ended the batch without answering this statement'));
+    this.#current = this.#statements.length;
+  }
+}
