@@ -3,7 +3,8 @@ import type { AppClient, Tenant } from '@hubwerk/db';
 import { ACTOR_OF_SCOPED_USER_SQL, actorOf } from './actor.ts';
 
 // Every town procedure starts here: prepared (planned once per connection), columns named.
-export const TENANT_BY_SLUG = `SELECT t.id, t.name, t.slug, t.ags, t.bundesland, t.status::text AS status, t.timezone, t."managingPartnerId", t."createdAt", t."updatedAt"
+export const TENANT_BY_SLUG = `SELECT t.id, t.name, t.slug, t.ags, t.bundesland, t.status::text AS status, t.timezone, t."managingPartnerId", t."createdAt", t."updatedAt",
+       t."paymentOverdueSince"
   FROM "Tenant" t WHERE t.slug = $1`;
 
 export interface SignedIn {

@@ -377,6 +377,27 @@ describe('dunning', () => {
   });
 });
 
+describe('the dunning state on the town row', () => {
+  it('follows the billing row through every writer — webhook, hand-written UPDATE, delete — so the read-only check needs no query of its own', async () => {
+    const { tenant, subscriptionId } = await subscribedTown('Spiegelstadt');
+    const copy = async () => (await superuser.query(`SELECT "paymentOverdueSince" AS since FROM "Tenant" WHERE id = $1`, [tenant.id])).rows[0].since as Date | null;
+    const billed = async () => (await superuser.query(`SELECT "pastDueSince" AS since FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id])).rows[0].since as Date | null;
+    expect(await copy()).toBeNull();
+    await deliverAll(fake.failPayment(subscriptionId));
+    expect(await billed()).toBeInstanceOf(Date);
+    expect(await copy()).toEqual(await billed());
+    // By hand (as the platform's tools or an operator would): the copy follows, and the router reads it.
+    await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = now() - interval '30 days' WHERE "tenantId" = $1`, [tenant.id]);
+    expect(await copy()).toEqual(await billed());
+    expect(await failure(platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Zu spät' }))).toMatchObject({ code: 'PRECONDITION_FAILED', messageKey: 'errors.billing.readOnly.paymentOverdue' });
+    await deliverAll(fake.payOpenInvoices(subscriptionId));
+    expect(await copy()).toBeNull();
+    await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = now() WHERE "tenantId" = $1`, [tenant.id]);
+    await superuser.query(`DELETE FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id]);
+    expect(await copy()).toBeNull();
+  });
+});
+
 describe('billing overview', () => {
   it('shows the provider every town with plan, status and MRR, a partner only its towns, a town admin nothing', async () => {
     const all = await platformAdmin.billing.overview({});

@@ -90,7 +90,7 @@ export const tenantProcedure = townUserProcedure.input(tenantInput).use(async ({
     // pay, and support sessions, so someone can help it.
     if (type === 'mutation' && !allowedWhileReadOnly(path)) {
       // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
-      if (await ctx.billing.readOnlyReason(ctx.db, tenant.id)) throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
+      if (ctx.billing.readOnlyReason(tenant)) throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
     }
     if (!supportSession) return next({ ctx: { tenant, ability, supportSession } });
     // Every audit entry written from here on names the session (the column's database default reads it).

@@ -3,7 +3,7 @@
  * (RLS-scoped) transaction; webhooks are cross-town by nature and go through
  * the audited platform client.
  */
-import type { AppClient, PlatformClient, PlatformTx, TenantBilling } from '@hubwerk/db';
+import type { AppClient, PlatformClient, PlatformTx, Tenant, TenantBilling } from '@hubwerk/db';
 import type Stripe from 'stripe';
 import { uuid7 } from './uuid7.ts';
 import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, mrrCents, priceOf } from './plans.ts';
@@ -85,10 +85,12 @@ export function createBilling(config: BillingConfig) {
     fake: config.fake,
     graceDays: config.graceDays,
 
-    /** Checked before every mutation of a town: one prepared statement (planned once per connection). */
-    async readOnlyReason(db: Db, tenantId: string): Promise<ReadOnlyReason | null> {
-      const [row] = await db.$prepared<DunningState>(`SELECT b."pastDueSince", b.status::text AS status FROM "TenantBilling" b WHERE b."tenantId" = $1::uuid`, [tenantId]);
-      return readOnlyReason(row ?? null, now(), config.graceDays);
+    /**
+     * Checked before every mutation of a town, on the town row the request
+     * has read anyway: the database copies the dunning state there (ADR 022).
+     */
+    readOnlyReason(town: Pick<Tenant, 'paymentOverdueSince'>): ReadOnlyReason | null {
+      return readOnlyReason({ pastDueSince: town.paymentOverdueSince }, now(), config.graceDays);
     },
 
     /** At onboarding: the plan of the town's agreement (no Stripe subscription yet). */

@@ -27,9 +27,9 @@ describe('plans', () => {
 describe('dunning', () => {
   const since = new Date('2026-01-01T00:00:00Z');
   it('is read-only from exactly the end of the grace period, not a millisecond before', () => {
-    expect(readOnlyReason({ pastDueSince: since, status: 'PAST_DUE' }, new Date(since.getTime() + 14 * day - 1), 14)).toBeNull();
-    expect(readOnlyReason({ pastDueSince: since, status: 'PAST_DUE' }, new Date(since.getTime() + 14 * day), 14)).toBe('payment-overdue');
-    expect(readOnlyReason({ pastDueSince: null, status: 'PAST_DUE' }, new Date(since.getTime() + 100 * day), 14)).toBeNull();
+    expect(readOnlyReason({ pastDueSince: since }, new Date(since.getTime() + 14 * day - 1), 14)).toBeNull();
+    expect(readOnlyReason({ pastDueSince: since }, new Date(since.getTime() + 14 * day), 14)).toBe('payment-overdue');
+    expect(readOnlyReason({ pastDueSince: null }, new Date(since.getTime() + 100 * day), 14)).toBeNull();
     expect(readOnlyReason(null, new Date(), 14)).toBeNull();
   });
 

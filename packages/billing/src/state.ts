@@ -81,7 +81,7 @@ export interface DunningState {
 export type ReadOnlyReason = 'payment-overdue';
 
 /** After the grace period a town with an unpaid invoice may read but not change anything. */
-export function readOnlyReason(state: DunningState | null, now: Date, graceDays: number): ReadOnlyReason | null {
+export function readOnlyReason(state: Pick<DunningState, 'pastDueSince'> | null, now: Date, graceDays: number): ReadOnlyReason | null {
   if (!state?.pastDueSince) return null;
   return now.getTime() - state.pastDueSince.getTime() >= graceDays * 86_400_000 ? 'payment-overdue' : null;
 }
