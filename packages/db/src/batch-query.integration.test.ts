@@ -51,11 +51,13 @@ function onePool(): ScopedPool {
   return pool;
 }
 
+/** ScopedPool.query does not restate pg's overloads. */
+const asPg = (pool: ScopedPool) => pool as unknown as pg.Pool;
 const scoped = <T>(tenantId: string, fn: () => T) => runInScope({ tenantId, userId: null }, fn);
 const HUBS_OF = 'SELECT h.id, h.name, h."createdAt" FROM "Hub" h WHERE h."tenantId" = ANY($1::uuid[]) ORDER BY h.name';
 const ECHO = 'SELECT $1::int + 1 AS n, $2::jsonb AS doc';
 const preparedOn = async (pool: ScopedPool, text: string) =>
-  (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [text])).rows[0]!.n;
+  (await asPg(pool).query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [text])).rows[0]!.n;
 
 /** How many BatchQuery objects the pool's connections were given. */
 function countBatches() {
@@ -83,14 +85,31 @@ describe('a batch', () => {
     expect(echo!.rows).toEqual([{ n: 42, doc: { a: [1, 2] } }]);
     expect(none!.rows).toEqual([]);
     expect(none!.command).toBe('SELECT');
-    const after = await pool.query<{ tenant: string | null }>(`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`);
+    const after = await asPg(pool).query<{ tenant: string | null }>(`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`);
     expect(after.rows).toEqual([{ tenant: null }]);
+  });
+
+  it('describes a named statement once per connection: later runs get no RowDescription and the same rows, types parsed', async () => {
+    const pool = onePool();
+    const own = towns[0]!;
+    const describe = vi.spyOn((pg as unknown as { Connection: { prototype: { describe(): void } } }).Connection.prototype, 'describe');
+    const run = () => scoped(own.id, () => batchQuery(pool, [{ text: HUBS_OF, values: [[own.id]] }, { text: ECHO, values: [1, '[]'] }]));
+    const [first, firstEcho] = await run();
+    // The scope statement and both of the caller's: each new on this connection.
+    expect(describe).toHaveBeenCalledTimes(3);
+    const [second, secondEcho] = await run();
+    expect(describe).toHaveBeenCalledTimes(3);
+    expect(second!.rows).toEqual(first!.rows);
+    expect(second!.rows[0].createdAt).toBeInstanceOf(Date);
+    expect(second!.fields.map((f) => f.name)).toEqual(['id', 'name', 'createdAt']);
+    expect(secondEcho!.rows).toEqual(firstEcho!.rows);
+    expect(secondEcho!.rows).toEqual([{ n: 2, doc: [] }]);
   });
 
   it('fails as a whole when one statement fails: later statements are skipped, nothing stays written, the connection goes on', async () => {
     const pool = onePool();
     const own = towns[0]!;
-    const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const pid = (await asPg(pool).query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const INSERT = `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Halb', 'halb-im-stapel', now())`;
     // Never parsed on this connection: it comes after the failure, so its Parse is skipped too.
     const NEVER_REACHED = 'SELECT $1::text AS never';
@@ -105,7 +124,7 @@ describe('a batch', () => {
     ).rejects.toThrow(/division by zero/);
     expect((await superuser.query(`SELECT 1 FROM "Hub" WHERE slug = 'halb-im-stapel'`)).rows).toEqual([]);
     // Same connection; the skipped statement is parsed when it first really runs, the others are reused.
-    expect((await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid).toBe(pid);
+    expect((await asPg(pool).query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid).toBe(pid);
     const [again] = await scoped(own.id, () => batchQuery(pool, [{ text: NEVER_REACHED, values: ['y'] }]));
     expect(again!.rows).toEqual([{ never: 'y' }]);
     expect(await preparedOn(pool, NEVER_REACHED)).toBe(1);

@@ -55,12 +55,36 @@ interface FieldsMessage {
 }
 
 /** pg's result accumulator and value serialiser (exported on pg's default export, not typed). */
-type ResultLike = pg.QueryResult & { addFields(fields: unknown[]): void; parseRow(fields: unknown[]): unknown; addRow(row: unknown): void; addCommandComplete(message: unknown): void };
+type ResultLike = pg.QueryResult & {
+  addFields(fields: unknown[]): void;
+  parseRow(fields: unknown[]): unknown;
+  addRow(row: unknown): void;
+  addCommandComplete(message: unknown): void;
+  _parsers?: unknown[];
+  _prebuiltEmptyResultObject?: unknown;
+};
+
+/**
+ * What a named statement's rows look like, per connection, once described:
+ * its text is fixed, so is its result's shape (PostgreSQL refuses to run a
+ * prepared statement whose result type changed). Later runs skip Describe —
+ * PostgreSQL sends no RowDescription and pg builds no parsers for it.
+ */
+type Shape = Pick<ResultLike, 'fields' | '_parsers' | '_prebuiltEmptyResultObject'>;
+const shapes = new WeakMap<object, Map<string, Shape>>();
+function shapesOf(connection: object): Map<string, Shape> {
+  let known = shapes.get(connection);
+  if (!known) shapes.set(connection, (known = new Map()));
+  return known;
+}
 const { Result, utils } = pg as unknown as { Result: new (rowMode?: string) => ResultLike; utils: { prepareValue(value: unknown): unknown } };
 const PgQuery = pg.Query as unknown as new (config: pg.QueryConfig) => object;
 
+type Pending = BatchEntry & { result: ResultLike; rowError?: unknown; learnShape?: boolean };
+
 export class BatchQuery extends PgQuery {
-  readonly #statements: Array<BatchEntry & { result: ResultLike; rowError?: unknown }>;
+  readonly #statements: Pending[];
+  #shapes: Map<string, Shape> | undefined;
   /** Index of the statement whose answers arrive now. */
   #current = 0;
   /** Named statements whose Parse this batch sent, awaiting their ParseComplete, in order. */
@@ -89,11 +113,13 @@ export class BatchQuery extends PgQuery {
     // The client's type parsers, which pg hands to the query's own result before submitting it.
     const types = (this as unknown as { _result?: { _types?: unknown } })._result?._types;
     if (types) for (const s of this.#statements) (s.result as unknown as { _types: unknown })._types = types;
+    const known = (this.#shapes = shapesOf(wire));
     const stream = (wire as unknown as { stream?: { cork?: () => void; uncork?: () => void } }).stream;
     stream?.cork?.();
     try {
       this.#statements.forEach((s, i) => {
         const name = s.name ?? '';
+        const shape = s.name && wire.parsedStatements[name] !== undefined ? known.get(name) : undefined;
         if (!s.name || (wire.parsedStatements[name] ?? wire.submittedNamedStatements[name]) === undefined) {
           wire.parse({ name, text: s.text, types: [] });
           if (s.name) {
@@ -104,7 +130,14 @@ export class BatchQuery extends PgQuery {
           }
         }
         wire.bind({ statement: name, values: values[i]! });
-        wire.describe({ type: 'P', name: '' });
+        if (shape) {
+          s.result.fields = shape.fields;
+          s.result._parsers = shape._parsers;
+          s.result._prebuiltEmptyResultObject = shape._prebuiltEmptyResultObject;
+        } else {
+          wire.describe({ type: 'P', name: '' });
+          s.learnShape = Boolean(s.name);
+        }
         wire.execute({ portal: '' });
       });
       wire.sync();
@@ -127,6 +160,13 @@ export class BatchQuery extends PgQuery {
     this.#statements[this.#current]?.result.addFields(message.fields);
   }
 
+  /** The statement's rows as described now (none, if it returns none): its shape from here on. */
+  #learnShape(s: Pending): void {
+    if (!s.learnShape || !s.name) return;
+    const { fields, _parsers, _prebuiltEmptyResultObject } = s.result;
+    this.#shapes?.set(s.name, { fields, _parsers, _prebuiltEmptyResultObject });
+  }
+
   handleDataRow(message: FieldsMessage): void {
     const s = this.#statements[this.#current];
     if (!s || s.rowError) return;
@@ -141,6 +181,7 @@ export class BatchQuery extends PgQuery {
   handleCommandComplete(message: unknown): void {
     const s = this.#statements[this.#current++];
     if (!s) return;
+    this.#learnShape(s);
     s.result.addCommandComplete(message);
     if (s.rowError) s.reject(s.rowError);
     else s.resolve(s.result);
@@ -158,6 +199,9 @@ export class BatchQuery extends PgQuery {
   handleError(error: Error, connection: unknown): void {
     const wire = connection as WireConnection;
     for (const name of this.#parsing.splice(0)) if (name) delete wire.submittedNamedStatements[name];
+    // Its shape may be what failed ("cached plan must not change result type"): describe it again next time.
+    const failed = this.#statements[this.#current]?.name;
+    if (failed) this.#shapes?.delete(failed);
     for (const s of this.#statements.slice(this.#current)) s.reject(error);
     this.#current = this.#statements.length;
   }

@@ -127,6 +127,44 @@ export type SpaceRules = Pick<Space, (typeof RULE_COLUMNS)[number]>;
 type LockedSpace = SpaceRules & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null; hubName: string; creatorName: string | null };
 type InsertedBooking = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & { spaceHubId: string; spaceName: string };
 
+// The flight's statements (see createBooking), built once: each is prepared per connection under a hash of its text.
+const LOCK_SPACE_SQL = `SELECT ${columnsOf('s', RULE_COLUMNS)},
+                (SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskSpaceId",
+                (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskName",
+                (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
+                   FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
+                (SELECT json_build_object('date', $4::text, 'opensAt', e."opensAt", 'closesAt', e."closesAt")
+                   FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS exception,
+                (SELECT h.name FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId") AS "hubName",
+                (SELECT u.name FROM "User" u WHERE u.id = $5::uuid) AS "creatorName"
+           FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid FOR UPDATE OF s`;
+// Non-cancelled bookings of the resource closer than the space's buffer.
+// The range test matches the exclusion constraint's GiST index.
+const collidingSql = (resource: string) => `SELECT b."startsAt", b."endsAt" FROM "Booking" b
+           JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"
+          WHERE b."tenantId" = $1::uuid AND b."spaceId" = $2::uuid AND b.status <> 'CANCELLED'
+            AND ${resource}
+            AND tstzrange(b."startsAt", b."endsAt", '[)')
+                && tstzrange($4::timestamptz - make_interval(mins => s."bufferMinutes"), $5::timestamptz + make_interval(mins => s."bufferMinutes"), '[)')
+          ORDER BY b."startsAt" LIMIT 1`;
+const COLLIDING_DESK_SQL = collidingSql(`b."deskId" = $3::uuid`);
+const COLLIDING_SPACE_SQL = collidingSql(`b."deskId" IS NULL AND $3::uuid IS NULL`);
+const INSERT_BOOKING_SQL = `WITH b AS (
+           INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status, purpose, attendees,
+                                  "createdById", "organisationId", "reminderQueuedAt")
+           SELECT s."tenantId", $3::uuid, s.id, $4::uuid, $5::uuid, $6::timestamptz, $7::timestamptz,
+                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END)::"BookingStatus", $8, $9::int,
+                  $13::uuid, (SELECT ${EFFECTIVE_ORGANISATION_SQL.replaceAll('$2', '$5').replaceAll('$3', '$14')}),
+                  -- Starting within the reminder's lead time: the confirmation is the reminder.
+                  CASE WHEN $6::timestamptz <= now() + interval '24 hours' THEN now() END
+             FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid
+           RETURNING ${columnsOf('"Booking"', OUTPUT_COLUMNS)}
+         ), audit AS (
+           INSERT INTO "AuditEvent" (id, "tenantId", "actorUserId", action, "targetType", "targetId", "requestId", data)
+           SELECT $10::uuid, b."tenantId", coalesce(b."createdById", b."userId"), 'booking.created', 'Booking', b.id::text, $11, $12::jsonb FROM b
+         )
+         SELECT ${columnsOf('b', OUTPUT_COLUMNS)}, s."hubId" AS "spaceHubId", s.name AS "spaceName" FROM b JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"`;
+
 /**
  * Books a space or a desk in one transaction of two round trips (ADR 006).
  *
@@ -152,52 +190,16 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
   const organisationId = input.organisationId ?? null;
   try {
     return await ctx.db.$pipelinedTransaction(async (query) => {
-      const lockedP = query<LockedSpace>(
-        `SELECT ${columnsOf('s', RULE_COLUMNS)},
-                (SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskSpaceId",
-                (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskName",
-                (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
-                   FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
-                (SELECT json_build_object('date', $4::text, 'opensAt', e."opensAt", 'closesAt', e."closesAt")
-                   FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS exception,
-                (SELECT h.name FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId") AS "hubName",
-                (SELECT u.name FROM "User" u WHERE u.id = $5::uuid) AS "creatorName"
-           FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid FOR UPDATE OF s`,
-        [tenantId, input.spaceId, deskId, date, ctx.session.userId],
-      );
+      const lockedP = query<LockedSpace>(LOCK_SPACE_SQL, [tenantId, input.spaceId, deskId, date, ctx.session.userId]);
       // Non-cancelled bookings of the resource closer than the space's buffer.
       // The range test matches the exclusion constraint's GiST index.
-      const collidingP = query<Pick<Booking, 'startsAt' | 'endsAt'>>(
-        `SELECT b."startsAt", b."endsAt" FROM "Booking" b
-           JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"
-          WHERE b."tenantId" = $1::uuid AND b."spaceId" = $2::uuid AND b.status <> 'CANCELLED'
-            AND ${deskId ? `b."deskId" = $3::uuid` : `b."deskId" IS NULL AND $3::uuid IS NULL`}
-            AND tstzrange(b."startsAt", b."endsAt", '[)')
-                && tstzrange($4::timestamptz - make_interval(mins => s."bufferMinutes"), $5::timestamptz + make_interval(mins => s."bufferMinutes"), '[)')
-          ORDER BY b."startsAt" LIMIT 1`,
-        [tenantId, input.spaceId, deskId, input.startsAt, input.endsAt],
-      );
+      const collidingP = query<Pick<Booking, 'startsAt' | 'endsAt'>>(deskId ? COLLIDING_DESK_SQL : COLLIDING_SPACE_SQL, [tenantId, input.spaceId, deskId, input.startsAt, input.endsAt]);
       // Plans and per-member limits (limits.ts): locks per person and organisation, then usage.
       const factsP = queueLimitQueries(query, {
         tenantId, spaceId: input.spaceId, userId, organisationId, isDesk: deskId !== null,
         startsAt: input.startsAt, endsAt: input.endsAt, date, timezone: ctx.tenant.timezone,
       });
-      const insertedP = query<InsertedBooking>(
-        `WITH b AS (
-           INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status, purpose, attendees,
-                                  "createdById", "organisationId", "reminderQueuedAt")
-           SELECT s."tenantId", $3::uuid, s.id, $4::uuid, $5::uuid, $6::timestamptz, $7::timestamptz,
-                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END)::"BookingStatus", $8, $9::int,
-                  $13::uuid, (SELECT ${EFFECTIVE_ORGANISATION_SQL.replaceAll('$1', '$1').replaceAll('$2', '$5').replaceAll('$3', '$14')}),
-                  -- Starting within the reminder's lead time: the confirmation is the reminder.
-                  CASE WHEN $6::timestamptz <= now() + interval '24 hours' THEN now() END
-             FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid
-           RETURNING ${columnsOf('"Booking"', OUTPUT_COLUMNS)}
-         ), audit AS (
-           INSERT INTO "AuditEvent" (id, "tenantId", "actorUserId", action, "targetType", "targetId", "requestId", data)
-           SELECT $10::uuid, b."tenantId", coalesce(b."createdById", b."userId"), 'booking.created', 'Booking', b.id::text, $11, $12::jsonb FROM b
-         )
-         SELECT ${columnsOf('b', OUTPUT_COLUMNS)}, s."hubId" AS "spaceHubId", s.name AS "spaceName" FROM b JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"`,
+      const insertedP = query<InsertedBooking>(INSERT_BOOKING_SQL,
         [
           tenantId, input.spaceId, bookingId, deskId, userId, input.startsAt, input.endsAt, input.purpose, input.attendees,
           uuid7(), ctx.requestId,

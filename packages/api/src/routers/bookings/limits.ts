@@ -87,8 +87,14 @@ export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promi
   // there is nothing to count, and one person's bookings of different
   // spaces need not wait for each other (measured: a member booking 50
   // rooms at once queued on this lock, ~120 bookings/s in all).
-  void query(
-    `WITH eff AS (SELECT ${EFFECTIVE_ORGANISATION_SQL} AS "orgId")
+  void query(LIMIT_LOCKS_SQL, [r.tenantId, r.userId, r.organisationId, r.spaceId]);
+  return query<LimitFacts>(r.excludeBookingId ? FACTS_EXCLUDING_SQL : FACTS_SQL,
+    [r.tenantId, r.userId, r.organisationId, r.timezone, r.date, monthStart, monthEnd, r.spaceId, weekStart, weekEnd, ...(r.excludeBookingId ? [r.excludeBookingId] : [])],
+  ).then((res) => res.rows[0]);
+}
+
+// The two statements, built once (prepared per connection under a hash of their text).
+const LIMIT_LOCKS_SQL = `WITH eff AS (SELECT ${EFFECTIVE_ORGANISATION_SQL} AS "orgId")
      SELECT CASE WHEN EXISTS (SELECT 1 FROM "MemberProfile" mp JOIN "TenantMembership" m ON m."tenantId" = mp."tenantId" AND m.id = mp."membershipId"
                                WHERE mp."tenantId" = $1::uuid AND m."userId" = $2::uuid
                                  AND (mp."deskDaysPerMonth" IS NOT NULL OR mp."roomHoursPerMonth" IS NOT NULL))
@@ -97,19 +103,19 @@ export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promi
             CASE WHEN EXISTS (SELECT 1 FROM "Organisation" o WHERE o."tenantId" = $1::uuid AND o.id = eff."orgId"
                                  AND (o."deskDaysPerMonth" IS NOT NULL OR o."roomHoursPerMonth" IS NOT NULL))
                  THEN pg_advisory_xact_lock(hashtextextended('booking-organisation:' || $1 || ':' || eff."orgId"::text, 0)) END
-       FROM eff`,
-    [r.tenantId, r.userId, r.organisationId, r.spaceId],
-  );
+       FROM eff`;
+
+/** Usage per plan and rule; `exclude`: without the booking being changed ($11). */
+function factsSql(exclude: boolean): string {
   const local = `to_char(b."startsAt" AT TIME ZONE $4, 'YYYY-MM-DD')`;
-  const live = `b."tenantId" = $1::uuid AND b.status <> 'CANCELLED'${r.excludeBookingId ? ` AND b.id <> $11::uuid` : ''}`;
+  const live = `b."tenantId" = $1::uuid AND b.status <> 'CANCELLED'${exclude ? ` AND b.id <> $11::uuid` : ''}`;
   const inMonth = `b."startsAt" >= $6::timestamptz AND b."startsAt" < $7::timestamptz`;
   const minutes = `coalesce(sum(extract(epoch FROM b."endsAt" - b."startsAt")) / 60, 0)::float8`;
   // A count runs only where its limit exists (CASE evaluates a sub-select
   // only when its branch is taken): without plans, no booking is read.
   const when = (limit: string, count: string, none: string) => `CASE WHEN ${limit} THEN (${count}) ELSE ${none} END`;
   const weekly = `sp."memberDaysPerWeek" IS NOT NULL AND m.role = 'MEMBER'`;
-  return query<LimitFacts>(
-    `WITH eff AS (SELECT ${EFFECTIVE_ORGANISATION_SQL} AS "orgId")
+  return `WITH eff AS (SELECT ${EFFECTIVE_ORGANISATION_SQL} AS "orgId")
      SELECT m.id AS "membershipId", m.role::text AS role, u.email, u.name,
             mp."deskDaysPerMonth" AS "memberDeskDays", mp."roomHoursPerMonth" AS "memberRoomHours",
             o.id AS "organisationId", o.name AS "organisationName", o."deskDaysPerMonth" AS "orgDeskDays", o."roomHoursPerMonth" AS "orgRoomHours",
@@ -129,10 +135,10 @@ export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promi
        LEFT JOIN "TenantMembership" m ON m."tenantId" = $1::uuid AND m."userId" = $2::uuid
        LEFT JOIN "MemberProfile" mp ON mp."tenantId" = m."tenantId" AND mp."membershipId" = m.id
        LEFT JOIN "Organisation" o ON o."tenantId" = $1::uuid AND o.id = eff."orgId"
-       LEFT JOIN "Space" sp ON sp."tenantId" = $1::uuid AND sp.id = $8::uuid`,
-    [r.tenantId, r.userId, r.organisationId, r.timezone, r.date, monthStart, monthEnd, r.spaceId, weekStart, weekEnd, ...(r.excludeBookingId ? [r.excludeBookingId] : [])],
-  ).then((res) => res.rows[0]);
+       LEFT JOIN "Space" sp ON sp."tenantId" = $1::uuid AND sp.id = $8::uuid`;
 }
+const FACTS_SQL = factsSql(false);
+const FACTS_EXCLUDING_SQL = factsSql(true);
 
 const limitError = (key: string, params: Record<string, string>) => new DomainError('BAD_REQUEST', key, { startsAt: [key] }, params);
 
