@@ -8,7 +8,7 @@ const hub = (tenantId: string, id: string) =>
     createdAt: new Date(), updatedAt: new Date(),
   });
 const town = (id: string, managingPartnerId: string | null) =>
-  subject('Tenant', { id, managingPartnerId, name: 'T', slug: 't', ags: '03155013', bundesland: '03', status: 'ACTIVE' as const, timezone: 'Europe/Berlin', createdAt: new Date(), updatedAt: new Date() });
+  subject('Tenant', { id, managingPartnerId, name: 'T', slug: 't', ags: '03155013', bundesland: '03', status: 'ACTIVE' as const, timezone: 'Europe/Berlin', createdAt: new Date(), updatedAt: new Date(), paymentOverdueSince: null });
 
 const base: Actor = { userId: 'u', platformRole: null, partnerRoles: [], tenantRoles: [] };
 

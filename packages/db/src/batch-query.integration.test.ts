@@ -6,34 +6,24 @@
  * binds one it lost. Pools of ONE connection: the next batch surely runs on
  * the same connection.
  */
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchQuery } from './batch-query.ts';
 import { runInScope } from './scope.ts';
 import { batchQuery, pipelinedTransaction, ScopedPool } from './scoped-pool.ts';
-import { useTestDatabase } from './testing/index.ts';
+import { insertTowns, type TestTown, useTestDatabase } from './testing/index.ts';
 
 let appUrl: string;
 let superuser: pg.Client;
 const pools: ScopedPool[] = [];
-const towns: { id: string; hubIds: string[] }[] = [];
+const towns: TestTown[] = [];
 
 beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   appUrl = db.appUrl;
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
-  for (let i = 0; i < 2; i += 1) {
-    const town = { id: randomUUID(), hubIds: [] as string[] };
-    await superuser.query(`INSERT INTO "Tenant" (id, name, slug, ags, bundesland, "updatedAt") VALUES ($1, $2, $3, $4, '03', now())`, [town.id, `Stapel ${i}`, `stapel-${i}`, `03${String(800 + i).padStart(6, '0')}`]);
-    for (let h = 0; h < 3; h += 1) {
-      const hubId = randomUUID();
-      await superuser.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, $3, $4, now())`, [town.id, hubId, `Hub ${h}`, `hub-${h}`]);
-      town.hubIds.push(hubId);
-    }
-    towns.push(town);
-  }
+  towns.push(...(await insertTowns(superuser, { towns: 2, hubs: 3, prefix: 'Stapel', agsFrom: 800 })));
 });
 
 afterEach(() => {

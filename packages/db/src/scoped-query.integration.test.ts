@@ -4,36 +4,26 @@
  * Pools of ONE connection, so "the next query" surely runs on the same
  * connection as the one before it.
  */
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAppClient } from './app-client.ts';
 import { runInScope } from './scope.ts';
 import { preparedQuery, ScopedPool } from './scoped-pool.ts';
 import { ScopedQuery } from './scoped-query.ts';
-import { useTestDatabase } from './testing/index.ts';
+import { insertTowns, type TestTown, useTestDatabase } from './testing/index.ts';
 
 let appUrl: string;
 let superuser: pg.Client;
 const pools: pg.Pool[] = [];
 const HUBS = 5;
-const towns: { id: string; hubIds: string[] }[] = [];
+const towns: TestTown[] = [];
 
 beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   appUrl = db.appUrl;
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
-  for (let i = 0; i < 3; i += 1) {
-    const town = { id: randomUUID(), hubIds: [] as string[] };
-    await superuser.query(`INSERT INTO "Tenant" (id, name, slug, ags, bundesland, "updatedAt") VALUES ($1, $2, $3, $4, '03', now())`, [town.id, `Flug ${i}`, `flug-${i}`, `03${String(900 + i).padStart(6, '0')}`]);
-    for (let h = 0; h < HUBS; h += 1) {
-      const hubId = randomUUID();
-      await superuser.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, $3, $4, now())`, [town.id, hubId, `Hub ${h}`, `hub-${h}`]);
-      town.hubIds.push(hubId);
-    }
-    towns.push(town);
-  }
+  towns.push(...(await insertTowns(superuser, { towns: 3, hubs: HUBS, prefix: 'Flug', agsFrom: 900 })));
 });
 
 afterEach(() => {

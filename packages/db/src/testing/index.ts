@@ -6,3 +6,4 @@
 export { useTestDatabase, resetDatabase, type TestDatabase, type ResetOptions } from './database.ts';
 export type { TestDatabaseContext } from './context.ts';
 export { watchedTables } from './watched-tables.ts';
+export { insertTowns, type TestTown } from './towns.ts';

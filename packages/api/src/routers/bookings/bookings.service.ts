@@ -128,14 +128,19 @@ type LockedSpace = SpaceRules & { deskSpaceId: string | null; deskName: string |
 type InsertedBooking = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & { spaceHubId: string; spaceName: string };
 
 // The flight's statements (see createBooking), built once: each is prepared per connection under a hash of its text.
-const LOCK_SPACE_SQL = `SELECT ${columnsOf('s', RULE_COLUMNS)},
-                (SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskSpaceId",
+/**
+ * What creating or changing a booking checks besides the space `s` itself:
+ * the desk $3 (its space and name), the hub's weekly hours, its exception on
+ * the local date $4, and the hub's name.
+ */
+export const SPACE_CONTEXT_COLUMNS = `(SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskSpaceId",
                 (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskName",
                 (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
                    FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
                 (SELECT json_build_object('date', $4::text, 'opensAt', e."opensAt", 'closesAt', e."closesAt")
                    FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS exception,
-                (SELECT h.name FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId") AS "hubName",
+                (SELECT h.name FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId") AS "hubName"`;
+const LOCK_SPACE_SQL = `SELECT ${columnsOf('s', RULE_COLUMNS)}, ${SPACE_CONTEXT_COLUMNS},
                 (SELECT u.name FROM "User" u WHERE u.id = $5::uuid) AS "creatorName"
            FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid FOR UPDATE OF s`;
 // Non-cancelled bookings of the resource closer than the space's buffer.

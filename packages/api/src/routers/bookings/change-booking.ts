@@ -7,7 +7,7 @@ import { DomainError, notFound } from '../../errors.ts';
 import { type BookingMailFacts, queueBookingMail } from '../../mail/booking-mails.ts';
 import { exceptionsOf, type ExceptionRow } from '../spaces/opening-exceptions.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';
-import { checkOpeningHours, checkRules, conflictError, isExclusionViolation, toBookingOutput } from './bookings.service.ts';
+import { checkOpeningHours, checkRules, conflictError, isExclusionViolation, SPACE_CONTEXT_COLUMNS, toBookingOutput } from './bookings.service.ts';
 import { explainConflict } from './booking-conflict.ts';
 import { checkLimits, queueLimitQueries } from './limits.ts';
 
@@ -97,14 +97,7 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
       ]);
       const space = (
         await query<TargetSpace>(
-          `SELECT ${SPACE_COLUMNS},
-                  (SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskSpaceId",
-                  (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskName",
-                  (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
-                     FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
-                  (SELECT json_build_object('date', $4::text, 'opensAt', e."opensAt", 'closesAt', e."closesAt")
-                     FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date = $4::date) AS exception,
-                  (SELECT h.name FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId") AS "hubName"
+          `SELECT ${SPACE_COLUMNS}, ${SPACE_CONTEXT_COLUMNS}
              FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = $2::uuid`,
           [tenantId, targetSpaceId, targetDeskId, date],
         )
