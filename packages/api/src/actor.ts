@@ -6,14 +6,17 @@ export const PLATFORM_ROLE = { PLATFORM_ADMIN: 'platform-admin', PLATFORM_SUPPOR
 export const PARTNER_ROLE = { PARTNER_ADMIN: 'partner-admin', PARTNER_STAFF: 'partner-staff' } as const satisfies Record<string, PartnerRoleName>;
 export const TENANT_ROLE = { TOWN_ADMIN: 'town-admin', HUB_MANAGER: 'hub-manager', HUB_STAFF: 'hub-staff', MEMBER: 'member' } as const satisfies Record<string, TenantRoleName>;
 
-type ActorRow = { partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[]; hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }> }> };
+export type ActorRow = { partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[]; hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }> }> };
 
-// Runs on every signed-in request: one statement, where Prisma's two
-// findMany (one with an include) cost three queries in two round trips.
-// Same tables, same row-level security (the user's own memberships and hub
-// assignments only). Prepared: planned once per connection — its planning
-// cost PostgreSQL more than running it.
-const actorSql = (user: string) => `SELECT
+/**
+ * The actor's columns (`partners`, `tenants`) for the user `user` (an SQL
+ * expression). Read on every signed-in request in one statement, where
+ * Prisma's two findMany (one with an include) cost three queries in two
+ * round trips; same tables, same row-level security (the user's own
+ * memberships and hub assignments only). Prepared: planned once per
+ * connection — its planning cost PostgreSQL more than running it.
+ */
+export const actorColumns = (user: string) => `
       (SELECT coalesce(json_agg(json_build_object('partnerId', pm."partnerId", 'role', pm.role)), '[]'::json)
          FROM "PartnerMembership" pm WHERE pm."userId" = ${user}) AS partners,
       (SELECT coalesce(json_agg(json_build_object('tenantId', m."tenantId", 'role', m.role, 'hubIds',
@@ -23,9 +26,7 @@ const actorSql = (user: string) => `SELECT
                 (SELECT coalesce(json_agg(json_build_object('hubId', a."hubId", 'role', a.role)), '[]'::json) FROM "HubAssignment" a
                   WHERE a."tenantId" = m."tenantId" AND a."membershipId" = m.id AND a.role IS NOT NULL AND a.role <> m.role))), '[]'::json)
          FROM "TenantMembership" m WHERE m."userId" = ${user}) AS tenants`;
-const ACTOR_OF_USER_SQL = actorSql('$1::uuid');
-/** The actor of the user the transaction is scoped to (authenticate.ts batches it behind the session lookup). */
-export const ACTOR_OF_SCOPED_USER_SQL = actorSql('app_current_user()');
+const ACTOR_OF_USER_SQL = `SELECT ${actorColumns('$1::uuid')}`;
 
 /**
  * Everything the permission wall needs to know about a signed-in user. Must
