@@ -118,6 +118,31 @@ describe('free slots on the public hub page', () => {
     expect(zeitz.resources.map((r) => r.spaceId)).toEqual([zeitzPublicSpaceId]);
   });
 
+  it('looks up a hub\'s slugs through the audited platform client once, not on every view; renaming, hiding or deactivating takes effect at once', async () => {
+    const day = workday(3);
+    const lookups = () => count(`"AuditEvent" WHERE action = 'public.hubResolved' AND data->>'hub' = 'hub-umbenannt'`);
+    await superuser.query(`UPDATE "Hub" SET slug = 'hub-umbenannt' WHERE id = $1`, [hubId]);
+    try {
+      // The old slug is gone at once, though its ids were kept from earlier views.
+      expect((await failure(visitor().publicBookings.availability({ ...where, date: day }))).code).toBe('NOT_FOUND');
+      const renamed = { town: tenant, hub: 'hub-umbenannt' };
+      for (let i = 0; i < 5; i += 1) expect((await visitor().publicBookings.hub(renamed)).hubName).toBeTruthy();
+      expect(await lookups()).toBe(1);
+      // Private, or the town no longer active: not found on the very next view.
+      await superuser.query(`UPDATE "Hub" SET "isPublic" = false WHERE id = $1`, [hubId]);
+      expect((await failure(visitor().publicBookings.hub(renamed))).code).toBe('NOT_FOUND');
+      await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE id = $1`, [hubId]);
+      await superuser.query(`UPDATE "Tenant" SET status = 'SUSPENDED' WHERE slug = $1`, [tenant]);
+      expect((await failure(visitor().publicBookings.hub(renamed))).code).toBe('NOT_FOUND');
+      await superuser.query(`UPDATE "Tenant" SET status = 'ACTIVE' WHERE slug = $1`, [tenant]);
+      expect((await visitor().publicBookings.hub(renamed)).hubName).toBeTruthy();
+      expect(await lookups()).toBe(1);
+    } finally {
+      await superuser.query(`UPDATE "Tenant" SET status = 'ACTIVE' WHERE slug = $1`, [tenant]);
+      await superuser.query(`UPDATE "Hub" SET slug = 'digital-hub-einbeck', "isPublic" = true WHERE id = $1`, [hubId]);
+    }
+  });
+
   it('rejects bad input by name', async () => {
     const bad = await failure(visitor().publicBookings.availability({ ...where, date: '2030-02-30x', days: 9 }));
     expect(bad.code).toBe('BAD_REQUEST');

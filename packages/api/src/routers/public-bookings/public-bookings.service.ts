@@ -16,8 +16,9 @@ import { claimPublicRead, claimPublicRequest } from './public-throttle.ts';
  * slot: confirming re-checks everything and may find it taken (ADR 015).
  *
  * The town and hub are named by slug. Only the lookup of the slugs goes
- * through the audited platform client (no town scope exists yet); every
- * other query runs in that town's scope under row-level security. Answers
+ * through the audited platform client (no town scope exists yet; its ids
+ * are kept for a while, see hubIds); every other query runs in that town's
+ * scope under row-level security. Answers
  * never describe other bookings: a taken slot is "not available", no times,
  * no names.
  */
@@ -29,24 +30,61 @@ export interface PublicHub {
 }
 
 /**
- * The town and hub of a public page, by slug (audited platform lookup; also
- * used by the public photo gallery). A hub has a public page only while its
+ * Which hub a public page's slugs name, as ids, once found through the
+ * audited platform client (no town scope exists before): ids never change,
+ * so a page view after the first costs no bypass lookup and no audit entry.
+ * Only ids are kept; whether the page exists is decided on every request in
+ * the town's scope (resolveHub). Bounded; the oldest goes first.
+ */
+const HUB_IDS_TTL_MS = 10 * 60_000;
+const HUB_IDS_MAX = 2_000;
+const hubIds = new Map<string, { tenantId: string; hubId: string; until: number }>();
+
+/**
+ * The town and hub of a public page, by slug (also used by the public photo
+ * gallery). A hub has a public page only while its town is active and its
  * profile says it is public; otherwise it is "not found", like a hub that
  * does not exist. Only an emailed confirmation link, already sent, still
  * works after the hub stops being public (`evenIfPrivate`).
  */
 export async function resolveHub(ctx: Context, town: string, hubSlug: string, options: { evenIfPrivate?: boolean } = {}): Promise<PublicHub> {
+  const key = `${town}/${hubSlug}`;
+  const cached = hubIds.get(key);
+  for (const ids of [cached && cached.until > Date.now() ? cached : null, undefined]) {
+    const { tenantId, hubId } = ids ?? (await lookUpHub(ctx, key, town, hubSlug, options));
+    // What decides, read now in the town's scope: still these slugs, the town active, the hub public.
+    const seen = await runInScope({ tenantId, userId: null }, () =>
+      ctx.db.hub.findFirst({
+        where: { tenantId, id: hubId },
+        select: { id: true, name: true, slug: true, isPublic: true, tenant: { select: { id: true, slug: true, name: true, timezone: true, status: true } } },
+      }),
+    );
+    if (seen && seen.slug === hubSlug && seen.tenant.slug === town) {
+      if (seen.tenant.status !== 'ACTIVE' || !(seen.isPublic || options.evenIfPrivate)) throw notFound();
+      const { status: _status, ...tenant } = seen.tenant;
+      return { tenant, hub: { id: seen.id, name: seen.name, slug: seen.slug } };
+    }
+    // The kept ids name another hub now (renamed, or gone): look up afresh, once.
+    hubIds.delete(key);
+    if (!ids) break;
+  }
+  throw notFound();
+}
+
+async function lookUpHub(ctx: Context, key: string, town: string, hubSlug: string, options: { evenIfPrivate?: boolean }) {
   const found = await ctx.platform.run(
     (tx) =>
       tx.hub.findFirst({
         where: { slug: hubSlug, tenant: { slug: town, status: 'ACTIVE' }, ...(options.evenIfPrivate ? {} : { isPublic: true }) },
-        select: { id: true, name: true, slug: true, tenant: { select: { id: true, slug: true, name: true, timezone: true } } },
+        select: { id: true, tenantId: true },
       }),
-    (hub) => ({ action: 'public.hubResolved', actorUserId: null, tenantId: hub?.tenant.id ?? null, targetType: 'Hub', ...(hub ? { targetId: hub.id } : {}), requestId: ctx.requestId, data: { town, hub: hubSlug } }),
+    (hub) => ({ action: 'public.hubResolved', actorUserId: null, tenantId: hub?.tenantId ?? null, targetType: 'Hub', ...(hub ? { targetId: hub.id } : {}), requestId: ctx.requestId, data: { town, hub: hubSlug } }),
   );
   if (!found) throw notFound();
-  const { tenant, ...hub } = found;
-  return { tenant, hub };
+  if (hubIds.size >= HUB_IDS_MAX) hubIds.delete(hubIds.keys().next().value!);
+  const ids = { tenantId: found.tenantId, hubId: found.id, until: Date.now() + HUB_IDS_TTL_MS };
+  hubIds.set(key, ids);
+  return ids;
 }
 
 /** In the town's scope, without a user: RLS shows the town's rows, the permission wall has no one to ask. */
