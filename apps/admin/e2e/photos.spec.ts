@@ -65,7 +65,7 @@ describe('photos of a space', () => {
     await page.getByLabel('Foto', { exact: true }).setInputFiles({ name: 'saal.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<html>kein Bild</html>') });
     await page.locator('#photo-alt').fill('Kein Bild');
     await page.getByRole('button', { name: 'Foto hochladen' }).click();
-    await poll(() => page.getByRole('alert').innerText()).toContain('Diese Datei ist kein JPEG-, PNG- oder WebP-Bild.');
+    await poll(() => page.getByRole('alert').innerText()).toContain('Diese Datei ist kein JPEG-, PNG-, WebP- oder AVIF-Bild.');
 
     // Over 8 MB: refused while reading the form, before the API sees it.
     await page.getByLabel('Foto', { exact: true }).setInputFiles({ name: 'riesig.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(9 * 1024 * 1024, 0xff) });

@@ -128,6 +128,27 @@ describe('an upload', () => {
     expect((await manager.spacePhotos.list({ tenant, spaceId })).canManage).toBe(true);
   });
 
+  it('accepts AVIF (re-encoded to WebP like the rest) and refuses HEIC, which this build cannot decode, by name', async () => {
+    const hubId = (await admin.hubs.list({ tenant })).items.find((h) => h.slug === 'digital-hub-einbeck')!.id;
+    const room = await admin.spaces.create({ tenant, hubId, kind: 'meeting-room', name: 'Fotoraum AVIF', capacity: 4 });
+    const avif = await sharp({ create: { width: 2400, height: 1200, channels: 3, background: '#3366cc' } }).avif().toBuffer();
+    const photo = await admin.spacePhotos.add({ tenant, spaceId: room.id, altText: 'Blaue Wand im Besprechungsraum', imageBase64: b64(avif) });
+    expect(photo).toMatchObject({ width: 1600, height: 800, thumbWidth: 400 });
+    const stored = (await superuser.query(`SELECT image FROM "SpacePhoto" WHERE id = $1`, [photo.id])).rows[0].image as Buffer;
+    expect(sniffFormat(stored)).toBe('webp');
+    // An iPhone photo: ISO BMFF with the "heic" brand.
+    const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic'), Buffer.alloc(64)]);
+    expect(await failure(admin.spacePhotos.add({ tenant, spaceId: room.id, altText: 'Vom Telefon', imageBase64: b64(heic) }))).toMatchObject({
+      code: 'BAD_REQUEST', fieldErrors: { image: ['errors.photo.unsupportedType'] },
+    });
+    // An AVIF signature in front of a PNG is no AVIF.
+    const posing = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypavif'), await png(10, 10)]);
+    expect((await failure(admin.spacePhotos.add({ tenant, spaceId: room.id, altText: 'Verkleidet', imageBase64: b64(posing) }))).fieldErrors).toEqual({ image: [expect.stringMatching(/^errors\.photo\.(unsupportedType|unreadable)$/)] });
+    expect(await photoRows(room.id)).toBe(1);
+    // Out of the public gallery the other tests look at.
+    await admin.spacePhotos.remove({ tenant, photoId: photo.id });
+  });
+
   const bad: Array<[string, () => Promise<{ altText: string; imageBase64: string }>, string, string]> = [
     ['without alt text', async () => ({ altText: '   ', imageBase64: b64(await png(20, 20)) }), 'altText', 'validation.photo.altRequired'],
     ['without a file', async () => ({ altText: 'Raum', imageBase64: '' }), 'imageBase64', 'errors.photo.fileRequired'],

@@ -333,7 +333,7 @@ export const de = {
     photo: {
       fileRequired: 'Bitte wählen Sie ein Foto aus (JPEG, PNG oder WebP).',
       tooLarge: 'Das Foto ist zu groß: höchstens 8 MB.',
-      unsupportedType: 'Diese Datei ist kein JPEG-, PNG- oder WebP-Bild.',
+      unsupportedType: 'Diese Datei ist kein JPEG-, PNG-, WebP- oder AVIF-Bild.',
       unreadable: 'Die Datei ließ sich nicht als Bild lesen. Ist sie beschädigt?',
       tooManyPixels: 'Das Bild hat zu viele Pixel (höchstens 50 Megapixel). Bitte verkleinern Sie es vorher.',
       limit: 'Ein Raum hat höchstens {max} Fotos. Bitte entfernen Sie zuerst eines.',
@@ -1019,7 +1019,7 @@ export const de = {
     manage: 'Fotos verwalten',
     upload: 'Foto hochladen',
     file: 'Foto',
-    fileHint: 'JPEG, PNG oder WebP, höchstens 8 MB.',
+    fileHint: 'JPEG, PNG, WebP oder AVIF, höchstens 8 MB.',
     alt: 'Bildbeschreibung',
     altHint: 'Was ist zu sehen? Zum Beispiel: „Veranstaltungsraum mit 40 Stühlen und Leinwand“. Screenreader lesen diesen Text vor.',
     submit: 'Foto hochladen',

@@ -330,7 +330,7 @@ export const en: Messages = {
     photo: {
       fileRequired: 'Please choose a photo (JPEG, PNG or WebP).',
       tooLarge: 'The photo is too large: 8 MB at most.',
-      unsupportedType: 'This file is not a JPEG, PNG or WebP image.',
+      unsupportedType: 'This file is not a JPEG, PNG, WebP or AVIF image.',
       unreadable: 'The file could not be read as an image. Is it damaged?',
       tooManyPixels: 'The image has too many pixels (50 megapixels at most). Please make it smaller first.',
       limit: 'A space has at most {max} photos. Please remove one first.',
@@ -1016,7 +1016,7 @@ export const en: Messages = {
     manage: 'Manage photos',
     upload: 'Upload a photo',
     file: 'Photo',
-    fileHint: 'JPEG, PNG or WebP, 8 MB at most.',
+    fileHint: 'JPEG, PNG, WebP or AVIF, 8 MB at most.',
     alt: 'Image description',
     altHint: 'What does it show? For example: "Event room with 40 chairs and a screen". Screen readers read this text aloud.',
     submit: 'Upload photo',

@@ -159,7 +159,7 @@ export default function SpacePhotos() {
             <p className="notice">{t('photos.limitReached', { max: String(photos.maxPhotos) })}</p>
           ) : (
             <Form method="post" encType="multipart/form-data" noValidate className="form" key={result?.ok && result.intent === 'upload' ? `uploaded-${photos.items.length}` : 'upload'}>
-              <TextField id="photo-file" name="photo" type="file" accept="image/jpeg,image/png,image/webp" label={t('photos.file')} hint={t('photos.fileHint')} errors={fileErrors.length > 0 ? fileErrors : undefined} />
+              <TextField id="photo-file" name="photo" type="file" accept="image/jpeg,image/png,image/webp,image/avif" label={t('photos.file')} hint={t('photos.fileHint')} errors={fileErrors.length > 0 ? fileErrors : undefined} />
               <TextField
                 id="photo-alt"
                 name="altText"

@@ -31,7 +31,7 @@ export const MAX_BASE64_LENGTH = Math.ceil(PHOTO_LIMITS.maxBytes / 3) * 4;
 // Decoded pixels of untrusted input are not worth keeping in a process-wide cache.
 sharp.cache(false);
 
-export type PhotoFormat = 'jpeg' | 'png' | 'webp';
+export type PhotoFormat = 'jpeg' | 'png' | 'webp' | 'avif';
 
 /** The format the bytes say they are, by their signature; null for anything else (GIF, SVG, HTML, PDF …). */
 export function sniffFormat(bytes: Uint8Array): PhotoFormat | null {
@@ -40,7 +40,15 @@ export function sniffFormat(bytes: Uint8Array): PhotoFormat | null {
   if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
   // RIFF....WEBP
   if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return 'webp';
+  // ISO BMFF: ....ftypavif (a still image) or ....ftypavis (a sequence). HEIC (ftypheic) is not
+  // decodable here — the HEVC codec is not part of sharp's build — and stays refused.
+  if (starts([0x66, 0x74, 0x79, 0x70], 4) && (starts([0x61, 0x76, 0x69, 0x66], 8) || starts([0x61, 0x76, 0x69, 0x73], 8))) return 'avif';
   return null;
+}
+
+/** Whether the decoder read the format the signature claimed (sharp names AVIF "heif" with AV1 compression). */
+function decodedAs(declared: Metadata, format: PhotoFormat): boolean {
+  return format === 'avif' ? declared.format === 'heif' && declared.compression === 'av1' : declared.format === format;
 }
 
 export interface ProcessedPhoto {
@@ -80,7 +88,7 @@ export async function processPhoto(upload: Buffer): Promise<ProcessedPhoto> {
     throw toPhotoError(error);
   }
   // A signature in front of something else (a PNG header on a GIF …) is not that format.
-  if (declared.format !== format) throw photoError('errors.photo.unsupportedType');
+  if (!decodedAs(declared, format)) throw photoError('errors.photo.unsupportedType');
   // The header's dimensions, checked before decoding (sharp's own limit refuses again while decoding).
   if ((declared.width ?? 0) * (declared.height ?? 0) > PHOTO_LIMITS.maxInputPixels) throw photoError('errors.photo.tooManyPixels');
   try {
