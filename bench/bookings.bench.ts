@@ -15,6 +15,10 @@
  *            --socket    the API reaches PostgreSQL through a Unix socket (same host), not loopback TCP
  *            --rate N    the offered rate of the open-loop creation pass (default 500 per second; 0 skips it)
  *            --one-member  all 50 clients are one member (default: 50 members, one per client)
+ *            --pool N    connections of the API's pool (default 20)
+ *            --async-commit  diagnosis only, NOT durable: PostgreSQL confirms COMMIT before its WAL
+ *                        is on disk (synchronous_commit=off) — shows how much of the latency is the
+ *                        disk's flush, which a booking system must not skip
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -42,6 +46,8 @@ const { values: args } = parseArgs({
     socket: { type: 'boolean', default: false },
     rate: { type: 'string', default: '500' },
     'one-member': { type: 'boolean', default: false },
+    pool: { type: 'string', default: '20' },
+    'async-commit': { type: 'boolean', default: false },
   },
 });
 const TOWNS = Number(args.towns);
@@ -68,6 +74,7 @@ const server = await startEmbeddedPostgres({
   postgresFlags: [
     ...(args.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : []),
     ...(args.socket ? ['-c', `unix_socket_directories=${dataDir}`] : []),
+    ...(args['async-commit'] ? ['-c', 'synchronous_commit=off'] : []),
   ],
 });
 try {
@@ -83,7 +90,7 @@ try {
   log(`Seeded ${seeded.towns} towns, ${seeded.hubs} hubs, ${seeded.spaces} spaces, ${seeded.bookings} bookings in ${Math.round((Date.now() - started) / 1000)} s.`);
 
   if (args.explain) await explain(admin, urls.appUrl, seeded.sample[0]!.spaceId);
-  const api = createTestApi(args.socket ? { appUrl: viaSocket(urls.appUrl), platformUrl: viaSocket(urls.platformUrl) } : urls, { poolSize: 20 });
+  const api = createTestApi(args.socket ? { appUrl: viaSocket(urls.appUrl), platformUrl: viaSocket(urls.platformUrl) } : urls, { poolSize: Number(args.pool) });
   const callers = new Map<string, Caller>();
   for (const m of seeded.members) callers.set(m.slug, await api.as(m.email));
   const bookers = args['one-member']
@@ -93,7 +100,14 @@ try {
   const rows: Array<{ label: string; rls: string; value: string }> = [];
   let pass = 0;
   for (const rls of ['on', 'off'] as const) {
-    if (rls === 'off') await setRls(admin, false);
+    if (rls === 'off') {
+      await setRls(admin, false);
+      // Each mode starts from the same state: what the RLS-on passes wrote is
+      // vacuumed and flushed now, not by autovacuum and a checkpoint during
+      // the RLS-off passes (which would count their CPU and stalls against RLS off).
+      await admin.query('VACUUM ANALYZE "Booking", "AuditEvent", "OutboxEmail"');
+      await admin.query('CHECKPOINT');
+    }
     const avail = await measureAvailability(callers, seeded.sample);
     rows.push({ label: 'availability, 1 space × 7 days: p50 / p99 (ms)', rls, value: `${avail.p50.toFixed(1)} / ${avail.p99.toFixed(1)}` });
     if (args.statements && rls === 'on') await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
@@ -121,7 +135,7 @@ try {
   await api.close();
   await admin.end();
 
-  console.log(`\nBookings benchmark — ${seeded.towns} towns, ${seeded.spaces} spaces, ${seeded.bookings} bookings; in-process, ${os.cpus().length} cores\n`);
+  console.log(`\nBookings benchmark — ${seeded.towns} towns, ${seeded.spaces} spaces, ${seeded.bookings} bookings; in-process, ${os.cpus().length} cores${args['async-commit'] ? '; ASYNCHRONOUS COMMIT (diagnosis, not durable)' : ''}\n`);
   console.log(`| measure | RLS | value |\n|---|---|---|`);
   for (const r of rows) console.log(`| ${r.label} | ${r.rls} | ${r.value} |`);
 } catch (error) {
