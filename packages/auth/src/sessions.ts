@@ -22,24 +22,12 @@ export async function createSession(db: AppClient, userId: string, userAgent?: s
   return { token, expiresAt };
 }
 
-/** The user behind a bearer token, or null when it is unknown, revoked, idle too long or expired. */
-export async function resolveSession(db: AppClient, token: string, now = new Date()): Promise<SessionUser | null> {
-  // Runs on every request: one statement (session joined with its user),
-  // where `findUnique({ include: { user } })` costs Prisma two round trips.
-  // Prepared: planned once per connection, not on every request.
-  const [row] = await db.$prepared<SessionRow>(SESSION_BY_TOKEN_SQL, [hashToken(token)]);
-  return usableSession(db, row, now);
-}
-
-export const SESSION_BY_TOKEN_SQL = `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole"
-   FROM "Session" s JOIN "User" u ON u.id = s."userId"
-  WHERE s."tokenHash" = $1`;
-
 /**
- * The same lookup for a batch of reads (authenticate in @hubwerk/api): it
- * also scopes its transaction to the session's user — only while the session
- * is usable by the rules of usableSession — so the statements after it in
- * the batch read with that user's row-level security.
+ * The user behind a bearer token, read first in every request's batch of
+ * reads (authenticate in @hubwerk/api): one statement, session joined with
+ * its user. It also scopes its transaction to the session's user — only
+ * while the session is usable by the rules of usableSession — so the
+ * statements after it in the batch read with that user's row-level security.
  */
 export const SESSION_SCOPING_SQL = `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole",
         set_config('app.user_id', CASE WHEN s."revokedAt" IS NULL AND s."expiresAt" > $2::timestamptz AND s."lastSeenAt" >= $3::timestamptz THEN u.id::text ELSE '' END, true) AS "scopedTo"

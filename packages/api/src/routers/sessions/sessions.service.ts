@@ -4,7 +4,7 @@ import { DomainError, notFound } from '../../errors.ts';
 
 type Authed = Context & { session: { sessionId: string; userId: string } };
 
-/** Still usable: not revoked, not past its absolute lifetime, not idle too long (the rules of resolveSession). */
+/** Still usable: not revoked, not past its absolute lifetime, not idle too long (the rules of usableSession in @hubwerk/auth). */
 function activeWhere(userId: string, now: Date) {
   return { userId, revokedAt: null, expiresAt: { gt: now }, lastSeenAt: { gt: new Date(now.getTime() - SESSION_IDLE_TIMEOUT_MS) } };
 }
