@@ -27,8 +27,8 @@ export interface BillingConfig {
   adminUrl: string | (() => string);
   now?: () => Date;
   /**
-   * Called in the webhook's transaction when a town's first payment fails
-   * (the start of the grace period), so the dunning mail commits with the
+   * Called in the webhook's transaction when a town's grace period starts
+   * (or an earlier failure delivered late moves its start back), so the dunning mail commits with the
    * state change (transactional outbox, docs/decisions/009). The API's mail
    * code implements it; billing knows nothing of mail.
    */
