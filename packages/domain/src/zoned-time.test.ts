@@ -62,18 +62,27 @@ function intlReader(timeZone: string) {
   return { read, offset };
 }
 
-/** Every instant at which the zone's offset changes between `from` and `to`, found by daily steps and bisection to the second. */
+/**
+ * Every instant at which the zone's offset changes between `from` and `to`,
+ * found by weekly steps (no zone changes twice within a week) and bisection
+ * to the second.
+ */
 function transitions(offset: (t: number) => number, from: number, to: number): number[] {
   const found: number[] = [];
-  for (let day = from; day < to; day += DAY) {
-    if (offset(day) === offset(day + DAY)) continue;
-    let [lo, hi] = [day, day + DAY];
-    while (hi - lo > 1000) {
-      const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
-      if (offset(mid) === offset(lo)) lo = mid;
-      else hi = mid;
+  const WEEK = 7 * DAY;
+  let before = offset(from);
+  for (let week = from; week < to; week += WEEK) {
+    const after = offset(week + WEEK);
+    if (after !== before) {
+      let [lo, hi] = [week, week + WEEK];
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        if (offset(mid) === before) lo = mid;
+        else hi = mid;
+      }
+      found.push(hi);
     }
-    found.push(hi);
+    before = after;
   }
   return found;
 }
@@ -85,7 +94,7 @@ describe('localParts from cached quarter-hour offsets', () => {
   // Where a cached offset could go wrong is next to a change of offset: every
   // change of 2020–2037 is checked at every quarter hour of the two hours
   // around it and one second either side of each, plus odd instants spread
-  // over the years (≈ 5,000 Intl reads per zone instead of 146,000).
+  // over the years (≈ 4,000 Intl reads per zone instead of 146,000).
   it.each(ZONES)('agrees with Intl around every change of offset and at spread instants, 2020–2037, in %s', (timeZone) => {
     const { read, offset } = intlReader(timeZone);
     const from = Date.UTC(2020, 0, 1);
