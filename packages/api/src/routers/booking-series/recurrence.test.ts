@@ -129,6 +129,8 @@ describe('refused rules name the rule', () => {
     expect(refusal(() => expand('FREQ=WEEKLY;BYMONTHDAY=1;COUNT=3', '2027-02-01')).params).toMatchObject({ part: 'BYMONTHDAY', freq: 'WEEKLY' });
     expect(refusal(() => expand('FREQ=WEEKLY;BYDAY=MO;byday=TU;COUNT=3', '2027-02-01')).params).toMatchObject({ part: 'BYDAY' });
     expect(refusal(() => expand('FREQ=WEEKLY;UNTIL=20270230', '2027-02-01')).params).toMatchObject({ value: '20270230' });
+    expect(refusal(() => expand('FREQ=MONTHLY;BYDAY=-6FR;COUNT=3', '2027-02-01')).params).toMatchObject({ part: 'BYDAY', value: '-6FR', min: '-5', max: '5' });
+    expect(refusal(() => expand('FREQ=YEARLY;BYDAY=54MO;COUNT=3', '2027-02-01')).params).toMatchObject({ part: 'BYDAY', value: '54MO', min: '-53', max: '53' });
   });
 
   it(`accepts exactly ${MAX_OCCURRENCES} occurrences`, () => {

@@ -90,7 +90,9 @@ function checkGrammar(text: string, rule: string): { until: Until | null } {
       const n = Math.abs(Number(match[1]));
       // An ordinal day (1MO, -1FR) only counts within a month or a year.
       if ((freq !== 'MONTHLY' && freq !== 'YEARLY') || (freq === 'YEARLY' && seen.has('BYWEEKNO'))) throw invalid(text, 'errors.seriesRule.ordinalDay', { freq });
-      if (!(n >= 1 && n <= (freq === 'MONTHLY' || seen.has('BYMONTH') ? 5 : 53))) throw invalid(text, 'errors.seriesRule.outOfRange', { part: 'BYDAY', value: item, min: '-53', max: '53' });
+      // Within a month (MONTHLY, or YEARLY with BYMONTH) there are at most five of a weekday.
+      const max = freq === 'MONTHLY' || seen.has('BYMONTH') ? 5 : 53;
+      if (!(n >= 1 && n <= max)) throw invalid(text, 'errors.seriesRule.outOfRange', { part: 'BYDAY', value: item, min: `-${max}`, max: String(max) });
     }
   }
   const byMonthDay = seen.get('BYMONTHDAY');
