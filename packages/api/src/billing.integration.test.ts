@@ -413,3 +413,125 @@ describe('billing overview', () => {
     expect((await failure(townAdmin.billing.overview({}))).code).toBe('FORBIDDEN');
   });
 });
+
+describe('dunning per invoice, whatever the order of delivery', () => {
+  const DAY_S = 86_400;
+  const invoiceEvent = (type: 'invoice.payment_failed' | 'invoice.paid' | 'invoice.voided', customer: string, id: string, created: number) =>
+    fake.event(type, { id, object: 'invoice', customer, status: type === 'invoice.paid' ? 'paid' : type === 'invoice.voided' ? 'void' : 'open' }, created);
+  const since = async (tenantId: string) => {
+    const row = await one<{ billed: Date | null; copy: Date | null }>(`SELECT b."pastDueSince" AS billed, t."paymentOverdueSince" AS copy FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE b."tenantId" = $1`, [tenantId]);
+    // The town row's copy (read by every mutation) always follows.
+    expect(row.copy).toEqual(row.billed);
+    return row.billed === null ? null : row.billed.getTime() / 1000;
+  };
+  const invoiceRows = async (tenantId: string) =>
+    (await superuser.query(`SELECT "stripeInvoiceId" AS id, status, "firstFailedAt" AS failed FROM "InvoicePayment" WHERE "tenantId" = $1 ORDER BY "stripeInvoiceId"`, [tenantId])).rows;
+
+  it('a retried failure delivered before the first one does not start the grace period late', async () => {
+    const { tenant, customerId } = await subscribedTown('Wiederholungsstadt');
+    const first = Math.floor(Date.now() / 1000) - 5 * DAY_S;
+    const retry = first + 3 * DAY_S;
+    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_retry_a', retry)]);
+    expect(await since(tenant.id)).toBe(retry);
+    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_retry_a', first)]);
+    expect(await since(tenant.id)).toBe(first);
+    const status = await platformAdmin.billing.status({ tenant: tenant.slug });
+    expect(status).toMatchObject({ paymentWarning: true, readOnly: null });
+    expect(await platformAdmin.billing.get({ tenant: tenant.slug })).toMatchObject({ readOnlyFrom: new Date((first + 14 * DAY_S) * 1000).toISOString() });
+    // A third delivery of the later retry changes nothing.
+    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_retry_a', retry)]);
+    expect(await since(tenant.id)).toBe(first);
+  });
+
+  it('invoice.paid and invoice.payment_failed in the same second leave the town in good standing in either order', async () => {
+    const { tenant, customerId } = await subscribedTown('Gleichzeitig');
+    const t = Math.floor(Date.now() / 1000) - 60;
+    await deliverAll([invoiceEvent('invoice.paid', customerId, 'in_same_1', t), invoiceEvent('invoice.payment_failed', customerId, 'in_same_1', t)]);
+    expect(await since(tenant.id)).toBeNull();
+    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_same_2', t), invoiceEvent('invoice.paid', customerId, 'in_same_2', t)]);
+    expect(await since(tenant.id)).toBeNull();
+    // A failure event for an invoice paid long ago is ignored too.
+    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_same_1', t + DAY_S)]);
+    expect(await since(tenant.id)).toBeNull();
+    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ paymentWarning: false, readOnly: null });
+    expect((await invoiceRows(tenant.id)).filter((r) => r.id.startsWith('in_same'))).toEqual([
+      { id: 'in_same_1', status: 'PAID', failed: null },
+      { id: 'in_same_2', status: 'PAID', failed: new Date(t * 1000) },
+    ]);
+  });
+
+  it('A failed, B failed, A paid: still past due (B is open), since B failed; B paid ends it; a voided invoice is owed no more', async () => {
+    const { tenant, customerId } = await subscribedTown('Zweirechnungen');
+    const t = Math.floor(Date.now() / 1000) - 10 * DAY_S;
+    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_ab_a', t)]);
+    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_ab_b', t + DAY_S)]);
+    expect(await since(tenant.id)).toBe(t);
+    await deliverAll([invoiceEvent('invoice.paid', customerId, 'in_ab_a', t + 2 * DAY_S)]);
+    expect(await since(tenant.id)).toBe(t + DAY_S);
+    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ paymentWarning: true });
+    await deliverAll([invoiceEvent('invoice.paid', customerId, 'in_ab_b', t + 3 * DAY_S)]);
+    expect(await since(tenant.id)).toBeNull();
+
+    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_ab_c', t + 4 * DAY_S)]);
+    expect(await since(tenant.id)).toBe(t + 4 * DAY_S);
+    await deliverAll([invoiceEvent('invoice.voided', customerId, 'in_ab_c', t + 5 * DAY_S)]);
+    expect(await since(tenant.id)).toBeNull();
+  });
+
+  it('a town past due from before invoices were tracked keeps its start: its open invoices at Stripe count as failed since then', async () => {
+    const { tenant, customerId, subscriptionId } = await subscribedTown('Altbestand');
+    fake.failPayment(subscriptionId); // an open, failed invoice at Stripe whose event was handled before the upgrade
+    const start = new Date(Date.now() - 6 * 86_400_000);
+    start.setMilliseconds(0);
+    await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = $2 WHERE "tenantId" = $1`, [tenant.id, start]);
+    await superuser.query(`DELETE FROM "InvoicePayment" WHERE "tenantId" = $1`, [tenant.id]);
+    // Another invoice is paid: the old one stays open, the town stays past due from the same start.
+    await deliverAll([invoiceEvent('invoice.paid', customerId, 'in_legacy_other', Math.floor(Date.now() / 1000))]);
+    expect(await since(tenant.id)).toBe(start.getTime() / 1000);
+    await deliverAll(fake.payOpenInvoices(subscriptionId));
+    expect(await since(tenant.id)).toBeNull();
+  });
+
+  it('ends in the state the invoices say for 150 random histories of three invoices delivered in random order', async () => {
+    const { tenant, customerId } = await subscribedTown('Zufallsreihenfolge');
+    const base = Math.floor(Date.now() / 1000) - 30 * DAY_S;
+    const invoiceArb = fc.record({
+      start: fc.integer({ min: 0, max: 10 * DAY_S }),
+      // Gaps of 0 s put two events in the same second.
+      retries: fc.array(fc.constantFrom(0, 1, 3 * DAY_S), { maxLength: 2 }),
+      failed: fc.boolean(),
+      end: fc.constantFrom('open', 'paid', 'voided'),
+      endGap: fc.constantFrom(0, 1, DAY_S),
+    });
+    const historyArb = fc.array(invoiceArb, { minLength: 1, maxLength: 3 }).chain((invoices) => {
+      const count = invoices.reduce((n, i) => n + (i.failed ? 1 + i.retries.length : 0) + (i.end === 'open' ? 0 : 1), 0);
+      return fc.tuple(fc.constant(invoices), fc.shuffledSubarray(Array.from({ length: count }, (_, i) => i), { minLength: count, maxLength: count }));
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(historyArb, async ([invoices, order]) => {
+        run++;
+        await superuser.query(`DELETE FROM "InvoicePayment" WHERE "tenantId" = $1`, [tenant.id]);
+        await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = NULL WHERE "tenantId" = $1`, [tenant.id]);
+        const events: FakeEvent[] = [];
+        let expected: number | null = null;
+        invoices.forEach((inv, n) => {
+          const id = `in_rand_${run}_${n}`;
+          let t = base + inv.start;
+          const failures: number[] = [];
+          if (inv.failed) {
+            failures.push(t);
+            for (const gap of inv.retries) failures.push((t += gap));
+          }
+          for (const f of failures) events.push(invoiceEvent('invoice.payment_failed', customerId, id, f));
+          if (inv.end !== 'open') events.push(invoiceEvent(inv.end === 'paid' ? 'invoice.paid' : 'invoice.voided', customerId, id, t + inv.endGap));
+          else if (failures.length > 0) expected = Math.min(expected ?? Infinity, failures[0]!);
+        });
+        for (const i of order) expect((await deliver(events[i]!)).status).toBe(200);
+        expect(await since(tenant.id)).toBe(expected);
+      }),
+      { numRuns: 150 },
+    );
+    expect(run).toBeGreaterThanOrEqual(150);
+  }, 240_000);
+});

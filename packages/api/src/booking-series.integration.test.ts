@@ -137,6 +137,15 @@ describe('conflicts of any occurrence, before saving; creation is all-or-nothing
     expect(refused).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.series.invalidRule', fieldErrors: { rrule: ['errors.series.invalidRule'] }, params: { rule: 'FREQ=FORTNIGHTLY;COUNT=3' } });
     const unbounded = await failure(member.bookingSeries.preview({ tenant, spaceId: roomId, startsAt: at(date, '10:00'), endsAt: at(date, '11:00'), rrule: 'FREQ=WEEKLY' }));
     expect(unbounded.messageKey).toBe('errors.series.unbounded');
+    // What RFC 5545 forbids is refused with a message naming the part, never booked or a 500.
+    for (const [rrule, messageKey, params] of [
+      ['FREQ=WEEKLY;BYMONTHDAY=1;COUNT=3', 'errors.seriesRule.notWithFreq', { part: 'BYMONTHDAY', freq: 'WEEKLY' }],
+      ['FREQ=WEEKLY;COUNT=2;UNTIL=20990101T000000Z', 'errors.seriesRule.countAndUntil', {}],
+      ['FREQ=WEEKLY;UNTIL=20270230', 'errors.seriesRule.invalidUntil', { value: '20270230' }],
+    ] as const) {
+      const refusedRule = await failure(member.bookingSeries.create({ tenant, spaceId: roomId, startsAt: at(date, '10:00'), endsAt: at(date, '11:00'), rrule }));
+      expect(refusedRule).toMatchObject({ code: 'BAD_REQUEST', messageKey, fieldErrors: { rrule: [messageKey] }, params: { rule: rrule, ...params } });
+    }
     expect(await counts()).toEqual(before);
   });
 

@@ -27,8 +27,8 @@ export interface BillingConfig {
   adminUrl: string | (() => string);
   now?: () => Date;
   /**
-   * Called in the webhook's transaction when a town's first payment fails
-   * (the start of the grace period), so the dunning mail commits with the
+   * Called in the webhook's transaction when a town's grace period starts
+   * (or an earlier failure delivered late moves its start back), so the dunning mail commits with the
    * state change (transactional outbox, docs/decisions/009). The API's mail
    * code implements it; billing knows nothing of mail.
    */
@@ -62,6 +62,7 @@ const HANDLED = new Set([
   'customer.subscription.deleted',
   'invoice.paid',
   'invoice.payment_failed',
+  'invoice.voided',
   'customer.updated',
 ]);
 
@@ -364,26 +365,9 @@ export function createBilling(config: BillingConfig) {
       case 'customer.subscription.deleted':
         return applySubscription(tx, row, event.data.object, created, false);
       case 'invoice.paid':
-      case 'invoice.payment_failed': {
-        const f = freshness(created, row.invoiceStateAt);
-        if (f === 'older') return;
-        const paid = event.type === 'invoice.paid';
-        const pastDueSince = paid ? null : (row.pastDueSince ?? created);
-        await tx.tenantBilling.update({
-          where: { tenantId },
-          data: {
-            invoiceStateAt: created,
-            // Paying restores at once; the first failure starts the grace period.
-            pastDueSince,
-          },
-        });
-        // Only the failure that starts the grace period mails the admins;
-        // Stripe's retries of the same unpaid invoice do not.
-        if (!paid && !row.pastDueSince && pastDueSince && config.onPaymentFailed) {
-          await config.onPaymentFailed(tx, { tenantId, readOnlyFrom: new Date(pastDueSince.getTime() + config.graceDays * 86_400_000) });
-        }
-        return;
-      }
+      case 'invoice.payment_failed':
+      case 'invoice.voided':
+        return applyInvoice(tx, row, event.type, event.data.object, created);
       case 'customer.updated': {
         // No version on customers: re-read, so an old event cannot win.
         const customer = await stripe.customers.retrieve(row.stripeCustomerId!);
@@ -404,6 +388,72 @@ export function createBilling(config: BillingConfig) {
       }
       default:
         return;
+    }
+  }
+
+  /**
+   * One invoice's payment state, then the town's from all of them: past due
+   * exactly while an invoice is open with a failed payment, since the
+   * earliest failure of those (docs/decisions/026). Paid and voided are
+   * final; a failure counts from its own event time, so Stripe's delivery
+   * order does not matter. The billing row is locked (FOR UPDATE in
+   * processEvent), so two invoices of one town are applied one after the other.
+   */
+  async function applyInvoice(tx: PlatformTx, row: TenantBilling, type: 'invoice.paid' | 'invoice.payment_failed' | 'invoice.voided', invoice: Stripe.Invoice, created: Date) {
+    const tenantId = row.tenantId;
+    if (!invoice.id) return;
+    await adoptUntrackedDunning(tx, row);
+    if (type === 'invoice.payment_failed') {
+      await tx.$executeRaw`
+        INSERT INTO "InvoicePayment" ("tenantId", "stripeInvoiceId", status, "firstFailedAt", "lastEventAt", "updatedAt")
+        VALUES (${tenantId}::uuid, ${invoice.id}, 'FAILED', ${created}, ${created}, now())
+        ON CONFLICT ("tenantId", "stripeInvoiceId") DO UPDATE SET
+          "firstFailedAt" = LEAST("InvoicePayment"."firstFailedAt", EXCLUDED."firstFailedAt"),
+          "lastEventAt" = GREATEST("InvoicePayment"."lastEventAt", EXCLUDED."lastEventAt"),
+          "updatedAt" = now()
+        WHERE "InvoicePayment".status = 'FAILED'`;
+    } else {
+      const status = type === 'invoice.paid' ? 'PAID' : 'VOID';
+      const paidAt = type === 'invoice.paid' ? created : null;
+      await tx.$executeRaw`
+        INSERT INTO "InvoicePayment" ("tenantId", "stripeInvoiceId", status, "paidAt", "lastEventAt", "updatedAt")
+        VALUES (${tenantId}::uuid, ${invoice.id}, ${status}::"InvoicePaymentStatus", ${paidAt}, ${created}, now())
+        ON CONFLICT ("tenantId", "stripeInvoiceId") DO UPDATE SET
+          status = EXCLUDED.status,
+          "paidAt" = EXCLUDED."paidAt",
+          "lastEventAt" = GREATEST("InvoicePayment"."lastEventAt", EXCLUDED."lastEventAt"),
+          "updatedAt" = now()
+        WHERE "InvoicePayment".status = 'FAILED'`;
+    }
+    const [open] = await tx.$queryRaw<Array<{ since: Date | null }>>`
+      SELECT min("firstFailedAt") AS since FROM "InvoicePayment" WHERE "tenantId" = ${tenantId}::uuid AND status = 'FAILED'`;
+    const pastDueSince = open?.since ?? null;
+    const invoiceStateAt = row.invoiceStateAt && row.invoiceStateAt > created ? row.invoiceStateAt : created;
+    await tx.tenantBilling.update({ where: { tenantId }, data: { pastDueSince, invoiceStateAt } });
+    // The admins hear when the grace period starts, and again only if an
+    // earlier failure arrives late and brings the read-only date forward;
+    // Stripe's retries of an invoice already failed do not mail.
+    const earlier = pastDueSince !== null && (row.pastDueSince === null || pastDueSince < row.pastDueSince);
+    if (earlier && config.onPaymentFailed) {
+      await config.onPaymentFailed(tx, { tenantId, readOnlyFrom: new Date(pastDueSince.getTime() + config.graceDays * 86_400_000) });
+    }
+  }
+
+  /**
+   * A town past due from before invoices were tracked one by one has no
+   * invoice rows: its open invoices at Stripe are taken as failed since the
+   * town's start of the grace period, once, so a payment of another invoice
+   * does not end it and a retry does not restart it.
+   */
+  async function adoptUntrackedDunning(tx: PlatformTx, row: TenantBilling) {
+    if (!row.pastDueSince || !row.stripeCustomerId) return;
+    if ((await tx.invoicePayment.count({ where: { tenantId: row.tenantId } })) > 0) return;
+    const open = (await stripe.invoices.list({ customer: row.stripeCustomerId, status: 'open', limit: 100 })).data.filter((i) => i.status === 'open' && i.id);
+    for (const invoice of open) {
+      await tx.$executeRaw`
+        INSERT INTO "InvoicePayment" ("tenantId", "stripeInvoiceId", status, "firstFailedAt", "lastEventAt", "updatedAt")
+        VALUES (${row.tenantId}::uuid, ${invoice.id}, 'FAILED', ${row.pastDueSince}, ${row.pastDueSince}, now())
+        ON CONFLICT ("tenantId", "stripeInvoiceId") DO NOTHING`;
     }
   }
 

@@ -86,19 +86,27 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
 }
 
 /**
- * The instant at which the zone's clock shows `date` + `minutes`. A time
- * skipped by the spring change (02:30 on the last Sunday of March) moves
- * forward by the gap (03:30 summer time); a time that occurs twice in
- * autumn resolves to the later instant.
+ * The instant at which the zone's clock shows `date` + `minutes`, as RFC 5545
+ * §3.3.5 reads a local time: a time that occurs twice (02:30 on the last
+ * Sunday of October) is the first of the two instants; a time skipped by the
+ * spring change (02:30 on the last Sunday of March) is read with the offset
+ * before the gap, i.e. it moves forward by the gap (03:30 summer time).
  */
 export function zonedToUtc(date: string, minutes: number, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d, 0, minutes);
-  let guess = wall - offsetAt(wall, timeZone);
-  const second = wall - offsetAt(guess, timeZone);
-  if (second !== guess) guess = Math.max(guess, second);
-  return new Date(guess);
+  // Offsets a day either side: no zone changes its offset twice within two days.
+  const before = offsetAt(wall - DAY, timeZone);
+  const after = offsetAt(wall + DAY, timeZone);
+  let earliest: number | null = null;
+  for (const offset of before === after ? [before] : [before, after]) {
+    const instant = wall - offset;
+    if (offsetAt(instant, timeZone) === offset && (earliest === null || instant < earliest)) earliest = instant;
+  }
+  return new Date(earliest ?? wall - before);
 }
+
+const DAY = 86_400_000;
 
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

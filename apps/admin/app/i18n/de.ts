@@ -472,6 +472,15 @@ export const de = {
       editStartBeforeFrom: 'Der erste neue Termin liegt vor dem Datum, ab dem geändert wird.',
       nothingToEdit: 'Ab dem {date} hat die Serie keine Termine mehr, die geändert werden können.',
     },
+    seriesRule: {
+      repeatedPart: 'Die Wiederholungsregel „{rule}“ nennt {part} mehr als einmal (RFC 5545 erlaubt jeden Teil nur einmal).',
+      countAndUntil: 'Die Wiederholungsregel „{rule}“ nennt COUNT und UNTIL; bitte nur eines von beiden angeben.',
+      outOfRange: 'In der Wiederholungsregel „{rule}“ ist {part}={value} ungültig: erlaubt sind {min} bis {max} (ohne 0).',
+      notWithFreq: 'In der Wiederholungsregel „{rule}“ ist {part} zusammen mit FREQ={freq} nicht erlaubt.',
+      ordinalDay: 'In der Wiederholungsregel „{rule}“ ist BYDAY mit Ordnungszahl (z. B. 1MO) bei FREQ={freq} nicht erlaubt; nur monatlich oder jährlich ohne BYWEEKNO.',
+      setPosAlone: 'In der Wiederholungsregel „{rule}“ braucht BYSETPOS einen weiteren BY-Teil (z. B. BYDAY).',
+      invalidUntil: 'In der Wiederholungsregel „{rule}“ ist UNTIL={value} kein gültiges Datum (JJJJMMTT oder JJJJMMTTTHHMMSSZ).',
+    },
     checkIn: {
       notConfirmed: 'Nur bestätigte Buchungen können eingecheckt werden.',
       tooEarly: 'Der Check-in ist erst 30 Minuten vor Beginn möglich.',

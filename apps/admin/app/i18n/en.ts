@@ -469,6 +469,15 @@ export const en: Messages = {
       editStartBeforeFrom: 'The first new date is before the date the change starts from.',
       nothingToEdit: 'From {date} on, the series has no dates left that can be changed.',
     },
+    seriesRule: {
+      repeatedPart: 'The recurrence rule “{rule}” names {part} more than once (RFC 5545 allows each part once).',
+      countAndUntil: 'The recurrence rule “{rule}” names both COUNT and UNTIL; please give only one of them.',
+      outOfRange: 'In the recurrence rule “{rule}”, {part}={value} is invalid: allowed are {min} to {max} (not 0).',
+      notWithFreq: 'In the recurrence rule “{rule}”, {part} is not allowed with FREQ={freq}.',
+      ordinalDay: 'In the recurrence rule “{rule}”, BYDAY with an ordinal (e.g. 1MO) is not allowed with FREQ={freq}; only monthly, or yearly without BYWEEKNO.',
+      setPosAlone: 'In the recurrence rule “{rule}”, BYSETPOS needs another BY part (e.g. BYDAY).',
+      invalidUntil: 'In the recurrence rule “{rule}”, UNTIL={value} is not a valid date (YYYYMMDD or YYYYMMDDTHHMMSSZ).',
+    },
     checkIn: {
       notConfirmed: 'Only confirmed bookings can be checked in.',
       tooEarly: 'Check-in opens 30 minutes before the start.',

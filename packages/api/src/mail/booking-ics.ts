@@ -1,8 +1,11 @@
+import { bookingIcs as icsOf } from '@hubwerk/domain';
+
 /**
- * One booking as an iCalendar object (RFC 5545) for mail attachments. Times
- * in UTC ("Z"), so no VTIMEZONE is needed; the UID is the one the admin
- * app's .ics download uses (`<booking id>@hubwerk`), so a calendar updates
- * the same event on a change or cancellation instead of adding a second.
+ * One booking as an iCalendar object for mail attachments, written by the
+ * product's one generator (@hubwerk/domain). The UID is the one the admin
+ * app's .ics download and the feeds use (`<booking id>@hubwerk`), so a
+ * calendar updates the same event on a change or cancellation instead of
+ * adding a second; a cancellation goes out as METHOD:CANCEL.
  */
 export interface BookingIcsEvent {
   bookingId: string;
@@ -16,48 +19,9 @@ export interface BookingIcsEvent {
   sequence: number;
 }
 
-const STATUS = { pending: 'TENTATIVE', confirmed: 'CONFIRMED', cancelled: 'CANCELLED' } as const;
-const utc = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-const text = (v: string) => v.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
-
-/** Lines over 75 octets are folded (CRLF + space), never inside a UTF-8 character. */
-function fold(line: string): string {
-  const parts: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const char of line) {
-    const size = Buffer.byteLength(char);
-    if (octets + size > (parts.length === 0 ? 75 : 74)) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += char;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
-}
-
 export function bookingIcs(e: BookingIcsEvent, now = new Date()): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Hubwerk//Buchungen//DE',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${e.status === 'cancelled' ? 'CANCEL' : 'PUBLISH'}`,
-    'BEGIN:VEVENT',
-    `UID:${e.bookingId}@hubwerk`,
-    `SEQUENCE:${e.sequence}`,
-    `DTSTAMP:${utc(now)}`,
-    `DTSTART:${utc(e.startsAt)}`,
-    `DTEND:${utc(e.endsAt)}`,
-    `SUMMARY:${text(e.summary)}`,
-    `LOCATION:${text(e.location)}`,
-    `DESCRIPTION:${text(e.description)}`,
-    `STATUS:${STATUS[e.status]}`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-  ];
-  return `${lines.map(fold).join('\r\n')}\r\n`;
+  return icsOf(
+    { uid: `${e.bookingId}@hubwerk`, startsAt: e.startsAt, endsAt: e.endsAt, summary: e.summary, location: e.location, description: e.description, status: e.status, stamp: now, sequence: e.sequence },
+    e.status === 'cancelled' ? 'CANCEL' : 'PUBLISH',
+  );
 }

@@ -3,9 +3,10 @@ import { enqueueMail } from './outbox.ts';
 import { absoluteLink, paymentFailedMail } from './templates.ts';
 
 /**
- * The dunning mail (issue 5), for billing's onPaymentFailed hook: every
- * admin of the town is told, in the webhook's transaction, when the grace
- * period started and when the town becomes read-only.
+ * The dunning mail, for billing's onPaymentFailed hook: every admin of the
+ * town is told, in the webhook's transaction, when the town becomes
+ * read-only — when the grace period starts, and again if a failure Stripe
+ * delivered late moves that date forward (docs/decisions/026).
  */
 export function createDunningNotifier(adminUrl: () => string) {
   return async (tx: PlatformTx, event: { tenantId: string; readOnlyFrom: Date }) => {

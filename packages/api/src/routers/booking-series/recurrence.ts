@@ -1,6 +1,6 @@
 import { addDays, localParts, zonedToUtc } from '@hubwerk/domain';
 import rrule from 'rrule';
-import { DomainError } from '../../errors.ts';
+import { checkGrammar, invalid, type Until } from './rrule-grammar.ts';
 
 const { RRule, Frequency } = rrule;
 
@@ -19,23 +19,16 @@ export interface Occurrence {
   endsAt: Date;
 }
 
-const invalid = (rule: string, key = 'errors.series.invalidRule', params: Record<string, string> = {}) =>
-  new DomainError('BAD_REQUEST', key, { rrule: [key] }, { rule: rule.slice(0, 200), ...params });
-
-/** Parts of RFC 5545 a booking series does not take: the start comes from the booking, times of day from its start. */
-const REFUSED = ['DTSTART', 'TZID', 'BYHOUR', 'BYMINUTE', 'BYSECOND'];
-
 /**
  * Parses an RRULE ("FREQ=WEEKLY;BYDAY=TU;COUNT=10", with or without the
- * "RRULE:" prefix). A rule the library cannot read, a frequency below a day,
+ * "RRULE:" prefix). A rule RFC 5545 does not allow, a frequency below a day,
  * times of day in the rule, or no end (COUNT or UNTIL) is refused with an
- * error that names the rule.
+ * error that names the rule and the part at fault.
  */
 export function parseRule(text: string) {
   const rule = text.trim().replace(/^RRULE:/i, '');
   if (!rule || rule.length > 300 || /[\r\n]/.test(rule)) throw invalid(text);
-  const keys = rule.split(';').map((part) => part.split('=')[0]?.toUpperCase() ?? '');
-  if (keys.some((k) => REFUSED.includes(k))) throw invalid(text, 'errors.series.timeInRule');
+  const { until } = checkGrammar(text, rule);
   let options: ReturnType<typeof RRule.parseString>;
   try {
     options = RRule.parseString(rule);
@@ -51,9 +44,26 @@ export function parseRule(text: string) {
   if (options.freq === undefined || options.freq === null || !Object.values(Frequency).includes(options.freq)) throw invalid(text);
   if (options.freq > Frequency.DAILY) throw invalid(text, 'errors.series.tooFrequent');
   if (options.interval !== undefined && options.interval !== null && (!Number.isInteger(options.interval) || options.interval < 1)) throw invalid(text);
-  if ((options.count === undefined || options.count === null) && !options.until) throw invalid(text, 'errors.series.unbounded');
+  if ((options.count === undefined || options.count === null) && !until) throw invalid(text, 'errors.series.unbounded');
   if (options.count !== undefined && options.count !== null && (!Number.isInteger(options.count) || options.count < 1)) throw invalid(text);
-  return { rule, options };
+  return { rule, options, until };
+}
+
+/**
+ * UNTIL on the town's wall clock, as a "floating" date the library compares
+ * with its floating occurrences. A UTC value ("Z") is an instant (RFC 5545
+ * §3.3.10: Google writes "until the end of 15 June" as 20270615T215959Z),
+ * read on the town's clock; a local date-time is already wall-clock; a date
+ * alone includes the whole day.
+ */
+function floatingUntil(until: Until, timeZone: string): Date {
+  const [y, m, d] = until.date.split('-').map(Number) as [number, number, number];
+  if (until.seconds === null) return new Date(Date.UTC(y, m - 1, d, 23, 59, 59));
+  if (!until.utc) return new Date(Date.UTC(y, m - 1, d, 0, 0, until.seconds));
+  const instant = new Date(Date.UTC(y, m - 1, d, 0, 0, until.seconds));
+  const wall = localParts(instant, timeZone);
+  const [wy, wm, wd] = wall.date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(wy, wm - 1, wd, 0, wall.minutes, instant.getUTCSeconds()));
 }
 
 /**
@@ -65,7 +75,7 @@ export function parseRule(text: string) {
  * itself, as RFC 5545 counts DTSTART (even if the rule would not produce it).
  */
 export function expandSeries(input: { rrule: string; firstStartsAt: Date; durationMinutes: number; timeZone: string }): Occurrence[] {
-  const { rule, options } = parseRule(input.rrule);
+  const { rule, options, until } = parseRule(input.rrule);
   const first = localParts(input.firstStartsAt, input.timeZone);
   const [y, m, d] = first.date.split('-').map(Number) as [number, number, number];
   const dtstart = new Date(Date.UTC(y, m - 1, d, Math.floor(first.minutes / 60), first.minutes % 60));
@@ -74,7 +84,7 @@ export function expandSeries(input: { rrule: string; firstStartsAt: Date; durati
   let beyond = false;
   let floating: Date[];
   try {
-    floating = new RRule({ ...options, dtstart, tzid: null }).all((date, i) => {
+    floating = new RRule({ ...options, dtstart, tzid: null, ...(until ? { until: floatingUntil(until, input.timeZone) } : {}) }).all((date, i) => {
       if (date > limit) {
         beyond = true;
         return false;
