@@ -29,7 +29,7 @@ GRANT UPDATE ("staffUserId") ON "SupportSession" TO hubwerk_platform;
 -- removes that row.
 CREATE FUNCTION app_redact_json(value jsonb, email text, name text) RETURNS jsonb
   LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-  SET search_path = pg_catalog, pg_temp
+  SET search_path = public, pg_temp
   AS $$
 DECLARE
   result jsonb;
@@ -95,3 +95,7 @@ GRANT EXECUTE ON FUNCTION app_redact_person_in_audit(uuid) TO hubwerk_platform;
 -- (and nobody else) find and update the entries, through the function.
 CREATE POLICY audit_owner_read ON "AuditEvent" FOR SELECT TO CURRENT_USER USING (true);
 CREATE POLICY audit_owner_redact ON "AuditEvent" FOR UPDATE TO CURRENT_USER USING (true) WITH CHECK (true);
+
+-- A person's own export lists the town exports they requested: when, and
+-- how large — never the archive (the column is not granted).
+GRANT SELECT ("tenantId", "id", "requestedById", "status", "createdAt", "finishedAt", "sizeBytes") ON "TenantExport" TO hubwerk_platform;

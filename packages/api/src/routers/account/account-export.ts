@@ -138,7 +138,8 @@ const TABLES: readonly PersonTable[] = [
       (await tx.tenantExport.findMany({ where: { requestedById: p.id, ...after(c) }, ...paged, select: { id: true, tenantId: true, status: true, createdAt: true, finishedAt: true, sizeBytes: true } })).map((e) => ({ ...e, status: lower(e.status) })),
   },
   {
-    // Entries the person made or that are about their account. Who else acted is another person's data: only whether it was them.
+    // Entries the person made or that are about their account. What someone else recorded (who they are, their
+    // notes and details) is that person's data (Art. 15(4)): of those only what happened to the account, and when.
     file: 'protokoll',
     columns: ['id', 'tenantId', 'createdAt', 'action', 'byYou', 'targetType', 'targetId', 'reason', 'data'],
     page: async (tx, p, c) =>
@@ -148,7 +149,9 @@ const TABLES: readonly PersonTable[] = [
           ...paged,
           select: { id: true, tenantId: true, createdAt: true, action: true, actorUserId: true, targetType: true, targetId: true, reason: true, data: true },
         })
-      ).map(({ actorUserId, ...e }) => ({ ...e, byYou: actorUserId === p.id, data: (e.data ?? null) as ExportRow[string] })),
+      ).map(({ actorUserId, ...e }) =>
+        actorUserId === p.id ? { ...e, byYou: true, data: (e.data ?? null) as ExportRow[string] } : { ...e, byYou: false, reason: null, data: null },
+      ),
   },
 ];
 
@@ -207,7 +210,9 @@ function readme(at: Date): string {
     'manifest.json nennt die Zeilenzahlen.',
     '',
     'Nicht enthalten: Passwort-, Zweitfaktor- und Token-Hashes (Geheimnisse, keine Angaben über Sie), die Adressen Ihrer',
-    'Kalender-Abos (sie sind Zugangsschlüssel) und Angaben über andere Personen (wer außer Ihnen einen Eintrag ausgelöst hat).',
+    'Kalender-Abos (sie sind Zugangsschlüssel) und Angaben über andere Personen: bei Protokolleinträgen, die jemand anderes',
+    'über Ihr Konto ausgelöst hat, stehen nur Zeit und Vorgang, nicht wer es war und was er dazu notiert hat. Die Kommune',
+    'gibt Ihnen dazu auf Anfrage Auskunft.',
     '',
   ].join('\r\n');
 }
