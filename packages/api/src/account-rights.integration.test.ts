@@ -178,6 +178,9 @@ describe('account.delete', () => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     const einbeckBooking = kept.rows.length === 2 ? (await one<{ id: string }>(`SELECT id FROM "Booking" WHERE id = ANY($1::uuid[]) AND "tenantId" = $2`, [anna.bookings, einbeck.id])).id : '';
     expect(await admin.bookings.get({ tenant: 'einbeck', bookingId: einbeckBooking })).toMatchObject({ forName: 'Gelöschtes Konto', purpose: 'Sprechstunde Fördermittel', mine: false });
+    // …and, in the town's audit log, the deletion by an actor shown as the placeholder, without name or address.
+    const log = await admin.audit.list({ tenant: 'einbeck', action: 'account.deleted' });
+    expect(log.items.filter((e) => e.targetId === anna.id)).toEqual([expect.objectContaining({ actor: expect.objectContaining({ name: 'Gelöschtes Konto', email: 'geloeschtes-konto@hubwerk.invalid' }), data: { bookingsAnonymised: 1 } })]);
   });
 
   it('refuses the last town admin, the last partner admin and the provider\'s staff, with the reason', async () => {

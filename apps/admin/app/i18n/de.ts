@@ -191,6 +191,7 @@ export const de = {
     tenant: { onboarded: 'Kommune angelegt', partnerAssigned: 'Partner zugeordnet', partnerUnassigned: 'Partnerzuordnung aufgehoben' },
     support: { started: 'Support-Sitzung begonnen', ended: 'Support-Sitzung beendet' },
     audit: { readAcrossTowns: 'Protokolle mehrerer Kommunen gelesen' },
+    account: { deleted: 'Konto gelöscht (Buchungen anonymisiert)', dataExported: 'Eigene Daten heruntergeladen' },
   },
   support: {
     link: 'Im Auftrag handeln',

@@ -188,6 +188,7 @@ export const en: Messages = {
     tenant: { onboarded: 'Town onboarded', partnerAssigned: 'Partner assigned', partnerUnassigned: 'Partner unassigned' },
     support: { started: 'Support session started', ended: 'Support session ended' },
     audit: { readAcrossTowns: 'Audit logs of several towns read' },
+    account: { deleted: 'Account deleted (bookings anonymised)', dataExported: 'Own data downloaded' },
   },
   support: {
     link: 'Act on behalf',
