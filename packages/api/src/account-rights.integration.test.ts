@@ -205,4 +205,17 @@ describe('account.delete', () => {
     const successorCaller = await api.as(successor.email, PASSWORD);
     expect(await failure(successorCaller.account.delete({ password: PASSWORD, confirmEmail: successor.email }))).toMatchObject({ code: 'CONFLICT', params: { names: 'Zeitz' } });
   });
+
+  it('lets only one of two town admins go when both delete themselves at once', async () => {
+    const [first, second] = [await person('Erste Verwaltung', []), await person('Zweite Verwaltung', [])];
+    const sangerhausen = towns.get('sangerhausen')!;
+    await superuser.query(`UPDATE "TenantMembership" SET role = 'MEMBER' WHERE "tenantId" = $1 AND role = 'TOWN_ADMIN'`, [sangerhausen.id]);
+    for (const p of [first, second]) await superuser.query(`INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, gen_random_uuid(), $2, 'TOWN_ADMIN')`, [sangerhausen.id, p.id]);
+    const [a, b] = await Promise.all([api.as(first.email, PASSWORD), api.as(second.email, PASSWORD)]);
+    const outcomes = await Promise.allSettled([a.account.delete({ password: PASSWORD, confirmEmail: first.email }), b.account.delete({ password: PASSWORD, confirmEmail: second.email })]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected');
+    expect(refused?.status === 'rejected' ? refused.reason : null).toMatchObject({ code: 'CONFLICT', message: 'errors.account.lastAdmin' });
+    expect(await count(`SELECT count(*) AS n FROM "TenantMembership" WHERE "tenantId" = $1 AND role = 'TOWN_ADMIN'`, [sangerhausen.id])).toBe(1);
+  });
 });
