@@ -99,3 +99,7 @@ CREATE POLICY audit_owner_redact ON "AuditEvent" FOR UPDATE TO CURRENT_USER USIN
 -- A person's own export lists the town exports they requested: when, and
 -- how large — never the archive (the column is not granted).
 GRANT SELECT ("tenantId", "id", "requestedById", "status", "createdAt", "finishedAt", "sizeBytes") ON "TenantExport" TO hubwerk_platform;
+
+-- A person's export and deletion find the entries they made or that concern them.
+CREATE INDEX "AuditEvent_actorUserId_idx" ON "AuditEvent"("actorUserId");
+CREATE INDEX "AuditEvent_targetId_idx" ON "AuditEvent"("targetId");
