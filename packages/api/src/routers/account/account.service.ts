@@ -59,12 +59,14 @@ export async function deletionCheck(ctx: Authed) {
 }
 
 /**
- * Re-authentication first (password, and the second factor if it is on;
- * both counted under the sign-in rate limit like every credential check),
- * then the typed address as confirmation, then the checks and the work in
- * one transaction.
+ * The typed address as confirmation, then re-authentication (password, and
+ * the second factor if it is on; both counted under the sign-in rate limit
+ * like every credential check), then the checks and the work in one
+ * transaction.
  */
 export async function deleteMyAccount(ctx: Authed, input: { password: string; code?: string | undefined; confirmEmail: string }) {
+  // The typed address first: a slip there must not spend the second-factor code.
+  if (input.confirmEmail !== ctx.session.email.toLowerCase()) throw fieldError('confirmEmail', 'errors.account.confirmMismatch');
   const bucket = signInBucket(ctx.session.email, ctx.clientIp ?? null);
   const throttle = await claimSignInAttempt(ctx.db, bucket);
   if (!throttle.allowed) throw new TooManyRequestsError('errors.auth.tooManyAttempts', throttle.retryAfterSeconds);
@@ -78,7 +80,6 @@ export async function deleteMyAccount(ctx: Authed, input: { password: string; co
     if (!(await spendSecondFactor(ctx.db, ctx.dataEncryptionKey, user, input.code))) throw fieldError('code', 'errors.mfa.invalidCode');
   }
   await clearSignInAttempts(ctx.db, bucket);
-  if (input.confirmEmail !== user.email.toLowerCase()) throw fieldError('confirmEmail', 'errors.account.confirmMismatch');
 
   const result = await ctx.platform.run(
     async (tx) => {
