@@ -199,6 +199,10 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'partners.inviteStaff': () => ({ partnerId: itPartnerId, email: `ps-${randomUUID().slice(0, 6)}@example.org` }),
   // An open invitation of the IT partner per call (an allowed call revokes it).
   'partners.revokeInvitation': () => ({ partnerId: itPartnerId, invitationId: openPartnerInvitations.pop() ?? randomUUID() }),
+  'account.exportData': () => ({}),
+  'account.deletionCheck': () => ({}),
+  // The right password but another address as confirmation: refused past the walls (BAD_REQUEST), nothing deleted.
+  'account.delete': () => ({ password: DEMO_PASSWORD, confirmEmail: 'nicht-ich@example.org' }),
   'support.active': () => ({}),
   'support.start': () => ({ tenant: 'einbeck', reason: 'Matrix: Hilfe beim Einrichten', durationMinutes: 15 }),
   // Ends the session the same role started in the cell before (the matrix runs in order).

@@ -175,6 +175,11 @@ export const AUTHORIZATION_MATRIX = {
   'partners.invitations': row(['platform-admin', 'partner-admin']),
   'partners.inviteStaff': row(['platform-admin', 'partner-admin']),
   'partners.revokeInvitation': row(['platform-admin', 'partner-admin']),
+  // One's own data (docs/decisions/027): every signed-in person exports it and may delete the account
+  // (a last admin or the provider's staff are refused by a business rule, CONFLICT, past the walls).
+  'account.exportData': row(signedIn),
+  'account.deletionCheck': row(signedIn),
+  'account.delete': row(signedIn),
   // The audit log across towns: the provider's staff (all towns) and partners (their towns); town roles are refused.
   'audit.listAcrossTowns': row(supporters),
   // One's own running support sessions (an empty list for those who cannot have any).

@@ -153,6 +153,9 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'partners.revokeInvitation': (t, _own, f) => ({ partnerId: t.partnerId, invitationId: f.variant % 2 === 0 ? t.invitationId : t.partnerInvitationId }),
   // Without a town: a foreign town's entry as cursor (an empty page, like an unknown id); with one: not found.
   'audit.listAcrossTowns': (t, _own, f) => (f.variant % 2 === 0 ? { cursor: t.auditId } : { tenant: t.slug }),
+  'account.exportData': { noIds: 'exports the caller\'s own data; takes no ids' },
+  'account.deletionCheck': { noIds: 'describes what stops the caller\'s own deletion' },
+  'account.delete': { noIds: 'deletes the caller\'s own account; takes the caller\'s password, no ids' },
   'support.active': { noIds: 'the caller\'s own running support sessions; takes no ids' },
   'support.start': (t, _own, f) => ({ tenant: t.slug, reason: `Hilfe: ${f.name}`.padEnd(10, '.'), durationMinutes: 15 * (f.variant + 1) }),
   'support.end': (t) => ({ tenant: t.slug }),
@@ -417,6 +420,7 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'organisations.setMember': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', membershipId: targets.get('einbeck')!.membershipId, organisationId: null, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }) },
   'partners.inviteStaff': { as: DEMO_USERS.partner, input: () => ({ partnerId: itPartnerId, email: 'massen.partner@example.org' }) },
   'partners.revokeInvitation': { as: DEMO_USERS.partner, input: () => ({ partnerId: itPartnerId, invitationId: randomUUID() }) },
+  'account.delete': { as: DEMO_USERS.einbeckMember, input: () => ({ password: 'hubwerk-demo', confirmEmail: 'nicht-ich@example.org' }) },
   'support.start': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck', reason: 'Massenzuweisung geprüft', durationMinutes: 30 }) },
   'support.end': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck' }) },
 };

@@ -1,3 +1,4 @@
+import { accountRouter } from './routers/account/account.router.ts';
 import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
@@ -51,6 +52,7 @@ export const appRouter = router({
   organisations: organisationsRouter,
   publicBookings: publicBookingsRouter,
   support: supportRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

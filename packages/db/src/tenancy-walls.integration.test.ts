@@ -12,6 +12,7 @@ import { useTestDatabase } from './testing/index.ts';
 let superuser: pg.Client;
 let app: AppClient;
 let platform: pg.Client;
+let appUrl: string;
 const TOWNS = 50;
 const towns: { id: string; hubId: string; slug: string }[] = [];
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   platform = new pg.Client({ connectionString: db.platformUrl });
+  appUrl = db.appUrl;
   await Promise.all([superuser.connect(), platform.connect()]);
   for (let i = 0; i < TOWNS; i += 1) {
     const id = randomUUID();
@@ -67,11 +69,18 @@ describe('catalog: the database wall', () => {
     expect(owned).toEqual([]);
   });
 
-  it('has no SECURITY DEFINER function and no view that runs as its owner', async () => {
-    const definers = await rows(`
-      SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  it('has one SECURITY DEFINER function — the audit redaction, callable by the platform role only — and no view that runs as its owner', async () => {
+    // The single exception to "the audit log is append-only" (docs/decisions/027): a new definer function must be argued there first.
+    const definers = await rows<{ proname: string; proconfig: string[] | null }>(`
+      SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = 'public' AND p.prosecdef`);
-    expect(definers).toEqual([]);
+    expect(definers.map((d) => d.proname)).toEqual(['app_redact_person_in_audit']);
+    expect(definers[0]!.proconfig).toContain('search_path=public, pg_temp');
+    const callers = await rows<{ grantee: string }>(`
+      SELECT grantee FROM information_schema.routine_privileges
+      WHERE routine_schema = 'public' AND routine_name = 'app_redact_person_in_audit' AND privilege_type = 'EXECUTE'
+        AND grantee NOT IN (SELECT r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE p.proname = 'app_redact_person_in_audit')`);
+    expect(callers.map((c) => c.grantee)).toEqual(['hubwerk_platform']);
     const views = await rows<{ relname: string }>(`
       SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind = 'v'
@@ -84,6 +93,21 @@ describe('catalog: the database wall', () => {
       SELECT privilege_type FROM information_schema.role_table_grants
       WHERE grantee = 'hubwerk_app' AND table_name = 'AuditEvent' ORDER BY privilege_type`);
     expect(privileges.map((p) => p.privilege_type)).toEqual(['INSERT', 'SELECT']);
+  });
+
+  it('keeps the audit log append-only for the platform role too: it can only redact one account through the function', async () => {
+    const privileges = await rows<{ privilege_type: string }>(`
+      SELECT privilege_type FROM information_schema.role_table_grants
+      WHERE grantee = 'hubwerk_platform' AND table_name = 'AuditEvent' ORDER BY privilege_type`);
+    expect(privileges.map((p) => p.privilege_type)).toEqual(['INSERT', 'SELECT']);
+    await expect(platform.query(`UPDATE "AuditEvent" SET action = 'x' WHERE false`)).rejects.toMatchObject({ code: '42501' });
+    const viaApp = new pg.Client({ connectionString: appUrl });
+    await viaApp.connect();
+    try {
+      await expect(viaApp.query(`SELECT app_redact_person_in_audit($1)`, [randomUUID()])).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await viaApp.end();
+    }
   });
 });
 

@@ -52,6 +52,9 @@ export function AppHeader({ me, partnerTowns = [] }: { me: Me | null; partnerTow
               <Link to="/account/sessions" className="link-button">
                 {t('sessions.navLink')}
               </Link>
+              <Link to="/account/data" className="link-button">
+                {t('myData.navLink')}
+              </Link>
               <Form method="post" action="/logout" className="inline-form">
                 <button type="submit" className="button button--ghost">
                   {t('app.signOut')}

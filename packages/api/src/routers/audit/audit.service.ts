@@ -2,6 +2,7 @@ import { type Actor, type AppAbility, accessibleWhere, subject } from '@hubwerk/
 import type { AppClient, AuditEvent, PlatformTx, Prisma, Tenant } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
+import { DELETED_USER_EMAIL, DELETED_USER_NAME } from '../account/account-deletion.ts';
 
 type Ctx = Context & { tenant: Tenant; ability: AppAbility };
 type AuthedCtx = Context & { session: { userId: string }; actor: Actor };
@@ -76,7 +77,8 @@ async function present(db: Reader, rows: AuditEvent[], input: AuditListInput, wi
         id: r.id,
         createdAt: r.createdAt.toISOString(),
         action: r.action,
-        actor: r.actorUserId ? (actorById.get(r.actorUserId) ?? null) : null,
+        // An actor whose account was deleted (docs/decisions/027) is shown as the placeholder, not as "system".
+        actor: r.actorUserId ? (actorById.get(r.actorUserId) ?? { id: r.actorUserId, name: DELETED_USER_NAME, email: DELETED_USER_EMAIL }) : null,
         targetType: r.targetType,
         targetId: r.targetId,
         reason: r.reason,

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { email } from '../../schemas.ts';
+import { authedProcedure, router } from '../../trpc.ts';
+import { deleteMyAccount, deletionCheck, exportMyData } from './account.service.ts';
+
+const named = z.array(z.object({ slug: z.string(), name: z.string() }));
+
+/** The signed-in person's own data rights (docs/decisions/027): everything about them, and deleting the account. */
+export const accountRouter = router({
+  exportData: authedProcedure
+    .input(z.object({}).strict().prefault({}))
+    .output(z.object({ fileName: z.string(), sizeBytes: z.number().int(), archiveBase64: z.string() }))
+    .query(({ ctx }) => exportMyData(ctx)),
+
+  deletionCheck: authedProcedure
+    .input(z.object({}).strict().prefault({}))
+    .output(z.object({ platformRole: z.boolean(), towns: named, partners: named, secondFactor: z.boolean(), hasPassword: z.boolean() }))
+    .query(({ ctx }) => deletionCheck(ctx)),
+
+  delete: authedProcedure
+    .input(
+      z
+        .object({
+          password: z.string().min(1, 'validation.required').max(200, 'validation.tooLong'),
+          code: z.string().trim().max(40, 'validation.tooLong').optional(),
+          confirmEmail: email,
+        })
+        .strict(),
+    )
+    .output(z.object({ ok: z.literal(true), bookingsAnonymised: z.number().int(), towns: z.number().int() }))
+    .mutation(({ ctx, input }) => deleteMyAccount(ctx, input)),
+});
