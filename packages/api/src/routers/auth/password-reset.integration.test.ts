@@ -22,7 +22,7 @@ beforeAll(async () => {
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
   smtp = await startTestSmtp();
-  worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'noreply@hubwerk.test' });
+  worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'noreply@hubwerk.test', passwordResets: { adminUrl: () => 'http://admin.test' } });
 });
 
 afterAll(async () => {
