@@ -47,6 +47,8 @@ beforeAll(async () => {
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
   einbeckId = (await superuser.query(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`)).rows[0].id;
   itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
+  // Single sign-on comes with the Plus plan only (sso-limits.integration.test.ts checks the refusals).
+  await superuser.query(`UPDATE "TenantBilling" SET plan = 'PLUS' WHERE "tenantId" = $1`, [einbeckId]);
   await einbeckAdmin.sso.saveTownConfig({
     tenant: 'einbeck',
     issuer: idp.issuer,

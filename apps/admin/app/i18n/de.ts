@@ -431,7 +431,6 @@ export const de = {
       notInPlan: 'Single Sign-On ist im Tarif dieser Kommune nicht enthalten. Es steht im Tarif Plus zur Verfügung.',
       notInPlanSignIn: 'Single Sign-On ist für diese Kommune nicht verfügbar. Melden Sie sich bitte mit Passwort an.',
       issuerNotPublic: 'Die Aussteller-URL muss eine öffentliche https-Adresse sein (keine lokale oder interne Adresse).',
-      discoveryFailed: 'Die Konfiguration des Identitätsanbieters konnte nicht geladen werden (keine Antwort, zu groß oder ungültig). Bitte prüfen Sie die Aussteller-URL.',
     },
     publicBooking: {
       notAvailable: 'Dieser Zeitraum ist leider nicht verfügbar. Bitte wählen Sie einen anderen.',

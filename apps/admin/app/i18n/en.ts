@@ -425,7 +425,6 @@ export const en: Messages = {
       notInPlan: "Single sign-on is not included in this town's plan. It is available on the Plus plan.",
       notInPlanSignIn: 'Single sign-on is not available for this town. Please sign in with your password.',
       issuerNotPublic: 'The issuer URL must be a public https address (not a local or internal one).',
-      discoveryFailed: "The identity provider's configuration could not be loaded (no answer, too large or invalid). Please check the issuer URL.",
     },
     publicBooking: {
       notAvailable: 'Sorry, this time is not available. Please choose another one.',
