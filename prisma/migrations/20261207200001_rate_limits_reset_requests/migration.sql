@@ -36,7 +36,8 @@ CREATE TABLE "PasswordResetRequest" (
 CREATE INDEX "PasswordResetRequest_createdAt_idx" ON "PasswordResetRequest"("createdAt");
 
 GRANT INSERT ON "PasswordResetRequest" TO hubwerk_app;
-GRANT SELECT, DELETE ON "PasswordResetRequest" TO hubwerk_platform;
+-- UPDATE only for the worker's FOR UPDATE SKIP LOCKED (several API processes share the queue).
+GRANT SELECT, UPDATE, DELETE ON "PasswordResetRequest" TO hubwerk_platform;
 
 -- The hand-written sliding window it replaces.
 DROP TABLE "SignInAttempt";
