@@ -70,7 +70,7 @@ export function isInternalHost(hostname: string): boolean {
  * and body) and a cap on the body; in production also no request to an
  * address inside our networks, whatever the issuer's DNS says.
  */
-export function limitedFetch(options: ClientOptions): (url: string, init: RequestInit) => Promise<Response> {
+export function limitedFetch(options: ClientOptions): oidc.CustomFetch {
   const timeoutMs = options.fetchTimeoutMs ?? DISCOVERY_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? MAX_PROVIDER_RESPONSE_BYTES;
   return async (url, init) => {
@@ -81,7 +81,7 @@ export function limitedFetch(options: ClientOptions): (url: string, init: Reques
     }
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    const response = await fetch(url, { ...init, signal });
+    const response = await fetch(url, { ...(init as RequestInit), signal });
     const declared = Number(response.headers.get('content-length') ?? '0');
     // Cancelling is not awaited: on a teed body (an interceptor's clone) it settles only when every branch is cancelled.
     if (declared > maxBytes) {
