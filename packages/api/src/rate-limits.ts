@@ -76,6 +76,8 @@ export function limitersFor(db: AppClient): Limiters {
           storeType: 'pool',
           tableName: RATE_LIMIT_TABLE,
           tableCreated: true,
+          // The clean-up deletes expired rows of the whole table: one limiter runs it for all.
+          clearExpiredByTimeout: name === 'accountAndIp',
           keyPrefix: name,
           ...SPECS[name],
         }),
