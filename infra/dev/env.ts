@@ -15,6 +15,11 @@ const schema = z
     DATABASE_URL: optionalUrl,
     MIGRATOR_DATABASE_URL: optionalUrl,
     PLATFORM_DATABASE_URL: optionalUrl,
+    /**
+     * Shared by the API and the admin app: proves the client IP the admin
+     * forwards (ADR 024). Unset, each `npm run dev` makes a random one.
+     */
+    API_PROXY_SECRET: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32).optional()),
     /** Use the air-gapped schema engine for `prisma migrate deploy`. */
     PRISMA_OFFLINE: z.enum(['0', '1', 'true', 'false', '']).optional(),
   })

@@ -3,6 +3,7 @@
  * migrations, demo data when the database is empty, then the API and the
  * admin app. Ctrl-C (or SIGTERM) stops all of it. See docs/operations.md.
  */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { databaseEnv, DEV_SERVER, redactUrl } from '@hubwerk/db/provision';
 import { databaseContents, psqlCommand, startDevDatabase, type DevDatabase } from './database.ts';
@@ -69,7 +70,9 @@ async function main(): Promise<void> {
   }
   if (shuttingDown) return;
 
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', ...databaseEnv(urls) };
+  // Both apps get the same proxy secret, so the API believes the client IP the admin forwards.
+  const proxySecret = env.API_PROXY_SECRET ?? randomBytes(32).toString('hex');
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', ...databaseEnv(urls), API_PROXY_SECRET: proxySecret };
   children.push(
     startProcess({
       name: 'api',

@@ -23,6 +23,11 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required in production' });
       return z.NEVER;
     }
+    if (!env.API_PROXY_SECRET && env.NODE_ENV === 'production') {
+      // Without it the API sees this app's address for every user, and all of them share one rate limit.
+      ctx.addIssue({ code: 'custom', path: ['API_PROXY_SECRET'], message: 'API_PROXY_SECRET is required in production' });
+      return z.NEVER;
+    }
     return {
       ...env,
       API_URL: env.API_URL.replace(/\/+$/, ''),

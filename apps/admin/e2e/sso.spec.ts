@@ -20,6 +20,11 @@ const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_
 
 beforeAll(async () => {
   stack = await startStack();
+  // Single sign-on comes with the Plus plan only.
+  const superuser = new pg.Client({ connectionString: stack.superuserUrl });
+  await superuser.connect();
+  await superuser.query(`UPDATE "TenantBilling" b SET plan = 'PLUS' FROM "Tenant" t WHERE t.id = b."tenantId" AND t.slug = 'einbeck'`);
+  await superuser.end();
   idp = await startTestOidcProvider({ redirectUri: `${stack.adminUrl}/sso/callback`, accounts: { clara: { email: 'clara.neu@einbeck.example', name: 'Clara Neu' } } });
 });
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dataEncryptionKeyEnv, mailEnv, parseEnv, ssoEnv } from './env.ts';
 
-const base = { DATABASE_URL: 'postgresql://a@127.0.0.1/x', PLATFORM_DATABASE_URL: 'postgresql://b@127.0.0.1/x' };
+const PROXY_SECRET = 'p'.repeat(40);
+const base = { DATABASE_URL: 'postgresql://a@127.0.0.1/x', PLATFORM_DATABASE_URL: 'postgresql://b@127.0.0.1/x', API_PROXY_SECRET: PROXY_SECRET };
 
 describe('DATA_ENCRYPTION_KEY', () => {
   it('is required in production', () => {
@@ -29,7 +30,7 @@ describe('DATA_ENCRYPTION_KEY', () => {
   });
 });
 
-const ssoBase = { DATABASE_URL: 'postgres://a@127.0.0.1/x', PLATFORM_DATABASE_URL: 'postgres://b@127.0.0.1/x', SMTP_URL: 'smtp://127.0.0.1:25', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+const ssoBase = { DATABASE_URL: 'postgres://a@127.0.0.1/x', PLATFORM_DATABASE_URL: 'postgres://b@127.0.0.1/x', API_PROXY_SECRET: PROXY_SECRET, SMTP_URL: 'smtp://127.0.0.1:25', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
 
 describe('SSO_SECRET_KEY', () => {
   it('takes 64 hex characters or base64 of 32 bytes', () => {
@@ -58,5 +59,16 @@ describe('NO_SHOW_SCAN_INTERVAL_MS', () => {
     expect(mailEnv(parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '300000' })).noShowScanMs).toBe(300_000);
     expect(() => parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '500' })).toThrow(/NO_SHOW_SCAN_INTERVAL_MS: must be 0 \(off\) or 1000–86400000/);
     expect(() => parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: 'often' })).toThrow(/NO_SHOW_SCAN_INTERVAL_MS/);
+  });
+});
+
+describe('client IP settings', () => {
+  it('require the admin proxy secret in production, and read TRUSTED_PROXY_COUNT (default 0)', () => {
+    const production = { ...ssoBase, NODE_ENV: 'production' };
+    const { API_PROXY_SECRET: _unused, ...withoutSecret } = production;
+    expect(() => parseEnv(withoutSecret)).toThrow(/API_PROXY_SECRET: required in production/);
+    expect(parseEnv(production).TRUSTED_PROXY_COUNT).toBe(0);
+    expect(parseEnv({ ...production, TRUSTED_PROXY_COUNT: '2' }).TRUSTED_PROXY_COUNT).toBe(2);
+    expect(() => parseEnv({ ...production, TRUSTED_PROXY_COUNT: '-1' })).toThrow(/TRUSTED_PROXY_COUNT/);
   });
 });

@@ -13,6 +13,12 @@ const schema = z.object({
   DB_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Shared with the admin app (its API_PROXY_SECRET); without it the API uses socket addresses only. */
   API_PROXY_SECRET: z.string().min(32).optional(),
+  /**
+   * Proxies of our own in front of the API (ingress, load balancer): how many
+   * X-Forwarded-For entries from the right are believed (ADR 024). 0, the
+   * default, ignores the header: anyone could have written it.
+   */
+  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(5).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Billing. Without STRIPE_SECRET_KEY the API runs against the fake Stripe
   // (msw, in-process) and the admin app says so; with it, against Stripe.
@@ -53,6 +59,8 @@ const schema = z.object({
     .optional(),
 }).superRefine((env, issues) => {
   if (env.NODE_ENV === 'production' && !env.SMTP_URL) issues.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'required in production' });
+  // Without it every user reaches the API with the admin app's address and shares its rate limits.
+  if (env.NODE_ENV === 'production' && !env.API_PROXY_SECRET) issues.addIssue({ code: 'custom', path: ['API_PROXY_SECRET'], message: 'required in production' });
   if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY) issues.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'required in production' });
   if (!env.STRIPE_SECRET_KEY) return;
   // Real Stripe needs its webhook secret and every price id of this environment.

@@ -14,6 +14,7 @@ const api = await startApiServer({
   poolAcquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
   logger,
   proxySecret: env.API_PROXY_SECRET,
+  trustedProxyCount: env.TRUSTED_PROXY_COUNT,
   hsts: env.NODE_ENV === 'production',
   billing: billingEnv(env),
   mail: mailEnv(env),

@@ -25,6 +25,8 @@ export interface ApiServerOptions {
   migrationsDir?: string;
   /** Shared with the admin app: proves its forwarded client IP (see client-ip.ts). */
   proxySecret?: string;
+  /** Proxies of our own in front of the API whose X-Forwarded-For entries count (default 0: none). */
+  trustedProxyCount?: number;
   /** Strict-Transport-Security; on in production (TLS ends in front of the API). */
   hsts?: boolean;
   billing?: BillingOptions;
@@ -127,7 +129,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       },
     };
   } else logger.warn('SSO_SECRET_KEY is not set: single sign-on is switched off');
-  const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, reminders: { adminUrl: () => deps.mail!.adminUrl }, noShows: { intervalMs: mailOptions.noShowScanMs ?? 60_000 }, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
+  const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, reminders: { adminUrl: () => deps.mail!.adminUrl }, passwordResets: { adminUrl: () => deps.mail!.adminUrl }, noShows: { intervalMs: mailOptions.noShowScanMs ?? 60_000 }, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
   if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: mails are stored, not sent');
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');
   const fakePages = fake ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl }) : null;
@@ -144,7 +146,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         requestId: request.requestId,
         sessionToken: bearerToken(req.headers.authorization),
         userAgent: req.headers['user-agent'] ?? null,
-        clientIp: clientIpOf(req, options.proxySecret),
+        clientIp: clientIpOf(req, { proxySecret: options.proxySecret, trustedProxyCount: options.trustedProxyCount }),
         log: request.logFields,
       });
     },

@@ -25,8 +25,12 @@ export interface SsoSettings {
   secretKey: Buffer;
   /** Where providers send the browser back: the admin app's /sso/callback. */
   callbackUrl: string;
-  /** Dev and tests only: accept http:// issuers on 127.0.0.1/localhost. */
+  /** Dev and tests only: accept http:// issuers on 127.0.0.1/localhost (and internal addresses). */
   allowLoopbackHttp: boolean;
+  /** Deadline of one request to a provider, ms (default 5 s; ADR 024). */
+  fetchTimeoutMs?: number;
+  /** Largest provider answer read, bytes (default 256 KiB). */
+  maxResponseBytes?: number;
 }
 
 export interface MailSettings {

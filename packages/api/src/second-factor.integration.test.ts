@@ -32,7 +32,7 @@ const sessionCount = async (email: string) =>
   Number((await superuser.query(`SELECT count(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1`, [email])).rows[0].n);
 /** Lets a test use another code within the same 30 seconds (the reuse rule is tested on its own). */
 const forgetLastStep = (email: string) => superuser.query(`UPDATE "User" SET "totpLastStep" = NULL WHERE email = $1`, [email]);
-const clearThrottle = () => superuser.query(`DELETE FROM "SignInAttempt"`);
+const clearThrottle = () => superuser.query(`DELETE FROM "RateLimit"`);
 
 /** Enrols the user; returns the secret and the recovery codes. */
 async function enrol(email: string): Promise<{ caller: Caller; secret: string; recoveryCodes: string[] }> {

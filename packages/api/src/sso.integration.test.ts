@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
+import { clearDiscoveryCache } from './routers/sso/oidc-client.ts';
 import { signInAtProvider, startTestOidcProvider, type TestOidcProvider } from './routers/sso/test-oidc-provider.ts';
 import { type Caller, createTestApi, TEST_SSO_CALLBACK, type TestApi } from './test-support.ts';
 
@@ -47,6 +48,8 @@ beforeAll(async () => {
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
   einbeckId = (await superuser.query(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`)).rows[0].id;
   itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
+  // Single sign-on comes with the Plus plan only (sso-limits.integration.test.ts checks the refusals).
+  await superuser.query(`UPDATE "TenantBilling" SET plan = 'PLUS' WHERE "tenantId" = $1`, [einbeckId]);
   await einbeckAdmin.sso.saveTownConfig({
     tenant: 'einbeck',
     issuer: idp.issuer,
@@ -195,10 +198,13 @@ describe('SSO sign-in against a real provider', () => {
     const before = await sessions();
     const query = await roundTrip(ACCOUNTS.nonce.email, 'nonce');
     idp.forgeJwks(true);
+    // The keys fetched earlier are cached with the discovered configuration (as they should be): a provider whose keys changed is met afresh.
+    clearDiscoveryCache();
     try {
       expect(await failure(api.caller().sso.finish({ query }))).toBe('BAD_REQUEST errors.sso.idTokenInvalid');
     } finally {
       idp.forgeJwks(false);
+      clearDiscoveryCache();
     }
     expect(await sessions()).toBe(before);
     expect(await count(`SELECT count(*) AS n FROM "User" WHERE email = $1`, [ACCOUNTS.nonce.email])).toBe(0);

@@ -73,6 +73,12 @@ export function createAppClient(options: AppClientOptions) {
     $batch(statements: ReadonlyArray<{ text: string; values?: unknown[] }>): Promise<pg.QueryResult[]> {
       return batchQuery(pool, statements);
     },
+    /**
+     * The app role's pool itself, for libraries that speak pg (the rate
+     * limiter's store, ADR 024). Only for global tables without RLS: a
+     * statement sent here outside a scope runs without a town.
+     */
+    $pool: pool as pg.Pool,
     /** Ends the pool; call once on shutdown. */
     async close() {
       await base.$disconnect();

@@ -454,6 +454,15 @@ export const de = {
     desk: {
       nameTaken: 'Diesen Arbeitsplatz gibt es in diesem Raum bereits.',
     },
+    limits: {
+      passwordReset: 'Zu viele Anfragen zum Zurücksetzen von diesem Anschluss. Bitte versuchen Sie es später noch einmal.',
+      ssoStart: 'Zu viele Anmeldeversuche per Single Sign-On von diesem Anschluss. Bitte warten Sie einen Moment.',
+    },
+    ssoChecks: {
+      notInPlan: 'Single Sign-On ist im Tarif dieser Kommune nicht enthalten. Es steht im Tarif Plus zur Verfügung.',
+      notInPlanSignIn: 'Single Sign-On ist für diese Kommune nicht verfügbar. Melden Sie sich bitte mit Passwort an.',
+      issuerNotPublic: 'Die Aussteller-URL muss eine öffentliche https-Adresse sein (keine lokale oder interne Adresse).',
+    },
     publicBooking: {
       notAvailable: 'Dieser Zeitraum ist leider nicht verfügbar. Bitte wählen Sie einen anderen.',
       invalidLink: 'Dieser Bestätigungslink ist ungültig.',

@@ -448,6 +448,15 @@ export const en: Messages = {
     space: {
       nameTaken: 'This hub already has a space with this name.',
     },
+    limits: {
+      passwordReset: 'Too many password reset requests from this connection. Please try again later.',
+      ssoStart: 'Too many single sign-on attempts from this connection. Please wait a moment.',
+    },
+    ssoChecks: {
+      notInPlan: "Single sign-on is not included in this town's plan. It is available on the Plus plan.",
+      notInPlanSignIn: 'Single sign-on is not available for this town. Please sign in with your password.',
+      issuerNotPublic: 'The issuer URL must be a public https address (not a local or internal one).',
+    },
     publicBooking: {
       notAvailable: 'Sorry, this time is not available. Please choose another one.',
       invalidLink: 'This confirmation link is invalid.',

@@ -8,6 +8,7 @@ async function sessionModule(nodeEnv: 'production' | 'development') {
   vi.resetModules();
   vi.stubEnv('NODE_ENV', nodeEnv);
   vi.stubEnv('SESSION_SECRET', 'a-session-secret-of-at-least-32-characters');
+  vi.stubEnv('API_PROXY_SECRET', 'a-proxy-secret-of-at-least-32-characters');
   return import('./session.server.ts');
 }
 

@@ -113,7 +113,8 @@ export default function Town() {
                 {t('staff.link')}
               </Link>
             ) : null}
-            {town.can.inviteStaff ? (
+            {/* Single sign-on is the town's (admins, its partner, the provider): not for hub managers, who may invite into their hubs only. */}
+            {town.can.inviteStaff && billing.canView ? (
               <Link to={`/towns/${encodeURIComponent(town.slug)}/sso`} className="button button--ghost">
                 {t('sso.config.link')}
               </Link>

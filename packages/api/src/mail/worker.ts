@@ -1,6 +1,7 @@
 import type { PlatformClient } from '@hubwerk/db';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { processPasswordResetRequests } from '../routers/auth/password-reset.service.ts';
 import { recordDueNoShows } from '../routers/check-in/automatic-no-shows.ts';
 import { enqueueDueReminders } from './booking-reminders.ts';
 
@@ -17,6 +18,11 @@ export interface MailWorkerOptions {
   reminders?: { adminUrl: () => string };
   /** Automatic no-shows (docs/decisions/020): scanned every `intervalMs` on the poll; absent or 0 = off. */
   noShows?: { intervalMs: number };
+  /**
+   * Password reset requests (ADR 024): answered at once by the API, looked
+   * up and mailed here, on every poll; the admin app's address for the links.
+   */
+  passwordResets?: { adminUrl: () => string };
 }
 
 interface ClaimedMail {
@@ -128,6 +134,10 @@ export function createMailWorker(options: MailWorkerOptions) {
       } catch (error) {
         logger.error({ err: error }, 'no-show scan failed; retrying at the next interval');
       }
+    }
+    if (options.passwordResets) {
+      const resets = await processPasswordResetRequests(platform, options.passwordResets.adminUrl());
+      if (resets.handled > 0) logger.info({ event: 'passwordReset.processed', ...resets }, 'password reset requests processed');
     }
     let handled = 0;
     for (;;) {

@@ -1,6 +1,10 @@
 /**
  * Password reset by email, delivered to a real SMTP server in this test.
+ * The request is answered before any account is looked up (ADR 024): the
+ * worker does the lookup, so the answer cannot depend on the account.
  */
+import { randomUUID } from 'node:crypto';
+import type { AppClient } from '@hubwerk/db';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import pg from 'pg';
 import pino from 'pino';
@@ -8,21 +12,26 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../../../prisma/seed.ts';
 import { startTestSmtp, type TestSmtp } from '../../mail/test-smtp.ts';
 import { createMailWorker, type MailWorker } from '../../mail/worker.ts';
-import { createTestApi, type TestApi } from '../../test-support.ts';
+import { createContext } from '../../context.ts';
+import { PUBLIC_LIMITS } from '../../rate-limits.ts';
+import { createTestApi, failure, type TestApi } from '../../test-support.ts';
+import { requestPasswordReset } from './password-reset.service.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
 let smtp: TestSmtp;
 let worker: MailWorker;
+let appUrl: string;
 
 beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   await seedDemo({ platformUrl: db.platformUrl });
   api = createTestApi(db);
+  appUrl = db.appUrl;
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
   smtp = await startTestSmtp();
-  worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'noreply@hubwerk.test' });
+  worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'noreply@hubwerk.test', passwordResets: { adminUrl: () => 'http://admin.test' } });
 });
 
 afterAll(async () => {
@@ -96,5 +105,81 @@ describe('password reset', () => {
       outcomes.push(await api.caller().auth.resetPassword({ token, password: NEW_PASSWORD }).then(() => 'ok', (e: Error) => e.message));
     }
     expect(outcomes.sort()).toEqual(['errors.passwordReset.invalid', 'errors.passwordReset.invalid', 'ok']);
+  });
+});
+
+describe('password reset without an account oracle', () => {
+  const countOf = async (table: string) => Number((await superuser.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+  const contextFrom = (clientIp: string, db: AppClient = api.deps.db) => createContext({ ...api.deps, db }, { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp, log: {} });
+
+  it('answers without touching any account: the request only stores the address', async () => {
+    // A database client that fails on everything but the request queue and the limiter's pool.
+    const allowed = new Set<PropertyKey>(['passwordResetRequest', '$pool']);
+    const guarded = new Proxy(api.deps.db, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && !allowed.has(key)) throw new Error(`the request path read db.${key}`);
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    for (const email of [DEMO_USERS.einbeckAdmin, 'niemand@example.org']) {
+      expect(await requestPasswordReset(contextFrom('198.51.100.60', guarded), { email })).toEqual({ ok: true });
+    }
+  });
+
+  it('leaves the same trace for a known and an unknown address until the worker ran; the app role cannot read it back', async () => {
+    await worker.drain();
+    smtp.received.length = 0;
+    const [tokens, mails] = [await countOf('PasswordResetToken'), await countOf('OutboxEmail')];
+    const known = await api.caller().auth.requestPasswordReset({ email: DEMO_USERS.einbeckManager });
+    const unknown = await api.caller().auth.requestPasswordReset({ email: 'unbekannt@example.org' });
+    expect(known).toEqual(unknown);
+    // Nothing about either account yet: no token, no mail; two queued addresses.
+    expect([await countOf('PasswordResetToken'), await countOf('OutboxEmail')]).toEqual([tokens, mails]);
+    expect((await superuser.query(`SELECT email FROM "PasswordResetRequest" ORDER BY email`)).rows).toEqual([{ email: DEMO_USERS.einbeckManager }, { email: 'unbekannt@example.org' }]);
+    const app = new pg.Client({ connectionString: appUrl });
+    await app.connect();
+    try {
+      await expect(app.query(`SELECT email FROM "PasswordResetRequest"`)).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await app.end();
+    }
+    // The worker looks up, mails the account that exists, and forgets both requests.
+    await worker.drain();
+    expect(smtp.received.map((m) => m.to)).toEqual([[DEMO_USERS.einbeckManager]]);
+    expect(await countOf('PasswordResetRequest')).toBe(0);
+    expect(await countOf('PasswordResetToken')).toBe(tokens + 1);
+  });
+
+  it('limits requests per client IP, the same for every address', async () => {
+    const ip = '203.0.113.80';
+    for (let i = 0; i < PUBLIC_LIMITS.passwordResetIp.points; i += 1) {
+      expect(await requestPasswordReset(contextFrom(ip), { email: i % 2 ? DEMO_USERS.einbeckAdmin : `x${i}@example.org` })).toEqual({ ok: true });
+    }
+    for (const email of [DEMO_USERS.einbeckAdmin, 'niemand@example.org']) {
+      expect(await failure(requestPasswordReset(contextFrom(ip), { email }))).toMatchObject({ code: 'TOO_MANY_REQUESTS', messageKey: 'errors.limits.passwordReset' });
+    }
+    expect(await requestPasswordReset(contextFrom('203.0.113.81'), { email: DEMO_USERS.einbeckAdmin })).toEqual({ ok: true });
+    await superuser.query(`DELETE FROM "PasswordResetRequest"`);
+  });
+
+  it('takes about the same time for both (measured and printed, not asserted: the structure above is the proof)', async () => {
+    const rounds = 40;
+    const time = async (email: (i: number) => string, prefix: string) => {
+      const samples: number[] = [];
+      for (let i = 0; i < rounds; i += 1) {
+        const started = performance.now();
+        await requestPasswordReset(contextFrom(`${prefix}.${i}`), { email: email(i) });
+        samples.push(performance.now() - started);
+      }
+      samples.sort((a, b) => a - b);
+      return { median: samples[Math.floor(rounds / 2)]!, p90: samples[Math.floor(rounds * 0.9)]! };
+    };
+    // Interleaved warm-up, then each kind from its own addresses.
+    await time(() => 'warm@example.org', '192.0.2');
+    const known = await time(() => DEMO_USERS.zeitzAdmin, '198.18.0');
+    const unknown = await time((i) => `nobody-${i}@example.org`, '198.18.1');
+    console.log(`requestPasswordReset, ${rounds} calls each: existing account median ${known.median.toFixed(2)} ms (p90 ${known.p90.toFixed(2)}), unknown address median ${unknown.median.toFixed(2)} ms (p90 ${unknown.p90.toFixed(2)})`);
+    expect(await countOf('PasswordResetRequest')).toBe(3 * rounds);
+    await superuser.query(`DELETE FROM "PasswordResetRequest"`);
   });
 });

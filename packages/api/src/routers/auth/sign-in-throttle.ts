@@ -1,51 +1,58 @@
-import { createHash } from 'node:crypto';
 import type { AppClient } from '@hubwerk/db';
+import { consume, KNOWN_CLIENT_SECONDS, limitersFor, limitKey } from '../../rate-limits.ts';
 
 /**
- * Sign-in rate limit: at most MAX_FAILURES failed attempts per account and
- * client IP within a sliding WINDOW. Further attempts get TOO_MANY_REQUESTS
- * with the seconds until the oldest failure leaves the window — the real user
- * is locked out for at most WINDOW after the attacker stops, never forever,
- * and only from the attacking IP.
+ * The limits on password checks (ADR 024, on rate-limiter-flexible):
  *
- * The attempts live in PostgreSQL (SignInAttempt), so several API instances
- * share one count. An attempt is recorded *before* the password is checked
- * (under a per-bucket advisory lock), so concurrent guesses cannot slip past
- * the limit together; a successful sign-in clears the bucket.
+ * - account + client IP: 10 wrong guesses in a row, then that pair waits 15
+ *   minutes. The classic lock — but only for the client that guessed.
+ * - client IP, across accounts: 100 wrong guesses a day, then a day's wait.
+ *   This is what stops one client trying a few passwords on every account.
+ * - account, across clients: 50 wrong guesses a day, then clients the
+ *   account has never signed in from wait an hour (many addresses, one victim).
+ *
+ * A client from which the account signed in within 90 days is "known" and
+ * is held by the first limit only, so an attacker elsewhere cannot lock the
+ * owner out. Every attempt counts *before* the password is checked (atomic
+ * upserts in PostgreSQL: concurrent guesses cannot slip past together), for
+ * unknown accounts too (no existence oracle); a success takes it back.
  */
-export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
-export const SIGN_IN_MAX_FAILURES = 10;
+export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export type ThrottleDecision = { allowed: true; attemptId: string } | { allowed: false; retryAfterSeconds: number };
-
-/** Account and IP hashed together: the table holds neither in clear text. */
-export function signInBucket(email: string, clientIp: string | null): string {
-  return createHash('sha256').update(`${email.toLowerCase()}\n${clientIp ?? 'unknown'}`).digest('hex');
+export interface SignInBucket {
+  readonly pair: string;
+  readonly client: string;
+  readonly account: string;
 }
 
-export async function claimSignInAttempt(db: AppClient, bucket: string, now = new Date()): Promise<ThrottleDecision> {
-  const windowStart = new Date(now.getTime() - SIGN_IN_WINDOW_MS);
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${bucket}, 0))`;
-    // Old attempts of this bucket are of no use any more.
-    await tx.signInAttempt.deleteMany({ where: { bucket, createdAt: { lt: windowStart } } });
-    const recent = await tx.signInAttempt.findMany({
-      where: { bucket, createdAt: { gte: windowStart } },
-      orderBy: { createdAt: 'asc' },
-      select: { createdAt: true },
-      take: SIGN_IN_MAX_FAILURES,
-    });
-    if (recent.length >= SIGN_IN_MAX_FAILURES) {
-      const oldest = recent[0]!.createdAt.getTime();
-      const retryAfterSeconds = Math.max(1, Math.ceil((oldest + SIGN_IN_WINDOW_MS - now.getTime()) / 1000));
-      return { allowed: false as const, retryAfterSeconds };
-    }
-    const attempt = await tx.signInAttempt.create({ data: { bucket, createdAt: now }, select: { id: true } });
-    return { allowed: true as const, attemptId: attempt.id };
-  });
+/** The keys of one attempt, hashed: the table holds neither account nor IP in clear. */
+export function signInBucket(email: string, clientIp: string | null): SignInBucket {
+  return { pair: limitKey('pair', email, clientIp), client: limitKey('ip', clientIp), account: limitKey('account', email) };
 }
 
-/** After a successful sign-in: the failures before it no longer count. */
-export async function clearSignInAttempts(db: AppClient, bucket: string): Promise<void> {
-  await db.signInAttempt.deleteMany({ where: { bucket } });
+export async function claimSignInAttempt(db: AppClient, bucket: SignInBucket): Promise<ThrottleDecision> {
+  const limiters = limitersFor(db);
+  const [known, pair, client, account] = await Promise.all([
+    limiters.knownClient.get(bucket.pair),
+    consume(limiters.accountAndIp, bucket.pair),
+    consume(limiters.ip, bucket.client),
+    consume(limiters.account, bucket.account),
+  ]);
+  if (!pair.allowed) return pair;
+  if (known === null) {
+    if (!client.allowed) return client;
+    if (!account.allowed) return account;
+  }
+  return { allowed: true };
+}
+
+/** After a correct password (and second factor): the attempt was no failure, and this client is now known to the account. */
+export async function clearSignInAttempts(db: AppClient, bucket: SignInBucket): Promise<void> {
+  const limiters = limitersFor(db);
+  await Promise.all([
+    limiters.accountAndIp.delete(bucket.pair),
+    limiters.ip.reward(bucket.client, 1),
+    limiters.account.reward(bucket.account, 1),
+    limiters.knownClient.set(bucket.pair, 1, KNOWN_CLIENT_SECONDS),
+  ]);
 }

@@ -13,7 +13,7 @@ import {
 } from '@hubwerk/auth';
 import type { Context } from '../../context.ts';
 import { DomainError, TooManyRequestsError, fieldError } from '../../errors.ts';
-import { claimSignInAttempt, clearSignInAttempts, signInBucket } from '../auth/sign-in-throttle.ts';
+import { claimSignInAttempt, clearSignInAttempts, type SignInBucket, signInBucket } from '../auth/sign-in-throttle.ts';
 import { secretContext, spendSecondFactor } from './second-factor.ts';
 
 /**
@@ -27,7 +27,7 @@ export const CHALLENGE_MAX_FAILURES = 5;
 
 type Authed = Context & { session: { sessionId: string; userId: string; email: string } };
 
-async function throttle(ctx: Context, email: string): Promise<string> {
+async function throttle(ctx: Context, email: string): Promise<SignInBucket> {
   const bucket = signInBucket(email, ctx.clientIp ?? null);
   const decision = await claimSignInAttempt(ctx.db, bucket);
   if (!decision.allowed) {

@@ -1,8 +1,10 @@
 import { type AppAbility, encryptSecret, subject } from '@hubwerk/auth';
 import type { Tenant } from '@hubwerk/db';
 import type { Context, SsoSettings } from '../../context.ts';
+import { PLANS, type PlanId } from '@hubwerk/billing';
 import { DomainError, notFound } from '../../errors.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
+import { isInternalHost, isLoopbackHttp } from './oidc-client.ts';
 
 type SessionCtx = Context & { session: { userId: string }; actor: { platformRole: string | null; partnerRoles: ReadonlyArray<{ partnerId: string; role: string }> } };
 type TownCtx = SessionCtx & { tenant: Tenant; ability: AppAbility };
@@ -37,13 +39,24 @@ function assertMayManageTown(ctx: TownCtx) {
   if (ctx.ability.cannot('create', subject('TenantMembership', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 }
 
-/** An https issuer (http only on loopback where the host allows it, for dev and tests). */
+/**
+ * An https issuer at a public address. Only where the host allows it (dev
+ * and tests, never production) http on loopback and internal addresses:
+ * sso.start is unauthenticated, and the API must not be made to fetch from
+ * its own machine or network on an admin's say-so.
+ */
 function assertIssuer(ctx: Context, issuer: string) {
   const url = new URL(issuer);
-  const loopback = url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(loopback && ssoSettings(ctx).allowLoopbackHttp)) {
+  const relaxed = ssoSettings(ctx).allowLoopbackHttp;
+  if (url.protocol !== 'https:' && !(relaxed && isLoopbackHttp(url))) {
     throw new DomainError('BAD_REQUEST', 'errors.sso.issuerHttps', { issuer: ['errors.sso.issuerHttps'] });
   }
+  if (!relaxed && isInternalHost(url.hostname)) throw new DomainError('BAD_REQUEST', 'errors.ssoChecks.issuerNotPublic', { issuer: ['errors.ssoChecks.issuerNotPublic'] });
+}
+
+/** Single sign-on is part of some plans only (PLANS[…].sso); a town without a billing row is on the smallest. */
+export function planIncludesSso(plan: 'BASIS' | 'STANDARD' | 'PLUS' | null | undefined): boolean {
+  return PLANS[(plan ?? 'BASIS').toLowerCase() as PlanId].sso;
 }
 
 function secretFor(ctx: Context, input: SaveConfigInput, stored: string | null): string {
@@ -63,6 +76,9 @@ export async function saveTownConfig(ctx: TownCtx, input: SaveConfigInput & { de
   assertMayManageTown(ctx);
   assertIssuer(ctx, input.issuer);
   return ctx.db.$transaction(async (tx) => {
+    // Like the hub limit: the API enforces the plan, whatever a page offers. Saving covers enabling.
+    const billing = await tx.tenantBilling.findFirst({ where: { tenantId: ctx.tenant.id }, select: { plan: true } });
+    if (!planIncludesSso(billing?.plan)) throw new DomainError('PRECONDITION_FAILED', 'errors.ssoChecks.notInPlan');
     const existing = await tx.tenantSsoConfig.findFirst({ where: { tenantId: ctx.tenant.id } });
     const data = {
       issuer: input.issuer,

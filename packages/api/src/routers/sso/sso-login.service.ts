@@ -2,9 +2,10 @@ import { createSession, decryptSecret, hashToken } from '@hubwerk/auth';
 import type { PlatformTx } from '@hubwerk/db';
 import * as oidc from 'openid-client';
 import type { Context } from '../../context.ts';
-import { DomainError } from '../../errors.ts';
+import { DomainError, TooManyRequestsError } from '../../errors.ts';
+import { consume, limitersFor, limitKey } from '../../rate-limits.ts';
 import { authorizationRequest, discover, finishAuthorization, type VerifiedIdentity } from './oidc-client.ts';
-import { SSO_SECRET_CONTEXT, ssoSettings } from './sso-config.service.ts';
+import { planIncludesSso, SSO_SECRET_CONTEXT, ssoSettings } from './sso-config.service.ts';
 
 /** A started sign-in is good for one callback within ten minutes. */
 export const SSO_STATE_LIFETIME_MS = 10 * 60 * 1000;
@@ -34,12 +35,15 @@ function domainOf(email: string): string {
 const OPEN_TOWN = { status: { in: ['ACTIVE', 'ONBOARDING'] as Array<'ACTIVE' | 'ONBOARDING'> } };
 
 async function enabledProviders(tx: PlatformTx, domain: string, townSlug: string | null): Promise<Array<Provider & { label: string }>> {
-  const towns = await tx.tenantSsoConfig.findMany({
+  const found = await tx.tenantSsoConfig.findMany({
     where: { enabled: true, allowedDomains: { has: domain }, tenant: { ...OPEN_TOWN, ...(townSlug ? { slug: townSlug } : {}) } },
-    include: { tenant: { select: { slug: true } } },
+    include: { tenant: { select: { slug: true, billing: { select: { plan: true }, take: 1 } } } },
     take: 20,
   });
+  // A town whose plan no longer includes SSO (a downgrade) keeps its settings but signs nobody in.
+  const towns = found.filter((c) => planIncludesSso(c.tenant.billing[0]?.plan));
   const partners = townSlug ? [] : await tx.partnerSsoConfig.findMany({ where: { enabled: true, allowedDomains: { has: domain } }, take: 20 });
+  if (found.length > 0 && towns.length === 0 && partners.length === 0) throw new DomainError('PRECONDITION_FAILED', 'errors.ssoChecks.notInPlanSignIn', { email: ['errors.ssoChecks.notInPlanSignIn'] });
   return [
     ...towns.map((c) => ({ kind: 'town' as const, configId: c.id, ownerId: c.tenantId, issuer: c.issuer, clientId: c.clientId, clientSecretEncrypted: c.clientSecretEncrypted, allowedDomains: c.allowedDomains, defaultRole: c.defaultRole, label: c.tenant.slug })),
     ...partners.map((c) => ({ kind: 'partner' as const, configId: c.id, ownerId: c.partnerId, issuer: c.issuer, clientId: c.clientId, clientSecretEncrypted: c.clientSecretEncrypted, allowedDomains: c.allowedDomains, defaultRole: null, label: c.partnerId })),
@@ -48,7 +52,8 @@ async function enabledProviders(tx: PlatformTx, domain: string, townSlug: string
 
 async function providerById(tx: PlatformTx, kind: ProviderKind, configId: string, ownerId: string): Promise<Provider | null> {
   if (kind === 'town') {
-    const c = await tx.tenantSsoConfig.findFirst({ where: { id: configId, tenantId: ownerId, enabled: true, tenant: OPEN_TOWN } });
+    const c = await tx.tenantSsoConfig.findFirst({ where: { id: configId, tenantId: ownerId, enabled: true, tenant: OPEN_TOWN }, include: { tenant: { select: { billing: { select: { plan: true }, take: 1 } } } } });
+    if (c && !planIncludesSso(c.tenant.billing[0]?.plan)) return null;
     return c && { kind, configId: c.id, ownerId: c.tenantId, issuer: c.issuer, clientId: c.clientId, clientSecretEncrypted: c.clientSecretEncrypted, allowedDomains: c.allowedDomains, defaultRole: c.defaultRole };
   }
   const c = await tx.partnerSsoConfig.findFirst({ where: { id: configId, partnerId: ownerId, enabled: true } });
@@ -69,6 +74,9 @@ function providerRef(ctx: Context, provider: Provider) {
  */
 export async function startSso(ctx: Context, input: { email: string; tenant?: string | undefined }) {
   const settings = ssoSettings(ctx);
+  // Unauthenticated, and it may make the API fetch a provider's metadata: counted per client IP.
+  const limit = await consume(limitersFor(ctx.db).ssoStartIp, limitKey('sso-start', ctx.clientIp));
+  if (!limit.allowed) throw new TooManyRequestsError('errors.limits.ssoStart', limit.retryAfterSeconds);
   const domain = domainOf(input.email);
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
