@@ -77,6 +77,8 @@ async function startAdmin(apiUrl: string, proxySecret: string): Promise<{ url: s
       API_URL: apiUrl,
       SESSION_SECRET: randomBytes(32).toString('hex'),
       API_PROXY_SECRET: proxySecret,
+      // The origin the browser reaches it at: the only one whose form posts are accepted.
+      PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
       // As behind one ingress: tests pick a client IP with X-Forwarded-For.
       TRUST_PROXY: '1',
     },
