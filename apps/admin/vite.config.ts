@@ -17,9 +17,15 @@ declare module '@remix-run/node' {
 function crossSiteGuard(): Plugin {
   return {
     name: 'hubwerk-cross-site-guard',
+    apply: 'serve',
     configureServer(server) {
+      // Built on the first request: `remix vite:build` starts a server of its own (never asked) to read the routes.
+      let guard: ReturnType<typeof originGuard> | undefined;
       // Added here (not in a returned hook): runs before Vite's and Remix's own middlewares.
-      server.middlewares.use(originGuard(configuredOrigins(process.env), ({ method, path }) => server.config.logger.warn(`csrf.refused ${method} ${path}`)));
+      server.middlewares.use((req, res, next) => {
+        guard ??= originGuard(configuredOrigins(process.env), ({ method, path }) => server.config.logger.warn(`csrf.refused ${method} ${path}`));
+        guard(req, res, next);
+      });
     },
   };
 }
