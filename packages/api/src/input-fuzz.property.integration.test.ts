@@ -14,7 +14,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import { applyMutation, FRESH_USER, FUZZ_CASES, type FuzzCaller, type FuzzIds, judge, mutationArb, type Seen } from './input-fuzz.ts';
+import { applyMutation, FUZZ_CASES, type FuzzCaller, type FuzzIds, judge, mutationArb, prepareFuzzIds, type Seen } from './input-fuzz.ts';
 import { appRouter } from './root.ts';
 import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
 
@@ -36,48 +36,7 @@ beforeAll(async () => {
   ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
   for (const who of ['platform', 'support', 'partner', 'einbeckAdmin', 'einbeckMember'] as const) callers.set(who, await api.as(DEMO_USERS[who]));
   callers.set('anonymous', api.caller());
-  const one = async (sql: string, params: unknown[] = []) => ((await superuser.query<{ id: string }>(sql, params)).rows[0]?.id ?? randomUUID());
-  const einbeck = await one(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`);
-  const partnerId = await one(`SELECT "managingPartnerId" AS id FROM "Tenant" WHERE slug = 'einbeck'`);
-  const hubId = await one(`SELECT id FROM "Hub" WHERE "tenantId" = $1 AND slug = 'digital-hub-einbeck'`, [einbeck]);
-  const spaceId = await one(`SELECT id FROM "Space" WHERE "tenantId" = $1 AND "hubId" = $2 AND kind = 'EVENT_ROOM'`, [einbeck, hubId]);
-  // Open to the public, with a photo: the public procedures get past their lookups too.
-  await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE "tenantId" = $1 AND id = $2`, [einbeck, spaceId]);
-  const tiny = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=', 'base64');
-  const photoId = await one(
-    `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
-     VALUES ($1, gen_random_uuid(), $2, 0, 'Foto', 2, 2, $3, encode(sha256($4), 'hex'), $4, $4, 2, 2) RETURNING id`,
-    [einbeck, spaceId, tiny.length, tiny],
-  );
-  const bookingId = await one(`SELECT id FROM "Booking" WHERE "tenantId" = $1 ORDER BY "createdAt" LIMIT 1`, [einbeck]);
-  const seriesId = await one(
-    `INSERT INTO "BookingSeries" ("tenantId", id, "spaceId", "userId", rrule, "firstStartsAt", "durationMinutes", timezone)
-     SELECT b."tenantId", gen_random_uuid(), b."spaceId", b."userId", 'FREQ=WEEKLY;COUNT=1', b."startsAt", 60, 'Europe/Berlin' FROM "Booking" b WHERE b."tenantId" = $1 AND b.id = $2 RETURNING id`,
-    [einbeck, bookingId],
-  );
-  const exportId = await one(
-    `INSERT INTO "TenantExport" ("tenantId", id, "requestedById", status, progress, archive, "sizeBytes", "finishedAt", "expiresAt", "updatedAt")
-     SELECT m."tenantId", gen_random_uuid(), m."userId", 'READY', 100, decode('504b0506' || repeat('00', 18), 'hex'), 22, now(), now() + interval '1 day', now()
-     FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2 RETURNING id`,
-    [einbeck, DEMO_USERS.einbeckAdmin],
-  );
-  const organisationId = await one(`INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Verein einbeck', 'ASSOCIATION', now()) RETURNING id`, [einbeck]);
-  const membershipId = await one(`SELECT m.id FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2`, [einbeck, DEMO_USERS.einbeckMember]);
-  const assignmentId = await one(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [einbeck, hubId, membershipId]);
-  ids = {
-    hubId, spaceId, photoId, bookingId, seriesId, exportId, organisationId, membershipId, assignmentId, partnerId,
-    coworkingId: await one(`SELECT id FROM "Space" WHERE "tenantId" = $1 AND kind = 'COWORKING' LIMIT 1`, [einbeck]),
-    deskId: await one(`SELECT id FROM "Desk" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
-    feedId: await one(`SELECT id FROM "CalendarFeed" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
-    invitationId: await one(`SELECT id FROM "Invitation" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
-    zeitzTenantId: await one(`SELECT id FROM "Tenant" WHERE slug = 'zeitz'`),
-    freshUserId: await one(`SELECT id FROM "User" WHERE email = $1`, [FRESH_USER]),
-    auditId: await one(`SELECT id FROM "AuditEvent" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
-    partnerInvitationId: await one(
-      `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, 'offen@partner.example.org', 'PARTNER_STAFF', $2, now() + interval '7 days') RETURNING id`,
-      [partnerId, `fuzz-${randomUUID()}`],
-    ),
-  };
+  ids = await prepareFuzzIds(superuser);
 });
 
 afterAll(async () => {

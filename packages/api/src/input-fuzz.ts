@@ -7,7 +7,9 @@
  * (prototype) key anywhere — and the answer must be no 500 and, when it is a
  * refusal of the input, name the field that was broken (docs/decisions/025).
  */
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import type pg from 'pg';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 
 /** Who calls: a seeded user, nobody, or a fresh session of a user kept for procedures that end sessions or change credentials. */
@@ -157,6 +159,56 @@ export const FUZZ_CASES: Record<string, FuzzCase> = {
   'support.start': { as: 'support', input: () => ({ tenant: T, reason: 'Eingaben werden geprüft', durationMinutes: 15 }) },
   'support.end': { as: 'support', input: () => ({ tenant: T }) },
 };
+
+/**
+ * Real ids in a freshly seeded database, with what the cases need planted:
+ * Einbeck's event room open to the public with a photo, a booking series,
+ * a finished export, an organisation, a hub assignment, a partner's open invitation.
+ */
+export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds, 'freshSessionId'>> {
+  const one = async (sql: string, params: unknown[] = []) => ((await superuser.query<{ id: string }>(sql, params)).rows[0]?.id ?? randomUUID());
+  const einbeck = await one(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`);
+  const partnerId = await one(`SELECT "managingPartnerId" AS id FROM "Tenant" WHERE slug = 'einbeck'`);
+  const hubId = await one(`SELECT id FROM "Hub" WHERE "tenantId" = $1 AND slug = 'digital-hub-einbeck'`, [einbeck]);
+  const spaceId = await one(`SELECT id FROM "Space" WHERE "tenantId" = $1 AND "hubId" = $2 AND kind = 'EVENT_ROOM'`, [einbeck, hubId]);
+  // Open to the public, with a photo: the public procedures get past their lookups too.
+  await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE "tenantId" = $1 AND id = $2`, [einbeck, spaceId]);
+  const tiny = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=', 'base64');
+  const photoId = await one(
+    `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
+     VALUES ($1, gen_random_uuid(), $2, 0, 'Foto', 2, 2, $3, encode(sha256($4), 'hex'), $4, $4, 2, 2) RETURNING id`,
+    [einbeck, spaceId, tiny.length, tiny],
+  );
+  const bookingId = await one(`SELECT id FROM "Booking" WHERE "tenantId" = $1 ORDER BY "createdAt" LIMIT 1`, [einbeck]);
+  const seriesId = await one(
+    `INSERT INTO "BookingSeries" ("tenantId", id, "spaceId", "userId", rrule, "firstStartsAt", "durationMinutes", timezone)
+     SELECT b."tenantId", gen_random_uuid(), b."spaceId", b."userId", 'FREQ=WEEKLY;COUNT=1', b."startsAt", 60, 'Europe/Berlin' FROM "Booking" b WHERE b."tenantId" = $1 AND b.id = $2 RETURNING id`,
+    [einbeck, bookingId],
+  );
+  const exportId = await one(
+    `INSERT INTO "TenantExport" ("tenantId", id, "requestedById", status, progress, archive, "sizeBytes", "finishedAt", "expiresAt", "updatedAt")
+     SELECT m."tenantId", gen_random_uuid(), m."userId", 'READY', 100, decode('504b0506' || repeat('00', 18), 'hex'), 22, now(), now() + interval '1 day', now()
+     FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2 RETURNING id`,
+    [einbeck, DEMO_USERS.einbeckAdmin],
+  );
+  const organisationId = await one(`INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Verein einbeck', 'ASSOCIATION', now()) RETURNING id`, [einbeck]);
+  const membershipId = await one(`SELECT m.id FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2`, [einbeck, DEMO_USERS.einbeckMember]);
+  const assignmentId = await one(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [einbeck, hubId, membershipId]);
+  return {
+    hubId, spaceId, photoId, bookingId, seriesId, exportId, organisationId, membershipId, assignmentId, partnerId,
+    coworkingId: await one(`SELECT id FROM "Space" WHERE "tenantId" = $1 AND kind = 'COWORKING' LIMIT 1`, [einbeck]),
+    deskId: await one(`SELECT id FROM "Desk" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
+    feedId: await one(`SELECT id FROM "CalendarFeed" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
+    invitationId: await one(`SELECT id FROM "Invitation" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
+    zeitzTenantId: await one(`SELECT id FROM "Tenant" WHERE slug = 'zeitz'`),
+    freshUserId: await one(`SELECT id FROM "User" WHERE email = $1`, [FRESH_USER]),
+    auditId: await one(`SELECT id FROM "AuditEvent" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
+    partnerInvitationId: await one(
+      `INSERT INTO "Invitation" (id, "partnerId", email, "partnerRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, 'offen@partner.example.org', 'PARTNER_STAFF', $2, now() + interval '7 days') RETURNING id`,
+      [partnerId, `fuzz-${randomUUID()}`],
+    ),
+  };
+}
 
 /** Strings no field should choke on (most are refusals, some are just awkward). */
 const BIG = 'ä'.repeat(100_000);
