@@ -9,7 +9,8 @@
 import http from 'node:http';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, type Stack, startDevAdmin, startStack } from './support/stack.ts';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { openPage, signIn, type Stack, startDevAdmin, startStack } from './support/stack.ts';
 
 let stack: Stack;
 let dev: Awaited<ReturnType<typeof startDevAdmin>>;
@@ -102,5 +103,31 @@ describe('the production page', () => {
     const csp = (await page.request.get('/login')).headers()['content-security-policy'] ?? '';
     expect(csp).toContain("style-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it('answers hostile URL parameters (NUL, lone surrogates, broken encoding) with the 404 page, never a 500', async () => {
+    const page = await openPage(stack, contexts);
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    const statuses: Record<string, number> = {};
+    for (const path of [
+      '/towns/ein%00beck',
+      '/towns/ein%00beck/audit',
+      '/towns/ein%00beck/audit.csv',
+      '/towns/ein%00beck/bookings',
+      '/towns/%ED%A0%80',
+      '/towns/%E0%A4%A',
+      '/towns/einbeck/hubs/%00',
+      '/towns/einbeck/spaces/%00/series',
+      '/p/ein%00beck/digital-hub-einbeck',
+      '/p/einbeck/digital-hub-einbeck/bestaetigen/%00',
+      '/reset-password/%00',
+    ]) {
+      statuses[path] = (await page.request.get(path)).status();
+    }
+    for (const [path, status] of Object.entries(statuses)) {
+      expect(status, path).toBeLessThan(500);
+      // A town, hub or space that cannot exist: the walls' 404 page, like a missing one.
+      if (path.startsWith('/towns/') || path.startsWith('/p/ein%00')) expect(status, path).toBe(404);
+    }
   });
 });
