@@ -138,3 +138,12 @@ describe('the error formatter', () => {
     expect(JSON.parse(JSON.stringify(described.fieldErrors))).toEqual(JSON.parse('{"__proto__":["validation.unknownField"],"constructor":["validation.unknownField"]}'));
   });
 });
+
+describe('a missing field', () => {
+  it('is "required", a wrong type "invalid"', () => {
+    for (const schema of [text(5), multilineText(5), secret(5), slug]) {
+      expect(keysOf(z.object({ f: schema }), {})).toEqual(['validation.required']);
+      expect(keysOf(z.object({ f: schema }), { f: 1 })).toEqual(['validation.invalid']);
+    }
+  });
+});

@@ -20,6 +20,8 @@ const LINE_BREAK = /[\t\n\r\u2028\u2029\u0085]/;
 /** Keys that reach an object's prototype when code copies input into an object. */
 export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** A missing field is "required", anything else that is no string "invalid". */
+const notAString = (issue: { input?: unknown }) => (issue.input === undefined ? 'validation.required' : 'validation.invalid');
 const wellFormed = (v: string) => !LONE_SURROGATE.test(v);
 const noControl = (v: string) => !CONTROL.test(v);
 const oneLine = (v: string) => !LINE_BREAK.test(v);
@@ -27,7 +29,7 @@ const oneLine = (v: string) => !LINE_BREAK.test(v);
 /** One line of plain text (names, titles, slugs, tokens): no control characters, no line breaks. */
 export const text = (max: number, options: { min?: number } = {}) =>
   z
-    .string({ error: 'validation.invalid' })
+    .string({ error: notAString })
     .refine(wellFormed, { message: 'validation.input.encoding', abort: true })
     .refine(noControl, { message: 'validation.input.control', abort: true })
     .refine(oneLine, { message: 'validation.input.lineBreak', abort: true })
@@ -38,7 +40,7 @@ export const text = (max: number, options: { min?: number } = {}) =>
 /** Text that may span lines (descriptions, notes, purposes): tab and line breaks (as \n) allowed, no other control characters. */
 export const multilineText = (max: number, options: { min?: number } = {}) =>
   z
-    .string({ error: 'validation.invalid' })
+    .string({ error: notAString })
     .refine(wellFormed, { message: 'validation.input.encoding', abort: true })
     .refine(noControl, { message: 'validation.input.control', abort: true })
     .transform((v) => v.replace(/\r\n?|\u2028|\u2029|\u0085/g, '\n').trim())
@@ -47,7 +49,7 @@ export const multilineText = (max: number, options: { min?: number } = {}) =>
 /** A secret the user typed (password): any printable text, compared byte for byte, never trimmed. */
 export const secret = (max: number, options: { min?: number } = {}) =>
   z
-    .string({ error: 'validation.invalid' })
+    .string({ error: notAString })
     .refine(wellFormed, { message: 'validation.input.encoding', abort: true })
     .refine(noControl, { message: 'validation.input.control', abort: true })
     .refine(oneLine, { message: 'validation.input.lineBreak', abort: true })
@@ -55,7 +57,7 @@ export const secret = (max: number, options: { min?: number } = {}) =>
     .max(max, 'validation.tooLong');
 
 export const email = z
-  .string({ error: 'validation.email' })
+  .string()
   .trim()
   .toLowerCase()
   .max(254, 'validation.tooLong')
@@ -66,7 +68,7 @@ export const optionalText = (max: number, options: { multiline?: boolean } = {})
 
 /** A town (or hub) named by slug in an input or URL: its shape only; whether it exists is the procedure's answer. */
 export const slug = z
-  .string({ error: 'validation.invalid' })
+  .string({ error: notAString })
   .min(1, 'validation.required')
   .max(80, 'validation.tooLong')
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'validation.invalid');
