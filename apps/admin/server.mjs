@@ -3,10 +3,9 @@
  * plus two guards that must run *before* Remix sees a request.
  *
  * 1. CSRF: a state-changing request (POST, PUT, PATCH, DELETE) must carry an
- *    Origin — or, lacking one, a Referer — equal to the app's own origin;
- *    otherwise 403 and no action runs. Remix's built-in host check would
- *    answer such a request with a bare 500; actions repeat the check
- *    (app/lib/csrf.server.ts) for `remix vite:dev`, which has no server of ours.
+ *    Origin — or, lacking one, a Referer — equal to the configured public
+ *    origin (PUBLIC_ORIGIN, required here); otherwise 403 and no action runs
+ *    (origin-guard.mjs, shared with the dev server and every action).
  * 2. Client IP: the address that counts for the API's sign-in rate limit is
  *    Express's `req.ip` — the socket address, or with TRUST_PROXY=<hops> the
  *    entry the trusted ingress appended to X-Forwarded-For. It reaches the app
@@ -16,6 +15,7 @@ import { createRequestHandler } from '@remix-run/express';
 import { installGlobals } from '@remix-run/node';
 import compression from 'compression';
 import express from 'express';
+import { configuredOrigins, originGuard } from './origin-guard.mjs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,34 +23,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const build = await import(pathToFileURL(path.join(here, 'build/server/index.js')).href);
 installGlobals({ nativeFetch: build.future.v3_singleFetch });
 
-const publicOrigin = process.env.PUBLIC_ORIGIN ? new URL(process.env.PUBLIC_ORIGIN).origin : null;
+// Fails at start-up without PUBLIC_ORIGIN in production: never fall back to the request's own headers.
+const allowedOrigins = configuredOrigins(process.env);
 const trustProxy = Number(process.env.TRUST_PROXY ?? '0');
-
-/** @param {import('node:http').IncomingMessage & { protocol: string; get(name: string): string | undefined }} req */
-function sameOrigin(req) {
-  const own = publicOrigin ?? `${req.protocol}://${req.get('host')}`;
-  const site = req.get('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
-  const origin = req.get('origin');
-  if (origin !== undefined) return origin === own;
-  const referer = req.get('referer');
-  if (referer === undefined) return false;
-  try {
-    return new URL(referer).origin === own;
-  } catch {
-    return false;
-  }
-}
 
 const app = express();
 app.disable('x-powered-by');
 if (trustProxy > 0) app.set('trust proxy', trustProxy);
-app.use((req, res, next) => {
-  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) && !sameOrigin(req)) {
-    console.warn(JSON.stringify({ level: 'warn', event: 'csrf.refused', method: req.method, path: req.path }));
-    res.status(403).set({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).send('Forbidden: cross-origin request');
-    return;
-  }
+app.use(originGuard(allowedOrigins, ({ method, path }) => console.warn(JSON.stringify({ level: 'warn', event: 'csrf.refused', method, path }))));
+app.use((req, _res, next) => {
   req.headers['x-hubwerk-client-ip'] = req.ip ?? '';
   next();
 });

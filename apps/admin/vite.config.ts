@@ -1,5 +1,6 @@
 import { vitePlugin as remix } from '@remix-run/dev';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { configuredOrigins, originGuard } from './origin-guard.mjs';
 
 declare module '@remix-run/node' {
   // Typed loader data follows single-fetch serialisation (see ADR 001).
@@ -8,8 +9,30 @@ declare module '@remix-run/node' {
   }
 }
 
+/**
+ * The production server's cross-site check (server.mjs), in front of Remix
+ * in `remix vite:dev` too: Vite builds the request URL from the Origin
+ * header, so only a check against the configured origin holds there.
+ */
+function crossSiteGuard(): Plugin {
+  return {
+    name: 'hubwerk-cross-site-guard',
+    apply: 'serve',
+    configureServer(server) {
+      // Built on the first request: `remix vite:build` starts a server of its own (never asked) to read the routes.
+      let guard: ReturnType<typeof originGuard> | undefined;
+      // Added here (not in a returned hook): runs before Vite's and Remix's own middlewares.
+      server.middlewares.use((req, res, next) => {
+        guard ??= originGuard(configuredOrigins(process.env), ({ method, path }) => server.config.logger.warn(`csrf.refused ${method} ${path}`));
+        guard(req, res, next);
+      });
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
+    crossSiteGuard(),
     remix({
       // Every v3 flag Remix 2.17 knows, so that moving to React Router 7 is
       // mechanical (docs/decisions/001-remix-v2-future-flags.md).

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configuredOrigins } from '../origin-guard.mjs';
 
 const DEV_SESSION_SECRET = 'hubwerk-dev-session-secret-not-for-production';
 
@@ -10,11 +11,12 @@ const schema = z
     PUBLIC_API_URL: z.url().optional(),
     SESSION_SECRET: z.string().min(32).optional(),
     /**
-     * The origin users reach the admin at (https://admin.hubwerk.example) when
-     * a proxy in front changes host or scheme; else the request's own origin.
-     * Actions accept form posts from this origin only (lib/csrf.server.ts).
+     * The origin users reach the admin at (https://admin.hubwerk.example; several
+     * comma-separated). Required in production; in development the dev server's
+     * (origin-guard.mjs). Form posts are accepted from these origins only — never
+     * from "the request's own origin", which a dev server builds from the Origin header.
      */
-    PUBLIC_ORIGIN: z.url().optional(),
+    PUBLIC_ORIGIN: z.string().optional(),
     /** Shared with the API: proves the client IP this app forwards (apps/api/src/client-ip.ts). */
     API_PROXY_SECRET: z.string().min(32).optional(),
   })
@@ -28,11 +30,19 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['API_PROXY_SECRET'], message: 'API_PROXY_SECRET is required in production' });
       return z.NEVER;
     }
+    let publicOrigins: string[];
+    try {
+      publicOrigins = configuredOrigins({ PUBLIC_ORIGIN: env.PUBLIC_ORIGIN, NODE_ENV: env.NODE_ENV });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_ORIGIN'], message: (error as Error).message });
+      return z.NEVER;
+    }
     return {
       ...env,
       API_URL: env.API_URL.replace(/\/+$/, ''),
       PUBLIC_API_URL: (env.PUBLIC_API_URL ?? env.API_URL).replace(/\/+$/, ''),
-      PUBLIC_ORIGIN: env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : null,
+      /** The first is where links to the admin point (QR codes). */
+      PUBLIC_ORIGINS: publicOrigins,
       SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
       isProduction: env.NODE_ENV === 'production',
     };

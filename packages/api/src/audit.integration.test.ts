@@ -78,7 +78,8 @@ describe('audit.list', () => {
 
   it('answers bad filters with field errors, never a 500', async () => {
     expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', action: "x'; DROP TABLE" }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { action: ['validation.invalid'] } });
-    expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', from: 'gestern' }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { from: ['validation.invalid'] } });
+    expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', from: 'gestern' }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { from: ['validation.datetime'] } });
+    expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', from: '2026-02-30T00:00:00Z', to: '0000-01-01T00:00:00Z' }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { from: ['validation.input.impossibleDate'], to: ['validation.input.impossibleDate'] } });
     expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }))).toMatchObject({ fieldErrors: { to: ['validation.audit.rangeReversed'] } });
     expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', tenantId: 'x' } as never))).toMatchObject({ fieldErrors: { tenantId: ['validation.unknownField'] } });
   });

@@ -87,16 +87,17 @@ export function describeError(error: TRPCError): ErrorData {
 }
 
 function zodFieldErrors(error: ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
+  // A Map, not an object literal: a field may be named "__proto__" (a refused key), which an object would treat as its prototype.
+  const fields = new Map<string, string[]>();
   for (const issue of error.issues) {
-    const add = (field: string, key: string) => (fields[field] ??= []).push(key);
+    const add = (field: string, key: string) => fields.set(field, [...(fields.get(field) ?? []), key]);
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) add(key, 'validation.unknownField');
+      for (const key of issue.keys) add([...issue.path.map(String), key].join('.'), 'validation.unknownField');
       continue;
     }
     add(issue.path.length > 0 ? issue.path.map(String).join('.') : '_form', issueKey(issue));
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 // Schemas give their own keys ("validation.ags.format"); zod's built-in

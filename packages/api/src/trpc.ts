@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { authenticate, TENANT_BY_SLUG } from './authenticate.ts';
 import type { Context } from './context.ts';
 import { DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
+import { hostileInput, slug } from './schemas.ts';
 import { activeSupportSession } from './routers/support/support-lookup.ts';
 
 const t = initTRPC.context<Context>().create({
@@ -34,8 +35,27 @@ const logged = t.middleware(async ({ ctx, path, next }) => {
   return result;
 });
 
+/**
+ * Before any schema or middleware reads the input: prototype keys, NUL
+ * bytes, lone surrogates and control characters anywhere in it are refused
+ * by field (schemas.ts, docs/decisions/025) — also where a schema would
+ * have ignored them, and before the town is looked up by a raw slug.
+ */
+const hygienic = t.middleware(async ({ next, getRawInput }) => {
+  let raw: unknown;
+  try {
+    raw = await getRawInput();
+  } catch {
+    // An unreadable body is tRPC's own PARSE_ERROR (400), raised by the procedure's parser.
+    return next();
+  }
+  const fieldErrors = hostileInput(raw);
+  if (fieldErrors) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', fieldErrors);
+  return next();
+});
+
 /** Tier 1: anyone. */
-export const publicProcedure = t.procedure.use(logged);
+export const publicProcedure = t.procedure.use(logged).use(hygienic);
 
 async function signedIn(ctx: Context, townSlug?: string) {
   const signed = ctx.sessionToken ? await authenticate(ctx.db, ctx.sessionToken, townSlug) : null;
@@ -54,7 +74,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 /** Every tenant procedure names its town by slug; extra keys are rejected. */
-export const tenantInput = z.object({ tenant: z.string().min(1).max(80) });
+export const tenantInput = z.object({ tenant: slug });
 
 /**
  * Tier 2 for town procedures: the same, and the town named by the (raw,

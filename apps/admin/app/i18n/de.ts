@@ -531,6 +531,15 @@ export const de = {
     },
   },
   validation: {
+    /** Input hygiene (docs/decisions/025): what no text or date field may hold. */
+    input: {
+      control: 'Die Angabe enthält Steuerzeichen, die hier nicht erlaubt sind.',
+      lineBreak: 'Bitte ohne Zeilenumbruch oder Tabulator angeben.',
+      encoding: 'Die Angabe enthält ungültige Zeichen.',
+      impossibleDate: 'Dieses Datum gibt es nicht.',
+      yearRange: 'Bitte geben Sie ein Datum zwischen den Jahren 2000 und 2199 an.',
+      requesterName: 'Bitte geben Sie nur Ihren Namen an: eine Zeile, ohne Links, Web- oder E-Mail-Adressen.',
+    },
     invalid: 'Bitte prüfen Sie diese Angabe.',
     unknownField: 'Dieses Feld ist hier nicht vorgesehen.',
     postalCode: 'Die Postleitzahl besteht aus 5 Ziffern.',

@@ -528,6 +528,15 @@ export const en: Messages = {
     },
   },
   validation: {
+    /** Input hygiene (docs/decisions/025): what no text or date field may hold. */
+    input: {
+      control: 'This entry contains control characters that are not allowed here.',
+      lineBreak: 'Please enter this without line breaks or tabs.',
+      encoding: 'This entry contains invalid characters.',
+      impossibleDate: 'This date does not exist.',
+      yearRange: 'Please enter a date between the years 2000 and 2199.',
+      requesterName: 'Please enter just your name: one line, without links, web or e-mail addresses.',
+    },
     invalid: 'Please check this entry.',
     unknownField: 'This field is not expected here.',
     postalCode: 'The postcode consists of 5 digits.',

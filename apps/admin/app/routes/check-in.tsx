@@ -24,7 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const api = await apiFor(request);
   const state = await load(request, () => api.checkIn.state.query({ tenant: params.slug ?? '', bookingId: params.bookingId ?? '' }));
-  const origin = env.PUBLIC_ORIGIN ?? new URL(request.url).origin;
+  // The configured address users reach the admin at, not the request's (a Host header is the client's to choose).
+  const origin = env.PUBLIC_ORIGINS[0];
   const url = `${origin}/towns/${encodeURIComponent(params.slug ?? '')}/bookings/${state.bookingId}/check-in`;
   const qrSvg = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   return { state, url, qrSvg };

@@ -77,6 +77,8 @@ async function startAdmin(apiUrl: string, proxySecret: string): Promise<{ url: s
       API_URL: apiUrl,
       SESSION_SECRET: randomBytes(32).toString('hex'),
       API_PROXY_SECRET: proxySecret,
+      // The origin the browser reaches it at: the only one whose form posts are accepted.
+      PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
       // As behind one ingress: tests pick a client IP with X-Forwarded-For.
       TRUST_PROXY: '1',
     },
@@ -98,6 +100,39 @@ async function startAdmin(apiUrl: string, proxySecret: string): Promise<{ url: s
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { url, process: child, output: () => output };
+}
+
+/**
+ * The admin app under `remix vite:dev` (what `npm run dev` runs), on a free
+ * port, with the given configured origin (default: the address it listens on).
+ * For tests of what differs from production there (the request URL is built
+ * from the Origin header); stop it with `stop()`.
+ */
+export async function startDevAdmin(apiUrl: string): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn(process.execPath, [binOf('@remix-run/dev', 'remix'), 'vite:dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: ADMIN_DIR,
+    env: { ...process.env, NODE_ENV: 'development', API_URL: apiUrl, PUBLIC_ORIGIN: url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stop = () => stopProcess(child);
+  try {
+    // The first page compiles the app on demand: wait for it, not for a fixed time.
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`dev server exited (${child.exitCode}):\n${output}`);
+      const ok = await fetch(`${url}/login`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, output: () => output, stop };
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {

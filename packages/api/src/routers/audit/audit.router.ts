@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { authedProcedure, router, tenantProcedure } from '../../trpc.ts';
-import { email, id } from '../../schemas.ts';
+import { email, id, instantString, slug } from '../../schemas.ts';
 import { listAuditAcrossTowns, listAuditEvents } from './audit.service.ts';
 
-const instant = z.iso.datetime({ offset: true, error: 'validation.invalid' });
+const instant = instantString;
 
 const supportSessionRef = z
   .object({
@@ -43,7 +43,7 @@ const filters = {
 export const auditRouter = router({
   /** A town's audit log, newest first, filtered; keyset-paginated by event id. */
   list: tenantProcedure
-    .input(z.object({ tenant: z.string(), ...filters }).strict())
+    .input(z.object({ tenant: slug, ...filters }).strict())
     .output(z.object({ items: z.array(auditEventOutput), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listAuditEvents(ctx, input)),
 
@@ -53,7 +53,7 @@ export const auditRouter = router({
    * town (`tenant`). Same filters and pages as `list`.
    */
   listAcrossTowns: authedProcedure
-    .input(z.object({ tenant: z.string().min(1).max(80).optional(), ...filters }).strict())
+    .input(z.object({ tenant: slug.optional(), ...filters }).strict())
     .output(z.object({ items: z.array(auditEventOutput.extend({ town: z.object({ slug: z.string(), name: z.string() }).nullable() })), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listAuditAcrossTowns(ctx, input)),
 });

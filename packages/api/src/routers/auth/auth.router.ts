@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authedProcedure, platformProcedure, publicProcedure, router } from '../../trpc.ts';
-import { email, id, ok, partnerKind, partnerRole, platformRole, tenantRole, toApiEnum } from '../../schemas.ts';
+import { email, id, ok, partnerKind, partnerRole, platformRole, secret, tenantRole, text, toApiEnum } from '../../schemas.ts';
 import { changePassword, revokeUserSessions, signIn, signOut } from './auth.service.ts';
 import { requestPasswordReset, resetPassword } from './password-reset.service.ts';
 
@@ -12,7 +12,7 @@ const meOutput = z.object({
 
 export const authRouter = router({
   signIn: publicProcedure
-    .input(z.object({ email, password: z.string().min(1, 'validation.required').max(200, 'validation.tooLong') }).strict())
+    .input(z.object({ email, password: secret(200, { min: 1 }) }).strict())
     // With a second factor: a challenge for mfa.completeSignIn instead of a session (ADR 012).
     .output(
       z.discriminatedUnion('status', [
@@ -31,8 +31,8 @@ export const authRouter = router({
     .input(
       z
         .object({
-          currentPassword: z.string().min(1, 'validation.required').max(200, 'validation.tooLong'),
-          newPassword: z.string().max(200, 'validation.tooLong'),
+          currentPassword: secret(200, { min: 1 }),
+          newPassword: secret(200),
         })
         .strict(),
     )
@@ -40,7 +40,7 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => changePassword(ctx, input)),
 
   revokeUserSessions: platformProcedure
-    .input(z.object({ userId: id, reason: z.string().trim().min(3, 'validation.required').max(500, 'validation.tooLong') }).strict())
+    .input(z.object({ userId: id, reason: text(500, { min: 3 }) }).strict())
     .output(z.object({ ok: z.literal(true), sessionsEnded: z.number().int() }))
     .mutation(({ ctx, input }) => revokeUserSessions(ctx, input)),
 
@@ -51,7 +51,7 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
 
   resetPassword: publicProcedure
-    .input(z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.passwordReset.invalid'), password: z.string().max(200, 'validation.tooLong') }).strict())
+    .input(z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.passwordReset.invalid'), password: secret(200) }).strict())
     .output(ok)
     .mutation(({ ctx, input }) => resetPassword(ctx, input)),
 

@@ -1,7 +1,7 @@
 import { INTERVALS, PLAN_IDS } from '@hubwerk/billing';
 import { z } from 'zod';
 import { authedProcedure, router, tenantProcedure } from '../../trpc.ts';
-import { ok, optionalText } from '../../schemas.ts';
+import { ok, optionalText, slug } from '../../schemas.ts';
 import { billingOverview, billingStatus, getBilling, listPlans, openPortal, startCheckout, updateContact } from './billing.service.ts';
 
 const planId = z.enum(PLAN_IDS, { error: 'validation.invalid' });
@@ -16,7 +16,7 @@ const contact = z.object({
   city: z.string().nullable(),
   vatId: z.string().nullable(),
 });
-const tenantOnly = z.object({ tenant: z.string() }).strict();
+const tenantOnly = z.object({ tenant: slug }).strict();
 
 export const billingRouter = router({
   plans: authedProcedure
@@ -52,7 +52,7 @@ export const billingRouter = router({
     .query(({ ctx }) => getBilling(ctx)),
 
   startCheckout: tenantProcedure
-    .input(z.object({ tenant: z.string(), plan: planId, interval }).strict())
+    .input(z.object({ tenant: slug, plan: planId, interval }).strict())
     .output(z.object({ url: z.string() }))
     .mutation(({ ctx, input }) => startCheckout(ctx, { plan: input.plan, interval: input.interval })),
 
@@ -65,7 +65,7 @@ export const billingRouter = router({
     .input(
       z
         .object({
-          tenant: z.string(),
+          tenant: slug,
           contactName: optionalText(120),
           contactEmail: z.string().trim().toLowerCase().max(254, 'validation.tooLong').pipe(z.union([z.literal(''), z.email({ error: 'validation.email' })])).optional().transform((v) => v || null),
           street: optionalText(200),

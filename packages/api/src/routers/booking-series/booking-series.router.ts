@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { editSeries, previewSeriesEdit } from './booking-series-edit.service.ts';
 import { cancelSeriesInput, editPreviewOutput, editSeriesInput, editSeriesOutput, previewOutput, seriesInput, seriesOutput } from './booking-series.schemas.ts';
@@ -18,7 +18,7 @@ export const bookingSeriesRouter = router({
     .mutation(({ ctx, input }) => createSeries(ctx, input)),
 
   get: tenantProcedure
-    .input(z.object({ tenant: z.string(), seriesId: id }).strict())
+    .input(z.object({ tenant: slug, seriesId: id }).strict())
     .output(seriesOutput)
     .query(({ ctx, input }) => getSeries(ctx, input)),
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, optionalText } from '../../schemas.ts';
+import { id, optionalText, slug } from '../../schemas.ts';
 import { BOOKING_STATUSES, instant } from '../bookings/bookings.schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
 
@@ -8,7 +8,7 @@ export const CONFLICT_REASONS = ['taken', 'closed', 'outside-opening-hours', 'ru
 
 export const seriesInput = z
   .object({
-    tenant: z.string(),
+    tenant: slug,
     spaceId: id,
     deskId: id.optional(),
     /** Start and end of the first occurrence; later ones repeat its local time. */
@@ -60,7 +60,7 @@ export const seriesOutput = z
 
 export const cancelSeriesInput = z
   .object({
-    tenant: z.string(),
+    tenant: slug,
     seriesId: id,
     /** First local date to cancel (default: today); occurrences that already ended are never cancelled. */
     from: isoDate.optional(),
@@ -72,7 +72,7 @@ export const cancelSeriesInput = z
 /** "Diesen und alle folgenden Termine ändern" (docs/decisions/020). */
 export const editSeriesInput = z
   .object({
-    tenant: z.string(),
+    tenant: slug,
     seriesId: id,
     /** First local date whose occurrences are replaced; earlier ones stay as they are. */
     from: isoDate,

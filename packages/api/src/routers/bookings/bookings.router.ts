@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, pageInput } from '../../schemas.ts';
+import { id, pageInput, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { availabilityInput, availabilityOutput, bookingOutput, changeBookingInput, createBookingInput, weekInput } from './bookings.schemas.ts';
 import { changeBookingExplained } from './change-booking.ts';
@@ -25,22 +25,22 @@ export const bookingsRouter = router({
     }),
 
   cancel: tenantProcedure
-    .input(z.object({ tenant: z.string(), bookingId: id }).strict())
+    .input(z.object({ tenant: slug, bookingId: id }).strict())
     .output(bookingOutput)
     .mutation(({ ctx, input }) => cancelBooking(ctx, input)),
 
   decide: tenantProcedure
-    .input(z.object({ tenant: z.string(), bookingId: id, decision: z.enum(['approve', 'reject'], { error: 'validation.invalid' }) }).strict())
+    .input(z.object({ tenant: slug, bookingId: id, decision: z.enum(['approve', 'reject'], { error: 'validation.invalid' }) }).strict())
     .output(bookingOutput)
     .mutation(({ ctx, input }) => decideBooking(ctx, input)),
 
   get: tenantProcedure
-    .input(z.object({ tenant: z.string(), bookingId: id }).strict())
+    .input(z.object({ tenant: slug, bookingId: id }).strict())
     .output(bookingOutput.extend({ hubName: z.string(), sequence: z.number().int() }).strict())
     .query(({ ctx, input }) => getBooking(ctx, input)),
 
   mine: tenantProcedure
-    .input(pageInput.extend({ tenant: z.string(), includeCancelled: z.boolean().default(false) }).strict())
+    .input(pageInput.extend({ tenant: slug, includeCancelled: z.boolean().default(false) }).strict())
     .output(z.object({ items: z.array(bookingOutput), nextCursor: id.nullable() }).strict())
     .query(({ ctx, input }) => myBookings(ctx, input)),
 

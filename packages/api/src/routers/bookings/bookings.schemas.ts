@@ -1,17 +1,14 @@
 import { z } from 'zod';
-import { id, optionalText } from '../../schemas.ts';
+import { id, instant, optionalText, slug } from '../../schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
 
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled'] as const;
 
-/** An instant with an explicit offset ("2026-12-01T10:00:00+01:00"); never a zone-less local time. */
-export const instant = z.iso
-  .datetime({ offset: true, error: 'validation.datetime' })
-  .transform((v) => new Date(v));
+export { instant };
 
 export const createBookingInput = z
   .object({
-    tenant: z.string(),
+    tenant: slug,
     spaceId: id,
     deskId: id.optional(),
     startsAt: instant,
@@ -28,7 +25,7 @@ export const createBookingInput = z
 /** `bookings.update` (docs/decisions/017): the new time always; space, desk, purpose and attendees when they change. */
 export const changeBookingInput = z
   .object({
-    tenant: z.string(),
+    tenant: slug,
     bookingId: id,
     startsAt: instant,
     endsAt: instant,
@@ -66,13 +63,13 @@ export const bookingOutput = z
   })
   .strict();
 
-export const weekInput = z.object({ tenant: z.string(), spaceId: id, date: isoDate }).strict();
+export const weekInput = z.object({ tenant: slug, spaceId: id, date: isoDate }).strict();
 
 export const freeSlot = z.object({ startsAt: z.string(), endsAt: z.string() }).strict();
 
 export const availabilityInput = z
   .object({
-    tenant: z.string(),
+    tenant: slug,
     /** A space (its desks if it is a co-working space) … */
     spaceId: id.optional(),
     /** … or every desk of a hub. */

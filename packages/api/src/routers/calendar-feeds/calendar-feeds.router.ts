@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, pageInput } from '../../schemas.ts';
+import { id, pageInput, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { createFeed, listFeeds, revokeFeed } from './calendar-feeds.service.ts';
 
@@ -22,7 +22,7 @@ export const feedOutput = z
 export const calendarFeedsRouter = router({
   /** The caller's active feeds (their URLs are shown once, when made). */
   list: tenantProcedure
-    .input(pageInput.extend({ tenant: z.string() }).strict())
+    .input(pageInput.extend({ tenant: slug }).strict())
     .output(z.object({ items: z.array(feedOutput), nextCursor: id.nullable() }).strict())
     .query(({ ctx, input }) => listFeeds(ctx, input)),
 
@@ -31,7 +31,7 @@ export const calendarFeedsRouter = router({
     .input(
       z
         .object({
-          tenant: z.string(),
+          tenant: slug,
           kind: z.enum(FEED_KINDS, { error: 'validation.invalid' }),
           hubId: id.optional(),
           spaceId: id.optional(),
@@ -42,7 +42,7 @@ export const calendarFeedsRouter = router({
     .mutation(({ ctx, input }) => createFeed(ctx, input)),
 
   revoke: tenantProcedure
-    .input(z.object({ tenant: z.string(), feedId: id }).strict())
+    .input(z.object({ tenant: slug, feedId: id }).strict())
     .output(feedOutput)
     .mutation(({ ctx, input }) => revokeFeed(ctx, input)),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { arrive, checkInState, recordNoShows } from './check-in.service.ts';
 
@@ -24,7 +24,7 @@ export const checkInOutput = z
   })
   .strict();
 
-const bookingRef = z.object({ tenant: z.string(), bookingId: id }).strict();
+const bookingRef = z.object({ tenant: slug, bookingId: id }).strict();
 
 /** Check-in at the hub and no-shows (docs/decisions/013). */
 export const checkInRouter = router({
@@ -41,7 +41,7 @@ export const checkInRouter = router({
 
   /** Hub staff: record every booking of the hub whose grace period passed without a check-in. */
   recordNoShows: tenantProcedure
-    .input(z.object({ tenant: z.string(), hubId: id }).strict())
+    .input(z.object({ tenant: slug, hubId: id }).strict())
     .output(z.object({ recorded: z.number().int(), bookingIds: z.array(id) }).strict())
     .mutation(({ ctx, input }) => recordNoShows(ctx, input)),
 });

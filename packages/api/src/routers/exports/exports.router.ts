@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { downloadExport, getExport, listExports, startExport } from './exports.service.ts';
 
@@ -15,17 +15,17 @@ const exportItem = z.object({
   sizeBytes: z.number().int().nullable(),
   downloadable: z.boolean(),
 });
-const exportRef = z.object({ tenant: z.string(), exportId: id }).strict();
+const exportRef = z.object({ tenant: slug, exportId: id }).strict();
 
 /** DSGVO data export of a town: a job with progress, then a single-user, expiring download. */
 export const exportsRouter = router({
   start: tenantProcedure
-    .input(z.object({ tenant: z.string() }).strict())
+    .input(z.object({ tenant: slug }).strict())
     .output(z.object({ id }))
     .mutation(({ ctx }) => startExport(ctx)),
 
   list: tenantProcedure
-    .input(z.object({ tenant: z.string(), cursor: id.optional(), limit: z.number().int().min(1).max(100).default(20) }).strict())
+    .input(z.object({ tenant: slug, cursor: id.optional(), limit: z.number().int().min(1).max(100).default(20) }).strict())
     .output(z.object({ items: z.array(exportItem), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listExports(ctx, input)),
 
@@ -35,7 +35,7 @@ export const exportsRouter = router({
     .query(({ ctx, input }) => getExport(ctx, input)),
 
   download: tenantProcedure
-    .input(z.object({ tenant: z.string(), exportId: id, offset: z.number().int().min(0).default(0) }).strict())
+    .input(z.object({ tenant: slug, exportId: id, offset: z.number().int().min(0).default(0) }).strict())
     .output(z.object({ fileName: z.string(), sizeBytes: z.number().int(), chunkBase64: z.string(), nextOffset: z.number().int().nullable() }))
     .query(({ ctx, input }) => downloadExport(ctx, input)),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { bookingOutput, freeSlot } from '../bookings/bookings.schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
@@ -9,7 +9,7 @@ import { hubWeek } from './hub-calendar.service.ts';
 export const hubCalendarRouter = router({
   /** The week (Mon–Sun) of a whole hub: every space and desk with its bookings and free time. */
   week: tenantProcedure
-    .input(z.object({ tenant: z.string(), hubId: id, date: isoDate }).strict())
+    .input(z.object({ tenant: slug, hubId: id, date: isoDate }).strict())
     .output(
       z
         .object({

@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { email, id, optionalText, pageInput, tenantRole } from '../../schemas.ts';
+import { email, id, optionalText, pageInput, slug, tenantRole } from '../../schemas.ts';
 
 /** Roles a person can hold in one hub; town admins and members are town-wide. */
 export const HUB_ROLES = ['hub-manager', 'hub-staff'] as const;
 export const hubRole = z.enum(HUB_ROLES, { error: 'validation.invalid' });
 
-export const listHubStaffInput = pageInput.extend({ tenant: z.string(), hubId: id }).strict();
+export const listHubStaffInput = pageInput.extend({ tenant: slug, hubId: id }).strict();
 
 export const assignHubStaffInput = z
-  .object({ tenant: z.string(), hubId: id, email, role: hubRole, contactRole: optionalText(120) })
+  .object({ tenant: slug, hubId: id, email, role: hubRole, contactRole: optionalText(120) })
   .strict();
 
-export const removeHubStaffInput = z.object({ tenant: z.string(), hubId: id, assignmentId: id }).strict();
+export const removeHubStaffInput = z.object({ tenant: slug, hubId: id, assignmentId: id }).strict();
 
 export const hubStaffEntry = z
   .object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, id, name, optionalText } from '../../schemas.ts';
+import { email, id, name, optionalText, slug } from '../../schemas.ts';
 
 /**
  * Accessibility of a hub as structured flags (filterable, translatable) plus
@@ -20,7 +20,7 @@ export const hubProfileFields = z
   .object({
     name,
     thematicFocus: optionalText(200),
-    description: optionalText(2000),
+    description: optionalText(2000, { multiline: true }),
     street: optionalText(200),
     postalCode: z
       .string()
@@ -35,13 +35,13 @@ export const hubProfileFields = z
       .transform((v) => (v ? v : null)),
     contactPhone: phone,
     accessibility: z.array(accessibilityFlag).max(ACCESSIBILITY_FLAGS.length, 'validation.tooLong').default([]),
-    accessibilityNotes: optionalText(1000),
+    accessibilityNotes: optionalText(1000, { multiline: true }),
     isPublic: z.boolean({ error: 'validation.invalid' }),
   })
   .strict();
 export type HubProfileFields = z.infer<typeof hubProfileFields>;
 
-export const updateHubProfileInput = hubProfileFields.extend({ tenant: z.string(), hubId: id }).strict();
+export const updateHubProfileInput = hubProfileFields.extend({ tenant: slug, hubId: id }).strict();
 
 export const hubProfileOutput = z
   .object({

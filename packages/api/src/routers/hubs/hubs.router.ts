@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { router, tenantProcedure } from '../../trpc.ts';
-import { hubOutput, id, name, optionalText, pageInput } from '../../schemas.ts';
+import { hubOutput, id, name, optionalText, pageInput, slug } from '../../schemas.ts';
 import { createHub, listHubs, renameHub } from './hubs.service.ts';
 import { hubProfileOutput, updateHubProfileInput } from './hub-profile.schemas.ts';
 import { getHubProfile, updateHubProfile } from './hub-profile.service.ts';
 
 export const hubsRouter = router({
   list: tenantProcedure
-    .input(pageInput.extend({ tenant: z.string() }).strict())
+    .input(pageInput.extend({ tenant: slug }).strict())
     .output(z.object({ items: z.array(hubOutput), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listHubs(ctx, input)),
 
@@ -15,7 +15,7 @@ export const hubsRouter = router({
     .input(
       z
         .object({
-          tenant: z.string(),
+          tenant: slug,
           name,
           thematicFocus: optionalText(200),
           street: optionalText(200),
@@ -31,12 +31,12 @@ export const hubsRouter = router({
     }),
 
   rename: tenantProcedure
-    .input(z.object({ tenant: z.string(), hubId: id, name }).strict())
+    .input(z.object({ tenant: slug, hubId: id, name }).strict())
     .output(hubOutput)
     .mutation(({ ctx, input }) => renameHub(ctx, input)),
 
   profile: tenantProcedure
-    .input(z.object({ tenant: z.string(), hubId: id }).strict())
+    .input(z.object({ tenant: slug, hubId: id }).strict())
     .output(hubProfileOutput)
     .query(({ ctx, input }) => getHubProfile(ctx, input)),
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { publicProcedure, router } from '../../trpc.ts';
-import { name, partnerRole, tenantRole } from '../../schemas.ts';
+import { name, partnerRole, secret, tenantRole } from '../../schemas.ts';
 import { acceptInvitation, previewInvitation } from './invitations.service.ts';
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.invitation.invalid');
@@ -22,7 +22,7 @@ export const invitationsRouter = router({
 
   accept: publicProcedure
     // The name is asked only of new accounts (see acceptInvitation).
-    .input(z.object({ token, name: name.optional(), password: z.string().max(200, 'validation.tooLong') }).strict())
+    .input(z.object({ token, name: name.optional(), password: secret(200) }).strict())
     .output(z.object({ token: z.string(), expiresAt: z.iso.datetime() }))
     .mutation(({ ctx, input }) => acceptInvitation(ctx, input)),
 });

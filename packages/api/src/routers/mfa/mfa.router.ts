@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authedProcedure, publicProcedure, router } from '../../trpc.ts';
-import { ok } from '../../schemas.ts';
+import { ok, secret } from '../../schemas.ts';
 import { completeSignIn, confirmEnrolment, disableSecondFactor, mfaStatus, startEnrolment } from './mfa.service.ts';
 
 /** A TOTP code (6 digits) or a recovery code (10 characters, dash and spaces optional). */
@@ -23,7 +23,7 @@ export const mfaRouter = router({
     .mutation(({ ctx, input }) => confirmEnrolment(ctx, input)),
 
   disable: authedProcedure
-    .input(z.object({ password: z.string().min(1, 'validation.required').max(200, 'validation.tooLong'), code }).strict())
+    .input(z.object({ password: secret(200, { min: 1 }), code }).strict())
     .output(ok)
     .mutation(({ ctx, input }) => disableSecondFactor(ctx, input)),
 

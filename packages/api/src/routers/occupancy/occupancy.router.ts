@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { hubOccupancy, MAX_WEEKS } from './occupancy.service.ts';
 
@@ -30,7 +30,7 @@ export const occupancyOutput = z
 
 export const occupancyRouter = router({
   hub: tenantProcedure
-    .input(z.object({ tenant: z.string(), hubId: id, weeks: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid').max(MAX_WEEKS, 'validation.invalid').default(8) }).strict())
+    .input(z.object({ tenant: slug, hubId: id, weeks: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid').max(MAX_WEEKS, 'validation.invalid').default(8) }).strict())
     .output(occupancyOutput)
     .query(({ ctx, input }) => hubOccupancy(ctx, input)),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug, text } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { createOrganisationInput, memberOutput, organisationOutput, setMemberInput, updateOrganisationInput } from './organisations.schemas.ts';
 import { createOrganisation, getOrganisation, listMembers, listOrganisations, searchMembers, setMember, updateOrganisation } from './organisations.service.ts';
@@ -8,12 +8,12 @@ const page = { cursor: id.optional(), limit: z.number().int().min(1).max(100).de
 
 export const organisationsRouter = router({
   list: tenantProcedure
-    .input(z.object({ tenant: z.string(), ...page }).strict())
+    .input(z.object({ tenant: slug, ...page }).strict())
     .output(z.object({ items: z.array(organisationOutput), nextCursor: id.nullable(), canManage: z.boolean() }).strict())
     .query(({ ctx, input }) => listOrganisations(ctx, input)),
 
   get: tenantProcedure
-    .input(z.object({ tenant: z.string(), organisationId: id }).strict())
+    .input(z.object({ tenant: slug, organisationId: id }).strict())
     .output(organisationOutput.extend({ members: z.array(memberOutput), canManage: z.boolean() }).strict())
     .query(({ ctx, input }) => getOrganisation(ctx, input)),
 
@@ -29,7 +29,7 @@ export const organisationsRouter = router({
 
   /** The town's people with their organisation and own plan, for assigning them. */
   members: tenantProcedure
-    .input(z.object({ tenant: z.string(), ...page }).strict())
+    .input(z.object({ tenant: slug, ...page }).strict())
     .output(z.object({ items: z.array(memberOutput), nextCursor: id.nullable() }).strict())
     .query(({ ctx, input }) => listMembers(ctx, input)),
 
@@ -38,8 +38,8 @@ export const organisationsRouter = router({
     .input(
       z
         .object({
-          tenant: z.string(),
-          query: z.string().trim().max(100, 'validation.tooLong').default(''),
+          tenant: slug,
+          query: text(100).default(''),
           cursor: id.optional(),
           limit: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid').max(20, 'validation.invalid').default(20),
         })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, name, tenantRole } from '../../schemas.ts';
+import { id, name, slug, tenantRole } from '../../schemas.ts';
 
 /** Input and output shapes of organisations, members and plans. */
 
@@ -29,11 +29,11 @@ export const organisationOutput = z
   .strict();
 
 export const createOrganisationInput = z
-  .object({ tenant: z.string(), name, kind: organisationKind, plan: plan.optional() })
+  .object({ tenant: slug, name, kind: organisationKind, plan: plan.optional() })
   .strict();
 
 export const updateOrganisationInput = z
-  .object({ tenant: z.string(), organisationId: id, name: name.optional(), kind: organisationKind.optional(), plan: plan.optional() })
+  .object({ tenant: slug, organisationId: id, name: name.optional(), kind: organisationKind.optional(), plan: plan.optional() })
   .strict();
 
 export const memberOutput = z
@@ -50,5 +50,5 @@ export const memberOutput = z
   .strict();
 
 export const setMemberInput = z
-  .object({ tenant: z.string(), membershipId: id, organisationId: id.nullable(), plan })
+  .object({ tenant: slug, membershipId: id, organisationId: id.nullable(), plan })
   .strict();

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { email, id, name, optionalText } from '../../schemas.ts';
+import { email, id, optionalText, requesterName, slug } from '../../schemas.ts';
 import { publicProcedure, router } from '../../trpc.ts';
 import { availabilityOutput, instant } from '../bookings/bookings.schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
 import { confirmPublicBooking, publicAvailability, publicHub, requestPublicBooking } from './public-bookings.service.ts';
 
-const slug = z.string().trim().min(1, 'validation.required').max(80, 'validation.tooLong');
 const where = { town: slug, hub: slug };
 
 export const publicBookingsRouter = router({
@@ -62,7 +61,7 @@ export const publicBookingsRouter = router({
           deskId: id.optional(),
           startsAt: instant,
           endsAt: instant,
-          name,
+          name: requesterName,
           email,
           purpose: optionalText(300),
           attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').default(1),

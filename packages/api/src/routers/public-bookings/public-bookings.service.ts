@@ -180,6 +180,7 @@ export interface PublicRequestInput {
   attendees: number;
 }
 
+const invalidLink = () => new DomainError('BAD_REQUEST', 'errors.publicBooking.invalidLink', { token: ['errors.publicBooking.invalidLink'] });
 const notAvailable = () => new DomainError('CONFLICT', 'errors.publicBooking.notAvailable', { startsAt: ['errors.publicBooking.notAvailable'] });
 
 type Db = Context['db'];
@@ -255,7 +256,8 @@ function confirmMail(t: PublicHub, space: Space, desk: Pick<Desk, 'name'> | null
   return {
     subject: `Bitte bestätigen Sie Ihre Buchungsanfrage: ${space.name}`,
     textBody: [
-      `Guten Tag ${input.name},`,
+      // Nothing the requester typed goes into this mail: the address is not confirmed yet (docs/decisions/025).
+      'Guten Tag,',
       '',
       `Sie haben im ${t.hub.name} (${t.tenant.name}) eine Buchung angefragt:`,
       `Wann: ${at}`,
@@ -278,13 +280,19 @@ function confirmMail(t: PublicHub, space: Space, desk: Pick<Desk, 'name'> | null
  * answers "not available" if it was taken meanwhile.
  */
 export async function confirmPublicBooking(ctx: Context, input: { town: string; hub: string; token: string }) {
-  const t = await resolveHub(ctx, input.town, input.hub, { evenIfPrivate: true });
+  // A link naming a hub that does not exist (or a town that is not active)
+  // is just an invalid link, like a wrong token for a private hub: no answer
+  // may tell which hubs exist behind the public pages.
+  const t = await resolveHub(ctx, input.town, input.hub, { evenIfPrivate: true }).catch((error: unknown) => {
+    throw error instanceof DomainError && error.code === 'NOT_FOUND' ? invalidLink() : error;
+  });
   const tenantId = t.tenant.id;
   try {
     return await inTown(t, () =>
       ctx.db.$transaction(async (tx) => {
-        const request = await tx.publicBookingRequest.findFirst({ where: { tenantId, tokenHash: hashToken(input.token) } });
-        if (!request) throw new DomainError('BAD_REQUEST', 'errors.publicBooking.invalidLink', { token: ['errors.publicBooking.invalidLink'] });
+        // Only a request for a space of this very hub: another hub's token answers like a wrong one.
+        const request = await tx.publicBookingRequest.findFirst({ where: { tenantId, tokenHash: hashToken(input.token), space: { hubId: t.hub.id } } });
+        if (!request) throw invalidLink();
         if (request.confirmedAt) throw new DomainError('CONFLICT', 'errors.publicBooking.alreadyConfirmed', { token: ['errors.publicBooking.alreadyConfirmed'] });
         if (request.expiresAt <= new Date()) throw new DomainError('BAD_REQUEST', 'errors.publicBooking.expired', { token: ['errors.publicBooking.expired'] });
         const { count } = await tx.publicBookingRequest.updateMany({ where: { tenantId, id: request.id, confirmedAt: null }, data: { confirmedAt: new Date() } });

@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug } from '../../schemas.ts';
 import { publicProcedure, router, tenantProcedure } from '../../trpc.ts';
 import { addPhotoInput, altText, imageOutput, photoListOutput, photoOutput, photoVariant, publicGalleryOutput } from './space-photos.schemas.ts';
 import { addPhoto, listPhotos, movePhoto, photoImage, publicGallery, publicPhotoImage, removePhoto, updateAltText } from './space-photos.service.ts';
 
-const slug = z.string().trim().min(1, 'validation.required').max(80, 'validation.tooLong');
 
 /** Photos of spaces (docs/decisions/019): managed by whoever may update the space, seen by whoever may read it. */
 export const spacePhotosRouter = router({
   list: tenantProcedure
-    .input(z.object({ tenant: z.string(), spaceId: id }).strict())
+    .input(z.object({ tenant: slug, spaceId: id }).strict())
     .output(photoListOutput)
     .query(({ ctx, input }) => listPhotos(ctx, input)),
 
@@ -20,22 +19,22 @@ export const spacePhotosRouter = router({
     .mutation(({ ctx, input }) => addPhoto(ctx, input)),
 
   updateAltText: tenantProcedure
-    .input(z.object({ tenant: z.string(), photoId: id, altText }).strict())
+    .input(z.object({ tenant: slug, photoId: id, altText }).strict())
     .output(photoOutput)
     .mutation(({ ctx, input }) => updateAltText(ctx, input)),
 
   move: tenantProcedure
-    .input(z.object({ tenant: z.string(), photoId: id, direction: z.enum(['up', 'down']) }).strict())
+    .input(z.object({ tenant: slug, photoId: id, direction: z.enum(['up', 'down']) }).strict())
     .output(photoListOutput)
     .mutation(({ ctx, input }) => movePhoto(ctx, input)),
 
   remove: tenantProcedure
-    .input(z.object({ tenant: z.string(), photoId: id }).strict())
+    .input(z.object({ tenant: slug, photoId: id }).strict())
     .output(z.object({ id, spaceId: id }).strict())
     .mutation(({ ctx, input }) => removePhoto(ctx, input)),
 
   image: tenantProcedure
-    .input(z.object({ tenant: z.string(), photoId: id, variant: photoVariant.default('full') }).strict())
+    .input(z.object({ tenant: slug, photoId: id, variant: photoVariant.default('full') }).strict())
     .output(imageOutput)
     .query(({ ctx, input }) => photoImage(ctx, input)),
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug, text } from '../../schemas.ts';
 import { MAX_BASE64_LENGTH } from './photo-image.ts';
 
 /** At most this many photos per space (a gallery, not an archive; bounds every list). */
 export const MAX_PHOTOS_PER_SPACE = 8;
 
 /** The screen-reader description: required, German, one or two sentences. */
-export const altText = z.string({ error: 'validation.photo.altRequired' }).trim().min(1, 'validation.photo.altRequired').max(300, 'validation.tooLong');
+export const altText = text(300).pipe(z.string().min(1, 'validation.photo.altRequired'));
 export const photoVariant = z.enum(['full', 'thumb']);
 
 export const photoOutput = z
@@ -37,7 +37,7 @@ export const photoListOutput = z
 
 export const addPhotoInput = z
   .object({
-    tenant: z.string(),
+    tenant: slug,
     spaceId: id,
     altText,
     /** The file's bytes, base64 (the admin app's upload form sends them on; docs/decisions/019). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../../schemas.ts';
+import { id, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import {
   addDeskInput,
@@ -19,7 +19,7 @@ import { addClosedDay, addDesk, createSpace, getOpeningHours, getSpace, listSpac
 
 export const spacesRouter = router({
   list: tenantProcedure
-    .input(z.object({ tenant: z.string(), hubId: id }).strict())
+    .input(z.object({ tenant: slug, hubId: id }).strict())
     .output(
       z
         .object({
@@ -32,7 +32,7 @@ export const spacesRouter = router({
     .query(({ ctx, input }) => listSpaces(ctx, input)),
 
   get: tenantProcedure
-    .input(z.object({ tenant: z.string(), spaceId: id }).strict())
+    .input(z.object({ tenant: slug, spaceId: id }).strict())
     .output(spaceOutput.extend({ canConfigure: z.boolean(), canBookForOthers: z.boolean() }).strict())
     .query(({ ctx, input }) => getSpace(ctx, input)),
 
@@ -45,7 +45,7 @@ export const spacesRouter = router({
     }),
 
   updateRules: tenantProcedure
-    .input(z.object({ tenant: z.string(), spaceId: id, rules: bookingRules }).strict())
+    .input(z.object({ tenant: slug, spaceId: id, rules: bookingRules }).strict())
     .output(spaceOutput)
     .mutation(({ ctx, input }) => updateRules(ctx, input)),
 
@@ -55,7 +55,7 @@ export const spacesRouter = router({
     .mutation(({ ctx, input }) => addDesk(ctx, input)),
 
   openingHours: tenantProcedure
-    .input(z.object({ tenant: z.string(), hubId: id }).strict())
+    .input(z.object({ tenant: slug, hubId: id }).strict())
     .output(openingHoursOutput)
     .query(({ ctx, input }) => getOpeningHours(ctx, input)),
 

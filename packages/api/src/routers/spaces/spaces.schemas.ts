@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, name, optionalText } from '../../schemas.ts';
+import { id, isoDate, name, optionalText, slug, text } from '../../schemas.ts';
 
 /** Input and output shapes of spaces, desks, rules and opening hours. */
 
@@ -39,7 +39,7 @@ export const DEFAULT_RULES: BookingRules = {
   approvalRequired: false,
 };
 
-const shortList = z.array(z.string().trim().min(1, 'validation.required').max(60, 'validation.tooLong')).max(20, 'validation.tooLong');
+const shortList = z.array(text(60, { min: 1 })).max(20, 'validation.tooLong');
 
 export const deskOutput = z.object({ id, name: z.string(), attributes: z.array(z.string()) }).strict();
 
@@ -59,13 +59,13 @@ export const spaceOutput = z
 
 export const createSpaceInput = z
   .object({
-    tenant: z.string(),
+    tenant: slug,
     hubId: id,
     kind: spaceKind,
     name,
     capacity: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.capacity').max(10_000, 'validation.capacity'),
     amenities: shortList.default([]),
-    accessibilityNotes: optionalText(1000),
+    accessibilityNotes: optionalText(1000, { multiline: true }),
     /** Co-working only: desks "Arbeitsplatz 1" … "Arbeitsplatz N" are created with the space. */
     deskCount: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(0).max(200, 'validation.rules.range').default(0),
     rules: bookingRules.optional(),
@@ -73,11 +73,11 @@ export const createSpaceInput = z
   .strict();
 
 export const addDeskInput = z
-  .object({ tenant: z.string(), spaceId: id, name, attributes: shortList.default([]) })
+  .object({ tenant: slug, spaceId: id, name, attributes: shortList.default([]) })
   .strict();
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'validation.time');
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'validation.date');
+export { isoDate };
 
 export const openingInterval = z
   .object({ weekday: z.number().int().min(1, 'validation.invalid').max(7, 'validation.invalid'), opensAt: hhmm, closesAt: hhmm })
@@ -95,14 +95,14 @@ export const openingHoursOutput = z
   .strict();
 
 export const setOpeningHoursInput = z
-  .object({ tenant: z.string(), hubId: id, week: z.array(openingInterval).max(21, 'validation.tooLong') })
+  .object({ tenant: slug, hubId: id, week: z.array(openingInterval).max(21, 'validation.tooLong') })
   .strict();
 
-export const closedDayInput = z.object({ tenant: z.string(), hubId: id, date: isoDate, note: optionalText(200) }).strict();
+export const closedDayInput = z.object({ tenant: slug, hubId: id, date: isoDate, note: optionalText(200) }).strict();
 export const importHolidaysInput = z
-  .object({ tenant: z.string(), hubId: id, year: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(2000, 'validation.year').max(2100, 'validation.year') })
+  .object({ tenant: slug, hubId: id, year: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(2000, 'validation.year').max(2100, 'validation.year') })
   .strict();
 export const specialHoursInput = z
-  .object({ tenant: z.string(), hubId: id, date: isoDate, opensAt: hhmm, closesAt: hhmm, note: optionalText(200) })
+  .object({ tenant: slug, hubId: id, date: isoDate, opensAt: hhmm, closesAt: hhmm, note: optionalText(200) })
   .strict();
-export const removeClosedDayInput = z.object({ tenant: z.string(), hubId: id, date: isoDate }).strict();
+export const removeClosedDayInput = z.object({ tenant: slug, hubId: id, date: isoDate }).strict();

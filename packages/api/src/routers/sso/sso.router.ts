@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, id } from '../../schemas.ts';
+import { email, id, secret, slug, text } from '../../schemas.ts';
 import { authedProcedure, publicProcedure, router, tenantInput, tenantProcedure } from '../../trpc.ts';
 import { getPartnerConfig, getTownConfig, savePartnerConfig, saveTownConfig } from './sso-config.service.ts';
 import { finishSso, startSso } from './sso-login.service.ts';
@@ -13,10 +13,10 @@ const domain = z
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'validation.sso.domain');
 
 const configFields = {
-  issuer: z.string().trim().max(500, 'validation.tooLong').pipe(z.url({ protocol: /^https?$/, error: 'validation.sso.issuer' })),
-  clientId: z.string().trim().min(1, 'validation.required').max(200, 'validation.tooLong'),
+  issuer: text(500).pipe(z.url({ protocol: /^https?$/, error: 'validation.sso.issuer' })),
+  clientId: text(200, { min: 1 }),
   /** Empty keeps the stored secret; it is never sent back. */
-  clientSecret: z.string().max(500, 'validation.tooLong').default(''),
+  clientSecret: secret(500).default(''),
   allowedDomains: z
     .array(domain)
     .min(1, 'validation.sso.domainsRequired')
@@ -64,13 +64,13 @@ export const ssoRouter = router({
 
   /** Public: where to send the browser for the user's (or the named town's) provider. */
   start: publicProcedure
-    .input(z.object({ email, tenant: z.string().trim().min(1).max(80).optional() }).strict())
+    .input(z.object({ email, tenant: slug.trim().min(1).max(80).optional() }).strict())
     .output(z.object({ authorizationUrl: z.string() }))
     .mutation(({ ctx, input }) => startSso(ctx, input)),
 
   /** Public: the provider's callback query (code, state, iss); answers with a session like auth.signIn. */
   finish: publicProcedure
-    .input(z.object({ query: z.string().min(1, 'errors.sso.invalidState').max(4000, 'validation.tooLong') }).strict())
+    .input(z.object({ query: text(4000).pipe(z.string().min(1, 'errors.sso.invalidState')) }).strict())
     .output(z.object({ token: z.string(), expiresAt: z.iso.datetime() }))
     .mutation(({ ctx, input }) => finishSso(ctx, input)),
 });

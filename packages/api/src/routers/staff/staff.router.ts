@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { tenantProcedure, router } from '../../trpc.ts';
-import { email, id, ok, tenantRole } from '../../schemas.ts';
+import { email, id, ok, slug, tenantRole } from '../../schemas.ts';
 import { inviteStaff, listInvitations, revokeInvitation } from './staff.service.ts';
 
 const invitableRole = z.enum(['town-admin', 'hub-manager', 'hub-staff', 'member'], { error: 'validation.invalid' });
 
 export const staffRouter = router({
   invitations: tenantProcedure
-    .input(z.object({ tenant: z.string() }).strict())
+    .input(z.object({ tenant: slug }).strict())
     .output(
       z.object({
         townWide: z.boolean(),
@@ -20,13 +20,13 @@ export const staffRouter = router({
     .query(({ ctx }) => listInvitations(ctx)),
 
   invite: tenantProcedure
-    .input(z.object({ tenant: z.string(), email, role: invitableRole, hubId: id.optional() }).strict())
+    .input(z.object({ tenant: slug, email, role: invitableRole, hubId: id.optional() }).strict())
     // The link stays visible to the inviter too (the mail may be filtered).
     .output(z.object({ invitationId: id, invitationUrl: z.string() }))
     .mutation(({ ctx, input }) => inviteStaff(ctx, input)),
 
   revokeInvitation: tenantProcedure
-    .input(z.object({ tenant: z.string(), invitationId: id }).strict())
+    .input(z.object({ tenant: slug, invitationId: id }).strict())
     .output(ok)
     .mutation(({ ctx, input }) => revokeInvitation(ctx, input)),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authedProcedure, router, tenantProcedure } from '../../trpc.ts';
-import { id, ok } from '../../schemas.ts';
+import { id, multilineText, ok, slug } from '../../schemas.ts';
 import { endSupportSession, listActiveSupportSessions, startSupportSession, SUPPORT_MINUTES, SUPPORT_REASON_LENGTH } from './support.service.ts';
 
 const supportSessionOutput = z.object({
@@ -17,8 +17,8 @@ export const supportRouter = router({
     .input(
       z
         .object({
-          tenant: z.string(),
-          reason: z.string({ error: 'validation.required' }).trim().min(SUPPORT_REASON_LENGTH.min, 'validation.support.reasonTooShort').max(SUPPORT_REASON_LENGTH.max, 'validation.tooLong'),
+          tenant: slug,
+          reason: multilineText(SUPPORT_REASON_LENGTH.max).pipe(z.string().min(SUPPORT_REASON_LENGTH.min, 'validation.support.reasonTooShort')),
           durationMinutes: z
             .number({ error: 'validation.support.duration' })
             .int('validation.support.duration')
@@ -32,7 +32,7 @@ export const supportRouter = router({
     .mutation(({ ctx, input }) => startSupportSession(ctx, input)),
 
   end: tenantProcedure
-    .input(z.object({ tenant: z.string() }).strict())
+    .input(z.object({ tenant: slug }).strict())
     .output(ok)
     .mutation(({ ctx }) => endSupportSession(ctx)),
 

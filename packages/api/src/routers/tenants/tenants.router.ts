@@ -2,7 +2,7 @@ import { PLAN_IDS } from '@hubwerk/billing';
 import { z } from 'zod';
 import { DomainError } from '../../errors.ts';
 import { authedProcedure, platformProcedure, router, tenantProcedure } from '../../trpc.ts';
-import { bundesland, email, hubOutput, id, idempotencyKey, name, ok, pageInput, partnerRef, tenantStatus } from '../../schemas.ts';
+import { bundesland, email, hubOutput, id, idempotencyKey, name, ok, pageInput, partnerRef, slug, tenantStatus } from '../../schemas.ts';
 import { assignPartner, getTenant, listTenants, onboardTown } from './tenants.service.ts';
 
 const tenantFacts = z.object({ id, slug: z.string(), name: z.string(), ags: z.string(), bundesland: z.string(), status: tenantStatus });
@@ -20,7 +20,7 @@ export const tenantsRouter = router({
     .query(({ ctx, input }) => listTenants(ctx, input)),
 
   get: tenantProcedure
-    .input(z.object({ tenant: z.string() }).strict())
+    .input(z.object({ tenant: slug }).strict())
     .output(
       tenantFacts.extend({
         timezone: z.string(),
