@@ -130,6 +130,13 @@ export const AUTHORIZATION_MATRIX = {
   'staff.invitations': row([...hubWriters, 'hub-manager']),
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
+  // Resending mails a fresh link to the invited address only; like revoking.
+  'staff.resendInvitation': row(hubWriters),
+  // The town's people, their roles and removal: whoever may add people to the town. The cell's membership
+  // is a planted member (each role its own), which the allowed roles may change and remove.
+  'staff.members': row(hubWriters),
+  'staff.changeRole': row(hubWriters),
+  'staff.removeMember': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
   // The second factor (ADR 012): anyone signed in may enrol their own account; a bad code is a business error, not a wall.
   'mfa.status': row(signedIn),

@@ -165,7 +165,7 @@ describe('finding 4: memberships need consent, and the answer is no oracle', () 
     const known = await failure(admin.hubStaff.assign({ tenant: 'einbeck', hubId: einbeckHubId, email: DEMO_USERS.support, role: 'hub-staff' }));
     const unknown = await failure(admin.hubStaff.assign({ tenant: 'einbeck', hubId: einbeckHubId, email: `niemand.${randomUUID().slice(0, 8)}@example.org`, role: 'hub-staff' }));
     expect(known).toEqual(unknown);
-    expect(known).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { email: ['errors.hubStaff.notMember'] } });
+    expect(known).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { email: ['errors.hubStaff.unknownUser'] } });
     expect(await membershipsOf(DEMO_USERS.support)).toEqual(before);
     expect(await failure(admin.hubStaff.assign({ tenant: 'einbeck', hubId: einbeckHubId, email: DEMO_USERS.zeitzAdmin, role: 'hub-manager' }))).toEqual(unknown);
   });

@@ -99,9 +99,10 @@ describe('invitation mails', () => {
     await worker.drain();
     expect(smtp.received.map((m) => m.to[0])).toEqual(['admin@replaystadt.example.org', 'admin@replaystadt.example.org']);
     expect(second.tenant.id).toBe(first.tenant.id);
-    const [firstToken, secondToken] = smtp.received.map((m) => linkIn(m.text)!.split('/').pop()!);
-    expect((await api.caller().invitations.preview({ token: secondToken! })).status).toBe('open');
-    await expect(api.caller().invitations.preview({ token: firstToken! })).rejects.toThrow('errors.invitation.invalid');
+    // Both mails carry a link (delivery order is not sending order); only the fresh one works.
+    const tokens = smtp.received.map((m) => linkIn(m.text)!.split('/').pop()!);
+    const outcomes = await Promise.all(tokens.map((token) => api.caller().invitations.preview({ token }).then((p) => p.status, (e: Error) => e.message)));
+    expect(outcomes.sort()).toEqual(['errors.invitation.invalid', 'open']);
   });
 });
 

@@ -71,7 +71,7 @@ export async function assignHubStaff(ctx: Ctx & { actor: Actor }, input: { hubId
     if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId: hub.id })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
     // Row-level security shows only this town's memberships: a person of another town is "not a member", like an unknown address.
     const membership = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, user: { email: input.email } }, include: { user: { select: { id: true } } } });
-    if (!membership) throw new DomainError('BAD_REQUEST', 'errors.hubStaff.notMember', { email: ['errors.hubStaff.notMember'] });
+    if (!membership) throw new DomainError('BAD_REQUEST', 'errors.hubStaff.unknownUser', { email: ['errors.hubStaff.unknownUser'] });
     const user = membership.user;
   const role = fromApiEnum(input.role);
     const existing = await tx.hubAssignment.findFirst({ where: { tenantId: ctx.tenant.id, hubId: hub.id, membershipId: membership.id } });

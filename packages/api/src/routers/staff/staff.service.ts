@@ -76,6 +76,9 @@ export async function listInvitations(ctx: Ctx) {
  */
 export async function inviteStaff(ctx: Ctx, input: { email: string; role: TenantRoleName; hubId?: string | undefined }) {
   const scope = await invitationScope(ctx);
+  // Role ceilings live in one place (abilities.ts): hub managers add hub staff to their hubs, town admins up to hub manager.
+  const grants = (hubId: string | null) => mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId });
+  if (!HUB_ROLES.includes(input.role) && !grants(null)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   if (!scope.town && !input.hubId) throw fieldError('hubId', 'validation.required');
   if (input.hubId) {
     if (!HUB_ROLES.includes(input.role)) throw fieldError('hubId', 'validation.staff.hubOnlyForHubRoles');
@@ -84,8 +87,7 @@ export async function inviteStaff(ctx: Ctx, input: { email: string; role: Tenant
     if (!hub) throw notFound();
     if (!mayInviteToHub(ctx.ability, ctx.tenant.id, hub.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   }
-  // Role ceilings live in one place (abilities.ts): hub managers add hub staff to their hubs, town admins up to hub manager.
-  if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId: input.hubId ?? null })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  if (!grants(input.hubId ?? null)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   return ctx.db.$transaction(async (tx) => {
     const already = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, user: { email: input.email } }, select: { id: true } });
     if (already) throw new DomainError('CONFLICT', 'errors.staff.alreadyMember', { email: ['errors.staff.alreadyMember'] });
