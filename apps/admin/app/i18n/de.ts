@@ -88,7 +88,7 @@ export const de = {
     hubName: 'Name des ersten Digital Hubs',
     hubNameHint: 'z. B. „Digital Hub Zeitz“.',
     adminEmail: 'E-Mail-Adresse der ersten Administratorin bzw. des ersten Administrators',
-    adminEmailHint: 'An diese Person geben Sie den Einladungslink weiter.',
+    adminEmailHint: 'Diese Person erhält die Einladung per E-Mail; nur sie bekommt den Link.',
     submit: 'Kommune anlegen',
     submitting: 'Kommune wird angelegt …',
     successTitle: 'Kommune „{name}“ wurde angelegt',

@@ -85,7 +85,7 @@ export const en: Messages = {
     hubName: 'Name of the first digital hub',
     hubNameHint: 'e.g. “Digital Hub Zeitz”.',
     adminEmail: 'Email address of the first administrator',
-    adminEmailHint: 'You hand the invitation link to this person.',
+    adminEmailHint: 'This person receives the invitation by email; only they get the link.',
     submit: 'Create town',
     submitting: 'Creating town …',
     successTitle: 'Town “{name}” has been created',

@@ -143,6 +143,8 @@ export async function startStack(): Promise<Stack> {
       billing: { stripe: null, adminUrl: () => adminUrl },
       // Single sign-on against providers a spec starts on 127.0.0.1 (sso.spec.ts).
       sso: { secretKey: randomBytes(32), allowLoopbackHttp: true },
+      // As in development: mails are stored, and platform admins read them under "Gesendete E-Mails" (invitation links travel only there).
+      mail: { smtpUrl: null, from: 'Hubwerk <noreply@hubwerk.test>', devOutbox: true },
     });
     stoppers.push(() => api.close());
     const admin = await startAdmin(api.url, proxySecret);
@@ -157,6 +159,20 @@ export async function startStack(): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The newest invitation link mailed to `email`, read as its owner would in
+ * development: from the dev mailbox ("Gesendete E-Mails", platform admins
+ * only). `page` must be signed in as a platform admin.
+ */
+export async function mailedInvitationLink(page: Page, email: string): Promise<string> {
+  await page.goto('/dev/mails');
+  const mail = page.getByRole('article').filter({ hasText: email }).filter({ hasText: 'Einladung zu Hubwerk' }).first();
+  const text = await mail.locator('pre').innerText();
+  const link = /https?:\/\/[^\s]+\/invite\/[A-Za-z0-9_-]{20,}/.exec(text)?.[0];
+  if (!link) throw new Error(`no invitation link in the mail to ${email}`);
+  return link;
 }
 
 /** The WCAG 2.1 AA rule sets every page is checked against with axe. */
