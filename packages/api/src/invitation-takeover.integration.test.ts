@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { totpCode } from '@hubwerk/auth';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
 import { type Caller, failure, mailedInvitationToken, mailedInvitationTokens, seededTestApi, type TestApi } from './test-support.ts';
