@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import pg from 'pg';
 import { expect } from 'vitest';
 // Test setup, not app code: the e2e test needs a database (the app itself only talks tRPC).
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
@@ -143,8 +144,6 @@ export async function startStack(): Promise<Stack> {
       billing: { stripe: null, adminUrl: () => adminUrl },
       // Single sign-on against providers a spec starts on 127.0.0.1 (sso.spec.ts).
       sso: { secretKey: randomBytes(32), allowLoopbackHttp: true },
-      // As in development: mails are stored, and platform admins read them under "Gesendete E-Mails" (invitation links travel only there).
-      mail: { smtpUrl: null, from: 'Hubwerk <noreply@hubwerk.test>', devOutbox: true },
     });
     stoppers.push(() => api.close());
     const admin = await startAdmin(api.url, proxySecret);
@@ -162,17 +161,25 @@ export async function startStack(): Promise<Stack> {
 }
 
 /**
- * The newest invitation link mailed to `email`, read as its owner would in
- * development: from the dev mailbox ("Gesendete E-Mails", platform admins
- * only). `page` must be signed in as a platform admin.
+ * The newest invitation link mailed to `email`, read where the dev mailbox
+ * ("Gesendete E-Mails", absent from the production build the suite runs)
+ * reads it: the stored mails of the outbox. Invitation links travel nowhere
+ * else (ADR 023).
  */
-export async function mailedInvitationLink(page: Page, email: string): Promise<string> {
-  await page.goto('/dev/mails');
-  const mail = page.getByRole('article').filter({ hasText: email }).filter({ hasText: 'Einladung zu Hubwerk' }).first();
-  const text = await mail.locator('pre').innerText();
-  const link = /https?:\/\/[^\s]+\/invite\/[A-Za-z0-9_-]{20,}/.exec(text)?.[0];
-  if (!link) throw new Error(`no invitation link in the mail to ${email}`);
-  return link;
+export async function mailedInvitationLink(stack: Stack, email: string): Promise<string> {
+  const client = new pg.Client({ connectionString: stack.superuserUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ textBody: string }>(
+      `SELECT "textBody" FROM "OutboxEmail" WHERE kind = 'invitation' AND "toAddress" = $1 ORDER BY "createdAt" DESC, id DESC LIMIT 1`,
+      [email],
+    );
+    const link = /https?:\/\/\S+\/invite\/[A-Za-z0-9_-]{20,}/.exec(rows[0]?.textBody ?? '')?.[0];
+    if (!link) throw new Error(`no invitation link in a mail to ${email}`);
+    return link;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The WCAG 2.1 AA rule sets every page is checked against with axe. */
