@@ -85,13 +85,13 @@ interface Model {
 
 interface Real {
   api: TestApi;
-  superuser: pg.Client;
+  superuser: pg.Pool;
   /** Every answer of the current step, to look for leaked tokens. */
   answers: string[];
 }
 
 let api: TestApi;
-let superuser: pg.Client;
+let superuser: pg.Pool;
 let hashes: Record<PersonKey, string>;
 let runCounter = 0;
 let agsCounter = 0;
@@ -101,8 +101,8 @@ beforeAll(async () => {
   useCheapPasswordHashingForTests();
   const db = await useTestDatabase({ fresh: true });
   api = createTestApi(db, { poolSize: 8 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+  // A pool: the lanes below read and plant side by side.
+  superuser = new pg.Pool({ connectionString: db.superuserUrl, max: 4 });
   hashes = Object.fromEntries(await Promise.all(PEOPLE.map(async (p) => [p, await hash(PASSWORDS[p], CHEAP)] as const))) as Record<PersonKey, string>;
 });
 
