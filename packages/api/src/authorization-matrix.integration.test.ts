@@ -10,7 +10,7 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { AUTHORIZATION_MATRIX, type Decision, MATRIX_ROLES, type MatrixRole } from './authorization-matrix.ts';
+import { AUTHORIZATION_MATRIX, type Decision, GRANT_MATRIX, GRANTABLE_ROLES, type GrantableRole, MATRIX_ROLES, type MatrixRole } from './authorization-matrix.ts';
 import { describeError } from './errors.ts';
 import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
@@ -19,10 +19,17 @@ const USERS: Record<Exclude<MatrixRole, 'anonymous'>, string> = {
   'platform-admin': DEMO_USERS.platform,
   'platform-support': DEMO_USERS.support,
   'partner-admin': DEMO_USERS.partner,
+  // Planted below: staff of the demo IT partner (which manages Einbeck) and hub staff of Einbeck's hub.
+  'partner-staff': 'matrix-partner-staff@example.org',
   'town-admin': DEMO_USERS.einbeckAdmin,
   'hub-manager': DEMO_USERS.einbeckManager,
+  'hub-staff': 'matrix-hub-staff@example.org',
   member: DEMO_USERS.einbeckMember,
 };
+
+/** Einbeck members planted for staff.changeRole / staff.removeMember cells (an allowed call uses one up). */
+const plantedMembers: string[] = [];
+let resendableInvitation = '';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -52,11 +59,11 @@ const plantedAssignments: string[] = [];
 /** The member's series in the event room (for bookingSeries.get/cancel), and one calendar feed per role (for calendarFeeds.revoke). */
 let memberSeriesId: string;
 const feedOf = new Map<MatrixRole, string>();
-let seriesHour = 8;
-/** A weekday three weeks ahead (after every bookings.create cell), inside the opening hours. */
-function seriesSlot(hour: number): { startsAt: string; endsAt: string } {
-  const { startsAt, endsAt } = workdayAt(hour);
-  const shift = (v: string) => new Date(new Date(v).getTime() + 7 * 86_400_000).toISOString();
+let seriesCell = 0;
+/** A weekday three weeks ahead (after every bookings.create cell), inside the opening hours; five two-hour slots a day, a week later when they run out. */
+function seriesSlot(cell: number): { startsAt: string; endsAt: string } {
+  const { startsAt, endsAt } = workdayAt(8 + (cell % 5) * 2);
+  const shift = (v: string) => new Date(new Date(v).getTime() + (1 + Math.floor(cell / 5)) * 7 * 86_400_000).toISOString();
   return { startsAt: shift(startsAt), endsAt: shift(endsAt) };
 }
 
@@ -127,9 +134,9 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'bookings.week': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, date: workdayAt(9).startsAt.slice(0, 10) }),
   'bookings.availability': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: workdayAt(9).startsAt.slice(0, 10) }),
   'occupancy.hub': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
-  'bookingSeries.preview': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...seriesSlot(9), rrule: 'FREQ=WEEKLY;COUNT=2' }),
+  'bookingSeries.preview': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...seriesSlot(0), rrule: 'FREQ=WEEKLY;COUNT=2' }),
   // Two free hours a week apart per call; an hour's gap keeps the room's 30-minute buffer.
-  'bookingSeries.create': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...seriesSlot((seriesHour += 2) - 2), rrule: 'FREQ=WEEKLY;COUNT=2', purpose: 'Matrix' }),
+  'bookingSeries.create': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...seriesSlot(seriesCell++), rrule: 'FREQ=WEEKLY;COUNT=2', purpose: 'Matrix' }),
   'bookingSeries.get': () => ({ tenant: 'einbeck', seriesId: memberSeriesId }),
   // A range with no occurrence: the call is allowed and cancels nothing.
   'bookingSeries.cancel': () => ({ tenant: 'einbeck', seriesId: memberSeriesId, from: '2031-03-03', to: '2031-03-04' }),
@@ -158,6 +165,11 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'staff.invite': () => ({ tenant: 'einbeck', email: `s-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
   // An open invitation of Einbeck per call (an allowed call revokes it).
   'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: openInvitations.pop() ?? randomUUID() }),
+  // Resending keeps the invitation open: one for every cell.
+  'staff.resendInvitation': () => ({ tenant: 'einbeck', invitationId: resendableInvitation }),
+  'staff.members': () => ({ tenant: 'einbeck', limit: 10 }),
+  'staff.changeRole': () => ({ tenant: 'einbeck', membershipId: plantedMembers.pop() ?? randomUUID(), role: 'hub-staff' }),
+  'staff.removeMember': () => ({ tenant: 'einbeck', membershipId: plantedMembers.pop() ?? randomUUID() }),
   'mfa.status': () => undefined,
   'mfa.startEnrolment': () => ({}),
   // A wrong code: the answer is the code's (BAD_REQUEST), not the role's.
@@ -224,6 +236,16 @@ async function plantPhoto(tenantId: string, spaceId: string, position: number): 
 /** An Einbeck organisation and the member's membership, for the organisations cells. */
 let orgRows: { organisationId: string; memberMembershipId: string; showroomId: string };
 
+/** A user with the demo password and a membership of Einbeck; returns the membership's id. */
+async function plantMember(email: string, role: string): Promise<string> {
+  const { rows: planted } = await superuser.query<{ id: string }>(
+    `WITH u AS (INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") SELECT gen_random_uuid(), $2, 'Gepflanzt', "passwordHash", now() FROM "User" WHERE email = $4 RETURNING id)
+     INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) SELECT $1, gen_random_uuid(), u.id, $3::"TenantRole" FROM u RETURNING id`,
+    [einbeck.id, email, role, DEMO_USERS.einbeckMember],
+  );
+  return planted[0]!.id;
+}
+
 async function plantSession(email: string): Promise<string> {
   const { rows: planted } = await superuser.query<{ id: string }>(
     `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") SELECT gen_random_uuid(), $2, id, now() + interval '1 day' FROM "User" WHERE email = $1 RETURNING id`,
@@ -241,6 +263,14 @@ beforeAll(async () => {
   await superuser.connect();
   einbeck = (await superuser.query(`SELECT t.id, h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = 'einbeck'`)).rows[0];
   itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
+  // The two planted roles sign in with the demo password.
+  const hubStaffMembership = await plantMember(USERS['hub-staff'], 'HUB_STAFF');
+  await superuser.query(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3)`, [einbeck.id, einbeck.hubId, hubStaffMembership]);
+  await superuser.query(
+    `WITH u AS (INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") SELECT gen_random_uuid(), $1, 'Matrix Partner Staff', "passwordHash", now() FROM "User" WHERE email = $3 RETURNING id)
+     INSERT INTO "PartnerMembership" (id, "partnerId", "userId", role) SELECT gen_random_uuid(), $2, u.id, 'PARTNER_STAFF' FROM u`,
+    [USERS['partner-staff'], itPartnerId, DEMO_USERS.einbeckMember],
+  );
   for (const role of MATRIX_ROLES) {
     const { rows: created } = await superuser.query<{ id: string }>(
       `INSERT INTO "Invitation" (id, "tenantId", email, "tenantRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, 'MEMBER', $3, now() + interval '7 days') RETURNING id`,
@@ -264,7 +294,16 @@ beforeAll(async () => {
     );
     ownExports.set(role, planted[0]!.id);
   }
-  await superuser.query(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES (gen_random_uuid(), 'matrix-staff@example.org', 'Matrix Staff', now())`);
+  // A member of Einbeck for hubStaff.assign (only the town's members can be assigned).
+  await plantMember('matrix-staff@example.org', 'MEMBER');
+  for (const [i] of [...MATRIX_ROLES, ...MATRIX_ROLES].entries()) plantedMembers.push(await plantMember(`gepflanzt-${i}@einbeck.example.org`, 'MEMBER'));
+  resendableInvitation = (
+    await superuser.query(
+      `INSERT INTO "Invitation" (id, "tenantId", email, "tenantRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, 'erneut@einbeck.example.org', 'MEMBER', $2, now() + interval '7 days') RETURNING id`,
+      [einbeck.id, `matrix-resend-${randomUUID()}`],
+    )
+  ).rows[0].id;
+
   orgRows = (
     await superuser.query(
       `WITH o AS (INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Matrix e. V.', 'ASSOCIATION', now()) RETURNING id)
@@ -360,5 +399,40 @@ describe('authorization matrix', () => {
     // An input may need a row made just now (awaited; plain inputs pass through).
     const { decision, detail } = await decisionOf(call(caller, path, await INPUTS[path]!(role)));
     expect({ decision, detail }).toMatchObject({ decision: expected });
+  });
+});
+
+/** Every way a role can be granted, for one granter and one role: each must agree with GRANT_MATRIX. */
+async function grantOutcomes(caller: Caller, role: GrantableRole): Promise<Array<{ via: string; decision: Decision; detail: string }>> {
+  const email = () => `grant-${randomUUID().slice(0, 8)}@example.org`;
+  const outcomes: Array<{ via: string; decision: Decision; detail: string }> = [];
+  const strict = async (via: string, promise: Promise<unknown>) => {
+    const { decision, detail } = await decisionOf(promise);
+    // A grant that gets through must also succeed: a business error would hide a wrong decision.
+    outcomes.push({ via, decision: detail === 'ok' ? 'allow' : decision === 'deny' ? 'deny' : 'allow', detail });
+  };
+  if (role === 'partner-staff') {
+    await strict('partners.inviteStaff', caller.partners.inviteStaff({ partnerId: itPartnerId, email: email() }));
+    return outcomes;
+  }
+  const hubRole = role === 'hub-manager' || role === 'hub-staff';
+  await strict('staff.invite', caller.staff.invite({ tenant: 'einbeck', email: email(), role, ...(hubRole ? { hubId: einbeck.hubId } : {}) }));
+  if (hubRole) {
+    await strict('hubStaff.assign', caller.hubStaff.assign({ tenant: 'einbeck', hubId: einbeck.hubId, email: 'matrix-staff@example.org', role }));
+  } else {
+    const membershipId = await plantMember(email(), 'HUB_STAFF');
+    await strict('staff.changeRole', caller.staff.changeRole({ tenant: 'einbeck', membershipId, role }));
+  }
+  return outcomes;
+}
+
+describe('grant matrix: who may grant which role', () => {
+  const cells = Object.entries(GRANT_MATRIX).flatMap(([granter, decisions]) => GRANTABLE_ROLES.map((role) => [granter as Exclude<MatrixRole, 'anonymous'>, role, decisions[role]] as const));
+
+  it.each(cells)('%s grants %s: %s', async (granter, role, expected) => {
+    const caller = await api.as(USERS[granter]);
+    const outcomes = await grantOutcomes(caller, role);
+    expect(outcomes.length).toBeGreaterThan(0);
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ decision: expected, ...(expected === 'allow' ? { detail: 'ok' } : {}) });
   });
 });

@@ -9,15 +9,33 @@
  *         business rules: a taken name, an invalid invitation token);
  * deny  — UNAUTHORIZED, FORBIDDEN or the not-found of the walls.
  *
- * Hub staff is not a seeded role: its rules (bookings of its hubs) are
- * covered by bookings.integration.test.ts.
+ * Hub staff (assigned to Einbeck's hub) and partner staff (of Einbeck's
+ * managing partner) are rows of their own. Unless a row says otherwise, hub
+ * staff is decided like a member and partner staff like a partner admin
+ * (in a town the partner manages, both partner roles act as its admin);
+ * a row where they differ names them in its second argument.
+ *
+ * GRANT_MATRIX below is the second half: who may grant which role (the role
+ * ceilings of abilities.ts `mayGrant`), called for real by the same test.
  */
-export const MATRIX_ROLES = ['anonymous', 'platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager', 'member'] as const;
+export const MATRIX_ROLES = ['anonymous', 'platform-admin', 'platform-support', 'partner-admin', 'partner-staff', 'town-admin', 'hub-manager', 'hub-staff', 'member'] as const;
 export type MatrixRole = (typeof MATRIX_ROLES)[number];
 export type Decision = 'allow' | 'deny';
 
-const row = (allowed: readonly MatrixRole[]): Record<MatrixRole, Decision> =>
-  Object.fromEntries(MATRIX_ROLES.map((role) => [role, allowed.includes(role) ? 'allow' : 'deny'])) as Record<MatrixRole, Decision>;
+type Listed = Exclude<MatrixRole, 'hub-staff' | 'partner-staff'>;
+/** Roles decided like another unless named in `differs` (then the opposite). */
+const LIKE: Record<'hub-staff' | 'partner-staff', Listed> = { 'hub-staff': 'member', 'partner-staff': 'partner-admin' };
+
+const row = (allowed: readonly MatrixRole[], differs: ReadonlyArray<'hub-staff' | 'partner-staff'> = []): Record<MatrixRole, Decision> =>
+  Object.fromEntries(
+    MATRIX_ROLES.map((role) => {
+      if (role === 'hub-staff' || role === 'partner-staff') {
+        const like = allowed.includes(LIKE[role]);
+        return [role, like !== differs.includes(role) ? 'allow' : 'deny'];
+      }
+      return [role, allowed.includes(role) ? 'allow' : 'deny'];
+    }),
+  ) as Record<MatrixRole, Decision>;
 
 const everyone = MATRIX_ROLES;
 const signedIn = MATRIX_ROLES.filter((r) => r !== 'anonymous');
@@ -111,7 +129,8 @@ export const AUTHORIZATION_MATRIX = {
   // Check-in: the cell's booking is the member's own; staff of its hub check anyone in; support only reads.
   'checkIn.state': row(townReaders),
   'checkIn.arrive': row(bookers),
-  'checkIn.recordNoShows': row(hubConfigurers),
+  // Hub staff record the no-shows of their hub like its managers.
+  'checkIn.recordNoShows': row(hubConfigurers, ['hub-staff']),
   // Feeds: one's own list; the cell makes a feed of one's own bookings (whoever may book); each role revokes its own feed.
   'calendarFeeds.list': row(townReaders),
   'calendarFeeds.create': row(bookers),
@@ -130,6 +149,13 @@ export const AUTHORIZATION_MATRIX = {
   'staff.invitations': row([...hubWriters, 'hub-manager']),
   'staff.invite': row(hubWriters),
   'staff.revokeInvitation': row(hubWriters),
+  // Resending mails a fresh link to the invited address only; like revoking.
+  'staff.resendInvitation': row(hubWriters),
+  // The town's people, their roles and removal: whoever may add people to the town. The cell's membership
+  // is a planted member (each role its own), which the allowed roles may change and remove.
+  'staff.members': row(hubWriters),
+  'staff.changeRole': row(hubWriters),
+  'staff.removeMember': row(hubWriters),
   'billing.overview': row(['platform-admin', 'platform-support', 'partner-admin']),
   // The second factor (ADR 012): anyone signed in may enrol their own account; a bad code is a business error, not a wall.
   'mfa.status': row(signedIn),
@@ -152,8 +178,8 @@ export const AUTHORIZATION_MATRIX = {
   'sso.townConfig': row(hubWriters),
   'sso.saveTownConfig': row(hubWriters),
   // A partner's provider: its partner admins and the provider's admins; support reads.
-  'sso.partnerConfig': row(['platform-admin', 'platform-support', 'partner-admin']),
-  'sso.savePartnerConfig': row(['platform-admin', 'partner-admin']),
+  'sso.partnerConfig': row(['platform-admin', 'platform-support', 'partner-admin'], ['partner-staff']),
+  'sso.savePartnerConfig': row(['platform-admin', 'partner-admin'], ['partner-staff']),
   // Public sign-in steps: the answer depends on the email and the callback, not on who calls.
   'sso.start': row(everyone),
   'sso.finish': row(everyone),
@@ -163,18 +189,19 @@ export const AUTHORIZATION_MATRIX = {
   'publicBookings.confirm': row(everyone),
   // Free slots of a public hub's public spaces: no login, nothing about bookings but busy/free.
   'publicBookings.availability': row(everyone),
-  'organisations.list': row(organisationReaders),
-  'organisations.get': row(organisationReaders),
-  'organisations.members': row(organisationReaders),
+  // Hub staff book for members and organisations too, so they read them.
+  'organisations.list': row(organisationReaders, ['hub-staff']),
+  'organisations.get': row(organisationReaders, ['hub-staff']),
+  'organisations.members': row(organisationReaders, ['hub-staff']),
   // Choosing for whom staff book: the same readers as the town's members.
-  'organisations.searchMembers': row(organisationReaders),
+  'organisations.searchMembers': row(organisationReaders, ['hub-staff']),
   'organisations.create': row(hubWriters),
   'organisations.update': row(hubWriters),
   'organisations.setMember': row(hubWriters),
   // A partner's staff invitations: its admins (and the provider's admins); partner staff and everyone else are refused.
-  'partners.invitations': row(['platform-admin', 'partner-admin']),
-  'partners.inviteStaff': row(['platform-admin', 'partner-admin']),
-  'partners.revokeInvitation': row(['platform-admin', 'partner-admin']),
+  'partners.invitations': row(['platform-admin', 'partner-admin'], ['partner-staff']),
+  'partners.inviteStaff': row(['platform-admin', 'partner-admin'], ['partner-staff']),
+  'partners.revokeInvitation': row(['platform-admin', 'partner-admin'], ['partner-staff']),
   // One's own data (docs/decisions/027): every signed-in person exports it and may delete the account
   // (a last admin or the provider's staff are refused by a business rule, CONFLICT, past the walls).
   'account.exportData': row(signedIn),
@@ -190,3 +217,31 @@ export const AUTHORIZATION_MATRIX = {
   'support.start': row(supporters),
   'support.end': row(supporters),
 } as const satisfies Record<string, Record<MatrixRole, Decision>>;
+
+/**
+ * Who may grant which role, in Einbeck (managed by the demo IT partner) and
+ * the IT partner itself: nobody grants a role at or above their own, except
+ * that a town admin grants hub manager; a further town admin comes from the
+ * partner's admins or the provider, a further partner admin only from the
+ * provider. Hub roles are granted in the hub (a hub manager: only hub staff,
+ * only in their own hub). The test grants each cell for real through the
+ * procedure that grants it (staff.invite, hubStaff.assign, staff.changeRole,
+ * partners.inviteStaff).
+ */
+export const GRANTABLE_ROLES = ['town-admin', 'hub-manager', 'hub-staff', 'member', 'partner-staff'] as const;
+export type GrantableRole = (typeof GRANTABLE_ROLES)[number];
+const grants = (roles: readonly GrantableRole[]): Record<GrantableRole, Decision> =>
+  Object.fromEntries(GRANTABLE_ROLES.map((r) => [r, roles.includes(r) ? 'allow' : 'deny'])) as Record<GrantableRole, Decision>;
+
+export const GRANT_MATRIX: Record<Exclude<MatrixRole, 'anonymous'>, Record<GrantableRole, Decision>> = {
+  'platform-admin': grants(['town-admin', 'hub-manager', 'hub-staff', 'member', 'partner-staff']),
+  // Support reads everything and changes nothing.
+  'platform-support': grants([]),
+  'partner-admin': grants(['town-admin', 'hub-manager', 'hub-staff', 'member', 'partner-staff']),
+  // Acts as the town's admin: up to hub manager, like one; adds nobody to the partner.
+  'partner-staff': grants(['hub-manager', 'hub-staff', 'member']),
+  'town-admin': grants(['hub-manager', 'hub-staff', 'member']),
+  'hub-manager': grants(['hub-staff']),
+  'hub-staff': grants([]),
+  member: grants([]),
+};

@@ -93,6 +93,10 @@ const ATTACKS: Record<string, Attack> = {
   'staff.invite': { input: ({ town }) => ({ tenant: town.slug, email: 'eindringling@example.org', role: 'town-admin' }) },
   // (A foreign hub under one's own town: isolation.property.integration.test.ts, variant 3.)
   'staff.revokeInvitation': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, invitationId: townInvitations.get(town.id) ?? randomUUID() }) },
+  'staff.resendInvitation': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, invitationId: townInvitations.get(town.id) ?? randomUUID() }) },
+  'staff.members': { input: ({ town }) => ({ tenant: town.slug }) },
+  'staff.changeRole': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, membershipId: foreignOrg(town).membershipId, role: 'member' }) },
+  'staff.removeMember': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, membershipId: foreignOrg(town).membershipId }) },
   'billing.plans': { noIds: 'the public price list' },
   'billing.status': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.get': { input: ({ town }) => ({ tenant: town.slug }) },

@@ -175,7 +175,6 @@ export const hubOutput = z.object({
   city: z.string().nullable(),
 });
 
-export const invitationOutput = z.object({ invitationUrl: z.string() });
 
 export const ok = z.object({ ok: z.literal(true) });
 

@@ -101,3 +101,22 @@ export async function failure(promise: Promise<unknown>) {
   }
   throw new Error('expected the call to fail');
 }
+
+/**
+ * The invitation token last mailed to `email`, read from the outbox the way
+ * only that mailbox's owner could (no API answer carries it, ADR 023).
+ */
+export async function mailedInvitationToken(superuser: pg.Client, email: string): Promise<string> {
+  const token = (await mailedInvitationTokens(superuser, email))[0];
+  if (!token) throw new Error(`no invitation mailed to ${email}`);
+  return token;
+}
+
+/** Every invitation token mailed to `email`, newest first. */
+export async function mailedInvitationTokens(superuser: pg.Client, email: string): Promise<string[]> {
+  const { rows } = await superuser.query<{ textBody: string }>(
+    `SELECT "textBody" FROM "OutboxEmail" WHERE kind = 'invitation' AND lower("toAddress") = lower($1) ORDER BY "createdAt" DESC, id DESC`,
+    [email],
+  );
+  return rows.flatMap((r) => r.textBody.match(/\/invite\/([A-Za-z0-9_-]{20,100})/)?.[1] ?? []);
+}

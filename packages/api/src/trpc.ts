@@ -57,6 +57,17 @@ const hygienic = t.middleware(async ({ next, getRawInput }) => {
 /** Tier 1: anyone. */
 export const publicProcedure = t.procedure.use(logged).use(hygienic);
 
+/**
+ * Tier 1 that also knows the caller's session when there is one (no or a
+ * stale token: null). For public steps whose outcome depends on who calls,
+ * e.g. accepting an invitation into an account that already exists.
+ */
+export const optionallySignedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const signed = ctx.sessionToken ? await authenticate(ctx.db, ctx.sessionToken) : null;
+  if (signed) ctx.log.userId = signed.session.userId;
+  return next({ ctx: { signedInUserId: signed?.session.userId ?? null } });
+});
+
 async function signedIn(ctx: Context, townSlug?: string) {
   const signed = ctx.sessionToken ? await authenticate(ctx.db, ctx.sessionToken, townSlug) : null;
   if (!signed) throw new DomainError('UNAUTHORIZED', 'errors.unauthorized');

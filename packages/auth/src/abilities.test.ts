@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineAbilityFor, defineAbilityInTenant, HUB_PROFILE_FIELDS, subject, type Actor } from './abilities.ts';
+import { defineAbilityFor, defineAbilityInTenant, HUB_PROFILE_FIELDS, mayGrant, subject, type Actor } from './abilities.ts';
 
 const hub = (tenantId: string, id: string) =>
   subject('Hub', {
@@ -60,5 +60,37 @@ describe('defineAbilityFor', () => {
     expect(defineAbilityFor(actor).can('read', town('B', 'Q'))).toBe(false);
     expect(defineAbilityInTenant(actor, { id: 'A', managingPartnerId: 'P' }).can('create', hub('A', 'h'))).toBe(true);
     expect(defineAbilityInTenant(actor, { id: 'A', managingPartnerId: null }).can('create', hub('A', 'h'))).toBe(false);
+  });
+});
+
+describe('role ceilings (mayGrant)', () => {
+  const A = { id: 'A', managingPartnerId: 'P' };
+  const grant = (actor: Partial<Actor>, role: 'town-admin' | 'hub-manager' | 'hub-staff' | 'member', hubId: string | null = null) =>
+    mayGrant({ ...base, ...actor }, { kind: 'tenant', tenant: A, role, hubId });
+
+  it('nobody grants a role at or above their own; a town admin grants hub manager', () => {
+    const admin = { tenantRoles: [{ tenantId: 'A', role: 'town-admin' as const, hubIds: [] }] };
+    expect(['town-admin', 'hub-manager', 'hub-staff', 'member'].map((r) => grant(admin, r as never, 'h1'))).toEqual([false, true, true, true]);
+    const manager = { tenantRoles: [{ tenantId: 'A', role: 'hub-manager' as const, hubIds: ['h1'] }] };
+    expect(grant(manager, 'hub-staff', 'h1')).toBe(true);
+    expect(grant(manager, 'hub-manager', 'h1')).toBe(false);
+    // Only in the hub they manage, and nothing town-wide.
+    expect(grant(manager, 'hub-staff', 'h2')).toBe(false);
+    expect(grant(manager, 'member')).toBe(false);
+    expect(grant({ tenantRoles: [{ tenantId: 'A', role: 'hub-staff', hubIds: ['h1'] }] }, 'hub-staff', 'h1')).toBe(false);
+    expect(grant({ tenantRoles: [{ tenantId: 'A', role: 'member', hubIds: [] }] }, 'member')).toBe(false);
+  });
+
+  it('partners rank by role for their own towns; the provider above all; another town counts for nothing', () => {
+    expect(grant({ partnerRoles: [{ partnerId: 'P', role: 'partner-admin' }] }, 'town-admin')).toBe(true);
+    expect(grant({ partnerRoles: [{ partnerId: 'P', role: 'partner-staff' }] }, 'town-admin')).toBe(false);
+    expect(grant({ partnerRoles: [{ partnerId: 'P', role: 'partner-staff' }] }, 'hub-manager', 'h1')).toBe(true);
+    expect(grant({ partnerRoles: [{ partnerId: 'Q', role: 'partner-admin' }] }, 'member')).toBe(false);
+    expect(grant({ platformRole: 'platform-admin' }, 'town-admin')).toBe(true);
+    expect(grant({ platformRole: 'platform-support' }, 'member')).toBe(false);
+    expect(grant({ tenantRoles: [{ tenantId: 'B', role: 'town-admin', hubIds: [] }] }, 'member')).toBe(false);
+    expect(mayGrant({ ...base, partnerRoles: [{ partnerId: 'P', role: 'partner-admin' }] }, { kind: 'partner', partnerId: 'P', role: 'partner-staff' })).toBe(true);
+    expect(mayGrant({ ...base, partnerRoles: [{ partnerId: 'P', role: 'partner-admin' }] }, { kind: 'partner', partnerId: 'P', role: 'partner-admin' })).toBe(false);
+    expect(mayGrant({ ...base, partnerRoles: [{ partnerId: 'P', role: 'partner-staff' }] }, { kind: 'partner', partnerId: 'P', role: 'partner-staff' })).toBe(false);
   });
 });

@@ -186,3 +186,54 @@ export function accessibleWhere<M extends ModelName>(ability: AppAbility, action
   if (!ability.rulesFor(action, model).some((rule) => !rule.inverted)) return { id: { in: [] as string[] } };
   return accessibleBy(ability, action).ofType(model);
 }
+
+/**
+ * Role ceilings: nobody grants a role at or above their own. Town roles are
+ * ranked town admin > hub manager > hub staff > member; a hub manager's rank
+ * counts only in the hubs they manage. Above the town stand the town's
+ * managing partner (its admins rank above a town admin, its staff act as a
+ * town admin) and the provider's admins (above everyone). So a town admin
+ * grants hub manager, hub staff and member, but a further town admin only
+ * comes from the partner or the provider; a hub manager adds hub staff to
+ * their own hubs. Every procedure that creates or changes a membership,
+ * an assignment or an invitation asks this one function.
+ */
+export type GrantScope =
+  | { kind: 'tenant'; tenant: TenantFacts; role: TenantRoleName; hubId?: string | null }
+  | { kind: 'partner'; partnerId: string; role: PartnerRoleName };
+
+const TENANT_RANK: Record<TenantRoleName, number> = { member: 1, 'hub-staff': 2, 'hub-manager': 3, 'town-admin': 4 };
+const PARTNER_ADMIN_RANK = 5;
+const PROVIDER_RANK = 6;
+
+/** The actor's rank in a town (for one hub, when given): 0 = none. */
+export function rankInTenant(actor: Actor, tenant: TenantFacts, hubId?: string | null): number {
+  if (actor.platformRole === 'platform-admin') return PROVIDER_RANK;
+  const partnerRole = actor.partnerRoles.find((p) => p.partnerId === tenant.managingPartnerId)?.role;
+  let rank = partnerRole === 'partner-admin' ? PARTNER_ADMIN_RANK : partnerRole === 'partner-staff' ? TENANT_RANK['town-admin'] : 0;
+  for (const entry of actor.tenantRoles) {
+    if (entry.tenantId !== tenant.id) continue;
+    // Hub roles count in their hubs only: managing hub A gives no rank in hub B or town-wide.
+    const hubBound = entry.role === 'hub-manager' || entry.role === 'hub-staff';
+    const counts = !hubBound || (hubId != null && entry.hubIds.includes(hubId));
+    rank = Math.max(rank, counts ? TENANT_RANK[entry.role] : TENANT_RANK.member);
+  }
+  return rank;
+}
+
+/** The rank a role confers (what the grantee would hold). */
+export const tenantRoleRank = (role: TenantRoleName): number => TENANT_RANK[role];
+
+/** May `actor` grant `scope.role` (in a town: in the hub `scope.hubId`, or town-wide)? */
+export function mayGrant(actor: Actor, scope: GrantScope): boolean {
+  if (scope.kind === 'partner') {
+    if (actor.platformRole === 'platform-admin') return true;
+    const own = actor.partnerRoles.find((p) => p.partnerId === scope.partnerId)?.role;
+    // A partner admin adds partner staff; a further partner admin comes from the provider.
+    return own === 'partner-admin' && scope.role === 'partner-staff';
+  }
+  // Hub roles are granted per hub: town-wide only by someone ranking above the role town-wide.
+  const hubBound = scope.role === 'hub-manager' || scope.role === 'hub-staff';
+  const rank = rankInTenant(actor, scope.tenant, hubBound ? scope.hubId : null);
+  return rank > TENANT_RANK[scope.role];
+}

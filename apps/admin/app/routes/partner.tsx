@@ -2,7 +2,6 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { TextField } from '~/components/field.tsx';
-import { InvitationLink } from '~/components/invitation-link.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { RevokeInvitation } from '~/components/revoke-invitation.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
@@ -42,13 +41,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const api = await apiFor(request);
   if (intent === 'invite') {
     const result = await mutate(request, () => api.partners.inviteStaff.mutate({ partnerId, email: text(form, 'email') }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email']), invitationUrl: null }, { status: 400 });
-    return { ok: true as const, intent, errors: null, values: {}, invitationUrl: new URL(result.data.invitationUrl, request.url).toString() };
+    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email']) }, { status: 400 });
+    return { ok: true as const, intent, errors: null, values: {} };
   }
   if (intent === 'revoke') {
     const result = await mutate(request, () => api.partners.revokeInvitation.mutate({ partnerId, invitationId: text(form, 'invitationId') }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {}, invitationUrl: null }, { status: 400 });
-    return { ok: true as const, intent, errors: null, values: {}, invitationUrl: null };
+    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {} }, { status: 400 });
+    return { ok: true as const, intent, errors: null, values: {} };
   }
   throw notFound();
 }
@@ -122,11 +121,10 @@ export default function Partner() {
         <section aria-labelledby="partner-staff-title" className="card">
           <h2 id="partner-staff-title">{t('partnerStaff.title')}</h2>
           <ErrorSummary items={errors.summary} />
-          {result?.ok && result.intent === 'invite' && result.invitationUrl ? (
-            <div className="notice notice--success" role="status">
-              <p>{t('staff.invited')}</p>
-              <InvitationLink id="partner-invitation-link" label={t('onboard.invitationLink')} url={result.invitationUrl} />
-            </div>
+          {result?.ok && result.intent === 'invite' ? (
+            <p className="notice notice--success" role="status">
+              {t('staff.invited')}
+            </p>
           ) : null}
           {result?.ok && result.intent === 'revoke' ? (
             <p className="notice notice--success" role="status">

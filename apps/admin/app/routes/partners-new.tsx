@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { PARTNER_KINDS, type PartnerKindName } from '@hubwerk/domain';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
-import { InvitationCreated } from '~/components/invitation-link.tsx';
+import { InvitationSent } from '~/components/invitation-sent.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton, useIsSubmitting } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
@@ -51,7 +51,6 @@ export async function action({ request }: ActionFunctionArgs) {
   return {
     ok: true as const,
     partner: result.data.partner,
-    invitationUrl: new URL(result.data.invitationUrl, request.url).toString(),
   };
 }
 
@@ -68,14 +67,14 @@ export default function RegisterPartner() {
     return (
       <div className="narrow">
         <PageHeader title={t('registerPartner.title')} />
-        <InvitationCreated id="partner-success" title={t('registerPartner.successTitle', { name: result.partner.name })} intro={t('registerPartner.successIntro')} linkLabel={t('registerPartner.invitationLink')} url={result.invitationUrl}>
+        <InvitationSent id="partner-success" title={t('registerPartner.successTitle', { name: result.partner.name })} intro={t('registerPartner.successIntro')}>
           <li>
             <Link to={`/partners/${encodeURIComponent(result.partner.id)}`}>{t('registerPartner.toPartner', { name: result.partner.name })}</Link>
           </li>
           <li>
             <Link to="/partners">{t('registerPartner.toList')}</Link>
           </li>
-        </InvitationCreated>
+        </InvitationSent>
       </div>
     );
   }

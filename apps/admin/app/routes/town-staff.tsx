@@ -1,13 +1,13 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
-import { InvitationLink } from '~/components/invitation-link.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { RevokeInvitation } from '~/components/revoke-invitation.tsx';
+import { TownMembers, type MemberRow } from '~/components/town-members.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
-import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
+import { apiErrorInfo, apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
@@ -22,10 +22,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slug = params.slug ?? '';
   const api = await apiFor(request);
   // Only people who may invite see this page; for everyone else it does not exist.
-  const [town, invitations] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.staff.invitations.query({ tenant: slug }))]);
+  const url = new URL(request.url);
+  const after = url.searchParams.get('after');
+  // The members (to change roles and remove people) only for those who manage the whole town: a hub manager's FORBIDDEN is "no list".
+  const membersQuery = api.staff.members.query({ tenant: slug, limit: 50, ...(after && /^[0-9a-f-]{36}$/i.test(after) ? { cursor: after } : {}) }).catch((error: unknown) => {
+    if (apiErrorInfo(error)?.code === 'FORBIDDEN') return null;
+    throw error;
+  });
+  const [town, invitations, members] = await Promise.all([
+    load(request, () => api.tenants.get.query({ tenant: slug })),
+    load(request, () => api.staff.invitations.query({ tenant: slug })),
+    load(request, () => membersQuery),
+  ]);
   // Town admins offer every role and any hub; hub managers hub staff into their own hubs.
   const hubs = invitations.townWide ? town.hubs : town.hubs.filter((h) => invitations.hubIds.includes(h.id));
-  return { town: { slug: town.slug, name: town.name }, invitations: invitations.items, townWide: invitations.townWide, hubs: hubs.map((h) => ({ id: h.id, name: h.name })) };
+  // "Remove …" asks first (works without JavaScript): ?remove=<membershipId> shows the confirmation.
+  const removing = members?.items.find((m) => m.membershipId === url.searchParams.get('remove') && m.manageable) ?? null;
+  return {
+    town: { slug: town.slug, name: town.name },
+    invitations: invitations.items,
+    townWide: invitations.townWide,
+    hubs: hubs.map((h) => ({ id: h.id, name: h.name })),
+    members: members?.items ?? null,
+    nextMembers: members?.nextCursor ?? null,
+    removing,
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -39,19 +60,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const role = text(form, 'role') as InvitableRole;
     const hubId = text(form, 'hubId');
     const result = await mutate(request, () => api.staff.invite.mutate({ tenant: slug, email: text(form, 'email'), role, ...(hubId ? { hubId } : {}) }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email', 'role', 'hubId']), invitationUrl: null }, { status: 400 });
-    return { ok: true as const, intent, errors: null, values: {}, invitationUrl: new URL(result.data.invitationUrl, request.url).toString() };
+    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email', 'role', 'hubId']), name: null }, { status: 400 });
+    // The same answer whether or not the address has an account: no link, no hint (ADR 023).
+    return { ok: true as const, intent, errors: null, values: {}, name: null };
   }
-  if (intent === 'revoke') {
-    const result = await mutate(request, () => api.staff.revokeInvitation.mutate({ tenant: slug, invitationId: text(form, 'invitationId') }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {}, invitationUrl: null }, { status: 400 });
-    return { ok: true as const, intent, errors: null, values: {}, invitationUrl: null };
+  if (intent === 'revoke' || intent === 'resend') {
+    const invitationId = text(form, 'invitationId');
+    const result = await mutate(request, () => (intent === 'revoke' ? api.staff.revokeInvitation : api.staff.resendInvitation).mutate({ tenant: slug, invitationId }));
+    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {}, name: null }, { status: 400 });
+    return { ok: true as const, intent, errors: null, values: {}, name: null };
+  }
+  if (intent === 'changeRole') {
+    const role = text(form, 'role') as InvitableRole;
+    const result = await mutate(request, () => api.staff.changeRole.mutate({ tenant: slug, membershipId: text(form, 'membershipId'), role }));
+    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {}, name: null }, { status: 400 });
+    return { ok: true as const, intent, errors: null, values: { role }, name: text(form, 'name') };
+  }
+  if (intent === 'removeMember') {
+    const result = await mutate(request, () => api.staff.removeMember.mutate({ tenant: slug, membershipId: text(form, 'membershipId') }));
+    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {}, name: null }, { status: 400 });
+    throw redirect(`/towns/${encodeURIComponent(slug)}/staff?removed=${encodeURIComponent(text(form, 'name'))}`);
   }
   throw notFound();
 }
 
 export default function TownStaff() {
-  const { town, invitations, townWide, hubs } = useLoaderData<typeof loader>();
+  const { town, invitations, townWide, hubs, members, nextMembers, removing } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const removed = params.get('removed');
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t, formatDate } = tr;
@@ -72,15 +108,24 @@ export default function TownStaff() {
         }
       />
       <ErrorSummary items={errors.summary} />
-      {result?.ok && result.intent === 'invite' && result.invitationUrl ? (
-        <section className="notice notice--success" role="status" aria-live="polite">
-          <p>{t('staff.invited')}</p>
-          <InvitationLink id="invitation-link" label={t('onboard.invitationLink')} url={result.invitationUrl} />
-        </section>
+      {result?.ok && result.intent === 'invite' ? (
+        <p id="invitation-sent" className="notice notice--success" role="status" aria-live="polite">
+          {t('staff.invited')}
+        </p>
       ) : null}
-      {result?.ok && result.intent === 'revoke' ? (
+      {result?.ok && (result.intent === 'revoke' || result.intent === 'resend') ? (
         <p className="notice notice--success" role="status">
-          {t('staff.revoked')}
+          {t(result.intent === 'revoke' ? 'staff.revoked' : 'staff.resent')}
+        </p>
+      ) : null}
+      {result?.ok && result.intent === 'changeRole' && result.name ? (
+        <p className="notice notice--success" role="status">
+          {t('members.roleChanged', { name: result.name, role: t(`staff.roles.${result.values.role ?? 'member'}`) })}
+        </p>
+      ) : null}
+      {removed ? (
+        <p className="notice notice--success" role="status">
+          {t('members.removed', { name: removed })}
         </p>
       ) : null}
 
@@ -144,7 +189,18 @@ export default function TownStaff() {
                     <td>{t(`staff.statuses.${i.status}`)}</td>
                     <td>{formatDate(i.expiresAt, 'dateTime')}</td>
                     <td>
-                      <RevokeInvitation invitation={i} />
+                      <div className="actions">
+                        {i.status === 'open' || i.status === 'expired' ? (
+                          <Form method="post">
+                            <input type="hidden" name="intent" value="resend" />
+                            <input type="hidden" name="invitationId" value={i.id} />
+                            <button type="submit" className="button button--ghost" aria-label={t('staff.resendFor', { email: i.email })}>
+                              {t('staff.resend')}
+                            </button>
+                          </Form>
+                        ) : null}
+                        <RevokeInvitation invitation={i} />
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -153,6 +209,8 @@ export default function TownStaff() {
           </div>
         )}
       </section>
+
+      {members ? <TownMembers town={town} members={members as MemberRow[]} nextCursor={nextMembers} removing={removing as MemberRow | null} roles={ROLES} /> : null}
     </>
   );
 }

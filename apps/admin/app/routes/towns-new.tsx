@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { BUNDESLAENDER, type BundeslandCode } from '@hubwerk/domain';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
-import { InvitationCreated } from '~/components/invitation-link.tsx';
+import { InvitationSent } from '~/components/invitation-sent.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton, useIsSubmitting } from '~/components/submit-button.tsx';
 import { useT } from '~/i18n/use-t.ts';
@@ -63,7 +63,6 @@ export async function action({ request }: ActionFunctionArgs) {
   return {
     ok: true as const,
     tenant: result.data.tenant,
-    invitationUrl: new URL(result.data.invitationUrl, request.url).toString(),
   };
 }
 
@@ -88,7 +87,7 @@ export default function OnboardTown() {
     return (
       <div className="narrow">
         <PageHeader title={t('onboard.title')} />
-        <InvitationCreated id="onboard-success" title={t('onboard.successTitle', { name: result.tenant.name })} intro={t('onboard.successIntro')} linkLabel={t('onboard.invitationLink')} url={result.invitationUrl}>
+        <InvitationSent id="onboard-success" title={t('onboard.successTitle', { name: result.tenant.name })} intro={t('onboard.successIntro')}>
           <li>
             <Link to={`/towns/${encodeURIComponent(result.tenant.slug)}`}>{t('onboard.toTown', { name: result.tenant.name })}</Link>
           </li>
@@ -100,7 +99,7 @@ export default function OnboardTown() {
               {t('onboard.another')}
             </Link>
           </li>
-        </InvitationCreated>
+        </InvitationSent>
       </div>
     );
   }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import pg from 'pg';
 import { expect } from 'vitest';
 // Test setup, not app code: the e2e test needs a database (the app itself only talks tRPC).
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
@@ -191,6 +192,28 @@ export async function startStack(): Promise<Stack> {
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * The newest invitation link mailed to `email`, read where the dev mailbox
+ * ("Gesendete E-Mails", absent from the production build the suite runs)
+ * reads it: the stored mails of the outbox. Invitation links travel nowhere
+ * else (ADR 023).
+ */
+export async function mailedInvitationLink(stack: Stack, email: string): Promise<string> {
+  const client = new pg.Client({ connectionString: stack.superuserUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ textBody: string }>(
+      `SELECT "textBody" FROM "OutboxEmail" WHERE kind = 'invitation' AND "toAddress" = $1 ORDER BY "createdAt" DESC, id DESC LIMIT 1`,
+      [email],
+    );
+    const link = /https?:\/\/\S+\/invite\/[A-Za-z0-9_-]{20,}/.exec(rows[0]?.textBody ?? '')?.[0];
+    if (!link) throw new Error(`no invitation link in a mail to ${email}`);
+    return link;
+  } finally {
+    await client.end();
   }
 }
 

@@ -1,9 +1,8 @@
-import { subject } from '@hubwerk/auth';
+import { type Actor, mayGrant, subject } from '@hubwerk/auth';
 import type { HubAssignment, TenantMembership, User } from '@hubwerk/db';
 import { DomainError, notFound } from '../../errors.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
 import type { Ctx, Db } from '../spaces/spaces.service.ts';
-import { mayInvite } from '../staff/staff.service.ts';
 import type { HUB_ROLES } from './hub-staff.schemas.ts';
 
 /**
@@ -58,26 +57,23 @@ export async function listHubStaff(ctx: Ctx, input: { hubId: string; cursor?: st
 }
 
 /**
- * Assigns a user to the hub, or changes their role or contact role there.
- * Someone without a membership in the town (partner or provider staff)
- * becomes a member — only if the caller may add people to the town (town
- * admins, partners), like an invitation; a hub manager picks among the
- * town's people. Both "no account" and "not in the town" give one answer,
- * so the form is no oracle for addresses elsewhere on the platform.
+ * Assigns a member of the town to the hub, or changes their role or contact
+ * role there. Only people who already belong to the town can be assigned:
+ * joining a town takes the person's consent (an invitation they accept,
+ * ADR 023). "No account" and "not in this town" give one answer, so the form
+ * is no oracle for addresses elsewhere on the platform. The role is capped
+ * by the caller's own (mayGrant): a hub manager assigns hub staff only.
  */
-export async function assignHubStaff(ctx: Ctx, input: { hubId: string; email: string; role: (typeof HUB_ROLES)[number]; contactRole: string | null }) {
+export async function assignHubStaff(ctx: Ctx & { actor: Actor }, input: { hubId: string; email: string; role: (typeof HUB_ROLES)[number]; contactRole: string | null }) {
   return ctx.db.$transaction(async (tx) => {
     const hub = await readableHub(ctx, tx, input.hubId);
     if (!mayManage(ctx, hub.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-    const unknown = () => new DomainError('BAD_REQUEST', 'errors.hubStaff.unknownUser', { email: ['errors.hubStaff.unknownUser'] });
-    const user = await tx.user.findFirst({ where: { email: input.email }, select: { id: true } });
-    if (!user) throw unknown();
-    let membership = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, userId: user.id } });
-    if (!membership) {
-      if (!mayInvite(ctx.ability, ctx.tenant.id)) throw unknown();
-      membership = await tx.tenantMembership.create({ data: { tenantId: ctx.tenant.id, userId: user.id, role: 'MEMBER' } });
-    }
-    const role = fromApiEnum(input.role);
+    if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId: hub.id })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    // Row-level security shows only this town's memberships: a person of another town is "not a member", like an unknown address.
+    const membership = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, user: { email: input.email } }, include: { user: { select: { id: true } } } });
+    if (!membership) throw new DomainError('BAD_REQUEST', 'errors.hubStaff.unknownUser', { email: ['errors.hubStaff.unknownUser'] });
+    const user = membership.user;
+  const role = fromApiEnum(input.role);
     const existing = await tx.hubAssignment.findFirst({ where: { tenantId: ctx.tenant.id, hubId: hub.id, membershipId: membership.id } });
     const row = existing
       ? await tx.hubAssignment.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: existing.id } }, data: { role, contactRole: input.contactRole }, include })
@@ -97,13 +93,18 @@ export async function assignHubStaff(ctx: Ctx, input: { hubId: string; email: st
   });
 }
 
-/** Ends a person's assignment to the hub; their membership of the town stays. */
-export async function removeHubStaff(ctx: Ctx, input: { hubId: string; assignmentId: string }) {
+/**
+ * Ends a person's assignment to the hub. Their membership of the town stays
+ * (removing someone from the town is staff.removeMember, for town admins).
+ */
+export async function removeHubStaff(ctx: Ctx & { actor: Actor }, input: { hubId: string; assignmentId: string }) {
   return ctx.db.$transaction(async (tx) => {
     const hub = await readableHub(ctx, tx, input.hubId);
-    const row = await tx.hubAssignment.findFirst({ where: { tenantId: ctx.tenant.id, hubId: hub.id, id: input.assignmentId } });
+    const row = await tx.hubAssignment.findFirst({ where: { tenantId: ctx.tenant.id, hubId: hub.id, id: input.assignmentId }, include: { membership: { select: { role: true } } } });
     if (!row) throw notFound();
     if (!mayManage(ctx, hub.id, 'delete')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    // Taking a role away is capped like granting it: a hub manager does not remove a fellow manager.
+    if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: (row.role ?? row.membership.role) === 'HUB_MANAGER' ? 'hub-manager' : 'hub-staff', hubId: hub.id })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
     await tx.hubAssignment.delete({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: row.id } } });
     await tx.auditEvent.create({
       data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'hub.staffRemoved', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { assignmentId: row.id, membershipId: row.membershipId } },

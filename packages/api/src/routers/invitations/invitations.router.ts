@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { publicProcedure, router } from '../../trpc.ts';
+import { optionallySignedInProcedure, publicProcedure, router } from '../../trpc.ts';
 import { name, partnerRole, secret, tenantRole } from '../../schemas.ts';
 import { acceptInvitation, previewInvitation } from './invitations.service.ts';
 
@@ -14,15 +14,25 @@ export const invitationsRouter = router({
         target: z.object({ kind: z.enum(['tenant', 'partner']), name: z.string() }),
         role: z.union([tenantRole, partnerRole]),
         status: z.enum(['open', 'expired', 'accepted', 'revoked']),
-        /** The invitee already has a password: accepting asks for it instead of setting one. */
+        /**
+         * The invited account can already be signed into: it accepts only while
+         * signed in as itself. Told only to whoever holds the mailed token.
+         */
         existingAccount: z.boolean(),
       }),
     )
     .query(({ ctx, input }) => previewInvitation(ctx, input.token)),
 
-  accept: publicProcedure
-    // The name is asked only of new accounts (see acceptInvitation).
-    .input(z.object({ token, name: name.optional(), password: secret(200) }).strict())
-    .output(z.object({ token: z.string(), expiresAt: z.iso.datetime() }))
+  accept: optionallySignedInProcedure
+    // Name and password are asked only of pending accounts (see acceptInvitation).
+    .input(z.object({ token, name: name.optional(), password: secret(200).optional() }).strict())
+    .output(
+      z.discriminatedUnion('status', [
+        // A pending account was activated: signed in with the password just set.
+        z.object({ status: z.literal('signed-in'), token: z.string(), expiresAt: z.iso.datetime() }),
+        // The signed-in account joined: its session stays the one it has.
+        z.object({ status: z.literal('joined') }),
+      ]),
+    )
     .mutation(({ ctx, input }) => acceptInvitation(ctx, input)),
 });

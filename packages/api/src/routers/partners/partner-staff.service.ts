@@ -1,7 +1,8 @@
 import type { Actor } from '@hubwerk/auth';
 import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
-import { createInvitation, enqueueInvitationMail, findOrCreateInvitee } from '../../invitations.ts';
+import { mayGrant } from '@hubwerk/auth';
+import { findOrCreateInvitee, issueInvitation } from '../../invitations.ts';
 import type { InvitationStatus } from '../invitations/invitations.service.ts';
 
 type Ctx = Context & { session: { userId: string }; actor: Actor };
@@ -17,7 +18,8 @@ function assertPartnerAdmin(ctx: Ctx, partnerId: string) {
   if (ctx.actor.platformRole === 'platform-admin') return;
   const membership = ctx.actor.partnerRoles.find((p) => p.partnerId === partnerId);
   if (!membership) throw notFound();
-  if (membership.role !== 'partner-admin') throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  // The role ceiling (abilities.ts): partner admins add partner staff.
+  if (!mayGrant(ctx.actor, { kind: 'partner', partnerId, role: 'partner-staff' })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 }
 
 function statusOf(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }): InvitationStatus {
@@ -58,9 +60,12 @@ export async function invitePartnerStaff(ctx: Ctx, input: { partnerId: string; e
       // One open invitation per person and partner: a new one replaces the old link.
       await tx.invitation.updateMany({ where: { partnerId: partner.id, tenantId: null, email: input.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
       await findOrCreateInvitee(tx, input.email);
-      const { invitation, invitationUrl } = await createInvitation(tx, { partnerId: partner.id, email: input.email, partnerRole: 'PARTNER_STAFF', createdById: ctx.session.userId });
-      await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.email, targetName: partner.name, role: 'PARTNER_STAFF', invitationPath: invitationUrl });
-      return { invitationId: invitation.id, invitationUrl };
+      // The link goes only to the invited address (ADR 023); the answer is the same for known and unknown addresses.
+      return issueInvitation(
+        tx,
+        { partnerId: partner.id, email: input.email, partnerRole: 'PARTNER_STAFF', createdById: ctx.session.userId },
+        { adminUrl: mailSettings(ctx).adminUrl, email: input.email, targetName: partner.name, role: 'PARTNER_STAFF' },
+      );
     },
     (r) => ({ action: 'partner.staffInvited', actorUserId: ctx.session.userId, tenantId: null, targetType: 'Invitation', targetId: r.invitationId, requestId: ctx.requestId, data: { partnerId: input.partnerId, email: input.email } }),
   );

@@ -24,7 +24,7 @@ export const partnersRouter = router({
       return next();
     })
     .input(z.object({ kind: partnerKind, name, region: name, adminEmail: email, idempotencyKey }).strict())
-    .output(z.object({ partner: z.object({ id, slug: z.string(), name: z.string() }), invitationUrl: z.string() }))
+    .output(z.object({ partner: z.object({ id, slug: z.string(), name: z.string() }) }))
     .mutation(({ ctx, input }) => registerPartner(ctx, input)),
 
   /** The partner's staff invitations (partner admins, the provider's admins). */
@@ -36,7 +36,7 @@ export const partnersRouter = router({
   /** Partner admins invite partner staff, by email (outbox). */
   inviteStaff: authedProcedure
     .input(z.object({ partnerId: id, email }).strict())
-    .output(z.object({ invitationId: id, invitationUrl: z.string() }))
+    .output(z.object({ invitationId: id }))
     .mutation(({ ctx, input }) => invitePartnerStaff(ctx, input)),
 
   revokeInvitation: authedProcedure

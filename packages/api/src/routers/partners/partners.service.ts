@@ -3,7 +3,7 @@ import { slugify } from '@hubwerk/domain';
 import { mailSettings, type Context } from '../../context.ts';
 import { fieldError, notFound } from '../../errors.ts';
 import { idempotently, isUniqueViolation } from '../../idempotency.ts';
-import { createInvitation, enqueueInvitationMail, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
+import { findOrCreateInvitee, hasCredentials, issueInvitation, reissueInvitation } from '../../invitations.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
 
 type Ctx = Context & { session: { userId: string }; ability: AppAbility };
@@ -70,21 +70,18 @@ export async function registerPartner(ctx: Ctx, input: RegisterPartnerInput) {
               select: { id: true, slug: true, name: true },
             });
             const user = await findOrCreateInvitee(tx, input.adminEmail);
-            await tx.partnerMembership.create({ data: { partnerId: partner.id, userId: user.id, role: 'PARTNER_ADMIN' } });
-            const { invitation, invitationUrl } = await createInvitation(tx, {
-              partnerId: partner.id,
-              email: input.adminEmail,
-              partnerRole: 'PARTNER_ADMIN',
-              createdById: ctx.session.userId,
-            });
-            await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: partner.name, role: 'PARTNER_ADMIN', invitationPath: invitationUrl });
-            const record: RegisterRecord = { partner, invitationId: invitation.id };
-            return { result: { partner, invitationUrl }, record };
+            // A pending account is the partner's admin from the start and is activated only by the mailed link;
+            // an account that can already sign in joins by accepting while signed in as itself (ADR 023).
+            if (!hasCredentials(user)) await tx.partnerMembership.create({ data: { partnerId: partner.id, userId: user.id, role: 'PARTNER_ADMIN' } });
+            const mail = { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: partner.name, role: 'PARTNER_ADMIN' };
+            const { invitationId } = await issueInvitation(tx, { partnerId: partner.id, email: input.adminEmail, partnerRole: 'PARTNER_ADMIN', createdById: ctx.session.userId }, mail);
+            const record: RegisterRecord = { partner, invitationId };
+            return { result: { partner }, record };
           },
           async (record: RegisterRecord) => {
-            const invitationUrl = await reissueInvitation(tx, record.invitationId);
-            await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: record.partner.name, role: 'PARTNER_ADMIN', invitationPath: invitationUrl });
-            return { partner: record.partner, invitationUrl };
+            // A replay mails a fresh link (the first one stops working); still nothing in the answer.
+            await reissueInvitation(tx, { id: record.invitationId }, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: record.partner.name, role: 'PARTNER_ADMIN' });
+            return { partner: record.partner };
           },
         ),
       (r) => ({ action: 'partner.registered', actorUserId: ctx.session.userId, targetType: 'Partner', targetId: r.partner.id, requestId: ctx.requestId }),

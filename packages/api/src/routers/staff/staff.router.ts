@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { tenantProcedure, router } from '../../trpc.ts';
-import { email, id, ok, slug, tenantRole } from '../../schemas.ts';
-import { inviteStaff, listInvitations, revokeInvitation } from './staff.service.ts';
+import { email, id, ok, pageInput, slug, tenantRole } from '../../schemas.ts';
+import { changeMemberRole, listMembers, removeMember } from './staff-members.service.ts';
+import { inviteStaff, listInvitations, resendInvitation, revokeInvitation } from './staff.service.ts';
 
 const invitableRole = z.enum(['town-admin', 'hub-manager', 'hub-staff', 'member'], { error: 'validation.invalid' });
 
@@ -21,9 +22,34 @@ export const staffRouter = router({
 
   invite: tenantProcedure
     .input(z.object({ tenant: slug, email, role: invitableRole, hubId: id.optional() }).strict())
-    // The link stays visible to the inviter too (the mail may be filtered).
-    .output(z.object({ invitationId: id, invitationUrl: z.string() }))
+    // No link: it goes only to the invited address, and the answer is the same whether or not the address has an account.
+    .output(z.object({ invitationId: id }))
     .mutation(({ ctx, input }) => inviteStaff(ctx, input)),
+
+  resendInvitation: tenantProcedure
+    .input(z.object({ tenant: slug, invitationId: id }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => resendInvitation(ctx, input)),
+
+  members: tenantProcedure
+    .input(pageInput.extend({ tenant: slug }).strict())
+    .output(
+      z.object({
+        items: z.array(z.object({ membershipId: id, userId: id, name: z.string(), email: z.string(), role: tenantRole, manageable: z.boolean() })),
+        nextCursor: id.nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => listMembers(ctx, input)),
+
+  changeRole: tenantProcedure
+    .input(z.object({ tenant: slug, membershipId: id, role: invitableRole }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => changeMemberRole(ctx, input)),
+
+  removeMember: tenantProcedure
+    .input(z.object({ tenant: slug, membershipId: id }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => removeMember(ctx, input)),
 
   revokeInvitation: tenantProcedure
     .input(z.object({ tenant: slug, invitationId: id }).strict())

@@ -1,12 +1,12 @@
-import { type AppAbility, subject } from '@hubwerk/auth';
+import { type Actor, type AppAbility, mayGrant, subject } from '@hubwerk/auth';
 import type { Tenant } from '@hubwerk/db';
 import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
-import { enqueueInvitationMail, newInvitationSecret } from '../../invitations.ts';
+import { issueInvitation, reissueInvitation } from '../../invitations.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
 import type { InvitationStatus } from '../invitations/invitations.service.ts';
 
-type Ctx = Context & { session: { userId: string }; tenant: Tenant; ability: AppAbility };
+type Ctx = Context & { session: { userId: string }; tenant: Tenant; ability: AppAbility; actor: Actor };
 type TenantRoleName = 'town-admin' | 'hub-manager' | 'hub-staff' | 'member';
 
 const INVITATION_LIST_LIMIT = 200;
@@ -71,11 +71,14 @@ export async function listInvitations(ctx: Ctx) {
 /**
  * Invites someone into the town with a role. The invitation, its mail (in
  * the outbox) and the audit entry commit together, in the town's scope.
+ * The answer is the same whether or not the address has an account, and it
+ * carries no link: the token goes only to the invited address (ADR 023).
  */
 export async function inviteStaff(ctx: Ctx, input: { email: string; role: TenantRoleName; hubId?: string | undefined }) {
   const scope = await invitationScope(ctx);
-  // Hub managers invite hub staff, into one of their hubs, and nobody else.
-  if (!scope.town && input.role !== 'hub-staff') throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  // Role ceilings live in one place (abilities.ts): hub managers add hub staff to their hubs, town admins up to hub manager.
+  const grants = (hubId: string | null) => mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId });
+  if (!HUB_ROLES.includes(input.role) && !grants(null)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   if (!scope.town && !input.hubId) throw fieldError('hubId', 'validation.required');
   if (input.hubId) {
     if (!HUB_ROLES.includes(input.role)) throw fieldError('hubId', 'validation.staff.hubOnlyForHubRoles');
@@ -84,27 +87,44 @@ export async function inviteStaff(ctx: Ctx, input: { email: string; role: Tenant
     if (!hub) throw notFound();
     if (!mayInviteToHub(ctx.ability, ctx.tenant.id, hub.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   }
+  if (!grants(input.hubId ?? null)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   return ctx.db.$transaction(async (tx) => {
     const already = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, user: { email: input.email } }, select: { id: true } });
     if (already) throw new DomainError('CONFLICT', 'errors.staff.alreadyMember', { email: ['errors.staff.alreadyMember'] });
-    // One open invitation per person and town: a new one replaces the old link.
+    // One open invitation per person and town: a new one replaces this town's earlier one (never another town's or partner's).
     await tx.invitation.updateMany({
       where: { tenantId: ctx.tenant.id, email: input.email, acceptedAt: null, revokedAt: null },
       data: { revokedAt: new Date() },
     });
-    // Accepting sets the name and password of this account (new or existing).
-    await tx.user.upsert({ where: { email: input.email }, create: { email: input.email, name: input.email.split('@')[0] ?? input.email }, update: {} });
-    const secret = newInvitationSecret();
-    const invitation = await tx.invitation.create({
-      data: { tenantId: ctx.tenant.id, email: input.email, tenantRole: fromApiEnum(input.role), hubId: input.hubId ?? null, createdById: ctx.session.userId, tokenHash: secret.tokenHash, expiresAt: secret.expiresAt },
-      select: { id: true },
-    });
-    const invitationUrl = secret.path;
-    await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.email, targetName: ctx.tenant.name, role: fromApiEnum(input.role), invitationPath: invitationUrl });
+    // A new address gets a pending account (no password): only the mailed token activates it.
+    await tx.user.upsert({ where: { email: input.email }, create: { email: input.email, name: input.email.split('@')[0] ?? input.email }, update: {}, select: { id: true } });
+    const { invitationId } = await issueInvitation(
+      tx,
+      { tenantId: ctx.tenant.id, email: input.email, tenantRole: fromApiEnum(input.role), hubId: input.hubId ?? null, createdById: ctx.session.userId },
+      { adminUrl: mailSettings(ctx).adminUrl, email: input.email, targetName: ctx.tenant.name, role: fromApiEnum(input.role) },
+    );
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId, data: { email: input.email, role: input.role, hubId: input.hubId ?? null } },
+      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitationId, requestId: ctx.requestId, data: { email: input.email, role: input.role, hubId: input.hubId ?? null } },
     });
-    return { invitationId: invitation.id, invitationUrl };
+    return { invitationId };
+  });
+}
+
+/** Sends an open invitation again (a fresh link to the same address; the earlier one stops working). */
+export async function resendInvitation(ctx: Ctx, input: { invitationId: string }) {
+  const scope = await invitationScope(ctx);
+  return ctx.db.$transaction(async (tx) => {
+    const invitation = await tx.invitation.findFirst({
+      where: { id: input.invitationId, tenantId: ctx.tenant.id, acceptedAt: null, revokedAt: null, ...(scope.town ? {} : { hubId: { in: scope.hubIds } }) },
+    });
+    if (!invitation) throw notFound();
+    const role = invitation.tenantRole ?? 'MEMBER';
+    const reissued = await reissueInvitation(tx, { id: invitation.id, tenantId: ctx.tenant.id }, { adminUrl: mailSettings(ctx).adminUrl, email: invitation.email, targetName: ctx.tenant.name, role });
+    if (!reissued) throw notFound();
+    await tx.auditEvent.create({
+      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'invitation.resent', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId },
+    });
+    return { ok: true as const };
   });
 }
 

@@ -46,10 +46,10 @@ export const tenantsRouter = router({
         })
         .strict(),
     )
-    .output(z.object({ tenant: z.object({ id, slug: z.string(), name: z.string() }), invitationUrl: z.string() }))
+    .output(z.object({ tenant: z.object({ id, slug: z.string(), name: z.string() }) }))
     .mutation(async ({ ctx, input }) => {
-      const { tenant, invitationUrl } = await onboardTown(ctx, input);
-      return { tenant, invitationUrl };
+      const { tenant } = await onboardTown(ctx, input);
+      return { tenant };
     }),
 
   assignPartner: requireOnboarder

@@ -5,7 +5,7 @@ import type { PlanId } from '@hubwerk/billing';
 import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
 import { idempotently, isUniqueViolation } from '../../idempotency.ts';
-import { createInvitation, enqueueInvitationMail, findOrCreateInvitee, reissueInvitation } from '../../invitations.ts';
+import { findOrCreateInvitee, hasCredentials, issueInvitation, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { canReadAudit } from '../audit/audit.service.ts';
 import { mayInvite, mayInviteToHub } from '../staff/staff.service.ts';
@@ -56,28 +56,24 @@ export async function onboardTown(ctx: Context & { session: Actor }, input: Onbo
             const hub = await tx.hub.create({ data: { tenantId: tenant.id, name: input.hubName, slug: slugify(input.hubName) || 'hub' } });
             await ctx.billing.startTown(tx, tenant.id, input.plan ?? 'standard');
             const user = await findOrCreateInvitee(tx, input.adminEmail);
-            await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'TOWN_ADMIN' } });
-            const { invitation, invitationUrl } = await createInvitation(tx, {
-              tenantId: tenant.id,
-              email: input.adminEmail,
-              tenantRole: 'TOWN_ADMIN',
-              createdById: ctx.session.userId,
-            });
+            // A pending account is the town's admin from the start and is activated only by the mailed link;
+            // an account that can already sign in joins by accepting while signed in as itself (ADR 023).
+            if (!hasCredentials(user)) await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'TOWN_ADMIN' } });
+            const mail = { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: tenant.name, role: 'TOWN_ADMIN' };
+            const { invitationId } = await issueInvitation(tx, { tenantId: tenant.id, email: input.adminEmail, tenantRole: 'TOWN_ADMIN', createdById: ctx.session.userId }, mail);
             await tx.auditEvent.createMany({
               data: [
                 { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'hub.created', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { name: hub.name } },
-                { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId, data: { email: input.adminEmail, role: 'town-admin' } },
+                { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitationId, requestId: ctx.requestId, data: { email: input.adminEmail, role: 'town-admin' } },
               ],
             });
-            await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: tenant.name, role: 'TOWN_ADMIN', invitationPath: invitationUrl });
-            const record: OnboardRecord = { tenant, invitationId: invitation.id };
-            return { result: { tenant, invitationUrl, replay: false }, record };
+            const record: OnboardRecord = { tenant, invitationId };
+            return { result: { tenant, replay: false }, record };
           },
           async (record: OnboardRecord) => {
-            // The replay's fresh link replaces the first one, so it is mailed too.
-            const invitationUrl = await reissueInvitation(tx, record.invitationId);
-            await enqueueInvitationMail(tx, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: record.tenant.name, role: 'TOWN_ADMIN', invitationPath: invitationUrl });
-            return { tenant: record.tenant, invitationUrl, replay: true };
+            // A replay mails a fresh link (the first one stops working); still nothing in the answer.
+            await reissueInvitation(tx, { id: record.invitationId }, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: record.tenant.name, role: 'TOWN_ADMIN' });
+            return { tenant: record.tenant, replay: true };
           },
         ),
       (r) => ({ action: 'tenant.onboarded', actorUserId: ctx.session.userId, tenantId: r.tenant.id, targetType: 'Tenant', targetId: r.tenant.id, requestId: ctx.requestId, data: { replay: r.replay } }),
