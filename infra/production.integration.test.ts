@@ -11,11 +11,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseName, provisionDatabase, rolesFromUrls, withDatabase } from '@hubwerk/db/provision';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { startTestSmtp } from '../packages/api/src/mail/test-smtp.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../prisma/seed.ts';
-import { ADMIN_DIST, API_DIST, adminEnv, apiEnv, ensureBuilt, freePort, type Service, smokeTest, startNode } from './testing/production-stack.ts';
+import { ADMIN_DIST, API_DIST, adminEnv, apiEnv, ensureBuilt, freePort, freshDatabase, type Service, smokeTest, startNode } from './testing/production-stack.ts';
 
 const run = promisify(execFile);
 
@@ -60,15 +59,8 @@ describe('production build', () => {
   beforeAll(async () => {
     const [db] = await Promise.all([useTestDatabase(), ensureBuilt()]);
     templateShape = await rows(db.superuserUrl, SCHEMA_SHAPE);
-    // A database the migration command has never seen: roles and grants only, as docs/operations.md provisions it.
-    const name = `${databaseName(db.appUrl)}_prod`;
-    await provisionDatabase({ superuserUrl: db.superuserUrl, database: name, roles: rolesFromUrls(db) });
-    urls = {
-      appUrl: withDatabase(db.appUrl, name),
-      platformUrl: withDatabase(db.platformUrl, name),
-      migratorUrl: withDatabase(db.migratorUrl, name),
-      superuserUrl: withDatabase(db.superuserUrl, name),
-    };
+    // A database the migration command has never seen.
+    urls = await freshDatabase(db, 'prod');
     smtp = await startTestSmtp();
   }, 600_000);
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { databaseName, provisionDatabase, rolesFromUrls, withDatabase } from '@hubwerk/db/provision';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const API_DIST = path.join(ROOT, 'apps/api/dist');
@@ -93,6 +94,25 @@ export async function startService(command: string, args: string[], cwd: string,
     throw error;
   }
   return service;
+}
+
+export interface FreshDatabase {
+  appUrl: string;
+  platformUrl: string;
+  migratorUrl: string;
+  superuserUrl: string;
+}
+
+/** A database beside the worker's, with roles and grants only (as docs/operations.md provisions one): no schema yet. */
+export async function freshDatabase(db: FreshDatabase, suffix: string): Promise<FreshDatabase> {
+  const name = `${databaseName(db.appUrl)}_${suffix}`;
+  await provisionDatabase({ superuserUrl: db.superuserUrl, database: name, roles: rolesFromUrls(db) });
+  return {
+    appUrl: withDatabase(db.appUrl, name),
+    platformUrl: withDatabase(db.platformUrl, name),
+    migratorUrl: withDatabase(db.migratorUrl, name),
+    superuserUrl: withDatabase(db.superuserUrl, name),
+  };
 }
 
 export interface DatabaseEnv {
