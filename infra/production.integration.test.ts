@@ -67,7 +67,7 @@ describe('production build', () => {
   afterAll(async () => {
     await Promise.all([api?.stop(), admin?.stop()]);
     await smtp?.close();
-  });
+  }, 120_000);
 
   it('refuses to start with a missing or bad variable and names each one, never its value', async () => {
     const failed = await run(process.execPath, [path.join(API_DIST, 'main.js')], {
@@ -98,7 +98,7 @@ describe('production build', () => {
     );
     expect(admin?.code).toBe(1);
     expect(admin?.stderr).toContain('PORT: must be a port number');
-  });
+  }, 300_000);
 
   it('migrates a fresh database with the bundled command to the same schema as `prisma migrate deploy`, and again is a no-op', async () => {
     const env = { PATH: process.env.PATH, MIGRATOR_DATABASE_URL: urls.migratorUrl };
@@ -111,7 +111,7 @@ describe('production build', () => {
     const applied = await rows<{ n: number; distinct: number }>(urls.superuserUrl, `SELECT count(*)::int AS n, count(DISTINCT migration_name)::int AS distinct FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`);
     expect(applied[0]!.n).toBe(applied[0]!.distinct);
     expect(applied[0]!.n).toBeGreaterThan(10);
-  });
+  }, 300_000);
 
   it('serves a member who signs in and books a desk through the admin app, with NODE_ENV=production', async () => {
     await seedDemo({ platformUrl: urls.platformUrl });
@@ -119,7 +119,7 @@ describe('production build', () => {
     const adminUrl = `http://127.0.0.1:${adminPort}`;
     api = await startNode(
       path.join(API_DIST, 'main.js'),
-      apiEnv(urls, { port: apiPort, metricsPort, smtpUrl: smtp.url, proxySecret, adminUrl, extra: { SHUTDOWN_DELAY_MS: '2000' } }),
+      apiEnv(urls, { port: apiPort, metricsPort, smtpUrl: smtp.url, proxySecret, adminUrl, extra: { SHUTDOWN_DELAY_MS: '5000' } }),
       '/readyz',
       apiPort,
     );
@@ -132,10 +132,10 @@ describe('production build', () => {
     expect(api.process.spawnargs.join(' ')).toMatch(/dist\/main\.js$/);
     expect(api.output()).toContain('"nodeEnv":"production"');
     // The confirmation leaves through SMTP (production has no dev outbox).
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 240_000;
     while (!smtp.received.some((mail) => mail.to.includes(DEMO_USERS.einbeckMember)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(smtp.received.map((mail) => mail.to).flat()).toContain(DEMO_USERS.einbeckMember);
-  });
+  }, 600_000);
 
   it('exposes Prometheus metrics on their own port only: requests by procedure, pools, outbox, sign-in failures', async () => {
     const wrong = await fetch(`${admin.url}/login`, {
@@ -161,7 +161,7 @@ describe('production build', () => {
     expect(text).toContain('process_resident_memory_bytes');
     // Not on the API's public port, which the ingress routes.
     expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
-  });
+  }, 120_000);
 
   it('stops on SIGTERM: readiness turns 503 first while requests are still served, then both exit 0', async () => {
     api.process.kill('SIGTERM');
@@ -184,5 +184,5 @@ describe('production build', () => {
     const [apiCode, adminCode] = await Promise.all([api.stop(), admin.stop()]);
     expect({ api: apiCode, admin: adminCode }).toEqual({ api: 0, admin: 0 });
     expect(api.output()).toContain('"msg":"stopped"');
-  });
+  }, 120_000);
 });
