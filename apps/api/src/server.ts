@@ -10,6 +10,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import { clientIpOf, securityHeaders } from './client-ip.ts';
 import { createLogger } from './logger.ts';
+import { isDatabaseUnavailable } from './database-outage.ts';
 import { createFakeStripePages } from './fake-stripe-pages.ts';
 import { type ApiMetrics, createApiMetrics } from './metrics.ts';
 import { checkReadiness, shippedMigrations } from './readiness.ts';
@@ -144,6 +145,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const metrics = createApiMetrics({ pools: { app: () => deps.db.poolStats(), platform: () => platform.poolStats() }, platform });
   const procedures = new Set(Object.keys(appRouter._def.procedures));
   let draining = false;
+  // One log line when the database becomes unreachable and one when it answers again, not a stack per request.
+  let databaseOutage = false;
 
   const trpcHandler = (maxBodySize: number) => createHTTPHandler({
     router: appRouter,
@@ -161,6 +164,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       });
     },
     responseMeta: ({ errors }) => {
+      // The database is down or restarting: a retry later will do, nothing is broken in the request.
+      if (errors.some((e) => e.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(e.cause))) return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
       // A rate-limited call (429) or one turned away by a saturated database
       // pool (503) says when to come back, in the standard header too.
       const retry = errors.find((e) => typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
@@ -168,6 +173,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     },
     onError: ({ error, path, ctx }) => {
       if (path === 'auth.signIn') metrics.signInFailed(SIGN_IN_FAILURES[error.code] ?? 'other');
+      if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
+        if (!databaseOutage) logger.error({ event: 'db.unavailable', reason: (error.cause as Error | undefined)?.message, procedure: path }, 'database unavailable: answering 503 until it is back');
+        databaseOutage = true;
+        return;
+      }
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
       // Capacity, not a bug: one line to alert on when it becomes frequent.
       if (error.code === 'SERVICE_UNAVAILABLE') logger.warn({ event: 'db.pool.saturated', reqId: ctx?.requestId, procedure: path }, 'no database connection free in time');
@@ -203,6 +213,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       const path = (req.url ?? '').split('?')[0]?.replace(/^(\/ical\/[^/]*\/).*$/s, '$1[token]');
       logger.info({ reqId: request.requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...request.logFields }, 'request');
       metrics.observeRequest(route, req.method ?? 'GET', res.statusCode, ms / 1000);
+      if (databaseOutage && res.statusCode < 400 && route !== 'healthz') {
+        databaseOutage = false;
+        logger.info({ event: 'db.available' }, 'database answers again');
+      }
     });
     // Shutting down: the client opens its next request on another connection (another replica).
     if (draining) res.setHeader('connection', 'close');
@@ -308,6 +322,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 
 type RequestWithMeta = http.IncomingMessage & { requestId: string; logFields: RequestLogFields };
 
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 const SIGN_IN_FAILURES: Record<string, string> = { UNAUTHORIZED: 'invalid_credentials', TOO_MANY_REQUESTS: 'throttled', BAD_REQUEST: 'invalid_input' };
 
 /** A bounded label for metrics and spans: the tRPC procedure(s), or the route's name; never raw user input. */
