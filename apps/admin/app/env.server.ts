@@ -57,6 +57,9 @@ function parseEnv() {
   return result.data;
 }
 
+/** Names of the variables this schema reads (the deployment manifests are checked against them). */
+export const ADMIN_ENV_KEYS = Object.keys(schema.in.shape);
+
 /** The admin app's configuration, parsed once. Nothing else reads process.env. */
 export const env = parseEnv();
 export type Env = typeof env;

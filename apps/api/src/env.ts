@@ -19,6 +19,18 @@ const schema = z.object({
    * default, ignores the header: anyone could have written it.
    */
   TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(5).default(0),
+  /** Prometheus metrics on their own port (never routed by the ingress); 0 switches them off. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().optional(),
+  /** OpenTelemetry tracing: spans go to this OTLP/HTTP endpoint (e.g. http://otel-collector:4318); unset = off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('hubwerk-api'),
+  /** On SIGTERM: how long /readyz answers 503 while still serving, so that load balancers stop sending first. */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** On SIGTERM: how long in-flight requests may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(10_000),
+  /** Where the shipped migrations are (readiness compares them with the database); default: beside the build. */
+  MIGRATIONS_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Billing. Without STRIPE_SECRET_KEY the API runs against the fake Stripe
   // (msw, in-process) and the admin app says so; with it, against Stripe.
@@ -118,11 +130,16 @@ export function ssoEnv(env: ApiEnv): { secretKey: Buffer; allowLoopbackHttp: boo
 
 export type ApiEnv = z.infer<typeof schema>;
 
+function describe(error: z.ZodError): string {
+  // The variable's name and what is wrong, never its value.
+  return error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+}
+
 export function parseEnv(source: NodeJS.ProcessEnv): ApiEnv {
   const result = schema.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`Invalid API environment:\n${problems}`);
-  }
+  if (!result.success) throw new Error(`Invalid API environment:\n${describe(result.error)}`);
   return result.data;
 }
+
+/** Names of the variables the API and its migration command read (the manifests must set the required ones). */
+export const API_ENV_KEYS = Object.keys(schema.shape);

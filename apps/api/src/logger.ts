@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { traceFields } from './tracing.ts';
 
 /** Paths whose values never reach a log line, wherever they appear. */
 export const REDACTED_PATHS = [
@@ -39,6 +40,8 @@ export function createLogger(options: { level: string; destination?: pino.Destin
       base: { service: 'hubwerk-api' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // The trace and span of the request being served (when tracing is on), on every line.
+      mixin: traceFields,
     },
     options.destination,
   );

@@ -10,8 +10,11 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import { clientIpOf, securityHeaders } from './client-ip.ts';
 import { createLogger } from './logger.ts';
+import { isDatabaseUnavailable } from './database-outage.ts';
 import { createFakeStripePages } from './fake-stripe-pages.ts';
+import { type ApiMetrics, createApiMetrics } from './metrics.ts';
 import { checkReadiness, shippedMigrations } from './readiness.ts';
+import { withRequestSpan } from './tracing.ts';
 
 export interface ApiServerOptions {
   port?: number;
@@ -35,6 +38,8 @@ export interface ApiServerOptions {
   dataEncryptionKey?: Buffer;
   /** Single sign-on (ADR 010); null or absent: switched off. */
   sso?: { secretKey: Buffer; allowLoopbackHttp: boolean } | null;
+  /** Prometheus metrics on a port of their own (never behind the ingress); absent: not served. */
+  metrics?: { port: number; host?: string };
 }
 
 // Development and tests only: env.ts refuses to start production without a real key.
@@ -68,7 +73,12 @@ export interface RunningApiServer {
   drainMail(): Promise<number>;
   /** The fake Stripe when no key is configured (dev, CI, tests), with the secret its webhooks are signed with. */
   fakeStripe: { fake: FakeStripe; webhookSecret: string } | null;
-  /** Stops accepting, lets in-flight requests finish, then closes the pools. */
+  /** The metrics endpoint (`…/metrics`), when options.metrics asked for one. */
+  metricsUrl: string | null;
+  metrics: ApiMetrics;
+  /** First step of a shutdown: /readyz answers 503 (the load balancer stops sending), everything else still works. */
+  drain(): void;
+  /** Stops accepting, closes idle keep-alive connections, lets in-flight requests finish, then closes the pools. */
   close(): Promise<void>;
 }
 
@@ -134,6 +144,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');
   const fakePages = fake ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl }) : null;
   const migrations = shippedMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  const metrics = createApiMetrics({ pools: { app: () => deps.db.poolStats(), platform: () => platform.poolStats() }, platform });
+  const procedures = new Set(Object.keys(appRouter._def.procedures));
+  let draining = false;
+  // One log line when the database becomes unreachable and one when it answers again, not a stack per request.
+  let databaseOutage = false;
 
   const trpcHandler = (maxBodySize: number) => createHTTPHandler({
     router: appRouter,
@@ -151,12 +166,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       });
     },
     responseMeta: ({ errors }) => {
+      // The database is down or restarting: a retry later will do, nothing is broken in the request.
+      if (errors.some((e) => e.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(e.cause))) return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
       // A rate-limited call (429) or one turned away by a saturated database
       // pool (503) says when to come back, in the standard header too.
       const retry = errors.find((e) => typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
       return retry ? { headers: { 'retry-after': String((retry as unknown as { retryAfterSeconds: number }).retryAfterSeconds) } } : {};
     },
     onError: ({ error, path, ctx }) => {
+      if (path === 'auth.signIn') metrics.signInFailed(SIGN_IN_FAILURES[error.code] ?? 'other');
+      if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
+        if (!databaseOutage) logger.error({ event: 'db.unavailable', reason: (error.cause as Error | undefined)?.message, procedure: path }, 'database unavailable: answering 503 until it is back');
+        databaseOutage = true;
+        return;
+      }
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
       // Capacity, not a bug: one line to alert on when it becomes frequent.
       if (error.code === 'SERVICE_UNAVAILABLE') logger.warn({ event: 'db.pool.saturated', reqId: ctx?.requestId, procedure: path }, 'no database connection free in time');
@@ -175,6 +198,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const trpcUpload = trpcHandler(UPLOAD_MAX_BODY_BYTES);
 
   const server = http.createServer((req, res) => {
+    const route = routeLabel(req, procedures);
+    withRequestSpan(req, res, route, () => handle(req, res, route));
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, route: string) {
     const started = process.hrtime.bigint();
     const request = req as RequestWithMeta;
     const incoming = req.headers['x-request-id'];
@@ -186,14 +214,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       // The path only: query strings can carry tRPC inputs (tokens); a feed's token is its secret.
       const path = (req.url ?? '').split('?')[0]?.replace(/^(\/ical\/[^/]*\/).*$/s, '$1[token]');
       logger.info({ reqId: request.requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...request.logFields }, 'request');
+      metrics.observeRequest(route, req.method ?? 'GET', res.statusCode, ms / 1000);
+      if (databaseOutage && res.statusCode < 400 && route !== 'healthz') {
+        databaseOutage = false;
+        logger.info({ event: 'db.available' }, 'database answers again');
+      }
     });
-    route(req, res);
-  });
+    // Shutting down: the client opens its next request on another connection (another replica).
+    if (draining) res.setHeader('connection', 'close');
+    dispatch(req, res);
+  }
 
-  function route(req: http.IncomingMessage, res: http.ServerResponse) {
+  function dispatch(req: http.IncomingMessage, res: http.ServerResponse) {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') {
+      if (draining) return json(res, 503, { status: 'not-ready', ready: false, reason: 'shutting-down' });
       void checkReadiness(deps.db, migrations).then((r) => json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r }));
       return;
     }
@@ -253,6 +289,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   const address = server.address() as AddressInfo;
   baseUrl = `http://${address.address}:${address.port}`;
+  const metricsServer = options.metrics ? await startMetricsServer(metrics, options.metrics) : null;
   mailWorker.start();
 
   let closing: Promise<void> | null = null;
@@ -262,12 +299,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     deps,
     drainMail: () => mailWorker.drain(),
     fakeStripe: fake ? { fake, webhookSecret } : null,
+    metricsUrl: metricsServer ? `${metricsServer.url}/metrics` : null,
+    metrics,
+    drain() {
+      draining = true;
+    },
     close() {
+      draining = true;
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
+          // Idle keep-alive connections now; busy ones close after their response (connection: close).
           server.closeIdleConnections();
         });
+        await metricsServer?.close();
         await mailWorker.stop();
         await Promise.all([deps.db.close(), deps.platform.close()]);
         fakeLease?.release();
@@ -278,6 +323,44 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 }
 
 type RequestWithMeta = http.IncomingMessage & { requestId: string; logFields: RequestLogFields };
+
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+const SIGN_IN_FAILURES: Record<string, string> = { UNAUTHORIZED: 'invalid_credentials', TOO_MANY_REQUESTS: 'throttled', BAD_REQUEST: 'invalid_input' };
+
+/** A bounded label for metrics and spans: the tRPC procedure(s), or the route's name; never raw user input. */
+function routeLabel(req: http.IncomingMessage, procedures: Set<string>): string {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (path.startsWith('/trpc/')) {
+    const names = path.slice('/trpc/'.length).split(',');
+    return names.every((name) => procedures.has(name)) ? names.join(',') : 'trpc.unknown';
+  }
+  if (path === '/healthz' || path === '/readyz' || path === '/webhooks/stripe') return path.slice(1);
+  if (path.startsWith('/ical/')) return 'ical';
+  if (path.startsWith('/fake-stripe/')) return 'fake-stripe';
+  return 'not-found';
+}
+
+async function startMetricsServer(metrics: ApiMetrics, options: { port: number; host?: string }) {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return json(res, 404, { error: 'not-found' });
+    metrics.registry
+      .metrics()
+      .then((body) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+        res.end(body);
+      })
+      .catch(() => json(res, 500, { error: 'internal' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 function json(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });

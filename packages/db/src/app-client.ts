@@ -79,6 +79,10 @@ export function createAppClient(options: AppClientOptions) {
      * statement sent here outside a scope runs without a town.
      */
     $pool: pool as pg.Pool,
+    /** Connections of the pool (open, idle) and requests waiting for one: for the metrics endpoint. */
+    poolStats(): PoolStats {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize ?? 10 };
+    },
     /** Ends the pool; call once on shutdown. */
     async close() {
       await base.$disconnect();
@@ -88,6 +92,13 @@ export function createAppClient(options: AppClientOptions) {
 }
 
 export type AppClient = ReturnType<typeof createAppClient>;
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
 
 /**
  * Inside an interactive transaction the lookup must stay on the

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/client.ts';
+import type { PoolStats } from './app-client.ts';
 import { currentScope } from './scope.ts';
 
 /**
@@ -55,6 +56,10 @@ export function createPlatformClient(options: PlatformClientOptions) {
         },
         { maxWait: 5_000, timeout: 15_000, ...options },
       );
+    },
+    /** Connections of the pool and requests waiting for one: for the metrics endpoint. */
+    poolStats(): PoolStats {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize ?? 4 };
     },
     async close() {
       await prisma.$disconnect();

@@ -5,6 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -57,6 +58,8 @@ function freePort(): Promise<number> {
 
 /** The production build, made once per run (vitest sets NODE_ENV=test; a build must not inherit it). */
 async function buildAdmin(): Promise<void> {
+  // CI builds everything before the tests (`npm run build` in .ci/run) and says so: no second build.
+  if (process.env.HUBWERK_REUSE_BUILD === '1' && existsSync(path.join(ADMIN_DIR, 'build/server/index.js'))) return;
   await promisify(execFile)(process.execPath, [binOf('@remix-run/dev', 'remix'), 'vite:build'], {
     cwd: ADMIN_DIR,
     env: { ...process.env, NODE_ENV: 'production' },
