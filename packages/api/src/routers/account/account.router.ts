@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email } from '../../schemas.ts';
+import { email, secret, text } from '../../schemas.ts';
 import { authedProcedure, router } from '../../trpc.ts';
 import { deleteMyAccount, deletionCheck, exportMyData } from './account.service.ts';
 
@@ -21,8 +21,8 @@ export const accountRouter = router({
     .input(
       z
         .object({
-          password: z.string().min(1, 'validation.required').max(200, 'validation.tooLong'),
-          code: z.string().trim().max(40, 'validation.tooLong').optional(),
+          password: secret(200, { min: 1 }),
+          code: text(40).optional(),
           confirmEmail: email,
         })
         .strict(),
