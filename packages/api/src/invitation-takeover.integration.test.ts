@@ -55,6 +55,21 @@ const membershipsOf = async (email: string) =>
   ).rows;
 
 describe('finding 1: a pending account cannot be taken over by a second invitation', () => {
+  it('activating a pending account from the mailed link ends every session opened for it before', async () => {
+    const firstAdmin = `vorab.${randomUUID().slice(0, 8)}@vorabstadt.example.org`;
+    await platform.tenants.onboard(onboardInput('Vorabstadt', firstAdmin));
+    // As a town's identity provider could: a session for the address, before its owner set a password.
+    const { rows } = await superuser.query<{ id: string }>(
+      `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") SELECT gen_random_uuid(), md5(random()::text), id, now() + interval '1 day' FROM "User" WHERE email = $1 RETURNING id`,
+      [firstAdmin],
+    );
+    const [token] = await mailedInvitationTokens(superuser, firstAdmin);
+    const accepted = await api.caller().invitations.accept({ token: token!, name: 'Erste Admin', password: 'ein-sehr-langes-passwort' });
+    expect(accepted.status).toBe('signed-in');
+    const { rows: after } = await superuser.query(`SELECT "revokedAt" FROM "Session" WHERE id = $1`, [rows[0]!.id]);
+    expect(after[0].revokedAt).not.toBeNull();
+  });
+
   it('another town\'s admin and a hub manager invite the new town\'s first admin: they get no link, the rightful link still works', async () => {
     const firstAdmin = `erste.${randomUUID().slice(0, 8)}@neustadt.example.org`;
     const onboarded = await platform.tenants.onboard(onboardInput('Neustadt', firstAdmin));

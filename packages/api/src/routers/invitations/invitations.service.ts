@@ -103,5 +103,8 @@ async function setUpNewAccount(tx: PlatformTx, userId: string, input: { name?: s
   if (!input.name) throw fieldError('name', 'validation.required');
   if (!input.password || !passwordHash) throw fieldError('password', 'validation.required');
   if (input.password.length < MIN_PASSWORD_LENGTH) throw fieldError('password', 'validation.password.tooShort');
+  // Sessions that exist before the owner's first password were opened by someone else's word
+  // (a town's identity provider vouching for the address): activation ends them.
+  await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
   return tx.user.update({ where: { id: userId }, data: { name: input.name, passwordHash } });
 }
