@@ -27,6 +27,9 @@ export default tseslint.config(
       'import-x/no-cycle': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // `import { type X } from 'pkg'` keeps a bare `import 'pkg'` under verbatimModuleSyntax: in a route
+      // module that drags a server package (@remix-run/node) into the browser bundle.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
   { files: ['packages/domain/**'], rules: forbid(['@hubwerk/db', '@hubwerk/auth', '@hubwerk/api', '@hubwerk/billing'], 'domain is the bottom of the graph: pure vocabulary, no package imports.') },

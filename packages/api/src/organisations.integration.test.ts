@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import { type TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

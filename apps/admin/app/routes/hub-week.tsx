@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { addDays, localParts, mondayOf } from '@hubwerk/domain';
 import { PageHeader } from '~/components/page-header.tsx';
