@@ -153,6 +153,7 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
       PLATFORM_DATABASE_URL: 'postgresql://hubwerk_platform:x@db.internal:5432/hubwerk',
       SMTP_URL: 'smtp://relay.internal:587',
       DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      API_PROXY_SECRET: 'p'.repeat(48),
     };
     const env = parseEnv({ ...apiConfig, ...secrets });
     expect(env).toMatchObject({ NODE_ENV: 'production', API_HOST: '0.0.0.0', METRICS_HOST: '0.0.0.0' });

@@ -9,6 +9,7 @@ async function sessionModule(nodeEnv: 'production' | 'development') {
   vi.stubEnv('NODE_ENV', nodeEnv);
   vi.stubEnv('SESSION_SECRET', 'a-session-secret-of-at-least-32-characters');
   vi.stubEnv('API_PROXY_SECRET', 'a-proxy-secret-of-at-least-32-characters');
+  vi.stubEnv('PUBLIC_ORIGIN', 'https://admin.hubwerk.example');
   return import('./session.server.ts');
 }
 
