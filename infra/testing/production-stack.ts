@@ -148,6 +148,8 @@ export function adminEnv(options: { port: number; apiUrl: string; proxySecret: s
     API_URL: options.apiUrl,
     SESSION_SECRET: randomBytes(32).toString('hex'),
     API_PROXY_SECRET: options.proxySecret,
+    // Form posts are accepted from this origin only (apps/admin/origin-guard.mjs).
+    PUBLIC_ORIGIN: `http://127.0.0.1:${options.port}`,
     ...options.extra,
   };
 }
