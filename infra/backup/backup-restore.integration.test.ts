@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDatabaseUrls, DEV_ROLES, provisionDatabase } from '@hubwerk/db/provision';
 import { applyMigrations } from '../../apps/api/src/migrator.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../prisma/seed.ts';
-import { API_DIST, apiEnv, ensureBuilt, freePort, ROOT, type Service, startNode } from '../testing/production-stack.ts';
+import { API_DIST, apiEnv, ensureBuilt, freePort, query, ROOT, type Service, startNode } from '../testing/production-stack.ts';
 
 const exec = promisify(execFile);
 
@@ -77,16 +77,6 @@ function userIds(name: string): { uid: number; gid: number } {
   const out = spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim();
   const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim();
   return { uid: Number(out), gid: Number(gid) };
-}
-
-async function query<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /** Per table: row count and md5 over its rows as text, in a fixed order. */

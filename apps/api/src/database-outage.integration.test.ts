@@ -1,28 +1,17 @@
-import net from 'node:net';
+import { freePort } from '@hubwerk/db/testing';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from './database-outage.ts';
 import { createLogger } from './logger.ts';
 import { type RunningApiServer, startApiServer } from './server.ts';
 
-/** A loopback port nobody listens on: the database "is down". */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 describe('database unavailable', () => {
   const lines: Array<Record<string, unknown>> = [];
   let api: RunningApiServer;
 
   beforeAll(async () => {
-    const port = await closedPort();
+    // A loopback port nobody listens on: the database "is down".
+    const port = await freePort();
     const url = `postgresql://hubwerk_app:x@127.0.0.1:${port}/hubwerk`;
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {

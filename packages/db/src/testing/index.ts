@@ -7,3 +7,4 @@ export { useTestDatabase, resetDatabase, type TestDatabase, type ResetOptions } 
 export type { TestDatabaseContext } from './context.ts';
 export { watchedTables } from './watched-tables.ts';
 export { insertTowns, type TestTown } from './towns.ts';
+export { freePort } from './free-port.ts';

@@ -5,10 +5,10 @@
  */
 import { rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../provision/embedded.ts';
 import { migrateDeploy } from '../provision/migrate.ts';
 import { dropDatabase, provisionDatabase } from '../provision/roles.ts';
@@ -41,20 +41,6 @@ export interface StartTestServerOptions {
   readonly env: TestEnv;
   /** Repository root (prisma.config.ts, prisma/migrations). */
   readonly cwd: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not determine a free port'));
-      });
-    });
-  });
 }
 
 async function startTemporaryServer(dataDir: string): Promise<EmbeddedServer> {
