@@ -108,7 +108,7 @@ describe('configuring spaces', () => {
   });
 
   it('rejects inconsistent rules, opening hours and unknown keys with field errors', async () => {
-    expect((await failure(newRoom('Kaputt', { minDurationMinutes: 120, maxDurationMinutes: 60 }))).fieldErrors).toEqual({ 'rules.minDurationMinutes': ['validation.rules.minAboveMax'] });
+    expect((await failure(newRoom('Kaputt', { minDurationMinutes: 120, maxDurationMinutes: 60 }))).fieldErrors).toEqual({ 'rules.minDurationMinutes': ['validation.rules.minAboveMax'], 'rules.maxDurationMinutes': ['validation.rules.minAboveMax'] });
     expect((await failure(admin.spaces.setOpeningHours({ tenant, hubId, week: [{ weekday: 1, opensAt: '18:00', closesAt: '08:00' }] }))).fieldErrors).toEqual({ 'week.0.closesAt': ['validation.openingHours.closesBeforeOpens'] });
     expect((await failure(admin.spaces.create({ tenant, hubId, kind: 'showroom', name: 'X', capacity: 3, tenantId: randomUUID() } as never))).fieldErrors).toEqual({ tenantId: ['validation.unknownField'] });
     expect((await failure(admin.spaces.create({ tenant, hubId, kind: 'showroom', name: 'X', capacity: 3, deskCount: 2 }))).fieldErrors).toEqual({ deskCount: ['validation.space.desksOnlyCoworking'] });
@@ -121,7 +121,7 @@ describe('changing rules, desks and closing days', () => {
     const updated = await manager.spaces.updateRules({ tenant, spaceId: space.id, rules: rules({ granularityMinutes: 60, minDurationMinutes: 60, maxDurationMinutes: 480, bufferMinutes: 15 }) });
     expect(updated.rules).toMatchObject({ granularityMinutes: 60, maxDurationMinutes: 480, bufferMinutes: 15 });
     expect((await failure(member.spaces.updateRules({ tenant, spaceId: space.id, rules: rules() }))).code).toBe('FORBIDDEN');
-    expect((await failure(manager.spaces.updateRules({ tenant, spaceId: space.id, rules: rules({ granularityMinutes: 60, minDurationMinutes: 90, maxDurationMinutes: 480 }) }))).fieldErrors).toEqual({ 'rules.minDurationMinutes': ['validation.rules.granularity'] });
+    expect((await failure(manager.spaces.updateRules({ tenant, spaceId: space.id, rules: rules({ granularityMinutes: 60, minDurationMinutes: 90, maxDurationMinutes: 480 }) }))).fieldErrors).toEqual({ 'rules.minDurationMinutes': ['validation.rules.granularity'], 'rules.granularityMinutes': ['validation.rules.granularity'] });
     const desk = await manager.spaces.addDesk({ tenant, spaceId: space.id, name: 'Stehpult 1', attributes: ['Stehpult'] });
     expect(desk).toMatchObject({ name: 'Stehpult 1', attributes: ['Stehpult'] });
     expect((await failure(manager.spaces.addDesk({ tenant, spaceId: space.id, name: 'Stehpult 1' }))).fieldErrors).toEqual({ name: ['errors.desk.nameTaken'] });

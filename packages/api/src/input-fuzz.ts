@@ -318,7 +318,9 @@ export function judge(seen: Seen, path: string, baseline: Seen): string | null {
   const errors = Object.entries(seen.fieldErrors ?? {});
   if (errors.length === 0) return `refusal ${seen.messageKey ?? ''} names no field`;
   const known = new Set(Object.keys(baseline.fieldErrors ?? {}));
-  const unexplained = errors.filter(([field, keys]) => !related(field, path) && !known.has(field) && keys.some((key) => !key.startsWith('errors.')));
+  // A rule between fields (minimum above maximum) names all of them: enough that the broken one is among them.
+  if (errors.some(([field]) => related(field, path))) return null;
+  const unexplained = errors.filter(([field, keys]) => !known.has(field) && keys.some((key) => !key.startsWith('errors.')));
   if (unexplained.length === 0) return null;
   return `refusal names ${unexplained.map(([f, k]) => `${f} (${k.join(', ')})`).join(', ')}, not the broken ${path || '(input)'}`;
 }

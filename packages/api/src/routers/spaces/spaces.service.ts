@@ -45,12 +45,23 @@ export const toSpaceOutput = (s: Space & { desks: Desk[] }) => ({
   desks: s.desks.map((d) => ({ id: d.id, name: d.name, attributes: d.attributes })),
 });
 
-/** Rules that zod cannot see one field at a time. Field errors name the rule. */
+/**
+ * Rules that zod cannot see one field at a time. A rule between two fields
+ * names both: which one is wrong is the user's call.
+ */
 function checkRules(rules: BookingRules) {
   const errors: Record<string, string[]> = {};
-  if (rules.minDurationMinutes > rules.maxDurationMinutes) errors['rules.minDurationMinutes'] = ['validation.rules.minAboveMax'];
-  if (rules.minDurationMinutes % rules.granularityMinutes !== 0) errors['rules.minDurationMinutes'] = ['validation.rules.granularity'];
-  if (rules.maxDurationMinutes % rules.granularityMinutes !== 0) errors['rules.maxDurationMinutes'] = ['validation.rules.granularity'];
+  const add = (field: string, key: string) => (errors[`rules.${field}`] ??= []).push(key);
+  if (rules.minDurationMinutes > rules.maxDurationMinutes) {
+    add('minDurationMinutes', 'validation.rules.minAboveMax');
+    add('maxDurationMinutes', 'validation.rules.minAboveMax');
+  }
+  for (const field of ['minDurationMinutes', 'maxDurationMinutes'] as const) {
+    if (rules[field] % rules.granularityMinutes !== 0) {
+      add(field, 'validation.rules.granularity');
+      if (!errors['rules.granularityMinutes']) add('granularityMinutes', 'validation.rules.granularity');
+    }
+  }
   if (Object.keys(errors).length > 0) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', errors);
 }
 
