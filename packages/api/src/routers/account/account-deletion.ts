@@ -18,7 +18,7 @@
  * partner admin, or one of the provider's staff: someone must hold the role
  * first.
  */
-import type { PlatformTx } from '@hubwerk/db';
+import { Prisma, type PlatformTx } from '@hubwerk/db';
 
 export const DELETED_USER_ID = '00000000-0000-4000-8000-00000000d0d0';
 export const DELETED_USER_EMAIL = 'geloeschtes-konto@hubwerk.invalid';
@@ -41,19 +41,15 @@ export const isBlocked = (b: DeletionBlockers) => b.platformRole || b.towns.leng
  */
 export async function deletionBlockers(tx: PlatformTx, userId: string, lock: boolean): Promise<DeletionBlockers> {
   const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { platformRole: true } });
-  const forUpdate = lock ? 'FOR UPDATE' : '';
-  const towns = await tx.$queryRawUnsafe<Array<{ tenantId: string; userId: string }>>(
-    `SELECT m."tenantId", m."userId" FROM "TenantMembership" m
-      WHERE m.role = 'TOWN_ADMIN' AND m."tenantId" IN (SELECT "tenantId" FROM "TenantMembership" WHERE "userId" = $1::uuid AND role = 'TOWN_ADMIN')
-      ORDER BY m."tenantId", m.id ${forUpdate}`,
-    userId,
-  );
-  const partners = await tx.$queryRawUnsafe<Array<{ partnerId: string; userId: string }>>(
-    `SELECT m."partnerId", m."userId" FROM "PartnerMembership" m
-      WHERE m.role = 'PARTNER_ADMIN' AND m."partnerId" IN (SELECT "partnerId" FROM "PartnerMembership" WHERE "userId" = $1::uuid AND role = 'PARTNER_ADMIN')
-      ORDER BY m."partnerId", m.id ${forUpdate}`,
-    userId,
-  );
+  const forUpdate = lock ? Prisma.sql`FOR UPDATE` : Prisma.empty;
+  const towns = await tx.$queryRaw<Array<{ tenantId: string; userId: string }>>`
+    SELECT m."tenantId", m."userId" FROM "TenantMembership" m
+      WHERE m.role = 'TOWN_ADMIN' AND m."tenantId" IN (SELECT "tenantId" FROM "TenantMembership" WHERE "userId" = ${userId}::uuid AND role = 'TOWN_ADMIN')
+      ORDER BY m."tenantId", m.id ${forUpdate}`;
+  const partners = await tx.$queryRaw<Array<{ partnerId: string; userId: string }>>`
+    SELECT m."partnerId", m."userId" FROM "PartnerMembership" m
+      WHERE m.role = 'PARTNER_ADMIN' AND m."partnerId" IN (SELECT "partnerId" FROM "PartnerMembership" WHERE "userId" = ${userId}::uuid AND role = 'PARTNER_ADMIN')
+      ORDER BY m."partnerId", m.id ${forUpdate}`;
   const alone = <K extends string>(rows: Array<Record<K, string> & { userId: string }>, key: K) => {
     const admins = new Map<string, number>();
     for (const r of rows) admins.set(r[key], (admins.get(r[key]) ?? 0) + 1);
