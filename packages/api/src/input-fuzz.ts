@@ -301,7 +301,11 @@ export interface Seen {
   fieldErrors?: Record<string, string[]> | undefined;
 }
 
-const related = (field: string, path: string) => path === '' || field === '_form' || field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`);
+const parent = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('.')));
+// A rule between the fields of one entry (an opening time moved onto another entry's weekday) may name a sibling.
+const sibling = (field: string, path: string) => path.includes('.') && parent(field) === parent(path);
+const related = (field: string, path: string) =>
+  path === '' || field === '_form' || field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`) || sibling(field, path);
 
 /**
  * null when the answer is acceptable for an input broken at `path`, else
