@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -11,12 +12,25 @@ import tseslint from 'typescript-eslint';
 const forbid = (names, message, allowTypeImports = false) => ({
   '@typescript-eslint/no-restricted-imports': [
     'error',
-    { paths: names.map((name) => ({ name, message, allowTypeImports })), patterns: names.map((name) => ({ group: [`${name}/*`], message, allowTypeImports })) },
+    {
+      paths: names.map((name) => ({ name, message, allowTypeImports })),
+      patterns: names.map((name) => ({ group: [`${name}/*`], message, allowTypeImports })),
+    },
   ],
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/build/**', '**/dist/**', '**/.data/**', '**/generated/**', '**/.cache/**', 'packages/prisma-offline/bin/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/build/**',
+      '**/dist/**',
+      '**/.data/**',
+      '**/generated/**',
+      '**/.cache/**',
+      'packages/prisma-offline/bin/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,19 +39,41 @@ export default tseslint.config(
     settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs'] })] },
     rules: {
       'import-x/no-cycle': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // `import { type X } from 'pkg'` keeps a bare `import 'pkg'` under verbatimModuleSyntax: in a route
       // module that drags a server package (@remix-run/node) into the browser bundle.
       '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
-  { files: ['packages/domain/**'], rules: forbid(['@hubwerk/db', '@hubwerk/auth', '@hubwerk/api', '@hubwerk/billing'], 'domain is the bottom of the graph: pure vocabulary, no package imports.') },
-  { files: ['packages/db/**'], rules: forbid(['@hubwerk/auth', '@hubwerk/api', '@hubwerk/billing'], 'db is below auth and api: it must not import them.') },
-  { files: ['packages/auth/**', 'packages/billing/**'], rules: forbid(['@hubwerk/api'], 'auth and billing are below api: they must not import it.') },
+  {
+    files: ['packages/domain/**'],
+    rules: forbid(
+      ['@hubwerk/db', '@hubwerk/auth', '@hubwerk/api', '@hubwerk/billing'],
+      'domain is the bottom of the graph: pure vocabulary, no package imports.',
+    ),
+  },
+  {
+    files: ['packages/db/**'],
+    rules: forbid(
+      ['@hubwerk/auth', '@hubwerk/api', '@hubwerk/billing'],
+      'db is below auth and api: it must not import them.',
+    ),
+  },
+  {
+    files: ['packages/auth/**', 'packages/billing/**'],
+    rules: forbid(['@hubwerk/api'], 'auth and billing are below api: they must not import it.'),
+  },
   {
     files: ['apps/admin/**'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
-    rules: forbid(['@hubwerk/api', '@hubwerk/db', '@hubwerk/auth', '@hubwerk/billing'], 'the admin app talks to the API over tRPC only (import type { AppRouter } is fine).', true),
+    rules: forbid(
+      ['@hubwerk/api', '@hubwerk/db', '@hubwerk/auth', '@hubwerk/billing'],
+      'the admin app talks to the API over tRPC only (import type { AppRouter } is fine).',
+      true,
+    ),
   },
 );

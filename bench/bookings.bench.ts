@@ -61,7 +61,18 @@ const TZ = 'Europe/Berlin';
 // Linux's USER_HZ: /proc reports CPU time in these ticks.
 const CLOCK_TICKS = 100;
 // Tables whose row-level security the "RLS off" pass switches off.
-const TABLES = ['Tenant', 'TenantMembership', 'Hub', 'HubAssignment', 'Space', 'Desk', 'OpeningHours', 'OpeningException', 'Booking', 'AuditEvent'];
+const TABLES = [
+  'Tenant',
+  'TenantMembership',
+  'Hub',
+  'HubAssignment',
+  'Space',
+  'Desk',
+  'OpeningHours',
+  'OpeningException',
+  'Booking',
+  'AuditEvent',
+];
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hubwerk-bench-bookings-'));
@@ -70,16 +81,26 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 log(`Starting PostgreSQL (embedded, port ${port}, fsync on) …`);
 const server = await startEmbeddedPostgres({
-  dataDir, port, profile: 'dev',
+  dataDir,
+  port,
+  profile: 'dev',
   postgresFlags: [
-    ...(args.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : []),
+    ...(args.statements
+      ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on']
+      : []),
     ...(args.socket ? ['-c', `unix_socket_directories=${dataDir}`] : []),
     ...(args['async-commit'] ? ['-c', 'synchronous_commit=off'] : []),
   ],
 });
 try {
   const superuserUrl = server.superuserUrl('postgres');
-  const { urls } = await prepareDatabase({ server, superuserUrl, database: 'hubwerk_bench_bookings', roles: DEV_ROLES, cwd: root });
+  const { urls } = await prepareDatabase({
+    server,
+    superuserUrl,
+    database: 'hubwerk_bench_bookings',
+    roles: DEV_ROLES,
+    cwd: root,
+  });
   await seedDemo({ platformUrl: urls.platformUrl });
   const admin = new pg.Client({ connectionString: server.superuserUrl('hubwerk_bench_bookings') });
   await admin.connect();
@@ -87,10 +108,15 @@ try {
   admin.on('error', () => undefined);
   const started = Date.now();
   const seeded = await seed(admin);
-  log(`Seeded ${seeded.towns} towns, ${seeded.hubs} hubs, ${seeded.spaces} spaces, ${seeded.bookings} bookings in ${Math.round((Date.now() - started) / 1000)} s.`);
+  log(
+    `Seeded ${seeded.towns} towns, ${seeded.hubs} hubs, ${seeded.spaces} spaces, ${seeded.bookings} bookings in ${Math.round((Date.now() - started) / 1000)} s.`,
+  );
 
   if (args.explain) await explain(admin, urls.appUrl, seeded.sample[0]!.spaceId);
-  const api = createTestApi(args.socket ? { appUrl: viaSocket(urls.appUrl), platformUrl: viaSocket(urls.platformUrl) } : urls, { poolSize: Number(args.pool) });
+  const api = createTestApi(
+    args.socket ? { appUrl: viaSocket(urls.appUrl), platformUrl: viaSocket(urls.platformUrl) } : urls,
+    { poolSize: Number(args.pool) },
+  );
   const callers = new Map<string, Caller>();
   for (const m of seeded.members) callers.set(m.slug, await api.as(m.email));
   const bookers = args['one-member']
@@ -109,8 +135,13 @@ try {
       await admin.query('CHECKPOINT');
     }
     const avail = await measureAvailability(callers, seeded.sample);
-    rows.push({ label: 'availability, 1 space × 7 days: p50 / p99 (ms)', rls, value: `${avail.p50.toFixed(1)} / ${avail.p99.toFixed(1)}` });
-    if (args.statements && rls === 'on') await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
+    rows.push({
+      label: 'availability, 1 space × 7 days: p50 / p99 (ms)',
+      rls,
+      value: `${avail.p50.toFixed(1)} / ${avail.p99.toFixed(1)}`,
+    });
+    if (args.statements && rls === 'on')
+      await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
     // Warm-up, not measured: each pooled connection prepares and plans the statements once (ADR 021).
     await measureCreation(member, seeded.einbeckSpaces, pass++, undefined, 1);
     const profiler = args.profile && rls === 'on' ? await startProfiler() : null;
@@ -119,15 +150,39 @@ try {
     await perf?.stop();
     if (profiler) writeFileSync(args.profile!, JSON.stringify(await profiler.stop()));
     if (args.statements && rls === 'on') await printStatements(admin, create.count);
-    rows.push({ label: `bookings.create, ${CONNECTIONS} concurrent: per second`, rls, value: `${Math.round(create.perSecond)}` });
-    rows.push({ label: 'bookings.create: p50 / p99 (ms)', rls, value: `${create.p50.toFixed(1)} / ${create.p99.toFixed(1)}` });
-    rows.push({ label: 'bookings.create: CPU per booking, Node + PostgreSQL (ms)', rls, value: `${create.nodeCpuMs.toFixed(2)} + ${create.pgCpuMs.toFixed(2)}` });
-    rows.push({ label: `bookings.create: most this machine can do (${os.cpus().length} cores ÷ CPU per booking), per second`, rls, value: `${Math.round((os.cpus().length * 1000) / (create.nodeCpuMs + create.pgCpuMs))}` });
+    rows.push({
+      label: `bookings.create, ${CONNECTIONS} concurrent: per second`,
+      rls,
+      value: `${Math.round(create.perSecond)}`,
+    });
+    rows.push({
+      label: 'bookings.create: p50 / p99 (ms)',
+      rls,
+      value: `${create.p50.toFixed(1)} / ${create.p99.toFixed(1)}`,
+    });
+    rows.push({
+      label: 'bookings.create: CPU per booking, Node + PostgreSQL (ms)',
+      rls,
+      value: `${create.nodeCpuMs.toFixed(2)} + ${create.pgCpuMs.toFixed(2)}`,
+    });
+    rows.push({
+      label: `bookings.create: most this machine can do (${os.cpus().length} cores ÷ CPU per booking), per second`,
+      rls,
+      value: `${Math.round((os.cpus().length * 1000) / (create.nodeCpuMs + create.pgCpuMs))}`,
+    });
     rows.push({ label: 'bookings.create: failures', rls, value: `${create.failures}` });
     if (RATE > 0) {
       const steady = await measureCreation(member, seeded.einbeckSpaces, pass++, RATE);
-      rows.push({ label: `bookings.create, ${RATE} per second offered (open loop, ≤ ${CONNECTIONS} in flight): achieved per second`, rls, value: `${Math.round(steady.perSecond)}` });
-      rows.push({ label: `bookings.create at ${RATE} per second: p50 / p99 (ms, from the scheduled start)`, rls, value: `${steady.p50.toFixed(1)} / ${steady.p99.toFixed(1)}` });
+      rows.push({
+        label: `bookings.create, ${RATE} per second offered (open loop, ≤ ${CONNECTIONS} in flight): achieved per second`,
+        rls,
+        value: `${Math.round(steady.perSecond)}`,
+      });
+      rows.push({
+        label: `bookings.create at ${RATE} per second: p50 / p99 (ms, from the scheduled start)`,
+        rls,
+        value: `${steady.p50.toFixed(1)} / ${steady.p99.toFixed(1)}`,
+      });
       rows.push({ label: `bookings.create at ${RATE} per second: failures`, rls, value: `${steady.failures}` });
     }
   }
@@ -135,7 +190,9 @@ try {
   await api.close();
   await admin.end();
 
-  console.log(`\nBookings benchmark — ${seeded.towns} towns, ${seeded.spaces} spaces, ${seeded.bookings} bookings; in-process, ${os.cpus().length} cores${args['async-commit'] ? '; ASYNCHRONOUS COMMIT (diagnosis, not durable)' : ''}\n`);
+  console.log(
+    `\nBookings benchmark — ${seeded.towns} towns, ${seeded.spaces} spaces, ${seeded.bookings} bookings; in-process, ${os.cpus().length} cores${args['async-commit'] ? '; ASYNCHRONOUS COMMIT (diagnosis, not durable)' : ''}\n`,
+  );
   console.log(`| measure | RLS | value |\n|---|---|---|`);
   for (const r of rows) console.log(`| ${r.label} | ${r.rls} | ${r.value} |`);
 } catch (error) {
@@ -237,7 +294,8 @@ async function seed(db: pg.Client) {
  * index at ~33 bookings a space).
  */
 async function explain(admin: pg.Client, appUrl: string, spaceId: string) {
-  const tenantId = (await admin.query<{ tenantId: string }>(`SELECT "tenantId" FROM "Space" WHERE id = $1`, [spaceId])).rows[0]!.tenantId;
+  const tenantId = (await admin.query<{ tenantId: string }>(`SELECT "tenantId" FROM "Space" WHERE id = $1`, [spaceId]))
+    .rows[0]!.tenantId;
   const app = new pg.Client({ connectionString: appUrl });
   await app.connect();
   const from = new Date(Date.now() + 86_400_000);
@@ -279,15 +337,21 @@ async function printStatements(admin: pg.Client, bookings: number) {
        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       ORDER BY total_plan_time + total_exec_time DESC LIMIT 20`,
   );
-  log(`\nStatements of ${bookings} bookings (RLS on), ms per booking:\n| calls/booking | planned/booking | plan | exec | statement |\n|---|---|---|---|---|`);
+  log(
+    `\nStatements of ${bookings} bookings (RLS on), ms per booking:\n| calls/booking | planned/booking | plan | exec | statement |\n|---|---|---|---|---|`,
+  );
   for (const r of top.rows) {
-    log(`| ${(Number(r.calls) / bookings).toFixed(2)} | ${(Number(r.plans) / bookings).toFixed(2)} | ${(r.plan / bookings).toFixed(3)} | ${(r.exec / bookings).toFixed(3)} | ${r.query.slice(0, 110)} |`);
+    log(
+      `| ${(Number(r.calls) / bookings).toFixed(2)} | ${(Number(r.plans) / bookings).toFixed(2)} | ${(r.plan / bookings).toFixed(3)} | ${(r.exec / bookings).toFixed(3)} | ${r.query.slice(0, 110)} |`,
+    );
   }
 }
 
 async function setRls(db: pg.Client, on: boolean) {
   for (const table of TABLES) {
-    await db.query(on ? `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY` : `ALTER TABLE "${table}" DISABLE ROW LEVEL SECURITY`);
+    await db.query(
+      on ? `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY` : `ALTER TABLE "${table}" DISABLE ROW LEVEL SECURITY`,
+    );
   }
 }
 
@@ -308,7 +372,12 @@ async function measureAvailability(callers: Map<string, Caller>, sample: Array<{
     const target = sample[i % sample.length]!;
     const caller = callers.get(target.slug)!;
     const t0 = performance.now();
-    const result = await caller.bookings.availability({ tenant: target.slug, spaceId: target.spaceId, date: monday, days: 7 });
+    const result = await caller.bookings.availability({
+      tenant: target.slug,
+      spaceId: target.spaceId,
+      date: monday,
+      days: 7,
+    });
     if (i >= 50) times.push(performance.now() - t0); // the first 50 warm up
     if (result.resources.length !== 1) throw new Error('availability answered the wrong space');
   }
@@ -335,10 +404,11 @@ async function startPerf(file: string) {
   const child = spawn('perf', ['record', '-a', '-g', '-F', '499', '-e', 'cpu-clock', '-o', file], { stdio: 'ignore' });
   await new Promise((resolve) => setTimeout(resolve, 500)); // perf attaches to every CPU
   return {
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGINT');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
   };
 }
 
@@ -356,7 +426,11 @@ async function measureCreation(callers: Caller[], spaces: string[], pass: number
   const slotsPerDay = 20; // 08:00–18:00 in half hours
   // Workdays from tomorrow on, computed before the clock starts (the client's work is not the server's).
   const workdays: string[] = [];
-  for (let date = addDays(localParts(new Date(), TZ).date, 1); workdays.length < (pass + 1) * 40 + 60; date = addDays(date, 1)) {
+  for (
+    let date = addDays(localParts(new Date(), TZ).date, 1);
+    workdays.length < (pass + 1) * 40 + 60;
+    date = addDays(date, 1)
+  ) {
     if (weekdayOf(date) <= 5) workdays.push(date);
   }
   const workday = (n: number) => workdays[n]!;
@@ -378,7 +452,12 @@ async function measureCreation(callers: Caller[], spaces: string[], pass: number
           if (t0 > performance.now()) await new Promise((resolve) => setTimeout(resolve, t0 - performance.now()));
         }
         try {
-          await caller.bookings.create({ tenant: 'einbeck', spaceId, startsAt: zonedToUtc(date, start, TZ).toISOString(), endsAt: zonedToUtc(date, start + 30, TZ).toISOString() });
+          await caller.bookings.create({
+            tenant: 'einbeck',
+            spaceId,
+            startsAt: zonedToUtc(date, start, TZ).toISOString(),
+            endsAt: zonedToUtc(date, start + 30, TZ).toISOString(),
+          });
           times.push(performance.now() - t0);
         } catch {
           failures++;
@@ -415,7 +494,8 @@ function cpuMs(): { node: number; pg: number } {
     try {
       // Fields after the command's closing parenthesis: state is 3rd, ppid 4th, utime 14th, stime 15th.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      if (Number(pid) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+      if (Number(pid) === postmaster || Number(fields[1]) === postmaster)
+        ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // The process ended between listing and reading.
     }

@@ -26,8 +26,11 @@ function variantHandler(): ListHubs {
         (await pool.query('SELECT * FROM "Hub" WHERE "tenantId" = $1 ORDER BY name, id LIMIT 50', [tenantId])).rows;
     }
     case 'prisma-unscoped': {
-      const prisma = new PrismaClient({ adapter: new PrismaPg(new pg.Pool({ connectionString: bypassUrl, max: POOL })) });
-      return (tenantId) => prisma.hub.findMany({ where: { tenantId }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 50 });
+      const prisma = new PrismaClient({
+        adapter: new PrismaPg(new pg.Pool({ connectionString: bypassUrl, max: POOL })),
+      });
+      return (tenantId) =>
+        prisma.hub.findMany({ where: { tenantId }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 50 });
     }
     case 'prisma-batch-tx': {
       // The pattern of Prisma's row-level-security extension example.
@@ -44,7 +47,9 @@ function variantHandler(): ListHubs {
       // Exactly how the API's tenant tier runs it (packages/db).
       const db = createAppClient({ url: appUrl, poolSize: POOL });
       return (tenantId) =>
-        runInScope({ tenantId, userId: null }, () => db.hub.findMany({ where: { tenantId }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 50 }));
+        runInScope({ tenantId, userId: null }, () =>
+          db.hub.findMany({ where: { tenantId }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 50 }),
+        );
     }
     default:
       throw new Error(`unknown variant ${variant}`);

@@ -48,9 +48,17 @@ const server = await startEmbeddedPostgres({ dataDir, port, profile: 'test' });
 const children: ChildProcess[] = [];
 try {
   const superuserUrl = server.superuserUrl('postgres');
-  const { urls } = await prepareDatabase({ server, superuserUrl, database: 'hubwerk_bench', roles: DEV_ROLES, cwd: root });
+  const { urls } = await prepareDatabase({
+    server,
+    superuserUrl,
+    database: 'hubwerk_bench',
+    roles: DEV_ROLES,
+    cwd: root,
+  });
   const towns = await seed(urls.platformUrl);
-  log(`Seeded ${towns.length} towns × 3 hubs. ${ROUNDS} rounds × ${DURATION} s × ${CONNECTIONS} connections per variant.`);
+  log(
+    `Seeded ${towns.length} towns × 3 hubs. ${ROUNDS} rounds × ${DURATION} s × ${CONNECTIONS} connections per variant.`,
+  );
 
   const results: Record<string, Measures> = {};
   for (let round = 1; round <= ROUNDS; round += 1) {
@@ -71,7 +79,9 @@ try {
       entry.p99.push(r.latency.p99);
       entry.cpu.push(cpuPerRequest);
       entry.errors += r.errors + r.non2xx;
-      log(`  round ${round}: ${variant.id.padEnd(16)} ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, server CPU ${Math.round(cpuPerRequest)} µs/req`);
+      log(
+        `  round ${round}: ${variant.id.padEnd(16)} ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, server CPU ${Math.round(cpuPerRequest)} µs/req`,
+      );
     }
   }
   printTable(results);
@@ -154,7 +164,9 @@ function load(url: string, towns: string[], seconds: number): Promise<autocannon
     url,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/hubs?town=${towns[Math.floor(Math.random() * towns.length)]}` }) }],
+    requests: [
+      { setupRequest: (req) => ({ ...req, path: `/hubs?town=${towns[Math.floor(Math.random() * towns.length)]}` }) },
+    ],
   });
 }
 

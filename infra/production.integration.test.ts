@@ -14,7 +14,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { startTestSmtp } from '../packages/api/src/mail/test-smtp.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../prisma/seed.ts';
-import { ADMIN_DIST, API_DIST, adminEnv, apiEnv, ensureBuilt, freePort, freshDatabase, type Service, smokeTest, startNode } from './testing/production-stack.ts';
+import {
+  ADMIN_DIST,
+  API_DIST,
+  adminEnv,
+  apiEnv,
+  ensureBuilt,
+  freePort,
+  freshDatabase,
+  type Service,
+  smokeTest,
+  startNode,
+} from './testing/production-stack.ts';
 
 const run = promisify(execFile);
 
@@ -71,7 +82,13 @@ describe('production build', () => {
 
   it('refuses to start with a missing or bad variable and names each one, never its value', async () => {
     const failed = await run(process.execPath, [path.join(API_DIST, 'main.js')], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: 'not a url', PLATFORM_DATABASE_URL: urls.platformUrl, API_PORT: '99999' },
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        DATABASE_URL: 'not a url',
+        PLATFORM_DATABASE_URL: urls.platformUrl,
+        API_PORT: '99999',
+      },
     }).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
@@ -83,7 +100,12 @@ describe('production build', () => {
     expect(failed?.stderr).not.toContain(urls.platformUrl);
 
     const production = await run(process.execPath, [path.join(API_DIST, 'main.js')], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: urls.appUrl, PLATFORM_DATABASE_URL: urls.platformUrl },
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        DATABASE_URL: urls.appUrl,
+        PLATFORM_DATABASE_URL: urls.platformUrl,
+      },
     }).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
@@ -92,7 +114,10 @@ describe('production build', () => {
     expect(production?.stderr).toContain('SMTP_URL: required in production');
     expect(production?.stderr).toContain('DATA_ENCRYPTION_KEY: required in production');
 
-    const admin = await run(process.execPath, [path.join(ADMIN_DIST, 'server.js')], { cwd: ADMIN_DIST, env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: 'x' } }).then(
+    const admin = await run(process.execPath, [path.join(ADMIN_DIST, 'server.js')], {
+      cwd: ADMIN_DIST,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: 'x' },
+    }).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
     );
@@ -108,7 +133,10 @@ describe('production build', () => {
     const again = await run(process.execPath, [path.join(API_DIST, 'migrate.js')], { env });
     expect(again.stdout).toContain('database is up to date');
     // Prisma's own bookkeeping agrees: every migration finished, none twice.
-    const applied = await rows<{ n: number; distinct: number }>(urls.superuserUrl, `SELECT count(*)::int AS n, count(DISTINCT migration_name)::int AS distinct FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`);
+    const applied = await rows<{ n: number; distinct: number }>(
+      urls.superuserUrl,
+      `SELECT count(*)::int AS n, count(DISTINCT migration_name)::int AS distinct FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`,
+    );
     expect(applied[0]!.n).toBe(applied[0]!.distinct);
     expect(applied[0]!.n).toBeGreaterThan(10);
   }, 300_000);
@@ -119,12 +147,24 @@ describe('production build', () => {
     const adminUrl = `http://127.0.0.1:${adminPort}`;
     api = await startNode(
       path.join(API_DIST, 'main.js'),
-      apiEnv(urls, { port: apiPort, metricsPort, smtpUrl: smtp.url, proxySecret, adminUrl, extra: { SHUTDOWN_DELAY_MS: '5000' } }),
+      apiEnv(urls, {
+        port: apiPort,
+        metricsPort,
+        smtpUrl: smtp.url,
+        proxySecret,
+        adminUrl,
+        extra: { SHUTDOWN_DELAY_MS: '5000' },
+      }),
       '/readyz',
       apiPort,
     );
     metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    admin = await startNode(path.join(ADMIN_DIST, 'server.js'), adminEnv({ port: adminPort, apiUrl: api.url, proxySecret }), '/readyz', adminPort);
+    admin = await startNode(
+      path.join(ADMIN_DIST, 'server.js'),
+      adminEnv({ port: adminPort, apiUrl: api.url, proxySecret }),
+      '/readyz',
+      adminPort,
+    );
 
     const booking = await smokeTest(admin.url, urls.superuserUrl, DEMO_USERS.einbeckMember, DEMO_PASSWORD);
     expect(booking.status).toBe('CONFIRMED');
@@ -133,7 +173,8 @@ describe('production build', () => {
     expect(api.output()).toContain('"nodeEnv":"production"');
     // The confirmation leaves through SMTP (production has no dev outbox).
     const deadline = Date.now() + 240_000;
-    while (!smtp.received.some((mail) => mail.to.includes(DEMO_USERS.einbeckMember)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while (!smtp.received.some((mail) => mail.to.includes(DEMO_USERS.einbeckMember)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
     expect(smtp.received.map((mail) => mail.to).flat()).toContain(DEMO_USERS.einbeckMember);
   }, 600_000);
 
@@ -149,9 +190,19 @@ describe('production build', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    expect(sample(text, 'hubwerk_http_requests_total', { procedure: 'auth.signIn', method: 'POST', status: '200' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'hubwerk_http_requests_total', { procedure: 'bookings.create', method: 'POST', status: '200' })).toBe(1);
-    expect(sample(text, 'hubwerk_http_request_duration_seconds_bucket', { le: '+Inf', procedure: 'bookings.create', status_class: '2xx' })).toBe(1);
+    expect(
+      sample(text, 'hubwerk_http_requests_total', { procedure: 'auth.signIn', method: 'POST', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'hubwerk_http_requests_total', { procedure: 'bookings.create', method: 'POST', status: '200' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'hubwerk_http_request_duration_seconds_bucket', {
+        le: '+Inf',
+        procedure: 'bookings.create',
+        status_class: '2xx',
+      }),
+    ).toBe(1);
     expect(sample(text, 'hubwerk_sign_in_failures_total', { reason: 'invalid_credentials' })).toBe(1);
     expect(sample(text, 'hubwerk_db_pool_connections', { pool: 'app', state: 'max' })).toBe(10);
     expect(sample(text, 'hubwerk_db_pool_connections', { pool: 'app', state: 'open' })).toBeGreaterThanOrEqual(1);

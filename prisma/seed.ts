@@ -24,9 +24,49 @@ export const DEMO_USERS = {
 } as const;
 
 const TOWNS = [
-  { name: 'Einbeck', slug: 'einbeck', ags: '03155013', bundesland: '03', partner: true, hub: { name: 'Digital Hub Einbeck', slug: 'digital-hub-einbeck', thematicFocus: 'Vitale Gemeinschaften', city: 'Einbeck', postalCode: '37574', isPublic: true } },
-  { name: 'Sangerhausen', slug: 'sangerhausen', ags: '15087370', bundesland: '15', partner: true, hub: { name: 'Digital Hub Sangerhausen', slug: 'digital-hub-sangerhausen', thematicFocus: 'Mobilität', city: 'Sangerhausen', postalCode: '06526' } },
-  { name: 'Zeitz', slug: 'zeitz', ags: '15084590', bundesland: '15', partner: false, hub: { name: 'Digital Hub Zeitz', slug: 'digital-hub-zeitz', thematicFocus: 'Digitale Daseinsvorsorge', city: 'Zeitz', postalCode: '06712' } },
+  {
+    name: 'Einbeck',
+    slug: 'einbeck',
+    ags: '03155013',
+    bundesland: '03',
+    partner: true,
+    hub: {
+      name: 'Digital Hub Einbeck',
+      slug: 'digital-hub-einbeck',
+      thematicFocus: 'Vitale Gemeinschaften',
+      city: 'Einbeck',
+      postalCode: '37574',
+      isPublic: true,
+    },
+  },
+  {
+    name: 'Sangerhausen',
+    slug: 'sangerhausen',
+    ags: '15087370',
+    bundesland: '15',
+    partner: true,
+    hub: {
+      name: 'Digital Hub Sangerhausen',
+      slug: 'digital-hub-sangerhausen',
+      thematicFocus: 'Mobilität',
+      city: 'Sangerhausen',
+      postalCode: '06526',
+    },
+  },
+  {
+    name: 'Zeitz',
+    slug: 'zeitz',
+    ags: '15084590',
+    bundesland: '15',
+    partner: false,
+    hub: {
+      name: 'Digital Hub Zeitz',
+      slug: 'digital-hub-zeitz',
+      thematicFocus: 'Digitale Daseinsvorsorge',
+      city: 'Zeitz',
+      postalCode: '06712',
+    },
+  },
 ] as const;
 
 /** Seeds the demo data unless the database already has towns. Returns whether it seeded. */
@@ -40,7 +80,11 @@ export async function seedDemo(options: { platformUrl: string }): Promise<boolea
         await seed(tx, passwordHash);
         return true;
       },
-      (seeded) => ({ action: seeded ? 'demo.seeded' : 'demo.seedSkipped', actorUserId: null, reason: 'development demo data' }),
+      (seeded) => ({
+        action: seeded ? 'demo.seeded' : 'demo.seedSkipped',
+        actorUserId: null,
+        reason: 'development demo data',
+      }),
     );
   } finally {
     await platform.close();
@@ -54,14 +98,37 @@ async function seed(tx: PlatformTx, passwordHash: string) {
   await user(DEMO_USERS.platform, 'Petra Plattform', 'PLATFORM_ADMIN');
   await user(DEMO_USERS.support, 'Sven Support', 'PLATFORM_SUPPORT');
 
-  const partner = await tx.partner.create({ data: { kind: 'IT_PARTNER', name: DEMO_IT_PARTNER, slug: 'regionaler-it-partner-harz', region: 'Harz und Südniedersachsen' } });
-  await tx.partner.create({ data: { kind: 'REGIONAL_PROVIDER', name: 'Mobilitätswerk Südharz', slug: 'mobilitaetswerk-suedharz', region: 'Mansfeld-Südharz' } });
+  const partner = await tx.partner.create({
+    data: {
+      kind: 'IT_PARTNER',
+      name: DEMO_IT_PARTNER,
+      slug: 'regionaler-it-partner-harz',
+      region: 'Harz und Südniedersachsen',
+    },
+  });
+  await tx.partner.create({
+    data: {
+      kind: 'REGIONAL_PROVIDER',
+      name: 'Mobilitätswerk Südharz',
+      slug: 'mobilitaetswerk-suedharz',
+      region: 'Mansfeld-Südharz',
+    },
+  });
   const partnerAdmin = await user(DEMO_USERS.partner, 'Paul Partner');
-  await tx.partnerMembership.create({ data: { partnerId: partner.id, userId: partnerAdmin.id, role: 'PARTNER_ADMIN' } });
+  await tx.partnerMembership.create({
+    data: { partnerId: partner.id, userId: partnerAdmin.id, role: 'PARTNER_ADMIN' },
+  });
 
   for (const town of TOWNS) {
     const tenant = await tx.tenant.create({
-      data: { name: town.name, slug: town.slug, ags: town.ags, bundesland: town.bundesland, status: 'ACTIVE', managingPartnerId: town.partner ? partner.id : null },
+      data: {
+        name: town.name,
+        slug: town.slug,
+        ags: town.ags,
+        bundesland: town.bundesland,
+        status: 'ACTIVE',
+        managingPartnerId: town.partner ? partner.id : null,
+      },
     });
     const hub = await tx.hub.create({ data: { tenantId: tenant.id, ...town.hub } });
     // The pilot towns run on Standard (up to 3 hubs) under the provider's framework agreement, billed outside Stripe until they subscribe.
@@ -70,14 +137,34 @@ async function seed(tx: PlatformTx, passwordHash: string) {
     await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: admin.id, role: 'TOWN_ADMIN' } });
     const spaces = await seedSpaces(tx, tenant.id, hub.id);
     // One booking per town, so the isolation suite has a foreign booking to attack.
-    await tx.booking.create({ data: { tenantId: tenant.id, spaceId: spaces.eventRoom.id, userId: admin.id, ...nextWorkday(2, 9 * 60, 11 * 60), purpose: 'Stadtrat: Digitalisierungsstrategie', attendees: 12 } });
+    await tx.booking.create({
+      data: {
+        tenantId: tenant.id,
+        spaceId: spaces.eventRoom.id,
+        userId: admin.id,
+        ...nextWorkday(2, 9 * 60, 11 * 60),
+        purpose: 'Stadtrat: Digitalisierungsstrategie',
+        attendees: 12,
+      },
+    });
     if (town.slug === 'einbeck') {
       const manager = await user(DEMO_USERS.einbeckManager, 'Hanna Hubmanagerin');
-      const membership = await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: manager.id, role: 'HUB_MANAGER' } });
+      const membership = await tx.tenantMembership.create({
+        data: { tenantId: tenant.id, userId: manager.id, role: 'HUB_MANAGER' },
+      });
       await tx.hubAssignment.create({ data: { tenantId: tenant.id, hubId: hub.id, membershipId: membership.id } });
       const member = await user(DEMO_USERS.einbeckMember, 'Mia Mitglied');
       await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: member.id, role: 'MEMBER' } });
-      await tx.booking.create({ data: { tenantId: tenant.id, spaceId: spaces.coworking.id, deskId: spaces.desks[0]!.id, userId: member.id, ...nextWorkday(1, 8 * 60, 18 * 60), purpose: 'Co-Working' } });
+      await tx.booking.create({
+        data: {
+          tenantId: tenant.id,
+          spaceId: spaces.coworking.id,
+          deskId: spaces.desks[0]!.id,
+          userId: member.id,
+          ...nextWorkday(1, 8 * 60, 18 * 60),
+          purpose: 'Co-Working',
+        },
+      });
       // A second member, so two people can want the same desk.
       const member2 = await user(DEMO_USERS.einbeckMember2, 'Max Mitglied');
       await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: member2.id, role: 'MEMBER' } });
@@ -94,17 +181,63 @@ async function seedSpaces(tx: PlatformTx, tenantId: string, hubId: string) {
     await tx.openingHours.create({ data: { tenantId, hubId, weekday, opensAt: 8 * 60, closesAt: 18 * 60 } });
   }
   const eventRoom = await tx.space.create({
-    data: { tenantId, hubId, kind: 'EVENT_ROOM', name: 'Veranstaltungsraum', capacity: 40, amenities: ['Beamer', 'Videokonferenz', 'Küche'], accessibilityNotes: 'Stufenloser Zugang, Induktionsschleife', granularityMinutes: 30, minDurationMinutes: 60, maxDurationMinutes: 600, bufferMinutes: 30, approvalRequired: false },
+    data: {
+      tenantId,
+      hubId,
+      kind: 'EVENT_ROOM',
+      name: 'Veranstaltungsraum',
+      capacity: 40,
+      amenities: ['Beamer', 'Videokonferenz', 'Küche'],
+      accessibilityNotes: 'Stufenloser Zugang, Induktionsschleife',
+      granularityMinutes: 30,
+      minDurationMinutes: 60,
+      maxDurationMinutes: 600,
+      bufferMinutes: 30,
+      approvalRequired: false,
+    },
   });
   await tx.space.create({
-    data: { tenantId, hubId, kind: 'SHOWROOM', name: 'Showroom', capacity: 15, amenities: ['Bildschirme'], accessibilityNotes: 'Stufenloser Zugang', granularityMinutes: 60, minDurationMinutes: 60, maxDurationMinutes: 480, approvalRequired: true },
+    data: {
+      tenantId,
+      hubId,
+      kind: 'SHOWROOM',
+      name: 'Showroom',
+      capacity: 15,
+      amenities: ['Bildschirme'],
+      accessibilityNotes: 'Stufenloser Zugang',
+      granularityMinutes: 60,
+      minDurationMinutes: 60,
+      maxDurationMinutes: 480,
+      approvalRequired: true,
+    },
   });
   const coworking = await tx.space.create({
-    data: { tenantId, hubId, kind: 'COWORKING', name: 'Co-Working', capacity: 6, amenities: ['WLAN', 'Küche'], accessibilityNotes: null, granularityMinutes: 60, minDurationMinutes: 60, maxDurationMinutes: 600, horizonDays: 30 },
+    data: {
+      tenantId,
+      hubId,
+      kind: 'COWORKING',
+      name: 'Co-Working',
+      capacity: 6,
+      amenities: ['WLAN', 'Küche'],
+      accessibilityNotes: null,
+      granularityMinutes: 60,
+      minDurationMinutes: 60,
+      maxDurationMinutes: 600,
+      horizonDays: 30,
+    },
   });
   const desks = [];
   for (let i = 1; i <= 6; i++) {
-    desks.push(await tx.desk.create({ data: { tenantId, spaceId: coworking.id, name: `Arbeitsplatz ${String(i).padStart(2, '0')}`, attributes: i <= 2 ? ['Stehpult', 'Monitor'] : ['Monitor'] } }));
+    desks.push(
+      await tx.desk.create({
+        data: {
+          tenantId,
+          spaceId: coworking.id,
+          name: `Arbeitsplatz ${String(i).padStart(2, '0')}`,
+          attributes: i <= 2 ? ['Stehpult', 'Monitor'] : ['Monitor'],
+        },
+      }),
+    );
   }
   return { eventRoom, coworking, desks };
 }
@@ -112,11 +245,14 @@ async function seedSpaces(tx: PlatformTx, tenantId: string, hubId: string) {
 /** The n-th workday (Mon–Fri) after today in Berlin, from `fromMinutes` to `toMinutes` local time. */
 function nextWorkday(n: number, fromMinutes: number, toMinutes: number) {
   let date = localParts(new Date(), 'Europe/Berlin').date;
-  for (let found = 0; found < n; ) {
+  for (let found = 0; found < n;) {
     date = addDays(date, 1);
     if (weekdayOf(date) <= 5) found++;
   }
-  return { startsAt: zonedToUtc(date, fromMinutes, 'Europe/Berlin'), endsAt: zonedToUtc(date, toMinutes, 'Europe/Berlin') };
+  return {
+    startsAt: zonedToUtc(date, fromMinutes, 'Europe/Berlin'),
+    endsAt: zonedToUtc(date, toMinutes, 'Europe/Berlin'),
+  };
 }
 
 // `prisma db seed` runs this file directly.

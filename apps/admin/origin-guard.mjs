@@ -21,14 +21,21 @@ export const DEV_ORIGINS = ['http://127.0.0.1:3000', 'http://localhost:3000'];
  * @returns {string[]}
  */
 export function configuredOrigins(env) {
-  const raw = (env.PUBLIC_ORIGIN ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const raw = (env.PUBLIC_ORIGIN ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (raw.length === 0) {
-    if (env.NODE_ENV === 'production') throw new Error('PUBLIC_ORIGIN is required in production (the origin users reach the admin at, e.g. https://admin.hubwerk.example)');
+    if (env.NODE_ENV === 'production')
+      throw new Error(
+        'PUBLIC_ORIGIN is required in production (the origin users reach the admin at, e.g. https://admin.hubwerk.example)',
+      );
     return [...DEV_ORIGINS];
   }
   return raw.map((value) => {
     const url = new URL(value);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`PUBLIC_ORIGIN must be an http(s) origin: ${value}`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new Error(`PUBLIC_ORIGIN must be an http(s) origin: ${value}`);
     return url.origin;
   });
 }

@@ -35,9 +35,11 @@ function serverSettings() {
   const port = Number(process.env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('  PORT: must be a port number (0–65535)');
   const trustProxy = Number(process.env.TRUST_PROXY ?? '0');
-  if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 10) problems.push('  TRUST_PROXY: must be the number of proxies in front (0–10)');
+  if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 10)
+    problems.push('  TRUST_PROXY: must be the number of proxies in front (0–10)');
   const shutdownDelayMs = Number(process.env.SHUTDOWN_DELAY_MS ?? '0');
-  if (!Number.isInteger(shutdownDelayMs) || shutdownDelayMs < 0 || shutdownDelayMs > 60_000) problems.push('  SHUTDOWN_DELAY_MS: must be 0–60000');
+  if (!Number.isInteger(shutdownDelayMs) || shutdownDelayMs < 0 || shutdownDelayMs > 60_000)
+    problems.push('  SHUTDOWN_DELAY_MS: must be 0–60000');
   // Never fall back to the request's own headers (docs/decisions/025).
   let allowedOrigins = [];
   try {
@@ -69,19 +71,42 @@ const app = express();
 app.disable('x-powered-by');
 if (trustProxy > 0) app.set('trust proxy', trustProxy);
 app.get('/healthz', (_req, res) => void res.set('cache-control', 'no-store').json({ status: 'ok' }));
-app.get('/readyz', (_req, res) => void res.status(draining ? 503 : 200).set('cache-control', 'no-store').json({ status: draining ? 'shutting-down' : 'ready' }));
-app.use(originGuard(allowedOrigins, ({ method, path }) => console.warn(JSON.stringify({ level: 'warn', event: 'csrf.refused', method, path }))));
+app.get(
+  '/readyz',
+  (_req, res) =>
+    void res
+      .status(draining ? 503 : 200)
+      .set('cache-control', 'no-store')
+      .json({ status: draining ? 'shutting-down' : 'ready' }),
+);
+app.use(
+  originGuard(allowedOrigins, ({ method, path }) =>
+    console.warn(JSON.stringify({ level: 'warn', event: 'csrf.refused', method, path })),
+  ),
+);
 app.use((req, res, next) => {
   if (draining) res.set('connection', 'close');
   req.headers['x-hubwerk-client-ip'] = req.ip ?? '';
   next();
 });
 app.use(compression());
-app.use(build.publicPath, express.static(path.resolve(here, build.assetsBuildDirectory), { immutable: true, maxAge: '1y' }));
+app.use(
+  build.publicPath,
+  express.static(path.resolve(here, build.assetsBuildDirectory), { immutable: true, maxAge: '1y' }),
+);
 app.use(express.static(path.join(here, 'public'), { maxAge: '1h' }));
 app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
-const server = app.listen(port, host, () => console.log(JSON.stringify({ level: 'info', service: 'hubwerk-admin', msg: 'listening', url: `http://${host}:${server.address().port}` })));
+const server = app.listen(port, host, () =>
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      service: 'hubwerk-admin',
+      msg: 'listening',
+      url: `http://${host}:${server.address().port}`,
+    }),
+  ),
+);
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.once(signal, () => {
     console.log(JSON.stringify({ level: 'info', service: 'hubwerk-admin', msg: 'shutting down', signal }));

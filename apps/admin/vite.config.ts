@@ -23,7 +23,9 @@ function crossSiteGuard(): Plugin {
       let guard: ReturnType<typeof originGuard> | undefined;
       // Added here (not in a returned hook): runs before Vite's and Remix's own middlewares.
       server.middlewares.use((req, res, next) => {
-        guard ??= originGuard(configuredOrigins(process.env), ({ method, path }) => server.config.logger.warn(`csrf.refused ${method} ${path}`));
+        guard ??= originGuard(configuredOrigins(process.env), ({ method, path }) =>
+          server.config.logger.warn(`csrf.refused ${method} ${path}`),
+        );
         guard(req, res, next);
       });
     },

@@ -23,7 +23,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDatabaseUrls, DEV_ROLES, provisionDatabase } from '@hubwerk/db/provision';
 import { applyMigrations } from '../../apps/api/src/migrator.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../prisma/seed.ts';
-import { API_DIST, apiEnv, ensureBuilt, freePort, query, ROOT, type Service, startNode } from '../testing/production-stack.ts';
+import {
+  API_DIST,
+  apiEnv,
+  ensureBuilt,
+  freePort,
+  query,
+  ROOT,
+  type Service,
+  startNode,
+} from '../testing/production-stack.ts';
 
 const exec = promisify(execFile);
 
@@ -31,7 +40,9 @@ const exec = promisify(execFile);
 function debianPostgres(): string | null {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return null;
-  const majors = readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin/initdb')) && existsSync(path.join(base, v, 'bin/pg_dump'))).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(base)
+    .filter((v) => existsSync(path.join(base, v, 'bin/initdb')) && existsSync(path.join(base, v, 'bin/pg_dump')))
+    .sort((a, b) => Number(b) - Number(a));
   return majors[0] ? path.join(base, majors[0], 'bin') : null;
 }
 
@@ -59,14 +70,38 @@ async function startServer(dir: string): Promise<Server> {
     chownSync(dir, uid, gid);
     chownSync(pwfile, uid, gid);
   }
-  const run = (cmd: string, args: string[]) => (asRoot ? exec('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]) : exec(path.join(bin, cmd), args));
-  await run('initdb', ['-D', dataDir, '-U', SUPERUSER.name, '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']);
+  const run = (cmd: string, args: string[]) =>
+    asRoot ? exec('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]) : exec(path.join(bin, cmd), args);
+  await run('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    SUPERUSER.name,
+    '--pwfile',
+    pwfile,
+    '--auth=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+  ]);
   const port = await freePort();
-  await run('pg_ctl', ['-D', dataDir, '-w', '-t', '120', '-l', path.join(dir, 'log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off`, 'start']);
+  await run('pg_ctl', [
+    '-D',
+    dataDir,
+    '-w',
+    '-t',
+    '120',
+    '-l',
+    path.join(dir, 'log'),
+    '-o',
+    `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off`,
+    'start',
+  ]);
   return {
     port,
     dataDir,
-    url: (database = 'postgres') => `postgresql://${SUPERUSER.name}:${SUPERUSER.password}@127.0.0.1:${port}/${database}`,
+    url: (database = 'postgres') =>
+      `postgresql://${SUPERUSER.name}:${SUPERUSER.password}@127.0.0.1:${port}/${database}`,
     stop: async () => {
       await run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
     },
@@ -81,10 +116,16 @@ function userIds(name: string): { uid: number; gid: number } {
 
 /** Per table: row count and md5 over its rows as text, in a fixed order. */
 async function checksums(url: string): Promise<Record<string, string>> {
-  const tables = await query<{ name: string }>(url, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+  const tables = await query<{ name: string }>(
+    url,
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+  );
   const result: Record<string, string> = {};
   for (const { name } of tables) {
-    const [row] = await query<{ n: number; md5: string }>(url, `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS md5 FROM ${pg.escapeIdentifier(name)} t`);
+    const [row] = await query<{ n: number; md5: string }>(
+      url,
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS md5 FROM ${pg.escapeIdentifier(name)} t`,
+    );
     result[name] = `${row!.n}:${row!.md5}`;
   }
   return result;
@@ -92,13 +133,22 @@ async function checksums(url: string): Promise<Record<string, string>> {
 
 /** What keeps the towns apart: RLS flags and policies per table, and the roles' attributes. */
 async function walls(url: string) {
-  const tables = await query(url, `
+  const tables = await query(
+    url,
+    `
     SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
            coalesce((SELECT string_agg(p.polname || ':' || pg_get_expr(p.polqual, p.polrelid), ' | ' ORDER BY p.polname) FROM pg_policy p WHERE p.polrelid = c.oid), '') AS policies
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY c.relname`);
-  const roles = await query(url, `SELECT rolname, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolcanlogin FROM pg_roles WHERE rolname LIKE 'hubwerk%' ORDER BY rolname`);
-  const grants = await query(url, `SELECT grantee, table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee LIKE 'hubwerk%' ORDER BY 1, 2, 3`);
+     WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY c.relname`,
+  );
+  const roles = await query(
+    url,
+    `SELECT rolname, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolcanlogin FROM pg_roles WHERE rolname LIKE 'hubwerk%' ORDER BY rolname`,
+  );
+  const grants = await query(
+    url,
+    `SELECT grantee, table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee LIKE 'hubwerk%' ORDER BY 1, 2, 3`,
+  );
   return { tables, roles, grants };
 }
 
@@ -112,8 +162,13 @@ describe.skipIf(!BIN && !process.env.CI)('backup and restore', () => {
   let api: Service | undefined;
 
   beforeAll(async () => {
-    if (!BIN) throw new Error('No Debian PostgreSQL with pg_dump under /usr/lib/postgresql (apt-get install postgresql-15)');
-    [source, target] = await Promise.all([startServer(path.join(work, 'source')), startServer(path.join(work, 'target')), ensureBuilt()]);
+    if (!BIN)
+      throw new Error('No Debian PostgreSQL with pg_dump under /usr/lib/postgresql (apt-get install postgresql-15)');
+    [source, target] = await Promise.all([
+      startServer(path.join(work, 'source')),
+      startServer(path.join(work, 'target')),
+      ensureBuilt(),
+    ]);
   }, 300_000);
 
   afterAll(async () => {
@@ -138,13 +193,28 @@ describe.skipIf(!BIN && !process.env.CI)('backup and restore', () => {
     const rolesFile = path.join(work, 'roles.sql');
     const dumpFile = path.join(work, 'hubwerk.dump');
     await exec(tool('pg_dumpall'), ['--roles-only', '-p', String(source.port), '-f', rolesFile], { env });
-    await exec(tool('pg_dump'), ['-p', String(source.port), '-d', 'hubwerk', '--format=custom', '--file', dumpFile], { env });
+    await exec(tool('pg_dump'), ['-p', String(source.port), '-d', 'hubwerk', '--format=custom', '--file', dumpFile], {
+      env,
+    });
 
     // The restore into a new, empty server: roles first (without the bootstrap superuser, which exists), then the database.
-    const { stdout: roles } = await exec('grep', ['-v', '-E', `^(CREATE|ALTER) ROLE ${SUPERUSER.name}( |;)`, rolesFile]);
+    const { stdout: roles } = await exec('grep', [
+      '-v',
+      '-E',
+      `^(CREATE|ALTER) ROLE ${SUPERUSER.name}( |;)`,
+      rolesFile,
+    ]);
     writeFileSync(rolesFile, roles);
-    await exec(tool('psql'), ['-p', String(target.port), '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-f', rolesFile], { env });
-    await exec(tool('pg_restore'), ['-p', String(target.port), '-d', 'postgres', '--create', '--exit-on-error', dumpFile], { env });
+    await exec(
+      tool('psql'),
+      ['-p', String(target.port), '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-f', rolesFile],
+      { env },
+    );
+    await exec(
+      tool('pg_restore'),
+      ['-p', String(target.port), '-d', 'postgres', '--create', '--exit-on-error', dumpFile],
+      { env },
+    );
 
     expect(await checksums(target.url('hubwerk'))).toEqual(before);
     expect(await walls(target.url('hubwerk'))).toEqual(wallsBefore);
@@ -154,11 +224,29 @@ describe.skipIf(!BIN && !process.env.CI)('backup and restore', () => {
 
     // The production API on the restored database: ready (every migration recorded), and a member sees their town.
     const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
-    api = await startNode(path.join(API_DIST, 'main.js'), apiEnv(restored, { port, metricsPort, smtpUrl: 'smtp://127.0.0.1:25', proxySecret: randomBytes(32).toString('hex'), adminUrl: 'http://127.0.0.1:3000' }), '/readyz', port);
-    const signIn = await fetch(`${api.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_USERS.einbeckMember, password: DEMO_PASSWORD }) });
+    api = await startNode(
+      path.join(API_DIST, 'main.js'),
+      apiEnv(restored, {
+        port,
+        metricsPort,
+        smtpUrl: 'smtp://127.0.0.1:25',
+        proxySecret: randomBytes(32).toString('hex'),
+        adminUrl: 'http://127.0.0.1:3000',
+      }),
+      '/readyz',
+      port,
+    );
+    const signIn = await fetch(`${api.url}/trpc/auth.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO_USERS.einbeckMember, password: DEMO_PASSWORD }),
+    });
     expect(signIn.status).toBe(200);
     const { result } = (await signIn.json()) as { result: { data: { token: string } } };
-    const town = await fetch(`${api.url}/trpc/tenants.get?input=${encodeURIComponent(JSON.stringify({ tenant: 'einbeck' }))}`, { headers: { authorization: `Bearer ${result.data.token}` } });
+    const town = await fetch(
+      `${api.url}/trpc/tenants.get?input=${encodeURIComponent(JSON.stringify({ tenant: 'einbeck' }))}`,
+      { headers: { authorization: `Bearer ${result.data.token}` } },
+    );
     expect(town.status).toBe(200);
     expect(JSON.stringify(await town.json())).toContain('Einbeck');
     expect(await api.stop()).toBe(0);

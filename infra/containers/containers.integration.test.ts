@@ -19,10 +19,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import { startTestSmtp } from '../../packages/api/src/mail/test-smtp.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../prisma/seed.ts';
-import { adminEnv, apiEnv, ensureBuilt, type FreshDatabase, freePort, freshDatabase, ROOT, smokeTest, waitFor } from '../testing/production-stack.ts';
+import {
+  adminEnv,
+  apiEnv,
+  ensureBuilt,
+  type FreshDatabase,
+  freePort,
+  freshDatabase,
+  ROOT,
+  smokeTest,
+  waitFor,
+} from '../testing/production-stack.ts';
 
 const exec = promisify(execFile);
-const STORAGE = ['--root', path.join(ROOT, '.data/containers/storage'), '--runroot', path.join(ROOT, '.data/containers/run')];
+const STORAGE = [
+  '--root',
+  path.join(ROOT, '.data/containers/storage'),
+  '--runroot',
+  path.join(ROOT, '.data/containers/run'),
+];
 const ENV = { ...process.env, CONTAINERS_CONF: path.join(ROOT, 'infra/containers/containers.conf') };
 const available = spawnSync('podman', ['--version']).status === 0;
 
@@ -54,7 +69,25 @@ describe.skipIf(!available && !process.env.CI)('container images', () => {
     const { stdout } = await exec('bash', [path.join(ROOT, 'infra/containers/node-base.sh'), ...STORAGE], { env: ENV });
     const base = stdout.trim().split('\n').pop()!;
     for (const target of ['api', 'admin'] as const) {
-      await podman('build', '--quiet', '--runtime', 'runc', '--format', 'docker', '-f', 'infra/containers/Containerfile', '--target', target, '--build-arg', 'SOURCE=prebuilt', '--build-arg', `BASE=${base}`, '-t', images[target], '.');
+      await podman(
+        'build',
+        '--quiet',
+        '--runtime',
+        'runc',
+        '--format',
+        'docker',
+        '-f',
+        'infra/containers/Containerfile',
+        '--target',
+        target,
+        '--build-arg',
+        'SOURCE=prebuilt',
+        '--build-arg',
+        `BASE=${base}`,
+        '-t',
+        images[target],
+        '.',
+      );
     }
   }, 900_000);
 
@@ -66,23 +99,49 @@ describe.skipIf(!available && !process.env.CI)('container images', () => {
 
   it('are built to run as a non-root user with health checks and no build tools', async () => {
     for (const image of Object.values(images)) {
-      const [inspected] = JSON.parse(await podman('image', 'inspect', image)) as Array<{ Config: { User: string; Entrypoint: string[] }; Healthcheck?: { Test: string[] } }>;
+      const [inspected] = JSON.parse(await podman('image', 'inspect', image)) as Array<{
+        Config: { User: string; Entrypoint: string[] };
+        Healthcheck?: { Test: string[] };
+      }>;
       const config = inspected!.Config;
       expect(config.User).toBe('10001:10001');
       expect(inspected!.Healthcheck?.Test.slice(0, 2)).toEqual(['CMD', 'node']);
       expect(config.Entrypoint).toEqual(['node', '--enable-source-maps']);
       // Bundles only: no npm, no sources, no dev dependencies.
-      const listing = await podman('run', '--rm', ...HARDENED, '--entrypoint', 'node', image, '-e', "const fs=require('fs');console.log(JSON.stringify({app:fs.readdirSync('/app').sort(),npm:fs.existsSync('/usr/local/lib/node_modules/npm')||fs.existsSync('/usr/lib/node_modules/npm')}))");
+      const listing = await podman(
+        'run',
+        '--rm',
+        ...HARDENED,
+        '--entrypoint',
+        'node',
+        image,
+        '-e',
+        "const fs=require('fs');console.log(JSON.stringify({app:fs.readdirSync('/app').sort(),npm:fs.existsSync('/usr/local/lib/node_modules/npm')||fs.existsSync('/usr/lib/node_modules/npm')}))",
+      );
       const { app, npm } = JSON.parse(listing.split('\n').pop()!) as { app: string[]; npm: boolean };
       expect(app.some((name) => name.endsWith('.ts'))).toBe(false);
       expect(app).not.toContain('src');
-      if (image === images.api) expect(app.filter((name) => name !== 'main.js.map' && name !== 'migrate.js.map')).toEqual(['main.js', 'migrate.js', 'migrations', 'node_modules', 'package.json']);
+      if (image === images.api)
+        expect(app.filter((name) => name !== 'main.js.map' && name !== 'migrate.js.map')).toEqual([
+          'main.js',
+          'migrate.js',
+          'migrations',
+          'node_modules',
+          'package.json',
+        ]);
       expect(npm).toBe(false);
     }
   }, 120_000);
 
   it('migrate, serve a member who signs in and books, pass their health checks and stop cleanly', async () => {
-    const migrated = await podman('run', '--rm', ...HARDENED, ...envArgs({ MIGRATOR_DATABASE_URL: urls.migratorUrl }), images.api, '/app/migrate.js');
+    const migrated = await podman(
+      'run',
+      '--rm',
+      ...HARDENED,
+      ...envArgs({ MIGRATOR_DATABASE_URL: urls.migratorUrl }),
+      images.api,
+      '/app/migrate.js',
+    );
     // A retried attempt finds the first attempt's migrations in place.
     expect(migrated).toMatch(/applied \d+ migration\(s\)|database is up to date/);
     await seedDemo({ platformUrl: urls.platformUrl });
@@ -91,10 +150,37 @@ describe.skipIf(!available && !process.env.CI)('container images', () => {
     adminUrl = `http://127.0.0.1:${adminPort}`;
     const proxySecret = randomBytes(32).toString('hex');
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await podman('run', '--detach', '--name', names.api, ...HARDENED, ...envArgs(apiEnv(urls, { port: apiPort, metricsPort, smtpUrl: smtp.url, proxySecret, adminUrl, extra: { METRICS_HOST: '127.0.0.1', SHUTDOWN_DELAY_MS: '1000' } })), images.api);
-    const logs = (name: string) => () => spawnSync('podman', [...STORAGE, 'logs', name], { env: ENV, encoding: 'utf8' }).stdout + spawnSync('podman', [...STORAGE, 'logs', name], { env: ENV, encoding: 'utf8' }).stderr;
+    await podman(
+      'run',
+      '--detach',
+      '--name',
+      names.api,
+      ...HARDENED,
+      ...envArgs(
+        apiEnv(urls, {
+          port: apiPort,
+          metricsPort,
+          smtpUrl: smtp.url,
+          proxySecret,
+          adminUrl,
+          extra: { METRICS_HOST: '127.0.0.1', SHUTDOWN_DELAY_MS: '1000' },
+        }),
+      ),
+      images.api,
+    );
+    const logs = (name: string) => () =>
+      spawnSync('podman', [...STORAGE, 'logs', name], { env: ENV, encoding: 'utf8' }).stdout +
+      spawnSync('podman', [...STORAGE, 'logs', name], { env: ENV, encoding: 'utf8' }).stderr;
     await waitFor(`${apiUrl}/readyz`, null, logs(names.api));
-    await podman('run', '--detach', '--name', names.admin, ...HARDENED, ...envArgs(adminEnv({ port: adminPort, apiUrl, proxySecret })), images.admin);
+    await podman(
+      'run',
+      '--detach',
+      '--name',
+      names.admin,
+      ...HARDENED,
+      ...envArgs(adminEnv({ port: adminPort, apiUrl, proxySecret })),
+      images.admin,
+    );
     await waitFor(`${adminUrl}/readyz`, null, logs(names.admin));
 
     const booking = await smokeTest(adminUrl, urls.superuserUrl, DEMO_USERS.einbeckMember, DEMO_PASSWORD);

@@ -25,7 +25,9 @@ try {
       `  psql    ${database.superuserUrl === undefined ? '' : psqlCommand(database.superuserUrl)}`,
       '  env     (for the API or tests by hand)',
       ...exports,
-      database.owned ? '  Ctrl-C stops the server.' : '  It was already running (another npm run db:up); leaving it as it is.',
+      database.owned
+        ? '  Ctrl-C stops the server.'
+        : '  It was already running (another npm run db:up); leaving it as it is.',
       '',
     ].join('\n'),
   );

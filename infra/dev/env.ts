@@ -28,7 +28,8 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['MIGRATOR_DATABASE_URL'],
-        message: 'DATABASE_URL is set, so migrations need MIGRATOR_DATABASE_URL too (or unset DATABASE_URL for the embedded PostgreSQL)',
+        message:
+          'DATABASE_URL is set, so migrations need MIGRATOR_DATABASE_URL too (or unset DATABASE_URL for the embedded PostgreSQL)',
       });
     }
   })

@@ -48,9 +48,14 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 async function main(): Promise<void> {
-  for (const [name, address] of [['API', API], ['admin', ADMIN]] as const) {
+  for (const [name, address] of [
+    ['API', API],
+    ['admin', ADMIN],
+  ] as const) {
     if (!(await portIsFree(address.host, address.port))) {
-      throw new Error(`${address.host}:${address.port} (${name}) is already in use — is another \`npm run dev\` running?`);
+      throw new Error(
+        `${address.host}:${address.port} (${name}) is already in use — is another \`npm run dev\` running?`,
+      );
     }
   }
 
@@ -72,7 +77,12 @@ async function main(): Promise<void> {
 
   // Both apps get the same proxy secret, so the API believes the client IP the admin forwards.
   const proxySecret = env.API_PROXY_SECRET ?? randomBytes(32).toString('hex');
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', ...databaseEnv(urls), API_PROXY_SECRET: proxySecret };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    ...databaseEnv(urls),
+    API_PROXY_SECRET: proxySecret,
+  };
   children.push(
     startProcess({
       name: 'api',

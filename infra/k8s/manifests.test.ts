@@ -18,25 +18,46 @@ import { type Manifest, render } from './render.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const OVERLAYS = ['base', 'overlays/production'] as const;
-const rendered = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, render(path.join(HERE, overlay))])) as Record<(typeof OVERLAYS)[number], Manifest[]>;
+const rendered = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, render(path.join(HERE, overlay))])) as Record<
+  (typeof OVERLAYS)[number],
+  Manifest[]
+>;
 
 type Container = {
   name: string;
   image: string;
   command?: string[];
-  env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; configMapKeyRef?: { name: string; key: string; optional?: boolean } } }>;
+  env?: Array<{
+    name: string;
+    value?: string;
+    valueFrom?: {
+      secretKeyRef?: { name: string; key: string; optional?: boolean };
+      configMapKeyRef?: { name: string; key: string; optional?: boolean };
+    };
+  }>;
   envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
   readinessProbe?: { httpGet?: { path: string; port: string | number } };
   livenessProbe?: { httpGet?: { path: string; port: string | number } };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean; runAsNonRoot?: boolean; capabilities?: { drop?: string[] } };
+  securityContext?: {
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    runAsNonRoot?: boolean;
+    capabilities?: { drop?: string[] };
+  };
 };
-type PodSpec = { containers: Container[]; terminationGracePeriodSeconds?: number; securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type: string } } };
+type PodSpec = {
+  containers: Container[];
+  terminationGracePeriodSeconds?: number;
+  securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type: string } };
+};
 
 const find = (docs: Manifest[], kind: string, name: string) => {
   const doc = docs.find((d) => d.kind === kind && d.metadata.name === name);
   if (!doc) throw new Error(`${kind}/${name} is missing`);
-  return doc as Manifest & { spec: Record<string, unknown> & { template: { spec: PodSpec; metadata: { labels: Record<string, string> } } } };
+  return doc as Manifest & {
+    spec: Record<string, unknown> & { template: { spec: PodSpec; metadata: { labels: Record<string, string> } } };
+  };
 };
 
 /** The module of kubernetes-models that holds the model of this apiVersion + kind. */
@@ -45,11 +66,25 @@ const modelPath = (doc: Manifest) => `kubernetes-models/${doc.apiVersion}/${doc.
 /** TypeScript's excess-property check against the models' types: one message per unknown (or mistyped) field. */
 function typeErrors(docs: Manifest[]): string[] {
   const fileName = path.join(HERE, '__rendered_manifests__.ts');
-  const source = docs.map((doc, i) => `import type { I${doc.kind} as T${i} } from '${modelPath(doc)}';\nexport const m${i}: T${i} = ${JSON.stringify(doc, null, 1)};`).join('\n');
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, types: [] };
+  const source = docs
+    .map(
+      (doc, i) =>
+        `import type { I${doc.kind} as T${i} } from '${modelPath(doc)}';\nexport const m${i}: T${i} = ${JSON.stringify(doc, null, 1)};`,
+    )
+    .join('\n');
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, ...rest) => (name === fileName ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, ...rest));
+  host.getSourceFile = (name, version, ...rest) =>
+    name === fileName ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, ...rest);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => name === fileName || fileExists(name);
   const program = ts.createProgram([fileName], options, host);
@@ -64,7 +99,9 @@ function typeErrors(docs: Manifest[]): string[] {
 function envNames(container: Container, docs: Manifest[]): string[] {
   const fromMaps = (container.envFrom ?? []).flatMap((from) => {
     if (!from.configMapRef) throw new Error(`${container.name}: only ConfigMaps are taken whole (secrets key by key)`);
-    return Object.keys((find(docs, 'ConfigMap', from.configMapRef.name) as unknown as { data: Record<string, string> }).data);
+    return Object.keys(
+      (find(docs, 'ConfigMap', from.configMapRef.name) as unknown as { data: Record<string, string> }).data,
+    );
   });
   return [...fromMaps, ...(container.env ?? []).map((e) => e.name)];
 }
@@ -89,7 +126,10 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
   it('run both services hardened, probed, sized, spread and stopped inside their grace period', () => {
     const apiConfig = (find(docs, 'ConfigMap', 'hubwerk-api') as unknown as { data: Record<string, string> }).data;
     const adminConfig = (find(docs, 'ConfigMap', 'hubwerk-admin') as unknown as { data: Record<string, string> }).data;
-    const shutdownSeconds = { 'hubwerk-api': (Number(apiConfig.SHUTDOWN_DELAY_MS) + Number(apiConfig.SHUTDOWN_TIMEOUT_MS)) / 1000, 'hubwerk-admin': Number(adminConfig.SHUTDOWN_DELAY_MS) / 1000 + 10 };
+    const shutdownSeconds = {
+      'hubwerk-api': (Number(apiConfig.SHUTDOWN_DELAY_MS) + Number(apiConfig.SHUTDOWN_TIMEOUT_MS)) / 1000,
+      'hubwerk-admin': Number(adminConfig.SHUTDOWN_DELAY_MS) / 1000 + 10,
+    };
     for (const name of ['hubwerk-api', 'hubwerk-admin'] as const) {
       const deployment = find(docs, 'Deployment', name);
       const pod = deployment.spec.template.spec;
@@ -97,7 +137,12 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
       expect(pod.securityContext?.seccompProfile?.type, name).toBe('RuntimeDefault');
       expect(pod.terminationGracePeriodSeconds, name).toBeGreaterThan(shutdownSeconds[name]);
       for (const container of pod.containers) {
-        expect(container.securityContext, name).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+        expect(container.securityContext, name).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'] },
+        });
         expect(container.readinessProbe?.httpGet?.path, name).toBe('/readyz');
         expect(container.livenessProbe?.httpGet?.path, name).toBe('/healthz');
         expect(Object.keys(container.resources?.requests ?? {}).sort(), name).toEqual(['cpu', 'memory']);
@@ -106,13 +151,30 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
         if (overlay !== 'base') expect(container.image, name).not.toMatch(/:latest$/);
       }
       const labels = deployment.spec.template.metadata.labels;
-      const selects = (doc: Manifest) => JSON.stringify((doc.spec as { selector?: { matchLabels?: object } }).selector?.matchLabels) === JSON.stringify({ 'app.kubernetes.io/name': labels['app.kubernetes.io/name'] });
-      expect(docs.filter((d) => d.kind === 'PodDisruptionBudget' && selects(d)), `${name} PDB`).toHaveLength(1);
-      expect(docs.filter((d) => d.kind === 'Service' && JSON.stringify((d.spec as { selector?: object }).selector) === JSON.stringify({ 'app.kubernetes.io/name': name })), `${name} Service`).toHaveLength(1);
-      const hpa = find(docs, 'HorizontalPodAutoscaler', name) as unknown as { spec: { scaleTargetRef: { name: string }; minReplicas: number } };
+      const selects = (doc: Manifest) =>
+        JSON.stringify((doc.spec as { selector?: { matchLabels?: object } }).selector?.matchLabels) ===
+        JSON.stringify({ 'app.kubernetes.io/name': labels['app.kubernetes.io/name'] });
+      expect(
+        docs.filter((d) => d.kind === 'PodDisruptionBudget' && selects(d)),
+        `${name} PDB`,
+      ).toHaveLength(1);
+      expect(
+        docs.filter(
+          (d) =>
+            d.kind === 'Service' &&
+            JSON.stringify((d.spec as { selector?: object }).selector) ===
+              JSON.stringify({ 'app.kubernetes.io/name': name }),
+        ),
+        `${name} Service`,
+      ).toHaveLength(1);
+      const hpa = find(docs, 'HorizontalPodAutoscaler', name) as unknown as {
+        spec: { scaleTargetRef: { name: string }; minReplicas: number };
+      };
       expect(hpa.spec.scaleTargetRef.name).toBe(name);
       // A PDB that allows no disruption at the HPA's minimum would block node drains.
-      const pdb = docs.find((d) => d.kind === 'PodDisruptionBudget' && selects(d)) as unknown as { spec: { minAvailable: number } };
+      const pdb = docs.find((d) => d.kind === 'PodDisruptionBudget' && selects(d)) as unknown as {
+        spec: { minAvailable: number };
+      };
       expect(pdb.spec.minAvailable).toBeLessThan(hpa.spec.minReplicas);
     }
   });
@@ -123,7 +185,8 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
       for (const container of find(docs, 'Deployment', name).spec.template.spec.containers) {
         for (const entry of container.env ?? []) {
           // A secret-looking variable comes from a Secret, never a literal.
-          if (/SECRET|KEY|PASSWORD|DATABASE_URL|SMTP_URL/.test(entry.name)) expect(entry.valueFrom?.secretKeyRef, `${name} ${entry.name}`).toBeDefined();
+          if (/SECRET|KEY|PASSWORD|DATABASE_URL|SMTP_URL/.test(entry.name))
+            expect(entry.valueFrom?.secretKeyRef, `${name} ${entry.name}`).toBeDefined();
         }
       }
     }
@@ -133,7 +196,9 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
     const api = find(docs, 'Deployment', 'hubwerk-api').spec.template.spec.containers[0]!;
     expect(envNames(api, docs).sort()).toEqual([...API_ENV_KEYS].sort());
     const admin = find(docs, 'Deployment', 'hubwerk-admin').spec.template.spec.containers[0]!;
-    const serverReads = [...readFileSync(path.join(HERE, '../../apps/admin/server.mjs'), 'utf8').matchAll(/process\.env\.([A-Z_]+)/g)].map((m) => m[1]!);
+    const serverReads = [
+      ...readFileSync(path.join(HERE, '../../apps/admin/server.mjs'), 'utf8').matchAll(/process\.env\.([A-Z_]+)/g),
+    ].map((m) => m[1]!);
     expect(envNames(admin, docs).sort()).toEqual([...new Set([...ADMIN_ENV_KEYS, ...serverReads])].sort());
     const job = find(docs, 'Job', 'hubwerk-migrate').spec.template.spec.containers[0]!;
     expect(envNames(job, docs).sort()).toEqual([...MIGRATE_ENV_KEYS].sort());
@@ -145,7 +210,7 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
     expect(admin.env?.find((e) => e.name === 'SESSION_SECRET')?.valueFrom?.secretKeyRef?.optional).not.toBe(true);
   });
 
-  it("gives the API a configuration its own start-up check accepts", () => {
+  it('gives the API a configuration its own start-up check accepts', () => {
     const apiConfig = (find(docs, 'ConfigMap', 'hubwerk-api') as unknown as { data: Record<string, string> }).data;
     // The Secrets' values as an operator would create them (docs/operations.md).
     const secrets = {
@@ -157,13 +222,37 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
     };
     const env = parseEnv({ ...apiConfig, ...secrets });
     expect(env).toMatchObject({ NODE_ENV: 'production', API_HOST: '0.0.0.0', METRICS_HOST: '0.0.0.0' });
-    const ports = (find(docs, 'Deployment', 'hubwerk-api').spec.template.spec.containers[0] as unknown as { ports: Array<{ name: string; containerPort: number }> }).ports;
-    expect(ports).toEqual([{ name: 'http', containerPort: env.API_PORT }, { name: 'metrics', containerPort: env.METRICS_PORT }]);
+    const ports = (
+      find(docs, 'Deployment', 'hubwerk-api').spec.template.spec.containers[0] as unknown as {
+        ports: Array<{ name: string; containerPort: number }>;
+      }
+    ).ports;
+    expect(ports).toEqual([
+      { name: 'http', containerPort: env.API_PORT },
+      { name: 'metrics', containerPort: env.METRICS_PORT },
+    ]);
   });
 
   it('route the admin app and only the public API paths through the Ingress, never /metrics or tRPC', () => {
-    const ingress = docs.find((d) => d.kind === 'Ingress') as unknown as { spec: { rules: Array<{ http: { paths: Array<{ path: string; backend: { service: { name: string; port: { name?: string; number?: number } } } }> } }> } };
-    const routes = ingress.spec.rules.flatMap((rule) => rule.http.paths.map((p) => ({ path: p.path, service: p.backend.service.name, port: p.backend.service.port.name ?? p.backend.service.port.number })));
+    const ingress = docs.find((d) => d.kind === 'Ingress') as unknown as {
+      spec: {
+        rules: Array<{
+          http: {
+            paths: Array<{
+              path: string;
+              backend: { service: { name: string; port: { name?: string; number?: number } } };
+            }>;
+          };
+        }>;
+      };
+    };
+    const routes = ingress.spec.rules.flatMap((rule) =>
+      rule.http.paths.map((p) => ({
+        path: p.path,
+        service: p.backend.service.name,
+        port: p.backend.service.port.name ?? p.backend.service.port.number,
+      })),
+    );
     expect(routes).toEqual([
       { path: '/', service: 'hubwerk-admin', port: 'http' },
       { path: '/ical/', service: 'hubwerk-api', port: 'http' },
@@ -172,21 +261,60 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
   });
 
   it('let only the admin app and the ingress reach the API, and only the API and the migration Job reach PostgreSQL', () => {
-    type Peer = { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: { matchLabels?: Record<string, string> }; ipBlock?: { cidr: string } };
-    type Policy = { metadata: { name: string }; spec: { podSelector: { matchLabels?: Record<string, string> }; policyTypes: string[]; ingress?: Array<{ from?: Peer[]; ports?: Array<{ port: number }> }>; egress?: Array<{ to?: Peer[]; ports?: Array<{ port: number }> }> } };
+    type Peer = {
+      podSelector?: { matchLabels?: Record<string, string> };
+      namespaceSelector?: { matchLabels?: Record<string, string> };
+      ipBlock?: { cidr: string };
+    };
+    type Policy = {
+      metadata: { name: string };
+      spec: {
+        podSelector: { matchLabels?: Record<string, string> };
+        policyTypes: string[];
+        ingress?: Array<{ from?: Peer[]; ports?: Array<{ port: number }> }>;
+        egress?: Array<{ to?: Peer[]; ports?: Array<{ port: number }> }>;
+      };
+    };
     const policies = docs.filter((d) => d.kind === 'NetworkPolicy') as unknown as Policy[];
-    const denyAll = policies.find((p) => Object.keys(p.spec.podSelector).length === 0 && p.spec.ingress === undefined && p.spec.egress === undefined);
+    const denyAll = policies.find(
+      (p) =>
+        Object.keys(p.spec.podSelector).length === 0 && p.spec.ingress === undefined && p.spec.egress === undefined,
+    );
     expect(denyAll?.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
-    const forApp = (name: string) => policies.filter((p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === name);
-    const apiIngress = forApp('hubwerk-api').flatMap((p) => p.spec.ingress ?? []).filter((rule) => rule.ports?.some((port) => port.port === 4000));
-    expect(apiIngress.flatMap((rule) => rule.from ?? []).map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).sort()).toEqual(['hubwerk-admin', 'ingress-nginx']);
+    const forApp = (name: string) =>
+      policies.filter((p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === name);
+    const apiIngress = forApp('hubwerk-api')
+      .flatMap((p) => p.spec.ingress ?? [])
+      .filter((rule) => rule.ports?.some((port) => port.port === 4000));
+    expect(
+      apiIngress
+        .flatMap((rule) => rule.from ?? [])
+        .map(
+          (peer) =>
+            peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] ??
+            peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'],
+        )
+        .sort(),
+    ).toEqual(['hubwerk-admin', 'ingress-nginx']);
     // PostgreSQL: egress on 5432 only for the API and the Job; in-cluster, ingress only from pods labelled as its clients.
-    const egressTo5432 = policies.filter((p) => (p.spec.egress ?? []).some((rule) => rule.ports?.some((port) => port.port === 5432))).map((p) => p.metadata.name).sort();
+    const egressTo5432 = policies
+      .filter((p) => (p.spec.egress ?? []).some((rule) => rule.ports?.some((port) => port.port === 5432)))
+      .map((p) => p.metadata.name)
+      .sort();
     expect(egressTo5432).toEqual(['hubwerk-api', 'hubwerk-migrate']);
     const postgres = forApp('postgresql')[0]!;
-    const clients = postgres.spec.ingress!.flatMap((rule) => rule.from ?? []).map((peer) => peer.podSelector?.matchLabels);
+    const clients = postgres.spec
+      .ingress!.flatMap((rule) => rule.from ?? [])
+      .map((peer) => peer.podSelector?.matchLabels);
     expect(clients).toEqual([{ 'hubwerk.de/database-client': 'true' }]);
-    const labelled = docs.filter((d) => (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels?.['hubwerk.de/database-client'] === 'true').map((d) => d.metadata.name).sort();
+    const labelled = docs
+      .filter(
+        (d) =>
+          (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata
+            ?.labels?.['hubwerk.de/database-client'] === 'true',
+      )
+      .map((d) => d.metadata.name)
+      .sort();
     expect(labelled).toEqual(['hubwerk-api', 'hubwerk-migrate']);
   });
 
@@ -202,7 +330,9 @@ describe.each(OVERLAYS)('Kubernetes manifests (%s)', (overlay) => {
 
 describe('the manifest checks themselves', () => {
   it('catch unknown fields deep inside a Deployment', () => {
-    const deployment = structuredClone(find(rendered.base, 'Deployment', 'hubwerk-api')) as unknown as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
+    const deployment = structuredClone(find(rendered.base, 'Deployment', 'hubwerk-api')) as unknown as {
+      spec: { template: { spec: { containers: Array<Record<string, unknown>> } } };
+    };
     deployment.spec.template.spec.containers[0]!.readinessProbe = { httpGet: { pathh: '/readyz', port: 'http' } };
     deployment.spec.template.spec.containers[0]!.resources = { requests: { cpu: 1 }, limit: {} };
     const errors = typeErrors([deployment as unknown as Manifest]).join('\n');

@@ -10,7 +10,12 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: unknown };
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+};
 
 interface Kustomization {
   apiVersion?: string;
@@ -25,16 +30,21 @@ interface Kustomization {
 const KNOWN_KEYS = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'labels', 'images', 'patches']);
 
 function readDocuments(file: string): Manifest[] {
-  return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
-    return doc.toJS() as Manifest;
-  }).filter((doc) => doc !== null);
+  return parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
+      return doc.toJS() as Manifest;
+    })
+    .filter((doc) => doc !== null);
 }
 
 type Op = { op: 'add' | 'replace' | 'remove'; path: string; value?: unknown };
 
 function applyOp(target: Manifest, op: Op, where: string): void {
-  const parts = op.path.split('/').slice(1).map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const parts = op.path
+    .split('/')
+    .slice(1)
+    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
   const last = parts.pop();
   if (last === undefined) throw new Error(`${where}: empty path`);
   let node: unknown = target;
@@ -56,9 +66,14 @@ function applyOp(target: Manifest, op: Op, where: string): void {
   else container[last] = op.value;
 }
 
-function podSpecs(doc: Manifest): Array<{ containers?: Array<{ image?: string }>; initContainers?: Array<{ image?: string }> }> {
-  const spec = doc.spec as { template?: { spec?: object }; jobTemplate?: { spec?: { template?: { spec?: object } } } } | undefined;
-  return [spec?.template?.spec, spec?.jobTemplate?.spec?.template?.spec].filter((s): s is object => s !== undefined) as never;
+function podSpecs(
+  doc: Manifest,
+): Array<{ containers?: Array<{ image?: string }>; initContainers?: Array<{ image?: string }> }> {
+  const spec = doc.spec as
+    { template?: { spec?: object }; jobTemplate?: { spec?: { template?: { spec?: object } } } } | undefined;
+  return [spec?.template?.spec, spec?.jobTemplate?.spec?.template?.spec].filter(
+    (s): s is object => s !== undefined,
+  ) as never;
 }
 
 export function render(dir: string): Manifest[] {
@@ -73,8 +88,12 @@ export function render(dir: string): Manifest[] {
   }
   for (const patch of k.patches ?? []) {
     const targets = docs.filter((doc) => doc.kind === patch.target.kind && doc.metadata.name === patch.target.name);
-    if (targets.length !== 1) throw new Error(`${file}: patch target ${patch.target.kind}/${patch.target.name} matches ${targets.length} resources`);
-    for (const op of parseYaml(patch.patch) as Op[]) applyOp(targets[0]!, op, `${file} ${patch.target.kind}/${patch.target.name}`);
+    if (targets.length !== 1)
+      throw new Error(
+        `${file}: patch target ${patch.target.kind}/${patch.target.name} matches ${targets.length} resources`,
+      );
+    for (const op of parseYaml(patch.patch) as Op[])
+      applyOp(targets[0]!, op, `${file} ${patch.target.kind}/${patch.target.name}`);
   }
   for (const image of k.images ?? []) {
     let used = false;
@@ -92,7 +111,8 @@ export function render(dir: string): Manifest[] {
   for (const doc of docs) {
     if (k.namespace) doc.metadata.namespace = k.namespace;
     for (const label of k.labels ?? []) {
-      if (label.includeSelectors || label.includeTemplates) throw new Error(`${file}: render.ts only adds labels to metadata`);
+      if (label.includeSelectors || label.includeTemplates)
+        throw new Error(`${file}: render.ts only adds labels to metadata`);
       doc.metadata.labels = { ...doc.metadata.labels, ...label.pairs };
     }
   }

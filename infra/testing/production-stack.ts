@@ -25,7 +25,11 @@ export const ADMIN_DIST = path.join(ROOT, 'apps/admin/dist');
 export async function ensureBuilt(): Promise<void> {
   if (existsSync(path.join(API_DIST, 'main.js')) && existsSync(path.join(ADMIN_DIST, 'server.js'))) return;
   // vitest sets NODE_ENV=test; a production build must not inherit it.
-  await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 64 * 1024 * 1024 });
+  await promisify(execFile)('npm', ['run', 'build'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 export { freePort } from '@hubwerk/db/testing';
@@ -43,11 +47,17 @@ function minimalEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env };
 }
 
-export async function waitFor(url: string, child: ChildProcess | null, output: () => string, ok: (status: number) => boolean = (s) => s === 200): Promise<void> {
+export async function waitFor(
+  url: string,
+  child: ChildProcess | null,
+  output: () => string,
+  ok: (status: number) => boolean = (s) => s === 200,
+): Promise<void> {
   // Generous: only a broken start takes this long, and a loaded machine must not fail the test.
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`${url}: the process exited (${child.exitCode}):\n${output()}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`${url}: the process exited (${child.exitCode}):\n${output()}`);
     try {
       if (ok((await fetch(url)).status)) return;
     } catch {
@@ -58,11 +68,30 @@ export async function waitFor(url: string, child: ChildProcess | null, output: (
   }
 }
 
-export function startNode(script: string, env: Record<string, string>, readyPath: string, port: number): Promise<Service> {
-  return startService(process.execPath, ['--enable-source-maps', script], path.dirname(script), env, `http://127.0.0.1:${port}`, readyPath);
+export function startNode(
+  script: string,
+  env: Record<string, string>,
+  readyPath: string,
+  port: number,
+): Promise<Service> {
+  return startService(
+    process.execPath,
+    ['--enable-source-maps', script],
+    path.dirname(script),
+    env,
+    `http://127.0.0.1:${port}`,
+    readyPath,
+  );
 }
 
-export async function startService(command: string, args: string[], cwd: string, env: Record<string, string>, url: string, readyPath: string): Promise<Service> {
+export async function startService(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  url: string,
+  readyPath: string,
+): Promise<Service> {
   let output = '';
   const child = spawn(command, args, { cwd, env: minimalEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -111,7 +140,17 @@ export interface DatabaseEnv {
 }
 
 /** The API's environment in production: everything required, nothing inherited. */
-export function apiEnv(db: DatabaseEnv, options: { port: number; metricsPort: number; smtpUrl: string; proxySecret: string; adminUrl: string; extra?: Record<string, string> }): Record<string, string> {
+export function apiEnv(
+  db: DatabaseEnv,
+  options: {
+    port: number;
+    metricsPort: number;
+    smtpUrl: string;
+    proxySecret: string;
+    adminUrl: string;
+    extra?: Record<string, string>;
+  },
+): Record<string, string> {
   return {
     NODE_ENV: 'production',
     API_HOST: '127.0.0.1',
@@ -130,7 +169,12 @@ export function apiEnv(db: DatabaseEnv, options: { port: number; metricsPort: nu
   };
 }
 
-export function adminEnv(options: { port: number; apiUrl: string; proxySecret: string; extra?: Record<string, string> }): Record<string, string> {
+export function adminEnv(options: {
+  port: number;
+  apiUrl: string;
+  proxySecret: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -149,12 +193,17 @@ export function nextWeekday(): string {
   const day = new Date(Date.now() + 2 * 86_400_000);
   for (;;) {
     const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short' }).format(day);
-    if (weekday !== 'Sat' && weekday !== 'Sun') return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(day);
+    if (weekday !== 'Sat' && weekday !== 'Sun')
+      return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(day);
     day.setTime(day.getTime() + 86_400_000);
   }
 }
 
-export async function query<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
+export async function query<R extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -170,16 +219,26 @@ export async function query<R extends pg.QueryResultRow>(url: string, text: stri
  * co-working space through the space page's form (no JavaScript: plain
  * form posts). Returns the booking as stored.
  */
-export async function smokeTest(adminUrl: string, superuserUrl: string, email: string, password: string): Promise<{ id: string; status: string; deskId: string }> {
+export async function smokeTest(
+  adminUrl: string,
+  superuserUrl: string,
+  email: string,
+  password: string,
+): Promise<{ id: string; status: string; deskId: string }> {
   const signIn = await fetch(`${adminUrl}/login`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: adminUrl },
     body: new URLSearchParams({ email, password }),
   });
-  if (signIn.status !== 302) throw new Error(`sign-in answered ${signIn.status}: ${(await signIn.text()).slice(0, 500)}`);
-  const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  if (!cookie.includes('hubwerk')) throw new Error(`sign-in set no session cookie: ${signIn.headers.getSetCookie().join(' | ')}`);
+  if (signIn.status !== 302)
+    throw new Error(`sign-in answered ${signIn.status}: ${(await signIn.text()).slice(0, 500)}`);
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (!cookie.includes('hubwerk'))
+    throw new Error(`sign-in set no session cookie: ${signIn.headers.getSetCookie().join(' | ')}`);
 
   const date = nextWeekday();
   const [space] = await query<{ id: string; deskId: string }>(
@@ -198,11 +257,23 @@ export async function smokeTest(adminUrl: string, superuserUrl: string, email: s
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: adminUrl, cookie },
-    body: new URLSearchParams({ intent: 'book', date, start: '09:00', end: '10:00', deskId: space.deskId, attendees: '1', purpose }),
+    body: new URLSearchParams({
+      intent: 'book',
+      date,
+      start: '09:00',
+      end: '10:00',
+      deskId: space.deskId,
+      attendees: '1',
+      purpose,
+    }),
   });
   const page = await book.text();
   if (book.status !== 200) throw new Error(`booking answered ${book.status}: ${page.slice(0, 500)}`);
-  const [booking] = await query<{ id: string; status: string; deskId: string }>(superuserUrl, `SELECT id, status::text, "deskId" FROM "Booking" WHERE purpose = $1`, [purpose]);
+  const [booking] = await query<{ id: string; status: string; deskId: string }>(
+    superuserUrl,
+    `SELECT id, status::text, "deskId" FROM "Booking" WHERE purpose = $1`,
+    [purpose],
+  );
   if (!booking) throw new Error(`the booking was not stored; the page said: ${page.slice(0, 500)}`);
   return booking;
 }

@@ -27,7 +27,11 @@ const schema = z
     }
     if (!env.API_PROXY_SECRET && env.NODE_ENV === 'production') {
       // Without it the API sees this app's address for every user, and all of them share one rate limit.
-      ctx.addIssue({ code: 'custom', path: ['API_PROXY_SECRET'], message: 'API_PROXY_SECRET is required in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_PROXY_SECRET'],
+        message: 'API_PROXY_SECRET is required in production',
+      });
       return z.NEVER;
     }
     let publicOrigins: string[];

@@ -40,7 +40,10 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'app.tagline');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [lang, me] = await Promise.all([resolveLang(request), getMe(request)]);
-  const [supportSessions, partnerTowns] = await Promise.all([runningSupportSessions(request, me), partnerTownsFor(request, me)]);
+  const [supportSessions, partnerTowns] = await Promise.all([
+    runningSupportSessions(request, me),
+    partnerTownsFor(request, me),
+  ]);
   return { lang, me, supportSessions, partnerTowns };
 }
 

@@ -34,7 +34,9 @@ async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
 
 async function expectNoAxeViolations(page: Page, label: string) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+  expect(
+    result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) })),
+  ).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -64,7 +66,9 @@ describe('cross-site request forgery', () => {
     await signIn(page, DEMO_USERS.einbeckAdmin);
     await page.waitForURL('**/towns/einbeck');
 
-    const refused = page.waitForResponse((r) => r.url() === `${stack.adminUrl}/towns/einbeck` && r.request().method() === 'POST');
+    const refused = page.waitForResponse(
+      (r) => r.url() === `${stack.adminUrl}/towns/einbeck` && r.request().method() === 'POST',
+    );
     await page.goto(attackerUrl);
     expect((await refused).status()).toBe(403);
 
@@ -102,7 +106,9 @@ describe('content security policy', () => {
     expect(inline.length).toBeGreaterThan(0);
     expect(inline.every(Boolean)).toBe(true);
     // Hydrated: client-side navigation state exists and no script was blocked.
-    await poll(() => page.evaluate(() => typeof (window as unknown as { __remixRouter?: unknown }).__remixRouter)).toBe('object');
+    await poll(() => page.evaluate(() => typeof (window as unknown as { __remixRouter?: unknown }).__remixRouter)).toBe(
+      'object',
+    );
     expect(violations).toEqual([]);
     const second = await page.request.get('/login');
     expect(second.headers()['content-security-policy']).not.toContain(`'nonce-${nonce}'`);
@@ -117,7 +123,9 @@ describe('sign-in rate limit', () => {
       await poll(() => page.getByRole('alert').innerText()).toContain('E-Mail oder Passwort ist falsch');
     }
     await signIn(page, DEMO_USERS.einbeckMember);
-    await poll(() => page.getByRole('alert').innerText()).toContain('Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in 15 Minuten noch einmal.');
+    await poll(() => page.getByRole('alert').innerText()).toContain(
+      'Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in 15 Minuten noch einmal.',
+    );
     expect(new URL(page.url()).pathname).toBe('/login');
 
     const elsewhere = await newPage({ 'X-Forwarded-For': '198.51.100.30' });
@@ -127,7 +135,7 @@ describe('sign-in rate limit', () => {
 });
 
 describe('Protokoll (audit log)', () => {
-  it('shows a town admin their town\'s changes, filters them and exports them as CSV', async () => {
+  it("shows a town admin their town's changes, filters them and exports them as CSV", async () => {
     const page = await newPage();
     await signIn(page, DEMO_USERS.einbeckAdmin);
     await page.waitForURL('**/towns/einbeck');
@@ -157,7 +165,9 @@ describe('Protokoll (audit log)', () => {
     const csv = await page.request.get('/towns/einbeck/audit.csv?action=hub.renamed');
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toContain('text/csv');
-    expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="protokoll-einbeck-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(csv.headers()['content-disposition']).toMatch(
+      /^attachment; filename="protokoll-einbeck-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const body = await csv.text();
     expect(body.split('\r\n')[0]).toContain('"Zeitpunkt (UTC)";"Aktion"');
     expect(body).toContain('"Digital Hub umbenannt"');
@@ -185,7 +195,7 @@ describe('Protokoll (audit log)', () => {
 });
 
 describe('changing the password', () => {
-  it('ends the user\'s other sessions on their next request and keeps this one', async () => {
+  it("ends the user's other sessions on their next request and keeps this one", async () => {
     const here = await newPage();
     const elsewhere = await newPage();
     for (const page of [here, elsewhere]) {
@@ -200,7 +210,9 @@ describe('changing the password', () => {
     await here.getByLabel('Neues Passwort', { exact: true }).fill('zeitz-neues-passwort');
     await here.getByLabel('Neues Passwort wiederholen').fill('zeitz-anderes-passwort');
     await here.getByRole('button', { name: 'Passwort ändern' }).click();
-    await poll(() => here.getByRole('alert').innerText()).toContain('Die beiden neuen Passwörter stimmen nicht überein.');
+    await poll(() => here.getByRole('alert').innerText()).toContain(
+      'Die beiden neuen Passwörter stimmen nicht überein.',
+    );
     await expectNoAxeViolations(here, 'change password (with errors)');
 
     await here.getByLabel('Bisheriges Passwort').fill(DEMO_PASSWORD);

@@ -51,7 +51,10 @@ beforeAll(async () => {
     );
     const { tenantId, id: spaceId, hubId } = space[0]!;
     if (slug === 'einbeck') rows.hubId = hubId;
-    await db.query(`INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, gen_random_uuid(), $2, 'MEMBER')`, [tenantId, user[0]!.id]);
+    await db.query(
+      `INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, gen_random_uuid(), $2, 'MEMBER')`,
+      [tenantId, user[0]!.id],
+    );
     const startsAt = zonedToUtc(rows.date, (7 + i) * 60, 'Europe/Berlin');
     const { rows: booking } = await db.query<{ id: string }>(
       `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", purpose) VALUES ($1, gen_random_uuid(), $2, $3, $4, $5, 'Doras Datenschutz-Sprechstunde') RETURNING id`,
@@ -76,7 +79,10 @@ describe('my data', () => {
     await expectNoAxeViolations(page, 'my data');
 
     // The ZIP: both towns' bookings, as JSON and CSV.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Meine Daten herunterladen (ZIP)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Meine Daten herunterladen (ZIP)' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^meine-daten-hubwerk-\d{4}-\d{2}-\d{2}\.zip$/);
     const files = unzipSync(await readFile((await download.path())!));
     const bookings = JSON.parse(strFromU8(files['buchungen.json']!)) as Array<{ id: string; town: string }>;
@@ -113,7 +119,9 @@ describe('my data', () => {
     const admin = await newPage();
     await signIn(admin, DEMO_USERS.einbeckAdmin);
     await admin.goto(`/towns/einbeck/hubs/${rows.hubId}/week?week=${rows.date}`);
-    await poll(() => admin.locator('.week-cell__booked', { hasText: 'Doras Datenschutz-Sprechstunde' }).innerText()).toContain('für Gelöschtes Konto');
+    await poll(() =>
+      admin.locator('.week-cell__booked', { hasText: 'Doras Datenschutz-Sprechstunde' }).innerText(),
+    ).toContain('für Gelöschtes Konto');
     expect(await admin.getByText('Dora Datenschutz').count()).toBe(0);
   });
 });

@@ -23,7 +23,6 @@ async function signIn(page: Page, email: string) {
   await poll(() => new URL(page.url()).pathname).not.toBe('/login');
 }
 
-
 beforeAll(async () => {
   stack = await startStack();
 });
@@ -56,7 +55,9 @@ describe('billing', () => {
     await expect(page.locator('body').innerText()).resolves.toMatch(/699,00\s€ netto/);
     await expect(page.getByRole('link', { name: /^Rechnung HW-/ }).count()).resolves.toBe(1);
     // German invoice details: net, 19 % VAT, gross, in EUR (de-DE).
-    await expect(page.getByRole('row', { name: /HW-/ }).innerText()).resolves.toMatch(/699,00\s€\s+132,81\s€\s+831,81\s€/);
+    await expect(page.getByRole('row', { name: /HW-/ }).innerText()).resolves.toMatch(
+      /699,00\s€\s+132,81\s€\s+831,81\s€/,
+    );
     await expect(page.getByRole('columnheader', { name: 'USt. (19 %)' }).count()).resolves.toBe(1);
     await expectNoAxeViolations(page, 'billing after checkout');
   });
@@ -80,7 +81,9 @@ describe('billing', () => {
     await db.connect();
     try {
       // An invoice open for 20 days: past the 14-day grace period.
-      await db.query(`UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`);
+      await db.query(
+        `UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`,
+      );
     } finally {
       await db.end();
     }
@@ -88,7 +91,9 @@ describe('billing', () => {
     await signIn(page, DEMO_USERS.zeitzAdmin);
     await page.goto('/towns/zeitz');
     await poll(() => page.getByTestId('billing-banner').innerText()).toContain('schreibgeschützt');
-    await expect(page.locator('body').innerText()).resolves.toContain('Änderungen sind gesperrt, bis die offene Rechnung bezahlt ist.');
+    await expect(page.locator('body').innerText()).resolves.toContain(
+      'Änderungen sind gesperrt, bis die offene Rechnung bezahlt ist.',
+    );
     await expect(page.getByRole('button', { name: 'Hub anlegen' }).isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('cell', { name: 'Zeitz' }).count()).resolves.toBeGreaterThan(0);
     await expectNoAxeViolations(page, 'read-only town');
@@ -100,18 +105,24 @@ describe('billing', () => {
     await page.goto('/towns/zeitz');
     await page.getByRole('link', { name: 'Datenexport' }).click();
     await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Datenexport – Zeitz');
-    await expect(page.getByRole('note').innerText()).resolves.toContain('schreibgeschützt; der Datenexport funktioniert trotzdem');
+    await expect(page.getByRole('note').innerText()).resolves.toContain(
+      'schreibgeschützt; der Datenexport funktioniert trotzdem',
+    );
     await expectNoAxeViolations(page, 'export page');
     await page.getByRole('button', { name: 'Export starten' }).click();
     const link = page.getByRole('link', { name: 'ZIP-Datei herunterladen' });
     await poll(() => link.count()).toBe(1);
-    await expect(page.getByTestId('export-ready').innerText()).resolves.toMatch(/^Fertig \(\d+ KB\), herunterladbar bis /);
+    await expect(page.getByTestId('export-ready').innerText()).resolves.toMatch(
+      /^Fertig \(\d+ KB\), herunterladbar bis /,
+    );
     await expectNoAxeViolations(page, 'export page, ready');
     const href = (await link.getAttribute('href'))!;
     const zip = await page.request.get(href);
     expect(zip.status()).toBe(200);
     expect(zip.headers()['content-type']).toBe('application/zip');
-    expect(zip.headers()['content-disposition']).toMatch(/^attachment; filename="datenexport-zeitz-\d{4}-\d{2}-\d{2}\.zip"$/);
+    expect(zip.headers()['content-disposition']).toMatch(
+      /^attachment; filename="datenexport-zeitz-\d{4}-\d{2}-\d{2}\.zip"$/,
+    );
     expect((await zip.body()).subarray(0, 2).toString('latin1')).toBe('PK');
 
     // Someone else — here the provider's admin, who may export Zeitz itself — gets the 404 page for this archive.
@@ -127,7 +138,9 @@ describe('billing', () => {
     await page.getByRole('button', { name: 'Export starten' }).click();
     await poll(() => page.url()).toContain('/towns/einbeck/export?started=');
     await poll(() => page.getByRole('link', { name: 'ZIP-Datei herunterladen' }).count()).toBe(1);
-    const zip = await page.request.get((await page.getByRole('link', { name: 'ZIP-Datei herunterladen' }).getAttribute('href'))!);
+    const zip = await page.request.get(
+      (await page.getByRole('link', { name: 'ZIP-Datei herunterladen' }).getAttribute('href'))!,
+    );
     expect(zip.status()).toBe(200);
   });
 
@@ -139,13 +152,17 @@ describe('billing', () => {
     await expect(page.getByRole('note').innerText()).resolves.toContain('Testbetrieb');
     const towns = await page.locator('tbody th').allInnerTexts();
     expect(towns).toEqual(expect.arrayContaining(['Einbeck', 'Sangerhausen', 'Zeitz']));
-    await expect(page.getByRole('row', { name: /Einbeck/ }).innerText()).resolves.toMatch(/Plus \(monatlich\)\s+aktiv\s+699,00\s€/);
+    await expect(page.getByRole('row', { name: /Einbeck/ }).innerText()).resolves.toMatch(
+      /Plus \(monatlich\)\s+aktiv\s+699,00\s€/,
+    );
     await expectNoAxeViolations(page, 'billing overview');
 
     const partner = await newPage();
     await signIn(partner, DEMO_USERS.partner);
     await partner.goto('/billing');
-    await poll(() => partner.locator('tbody th').allInnerTexts()).toEqual(expect.arrayContaining(['Einbeck', 'Sangerhausen']));
+    await poll(() => partner.locator('tbody th').allInnerTexts()).toEqual(
+      expect.arrayContaining(['Einbeck', 'Sangerhausen']),
+    );
     expect(await partner.locator('tbody th').allInnerTexts()).not.toContain('Zeitz');
   });
 
@@ -153,7 +170,9 @@ describe('billing', () => {
     // The e2e specs share one database: leave Zeitz paid up for the others.
     const db = new pg.Client({ connectionString: stack.superuserUrl });
     await db.connect();
-    await db.query(`UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`);
+    await db.query(
+      `UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`,
+    );
     await db.end();
   });
 });

@@ -23,7 +23,7 @@ async function signInPatiently(page: Page, email: string) {
 /** The fourth workday from today in Berlin: inside the seeded horizon, never today. */
 function day(): string {
   let date = localParts(new Date(), 'Europe/Berlin').date;
-  for (let found = 0; found < 4; ) {
+  for (let found = 0; found < 4;) {
     date = addDays(date, 1);
     if (weekdayOf(date) <= 5) found++;
   }
@@ -96,7 +96,7 @@ describe('changing a booking', () => {
     expect(await page.getByRole('table').innerText()).not.toContain('10:00–11:00');
   });
 
-  it('works without JavaScript, reached from the space\'s week', async () => {
+  it("works without JavaScript, reached from the space's week", async () => {
     const page = await openPage(stack, contexts, { javaScriptEnabled: false });
     await signInPatiently(page, DEMO_USERS.einbeckMember);
     await page.goto('/towns/einbeck/bookings');

@@ -16,11 +16,10 @@ const contexts: BrowserContext[] = [];
 
 const newPage = (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => openPage(stack, contexts, options);
 
-
 /** The third workday from today in Berlin: inside every seeded horizon, never today. */
 function bookingDay(): string {
   let date = localParts(new Date(), 'Europe/Berlin').date;
-  for (let found = 0; found < 3; ) {
+  for (let found = 0; found < 3;) {
     date = addDays(date, 1);
     if (weekdayOf(date) <= 5) found++;
   }
@@ -120,7 +119,9 @@ describe('spaces and bookings', () => {
     await poll(() => first.getByRole('heading', { level: 1 }).innerText()).toBe('Meine Buchungen');
     await poll(() => first.getByRole('table').innerText()).toContain('Co-Working Ost, Arbeitsplatz 03');
     await expectNoAxeViolations(first, 'my bookings');
-    const href = await first.getByRole('link', { name: 'Kalendereintrag (.ics) für Co-Working Ost, Arbeitsplatz 03' }).getAttribute('href');
+    const href = await first
+      .getByRole('link', { name: 'Kalendereintrag (.ics) für Co-Working Ost, Arbeitsplatz 03' })
+      .getAttribute('href');
     const ics = await first.request.get(href ?? '');
     expect(ics.headers()['content-type']).toContain('text/calendar');
     expect(await ics.text()).toContain('SUMMARY:Co-Working Ost\\, Arbeitsplatz 03');
@@ -159,7 +160,9 @@ describe('spaces and bookings', () => {
     await page.getByRole('button', { name: 'Freie Plätze anzeigen' }).click();
     await page.waitForURL(`**/hubs/**?day=${day()}`);
     await page.getByRole('button', { name: 'Co-Working, Arbeitsplatz 05 buchen (08:00–18:00)' }).click();
-    await poll(() => page.getByRole('status').first().innerText()).toContain('Co-Working, Arbeitsplatz 05 ist für Sie gebucht');
+    await poll(() => page.getByRole('status').first().innerText()).toContain(
+      'Co-Working, Arbeitsplatz 05 ist für Sie gebucht',
+    );
     await poll(() => page.getByRole('button', { name: /Co-Working, Arbeitsplatz 05 buchen/ }).count()).toBe(0);
   });
 

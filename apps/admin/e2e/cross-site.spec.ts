@@ -28,15 +28,32 @@ afterAll(async () => {
 });
 
 /** A raw form post with exactly these headers (no Sec-Fetch-Site unless given), as a foreign page or a script would send it. */
-function post(base: string, path: string, headers: Record<string, string>, body = 'lang=en&redirectTo=%2F'): Promise<{ status: number; setCookie: string[]; body: string }> {
+function post(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  body = 'lang=en&redirectTo=%2F',
+): Promise<{ status: number; setCookie: string[]; body: string }> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, setCookie: res.headers['set-cookie'] ?? [], body: text }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, setCookie: res.headers['set-cookie'] ?? [], body: text }),
+        );
       },
     );
     req.on('error', reject);
@@ -45,10 +62,11 @@ function post(base: string, path: string, headers: Record<string, string>, body 
 }
 
 const ROUTES = ['/logout', '/language', '/support/end', '/login'];
-const servers = () => [
-  ['production server', stack.adminUrl],
-  ['development server', dev.url],
-] as const;
+const servers = () =>
+  [
+    ['production server', stack.adminUrl],
+    ['development server', dev.url],
+  ] as const;
 
 describe.each(['production server', 'development server'] as const)('%s', (label) => {
   const base = () => servers().find(([l]) => l === label)![1];
@@ -82,7 +100,9 @@ describe.each(['production server', 'development server'] as const)('%s', (label
     expect(answer.status).toBeGreaterThanOrEqual(300);
     expect(answer.status).toBeLessThan(400);
     // The cookie holds the language as signed-less JSON in base64 ("en").
-    expect(answer.setCookie.join(';')).toContain(`lang=${encodeURIComponent(Buffer.from(JSON.stringify('en')).toString('base64'))}`);
+    expect(answer.setCookie.join(';')).toContain(
+      `lang=${encodeURIComponent(Buffer.from(JSON.stringify('en')).toString('base64'))}`,
+    );
   });
 });
 

@@ -47,7 +47,9 @@ afterAll(async () => {
 
 describe('booking for someone else', () => {
   it('lets the hub manager book for a member found by the search; the member sees it with "gebucht von"; axe finds nothing', async () => {
-    const roomId = await idOf(`SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`);
+    const roomId = await idOf(
+      `SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`,
+    );
     const hubId = await idOf(`SELECT h.id FROM "Hub" h WHERE h.slug = 'digital-hub-einbeck'`);
     const memberId = await idOf(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckMember]);
     const managerId = await idOf(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckManager]);
@@ -65,32 +67,53 @@ describe('booking for someone else', () => {
     // The search is a GET of the whole form: what was typed stays.
     await manager.getByLabel(/Mitglied suchen/).fill('Mia');
     await manager.getByRole('button', { name: 'Suchen' }).click();
-    await poll(() => manager.locator('#booking-for-member option').allInnerTexts()).toEqual(['Bitte wählen', 'Mia Mitglied']);
+    await poll(() => manager.locator('#booking-for-member option').allInnerTexts()).toEqual([
+      'Bitte wählen',
+      'Mia Mitglied',
+    ]);
     expect(await manager.getByLabel('Datum').inputValue()).toBe(date);
     expect(await manager.getByLabel('Beginn').inputValue()).toBe('14:00');
     expect(await manager.getByLabel('Für ein Mitglied').isChecked()).toBe(true);
     await expectNoAxeViolations(manager, 'space page with the for-whom choice');
     // "For a member" without choosing one: a field error naming what is missing, nothing booked.
     await manager.getByRole('button', { name: 'Verbindlich buchen' }).click();
-    await poll(() => manager.locator('#booking-for-member-error').innerText()).toContain('Bitte wählen Sie das Mitglied');
+    await poll(() => manager.locator('#booking-for-member-error').innerText()).toContain(
+      'Bitte wählen Sie das Mitglied',
+    );
     await expectNoAxeViolations(manager, 'space page with a for-whom field error');
     expect(await manager.getByLabel('Datum').inputValue()).toBe(date);
     await manager.locator('#booking-for-member').selectOption({ label: 'Mia Mitglied' });
     await manager.getByRole('button', { name: 'Verbindlich buchen' }).click();
-    await poll(() => manager.getByRole('status').innerText()).toMatch(/^Gebucht: .*\(für Mia Mitglied · gebucht von Hanna Hubmanagerin\)$/);
-    const booked = (await db.query(`SELECT "userId", "createdById", purpose FROM "Booking" WHERE "spaceId" = $1 AND purpose = 'Beratung'`, [roomId])).rows;
+    await poll(() => manager.getByRole('status').innerText()).toMatch(
+      /^Gebucht: .*\(für Mia Mitglied · gebucht von Hanna Hubmanagerin\)$/,
+    );
+    const booked = (
+      await db.query(
+        `SELECT "userId", "createdById", purpose FROM "Booking" WHERE "spaceId" = $1 AND purpose = 'Beratung'`,
+        [roomId],
+      )
+    ).rows;
     expect(booked).toEqual([{ userId: memberId, createdById: managerId, purpose: 'Beratung' }]);
     // The space's week and the hub's week say for whom and by whom.
-    await poll(() => manager.getByRole('row', { name: /14:00–15:00/ }).innerText()).toContain('für Mia Mitglied · gebucht von Hanna Hubmanagerin');
+    await poll(() => manager.getByRole('row', { name: /14:00–15:00/ }).innerText()).toContain(
+      'für Mia Mitglied · gebucht von Hanna Hubmanagerin',
+    );
     await expectNoAxeViolations(manager, 'space page after booking for a member');
     await manager.goto(`/towns/einbeck/hubs/${hubId}/week?week=${date}`);
-    await poll(() => manager.locator('.week-cell__booked', { hasText: 'Beratung' }).innerText()).toContain('für Mia Mitglied · gebucht von Hanna Hubmanagerin');
+    await poll(() => manager.locator('.week-cell__booked', { hasText: 'Beratung' }).innerText()).toContain(
+      'für Mia Mitglied · gebucht von Hanna Hubmanagerin',
+    );
     await expectNoAxeViolations(manager, 'hub week with for whom');
 
     const member = await newPage();
     await signIn(member, DEMO_USERS.einbeckMember);
     await member.goto('/towns/einbeck/bookings');
-    await poll(() => member.getByRole('row', { name: /Veranstaltungsraum/ }).first().innerText()).toContain('gebucht von Hanna Hubmanagerin');
+    await poll(() =>
+      member
+        .getByRole('row', { name: /Veranstaltungsraum/ })
+        .first()
+        .innerText(),
+    ).toContain('gebucht von Hanna Hubmanagerin');
     await expectNoAxeViolations(member, 'Meine Buchungen with a booking made by staff');
     // Members never get the choice.
     await member.goto(`/towns/einbeck/spaces/${roomId}`);
@@ -100,9 +123,14 @@ describe('booking for someone else', () => {
   });
 
   it('works without JavaScript: the town admin searches members (with emails) and books for an organisation; a missing choice is a field error', async () => {
-    const roomId = await idOf(`SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`);
+    const roomId = await idOf(
+      `SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`,
+    );
     const tenantId = await idOf(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`);
-    const orgId = await idOf(`INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Heimatverein Einbeck', 'ASSOCIATION', now()) RETURNING id`, [tenantId]);
+    const orgId = await idOf(
+      `INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Heimatverein Einbeck', 'ASSOCIATION', now()) RETURNING id`,
+      [tenantId],
+    );
     const date = workday(4);
     const page = await newPage({ javaScriptEnabled: false });
     await signIn(page, DEMO_USERS.einbeckAdmin);
@@ -113,25 +141,36 @@ describe('booking for someone else', () => {
     // The member search without JavaScript: a GET of the form keeps what was typed.
     await page.getByLabel(/Mitglied suchen/).fill('Max');
     await page.getByRole('button', { name: 'Suchen' }).click();
-    await poll(() => page.locator('#booking-for-member option').allInnerTexts()).toEqual(['Bitte wählen', `Max Mitglied (${DEMO_USERS.einbeckMember2})`]);
+    await poll(() => page.locator('#booking-for-member option').allInnerTexts()).toEqual([
+      'Bitte wählen',
+      `Max Mitglied (${DEMO_USERS.einbeckMember2})`,
+    ]);
     expect(await page.getByLabel('Beginn').inputValue()).toBe('09:00');
     await page.getByLabel('Für eine Organisation').check();
     await page.getByRole('button', { name: 'Verbindlich buchen' }).click();
     // (axe needs JavaScript in the page: the same states are checked in the test above.)
-    await poll(() => page.locator('#booking-for-organisation-error').innerText()).toContain('Bitte wählen Sie die Organisation');
+    await poll(() => page.locator('#booking-for-organisation-error').innerText()).toContain(
+      'Bitte wählen Sie die Organisation',
+    );
     expect(await page.getByLabel('Datum').inputValue()).toBe(date);
     await page.locator('#booking-for-organisation').selectOption({ label: 'Heimatverein Einbeck' });
     await page.getByRole('button', { name: 'Verbindlich buchen' }).click();
     await poll(() => page.getByRole('status').innerText()).toContain('Gebucht');
-    const booked = (await db.query(`SELECT "organisationId" FROM "Booking" WHERE "spaceId" = $1 AND "organisationId" IS NOT NULL`, [roomId])).rows;
+    const booked = (
+      await db.query(`SELECT "organisationId" FROM "Booking" WHERE "spaceId" = $1 AND "organisationId" IS NOT NULL`, [
+        roomId,
+      ])
+    ).rows;
     expect(booked).toEqual([{ organisationId: orgId }]);
     await poll(() => page.getByRole('row', { name: /09:00–10:00/ }).innerText()).toContain('Heimatverein Einbeck');
   });
 });
 
-describe('free slots on the hub\'s public page', () => {
+describe("free slots on the hub's public page", () => {
   it('shows the free slots of the public spaces for seven days; a slot fills in the request form; axe finds nothing', async () => {
-    const showroomId = await idOf(`SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'SHOWROOM'`);
+    const showroomId = await idOf(
+      `SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'SHOWROOM'`,
+    );
     await db.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [showroomId]);
     const today = localParts(new Date(), 'Europe/Berlin').date;
     const date = workday(1);
@@ -163,7 +202,9 @@ describe('free slots on the hub\'s public page', () => {
     await page.getByLabel('Ihre E-Mail-Adresse').fill('paula.slots@example.org');
     await page.getByRole('button', { name: 'Anfrage senden' }).click();
     await poll(() => page.getByRole('status').innerText()).toContain('Bitte bestätigen Sie die Anfrage');
-    const request = (await db.query(`SELECT "spaceId", "startsAt" FROM "PublicBookingRequest" WHERE email = 'paula.slots@example.org'`)).rows[0];
+    const request = (
+      await db.query(`SELECT "spaceId", "startsAt" FROM "PublicBookingRequest" WHERE email = 'paula.slots@example.org'`)
+    ).rows[0];
     expect(request?.spaceId).toBe(showroomId);
     // Next week and back.
     await page.getByRole('link', { name: 'Nächste Woche' }).click();

@@ -15,18 +15,24 @@ let stack: Stack;
 const contexts: BrowserContext[] = [];
 
 /** A foreign town's real value for each path parameter of a town page. */
-type Ids = Record<'slug' | 'hubId' | 'spaceId' | 'bookingId' | 'organisationId' | 'seriesId' | 'id' | 'photoId' | 'variant', string>;
+type Ids = Record<
+  'slug' | 'hubId' | 'spaceId' | 'bookingId' | 'organisationId' | 'seriesId' | 'id' | 'photoId' | 'variant',
+  string
+>;
 let zeitz: Ids;
 
 /** Town pages: every route under towns/:slug. Static siblings (towns/new) are no town's data. */
-const townRoutes = (routes as Array<{ path?: string; file: string }>).filter((r): r is { path: string; file: string } => typeof r.path === 'string' && r.path.startsWith('towns/:slug'));
+const townRoutes = (routes as Array<{ path?: string; file: string }>).filter(
+  (r): r is { path: string; file: string } => typeof r.path === 'string' && r.path.startsWith('towns/:slug'),
+);
 /** Resource routes (CSV, iCal) answer 404 without a page; the rest show the not-found page. */
 const isResource = (file: string) => file.endsWith('.ts') || /-(csv|ics)\.tsx$/.test(file);
 
 function fill(path: string, ids: Record<string, string>): string {
   return `/${path.replace(/:(\w+)/g, (_, name: string) => {
     const value = ids[name];
-    if (value === undefined) throw new Error(`no foreign value for :${name} in ${path}: add it to foreign-town.spec.ts`);
+    if (value === undefined)
+      throw new Error(`no foreign value for :${name} in ${path}: add it to foreign-town.spec.ts`);
     return encodeURIComponent(value);
   })}`;
 }
@@ -43,7 +49,10 @@ beforeAll(async () => {
   try {
     // Objects the demo seed does not give Zeitz: an organisation, a booking series and a finished export.
     const zeitzId = (await db.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE slug = 'zeitz'`)).rows[0]!.id;
-    await db.query(`INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Zeitzer Verein', 'ASSOCIATION', now())`, [zeitzId]);
+    await db.query(
+      `INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Zeitzer Verein', 'ASSOCIATION', now())`,
+      [zeitzId],
+    );
     await db.query(
       `INSERT INTO "BookingSeries" ("tenantId", id, "spaceId", "userId", rrule, "firstStartsAt", "durationMinutes", timezone)
        SELECT b."tenantId", gen_random_uuid(), b."spaceId", b."userId", 'FREQ=WEEKLY;COUNT=1', b."startsAt", 60, 'Europe/Berlin' FROM "Booking" b WHERE b."tenantId" = $1 AND b."userId" IS NOT NULL LIMIT 1`,
@@ -83,35 +92,40 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('another town\'s URL', () => {
+describe("another town's URL", () => {
   it('the route list has town pages to check', () => {
     expect(townRoutes.length).toBeGreaterThanOrEqual(10);
   });
 
   // Einbeck's admin (and Einbeck's partner) against Zeitz: a town with no partner.
-  it.each([DEMO_USERS.einbeckAdmin, DEMO_USERS.partner])('as %s: every town page of Zeitz — and Zeitz\'s ids under Einbeck — is not found', async (email) => {
-    // Every id is real (no placeholder may slip through as "not found by accident").
-    for (const value of Object.values(zeitz)) expect(value).toBeTruthy();
-    const page = await openPage(stack, contexts);
-    await signInAnywhere(page, email);
-    const checked: string[] = [];
-    for (const route of townRoutes) {
-      // The foreign town's slug, then (where the path names objects) the foreign objects under one's own town.
-      const urls = [fill(route.path, zeitz)];
-      if (/:(?!slug)\w+/.test(route.path)) urls.push(fill(route.path, { ...zeitz, slug: 'einbeck' }));
-      for (const url of urls) {
-        if (isResource(route.file)) {
-          // A file download has no page to show: the browser context's request (same cookies) reads the status.
-          const response = await page.request.get(url);
-          expect({ url, status: response.status() }).toEqual({ url, status: 404 });
-        } else {
-          const response = await page.goto(url);
-          expect({ url, status: response?.status() }).toEqual({ url, status: 404 });
-          expect(await page.getByRole('heading', { level: 1 }).innerText(), url).toBe('Seite nicht gefunden');
+  it.each([DEMO_USERS.einbeckAdmin, DEMO_USERS.partner])(
+    "as %s: every town page of Zeitz — and Zeitz's ids under Einbeck — is not found",
+    async (email) => {
+      // Every id is real (no placeholder may slip through as "not found by accident").
+      for (const value of Object.values(zeitz)) expect(value).toBeTruthy();
+      const page = await openPage(stack, contexts);
+      await signInAnywhere(page, email);
+      const checked: string[] = [];
+      for (const route of townRoutes) {
+        // The foreign town's slug, then (where the path names objects) the foreign objects under one's own town.
+        const urls = [fill(route.path, zeitz)];
+        if (/:(?!slug)\w+/.test(route.path)) urls.push(fill(route.path, { ...zeitz, slug: 'einbeck' }));
+        for (const url of urls) {
+          if (isResource(route.file)) {
+            // A file download has no page to show: the browser context's request (same cookies) reads the status.
+            const response = await page.request.get(url);
+            expect({ url, status: response.status() }).toEqual({ url, status: 404 });
+          } else {
+            const response = await page.goto(url);
+            expect({ url, status: response?.status() }).toEqual({ url, status: 404 });
+            expect(await page.getByRole('heading', { level: 1 }).innerText(), url).toBe('Seite nicht gefunden');
+          }
+          checked.push(url);
         }
-        checked.push(url);
       }
-    }
-    console.info(`foreign-town pages: ${checked.length} URLs from ${townRoutes.length} town routes, all not found (${email})`);
-  });
+      console.info(
+        `foreign-town pages: ${checked.length} URLs from ${townRoutes.length} town routes, all not found (${email})`,
+      );
+    },
+  );
 });

@@ -16,7 +16,6 @@ const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_
 const contexts: BrowserContext[] = [];
 const newPage = (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => openPage(stack, contexts, options);
 
-
 /** The n-th workday from today in Berlin. */
 const workday = (n: number) => nthWorkday(localParts(new Date(), 'Europe/Berlin').date, n);
 
@@ -55,7 +54,9 @@ describe('configuring a hub', () => {
     await page.getByLabel('Postleitzahl').fill('37574');
     await page.getByRole('button', { name: 'Profil speichern' }).click();
     await poll(() => page.getByRole('status').first().innerText()).toContain('Das Profil wurde gespeichert');
-    await poll(() => page.getByLabel('Beschreibung').inputValue()).toBe('Bürgerinnen und Bürger bringen eigene Ideen ein.');
+    await poll(() => page.getByLabel('Beschreibung').inputValue()).toBe(
+      'Bürgerinnen und Bürger bringen eigene Ideen ein.',
+    );
 
     const year = Number(localParts(new Date(), 'Europe/Berlin').date.slice(0, 4)) + 1;
     await page.getByRole('button', { name: `Feiertage ${year} übernehmen` }).click();
@@ -116,9 +117,14 @@ describe('configuring a hub', () => {
     await member.getByRole('link', { name: 'Wochenplan' }).click();
     await member.waitForURL('**/week');
     await member.goto(`${member.url()}?week=${day}`);
-    await poll(() => member.getByRole('row', { name: /^Veranstaltungsraum/ }).innerText()).toContain('frei 08:00–18:00');
+    await poll(() => member.getByRole('row', { name: /^Veranstaltungsraum/ }).innerText()).toContain(
+      'frei 08:00–18:00',
+    );
     await expectNoAxeViolations(member, 'hub week');
-    await member.getByRole('row', { name: /^Veranstaltungsraum/ }).locator(`a[href*="date=${day}&"]`).click();
+    await member
+      .getByRole('row', { name: /^Veranstaltungsraum/ })
+      .locator(`a[href*="date=${day}&"]`)
+      .click();
     await member.waitForURL('**/spaces/**');
     await poll(() => member.getByLabel('Datum').inputValue()).toBe(day);
     await member.getByLabel('Beginn').fill('10:00');

@@ -8,7 +8,15 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { expectNoAxeViolations, LEFT_LOGIN, mailedInvitationLink, openPage, signIn, startStack, type Stack } from './support/stack.ts';
+import {
+  expectNoAxeViolations,
+  LEFT_LOGIN,
+  mailedInvitationLink,
+  openPage,
+  signIn,
+  startStack,
+  type Stack,
+} from './support/stack.ts';
 
 let stack: Stack;
 const contexts: BrowserContext[] = [];
@@ -51,7 +59,9 @@ describe('invitations', () => {
 
     const invitee = await newPage();
     await invitee.goto(link);
-    await poll(() => invitee.locator('#invite-sign-in-first').innerText()).toBe(`Bitte melden Sie sich als ${DEMO_USERS.zeitzAdmin} an, um die Einladung anzunehmen.`);
+    await poll(() => invitee.locator('#invite-sign-in-first').innerText()).toBe(
+      `Bitte melden Sie sich als ${DEMO_USERS.zeitzAdmin} an, um die Einladung anzunehmen.`,
+    );
     await poll(() => invitee.getByLabel('Passwort').count()).toBe(0);
     await expectNoAxeViolations(invitee, 'invitation for an existing account');
     await invitee.getByRole('link', { name: 'Anmelden' }).click();
@@ -76,7 +86,9 @@ describe('invitations', () => {
     await platform.getByLabel('Name des ersten Digital Hubs').fill('Digital Hub Teutschenthal');
     await platform.getByLabel(/E-Mail-Adresse der ersten/).fill('erste.admin@teutschenthal.example.org');
     await platform.getByRole('button', { name: 'Kommune anlegen' }).click();
-    await poll(() => platform.getByRole('heading', { level: 2 }).first().innerText()).toBe('Kommune „Teutschenthal“ wurde angelegt');
+    await poll(() => platform.getByRole('heading', { level: 2 }).first().innerText()).toBe(
+      'Kommune „Teutschenthal“ wurde angelegt',
+    );
     await poll(() => platform.getByRole('status').first().innerText()).toContain('Die Einladung ist per E-Mail');
     expect(await platform.getByLabel('Einladungslink').count()).toBe(0);
     expect(await platform.content()).not.toContain('/invite/');
@@ -84,7 +96,9 @@ describe('invitations', () => {
     const link = await mailedInvitationLink(stack, 'erste.admin@teutschenthal.example.org');
     const firstAdmin = await newPage();
     await firstAdmin.goto(link);
-    await poll(() => firstAdmin.locator('main').innerText()).toContain('Sie wurden in die Kommune „Teutschenthal“ eingeladen.');
+    await poll(() => firstAdmin.locator('main').innerText()).toContain(
+      'Sie wurden in die Kommune „Teutschenthal“ eingeladen.',
+    );
     await firstAdmin.getByLabel('Ihr Name').fill('Tilda Teutschenthal');
     await firstAdmin.getByLabel('Passwort wählen').fill('ein-langes-passwort');
     await firstAdmin.getByRole('button', { name: 'Einladung annehmen' }).click();
@@ -92,7 +106,7 @@ describe('invitations', () => {
     await poll(() => firstAdmin.getByRole('heading', { level: 1 }).innerText()).toContain('Teutschenthal');
   });
 
-  it('a town admin changes a member\'s role and removes them after confirming; the member\'s session no longer reaches the town', async () => {
+  it("a town admin changes a member's role and removes them after confirming; the member's session no longer reaches the town", async () => {
     const member = await newPage();
     await signIn(member, DEMO_USERS.einbeckMember2);
     const admin = await newPage();
@@ -103,7 +117,11 @@ describe('invitations', () => {
     await row.getByRole('button', { name: 'Rolle ändern' }).click();
     await poll(() => admin.getByRole('status').first().innerText()).toContain('ist jetzt „Hub-Mitarbeiter:in“');
 
-    await admin.getByRole('row').filter({ hasText: DEMO_USERS.einbeckMember2 }).getByRole('link', { name: /aus der Kommune entfernen/ }).click();
+    await admin
+      .getByRole('row')
+      .filter({ hasText: DEMO_USERS.einbeckMember2 })
+      .getByRole('link', { name: /aus der Kommune entfernen/ })
+      .click();
     const dialog = admin.getByRole('alertdialog');
     await poll(() => dialog.innerText()).toContain('Bisherige Buchungen bleiben');
     await expectNoAxeViolations(admin, 'remove member (confirmation)');

@@ -35,10 +35,14 @@ describe('occupancy view', () => {
     await page.waitForURL('**/occupancy');
     await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Auslastung');
     // The chart is an image named for screen readers, with its figures as a description.
-    const chart = page.locator('svg[role="img"][aria-label="Balkendiagramm: Auslastung Veranstaltungsraum nach Wochentag in Prozent"]');
+    const chart = page.locator(
+      'svg[role="img"][aria-label="Balkendiagramm: Auslastung Veranstaltungsraum nach Wochentag in Prozent"]',
+    );
     await poll(() => chart.count()).toBe(1);
     await poll(() => chart.locator('desc').textContent()).toContain('Sonntag: geschlossen');
-    await poll(() => page.locator('table', { hasText: 'Wochentag' }).first().locator('tr', { hasText: 'Sonntag' }).innerText()).toContain('geschlossen');
+    await poll(() =>
+      page.locator('table', { hasText: 'Wochentag' }).first().locator('tr', { hasText: 'Sonntag' }).innerText(),
+    ).toContain('geschlossen');
     const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
     expect(result.violations.map((v) => ({ rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
 

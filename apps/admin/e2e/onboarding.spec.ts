@@ -109,7 +109,9 @@ describe('onboarding a town', () => {
 
     await ags.fill('15084591');
     await page.getByRole('button', { name: 'Kommune anlegen' }).click();
-    await poll(() => page.getByRole('heading', { level: 2 }).first().innerText()).toBe('Kommune „Zeitz 2“ wurde angelegt');
+    await poll(() => page.getByRole('heading', { level: 2 }).first().innerText()).toBe(
+      'Kommune „Zeitz 2“ wurde angelegt',
+    );
     // No link on the page: it went by mail to the first admin only (read here from the stored mails).
     expect(await page.getByLabel('Einladungslink').count()).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}onboarding-success.png`, fullPage: true });
@@ -156,7 +158,10 @@ describe('onboarding a town', () => {
     await poll(() => row.innerText()).toContain('Strukturwandel');
 
     await page.getByLabel('Neuer Name für „Werkstatt Zeitz“').fill('Werkstatt Zeitz-Ost');
-    await page.getByRole('row', { name: /Werkstatt Zeitz/ }).getByRole('button', { name: 'Umbenennen' }).click();
+    await page
+      .getByRole('row', { name: /Werkstatt Zeitz/ })
+      .getByRole('button', { name: 'Umbenennen' })
+      .click();
     await poll(() => page.getByRole('row', { name: /Werkstatt Zeitz-Ost/ }).count()).toBe(1);
 
     await page.getByLabel('Betreuender IT-Partner').selectOption({ label: 'Kein Partner' });
@@ -173,7 +178,9 @@ describe('onboarding a town', () => {
     await page.getByLabel('Region').fill('Burgenlandkreis');
     await page.getByLabel(/E-Mail-Adresse der ersten/).fill('kontakt@weiterbildung-burgenland.test');
     await page.getByRole('button', { name: 'Partner registrieren' }).click();
-    await poll(() => page.getByRole('heading', { level: 2 }).first().innerText()).toBe('Partner „Weiterbildung Burgenland“ wurde registriert');
+    await poll(() => page.getByRole('heading', { level: 2 }).first().innerText()).toBe(
+      'Partner „Weiterbildung Burgenland“ wurde registriert',
+    );
     await poll(() => page.getByRole('status').first().innerText()).toContain('Die Einladung ist per E-Mail');
     expect(await page.content()).not.toContain('/invite/');
     await page.getByRole('link', { name: 'Zum Partner „Weiterbildung Burgenland“' }).click();
@@ -227,7 +234,9 @@ describe('onboarding a town', () => {
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await page.waitForURL('**/login');
     await page.goto('/towns/zeitz-2');
-    await poll(() => new URL(page.url()).pathname + new URL(page.url()).search).toBe('/login?redirectTo=%2Ftowns%2Fzeitz-2');
+    await poll(() => new URL(page.url()).pathname + new URL(page.url()).search).toBe(
+      '/login?redirectTo=%2Ftowns%2Fzeitz-2',
+    );
     await page.getByLabel('E-Mail-Adresse').fill(DEMO_USERS.partner);
     await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Anmelden' }).click();

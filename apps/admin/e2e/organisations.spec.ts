@@ -18,7 +18,6 @@ const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_
 const contexts: BrowserContext[] = [];
 const newPage = (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => openPage(stack, contexts, options);
 
-
 beforeAll(async () => {
   stack = await startStack();
 });
@@ -47,12 +46,17 @@ describe('organisations', () => {
 
     await page.getByLabel(/Arbeitsplatz-Tage pro Monat/).fill('12');
     await page.getByRole('button', { name: 'Organisation anlegen' }).click();
-    await poll(() => page.getByRole('row', { name: /Gründerzentrum Einbeck/ }).innerText()).toMatch(/Start-up\s+12\s+kein Limit\s+0/);
+    await poll(() => page.getByRole('row', { name: /Gründerzentrum Einbeck/ }).innerText()).toMatch(
+      /Start-up\s+12\s+kein Limit\s+0/,
+    );
 
     await page.getByRole('link', { name: 'Gründerzentrum Einbeck' }).click();
     await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Gründerzentrum Einbeck');
     await expectNoAxeViolations(page, 'organisation');
-    await page.getByLabel(/Raumstunden pro Monat/).first().fill('20');
+    await page
+      .getByLabel(/Raumstunden pro Monat/)
+      .first()
+      .fill('20');
     await page.getByRole('button', { name: 'Änderungen speichern' }).click();
     await poll(() => page.getByRole('status').innerText()).toContain('gespeichert');
 
@@ -81,19 +85,26 @@ describe('organisations', () => {
   });
 });
 
-describe('the hub\'s public page', () => {
+describe("the hub's public page", () => {
   it('lets someone not signed in request a space and confirm it by the emailed link; axe finds nothing', async () => {
     const db = new pg.Client({ connectionString: stack.superuserUrl });
     await db.connect();
     try {
       // The hub manager opens the event room to the public in its rules.
-      const roomId = (await db.query<{ id: string }>(`SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`)).rows[0]!.id;
+      const roomId = (
+        await db.query<{ id: string }>(
+          `SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' AND s.kind = 'EVENT_ROOM'`,
+        )
+      ).rows[0]!.id;
       const manager = await newPage();
       await signIn(manager, DEMO_USERS.einbeckManager);
       await manager.goto(`/towns/einbeck/spaces/${roomId}`);
       await manager.getByLabel('Auch ohne Anmeldung über die öffentliche Hub-Seite anfragbar').check();
       await manager.getByRole('button', { name: 'Regeln speichern' }).click();
-      await poll(async () => (await db.query(`SELECT "publicBookable" FROM "Space" WHERE id = $1`, [roomId])).rows[0].publicBookable).toBe(true);
+      await poll(
+        async () =>
+          (await db.query(`SELECT "publicBookable" FROM "Space" WHERE id = $1`, [roomId])).rows[0].publicBookable,
+      ).toBe(true);
       await expectNoAxeViolations(manager, 'space rules with the public option');
       let date = addDays(localParts(new Date(), 'Europe/Berlin').date, 3);
       while (weekdayOf(date) > 5) date = addDays(date, 1);
@@ -111,17 +122,29 @@ describe('the hub\'s public page', () => {
       await poll(() => page.getByRole('status').innerText()).toContain('Bitte bestätigen Sie die Anfrage');
       await expectNoAxeViolations(page, 'public hub page (sent)');
 
-      const mail = await db.query<{ textBody: string }>(`SELECT "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'paula@example.org' AND kind = 'booking.publicConfirm'`);
-      const path = /\/p\/einbeck\/digital-hub-einbeck\/bestaetigen\/[A-Za-z0-9_-]+/.exec(mail.rows[0]?.textBody ?? '')?.[0] ?? '';
+      const mail = await db.query<{ textBody: string }>(
+        `SELECT "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'paula@example.org' AND kind = 'booking.publicConfirm'`,
+      );
+      const path =
+        /\/p\/einbeck\/digital-hub-einbeck\/bestaetigen\/[A-Za-z0-9_-]+/.exec(mail.rows[0]?.textBody ?? '')?.[0] ?? '';
       expect(path).not.toBe('');
       await page.goto(path);
       await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Buchung bestätigen');
       await expectNoAxeViolations(page, 'public confirmation');
       // Opening the link books nothing; the button does.
-      expect((await db.query(`SELECT count(*)::int AS n FROM "Booking" WHERE "requesterEmail" = 'paula@example.org'`)).rows[0].n).toBe(0);
+      expect(
+        (await db.query(`SELECT count(*)::int AS n FROM "Booking" WHERE "requesterEmail" = 'paula@example.org'`))
+          .rows[0].n,
+      ).toBe(0);
       await page.getByRole('button', { name: 'Buchung bestätigen' }).click();
       await poll(() => page.getByRole('status').innerText()).toContain('Ihre Buchung ist bestätigt');
-      expect((await db.query(`SELECT count(*)::int AS n FROM "Booking" WHERE "requesterEmail" = 'paula@example.org' AND status = 'CONFIRMED'`)).rows[0].n).toBe(1);
+      expect(
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM "Booking" WHERE "requesterEmail" = 'paula@example.org' AND status = 'CONFIRMED'`,
+          )
+        ).rows[0].n,
+      ).toBe(1);
     } finally {
       await db.end();
     }

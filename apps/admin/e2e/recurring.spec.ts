@@ -14,7 +14,6 @@ let stack: Stack;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 const contexts: BrowserContext[] = [];
 
-
 /** A Wednesday at least a week ahead, Berlin time (open 8–18, well inside the event room's horizon). */
 function wednesday(): string {
   let date = addDays(localParts(new Date(), 'Europe/Berlin').date, 7);
@@ -51,7 +50,9 @@ describe('recurring bookings, calendars and check-in', () => {
     await page.getByLabel('Ende').fill('15:00');
     await page.getByLabel('Wiederholungsregel (RRULE)').fill('FREQ=FORTNIGHTLY;COUNT=3');
     await page.getByRole('button', { name: 'Termine prüfen' }).click();
-    await poll(() => page.getByRole('alert').innerText()).toContain('Die Wiederholungsregel „FREQ=FORTNIGHTLY;COUNT=3“ ist ungültig');
+    await poll(() => page.getByRole('alert').innerText()).toContain(
+      'Die Wiederholungsregel „FREQ=FORTNIGHTLY;COUNT=3“ ist ungültig',
+    );
     await expectNoAxeViolations(page, 'series form with error');
 
     await page.getByLabel('Wiederholungsregel (RRULE)').fill('FREQ=WEEKLY;COUNT=3');
@@ -94,16 +95,23 @@ describe('recurring bookings, calendars and check-in', () => {
     expect((await fetch(url)).status).toBe(404);
   });
 
-  it('shows a booking\'s check-in page with its QR code, and says when check-in opens', async () => {
+  it("shows a booking's check-in page with its QR code, and says when check-in opens", async () => {
     const page = await openPage(stack, contexts);
     await signIn(page, DEMO_USERS.einbeckMember);
     await page.goto('/towns/einbeck/bookings');
-    await page.getByRole('link', { name: /^Check-in für/ }).first().click();
+    await page
+      .getByRole('link', { name: /^Check-in für/ })
+      .first()
+      .click();
     await page.waitForURL('**/check-in');
-    await poll(() => page.getByRole('img', { name: 'QR-Code mit der Adresse dieser Check-in-Seite' }).locator('svg').count()).toBe(1);
+    await poll(() =>
+      page.getByRole('img', { name: 'QR-Code mit der Adresse dieser Check-in-Seite' }).locator('svg').count(),
+    ).toBe(1);
     await poll(() => page.getByRole('status').innerText()).toBe('Noch nicht eingecheckt.');
     await expectNoAxeViolations(page, 'check-in');
     await page.getByRole('button', { name: 'Jetzt einchecken' }).click();
-    await poll(() => page.getByRole('alert').innerText()).toContain('Der Check-in ist erst 30 Minuten vor Beginn möglich.');
+    await poll(() => page.getByRole('alert').innerText()).toContain(
+      'Der Check-in ist erst 30 Minuten vor Beginn möglich.',
+    );
   });
 });

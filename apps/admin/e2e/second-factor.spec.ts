@@ -20,7 +20,6 @@ const VICTIM = 'verlorener-laptop@hubwerk.test';
 /** The machine is shared and slow: a sign-in (argon2) may take seconds. */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
-
 async function signInWithPassword(page: Page, email: string) {
   await page.goto('/login');
   await page.getByLabel('E-Mail-Adresse').fill(email);
@@ -38,7 +37,10 @@ beforeAll(async () => {
      SELECT gen_random_uuid(), $2, 'Zora Zweifaktor', "passwordHash", 'PLATFORM_ADMIN', now() FROM "User" WHERE email = $1`,
     [DEMO_USERS.platform, ADMIN],
   );
-  await db.query(`INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") SELECT gen_random_uuid(), $2, 'Lars Laptop', "passwordHash", now() FROM "User" WHERE email = $1`, [DEMO_USERS.platform, VICTIM]);
+  await db.query(
+    `INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") SELECT gen_random_uuid(), $2, 'Lars Laptop', "passwordHash", now() FROM "User" WHERE email = $1`,
+    [DEMO_USERS.platform, VICTIM],
+  );
   await db.end();
 });
 
@@ -69,7 +71,9 @@ describe('two-factor sign-in', () => {
     await expectNoAxeViolations(first, 'Zwei-Faktor einrichten');
 
     // A wrong code first: the error is shown next to the field, nothing switches on.
-    await first.getByLabel('Code aus der App oder Wiederherstellungscode').fill(totpCode(secret, Date.now()) === '000000' ? '111111' : '000000');
+    await first
+      .getByLabel('Code aus der App oder Wiederherstellungscode')
+      .fill(totpCode(secret, Date.now()) === '000000' ? '111111' : '000000');
     await first.getByRole('button', { name: 'Bestätigen und einschalten' }).click();
     await poll(() => first.getByText('Der Code stimmt nicht oder wurde schon verwendet.').count()).toBeGreaterThan(0);
 
@@ -97,7 +101,9 @@ describe('two-factor sign-in', () => {
     expect(probe.status()).toBe(302);
     expect(probe.headers().location).toContain('/login');
 
-    await page.getByLabel('Code aus der App oder Wiederherstellungscode').fill('123456' === totpCode(secret, Date.now() + 30_000) ? '654321' : '123456');
+    await page
+      .getByLabel('Code aus der App oder Wiederherstellungscode')
+      .fill('123456' === totpCode(secret, Date.now() + 30_000) ? '654321' : '123456');
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await poll(() => page.getByText('Der Code stimmt nicht oder wurde schon verwendet.').count()).toBeGreaterThan(0);
     await expectNoAxeViolations(page, 'Zweiter Schritt mit Fehler');
@@ -141,8 +147,8 @@ describe('two-factor sign-in', () => {
   });
 });
 
-describe('the provider ends an account\'s sessions', () => {
-  it('finds the account, ends its sessions with a reason; the account\'s next request is signed out', async () => {
+describe("the provider ends an account's sessions", () => {
+  it("finds the account, ends its sessions with a reason; the account's next request is signed out", async () => {
     const victim = await openPage(stack, contexts);
     await signInWithPassword(victim, VICTIM);
     await poll(() => new URL(victim.url()).pathname).not.toBe('/login');
@@ -165,7 +171,7 @@ describe('the provider ends an account\'s sessions', () => {
     await poll(() => new URL(victim.url()).pathname).toBe('/login');
   });
 
-  it('does not exist for anyone but the provider\'s admins', async () => {
+  it("does not exist for anyone but the provider's admins", async () => {
     const page = await openPage(stack, contexts);
     await signInWithPassword(page, DEMO_USERS.support);
     await poll(() => new URL(page.url()).pathname).not.toBe('/login');

@@ -9,7 +9,10 @@ import type { BrowserContext, Page } from 'playwright-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import { startTestOidcProvider, type TestOidcProvider } from '../../../packages/api/src/routers/sso/test-oidc-provider.ts';
+import {
+  startTestOidcProvider,
+  type TestOidcProvider,
+} from '../../../packages/api/src/routers/sso/test-oidc-provider.ts';
 import { openPage, startStack, type Stack, expectNoAxeViolations } from './support/stack.ts';
 
 let stack: Stack;
@@ -17,15 +20,19 @@ let idp: TestOidcProvider;
 const contexts: BrowserContext[] = [];
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 
-
 beforeAll(async () => {
   stack = await startStack();
   // Single sign-on comes with the Plus plan only.
   const superuser = new pg.Client({ connectionString: stack.superuserUrl });
   await superuser.connect();
-  await superuser.query(`UPDATE "TenantBilling" b SET plan = 'PLUS' FROM "Tenant" t WHERE t.id = b."tenantId" AND t.slug = 'einbeck'`);
+  await superuser.query(
+    `UPDATE "TenantBilling" b SET plan = 'PLUS' FROM "Tenant" t WHERE t.id = b."tenantId" AND t.slug = 'einbeck'`,
+  );
   await superuser.end();
-  idp = await startTestOidcProvider({ redirectUri: `${stack.adminUrl}/sso/callback`, accounts: { clara: { email: 'clara.neu@einbeck.example', name: 'Clara Neu' } } });
+  idp = await startTestOidcProvider({
+    redirectUri: `${stack.adminUrl}/sso/callback`,
+    accounts: { clara: { email: 'clara.neu@einbeck.example', name: 'Clara Neu' } },
+  });
 });
 
 afterAll(async () => {
@@ -89,13 +96,18 @@ describe('single sign-on', () => {
     });
     page.on('console', (message) => trail.push(`console: ${message.text()}`));
     await signInThroughProvider(page).catch(async (error: unknown) => {
-      throw new Error(`${String(error)}\nvisited:\n${trail.join('\n')}\nat ${page.url()}:\n${(await page.content()).slice(0, 1500)}`);
+      throw new Error(
+        `${String(error)}\nvisited:\n${trail.join('\n')}\nat ${page.url()}:\n${(await page.content()).slice(0, 1500)}`,
+      );
     });
 
     const db = new pg.Client({ connectionString: stack.superuserUrl });
     await db.connect();
     try {
-      const { rows } = await db.query(`SELECT t.slug, m.role FROM "TenantMembership" m JOIN "Tenant" t ON t.id = m."tenantId" JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`, ['clara.neu@einbeck.example']);
+      const { rows } = await db.query(
+        `SELECT t.slug, m.role FROM "TenantMembership" m JOIN "Tenant" t ON t.id = m."tenantId" JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`,
+        ['clara.neu@einbeck.example'],
+      );
       expect(rows).toEqual([{ slug: 'einbeck', role: 'MEMBER' }]);
     } finally {
       await db.end();
@@ -114,7 +126,9 @@ describe('single sign-on', () => {
     await expectNoAxeViolations(page, 'sso login');
     await page.getByLabel('E-Mail-Adresse').fill('jemand@unbekannt.example');
     await page.getByRole('button', { name: 'Weiter zur Anmeldung' }).click();
-    await poll(() => page.locator('#sso-email-error').innerText()).toContain('keine Anmeldung per Single Sign-On eingerichtet');
+    await poll(() => page.locator('#sso-email-error').innerText()).toContain(
+      'keine Anmeldung per Single Sign-On eingerichtet',
+    );
     await expectNoAxeViolations(page, 'sso login (error)');
     await page.goto('/towns/einbeck');
     await page.waitForURL('**/login**');

@@ -24,7 +24,6 @@ async function signIn(page: Page, email: string) {
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 
-
 beforeAll(async () => {
   stack = await startStack();
 });
@@ -44,11 +43,15 @@ describe('support session (one browser page, step by step)', () => {
     await page.goto('/towns/einbeck');
     expect(await page.getByTestId('support-banner').count()).toBe(0);
     await page.getByRole('link', { name: 'Im Auftrag handeln' }).click();
-    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Im Auftrag der Kommune Einbeck handeln');
+    await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(
+      'Im Auftrag der Kommune Einbeck handeln',
+    );
     await expectNoAxeViolations(page, 'support form');
 
     await page.getByRole('button', { name: 'Support-Sitzung beginnen' }).click();
-    await poll(() => page.getByText('Bitte nennen Sie einen Grund mit mindestens 10 Zeichen.').count()).toBeGreaterThan(0);
+    await poll(() => page.getByText('Bitte nennen Sie einen Grund mit mindestens 10 Zeichen.').count()).toBeGreaterThan(
+      0,
+    );
     await expectNoAxeViolations(page, 'support form with errors');
   });
 
@@ -81,7 +84,7 @@ describe('support session (one browser page, step by step)', () => {
     await poll(() => page.getByTestId('support-banner').count()).toBe(0);
   });
 
-  it('is in the town\'s audit log (start, end, reason) and in the provider\'s cross-town log', async () => {
+  it("is in the town's audit log (start, end, reason) and in the provider's cross-town log", async () => {
     await page.goto('/towns/einbeck/audit');
     await poll(() => page.getByRole('row', { name: /Support-Sitzung begonnen/ }).count()).toBe(1);
     expect(await page.getByRole('row', { name: /Support-Sitzung beendet/ }).count()).toBe(1);
@@ -97,7 +100,7 @@ describe('support session (one browser page, step by step)', () => {
 });
 
 describe('without JavaScript', () => {
-  it('a partner starts a session with the plain form and ends it with the banner\'s button', async () => {
+  it("a partner starts a session with the plain form and ends it with the banner's button", async () => {
     const page = await openPage(stack, contexts, { javaScriptEnabled: false });
     await signIn(page, DEMO_USERS.partner);
     await page.goto('/towns/sangerhausen/support');
@@ -114,7 +117,10 @@ describe('without JavaScript', () => {
 describe('cross-town audit log', () => {
   it('shows a partner only its towns in the cross-town log; a town admin gets the not-found page', async () => {
     // Entries in a partner town and in a town of no partner.
-    for (const [email, slug] of [[DEMO_USERS.sangerhausenAdmin, 'sangerhausen'], [DEMO_USERS.zeitzAdmin, 'zeitz']] as const) {
+    for (const [email, slug] of [
+      [DEMO_USERS.sangerhausenAdmin, 'sangerhausen'],
+      [DEMO_USERS.zeitzAdmin, 'zeitz'],
+    ] as const) {
       const townPage = await openPage(stack, contexts);
       await signIn(townPage, email);
       await townPage.goto(`/towns/${slug}`);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT_IP_HEADER, clientIpOf, peerIp, PROXY_SECRET_HEADER } from './client-ip.ts';
 
 const SECRET = 's'.repeat(40);
-const request = (remoteAddress: string, headers: http.IncomingHttpHeaders = {}) => ({ socket: { remoteAddress }, headers }) as unknown as http.IncomingMessage;
+const request = (remoteAddress: string, headers: http.IncomingHttpHeaders = {}) =>
+  ({ socket: { remoteAddress }, headers }) as unknown as http.IncomingMessage;
 
 describe('peerIp', () => {
   it('ignores X-Forwarded-For without trusted proxies', () => {
@@ -30,11 +31,19 @@ describe('peerIp', () => {
 describe('clientIpOf', () => {
   const fromAdmin = (secret: string, ip: string) => ({ [PROXY_SECRET_HEADER]: secret, [CLIENT_IP_HEADER]: ip });
 
-  it('believes the admin app\'s forwarded IP only with the right secret', () => {
-    expect(clientIpOf(request('10.0.0.5', fromAdmin(SECRET, '198.51.100.7')), { proxySecret: SECRET })).toBe('198.51.100.7');
-    expect(clientIpOf(request('10.0.0.5', fromAdmin('x'.repeat(40), '198.51.100.7')), { proxySecret: SECRET })).toBe('10.0.0.5');
-    expect(clientIpOf(request('10.0.0.5', fromAdmin(SECRET.slice(1), '198.51.100.7')), { proxySecret: SECRET })).toBe('10.0.0.5');
-    expect(clientIpOf(request('10.0.0.5', { [CLIENT_IP_HEADER]: '198.51.100.7' }), { proxySecret: SECRET })).toBe('10.0.0.5');
+  it("believes the admin app's forwarded IP only with the right secret", () => {
+    expect(clientIpOf(request('10.0.0.5', fromAdmin(SECRET, '198.51.100.7')), { proxySecret: SECRET })).toBe(
+      '198.51.100.7',
+    );
+    expect(clientIpOf(request('10.0.0.5', fromAdmin('x'.repeat(40), '198.51.100.7')), { proxySecret: SECRET })).toBe(
+      '10.0.0.5',
+    );
+    expect(clientIpOf(request('10.0.0.5', fromAdmin(SECRET.slice(1), '198.51.100.7')), { proxySecret: SECRET })).toBe(
+      '10.0.0.5',
+    );
+    expect(clientIpOf(request('10.0.0.5', { [CLIENT_IP_HEADER]: '198.51.100.7' }), { proxySecret: SECRET })).toBe(
+      '10.0.0.5',
+    );
     // No secret configured: never believed.
     expect(clientIpOf(request('10.0.0.5', fromAdmin(SECRET, '198.51.100.7')), {})).toBe('10.0.0.5');
     // Not an address: the peer counts.
@@ -42,6 +51,11 @@ describe('clientIpOf', () => {
   });
 
   it('falls back to the peer behind trusted proxies', () => {
-    expect(clientIpOf(request('10.0.0.2', { 'x-forwarded-for': '198.51.100.9' }), { proxySecret: SECRET, trustedProxyCount: 1 })).toBe('198.51.100.9');
+    expect(
+      clientIpOf(request('10.0.0.2', { 'x-forwarded-for': '198.51.100.9' }), {
+        proxySecret: SECRET,
+        trustedProxyCount: 1,
+      }),
+    ).toBe('198.51.100.9');
   });
 });

@@ -40,7 +40,10 @@ export function peerIp(req: http.IncomingMessage, trustedProxyCount: number): st
   const socketIp = req.socket.remoteAddress ? normalise(req.socket.remoteAddress) : null;
   if (trustedProxyCount <= 0) return socketIp;
   const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   // Walk from the right: each trusted proxy vouches for the entry it appended.
   let ip = socketIp;
   for (let i = 0; i < trustedProxyCount; i += 1) {

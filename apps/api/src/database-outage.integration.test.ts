@@ -15,11 +15,18 @@ describe('database unavailable', () => {
     const url = `postgresql://hubwerk_app:x@127.0.0.1:${port}/hubwerk`;
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
-    api = await startApiServer({ port: 0, databaseUrl: url, platformDatabaseUrl: url, logger: createLogger({ level: 'info', destination }), mail: { smtpUrl: null, from: 'x <x@x.invalid>', devOutbox: false, noShowScanMs: 0 } });
+    api = await startApiServer({
+      port: 0,
+      databaseUrl: url,
+      platformDatabaseUrl: url,
+      logger: createLogger({ level: 'info', destination }),
+      mail: { smtpUrl: null, from: 'x <x@x.invalid>', devOutbox: false, noShowScanMs: 0 },
+    });
   });
 
   afterAll(async () => {
@@ -27,7 +34,11 @@ describe('database unavailable', () => {
   });
 
   const signIn = () =>
-    fetch(`${api.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'jemand@example.org', password: 'irgendein-passwort' }) });
+    fetch(`${api.url}/trpc/auth.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'jemand@example.org', password: 'irgendein-passwort' }),
+    });
 
   it('answers 503 with Retry-After, and logs the outage once instead of a stack per request', async () => {
     for (let i = 0; i < 3; i += 1) {
@@ -47,9 +58,22 @@ describe('database unavailable', () => {
 
 describe('isDatabaseUnavailable', () => {
   it('knows connection failures and leaves bugs and constraint errors alone', () => {
-    expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isDatabaseUnavailable({ code: 'P1001', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } } })).toBe(true);
-    expect(isDatabaseUnavailable(new Error('wrapped', { cause: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }) }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable({
+        code: 'P1001',
+        meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } },
+      }),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        new Error('wrapped', {
+          cause: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+        }),
+      ),
+    ).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
   });

@@ -3,11 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { dataEncryptionKeyEnv, mailEnv, parseEnv, ssoEnv } from './env.ts';
 
 const PROXY_SECRET = 'p'.repeat(40);
-const base = { DATABASE_URL: 'postgresql://a@127.0.0.1/x', PLATFORM_DATABASE_URL: 'postgresql://b@127.0.0.1/x', API_PROXY_SECRET: PROXY_SECRET };
+const base = {
+  DATABASE_URL: 'postgresql://a@127.0.0.1/x',
+  PLATFORM_DATABASE_URL: 'postgresql://b@127.0.0.1/x',
+  API_PROXY_SECRET: PROXY_SECRET,
+};
 
 describe('DATA_ENCRYPTION_KEY', () => {
   it('is required in production', () => {
-    expect(() => parseEnv({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example:587' })).toThrow(/DATA_ENCRYPTION_KEY: required in production/);
+    expect(() => parseEnv({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example:587' })).toThrow(
+      /DATA_ENCRYPTION_KEY: required in production/,
+    );
   });
 
   it('must be 32 bytes (base64 or hex); the message names the variable, never the value', () => {
@@ -22,22 +28,41 @@ describe('DATA_ENCRYPTION_KEY', () => {
     expect(message).not.toContain(short);
   });
 
-  it('becomes the 32-byte key; outside production it may be left out (the server\'s dev key)', () => {
+  it("becomes the 32-byte key; outside production it may be left out (the server's dev key)", () => {
     const raw = randomBytes(32);
-    expect(dataEncryptionKeyEnv(parseEnv({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example:587', DATA_ENCRYPTION_KEY: raw.toString('base64') }))?.equals(raw)).toBe(true);
-    expect(dataEncryptionKeyEnv(parseEnv({ ...base, DATA_ENCRYPTION_KEY: raw.toString('hex') }))?.equals(raw)).toBe(true);
+    expect(
+      dataEncryptionKeyEnv(
+        parseEnv({
+          ...base,
+          NODE_ENV: 'production',
+          SMTP_URL: 'smtp://mail.example:587',
+          DATA_ENCRYPTION_KEY: raw.toString('base64'),
+        }),
+      )?.equals(raw),
+    ).toBe(true);
+    expect(dataEncryptionKeyEnv(parseEnv({ ...base, DATA_ENCRYPTION_KEY: raw.toString('hex') }))?.equals(raw)).toBe(
+      true,
+    );
     expect(dataEncryptionKeyEnv(parseEnv({ ...base }))).toBeUndefined();
   });
 });
 
-const ssoBase = { DATABASE_URL: 'postgres://a@127.0.0.1/x', PLATFORM_DATABASE_URL: 'postgres://b@127.0.0.1/x', API_PROXY_SECRET: PROXY_SECRET, SMTP_URL: 'smtp://127.0.0.1:25', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+const ssoBase = {
+  DATABASE_URL: 'postgres://a@127.0.0.1/x',
+  PLATFORM_DATABASE_URL: 'postgres://b@127.0.0.1/x',
+  API_PROXY_SECRET: PROXY_SECRET,
+  SMTP_URL: 'smtp://127.0.0.1:25',
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
 
 describe('SSO_SECRET_KEY', () => {
   it('takes 64 hex characters or base64 of 32 bytes', () => {
     const hex = ssoEnv(parseEnv({ ...ssoBase, NODE_ENV: 'production', SSO_SECRET_KEY: 'ab'.repeat(32) }));
     expect(hex?.secretKey).toHaveLength(32);
     expect(hex?.allowLoopbackHttp).toBe(false);
-    expect(ssoEnv(parseEnv({ ...ssoBase, SSO_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }))?.secretKey).toEqual(Buffer.alloc(32, 7));
+    expect(ssoEnv(parseEnv({ ...ssoBase, SSO_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }))?.secretKey).toEqual(
+      Buffer.alloc(32, 7),
+    );
   });
 
   it('refuses a key of the wrong length by name', () => {
@@ -57,7 +82,9 @@ describe('NO_SHOW_SCAN_INTERVAL_MS', () => {
     expect(mailEnv(parseEnv({ ...base })).noShowScanMs).toBe(60_000);
     expect(mailEnv(parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '0' })).noShowScanMs).toBe(0);
     expect(mailEnv(parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '300000' })).noShowScanMs).toBe(300_000);
-    expect(() => parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '500' })).toThrow(/NO_SHOW_SCAN_INTERVAL_MS: must be 0 \(off\) or 1000–86400000/);
+    expect(() => parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: '500' })).toThrow(
+      /NO_SHOW_SCAN_INTERVAL_MS: must be 0 \(off\) or 1000–86400000/,
+    );
     expect(() => parseEnv({ ...base, NO_SHOW_SCAN_INTERVAL_MS: 'often' })).toThrow(/NO_SHOW_SCAN_INTERVAL_MS/);
   });
 });

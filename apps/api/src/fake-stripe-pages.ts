@@ -18,7 +18,8 @@ export interface FakePagesOptions {
 }
 
 const PLAN_NAMES = { basis: 'Basis', standard: 'Standard', plus: 'Plus' } as const;
-const euro = (cents: number) => new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+const euro = (cents: number) =>
+  new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(res: http.ServerResponse, status: number, title: string, body: string) {
@@ -62,22 +63,33 @@ export function createFakeStripePages(options: FakePagesOptions) {
         await deliver(fake.checkout(id, grossCents(net)));
         return redirect(res, safeReturn(session.success_url));
       }
-      const name = mapped ? `${PLAN_NAMES[mapped.plan]} (${mapped.interval === 'month' ? 'monatlich' : 'jährlich'})` : session.price;
-      return page(res, 200, 'Test-Checkout', `<p>Tarif: <strong>${escape(name)}</strong></p>
+      const name = mapped
+        ? `${PLAN_NAMES[mapped.plan]} (${mapped.interval === 'month' ? 'monatlich' : 'jährlich'})`
+        : session.price;
+      return page(
+        res,
+        200,
+        'Test-Checkout',
+        `<p>Tarif: <strong>${escape(name)}</strong></p>
 <p>Netto ${euro(net)} + 19 % USt. ${euro(grossCents(net) - net)} = <strong>brutto ${euro(grossCents(net))}</strong></p>
 <form method="post"><button type="submit">Zahlungspflichtig abonnieren (Test)</button></form>
-<p><a href="${escape(safeReturn(session.cancel_url ?? adminUrl()))}">Abbrechen und zurück</a></p>`);
+<p><a href="${escape(safeReturn(session.cancel_url ?? adminUrl()))}">Abbrechen und zurück</a></p>`,
+      );
     }
 
     if (kind === 'portal') {
       const session = fake.portalSessions.get(id);
       if (!session) return page(res, 404, 'Nicht gefunden', '<p>Unbekannte Portal-Sitzung.</p>');
-      const subs = [...fake.subscriptions.values()].filter((s) => s.customer === session.customer && s.status !== 'canceled');
+      const subs = [...fake.subscriptions.values()].filter(
+        (s) => s.customer === session.customer && s.status !== 'canceled',
+      );
       if (req.method === 'POST') {
         const body = await readForm(req);
         if (body.get('action') === 'confirm-plan-change' && session.plan_change) {
           const mapped = planForPrice(options.priceIds, session.plan_change.price);
-          await deliver(fake.confirmPlanChange(id, mapped ? grossCents(PLANS[mapped.plan].netCents[mapped.interval]) : 0));
+          await deliver(
+            fake.confirmPlanChange(id, mapped ? grossCents(PLANS[mapped.plan].netCents[mapped.interval]) : 0),
+          );
           return redirect(res, safeReturn(session.plan_change.return_url));
         }
         for (const sub of subs) {
@@ -90,24 +102,41 @@ export function createFakeStripePages(options: FakePagesOptions) {
       if (session.plan_change) {
         const mapped = planForPrice(options.priceIds, session.plan_change.price);
         const net = mapped ? PLANS[mapped.plan].netCents[mapped.interval] : 0;
-        const name = mapped ? `${PLAN_NAMES[mapped.plan]} (${mapped.interval === 'month' ? 'monatlich' : 'jährlich'})` : session.plan_change.price;
-        return page(res, 200, 'Test-Kundenportal: Tarifwechsel', `<p>Neuer Tarif: <strong>${escape(name)}</strong></p>
+        const name = mapped
+          ? `${PLAN_NAMES[mapped.plan]} (${mapped.interval === 'month' ? 'monatlich' : 'jährlich'})`
+          : session.plan_change.price;
+        return page(
+          res,
+          200,
+          'Test-Kundenportal: Tarifwechsel',
+          `<p>Neuer Tarif: <strong>${escape(name)}</strong></p>
 <p>Netto ${euro(net)} + 19 % USt. ${euro(grossCents(net) - net)} = <strong>brutto ${euro(grossCents(net))}</strong></p>
 <form method="post"><input type="hidden" name="action" value="confirm-plan-change"><button type="submit">Tarifwechsel bestätigen (Test)</button></form>
-<p><a href="${escape(safeReturn(session.return_url))}">Abbrechen und zurück</a></p>`);
+<p><a href="${escape(safeReturn(session.return_url))}">Abbrechen und zurück</a></p>`,
+        );
       }
-      return page(res, 200, 'Test-Kundenportal', `<p>Abonnements: ${subs.length}, Rechnungen: ${invoices.length}, offen: ${invoices.filter((i) => i.status === 'open').length}</p>
+      return page(
+        res,
+        200,
+        'Test-Kundenportal',
+        `<p>Abonnements: ${subs.length}, Rechnungen: ${invoices.length}, offen: ${invoices.filter((i) => i.status === 'open').length}</p>
 <form method="post"><input type="hidden" name="action" value="pay"><button type="submit">Offene Rechnungen bezahlen (Test)</button></form>
 <form method="post"><input type="hidden" name="action" value="fail"><button type="submit">Fehlgeschlagene Zahlung simulieren (Test)</button></form>
-<p><a href="${escape(safeReturn(session.return_url))}">Zurück zu Hubwerk</a></p>`);
+<p><a href="${escape(safeReturn(session.return_url))}">Zurück zu Hubwerk</a></p>`,
+      );
     }
 
     if (kind === 'invoice') {
       const invoice = fake.invoices.get(id);
       if (!invoice) return page(res, 404, 'Nicht gefunden', '<p>Unbekannte Rechnung.</p>');
       const net = Math.round((invoice.total * 100) / 119);
-      return page(res, 200, `Rechnung ${invoice.number}`, `<p>Datum: ${new Date(invoice.created * 1000).toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin' })}</p>
-<p>Netto ${euro(net)}, USt. 19 % ${euro(invoice.total - net)}, <strong>Gesamt ${euro(invoice.total)}</strong></p><p>Status: ${invoice.status === 'paid' ? 'bezahlt' : 'offen'}</p>`);
+      return page(
+        res,
+        200,
+        `Rechnung ${invoice.number}`,
+        `<p>Datum: ${new Date(invoice.created * 1000).toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin' })}</p>
+<p>Netto ${euro(net)}, USt. 19 % ${euro(invoice.total - net)}, <strong>Gesamt ${euro(invoice.total)}</strong></p><p>Status: ${invoice.status === 'paid' ? 'bezahlt' : 'offen'}</p>`,
+      );
     }
     return page(res, 404, 'Nicht gefunden', '<p>Diese Test-Seite gibt es nicht.</p>');
   };

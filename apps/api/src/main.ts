@@ -44,7 +44,10 @@ const api = await startApiServer({
   logger.fatal({ err: error }, 'API failed to start');
   process.exit(1);
 });
-logger.info({ url: api.url, metrics: api.metricsUrl, tracing: tracing !== null, nodeEnv: env.NODE_ENV }, 'Hubwerk API listening');
+logger.info(
+  { url: api.url, metrics: api.metricsUrl, tracing: tracing !== null, nodeEnv: env.NODE_ENV },
+  'Hubwerk API listening',
+);
 
 /*
  * Graceful shutdown, inside Kubernetes' terminationGracePeriodSeconds

@@ -25,7 +25,12 @@ export function createApiMetrics(sources: MetricsSources): ApiMetrics {
   registry.setDefaultLabels({ service: 'hubwerk-api' });
   // Process figures (memory, event-loop lag, GC, handles) beside the service's own.
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: 'hubwerk_http_requests_total', help: 'HTTP requests by tRPC procedure (or route) and status', labelNames: ['procedure', 'method', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'hubwerk_http_requests_total',
+    help: 'HTTP requests by tRPC procedure (or route) and status',
+    labelNames: ['procedure', 'method', 'status'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'hubwerk_http_request_duration_seconds',
     help: 'HTTP request latency by tRPC procedure (or route) and status class',
@@ -33,7 +38,12 @@ export function createApiMetrics(sources: MetricsSources): ApiMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const signInFailures = new Counter({ name: 'hubwerk_sign_in_failures_total', help: 'Failed sign-ins by reason (tRPC error code)', labelNames: ['reason'], registers: [registry] });
+  const signInFailures = new Counter({
+    name: 'hubwerk_sign_in_failures_total',
+    help: 'Failed sign-ins by reason (tRPC error code)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'hubwerk_db_pool_connections',
     help: 'Database pool connections by pool and state (open, idle, max)',

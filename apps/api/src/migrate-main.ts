@@ -17,8 +17,16 @@ function defaultMigrationsDir(): string {
 try {
   const env = parseMigrateEnv(process.env);
   const log = (line: string) => console.log(JSON.stringify({ level: 'info', service: 'hubwerk-migrate', msg: line }));
-  const run = await applyMigrations({ url: env.MIGRATOR_DATABASE_URL, migrationsDir: env.MIGRATIONS_DIR ?? defaultMigrationsDir(), log });
-  log(run.applied.length > 0 ? `applied ${run.applied.length} migration(s), ${run.alreadyApplied} were already applied` : `database is up to date (${run.alreadyApplied} migrations)`);
+  const run = await applyMigrations({
+    url: env.MIGRATOR_DATABASE_URL,
+    migrationsDir: env.MIGRATIONS_DIR ?? defaultMigrationsDir(),
+    log,
+  });
+  log(
+    run.applied.length > 0
+      ? `applied ${run.applied.length} migration(s), ${run.alreadyApplied} were already applied`
+      : `database is up to date (${run.alreadyApplied} migrations)`,
+  );
 } catch (error) {
   console.error(JSON.stringify({ level: 'error', service: 'hubwerk-migrate', msg: (error as Error).message }));
   process.exitCode = 1;

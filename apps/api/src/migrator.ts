@@ -46,28 +46,41 @@ export class MigrationFailure extends Error {
   }
 }
 
-export async function applyMigrations(options: { url: string; migrationsDir: string; log?: (line: string) => void }): Promise<MigrationRun> {
+export async function applyMigrations(options: {
+  url: string;
+  migrationsDir: string;
+  log?: (line: string) => void;
+}): Promise<MigrationRun> {
   const log = options.log ?? (() => undefined);
   const client = new pg.Client({ connectionString: options.url, application_name: 'hubwerk-migrate' });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
     await client.query(BOOKKEEPING);
-    const rows = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
-    );
+    const rows = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
     const failed = rows.rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
     if (failed) {
-      throw new MigrationFailure(`migration ${failed.migration_name} failed earlier and was not resolved (see docs/operations.md, "A failed migration")`, failed.migration_name);
+      throw new MigrationFailure(
+        `migration ${failed.migration_name} failed earlier and was not resolved (see docs/operations.md, "A failed migration")`,
+        failed.migration_name,
+      );
     }
-    const done = new Map(rows.rows.filter((row) => row.finished_at !== null).map((row) => [row.migration_name, row.checksum]));
+    const done = new Map(
+      rows.rows.filter((row) => row.finished_at !== null).map((row) => [row.migration_name, row.checksum]),
+    );
     const applied: string[] = [];
     for (const name of shippedMigrations(options.migrationsDir)) {
       const sql = readFileSync(path.join(options.migrationsDir, name, 'migration.sql'), 'utf8');
       const checksum = createHash('sha256').update(sql).digest('hex');
       const previous = done.get(name);
       if (previous !== undefined) {
-        if (previous !== checksum) log(`warning: ${name} was changed after it was applied (checksum differs); not applied again`);
+        if (previous !== checksum)
+          log(`warning: ${name} was changed after it was applied (checksum differs); not applied again`);
         continue;
       }
       log(`applying ${name}`);
@@ -99,7 +112,10 @@ const migrateSchema = z.object({
 
 export function parseMigrateEnv(source: NodeJS.ProcessEnv): z.infer<typeof migrateSchema> {
   const result = migrateSchema.safeParse(source);
-  if (!result.success) throw new Error(`Invalid migration environment:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  if (!result.success)
+    throw new Error(
+      `Invalid migration environment:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   return result.data;
 }
 

@@ -18,7 +18,12 @@ const REQUESTS = 10_000;
 const CONCURRENCY = 200;
 const POOL = 10;
 
-interface Town { id: string; slug: string; hubIds: Set<string>; token: string }
+interface Town {
+  id: string;
+  slug: string;
+  hubIds: Set<string>;
+  token: string;
+}
 const towns: Town[] = [];
 let api: RunningApiServer;
 let superuser: pg.Client;
@@ -29,22 +34,53 @@ beforeAll(async () => {
   await superuser.connect();
   // Set up directly in SQL: 50 towns, two hubs and one town admin with a live session each.
   for (let i = 0; i < TOWNS; i += 1) {
-    const town: Town = { id: randomUUID(), slug: `ort-${i}`, hubIds: new Set([randomUUID(), randomUUID()]), token: newToken() };
+    const town: Town = {
+      id: randomUUID(),
+      slug: `ort-${i}`,
+      hubIds: new Set([randomUUID(), randomUUID()]),
+      token: newToken(),
+    };
     const userId = randomUUID();
-    await superuser.query(`INSERT INTO "Tenant" (id, name, slug, ags, bundesland, status, "updatedAt") VALUES ($1, $2, $3, $4, '15', 'ACTIVE', now())`, [town.id, `Ort ${i}`, town.slug, `15${String(i).padStart(6, '0')}`]);
+    await superuser.query(
+      `INSERT INTO "Tenant" (id, name, slug, ags, bundesland, status, "updatedAt") VALUES ($1, $2, $3, $4, '15', 'ACTIVE', now())`,
+      [town.id, `Ort ${i}`, town.slug, `15${String(i).padStart(6, '0')}`],
+    );
     for (const hubId of town.hubIds) {
-      await superuser.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, $3, $4, now())`, [town.id, hubId, `Hub ${town.slug} ${hubId.slice(0, 8)}`, `hub-${hubId.slice(0, 8)}`]);
-      await superuser.query(`INSERT INTO "AuditEvent" (id, "tenantId", action, "targetType", "targetId") VALUES ($1, $2, 'hub.created', 'Hub', $3)`, [randomUUID(), town.id, hubId]);
+      await superuser.query(
+        `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, $3, $4, now())`,
+        [town.id, hubId, `Hub ${town.slug} ${hubId.slice(0, 8)}`, `hub-${hubId.slice(0, 8)}`],
+      );
+      await superuser.query(
+        `INSERT INTO "AuditEvent" (id, "tenantId", action, "targetType", "targetId") VALUES ($1, $2, 'hub.created', 'Hub', $3)`,
+        [randomUUID(), town.id, hubId],
+      );
     }
-    await superuser.query(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, $2, $3, now())`, [userId, `admin@${town.slug}.example.org`, `Admin ${i}`]);
-    await superuser.query(`INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, $2, $3, 'TOWN_ADMIN')`, [town.id, randomUUID(), userId]);
-    await superuser.query(`INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") VALUES ($1, $2, $3, now() + interval '1 day')`, [randomUUID(), hashToken(town.token), userId]);
+    await superuser.query(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, $2, $3, now())`, [
+      userId,
+      `admin@${town.slug}.example.org`,
+      `Admin ${i}`,
+    ]);
+    await superuser.query(
+      `INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, $2, $3, 'TOWN_ADMIN')`,
+      [town.id, randomUUID(), userId],
+    );
+    await superuser.query(
+      `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") VALUES ($1, $2, $3, now() + interval '1 day')`,
+      [randomUUID(), hashToken(town.token), userId],
+    );
     towns.push(town);
   }
   // This test is about isolation, not latency: on a loaded CI machine 200
   // requests queued on 10 connections may wait longer than the production
   // acquire timeout (5 s, then 503 — see pool-saturation.integration.test.ts).
-  api = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, poolSize: POOL, poolAcquireTimeoutMs: 120_000, logger: createLogger({ level: 'silent' }) });
+  api = await startApiServer({
+    port: 0,
+    databaseUrl: db.appUrl,
+    platformDatabaseUrl: db.platformUrl,
+    poolSize: POOL,
+    poolAcquireTimeoutMs: 120_000,
+    logger: createLogger({ level: 'silent' }),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -72,7 +108,13 @@ function foreignRows(town: Town, answer: unknown): string[] {
   const others = towns.filter((t) => t !== town);
   const text = JSON.stringify(answer);
   for (const other of others) {
-    if (text.includes(other.id) || text.includes(`"${other.slug}"`) || text.includes(`Hub ${other.slug} `) || [...other.hubIds].some((h) => text.includes(h))) found.push(other.slug);
+    if (
+      text.includes(other.id) ||
+      text.includes(`"${other.slug}"`) ||
+      text.includes(`Hub ${other.slug} `) ||
+      [...other.hubIds].some((h) => text.includes(h))
+    )
+      found.push(other.slug);
   }
   return found;
 }
@@ -91,14 +133,19 @@ describe('pool cross-talk', () => {
         const kind = KINDS[(n * 7) % KINDS.length]!;
         const answer = (await request(town, kind)) as { status: number; body: unknown };
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        if (answer.status !== 200) failures.push(`${kind} ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+        if (answer.status !== 200)
+          failures.push(`${kind} ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
         const foreign = foreignRows(town, answer.body);
         if (foreign.length > 0) {
           leaks += 1;
           failures.push(`${kind} for ${town.slug} contained ${foreign.join(',')}`);
         }
         // Own rows really are there: an empty answer would prove nothing.
-        if (answer.status === 200 && !JSON.stringify(answer.body).includes([...town.hubIds][0]!) && !JSON.stringify(answer.body).includes([...town.hubIds][1]!)) {
+        if (
+          answer.status === 200 &&
+          !JSON.stringify(answer.body).includes([...town.hubIds][0]!) &&
+          !JSON.stringify(answer.body).includes([...town.hubIds][1]!)
+        ) {
           failures.push(`${kind} for ${town.slug} lacks its own hubs`);
         }
       }
@@ -109,7 +156,9 @@ describe('pool cross-talk', () => {
     expect(statuses.get(200)).toBe(REQUESTS);
 
     // This database only: other test workers' databases share the server (and its pg_stat_activity).
-    const stuck = await superuser.query(`SELECT pid, state, query FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND state LIKE 'idle in transaction%'`);
+    const stuck = await superuser.query(
+      `SELECT pid, state, query FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND state LIKE 'idle in transaction%'`,
+    );
     expect(stuck.rows).toEqual([]);
   }, 300_000);
 });

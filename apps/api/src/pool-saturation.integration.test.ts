@@ -24,13 +24,35 @@ beforeAll(async () => {
   locker = new pg.Client({ connectionString: db.superuserUrl });
   await Promise.all([superuser.connect(), locker.connect()]);
   const userId = randomUUID();
-  await superuser.query(`INSERT INTO "Tenant" (id, name, slug, ags, bundesland, status, "updatedAt") VALUES ($1, 'Engpass', $2, '15000777', '15', 'ACTIVE', now())`, [town.id, town.slug]);
-  await superuser.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, 'Saal', 'saal', now())`, [town.id, randomUUID()]);
-  await superuser.query(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, 'admin@engpass.example.org', 'Admin', now())`, [userId]);
-  await superuser.query(`INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, $2, $3, 'TOWN_ADMIN')`, [town.id, randomUUID(), userId]);
-  await superuser.query(`INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") VALUES ($1, $2, $3, now() + interval '1 day')`, [randomUUID(), hashToken(town.token), userId]);
+  await superuser.query(
+    `INSERT INTO "Tenant" (id, name, slug, ags, bundesland, status, "updatedAt") VALUES ($1, 'Engpass', $2, '15000777', '15', 'ACTIVE', now())`,
+    [town.id, town.slug],
+  );
+  await superuser.query(
+    `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, 'Saal', 'saal', now())`,
+    [town.id, randomUUID()],
+  );
+  await superuser.query(
+    `INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, 'admin@engpass.example.org', 'Admin', now())`,
+    [userId],
+  );
+  await superuser.query(
+    `INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, $2, $3, 'TOWN_ADMIN')`,
+    [town.id, randomUUID(), userId],
+  );
+  await superuser.query(
+    `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") VALUES ($1, $2, $3, now() + interval '1 day')`,
+    [randomUUID(), hashToken(town.token), userId],
+  );
   // ONE connection, so one slow request saturates the pool.
-  api = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, poolSize: 1, poolAcquireTimeoutMs: ACQUIRE_TIMEOUT_MS, logger: createLogger({ level: 'silent' }) });
+  api = await startApiServer({
+    port: 0,
+    databaseUrl: db.appUrl,
+    platformDatabaseUrl: db.platformUrl,
+    poolSize: 1,
+    poolAcquireTimeoutMs: ACQUIRE_TIMEOUT_MS,
+    logger: createLogger({ level: 'silent' }),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -40,13 +62,22 @@ afterAll(async () => {
 });
 
 const headers = () => ({ authorization: `Bearer ${town.token}`, 'content-type': 'application/json' });
-const listHubs = () => fetch(`${api.url}/trpc/hubs.list?input=${encodeURIComponent(JSON.stringify({ tenant: town.slug }))}`, { headers: headers() });
+const listHubs = () =>
+  fetch(`${api.url}/trpc/hubs.list?input=${encodeURIComponent(JSON.stringify({ tenant: town.slug }))}`, {
+    headers: headers(),
+  });
 const createHub = () =>
-  fetch(`${api.url}/trpc/hubs.create`, { method: 'POST', headers: headers(), body: JSON.stringify({ tenant: town.slug, name: 'Zu spät' }) });
+  fetch(`${api.url}/trpc/hubs.create`, {
+    method: 'POST',
+    headers: headers(),
+    body: JSON.stringify({ tenant: town.slug, name: 'Zu spät' }),
+  });
 
 async function waitUntilBlockedOnLock() {
   for (let i = 0; i < 200; i += 1) {
-    const { rows } = await superuser.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND wait_event_type = 'Lock'`);
+    const { rows } = await superuser.query(
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND wait_event_type = 'Lock'`,
+    );
     if (rows.length > 0) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -70,7 +101,12 @@ describe('a saturated pool', () => {
       expect(response.headers.get('retry-after')).toBe('1');
       const body = (await response.json()) as { error: { message: string; data: Record<string, unknown> } };
       expect(body.error.message).toBe('errors.busy');
-      expect(body.error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', httpStatus: 503, messageKey: 'errors.busy', retryAfterSeconds: 1 });
+      expect(body.error.data).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        httpStatus: 503,
+        messageKey: 'errors.busy',
+        retryAfterSeconds: 1,
+      });
       // Only keys leave the API: no stack, no driver message.
       expect(JSON.stringify(body)).not.toMatch(/stack|timeout exceeded|pg-pool|at \//i);
     }

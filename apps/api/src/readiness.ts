@@ -9,7 +9,8 @@ export function shippedMigrations(migrationsDir: string): string[] {
     .sort();
 }
 
-export type Readiness = { ready: true } | { ready: false; reason: 'database-unreachable' | 'migrations-pending'; pending?: string[] };
+export type Readiness =
+  { ready: true } | { ready: false; reason: 'database-unreachable' | 'migrations-pending'; pending?: string[] };
 
 /** Ready when the database answers and every shipped migration has been applied. */
 export async function checkReadiness(db: AppClient, shipped: string[]): Promise<Readiness> {

@@ -23,8 +23,21 @@ let superuser: pg.Client;
 beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   await seedDemo({ platformUrl: db.platformUrl });
-  api = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, logger: createLogger({ level: 'silent' }), proxySecret: SECRET, hsts: true });
-  behindProxy = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, logger: createLogger({ level: 'silent' }), trustedProxyCount: 1 });
+  api = await startApiServer({
+    port: 0,
+    databaseUrl: db.appUrl,
+    platformDatabaseUrl: db.platformUrl,
+    logger: createLogger({ level: 'silent' }),
+    proxySecret: SECRET,
+    hsts: true,
+  });
+  behindProxy = await startApiServer({
+    port: 0,
+    databaseUrl: db.appUrl,
+    platformDatabaseUrl: db.platformUrl,
+    logger: createLogger({ level: 'silent' }),
+    trustedProxyCount: 1,
+  });
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
 });
@@ -65,7 +78,8 @@ describe('security headers', () => {
 describe('sign-in rate limit', () => {
   it('answers the 11th wrong guess of one account from one client with 429 and a retry time, for the right password too', async () => {
     const email = DEMO_USERS.zeitzAdmin;
-    for (let i = 0; i < 10; i += 1) expect((await signIn(email, 'falsch-falsch', fromAdmin('203.0.113.7'))).status).toBe(401);
+    for (let i = 0; i < 10; i += 1)
+      expect((await signIn(email, 'falsch-falsch', fromAdmin('203.0.113.7'))).status).toBe(401);
     const limited = await signIn(email, DEMO_PASSWORD, fromAdmin('203.0.113.7'));
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get('retry-after'));
@@ -83,31 +97,36 @@ describe('sign-in rate limit', () => {
     expect(JSON.stringify(stored.rows)).not.toMatch(/zeitz|203\.0\.113|198\.51/);
   });
 
-  it('stops spraying: one client guessing over many accounts is refused after 100 wrong guesses, on every account; owners elsewhere are not', { timeout: 180_000 }, async () => {
-    const sprayer = fromAdmin('203.0.113.66');
-    // The owner signed in from the sprayer's address before (a shared office line): that client is known to the account.
-    expect((await signIn(DEMO_USERS.einbeckMember2, DEMO_PASSWORD, sprayer)).status).toBe(200);
-    // Nine guesses on each of many accounts: never ten in a row on one, so only the limit per client can stop it.
-    const victims = Array.from({ length: 12 }, (_, i) => `opfer-${i}@example.org`);
-    let refusedAt = -1;
-    for (let attempt = 0; attempt < 110 && refusedAt < 0; attempt += 1) {
-      const status = (await signIn(victims[Math.floor(attempt / 9)]!, `rate-${attempt}`, sprayer)).status;
-      if (status === 429) refusedAt = attempt;
-      else expect(status).toBe(401);
-    }
-    expect(refusedAt).toBe(SIGN_IN_LIMITS.ip.points);
-    // A fresh account from the same client: refused before the password is looked at.
-    expect((await signIn(DEMO_USERS.sangerhausenAdmin, DEMO_PASSWORD, sprayer)).status).toBe(429);
-    // Owners at their own addresses sign in as always; the known client on the sprayed line too.
-    expect((await signIn(DEMO_USERS.sangerhausenAdmin, DEMO_PASSWORD, fromAdmin('198.51.100.30'))).status).toBe(200);
-    expect((await signIn(DEMO_USERS.einbeckMember2, DEMO_PASSWORD, sprayer)).status).toBe(200);
-  });
+  it(
+    'stops spraying: one client guessing over many accounts is refused after 100 wrong guesses, on every account; owners elsewhere are not',
+    { timeout: 180_000 },
+    async () => {
+      const sprayer = fromAdmin('203.0.113.66');
+      // The owner signed in from the sprayer's address before (a shared office line): that client is known to the account.
+      expect((await signIn(DEMO_USERS.einbeckMember2, DEMO_PASSWORD, sprayer)).status).toBe(200);
+      // Nine guesses on each of many accounts: never ten in a row on one, so only the limit per client can stop it.
+      const victims = Array.from({ length: 12 }, (_, i) => `opfer-${i}@example.org`);
+      let refusedAt = -1;
+      for (let attempt = 0; attempt < 110 && refusedAt < 0; attempt += 1) {
+        const status = (await signIn(victims[Math.floor(attempt / 9)]!, `rate-${attempt}`, sprayer)).status;
+        if (status === 429) refusedAt = attempt;
+        else expect(status).toBe(401);
+      }
+      expect(refusedAt).toBe(SIGN_IN_LIMITS.ip.points);
+      // A fresh account from the same client: refused before the password is looked at.
+      expect((await signIn(DEMO_USERS.sangerhausenAdmin, DEMO_PASSWORD, sprayer)).status).toBe(429);
+      // Owners at their own addresses sign in as always; the known client on the sprayed line too.
+      expect((await signIn(DEMO_USERS.sangerhausenAdmin, DEMO_PASSWORD, fromAdmin('198.51.100.30'))).status).toBe(200);
+      expect((await signIn(DEMO_USERS.einbeckMember2, DEMO_PASSWORD, sprayer)).status).toBe(200);
+    },
+  );
 
   it('limits one account across many clients, but not the clients its owner signed in from', async () => {
     const email = DEMO_USERS.einbeckManager;
     expect((await signIn(email, DEMO_PASSWORD, fromAdmin('198.51.100.40'))).status).toBe(200);
     // A botnet: one guess from each of many addresses.
-    for (let i = 0; i < SIGN_IN_LIMITS.account.points; i += 1) expect((await signIn(email, `bot-${i}`, fromAdmin(`192.0.2.${100 + i}`))).status).toBe(401);
+    for (let i = 0; i < SIGN_IN_LIMITS.account.points; i += 1)
+      expect((await signIn(email, `bot-${i}`, fromAdmin(`192.0.2.${100 + i}`))).status).toBe(401);
     expect((await signIn(email, DEMO_PASSWORD, fromAdmin('192.0.2.200'))).status).toBe(429);
     // The owner, from where they signed in before: not locked out.
     expect((await signIn(email, DEMO_PASSWORD, fromAdmin('198.51.100.40'))).status).toBe(200);
@@ -116,8 +135,11 @@ describe('sign-in rate limit', () => {
   it('treats unknown accounts alike (no existence oracle) and believes a forwarded IP only with the admin secret', async () => {
     const email = 'niemand@example.org';
     // Without the secret the forwarded header is ignored: every attempt counts for the socket address.
-    for (let i = 0; i < 10; i += 1) expect((await signIn(email, 'x', { [CLIENT_IP_HEADER]: `192.0.2.${i}` })).status).toBe(401);
-    expect((await signIn(email, 'x', { [CLIENT_IP_HEADER]: '192.0.2.99', [PROXY_SECRET_HEADER]: 'wrong-secret' })).status).toBe(429);
+    for (let i = 0; i < 10; i += 1)
+      expect((await signIn(email, 'x', { [CLIENT_IP_HEADER]: `192.0.2.${i}` })).status).toBe(401);
+    expect(
+      (await signIn(email, 'x', { [CLIENT_IP_HEADER]: '192.0.2.99', [PROXY_SECRET_HEADER]: 'wrong-secret' })).status,
+    ).toBe(429);
     // X-Forwarded-For proves nothing without a trusted proxy in front.
     expect((await signIn(email, 'x', { 'x-forwarded-for': '192.0.2.98' })).status).toBe(429);
     // With the secret, the forwarded address counts: another client, not limited.
@@ -126,12 +148,18 @@ describe('sign-in rate limit', () => {
 
   it('takes X-Forwarded-For through the configured number of proxies only: the entries a client writes in front change nothing', async () => {
     const email = 'xff@example.org';
-    for (let i = 0; i < 10; i += 1) expect((await signIn(email, 'x', { 'x-forwarded-for': `10.9.9.${i}, 198.51.100.1` }, behindProxy)).status).toBe(401);
+    for (let i = 0; i < 10; i += 1)
+      expect((await signIn(email, 'x', { 'x-forwarded-for': `10.9.9.${i}, 198.51.100.1` }, behindProxy)).status).toBe(
+        401,
+      );
     expect((await signIn(email, 'x', { 'x-forwarded-for': '10.9.9.200, 198.51.100.1' }, behindProxy)).status).toBe(429);
     // The entry our proxy appended is another client: not limited.
     expect((await signIn(email, 'x', { 'x-forwarded-for': '198.51.100.2' }, behindProxy)).status).toBe(401);
     // The admin's headers mean nothing to a server without the secret.
-    expect((await signIn(email, 'x', { ...fromAdmin('198.51.100.3'), 'x-forwarded-for': '198.51.100.1' }, behindProxy)).status).toBe(429);
+    expect(
+      (await signIn(email, 'x', { ...fromAdmin('198.51.100.3'), 'x-forwarded-for': '198.51.100.1' }, behindProxy))
+        .status,
+    ).toBe(429);
   });
 
   it('a success clears the count of wrong guesses in a row', async () => {
@@ -143,7 +171,9 @@ describe('sign-in rate limit', () => {
   });
 
   it('holds under concurrent guesses: at most 10 of 30 parallel attempts are checked', async () => {
-    const results = await Promise.all(Array.from({ length: 30 }, () => signIn(DEMO_USERS.einbeckMember, 'falsch', fromAdmin('192.0.2.77'))));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => signIn(DEMO_USERS.einbeckMember, 'falsch', fromAdmin('192.0.2.77'))),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);

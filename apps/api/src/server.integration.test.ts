@@ -24,7 +24,12 @@ beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   await seedDemo({ platformUrl: db.platformUrl });
   urls = db;
-  api = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, logger: createLogger({ level: 'info', destination: sink }) });
+  api = await startApiServer({
+    port: 0,
+    databaseUrl: db.appUrl,
+    platformDatabaseUrl: db.platformUrl,
+    logger: createLogger({ level: 'info', destination: sink }),
+  });
 });
 
 afterAll(async () => {
@@ -32,7 +37,11 @@ afterAll(async () => {
 });
 
 const trpc = (procedure: string, input: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${api.url}/trpc/${procedure}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(input) });
+  fetch(`${api.url}/trpc/${procedure}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(input),
+  });
 
 describe('the API host', () => {
   it('answers /healthz without the database and /readyz with it', async () => {
@@ -45,30 +54,59 @@ describe('the API host', () => {
   it('is not ready while a shipped migration is not applied', async () => {
     const shipped = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hubwerk-migrations-'));
-    for (const name of [...readdirSync(shipped, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name), '29991231000000_from_the_future']) mkdirSync(path.join(dir, name), { recursive: true });
-    const other = await startApiServer({ port: 0, databaseUrl: urls.appUrl, platformDatabaseUrl: urls.platformUrl, migrationsDir: dir, logger: createLogger({ level: 'silent' }) });
+    for (const name of [
+      ...readdirSync(shipped, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name),
+      '29991231000000_from_the_future',
+    ])
+      mkdirSync(path.join(dir, name), { recursive: true });
+    const other = await startApiServer({
+      port: 0,
+      databaseUrl: urls.appUrl,
+      platformDatabaseUrl: urls.platformUrl,
+      migrationsDir: dir,
+      logger: createLogger({ level: 'silent' }),
+    });
     try {
       const response = await fetch(`${other.url}/readyz`);
       expect(response.status).toBe(503);
-      expect(await response.json()).toMatchObject({ status: 'not-ready', reason: 'migrations-pending', pending: ['29991231000000_from_the_future'] });
+      expect(await response.json()).toMatchObject({
+        status: 'not-ready',
+        reason: 'migrations-pending',
+        pending: ['29991231000000_from_the_future'],
+      });
     } finally {
       await other.close();
     }
   });
 
   it('logs one line per request with request id, user, town, procedure, status and duration — and no secrets', async () => {
-    const signIn = await trpc('auth.signIn', { email: DEMO_USERS.einbeckAdmin, password: 'hubwerk-demo' }, { 'x-request-id': 'req-sign-in-0001' });
+    const signIn = await trpc(
+      'auth.signIn',
+      { email: DEMO_USERS.einbeckAdmin, password: 'hubwerk-demo' },
+      { 'x-request-id': 'req-sign-in-0001' },
+    );
     const { result } = (await signIn.json()) as { result: { data: { token: string } } };
     const token = result.data.token;
-    const get = await fetch(`${api.url}/trpc/tenants.get?input=${encodeURIComponent(JSON.stringify({ tenant: 'einbeck' }))}`, {
-      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-town-0002' },
-    });
+    const get = await fetch(
+      `${api.url}/trpc/tenants.get?input=${encodeURIComponent(JSON.stringify({ tenant: 'einbeck' }))}`,
+      {
+        headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-town-0002' },
+      },
+    );
     expect(get.status).toBe(200);
     expect(get.headers.get('x-request-id')).toBe('req-town-0002');
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const line = lines.find((l) => l.reqId === 'req-town-0002');
-    expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/trpc/tenants.get', status: 200, procedure: 'tenants.get' });
+    expect(line).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      path: '/trpc/tenants.get',
+      status: 200,
+      procedure: 'tenants.get',
+    });
     expect(line?.userId).toEqual(expect.any(String));
     expect(line?.tenantId).toEqual(expect.any(String));
     expect(line?.ms).toEqual(expect.any(Number));
@@ -89,13 +127,27 @@ describe('the API host', () => {
 
   it('redacts secrets wherever a logger is handed them', () => {
     const captured: string[] = [];
-    const logger = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, done) => (captured.push(c.toString()), done()) }) });
-    logger.info({ req: { headers: { authorization: 'Bearer abc', cookie: 'hubwerk_session=xyz' } }, input: { password: 'geheim', token: 'tok' } }, 'probe');
+    const logger = createLogger({
+      level: 'info',
+      destination: new Writable({ write: (c, _e, done) => (captured.push(c.toString()), done()) }),
+    });
+    logger.info(
+      {
+        req: { headers: { authorization: 'Bearer abc', cookie: 'hubwerk_session=xyz' } },
+        input: { password: 'geheim', token: 'tok' },
+      },
+      'probe',
+    );
     expect(captured.join('')).not.toMatch(/abc|xyz|geheim|tok"/);
   });
 
   it('stops accepting on close and closes its pools', async () => {
-    const other = await startApiServer({ port: 0, databaseUrl: urls.appUrl, platformDatabaseUrl: urls.platformUrl, logger: createLogger({ level: 'silent' }) });
+    const other = await startApiServer({
+      port: 0,
+      databaseUrl: urls.appUrl,
+      platformDatabaseUrl: urls.platformUrl,
+      logger: createLogger({ level: 'silent' }),
+    });
     const received = new Promise((resolve) => other.server.once('request', resolve));
     const inFlight = fetch(`${other.url}/readyz`);
     await received;

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type ApiDependencies, appRouter, bearerToken, createContext, createDunningNotifier, createMailWorker, renderCalendarFeed, type RequestLogFields } from '@hubwerk/api';
+import {
+  type ApiDependencies,
+  appRouter,
+  bearerToken,
+  createContext,
+  createDunningNotifier,
+  createMailWorker,
+  renderCalendarFeed,
+  type RequestLogFields,
+} from '@hubwerk/api';
 import { createBilling, createStripeClient, FAKE_PRICE_IDS, type PriceIds } from '@hubwerk/billing';
 import { acquireFakeStripe, type FakeStripe } from '@hubwerk/billing/fake-stripe';
 import { createAppClient, createPlatformClient } from '@hubwerk/db';
@@ -103,7 +112,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const webhookSecret = real ? real.webhookSecret : `whsec_fake_${randomUUID().replaceAll('-', '')}`;
   const priceIds = real ? real.priceIds : FAKE_PRICE_IDS;
   const deps: ApiDependencies = {
-    db: createAppClient({ url: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.poolAcquireTimeoutMs ? { acquireTimeoutMs: options.poolAcquireTimeoutMs } : {}) }),
+    db: createAppClient({
+      url: options.databaseUrl,
+      poolSize: options.poolSize ?? 10,
+      ...(options.poolAcquireTimeoutMs ? { acquireTimeoutMs: options.poolAcquireTimeoutMs } : {}),
+    }),
     platform,
     logger,
     billing: createBilling({
@@ -139,60 +152,97 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       },
     };
   } else logger.warn('SSO_SECRET_KEY is not set: single sign-on is switched off');
-  const mailWorker = createMailWorker({ platform, logger, smtpUrl: mailOptions.smtpUrl, from: mailOptions.from, reminders: { adminUrl: () => deps.mail!.adminUrl }, passwordResets: { adminUrl: () => deps.mail!.adminUrl }, noShows: { intervalMs: mailOptions.noShowScanMs ?? 60_000 }, ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}) });
+  const mailWorker = createMailWorker({
+    platform,
+    logger,
+    smtpUrl: mailOptions.smtpUrl,
+    from: mailOptions.from,
+    reminders: { adminUrl: () => deps.mail!.adminUrl },
+    passwordResets: { adminUrl: () => deps.mail!.adminUrl },
+    noShows: { intervalMs: mailOptions.noShowScanMs ?? 60_000 },
+    ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}),
+  });
   if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: mails are stored, not sent');
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');
-  const fakePages = fake ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl }) : null;
+  const fakePages = fake
+    ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl })
+    : null;
   const migrations = shippedMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
-  const metrics = createApiMetrics({ pools: { app: () => deps.db.poolStats(), platform: () => platform.poolStats() }, platform });
+  const metrics = createApiMetrics({
+    pools: { app: () => deps.db.poolStats(), platform: () => platform.poolStats() },
+    platform,
+  });
   const procedures = new Set(Object.keys(appRouter._def.procedures));
   let draining = false;
   // One log line when the database becomes unreachable and one when it answers again, not a stack per request.
   let databaseOutage = false;
 
-  const trpcHandler = (maxBodySize: number) => createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    maxBodySize,
-    createContext: ({ req, res }) => {
-      const request = req as RequestWithMeta;
-      res.setHeader('x-request-id', request.requestId);
-      return createContext(deps, {
-        requestId: request.requestId,
-        sessionToken: bearerToken(req.headers.authorization),
-        userAgent: req.headers['user-agent'] ?? null,
-        clientIp: clientIpOf(req, { proxySecret: options.proxySecret, trustedProxyCount: options.trustedProxyCount }),
-        log: request.logFields,
-      });
-    },
-    responseMeta: ({ errors }) => {
-      // The database is down or restarting: a retry later will do, nothing is broken in the request.
-      if (errors.some((e) => e.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(e.cause))) return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
-      // A rate-limited call (429) or one turned away by a saturated database
-      // pool (503) says when to come back, in the standard header too.
-      const retry = errors.find((e) => typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
-      return retry ? { headers: { 'retry-after': String((retry as unknown as { retryAfterSeconds: number }).retryAfterSeconds) } } : {};
-    },
-    onError: ({ error, path, ctx }) => {
-      if (path === 'auth.signIn') metrics.signInFailed(SIGN_IN_FAILURES[error.code] ?? 'other');
-      if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
-        if (!databaseOutage) logger.error({ event: 'db.unavailable', reason: (error.cause as Error | undefined)?.message, procedure: path }, 'database unavailable: answering 503 until it is back');
-        databaseOutage = true;
-        return;
-      }
-      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
-      // Capacity, not a bug: one line to alert on when it becomes frequent.
-      if (error.code === 'SERVICE_UNAVAILABLE') logger.warn({ event: 'db.pool.saturated', reqId: ctx?.requestId, procedure: path }, 'no database connection free in time');
-      // Denials by the permission wall, as structured events for monitoring:
-      // who, where, what — never the input (it may hold passwords or tokens).
-      if (DENIALS.has(error.code)) {
-        logger.warn(
-          { event: 'authz.denied', reqId: ctx?.requestId, code: error.code, messageKey: error.message, procedure: path, userId: ctx?.log.userId, tenantId: ctx?.log.tenantId },
-          'authorization denied',
-        );
-      }
-    },
-  });
+  const trpcHandler = (maxBodySize: number) =>
+    createHTTPHandler({
+      router: appRouter,
+      basePath: '/trpc/',
+      maxBodySize,
+      createContext: ({ req, res }) => {
+        const request = req as RequestWithMeta;
+        res.setHeader('x-request-id', request.requestId);
+        return createContext(deps, {
+          requestId: request.requestId,
+          sessionToken: bearerToken(req.headers.authorization),
+          userAgent: req.headers['user-agent'] ?? null,
+          clientIp: clientIpOf(req, { proxySecret: options.proxySecret, trustedProxyCount: options.trustedProxyCount }),
+          log: request.logFields,
+        });
+      },
+      responseMeta: ({ errors }) => {
+        // The database is down or restarting: a retry later will do, nothing is broken in the request.
+        if (errors.some((e) => e.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(e.cause)))
+          return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
+        // A rate-limited call (429) or one turned away by a saturated database
+        // pool (503) says when to come back, in the standard header too.
+        const retry = errors.find((e) => typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
+        return retry
+          ? {
+              headers: { 'retry-after': String((retry as unknown as { retryAfterSeconds: number }).retryAfterSeconds) },
+            }
+          : {};
+      },
+      onError: ({ error, path, ctx }) => {
+        if (path === 'auth.signIn') metrics.signInFailed(SIGN_IN_FAILURES[error.code] ?? 'other');
+        if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
+          if (!databaseOutage)
+            logger.error(
+              { event: 'db.unavailable', reason: (error.cause as Error | undefined)?.message, procedure: path },
+              'database unavailable: answering 503 until it is back',
+            );
+          databaseOutage = true;
+          return;
+        }
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          logger.error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
+        // Capacity, not a bug: one line to alert on when it becomes frequent.
+        if (error.code === 'SERVICE_UNAVAILABLE')
+          logger.warn(
+            { event: 'db.pool.saturated', reqId: ctx?.requestId, procedure: path },
+            'no database connection free in time',
+          );
+        // Denials by the permission wall, as structured events for monitoring:
+        // who, where, what — never the input (it may hold passwords or tokens).
+        if (DENIALS.has(error.code)) {
+          logger.warn(
+            {
+              event: 'authz.denied',
+              reqId: ctx?.requestId,
+              code: error.code,
+              messageKey: error.message,
+              procedure: path,
+              userId: ctx?.log.userId,
+              tenantId: ctx?.log.tenantId,
+            },
+            'authorization denied',
+          );
+        }
+      },
+    });
   const trpc = trpcHandler(1024 * 1024);
   // Photo uploads (docs/decisions/019) carry up to 8 MB as base64: only that procedure reads a larger body.
   const trpcUpload = trpcHandler(UPLOAD_MAX_BODY_BYTES);
@@ -213,7 +263,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings can carry tRPC inputs (tokens); a feed's token is its secret.
       const path = (req.url ?? '').split('?')[0]?.replace(/^(\/ical\/[^/]*\/).*$/s, '$1[token]');
-      logger.info({ reqId: request.requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...request.logFields }, 'request');
+      logger.info(
+        {
+          reqId: request.requestId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          ...request.logFields,
+        },
+        'request',
+      );
       metrics.observeRequest(route, req.method ?? 'GET', res.statusCode, ms / 1000);
       if (databaseOutage && res.statusCode < 400 && route !== 'healthz') {
         databaseOutage = false;
@@ -230,7 +290,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') {
       if (draining) return json(res, 503, { status: 'not-ready', ready: false, reason: 'shutting-down' });
-      void checkReadiness(deps.db, migrations).then((r) => json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r }));
+      void checkReadiness(deps.db, migrations).then((r) =>
+        json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r }),
+      );
       return;
     }
     if (path && UPLOAD_PATHS.has(path)) return void trpcUpload(req, res);
@@ -241,7 +303,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     if (fakePages && path?.startsWith('/fake-stripe/') && (req.method === 'GET' || req.method === 'POST')) {
       // The fake checkout is an HTML page with inline styles and forms that post back here
       // and redirect to the admin app: the API's strict default policy would block both.
-      res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+      res.setHeader(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+      );
       return void fakePages(req, res, path).catch((err: unknown) => {
         logger.error({ err }, 'fake Stripe page failed');
         if (!res.headersSent) json(res, 500, { error: 'internal' });
@@ -255,7 +320,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     try {
       const body = await renderCalendarFeed(deps, tenantId, token);
       if (body === null) return json(res, 404, { error: 'not-found' });
-      res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, no-store', 'content-disposition': 'inline; filename="hubwerk.ics"' });
+      res.writeHead(200, {
+        'content-type': 'text/calendar; charset=utf-8',
+        'cache-control': 'private, no-store',
+        'content-disposition': 'inline; filename="hubwerk.ics"',
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (err) {
       logger.error({ err }, 'calendar feed failed');
@@ -274,7 +343,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         chunks.push(chunk as Buffer);
       }
       const signature = req.headers['stripe-signature'];
-      const result = await deps.billing.handleWebhook(Buffer.concat(chunks), typeof signature === 'string' ? signature : undefined);
+      const result = await deps.billing.handleWebhook(
+        Buffer.concat(chunks),
+        typeof signature === 'string' ? signature : undefined,
+      );
       json(res, result.status, result.body);
     } catch (err) {
       // 5xx: Stripe retries the delivery later; nothing was committed.
@@ -325,7 +397,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 type RequestWithMeta = http.IncomingMessage & { requestId: string; logFields: RequestLogFields };
 
 const DATABASE_RETRY_AFTER_SECONDS = 5;
-const SIGN_IN_FAILURES: Record<string, string> = { UNAUTHORIZED: 'invalid_credentials', TOO_MANY_REQUESTS: 'throttled', BAD_REQUEST: 'invalid_input' };
+const SIGN_IN_FAILURES: Record<string, string> = {
+  UNAUTHORIZED: 'invalid_credentials',
+  TOO_MANY_REQUESTS: 'throttled',
+  BAD_REQUEST: 'invalid_input',
+};
 
 /** A bounded label for metrics and spans: the tRPC procedure(s), or the route's name; never raw user input. */
 function routeLabel(req: http.IncomingMessage, procedures: Set<string>): string {
@@ -342,7 +418,8 @@ function routeLabel(req: http.IncomingMessage, procedures: Set<string>): string 
 
 async function startMetricsServer(metrics: ApiMetrics, options: { port: number; host?: string }) {
   const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return json(res, 404, { error: 'not-found' });
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics')
+      return json(res, 404, { error: 'not-found' });
     metrics.registry
       .metrics()
       .then((body) => {

@@ -25,15 +25,24 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       });
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    tracing = startTracing({ endpoint: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`, serviceName: 'hubwerk-api-test' });
+    tracing = startTracing({
+      endpoint: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+      serviceName: 'hubwerk-api-test',
+    });
     const db = await useTestDatabase();
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
-    api = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, logger: createLogger({ level: 'info', destination }) });
+    api = await startApiServer({
+      port: 0,
+      databaseUrl: db.appUrl,
+      platformDatabaseUrl: db.platformUrl,
+      logger: createLogger({ level: 'info', destination }),
+    });
   });
 
   afterAll(async () => {
@@ -43,7 +52,9 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
   it('continues the caller’s trace, logs its id on the request line and exports the span', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const response = await fetch(`${api.url}/readyz`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const response = await fetch(`${api.url}/readyz`, {
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
     expect(response.status).toBe(200);
     const requestLine = lines.find((line) => line.msg === 'request' && line.path === '/readyz');
     expect(requestLine?.traceId).toBe(traceId);

@@ -20,7 +20,9 @@ export function startTracing(options: { endpoint: string | undefined; serviceNam
   if (!options.endpoint) return null;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` }))],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` })),
+    ],
   });
   // The AsyncLocalStorage context manager and the W3C propagators, process-wide.
   provider.register();
@@ -30,9 +32,18 @@ export function startTracing(options: { endpoint: string | undefined; serviceNam
 const tracer = trace.getTracer('hubwerk-api');
 
 /** Runs `handle` inside a server span for the request; the span ends when the response is finished. */
-export function withRequestSpan(req: http.IncomingMessage, res: http.ServerResponse, route: string, handle: (span: Span) => void): void {
+export function withRequestSpan(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  route: string,
+  handle: (span: Span) => void,
+): void {
   const parent = propagation.extract(context.active(), req.headers);
-  const span = tracer.startSpan(`${req.method ?? 'GET'} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'http.route': route } }, parent);
+  const span = tracer.startSpan(
+    `${req.method ?? 'GET'} ${route}`,
+    { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'http.route': route } },
+    parent,
+  );
   res.once('close', () => {
     span.setAttribute('http.response.status_code', res.statusCode);
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -19,7 +19,13 @@ let superuser: pg.Client;
 beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   await seedDemo({ platformUrl: db.platformUrl });
-  api = await startApiServer({ port: 0, databaseUrl: db.appUrl, platformDatabaseUrl: db.platformUrl, logger: pino({ level: 'silent' }), billing: { stripe: null, adminUrl: 'http://admin.test' } });
+  api = await startApiServer({
+    port: 0,
+    databaseUrl: db.appUrl,
+    platformDatabaseUrl: db.platformUrl,
+    logger: pino({ level: 'silent' }),
+    billing: { stripe: null, adminUrl: 'http://admin.test' },
+  });
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
 });
@@ -29,10 +35,22 @@ afterAll(async () => {
   await api?.close();
 });
 
-const caller = (token: string | null) => createCallerFactory(appRouter)(createContext(api.deps, { requestId: randomUUID(), sessionToken: token, userAgent: 'vitest', log: {} }));
+const caller = (token: string | null) =>
+  createCallerFactory(appRouter)(
+    createContext(api.deps, { requestId: randomUUID(), sessionToken: token, userAgent: 'vitest', log: {} }),
+  );
 const post = (body: string | Buffer, signature?: string) =>
-  fetch(`${api.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) }, body });
-const row = async () => (await superuser.query(`SELECT b.* FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE t.slug = 'einbeck'`)).rows[0];
+  fetch(`${api.url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
+    body,
+  });
+const row = async () =>
+  (
+    await superuser.query(
+      `SELECT b.* FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE t.slug = 'einbeck'`,
+    )
+  ).rows[0];
 
 describe('the fake Stripe, end to end over HTTP', () => {
   it('a town admin goes through the fake Checkout page and comes back with the new plan; webhooks then survive forgery and duplicates', async () => {
@@ -51,7 +69,12 @@ describe('the fake Stripe, end to end over HTTP', () => {
     const paid = await fetch(url, { method: 'POST', redirect: 'manual' });
     expect(paid.status).toBe(303);
     expect(paid.headers.get('location')).toBe('http://admin.test/towns/einbeck/billing?checkout=success');
-    expect(await admin.billing.get({ tenant: 'einbeck' })).toMatchObject({ plan: 'plus', interval: 'month', status: 'active', price: { grossCents: 83_181 } });
+    expect(await admin.billing.get({ tenant: 'einbeck' })).toMatchObject({
+      plan: 'plus',
+      interval: 'month',
+      status: 'active',
+      price: { grossCents: 83_181 },
+    });
 
     const subscriptionId = (await row()).stripeSubscriptionId as string;
     const [failed] = fake.failPayment(subscriptionId);
@@ -71,7 +94,16 @@ describe('the fake Stripe, end to end over HTTP', () => {
     const signature = signEvent(payload, webhookSecret, now);
     const deliveries = await Promise.all(Array.from({ length: 5 }, () => post(payload, signature)));
     expect(deliveries.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(Number((await superuser.query(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`, [failed!.id])).rows[0].n)).toBe(1);
+    expect(
+      Number(
+        (
+          await superuser.query(
+            `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`,
+            [failed!.id],
+          )
+        ).rows[0].n,
+      ),
+    ).toBe(1);
     expect((await row()).pastDueSince).not.toBeNull();
     expect((await admin.billing.status({ tenant: 'einbeck' })).paymentWarning).toBe(true);
   });

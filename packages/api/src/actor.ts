@@ -2,11 +2,30 @@ import type { Actor } from '@hubwerk/auth';
 import type { AppClient } from '@hubwerk/db';
 import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk/domain';
 
-export const PLATFORM_ROLE = { PLATFORM_ADMIN: 'platform-admin', PLATFORM_SUPPORT: 'platform-support' } as const satisfies Record<string, PlatformRoleName>;
-export const PARTNER_ROLE = { PARTNER_ADMIN: 'partner-admin', PARTNER_STAFF: 'partner-staff' } as const satisfies Record<string, PartnerRoleName>;
-export const TENANT_ROLE = { TOWN_ADMIN: 'town-admin', HUB_MANAGER: 'hub-manager', HUB_STAFF: 'hub-staff', MEMBER: 'member' } as const satisfies Record<string, TenantRoleName>;
+export const PLATFORM_ROLE = {
+  PLATFORM_ADMIN: 'platform-admin',
+  PLATFORM_SUPPORT: 'platform-support',
+} as const satisfies Record<string, PlatformRoleName>;
+export const PARTNER_ROLE = {
+  PARTNER_ADMIN: 'partner-admin',
+  PARTNER_STAFF: 'partner-staff',
+} as const satisfies Record<string, PartnerRoleName>;
+export const TENANT_ROLE = {
+  TOWN_ADMIN: 'town-admin',
+  HUB_MANAGER: 'hub-manager',
+  HUB_STAFF: 'hub-staff',
+  MEMBER: 'member',
+} as const satisfies Record<string, TenantRoleName>;
 
-export type ActorRow = { partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>; tenants: Array<{ tenantId: string; role: keyof typeof TENANT_ROLE; hubIds: string[]; hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }> }> };
+export type ActorRow = {
+  partners: Array<{ partnerId: string; role: keyof typeof PARTNER_ROLE }>;
+  tenants: Array<{
+    tenantId: string;
+    role: keyof typeof TENANT_ROLE;
+    hubIds: string[];
+    hubRoles: Array<{ hubId: string; role: keyof typeof TENANT_ROLE }>;
+  }>;
+};
 
 /**
  * The actor's columns (`partners`, `tenants`) for the user `user` (an SQL
@@ -33,18 +52,27 @@ const ACTOR_OF_USER_SQL = `SELECT ${actorColumns('$1::uuid')}`;
  * run in the user's scope: town memberships are visible to their own user
  * only (row-level security).
  */
-export async function loadActor(db: AppClient, user: { userId: string; platformRole: keyof typeof PLATFORM_ROLE | null }): Promise<Actor> {
+export async function loadActor(
+  db: AppClient,
+  user: { userId: string; platformRole: keyof typeof PLATFORM_ROLE | null },
+): Promise<Actor> {
   const [row] = await db.$prepared<ActorRow>(ACTOR_OF_USER_SQL, [user.userId]);
   return actorOf(user, row);
 }
 
 /** The actor from ACTOR_OF_…_SQL's row. */
-export function actorOf(user: { userId: string; platformRole: keyof typeof PLATFORM_ROLE | null }, row: ActorRow | undefined): Actor {
+export function actorOf(
+  user: { userId: string; platformRole: keyof typeof PLATFORM_ROLE | null },
+  row: ActorRow | undefined,
+): Actor {
   return {
     userId: user.userId,
     platformRole: user.platformRole ? PLATFORM_ROLE[user.platformRole] : null,
     partnerRoles: (row?.partners ?? []).map((m) => ({ partnerId: m.partnerId, role: PARTNER_ROLE[m.role] })),
-    tenantRoles: (row?.tenants ?? []).flatMap((m) => [{ tenantId: m.tenantId, role: TENANT_ROLE[m.role], hubIds: m.hubIds }, ...hubRoleEntries(m.tenantId, m.hubRoles)]),
+    tenantRoles: (row?.tenants ?? []).flatMap((m) => [
+      { tenantId: m.tenantId, role: TENANT_ROLE[m.role], hubIds: m.hubIds },
+      ...hubRoleEntries(m.tenantId, m.hubRoles),
+    ]),
   };
 }
 

@@ -1,4 +1,11 @@
-import { type Actor, SESSION_SCOPING_SQL, type SessionRow, sessionScopingValues, type SessionUser, usableSession } from '@hubwerk/auth';
+import {
+  type Actor,
+  SESSION_SCOPING_SQL,
+  type SessionRow,
+  sessionScopingValues,
+  type SessionUser,
+  usableSession,
+} from '@hubwerk/auth';
 import type { AppClient, Tenant } from '@hubwerk/db';
 import { actorColumns, actorOf, type ActorRow } from './actor.ts';
 
@@ -29,7 +36,12 @@ export interface SignedIn {
  * reads with that user's row-level security exactly as when run alone.
  * Null when the token names no usable session.
  */
-export async function authenticate(db: AppClient, token: string, townSlug?: string, now = new Date()): Promise<SignedIn | null> {
+export async function authenticate(
+  db: AppClient,
+  token: string,
+  townSlug?: string,
+  now = new Date(),
+): Promise<SignedIn | null> {
   const [session, actor] = await db.$batch([
     { text: SESSION_SCOPING_SQL, values: sessionScopingValues(token, now) },
     townSlug === undefined ? { text: ACTOR_SQL } : { text: ACTOR_AND_TOWN_SQL, values: [townSlug] },

@@ -10,7 +10,15 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { AUTHORIZATION_MATRIX, type Decision, GRANT_MATRIX, GRANTABLE_ROLES, type GrantableRole, MATRIX_ROLES, type MatrixRole } from './authorization-matrix.ts';
+import {
+  AUTHORIZATION_MATRIX,
+  type Decision,
+  GRANT_MATRIX,
+  GRANTABLE_ROLES,
+  type GrantableRole,
+  MATRIX_ROLES,
+  type MatrixRole,
+} from './authorization-matrix.ts';
 import { describeError } from './errors.ts';
 import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
@@ -63,7 +71,8 @@ let seriesCell = 0;
 /** A weekday three weeks ahead (after every bookings.create cell), inside the opening hours; five two-hour slots a day, a week later when they run out. */
 function seriesSlot(cell: number): { startsAt: string; endsAt: string } {
   const { startsAt, endsAt } = workdayAt(8 + (cell % 5) * 2);
-  const shift = (v: string) => new Date(new Date(v).getTime() + (1 + Math.floor(cell / 5)) * 7 * 86_400_000).toISOString();
+  const shift = (v: string) =>
+    new Date(new Date(v).getTime() + (1 + Math.floor(cell / 5)) * 7 * 86_400_000).toISOString();
   return { startsAt: shift(startsAt), endsAt: shift(endsAt) };
 }
 
@@ -74,7 +83,10 @@ const openPartnerInvitations: string[] = [];
 
 /** A valid input in the role's own scope (Einbeck, assigned to the demo IT partner). */
 const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
-  'auth.signIn': (role) => ({ email: role === 'anonymous' ? DEMO_USERS.einbeckMember : USERS[role], password: DEMO_PASSWORD }),
+  'auth.signIn': (role) => ({
+    email: role === 'anonymous' ? DEMO_USERS.einbeckMember : USERS[role],
+    password: DEMO_PASSWORD,
+  }),
   'auth.signOut': () => ({}),
   'auth.me': () => undefined,
   'auth.revokeUserSessions': () => ({ userId: sangerhausenAdminId, reason: 'Matrix' }),
@@ -82,41 +94,127 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'auth.changePassword': () => ({ currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD }),
   'tenants.list': () => ({}),
   'tenants.get': () => ({ tenant: 'einbeck' }),
-  'tenants.onboard': () => ({ name: `Matrixstadt ${randomUUID().slice(0, 6)}`, ags: `1509${agsCounter++}`, bundesland: '15', partnerId: null, hubName: 'Hub', adminEmail: `a-${randomUUID().slice(0, 6)}@example.org`, idempotencyKey: randomUUID() }),
+  'tenants.onboard': () => ({
+    name: `Matrixstadt ${randomUUID().slice(0, 6)}`,
+    ags: `1509${agsCounter++}`,
+    bundesland: '15',
+    partnerId: null,
+    hubName: 'Hub',
+    adminEmail: `a-${randomUUID().slice(0, 6)}@example.org`,
+    idempotencyKey: randomUUID(),
+  }),
   'tenants.assignPartner': () => ({ tenantId: einbeck.id, partnerId: itPartnerId }),
   'partners.list': () => ({}),
   'partners.get': () => ({ partnerId: itPartnerId }),
-  'partners.register': () => ({ kind: 'regional-provider', name: `Matrix ${randomUUID().slice(0, 6)}`, region: 'Harz', adminEmail: `p-${randomUUID().slice(0, 6)}@example.org`, idempotencyKey: randomUUID() }),
+  'partners.register': () => ({
+    kind: 'regional-provider',
+    name: `Matrix ${randomUUID().slice(0, 6)}`,
+    region: 'Harz',
+    adminEmail: `p-${randomUUID().slice(0, 6)}@example.org`,
+    idempotencyKey: randomUUID(),
+  }),
   'hubs.list': () => ({ tenant: 'einbeck' }),
   'hubs.create': () => ({ tenant: 'einbeck', name: `Matrix-Hub ${randomUUID().slice(0, 6)}` }),
-  'hubs.rename': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Digital Hub Einbeck ${randomUUID().slice(0, 4)}` }),
+  'hubs.rename': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    name: `Digital Hub Einbeck ${randomUUID().slice(0, 4)}`,
+  }),
   'hubs.profile': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
-  'hubs.updateProfile': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Digital Hub Einbeck ${randomUUID().slice(0, 4)}`, thematicFocus: 'Vitale Gemeinschaften', accessibility: ['step-free'], isPublic: true }),
+  'hubs.updateProfile': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    name: `Digital Hub Einbeck ${randomUUID().slice(0, 4)}`,
+    thematicFocus: 'Vitale Gemeinschaften',
+    accessibility: ['step-free'],
+    isPublic: true,
+  }),
   'hubStaff.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
   // Someone who is no member of Einbeck yet: assigning makes them one (and the member's own rights stay as they are).
-  'hubStaff.assign': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, email: 'matrix-staff@example.org', role: 'hub-staff', contactRole: 'Ansprechpartnerin Co-Working' }),
+  'hubStaff.assign': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    email: 'matrix-staff@example.org',
+    role: 'hub-staff',
+    contactRole: 'Ansprechpartnerin Co-Working',
+  }),
   // A planted assignment per call (an allowed call removes it).
-  'hubStaff.remove': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, assignmentId: plantedAssignments.pop() ?? randomUUID() }),
+  'hubStaff.remove': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    assignmentId: plantedAssignments.pop() ?? randomUUID(),
+  }),
   'hubCalendar.week': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: workdayAt(9).startsAt.slice(0, 10) }),
   'spaces.importHolidays': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, year: 2032 }),
-  'spaces.setSpecialHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2032-12-24', opensAt: '10:00', closesAt: '14:00', note: 'Heiligabend' }),
+  'spaces.setSpecialHours': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    date: '2032-12-24',
+    opensAt: '10:00',
+    closesAt: '14:00',
+    note: 'Heiligabend',
+  }),
   // A well-formed token of no invitation: the answer is the invitation's, not the role's.
   'invitations.preview': () => ({ token: randomUUID().replaceAll('-', '') }),
-  'invitations.accept': () => ({ token: randomUUID().replaceAll('-', ''), name: 'Matrix', password: 'ein-langes-passwort' }),
+  'invitations.accept': () => ({
+    token: randomUUID().replaceAll('-', ''),
+    name: 'Matrix',
+    password: 'ein-langes-passwort',
+  }),
   'audit.list': () => ({ tenant: 'einbeck' }),
   'spaces.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
   'spaces.get': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId }),
-  'spaces.create': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, kind: 'meeting-room', name: `Matrix-Raum ${randomUUID().slice(0, 6)}`, capacity: 6 }),
-  'spaces.updateRules': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, rules: { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 600, leadTimeMinutes: 0, horizonDays: 90, bufferMinutes: 0, approvalRequired: false } }),
-  'spaces.addDesk': () => ({ tenant: 'einbeck', spaceId: rows.coworkingId, name: `Matrix-Platz ${randomUUID().slice(0, 6)}` }),
+  'spaces.create': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    kind: 'meeting-room',
+    name: `Matrix-Raum ${randomUUID().slice(0, 6)}`,
+    capacity: 6,
+  }),
+  'spaces.updateRules': () => ({
+    tenant: 'einbeck',
+    spaceId: rows.eventRoomId,
+    rules: {
+      granularityMinutes: 30,
+      minDurationMinutes: 30,
+      maxDurationMinutes: 600,
+      leadTimeMinutes: 0,
+      horizonDays: 90,
+      bufferMinutes: 0,
+      approvalRequired: false,
+    },
+  }),
+  'spaces.addDesk': () => ({
+    tenant: 'einbeck',
+    spaceId: rows.coworkingId,
+    name: `Matrix-Platz ${randomUUID().slice(0, 6)}`,
+  }),
   'spaces.openingHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
-  'spaces.setOpeningHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, week: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })) }),
-  'spaces.addClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: `2031-01-${String(++closedDay).padStart(2, '0')}`, note: 'Matrix' }),
+  'spaces.setOpeningHours': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    week: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })),
+  }),
+  'spaces.addClosedDay': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    date: `2031-01-${String(++closedDay).padStart(2, '0')}`,
+    note: 'Matrix',
+  }),
   'spaces.removeClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-01-01' }),
   'spacePhotos.list': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId }),
   'spacePhotos.image': () => ({ tenant: 'einbeck', photoId: photoRows.shownId, variant: 'thumb' }),
-  'spacePhotos.add': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, altText: 'Matrix-Foto', imageBase64: photoRows.tinyBase64 }),
-  'spacePhotos.updateAltText': () => ({ tenant: 'einbeck', photoId: photoRows.shownId, altText: `Matrix ${randomUUID().slice(0, 4)}` }),
+  'spacePhotos.add': () => ({
+    tenant: 'einbeck',
+    spaceId: rows.eventRoomId,
+    altText: 'Matrix-Foto',
+    imageBase64: photoRows.tinyBase64,
+  }),
+  'spacePhotos.updateAltText': () => ({
+    tenant: 'einbeck',
+    photoId: photoRows.shownId,
+    altText: `Matrix ${randomUUID().slice(0, 4)}`,
+  }),
   'spacePhotos.move': () => ({ tenant: 'einbeck', photoId: photoRows.shownId, direction: 'down' }),
   // A planted photo per call (an allowed call removes it).
   'spacePhotos.remove': () => ({ tenant: 'einbeck', photoId: photoRows.removable.pop() ?? randomUUID() }),
@@ -124,7 +222,12 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'spacePhotos.publicGallery': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck' }),
   'spacePhotos.publicImage': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', photoId: photoRows.shownId }),
   // A free hour of the event room per call (nobody else books it then).
-  'bookings.create': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...workdayAt(bookingHour++), purpose: 'Matrix' }),
+  'bookings.create': () => ({
+    tenant: 'einbeck',
+    spaceId: rows.eventRoomId,
+    ...workdayAt(bookingHour++),
+    purpose: 'Matrix',
+  }),
   'bookings.cancel': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
   // The member's desk booking, moved to a free evening hour of its day (a business refusal still counts as through the wall).
   'bookings.update': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId, ...workdayAt(16) }),
@@ -132,17 +235,46 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'bookings.get': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
   'bookings.mine': () => ({ tenant: 'einbeck' }),
   'bookings.week': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, date: workdayAt(9).startsAt.slice(0, 10) }),
-  'bookings.availability': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: workdayAt(9).startsAt.slice(0, 10) }),
+  'bookings.availability': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    date: workdayAt(9).startsAt.slice(0, 10),
+  }),
   'occupancy.hub': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
-  'bookingSeries.preview': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...seriesSlot(0), rrule: 'FREQ=WEEKLY;COUNT=2' }),
+  'bookingSeries.preview': () => ({
+    tenant: 'einbeck',
+    spaceId: rows.eventRoomId,
+    ...seriesSlot(0),
+    rrule: 'FREQ=WEEKLY;COUNT=2',
+  }),
   // Two free hours a week apart per call; an hour's gap keeps the room's 30-minute buffer.
-  'bookingSeries.create': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, ...seriesSlot(seriesCell++), rrule: 'FREQ=WEEKLY;COUNT=2', purpose: 'Matrix' }),
+  'bookingSeries.create': () => ({
+    tenant: 'einbeck',
+    spaceId: rows.eventRoomId,
+    ...seriesSlot(seriesCell++),
+    rrule: 'FREQ=WEEKLY;COUNT=2',
+    purpose: 'Matrix',
+  }),
   'bookingSeries.get': () => ({ tenant: 'einbeck', seriesId: memberSeriesId }),
   // A range with no occurrence: the call is allowed and cancels nothing.
   'bookingSeries.cancel': () => ({ tenant: 'einbeck', seriesId: memberSeriesId, from: '2031-03-03', to: '2031-03-04' }),
   // The planted series has no occurrence to replace: allowed calls answer BAD_REQUEST errors.series.nothingToEdit and write nothing.
-  'bookingSeries.previewEdit': () => ({ tenant: 'einbeck', seriesId: memberSeriesId, from: '2031-03-03', startsAt: '2031-03-04T09:00:00+01:00', endsAt: '2031-03-04T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
-  'bookingSeries.edit': () => ({ tenant: 'einbeck', seriesId: memberSeriesId, from: '2031-03-03', startsAt: '2031-03-04T09:00:00+01:00', endsAt: '2031-03-04T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
+  'bookingSeries.previewEdit': () => ({
+    tenant: 'einbeck',
+    seriesId: memberSeriesId,
+    from: '2031-03-03',
+    startsAt: '2031-03-04T09:00:00+01:00',
+    endsAt: '2031-03-04T10:00:00+01:00',
+    rrule: 'FREQ=WEEKLY;COUNT=2',
+  }),
+  'bookingSeries.edit': () => ({
+    tenant: 'einbeck',
+    seriesId: memberSeriesId,
+    from: '2031-03-03',
+    startsAt: '2031-03-04T09:00:00+01:00',
+    endsAt: '2031-03-04T10:00:00+01:00',
+    rrule: 'FREQ=WEEKLY;COUNT=2',
+  }),
   'checkIn.state': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
   'checkIn.arrive': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
   'checkIn.recordNoShows': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
@@ -168,7 +300,11 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   // Resending keeps the invitation open: one for every cell.
   'staff.resendInvitation': () => ({ tenant: 'einbeck', invitationId: resendableInvitation }),
   'staff.members': () => ({ tenant: 'einbeck', limit: 10 }),
-  'staff.changeRole': () => ({ tenant: 'einbeck', membershipId: plantedMembers.pop() ?? randomUUID(), role: 'hub-staff' }),
+  'staff.changeRole': () => ({
+    tenant: 'einbeck',
+    membershipId: plantedMembers.pop() ?? randomUUID(),
+    role: 'hub-staff',
+  }),
   'staff.removeMember': () => ({ tenant: 'einbeck', membershipId: plantedMembers.pop() ?? randomUUID() }),
   'mfa.status': () => undefined,
   'mfa.startEnrolment': () => ({}),
@@ -179,7 +315,9 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'mfa.completeSignIn': () => ({ challenge: randomUUID().replaceAll('-', ''), code: '000000' }),
   'sessions.mine': () => ({}),
   // Another session of the role's own user, planted at call time (auth.changePassword's cell ends the older ones).
-  'sessions.end': async (role) => ({ sessionId: role === 'anonymous' ? randomUUID() : await plantSession(USERS[role]) }),
+  'sessions.end': async (role) => ({
+    sessionId: role === 'anonymous' ? randomUUID() : await plantSession(USERS[role]),
+  }),
   'sessions.endOthers': () => ({}),
   'sessions.lookupUser': () => ({ email: DEMO_USERS.sangerhausenAdmin }),
   'exports.start': () => ({ tenant: 'einbeck' }),
@@ -187,30 +325,75 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'exports.get': (role) => ({ tenant: 'einbeck', exportId: ownExport(role) }),
   'exports.download': (role) => ({ tenant: 'einbeck', exportId: ownExport(role) }),
   'sso.townConfig': () => ({ tenant: 'einbeck' }),
-  'sso.saveTownConfig': () => ({ tenant: 'einbeck', issuer: 'https://login.einbeck.example/realms/stadt', clientId: 'hubwerk', clientSecret: 'matrix-secret', allowedDomains: ['einbeck.example'], enabled: false }),
+  'sso.saveTownConfig': () => ({
+    tenant: 'einbeck',
+    issuer: 'https://login.einbeck.example/realms/stadt',
+    clientId: 'hubwerk',
+    clientSecret: 'matrix-secret',
+    allowedDomains: ['einbeck.example'],
+    enabled: false,
+  }),
   'sso.partnerConfig': () => ({ partnerId: itPartnerId }),
-  'sso.savePartnerConfig': () => ({ partnerId: itPartnerId, issuer: 'https://login.partner.example/realms/it', clientId: 'hubwerk', clientSecret: 'matrix-secret', allowedDomains: ['partner.example'], enabled: false }),
+  'sso.savePartnerConfig': () => ({
+    partnerId: itPartnerId,
+    issuer: 'https://login.partner.example/realms/it',
+    clientId: 'hubwerk',
+    clientSecret: 'matrix-secret',
+    allowedDomains: ['partner.example'],
+    enabled: false,
+  }),
   // A domain no provider serves: the answer is the domain's, not the role's.
   'sso.start': () => ({ email: `niemand@${randomUUID().slice(0, 8)}.example` }),
   // A callback of no started sign-in: the answer is the state's, not the role's.
   'sso.finish': () => ({ query: `code=abc&state=${randomUUID()}` }),
   'publicBookings.hub': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck' }),
   // The showroom is opened to the public below; one address per call (the limit is per address too).
-  'publicBookings.request': (role) => ({ town: 'einbeck', hub: 'digital-hub-einbeck', spaceId: orgRows.showroomId, ...workdayAt(10), name: 'Matrix', email: `public-${role}@example.org` }),
-  'publicBookings.availability': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', date: workdayAt(9).startsAt.slice(0, 10) }),
-  'publicBookings.confirm': () => ({ town: 'einbeck', hub: 'digital-hub-einbeck', token: randomUUID().replaceAll('-', '') }),
+  'publicBookings.request': (role) => ({
+    town: 'einbeck',
+    hub: 'digital-hub-einbeck',
+    spaceId: orgRows.showroomId,
+    ...workdayAt(10),
+    name: 'Matrix',
+    email: `public-${role}@example.org`,
+  }),
+  'publicBookings.availability': () => ({
+    town: 'einbeck',
+    hub: 'digital-hub-einbeck',
+    date: workdayAt(9).startsAt.slice(0, 10),
+  }),
+  'publicBookings.confirm': () => ({
+    town: 'einbeck',
+    hub: 'digital-hub-einbeck',
+    token: randomUUID().replaceAll('-', ''),
+  }),
   'organisations.list': () => ({ tenant: 'einbeck' }),
   'organisations.get': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId }),
   'organisations.members': () => ({ tenant: 'einbeck' }),
   'organisations.searchMembers': () => ({ tenant: 'einbeck', query: 'Mia' }),
-  'organisations.create': () => ({ tenant: 'einbeck', name: `Matrix-Organisation ${randomUUID().slice(0, 6)}`, kind: 'company' }),
-  'organisations.update': () => ({ tenant: 'einbeck', organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: 20, roomHoursPerMonth: null } }),
-  'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: orgRows.memberMembershipId, organisationId: orgRows.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
+  'organisations.create': () => ({
+    tenant: 'einbeck',
+    name: `Matrix-Organisation ${randomUUID().slice(0, 6)}`,
+    kind: 'company',
+  }),
+  'organisations.update': () => ({
+    tenant: 'einbeck',
+    organisationId: orgRows.organisationId,
+    plan: { deskDaysPerMonth: 20, roomHoursPerMonth: null },
+  }),
+  'organisations.setMember': () => ({
+    tenant: 'einbeck',
+    membershipId: orgRows.memberMembershipId,
+    organisationId: orgRows.organisationId,
+    plan: { deskDaysPerMonth: null, roomHoursPerMonth: null },
+  }),
   'audit.listAcrossTowns': () => ({}),
   'partners.invitations': () => ({ partnerId: itPartnerId }),
   'partners.inviteStaff': () => ({ partnerId: itPartnerId, email: `ps-${randomUUID().slice(0, 6)}@example.org` }),
   // An open invitation of the IT partner per call (an allowed call revokes it).
-  'partners.revokeInvitation': () => ({ partnerId: itPartnerId, invitationId: openPartnerInvitations.pop() ?? randomUUID() }),
+  'partners.revokeInvitation': () => ({
+    partnerId: itPartnerId,
+    invitationId: openPartnerInvitations.pop() ?? randomUUID(),
+  }),
   'account.exportData': () => ({}),
   'account.deletionCheck': () => ({}),
   // The right password but another address as confirmation: refused past the walls (BAD_REQUEST), nothing deleted.
@@ -224,7 +407,9 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
 const photoRows = { shownId: '', removable: [] as string[], tinyBase64: '' };
 
 async function plantPhoto(tenantId: string, spaceId: string, position: number): Promise<string> {
-  const image = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#246' } }).webp().toBuffer();
+  const image = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#246' } })
+    .webp()
+    .toBuffer();
   const { rows: planted } = await superuser.query<{ id: string }>(
     `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
      VALUES ($1, gen_random_uuid(), $2, $3, 'Gepflanztes Foto', 8, 6, $4, encode(sha256($5), 'hex'), $5, $5, 8, 6) RETURNING id`,
@@ -254,18 +439,24 @@ async function plantSession(email: string): Promise<string> {
   return planted[0]!.id;
 }
 
-
 beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   await seedDemo({ platformUrl: db.platformUrl });
   api = createTestApi(db);
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
-  einbeck = (await superuser.query(`SELECT t.id, h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = 'einbeck'`)).rows[0];
+  einbeck = (
+    await superuser.query(
+      `SELECT t.id, h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = 'einbeck'`,
+    )
+  ).rows[0];
   itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
   // The two planted roles sign in with the demo password.
   const hubStaffMembership = await plantMember(USERS['hub-staff'], 'HUB_STAFF');
-  await superuser.query(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3)`, [einbeck.id, einbeck.hubId, hubStaffMembership]);
+  await superuser.query(
+    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3)`,
+    [einbeck.id, einbeck.hubId, hubStaffMembership],
+  );
   await superuser.query(
     `WITH u AS (INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") SELECT gen_random_uuid(), $1, 'Matrix Partner Staff', "passwordHash", now() FROM "User" WHERE email = $3 RETURNING id)
      INSERT INTO "PartnerMembership" (id, "partnerId", "userId", role) SELECT gen_random_uuid(), $2, u.id, 'PARTNER_STAFF' FROM u`,
@@ -296,7 +487,8 @@ beforeAll(async () => {
   }
   // A member of Einbeck for hubStaff.assign (only the town's members can be assigned).
   await plantMember('matrix-staff@example.org', 'MEMBER');
-  for (const [i] of [...MATRIX_ROLES, ...MATRIX_ROLES].entries()) plantedMembers.push(await plantMember(`gepflanzt-${i}@einbeck.example.org`, 'MEMBER'));
+  for (const [i] of [...MATRIX_ROLES, ...MATRIX_ROLES].entries())
+    plantedMembers.push(await plantMember(`gepflanzt-${i}@einbeck.example.org`, 'MEMBER'));
   resendableInvitation = (
     await superuser.query(
       `INSERT INTO "Invitation" (id, "tenantId", email, "tenantRole", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, 'erneut@einbeck.example.org', 'MEMBER', $2, now() + interval '7 days') RETURNING id`,
@@ -322,7 +514,9 @@ beforeAll(async () => {
     );
     openPartnerInvitations.push(created[0]!.id);
   }
-  sangerhausenAdminId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])).rows[0].id;
+  sangerhausenAdminId = (
+    await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.sangerhausenAdmin])
+  ).rows[0].id;
   rows = (
     await superuser.query(
       `SELECT e.id AS "eventRoomId", c.id AS "coworkingId", b.id AS "memberBookingId"
@@ -339,11 +533,16 @@ beforeAll(async () => {
   await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE id = $1`, [einbeck.hubId]);
   photoRows.shownId = await plantPhoto(einbeck.id, rows.eventRoomId, 0);
   for (const [i] of MATRIX_ROLES.entries()) photoRows.removable.push(await plantPhoto(einbeck.id, rows.coworkingId, i));
-  photoRows.tinyBase64 = (await sharp({ create: { width: 12, height: 8, channels: 3, background: '#abc' } }).png().toBuffer()).toString('base64');
+  photoRows.tinyBase64 = (
+    await sharp({ create: { width: 12, height: 8, channels: 3, background: '#abc' } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
 });
 
 beforeAll(async () => {
-  const member = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckMember])).rows[0].id as string;
+  const member = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckMember])).rows[0]
+    .id as string;
   memberSeriesId = (
     await superuser.query(
       `INSERT INTO "BookingSeries" ("tenantId", id, "spaceId", "userId", rrule, "firstStartsAt", "durationMinutes", timezone) VALUES ($1, gen_random_uuid(), $2, $3, 'FREQ=WEEKLY;COUNT=1', now() + interval '30 days', 60, 'Europe/Berlin') RETURNING id`,
@@ -373,14 +572,19 @@ async function decisionOf(promise: Promise<unknown>): Promise<{ decision: Decisi
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
     const { messageKey } = describeError(error);
-    const denied = error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN' || (error.code === 'NOT_FOUND' && messageKey === 'errors.notFound');
+    const denied =
+      error.code === 'UNAUTHORIZED' ||
+      error.code === 'FORBIDDEN' ||
+      (error.code === 'NOT_FOUND' && messageKey === 'errors.notFound');
     return { decision: denied ? 'deny' : 'allow', detail: `${error.code} ${messageKey}` };
   }
 }
 
 function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   const [router, procedure] = path.split('.') as [string, string];
-  return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
+  return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(
+    input,
+  );
 }
 
 describe('authorization matrix', () => {
@@ -388,10 +592,13 @@ describe('authorization matrix', () => {
     const procedures = Object.keys(appRouter._def.procedures).sort();
     expect(Object.keys(AUTHORIZATION_MATRIX).sort()).toEqual(procedures);
     expect(Object.keys(INPUTS).sort()).toEqual(procedures);
-    for (const decisions of Object.values(AUTHORIZATION_MATRIX)) expect(Object.keys(decisions).sort()).toEqual([...MATRIX_ROLES].sort());
+    for (const decisions of Object.values(AUTHORIZATION_MATRIX))
+      expect(Object.keys(decisions).sort()).toEqual([...MATRIX_ROLES].sort());
   });
 
-  const cells = Object.entries(AUTHORIZATION_MATRIX).flatMap(([path, decisions]) => MATRIX_ROLES.map((role) => [path, role, decisions[role]] as const));
+  const cells = Object.entries(AUTHORIZATION_MATRIX).flatMap(([path, decisions]) =>
+    MATRIX_ROLES.map((role) => [path, role, decisions[role]] as const),
+  );
 
   it.each(cells)('%s as %s: %s', async (path, role, expected) => {
     // A fresh session per cell: signing out (or anything else) never affects another cell.
@@ -403,7 +610,10 @@ describe('authorization matrix', () => {
 });
 
 /** Every way a role can be granted, for one granter and one role: each must agree with GRANT_MATRIX. */
-async function grantOutcomes(caller: Caller, role: GrantableRole): Promise<Array<{ via: string; decision: Decision; detail: string }>> {
+async function grantOutcomes(
+  caller: Caller,
+  role: GrantableRole,
+): Promise<Array<{ via: string; decision: Decision; detail: string }>> {
   const email = () => `grant-${randomUUID().slice(0, 8)}@example.org`;
   const outcomes: Array<{ via: string; decision: Decision; detail: string }> = [];
   const strict = async (via: string, promise: Promise<unknown>) => {
@@ -416,9 +626,15 @@ async function grantOutcomes(caller: Caller, role: GrantableRole): Promise<Array
     return outcomes;
   }
   const hubRole = role === 'hub-manager' || role === 'hub-staff';
-  await strict('staff.invite', caller.staff.invite({ tenant: 'einbeck', email: email(), role, ...(hubRole ? { hubId: einbeck.hubId } : {}) }));
+  await strict(
+    'staff.invite',
+    caller.staff.invite({ tenant: 'einbeck', email: email(), role, ...(hubRole ? { hubId: einbeck.hubId } : {}) }),
+  );
   if (hubRole) {
-    await strict('hubStaff.assign', caller.hubStaff.assign({ tenant: 'einbeck', hubId: einbeck.hubId, email: 'matrix-staff@example.org', role }));
+    await strict(
+      'hubStaff.assign',
+      caller.hubStaff.assign({ tenant: 'einbeck', hubId: einbeck.hubId, email: 'matrix-staff@example.org', role }),
+    );
   } else {
     const membershipId = await plantMember(email(), 'HUB_STAFF');
     await strict('staff.changeRole', caller.staff.changeRole({ tenant: 'einbeck', membershipId, role }));
@@ -427,12 +643,15 @@ async function grantOutcomes(caller: Caller, role: GrantableRole): Promise<Array
 }
 
 describe('grant matrix: who may grant which role', () => {
-  const cells = Object.entries(GRANT_MATRIX).flatMap(([granter, decisions]) => GRANTABLE_ROLES.map((role) => [granter as Exclude<MatrixRole, 'anonymous'>, role, decisions[role]] as const));
+  const cells = Object.entries(GRANT_MATRIX).flatMap(([granter, decisions]) =>
+    GRANTABLE_ROLES.map((role) => [granter as Exclude<MatrixRole, 'anonymous'>, role, decisions[role]] as const),
+  );
 
   it.each(cells)('%s grants %s: %s', async (granter, role, expected) => {
     const caller = await api.as(USERS[granter]);
     const outcomes = await grantOutcomes(caller, role);
     expect(outcomes.length).toBeGreaterThan(0);
-    for (const outcome of outcomes) expect(outcome).toMatchObject({ decision: expected, ...(expected === 'allow' ? { detail: 'ok' } : {}) });
+    for (const outcome of outcomes)
+      expect(outcome).toMatchObject({ decision: expected, ...(expected === 'allow' ? { detail: 'ok' } : {}) });
   });
 });

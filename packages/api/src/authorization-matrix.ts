@@ -18,7 +18,17 @@
  * GRANT_MATRIX below is the second half: who may grant which role (the role
  * ceilings of abilities.ts `mayGrant`), called for real by the same test.
  */
-export const MATRIX_ROLES = ['anonymous', 'platform-admin', 'platform-support', 'partner-admin', 'partner-staff', 'town-admin', 'hub-manager', 'hub-staff', 'member'] as const;
+export const MATRIX_ROLES = [
+  'anonymous',
+  'platform-admin',
+  'platform-support',
+  'partner-admin',
+  'partner-staff',
+  'town-admin',
+  'hub-manager',
+  'hub-staff',
+  'member',
+] as const;
 export type MatrixRole = (typeof MATRIX_ROLES)[number];
 export type Decision = 'allow' | 'deny';
 
@@ -26,7 +36,10 @@ type Listed = Exclude<MatrixRole, 'hub-staff' | 'partner-staff'>;
 /** Roles decided like another unless named in `differs` (then the opposite). */
 const LIKE: Record<'hub-staff' | 'partner-staff', Listed> = { 'hub-staff': 'member', 'partner-staff': 'partner-admin' };
 
-const row = (allowed: readonly MatrixRole[], differs: ReadonlyArray<'hub-staff' | 'partner-staff'> = []): Record<MatrixRole, Decision> =>
+const row = (
+  allowed: readonly MatrixRole[],
+  differs: ReadonlyArray<'hub-staff' | 'partner-staff'> = [],
+): Record<MatrixRole, Decision> =>
   Object.fromEntries(
     MATRIX_ROLES.map((role) => {
       if (role === 'hub-staff' || role === 'partner-staff') {
@@ -40,7 +53,14 @@ const row = (allowed: readonly MatrixRole[], differs: ReadonlyArray<'hub-staff' 
 const everyone = MATRIX_ROLES;
 const signedIn = MATRIX_ROLES.filter((r) => r !== 'anonymous');
 const provider = ['platform-admin'] as const;
-const townReaders = ['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager', 'member'] as const;
+const townReaders = [
+  'platform-admin',
+  'platform-support',
+  'partner-admin',
+  'town-admin',
+  'hub-manager',
+  'member',
+] as const;
 const hubWriters = ['platform-admin', 'partner-admin', 'town-admin'] as const;
 const auditReaders = ['platform-admin', 'platform-support', 'partner-admin', 'town-admin'] as const;
 /** Configure a hub's spaces, desks and opening hours: town admins (and partners acting as one) every hub, hub managers their own. */
@@ -53,7 +73,13 @@ const billingManagers = ['platform-admin', 'town-admin'] as const;
 /** DSGVO data export of a town: its admins (the controller) and the provider's admins (the processor); each downloads only their own. */
 const exporters = ['platform-admin', 'town-admin'] as const;
 /** Organisations, their members and plans: read by staff who book for them, changed by town admins (and partners acting as one). */
-const organisationReaders = ['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager'] as const;
+const organisationReaders = [
+  'platform-admin',
+  'platform-support',
+  'partner-admin',
+  'town-admin',
+  'hub-manager',
+] as const;
 /** Who may act on behalf of a town in a support session: the provider's staff, and partners for their towns. */
 const supporters = ['platform-admin', 'platform-support', 'partner-admin'] as const;
 
@@ -231,7 +257,10 @@ export const AUTHORIZATION_MATRIX = {
 export const GRANTABLE_ROLES = ['town-admin', 'hub-manager', 'hub-staff', 'member', 'partner-staff'] as const;
 export type GrantableRole = (typeof GRANTABLE_ROLES)[number];
 const grants = (roles: readonly GrantableRole[]): Record<GrantableRole, Decision> =>
-  Object.fromEntries(GRANTABLE_ROLES.map((r) => [r, roles.includes(r) ? 'allow' : 'deny'])) as Record<GrantableRole, Decision>;
+  Object.fromEntries(GRANTABLE_ROLES.map((r) => [r, roles.includes(r) ? 'allow' : 'deny'])) as Record<
+    GrantableRole,
+    Decision
+  >;
 
 export const GRANT_MATRIX: Record<Exclude<MatrixRole, 'anonymous'>, Record<GrantableRole, Decision>> = {
   'platform-admin': grants(['town-admin', 'hub-manager', 'hub-staff', 'member', 'partner-staff']),

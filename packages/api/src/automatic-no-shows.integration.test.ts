@@ -22,7 +22,12 @@ beforeAll(async () => {
   ({ api, superuser } = await seededTestApi({ poolSize: 4 }));
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
   for (const slug of ['einbeck', 'sangerhausen'] as const) {
-    const row = (await superuser.query(`SELECT t.id AS "tenantId", h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = $1 ORDER BY h."createdAt" LIMIT 1`, [slug])).rows[0];
+    const row = (
+      await superuser.query(
+        `SELECT t.id AS "tenantId", h.id AS "hubId" FROM "Tenant" t JOIN "Hub" h ON h."tenantId" = t.id WHERE t.slug = $1 ORDER BY h."createdAt" LIMIT 1`,
+        [slug],
+      )
+    ).rows[0];
     towns[slug] = row;
   }
   // Whatever the seed holds is not part of these tests.
@@ -35,7 +40,12 @@ afterAll(async () => {
 });
 
 /** A room of the town's first hub with the given grace period, and a booking of it starting `startMinutes` from now. */
-async function booking(town: keyof typeof towns, email: string, startMinutes: number, options: { status?: string; graceMinutes?: number; checkedIn?: boolean } = {}) {
+async function booking(
+  town: keyof typeof towns,
+  email: string,
+  startMinutes: number,
+  options: { status?: string; graceMinutes?: number; checkedIn?: boolean } = {},
+) {
   const { tenantId, hubId } = towns[town];
   const id = randomUUID();
   const spaceId = randomUUID();
@@ -53,10 +63,20 @@ async function booking(town: keyof typeof towns, email: string, startMinutes: nu
 }
 
 const marked = async (ids: string[]) =>
-  (await superuser.query<{ id: string; tenantId: string }>(`SELECT id, "tenantId" FROM "Booking" WHERE "noShowAt" IS NOT NULL AND id = ANY($1::uuid[]) ORDER BY id`, [ids])).rows;
+  (
+    await superuser.query<{ id: string; tenantId: string }>(
+      `SELECT id, "tenantId" FROM "Booking" WHERE "noShowAt" IS NOT NULL AND id = ANY($1::uuid[]) ORDER BY id`,
+      [ids],
+    )
+  ).rows;
 const townEntries = async (ids: string[]) =>
   (
-    await superuser.query<{ tenantId: string; targetId: string; actorUserId: string | null; data: { recorded: number; bookingIds: string[]; by: string } }>(
+    await superuser.query<{
+      tenantId: string;
+      targetId: string;
+      actorUserId: string | null;
+      data: { recorded: number; bookingIds: string[]; by: string };
+    }>(
       `SELECT "tenantId", "targetId", "actorUserId", data FROM "AuditEvent" WHERE action = 'booking.noShowsRecorded' AND data->'bookingIds' ?| $1::text[]`,
       [ids],
     )
@@ -74,8 +94,22 @@ describe('the no-show worker', () => {
     const pending = await booking('einbeck', DEMO_USERS.einbeckMember, -60, { status: 'PENDING' });
     const cancelled = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -60, { status: 'CANCELLED' });
     const old = await booking('einbeck', DEMO_USERS.einbeckMember, -31 * 24 * 60);
-    const all = [einbeckLate, sangerhausenLate, checkedIn, inGrace, shortGrace, noGrace, future, pending, cancelled, old];
-    const platformEntriesBefore = Number((await superuser.query(`SELECT count(*) FROM "AuditEvent" WHERE action = 'booking.noShowsScanned'`)).rows[0].count);
+    const all = [
+      einbeckLate,
+      sangerhausenLate,
+      checkedIn,
+      inGrace,
+      shortGrace,
+      noGrace,
+      future,
+      pending,
+      cancelled,
+      old,
+    ];
+    const platformEntriesBefore = Number(
+      (await superuser.query(`SELECT count(*) FROM "AuditEvent" WHERE action = 'booking.noShowsScanned'`)).rows[0]
+        .count,
+    );
 
     expect(await recordDueNoShows(api.deps.platform)).toBe(4);
     expect(await recordDueNoShows(api.deps.platform)).toBe(0);
@@ -91,14 +125,30 @@ describe('the no-show worker', () => {
     );
     // Each town's log names its own hub and bookings, written by no person.
     const entries = await townEntries(all);
-    expect(entries.map((e) => ({ ...e, data: { ...e.data, bookingIds: [...e.data.bookingIds].sort() } })).sort((a, b) => a.tenantId.localeCompare(b.tenantId))).toEqual(
+    expect(
+      entries
+        .map((e) => ({ ...e, data: { ...e.data, bookingIds: [...e.data.bookingIds].sort() } }))
+        .sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
+    ).toEqual(
       [
-        { tenantId: einbeck.tenantId, targetId: einbeck.hubId, actorUserId: null, data: { recorded: 2, bookingIds: [einbeckLate, noGrace].sort(), by: 'worker' } },
-        { tenantId: sangerhausen.tenantId, targetId: sangerhausen.hubId, actorUserId: null, data: { recorded: 2, bookingIds: [sangerhausenLate, shortGrace].sort(), by: 'worker' } },
+        {
+          tenantId: einbeck.tenantId,
+          targetId: einbeck.hubId,
+          actorUserId: null,
+          data: { recorded: 2, bookingIds: [einbeckLate, noGrace].sort(), by: 'worker' },
+        },
+        {
+          tenantId: sangerhausen.tenantId,
+          targetId: sangerhausen.hubId,
+          actorUserId: null,
+          data: { recorded: 2, bookingIds: [sangerhausenLate, shortGrace].sort(), by: 'worker' },
+        },
       ].sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
     );
     // One entry for the use of the platform (bypass) client, with no town and every id; the empty second run wrote none.
-    const platformEntries = await superuser.query(`SELECT "tenantId", data FROM "AuditEvent" WHERE action = 'booking.noShowsScanned' ORDER BY "createdAt"`);
+    const platformEntries = await superuser.query(
+      `SELECT "tenantId", data FROM "AuditEvent" WHERE action = 'booking.noShowsScanned' ORDER BY "createdAt"`,
+    );
     expect(platformEntries.rows).toHaveLength(platformEntriesBefore + 1);
     const last = platformEntries.rows.at(-1);
     expect(last.tenantId).toBeNull();
@@ -113,11 +163,27 @@ describe('the no-show worker', () => {
 
   it('marks each booking once when runs overlap', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push(await booking(i % 2 ? 'einbeck' : 'sangerhausen', i % 2 ? DEMO_USERS.einbeckMember : DEMO_USERS.sangerhausenAdmin, -20 - i));
-    const runs = await Promise.all([recordDueNoShows(api.deps.platform, 5), recordDueNoShows(api.deps.platform, 5), recordDueNoShows(api.deps.platform, 5)]);
+    for (let i = 0; i < 12; i++)
+      ids.push(
+        await booking(
+          i % 2 ? 'einbeck' : 'sangerhausen',
+          i % 2 ? DEMO_USERS.einbeckMember : DEMO_USERS.sangerhausenAdmin,
+          -20 - i,
+        ),
+      );
+    const runs = await Promise.all([
+      recordDueNoShows(api.deps.platform, 5),
+      recordDueNoShows(api.deps.platform, 5),
+      recordDueNoShows(api.deps.platform, 5),
+    ]);
     // Small batches: whatever the overlapping runs left, later runs take; nothing is taken twice.
     let total = runs.reduce((a, b) => a + b, 0);
-    for (let more = await recordDueNoShows(api.deps.platform, 5); more > 0; more = await recordDueNoShows(api.deps.platform, 5)) total += more;
+    for (
+      let more = await recordDueNoShows(api.deps.platform, 5);
+      more > 0;
+      more = await recordDueNoShows(api.deps.platform, 5)
+    )
+      total += more;
     expect(total).toBe(12);
     expect(await marked(ids)).toHaveLength(12);
     const entries = await townEntries(ids);
@@ -135,13 +201,24 @@ describe('the no-show worker', () => {
     expect(await marked([late])).toEqual([]);
   });
 
-  it('runs in the API\'s worker loop at the configured interval and stops with it', async () => {
+  it("runs in the API's worker loop at the configured interval and stops with it", async () => {
     const late = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -30);
-    const off = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: null, from: 'test@hubwerk.invalid' });
+    const off = createMailWorker({
+      platform: api.deps.platform,
+      logger: pino({ level: 'silent' }),
+      smtpUrl: null,
+      from: 'test@hubwerk.invalid',
+    });
     await off.drain();
     await off.stop();
     expect(await marked([late])).toEqual([]);
-    const worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: null, from: 'test@hubwerk.invalid', noShows: { intervalMs: 60_000 } });
+    const worker = createMailWorker({
+      platform: api.deps.platform,
+      logger: pino({ level: 'silent' }),
+      smtpUrl: null,
+      from: 'test@hubwerk.invalid',
+      noShows: { intervalMs: 60_000 },
+    });
     await worker.drain();
     expect(await marked([late])).toHaveLength(1);
     // Within the interval a second poll does not scan again.

@@ -33,11 +33,16 @@ afterAll(async () => {
   await api?.close();
 });
 
-const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await superuser.query(sql, params)).rows[0] as T;
-const count = async (sql: string, params: unknown[] = []) => Number((await one<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).n);
-const billingRow = (slug: string) => one(`SELECT b.* FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE t.slug = $1`, [slug]);
+const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+  (await superuser.query(sql, params)).rows[0] as T;
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await one<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).n);
+const billingRow = (slug: string) =>
+  one(`SELECT b.* FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE t.slug = $1`, [slug]);
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; messageKey: string; fieldErrors?: Record<string, string[]> }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; messageKey: string; fieldErrors?: Record<string, string[]> }> {
   try {
     await promise;
   } catch (error) {
@@ -65,7 +70,10 @@ async function newTown(name: string) {
 
 function deliver(event: FakeEvent, options: { secret?: string; timestamp?: number } = {}) {
   const payload = JSON.stringify(event);
-  return api.deps.billing.handleWebhook(payload, signEvent(payload, options.secret ?? TEST_WEBHOOK_SECRET, options.timestamp));
+  return api.deps.billing.handleWebhook(
+    payload,
+    signEvent(payload, options.secret ?? TEST_WEBHOOK_SECRET, options.timestamp),
+  );
 }
 const deliverAll = async (events: FakeEvent[]) => {
   for (const e of events) expect((await deliver(e)).status).toBe(200);
@@ -75,7 +83,11 @@ const sessionIdOf = (url: string) => url.split('/').pop()!;
 /** A town with a paid Standard subscription, through Checkout like a real one. */
 async function subscribedTown(name: string) {
   const tenant = await newTown(name);
-  const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'standard', interval: 'month' });
+  const { url } = await platformAdmin.billing.startCheckout({
+    tenant: tenant.slug,
+    plan: 'standard',
+    interval: 'month',
+  });
   await deliverAll(fake.checkout(sessionIdOf(url), 41_531));
   const row = await billingRow(tenant.slug);
   return { tenant, customerId: row.stripeCustomerId as string, subscriptionId: row.stripeSubscriptionId as string };
@@ -84,28 +96,56 @@ async function subscribedTown(name: string) {
 describe('plans and their limits', () => {
   it('a Basis town gets a clear error for its 2nd hub; after Checkout to Standard it may have 3, not 4', async () => {
     const town = await newTown('Basisdorf');
-    expect(await platformAdmin.billing.status({ tenant: town.slug })).toMatchObject({ plan: 'basis', status: 'none', paymentWarning: false, readOnly: null, fakeStripe: true });
-    expect(await failure(platformAdmin.hubs.create({ tenant: town.slug, name: 'Zweiter Hub' }))).toEqual({ code: 'BAD_REQUEST', messageKey: 'errors.billing.hubLimit.basis', fieldErrors: { name: ['errors.billing.hubLimit.basis'] } });
+    expect(await platformAdmin.billing.status({ tenant: town.slug })).toMatchObject({
+      plan: 'basis',
+      status: 'none',
+      paymentWarning: false,
+      readOnly: null,
+      fakeStripe: true,
+    });
+    expect(await failure(platformAdmin.hubs.create({ tenant: town.slug, name: 'Zweiter Hub' }))).toEqual({
+      code: 'BAD_REQUEST',
+      messageKey: 'errors.billing.hubLimit.basis',
+      fieldErrors: { name: ['errors.billing.hubLimit.basis'] },
+    });
 
-    const { url } = await platformAdmin.billing.startCheckout({ tenant: town.slug, plan: 'standard', interval: 'year' });
+    const { url } = await platformAdmin.billing.startCheckout({
+      tenant: town.slug,
+      plan: 'standard',
+      interval: 'year',
+    });
     expect(url).toMatch(/^http:\/\/api\.test\/fake-stripe\/checkout\/cs_test_/);
     const session = fake.sessions.get(sessionIdOf(url))!;
     expect(session.success_url).toBe(`http://admin.test/towns/${town.slug}/billing?checkout=success`);
     await deliverAll(fake.checkout(session.id, 415_310));
 
     const billing = await platformAdmin.billing.get({ tenant: town.slug });
-    expect(billing).toMatchObject({ plan: 'standard', interval: 'year', status: 'active', price: { netCents: 349_000, vatCents: 66_310, grossCents: 415_310 }, paymentWarning: false });
+    expect(billing).toMatchObject({
+      plan: 'standard',
+      interval: 'year',
+      status: 'active',
+      price: { netCents: 349_000, vatCents: 66_310, grossCents: 415_310 },
+      paymentWarning: false,
+    });
     expect(new Date(billing.nextInvoiceAt!).getTime()).toBeGreaterThan(Date.now() + 360 * 86_400_000);
     expect(billing.invoices).toHaveLength(1);
     // German invoice details: net, 19 % VAT and gross, as Stripe computed them.
-    expect(billing.invoices[0]).toMatchObject({ netCents: 349_000, vatCents: 66_310, totalCents: 415_310, currency: 'eur', status: 'paid' });
+    expect(billing.invoices[0]).toMatchObject({
+      netCents: 349_000,
+      vatCents: 66_310,
+      totalCents: 415_310,
+      currency: 'eur',
+      status: 'paid',
+    });
     expect(billing.invoices[0]!.url).toMatch(/fake-stripe\/invoice\/in_/);
     // Stripe ids stay in the API.
     expect(JSON.stringify(billing)).not.toMatch(/cus_|sub_|cs_test_/);
 
     await platformAdmin.hubs.create({ tenant: town.slug, name: 'Zweiter Hub' });
     await platformAdmin.hubs.create({ tenant: town.slug, name: 'Dritter Hub' });
-    expect((await failure(platformAdmin.hubs.create({ tenant: town.slug, name: 'Vierter Hub' }))).messageKey).toBe('errors.billing.hubLimit.standard');
+    expect((await failure(platformAdmin.hubs.create({ tenant: town.slug, name: 'Vierter Hub' }))).messageKey).toBe(
+      'errors.billing.hubLimit.standard',
+    );
     expect(await count(`"Hub" WHERE "tenantId" = $1`, [town.id])).toBe(3);
   });
 
@@ -114,31 +154,76 @@ describe('plans and their limits', () => {
     const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'plus', interval: 'year' });
     expect(url).toMatch(/fake-stripe\/portal\/bps_/);
     const portal = fake.portalSessions.get(sessionIdOf(url))!;
-    expect(portal.plan_change).toMatchObject({ subscription: subscriptionId, price: FAKE_PRICE_IDS.plus.year, return_url: `http://admin.test/towns/${tenant.slug}/billing?checkout=success` });
+    expect(portal.plan_change).toMatchObject({
+      subscription: subscriptionId,
+      price: FAKE_PRICE_IDS.plus.year,
+      return_url: `http://admin.test/towns/${tenant.slug}/billing?checkout=success`,
+    });
     await deliverAll(fake.confirmPlanChange(portal.id, 831_810));
-    expect(await platformAdmin.billing.get({ tenant: tenant.slug })).toMatchObject({ plan: 'plus', interval: 'year', status: 'active' });
-    expect([...fake.subscriptions.values()].filter((s) => s.customer === customerId && s.status !== 'canceled')).toHaveLength(1);
-    for (const name of ['A', 'B', 'C', 'D']) await platformAdmin.hubs.create({ tenant: tenant.slug, name: `Hub ${name}` });
+    expect(await platformAdmin.billing.get({ tenant: tenant.slug })).toMatchObject({
+      plan: 'plus',
+      interval: 'year',
+      status: 'active',
+    });
+    expect(
+      [...fake.subscriptions.values()].filter((s) => s.customer === customerId && s.status !== 'canceled'),
+    ).toHaveLength(1);
+    for (const name of ['A', 'B', 'C', 'D'])
+      await platformAdmin.hubs.create({ tenant: tenant.slug, name: `Hub ${name}` });
   });
 
   it('onboarding records the plan of the agreement: Standard unless the provider names another', async () => {
-    const { tenant } = await platformAdmin.tenants.onboard({ name: 'Vertragsstadt', ags: '03155990', bundesland: '03', partnerId: null, hubName: 'Hub Vertragsstadt', adminEmail: 'admin@vertragsstadt.example.org', idempotencyKey: randomUUID() });
-    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ plan: 'standard', status: 'none' });
-    expect((await failure(platformAdmin.tenants.onboard({ name: 'X', ags: '03155991', bundesland: '03', partnerId: null, hubName: 'H', adminEmail: 'x@example.org', idempotencyKey: randomUUID(), plan: 'gold' as never }))).fieldErrors).toEqual({ plan: ['validation.invalid'] });
+    const { tenant } = await platformAdmin.tenants.onboard({
+      name: 'Vertragsstadt',
+      ags: '03155990',
+      bundesland: '03',
+      partnerId: null,
+      hubName: 'Hub Vertragsstadt',
+      adminEmail: 'admin@vertragsstadt.example.org',
+      idempotencyKey: randomUUID(),
+    });
+    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({
+      plan: 'standard',
+      status: 'none',
+    });
+    expect(
+      (
+        await failure(
+          platformAdmin.tenants.onboard({
+            name: 'X',
+            ags: '03155991',
+            bundesland: '03',
+            partnerId: null,
+            hubName: 'H',
+            adminEmail: 'x@example.org',
+            idempotencyKey: randomUUID(),
+            plan: 'gold' as never,
+          }),
+        )
+      ).fieldErrors,
+    ).toEqual({ plan: ['validation.invalid'] });
   });
 
   it('concurrent creations cannot both take the last hub slot', async () => {
     const { tenant } = await subscribedTown('Wettlauf');
     await platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Zweiter Hub' });
-    const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => platformAdmin.hubs.create({ tenant: tenant.slug, name: `Parallel ${i}` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, i) => platformAdmin.hubs.create({ tenant: tenant.slug, name: `Parallel ${i}` })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id])).toBe(3);
   });
 
   it('only town admins (and the provider) start a plan change; members see the status only', async () => {
     const member = await api.as(DEMO_USERS.einbeckMember);
-    expect(await member.billing.status({ tenant: 'einbeck' })).toMatchObject({ plan: 'standard', canManage: false, canView: false });
-    expect((await failure(member.billing.startCheckout({ tenant: 'einbeck', plan: 'plus', interval: 'month' }))).code).toBe('FORBIDDEN');
+    expect(await member.billing.status({ tenant: 'einbeck' })).toMatchObject({
+      plan: 'standard',
+      canManage: false,
+      canView: false,
+    });
+    expect(
+      (await failure(member.billing.startCheckout({ tenant: 'einbeck', plan: 'plus', interval: 'month' }))).code,
+    ).toBe('FORBIDDEN');
     expect((await failure(member.billing.get({ tenant: 'einbeck' }))).code).toBe('FORBIDDEN');
     const partner = await api.as(DEMO_USERS.partner);
     expect((await partner.billing.get({ tenant: 'einbeck' })).canManage).toBe(false);
@@ -159,7 +244,9 @@ describe('the Stripe customer of a town', () => {
       return undefined;
     };
     try {
-      expect((await failure(platformAdmin.billing.openPortal({ tenant: town.slug }))).code).toBe('INTERNAL_SERVER_ERROR');
+      expect((await failure(platformAdmin.billing.openPortal({ tenant: town.slug }))).code).toBe(
+        'INTERNAL_SERVER_ERROR',
+      );
       const { url } = await platformAdmin.billing.openPortal({ tenant: town.slug });
       expect(url).toMatch(/fake-stripe\/portal\/bps_/);
     } finally {
@@ -172,35 +259,69 @@ describe('the Stripe customer of a town', () => {
 
   it('mirrors the billing contact to Stripe and takes customer.updated back', async () => {
     const town = await newTown('Kontaktstadt');
-    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Kontaktstadt', contactEmail: 'Kaemmerei@Example.org', street: 'Markt 1', postalCode: '37574', city: 'Kontaktstadt', vatId: 'de123456789' });
+    await platformAdmin.billing.updateContact({
+      tenant: town.slug,
+      contactName: 'Kämmerei Kontaktstadt',
+      contactEmail: 'Kaemmerei@Example.org',
+      street: 'Markt 1',
+      postalCode: '37574',
+      city: 'Kontaktstadt',
+      vatId: 'de123456789',
+    });
     const row = await billingRow(town.slug);
-    expect(row).toMatchObject({ contactName: 'Kämmerei Kontaktstadt', contactEmail: 'kaemmerei@example.org', vatId: 'DE123456789' });
+    expect(row).toMatchObject({
+      contactName: 'Kämmerei Kontaktstadt',
+      contactEmail: 'kaemmerei@example.org',
+      vatId: 'DE123456789',
+    });
     const customer = fake.customers.get(row.stripeCustomerId as string)!;
-    expect(customer).toMatchObject({ name: 'Kämmerei Kontaktstadt', email: 'kaemmerei@example.org', address: { line1: 'Markt 1', postal_code: '37574', city: 'Kontaktstadt', country: 'DE' } });
-    expect((await failure(platformAdmin.billing.updateContact({ tenant: town.slug, vatId: 'XX1' }))).fieldErrors).toEqual({ vatId: ['validation.vatId'] });
+    expect(customer).toMatchObject({
+      name: 'Kämmerei Kontaktstadt',
+      email: 'kaemmerei@example.org',
+      address: { line1: 'Markt 1', postal_code: '37574', city: 'Kontaktstadt', country: 'DE' },
+    });
+    expect(
+      (await failure(platformAdmin.billing.updateContact({ tenant: town.slug, vatId: 'XX1' }))).fieldErrors,
+    ).toEqual({ vatId: ['validation.vatId'] });
 
     customer.name = 'Stadtkasse Kontaktstadt';
     await deliverAll([fake.event('customer.updated', structuredClone(customer))]);
     expect((await billingRow(town.slug)).contactName).toBe('Stadtkasse Kontaktstadt');
   });
 
-  it('sends the USt-IdNr. to Stripe as the customer\'s eu_vat tax id, replaces it when changed, removes it when cleared', async () => {
+  it("sends the USt-IdNr. to Stripe as the customer's eu_vat tax id, replaces it when changed, removes it when cleared", async () => {
     const town = await newTown('Steuerstadt');
-    const taxIdsOf = (customer: string) => [...fake.taxIds.values()].filter((t) => t.customer === customer).map((t) => ({ type: t.type, value: t.value }));
-    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Steuerstadt', vatId: 'de 123456789'.replace(' ', '') });
+    const taxIdsOf = (customer: string) =>
+      [...fake.taxIds.values()].filter((t) => t.customer === customer).map((t) => ({ type: t.type, value: t.value }));
+    await platformAdmin.billing.updateContact({
+      tenant: town.slug,
+      contactName: 'Kämmerei Steuerstadt',
+      vatId: 'de 123456789'.replace(' ', ''),
+    });
     const customer = (await billingRow(town.slug)).stripeCustomerId as string;
     expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE123456789' }]);
     // Saving again without a change keeps the one tax id (no duplicate).
-    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Steuerstadt', vatId: 'DE123456789' });
+    await platformAdmin.billing.updateContact({
+      tenant: town.slug,
+      contactName: 'Kämmerei Steuerstadt',
+      vatId: 'DE123456789',
+    });
     expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE123456789' }]);
 
-    await platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Kämmerei Steuerstadt', vatId: 'DE987654321' });
+    await platformAdmin.billing.updateContact({
+      tenant: town.slug,
+      contactName: 'Kämmerei Steuerstadt',
+      vatId: 'DE987654321',
+    });
     expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE987654321' }]);
     expect((await billingRow(town.slug)).vatId).toBe('DE987654321');
 
     // A malformed id: a field error naming it; neither our row nor Stripe changes.
     for (const bad of ['DE12345678', 'DE1234567890', 'AT123456789', '123456789', 'DE12345678X']) {
-      expect(await failure(platformAdmin.billing.updateContact({ tenant: town.slug, vatId: bad }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { vatId: ['validation.vatId'] } });
+      expect(await failure(platformAdmin.billing.updateContact({ tenant: town.slug, vatId: bad }))).toMatchObject({
+        code: 'BAD_REQUEST',
+        fieldErrors: { vatId: ['validation.vatId'] },
+      });
     }
     expect(taxIdsOf(customer)).toEqual([{ type: 'eu_vat', value: 'DE987654321' }]);
     expect((await billingRow(town.slug)).vatId).toBe('DE987654321');
@@ -208,7 +329,15 @@ describe('the Stripe customer of a town', () => {
     // A well-formed id Stripe refuses: a field error naming it; the old id stays at Stripe and here, the contact is not half-saved.
     fake.hooks.rejectTaxId = (value) => value === 'DE000000000';
     try {
-      expect(await failure(platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Neuer Name', vatId: 'DE000000000' }))).toEqual({ code: 'BAD_REQUEST', messageKey: 'validation.vatIdRejected', fieldErrors: { vatId: ['validation.vatIdRejected'] } });
+      expect(
+        await failure(
+          platformAdmin.billing.updateContact({ tenant: town.slug, contactName: 'Neuer Name', vatId: 'DE000000000' }),
+        ),
+      ).toEqual({
+        code: 'BAD_REQUEST',
+        messageKey: 'validation.vatIdRejected',
+        fieldErrors: { vatId: ['validation.vatIdRejected'] },
+      });
     } finally {
       delete fake.hooks.rejectTaxId;
     }
@@ -246,12 +375,17 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
       ['no signature', payload, undefined],
     ];
     for (const [, body, signature] of attempts) {
-      expect(await api.deps.billing.handleWebhook(body, signature)).toEqual({ status: 400, body: { error: 'invalid-signature' } });
+      expect(await api.deps.billing.handleWebhook(body, signature)).toEqual({
+        status: 400,
+        body: { error: 'invalid-signature' },
+      });
     }
     expect(await billingRow(tenant.slug)).toEqual(before);
     expect(await count(`"StripeEvent"`)).toBe(events);
     // The same event, correctly signed and 299 s old, is accepted.
-    expect((await api.deps.billing.handleWebhook(payload, signEvent(payload, TEST_WEBHOOK_SECRET, now - 299))).status).toBe(200);
+    expect(
+      (await api.deps.billing.handleWebhook(payload, signEvent(payload, TEST_WEBHOOK_SECRET, now - 299))).status,
+    ).toBe(200);
     expect((await billingRow(tenant.slug)).pastDueSince).not.toBeNull();
   });
 
@@ -260,18 +394,29 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
     const [failed] = fake.failPayment(subscriptionId);
     const payload = JSON.stringify(failed);
     const signature = signEvent(payload, TEST_WEBHOOK_SECRET);
-    const results = await Promise.all(Array.from({ length: 5 }, () => api.deps.billing.handleWebhook(payload, signature)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => api.deps.billing.handleWebhook(payload, signature)),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(results.filter((r) => 'duplicate' in r.body)).toHaveLength(4);
     expect(await count(`"StripeEvent" WHERE id = $1`, [failed!.id])).toBe(1);
-    expect(await count(`"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`, [failed!.id])).toBe(1);
-    expect(await count(`"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "tenantId" = $1 AND "targetId" = $2`, [tenant.id, failed!.id])).toBe(1);
+    expect(
+      await count(`"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`, [failed!.id]),
+    ).toBe(1);
+    expect(
+      await count(
+        `"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "tenantId" = $1 AND "targetId" = $2`,
+        [tenant.id, failed!.id],
+      ),
+    ).toBe(1);
   });
 
   it("never lets an event for town A's customer change town B (or any town, for an unknown customer)", async () => {
     const a = await subscribedTown('Anfangsstadt');
     const b = await subscribedTown('Bergstadt');
-    const snapshot = async () => (await superuser.query(`SELECT * FROM "TenantBilling" WHERE "tenantId" <> $1 ORDER BY "tenantId"`, [a.tenant.id])).rows;
+    const snapshot = async () =>
+      (await superuser.query(`SELECT * FROM "TenantBilling" WHERE "tenantId" <> $1 ORDER BY "tenantId"`, [a.tenant.id]))
+        .rows;
     const othersBefore = await snapshot();
     await deliverAll(fake.failPayment(a.subscriptionId));
     expect((await billingRow(a.tenant.slug)).pastDueSince).not.toBeNull();
@@ -286,26 +431,71 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
 
   it('ends in the newest state for 1,000 shuffled orders of a subscription lifecycle', async () => {
     const { tenant, customerId } = await subscribedTown('Reihenfolge');
-    const statuses: Stripe.Subscription.Status[] = ['active', 'trialing', 'past_due', 'unpaid', 'canceled', 'incomplete'];
+    const statuses: Stripe.Subscription.Status[] = [
+      'active',
+      'trialing',
+      'past_due',
+      'unpaid',
+      'canceled',
+      'incomplete',
+    ];
     const prices = Object.values(FAKE_PRICE_IDS).flatMap((p) => [p.month, p.year]);
-    const snapshotArb = fc.record({ status: fc.constantFrom(...statuses), price: fc.constantFrom(...prices), cancel: fc.boolean(), gap: fc.integer({ min: 0, max: 3 }) });
+    const snapshotArb = fc.record({
+      status: fc.constantFrom(...statuses),
+      price: fc.constantFrom(...prices),
+      cancel: fc.boolean(),
+      gap: fc.integer({ min: 0, max: 3 }),
+    });
     const lifecycleArb = fc.array(snapshotArb, { minLength: 2, maxLength: 5 }).chain((snaps) =>
-      fc.tuple(fc.constant(snaps), fc.shuffledSubarray(snaps.map((_, i) => i), { minLength: snaps.length, maxLength: snaps.length })),
+      fc.tuple(
+        fc.constant(snaps),
+        fc.shuffledSubarray(
+          snaps.map((_, i) => i),
+          { minLength: snaps.length, maxLength: snaps.length },
+        ),
+      ),
     );
     let run = 0;
     await fc.assert(
       fc.asyncProperty(lifecycleArb, async ([snaps, order]) => {
         run++;
         const subId = `sub_perm_${run}_${randomUUID().slice(0, 8)}`;
-        await superuser.query(`UPDATE "TenantBilling" SET "subscriptionStateAt" = NULL, "stripeSubscriptionId" = NULL, status = 'NONE', plan = 'BASIS', interval = NULL WHERE "tenantId" = $1`, [tenant.id]);
+        await superuser.query(
+          `UPDATE "TenantBilling" SET "subscriptionStateAt" = NULL, "stripeSubscriptionId" = NULL, status = 'NONE', plan = 'BASIS', interval = NULL WHERE "tenantId" = $1`,
+          [tenant.id],
+        );
         let created = 1_900_000_000;
         const events = snaps.map((s, i) => {
           created += i === 0 ? 0 : s.gap; // gap 0: two events in the same second
           const sub = {
-            id: subId, object: 'subscription', created: 1_900_000_000, customer: customerId, status: s.status, cancel_at_period_end: s.cancel, metadata: {}, livemode: false,
-            items: { object: 'list', data: [{ id: `si_${subId}`, object: 'subscription_item', price: { id: s.price, object: 'price' }, quantity: 1, current_period_start: created, current_period_end: created + 30 * 86_400 + i }] },
+            id: subId,
+            object: 'subscription',
+            created: 1_900_000_000,
+            customer: customerId,
+            status: s.status,
+            cancel_at_period_end: s.cancel,
+            metadata: {},
+            livemode: false,
+            items: {
+              object: 'list',
+              data: [
+                {
+                  id: `si_${subId}`,
+                  object: 'subscription_item',
+                  price: { id: s.price, object: 'price' },
+                  quantity: 1,
+                  current_period_start: created,
+                  current_period_end: created + 30 * 86_400 + i,
+                },
+              ],
+            },
           };
-          const type = i === 0 ? 'customer.subscription.created' : s.status === 'canceled' ? 'customer.subscription.deleted' : 'customer.subscription.updated';
+          const type =
+            i === 0
+              ? 'customer.subscription.created'
+              : s.status === 'canceled'
+                ? 'customer.subscription.deleted'
+                : 'customer.subscription.updated';
           return { sub, event: fake.event(type, sub, created) };
         });
         // Stripe itself holds the newest state (what a re-read returns).
@@ -313,10 +503,25 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
         for (const i of order) expect((await deliver(events[i]!.event)).status).toBe(200);
         const newest = snaps[snaps.length - 1]!;
         const ended = newest.status === 'canceled' || newest.status === 'incomplete';
-        const price = Object.entries(FAKE_PRICE_IDS).flatMap(([plan, p]) => Object.entries(p).map(([interval, id]) => ({ plan, interval, id }))).find((p) => p.id === newest.price)!;
+        const price = Object.entries(FAKE_PRICE_IDS)
+          .flatMap(([plan, p]) => Object.entries(p).map(([interval, id]) => ({ plan, interval, id })))
+          .find((p) => p.id === newest.price)!;
         const row = await billingRow(tenant.slug);
-        expect({ status: row.status, plan: row.plan, interval: row.interval, cancel: row.cancelAtPeriodEnd, periodEnd: (row.currentPeriodEnd as Date).getTime() / 1000 }).toEqual({
-          status: { active: 'ACTIVE', trialing: 'TRIALING', past_due: 'PAST_DUE', unpaid: 'UNPAID', canceled: 'CANCELED', incomplete: 'INCOMPLETE' }[newest.status as string],
+        expect({
+          status: row.status,
+          plan: row.plan,
+          interval: row.interval,
+          cancel: row.cancelAtPeriodEnd,
+          periodEnd: (row.currentPeriodEnd as Date).getTime() / 1000,
+        }).toEqual({
+          status: {
+            active: 'ACTIVE',
+            trialing: 'TRIALING',
+            past_due: 'PAST_DUE',
+            unpaid: 'UNPAID',
+            canceled: 'CANCELED',
+            incomplete: 'INCOMPLETE',
+          }[newest.status as string],
           plan: ended ? 'BASIS' : price.plan.toUpperCase(),
           interval: ended ? null : price.interval.toUpperCase(),
           cancel: newest.cancel,
@@ -331,7 +536,10 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
 
 /** Every tenant-tier mutation of the router, found by its input: the tier's own schema. */
 function tenantMutations(): string[] {
-  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; inputs: unknown[] } }>;
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { type: string; inputs: unknown[] } }
+  >;
   return Object.entries(procedures)
     .filter(([, p]) => p._def.type === 'mutation' && p._def.inputs.includes(tenantInput))
     .map(([path]) => path)
@@ -342,7 +550,11 @@ describe('dunning', () => {
   it('warns at once, makes the town read-only after the grace period (every mutation, from the router), keeps reads, restores on payment', async () => {
     const { tenant, subscriptionId } = await subscribedTown('Mahnstadt');
     await deliverAll(fake.failPayment(subscriptionId));
-    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ paymentWarning: true, readOnly: null, status: 'past-due' });
+    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({
+      paymentWarning: true,
+      readOnly: null,
+      status: 'past-due',
+    });
     await platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Noch erlaubt' });
 
     clock = Date.now() + 14 * 86_400_000 + 60_000;
@@ -350,15 +562,26 @@ describe('dunning', () => {
       const status = await platformAdmin.billing.status({ tenant: tenant.slug });
       expect(status).toMatchObject({ paymentWarning: true, readOnly: 'payment-overdue' });
       const mutations = tenantMutations();
-      expect(mutations).toEqual(expect.arrayContaining(['hubs.create', 'hubs.rename', 'billing.startCheckout', 'exports.start']));
+      expect(mutations).toEqual(
+        expect.arrayContaining(['hubs.create', 'hubs.rename', 'billing.startCheckout', 'exports.start']),
+      );
       // Exempt: paying (billing.*), taking the data out (the DSGVO export) and support sessions (someone helping the town) — nothing else.
-      expect(mutations.filter(allowedWhileReadOnly)).toEqual([...mutations.filter((p) => p.startsWith('billing.') || p.startsWith('support.')), 'exports.start'].sort());
-      const hubId = (await superuser.query(`SELECT id FROM "Hub" WHERE "tenantId" = $1 LIMIT 1`, [tenant.id])).rows[0].id as string;
+      expect(mutations.filter(allowedWhileReadOnly)).toEqual(
+        [...mutations.filter((p) => p.startsWith('billing.') || p.startsWith('support.')), 'exports.start'].sort(),
+      );
+      const hubId = (await superuser.query(`SELECT id FROM "Hub" WHERE "tenantId" = $1 LIMIT 1`, [tenant.id])).rows[0]
+        .id as string;
       const hubsBefore = await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id]);
       for (const path of mutations.filter((p) => !allowedWhileReadOnly(p))) {
         const [r, p] = path.split('.') as [string, string];
-        const call = (platformAdmin as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[r]![p]!;
-        expect({ path, ...(await failure(call({ tenant: tenant.slug, hubId, name: 'Schreibversuch' }))) }).toEqual({ path, code: 'PRECONDITION_FAILED', messageKey: 'errors.billing.readOnly.paymentOverdue' });
+        const call = (platformAdmin as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[r]![
+          p
+        ]!;
+        expect({ path, ...(await failure(call({ tenant: tenant.slug, hubId, name: 'Schreibversuch' }))) }).toEqual({
+          path,
+          code: 'PRECONDITION_FAILED',
+          messageKey: 'errors.billing.readOnly.paymentOverdue',
+        });
       }
       expect(await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id])).toBe(hubsBefore);
       // Reading keeps working, and so does everything needed to pay.
@@ -369,7 +592,11 @@ describe('dunning', () => {
       expect((await platformAdmin.exports.start({ tenant: tenant.slug })).id).toMatch(/^[0-9a-f-]{36}$/);
 
       await deliverAll(fake.payOpenInvoices(subscriptionId));
-      expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ paymentWarning: false, readOnly: null, status: 'active' });
+      expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({
+        paymentWarning: false,
+        readOnly: null,
+        status: 'active',
+      });
       await platformAdmin.hubs.rename({ tenant: tenant.slug, hubId, name: 'Wieder beschreibbar' });
     } finally {
       clock = Date.now();
@@ -380,16 +607,26 @@ describe('dunning', () => {
 describe('the dunning state on the town row', () => {
   it('follows the billing row through every writer — webhook, hand-written UPDATE, delete — so the read-only check needs no query of its own', async () => {
     const { tenant, subscriptionId } = await subscribedTown('Spiegelstadt');
-    const copy = async () => (await superuser.query(`SELECT "paymentOverdueSince" AS since FROM "Tenant" WHERE id = $1`, [tenant.id])).rows[0].since as Date | null;
-    const billed = async () => (await superuser.query(`SELECT "pastDueSince" AS since FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id])).rows[0].since as Date | null;
+    const copy = async () =>
+      (await superuser.query(`SELECT "paymentOverdueSince" AS since FROM "Tenant" WHERE id = $1`, [tenant.id])).rows[0]
+        .since as Date | null;
+    const billed = async () =>
+      (await superuser.query(`SELECT "pastDueSince" AS since FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id]))
+        .rows[0].since as Date | null;
     expect(await copy()).toBeNull();
     await deliverAll(fake.failPayment(subscriptionId));
     expect(await billed()).toBeInstanceOf(Date);
     expect(await copy()).toEqual(await billed());
     // By hand (as the platform's tools or an operator would): the copy follows, and the router reads it.
-    await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = now() - interval '30 days' WHERE "tenantId" = $1`, [tenant.id]);
+    await superuser.query(
+      `UPDATE "TenantBilling" SET "pastDueSince" = now() - interval '30 days' WHERE "tenantId" = $1`,
+      [tenant.id],
+    );
     expect(await copy()).toEqual(await billed());
-    expect(await failure(platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Zu spät' }))).toMatchObject({ code: 'PRECONDITION_FAILED', messageKey: 'errors.billing.readOnly.paymentOverdue' });
+    expect(await failure(platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Zu spät' }))).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      messageKey: 'errors.billing.readOnly.paymentOverdue',
+    });
     await deliverAll(fake.payOpenInvoices(subscriptionId));
     expect(await copy()).toBeNull();
     await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = now() WHERE "tenantId" = $1`, [tenant.id]);
@@ -404,7 +641,12 @@ describe('billing overview', () => {
     const slugs = all.items.map((i) => i.slug);
     expect(slugs).toEqual(expect.arrayContaining(['einbeck', 'sangerhausen', 'zeitz']));
     const paying = all.items.find((i) => i.slug === 'basisdorf');
-    expect(paying).toMatchObject({ plan: 'standard', interval: 'year', status: 'active', mrrCents: Math.round(349_000 / 12) });
+    expect(paying).toMatchObject({
+      plan: 'standard',
+      interval: 'year',
+      status: 'active',
+      mrrCents: Math.round(349_000 / 12),
+    });
     expect(all.totalMrrCents).toBe(all.items.reduce((s, i) => s + i.mrrCents, 0));
     expect(all.fakeStripe).toBe(true);
     const partner = await api.as(DEMO_USERS.partner);
@@ -416,16 +658,38 @@ describe('billing overview', () => {
 
 describe('dunning per invoice, whatever the order of delivery', () => {
   const DAY_S = 86_400;
-  const invoiceEvent = (type: 'invoice.payment_failed' | 'invoice.paid' | 'invoice.voided', customer: string, id: string, created: number) =>
-    fake.event(type, { id, object: 'invoice', customer, status: type === 'invoice.paid' ? 'paid' : type === 'invoice.voided' ? 'void' : 'open' }, created);
+  const invoiceEvent = (
+    type: 'invoice.payment_failed' | 'invoice.paid' | 'invoice.voided',
+    customer: string,
+    id: string,
+    created: number,
+  ) =>
+    fake.event(
+      type,
+      {
+        id,
+        object: 'invoice',
+        customer,
+        status: type === 'invoice.paid' ? 'paid' : type === 'invoice.voided' ? 'void' : 'open',
+      },
+      created,
+    );
   const since = async (tenantId: string) => {
-    const row = await one<{ billed: Date | null; copy: Date | null }>(`SELECT b."pastDueSince" AS billed, t."paymentOverdueSince" AS copy FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE b."tenantId" = $1`, [tenantId]);
+    const row = await one<{ billed: Date | null; copy: Date | null }>(
+      `SELECT b."pastDueSince" AS billed, t."paymentOverdueSince" AS copy FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE b."tenantId" = $1`,
+      [tenantId],
+    );
     // The town row's copy (read by every mutation) always follows.
     expect(row.copy).toEqual(row.billed);
     return row.billed === null ? null : row.billed.getTime() / 1000;
   };
   const invoiceRows = async (tenantId: string) =>
-    (await superuser.query(`SELECT "stripeInvoiceId" AS id, status, "firstFailedAt" AS failed FROM "InvoicePayment" WHERE "tenantId" = $1 ORDER BY "stripeInvoiceId"`, [tenantId])).rows;
+    (
+      await superuser.query(
+        `SELECT "stripeInvoiceId" AS id, status, "firstFailedAt" AS failed FROM "InvoicePayment" WHERE "tenantId" = $1 ORDER BY "stripeInvoiceId"`,
+        [tenantId],
+      )
+    ).rows;
 
   it('a retried failure delivered before the first one does not start the grace period late', async () => {
     const { tenant, customerId } = await subscribedTown('Wiederholungsstadt');
@@ -437,7 +701,9 @@ describe('dunning per invoice, whatever the order of delivery', () => {
     expect(await since(tenant.id)).toBe(first);
     const status = await platformAdmin.billing.status({ tenant: tenant.slug });
     expect(status).toMatchObject({ paymentWarning: true, readOnly: null });
-    expect(await platformAdmin.billing.get({ tenant: tenant.slug })).toMatchObject({ readOnlyFrom: new Date((first + 14 * DAY_S) * 1000).toISOString() });
+    expect(await platformAdmin.billing.get({ tenant: tenant.slug })).toMatchObject({
+      readOnlyFrom: new Date((first + 14 * DAY_S) * 1000).toISOString(),
+    });
     // A third delivery of the later retry changes nothing.
     await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_retry_a', retry)]);
     expect(await since(tenant.id)).toBe(first);
@@ -446,14 +712,23 @@ describe('dunning per invoice, whatever the order of delivery', () => {
   it('invoice.paid and invoice.payment_failed in the same second leave the town in good standing in either order', async () => {
     const { tenant, customerId } = await subscribedTown('Gleichzeitig');
     const t = Math.floor(Date.now() / 1000) - 60;
-    await deliverAll([invoiceEvent('invoice.paid', customerId, 'in_same_1', t), invoiceEvent('invoice.payment_failed', customerId, 'in_same_1', t)]);
+    await deliverAll([
+      invoiceEvent('invoice.paid', customerId, 'in_same_1', t),
+      invoiceEvent('invoice.payment_failed', customerId, 'in_same_1', t),
+    ]);
     expect(await since(tenant.id)).toBeNull();
-    await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_same_2', t), invoiceEvent('invoice.paid', customerId, 'in_same_2', t)]);
+    await deliverAll([
+      invoiceEvent('invoice.payment_failed', customerId, 'in_same_2', t),
+      invoiceEvent('invoice.paid', customerId, 'in_same_2', t),
+    ]);
     expect(await since(tenant.id)).toBeNull();
     // A failure event for an invoice paid long ago is ignored too.
     await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_same_1', t + DAY_S)]);
     expect(await since(tenant.id)).toBeNull();
-    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({ paymentWarning: false, readOnly: null });
+    expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({
+      paymentWarning: false,
+      readOnly: null,
+    });
     expect((await invoiceRows(tenant.id)).filter((r) => r.id.startsWith('in_same'))).toEqual([
       { id: 'in_same_1', status: 'PAID', failed: null },
       { id: 'in_same_2', status: 'PAID', failed: new Date(t * 1000) },
@@ -504,8 +779,17 @@ describe('dunning per invoice, whatever the order of delivery', () => {
       endGap: fc.constantFrom(0, 1, DAY_S),
     });
     const historyArb = fc.array(invoiceArb, { minLength: 1, maxLength: 3 }).chain((invoices) => {
-      const count = invoices.reduce((n, i) => n + (i.failed ? 1 + i.retries.length : 0) + (i.end === 'open' ? 0 : 1), 0);
-      return fc.tuple(fc.constant(invoices), fc.shuffledSubarray(Array.from({ length: count }, (_, i) => i), { minLength: count, maxLength: count }));
+      const count = invoices.reduce(
+        (n, i) => n + (i.failed ? 1 + i.retries.length : 0) + (i.end === 'open' ? 0 : 1),
+        0,
+      );
+      return fc.tuple(
+        fc.constant(invoices),
+        fc.shuffledSubarray(
+          Array.from({ length: count }, (_, i) => i),
+          { minLength: count, maxLength: count },
+        ),
+      );
     });
     let run = 0;
     await fc.assert(
@@ -524,7 +808,10 @@ describe('dunning per invoice, whatever the order of delivery', () => {
             for (const gap of inv.retries) failures.push((t += gap));
           }
           for (const f of failures) events.push(invoiceEvent('invoice.payment_failed', customerId, id, f));
-          if (inv.end !== 'open') events.push(invoiceEvent(inv.end === 'paid' ? 'invoice.paid' : 'invoice.voided', customerId, id, t + inv.endGap));
+          if (inv.end !== 'open')
+            events.push(
+              invoiceEvent(inv.end === 'paid' ? 'invoice.paid' : 'invoice.voided', customerId, id, t + inv.endGap),
+            );
           else if (failures.length > 0) expected = Math.min(expected ?? Infinity, failures[0]!);
         });
         for (const i of order) expect((await deliver(events[i]!)).status).toBe(200);

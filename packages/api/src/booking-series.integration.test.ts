@@ -22,19 +22,35 @@ let hubId: string;
 let roomId: string;
 let tenantId: string;
 
-const rules = { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 240, leadTimeMinutes: 0, horizonDays: 730, bufferMinutes: 0, approvalRequired: false };
+const rules = {
+  granularityMinutes: 30,
+  minDurationMinutes: 30,
+  maxDurationMinutes: 240,
+  leadTimeMinutes: 0,
+  horizonDays: 730,
+  bufferMinutes: 0,
+  approvalRequired: false,
+};
 
 beforeAll(async () => {
   ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
-  [admin, member, member2] = await Promise.all([api.as(DEMO_USERS.einbeckAdmin), api.as(DEMO_USERS.einbeckMember), api.as(DEMO_USERS.einbeckMember2)]);
+  [admin, member, member2] = await Promise.all([
+    api.as(DEMO_USERS.einbeckAdmin),
+    api.as(DEMO_USERS.einbeckMember),
+    api.as(DEMO_USERS.einbeckMember2),
+  ]);
   // A hub open every day 08–18, but Saturdays only 08–10 (for "outside opening hours").
   hubId = (await admin.hubs.create({ tenant, name: `Serienhub ${randomUUID().slice(0, 6)}` })).id;
   await admin.spaces.setOpeningHours({
     tenant,
     hubId,
-    week: [1, 2, 3, 4, 5, 7].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })).concat([{ weekday: 6, opensAt: '08:00', closesAt: '10:00' }]),
+    week: [1, 2, 3, 4, 5, 7]
+      .map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' }))
+      .concat([{ weekday: 6, opensAt: '08:00', closesAt: '10:00' }]),
   });
-  roomId = (await admin.spaces.create({ tenant, hubId, kind: 'meeting-room', name: 'Werkstattraum', capacity: 12, rules })).id;
+  roomId = (
+    await admin.spaces.create({ tenant, hubId, kind: 'meeting-room', name: 'Werkstattraum', capacity: 12, rules })
+  ).id;
   tenantId = (await superuser.query(`SELECT id FROM "Tenant" WHERE slug = $1`, [tenant])).rows[0].id;
 });
 
@@ -43,16 +59,20 @@ afterAll(async () => {
   await api?.close();
 });
 
-
 const at = (date: string, hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  return zonedToUtc(date, h * 60 + m, TZ).toISOString().replace('.000Z', '+00:00');
+  return zonedToUtc(date, h * 60 + m, TZ)
+    .toISOString()
+    .replace('.000Z', '+00:00');
 };
 const today = () => localParts(new Date(), TZ).date;
 /** The last Sunday of `month` (1–12) in the first year in which it lies more than a week ahead. */
 function nextLastSunday(month: number): string {
   for (let year = Number(today().slice(0, 4)); ; year++) {
-    let date = addDays(`${year}-${String(month + 1).padStart(2, '0')}-01`.replace(`${year}-13-01`, `${year + 1}-01-01`), -1);
+    let date = addDays(
+      `${year}-${String(month + 1).padStart(2, '0')}-01`.replace(`${year}-13-01`, `${year + 1}-01-01`),
+      -1,
+    );
     while (weekdayOf(date) !== 7) date = addDays(date, -1);
     if (date > addDays(today(), 7)) return date;
   }
@@ -65,12 +85,24 @@ const seriesRows = async (seriesId: string) =>
       [seriesId],
     )
   ).rows;
-const counts = async () => (await superuser.query(`SELECT (SELECT count(*) FROM "Booking")::int AS b, (SELECT count(*) FROM "BookingSeries")::int AS s`)).rows[0] as { b: number; s: number };
+const counts = async () =>
+  (
+    await superuser.query(
+      `SELECT (SELECT count(*) FROM "Booking")::int AS b, (SELECT count(*) FROM "BookingSeries")::int AS s`,
+    )
+  ).rows[0] as { b: number; s: number };
 
 describe('series across the daylight-saving changes', () => {
   it('books a weekly 10:00 at 10:00 local on both sides of the spring change (last Sunday of March)', async () => {
     const tuesday = addDays(nextLastSunday(3), -5);
-    const series = await member.bookingSeries.create({ tenant, spaceId: roomId, startsAt: at(tuesday, '10:00'), endsAt: at(tuesday, '11:30'), rrule: 'FREQ=WEEKLY;COUNT=3', purpose: 'Werkstatt' });
+    const series = await member.bookingSeries.create({
+      tenant,
+      spaceId: roomId,
+      startsAt: at(tuesday, '10:00'),
+      endsAt: at(tuesday, '11:30'),
+      rrule: 'FREQ=WEEKLY;COUNT=3',
+      purpose: 'Werkstatt',
+    });
     expect(series.occurrences.map((o) => o.date)).toEqual([tuesday, addDays(tuesday, 7), addDays(tuesday, 14)]);
     const rows = await seriesRows(series.id);
     expect(rows.map((r) => r.local.slice(11))).toEqual(['10:00', '10:00', '10:00']);
@@ -81,7 +113,13 @@ describe('series across the daylight-saving changes', () => {
 
   it('books a weekly 10:00 at 10:00 local on both sides of the autumn change (last Sunday of October)', async () => {
     const friday = addDays(nextLastSunday(10), -2);
-    const series = await member.bookingSeries.create({ tenant, spaceId: roomId, startsAt: at(friday, '10:00'), endsAt: at(friday, '11:00'), rrule: 'FREQ=WEEKLY;BYDAY=FR;COUNT=2' });
+    const series = await member.bookingSeries.create({
+      tenant,
+      spaceId: roomId,
+      startsAt: at(friday, '10:00'),
+      endsAt: at(friday, '11:00'),
+      rrule: 'FREQ=WEEKLY;BYDAY=FR;COUNT=2',
+    });
     const rows = await seriesRows(series.id);
     expect(rows.map((r) => r.local)).toEqual([`${friday} 10:00`, `${addDays(friday, 7)} 10:00`]);
     expect(rows.map((r) => r.utc)).toEqual(['08:00', '09:00']);
@@ -92,15 +130,29 @@ describe('end of month', () => {
   it('books monthly on the 31st only in months that have one (BYMONTHDAY=31)', async () => {
     let jan31 = `${Number(today().slice(0, 4)) + 1}-01-31`;
     if (weekdayOf(jan31) === 6) jan31 = `${Number(jan31.slice(0, 4)) + 1}-01-31`; // avoid the short Saturday
-    const input = { tenant, spaceId: roomId, startsAt: at(jan31, '12:00'), endsAt: at(jan31, '13:00'), rrule: 'FREQ=MONTHLY;BYMONTHDAY=31;COUNT=4' };
+    const input = {
+      tenant,
+      spaceId: roomId,
+      startsAt: at(jan31, '12:00'),
+      endsAt: at(jan31, '13:00'),
+      rrule: 'FREQ=MONTHLY;BYMONTHDAY=31;COUNT=4',
+    };
     const preview = await member.bookingSeries.preview(input);
     const year = jan31.slice(0, 4);
-    expect(preview.occurrences.map((o) => o.date)).toEqual([`${year}-01-31`, `${year}-03-31`, `${year}-05-31`, `${year}-07-31`]);
+    expect(preview.occurrences.map((o) => o.date)).toEqual([
+      `${year}-01-31`,
+      `${year}-03-31`,
+      `${year}-05-31`,
+      `${year}-07-31`,
+    ]);
     // Saturdays close at 10:00: any 31st on a Saturday is named, the rest are free.
-    for (const o of preview.occurrences) expect(o.conflict?.reason ?? null).toBe(weekdayOf(o.date) === 6 ? 'outside-opening-hours' : null);
+    for (const o of preview.occurrences)
+      expect(o.conflict?.reason ?? null).toBe(weekdayOf(o.date) === 6 ? 'outside-opening-hours' : null);
     if (preview.conflicts === 0) {
       const series = await member.bookingSeries.create(input);
-      expect((await seriesRows(series.id)).map((r) => r.local)).toEqual(preview.occurrences.map((o) => `${o.date} 12:00`));
+      expect((await seriesRows(series.id)).map((r) => r.local)).toEqual(
+        preview.occurrences.map((o) => `${o.date} 12:00`),
+      );
     }
   });
 });
@@ -110,22 +162,45 @@ describe('conflicts of any occurrence, before saving; creation is all-or-nothing
     // A daily series of 8 days from a Monday in a few weeks.
     let monday = addDays(today(), 21);
     while (weekdayOf(monday) !== 1) monday = addDays(monday, 1);
-    const taken = await member2.bookings.create({ tenant, spaceId: roomId, startsAt: at(addDays(monday, 1), '10:30'), endsAt: at(addDays(monday, 1), '11:30') });
+    const taken = await member2.bookings.create({
+      tenant,
+      spaceId: roomId,
+      startsAt: at(addDays(monday, 1), '10:30'),
+      endsAt: at(addDays(monday, 1), '11:30'),
+    });
     await admin.spaces.addClosedDay({ tenant, hubId, date: addDays(monday, 2), note: 'Betriebsausflug' });
-    const input = { tenant, spaceId: roomId, startsAt: at(monday, '10:00'), endsAt: at(monday, '11:00'), rrule: 'FREQ=DAILY;COUNT=8', purpose: 'Sprechstunde' };
+    const input = {
+      tenant,
+      spaceId: roomId,
+      startsAt: at(monday, '10:00'),
+      endsAt: at(monday, '11:00'),
+      rrule: 'FREQ=DAILY;COUNT=8',
+      purpose: 'Sprechstunde',
+    };
 
     const preview = await member.bookingSeries.preview(input);
     expect(preview.occurrences).toHaveLength(8);
     const byDate = Object.fromEntries(preview.occurrences.map((o) => [o.date, o.conflict]));
-    expect(byDate[addDays(monday, 1)]).toEqual({ reason: 'taken', messageKey: 'errors.booking.conflict', params: { startsAt: taken.startsAt, endsAt: taken.endsAt } });
+    expect(byDate[addDays(monday, 1)]).toEqual({
+      reason: 'taken',
+      messageKey: 'errors.booking.conflict',
+      params: { startsAt: taken.startsAt, endsAt: taken.endsAt },
+    });
     expect(byDate[addDays(monday, 2)]).toMatchObject({ reason: 'closed', messageKey: 'errors.booking.closedDay' });
-    expect(byDate[addDays(monday, 5)]).toMatchObject({ reason: 'outside-opening-hours', messageKey: 'errors.booking.outsideOpeningHours' });
+    expect(byDate[addDays(monday, 5)]).toMatchObject({
+      reason: 'outside-opening-hours',
+      messageKey: 'errors.booking.outsideOpeningHours',
+    });
     expect(preview.conflicts).toBe(3);
     expect([0, 3, 4, 6, 7].map((i) => byDate[addDays(monday, i)])).toEqual([null, null, null, null, null]);
 
     const before = await counts();
     const refused = await failure(member.bookingSeries.create(input));
-    expect(refused).toMatchObject({ code: 'CONFLICT', messageKey: 'errors.series.conflicts', fieldErrors: { rrule: ['errors.series.conflicts'] } });
+    expect(refused).toMatchObject({
+      code: 'CONFLICT',
+      messageKey: 'errors.series.conflicts',
+      fieldErrors: { rrule: ['errors.series.conflicts'] },
+    });
     expect(refused.params).toEqual({ count: '3', dates: [1, 2, 5].map((i) => addDays(monday, i)).join(', ') });
     expect(await counts()).toEqual(before);
   });
@@ -133,9 +208,30 @@ describe('conflicts of any occurrence, before saving; creation is all-or-nothing
   it('refuses a malformed RRULE by name, and writes nothing', async () => {
     const date = addDays(today(), 30);
     const before = await counts();
-    const refused = await failure(member.bookingSeries.create({ tenant, spaceId: roomId, startsAt: at(date, '10:00'), endsAt: at(date, '11:00'), rrule: 'FREQ=FORTNIGHTLY;COUNT=3' }));
-    expect(refused).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.series.invalidRule', fieldErrors: { rrule: ['errors.series.invalidRule'] }, params: { rule: 'FREQ=FORTNIGHTLY;COUNT=3' } });
-    const unbounded = await failure(member.bookingSeries.preview({ tenant, spaceId: roomId, startsAt: at(date, '10:00'), endsAt: at(date, '11:00'), rrule: 'FREQ=WEEKLY' }));
+    const refused = await failure(
+      member.bookingSeries.create({
+        tenant,
+        spaceId: roomId,
+        startsAt: at(date, '10:00'),
+        endsAt: at(date, '11:00'),
+        rrule: 'FREQ=FORTNIGHTLY;COUNT=3',
+      }),
+    );
+    expect(refused).toMatchObject({
+      code: 'BAD_REQUEST',
+      messageKey: 'errors.series.invalidRule',
+      fieldErrors: { rrule: ['errors.series.invalidRule'] },
+      params: { rule: 'FREQ=FORTNIGHTLY;COUNT=3' },
+    });
+    const unbounded = await failure(
+      member.bookingSeries.preview({
+        tenant,
+        spaceId: roomId,
+        startsAt: at(date, '10:00'),
+        endsAt: at(date, '11:00'),
+        rrule: 'FREQ=WEEKLY',
+      }),
+    );
     expect(unbounded.messageKey).toBe('errors.series.unbounded');
     // What RFC 5545 forbids is refused with a message naming the part, never booked or a 500.
     for (const [rrule, messageKey, params] of [
@@ -143,19 +239,51 @@ describe('conflicts of any occurrence, before saving; creation is all-or-nothing
       ['FREQ=WEEKLY;COUNT=2;UNTIL=20990101T000000Z', 'errors.seriesRule.countAndUntil', {}],
       ['FREQ=WEEKLY;UNTIL=20270230', 'errors.seriesRule.invalidUntil', { value: '20270230' }],
     ] as const) {
-      const refusedRule = await failure(member.bookingSeries.create({ tenant, spaceId: roomId, startsAt: at(date, '10:00'), endsAt: at(date, '11:00'), rrule }));
-      expect(refusedRule).toMatchObject({ code: 'BAD_REQUEST', messageKey, fieldErrors: { rrule: [messageKey] }, params: { rule: rrule, ...params } });
+      const refusedRule = await failure(
+        member.bookingSeries.create({
+          tenant,
+          spaceId: roomId,
+          startsAt: at(date, '10:00'),
+          endsAt: at(date, '11:00'),
+          rrule,
+        }),
+      );
+      expect(refusedRule).toMatchObject({
+        code: 'BAD_REQUEST',
+        messageKey,
+        fieldErrors: { rrule: [messageKey] },
+        params: { rule: rrule, ...params },
+      });
     }
     expect(await counts()).toEqual(before);
   });
 
-  it('reports occurrences beyond the space\'s horizon as a rule conflict', async () => {
-    const short = (await admin.spaces.create({ tenant, hubId, kind: 'meeting-room', name: `Kurz ${randomUUID().slice(0, 4)}`, capacity: 4, rules: { ...rules, horizonDays: 10 } })).id;
+  it("reports occurrences beyond the space's horizon as a rule conflict", async () => {
+    const short = (
+      await admin.spaces.create({
+        tenant,
+        hubId,
+        kind: 'meeting-room',
+        name: `Kurz ${randomUUID().slice(0, 4)}`,
+        capacity: 4,
+        rules: { ...rules, horizonDays: 10 },
+      })
+    ).id;
     const tomorrow = addDays(today(), 1);
-    const preview = await member.bookingSeries.preview({ tenant, spaceId: short, startsAt: at(tomorrow, '08:00'), endsAt: at(tomorrow, '09:00'), rrule: 'FREQ=DAILY;COUNT=14' });
+    const preview = await member.bookingSeries.preview({
+      tenant,
+      spaceId: short,
+      startsAt: at(tomorrow, '08:00'),
+      endsAt: at(tomorrow, '09:00'),
+      rrule: 'FREQ=DAILY;COUNT=14',
+    });
     const horizon = Date.now() + 10 * 86_400_000;
     expect(preview.occurrences.map((o) => o.conflict)).toEqual(
-      preview.occurrences.map((o) => (new Date(o.startsAt).getTime() > horizon ? { reason: 'rule', messageKey: 'errors.booking.tooFarAhead', params: { days: '10' } } : null)),
+      preview.occurrences.map((o) =>
+        new Date(o.startsAt).getTime() > horizon
+          ? { reason: 'rule', messageKey: 'errors.booking.tooFarAhead', params: { days: '10' } }
+          : null,
+      ),
     );
     expect(preview.conflicts).toBeGreaterThanOrEqual(3);
   });
@@ -166,31 +294,76 @@ describe('cancelling occurrences', () => {
     let monday = addDays(today(), 42);
     while (weekdayOf(monday) !== 1) monday = addDays(monday, 1);
     const d = (i: number) => addDays(monday, i);
-    const series = await member.bookingSeries.create({ tenant, spaceId: roomId, startsAt: at(monday, '14:00'), endsAt: at(monday, '15:00'), rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=8' });
+    const series = await member.bookingSeries.create({
+      tenant,
+      spaceId: roomId,
+      startsAt: at(monday, '14:00'),
+      endsAt: at(monday, '15:00'),
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=8',
+    });
     const dates = series.occurrences.map((o) => o.date);
     expect(dates).toEqual([d(0), d(1), d(2), d(3), d(4), d(7), d(8), d(9)]);
     // Someone else may not cancel it (and may not even see it).
-    expect((await failure(member2.bookingSeries.cancel({ tenant, seriesId: series.id, from: d(0) }))).code).toBe('NOT_FOUND');
+    expect((await failure(member2.bookingSeries.cancel({ tenant, seriesId: series.id, from: d(0) }))).code).toBe(
+      'NOT_FOUND',
+    );
 
     const one = await member.bookingSeries.cancel({ tenant, seriesId: series.id, from: d(2), to: d(2) });
     expect(one.cancelled).toBe(1);
     const afterOne = (await member.bookingSeries.get({ tenant, seriesId: series.id })).occurrences.map((o) => o.status);
-    expect(afterOne).toEqual(['confirmed', 'confirmed', 'cancelled', 'confirmed', 'confirmed', 'confirmed', 'confirmed', 'confirmed']);
+    expect(afterOne).toEqual([
+      'confirmed',
+      'confirmed',
+      'cancelled',
+      'confirmed',
+      'confirmed',
+      'confirmed',
+      'confirmed',
+      'confirmed',
+    ]);
 
     const range = await admin.bookingSeries.cancel({ tenant, seriesId: series.id, from: d(4), to: d(8) });
     expect(range.cancelled).toBe(3);
-    expect(range.series.occurrences.map((o) => o.status)).toEqual(['confirmed', 'confirmed', 'cancelled', 'confirmed', 'cancelled', 'cancelled', 'cancelled', 'confirmed']);
+    expect(range.series.occurrences.map((o) => o.status)).toEqual([
+      'confirmed',
+      'confirmed',
+      'cancelled',
+      'confirmed',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'confirmed',
+    ]);
 
     const rest = await member.bookingSeries.cancel({ tenant, seriesId: series.id, from: d(1) });
     expect(rest.cancelled).toBe(3);
-    expect(rest.series.occurrences.map((o) => o.status)).toEqual(['confirmed', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    expect(rest.series.occurrences.map((o) => o.status)).toEqual([
+      'confirmed',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
 
-    expect((await failure(member.bookingSeries.cancel({ tenant, seriesId: series.id, from: d(3), to: d(1) }))).messageKey).toBe('errors.series.rangeOrder');
-    const audit = await superuser.query(`SELECT data FROM "AuditEvent" WHERE action = 'bookingSeries.cancelled' AND "targetId" = $1 ORDER BY "createdAt"`, [series.id]);
+    expect(
+      (await failure(member.bookingSeries.cancel({ tenant, seriesId: series.id, from: d(3), to: d(1) }))).messageKey,
+    ).toBe('errors.series.rangeOrder');
+    const audit = await superuser.query(
+      `SELECT data FROM "AuditEvent" WHERE action = 'bookingSeries.cancelled' AND "targetId" = $1 ORDER BY "createdAt"`,
+      [series.id],
+    );
     expect(audit.rows.map((r) => r.data.cancelled)).toEqual([1, 3, 3]);
 
     // A cancelled occurrence frees its slot.
-    const again = await member2.bookings.create({ tenant, spaceId: roomId, startsAt: at(d(2), '14:00'), endsAt: at(d(2), '15:00') });
+    const again = await member2.bookings.create({
+      tenant,
+      spaceId: roomId,
+      startsAt: at(d(2), '14:00'),
+      endsAt: at(d(2), '15:00'),
+    });
     expect(again.status).toBe('confirmed');
   });
 });
@@ -226,16 +399,24 @@ describe('check-in and no-shows', () => {
     const arrived = await member.checkIn.arrive({ tenant, bookingId: id });
     expect(arrived.checkedInAt).not.toBeNull();
     expect((await member.checkIn.arrive({ tenant, bookingId: id })).checkedInAt).toBe(arrived.checkedInAt);
-    const audit = await superuser.query(`SELECT data FROM "AuditEvent" WHERE action = 'booking.checkedIn' AND "targetId" = $1`, [id]);
+    const audit = await superuser.query(
+      `SELECT data FROM "AuditEvent" WHERE action = 'booking.checkedIn' AND "targetId" = $1`,
+      [id],
+    );
     expect(audit.rows).toEqual([{ data: { by: 'self', wasNoShow: false } }]);
 
     const { id: early } = await booking(DEMO_USERS.einbeckMember, 120);
-    expect(await failure(member.checkIn.arrive({ tenant, bookingId: early }))).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.checkIn.tooEarly' });
+    expect(await failure(member.checkIn.arrive({ tenant, bookingId: early }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      messageKey: 'errors.checkIn.tooEarly',
+    });
     const { id: pending } = await booking(DEMO_USERS.einbeckMember, 0, 'PENDING');
-    expect((await failure(member.checkIn.arrive({ tenant, bookingId: pending }))).messageKey).toBe('errors.checkIn.notConfirmed');
+    expect((await failure(member.checkIn.arrive({ tenant, bookingId: pending }))).messageKey).toBe(
+      'errors.checkIn.notConfirmed',
+    );
   });
 
-  it('records no-shows after the space\'s grace period (configurable), once; staff check-in clears a late one', async () => {
+  it("records no-shows after the space's grace period (configurable), once; staff check-in clears a late one", async () => {
     const { id: late, spaceId: lateRoom } = await booking(DEMO_USERS.einbeckMember, -30);
     const { id: inGrace } = await booking(DEMO_USERS.einbeckMember2, -5);
     const { id: arrivedId } = await booking(DEMO_USERS.einbeckMember2, -40);
@@ -250,14 +431,20 @@ describe('check-in and no-shows', () => {
     const recorded = await admin.checkIn.recordNoShows({ tenant, hubId });
     expect(recorded.bookingIds).toEqual([late]);
     expect((await admin.checkIn.recordNoShows({ tenant, hubId })).recorded).toBe(0);
-    const noShow = await superuser.query(`SELECT id FROM "Booking" WHERE "noShowAt" IS NOT NULL AND id = ANY($1::uuid[])`, [[late, inGrace, arrivedId, cancelled]]);
+    const noShow = await superuser.query(
+      `SELECT id FROM "Booking" WHERE "noShowAt" IS NOT NULL AND id = ANY($1::uuid[])`,
+      [[late, inGrace, arrivedId, cancelled]],
+    );
     expect(noShow.rows.map((r) => r.id)).toEqual([late]);
 
     // The member turns up late: staff checks them in, the no-show is cleared.
     const arrived = await admin.checkIn.arrive({ tenant, bookingId: late });
     expect(arrived).toMatchObject({ noShowAt: null, mine: false });
     expect(arrived.checkedInAt).not.toBeNull();
-    const audit = await superuser.query(`SELECT data FROM "AuditEvent" WHERE action = 'booking.checkedIn' AND "targetId" = $1`, [late]);
+    const audit = await superuser.query(
+      `SELECT data FROM "AuditEvent" WHERE action = 'booking.checkedIn' AND "targetId" = $1`,
+      [late],
+    );
     expect(audit.rows).toEqual([{ data: { by: 'staff', wasNoShow: true } }]);
   });
 });

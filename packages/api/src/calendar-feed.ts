@@ -21,24 +21,46 @@ const MAX_EVENTS = 2000;
  * checked again on every fetch, so a feed stops working when its owner
  * loses access to the hub.
  */
-export async function renderCalendarFeed(deps: Pick<ApiDependencies, 'db'>, tenantId: string, token: string, now = new Date()): Promise<string | null> {
+export async function renderCalendarFeed(
+  deps: Pick<ApiDependencies, 'db'>,
+  tenantId: string,
+  token: string,
+  now = new Date(),
+): Promise<string | null> {
   if (!UUID.test(tenantId) || !TOKEN.test(token)) return null;
   const db = deps.db;
   const feed = await runInScope({ tenantId, userId: null }, () =>
-    db.calendarFeed.findFirst({ where: { tenantId, tokenHash: hashToken(token), revokedAt: null }, include: { space: { select: { hubId: true, name: true } }, hub: { select: { name: true } } } }),
+    db.calendarFeed.findFirst({
+      where: { tenantId, tokenHash: hashToken(token), revokedAt: null },
+      include: { space: { select: { hubId: true, name: true } }, hub: { select: { name: true } } },
+    }),
   );
   if (!feed) return null;
   return runInScope({ tenantId, userId: feed.userId }, async () => {
-    const [tenant, user] = await Promise.all([db.tenant.findFirst({ where: { id: tenantId } }), db.user.findFirst({ where: { id: feed.userId }, select: { platformRole: true } })]);
+    const [tenant, user] = await Promise.all([
+      db.tenant.findFirst({ where: { id: tenantId } }),
+      db.user.findFirst({ where: { id: feed.userId }, select: { platformRole: true } }),
+    ]);
     if (!tenant || !user) return null;
-    const ability = defineAbilityInTenant(await loadActor(db, { userId: feed.userId, platformRole: user.platformRole }), tenant);
+    const ability = defineAbilityInTenant(
+      await loadActor(db, { userId: feed.userId, platformRole: user.platformRole }),
+      tenant,
+    );
     const kind = feed.kind === 'SPACE' ? 'space' : feed.kind === 'HUB' ? 'hub' : 'member';
-    if (ability.cannot('read', subject('Tenant', tenant)) || !mayFollow(ability, tenantId, feed.userId, kind, feed.space?.hubId ?? feed.hubId)) return null;
+    if (
+      ability.cannot('read', subject('Tenant', tenant)) ||
+      !mayFollow(ability, tenantId, feed.userId, kind, feed.space?.hubId ?? feed.hubId)
+    )
+      return null;
     const bookings = await db.booking.findMany({
       where: {
         tenantId,
         startsAt: { gte: new Date(now.getTime() - PAST_DAYS * DAY), lt: new Date(now.getTime() + FUTURE_DAYS * DAY) },
-        ...(feed.kind === 'SPACE' ? { spaceId: feed.spaceId! } : feed.kind === 'HUB' ? { space: { hubId: feed.hubId! } } : { userId: feed.userId }),
+        ...(feed.kind === 'SPACE'
+          ? { spaceId: feed.spaceId! }
+          : feed.kind === 'HUB'
+            ? { space: { hubId: feed.hubId! } }
+            : { userId: feed.userId }),
       },
       include: { space: { select: { name: true, hub: { select: { name: true } } } }, desk: { select: { name: true } } },
       orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
@@ -61,7 +83,8 @@ export async function renderCalendarFeed(deps: Pick<ApiDependencies, 'db'>, tena
         lastModified: b.cancelledAt ?? b.changedAt ?? b.createdAt,
       };
     });
-    const name = feed.kind === 'MEMBER' ? `Hubwerk – ${tenant.name}` : `Hubwerk – ${feed.space?.name ?? feed.hub?.name ?? ''}`;
+    const name =
+      feed.kind === 'MEMBER' ? `Hubwerk – ${tenant.name}` : `Hubwerk – ${feed.space?.name ?? feed.hub?.name ?? ''}`;
     return calendarIcs(events, name);
   });
 }

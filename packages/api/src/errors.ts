@@ -6,7 +6,15 @@ import { ZodError, type core } from 'zod';
  * keys of the admin app's message catalogues (German first, English second),
  * so the API never sends prose that a client would have to parse.
  */
-export type DomainErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'PRECONDITION_FAILED' | 'SERVICE_UNAVAILABLE';
+export type DomainErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS'
+  | 'PRECONDITION_FAILED'
+  | 'SERVICE_UNAVAILABLE';
 
 export class DomainError extends TRPCError {
   readonly messageKey: string;
@@ -14,7 +22,12 @@ export class DomainError extends TRPCError {
   /** Values the message interpolates (e.g. the time of a colliding booking); never prose. */
   readonly params: Record<string, string> | undefined;
 
-  constructor(code: DomainErrorCode, messageKey: string, fieldErrors?: Record<string, string[]>, params?: Record<string, string>) {
+  constructor(
+    code: DomainErrorCode,
+    messageKey: string,
+    fieldErrors?: Record<string, string[]>,
+    params?: Record<string, string>,
+  ) {
     super({ code, message: messageKey });
     this.messageKey = messageKey;
     this.fieldErrors = fieldErrors;
@@ -59,7 +72,8 @@ export interface ErrorData {
 
 /** Maps any error that reaches the edge to a key and, for input, per-field keys. */
 export function describeError(error: TRPCError): ErrorData {
-  if (error instanceof TooManyRequestsError || error instanceof ServiceBusyError) return { messageKey: error.messageKey, retryAfterSeconds: error.retryAfterSeconds };
+  if (error instanceof TooManyRequestsError || error instanceof ServiceBusyError)
+    return { messageKey: error.messageKey, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof DomainError) {
     return {
       messageKey: error.messageKey,

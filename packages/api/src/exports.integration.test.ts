@@ -32,8 +32,10 @@ afterAll(async () => {
   await api?.close();
 });
 
-const rows = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await superuser.query(sql, params)).rows as T[];
-const townId = async (slug: string) => (await rows<{ id: string }>(`SELECT id FROM "Tenant" WHERE slug = $1`, [slug]))[0]!.id;
+const rows = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+  (await superuser.query(sql, params)).rows as T[];
+const townId = async (slug: string) =>
+  (await rows<{ id: string }>(`SELECT id FROM "Tenant" WHERE slug = $1`, [slug]))[0]!.id;
 
 async function failure(promise: Promise<unknown>) {
   try {
@@ -62,7 +64,11 @@ async function download(caller: Caller, tenant: string, exportId: string) {
   let offset: number | null = 0;
   let fileName = '';
   while (offset !== null) {
-    const chunk: { fileName: string; chunkBase64: string; nextOffset: number | null } = await caller.exports.download({ tenant, exportId, offset });
+    const chunk: { fileName: string; chunkBase64: string; nextOffset: number | null } = await caller.exports.download({
+      tenant,
+      exportId,
+      offset,
+    });
     fileName = chunk.fileName;
     parts.push(Buffer.from(chunk.chunkBase64, 'base64'));
     offset = chunk.nextOffset;
@@ -80,7 +86,10 @@ describe('data export of a town', () => {
 
   beforeAll(async () => {
     // A Stripe id on Einbeck's billing row: it must not leave through the export.
-    await superuser.query(`UPDATE "TenantBilling" SET "stripeCustomerId" = 'cus_geheim_einbeck', "stripeSubscriptionId" = 'sub_geheim_einbeck', "vatId" = 'DE123456789' WHERE "tenantId" = $1`, [await townId('einbeck')]);
+    await superuser.query(
+      `UPDATE "TenantBilling" SET "stripeCustomerId" = 'cus_geheim_einbeck', "stripeSubscriptionId" = 'sub_geheim_einbeck', "vatId" = 'DE123456789' WHERE "tenantId" = $1`,
+      [await townId('einbeck')],
+    );
     // A photo of an Einbeck space: its description goes into the export, its bytes do not (ADR 019).
     await superuser.query(
       `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
@@ -106,33 +115,83 @@ describe('data export of a town', () => {
     expect(new Date(job.expiresAt!).getTime() - new Date(job.finishedAt!).getTime()).toBe(24 * 3_600_000);
     expect(archive.fileName).toMatch(/^datenexport-einbeck-\d{4}-\d{2}-\d{2}\.zip$/);
     expect(Object.keys(archive.files).sort()).toEqual(
-      ['LIESMICH.txt', 'manifest.json', 'town.json', 'billing.json', ...['hubs', 'spaces', 'space-photos', 'desks', 'opening-hours', 'closing-days', 'bookings', 'members', 'hub-assignments', 'invitations', 'audit-log'].flatMap((f) => [`${f}.json`, `${f}.csv`])].sort(),
+      [
+        'LIESMICH.txt',
+        'manifest.json',
+        'town.json',
+        'billing.json',
+        ...[
+          'hubs',
+          'spaces',
+          'space-photos',
+          'desks',
+          'opening-hours',
+          'closing-days',
+          'bookings',
+          'members',
+          'hub-assignments',
+          'invitations',
+          'audit-log',
+        ].flatMap((f) => [`${f}.json`, `${f}.csv`]),
+      ].sort(),
     );
   });
 
   it("contains every row of the town's tables, as JSON and CSV", async () => {
     const einbeck = await townId('einbeck');
-    const tables: Array<[string, string]> = [['hubs', 'Hub'], ['spaces', 'Space'], ['space-photos', 'SpacePhoto'], ['desks', 'Desk'], ['opening-hours', 'OpeningHours'], ['closing-days', 'OpeningException'], ['bookings', 'Booking'], ['members', 'TenantMembership'], ['hub-assignments', 'HubAssignment'], ['invitations', 'Invitation'], ['audit-log', 'AuditEvent']];
+    const tables: Array<[string, string]> = [
+      ['hubs', 'Hub'],
+      ['spaces', 'Space'],
+      ['space-photos', 'SpacePhoto'],
+      ['desks', 'Desk'],
+      ['opening-hours', 'OpeningHours'],
+      ['closing-days', 'OpeningException'],
+      ['bookings', 'Booking'],
+      ['members', 'TenantMembership'],
+      ['hub-assignments', 'HubAssignment'],
+      ['invitations', 'Invitation'],
+      ['audit-log', 'AuditEvent'],
+    ];
     const manifest = JSON.parse(archive.files['manifest.json']!) as { files: Array<{ file: string; rows: number }> };
     for (const [file, table] of tables) {
       // The audit log grows while we look (export.started, export.downloaded): compare with what the export saw.
-      const ids = (await rows<{ id: string }>(`SELECT id FROM "${table}" WHERE "tenantId" = $1 ORDER BY id`, [einbeck])).map((r) => r.id);
+      const ids = (
+        await rows<{ id: string }>(`SELECT id FROM "${table}" WHERE "tenantId" = $1 ORDER BY id`, [einbeck])
+      ).map((r) => r.id);
       const exported = (JSON.parse(archive.files[`${file}.json`]!) as Array<{ id: string }>).map((r) => r.id);
       if (file === 'audit-log') expect(ids).toEqual(expect.arrayContaining(exported));
       else expect(exported).toEqual(ids);
       expect(exported.length, file).toBeGreaterThan(file === 'closing-days' || file === 'invitations' ? -1 : 0);
-      const csv = archive.files[`${file}.csv`]!.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      const csv = archive.files[`${file}.csv`]!.replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
       expect(csv.length - 1, `${file}.csv`).toBe(exported.length);
       expect(manifest.files.find((f) => f.file === `${file}.json`)?.rows).toBe(exported.length);
     }
-    expect(JSON.parse(archive.files['town.json']!)).toMatchObject({ id: einbeck, slug: 'einbeck', name: 'Einbeck', ags: '03155013' });
+    expect(JSON.parse(archive.files['town.json']!)).toMatchObject({
+      id: einbeck,
+      slug: 'einbeck',
+      name: 'Einbeck',
+      ags: '03155013',
+    });
     expect(JSON.parse(archive.files['billing.json']!)).toMatchObject({ plan: 'standard', vatId: 'DE123456789' });
     const members = JSON.parse(archive.files['members.json']!) as Array<{ email: string; role: string }>;
-    expect(members).toEqual(expect.arrayContaining([expect.objectContaining({ email: DEMO_USERS.einbeckAdmin, role: 'town-admin' }), expect.objectContaining({ email: DEMO_USERS.einbeckMember, role: 'member' })]));
-    expect(JSON.parse(archive.files['space-photos.json']!)).toEqual([expect.objectContaining({ altText: 'Saal mit Bühne', byteSize: 12, contentType: 'image/webp' })]);
-    expect(archive.text.includes('BILDBYTES-42') || archive.text.includes(Buffer.from('BILDBYTES-42').toString('base64'))).toBe(false);
+    expect(members).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ email: DEMO_USERS.einbeckAdmin, role: 'town-admin' }),
+        expect.objectContaining({ email: DEMO_USERS.einbeckMember, role: 'member' }),
+      ]),
+    );
+    expect(JSON.parse(archive.files['space-photos.json']!)).toEqual([
+      expect.objectContaining({ altText: 'Saal mit Bühne', byteSize: 12, contentType: 'image/webp' }),
+    ]);
+    expect(
+      archive.text.includes('BILDBYTES-42') || archive.text.includes(Buffer.from('BILDBYTES-42').toString('base64')),
+    ).toBe(false);
     expect(archive.files['LIESMICH.txt']).toContain('Die Bilddateien der Fotos sind nicht im Archiv');
-    expect(archive.files['members.csv']!.split('\r\n')[0]).toBe(csvLine(['id', 'userId', 'name', 'email', 'role', 'createdAt']));
+    expect(archive.files['members.csv']!.split('\r\n')[0]).toBe(
+      csvLine(['id', 'userId', 'name', 'email', 'role', 'createdAt']),
+    );
     // UTF-8 with BOM, so spreadsheet software reads umlauts right.
     expect([...archive.raw['members.csv']!.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   });
@@ -148,7 +207,8 @@ describe('data export of a town', () => {
     expect(foreignIds.length).toBeGreaterThan(10);
     const leaked = foreignIds.filter((r) => archive.text.includes(r.id));
     expect(leaked).toEqual([]);
-    for (const foreign of ['Sangerhausen', 'Zeitz', DEMO_USERS.sangerhausenAdmin, DEMO_USERS.zeitzAdmin]) expect(archive.text).not.toContain(foreign);
+    for (const foreign of ['Sangerhausen', 'Zeitz', DEMO_USERS.sangerhausenAdmin, DEMO_USERS.zeitzAdmin])
+      expect(archive.text).not.toContain(foreign);
   });
 
   it('contains no secrets: no password hashes, session or invitation tokens, no Stripe ids', async () => {
@@ -159,12 +219,20 @@ describe('data export of a town', () => {
       UNION ALL SELECT "tokenHash" FROM "PasswordResetToken"`);
     expect(secrets.length).toBeGreaterThan(5);
     expect(secrets.filter((r) => archive.text.includes(r.s))).toEqual([]);
-    expect(archive.text).not.toMatch(/passwordHash|tokenHash|platformRole|argon2|cus_geheim|sub_geheim|stripeCustomerId|stripeSubscriptionId/i);
+    expect(archive.text).not.toMatch(
+      /passwordHash|tokenHash|platformRole|argon2|cus_geheim|sub_geheim|stripeCustomerId|stripeSubscriptionId/i,
+    );
   });
 
   it('is recorded in the audit log: started and downloaded, by whom', async () => {
-    const events = await rows<{ action: string; actor: string }>(`SELECT a.action, u.email AS actor FROM "AuditEvent" a JOIN "User" u ON u.id = a."actorUserId" WHERE a."targetId" = $1 ORDER BY a.id`, [exportId]);
-    expect(events).toEqual([{ action: 'export.started', actor: DEMO_USERS.einbeckAdmin }, { action: 'export.downloaded', actor: DEMO_USERS.einbeckAdmin }]);
+    const events = await rows<{ action: string; actor: string }>(
+      `SELECT a.action, u.email AS actor FROM "AuditEvent" a JOIN "User" u ON u.id = a."actorUserId" WHERE a."targetId" = $1 ORDER BY a.id`,
+      [exportId],
+    );
+    expect(events).toEqual([
+      { action: 'export.started', actor: DEMO_USERS.einbeckAdmin },
+      { action: 'export.downloaded', actor: DEMO_USERS.einbeckAdmin },
+    ]);
   });
 
   it('is downloadable by its requester only: another user, another town and other roles get "not found" (or forbidden)', async () => {
@@ -175,10 +243,16 @@ describe('data export of a town', () => {
     // The provider may export Einbeck itself, but not take the town admin's archive.
     expect(await failure(platform.exports.download({ tenant: 'einbeck', exportId }))).toBe('NOT_FOUND errors.notFound');
     expect(await failure(platform.exports.get({ tenant: 'einbeck', exportId }))).toBe('NOT_FOUND errors.notFound');
-    expect(await failure(platform.exports.download({ tenant: 'einbeck', exportId: missing }))).toBe('NOT_FOUND errors.notFound');
+    expect(await failure(platform.exports.download({ tenant: 'einbeck', exportId: missing }))).toBe(
+      'NOT_FOUND errors.notFound',
+    );
     // Another town's admin: through its own town (RLS hides the row) or through Einbeck (the tier refuses the town).
-    expect(await failure(sangerhausen.exports.download({ tenant: 'sangerhausen', exportId }))).toBe('NOT_FOUND errors.notFound');
-    expect(await failure(sangerhausen.exports.download({ tenant: 'einbeck', exportId }))).toBe('NOT_FOUND errors.notFound');
+    expect(await failure(sangerhausen.exports.download({ tenant: 'sangerhausen', exportId }))).toBe(
+      'NOT_FOUND errors.notFound',
+    );
+    expect(await failure(sangerhausen.exports.download({ tenant: 'einbeck', exportId }))).toBe(
+      'NOT_FOUND errors.notFound',
+    );
     expect(await failure(member.exports.download({ tenant: 'einbeck', exportId }))).toBe('FORBIDDEN errors.forbidden');
     expect(await failure(member.exports.start({ tenant: 'einbeck' }))).toBe('FORBIDDEN errors.forbidden');
     expect((await platform.exports.list({ tenant: 'einbeck' })).items.map((i) => i.id)).not.toContain(exportId);
@@ -189,21 +263,37 @@ describe('data export of a town', () => {
     const { id } = await einbeckAdmin.exports.start({ tenant: 'einbeck' });
     await waitUntilDone(einbeckAdmin, 'einbeck', id);
     await superuser.query(`UPDATE "TenantExport" SET "expiresAt" = now() - interval '1 minute' WHERE id = $1`, [id]);
-    expect(await einbeckAdmin.exports.get({ tenant: 'einbeck', exportId: id })).toMatchObject({ status: 'ready', downloadable: false });
-    expect(await failure(einbeckAdmin.exports.download({ tenant: 'einbeck', exportId: id }))).toBe('NOT_FOUND errors.export.expired');
+    expect(await einbeckAdmin.exports.get({ tenant: 'einbeck', exportId: id })).toMatchObject({
+      status: 'ready',
+      downloadable: false,
+    });
+    expect(await failure(einbeckAdmin.exports.download({ tenant: 'einbeck', exportId: id }))).toBe(
+      'NOT_FOUND errors.export.expired',
+    );
     const next = await einbeckAdmin.exports.start({ tenant: 'einbeck' });
     await waitUntilDone(einbeckAdmin, 'einbeck', next.id);
-    expect((await rows<{ archived: boolean }>(`SELECT archive IS NOT NULL AS archived FROM "TenantExport" WHERE id = $1`, [id]))[0]!.archived).toBe(false);
+    expect(
+      (
+        await rows<{ archived: boolean }>(`SELECT archive IS NOT NULL AS archived FROM "TenantExport" WHERE id = $1`, [
+          id,
+        ])
+      )[0]!.archived,
+    ).toBe(false);
   });
 });
 
 describe('data export of a read-only (overdue) town', () => {
   it('works while every other change is refused', async () => {
     const zeitz = await townId('zeitz');
-    await superuser.query(`UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = $1`, [zeitz]);
+    await superuser.query(
+      `UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = $1`,
+      [zeitz],
+    );
     try {
       const admin = await api.as(DEMO_USERS.zeitzAdmin);
-      expect(await failure(admin.hubs.create({ tenant: 'zeitz', name: 'Schreibversuch' }))).toBe('PRECONDITION_FAILED errors.billing.readOnly.paymentOverdue');
+      expect(await failure(admin.hubs.create({ tenant: 'zeitz', name: 'Schreibversuch' }))).toBe(
+        'PRECONDITION_FAILED errors.billing.readOnly.paymentOverdue',
+      );
       const { id } = await admin.exports.start({ tenant: 'zeitz' });
       const { job } = await waitUntilDone(admin, 'zeitz', id);
       expect(job).toMatchObject({ status: 'ready', progress: 100 });
@@ -211,7 +301,9 @@ describe('data export of a read-only (overdue) town', () => {
       expect(JSON.parse(files['town.json']!)).toMatchObject({ slug: 'zeitz' });
       expect(JSON.parse(files['billing.json']!)).toMatchObject({ status: 'past-due' });
     } finally {
-      await superuser.query(`UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = $1`, [zeitz]);
+      await superuser.query(`UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = $1`, [
+        zeitz,
+      ]);
     }
   });
 });

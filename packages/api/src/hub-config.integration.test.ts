@@ -41,8 +41,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
-
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 const today = () => localParts(new Date(), TZ).date;
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
@@ -51,8 +51,17 @@ const at = (date: string, hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return zonedToUtc(date, h * 60 + m, TZ).toISOString();
 };
-const rules = { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 240, leadTimeMinutes: 0, horizonDays: 400, bufferMinutes: 0, approvalRequired: false };
-const newRoom = (name: string, hub = hubId) => admin.spaces.create({ tenant, hubId: hub, kind: 'meeting-room', name, capacity: 8, rules });
+const rules = {
+  granularityMinutes: 30,
+  minDurationMinutes: 30,
+  maxDurationMinutes: 240,
+  leadTimeMinutes: 0,
+  horizonDays: 400,
+  bufferMinutes: 0,
+  approvalRequired: false,
+};
+const newRoom = (name: string, hub = hubId) =>
+  admin.spaces.create({ tenant, hubId: hub, kind: 'meeting-room', name, capacity: 8, rules });
 
 describe('hub profile', () => {
   it('is edited by the town admin and the hub’s own manager, with an audit entry', async () => {
@@ -71,13 +80,31 @@ describe('hub profile', () => {
       accessibilityNotes: 'Eingang über den Hof, Klingel auf 90 cm.',
       isPublic: true,
     });
-    expect(saved).toMatchObject({ contactEmail: 'hub@einbeck.example.org', accessibility: ['step-free', 'hearing-loop', 'accessible-toilet'], isPublic: true, bundesland: '03' });
+    expect(saved).toMatchObject({
+      contactEmail: 'hub@einbeck.example.org',
+      accessibility: ['step-free', 'hearing-loop', 'accessible-toilet'],
+      isPublic: true,
+      bundesland: '03',
+    });
     expect(saved.editableFields).toContain('isPublic');
-    const row = (await superuser.query(`SELECT "isPublic", accessibility, "contactPhone" FROM "Hub" WHERE id = $1`, [hubId])).rows[0];
-    expect(row).toEqual({ isPublic: true, accessibility: ['step-free', 'hearing-loop', 'accessible-toilet'], contactPhone: '+49 5561 916-0' });
+    const row = (
+      await superuser.query(`SELECT "isPublic", accessibility, "contactPhone" FROM "Hub" WHERE id = $1`, [hubId])
+    ).rows[0];
+    expect(row).toEqual({
+      isPublic: true,
+      accessibility: ['step-free', 'hearing-loop', 'accessible-toilet'],
+      contactPhone: '+49 5561 916-0',
+    });
     expect(await count(`"AuditEvent" WHERE action = 'hub.profileChanged' AND "targetId" = $1`, [hubId])).toBe(1);
 
-    const byManager = await manager.hubs.updateProfile({ tenant, hubId, name: 'Digital Hub Einbeck', description: 'Neu', accessibility: ['step-free'], isPublic: true });
+    const byManager = await manager.hubs.updateProfile({
+      tenant,
+      hubId,
+      name: 'Digital Hub Einbeck',
+      description: 'Neu',
+      accessibility: ['step-free'],
+      isPublic: true,
+    });
     expect(byManager.description).toBe('Neu');
     // Omitted optional fields are cleared: the form always sends the whole profile.
     expect(byManager.street).toBeNull();
@@ -87,15 +114,37 @@ describe('hub profile', () => {
     const before = (await superuser.query(`SELECT * FROM "Hub" WHERE id = $1`, [hubId])).rows[0];
     const seen = await member.hubs.profile({ tenant, hubId });
     expect(seen.editableFields).toEqual([]);
-    expect((await failure(member.hubs.updateProfile({ tenant, hubId, name: 'Gekapert', isPublic: false }))).code).toBe('NOT_FOUND');
-    expect((await failure(manager.hubs.updateProfile({ tenant, hubId: otherHubId, name: 'Nicht meiner', isPublic: true }))).code).toBe('NOT_FOUND');
+    expect((await failure(member.hubs.updateProfile({ tenant, hubId, name: 'Gekapert', isPublic: false }))).code).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      (await failure(manager.hubs.updateProfile({ tenant, hubId: otherHubId, name: 'Nicht meiner', isPublic: true })))
+        .code,
+    ).toBe('NOT_FOUND');
     expect((await superuser.query(`SELECT * FROM "Hub" WHERE id = $1`, [hubId])).rows[0]).toEqual(before);
   });
 
   it('names bad fields and writes nothing', async () => {
-    const error = await failure(admin.hubs.updateProfile({ tenant, hubId, name: ' ', postalCode: '3757', contactEmail: 'kein-at', contactPhone: 'abc', accessibility: ['rampe' as never], isPublic: true }));
+    const error = await failure(
+      admin.hubs.updateProfile({
+        tenant,
+        hubId,
+        name: ' ',
+        postalCode: '3757',
+        contactEmail: 'kein-at',
+        contactPhone: 'abc',
+        accessibility: ['rampe' as never],
+        isPublic: true,
+      }),
+    );
     expect(error.code).toBe('BAD_REQUEST');
-    expect(Object.keys(error.fieldErrors ?? {}).sort()).toEqual(['accessibility.0', 'contactEmail', 'contactPhone', 'name', 'postalCode']);
+    expect(Object.keys(error.fieldErrors ?? {}).sort()).toEqual([
+      'accessibility.0',
+      'contactEmail',
+      'contactPhone',
+      'name',
+      'postalCode',
+    ]);
     expect(await count(`"AuditEvent" WHERE action = 'hub.profileChanged'`)).toBe(2);
   });
 });
@@ -120,50 +169,106 @@ describe('public holidays and special hours', () => {
     const again = await manager.spaces.importHolidays({ tenant, hubId, year: year + 1 });
     expect(again.created).toBe(0);
     expect(await count(`"OpeningException" WHERE "hubId" = $1 AND holiday`, [hubId])).toBe(first.holidays);
-    expect(again.hours.closedDays.find((d) => d.date === `${year + 1}-10-03`)).toEqual({ date: `${year + 1}-10-03`, note: 'Tag der Deutschen Einheit', holiday: true });
+    expect(again.hours.closedDays.find((d) => d.date === `${year + 1}-10-03`)).toEqual({
+      date: `${year + 1}-10-03`,
+      note: 'Tag der Deutschen Einheit',
+      holiday: true,
+    });
     await admin.spaces.importHolidays({ tenant, hubId, year });
 
     // The next holiday on a weekday (the hub is open Mon–Fri) is closed for availability and booking.
-    const holiday = [...publicHolidays('03', year), ...publicHolidays('03', year + 1)].find((h) => h.date > workday(1) && weekdayOf(h.date) <= 5)!;
+    const holiday = [...publicHolidays('03', year), ...publicHolidays('03', year + 1)].find(
+      (h) => h.date > workday(1) && weekdayOf(h.date) <= 5,
+    )!;
     const room = await newRoom('Raum Feiertag');
     const free = await member.bookings.availability({ tenant, spaceId: room.id, date: holiday.date });
     expect(free.resources[0]!.free).toEqual([]);
-    const refused = await failure(member.bookings.create({ tenant, spaceId: room.id, startsAt: at(holiday.date, '10:00'), endsAt: at(holiday.date, '11:00') }));
+    const refused = await failure(
+      member.bookings.create({
+        tenant,
+        spaceId: room.id,
+        startsAt: at(holiday.date, '10:00'),
+        endsAt: at(holiday.date, '11:00'),
+      }),
+    );
     expect(refused).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.booking.closedDay' });
     expect(await count(`"Booking" WHERE "spaceId" = $1`, [room.id])).toBe(0);
   });
 
   it('keeps a hand-made entry when importing, and leaves other hubs alone', async () => {
     const year = Number(today().slice(0, 4)) + 2;
-    await admin.spaces.setSpecialHours({ tenant, hubId: otherHubId, date: `${year}-12-24`, opensAt: '09:00', closesAt: '12:00', note: 'Heiligabend' });
+    await admin.spaces.setSpecialHours({
+      tenant,
+      hubId: otherHubId,
+      date: `${year}-12-24`,
+      opensAt: '09:00',
+      closesAt: '12:00',
+      note: 'Heiligabend',
+    });
     await admin.spaces.addClosedDay({ tenant, hubId: otherHubId, date: `${year}-12-25`, note: 'Eigener Eintrag' });
     const imported = await admin.spaces.importHolidays({ tenant, hubId: otherHubId, year });
     expect(imported.created).toBe(imported.holidays - 1);
-    expect(imported.hours.closedDays.find((d) => d.date === `${year}-12-25`)).toEqual({ date: `${year}-12-25`, note: 'Eigener Eintrag', holiday: false });
-    expect(imported.hours.specialDays).toEqual([{ date: `${year}-12-24`, note: 'Heiligabend', opensAt: '09:00', closesAt: '12:00' }]);
+    expect(imported.hours.closedDays.find((d) => d.date === `${year}-12-25`)).toEqual({
+      date: `${year}-12-25`,
+      note: 'Eigener Eintrag',
+      holiday: false,
+    });
+    expect(imported.hours.specialDays).toEqual([
+      { date: `${year}-12-24`, note: 'Heiligabend', opensAt: '09:00', closesAt: '12:00' },
+    ]);
     expect(await count(`"OpeningException" WHERE "hubId" = $1 AND date >= $2`, [hubId, `${year}-01-01`])).toBe(0);
   });
 
   it('special hours replace the weekly hours of that date for availability and booking', async () => {
     const day = workday(4);
     const room = await newRoom('Raum Sonderzeiten');
-    await manager.spaces.setSpecialHours({ tenant, hubId, date: day, opensAt: '10:00', closesAt: '14:00', note: 'Betriebsversammlung' });
+    await manager.spaces.setSpecialHours({
+      tenant,
+      hubId,
+      date: day,
+      opensAt: '10:00',
+      closesAt: '14:00',
+      note: 'Betriebsversammlung',
+    });
     const free = await member.bookings.availability({ tenant, spaceId: room.id, date: day });
     expect(free.resources[0]!.free).toEqual([{ startsAt: at(day, '10:00'), endsAt: at(day, '14:00') }]);
-    expect(await failure(member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '09:00'), endsAt: at(day, '10:00') }))).toMatchObject({ messageKey: 'errors.booking.outsideOpeningHours' });
-    expect(await failure(member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '13:30'), endsAt: at(day, '14:30') }))).toMatchObject({ messageKey: 'errors.booking.outsideOpeningHours' });
-    await expect(member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') })).resolves.toMatchObject({ status: 'confirmed' });
+    expect(
+      await failure(
+        member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '09:00'), endsAt: at(day, '10:00') }),
+      ),
+    ).toMatchObject({ messageKey: 'errors.booking.outsideOpeningHours' });
+    expect(
+      await failure(
+        member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '13:30'), endsAt: at(day, '14:30') }),
+      ),
+    ).toMatchObject({ messageKey: 'errors.booking.outsideOpeningHours' });
+    await expect(
+      member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') }),
+    ).resolves.toMatchObject({ status: 'confirmed' });
 
     // Closing the day all the same ends its special hours.
     const closed = await manager.spaces.addClosedDay({ tenant, hubId, date: day, note: 'doch zu' });
     expect(closed.specialDays.map((d) => d.date)).not.toContain(day);
-    expect((await member.bookings.availability({ tenant, spaceId: room.id, date: day })).resources[0]!.free).toEqual([]);
+    expect((await member.bookings.availability({ tenant, spaceId: room.id, date: day })).resources[0]!.free).toEqual(
+      [],
+    );
   });
 
   it('refuses hours that end before they start, and members, by name', async () => {
-    const error = await failure(admin.spaces.setSpecialHours({ tenant, hubId, date: workday(6), opensAt: '14:00', closesAt: '10:00' }));
-    expect(error).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { closesAt: ['validation.openingHours.closesBeforeOpens'] } });
-    expect((await failure(member.spaces.setSpecialHours({ tenant, hubId, date: workday(6), opensAt: '10:00', closesAt: '12:00' }))).code).toBe('FORBIDDEN');
+    const error = await failure(
+      admin.spaces.setSpecialHours({ tenant, hubId, date: workday(6), opensAt: '14:00', closesAt: '10:00' }),
+    );
+    expect(error).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { closesAt: ['validation.openingHours.closesBeforeOpens'] },
+    });
+    expect(
+      (
+        await failure(
+          member.spaces.setSpecialHours({ tenant, hubId, date: workday(6), opensAt: '10:00', closesAt: '12:00' }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
     expect((await failure(member.spaces.importHolidays({ tenant, hubId, year: 2030 }))).code).toBe('FORBIDDEN');
     expect(await count(`"OpeningException" WHERE date = $1`, [workday(6)])).toBe(0);
   });
@@ -171,34 +276,93 @@ describe('public holidays and special hours', () => {
 
 describe('staff per hub', () => {
   it('a hub manager of hub A cannot configure hub B', async () => {
-    expect((await failure(manager.hubStaff.assign({ tenant, hubId: otherHubId, email: DEMO_USERS.einbeckMember, role: 'hub-staff' }))).code).toBe('FORBIDDEN');
-    expect((await failure(manager.spaces.setSpecialHours({ tenant, hubId: otherHubId, date: workday(7), opensAt: '10:00', closesAt: '12:00' }))).code).toBe('FORBIDDEN');
-    expect((await failure(manager.spaces.create({ tenant, hubId: otherHubId, kind: 'meeting-room', name: 'Fremd', capacity: 2 }))).code).toBe('FORBIDDEN');
-    expect((await failure(manager.hubs.updateProfile({ tenant, hubId: otherHubId, name: 'Fremd', isPublic: true }))).code).toBe('NOT_FOUND');
+    expect(
+      (
+        await failure(
+          manager.hubStaff.assign({ tenant, hubId: otherHubId, email: DEMO_USERS.einbeckMember, role: 'hub-staff' }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (
+        await failure(
+          manager.spaces.setSpecialHours({
+            tenant,
+            hubId: otherHubId,
+            date: workday(7),
+            opensAt: '10:00',
+            closesAt: '12:00',
+          }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (
+        await failure(
+          manager.spaces.create({ tenant, hubId: otherHubId, kind: 'meeting-room', name: 'Fremd', capacity: 2 }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await failure(manager.hubs.updateProfile({ tenant, hubId: otherHubId, name: 'Fremd', isPublic: true }))).code,
+    ).toBe('NOT_FOUND');
     expect(await count(`"HubAssignment" WHERE "hubId" = $1`, [otherHubId])).toBe(0);
   });
 
   it('assigns people with a role per hub and a public contact role; the role counts in that hub only', async () => {
-    const entry = await admin.hubStaff.assign({ tenant, hubId: otherHubId, email: DEMO_USERS.einbeckMember, role: 'hub-manager', contactRole: 'Ansprechpartnerin Co-Working' });
-    expect(entry).toMatchObject({ role: 'hub-manager', contactRole: 'Ansprechpartnerin Co-Working', email: DEMO_USERS.einbeckMember });
+    const entry = await admin.hubStaff.assign({
+      tenant,
+      hubId: otherHubId,
+      email: DEMO_USERS.einbeckMember,
+      role: 'hub-manager',
+      contactRole: 'Ansprechpartnerin Co-Working',
+    });
+    expect(entry).toMatchObject({
+      role: 'hub-manager',
+      contactRole: 'Ansprechpartnerin Co-Working',
+      email: DEMO_USERS.einbeckMember,
+    });
     // The member now manages hub B (next request) — and still nothing in hub A.
-    await expect(member.spaces.create({ tenant, hubId: otherHubId, kind: 'meeting-room', name: 'Raum vom Mitglied', capacity: 2 })).resolves.toMatchObject({ name: 'Raum vom Mitglied' });
-    expect((await failure(member.spaces.create({ tenant, hubId, kind: 'meeting-room', name: 'Nicht hier', capacity: 2 }))).code).toBe('FORBIDDEN');
+    await expect(
+      member.spaces.create({ tenant, hubId: otherHubId, kind: 'meeting-room', name: 'Raum vom Mitglied', capacity: 2 }),
+    ).resolves.toMatchObject({ name: 'Raum vom Mitglied' });
+    expect(
+      (await failure(member.spaces.create({ tenant, hubId, kind: 'meeting-room', name: 'Nicht hier', capacity: 2 })))
+        .code,
+    ).toBe('FORBIDDEN');
     expect((await member.hubs.profile({ tenant, hubId: otherHubId })).editableFields).toContain('description');
     expect((await member.hubs.profile({ tenant, hubId })).editableFields).toEqual([]);
 
     // Hub staff: reads the hub's bookings, changes nothing of its configuration.
-    await manager.hubStaff.assign({ tenant, hubId, email: DEMO_USERS.einbeckMember2, role: 'hub-staff', contactRole: 'IT-Support' });
-    expect((await failure(member2.hubs.updateProfile({ tenant, hubId, name: 'Digital Hub Einbeck', isPublic: false }))).code).toBe('NOT_FOUND');
-    expect((await failure(member2.spaces.setSpecialHours({ tenant, hubId, date: workday(7), opensAt: '10:00', closesAt: '12:00' }))).code).toBe('FORBIDDEN');
+    await manager.hubStaff.assign({
+      tenant,
+      hubId,
+      email: DEMO_USERS.einbeckMember2,
+      role: 'hub-staff',
+      contactRole: 'IT-Support',
+    });
+    expect(
+      (await failure(member2.hubs.updateProfile({ tenant, hubId, name: 'Digital Hub Einbeck', isPublic: false }))).code,
+    ).toBe('NOT_FOUND');
+    expect(
+      (
+        await failure(
+          member2.spaces.setSpecialHours({ tenant, hubId, date: workday(7), opensAt: '10:00', closesAt: '12:00' }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
 
     // Someone outside the town is never added by an assignment (they join by accepting an invitation,
     // ADR 023) — for the hub manager and the town admin alike the answer is that of an unknown address.
     for (const caller of [manager, admin]) {
-      const refused = await failure(caller.hubStaff.assign({ tenant, hubId, email: DEMO_USERS.partner, role: 'hub-staff' }));
+      const refused = await failure(
+        caller.hubStaff.assign({ tenant, hubId, email: DEMO_USERS.partner, role: 'hub-staff' }),
+      );
       expect(refused).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { email: ['errors.hubStaff.unknownUser'] } });
     }
-    expect(await count(`"TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`, [DEMO_USERS.partner])).toBe(0);
+    expect(
+      await count(`"TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`, [DEMO_USERS.partner]),
+    ).toBe(0);
 
     const list = await admin.hubStaff.list({ tenant, hubId, limit: 50 });
     expect(list.canManage).toBe(true);
@@ -215,23 +379,45 @@ describe('staff per hub', () => {
     // Keyset pages: two of one, then the rest.
     const page1 = await admin.hubStaff.list({ tenant, hubId, limit: 1 });
     const page2 = await admin.hubStaff.list({ tenant, hubId, limit: 50, cursor: page1.nextCursor! });
-    expect([...page1.items, ...page2.items].map((i) => i.assignmentId).sort()).toEqual(list.items.map((i) => i.assignmentId).sort());
+    expect([...page1.items, ...page2.items].map((i) => i.assignmentId).sort()).toEqual(
+      list.items.map((i) => i.assignmentId).sort(),
+    );
     expect(await count(`"AuditEvent" WHERE action = 'hub.staffAssigned'`)).toBe(2);
   });
 
   it('removes a person; their rights in the hub end with the next request', async () => {
-    const entry = (await admin.hubStaff.list({ tenant, hubId: otherHubId, limit: 50 })).items.find((i) => i.email === DEMO_USERS.einbeckMember)!;
-    expect((await failure(manager.hubStaff.remove({ tenant, hubId: otherHubId, assignmentId: entry.assignmentId }))).code).toBe('FORBIDDEN');
+    const entry = (await admin.hubStaff.list({ tenant, hubId: otherHubId, limit: 50 })).items.find(
+      (i) => i.email === DEMO_USERS.einbeckMember,
+    )!;
+    expect(
+      (await failure(manager.hubStaff.remove({ tenant, hubId: otherHubId, assignmentId: entry.assignmentId }))).code,
+    ).toBe('FORBIDDEN');
     await admin.hubStaff.remove({ tenant, hubId: otherHubId, assignmentId: entry.assignmentId });
-    expect((await failure(member.spaces.create({ tenant, hubId: otherHubId, kind: 'meeting-room', name: 'Nicht mehr', capacity: 2 }))).code).toBe('FORBIDDEN');
-    expect((await failure(admin.hubStaff.remove({ tenant, hubId: otherHubId, assignmentId: entry.assignmentId }))).code).toBe('NOT_FOUND');
+    expect(
+      (
+        await failure(
+          member.spaces.create({ tenant, hubId: otherHubId, kind: 'meeting-room', name: 'Nicht mehr', capacity: 2 }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await failure(admin.hubStaff.remove({ tenant, hubId: otherHubId, assignmentId: entry.assignmentId }))).code,
+    ).toBe('NOT_FOUND');
     expect(await count(`"AuditEvent" WHERE action = 'hub.staffRemoved'`)).toBe(1);
   });
 
   it('names an unknown address and writes nothing', async () => {
-    const error = await failure(admin.hubStaff.assign({ tenant, hubId, email: 'niemand@example.org', role: 'hub-staff' }));
+    const error = await failure(
+      admin.hubStaff.assign({ tenant, hubId, email: 'niemand@example.org', role: 'hub-staff' }),
+    );
     expect(error).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { email: ['errors.hubStaff.unknownUser'] } });
-    expect((await failure(admin.hubStaff.assign({ tenant, hubId, email: DEMO_USERS.einbeckMember, role: 'town-admin' as never }))).fieldErrors).toEqual({ role: ['validation.invalid'] });
+    expect(
+      (
+        await failure(
+          admin.hubStaff.assign({ tenant, hubId, email: DEMO_USERS.einbeckMember, role: 'town-admin' as never }),
+        )
+      ).fieldErrors,
+    ).toEqual({ role: ['validation.invalid'] });
   });
 });
 
@@ -239,18 +425,49 @@ describe('conflicts and the hub week', () => {
   it('names the colliding booking to whoever may read it, only its time to others, and offers the next free slot of the same length', async () => {
     const day = workday(8);
     const room = await newRoom('Raum Konflikt');
-    await partner.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '10:00'), endsAt: at(day, '12:00'), purpose: "Workshop 'KI im Rathaus'" });
-    await partner.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '12:00'), endsAt: at(day, '12:30'), purpose: 'Aufräumen' });
+    await partner.bookings.create({
+      tenant,
+      spaceId: room.id,
+      startsAt: at(day, '10:00'),
+      endsAt: at(day, '12:00'),
+      purpose: "Workshop 'KI im Rathaus'",
+    });
+    await partner.bookings.create({
+      tenant,
+      spaceId: room.id,
+      startsAt: at(day, '12:00'),
+      endsAt: at(day, '12:30'),
+      purpose: 'Aufräumen',
+    });
 
-    const forMember = await failure(member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '11:00'), endsAt: at(day, '12:00') }));
+    const forMember = await failure(
+      member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '11:00'), endsAt: at(day, '12:00') }),
+    );
     expect(forMember).toMatchObject({ code: 'CONFLICT', messageKey: 'errors.booking.conflict' });
-    expect(forMember.params).toEqual({ startsAt: at(day, '10:00'), endsAt: at(day, '12:00'), suggestedStartsAt: at(day, '12:30'), suggestedEndsAt: at(day, '13:30') });
+    expect(forMember.params).toEqual({
+      startsAt: at(day, '10:00'),
+      endsAt: at(day, '12:00'),
+      suggestedStartsAt: at(day, '12:30'),
+      suggestedEndsAt: at(day, '13:30'),
+    });
 
-    const forManager = await failure(manager.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '11:00'), endsAt: at(day, '12:00') }));
-    expect(forManager.params).toMatchObject({ purpose: "Workshop 'KI im Rathaus'", suggestedStartsAt: at(day, '12:30') });
+    const forManager = await failure(
+      manager.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '11:00'), endsAt: at(day, '12:00') }),
+    );
+    expect(forManager.params).toMatchObject({
+      purpose: "Workshop 'KI im Rathaus'",
+      suggestedStartsAt: at(day, '12:30'),
+    });
 
     // The suggestion is bookable as offered.
-    await expect(member.bookings.create({ tenant, spaceId: room.id, startsAt: forMember.params!.suggestedStartsAt!, endsAt: forMember.params!.suggestedEndsAt! })).resolves.toMatchObject({ status: 'confirmed' });
+    await expect(
+      member.bookings.create({
+        tenant,
+        spaceId: room.id,
+        startsAt: forMember.params!.suggestedStartsAt!,
+        endsAt: forMember.params!.suggestedEndsAt!,
+      }),
+    ).resolves.toMatchObject({ status: 'confirmed' });
     expect(await count(`"Booking" WHERE "spaceId" = $1 AND status <> 'CANCELLED'`, [room.id])).toBe(3);
   });
 
@@ -268,6 +485,9 @@ describe('conflicts and the hub week', () => {
     expect(workshop.purpose).toBeNull();
     const staffView = await manager.hubCalendar.week({ tenant, hubId, date: day });
     expect(staffView.items.find((b) => b.id === workshop.id)?.purpose).toBe("Workshop 'KI im Rathaus'");
-    expect((await failure(member.hubCalendar.week({ tenant, hubId: '00000000-0000-7000-8000-000000000000', date: day }))).code).toBe('NOT_FOUND');
+    expect(
+      (await failure(member.hubCalendar.week({ tenant, hubId: '00000000-0000-7000-8000-000000000000', date: day })))
+        .code,
+    ).toBe('NOT_FOUND');
   });
 });

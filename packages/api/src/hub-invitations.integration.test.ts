@@ -27,7 +27,11 @@ beforeAll(async () => {
   admin = await api.as(DEMO_USERS.einbeckAdmin);
   ownHubId = (await admin.tenants.get({ tenant: 'einbeck' })).hubs[0]!.id;
   otherHubId = (await admin.hubs.create({ tenant: 'einbeck', name: 'Zweiter Hub' })).id;
-  zeitzHubId = (await superuser.query(`SELECT h.id FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId" WHERE t.slug = 'zeitz' LIMIT 1`)).rows[0].id;
+  zeitzHubId = (
+    await superuser.query(
+      `SELECT h.id FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId" WHERE t.slug = 'zeitz' LIMIT 1`,
+    )
+  ).rows[0].id;
 });
 
 afterAll(async () => {
@@ -35,12 +39,18 @@ afterAll(async () => {
   await api?.close();
 });
 
-
 describe('hub managers invite hub staff', () => {
   it('into their own hub: the mail is in the outbox, accepting makes the invitee hub staff of that hub', async () => {
-    const answer = await manager.staff.invite({ tenant: 'einbeck', email: 'neu.personal@example.org', role: 'hub-staff', hubId: ownHubId });
+    const answer = await manager.staff.invite({
+      tenant: 'einbeck',
+      email: 'neu.personal@example.org',
+      role: 'hub-staff',
+      hubId: ownHubId,
+    });
     expect(Object.keys(answer)).toEqual(['invitationId']);
-    const mail = await superuser.query(`SELECT "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'neu.personal@example.org'`);
+    const mail = await superuser.query(
+      `SELECT "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'neu.personal@example.org'`,
+    );
     expect(mail.rows).toHaveLength(1);
     const token = await mailedInvitationToken(superuser, 'neu.personal@example.org');
     expect(mail.rows[0].textBody).toContain(`/invite/${token}`);
@@ -52,24 +62,60 @@ describe('hub managers invite hub staff', () => {
     expect(rows).toEqual([{ role: 'HUB_STAFF', hubId: ownHubId }]);
   });
 
-  it('and nobody else: other roles, other hubs, no hub, another town\'s hub — nothing written', async () => {
+  it("and nobody else: other roles, other hubs, no hub, another town's hub — nothing written", async () => {
     const before = (await superuser.query(`SELECT count(*)::int AS n FROM "Invitation"`)).rows[0].n;
-    expect(await failure(manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'member', hubId: ownHubId }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await failure(manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-manager', hubId: ownHubId }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await failure(manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'town-admin' }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await failure(manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-staff' }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { hubId: ['validation.required'] } });
-    expect(await failure(manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-staff', hubId: otherHubId }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await failure(manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-staff', hubId: zeitzHubId }))).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.notFound' });
-    expect(await failure(admin.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'member', hubId: ownHubId }))).toMatchObject({ fieldErrors: { hubId: ['validation.staff.hubOnlyForHubRoles'] } });
+    expect(
+      await failure(
+        manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'member', hubId: ownHubId }),
+      ),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await failure(
+        manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-manager', hubId: ownHubId }),
+      ),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await failure(manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'town-admin' })),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await failure(manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-staff' })),
+    ).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { hubId: ['validation.required'] } });
+    expect(
+      await failure(
+        manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-staff', hubId: otherHubId }),
+      ),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await failure(
+        manager.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-staff', hubId: zeitzHubId }),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.notFound' });
+    expect(
+      await failure(admin.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'member', hubId: ownHubId })),
+    ).toMatchObject({ fieldErrors: { hubId: ['validation.staff.hubOnlyForHubRoles'] } });
     const member = await api.as(DEMO_USERS.einbeckMember);
-    expect(await failure(member.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-staff', hubId: ownHubId }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await failure(
+        member.staff.invite({ tenant: 'einbeck', email: 'x@example.org', role: 'hub-staff', hubId: ownHubId }),
+      ),
+    ).toMatchObject({ code: 'FORBIDDEN' });
     expect((await superuser.query(`SELECT count(*)::int AS n FROM "Invitation"`)).rows[0].n).toBe(before);
   });
 
   it('see and revoke only the invitations into their hubs; a revoked link fails with a clear message', async () => {
     const town = await admin.staff.invite({ tenant: 'einbeck', email: 'stadtweit@example.org', role: 'member' });
-    const other = await admin.staff.invite({ tenant: 'einbeck', email: 'anderer.hub@example.org', role: 'hub-staff', hubId: otherHubId });
-    const own = await manager.staff.invite({ tenant: 'einbeck', email: 'eigener.hub@example.org', role: 'hub-staff', hubId: ownHubId });
+    const other = await admin.staff.invite({
+      tenant: 'einbeck',
+      email: 'anderer.hub@example.org',
+      role: 'hub-staff',
+      hubId: otherHubId,
+    });
+    const own = await manager.staff.invite({
+      tenant: 'einbeck',
+      email: 'eigener.hub@example.org',
+      role: 'hub-staff',
+      hubId: ownHubId,
+    });
 
     const listed = await manager.staff.invitations({ tenant: 'einbeck' });
     expect(listed.townWide).toBe(false);
@@ -77,16 +123,31 @@ describe('hub managers invite hub staff', () => {
     expect(listed.items.map((i) => i.email)).toContain('eigener.hub@example.org');
     expect(listed.items.every((i) => i.hubId === ownHubId)).toBe(true);
 
-    expect(await failure(manager.staff.revokeInvitation({ tenant: 'einbeck', invitationId: town.invitationId }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(manager.staff.revokeInvitation({ tenant: 'einbeck', invitationId: other.invitationId }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(manager.staff.revokeInvitation({ tenant: 'einbeck', invitationId: town.invitationId })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(manager.staff.revokeInvitation({ tenant: 'einbeck', invitationId: other.invitationId })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
     await manager.staff.revokeInvitation({ tenant: 'einbeck', invitationId: own.invitationId });
 
     const ownToken = await mailedInvitationToken(superuser, 'eigener.hub@example.org');
     expect(await api.caller().invitations.preview({ token: ownToken })).toMatchObject({ status: 'revoked' });
-    expect(await failure(api.caller().invitations.accept({ token: ownToken, name: 'Zu spät', password: 'ein-langes-passwort' }))).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.invitation.revoked' });
+    expect(
+      await failure(
+        api.caller().invitations.accept({ token: ownToken, name: 'Zu spät', password: 'ein-langes-passwort' }),
+      ),
+    ).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.invitation.revoked' });
     // The others are untouched.
-    expect(await api.caller().invitations.preview({ token: await mailedInvitationToken(superuser, 'stadtweit@example.org') })).toMatchObject({ status: 'open' });
-    const audit = await superuser.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'invitation.revoked' AND "targetId" = $1`, [own.invitationId]);
+    expect(
+      await api
+        .caller()
+        .invitations.preview({ token: await mailedInvitationToken(superuser, 'stadtweit@example.org') }),
+    ).toMatchObject({ status: 'open' });
+    const audit = await superuser.query(
+      `SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'invitation.revoked' AND "targetId" = $1`,
+      [own.invitationId],
+    );
     expect(audit.rows[0].n).toBe(1);
   });
 });

@@ -7,7 +7,11 @@ import { DomainError } from './errors.ts';
  * transaction ends: if that one committed, the waiter gets its stored result;
  * if it rolled back, the waiter does the work itself.
  */
-export async function claimIdempotencyKey(tx: PlatformTx, key: string, operation: string): Promise<{ claimed: true } | { claimed: false; result: Prisma.JsonValue }> {
+export async function claimIdempotencyKey(
+  tx: PlatformTx,
+  key: string,
+  operation: string,
+): Promise<{ claimed: true } | { claimed: false; result: Prisma.JsonValue }> {
   const inserted = await tx.$executeRaw`
     INSERT INTO "IdempotencyKey" (key, operation, result) VALUES (${key}, ${operation}, '{}'::jsonb)
     ON CONFLICT (key) DO NOTHING`;
@@ -47,7 +51,9 @@ async function storeIdempotentResult(tx: PlatformTx, key: string, result: Prisma
 /** True for a unique violation involving `field` (by constraint fields or Prisma's index name `<Model>_…_<field>_key`). */
 export function isUniqueViolation(error: unknown, field: string): boolean {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
-  const meta = error.meta as { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } | undefined;
+  const meta = error.meta as
+    | { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } }
+    | undefined;
   const constraint = meta?.driverAdapterError?.cause?.constraint;
   const fields = constraint?.fields ?? (Array.isArray(meta?.target) ? (meta.target as string[]) : []);
   if (fields.some((f) => f.replaceAll('"', '') === field)) return true;

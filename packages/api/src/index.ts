@@ -1,5 +1,12 @@
 export { appRouter, type AppRouter } from './root.ts';
-export { bearerToken, createContext, type ApiDependencies, type Context, type RequestInfo, type RequestLogFields } from './context.ts';
+export {
+  bearerToken,
+  createContext,
+  type ApiDependencies,
+  type Context,
+  type RequestInfo,
+  type RequestLogFields,
+} from './context.ts';
 export { createCallerFactory } from './trpc.ts';
 export { DomainError, type ErrorData } from './errors.ts';
 export { createMailWorker, type MailWorker, type MailWorkerOptions } from './mail/worker.ts';

@@ -14,7 +14,16 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import { applyMutation, FUZZ_CASES, type FuzzCaller, type FuzzIds, judge, mutationArb, prepareFuzzIds, type Seen } from './input-fuzz.ts';
+import {
+  applyMutation,
+  FUZZ_CASES,
+  type FuzzCaller,
+  type FuzzIds,
+  judge,
+  mutationArb,
+  prepareFuzzIds,
+  type Seen,
+} from './input-fuzz.ts';
 import { appRouter } from './root.ts';
 import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
 
@@ -34,7 +43,8 @@ const started = Date.now();
 
 beforeAll(async () => {
   ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
-  for (const who of ['platform', 'support', 'partner', 'einbeckAdmin', 'einbeckMember'] as const) callers.set(who, await api.as(DEMO_USERS[who]));
+  for (const who of ['platform', 'support', 'partner', 'einbeckAdmin', 'einbeckMember'] as const)
+    callers.set(who, await api.as(DEMO_USERS[who]));
   callers.set('anonymous', api.caller());
   ids = await prepareFuzzIds(superuser);
 });
@@ -68,7 +78,9 @@ async function seen(promise: Promise<unknown>): Promise<Seen> {
 
 function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   const [router, procedure] = path.split('.') as [string, string];
-  return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
+  return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(
+    input,
+  );
 }
 
 describe('generated hostile input', () => {
@@ -76,37 +88,50 @@ describe('generated hostile input', () => {
     expect(Object.keys(FUZZ_CASES).sort()).toEqual([...procedures].sort());
   });
 
-  it.each(procedures.filter((p) => FUZZ_CASES[p]))('%s: no 500, and every refusal names the broken field', async (path) => {
-    const fuzzCase = FUZZ_CASES[path]!;
-    const run = async (input: (i: FuzzIds) => unknown, change?: Parameters<typeof applyMutation>[1]) => {
-      const fresh = fuzzCase.as === 'fresh' ? await freshSession() : null;
-      const caller = fresh?.caller ?? callers.get(fuzzCase.as)!;
-      const base = input({ ...ids, freshSessionId: fresh?.sessionId ?? randomUUID() });
-      const broken = change ? applyMutation(base, change) : { input: base, path: '' };
-      return { broken, answer: await seen(call(caller, path, broken.input)) };
-    };
-    const baseline = (await run(fuzzCase.input)).answer;
-    // The valid input itself is never a 500 and never refused for its form (a business answer — a made-up token — may be its answer).
-    expect(baseline.code, `${path} base input: ${JSON.stringify(baseline)}`).not.toBe('INTERNAL_SERVER_ERROR');
-    expect(Object.values(baseline.fieldErrors ?? {}).flat().filter((key) => key.startsWith('validation.')), `${path} base input: ${JSON.stringify(baseline)}`).toEqual([]);
-    const problems: string[] = [];
-    const changes = fc.sample(mutationArb, { numRuns: runsPerProcedure, seed: SEED + procedures.indexOf(path) });
-    // A few at a time, as concurrent clients would send them.
-    for (let i = 0; i < changes.length; i += CONCURRENCY) {
-      await Promise.all(
-        changes.slice(i, i + CONCURRENCY).map(async (change) => {
-          cases += 1;
-          const { broken, answer } = await run(fuzzCase.input, change);
-          const problem = judge(answer, broken.path, baseline);
-          if (problem && problems.length < 5) problems.push(`${problem} — ${broken.path || '(input)'} = ${JSON.stringify(change.value)?.slice(0, 80)} (${change.kind}${change.kind === 'addKey' ? ` ${JSON.stringify(change.key)}` : ''}) → ${JSON.stringify(answer).slice(0, 200)}`);
-        }),
-      );
-    }
-    expect(problems, `FUZZ_SEED=${SEED}`).toEqual([]);
-  });
+  it.each(procedures.filter((p) => FUZZ_CASES[p]))(
+    '%s: no 500, and every refusal names the broken field',
+    async (path) => {
+      const fuzzCase = FUZZ_CASES[path]!;
+      const run = async (input: (i: FuzzIds) => unknown, change?: Parameters<typeof applyMutation>[1]) => {
+        const fresh = fuzzCase.as === 'fresh' ? await freshSession() : null;
+        const caller = fresh?.caller ?? callers.get(fuzzCase.as)!;
+        const base = input({ ...ids, freshSessionId: fresh?.sessionId ?? randomUUID() });
+        const broken = change ? applyMutation(base, change) : { input: base, path: '' };
+        return { broken, answer: await seen(call(caller, path, broken.input)) };
+      };
+      const baseline = (await run(fuzzCase.input)).answer;
+      // The valid input itself is never a 500 and never refused for its form (a business answer — a made-up token — may be its answer).
+      expect(baseline.code, `${path} base input: ${JSON.stringify(baseline)}`).not.toBe('INTERNAL_SERVER_ERROR');
+      expect(
+        Object.values(baseline.fieldErrors ?? {})
+          .flat()
+          .filter((key) => key.startsWith('validation.')),
+        `${path} base input: ${JSON.stringify(baseline)}`,
+      ).toEqual([]);
+      const problems: string[] = [];
+      const changes = fc.sample(mutationArb, { numRuns: runsPerProcedure, seed: SEED + procedures.indexOf(path) });
+      // A few at a time, as concurrent clients would send them.
+      for (let i = 0; i < changes.length; i += CONCURRENCY) {
+        await Promise.all(
+          changes.slice(i, i + CONCURRENCY).map(async (change) => {
+            cases += 1;
+            const { broken, answer } = await run(fuzzCase.input, change);
+            const problem = judge(answer, broken.path, baseline);
+            if (problem && problems.length < 5)
+              problems.push(
+                `${problem} — ${broken.path || '(input)'} = ${JSON.stringify(change.value)?.slice(0, 80)} (${change.kind}${change.kind === 'addKey' ? ` ${JSON.stringify(change.key)}` : ''}) → ${JSON.stringify(answer).slice(0, 200)}`,
+              );
+          }),
+        );
+      }
+      expect(problems, `FUZZ_SEED=${SEED}`).toEqual([]);
+    },
+  );
 
   it(`ran at least ${MIN_CASES} cases`, () => {
     expect(cases).toBeGreaterThanOrEqual(MIN_CASES);
-    console.info(`input fuzz suite: ${cases} generated cases over ${procedures.length} procedures in ${Math.round((Date.now() - started) / 1000)} s (seed ${SEED}), 0 answers 500`);
+    console.info(
+      `input fuzz suite: ${cases} generated cases over ${procedures.length} procedures in ${Math.round((Date.now() - started) / 1000)} s (seed ${SEED}), 0 answers 500`,
+    );
   });
 });

@@ -18,9 +18,24 @@ export const FRESH_USER = DEMO_USERS.einbeckMember2;
 
 /** Real ids of the demo data (Einbeck's, unless named), so that a valid input gets past every lookup. */
 export interface FuzzIds {
-  hubId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; seriesId: string; feedId: string; photoId: string;
-  invitationId: string; exportId: string; assignmentId: string; organisationId: string; membershipId: string; partnerId: string;
-  zeitzTenantId: string; freshUserId: string; auditId: string; partnerInvitationId: string;
+  hubId: string;
+  spaceId: string;
+  coworkingId: string;
+  deskId: string;
+  bookingId: string;
+  seriesId: string;
+  feedId: string;
+  photoId: string;
+  invitationId: string;
+  exportId: string;
+  assignmentId: string;
+  organisationId: string;
+  membershipId: string;
+  partnerId: string;
+  zeitzTenantId: string;
+  freshUserId: string;
+  auditId: string;
+  partnerInvitationId: string;
   /** The fresh session of this case (callers 'fresh' only). */
   freshSessionId: string;
 }
@@ -30,7 +45,8 @@ export interface FuzzCase {
   input: (ids: FuzzIds) => unknown;
 }
 
-const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
+const TINY_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
 const T = 'einbeck';
 const at = (time: string) => `2031-03-04T${time}:00+01:00`;
 const ZERO_UUID = '00000000-0000-4000-8000-000000000000';
@@ -173,14 +189,24 @@ export const FUZZ_CASES: Record<string, FuzzCase> = {
  * a finished export, an organisation, a hub assignment, a partner's open invitation.
  */
 export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds, 'freshSessionId'>> {
-  const one = async (sql: string, params: unknown[] = []) => ((await superuser.query<{ id: string }>(sql, params)).rows[0]?.id ?? randomUUID());
+  const one = async (sql: string, params: unknown[] = []) =>
+    (await superuser.query<{ id: string }>(sql, params)).rows[0]?.id ?? randomUUID();
   const einbeck = await one(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`);
   const partnerId = await one(`SELECT "managingPartnerId" AS id FROM "Tenant" WHERE slug = 'einbeck'`);
   const hubId = await one(`SELECT id FROM "Hub" WHERE "tenantId" = $1 AND slug = 'digital-hub-einbeck'`, [einbeck]);
-  const spaceId = await one(`SELECT id FROM "Space" WHERE "tenantId" = $1 AND "hubId" = $2 AND kind = 'EVENT_ROOM'`, [einbeck, hubId]);
+  const spaceId = await one(`SELECT id FROM "Space" WHERE "tenantId" = $1 AND "hubId" = $2 AND kind = 'EVENT_ROOM'`, [
+    einbeck,
+    hubId,
+  ]);
   // Open to the public, with a photo: the public procedures get past their lookups too.
-  await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE "tenantId" = $1 AND id = $2`, [einbeck, spaceId]);
-  const tiny = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=', 'base64');
+  await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE "tenantId" = $1 AND id = $2`, [
+    einbeck,
+    spaceId,
+  ]);
+  const tiny = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=',
+    'base64',
+  );
   const photoId = await one(
     `INSERT INTO "SpacePhoto" ("tenantId", id, "spaceId", position, "altText", width, height, "byteSize", sha256, image, thumbnail, "thumbWidth", "thumbHeight")
      VALUES ($1, gen_random_uuid(), $2, 0, 'Foto', 2, 2, $3, encode(sha256($4), 'hex'), $4, $4, 2, 2) RETURNING id`,
@@ -198,11 +224,29 @@ export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds
      FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2 RETURNING id`,
     [einbeck, DEMO_USERS.einbeckAdmin],
   );
-  const organisationId = await one(`INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Verein einbeck', 'ASSOCIATION', now()) RETURNING id`, [einbeck]);
-  const membershipId = await one(`SELECT m.id FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2`, [einbeck, DEMO_USERS.einbeckMember]);
-  const assignmentId = await one(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [einbeck, hubId, membershipId]);
+  const organisationId = await one(
+    `INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") VALUES ($1, gen_random_uuid(), 'Verein einbeck', 'ASSOCIATION', now()) RETURNING id`,
+    [einbeck],
+  );
+  const membershipId = await one(
+    `SELECT m.id FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE m."tenantId" = $1 AND u.email = $2`,
+    [einbeck, DEMO_USERS.einbeckMember],
+  );
+  const assignmentId = await one(
+    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
+    [einbeck, hubId, membershipId],
+  );
   return {
-    hubId, spaceId, photoId, bookingId, seriesId, exportId, organisationId, membershipId, assignmentId, partnerId,
+    hubId,
+    spaceId,
+    photoId,
+    bookingId,
+    seriesId,
+    exportId,
+    organisationId,
+    membershipId,
+    assignmentId,
+    partnerId,
     coworkingId: await one(`SELECT id FROM "Space" WHERE "tenantId" = $1 AND kind = 'COWORKING' LIMIT 1`, [einbeck]),
     deskId: await one(`SELECT id FROM "Desk" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
     feedId: await one(`SELECT id FROM "CalendarFeed" WHERE "tenantId" = $1 LIMIT 1`, [einbeck]),
@@ -221,36 +265,136 @@ export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds
 const BIG = 'ä'.repeat(100_000);
 const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
-    'ein\u0000beck', '\u0000', 'Name\u0000', '\uD800', 'Hub \uDBFF', '\uDC00Hub', '\uDFFF\uD800',
-    'a\u0007b', '\u001B[31mrot', '\u007F', '\u0085', '\u009F', 'a\u000Bb', 'a\u000Cb', 'Zeile\nZeile', 'Zeile\r\nZeile', 'Zeile\rZeile', 'Tab\tTab', 'a\u2028b', 'a\u2029b',
-    '\u202Eexe.fdp', '\u2066isoliert\u2069', 'مركز رقمي', 'מרכז דיגיטלי', '👩‍💻🏳️‍🌈', '\uFEFF', '\u200B', 'e\u0301', '',
-    ' ', '   \t  ', '__proto__', 'constructor', 'toString', "'; DROP TABLE \"Hub\"; --", '%00', '%s%n', '${x}', '{{7*7}}', '<script>alert(1)</script>',
-    'https://evil.example', 'javascript:alert(1)', '../../etc/passwd', BIG, 'x'.repeat(5_000), '0'.repeat(300), 'NaN', '-1', '1e309',
-    '2027-02-30', '0000-01-01', '9999-12-31', '2027-13-01', '2027-00-10', '2027-02-29', '+275760-09-13', '2027-02-30T10:00:00+01:00', '0000-01-01T00:00:00Z',
-    '9999-12-31T23:59:59Z', '2027-03-28T02:30:00+01:00', '2027-10-31T02:30:00', '1969-12-31T23:59:59Z', '2199-12-31T23:59:59+14:00', '2000-01-01T00:00:00-12:00',
-    '24:00', '25:61', '00:00', '99:99', 'FREQ=DAILY;COUNT=100000', 'FREQ=SECONDLY', 'FREQ=WEEKLY;UNTIL=00000101', ZERO_UUID, 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    'ein\u0000beck',
+    '\u0000',
+    'Name\u0000',
+    '\uD800',
+    'Hub \uDBFF',
+    '\uDC00Hub',
+    '\uDFFF\uD800',
+    'a\u0007b',
+    '\u001B[31mrot',
+    '\u007F',
+    '\u0085',
+    '\u009F',
+    'a\u000Bb',
+    'a\u000Cb',
+    'Zeile\nZeile',
+    'Zeile\r\nZeile',
+    'Zeile\rZeile',
+    'Tab\tTab',
+    'a\u2028b',
+    'a\u2029b',
+    '\u202Eexe.fdp',
+    '\u2066isoliert\u2069',
+    'مركز رقمي',
+    'מרכז דיגיטלי',
+    '👩‍💻🏳️‍🌈',
+    '\uFEFF',
+    '\u200B',
+    'e\u0301',
+    '',
+    ' ',
+    '   \t  ',
+    '__proto__',
+    'constructor',
+    'toString',
+    '\'; DROP TABLE "Hub"; --',
+    '%00',
+    '%s%n',
+    '${x}',
+    '{{7*7}}',
+    '<script>alert(1)</script>',
+    'https://evil.example',
+    'javascript:alert(1)',
+    '../../etc/passwd',
+    BIG,
+    'x'.repeat(5_000),
+    '0'.repeat(300),
+    'NaN',
+    '-1',
+    '1e309',
+    '2027-02-30',
+    '0000-01-01',
+    '9999-12-31',
+    '2027-13-01',
+    '2027-00-10',
+    '2027-02-29',
+    '+275760-09-13',
+    '2027-02-30T10:00:00+01:00',
+    '0000-01-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+    '2027-03-28T02:30:00+01:00',
+    '2027-10-31T02:30:00',
+    '1969-12-31T23:59:59Z',
+    '2199-12-31T23:59:59+14:00',
+    '2000-01-01T00:00:00-12:00',
+    '24:00',
+    '25:61',
+    '00:00',
+    '99:99',
+    'FREQ=DAILY;COUNT=100000',
+    'FREQ=SECONDLY',
+    'FREQ=WEEKLY;UNTIL=00000101',
+    ZERO_UUID,
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
   ),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ maxLength: 20 }).map((s) => `${s}\u0000${s}`),
-  fc.tuple(fc.integer({ min: 0, max: 0x1f }), fc.string({ maxLength: 10 })).map(([c, s]) => `${s}${String.fromCharCode(c)}${s}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 0x1f }), fc.string({ maxLength: 10 }))
+    .map(([c, s]) => `${s}${String.fromCharCode(c)}${s}`),
   fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => `Hub ${String.fromCharCode(c)}`),
 );
 
 const hostileNumber: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, -1, 0, 0.5, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, 2 ** 53, Number.MIN_VALUE, 9_999_999),
+  fc.constantFrom(
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    -0,
+    -1,
+    0,
+    0.5,
+    1.5,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    2 ** 31,
+    2 ** 53,
+    Number.MIN_VALUE,
+    9_999_999,
+  ),
   fc.double(),
   fc.integer(),
 );
 
 const nested = (depth: number): unknown => (depth === 0 ? 'tief' : { a: nested(depth - 1) });
 const hostileStructure: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
-  null, true, false, [], {}, [null], [[[]]], { '': '' }, nested(40), Array.from({ length: 5_000 }, () => 'x'),
-  JSON.parse('{"__proto__":{"isAdmin":true}}'), JSON.parse('{"constructor":{"prototype":{"isAdmin":true}}}'),
+  null,
+  true,
+  false,
+  [],
+  {},
+  [null],
+  [[[]]],
+  { '': '' },
+  nested(40),
+  Array.from({ length: 5_000 }, () => 'x'),
+  JSON.parse('{"__proto__":{"isAdmin":true}}'),
+  JSON.parse('{"constructor":{"prototype":{"isAdmin":true}}}'),
 );
 
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof({ weight: 5, arbitrary: hostileString }, { weight: 2, arbitrary: hostileNumber }, { weight: 1, arbitrary: hostileStructure });
-const hostileKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'tenantId', 'role', 'isAdmin', ''), fc.string({ maxLength: 12 }));
+export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 5, arbitrary: hostileString },
+  { weight: 2, arbitrary: hostileNumber },
+  { weight: 1, arbitrary: hostileStructure },
+);
+const hostileKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'tenantId', 'role', 'isAdmin', ''),
+  fc.string({ maxLength: 12 }),
+);
 
 /** One way of breaking an input: at the `pick`-th node (mod the number of nodes), replace it or add a key. */
 export interface Mutation {
@@ -269,7 +413,9 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.record({
 type Path = Array<string | number>;
 function nodes(value: unknown, path: Path = [], out: Path[] = []): Path[] {
   out.push(path);
-  if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) nodes(inner, [...path, Array.isArray(value) ? Number(key) : key], out);
+  if (value && typeof value === 'object')
+    for (const [key, inner] of Object.entries(value))
+      nodes(inner, [...path, Array.isArray(value) ? Number(key) : key], out);
   return out;
 }
 
@@ -283,7 +429,11 @@ export function applyMutation(base: unknown, mutation: Mutation): { input: unkno
   const input = base === undefined ? undefined : structuredClone(base);
   const all = nodes(input);
   const path = all[mutation.pick % all.length]!;
-  const parentOf = (p: Path) => p.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], input) as Record<string | number, unknown>;
+  const parentOf = (p: Path) =>
+    p.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], input) as Record<
+      string | number,
+      unknown
+    >;
   const nodeAt = path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], input);
   if (mutation.kind === 'addKey' && nodeAt && typeof nodeAt === 'object' && !Array.isArray(nodeAt)) {
     put(nodeAt, mutation.key, mutation.value);
@@ -305,7 +455,12 @@ const parent = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('.')
 // A rule between the fields of one entry (an opening time moved onto another entry's weekday) may name a sibling.
 const sibling = (field: string, path: string) => path.includes('.') && parent(field) === parent(path);
 const related = (field: string, path: string) =>
-  path === '' || field === '_form' || field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`) || sibling(field, path);
+  path === '' ||
+  field === '_form' ||
+  field === path ||
+  field.startsWith(`${path}.`) ||
+  path.startsWith(`${field}.`) ||
+  sibling(field, path);
 
 /**
  * null when the answer is acceptable for an input broken at `path`, else
@@ -316,15 +471,23 @@ const related = (field: string, path: string) =>
  * gallery) may name the field it is about.
  */
 export function judge(seen: Seen, path: string, baseline: Seen): string | null {
-  if (seen.code === 'INTERNAL_SERVER_ERROR' || seen.messageKey === 'errors.internal') return `500 (${seen.messageKey ?? ''})`;
+  if (seen.code === 'INTERNAL_SERVER_ERROR' || seen.messageKey === 'errors.internal')
+    return `500 (${seen.messageKey ?? ''})`;
   if (seen.code !== 'BAD_REQUEST' && seen.code !== 'PARSE_ERROR') return null;
-  if (seen.code === baseline.code && seen.messageKey === baseline.messageKey && JSON.stringify(seen.fieldErrors) === JSON.stringify(baseline.fieldErrors)) return null;
+  if (
+    seen.code === baseline.code &&
+    seen.messageKey === baseline.messageKey &&
+    JSON.stringify(seen.fieldErrors) === JSON.stringify(baseline.fieldErrors)
+  )
+    return null;
   const errors = Object.entries(seen.fieldErrors ?? {});
   if (errors.length === 0) return `refusal ${seen.messageKey ?? ''} names no field`;
   const known = new Set(Object.keys(baseline.fieldErrors ?? {}));
   // A rule between fields (minimum above maximum) names all of them: enough that the broken one is among them.
   if (errors.some(([field]) => related(field, path))) return null;
-  const unexplained = errors.filter(([field, keys]) => !known.has(field) && keys.some((key) => !key.startsWith('errors.')));
+  const unexplained = errors.filter(
+    ([field, keys]) => !known.has(field) && keys.some((key) => !key.startsWith('errors.')),
+  );
   if (unexplained.length === 0) return null;
   return `refusal names ${unexplained.map(([f, k]) => `${f} (${k.join(', ')})`).join(', ')}, not the broken ${path || '(input)'}`;
 }

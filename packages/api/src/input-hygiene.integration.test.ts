@@ -20,9 +20,19 @@ let superuser: pg.Client;
 let admin: Caller;
 let publicRoomId: string;
 const createCaller = createCallerFactory(appRouter);
-const visitor = () => createCaller(createContext(api.deps, { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp: `198.51.100.${Math.floor(Math.random() * 250) + 1}`, log: {} }));
+const visitor = () =>
+  createCaller(
+    createContext(api.deps, {
+      requestId: randomUUID(),
+      sessionToken: null,
+      userAgent: 'vitest',
+      clientIp: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
+      log: {},
+    }),
+  );
 const where = { town: 'einbeck', hub: 'digital-hub-einbeck' };
-const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** A weekday at least a week ahead, at the given Berlin wall-clock hour. */
 function slot(daysAhead: number, hour: number) {
@@ -40,7 +50,9 @@ beforeAll(async () => {
   );
   publicRoomId = room.rows[0]!.id;
   // Opening hours every day, so the chosen slot is open whatever the seed says.
-  await superuser.query(`DELETE FROM "OpeningHours" o USING "Hub" h WHERE h."tenantId" = o."tenantId" AND h.id = o."hubId" AND h.slug = 'digital-hub-einbeck'`);
+  await superuser.query(
+    `DELETE FROM "OpeningHours" o USING "Hub" h WHERE h."tenantId" = o."tenantId" AND h.id = o."hubId" AND h.slug = 'digital-hub-einbeck'`,
+  );
   await superuser.query(
     `INSERT INTO "OpeningHours" ("tenantId", id, "hubId", weekday, "opensAt", "closesAt")
      SELECT h."tenantId", gen_random_uuid(), h.id, d, 360, 1320 FROM "Hub" h, generate_series(1, 7) d WHERE h.slug = 'digital-hub-einbeck'`,
@@ -64,20 +76,31 @@ describe('the public confirmation link', () => {
     }
     answers.push(await failure(visitor().publicBookings.confirm({ ...where, token })));
     answers.push(await failure(visitor().publicBookings.confirm({ town: 'einbeck', hub: 'gibt-es-nicht', token })));
-    answers.push(await failure(visitor().publicBookings.confirm({ town: 'gibt-es-nicht', hub: 'digital-hub-einbeck', token })));
+    answers.push(
+      await failure(visitor().publicBookings.confirm({ town: 'gibt-es-nicht', hub: 'digital-hub-einbeck', token })),
+    );
     await superuser.query(`UPDATE "Tenant" SET status = 'SUSPENDED' WHERE slug = 'zeitz'`);
     try {
-      const zeitzHub = (await superuser.query<{ slug: string }>(`SELECT h.slug FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId" WHERE t.slug = 'zeitz' LIMIT 1`)).rows[0]!.slug;
+      const zeitzHub = (
+        await superuser.query<{ slug: string }>(
+          `SELECT h.slug FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId" WHERE t.slug = 'zeitz' LIMIT 1`,
+        )
+      ).rows[0]!.slug;
       answers.push(await failure(visitor().publicBookings.confirm({ town: 'zeitz', hub: zeitzHub, token })));
     } finally {
       await superuser.query(`UPDATE "Tenant" SET status = 'ACTIVE' WHERE slug = 'zeitz'`);
     }
     expect(answers).toHaveLength(5);
-    for (const answer of answers) expect(answer).toEqual({ code: 'BAD_REQUEST', messageKey: 'errors.publicBooking.invalidLink', fieldErrors: { token: ['errors.publicBooking.invalidLink'] } });
+    for (const answer of answers)
+      expect(answer).toEqual({
+        code: 'BAD_REQUEST',
+        messageKey: 'errors.publicBooking.invalidLink',
+        fieldErrors: { token: ['errors.publicBooking.invalidLink'] },
+      });
   });
 });
 
-describe('a public requester\'s text', () => {
+describe("a public requester's text", () => {
   it.each([
     ['a second line', 'Erika Muster\nGewinnen Sie jetzt: besuchen Sie uns'],
     ['a URL', 'Erika https://gewinn.example/login'],
@@ -86,7 +109,15 @@ describe('a public requester\'s text', () => {
     ['an address', 'erika@gewinn.example'],
   ])('refuses a name with %s, by field, and mails nothing', async (_label, name) => {
     const before = await count(`"OutboxEmail"`);
-    const refused = await failure(visitor().publicBookings.request({ ...where, spaceId: publicRoomId, ...slot(8, 10), name, email: `opfer-${randomUUID().slice(0, 8)}@example.org` }));
+    const refused = await failure(
+      visitor().publicBookings.request({
+        ...where,
+        spaceId: publicRoomId,
+        ...slot(8, 10),
+        name,
+        email: `opfer-${randomUUID().slice(0, 8)}@example.org`,
+      }),
+    );
     expect(refused.code).toBe('BAD_REQUEST');
     expect(refused.fieldErrors?.name?.[0]).toMatch(/^validation\.input\.(requesterName|lineBreak)$/);
     expect(await count(`"OutboxEmail"`)).toBe(before);
@@ -95,8 +126,20 @@ describe('a public requester\'s text', () => {
 
   it('never reaches the mail to the unconfirmed address: not the name, not the purpose', async () => {
     const email = `angefragt-${randomUUID().slice(0, 8)}@example.org`;
-    await visitor().publicBookings.request({ ...where, spaceId: publicRoomId, ...slot(9, 11), name: 'Erika Eindeutigname', email, purpose: 'Zweck Eindeutigzweck' });
-    const mails = (await superuser.query<{ subject: string; textBody: string }>(`SELECT subject, "textBody" FROM "OutboxEmail" WHERE "toAddress" = $1`, [email])).rows;
+    await visitor().publicBookings.request({
+      ...where,
+      spaceId: publicRoomId,
+      ...slot(9, 11),
+      name: 'Erika Eindeutigname',
+      email,
+      purpose: 'Zweck Eindeutigzweck',
+    });
+    const mails = (
+      await superuser.query<{ subject: string; textBody: string }>(
+        `SELECT subject, "textBody" FROM "OutboxEmail" WHERE "toAddress" = $1`,
+        [email],
+      )
+    ).rows;
     expect(mails).toHaveLength(1);
     expect(mails[0]!.textBody).toContain('/p/einbeck/digital-hub-einbeck/bestaetigen/');
     expect(`${mails[0]!.subject}\n${mails[0]!.textBody}`).not.toMatch(/Eindeutigname|Eindeutigzweck|Erika/);
@@ -108,8 +151,14 @@ describe('a public requester\'s text', () => {
 describe('hostile input', () => {
   it('refuses a NUL byte in the town slug by field (not a 500)', async () => {
     const refused = await failure(admin.hubs.list({ tenant: 'ein\u0000beck' }));
-    expect(refused).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.invalidInput', fieldErrors: { tenant: ['validation.input.control'] } });
-    const publicRefused = await failure(visitor().publicBookings.hub({ town: 'ein\u0000beck', hub: 'digital-hub-einbeck' }));
+    expect(refused).toMatchObject({
+      code: 'BAD_REQUEST',
+      messageKey: 'errors.invalidInput',
+      fieldErrors: { tenant: ['validation.input.control'] },
+    });
+    const publicRefused = await failure(
+      visitor().publicBookings.hub({ town: 'ein\u0000beck', hub: 'digital-hub-einbeck' }),
+    );
     expect(publicRefused).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { town: ['validation.input.control'] } });
   });
 
@@ -120,38 +169,82 @@ describe('hostile input', () => {
       ['Werkstatt \u0007', 'validation.input.control'],
       ['Werkstatt\nZwei', 'validation.input.lineBreak'],
     ] as const) {
-      expect(await failure(admin.hubs.create({ tenant: 'einbeck', name: value }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { name: [key] } });
+      expect(await failure(admin.hubs.create({ tenant: 'einbeck', name: value }))).toMatchObject({
+        code: 'BAD_REQUEST',
+        fieldErrors: { name: [key] },
+      });
     }
     expect(await count(`"Hub"`)).toBe(hubs);
   });
 
   it('keeps line breaks where a field is multi-line', async () => {
-    const hubId = (await admin.hubs.list({ tenant: 'einbeck' })).items.find((h) => h.slug === 'digital-hub-einbeck')!.id;
+    const hubId = (await admin.hubs.list({ tenant: 'einbeck' })).items.find(
+      (h) => h.slug === 'digital-hub-einbeck',
+    )!.id;
     const profile = await admin.hubs.profile({ tenant: 'einbeck', hubId });
-    await admin.hubs.updateProfile({ tenant: 'einbeck', hubId, name: profile.name, isPublic: true, description: 'Erste Zeile\r\nZweite Zeile\n\tEingerückt' });
-    expect((await admin.hubs.profile({ tenant: 'einbeck', hubId })).description).toBe('Erste Zeile\nZweite Zeile\n\tEingerückt');
-    expect(await failure(admin.hubs.updateProfile({ tenant: 'einbeck', hubId, name: 'Zwei\nZeilen', isPublic: true }))).toMatchObject({ fieldErrors: { name: ['validation.input.lineBreak'] } });
+    await admin.hubs.updateProfile({
+      tenant: 'einbeck',
+      hubId,
+      name: profile.name,
+      isPublic: true,
+      description: 'Erste Zeile\r\nZweite Zeile\n\tEingerückt',
+    });
+    expect((await admin.hubs.profile({ tenant: 'einbeck', hubId })).description).toBe(
+      'Erste Zeile\nZweite Zeile\n\tEingerückt',
+    );
+    expect(
+      await failure(admin.hubs.updateProfile({ tenant: 'einbeck', hubId, name: 'Zwei\nZeilen', isPublic: true })),
+    ).toMatchObject({ fieldErrors: { name: ['validation.input.lineBreak'] } });
   });
 
   it('refuses impossible and far dates by field', async () => {
     const hubId = (await admin.hubs.list({ tenant: 'einbeck' })).items[0]!.id;
-    expect(await failure(admin.spaces.addClosedDay({ tenant: 'einbeck', hubId, date: '2027-02-30' }))).toMatchObject({ fieldErrors: { date: ['validation.input.impossibleDate'] } });
-    expect(await failure(admin.spaces.addClosedDay({ tenant: 'einbeck', hubId, date: '0000-01-01' }))).toMatchObject({ fieldErrors: { date: ['validation.input.impossibleDate'] } });
-    expect(await failure(admin.hubCalendar.week({ tenant: 'einbeck', hubId, date: '9999-12-31' }))).toMatchObject({ fieldErrors: { date: ['validation.input.yearRange'] } });
-    expect(await failure(visitor().publicBookings.request({ ...where, spaceId: publicRoomId, startsAt: '2027-02-30T10:00:00+01:00', endsAt: '0000-01-01T00:00:00Z', name: 'Erika', email: 'e@example.org' }))).toMatchObject({
+    expect(await failure(admin.spaces.addClosedDay({ tenant: 'einbeck', hubId, date: '2027-02-30' }))).toMatchObject({
+      fieldErrors: { date: ['validation.input.impossibleDate'] },
+    });
+    expect(await failure(admin.spaces.addClosedDay({ tenant: 'einbeck', hubId, date: '0000-01-01' }))).toMatchObject({
+      fieldErrors: { date: ['validation.input.impossibleDate'] },
+    });
+    expect(await failure(admin.hubCalendar.week({ tenant: 'einbeck', hubId, date: '9999-12-31' }))).toMatchObject({
+      fieldErrors: { date: ['validation.input.yearRange'] },
+    });
+    expect(
+      await failure(
+        visitor().publicBookings.request({
+          ...where,
+          spaceId: publicRoomId,
+          startsAt: '2027-02-30T10:00:00+01:00',
+          endsAt: '0000-01-01T00:00:00Z',
+          name: 'Erika',
+          email: 'e@example.org',
+        }),
+      ),
+    ).toMatchObject({
       fieldErrors: { startsAt: ['validation.input.impossibleDate'], endsAt: ['validation.input.impossibleDate'] },
     });
   });
 
   it('refuses prototype keys anywhere in the input by name, and the formatter survives them', async () => {
-    const spaceId = (await superuser.query<{ id: string }>(`SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' LIMIT 1`)).rows[0]!.id;
-    const rules = JSON.parse('{"granularityMinutes":30,"minDurationMinutes":30,"maxDurationMinutes":60,"leadTimeMinutes":0,"horizonDays":30,"bufferMinutes":0,"approvalRequired":false,"__proto__":{"isAdmin":true}}');
-    expect(await failure(admin.spaces.updateRules({ tenant: 'einbeck', spaceId, rules }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { 'rules.__proto__': ['validation.unknownField'] } });
+    const spaceId = (
+      await superuser.query<{ id: string }>(
+        `SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' LIMIT 1`,
+      )
+    ).rows[0]!.id;
+    const rules = JSON.parse(
+      '{"granularityMinutes":30,"minDurationMinutes":30,"maxDurationMinutes":60,"leadTimeMinutes":0,"horizonDays":30,"bufferMinutes":0,"approvalRequired":false,"__proto__":{"isAdmin":true}}',
+    );
+    expect(await failure(admin.spaces.updateRules({ tenant: 'einbeck', spaceId, rules }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { 'rules.__proto__': ['validation.unknownField'] },
+    });
     const top = JSON.parse('{"tenant":"einbeck","__proto__":{"x":1},"constructor":{"prototype":1}}');
     const refused = await failure(admin.hubs.list(top));
     expect(refused.code).toBe('BAD_REQUEST');
     // Entries, not an object literal: `{ __proto__: … }` would set a prototype instead of naming a key.
-    expect(Object.entries(refused.fieldErrors ?? {}).sort()).toEqual([['__proto__', ['validation.unknownField']], ['constructor', ['validation.unknownField']]]);
+    expect(Object.entries(refused.fieldErrors ?? {}).sort()).toEqual([
+      ['__proto__', ['validation.unknownField']],
+      ['constructor', ['validation.unknownField']],
+    ]);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 });

@@ -21,8 +21,19 @@ export interface InvitationMailInput {
   locale?: MailLocale;
 }
 
-type InvitationWriter = OutboxWriter & { invitation: { create(args: { data: Prisma.InvitationUncheckedCreateInput; select: { id: true } }): Promise<{ id: string }> } };
-type InvitationUpdater = OutboxWriter & { invitation: { updateMany(args: { where: Prisma.InvitationWhereInput; data: Prisma.InvitationUncheckedUpdateManyInput }): Promise<{ count: number }> } };
+type InvitationWriter = OutboxWriter & {
+  invitation: {
+    create(args: { data: Prisma.InvitationUncheckedCreateInput; select: { id: true } }): Promise<{ id: string }>;
+  };
+};
+type InvitationUpdater = OutboxWriter & {
+  invitation: {
+    updateMany(args: {
+      where: Prisma.InvitationWhereInput;
+      data: Prisma.InvitationUncheckedUpdateManyInput;
+    }): Promise<{ count: number }>;
+  };
+};
 
 /** Creates an invitation and mails its link to the invited address; returns the invitation's id. */
 export async function issueInvitation(
@@ -44,7 +55,11 @@ export async function issueInvitation(
  * so the first link cannot be shown again); the earlier link stops working.
  * Only an open invitation matching `where` is reissued; false otherwise.
  */
-export async function reissueInvitation(tx: InvitationUpdater, where: Prisma.InvitationWhereInput, mail: InvitationMailInput): Promise<boolean> {
+export async function reissueInvitation(
+  tx: InvitationUpdater,
+  where: Prisma.InvitationWhereInput,
+  mail: InvitationMailInput,
+): Promise<boolean> {
   const token = newToken();
   const { count } = await tx.invitation.updateMany({
     where: { ...where, acceptedAt: null, revokedAt: null },

@@ -13,12 +13,16 @@ import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
 import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
-interface Town { id: string; slug: string; hubId: string; partnerId: string | null }
+interface Town {
+  id: string;
+  slug: string;
+  hubId: string;
+  partnerId: string | null;
+}
 type Ids = { town: Town; ownTown: Town | null; partnerId: string };
 type Attack =
   // anyTownForProvider: the provider's staff may do this in every town by design (the reason says why).
-  | { input: (ids: Ids) => unknown; anyTownForProvider?: string }
-  | { noIds: string };
+  { input: (ids: Ids) => unknown; anyTownForProvider?: string } | { noIds: string };
 
 // prettier-ignore
 const ATTACKS: Record<string, Attack> = {
@@ -149,7 +153,8 @@ const ATTACKS: Record<string, Attack> = {
 
 // An organisation and a membership of each seeded town, to attack with.
 const townOrgs = new Map<string, { organisationId: string; membershipId: string }>();
-const foreignOrg = (town: Town) => townOrgs.get(town.id) ?? { organisationId: randomUUID(), membershipId: randomUUID() };
+const foreignOrg = (town: Town) =>
+  townOrgs.get(town.id) ?? { organisationId: randomUUID(), membershipId: randomUUID() };
 
 /** Who attacks which town: each role against a town it has nothing to do with. */
 const ROLES = [
@@ -189,9 +194,15 @@ afterAll(async () => {
 
 // A space, a co-working space and a booking of each seeded town, to attack with.
 const townRows = new Map<string, { spaceId: string; coworkingId: string; bookingId: string }>();
-const foreignRow = (town: Town) => townRows.get(town.id) ?? { spaceId: randomUUID(), coworkingId: randomUUID(), bookingId: randomUUID() };
+const foreignRow = (town: Town) =>
+  townRows.get(town.id) ?? { spaceId: randomUUID(), coworkingId: randomUUID(), bookingId: randomUUID() };
 beforeAll(async () => {
-  const { rows } = await superuser.query<{ tenantId: string; spaceId: string; coworkingId: string; bookingId: string }>(`
+  const { rows } = await superuser.query<{
+    tenantId: string;
+    spaceId: string;
+    coworkingId: string;
+    bookingId: string;
+  }>(`
     SELECT s."tenantId", s.id AS "spaceId", c.id AS "coworkingId", b.id AS "bookingId"
     FROM "Space" s JOIN "Space" c ON c."tenantId" = s."tenantId" AND c.kind = 'COWORKING'
     JOIN "Booking" b ON b."tenantId" = s."tenantId"
@@ -276,7 +287,8 @@ const townAssignments = new Map<string, string>();
 
 // A photo of each seeded town's event room, to try to read, change or remove from outside; a tiny PNG to upload.
 const townPhotos = new Map<string, string>();
-const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
+const TINY_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
 beforeAll(async () => {
   for (const town of towns.values()) {
     const image = Buffer.from(TINY_PNG_BASE64, 'base64');
@@ -312,7 +324,14 @@ async function checksum(): Promise<string> {
   // A session's lastSeenAt moves on every request by design; whether it is revoked must not.
   const rowOf = (table: string) => (table === 'Session' ? `(t.id, t."revokedAt")` : 't');
   const parts = await Promise.all(
-    tables.map(async (table) => (await superuser.query(`SELECT md5(coalesce(string_agg(${rowOf(table)}::text, ',' ORDER BY ${rowOf(table)}::text), '')) AS h FROM "${table}" t`)).rows[0].h as string),
+    tables.map(
+      async (table) =>
+        (
+          await superuser.query(
+            `SELECT md5(coalesce(string_agg(${rowOf(table)}::text, ',' ORDER BY ${rowOf(table)}::text), '')) AS h FROM "${table}" t`,
+          )
+        ).rows[0].h as string,
+    ),
   );
   return parts.join(':');
 }
@@ -329,7 +348,9 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 
 function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   const [router, procedure] = path.split('.') as [string, string];
-  const fn = (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!;
+  const fn = (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![
+    procedure
+  ]!;
   return fn(input);
 }
 
@@ -340,7 +361,7 @@ const nonExistent = (): Ids => ({
 });
 
 describe('every procedure has an isolation case', () => {
-  it('lists exactly the router\'s procedures', () => {
+  it("lists exactly the router's procedures", () => {
     expect(Object.keys(ATTACKS).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
   });
 });
@@ -360,9 +381,13 @@ describe.each(ROLES)('$email against another town', (role) => {
   });
 
   // Platform support may read every town by design; it must not change any.
-  const isMutation = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]?._def.type === 'mutation';
+  const isMutation = (path: string) =>
+    (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]?._def.type ===
+    'mutation';
   const attacks = Object.entries(ATTACKS)
-    .filter((entry): entry is [string, { input: (ids: Ids) => unknown; anyTownForProvider?: string }] => 'input' in entry[1])
+    .filter(
+      (entry): entry is [string, { input: (ids: Ids) => unknown; anyTownForProvider?: string }] => 'input' in entry[1],
+    )
     .filter(([path, attack]) => role.foreign !== null || (isMutation(path) && attack.anyTownForProvider === undefined));
 
   it.each(attacks)('%s: foreign ids fail like missing ids, nothing changes', async (path, attack) => {

@@ -25,10 +25,36 @@ import { appRouter } from './root.ts';
 import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
 
 /** Real ids of one town (or made-up ones), as an attacker would put them into an input. */
-interface Target { slug: string; tenantId: string; hubId: string; partnerId: string; auditId: string; adminId: string; sessionId: string; spaceId: string; coworkingId: string; deskId: string; bookingId: string; invitationId: string; exportId: string; assignmentId: string; seriesId: string; feedId: string; organisationId: string; membershipId: string; partnerInvitationId: string; photoId: string }
+interface Target {
+  slug: string;
+  tenantId: string;
+  hubId: string;
+  partnerId: string;
+  auditId: string;
+  adminId: string;
+  sessionId: string;
+  spaceId: string;
+  coworkingId: string;
+  deskId: string;
+  bookingId: string;
+  invitationId: string;
+  exportId: string;
+  assignmentId: string;
+  seriesId: string;
+  feedId: string;
+  organisationId: string;
+  membershipId: string;
+  partnerInvitationId: string;
+  photoId: string;
+}
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
-interface Free { name: string; variant: number; email: string; ags: string }
+interface Free {
+  name: string;
+  variant: number;
+  email: string;
+  ags: string;
+}
 
 const freeArb: fc.Arbitrary<Free> = fc.record({
   name: fc.string({ minLength: 1, maxLength: 60 }),
@@ -166,7 +192,8 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
 };
 
 /** A 2 × 2 PNG: a valid upload (the walls must refuse it before it is decoded). */
-const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
+const TINY_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
 
 /** Procedures the provider's staff may run in every town by design (ADR 011): not an attack when support calls them. */
 const PROVIDER_ANY_TOWN = new Set(['support.start']);
@@ -205,7 +232,9 @@ beforeAll(async () => {
     await caller.hubs.create({ tenant: slug, name: `Werkstatt ${slug}` });
   }
   // Every town gets an organisation, to attack from outside.
-  await superuser.query(`INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") SELECT t.id, gen_random_uuid(), 'Verein ' || t.slug, 'ASSOCIATION', now() FROM "Tenant" t`);
+  await superuser.query(
+    `INSERT INTO "Organisation" ("tenantId", id, name, kind, "updatedAt") SELECT t.id, gen_random_uuid(), 'Verein ' || t.slug, 'ASSOCIATION', now() FROM "Tenant" t`,
+  );
   // Every town gets an open invitation, to try to revoke from outside.
   for (const email of [DEMO_USERS.einbeckAdmin, DEMO_USERS.sangerhausenAdmin, DEMO_USERS.zeitzAdmin]) {
     const slug = email.split('@')[1]!.split('.')[0]!;
@@ -269,7 +298,12 @@ beforeAll(async () => {
     );
     partnerInvitation.set(partnerId, planted.rows[0]!.id);
   }
-  for (const row of rows) targets.set(row.slug, { ...row, partnerId: row.partnerId ?? providerId, partnerInvitationId: partnerInvitation.get(row.partnerId ?? providerId)! });
+  for (const row of rows)
+    targets.set(row.slug, {
+      ...row,
+      partnerId: row.partnerId ?? providerId,
+      partnerInvitationId: partnerInvitation.get(row.partnerId ?? providerId)!,
+    });
 });
 
 afterAll(async () => {
@@ -287,10 +321,16 @@ async function checksum(): Promise<string> {
     tables.map(async (table) => {
       // lastSeenAt moves on every request by design; everything else must stay.
       const row = table === 'Session' ? `(t.id, t."tokenHash", t."revokedAt", t."expiresAt")` : 't';
-      return (await superuser.query(`SELECT md5(coalesce(string_agg(${row}::text, ',' ORDER BY ${row}::text), '')) AS h FROM "${table}" t`)).rows[0].h as string;
+      return (
+        await superuser.query(
+          `SELECT md5(coalesce(string_agg(${row}::text, ',' ORDER BY ${row}::text), '')) AS h FROM "${table}" t`,
+        )
+      ).rows[0].h as string;
     }),
   );
-  const audit = await superuser.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action NOT IN ('invitation.viewed', 'tenants.listed', 'audit.readAcrossTowns')`);
+  const audit = await superuser.query(
+    `SELECT count(*)::int AS n FROM "AuditEvent" WHERE action NOT IN ('invitation.viewed', 'tenants.listed', 'audit.readAcrossTowns')`,
+  );
   return `${parts.join(':')}:${audit.rows[0].n}`;
 }
 
@@ -307,10 +347,33 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 
 function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   const [router, procedure] = path.split('.') as [string, string];
-  return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(input);
+  return (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![procedure]!(
+    input,
+  );
 }
 
-const missing = (): Target => ({ slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`, tenantId: randomUUID(), hubId: randomUUID(), partnerId: randomUUID(), auditId: randomUUID(), adminId: randomUUID(), sessionId: randomUUID(), spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID(), invitationId: randomUUID(), exportId: randomUUID(), assignmentId: randomUUID(), seriesId: randomUUID(), feedId: randomUUID(), organisationId: randomUUID(), membershipId: randomUUID(), partnerInvitationId: randomUUID(), photoId: randomUUID() });
+const missing = (): Target => ({
+  slug: `gibt-es-nicht-${randomUUID().slice(0, 8)}`,
+  tenantId: randomUUID(),
+  hubId: randomUUID(),
+  partnerId: randomUUID(),
+  auditId: randomUUID(),
+  adminId: randomUUID(),
+  sessionId: randomUUID(),
+  spaceId: randomUUID(),
+  coworkingId: randomUUID(),
+  deskId: randomUUID(),
+  bookingId: randomUUID(),
+  invitationId: randomUUID(),
+  exportId: randomUUID(),
+  assignmentId: randomUUID(),
+  seriesId: randomUUID(),
+  feedId: randomUUID(),
+  organisationId: randomUUID(),
+  membershipId: randomUUID(),
+  partnerInvitationId: randomUUID(),
+  photoId: randomUUID(),
+});
 
 describe('generated attacks', () => {
   it('cover every procedure of the router', () => {
@@ -319,7 +382,9 @@ describe('generated attacks', () => {
 
   const attacked = Object.entries(GENERATED).filter((e): e is [string, Build] => typeof e[1] === 'function');
   const pairs = ROLES.flatMap((role) =>
-    attacked.filter(([path]) => role.email !== DEMO_USERS.support || (isMutation(path) && !PROVIDER_ANY_TOWN.has(path))).map(([path, build]) => ({ role, path, build })),
+    attacked
+      .filter(([path]) => role.email !== DEMO_USERS.support || (isMutation(path) && !PROVIDER_ANY_TOWN.has(path)))
+      .map(([path, build]) => ({ role, path, build })),
   );
   const runsPerPair = Math.ceil(MIN_CASES / pairs.length);
   let cases = 0;
@@ -331,22 +396,27 @@ describe('generated attacks', () => {
     });
 
     it.each(pairs.filter((p) => p.role === role).map((p) => [p.path, p.build] as const))(
-      '%s: a foreign town\'s real ids answer like ids that do not exist, nothing changes',
+      "%s: a foreign town's real ids answer like ids that do not exist, nothing changes",
       async (path, build) => {
         const before = await checksum();
         // A foreign partner: for the partner's staff the other partner, for everyone else any partner.
         const foreignPartners = role.email === DEMO_USERS.partner ? [providerId] : [itPartnerId, providerId];
         await fc.assert(
-          fc.asyncProperty(fc.constantFrom(...role.foreign), fc.constantFrom(...foreignPartners), freeArb, async (slug, partnerId, free) => {
-            cases += 1;
-            const target = { ...targets.get(slug)!, partnerId };
-            const foreign = await outcome(call(caller, path, build(target, role.own, free)));
-            // An empty page (a list may carry flags about the caller after it, e.g. canManage).
-            expect(foreign).toMatch(/^(NOT_FOUND|FORBIDDEN|BAD_REQUEST|ok \{"items":\[\],"nextCursor":null[,}])/);
-            if (role.email === DEMO_USERS.support) return;
-            const none = await outcome(call(caller, path, build(missing(), role.own, free)));
-            expect(foreign).toBe(none);
-          }),
+          fc.asyncProperty(
+            fc.constantFrom(...role.foreign),
+            fc.constantFrom(...foreignPartners),
+            freeArb,
+            async (slug, partnerId, free) => {
+              cases += 1;
+              const target = { ...targets.get(slug)!, partnerId };
+              const foreign = await outcome(call(caller, path, build(target, role.own, free)));
+              // An empty page (a list may carry flags about the caller after it, e.g. canManage).
+              expect(foreign).toMatch(/^(NOT_FOUND|FORBIDDEN|BAD_REQUEST|ok \{"items":\[\],"nextCursor":null[,}])/);
+              if (role.email === DEMO_USERS.support) return;
+              const none = await outcome(call(caller, path, build(missing(), role.own, free)));
+              expect(foreign).toBe(none);
+            },
+          ),
           { numRuns: runsPerPair },
         );
         expect(await checksum()).toBe(before);
@@ -433,28 +503,53 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'support.end': { as: DEMO_USERS.support, input: () => ({ tenant: 'einbeck' }) },
 };
 
-const EXTRA_KEYS = ['tenantId', 'role', 'status', 'partnerId', 'managingPartnerId', 'platformRole', 'userId', 'id', 'hubId', 'passwordHash', 'createdById', 'tenant', 'ags'];
+const EXTRA_KEYS = [
+  'tenantId',
+  'role',
+  'status',
+  'partnerId',
+  'managingPartnerId',
+  'platformRole',
+  'userId',
+  'id',
+  'hubId',
+  'passwordHash',
+  'createdById',
+  'tenant',
+  'ags',
+];
 
 describe('mass assignment', () => {
   it('covers every mutation', () => {
     expect(Object.keys(MUTATIONS).sort()).toEqual(procedures.filter(isMutation).sort());
   });
 
-  it.each(Object.entries(MUTATIONS))('%s: any extra key is rejected by name and nothing is written', async (path, mutation) => {
-    const caller = mutation.as ? await api.as(mutation.as) : api.caller();
-    const before = await checksum();
-    const valueArb = fc.oneof(fc.uuid(), fc.string({ maxLength: 20 }), fc.integer(), fc.constantFrom('TOWN_ADMIN', 'platform-admin', 'ACTIVE', null, true), fc.constant(targets.get('zeitz')!.tenantId));
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...EXTRA_KEYS), valueArb, async (key, value) => {
-        const input = mutation.input();
-        if (key in input) return; // a key the procedure legitimately takes is no extra key
-        const result = await outcome(call(caller, path, { ...input, [key]: value }));
-        expect(result).toBe(`BAD_REQUEST errors.invalidInput ${JSON.stringify({ [key]: ['validation.unknownField'] })}`);
-      }),
-      { numRuns: 60 },
-    );
-    expect(await checksum()).toBe(before);
-  });
+  it.each(Object.entries(MUTATIONS))(
+    '%s: any extra key is rejected by name and nothing is written',
+    async (path, mutation) => {
+      const caller = mutation.as ? await api.as(mutation.as) : api.caller();
+      const before = await checksum();
+      const valueArb = fc.oneof(
+        fc.uuid(),
+        fc.string({ maxLength: 20 }),
+        fc.integer(),
+        fc.constantFrom('TOWN_ADMIN', 'platform-admin', 'ACTIVE', null, true),
+        fc.constant(targets.get('zeitz')!.tenantId),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...EXTRA_KEYS), valueArb, async (key, value) => {
+          const input = mutation.input();
+          if (key in input) return; // a key the procedure legitimately takes is no extra key
+          const result = await outcome(call(caller, path, { ...input, [key]: value }));
+          expect(result).toBe(
+            `BAD_REQUEST errors.invalidInput ${JSON.stringify({ [key]: ['validation.unknownField'] })}`,
+          );
+        }),
+        { numRuns: 60 },
+      );
+      expect(await checksum()).toBe(before);
+    },
+  );
 });
 
 describe('partner revocation', () => {
@@ -472,45 +567,137 @@ describe('partner revocation', () => {
       'hubs.rename': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Partner ${randomUUID().slice(0, 6)}` }),
       'spaces.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
       'spaces.get': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId }),
-      'spaces.create': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, kind: 'meeting-room', name: `Partner ${randomUUID().slice(0, 6)}`, capacity: 4 }),
-      'spaces.updateRules': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, rules: { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 600, leadTimeMinutes: 0, horizonDays: 90, bufferMinutes: 0, approvalRequired: false } }),
-      'spaces.addDesk': () => ({ tenant: 'einbeck', spaceId: einbeck.coworkingId, name: `Partner ${randomUUID().slice(0, 6)}` }),
+      'spaces.create': () => ({
+        tenant: 'einbeck',
+        hubId: einbeck.hubId,
+        kind: 'meeting-room',
+        name: `Partner ${randomUUID().slice(0, 6)}`,
+        capacity: 4,
+      }),
+      'spaces.updateRules': () => ({
+        tenant: 'einbeck',
+        spaceId: einbeck.spaceId,
+        rules: {
+          granularityMinutes: 30,
+          minDurationMinutes: 30,
+          maxDurationMinutes: 600,
+          leadTimeMinutes: 0,
+          horizonDays: 90,
+          bufferMinutes: 0,
+          approvalRequired: false,
+        },
+      }),
+      'spaces.addDesk': () => ({
+        tenant: 'einbeck',
+        spaceId: einbeck.coworkingId,
+        name: `Partner ${randomUUID().slice(0, 6)}`,
+      }),
       'spaces.openingHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
-      'spaces.setOpeningHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, week: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })) }),
+      'spaces.setOpeningHours': () => ({
+        tenant: 'einbeck',
+        hubId: einbeck.hubId,
+        week: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opensAt: '08:00', closesAt: '18:00' })),
+      }),
       'spaces.addClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-02' }),
       'spaces.removeClosedDay': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-02' }),
       'spaces.importHolidays': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, year: 2033 }),
-      'spaces.setSpecialHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2033-12-24', opensAt: '10:00', closesAt: '14:00' }),
+      'spaces.setSpecialHours': () => ({
+        tenant: 'einbeck',
+        hubId: einbeck.hubId,
+        date: '2033-12-24',
+        opensAt: '10:00',
+        closesAt: '14:00',
+      }),
       'hubs.profile': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
-      'hubs.updateProfile': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, name: `Partner ${randomUUID().slice(0, 6)}`, isPublic: true }),
+      'hubs.updateProfile': () => ({
+        tenant: 'einbeck',
+        hubId: einbeck.hubId,
+        name: `Partner ${randomUUID().slice(0, 6)}`,
+        isPublic: true,
+      }),
       'hubStaff.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
-      'hubStaff.assign': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, email: DEMO_USERS.einbeckMember2, role: 'hub-staff' }),
+      'hubStaff.assign': () => ({
+        tenant: 'einbeck',
+        hubId: einbeck.hubId,
+        email: DEMO_USERS.einbeckMember2,
+        role: 'hub-staff',
+      }),
       'hubStaff.remove': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, assignmentId: einbeck.assignmentId }),
       'hubCalendar.week': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-03' }),
       'spacePhotos.list': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId }),
       'spacePhotos.image': () => ({ tenant: 'einbeck', photoId: einbeck.photoId }),
-      'spacePhotos.add': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, altText: 'Partner-Foto', imageBase64: TINY_PNG_BASE64 }),
-      'spacePhotos.updateAltText': () => ({ tenant: 'einbeck', photoId: einbeck.photoId, altText: `Partner ${randomUUID().slice(0, 6)}` }),
+      'spacePhotos.add': () => ({
+        tenant: 'einbeck',
+        spaceId: einbeck.spaceId,
+        altText: 'Partner-Foto',
+        imageBase64: TINY_PNG_BASE64,
+      }),
+      'spacePhotos.updateAltText': () => ({
+        tenant: 'einbeck',
+        photoId: einbeck.photoId,
+        altText: `Partner ${randomUUID().slice(0, 6)}`,
+      }),
       'spacePhotos.move': () => ({ tenant: 'einbeck', photoId: einbeck.photoId, direction: 'down' }),
       // Before: removes a photo planted below; after: the same id is behind the wall.
       'spacePhotos.remove': () => ({ tenant: 'einbeck', photoId: partnerRemovesPhoto }),
       // Rules may refuse the booking (BAD_REQUEST): what counts is that the walls let it through.
-      'bookings.create': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, startsAt: '2031-02-03T09:00:00+01:00', endsAt: '2031-02-03T10:00:00+01:00' }),
+      'bookings.create': () => ({
+        tenant: 'einbeck',
+        spaceId: einbeck.spaceId,
+        startsAt: '2031-02-03T09:00:00+01:00',
+        endsAt: '2031-02-03T10:00:00+01:00',
+      }),
       'bookings.get': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'bookings.decide': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId, decision: 'approve' }),
       'bookings.cancel': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
-      'bookings.update': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId, startsAt: '2031-02-03T11:00:00+01:00', endsAt: '2031-02-03T12:00:00+01:00' }),
+      'bookings.update': () => ({
+        tenant: 'einbeck',
+        bookingId: einbeck.bookingId,
+        startsAt: '2031-02-03T11:00:00+01:00',
+        endsAt: '2031-02-03T12:00:00+01:00',
+      }),
       'bookings.mine': () => ({ tenant: 'einbeck' }),
       'bookings.week': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, date: '2031-02-03' }),
       'bookings.availability': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, date: '2031-02-03' }),
       'occupancy.hub': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
-      'bookingSeries.preview': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, startsAt: '2031-02-03T09:00:00+01:00', endsAt: '2031-02-03T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
-      'bookingSeries.create': () => ({ tenant: 'einbeck', spaceId: einbeck.spaceId, startsAt: '2031-02-03T09:00:00+01:00', endsAt: '2031-02-03T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
+      'bookingSeries.preview': () => ({
+        tenant: 'einbeck',
+        spaceId: einbeck.spaceId,
+        startsAt: '2031-02-03T09:00:00+01:00',
+        endsAt: '2031-02-03T10:00:00+01:00',
+        rrule: 'FREQ=WEEKLY;COUNT=2',
+      }),
+      'bookingSeries.create': () => ({
+        tenant: 'einbeck',
+        spaceId: einbeck.spaceId,
+        startsAt: '2031-02-03T09:00:00+01:00',
+        endsAt: '2031-02-03T10:00:00+01:00',
+        rrule: 'FREQ=WEEKLY;COUNT=2',
+      }),
       'bookingSeries.get': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId }),
-      'bookingSeries.cancel': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId, from: '2031-03-03', to: '2031-03-04' }),
+      'bookingSeries.cancel': () => ({
+        tenant: 'einbeck',
+        seriesId: einbeck.seriesId,
+        from: '2031-03-03',
+        to: '2031-03-04',
+      }),
       // The partner acts as a town admin; the series has nothing to replace then: BAD_REQUEST, through the walls.
-      'bookingSeries.previewEdit': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId, from: '2031-03-03', startsAt: '2031-03-04T09:00:00+01:00', endsAt: '2031-03-04T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
-      'bookingSeries.edit': () => ({ tenant: 'einbeck', seriesId: einbeck.seriesId, from: '2031-03-03', startsAt: '2031-03-04T09:00:00+01:00', endsAt: '2031-03-04T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=2' }),
+      'bookingSeries.previewEdit': () => ({
+        tenant: 'einbeck',
+        seriesId: einbeck.seriesId,
+        from: '2031-03-03',
+        startsAt: '2031-03-04T09:00:00+01:00',
+        endsAt: '2031-03-04T10:00:00+01:00',
+        rrule: 'FREQ=WEEKLY;COUNT=2',
+      }),
+      'bookingSeries.edit': () => ({
+        tenant: 'einbeck',
+        seriesId: einbeck.seriesId,
+        from: '2031-03-03',
+        startsAt: '2031-03-04T09:00:00+01:00',
+        endsAt: '2031-03-04T10:00:00+01:00',
+        rrule: 'FREQ=WEEKLY;COUNT=2',
+      }),
       'checkIn.state': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'checkIn.arrive': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'checkIn.recordNoShows': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
@@ -530,7 +717,11 @@ describe('partner revocation', () => {
       'exports.get': () => ({ tenant: 'einbeck', exportId: einbeck.exportId }),
       'exports.download': () => ({ tenant: 'einbeck', exportId: einbeck.exportId }),
       'staff.invitations': () => ({ tenant: 'einbeck' }),
-      'staff.invite': () => ({ tenant: 'einbeck', email: `partner-${randomUUID().slice(0, 6)}@example.org`, role: 'member' }),
+      'staff.invite': () => ({
+        tenant: 'einbeck',
+        email: `partner-${randomUUID().slice(0, 6)}@example.org`,
+        role: 'member',
+      }),
       // Before: revokes the open invitation planted below; after: the same id is behind the wall.
       'staff.revokeInvitation': () => ({ tenant: 'einbeck', invitationId: partnerRevokes }),
       // A made-up id: not found before (through the walls), behind the wall after.
@@ -539,14 +730,34 @@ describe('partner revocation', () => {
       'staff.changeRole': () => ({ tenant: 'einbeck', membershipId: randomUUID(), role: 'member' }),
       'staff.removeMember': () => ({ tenant: 'einbeck', membershipId: randomUUID() }),
       'sso.townConfig': () => ({ tenant: 'einbeck' }),
-      'sso.saveTownConfig': () => ({ tenant: 'einbeck', issuer: 'https://idp.einbeck.example', clientId: 'hubwerk', clientSecret: 'geheim', allowedDomains: ['einbeck.example'], enabled: false }),
+      'sso.saveTownConfig': () => ({
+        tenant: 'einbeck',
+        issuer: 'https://idp.einbeck.example',
+        clientId: 'hubwerk',
+        clientSecret: 'geheim',
+        allowedDomains: ['einbeck.example'],
+        enabled: false,
+      }),
       'organisations.list': () => ({ tenant: 'einbeck' }),
       'organisations.get': () => ({ tenant: 'einbeck', organisationId: einbeck.organisationId }),
       'organisations.members': () => ({ tenant: 'einbeck' }),
       'organisations.searchMembers': () => ({ tenant: 'einbeck' }),
-      'organisations.create': () => ({ tenant: 'einbeck', name: `Partner ${randomUUID().slice(0, 6)}`, kind: 'company' }),
-      'organisations.update': () => ({ tenant: 'einbeck', organisationId: einbeck.organisationId, plan: { deskDaysPerMonth: 5, roomHoursPerMonth: null } }),
-      'organisations.setMember': () => ({ tenant: 'einbeck', membershipId: einbeck.membershipId, organisationId: einbeck.organisationId, plan: { deskDaysPerMonth: null, roomHoursPerMonth: null } }),
+      'organisations.create': () => ({
+        tenant: 'einbeck',
+        name: `Partner ${randomUUID().slice(0, 6)}`,
+        kind: 'company',
+      }),
+      'organisations.update': () => ({
+        tenant: 'einbeck',
+        organisationId: einbeck.organisationId,
+        plan: { deskDaysPerMonth: 5, roomHoursPerMonth: null },
+      }),
+      'organisations.setMember': () => ({
+        tenant: 'einbeck',
+        membershipId: einbeck.membershipId,
+        organisationId: einbeck.organisationId,
+        plan: { deskDaysPerMonth: null, roomHoursPerMonth: null },
+      }),
       'audit.listAcrossTowns': () => ({ tenant: 'einbeck' }),
       // Before: starts and ends a support session; after: the town is behind the wall even for that.
       'support.start': () => ({ tenant: 'einbeck', reason: 'Partner hilft beim Einrichten', durationMinutes: 15 }),
@@ -579,7 +790,15 @@ describe('partner revocation', () => {
       'sso.saveTownConfig': /^(ok |PRECONDITION_FAILED errors\.ssoChecks\.notInPlan$)/,
     };
     // Every procedure that addresses a town by slug is in the list.
-    const bySlug = Object.entries(GENERATED).filter(([, b]) => typeof b === 'function' && JSON.stringify((b as Build)(missing(), null, { name: 'x', variant: 3, email: 'a@b.de', ags: '15000000' })).includes('"tenant"')).map(([p]) => p);
+    const bySlug = Object.entries(GENERATED)
+      .filter(
+        ([, b]) =>
+          typeof b === 'function' &&
+          JSON.stringify(
+            (b as Build)(missing(), null, { name: 'x', variant: 3, email: 'a@b.de', ags: '15000000' }),
+          ).includes('"tenant"'),
+      )
+      .map(([p]) => p);
     expect(Object.keys(townProcedures).sort()).toEqual(bySlug.sort());
 
     const planted = await superuser.query<{ id: string }>(
@@ -595,10 +814,12 @@ describe('partner revocation', () => {
         [einbeck.tenantId, einbeck.coworkingId, tiny.length, tiny],
       )
     ).rows[0]!.id;
-    for (const [path, input] of Object.entries(townProcedures)) expect(await outcome(call(partner, path, input())), path).toMatch(BEFORE[path] ?? /^ok /);
+    for (const [path, input] of Object.entries(townProcedures))
+      expect(await outcome(call(partner, path, input())), path).toMatch(BEFORE[path] ?? /^ok /);
     await platform.tenants.assignPartner({ tenantId: einbeck.tenantId, partnerId: null });
     try {
-      for (const [path, input] of Object.entries(townProcedures)) expect(await outcome(call(partner, path, input())), path).toBe('NOT_FOUND errors.notFound');
+      for (const [path, input] of Object.entries(townProcedures))
+        expect(await outcome(call(partner, path, input())), path).toBe('NOT_FOUND errors.notFound');
       expect((await partner.tenants.list({})).items.map((t) => t.slug)).not.toContain('einbeck');
     } finally {
       await platform.tenants.assignPartner({ tenantId: einbeck.tenantId, partnerId: itPartnerId });

@@ -24,19 +24,39 @@ beforeAll(async () => {
   api = createTestApi(db);
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
-  const hub = await superuser.query<{ tenantId: string; id: string }>(`SELECT h."tenantId", h.id FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId" WHERE t.slug = $1`, [tenant]);
+  const hub = await superuser.query<{ tenantId: string; id: string }>(
+    `SELECT h."tenantId", h.id FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId" WHERE t.slug = $1`,
+    [tenant],
+  );
   const { tenantId, id } = hub.rows[0]!;
   hubId = id;
-  const spaces = await superuser.query<{ id: string; kind: string }>(`SELECT id, kind FROM "Space" WHERE "tenantId" = $1`, [tenantId]);
+  const spaces = await superuser.query<{ id: string; kind: string }>(
+    `SELECT id, kind FROM "Space" WHERE "tenantId" = $1`,
+    [tenantId],
+  );
   const room = spaces.rows.find((s) => s.kind === 'EVENT_ROOM')!.id;
   const coworking = spaces.rows.find((s) => s.kind === 'COWORKING')!.id;
-  const desk = (await superuser.query<{ id: string }>(`SELECT id FROM "Desk" WHERE "spaceId" = $1 ORDER BY name LIMIT 1`, [coworking])).rows[0]!.id;
-  const user = (await superuser.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckMember])).rows[0]!.id;
+  const desk = (
+    await superuser.query<{ id: string }>(`SELECT id FROM "Desk" WHERE "spaceId" = $1 ORDER BY name LIMIT 1`, [
+      coworking,
+    ])
+  ).rows[0]!.id;
+  const user = (
+    await superuser.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [DEMO_USERS.einbeckMember])
+  ).rows[0]!.id;
   // Past bookings cannot go through the service (it refuses the past), so they are written directly.
-  const book = (spaceId: string, deskId: string | null, date: string, fromMin: number, toMin: number, status = 'CONFIRMED') =>
-    superuser.query(`INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status) VALUES ($1, gen_random_uuid(), $2, $3, $4, $5, $6, $7)`, [
-      tenantId, spaceId, deskId, user, zonedToUtc(date, fromMin, TZ), zonedToUtc(date, toMin, TZ), status,
-    ]);
+  const book = (
+    spaceId: string,
+    deskId: string | null,
+    date: string,
+    fromMin: number,
+    toMin: number,
+    status = 'CONFIRMED',
+  ) =>
+    superuser.query(
+      `INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status) VALUES ($1, gen_random_uuid(), $2, $3, $4, $5, $6, $7)`,
+      [tenantId, spaceId, deskId, user, zonedToUtc(date, fromMin, TZ), zonedToUtc(date, toMin, TZ), status],
+    );
   await book(room, null, from, 9 * 60, 11 * 60); // Monday, 2 h
   await book(room, null, addDays(from, 7), 7 * 60, 12 * 60); // Monday, 5 h of which 4 h inside opening hours
   await book(room, null, addDays(from, 8), 9 * 60, 17 * 60, 'CANCELLED'); // Tuesday, cancelled: not counted

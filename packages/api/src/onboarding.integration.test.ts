@@ -4,7 +4,13 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IT_PARTNER, DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import { type Caller, mailedInvitationToken, mailedInvitationTokens, seededTestApi, type TestApi } from './test-support.ts';
+import {
+  type Caller,
+  mailedInvitationToken,
+  mailedInvitationTokens,
+  seededTestApi,
+  type TestApi,
+} from './test-support.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -22,7 +28,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 const zeitz2 = () => ({
   name: 'Zeitz 2',
@@ -52,30 +59,63 @@ describe('onboarding a town', () => {
     expect(results[0]!.tenant.slug).toBe('zeitz-2');
     expect(await count(`"Tenant" WHERE ags = '15084591'`)).toBe(1);
     expect(await count(`"Hub" h JOIN "Tenant" t ON t.id = h."tenantId" WHERE t.ags = '15084591'`)).toBe(1);
-    expect(await count(`"TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@zeitz2.example.org' AND m.role = 'TOWN_ADMIN'`)).toBe(1);
-    expect(await count(`"AuditEvent" WHERE action = 'tenant.onboarded' AND "tenantId" = $1`, [results[0]!.tenant.id])).toBe(10);
-    expect(await count(`"AuditEvent" WHERE action = 'hub.created' AND "tenantId" = $1`, [results[0]!.tenant.id])).toBe(1);
+    expect(
+      await count(
+        `"TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@zeitz2.example.org' AND m.role = 'TOWN_ADMIN'`,
+      ),
+    ).toBe(1);
+    expect(
+      await count(`"AuditEvent" WHERE action = 'tenant.onboarded' AND "tenantId" = $1`, [results[0]!.tenant.id]),
+    ).toBe(10);
+    expect(await count(`"AuditEvent" WHERE action = 'hub.created' AND "tenantId" = $1`, [results[0]!.tenant.id])).toBe(
+      1,
+    );
     // Only the newest link works: replays re-issue the token.
     // Each was mailed to the admin (never in an answer): ten mails, one working link.
     expect(results.every((r) => !('invitationUrl' in r))).toBe(true);
     const mailed = await mailedInvitationTokens(superuser, 'admin@zeitz2.example.org');
     expect(mailed).toHaveLength(10);
-    const previews = await Promise.all(mailed.map((token) => api.caller().invitations.preview({ token }).catch(() => null)));
+    const previews = await Promise.all(
+      mailed.map((token) =>
+        api
+          .caller()
+          .invitations.preview({ token })
+          .catch(() => null),
+      ),
+    );
     expect(previews.filter(Boolean)).toHaveLength(1);
   });
 
   it('rejects an invalid AGS, a taken AGS or name and an unknown partner with field errors, writing nothing', async () => {
     const before = await count(`"Tenant"`);
-    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), ags: '1508459' }))).toEqual({ ags: ['validation.ags.format'] });
-    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), ags: '17084591' }))).toEqual({ ags: ['validation.ags.bundesland'] });
-    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), ags: '03155013', bundesland: '15' }))).toEqual({ ags: ['validation.ags.mismatch'] });
-    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), name: 'Einbeck', ags: '03155013', bundesland: '03' }))).toEqual({
+    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), ags: '1508459' }))).toEqual({
+      ags: ['validation.ags.format'],
+    });
+    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), ags: '17084591' }))).toEqual({
+      ags: ['validation.ags.bundesland'],
+    });
+    expect(
+      await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), ags: '03155013', bundesland: '15' })),
+    ).toEqual({ ags: ['validation.ags.mismatch'] });
+    expect(
+      await fieldErrorsOf(
+        platformAdmin.tenants.onboard({ ...zeitz2(), name: 'Einbeck', ags: '03155013', bundesland: '03' }),
+      ),
+    ).toEqual({
       ags: ['errors.tenant.agsTaken'],
       name: ['errors.tenant.slugTaken'],
     });
-    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), name: 'Naumburg', ags: '15084999', partnerId: randomUUID() }))).toEqual({ partnerId: ['errors.partner.unknown'] });
-    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), adminEmail: 'kein-email' }))).toEqual({ adminEmail: ['validation.email'] });
-    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), tenantId: randomUUID() } as never))).toEqual({ tenantId: ['validation.unknownField'] });
+    expect(
+      await fieldErrorsOf(
+        platformAdmin.tenants.onboard({ ...zeitz2(), name: 'Naumburg', ags: '15084999', partnerId: randomUUID() }),
+      ),
+    ).toEqual({ partnerId: ['errors.partner.unknown'] });
+    expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), adminEmail: 'kein-email' }))).toEqual({
+      adminEmail: ['validation.email'],
+    });
+    expect(
+      await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), tenantId: randomUUID() } as never)),
+    ).toEqual({ tenantId: ['validation.unknownField'] });
     expect(await count(`"Tenant"`)).toBe(before);
   });
 
@@ -89,32 +129,71 @@ describe('onboarding a town', () => {
   });
 
   it('lets the invited admin set a password, activates the town and signs them in', async () => {
-    const { tenant } = await platformAdmin.tenants.onboard({ ...zeitz2(), name: 'Hohenmölsen', ags: '15084275', partnerId: null, adminEmail: 'admin@hohenmoelsen.example.org' });
+    const { tenant } = await platformAdmin.tenants.onboard({
+      ...zeitz2(),
+      name: 'Hohenmölsen',
+      ags: '15084275',
+      partnerId: null,
+      adminEmail: 'admin@hohenmoelsen.example.org',
+    });
     const token = await mailedInvitationToken(superuser, 'admin@hohenmoelsen.example.org');
-    expect(await api.caller().invitations.preview({ token })).toMatchObject({ status: 'open', target: { kind: 'tenant', name: 'Hohenmölsen' }, role: 'town-admin' });
-    expect(await fieldErrorsOf(api.caller().invitations.accept({ token, name: 'Anna Admin', password: 'kurz' }))).toEqual({ password: ['validation.password.tooShort'] });
-    const session = await api.caller().invitations.accept({ token, name: 'Anna Admin', password: 'ein-langes-passwort' });
+    expect(await api.caller().invitations.preview({ token })).toMatchObject({
+      status: 'open',
+      target: { kind: 'tenant', name: 'Hohenmölsen' },
+      role: 'town-admin',
+    });
+    expect(
+      await fieldErrorsOf(api.caller().invitations.accept({ token, name: 'Anna Admin', password: 'kurz' })),
+    ).toEqual({ password: ['validation.password.tooShort'] });
+    const session = await api
+      .caller()
+      .invitations.accept({ token, name: 'Anna Admin', password: 'ein-langes-passwort' });
     if (session.status !== 'signed-in') throw new Error('a pending account is signed in');
     const me = await api.caller(session.token).auth.me();
     expect(me.tenants).toEqual([{ slug: tenant.slug, name: 'Hohenmölsen', role: 'town-admin' }]);
     expect((await platformAdmin.tenants.list({})).items.find((t) => t.slug === tenant.slug)?.status).toBe('active');
-    await expect(api.caller().invitations.accept({ token, name: 'Zweiter', password: 'noch-ein-passwort' })).rejects.toMatchObject({ message: 'errors.invitation.accepted' });
+    await expect(
+      api.caller().invitations.accept({ token, name: 'Zweiter', password: 'noch-ein-passwort' }),
+    ).rejects.toMatchObject({ message: 'errors.invitation.accepted' });
   });
 });
 
 describe('partners', () => {
   it('registers a partner once per key and assigns and unassigns towns, effective on the next request', async () => {
-    const input = { kind: 'it-partner' as const, name: 'Kommunal-IT Burgenland', region: 'Burgenlandkreis', adminEmail: 'chef@kit-burgenland.example.org', idempotencyKey: randomUUID() };
-    const [first, second] = await Promise.all([platformAdmin.partners.register(input), platformAdmin.partners.register(input)]);
+    const input = {
+      kind: 'it-partner' as const,
+      name: 'Kommunal-IT Burgenland',
+      region: 'Burgenlandkreis',
+      adminEmail: 'chef@kit-burgenland.example.org',
+      idempotencyKey: randomUUID(),
+    };
+    const [first, second] = await Promise.all([
+      platformAdmin.partners.register(input),
+      platformAdmin.partners.register(input),
+    ]);
     expect(first.partner.id).toBe(second.partner.id);
     expect(await count(`"Partner" WHERE name = 'Kommunal-IT Burgenland'`)).toBe(1);
 
     // The replay re-issued the link: exactly one of the two still works.
     const tokens = await mailedInvitationTokens(superuser, input.adminEmail);
     expect(tokens).toHaveLength(2);
-    const open = (await Promise.all(tokens.map((token) => api.caller().invitations.preview({ token }).then(() => token, () => null)))).filter((t) => t !== null);
+    const open = (
+      await Promise.all(
+        tokens.map((token) =>
+          api
+            .caller()
+            .invitations.preview({ token })
+            .then(
+              () => token,
+              () => null,
+            ),
+        ),
+      )
+    ).filter((t) => t !== null);
     expect(open).toHaveLength(1);
-    const accepted = await api.caller().invitations.accept({ token: open[0]!, name: 'Karl Chef', password: 'partner-passwort-1' });
+    const accepted = await api
+      .caller()
+      .invitations.accept({ token: open[0]!, name: 'Karl Chef', password: 'partner-passwort-1' });
     if (accepted.status !== 'signed-in') throw new Error('a pending account is signed in');
     const newPartner = api.caller(accepted.token);
     const zeitz = (await platformAdmin.tenants.list({})).items.find((t) => t.slug === 'zeitz')!;
@@ -126,47 +205,80 @@ describe('partners', () => {
 
     await platformAdmin.tenants.assignPartner({ tenantId: zeitz.id, partnerId: null });
     await expect(newPartner.tenants.get({ tenant: 'zeitz' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(newPartner.hubs.create({ tenant: 'zeitz', name: 'Noch ein Hub' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(newPartner.hubs.create({ tenant: 'zeitz', name: 'Noch ein Hub' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('refuses a regional provider as managing partner', async () => {
-    const provider = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'REGIONAL_PROVIDER' LIMIT 1`)).rows[0].id;
+    const provider = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'REGIONAL_PROVIDER' LIMIT 1`))
+      .rows[0].id;
     const zeitz = (await platformAdmin.tenants.list({})).items.find((t) => t.slug === 'zeitz')!;
-    expect(await fieldErrorsOf(platformAdmin.tenants.assignPartner({ tenantId: zeitz.id, partnerId: provider }))).toEqual({ partnerId: ['errors.partner.unknown'] });
+    expect(
+      await fieldErrorsOf(platformAdmin.tenants.assignPartner({ tenantId: zeitz.id, partnerId: provider })),
+    ).toEqual({ partnerId: ['errors.partner.unknown'] });
   });
 });
 
 describe('town admins and hubs', () => {
   it('lets a town admin create and rename hubs of their town, with audit entries', async () => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
-    const hub = await admin.hubs.create({ tenant: 'einbeck', name: 'Showroom am Markt', thematicFocus: 'Smart City', postalCode: '37574', city: 'Einbeck' });
+    const hub = await admin.hubs.create({
+      tenant: 'einbeck',
+      name: 'Showroom am Markt',
+      thematicFocus: 'Smart City',
+      postalCode: '37574',
+      city: 'Einbeck',
+    });
     expect(hub).toMatchObject({ slug: 'showroom-am-markt', city: 'Einbeck' });
-    expect(await fieldErrorsOf(admin.hubs.create({ tenant: 'einbeck', name: 'Showroom am Markt' }))).toEqual({ name: ['errors.hub.nameTaken'] });
-    expect(await fieldErrorsOf(admin.hubs.create({ tenant: 'einbeck', name: 'PLZ falsch', postalCode: '123' }))).toEqual({ postalCode: ['validation.postalCode'] });
+    expect(await fieldErrorsOf(admin.hubs.create({ tenant: 'einbeck', name: 'Showroom am Markt' }))).toEqual({
+      name: ['errors.hub.nameTaken'],
+    });
+    expect(
+      await fieldErrorsOf(admin.hubs.create({ tenant: 'einbeck', name: 'PLZ falsch', postalCode: '123' })),
+    ).toEqual({ postalCode: ['validation.postalCode'] });
     const renamed = await admin.hubs.rename({ tenant: 'einbeck', hubId: hub.id, name: 'Showroom Marktplatz' });
     expect(renamed.name).toBe('Showroom Marktplatz');
-    const audit = await superuser.query(`SELECT action, data FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [hub.id]);
+    const audit = await superuser.query(
+      `SELECT action, data FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`,
+      [hub.id],
+    );
     expect(audit.rows).toEqual([
       { action: 'hub.created', data: { name: 'Showroom am Markt' } },
-      { action: 'hub.renamed', data: { before: { name: 'Showroom am Markt' }, after: { name: 'Showroom Marktplatz' } } },
+      {
+        action: 'hub.renamed',
+        data: { before: { name: 'Showroom am Markt' }, after: { name: 'Showroom Marktplatz' } },
+      },
     ]);
   });
 
   it('keeps members and hub managers within their rights', async () => {
     const member = await api.as(DEMO_USERS.einbeckMember);
-    await expect(member.hubs.create({ tenant: 'einbeck', name: 'Mitglieder-Hub' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(member.hubs.create({ tenant: 'einbeck', name: 'Mitglieder-Hub' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     const manager = await api.as(DEMO_USERS.einbeckManager);
     const own = (await manager.tenants.get({ tenant: 'einbeck' })).hubs.find((h) => h.slug === 'digital-hub-einbeck')!;
-    const other = (await manager.tenants.get({ tenant: 'einbeck' })).hubs.find((h) => h.slug !== 'digital-hub-einbeck')!;
-    await expect(manager.hubs.rename({ tenant: 'einbeck', hubId: own.id, name: 'Digital Hub Einbeck (Altstadt)' })).resolves.toMatchObject({ name: 'Digital Hub Einbeck (Altstadt)' });
-    await expect(manager.hubs.rename({ tenant: 'einbeck', hubId: other.id, name: 'Nicht meiner' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const other = (await manager.tenants.get({ tenant: 'einbeck' })).hubs.find(
+      (h) => h.slug !== 'digital-hub-einbeck',
+    )!;
+    await expect(
+      manager.hubs.rename({ tenant: 'einbeck', hubId: own.id, name: 'Digital Hub Einbeck (Altstadt)' }),
+    ).resolves.toMatchObject({ name: 'Digital Hub Einbeck (Altstadt)' });
+    await expect(
+      manager.hubs.rename({ tenant: 'einbeck', hubId: other.id, name: 'Nicht meiner' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('answers a wrong password and an unknown account identically', async () => {
     const refusal = { code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' };
     await Promise.all([
-      expect(api.caller().auth.signIn({ email: DEMO_USERS.einbeckAdmin, password: 'falsch' })).rejects.toMatchObject(refusal),
-      expect(api.caller().auth.signIn({ email: 'niemand@example.org', password: 'falsch' })).rejects.toMatchObject(refusal),
+      expect(api.caller().auth.signIn({ email: DEMO_USERS.einbeckAdmin, password: 'falsch' })).rejects.toMatchObject(
+        refusal,
+      ),
+      expect(api.caller().auth.signIn({ email: 'niemand@example.org', password: 'falsch' })).rejects.toMatchObject(
+        refusal,
+      ),
     ]);
   });
 

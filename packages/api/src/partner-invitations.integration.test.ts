@@ -33,38 +33,72 @@ afterAll(async () => {
   await api?.close();
 });
 
-
 describe('partner staff invitations', () => {
-  it('are mailed through the outbox; accepting makes the invitee partner staff who then sees the partner\'s towns but may not invite', async () => {
-    const { invitationId } = await partnerAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'neu@partner.example.org' });
-    const mail = await superuser.query(`SELECT subject, "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'neu@partner.example.org'`);
+  it("are mailed through the outbox; accepting makes the invitee partner staff who then sees the partner's towns but may not invite", async () => {
+    const { invitationId } = await partnerAdmin.partners.inviteStaff({
+      partnerId: itPartnerId,
+      email: 'neu@partner.example.org',
+    });
+    const mail = await superuser.query(
+      `SELECT subject, "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'neu@partner.example.org'`,
+    );
     expect(mail.rows).toHaveLength(1);
     const mailed = await mailedInvitationToken(superuser, 'neu@partner.example.org');
     expect(mail.rows[0].textBody).toContain('Mitarbeiter:in des Partners');
-    expect((await partnerAdmin.partners.invitations({ partnerId: itPartnerId })).items).toContainEqual(expect.objectContaining({ id: invitationId, status: 'open' }));
-    expect((await superuser.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'partner.staffInvited' AND "targetId" = $1`, [invitationId])).rows[0].n).toBe(1);
+    expect((await partnerAdmin.partners.invitations({ partnerId: itPartnerId })).items).toContainEqual(
+      expect.objectContaining({ id: invitationId, status: 'open' }),
+    );
+    expect(
+      (
+        await superuser.query(
+          `SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'partner.staffInvited' AND "targetId" = $1`,
+          [invitationId],
+        )
+      ).rows[0].n,
+    ).toBe(1);
 
-    const accepted = await api.caller().invitations.accept({ token: mailed, name: 'Neue Partnerin', password: 'ein-langes-passwort' });
+    const accepted = await api
+      .caller()
+      .invitations.accept({ token: mailed, name: 'Neue Partnerin', password: 'ein-langes-passwort' });
     if (accepted.status !== 'signed-in') throw new Error('a new account is signed in');
     const staff = api.caller(accepted.token);
-    expect((await staff.auth.me()).partners).toEqual([expect.objectContaining({ id: itPartnerId, role: 'partner-staff' })]);
+    expect((await staff.auth.me()).partners).toEqual([
+      expect.objectContaining({ id: itPartnerId, role: 'partner-staff' }),
+    ]);
     expect((await staff.tenants.list({})).items.map((t) => t.slug).sort()).toEqual(['einbeck', 'sangerhausen']);
-    expect(await failure(staff.partners.inviteStaff({ partnerId: itPartnerId, email: 'noch@partner.example.org' }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await failure(partnerAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'neu@partner.example.org' }))).toMatchObject({ code: 'CONFLICT', fieldErrors: { email: ['errors.partnerStaff.alreadyMember'] } });
+    expect(
+      await failure(staff.partners.inviteStaff({ partnerId: itPartnerId, email: 'noch@partner.example.org' })),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await failure(partnerAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'neu@partner.example.org' })),
+    ).toMatchObject({ code: 'CONFLICT', fieldErrors: { email: ['errors.partnerStaff.alreadyMember'] } });
   });
 
-  it('revoked: the link fails with a clear message; another partner\'s are not found, nothing written', async () => {
-    const { invitationId } = await partnerAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'zurueck@partner.example.org' });
+  it("revoked: the link fails with a clear message; another partner's are not found, nothing written", async () => {
+    const { invitationId } = await partnerAdmin.partners.inviteStaff({
+      partnerId: itPartnerId,
+      email: 'zurueck@partner.example.org',
+    });
     await partnerAdmin.partners.revokeInvitation({ partnerId: itPartnerId, invitationId });
     const mailed = await mailedInvitationToken(superuser, 'zurueck@partner.example.org');
     expect(await api.caller().invitations.preview({ token: mailed })).toMatchObject({ status: 'revoked' });
-    expect(await failure(api.caller().invitations.accept({ token: mailed, name: 'Zu spät', password: 'ein-langes-passwort' }))).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.invitation.revoked' });
+    expect(
+      await failure(
+        api.caller().invitations.accept({ token: mailed, name: 'Zu spät', password: 'ein-langes-passwort' }),
+      ),
+    ).toMatchObject({ code: 'BAD_REQUEST', messageKey: 'errors.invitation.revoked' });
 
     const before = (await superuser.query(`SELECT count(*)::int AS n FROM "Invitation"`)).rows[0].n;
-    expect(await failure(partnerAdmin.partners.inviteStaff({ partnerId: otherPartnerId, email: 'fremd@example.org' }))).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.notFound' });
-    expect(await failure(partnerAdmin.partners.invitations({ partnerId: otherPartnerId }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(partnerAdmin.partners.inviteStaff({ partnerId: otherPartnerId, email: 'fremd@example.org' })),
+    ).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.notFound' });
+    expect(await failure(partnerAdmin.partners.invitations({ partnerId: otherPartnerId }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const townAdmin = await api.as(DEMO_USERS.einbeckAdmin);
-    expect(await failure(townAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'fremd@example.org' }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(townAdmin.partners.inviteStaff({ partnerId: itPartnerId, email: 'fremd@example.org' })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
     expect((await superuser.query(`SELECT count(*)::int AS n FROM "Invitation"`)).rows[0].n).toBe(before);
   });
 });

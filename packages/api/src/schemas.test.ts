@@ -2,7 +2,17 @@ import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { describeError } from './errors.ts';
-import { hostileInput, instant, instantString, isoDate, multilineText, requesterName, secret, slug, text } from './schemas.ts';
+import {
+  hostileInput,
+  instant,
+  instantString,
+  isoDate,
+  multilineText,
+  requesterName,
+  secret,
+  slug,
+  text,
+} from './schemas.ts';
 
 const keysOf = (schema: z.ZodType, value: unknown) => {
   const result = schema.safeParse(value);
@@ -40,7 +50,9 @@ describe('text', () => {
 
 describe('multilineText', () => {
   it('allows tabs and line breaks (as \\n), nothing else', () => {
-    expect(multilineText(100).parse('Zeile 1\r\nZeile 2\rZeile 3\n\tEingerückt')).toBe('Zeile 1\nZeile 2\nZeile 3\n\tEingerückt');
+    expect(multilineText(100).parse('Zeile 1\r\nZeile 2\rZeile 3\n\tEingerückt')).toBe(
+      'Zeile 1\nZeile 2\nZeile 3\n\tEingerückt',
+    );
     expect(keysOf(multilineText(100), 'Zeile\u0000')).toEqual(['validation.input.control']);
     expect(keysOf(multilineText(100), 'Zeile\u000B')).toEqual(['validation.input.control']);
     expect(keysOf(multilineText(100), 'Zeile\uDBFF')).toEqual(['validation.input.encoding']);
@@ -57,12 +69,20 @@ describe('secret', () => {
 describe('slug', () => {
   it('takes slugs only', () => {
     expect(slug.parse('einbeck-2')).toBe('einbeck-2');
-    for (const bad of ['ein\u0000beck', 'Einbeck', 'ein beck', '-einbeck', '', 'a'.repeat(81)]) expect(slug.safeParse(bad).success).toBe(false);
+    for (const bad of ['ein\u0000beck', 'Einbeck', 'ein beck', '-einbeck', '', 'a'.repeat(81)])
+      expect(slug.safeParse(bad).success).toBe(false);
   });
 });
 
 describe('requesterName', () => {
-  it.each(['Erika Mustermann', 'Dr. Jörg-Peter Müller', 'J. R. R. Tolkien', 'Ana María O\u2019Neill', 'محمد الأحمد', 'Lisa (Verein Jugend e.V.)'])('takes %s', (value) => {
+  it.each([
+    'Erika Mustermann',
+    'Dr. Jörg-Peter Müller',
+    'J. R. R. Tolkien',
+    'Ana María O\u2019Neill',
+    'محمد الأحمد',
+    'Lisa (Verein Jugend e.V.)',
+  ])('takes %s', (value) => {
     expect(requesterName.parse(value)).toBe(value);
   });
 
@@ -108,7 +128,9 @@ describe('dates', () => {
 
 describe('hostileInput', () => {
   it('finds prototype keys and bad strings anywhere, by path', () => {
-    const raw = JSON.parse('{"tenant":"einbeck","rules":{"__proto__":{"admin":true},"a":[{"constructor":1},"x\\u0000"]},"prototype":2,"name":"\\ud800"}');
+    const raw = JSON.parse(
+      '{"tenant":"einbeck","rules":{"__proto__":{"admin":true},"a":[{"constructor":1},"x\\u0000"]},"prototype":2,"name":"\\ud800"}',
+    );
     expect(hostileInput(raw)).toEqual({
       'rules.__proto__': ['validation.unknownField'],
       'rules.a.0.constructor': ['validation.unknownField'],
@@ -135,7 +157,9 @@ describe('the error formatter', () => {
     const described = describeError(new TRPCError({ code: 'BAD_REQUEST', cause: result.error }));
     expect(described.messageKey).toBe('errors.invalidInput');
     expect(Object.keys(described.fieldErrors ?? {}).sort()).toEqual(['__proto__', 'constructor']);
-    expect(JSON.parse(JSON.stringify(described.fieldErrors))).toEqual(JSON.parse('{"__proto__":["validation.unknownField"],"constructor":["validation.unknownField"]}'));
+    expect(JSON.parse(JSON.stringify(described.fieldErrors))).toEqual(
+      JSON.parse('{"__proto__":["validation.unknownField"],"constructor":["validation.unknownField"]}'),
+    );
   });
 });
 

@@ -1,4 +1,11 @@
-import { BUNDESLAND_CODES, PARTNER_KINDS, PARTNER_ROLES, PLATFORM_ROLES, TENANT_ROLES, TENANT_STATUSES } from '@hubwerk/domain';
+import {
+  BUNDESLAND_CODES,
+  PARTNER_KINDS,
+  PARTNER_ROLES,
+  PLATFORM_ROLES,
+  TENANT_ROLES,
+  TENANT_STATUSES,
+} from '@hubwerk/domain';
 import { z } from 'zod';
 
 /** Building blocks of the procedures' input and output schemas. */
@@ -22,7 +29,8 @@ const LINE_BREAK = /[\t\n\r\u2028\u2029\u0085]/;
 export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A missing field is "required", anything else that is no string "invalid". */
-const notAString = (issue: { input?: unknown }) => (issue.input === undefined ? 'validation.required' : 'validation.invalid');
+const notAString = (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'validation.required' : 'validation.invalid';
 const wellFormed = (v: string) => !LONE_SURROGATE.test(v);
 const noControl = (v: string) => !CONTROL.test(v);
 const oneLine = (v: string) => !LINE_BREAK.test(v);
@@ -45,7 +53,12 @@ export const multilineText = (max: number, options: { min?: number } = {}) =>
     .refine(wellFormed, { message: 'validation.input.encoding', abort: true })
     .refine(noControl, { message: 'validation.input.control', abort: true })
     .transform((v) => v.replace(/\r\n?|\u2028|\u2029|\u0085/g, '\n').trim())
-    .pipe(z.string().min(options.min ?? 0, 'validation.required').max(max, 'validation.tooLong'));
+    .pipe(
+      z
+        .string()
+        .min(options.min ?? 0, 'validation.required')
+        .max(max, 'validation.tooLong'),
+    );
 
 /** A secret the user typed (password): any printable text, compared byte for byte, never trimmed. */
 export const secret = (max: number, options: { min?: number } = {}) =>
@@ -80,8 +93,11 @@ export const slug = z
  * of plain text — no line breaks, no links, nothing that looks like an
  * address or a web domain a mail client would turn into a link.
  */
-const LINK_LIKE = /:\/\/|www\.|[@<>]|(?:^|[^\p{L}\p{N}])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:[a-z]{2,24}|xn--[a-z0-9-]+)(?![\p{L}\p{N}])/iu;
-export const requesterName = text(120, { min: 1 }).refine((v) => !LINK_LIKE.test(v), { message: 'validation.input.requesterName' });
+const LINK_LIKE =
+  /:\/\/|www\.|[@<>]|(?:^|[^\p{L}\p{N}])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:[a-z]{2,24}|xn--[a-z0-9-]+)(?![\p{L}\p{N}])/iu;
+export const requesterName = text(120, { min: 1 }).refine((v) => !LINK_LIKE.test(v), {
+  message: 'validation.input.requesterName',
+});
 
 /** Dates the product deals with: the years a town books, plans and audits in. */
 export const MIN_YEAR = 2000;
@@ -96,14 +112,22 @@ function calendarDateOk(year: number, month: number, day: number): boolean {
 export const isoDate = z
   .string({ error: 'validation.date' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.date', abort: true })
-  .refine((v) => calendarDateOk(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), { message: 'validation.input.impossibleDate', abort: true })
-  .refine((v) => Number(v.slice(0, 4)) >= MIN_YEAR && Number(v.slice(0, 4)) <= MAX_YEAR, { message: 'validation.input.yearRange' });
+  .refine((v) => calendarDateOk(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), {
+    message: 'validation.input.impossibleDate',
+    abort: true,
+  })
+  .refine((v) => Number(v.slice(0, 4)) >= MIN_YEAR && Number(v.slice(0, 4)) <= MAX_YEAR, {
+    message: 'validation.input.yearRange',
+  });
 
 /** An instant with an explicit offset ("2026-12-01T10:00:00+01:00"), as text: never zone-less, never impossible, in the supported years. */
 export const instantString = z
   .string({ error: 'validation.datetime' })
   .regex(/^\d{4}-\d{2}-\d{2}T/, { error: 'validation.datetime', abort: true })
-  .refine((v) => calendarDateOk(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), { message: 'validation.input.impossibleDate', abort: true })
+  .refine((v) => calendarDateOk(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), {
+    message: 'validation.input.impossibleDate',
+    abort: true,
+  })
   .pipe(z.iso.datetime({ offset: true, error: 'validation.datetime' }))
   .refine(
     (v) => {
@@ -174,7 +198,6 @@ export const hubOutput = z.object({
   thematicFocus: z.string().nullable(),
   city: z.string().nullable(),
 });
-
 
 export const ok = z.object({ ok: z.literal(true) });
 

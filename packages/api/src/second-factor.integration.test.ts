@@ -27,11 +27,24 @@ afterAll(async () => {
 });
 
 const userRow = async (email: string) =>
-  (await superuser.query(`SELECT id, "totpSecret", "totpPendingSecret", "totpEnabledAt", "totpLastStep" FROM "User" WHERE email = $1`, [email])).rows[0];
+  (
+    await superuser.query(
+      `SELECT id, "totpSecret", "totpPendingSecret", "totpEnabledAt", "totpLastStep" FROM "User" WHERE email = $1`,
+      [email],
+    )
+  ).rows[0];
 const sessionCount = async (email: string) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1`, [email])).rows[0].n);
+  Number(
+    (
+      await superuser.query(
+        `SELECT count(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1`,
+        [email],
+      )
+    ).rows[0].n,
+  );
 /** Lets a test use another code within the same 30 seconds (the reuse rule is tested on its own). */
-const forgetLastStep = (email: string) => superuser.query(`UPDATE "User" SET "totpLastStep" = NULL WHERE email = $1`, [email]);
+const forgetLastStep = (email: string) =>
+  superuser.query(`UPDATE "User" SET "totpLastStep" = NULL WHERE email = $1`, [email]);
 const clearThrottle = () => superuser.query(`DELETE FROM "RateLimit"`);
 
 /** Enrols the user; returns the secret and the recovery codes. */
@@ -66,7 +79,9 @@ describe('enrolment', () => {
     expect(pending.totpSecret).toBeNull();
     expect((await caller.mfa.status()).pending).toEqual({ secret, otpauthUri });
 
-    await expect(caller.mfa.confirmEnrolment({ code: '000000' === totpCode(secret, Date.now()) ? '111111' : '000000' })).rejects.toMatchObject({
+    await expect(
+      caller.mfa.confirmEnrolment({ code: '000000' === totpCode(secret, Date.now()) ? '111111' : '000000' }),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       fieldErrors: { code: ['errors.mfa.invalidCode'] },
     });
@@ -90,14 +105,23 @@ describe('enrolment', () => {
     expect(status).toMatchObject({ enabled: true, recoveryCodesLeft: 10, pending: null });
     // The active secret never leaves the server again, and there is no second enrolment over it.
     expect(JSON.stringify(status)).not.toContain(secret);
-    await expect(caller.mfa.startEnrolment({})).rejects.toMatchObject({ code: 'CONFLICT', message: 'errors.mfa.alreadyEnabled' });
-    const audit = await superuser.query(`SELECT action FROM "AuditEvent" WHERE "actorUserId" = $1 AND action LIKE 'user.secondFactor%' ORDER BY "createdAt"`, [enabled.id]);
+    await expect(caller.mfa.startEnrolment({})).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'errors.mfa.alreadyEnabled',
+    });
+    const audit = await superuser.query(
+      `SELECT action FROM "AuditEvent" WHERE "actorUserId" = $1 AND action LIKE 'user.secondFactor%' ORDER BY "createdAt"`,
+      [enabled.id],
+    );
     expect(audit.rows.map((r) => r.action)).toEqual(['user.secondFactorEnrolmentStarted', 'user.secondFactorEnabled']);
   });
 
   it('refuses to confirm without a started enrolment', async () => {
     const caller = await api.as(DEMO_USERS.sangerhausenAdmin);
-    await expect(caller.mfa.confirmEnrolment({ code: '123456' })).rejects.toMatchObject({ code: 'CONFLICT', message: 'errors.mfa.noEnrolment' });
+    await expect(caller.mfa.confirmEnrolment({ code: '123456' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'errors.mfa.noEnrolment',
+    });
   });
 });
 
@@ -124,16 +148,24 @@ describe('signing in with a second factor', () => {
     const challenge = await challengeFor(email);
     const code = totpCode(secret, Date.now());
     const wrong = code === '000000' ? '111111' : '000000';
-    await expect(api.caller().mfa.completeSignIn({ challenge, code: wrong })).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.mfa.invalidCode' });
+    await expect(api.caller().mfa.completeSignIn({ challenge, code: wrong })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'errors.mfa.invalidCode',
+    });
     const before = await sessionCount(email);
     const { token } = await api.caller().mfa.completeSignIn({ challenge, code });
     expect(await sessionCount(email)).toBe(before + 1);
     expect((await api.caller(token).auth.me()).user.email).toBe(email);
     // The challenge is spent.
-    await expect(api.caller().mfa.completeSignIn({ challenge, code: totpCode(secret, Date.now() + 30_000) })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'errors.mfa.challengeExpired' });
+    await expect(
+      api.caller().mfa.completeSignIn({ challenge, code: totpCode(secret, Date.now() + 30_000) }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'errors.mfa.challengeExpired' });
     // The code is spent too: a new challenge with the same code fails.
     const again = await challengeFor(email);
-    await expect(api.caller().mfa.completeSignIn({ challenge: again, code })).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'errors.mfa.invalidCode' });
+    await expect(api.caller().mfa.completeSignIn({ challenge: again, code })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'errors.mfa.invalidCode',
+    });
     expect(await sessionCount(email)).toBe(before + 1);
     await forgetLastStep(email);
     await clearThrottle();
@@ -142,12 +174,18 @@ describe('signing in with a second factor', () => {
   it('accepts each recovery code once', async () => {
     const [first, second] = recoveryCodes;
     // Typed loosely: upper case, a space instead of the dash.
-    const { token } = await api.caller().mfa.completeSignIn({ challenge: await challengeFor(email), code: first!.toUpperCase().replace('-', ' ') });
+    const { token } = await api
+      .caller()
+      .mfa.completeSignIn({ challenge: await challengeFor(email), code: first!.toUpperCase().replace('-', ' ') });
     expect((await api.caller(token).auth.me()).user.email).toBe(email);
-    await expect(api.caller().mfa.completeSignIn({ challenge: await challengeFor(email), code: first! })).rejects.toMatchObject({ message: 'errors.mfa.invalidCode' });
+    await expect(
+      api.caller().mfa.completeSignIn({ challenge: await challengeFor(email), code: first! }),
+    ).rejects.toMatchObject({ message: 'errors.mfa.invalidCode' });
     expect((await api.caller(token).mfa.status()).recoveryCodesLeft).toBe(9);
     // Another user's recovery code is no code for this account.
-    await expect(api.caller().mfa.completeSignIn({ challenge: await challengeFor(email), code: 'abcde-fghjk' })).rejects.toMatchObject({ message: 'errors.mfa.invalidCode' });
+    await expect(
+      api.caller().mfa.completeSignIn({ challenge: await challengeFor(email), code: 'abcde-fghjk' }),
+    ).rejects.toMatchObject({ message: 'errors.mfa.invalidCode' });
     expect(second).toBeDefined();
     await clearThrottle();
   });
@@ -155,13 +193,27 @@ describe('signing in with a second factor', () => {
   it('kills a challenge after five wrong codes, and an expired one', async () => {
     const challenge = await challengeFor(email);
     for (let i = 0; i < 5; i++) {
-      await expect(api.caller().mfa.completeSignIn({ challenge, code: `9${String(i).padStart(5, '0')}` === totpCode(secret, Date.now()) ? '888888' : `9${String(i).padStart(5, '0')}` })).rejects.toMatchObject({ message: 'errors.mfa.invalidCode' });
+      await expect(
+        api.caller().mfa.completeSignIn({
+          challenge,
+          code:
+            `9${String(i).padStart(5, '0')}` === totpCode(secret, Date.now())
+              ? '888888'
+              : `9${String(i).padStart(5, '0')}`,
+        }),
+      ).rejects.toMatchObject({ message: 'errors.mfa.invalidCode' });
     }
-    await expect(api.caller().mfa.completeSignIn({ challenge, code: totpCode(secret, Date.now()) })).rejects.toMatchObject({ message: 'errors.mfa.challengeExpired' });
+    await expect(
+      api.caller().mfa.completeSignIn({ challenge, code: totpCode(secret, Date.now()) }),
+    ).rejects.toMatchObject({ message: 'errors.mfa.challengeExpired' });
     await clearThrottle();
     const stale = await challengeFor(email);
-    await superuser.query(`UPDATE "SignInChallenge" SET "expiresAt" = now() - interval '1 second' WHERE "usedAt" IS NULL AND failures = 0`);
-    await expect(api.caller().mfa.completeSignIn({ challenge: stale, code: totpCode(secret, Date.now()) })).rejects.toMatchObject({ message: 'errors.mfa.challengeExpired' });
+    await superuser.query(
+      `UPDATE "SignInChallenge" SET "expiresAt" = now() - interval '1 second' WHERE "usedAt" IS NULL AND failures = 0`,
+    );
+    await expect(
+      api.caller().mfa.completeSignIn({ challenge: stale, code: totpCode(secret, Date.now()) }),
+    ).rejects.toMatchObject({ message: 'errors.mfa.challengeExpired' });
     await clearThrottle();
   });
 
@@ -169,12 +221,22 @@ describe('signing in with a second factor', () => {
     await clearThrottle();
     // 1 password + 5 codes, 1 password + 4 codes = 11 attempts; none of them cleared the count.
     let challenge = await challengeFor(email);
-    for (let i = 0; i < 5; i++) await expect(api.caller().mfa.completeSignIn({ challenge, code: 'zzzzz-zzzzz' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    for (let i = 0; i < 5; i++)
+      await expect(api.caller().mfa.completeSignIn({ challenge, code: 'zzzzz-zzzzz' })).rejects.toMatchObject({
+        code: 'UNAUTHORIZED',
+      });
     challenge = await challengeFor(email);
-    for (let i = 0; i < 3; i++) await expect(api.caller().mfa.completeSignIn({ challenge, code: 'zzzzz-zzzzz' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    for (let i = 0; i < 3; i++)
+      await expect(api.caller().mfa.completeSignIn({ challenge, code: 'zzzzz-zzzzz' })).rejects.toMatchObject({
+        code: 'UNAUTHORIZED',
+      });
     // The 11th attempt, with the right code.
-    await expect(api.caller().mfa.completeSignIn({ challenge, code: totpCode(secret, Date.now()) })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: expect.any(Number) });
-    await expect(api.caller().auth.signIn({ email, password: DEMO_PASSWORD })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    await expect(
+      api.caller().mfa.completeSignIn({ challenge, code: totpCode(secret, Date.now()) }),
+    ).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: expect.any(Number) });
+    await expect(api.caller().auth.signIn({ email, password: DEMO_PASSWORD })).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+    });
     await clearThrottle();
   });
 });
@@ -183,15 +245,29 @@ describe('disabling', () => {
   it('needs the password and a code; afterwards the password alone signs in', async () => {
     const email = DEMO_USERS.zeitzAdmin;
     const { caller, secret } = await enrol(email);
-    await expect(caller.mfa.disable({ password: 'falsch-falsch', code: totpCode(secret, Date.now()) })).rejects.toMatchObject({ fieldErrors: { password: ['errors.auth.wrongPassword'] } });
-    await expect(caller.mfa.disable({ password: DEMO_PASSWORD, code: '000000' === totpCode(secret, Date.now()) ? '111111' : '000000' })).rejects.toMatchObject({ fieldErrors: { code: ['errors.mfa.invalidCode'] } });
+    await expect(
+      caller.mfa.disable({ password: 'falsch-falsch', code: totpCode(secret, Date.now()) }),
+    ).rejects.toMatchObject({ fieldErrors: { password: ['errors.auth.wrongPassword'] } });
+    await expect(
+      caller.mfa.disable({
+        password: DEMO_PASSWORD,
+        code: '000000' === totpCode(secret, Date.now()) ? '111111' : '000000',
+      }),
+    ).rejects.toMatchObject({ fieldErrors: { code: ['errors.mfa.invalidCode'] } });
     expect((await caller.mfa.status()).enabled).toBe(true);
-    expect(await caller.mfa.disable({ password: DEMO_PASSWORD, code: totpCode(secret, Date.now()) })).toEqual({ ok: true });
+    expect(await caller.mfa.disable({ password: DEMO_PASSWORD, code: totpCode(secret, Date.now()) })).toEqual({
+      ok: true,
+    });
     const row = await userRow(email);
     expect(row).toMatchObject({ totpSecret: null, totpEnabledAt: null, totpLastStep: null });
-    expect((await superuser.query(`SELECT count(*)::int AS n FROM "RecoveryCode" WHERE "userId" = $1`, [row.id])).rows[0].n).toBe(0);
+    expect(
+      (await superuser.query(`SELECT count(*)::int AS n FROM "RecoveryCode" WHERE "userId" = $1`, [row.id])).rows[0].n,
+    ).toBe(0);
     expect((await api.caller().auth.signIn({ email, password: DEMO_PASSWORD })).status).toBe('signed-in');
-    await expect(caller.mfa.disable({ password: DEMO_PASSWORD, code: '123456' })).rejects.toMatchObject({ code: 'CONFLICT', message: 'errors.mfa.notEnabled' });
+    await expect(caller.mfa.disable({ password: DEMO_PASSWORD, code: '123456' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'errors.mfa.notEnabled',
+    });
     await clearThrottle();
   });
 });

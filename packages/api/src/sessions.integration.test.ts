@@ -5,7 +5,13 @@
  * effect on the very next request.
  */
 import { randomUUID } from 'node:crypto';
-import { SESSION_ABSOLUTE_LIFETIME_MS, SESSION_IDLE_TIMEOUT_MS, SESSION_SCOPING_SQL, hashToken, sessionScopingValues } from '@hubwerk/auth';
+import {
+  SESSION_ABSOLUTE_LIFETIME_MS,
+  SESSION_IDLE_TIMEOUT_MS,
+  SESSION_SCOPING_SQL,
+  hashToken,
+  sessionScopingValues,
+} from '@hubwerk/auth';
 import { BatchQuery } from '@hubwerk/db';
 import { useTestDatabase } from '@hubwerk/db/testing';
 import pg from 'pg';
@@ -35,12 +41,15 @@ afterAll(async () => {
 
 /** Signs in as a browser would, from an address and with a user agent. */
 async function signIn(email: string, clientIp = '203.0.113.7', userAgent = 'Firefox/140 (Test)') {
-  const caller = createCallerFactory(appRouter)(createContext(api.deps, { requestId: randomUUID(), sessionToken: null, userAgent, clientIp, log: {} }));
+  const caller = createCallerFactory(appRouter)(
+    createContext(api.deps, { requestId: randomUUID(), sessionToken: null, userAgent, clientIp, log: {} }),
+  );
   const result = await caller.auth.signIn({ email, password: DEMO_PASSWORD });
   if (result.status !== 'signed-in') throw new Error('unexpected second factor');
   return result.token;
 }
-const sessionId = async (token: string) => (await superuser.query(`SELECT id FROM "Session" WHERE "tokenHash" = $1`, [hashToken(token)])).rows[0].id as string;
+const sessionId = async (token: string) =>
+  (await superuser.query(`SELECT id FROM "Session" WHERE "tokenHash" = $1`, [hashToken(token)])).rows[0].id as string;
 
 describe('session lifecycle', () => {
   it('creates a new session (new token, new row) at every sign-in, never reusing the one the browser holds', async () => {
@@ -51,16 +60,25 @@ describe('session lifecycle', () => {
     // Signing in again while holding a session: the old token still names the old session only.
     const held = await api.caller(first).auth.signIn({ email: DEMO_USERS.einbeckManager, password: DEMO_PASSWORD });
     expect(held.status === 'signed-in' && held.token).not.toBe(first);
-    expect((await superuser.query(`SELECT "clientIp", "userAgent" FROM "Session" WHERE id = $1`, [await sessionId(first)])).rows[0]).toEqual({ clientIp: '203.0.113.7', userAgent: 'Firefox/140 (Test)' });
+    expect(
+      (await superuser.query(`SELECT "clientIp", "userAgent" FROM "Session" WHERE id = $1`, [await sessionId(first)]))
+        .rows[0],
+    ).toEqual({ clientIp: '203.0.113.7', userAgent: 'Firefox/140 (Test)' });
   });
 
   it('ends a session idle for longer than the idle timeout, and one past its absolute lifetime', async () => {
     const idle = await signIn(DEMO_USERS.einbeckMember2);
     const old = await signIn(DEMO_USERS.einbeckMember2);
     const fresh = await signIn(DEMO_USERS.einbeckMember2);
-    await superuser.query(`UPDATE "Session" SET "lastSeenAt" = now() - make_interval(secs => $2) WHERE id = $1`, [await sessionId(idle), SESSION_IDLE_TIMEOUT_MS / 1000 + 60]);
+    await superuser.query(`UPDATE "Session" SET "lastSeenAt" = now() - make_interval(secs => $2) WHERE id = $1`, [
+      await sessionId(idle),
+      SESSION_IDLE_TIMEOUT_MS / 1000 + 60,
+    ]);
     // Active all along (seen a minute ago), but created longer ago than the absolute lifetime allows.
-    await superuser.query(`UPDATE "Session" SET "createdAt" = now() - make_interval(secs => $2), "expiresAt" = now() - interval '1 second', "lastSeenAt" = now() - interval '1 minute' WHERE id = $1`, [await sessionId(old), SESSION_ABSOLUTE_LIFETIME_MS / 1000]);
+    await superuser.query(
+      `UPDATE "Session" SET "createdAt" = now() - make_interval(secs => $2), "expiresAt" = now() - interval '1 second', "lastSeenAt" = now() - interval '1 minute' WHERE id = $1`,
+      [await sessionId(old), SESSION_ABSOLUTE_LIFETIME_MS / 1000],
+    );
     await expect(api.caller(idle).auth.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(api.caller(old).auth.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await api.caller(fresh).auth.me()).user.email).toBe(DEMO_USERS.einbeckMember2);
@@ -78,7 +96,7 @@ describe('session lifecycle', () => {
 });
 
 describe('the sessions page', () => {
-  it('lists the caller\'s active sessions, newest first, with the current one marked', async () => {
+  it("lists the caller's active sessions, newest first, with the current one marked", async () => {
     const email = DEMO_USERS.einbeckAdmin;
     const older = await signIn(email, '198.51.100.1', 'Chrome/130');
     const current = await signIn(email, '198.51.100.2', 'Safari/18');
@@ -95,16 +113,25 @@ describe('the sessions page', () => {
     expect(page2.items[0]!.id).toBe(await sessionId(older));
   });
 
-  it('ends one session (next request signed out), then all others; another user\'s session is not found and lives on', async () => {
+  it("ends one session (next request signed out), then all others; another user's session is not found and lives on", async () => {
     const email = DEMO_USERS.einbeckMember;
     const [a, b, c] = [await signIn(email), await signIn(email), await signIn(email)];
     const stranger = await signIn(DEMO_USERS.zeitzAdmin);
     const me = api.caller(c);
     expect(await me.sessions.end({ sessionId: await sessionId(a) })).toEqual({ ok: true });
     await expect(api.caller(a).auth.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    await expect(me.sessions.end({ sessionId: await sessionId(a) })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'errors.notFound' });
-    await expect(me.sessions.end({ sessionId: await sessionId(stranger) })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'errors.notFound' });
-    await expect(me.sessions.end({ sessionId: randomUUID() })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'errors.notFound' });
+    await expect(me.sessions.end({ sessionId: await sessionId(a) })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'errors.notFound',
+    });
+    await expect(me.sessions.end({ sessionId: await sessionId(stranger) })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'errors.notFound',
+    });
+    await expect(me.sessions.end({ sessionId: randomUUID() })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'errors.notFound',
+    });
     expect((await api.caller(stranger).auth.me()).user.email).toBe(DEMO_USERS.zeitzAdmin);
 
     const { sessionsEnded } = await me.sessions.endOthers({});
@@ -112,18 +139,22 @@ describe('the sessions page', () => {
     await expect(api.caller(b).auth.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await me.auth.me()).user.email).toBe(email);
     expect((await me.sessions.mine({})).items).toHaveLength(1);
-    const audit = await superuser.query(`SELECT action FROM "AuditEvent" WHERE action IN ('user.sessionEnded', 'user.otherSessionsEnded') ORDER BY "createdAt"`);
+    const audit = await superuser.query(
+      `SELECT action FROM "AuditEvent" WHERE action IN ('user.sessionEnded', 'user.otherSessionsEnded') ORDER BY "createdAt"`,
+    );
     expect(audit.rows.map((r) => r.action)).toEqual(['user.sessionEnded', 'user.otherSessionsEnded']);
   });
 
-  it('lets the provider\'s admins find an account and end all its sessions, effective on its next request', async () => {
+  it("lets the provider's admins find an account and end all its sessions, effective on its next request", async () => {
     const target = DEMO_USERS.einbeckManager;
     const victim = await signIn(target);
     const platform = await api.as(DEMO_USERS.platform);
     const found = await platform.sessions.lookupUser({ email: target.toUpperCase() });
     expect(found).toMatchObject({ email: target, secondFactor: false });
     expect(found.activeSessions).toBeGreaterThanOrEqual(1);
-    await expect(platform.sessions.lookupUser({ email: 'niemand@example.org' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(platform.sessions.lookupUser({ email: 'niemand@example.org' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     // Support reads much, but neither looks up nor ends sessions.
     const support = await api.as(DEMO_USERS.support);
     await expect(support.sessions.lookupUser({ email: target })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -136,7 +167,7 @@ describe('the sessions page', () => {
 });
 
 describe('authenticate: session, abilities and town in one round trip', () => {
-  it('reads all three in one batch, the town under the user\'s row-level security, and leaves no setting behind', async () => {
+  it("reads all three in one batch, the town under the user's row-level security, and leaves no setting behind", async () => {
     const token = await signIn(DEMO_USERS.einbeckMember);
     const batches = vi.spyOn(pg.Client.prototype, 'query');
     const own = await authenticate(api.deps.db, token, 'einbeck');
@@ -148,13 +179,18 @@ describe('authenticate: session, abilities and town in one round trip', () => {
     // A town the member does not belong to is not visible to them: no row.
     const foreign = await authenticate(api.deps.db, token, 'zeitz');
     expect(foreign?.town).toEqual({ slug: 'zeitz', row: null });
-    const [left] = await api.deps.db.$batch([{ text: `SELECT NULLIF(current_setting('app.user_id', true), '') AS "user"` }]);
+    const [left] = await api.deps.db.$batch([
+      { text: `SELECT NULLIF(current_setting('app.user_id', true), '') AS "user"` },
+    ]);
     expect(left!.rows).toEqual([{ user: null }]);
   });
 
   it('scopes the batch to the user only while the session is usable: revoked, expired or idle — no user, and no answer', async () => {
     const scopedUser = async (token: string) => {
-      const [, who] = await api.deps.db.$batch([{ text: SESSION_SCOPING_SQL, values: sessionScopingValues(token, new Date()) }, { text: `SELECT app_current_user() AS "user"` }]);
+      const [, who] = await api.deps.db.$batch([
+        { text: SESSION_SCOPING_SQL, values: sessionScopingValues(token, new Date()) },
+        { text: `SELECT app_current_user() AS "user"` },
+      ]);
       return who!.rows[0].user as string | null;
     };
     const cases: Array<[string, string]> = [

@@ -90,34 +90,89 @@ async function roundTrip(email: string, account: string, tamper: (url: URL) => U
 describe('SSO configuration', () => {
   it('never returns the client secret and stores it encrypted', async () => {
     const view = await einbeckAdmin.sso.townConfig({ tenant: 'einbeck' });
-    expect(view.config).toMatchObject({ issuer: idp.issuer, clientId: idp.clientId, hasClientSecret: true, enabled: true, defaultRole: 'member' });
+    expect(view.config).toMatchObject({
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      hasClientSecret: true,
+      enabled: true,
+      defaultRole: 'member',
+    });
     expect(JSON.stringify(view)).not.toContain(idp.clientSecret);
-    const row = (await superuser.query(`SELECT "clientSecretEncrypted" AS s FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [einbeckId])).rows[0];
+    const row = (
+      await superuser.query(`SELECT "clientSecretEncrypted" AS s FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [
+        einbeckId,
+      ])
+    ).rows[0];
     expect(row.s).toMatch(/^v1\./);
     expect(row.s).not.toContain(idp.clientSecret);
-    expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = $1 AND action = 'sso.configCreated'`, [einbeckId])).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = $1 AND action = 'sso.configCreated'`, [
+        einbeckId,
+      ]),
+    ).toBe(1);
   });
 
   it('keeps the stored secret when the form leaves it empty', async () => {
-    const before = (await superuser.query(`SELECT "clientSecretEncrypted" AS s FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [einbeckId])).rows[0].s;
-    const view = await einbeckAdmin.sso.saveTownConfig({ tenant: 'einbeck', issuer: idp.issuer, clientId: idp.clientId, clientSecret: '', allowedDomains: ['einbeck.example', 'einbeck.hubwerk.test', 'sangerhausen.hubwerk.test'], enabled: true });
+    const before = (
+      await superuser.query(`SELECT "clientSecretEncrypted" AS s FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [
+        einbeckId,
+      ])
+    ).rows[0].s;
+    const view = await einbeckAdmin.sso.saveTownConfig({
+      tenant: 'einbeck',
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: '',
+      allowedDomains: ['einbeck.example', 'einbeck.hubwerk.test', 'sangerhausen.hubwerk.test'],
+      enabled: true,
+    });
     expect(view.config?.enabled).toBe(true);
-    expect((await superuser.query(`SELECT "clientSecretEncrypted" AS s FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [einbeckId])).rows[0].s).toBe(before);
+    expect(
+      (
+        await superuser.query(`SELECT "clientSecretEncrypted" AS s FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [
+          einbeckId,
+        ])
+      ).rows[0].s,
+    ).toBe(before);
   });
 
   it('refuses an admin default role, a bad domain and a plain-http issuer outside loopback, naming the field', async () => {
-    const base = { tenant: 'einbeck', issuer: idp.issuer, clientId: 'x', clientSecret: 'y', allowedDomains: ['einbeck.example'], enabled: true };
-    expect(await failure(einbeckAdmin.sso.saveTownConfig({ ...base, defaultRole: 'town-admin' as 'member' }))).toBe('BAD_REQUEST errors.invalidInput');
-    expect(await failure(einbeckAdmin.sso.saveTownConfig({ ...base, allowedDomains: ['@einbeck'] }))).toBe('BAD_REQUEST errors.invalidInput');
-    expect(await failure(einbeckAdmin.sso.saveTownConfig({ ...base, issuer: 'http://idp.einbeck.example/realms/x' }))).toBe('BAD_REQUEST errors.sso.issuerHttps');
+    const base = {
+      tenant: 'einbeck',
+      issuer: idp.issuer,
+      clientId: 'x',
+      clientSecret: 'y',
+      allowedDomains: ['einbeck.example'],
+      enabled: true,
+    };
+    expect(await failure(einbeckAdmin.sso.saveTownConfig({ ...base, defaultRole: 'town-admin' as 'member' }))).toBe(
+      'BAD_REQUEST errors.invalidInput',
+    );
+    expect(await failure(einbeckAdmin.sso.saveTownConfig({ ...base, allowedDomains: ['@einbeck'] }))).toBe(
+      'BAD_REQUEST errors.invalidInput',
+    );
+    expect(
+      await failure(einbeckAdmin.sso.saveTownConfig({ ...base, issuer: 'http://idp.einbeck.example/realms/x' })),
+    ).toBe('BAD_REQUEST errors.sso.issuerHttps');
   });
 
-  it('is the town admin\'s: members are refused, other towns see nothing', async () => {
+  it("is the town admin's: members are refused, other towns see nothing", async () => {
     const member = await api.as(DEMO_USERS.einbeckMember);
     expect(await failure(member.sso.townConfig({ tenant: 'einbeck' }))).toBe('FORBIDDEN errors.forbidden');
     const zeitz = await api.as(DEMO_USERS.zeitzAdmin);
     expect(await failure(zeitz.sso.townConfig({ tenant: 'einbeck' }))).toBe('NOT_FOUND errors.notFound');
-    expect(await failure(zeitz.sso.saveTownConfig({ tenant: 'einbeck', issuer: idp.issuer, clientId: 'x', clientSecret: 'y', allowedDomains: ['zeitz.example'], enabled: true }))).toBe('NOT_FOUND errors.notFound');
+    expect(
+      await failure(
+        zeitz.sso.saveTownConfig({
+          tenant: 'einbeck',
+          issuer: idp.issuer,
+          clientId: 'x',
+          clientSecret: 'y',
+          allowedDomains: ['zeitz.example'],
+          enabled: true,
+        }),
+      ),
+    ).toBe('NOT_FOUND errors.notFound');
   });
 });
 
@@ -132,10 +187,16 @@ describe('SSO sign-in against a real provider', () => {
     expect(me.user).toMatchObject({ email: ACCOUNTS.anna.email, name: 'Anna Schmidt', platformRole: null });
     expect(me.tenants).toEqual([{ slug: 'einbeck', name: 'Einbeck', role: 'member' }]);
     expect(me.partners).toEqual([]);
-    const user = (await superuser.query(`SELECT id, "passwordHash" FROM "User" WHERE email = $1`, [ACCOUNTS.anna.email])).rows[0];
+    const user = (
+      await superuser.query(`SELECT id, "passwordHash" FROM "User" WHERE email = $1`, [ACCOUNTS.anna.email])
+    ).rows[0];
     expect(user.passwordHash).toBeNull();
     expect(await count(`SELECT count(*) AS n FROM "TenantMembership" WHERE "userId" = $1`, [user.id])).toBe(1);
-    const audit = (await superuser.query(`SELECT action, "tenantId" FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [user.id])).rows;
+    const audit = (
+      await superuser.query(`SELECT action, "tenantId" FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [
+        user.id,
+      ])
+    ).rows;
     expect(audit).toEqual([
       { action: 'sso.userProvisioned', tenantId: einbeckId },
       { action: 'sso.signedIn', tenantId: einbeckId },
@@ -149,8 +210,14 @@ describe('SSO sign-in against a real provider', () => {
     expect(await count(`SELECT count(*) AS n FROM "User" WHERE email = $1`, [ACCOUNTS.bernd.email])).toBe(1);
     const userId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [ACCOUNTS.bernd.email])).rows[0].id;
     expect(await count(`SELECT count(*) AS n FROM "TenantMembership" WHERE "userId" = $1`, [userId])).toBe(1);
-    expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sso.userProvisioned'`, [userId])).toBe(1);
-    expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sso.signedIn'`, [userId])).toBe(2);
+    expect(
+      await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sso.userProvisioned'`, [
+        userId,
+      ]),
+    ).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sso.signedIn'`, [userId]),
+    ).toBe(2);
   });
 
   it('links an existing member of the town by verified email, keeping their role', async () => {
@@ -160,13 +227,23 @@ describe('SSO sign-in against a real provider', () => {
     expect(me.tenants).toEqual([{ slug: 'einbeck', name: 'Einbeck', role: 'member' }]);
   });
 
-  it('never signs in a user of another town through this town\'s provider', async () => {
+  it("never signs in a user of another town through this town's provider", async () => {
     const before = await sessions();
     const query = await roundTrip(DEMO_USERS.sangerhausenAdmin, 'sangerhausen');
     expect(await failure(api.caller().sso.finish({ query }))).toBe('BAD_REQUEST errors.sso.accountElsewhere');
     expect(await sessions()).toBe(before);
-    expect(await count(`SELECT count(*) AS n FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1 AND m."tenantId" = $2`, [DEMO_USERS.sangerhausenAdmin, einbeckId])).toBe(0);
-    expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = $1 AND action = 'sso.signInRejected' AND data->>'reason' = 'errors.sso.accountElsewhere'`, [einbeckId])).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1 AND m."tenantId" = $2`,
+        [DEMO_USERS.sangerhausenAdmin, einbeckId],
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = $1 AND action = 'sso.signInRejected' AND data->>'reason' = 'errors.sso.accountElsewhere'`,
+        [einbeckId],
+      ),
+    ).toBe(1);
   });
 
   it('rejects a forged state, and a replayed callback, without a session', async () => {
@@ -174,12 +251,18 @@ describe('SSO sign-in against a real provider', () => {
     const query = new URLSearchParams(await roundTrip(ACCOUNTS.anna.email, 'anna'));
     const forged = new URLSearchParams(query);
     forged.set('state', randomUUID());
-    expect(await failure(api.caller().sso.finish({ query: forged.toString() }))).toBe('BAD_REQUEST errors.sso.invalidState');
-    expect(await failure(api.caller().sso.finish({ query: new URLSearchParams({ code: query.get('code')! }).toString() }))).toBe('BAD_REQUEST errors.sso.invalidState');
+    expect(await failure(api.caller().sso.finish({ query: forged.toString() }))).toBe(
+      'BAD_REQUEST errors.sso.invalidState',
+    );
+    expect(
+      await failure(api.caller().sso.finish({ query: new URLSearchParams({ code: query.get('code')! }).toString() })),
+    ).toBe('BAD_REQUEST errors.sso.invalidState');
     expect(await sessions()).toBe(before);
     // The genuine callback still works once, and only once.
     await api.caller().sso.finish({ query: query.toString() });
-    expect(await failure(api.caller().sso.finish({ query: query.toString() }))).toBe('BAD_REQUEST errors.sso.invalidState');
+    expect(await failure(api.caller().sso.finish({ query: query.toString() }))).toBe(
+      'BAD_REQUEST errors.sso.invalidState',
+    );
     expect(await sessions()).toBe(before + 1);
   });
 
@@ -194,7 +277,7 @@ describe('SSO sign-in against a real provider', () => {
     expect(await count(`SELECT count(*) AS n FROM "User" WHERE email = $1`, [ACCOUNTS.nonce.email])).toBe(0);
   });
 
-  it('rejects an ID token whose signature does not verify against the issuer\'s JWKS', async () => {
+  it("rejects an ID token whose signature does not verify against the issuer's JWKS", async () => {
     const before = await sessions();
     const query = await roundTrip(ACCOUNTS.nonce.email, 'nonce');
     idp.forgeJwks(true);
@@ -220,7 +303,9 @@ describe('SSO sign-in against a real provider', () => {
     // … and without it: the foreign code is worth nothing at Einbeck's provider.
     const withoutIss = new URLSearchParams(await roundTrip(ACCOUNTS.foreign.email, 'foreign', toOther));
     withoutIss.delete('iss');
-    expect(await failure(api.caller().sso.finish({ query: withoutIss.toString() }))).toBe('BAD_REQUEST errors.sso.wrongIssuer');
+    expect(await failure(api.caller().sso.finish({ query: withoutIss.toString() }))).toBe(
+      'BAD_REQUEST errors.sso.wrongIssuer',
+    );
     expect(await sessions()).toBe(before);
     expect(await count(`SELECT count(*) AS n FROM "User" WHERE email = $1`, [ACCOUNTS.foreign.email])).toBe(0);
   });
@@ -228,21 +313,40 @@ describe('SSO sign-in against a real provider', () => {
   it('rejects an email outside the allowed domains, and an unverified one', async () => {
     const before = await sessions();
     // Routed to Einbeck's provider by Anna's address, but the provider vouches for Mallory.
-    expect(await failure(api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.anna.email, 'mallory') }))).toBe('BAD_REQUEST errors.sso.domainNotAllowed');
-    expect(await failure(api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.unverified.email, 'unverified') }))).toBe('BAD_REQUEST errors.sso.emailNotVerified');
-    expect(await failure(api.caller().sso.start({ email: 'jemand@evil.example' }))).toBe('NOT_FOUND errors.sso.noProvider');
+    expect(await failure(api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.anna.email, 'mallory') }))).toBe(
+      'BAD_REQUEST errors.sso.domainNotAllowed',
+    );
+    expect(
+      await failure(api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.unverified.email, 'unverified') })),
+    ).toBe('BAD_REQUEST errors.sso.emailNotVerified');
+    expect(await failure(api.caller().sso.start({ email: 'jemand@evil.example' }))).toBe(
+      'NOT_FOUND errors.sso.noProvider',
+    );
     expect(await sessions()).toBe(before);
-    expect(await count(`SELECT count(*) AS n FROM "User" WHERE email IN ($1, $2)`, [ACCOUNTS.mallory.email, ACCOUNTS.unverified.email])).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM "User" WHERE email IN ($1, $2)`, [
+        ACCOUNTS.mallory.email,
+        ACCOUNTS.unverified.email,
+      ]),
+    ).toBe(0);
   });
 
   it('rejects sign-ins through a disabled provider, also one disabled mid-flight', async () => {
     const before = await sessions();
-    const config = { tenant: 'einbeck', issuer: idp.issuer, clientId: idp.clientId, clientSecret: '', allowedDomains: ['einbeck.example', 'einbeck.hubwerk.test'] };
+    const config = {
+      tenant: 'einbeck',
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: '',
+      allowedDomains: ['einbeck.example', 'einbeck.hubwerk.test'],
+    };
     const query = await roundTrip(ACCOUNTS.anna.email, 'anna');
     await einbeckAdmin.sso.saveTownConfig({ ...config, enabled: false });
     try {
       expect(await failure(api.caller().sso.finish({ query }))).toBe('BAD_REQUEST errors.sso.disabled');
-      expect(await failure(api.caller().sso.start({ email: ACCOUNTS.anna.email }))).toBe('NOT_FOUND errors.sso.noProvider');
+      expect(await failure(api.caller().sso.start({ email: ACCOUNTS.anna.email }))).toBe(
+        'NOT_FOUND errors.sso.noProvider',
+      );
       expect(await sessions()).toBe(before);
     } finally {
       await einbeckAdmin.sso.saveTownConfig({ ...config, enabled: true });
@@ -251,23 +355,41 @@ describe('SSO sign-in against a real provider', () => {
 });
 
 describe('partner SSO', () => {
-  it('is managed by the partner\'s admin and provisions partner staff into that partner only', async () => {
+  it("is managed by the partner's admin and provisions partner staff into that partner only", async () => {
     const partnerAdmin = await api.as(DEMO_USERS.partner);
     expect(await failure(einbeckAdmin.sso.partnerConfig({ partnerId: itPartnerId }))).toBe('NOT_FOUND errors.notFound');
-    await partnerAdmin.sso.savePartnerConfig({ partnerId: itPartnerId, issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowedDomains: ['partner.example', 'hubwerk.test'], enabled: true });
+    await partnerAdmin.sso.savePartnerConfig({
+      partnerId: itPartnerId,
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      allowedDomains: ['partner.example', 'hubwerk.test'],
+      enabled: true,
+    });
     const view = await partnerAdmin.sso.partnerConfig({ partnerId: itPartnerId });
-    expect(view.config).toMatchObject({ issuer: idp.issuer, enabled: true, allowedDomains: ['partner.example', 'hubwerk.test'] });
+    expect(view.config).toMatchObject({
+      issuer: idp.issuer,
+      enabled: true,
+      allowedDomains: ['partner.example', 'hubwerk.test'],
+    });
     expect(JSON.stringify(view)).not.toContain(idp.clientSecret);
 
     const { token } = await api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.petra.email, 'petra') });
     const me = await api.caller(token).auth.me();
     expect(me.tenants).toEqual([]);
     expect(me.partners).toEqual([expect.objectContaining({ id: itPartnerId, role: 'partner-staff' })]);
-    expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'sso.userProvisioned' AND data->>'partnerId' = $1`, [itPartnerId])).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'sso.userProvisioned' AND data->>'partnerId' = $1`,
+        [itPartnerId],
+      ),
+    ).toBe(1);
 
     // The partner's admin keeps signing in with password (and second factor): no session through the provider.
     const before = await sessions();
-    expect(await failure(api.caller().sso.finish({ query: await roundTrip(DEMO_USERS.partner, 'partnerAdmin') }))).toBe('BAD_REQUEST errors.sso.adminUsesPassword');
+    expect(await failure(api.caller().sso.finish({ query: await roundTrip(DEMO_USERS.partner, 'partnerAdmin') }))).toBe(
+      'BAD_REQUEST errors.sso.adminUsesPassword',
+    );
     expect(await sessions()).toBe(before);
   });
 });

@@ -30,40 +30,72 @@ afterAll(async () => {
   await api?.close();
 });
 
-
-const count = async (sql: string, values: unknown[] = []) => (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
+const count = async (sql: string, values: unknown[] = []) =>
+  (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
 
 describe('support.start', () => {
   it('is rejected without a reason, with a too short reason and with a duration out of range — nothing written', async () => {
     const before = await count(`"SupportSession"`);
-    expect(await failure(support.support.start({ tenant: 'einbeck' } as never))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { reason: ['validation.required'] } });
-    expect(await failure(support.support.start({ tenant: 'einbeck', reason: '   kurz   ' }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { reason: ['validation.support.reasonTooShort'] } });
-    expect(await failure(support.support.start({ tenant: 'einbeck', reason: 'Ein ausreichend langer Grund', durationMinutes: 5 }))).toMatchObject({ fieldErrors: { durationMinutes: ['validation.support.duration'] } });
-    expect(await failure(support.support.start({ tenant: 'einbeck', reason: 'Ein ausreichend langer Grund', durationMinutes: 241 }))).toMatchObject({ fieldErrors: { durationMinutes: ['validation.support.duration'] } });
+    expect(await failure(support.support.start({ tenant: 'einbeck' } as never))).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { reason: ['validation.required'] },
+    });
+    expect(await failure(support.support.start({ tenant: 'einbeck', reason: '   kurz   ' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { reason: ['validation.support.reasonTooShort'] },
+    });
+    expect(
+      await failure(
+        support.support.start({ tenant: 'einbeck', reason: 'Ein ausreichend langer Grund', durationMinutes: 5 }),
+      ),
+    ).toMatchObject({ fieldErrors: { durationMinutes: ['validation.support.duration'] } });
+    expect(
+      await failure(
+        support.support.start({ tenant: 'einbeck', reason: 'Ein ausreichend langer Grund', durationMinutes: 241 }),
+      ),
+    ).toMatchObject({ fieldErrors: { durationMinutes: ['validation.support.duration'] } });
     expect(await count(`"SupportSession"`)).toBe(before);
   });
 
   it('is not found for a partner in a town not assigned to it, and forbidden to town roles', async () => {
-    expect(await failure(partner.support.start({ tenant: 'zeitz', reason: 'Hilfe beim Einrichten' }))).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.notFound' });
+    expect(await failure(partner.support.start({ tenant: 'zeitz', reason: 'Hilfe beim Einrichten' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      messageKey: 'errors.notFound',
+    });
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
-    expect(await failure(admin.support.start({ tenant: 'einbeck', reason: 'Hilfe beim Einrichten' }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(admin.support.start({ tenant: 'einbeck', reason: 'Hilfe beim Einrichten' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(await count(`"SupportSession"`)).toBe(0);
   });
 });
 
 describe('a support session', () => {
-  it('gives platform support the town admin\'s abilities until it ends; every audit entry names it; the town sees start and end', async () => {
+  it("gives platform support the town admin's abilities until it ends; every audit entry names it; the town sees start and end", async () => {
     // Before: support reads but changes nothing.
-    expect(await failure(support.hubs.create({ tenant: 'einbeck', name: 'Vor der Sitzung' }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(support.hubs.create({ tenant: 'einbeck', name: 'Vor der Sitzung' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
 
-    const started = await support.support.start({ tenant: 'einbeck', reason: 'Ticket 4711: Raumbuchung einrichten', durationMinutes: 30 });
+    const started = await support.support.start({
+      tenant: 'einbeck',
+      reason: 'Ticket 4711: Raumbuchung einrichten',
+      durationMinutes: 30,
+    });
     expect(started.tenant).toEqual({ slug: 'einbeck', name: 'Einbeck' });
-    expect(new Date(started.expiresAt).getTime() - new Date(started.startedAt).getTime()).toBeGreaterThanOrEqual(30 * 60_000 - 1_000);
-    expect(await failure(support.support.start({ tenant: 'einbeck', reason: 'Ticket 4712: noch eine' }))).toMatchObject({ code: 'CONFLICT', messageKey: 'errors.support.alreadyActive' });
+    expect(new Date(started.expiresAt).getTime() - new Date(started.startedAt).getTime()).toBeGreaterThanOrEqual(
+      30 * 60_000 - 1_000,
+    );
+    expect(await failure(support.support.start({ tenant: 'einbeck', reason: 'Ticket 4712: noch eine' }))).toMatchObject(
+      { code: 'CONFLICT', messageKey: 'errors.support.alreadyActive' },
+    );
     expect((await support.support.active({})).items.map((s) => s.id)).toEqual([started.id]);
 
     const hub = await support.hubs.create({ tenant: 'einbeck', name: 'In der Sitzung angelegt' });
-    const { rows } = await superuser.query(`SELECT "supportSessionId", "actorUserId" FROM "AuditEvent" WHERE action = 'hub.created' AND "targetId" = $1`, [hub.id]);
+    const { rows } = await superuser.query(
+      `SELECT "supportSessionId", "actorUserId" FROM "AuditEvent" WHERE action = 'hub.created' AND "targetId" = $1`,
+      [hub.id],
+    );
     expect(rows).toEqual([{ supportSessionId: started.id, actorUserId: expect.any(String) }]);
 
     // Entries of the town's own people, meanwhile, name no session.
@@ -71,25 +103,48 @@ describe('a support session', () => {
     await admin.hubs.create({ tenant: 'einbeck', name: 'Von der Stadt selbst' });
 
     await support.support.end({ tenant: 'einbeck' });
-    expect(await failure(support.hubs.create({ tenant: 'einbeck', name: 'Nach der Sitzung' }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(support.hubs.create({ tenant: 'einbeck', name: 'Nach der Sitzung' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect((await support.support.active({})).items).toEqual([]);
-    expect(await failure(support.support.end({ tenant: 'einbeck' }))).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.support.noneActive' });
+    expect(await failure(support.support.end({ tenant: 'einbeck' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      messageKey: 'errors.support.noneActive',
+    });
 
     const { items } = await admin.audit.list({ tenant: 'einbeck' });
     const byAction = (action: string) => items.filter((e) => e.action === action);
     expect(byAction('support.started')).toHaveLength(1);
-    expect(byAction('support.started')[0]).toMatchObject({ reason: 'Ticket 4711: Raumbuchung einrichten', actor: { email: DEMO_USERS.support }, supportSession: { id: started.id, via: 'provider' } });
-    expect(byAction('support.ended')[0]).toMatchObject({ actor: { email: DEMO_USERS.support }, supportSession: { id: started.id, endedAt: expect.any(String) } });
+    expect(byAction('support.started')[0]).toMatchObject({
+      reason: 'Ticket 4711: Raumbuchung einrichten',
+      actor: { email: DEMO_USERS.support },
+      supportSession: { id: started.id, via: 'provider' },
+    });
+    expect(byAction('support.ended')[0]).toMatchObject({
+      actor: { email: DEMO_USERS.support },
+      supportSession: { id: started.id, endedAt: expect.any(String) },
+    });
     const created = byAction('hub.created');
-    expect(created.find((e) => e.targetId === hub.id)?.supportSession).toMatchObject({ id: started.id, reason: 'Ticket 4711: Raumbuchung einrichten' });
+    expect(created.find((e) => e.targetId === hub.id)?.supportSession).toMatchObject({
+      id: started.id,
+      reason: 'Ticket 4711: Raumbuchung einrichten',
+    });
     expect(created.find((e) => e.actor?.email === DEMO_USERS.einbeckAdmin)?.supportSession).toBeNull();
   });
 
   it('gives no elevated rights on the next request once expired', async () => {
-    const started = await support.support.start({ tenant: 'sangerhausen', reason: 'Ticket 4800: Öffnungszeiten', durationMinutes: 15 });
+    const started = await support.support.start({
+      tenant: 'sangerhausen',
+      reason: 'Ticket 4800: Öffnungszeiten',
+      durationMinutes: 15,
+    });
     await support.hubs.create({ tenant: 'sangerhausen', name: 'Noch gültig' });
-    await superuser.query(`UPDATE "SupportSession" SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [started.id]);
-    expect(await failure(support.hubs.create({ tenant: 'sangerhausen', name: 'Abgelaufen' }))).toMatchObject({ code: 'FORBIDDEN' });
+    await superuser.query(`UPDATE "SupportSession" SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [
+      started.id,
+    ]);
+    expect(await failure(support.hubs.create({ tenant: 'sangerhausen', name: 'Abgelaufen' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect((await support.support.active({})).items).toEqual([]);
     expect(await count(`"Hub" WHERE name = 'Abgelaufen'`)).toBe(0);
     // A new session may start after the old one expired.
@@ -100,10 +155,13 @@ describe('a support session', () => {
   it('of a partner stops granting anything once the town is unassigned', async () => {
     await partner.support.start({ tenant: 'einbeck', reason: 'Partner richtet Räume ein' });
     const platform = await api.as(DEMO_USERS.platform);
-    const einbeckId = (await superuser.query(`SELECT id, "managingPartnerId" FROM "Tenant" WHERE slug = 'einbeck'`)).rows[0];
+    const einbeckId = (await superuser.query(`SELECT id, "managingPartnerId" FROM "Tenant" WHERE slug = 'einbeck'`))
+      .rows[0];
     await platform.tenants.assignPartner({ tenantId: einbeckId.id, partnerId: null });
     try {
-      expect(await failure(partner.hubs.create({ tenant: 'einbeck', name: 'Nach dem Entzug' }))).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await failure(partner.hubs.create({ tenant: 'einbeck', name: 'Nach dem Entzug' }))).toMatchObject({
+        code: 'NOT_FOUND',
+      });
       expect((await partner.support.active({})).items).toEqual([]);
     } finally {
       await platform.tenants.assignPartner({ tenantId: einbeckId.id, partnerId: einbeckId.managingPartnerId });
@@ -115,7 +173,9 @@ describe('a support session', () => {
 describe('audit.listAcrossTowns', () => {
   it('shows a partner its towns only, with the town of each entry; the provider every town; each read is on record', async () => {
     await (await api.as(DEMO_USERS.zeitzAdmin)).hubs.create({ tenant: 'zeitz', name: 'Zeitzer Werkstatt' });
-    await (await api.as(DEMO_USERS.sangerhausenAdmin)).hubs.create({ tenant: 'sangerhausen', name: 'Sangerhäuser Werkstatt' });
+    await (
+      await api.as(DEMO_USERS.sangerhausenAdmin)
+    ).hubs.create({ tenant: 'sangerhausen', name: 'Sangerhäuser Werkstatt' });
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -125,7 +185,10 @@ describe('audit.listAcrossTowns', () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(new Set(seen)).toEqual(new Set(['einbeck', 'sangerhausen']));
-    expect(await failure(partner.audit.listAcrossTowns({ tenant: 'zeitz' }))).toMatchObject({ code: 'NOT_FOUND', messageKey: 'errors.notFound' });
+    expect(await failure(partner.audit.listAcrossTowns({ tenant: 'zeitz' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      messageKey: 'errors.notFound',
+    });
 
     const fromSupport = await partner.audit.listAcrossTowns({ tenant: 'einbeck', action: 'support.started' });
     expect(fromSupport.items.every((e) => e.town?.slug === 'einbeck' && e.supportSession !== null)).toBe(true);
@@ -133,7 +196,9 @@ describe('audit.listAcrossTowns', () => {
 
     const provider = await support.audit.listAcrossTowns({ action: 'hub.created', limit: 100 });
     expect(new Set(provider.items.map((e) => e.town?.slug))).toEqual(new Set(['einbeck', 'sangerhausen', 'zeitz']));
-    expect(await count(`"AuditEvent" WHERE action = 'audit.readAcrossTowns' AND "tenantId" IS NULL`)).toBeGreaterThanOrEqual(4);
+    expect(
+      await count(`"AuditEvent" WHERE action = 'audit.readAcrossTowns' AND "tenantId" IS NULL`),
+    ).toBeGreaterThanOrEqual(4);
 
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     expect(await failure(admin.audit.listAcrossTowns({}))).toMatchObject({ code: 'FORBIDDEN' });

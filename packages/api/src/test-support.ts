@@ -21,7 +21,10 @@ export type Caller = ReturnType<typeof createCaller>;
  * The API in-process, for integration tests: real clients on a real test
  * database, calls through every middleware and schema, no HTTP.
  */
-export function createTestApi(urls: { appUrl: string; platformUrl: string }, options: { poolSize?: number; graceDays?: number; now?: () => Date } = {}) {
+export function createTestApi(
+  urls: { appUrl: string; platformUrl: string },
+  options: { poolSize?: number; graceDays?: number; now?: () => Date } = {},
+) {
   const platform = createPlatformClient({ url: urls.platformUrl, poolSize: 3 });
   const deps: ApiDependencies = {
     db: createAppClient({ url: urls.appUrl, poolSize: options.poolSize ?? 5 }),
@@ -52,7 +55,8 @@ export function createTestApi(urls: { appUrl: string; platformUrl: string }, opt
     /** A caller signed in as the given (seeded) user. */
     async as(email: string, password = 'hubwerk-demo'): Promise<Caller> {
       const result = await caller().auth.signIn({ email, password });
-      if (result.status !== 'signed-in') throw new Error(`${email} has a second factor: sign in through mfa.completeSignIn`);
+      if (result.status !== 'signed-in')
+        throw new Error(`${email} has a second factor: sign in through mfa.completeSignIn`);
       return caller(result.token);
     },
     async close() {

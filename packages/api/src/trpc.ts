@@ -15,7 +15,15 @@ const t = initTRPC.context<Context>().create({
     return {
       message: messageKey,
       code: shape.code,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, messageKey, fieldErrors, params, retryAfterSeconds },
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        messageKey,
+        fieldErrors,
+        params,
+        retryAfterSeconds,
+      },
     };
   },
 });
@@ -81,7 +89,9 @@ async function signedIn(ctx: Context, townSlug?: string) {
  */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const { session, actor } = await signedIn(ctx);
-  return runInScope({ tenantId: null, userId: session.userId }, () => next({ ctx: { session, actor, ability: defineAbilityFor(actor) } }));
+  return runInScope({ tenantId: null, userId: session.userId }, () =>
+    next({ ctx: { session, actor, ability: defineAbilityFor(actor) } }),
+  );
 });
 
 /** Every tenant procedure names its town by slug; extra keys are rejected. */
@@ -94,7 +104,9 @@ export const tenantInput = z.object({ tenant: slug });
  */
 const townUserProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
   const { session, actor, town } = await signedIn(ctx, tenantInput.safeParse(await getRawInput()).data?.tenant);
-  return runInScope({ tenantId: null, userId: session.userId }, () => next({ ctx: { session, actor, ability: defineAbilityFor(actor), prefetchedTown: town } }));
+  return runInScope({ tenantId: null, userId: session.userId }, () =>
+    next({ ctx: { session, actor, ability: defineAbilityFor(actor), prefetchedTown: town } }),
+  );
 });
 
 /**
@@ -105,7 +117,9 @@ const townUserProcedure = publicProcedure.use(async ({ ctx, next, getRawInput })
  */
 export const tenantProcedure = townUserProcedure.input(tenantInput).use(async ({ ctx, input, next, type, path }) => {
   const tenant: Tenant | null | undefined =
-    ctx.prefetchedTown?.slug === input.tenant ? ctx.prefetchedTown.row : (await ctx.db.$prepared<Tenant>(TENANT_BY_SLUG, [input.tenant]))[0];
+    ctx.prefetchedTown?.slug === input.tenant
+      ? ctx.prefetchedTown.row
+      : (await ctx.db.$prepared<Tenant>(TENANT_BY_SLUG, [input.tenant]))[0];
   if (!tenant) throw notFound();
   const baseAbility: AppAbility = defineAbilityInTenant(ctx.actor, tenant);
   if (baseAbility.cannot('read', subject('Tenant', tenant))) throw notFound();
@@ -114,18 +128,24 @@ export const tenantProcedure = townUserProcedure.input(tenantInput).use(async ({
   return runInScope(scope, async () => {
     // Support sessions (ADR 011): only the provider's and partners' staff can
     // have one, so town users pay no extra query.
-    const supportSession = supportChannel(ctx.actor, tenant) !== undefined ? await activeSupportSession(ctx.db, tenant.id, ctx.session.userId) : null;
+    const supportSession =
+      supportChannel(ctx.actor, tenant) !== undefined
+        ? await activeSupportSession(ctx.db, tenant.id, ctx.session.userId)
+        : null;
     const ability = supportSession ? defineAbilityInTenant(ctx.actor, tenant, { supportSession: true }) : baseAbility;
     // Dunning: a town whose payment is overdue past the grace period may read
     // and export its data but change nothing — except its billing, so it can
     // pay, and support sessions, so someone can help it.
     if (type === 'mutation' && !allowedWhileReadOnly(path)) {
       // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
-      if (ctx.billing.readOnlyReason(tenant)) throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
+      if (ctx.billing.readOnlyReason(tenant))
+        throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
     }
     if (!supportSession) return next({ ctx: { tenant, ability, supportSession } });
     // Every audit entry written from here on names the session (the column's database default reads it).
-    return runInScope({ ...scope, supportSessionId: supportSession.id }, () => next({ ctx: { tenant, ability, supportSession } }));
+    return runInScope({ ...scope, supportSessionId: supportSession.id }, () =>
+      next({ ctx: { tenant, ability, supportSession } }),
+    );
   });
 });
 

@@ -1,6 +1,21 @@
 import { type Ability, AbilityBuilder } from '@casl/ability';
 import { accessibleBy, createPrismaAbility, type PrismaQueryFactory, type Subjects } from '@casl/prisma/runtime';
-import type { AuditEvent, Booking, Desk, Hub, HubAssignment, MemberProfile, OpeningException, OpeningHours, Organisation, Partner, Prisma, Space, Tenant, TenantMembership } from '@hubwerk/db';
+import type {
+  AuditEvent,
+  Booking,
+  Desk,
+  Hub,
+  HubAssignment,
+  MemberProfile,
+  OpeningException,
+  OpeningHours,
+  Organisation,
+  Partner,
+  Prisma,
+  Space,
+  Tenant,
+  TenantMembership,
+} from '@hubwerk/db';
 import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk/domain';
 
 /**
@@ -10,7 +25,16 @@ import type { PartnerRoleName, PlatformRoleName, TenantRoleName } from '@hubwerk
  * re-deriving it.
  */
 
-export const ACTIONS = ['read', 'create', 'update', 'delete', 'onboard', 'assignPartner', 'register', 'manage'] as const;
+export const ACTIONS = [
+  'read',
+  'create',
+  'update',
+  'delete',
+  'onboard',
+  'assignPartner',
+  'register',
+  'manage',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 type AppSubjects =
@@ -148,7 +172,11 @@ function defineSpaceAndBookingRules(
  * is assigned to their partner — checked against the town as it is now, so
  * unassigning takes effect on the very next request.
  */
-export function defineAbilityInTenant(actor: Actor, tenant: TenantFacts, options: { supportSession?: boolean } = {}): AppAbility {
+export function defineAbilityInTenant(
+  actor: Actor,
+  tenant: TenantFacts,
+  options: { supportSession?: boolean } = {},
+): AppAbility {
   const partnerRole = actor.partnerRoles.find((p) => p.partnerId === tenant.managingPartnerId);
   // A support session (ADR 011) adds the town admin's abilities — only while
   // the staff member may still support this town (checked on every request).
@@ -210,7 +238,12 @@ const PROVIDER_RANK = 6;
 export function rankInTenant(actor: Actor, tenant: TenantFacts, hubId?: string | null): number {
   if (actor.platformRole === 'platform-admin') return PROVIDER_RANK;
   const partnerRole = actor.partnerRoles.find((p) => p.partnerId === tenant.managingPartnerId)?.role;
-  let rank = partnerRole === 'partner-admin' ? PARTNER_ADMIN_RANK : partnerRole === 'partner-staff' ? TENANT_RANK['town-admin'] : 0;
+  let rank =
+    partnerRole === 'partner-admin'
+      ? PARTNER_ADMIN_RANK
+      : partnerRole === 'partner-staff'
+        ? TENANT_RANK['town-admin']
+        : 0;
   for (const entry of actor.tenantRoles) {
     if (entry.tenantId !== tenant.id) continue;
     // Hub roles count in their hubs only: managing hub A gives no rank in hub B or town-wide.

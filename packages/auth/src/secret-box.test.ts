@@ -21,7 +21,9 @@ describe('secret box (AES-256-GCM)', () => {
     const parts = stored.split('.');
     const body = Buffer.from(parts[3]!, 'base64url');
     body[0] = body[0]! ^ 1;
-    expect(() => decryptSecret(key, [parts[0], parts[1], parts[2], body.toString('base64url')].join('.'), 'user-1')).toThrow(SecretBoxError);
+    expect(() =>
+      decryptSecret(key, [parts[0], parts[1], parts[2], body.toString('base64url')].join('.'), 'user-1'),
+    ).toThrow(SecretBoxError);
     expect(() => decryptSecret(key, 'kaputt', 'user-1')).toThrow(SecretBoxError);
   });
 

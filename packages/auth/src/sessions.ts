@@ -15,10 +15,23 @@ export interface SessionUser {
 }
 
 /** Always a fresh token (and row): a session id is never carried over from before sign-in (no fixation). */
-export async function createSession(db: AppClient, userId: string, userAgent?: string | null, clientIp?: string | null) {
+export async function createSession(
+  db: AppClient,
+  userId: string,
+  userAgent?: string | null,
+  clientIp?: string | null,
+) {
   const token = newToken();
   const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_LIFETIME_MS);
-  await db.session.create({ data: { userId, tokenHash: hashToken(token), expiresAt, userAgent: userAgent?.slice(0, 300) ?? null, clientIp: clientIp?.slice(0, 64) ?? null } });
+  await db.session.create({
+    data: {
+      userId,
+      tokenHash: hashToken(token),
+      expiresAt,
+      userAgent: userAgent?.slice(0, 300) ?? null,
+      clientIp: clientIp?.slice(0, 64) ?? null,
+    },
+  });
   return { token, expiresAt };
 }
 
@@ -35,13 +48,21 @@ export const SESSION_SCOPING_SQL = `SELECT s.id, s."lastSeenAt", s."expiresAt", 
   WHERE s."tokenHash" = $1`;
 
 /** SESSION_SCOPING_SQL's parameters. */
-export const sessionScopingValues = (token: string, now: Date): [string, Date, Date] => [hashToken(token), now, new Date(now.getTime() - SESSION_IDLE_TIMEOUT_MS)];
+export const sessionScopingValues = (token: string, now: Date): [string, Date, Date] => [
+  hashToken(token),
+  now,
+  new Date(now.getTime() - SESSION_IDLE_TIMEOUT_MS),
+];
 
 /**
  * The session's user, or null when it is revoked, expired or idle too long.
  * Marks it seen (at most once a minute).
  */
-export async function usableSession(db: AppClient, session: SessionRow | undefined, now: Date): Promise<SessionUser | null> {
+export async function usableSession(
+  db: AppClient,
+  session: SessionRow | undefined,
+  now: Date,
+): Promise<SessionUser | null> {
   if (!session || session.revokedAt || session.expiresAt <= now) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_TIMEOUT_MS) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {

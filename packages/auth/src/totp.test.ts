@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { hashRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpCode, totpStep, totpUri } from './totp.ts';
+import {
+  hashRecoveryCode,
+  matchTotp,
+  newRecoveryCodes,
+  newTotpSecret,
+  normalizeRecoveryCode,
+  totpCode,
+  totpStep,
+  totpUri,
+} from './totp.ts';
 
 // A moment in the middle of a 30-second step, so ±1 step is unambiguous.
 const NOW = Date.UTC(2026, 10, 29, 12, 0, 15);
@@ -19,12 +28,13 @@ describe('TOTP verification window', () => {
     expect(matchTotp(secret, totpCode(secret, NOW + 60_000), NOW, null)).toBeNull();
   });
 
-  it('refuses another secret\'s code and anything that is not six digits', () => {
+  it("refuses another secret's code and anything that is not six digits", () => {
     const other = newTotpSecret();
     const foreign = totpCode(other, NOW);
     // One in a million: another secret may produce the same code for this step.
     if (foreign !== totpCode(secret, NOW)) expect(matchTotp(secret, foreign, NOW, null)).toBeNull();
-    for (const bad of ['', '12345', '1234567', 'abcdef', ' 123456']) expect(matchTotp(secret, bad, NOW, null)).toBeNull();
+    for (const bad of ['', '12345', '1234567', 'abcdef', ' 123456'])
+      expect(matchTotp(secret, bad, NOW, null)).toBeNull();
   });
 });
 

@@ -43,7 +43,17 @@ export interface FakeSubscription {
   status: Stripe.Subscription.Status;
   cancel_at_period_end: boolean;
   metadata: Record<string, string>;
-  items: { object: 'list'; data: Array<{ id: string; object: 'subscription_item'; price: { id: string; object: 'price' }; quantity: number; current_period_start: number; current_period_end: number }> };
+  items: {
+    object: 'list';
+    data: Array<{
+      id: string;
+      object: 'subscription_item';
+      price: { id: string; object: 'price' };
+      quantity: number;
+      current_period_start: number;
+      current_period_end: number;
+    }>;
+  };
   livemode: false;
 }
 
@@ -58,7 +68,14 @@ export interface FakeInvoice {
   /** Net, tax and gross, as Stripe reports them with tax rates / Stripe Tax (German VAT 19 %). */
   subtotal: number;
   total_excluding_tax: number;
-  total_taxes: Array<{ amount: number; tax_behavior: 'exclusive'; taxability_reason: 'standard_rated'; taxable_amount: number; type: 'tax_rate_details'; tax_rate_details: { tax_rate: string } }>;
+  total_taxes: Array<{
+    amount: number;
+    tax_behavior: 'exclusive';
+    taxability_reason: 'standard_rated';
+    taxable_amount: number;
+    type: 'tax_rate_details';
+    tax_rate_details: { tax_rate: string };
+  }>;
   total: number;
   hosted_invoice_url: string;
   invoice_pdf: string;
@@ -113,15 +130,33 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
   // Stripe replays the first answer for a repeated Idempotency-Key.
   const idempotent = new Map<string, unknown>();
   let seq = 0;
-  const newId = (prefix: string) => `${prefix}_fake${(++seq).toString(36)}${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const newId = (prefix: string) =>
+    `${prefix}_fake${(++seq).toString(36)}${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   /** Hooks for tests: e.g. delay one answer past the SDK's timeout. */
-  const hooks: { beforeRespond?: (path: string) => Promise<'drop' | undefined>; rejectTaxId?: (value: string) => boolean } = {};
+  const hooks: {
+    beforeRespond?: (path: string) => Promise<'drop' | undefined>;
+    rejectTaxId?: (value: string) => boolean;
+  } = {};
 
   const event = (type: string, object: unknown, created = now()): FakeEvent =>
-    ({ id: newId('evt'), object: 'event', api_version: Stripe.API_VERSION, created, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } }) as unknown as FakeEvent;
+    ({
+      id: newId('evt'),
+      object: 'event',
+      api_version: Stripe.API_VERSION,
+      created,
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+      data: { object },
+    }) as unknown as FakeEvent;
 
   const form = async (request: Request) => new URLSearchParams(await request.text());
-  const notFound = (what: string) => HttpResponse.json({ error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}` } }, { status: 404 });
+  const notFound = (what: string) =>
+    HttpResponse.json(
+      { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}` } },
+      { status: 404 },
+    );
   const respond = async (request: Request, path: string, make: () => unknown) => {
     const key = request.headers.get('idempotency-key');
     const body = key && idempotent.has(key) ? idempotent.get(key) : make();
@@ -132,15 +167,30 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
   };
   const address = (p: URLSearchParams, current: FakeCustomer['address']) =>
     p.has('address[line1]') || p.has('address[postal_code]') || p.has('address[city]')
-      ? { line1: p.get('address[line1]') || null, postal_code: p.get('address[postal_code]') || null, city: p.get('address[city]') || null, country: p.get('address[country]') || 'DE' }
+      ? {
+          line1: p.get('address[line1]') || null,
+          postal_code: p.get('address[postal_code]') || null,
+          city: p.get('address[city]') || null,
+          country: p.get('address[country]') || 'DE',
+        }
       : current;
-  const metadata = (p: URLSearchParams) => Object.fromEntries([...p].filter(([k]) => k.startsWith('metadata[')).map(([k, v]) => [k.slice(9, -1), v]));
+  const metadata = (p: URLSearchParams) =>
+    Object.fromEntries([...p].filter(([k]) => k.startsWith('metadata[')).map(([k, v]) => [k.slice(9, -1), v]));
 
   const handlers: RequestHandler[] = [
     http.post(`${API}/v1/customers`, async ({ request }) => {
       const p = await form(request);
       return respond(request, 'customers.create', () => {
-        const customer: FakeCustomer = { id: newId('cus'), object: 'customer', created: now(), name: p.get('name'), email: p.get('email'), address: address(p, null), metadata: metadata(p), livemode: false };
+        const customer: FakeCustomer = {
+          id: newId('cus'),
+          object: 'customer',
+          created: now(),
+          name: p.get('name'),
+          email: p.get('email'),
+          address: address(p, null),
+          metadata: metadata(p),
+          livemode: false,
+        };
         customers.set(customer.id, customer);
         return customer;
       });
@@ -169,10 +219,30 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       // Stripe checks the format per type; an eu_vat value is a country code and its digits.
       // hooks.rejectTaxId: a test plays a value Stripe refuses although its format looks right.
       if (p.get('type') !== 'eu_vat' || !/^[A-Z]{2}[0-9A-Z]{8,12}$/.test(value) || hooks.rejectTaxId?.(value)) {
-        return HttpResponse.json({ error: { type: 'invalid_request_error', code: 'tax_id_invalid', param: 'value', message: `Invalid value for eu_vat.` } }, { status: 400 });
+        return HttpResponse.json(
+          {
+            error: {
+              type: 'invalid_request_error',
+              code: 'tax_id_invalid',
+              param: 'value',
+              message: `Invalid value for eu_vat.`,
+            },
+          },
+          { status: 400 },
+        );
       }
       return respond(request, 'customers.tax_ids.create', () => {
-        const taxId: FakeTaxId = { id: newId('txi'), object: 'tax_id', created: now(), customer: customer.id, type: 'eu_vat', value, country: value.slice(0, 2), verification: { status: 'pending', verified_address: null, verified_name: null }, livemode: false };
+        const taxId: FakeTaxId = {
+          id: newId('txi'),
+          object: 'tax_id',
+          created: now(),
+          customer: customer.id,
+          type: 'eu_vat',
+          value,
+          country: value.slice(0, 2),
+          verification: { status: 'pending', verified_address: null, verified_name: null },
+          livemode: false,
+        };
         taxIds.set(taxId.id, taxId);
         return taxId;
       });
@@ -194,11 +264,31 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       const customer = p.get('customer');
       const price = p.get('line_items[0][price]');
       if (p.get('mode') !== 'subscription' || !customer || !customers.has(customer) || !price) {
-        return HttpResponse.json({ error: { type: 'invalid_request_error', message: 'fake Stripe: subscription mode, a known customer and one price are required' } }, { status: 400 });
+        return HttpResponse.json(
+          {
+            error: {
+              type: 'invalid_request_error',
+              message: 'fake Stripe: subscription mode, a known customer and one price are required',
+            },
+          },
+          { status: 400 },
+        );
       }
       return respond(request, 'checkout.sessions.create', () => {
         const id = newId('cs_test');
-        const session: FakeCheckoutSession = { id, object: 'checkout.session', mode: 'subscription', customer, client_reference_id: p.get('client_reference_id'), price, success_url: p.get('success_url') ?? '', cancel_url: p.get('cancel_url'), status: 'open', subscription: null, url: `${pagesUrl()}/checkout/${id}` };
+        const session: FakeCheckoutSession = {
+          id,
+          object: 'checkout.session',
+          mode: 'subscription',
+          customer,
+          client_reference_id: p.get('client_reference_id'),
+          price,
+          success_url: p.get('success_url') ?? '',
+          cancel_url: p.get('cancel_url'),
+          status: 'open',
+          subscription: null,
+          url: `${pagesUrl()}/checkout/${id}`,
+        };
         sessions.set(id, session);
         return session;
       });
@@ -219,7 +309,15 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
                 return_url: p.get('flow_data[after_completion][redirect][return_url]') ?? p.get('return_url') ?? '',
               }
             : null;
-        const session: FakePortalSession = { id, object: 'billing_portal.session', customer, return_url: p.get('return_url') ?? '', url: `${pagesUrl()}/portal/${id}`, livemode: false, plan_change: planChange };
+        const session: FakePortalSession = {
+          id,
+          object: 'billing_portal.session',
+          customer,
+          return_url: p.get('return_url') ?? '',
+          url: `${pagesUrl()}/portal/${id}`,
+          livemode: false,
+          plan_change: planChange,
+        };
         portalSessions.set(id, session);
         return session;
       });
@@ -240,11 +338,30 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
     // The fake is told the gross amount; net and the 19 % VAT are derived as Stripe's tax rate would.
     const net = Math.round((total * 100) / 119);
     const invoice: FakeInvoice = {
-      id, object: 'invoice', created: now(), customer: sub.customer, number: `HW-${String(invoices.size + 1).padStart(5, '0')}`, status, currency: 'eur',
-      subtotal: net, total_excluding_tax: net,
-      total_taxes: [{ amount: total - net, tax_behavior: 'exclusive', taxability_reason: 'standard_rated', taxable_amount: net, type: 'tax_rate_details', tax_rate_details: { tax_rate: 'txr_fake_de_19' } }],
+      id,
+      object: 'invoice',
+      created: now(),
+      customer: sub.customer,
+      number: `HW-${String(invoices.size + 1).padStart(5, '0')}`,
+      status,
+      currency: 'eur',
+      subtotal: net,
+      total_excluding_tax: net,
+      total_taxes: [
+        {
+          amount: total - net,
+          tax_behavior: 'exclusive',
+          taxability_reason: 'standard_rated',
+          taxable_amount: net,
+          type: 'tax_rate_details',
+          tax_rate_details: { tax_rate: 'txr_fake_de_19' },
+        },
+      ],
       total,
-      hosted_invoice_url: `${pagesUrl()}/invoice/${id}`, invoice_pdf: `${pagesUrl()}/invoice/${id}`, parent: { type: 'subscription_details', subscription_details: { subscription: sub.id } }, livemode: false,
+      hosted_invoice_url: `${pagesUrl()}/invoice/${id}`,
+      invoice_pdf: `${pagesUrl()}/invoice/${id}`,
+      parent: { type: 'subscription_details', subscription_details: { subscription: sub.id } },
+      livemode: false,
     };
     invoices.set(id, invoice);
     return invoice;
@@ -265,8 +382,26 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       if (!session || session.status !== 'open') throw new Error(`fake Stripe: no open checkout session ${sessionId}`);
       const start = now();
       const sub: FakeSubscription = {
-        id: newId('sub'), object: 'subscription', created: start, customer: session.customer, status: 'active', cancel_at_period_end: false, metadata: {},
-        items: { object: 'list', data: [{ id: newId('si'), object: 'subscription_item', price: { id: session.price, object: 'price' }, quantity: 1, current_period_start: start, current_period_end: start + (session.price.endsWith('_year') ? 365 : 30) * 86_400 }] },
+        id: newId('sub'),
+        object: 'subscription',
+        created: start,
+        customer: session.customer,
+        status: 'active',
+        cancel_at_period_end: false,
+        metadata: {},
+        items: {
+          object: 'list',
+          data: [
+            {
+              id: newId('si'),
+              object: 'subscription_item',
+              price: { id: session.price, object: 'price' },
+              quantity: 1,
+              current_period_start: start,
+              current_period_end: start + (session.price.endsWith('_year') ? 365 : 30) * 86_400,
+            },
+          ],
+        },
         livemode: false,
       };
       subscriptions.set(sub.id, sub);
@@ -294,7 +429,10 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       if (!sub) throw new Error(`fake Stripe: no subscription ${subscriptionId}`);
       sub.status = 'past_due';
       const invoice = newInvoice(sub, grossCents, 'open');
-      return [event('invoice.payment_failed', structuredClone(invoice)), event('customer.subscription.updated', structuredClone(sub))];
+      return [
+        event('invoice.payment_failed', structuredClone(invoice)),
+        event('customer.subscription.updated', structuredClone(sub)),
+      ];
     },
     /** The customer confirms the plan change the portal link proposed: the item's price is swapped (with proration). */
     confirmPlanChange(portalSessionId: string, prorationCents = 0): FakeEvent[] {
@@ -304,7 +442,10 @@ export function createFakeStripe(options: FakeStripeOptions = {}) {
       if (!change || !sub || !item) throw new Error(`fake Stripe: no plan change in portal session ${portalSessionId}`);
       item.price = { id: change.price, object: 'price' };
       const invoice = newInvoice(sub, prorationCents, 'paid');
-      return [event('customer.subscription.updated', structuredClone(sub)), event('invoice.paid', structuredClone(invoice))];
+      return [
+        event('customer.subscription.updated', structuredClone(sub)),
+        event('invoice.paid', structuredClone(invoice)),
+      ];
     },
     /** The town pays its open invoices (e.g. in the portal). */
     payOpenInvoices(subscriptionId: string): FakeEvent[] {

@@ -58,7 +58,10 @@ export const FAKE_PRICE_IDS: PriceIds = {
   plus: { month: 'price_fake_plus_month', year: 'price_fake_plus_year' },
 };
 
-export function planForPrice(priceIds: PriceIds, priceId: string): { plan: PlanId; interval: BillingIntervalId } | null {
+export function planForPrice(
+  priceIds: PriceIds,
+  priceId: string,
+): { plan: PlanId; interval: BillingIntervalId } | null {
   for (const plan of PLAN_IDS) {
     for (const interval of INTERVALS) {
       if (priceIds[plan][interval] === priceId) return { plan, interval };

@@ -7,7 +7,17 @@ import type { AppClient, PlatformClient, PlatformTx, Tenant, TenantBilling } fro
 import type Stripe from 'stripe';
 import { uuid7 } from './uuid7.ts';
 import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, mrrCents, priceOf } from './plans.ts';
-import { freshness, hubLimitExceeded, intervalIdOf, paymentWarning, planIdOf, type ReadOnlyReason, readOnlyReason, replacesCurrent, subscriptionFields } from './state.ts';
+import {
+  freshness,
+  hubLimitExceeded,
+  intervalIdOf,
+  paymentWarning,
+  planIdOf,
+  type ReadOnlyReason,
+  readOnlyReason,
+  replacesCurrent,
+  subscriptionFields,
+} from './state.ts';
 
 /** A transaction of the app client (what `db.$transaction(async (tx) => …)` hands over). */
 export type Tx = Parameters<Extract<Parameters<AppClient['$transaction']>[0], (...args: never[]) => unknown>>[0];
@@ -105,7 +115,9 @@ export function createBilling(config: BillingConfig) {
      */
     async hubLimitExceeded(tx: Tx, tenantId: string) {
       await ensureRow(tx, tenantId);
-      const [row] = await tx.$queryRaw<Array<{ plan: TenantBilling['plan'] }>>`SELECT plan FROM "TenantBilling" WHERE "tenantId" = ${tenantId}::uuid FOR UPDATE`;
+      const [row] = await tx.$queryRaw<
+        Array<{ plan: TenantBilling['plan'] }>
+      >`SELECT plan FROM "TenantBilling" WHERE "tenantId" = ${tenantId}::uuid FOR UPDATE`;
       const hubs = await tx.hub.count({ where: { tenantId } });
       return hubLimitExceeded(planIdOf(row?.plan ?? 'BASIS'), hubs);
     },
@@ -163,7 +175,11 @@ export function createBilling(config: BillingConfig) {
     },
 
     /** A Stripe Checkout session (subscription mode) for a plan change; returns where to send the user. */
-    async startCheckout(tx: Db, tenant: { id: string; name: string; slug: string }, choice: { plan: PlanId; interval: BillingIntervalId }): Promise<string> {
+    async startCheckout(
+      tx: Db,
+      tenant: { id: string; name: string; slug: string },
+      choice: { plan: PlanId; interval: BillingIntervalId },
+    ): Promise<string> {
       const customer = await this.ensureCustomer(tx, tenant);
       const page = billingPage(tenant.slug);
       const price = config.priceIds[choice.plan][choice.interval];
@@ -207,7 +223,11 @@ export function createBilling(config: BillingConfig) {
     /** The Stripe Customer Portal (payment method, invoices, cancellation). */
     async portal(tx: Db, tenant: { id: string; name: string; slug: string }): Promise<string> {
       const customer = await this.ensureCustomer(tx, tenant);
-      const session = await stripe.billingPortal.sessions.create({ customer, return_url: billingPage(tenant.slug), locale: 'de' });
+      const session = await stripe.billingPortal.sessions.create({
+        customer,
+        return_url: billingPage(tenant.slug),
+        locale: 'de',
+      });
       return session.url;
     },
 
@@ -224,13 +244,21 @@ export function createBilling(config: BillingConfig) {
         name: contact.contactName ?? tenant.name,
         // '' clears the field at Stripe (the town removed its invoice email).
         email: contact.contactEmail ?? '',
-        address: { line1: contact.street ?? '', postal_code: contact.postalCode ?? '', city: contact.city ?? '', country: 'DE' },
+        address: {
+          line1: contact.street ?? '',
+          postal_code: contact.postalCode ?? '',
+          city: contact.city ?? '',
+          country: 'DE',
+        },
       });
       await tx.tenantBilling.update({ where: { tenantId: tenant.id }, data: contact });
     },
 
     /** Provider and partner view: towns with plan, status, MRR (net cents). Cross-town: platform client, audited. */
-    async overview(actor: { userId: string; requestId: string | null }, towns: Array<{ id: string; slug: string; name: string }>) {
+    async overview(
+      actor: { userId: string; requestId: string | null },
+      towns: Array<{ id: string; slug: string; name: string }>,
+    ) {
       const ids = towns.map((t) => t.id);
       const rows = await platform.run((tx) => tx.tenantBilling.findMany({ where: { tenantId: { in: ids } } }), {
         action: 'billing.overview.read',
@@ -244,7 +272,13 @@ export function createBilling(config: BillingConfig) {
         const row = byTenant.get(t.id);
         const plan = planIdOf(row?.plan ?? 'BASIS');
         const interval = intervalIdOf(row?.interval ?? null);
-        const paying = row && interval && (row.status === 'ACTIVE' || row.status === 'PAST_DUE' || row.status === 'TRIALING' || row.status === 'UNPAID');
+        const paying =
+          row &&
+          interval &&
+          (row.status === 'ACTIVE' ||
+            row.status === 'PAST_DUE' ||
+            row.status === 'TRIALING' ||
+            row.status === 'UNPAID');
         return {
           tenantId: t.id,
           slug: t.slug,
@@ -292,13 +326,16 @@ export function createBilling(config: BillingConfig) {
    * tax ids). Listing first makes a retry converge instead of duplicating.
    */
   async function syncVatId(customer: string, vatId: string | null) {
-    const existing = (await stripe.customers.listTaxIds(customer, { limit: 100 })).data.filter((t) => t.type === 'eu_vat');
+    const existing = (await stripe.customers.listTaxIds(customer, { limit: 100 })).data.filter(
+      (t) => t.type === 'eu_vat',
+    );
     // Add the new id before removing the old one: if Stripe refuses it, the customer keeps the old one.
     if (vatId && !existing.some((t) => t.value === vatId)) {
       try {
         await stripe.customers.createTaxId(customer, { type: 'eu_vat', value: vatId });
       } catch (error) {
-        if ((error as { code?: string }).code === 'tax_id_invalid') throw new BillingInputError('vatId', 'validation.vatIdRejected');
+        if ((error as { code?: string }).code === 'tax_id_invalid')
+          throw new BillingInputError('vatId', 'validation.vatIdRejected');
         throw error;
       }
     }
@@ -328,10 +365,13 @@ export function createBilling(config: BillingConfig) {
       async (tx) => {
         // ON CONFLICT waits for a concurrent claim of the same id to commit
         // (then: duplicate) or roll back (then: ours to process).
-        const claimed = await tx.$executeRaw`INSERT INTO "StripeEvent" (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`;
+        const claimed =
+          await tx.$executeRaw`INSERT INTO "StripeEvent" (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`;
         if (claimed === 0) return true;
         if (!customerId) return false;
-        const [row] = await tx.$queryRaw<Array<{ tenantId: string }>>`SELECT "tenantId" FROM "TenantBilling" WHERE "stripeCustomerId" = ${customerId} FOR UPDATE`;
+        const [row] = await tx.$queryRaw<
+          Array<{ tenantId: string }>
+        >`SELECT "tenantId" FROM "TenantBilling" WHERE "stripeCustomerId" = ${customerId} FOR UPDATE`;
         if (!row) return false; // not one of our towns (another system on the same account)
         tenantId = row.tenantId;
         await apply(tx, row.tenantId, event);
@@ -381,7 +421,9 @@ export function createBilling(config: BillingConfig) {
             postalCode: customer.address?.postal_code ?? row.postalCode,
             city: customer.address?.city ?? row.city,
             // The town may enter its USt-IdNr. in Checkout or the portal too.
-            vatId: (await stripe.customers.listTaxIds(customer.id, { limit: 100 })).data.find((t) => t.type === 'eu_vat')?.value ?? null,
+            vatId:
+              (await stripe.customers.listTaxIds(customer.id, { limit: 100 })).data.find((t) => t.type === 'eu_vat')
+                ?.value ?? null,
           },
         });
         return;
@@ -399,7 +441,13 @@ export function createBilling(config: BillingConfig) {
    * order does not matter. The billing row is locked (FOR UPDATE in
    * processEvent), so two invoices of one town are applied one after the other.
    */
-  async function applyInvoice(tx: PlatformTx, row: TenantBilling, type: 'invoice.paid' | 'invoice.payment_failed' | 'invoice.voided', invoice: Stripe.Invoice, created: Date) {
+  async function applyInvoice(
+    tx: PlatformTx,
+    row: TenantBilling,
+    type: 'invoice.paid' | 'invoice.payment_failed' | 'invoice.voided',
+    invoice: Stripe.Invoice,
+    created: Date,
+  ) {
     const tenantId = row.tenantId;
     if (!invoice.id) return;
     await adoptUntrackedDunning(tx, row);
@@ -435,7 +483,10 @@ export function createBilling(config: BillingConfig) {
     // Stripe's retries of an invoice already failed do not mail.
     const earlier = pastDueSince !== null && (row.pastDueSince === null || pastDueSince < row.pastDueSince);
     if (earlier && config.onPaymentFailed) {
-      await config.onPaymentFailed(tx, { tenantId, readOnlyFrom: new Date(pastDueSince.getTime() + config.graceDays * 86_400_000) });
+      await config.onPaymentFailed(tx, {
+        tenantId,
+        readOnlyFrom: new Date(pastDueSince.getTime() + config.graceDays * 86_400_000),
+      });
     }
   }
 
@@ -448,7 +499,9 @@ export function createBilling(config: BillingConfig) {
   async function adoptUntrackedDunning(tx: PlatformTx, row: TenantBilling) {
     if (!row.pastDueSince || !row.stripeCustomerId) return;
     if ((await tx.invoicePayment.count({ where: { tenantId: row.tenantId } })) > 0) return;
-    const open = (await stripe.invoices.list({ customer: row.stripeCustomerId, status: 'open', limit: 100 })).data.filter((i) => i.status === 'open' && i.id);
+    const open = (
+      await stripe.invoices.list({ customer: row.stripeCustomerId, status: 'open', limit: 100 })
+    ).data.filter((i) => i.status === 'open' && i.id);
     for (const invoice of open) {
       await tx.$executeRaw`
         INSERT INTO "InvoicePayment" ("tenantId", "stripeInvoiceId", status, "firstFailedAt", "lastEventAt", "updatedAt")
@@ -457,13 +510,22 @@ export function createBilling(config: BillingConfig) {
     }
   }
 
-  async function applySubscription(tx: PlatformTx, row: TenantBilling, snapshot: Stripe.Subscription, created: Date, reRead: boolean) {
+  async function applySubscription(
+    tx: PlatformTx,
+    row: TenantBilling,
+    snapshot: Stripe.Subscription,
+    created: Date,
+    reRead: boolean,
+  ) {
     const f = freshness(created, row.subscriptionStateAt);
     if (f === 'older') return;
     const sub = f === 'same-second' && !reRead ? await stripe.subscriptions.retrieve(snapshot.id) : snapshot;
     const fields = subscriptionFields(sub, config.priceIds, { plan: row.plan, interval: row.interval });
     if (!replacesCurrent({ stripeSubscriptionId: row.stripeSubscriptionId, status: row.status }, fields)) return;
-    await tx.tenantBilling.update({ where: { tenantId: row.tenantId }, data: { ...fields, subscriptionStateAt: created } });
+    await tx.tenantBilling.update({
+      where: { tenantId: row.tenantId },
+      data: { ...fields, subscriptionStateAt: created },
+    });
   }
 }
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FAKE_PRICE_IDS, grossCents, mrrCents, priceOf, upgradeFor } from './plans.ts';
-import { freshness, hubLimitExceeded, paymentWarning, readOnlyReason, replacesCurrent, subscriptionFields } from './state.ts';
+import {
+  freshness,
+  hubLimitExceeded,
+  paymentWarning,
+  readOnlyReason,
+  replacesCurrent,
+  subscriptionFields,
+} from './state.ts';
 
 const day = 86_400_000;
 
@@ -51,10 +58,26 @@ describe('ordering', () => {
 
   it('maps a subscription to a plan; an ended one falls back to Basis; an ended other one never replaces the live one', () => {
     const sub = (id: string, status: 'active' | 'canceled', price: string) =>
-      ({ id, status, cancel_at_period_end: false, items: { data: [{ price: { id: price }, current_period_end: 1_900_000_000 }] } }) as never;
-    const live = subscriptionFields(sub('sub_2', 'active', FAKE_PRICE_IDS.plus.year), FAKE_PRICE_IDS, { plan: 'BASIS', interval: null });
-    expect(live).toMatchObject({ plan: 'PLUS', interval: 'YEAR', status: 'ACTIVE', currentPeriodEnd: new Date(1_900_000_000_000) });
-    const ended = subscriptionFields(sub('sub_1', 'canceled', FAKE_PRICE_IDS.standard.month), FAKE_PRICE_IDS, { plan: 'PLUS', interval: 'YEAR' });
+      ({
+        id,
+        status,
+        cancel_at_period_end: false,
+        items: { data: [{ price: { id: price }, current_period_end: 1_900_000_000 }] },
+      }) as never;
+    const live = subscriptionFields(sub('sub_2', 'active', FAKE_PRICE_IDS.plus.year), FAKE_PRICE_IDS, {
+      plan: 'BASIS',
+      interval: null,
+    });
+    expect(live).toMatchObject({
+      plan: 'PLUS',
+      interval: 'YEAR',
+      status: 'ACTIVE',
+      currentPeriodEnd: new Date(1_900_000_000_000),
+    });
+    const ended = subscriptionFields(sub('sub_1', 'canceled', FAKE_PRICE_IDS.standard.month), FAKE_PRICE_IDS, {
+      plan: 'PLUS',
+      interval: 'YEAR',
+    });
     expect(ended).toMatchObject({ plan: 'BASIS', interval: null, status: 'CANCELED' });
     expect(replacesCurrent({ stripeSubscriptionId: 'sub_2', status: 'ACTIVE' }, ended)).toBe(false);
     expect(replacesCurrent({ stripeSubscriptionId: 'sub_1', status: 'ACTIVE' }, ended)).toBe(true);

@@ -37,7 +37,11 @@ export interface SubscriptionFields {
 }
 
 /** What a subscription snapshot says about the town's plan. */
-export function subscriptionFields(sub: Pick<Stripe.Subscription, 'id' | 'status' | 'cancel_at_period_end' | 'items'>, priceIds: PriceIds, fallback: { plan: SubscriptionFields['plan']; interval: SubscriptionFields['interval'] }): SubscriptionFields {
+export function subscriptionFields(
+  sub: Pick<Stripe.Subscription, 'id' | 'status' | 'cancel_at_period_end' | 'items'>,
+  priceIds: PriceIds,
+  fallback: { plan: SubscriptionFields['plan']; interval: SubscriptionFields['interval'] },
+): SubscriptionFields {
   const item = sub.items.data[0];
   const mapped = item ? planForPrice(priceIds, item.price.id) : null;
   const status = statusFromStripe(sub.status);
@@ -66,8 +70,12 @@ export function freshness(eventCreated: Date, stateAt: Date | null): Freshness {
 }
 
 /** The current subscription of a town: one only; a different, ended one never replaces an active one. */
-export function replacesCurrent(current: { stripeSubscriptionId: string | null; status: SubscriptionStatusName }, incoming: SubscriptionFields): boolean {
-  if (current.stripeSubscriptionId === null || current.stripeSubscriptionId === incoming.stripeSubscriptionId) return true;
+export function replacesCurrent(
+  current: { stripeSubscriptionId: string | null; status: SubscriptionStatusName },
+  incoming: SubscriptionFields,
+): boolean {
+  if (current.stripeSubscriptionId === null || current.stripeSubscriptionId === incoming.stripeSubscriptionId)
+    return true;
   // Another subscription of the same customer: an ended one (the plan a town
   // changed away from) must not overwrite the live one.
   return incoming.status !== 'CANCELED' || current.status === 'CANCELED' || current.status === 'NONE';
@@ -81,7 +89,11 @@ export interface DunningState {
 export type ReadOnlyReason = 'payment-overdue';
 
 /** After the grace period a town with an unpaid invoice may read but not change anything. */
-export function readOnlyReason(state: Pick<DunningState, 'pastDueSince'> | null, now: Date, graceDays: number): ReadOnlyReason | null {
+export function readOnlyReason(
+  state: Pick<DunningState, 'pastDueSince'> | null,
+  now: Date,
+  graceDays: number,
+): ReadOnlyReason | null {
   if (!state?.pastDueSince) return null;
   return now.getTime() - state.pastDueSince.getTime() >= graceDays * 86_400_000 ? 'payment-overdue' : null;
 }
@@ -99,7 +111,10 @@ export function intervalIdOf(interval: 'MONTH' | 'YEAR' | null): BillingInterval
 }
 
 /** null when another hub fits the plan; else the plan and where to go. */
-export function hubLimitExceeded(plan: PlanId, hubCount: number): { plan: PlanId; maxHubs: number; upgrade: PlanId | null } | null {
+export function hubLimitExceeded(
+  plan: PlanId,
+  hubCount: number,
+): { plan: PlanId; maxHubs: number; upgrade: PlanId | null } | null {
   const max = PLANS[plan].maxHubs;
   if (max === null || hubCount < max) return null;
   return { plan, maxHubs: max, upgrade: upgradeFor(plan) };

@@ -47,7 +47,12 @@ const scoped = <T>(tenantId: string, fn: () => T) => runInScope({ tenantId, user
 const HUBS_OF = 'SELECT h.id, h.name, h."createdAt" FROM "Hub" h WHERE h."tenantId" = ANY($1::uuid[]) ORDER BY h.name';
 const ECHO = 'SELECT $1::int + 1 AS n, $2::jsonb AS doc';
 const preparedOn = async (pool: ScopedPool, text: string) =>
-  (await asPg(pool).query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [text])).rows[0]!.n;
+  (
+    await asPg(pool).query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1',
+      [text],
+    )
+  ).rows[0]!.n;
 
 /** How many BatchQuery objects the pool's connections were given. */
 function countBatches() {
@@ -75,15 +80,26 @@ describe('a batch', () => {
     expect(echo!.rows).toEqual([{ n: 42, doc: { a: [1, 2] } }]);
     expect(none!.rows).toEqual([]);
     expect(none!.command).toBe('SELECT');
-    const after = await asPg(pool).query<{ tenant: string | null }>(`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`);
+    const after = await asPg(pool).query<{ tenant: string | null }>(
+      `SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`,
+    );
     expect(after.rows).toEqual([{ tenant: null }]);
   });
 
   it('describes a named statement once per connection: later runs get no RowDescription and the same rows, types parsed', async () => {
     const pool = onePool();
     const own = towns[0]!;
-    const describe = vi.spyOn((pg as unknown as { Connection: { prototype: { describe(): void } } }).Connection.prototype, 'describe');
-    const run = () => scoped(own.id, () => batchQuery(pool, [{ text: HUBS_OF, values: [[own.id]] }, { text: ECHO, values: [1, '[]'] }]));
+    const describe = vi.spyOn(
+      (pg as unknown as { Connection: { prototype: { describe(): void } } }).Connection.prototype,
+      'describe',
+    );
+    const run = () =>
+      scoped(own.id, () =>
+        batchQuery(pool, [
+          { text: HUBS_OF, values: [[own.id]] },
+          { text: ECHO, values: [1, '[]'] },
+        ]),
+      );
     const [first, firstEcho] = await run();
     // The scope statement and both of the caller's: each new on this connection.
     expect(describe).toHaveBeenCalledTimes(3);
@@ -124,9 +140,13 @@ describe('a batch', () => {
   it('keeps the bookkeeping exact when a Parse itself fails and when a value is refused at Bind', async () => {
     const pool = onePool();
     const own = towns[1]!;
-    await expect(scoped(own.id, () => batchQuery(pool, [{ text: 'SELEC broken $1', values: [1] }]))).rejects.toThrow(/syntax error/);
+    await expect(scoped(own.id, () => batchQuery(pool, [{ text: 'SELEC broken $1', values: [1] }]))).rejects.toThrow(
+      /syntax error/,
+    );
     // Parsed fine, refused at Bind ('kein-uuid' is no uuid): the statement stays prepared.
-    await expect(scoped(own.id, () => batchQuery(pool, [{ text: HUBS_OF, values: [['kein-uuid']] }]))).rejects.toThrow(/uuid/);
+    await expect(scoped(own.id, () => batchQuery(pool, [{ text: HUBS_OF, values: [['kein-uuid']] }]))).rejects.toThrow(
+      /uuid/,
+    );
     const [hubs] = await scoped(own.id, () => batchQuery(pool, [{ text: HUBS_OF, values: [[own.id]] }]));
     expect(hubs!.rows).toHaveLength(3);
     expect(await preparedOn(pool, HUBS_OF)).toBe(1);
@@ -136,7 +156,14 @@ describe('a batch', () => {
     const pool = onePool();
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    await expect(scoped(towns[0]!.id, () => batchQuery(pool, [{ text: ECHO, values: [1, 'null'] }, { text: ECHO, values: [2, circular] }]))).rejects.toThrow(/circular/i);
+    await expect(
+      scoped(towns[0]!.id, () =>
+        batchQuery(pool, [
+          { text: ECHO, values: [1, 'null'] },
+          { text: ECHO, values: [2, circular] },
+        ]),
+      ),
+    ).rejects.toThrow(/circular/i);
     const [ok] = await scoped(towns[0]!.id, () => batchQuery(pool, [{ text: ECHO, values: [2, 'null'] }]));
     expect(ok!.rows).toEqual([{ n: 3, doc: null }]);
   });
@@ -164,14 +191,19 @@ describe('a pipelined transaction', () => {
     await expect(
       scoped(own.id, () =>
         pipelinedTransaction(pool, async (query) => {
-          await query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Vorher', 'vorher-im-flug', now())`, [own.id]);
+          await query(
+            `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Vorher', 'vorher-im-flug', now())`,
+            [own.id],
+          );
           void query('SELECT 1 / $1::int AS boom', [0]);
           return 'committed?';
         }),
       ),
     ).rejects.toThrow(/division by zero/);
     expect((await superuser.query(`SELECT 1 FROM "Hub" WHERE slug = 'vorher-im-flug'`)).rows).toEqual([]);
-    const state = await superuser.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND state LIKE 'idle in transaction%'`);
+    const state = await superuser.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND state LIKE 'idle in transaction%'`,
+    );
     expect(state.rows).toEqual([{ n: 0 }]);
   });
 });

@@ -37,7 +37,10 @@ export interface BatchStatement {
 }
 
 /** A statement of a batch with the promise it settles. */
-export type BatchEntry = BatchStatement & { resolve: (result: pg.QueryResult) => void; reject: (error: unknown) => void };
+export type BatchEntry = BatchStatement & {
+  resolve: (result: pg.QueryResult) => void;
+  reject: (error: unknown) => void;
+};
 
 /** The parts of pg's (untyped) Connection a batch writes to. */
 interface WireConnection {
@@ -77,7 +80,10 @@ function shapesOf(connection: object): Map<string, Shape> {
   if (!known) shapes.set(connection, (known = new Map()));
   return known;
 }
-const { Result, utils } = pg as unknown as { Result: new (rowMode?: string) => ResultLike; utils: { prepareValue(value: unknown): unknown } };
+const { Result, utils } = pg as unknown as {
+  Result: new (rowMode?: string) => ResultLike;
+  utils: { prepareValue(value: unknown): unknown };
+};
 const PgQuery = pg.Query as unknown as new (config: pg.QueryConfig) => object;
 
 type Pending = BatchEntry & { result: ResultLike; rowError?: unknown; learnShape?: boolean };
@@ -208,7 +214,8 @@ export class BatchQuery extends PgQuery {
 
   handleReadyForQuery(): void {
     // Every statement answered at its CommandComplete; none should be left.
-    for (const s of this.#statements.slice(this.#current)) s.reject(new Error('The server ended the batch without answering this statement'));
+    for (const s of this.#statements.slice(this.#current))
+      s.reject(new Error('The server ended the batch without answering this statement'));
     this.#current = this.#statements.length;
   }
 }

@@ -1,5 +1,11 @@
 export { createAppClient, type AppClient, type AppClientOptions, type PoolStats } from './app-client.ts';
-export { createPlatformClient, toAuditRow, type AuditEntry, type PlatformClient, type PlatformTx } from './platform-client.ts';
+export {
+  createPlatformClient,
+  toAuditRow,
+  type AuditEntry,
+  type PlatformClient,
+  type PlatformTx,
+} from './platform-client.ts';
 export { columnsOf, type PipelinedQuery } from './scoped-pool.ts';
 export { BatchQuery } from './batch-query.ts';
 export { currentScope, runInScope, type DbScope } from './scope.ts';

@@ -32,7 +32,11 @@ export interface PlatformClientOptions {
 }
 
 export function createPlatformClient(options: PlatformClientOptions) {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4, application_name: 'hubwerk-platform' });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 4,
+    application_name: 'hubwerk-platform',
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 
   return {

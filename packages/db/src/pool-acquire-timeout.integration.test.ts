@@ -20,7 +20,10 @@ beforeAll(async () => {
   const db = await useTestDatabase({ fresh: true });
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
-  await superuser.query(`INSERT INTO "Tenant" (id, name, slug, ags, bundesland, "updatedAt") VALUES ($1, 'Warte', 'warte', '03000999', '03', now())`, [tenantId]);
+  await superuser.query(
+    `INSERT INTO "Tenant" (id, name, slug, ags, bundesland, "updatedAt") VALUES ($1, 'Warte', 'warte', '03000999', '03', now())`,
+    [tenantId],
+  );
   app = createAppClient({ url: db.appUrl, poolSize: 1, acquireTimeoutMs: 2_000 });
 });
 

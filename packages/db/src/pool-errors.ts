@@ -17,11 +17,16 @@ export class PoolAcquireTimeoutError extends Error {
 
 // pg-pool's own messages when connectionTimeoutMillis passes: waiting for a
 // pooled connection, or opening a new one.
-const PG_POOL_TIMEOUTS = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+const PG_POOL_TIMEOUTS = new Set([
+  'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+]);
 
 /** pg-pool's untyped checkout timeouts as the typed error; anything else unchanged. */
 export function typedPoolError(error: unknown, waitedMs: number): unknown {
-  return error instanceof Error && PG_POOL_TIMEOUTS.has(error.message) ? new PoolAcquireTimeoutError(waitedMs, { cause: error }) : error;
+  return error instanceof Error && PG_POOL_TIMEOUTS.has(error.message)
+    ? new PoolAcquireTimeoutError(waitedMs, { cause: error })
+    : error;
 }
 
 /** Whether `error`, or an error it wraps (`cause`, as Prisma and tRPC wrap), is a pool acquire timeout. */

@@ -41,7 +41,11 @@ class ScopedClient extends pg.Client {
       // statement the caller sends next can run.
       const scope = this.hubwerkScope;
       // Named: PostgreSQL parses and plans it once per connection, not per query.
-      const set = super.query({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, values: scopeValues(scope) }) as unknown as Promise<unknown>;
+      const set = super.query({
+        name: SET_SCOPE_STATEMENT,
+        text: SET_SCOPE_SQL,
+        values: scopeValues(scope),
+      }) as unknown as Promise<unknown>;
       set.catch(() => {
         /* a failed set_config aborts the transaction; the caller's next statement reports it */
       });
@@ -54,7 +58,10 @@ class ScopedClient extends pg.Client {
   _handleParseComplete(): void {
     const active = (this as unknown as { _getActiveQuery(): unknown })._getActiveQuery();
     if (active instanceof BatchQuery) active.handleParseComplete(this.connection);
-    else (pg.Client.prototype as unknown as { _handleParseComplete(this: pg.Client): void })._handleParseComplete.call(this);
+    else
+      (pg.Client.prototype as unknown as { _handleParseComplete(this: pg.Client): void })._handleParseComplete.call(
+        this,
+      );
   }
 }
 
@@ -94,8 +101,12 @@ export class ScopedPool extends pg.Pool {
   readonly #acquireTimeoutMillis: number;
 
   override connect(): Promise<pg.PoolClient>;
-  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
-  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+  override connect(
+    callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): void;
+  override connect(
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
     const scope = currentScope() ?? null;
     const pin = (client: pg.PoolClient | undefined) => {
       if (client) (client as ScopedPoolClient).hubwerkScope = scope;
@@ -130,7 +141,12 @@ export class ScopedPool extends pg.Pool {
     // pool.query(text, values) and pool.query({ text, values }) alike; a
     // submittable (pg.Query, cursors) is never copied, it keeps the old path.
     const submittable = typeof (config as { submit?: unknown } | null)?.submit === 'function';
-    const statement = typeof config === 'string' ? { text: config, values } : values === undefined || submittable ? config : { ...(config as object), values };
+    const statement =
+      typeof config === 'string'
+        ? { text: config, values }
+        : values === undefined || submittable
+          ? config
+          : { ...(config as object), values };
     if (!submittable && canCarryScope(statement)) {
       // Built here, in the caller's context: the scope is fixed now.
       return this.#queryWithScope(new ScopedQuery(statement, scope)) as never;
@@ -148,7 +164,8 @@ export class ScopedPool extends pg.Pool {
   async #namedQuery(statement: pg.QueryConfig & { name: string }, scope: DbScope): Promise<pg.QueryResult> {
     const query = new ScopedQuery(statement, scope);
     const client = await this.connect();
-    const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements?.[statement.name];
+    const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection
+      ?.parsedStatements?.[statement.name];
     if (parsed === statement.text) return this.#queryWithScope(query, client);
     return this.#queryInTransaction(statement, undefined, client);
   }
@@ -214,14 +231,22 @@ export function columnsOf(alias: string, columns: Readonly<Record<string, string
 }
 
 const isNamedWithValues = (c: unknown): c is pg.QueryConfig & { name: string } =>
-  typeof c === 'object' && c !== null && typeof (c as pg.QueryConfig).name === 'string' && typeof (c as pg.QueryConfig).text === 'string' && Array.isArray((c as pg.QueryConfig).values);
+  typeof c === 'object' &&
+  c !== null &&
+  typeof (c as pg.QueryConfig).name === 'string' &&
+  typeof (c as pg.QueryConfig).text === 'string' &&
+  Array.isArray((c as pg.QueryConfig).values);
 
 /**
  * One statement in the caller's scope as a named prepared statement: for the
  * hot reads every request makes (session, actor, town), whose planning cost
  * PostgreSQL more than running them. Same rules as statementName: name the columns.
  */
-export function preparedQuery<R extends pg.QueryResultRow>(pool: ScopedPool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+export function preparedQuery<R extends pg.QueryResultRow>(
+  pool: ScopedPool,
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult<R>> {
   return (pool.query as (c: pg.QueryConfig) => Promise<pg.QueryResult<R>>)({ name: statementName(text), text, values });
 }
 
@@ -232,7 +257,10 @@ export function preparedQuery<R extends pg.QueryResultRow>(pool: ScopedPool, tex
  * Each is prepared once per connection (statementName: columns named). If
  * one fails, none took effect and the batch rejects with its error.
  */
-export async function batchQuery(pool: ScopedPool, statements: ReadonlyArray<{ text: string; values?: unknown[] }>): Promise<pg.QueryResult[]> {
+export async function batchQuery(
+  pool: ScopedPool,
+  statements: ReadonlyArray<{ text: string; values?: unknown[] }>,
+): Promise<pg.QueryResult[]> {
   const scope = currentScope();
   const client = await pool.connect();
   const onError = () => undefined;
@@ -266,7 +294,8 @@ const holding = new WeakSet<pg.PoolClient>();
  * together (measured: socket writes were a fifth of a booking's Node time).
  */
 function holdWritesForThisTick(client: pg.PoolClient) {
-  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } })
+    .connection?.stream;
   if (holding.has(client) || !stream?.cork || !stream.uncork) return;
   holding.add(client);
   stream.cork();
@@ -289,7 +318,8 @@ const statementNames = new Map<string, string>();
 export function statementName(text: string): string {
   let name = statementNames.get(text);
   if (name === undefined) {
-    if (SELECTS_STAR.test(text)) throw new Error(`A pipelined statement must name its columns, not select *: ${text.slice(0, 120)}`);
+    if (SELECTS_STAR.test(text))
+      throw new Error(`A pipelined statement must name its columns, not select *: ${text.slice(0, 120)}`);
     name = `hw_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     statementNames.set(text, name);
   }
@@ -299,7 +329,10 @@ export function statementName(text: string): string {
 const SELECTS_STAR = /(?:\bSELECT|\bRETURNING|,)\s*\*|[\w"]\.\*/i;
 
 /** A statement of a pipelined transaction: sent at once, answered in order. */
-export type PipelinedQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+export type PipelinedQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(
+  text: string,
+  values?: unknown[],
+) => Promise<pg.QueryResult<R>>;
 
 /**
  * One transaction on one connection of `pool`, in the caller's DbScope, for
@@ -340,7 +373,9 @@ export async function pipelinedTransaction<T>(pool: ScopedPool, fn: (query: Pipe
     return p;
   };
   const query: PipelinedQuery = (text, values) =>
-    send(values === undefined ? { text } : { name: statementName(text), text, values }) as Promise<pg.QueryResult<never>>;
+    send(values === undefined ? { text } : { name: statementName(text), text, values }) as Promise<
+      pg.QueryResult<never>
+    >;
   let broken: Error | undefined;
   try {
     void send({ text: 'BEGIN' });

@@ -44,15 +44,23 @@ function onePool(): pg.Pool {
 
 const scoped = <T>(tenantId: string, fn: () => T) => runInScope({ tenantId, userId: null }, fn);
 const setting = async (pool: pg.Pool) =>
-  (await pool.query<{ tenant: string | null; user: string | null }>(`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant, NULLIF(current_setting('app.user_id', true), '') AS "user"`)).rows[0];
-const backendPid = async (pool: pg.Pool) => (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  (
+    await pool.query<{ tenant: string | null; user: string | null }>(
+      `SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant, NULLIF(current_setting('app.user_id', true), '') AS "user"`,
+    )
+  ).rows[0];
+const backendPid = async (pool: pg.Pool) =>
+  (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
 const HUBS_OF = 'SELECT id, name FROM "Hub" WHERE "tenantId" = ANY($1::uuid[]) ORDER BY name';
 
 /** What the pool's connections are asked to run (ScopedClient passes each call on to pg.Client's query). */
 function recordStatements() {
   const spy = vi.spyOn(pg.Client.prototype, 'query');
   return {
-    texts: () => spy.mock.calls.map(([config]) => (typeof config === 'string' ? config : String((config as { text?: string }).text))),
+    texts: () =>
+      spy.mock.calls.map(([config]) =>
+        typeof config === 'string' ? config : String((config as { text?: string }).text),
+      ),
     scopedQueries: () => spy.mock.calls.filter(([config]) => (config as unknown) instanceof ScopedQuery).length,
   };
 }
@@ -63,7 +71,10 @@ describe('a scoped statement with parameters', () => {
     const town = towns[0]!;
     const sent = recordStatements();
     const seen = await runInScope({ tenantId: town.id, userId: 'u-1' }, () =>
-      pool.query(`SELECT current_setting('app.tenant_id', true) AS tenant, current_setting('app.user_id', true) AS "user", $1::text AS echo`, ['x']),
+      pool.query(
+        `SELECT current_setting('app.tenant_id', true) AS tenant, current_setting('app.user_id', true) AS "user", $1::text AS echo`,
+        ['x'],
+      ),
     );
     expect(seen.rows).toEqual([{ tenant: town.id, user: 'u-1', echo: 'x' }]);
     expect(sent.scopedQueries()).toBe(1);
@@ -96,7 +107,9 @@ describe('a scoped statement with parameters', () => {
         text: 'SELECT id, name, "createdAt" FROM "Hub" WHERE "tenantId" = $1 ORDER BY name LIMIT $2',
         values: [town.id, 2],
         rowMode: 'array',
-        types: { getTypeParser: (oid: number) => (oid === 1184 ? (v: string) => `ts:${v}` : (v: string) => v) } as never,
+        types: {
+          getTypeParser: (oid: number) => (oid === 1184 ? (v: string) => `ts:${v}` : (v: string) => v),
+        } as never,
       }),
     );
     expect(result.rows).toHaveLength(2);
@@ -112,17 +125,28 @@ describe('a scoped statement with parameters', () => {
     const [town, foreign] = [towns[0]!, towns[1]!];
     const pid = await backendPid(pool);
     // Server-side failure during execution.
-    await expect(scoped(town.id, () => pool.query('SELECT 1 / ($1::int - $1::int)', [7]))).rejects.toMatchObject({ code: '22012' });
+    await expect(scoped(town.id, () => pool.query('SELECT 1 / ($1::int - $1::int)', [7]))).rejects.toMatchObject({
+      code: '22012',
+    });
     // Refused by RLS: a row for another town.
     await expect(
-      scoped(town.id, () => pool.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, gen_random_uuid(), 'Fremd', 'fremd-flug', now())`, [foreign.id])),
+      scoped(town.id, () =>
+        pool.query(
+          `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, gen_random_uuid(), 'Fremd', 'fremd-flug', now())`,
+          [foreign.id],
+        ),
+      ),
     ).rejects.toMatchObject({ code: '42501' });
     // Failure at parse time.
-    await expect(scoped(town.id, () => pool.query('SELECT nope FROM "Hub" WHERE "tenantId" = $1', [town.id]))).rejects.toMatchObject({ code: '42703' });
+    await expect(
+      scoped(town.id, () => pool.query('SELECT nope FROM "Hub" WHERE "tenantId" = $1', [town.id])),
+    ).rejects.toMatchObject({ code: '42703' });
     // The same connection (a statement error is no reason to destroy it), with no setting and no transaction left.
     expect(await backendPid(pool)).toBe(pid);
     expect(await setting(pool)).toEqual({ tenant: null, user: null });
-    expect((await superuser.query(`SELECT state FROM pg_stat_activity WHERE pid = $1`, [pid])).rows).toEqual([{ state: 'idle' }]);
+    expect((await superuser.query(`SELECT state FROM pg_stat_activity WHERE pid = $1`, [pid])).rows).toEqual([
+      { state: 'idle' },
+    ]);
     expect((await superuser.query(`SELECT 1 FROM "Hub" WHERE slug = 'fremd-flug'`)).rows).toEqual([]);
     // And it still answers scoped queries correctly.
     const after = await scoped(town.id, () => pool.query<{ id: string }>(HUBS_OF, [[town.id, foreign.id]]));
@@ -134,11 +158,27 @@ describe('a scoped statement with parameters', () => {
     const [a, b] = [towns[0]!, towns[1]!];
     const pid = await backendPid(pool);
     const tenantOf = (tenantId: string) =>
-      scoped(tenantId, async () => (await pool.query<{ tenant: string }>(`SELECT current_setting('app.tenant_id', true) AS tenant, $1::int AS n`, [1])).rows[0]!.tenant);
+      scoped(
+        tenantId,
+        async () =>
+          (
+            await pool.query<{ tenant: string }>(
+              `SELECT current_setting('app.tenant_id', true) AS tenant, $1::int AS n`,
+              [1],
+            )
+          ).rows[0]!.tenant,
+      );
     expect(await tenantOf(a.id)).toBe(a.id);
     // Unscoped, parameterless and parameterised: nothing left.
     expect(await setting(pool)).toEqual({ tenant: null, user: null });
-    expect((await pool.query<{ tenant: string | null }>(`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant, $1::int AS n`, [1])).rows[0]!.tenant).toBeNull();
+    expect(
+      (
+        await pool.query<{ tenant: string | null }>(
+          `SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant, $1::int AS n`,
+          [1],
+        )
+      ).rows[0]!.tenant,
+    ).toBeNull();
     expect((await pool.query(HUBS_OF, [[a.id, b.id]])).rows).toEqual([]);
     expect(await tenantOf(b.id)).toBe(b.id);
     expect(await backendPid(pool)).toBe(pid);
@@ -170,13 +210,18 @@ describe('a scoped statement with parameters', () => {
   });
 
   it('shares the named scope statement with interactive transactions on the same connection', async () => {
-    for (const order of [['one-flight', 'transaction'], ['transaction', 'one-flight']] as const) {
+    for (const order of [
+      ['one-flight', 'transaction'],
+      ['transaction', 'one-flight'],
+    ] as const) {
       const db = createAppClient({ url: appUrl, poolSize: 1 });
       try {
         for (const step of order) {
           const town = towns[step === 'transaction' ? 1 : 2]!;
           const hubs = await scoped(town.id, () =>
-            step === 'transaction' ? db.$transaction(async (tx) => tx.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } })) : db.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } }),
+            step === 'transaction'
+              ? db.$transaction(async (tx) => tx.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } }))
+              : db.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } }),
           );
           expect(new Set(hubs.map((h) => h.id))).toEqual(new Set(town.hubIds));
         }
@@ -196,7 +241,10 @@ describe('a scoped statement with parameters', () => {
       (e: Error) => e,
     );
     for (let i = 0; i < 100; i += 1) {
-      const { rows } = await superuser.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'SELECT pg_sleep%'`, [pid]);
+      const { rows } = await superuser.query(
+        `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'SELECT pg_sleep%'`,
+        [pid],
+      );
       if (rows.length > 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -225,21 +273,29 @@ describe('a scoped statement without parameters', () => {
 describe('a named (prepared) statement', () => {
   const HUB_NAMES = 'SELECT h.id, h.name FROM "Hub" h WHERE h."tenantId" = ANY($1::uuid[]) ORDER BY h.name';
 
-  it('is parsed once per connection: first on the BEGIN path, then with the scope in one flight, each time in its caller\'s town', async () => {
+  it("is parsed once per connection: first on the BEGIN path, then with the scope in one flight, each time in its caller's town", async () => {
     const pool = onePool();
     const [a, b] = [towns[0]!, towns[1]!];
     const sent = recordStatements();
-    const first = await scoped(a.id, () => preparedQuery<{ id: string }>(pool as ScopedPool, HUB_NAMES, [[a.id, b.id]]));
+    const first = await scoped(a.id, () =>
+      preparedQuery<{ id: string }>(pool as ScopedPool, HUB_NAMES, [[a.id, b.id]]),
+    );
     expect(new Set(first.rows.map((r) => r.id))).toEqual(new Set(a.hubIds));
     expect(sent.texts().filter((t) => /^(BEGIN|COMMIT)$/.test(t))).toEqual(['BEGIN', 'COMMIT']);
     expect(sent.scopedQueries()).toBe(0);
     // From now on the connection has it: no BEGIN/COMMIT, another town's scope applies to the same prepared statement.
-    const second = await scoped(b.id, () => preparedQuery<{ id: string }>(pool as ScopedPool, HUB_NAMES, [[a.id, b.id]]));
+    const second = await scoped(b.id, () =>
+      preparedQuery<{ id: string }>(pool as ScopedPool, HUB_NAMES, [[a.id, b.id]]),
+    );
     expect(new Set(second.rows.map((r) => r.id))).toEqual(new Set(b.hubIds));
     expect(sent.scopedQueries()).toBe(1);
     expect(sent.texts().filter((t) => /^(BEGIN|COMMIT)$/.test(t))).toEqual(['BEGIN', 'COMMIT']);
     // PostgreSQL holds exactly one prepared copy of it on this connection.
-    const prepared = await scoped(a.id, () => pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`, [HUB_NAMES]));
+    const prepared = await scoped(a.id, () =>
+      pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`, [
+        HUB_NAMES,
+      ]),
+    );
     expect(prepared.rows).toEqual([{ n: 1 }]);
     vi.restoreAllMocks();
     expect(await setting(pool)).toEqual({ tenant: null, user: null });
@@ -248,9 +304,12 @@ describe('a named (prepared) statement', () => {
   it('fails cleanly when refused (RLS) and the connection goes on, prepared statement and all', async () => {
     const pool = onePool();
     const [own, foreign] = [towns[2]!, towns[0]!];
-    const INSERT = 'INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), $2, $2, now()) RETURNING id';
+    const INSERT =
+      'INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), $2, $2, now()) RETURNING id';
     for (let i = 0; i < 2; i += 1) {
-      await expect(scoped(own.id, () => preparedQuery(pool as ScopedPool, INSERT, [foreign.id, `fremd-prep-${i}`]))).rejects.toThrow(/row-level security/);
+      await expect(
+        scoped(own.id, () => preparedQuery(pool as ScopedPool, INSERT, [foreign.id, `fremd-prep-${i}`])),
+      ).rejects.toThrow(/row-level security/);
     }
     const ok = await scoped(own.id, () => preparedQuery<{ id: string }>(pool as ScopedPool, HUB_NAMES, [[own.id]]));
     expect(ok.rows).toHaveLength(HUBS);

@@ -29,7 +29,11 @@ export const SET_SCOPE_SQL =
   "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.support_session_id', $3, true)";
 
 /** The scope as SET_SCOPE_SQL's parameters ('' = not set: policies read it through NULLIF). */
-export const scopeValues = (scope: DbScope): [string, string, string] => [scope.tenantId ?? '', scope.userId ?? '', scope.supportSessionId ?? ''];
+export const scopeValues = (scope: DbScope): [string, string, string] => [
+  scope.tenantId ?? '',
+  scope.userId ?? '',
+  scope.supportSessionId ?? '',
+];
 /** Named: PostgreSQL parses and plans it once per connection, not per query. */
 export const SET_SCOPE_STATEMENT = 'hubwerk_set_scope';
 
@@ -100,7 +104,8 @@ export class ScopedQuery extends PgQuery {
 
   override prepare(connection: WireConnection): void {
     // pg corks the socket around prepare(): these and the caller's messages leave as one write.
-    const parsed = connection.parsedStatements[SET_SCOPE_STATEMENT] ?? connection.submittedNamedStatements[SET_SCOPE_STATEMENT];
+    const parsed =
+      connection.parsedStatements[SET_SCOPE_STATEMENT] ?? connection.submittedNamedStatements[SET_SCOPE_STATEMENT];
     if (parsed === undefined) {
       connection.parse({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, types: [] });
       connection.submittedNamedStatements[SET_SCOPE_STATEMENT] = SET_SCOPE_SQL;

@@ -26,8 +26,14 @@ beforeAll(async () => {
     const id = randomUUID();
     const hubId = randomUUID();
     const slug = `stadt-${i}`;
-    await platform.query(`INSERT INTO "Tenant" (id, name, slug, ags, bundesland, "updatedAt") VALUES ($1, $2, $3, $4, '03', now())`, [id, `Stadt ${i}`, slug, `03${String(i).padStart(6, '0')}`]);
-    await platform.query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, 'Saal 1', 'saal-1', now())`, [id, hubId]);
+    await platform.query(
+      `INSERT INTO "Tenant" (id, name, slug, ags, bundesland, "updatedAt") VALUES ($1, $2, $3, $4, '03', now())`,
+      [id, `Stadt ${i}`, slug, `03${String(i).padStart(6, '0')}`],
+    );
+    await platform.query(
+      `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, $2, 'Saal 1', 'saal-1', now())`,
+      [id, hubId],
+    );
     towns.push({ id, hubId, slug });
   }
   app = createAppClient({ url: db.appUrl, poolSize: 10 });
@@ -61,11 +67,16 @@ describe('catalog: the database wall', () => {
   });
 
   it('connects the app as a role that cannot bypass anything and owns nothing', async () => {
-    const [role] = await rows<{ rolsuper: boolean; rolbypassrls: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
-      `SELECT rolsuper, rolbypassrls, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'hubwerk_app'`,
-    );
+    const [role] = await rows<{
+      rolsuper: boolean;
+      rolbypassrls: boolean;
+      rolcreatedb: boolean;
+      rolcreaterole: boolean;
+    }>(`SELECT rolsuper, rolbypassrls, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'hubwerk_app'`);
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false });
-    const owned = await rows(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'hubwerk_app'`);
+    const owned = await rows(
+      `SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'hubwerk_app'`,
+    );
     expect(owned).toEqual([]);
   });
 
@@ -100,11 +111,15 @@ describe('catalog: the database wall', () => {
       SELECT privilege_type FROM information_schema.role_table_grants
       WHERE grantee = 'hubwerk_platform' AND table_name = 'AuditEvent' ORDER BY privilege_type`);
     expect(privileges.map((p) => p.privilege_type)).toEqual(['INSERT', 'SELECT']);
-    await expect(platform.query(`UPDATE "AuditEvent" SET action = 'x' WHERE false`)).rejects.toMatchObject({ code: '42501' });
+    await expect(platform.query(`UPDATE "AuditEvent" SET action = 'x' WHERE false`)).rejects.toMatchObject({
+      code: '42501',
+    });
     const viaApp = new pg.Client({ connectionString: appUrl });
     await viaApp.connect();
     try {
-      await expect(viaApp.query(`SELECT app_redact_person_in_audit($1)`, [randomUUID()])).rejects.toMatchObject({ code: '42501' });
+      await expect(viaApp.query(`SELECT app_redact_person_in_audit($1)`, [randomUUID()])).rejects.toMatchObject({
+        code: '42501',
+      });
     } finally {
       await viaApp.end();
     }
@@ -142,10 +157,21 @@ describe('catalog: the key wall', () => {
 
   it('rejects a row of one town referencing a row of another, even for the bypass role', async () => {
     const [a, b] = towns as [(typeof towns)[0], (typeof towns)[0]];
-    const user = await platform.query<{ id: string }>(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, $2, 'X', now()) RETURNING id`, [randomUUID(), `fk-${randomUUID()}@example.org`]);
-    const membership = await platform.query<{ id: string }>(`INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, $2, $3, 'HUB_STAFF') RETURNING id`, [a.id, randomUUID(), user.rows[0]!.id]);
+    const user = await platform.query<{ id: string }>(
+      `INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, $2, 'X', now()) RETURNING id`,
+      [randomUUID(), `fk-${randomUUID()}@example.org`],
+    );
+    const membership = await platform.query<{ id: string }>(
+      `INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, $2, $3, 'HUB_STAFF') RETURNING id`,
+      [a.id, randomUUID(), user.rows[0]!.id],
+    );
     await expect(
-      platform.query(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, $2, $3, $4)`, [a.id, randomUUID(), b.hubId, membership.rows[0]!.id]),
+      platform.query(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, $2, $3, $4)`, [
+        a.id,
+        randomUUID(),
+        b.hubId,
+        membership.rows[0]!.id,
+      ]),
     ).rejects.toMatchObject({ code: '23503' });
   });
 });
@@ -154,7 +180,9 @@ describe('the app client under row-level security', () => {
   it('returns no rows and writes nothing without a tenant', async () => {
     expect(await app.hub.findMany()).toEqual([]);
     expect(await app.tenant.findMany()).toEqual([]);
-    await expect(app.hub.create({ data: { tenantId: towns[0]!.id, name: 'Heimlich', slug: 'heimlich' } })).rejects.toThrow();
+    await expect(
+      app.hub.create({ data: { tenantId: towns[0]!.id, name: 'Heimlich', slug: 'heimlich' } }),
+    ).rejects.toThrow();
     const { rows: left } = await superuser.query(`SELECT 1 FROM "Hub" WHERE slug = 'heimlich'`);
     expect(left).toEqual([]);
   });
@@ -162,13 +190,17 @@ describe('the app client under row-level security', () => {
   it('cannot write into another town while scoped to one', async () => {
     const [a, b] = towns as [(typeof towns)[0], (typeof towns)[0]];
     await expect(
-      runInScope({ tenantId: a.id, userId: null }, () => app.hub.create({ data: { tenantId: b.id, name: 'Fremd', slug: 'fremd' } })),
+      runInScope({ tenantId: a.id, userId: null }, () =>
+        app.hub.create({ data: { tenantId: b.id, name: 'Fremd', slug: 'fremd' } }),
+      ),
     ).rejects.toThrow();
   });
 
   it('starts a query returned unawaited from runInScope inside the scope', async () => {
     const town = towns[7]!;
-    const hubs = await runInScope({ tenantId: town.id, userId: null }, () => app.hub.findMany({ where: { tenantId: town.id } }));
+    const hubs = await runInScope({ tenantId: town.id, userId: null }, () =>
+      app.hub.findMany({ where: { tenantId: town.id } }),
+    );
     expect(hubs.map((h) => h.id)).toEqual([town.hubId]);
   });
 
@@ -189,11 +221,19 @@ describe('the app client under row-level security', () => {
   it('never lets a setting outlive its transaction on a pooled connection', async () => {
     await Promise.all(towns.map((t) => runInScope({ tenantId: t.id, userId: null }, () => app.hub.findMany())));
     const leftovers = await Promise.all(
-      Array.from({ length: 20 }, () => app.$queryRaw<{ tenant: string | null }[]>`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`),
+      Array.from(
+        { length: 20 },
+        () =>
+          app.$queryRaw<
+            { tenant: string | null }[]
+          >`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`,
+      ),
     );
     expect(leftovers.flat().filter((r) => r.tenant !== null)).toEqual([]);
     // This database only: other test workers' databases share the server (and its pg_stat_activity).
-    const idle = await rows(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND state = 'idle in transaction'`);
+    const idle = await rows(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND state = 'idle in transaction'`,
+    );
     expect(idle).toEqual([]);
   });
 
@@ -201,7 +241,9 @@ describe('the app client under row-level security', () => {
     const town = towns[9]!;
     const found = await runInScope({ tenantId: town.id, userId: null }, () =>
       app.$transaction(async (tx) => {
-        const created = await tx.hub.create({ data: { tenantId: town.id, name: 'Nur in dieser Transaktion', slug: 'nur-hier' } });
+        const created = await tx.hub.create({
+          data: { tenantId: town.id, name: 'Nur in dieser Transaktion', slug: 'nur-hier' },
+        });
         // Not committed yet: only the transaction's own connection can see it.
         return tx.hub.findUnique({ where: { tenantId_id: { tenantId: town.id, id: created.id } } });
       }),
@@ -223,14 +265,24 @@ describe('the app client under row-level security', () => {
     const [town, foreign] = [towns[11]!, towns[12]!];
     // Scoped: its own town's hub only, even when asking for another's.
     const seen = await runInScope({ tenantId: town.id, userId: null }, () =>
-      app.$pipelinedTransaction(async (query) => (await query<{ id: string }>(`SELECT id FROM "Hub" WHERE "tenantId" = ANY($1::uuid[])`, [[town.id, foreign.id]])).rows),
+      app.$pipelinedTransaction(
+        async (query) =>
+          (
+            await query<{ id: string }>(`SELECT id FROM "Hub" WHERE "tenantId" = ANY($1::uuid[])`, [
+              [town.id, foreign.id],
+            ])
+          ).rows,
+      ),
     );
     expect(seen.map((h) => h.id)).toEqual([town.hubId]);
     // Written, then refused by the caller: nothing stays.
     await expect(
       runInScope({ tenantId: town.id, userId: null }, () =>
         app.$pipelinedTransaction(async (query) => {
-          const inserted = query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Verworfen', 'verworfen', now())`, [town.id]);
+          const inserted = query(
+            `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Verworfen', 'verworfen', now())`,
+            [town.id],
+          );
           await inserted;
           throw new Error('refused after the insert');
         }),
@@ -240,15 +292,26 @@ describe('the app client under row-level security', () => {
     // Another town's row is refused by RLS; the statement's error reaches the caller.
     await expect(
       runInScope({ tenantId: town.id, userId: null }, () =>
-        app.$pipelinedTransaction((query) => query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Fremd', 'fremd-pipelined', now())`, [foreign.id])),
+        app.$pipelinedTransaction((query) =>
+          query(
+            `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Fremd', 'fremd-pipelined', now())`,
+            [foreign.id],
+          ),
+        ),
       ),
     ).rejects.toThrow();
     // A statement nobody awaited fails: COMMIT (answered ROLLBACK) reports it, the earlier insert is gone too.
     await expect(
       runInScope({ tenantId: town.id, userId: null }, () =>
         app.$pipelinedTransaction(async (query) => {
-          await query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Halb', 'halb-geschrieben', now())`, [town.id]);
-          void query(`INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Fremd', 'fremd-unread', now())`, [foreign.id]);
+          await query(
+            `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Halb', 'halb-geschrieben', now())`,
+            [town.id],
+          );
+          void query(
+            `INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1::uuid, gen_random_uuid(), 'Fremd', 'fremd-unread', now())`,
+            [foreign.id],
+          );
           return 'committed?';
         }),
       ),
@@ -256,10 +319,20 @@ describe('the app client under row-level security', () => {
     expect(await rows(`SELECT 1 FROM "Hub" WHERE slug IN ('halb-geschrieben', 'fremd-unread')`)).toEqual([]);
     // No setting and no open transaction outlives any of them.
     const leftovers = await Promise.all(
-      Array.from({ length: 20 }, () => app.$queryRaw<{ tenant: string | null }[]>`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`),
+      Array.from(
+        { length: 20 },
+        () =>
+          app.$queryRaw<
+            { tenant: string | null }[]
+          >`SELECT NULLIF(current_setting('app.tenant_id', true), '') AS tenant`,
+      ),
     );
     expect(leftovers.flat().filter((r) => r.tenant !== null)).toEqual([]);
     // This database only: other test workers' databases share the server (and its pg_stat_activity).
-    expect(await rows(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND state LIKE 'idle in transaction%'`)).toEqual([]);
+    expect(
+      await rows(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hubwerk_app' AND state LIKE 'idle in transaction%'`,
+      ),
+    ).toEqual([]);
   });
 });

@@ -62,20 +62,35 @@ describe('iCalendar feed of many bookings', () => {
     sequence,
     lastModified: new Date('2027-02-01T10:00:00Z'),
   });
-  const ics = calendarIcs([event('a@hubwerk', 'confirmed', 1), event('b@hubwerk', 'cancelled', 2)], 'Hubwerk – Einbeck');
+  const ics = calendarIcs(
+    [event('a@hubwerk', 'confirmed', 1), event('b@hubwerk', 'cancelled', 2)],
+    'Hubwerk – Einbeck',
+  );
 
   it('writes one VEVENT per booking with UID, DTSTAMP, SEQUENCE and STATUS, and names the calendar', () => {
     const lines = ics.split('\r\n');
     expect(lines.filter((l) => l === 'BEGIN:VEVENT')).toHaveLength(2);
     expect(lines).toContain('X-WR-CALNAME:Hubwerk – Einbeck');
-    const second = ics.slice(ics.indexOf('UID:b@hubwerk'), ics.indexOf('END:VEVENT', ics.indexOf('UID:b@hubwerk'))).split('\r\n');
-    expect(second).toEqual(expect.arrayContaining(['UID:b@hubwerk', 'DTSTAMP:20270301T120000Z', 'LAST-MODIFIED:20270201T100000Z', 'SEQUENCE:2', 'DTSTART:20270330T080000Z']));
+    const second = ics
+      .slice(ics.indexOf('UID:b@hubwerk'), ics.indexOf('END:VEVENT', ics.indexOf('UID:b@hubwerk')))
+      .split('\r\n');
+    expect(second).toEqual(
+      expect.arrayContaining([
+        'UID:b@hubwerk',
+        'DTSTAMP:20270301T120000Z',
+        'LAST-MODIFIED:20270201T100000Z',
+        'SEQUENCE:2',
+        'DTSTART:20270330T080000Z',
+      ]),
+    );
     expect(second).toContain('STATUS:CANCELLED');
     expect(lines.filter((l) => l.startsWith('DESCRIPTION'))).toEqual([]);
   });
 
   it('writes an empty but valid calendar when there is nothing to show', () => {
-    expect(calendarIcs([])).toBe('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Hubwerk//Buchungen//DE\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n');
+    expect(calendarIcs([])).toBe(
+      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Hubwerk//Buchungen//DE\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n',
+    );
   });
 });
 
@@ -90,25 +105,47 @@ describe('control characters in text a person typed', () => {
     const calendar = new ICAL.Component(ICAL.parse(ics));
     const event = calendar.getFirstSubcomponent('vevent')!;
     const text = (name: string) => event.getFirstPropertyValue(name) as string;
-    return { name: calendar.getFirstPropertyValue('x-wr-calname') as string | null, summary: text('summary'), location: text('location'), description: text('description'), uid: text('uid'), sequence: event.getFirstPropertyValue('sequence'), method: calendar.getFirstPropertyValue('method') };
+    return {
+      name: calendar.getFirstPropertyValue('x-wr-calname') as string | null,
+      summary: text('summary'),
+      location: text('location'),
+      description: text('description'),
+      uid: text('uid'),
+      sequence: event.getFirstPropertyValue('sequence'),
+      method: calendar.getFirstPropertyValue('method'),
+    };
   }
 
-  it.each(controls.map((c) => [`U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`, c]))('%s in every text field: parses in ical.js, none written raw', (_code, c) => {
-    const text = `a${c}b`;
-    for (const ics of [calendarIcs([{ ...base, summary: text, location: text, description: text }], text), bookingIcs({ ...base, summary: text, location: text, description: text }, 'CANCEL')]) {
-      // CRLF ends lines and folds them; nothing else may be a control character.
-      expect(rawControl.test(ics.replace(/\r\n/g, ''))).toBe(false);
-      const parsed = parse(ics);
-      expect(parsed).toMatchObject({ summary: expected(c), location: expected(c), description: expected(c), uid: base.uid, sequence: 3 });
-    }
-    // ical.js hands X- properties back as written (no TEXT unescaping): the escaped line break.
-    expect(parse(calendarIcs([{ ...base, summary: text }], text)).name).toBe(expected(c).replace('\n', '\\n'));
-  });
+  it.each(controls.map((c) => [`U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`, c]))(
+    '%s in every text field: parses in ical.js, none written raw',
+    (_code, c) => {
+      const text = `a${c}b`;
+      for (const ics of [
+        calendarIcs([{ ...base, summary: text, location: text, description: text }], text),
+        bookingIcs({ ...base, summary: text, location: text, description: text }, 'CANCEL'),
+      ]) {
+        // CRLF ends lines and folds them; nothing else may be a control character.
+        expect(rawControl.test(ics.replace(/\r\n/g, ''))).toBe(false);
+        const parsed = parse(ics);
+        expect(parsed).toMatchObject({
+          summary: expected(c),
+          location: expected(c),
+          description: expected(c),
+          uid: base.uid,
+          sequence: 3,
+        });
+      }
+      // ical.js hands X- properties back as written (no TEXT unescaping): the escaped line break.
+      expect(parse(calendarIcs([{ ...base, summary: text }], text)).name).toBe(expected(c).replace('\n', '\\n'));
+    },
+  );
 
   it('keeps CRLF as one line break, drops a lone surrogate to U+FFFD and keeps escaping intact', () => {
     expect(icsText('a\r\nb\rc\nd')).toBe('a\nb\nc\nd');
     expect(icsText('x\uD800y')).toBe('x\uFFFDy');
-    const parsed = parse(bookingIcs({ ...base, summary: 'Workshop; Teil 1, mit \\ und\r\nKaffee\u0007', description: '\u0000' }));
+    const parsed = parse(
+      bookingIcs({ ...base, summary: 'Workshop; Teil 1, mit \\ und\r\nKaffee\u0007', description: '\u0000' }),
+    );
     expect(parsed.summary).toBe('Workshop; Teil 1, mit \\ und\nKaffee');
     // A name cannot add properties to the calendar.
     const named = calendarIcs([], 'Stadt\r\nMETHOD:CANCEL;x,y\\');

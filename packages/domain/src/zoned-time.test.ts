@@ -12,7 +12,8 @@ describe('wall-clock time in Europe/Berlin', () => {
   });
 
   it('handles the daylight-saving days: 23 and 25 hours, the gap and the repeated hour', () => {
-    const day = (date: string) => (zonedToUtc(addDays(date, 1), 0, TZ).getTime() - zonedToUtc(date, 0, TZ).getTime()) / 3_600_000;
+    const day = (date: string) =>
+      (zonedToUtc(addDays(date, 1), 0, TZ).getTime() - zonedToUtc(date, 0, TZ).getTime()) / 3_600_000;
     expect(day('2026-03-29')).toBe(23);
     expect(day('2026-10-25')).toBe(25);
     expect(iso('2026-03-29', 8 * 60)).toBe('2026-03-29T06:00:00.000Z');
@@ -49,7 +50,15 @@ describe('wall-clock time in Europe/Berlin', () => {
 
 /** The zone's offset in minutes at `t`, straight from Intl (the reference the cache must agree with). */
 function intlReader(timeZone: string) {
-  const intl = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const intl = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const read = (t: number) => {
     const p = Object.fromEntries(intl.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
     return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) };
@@ -95,49 +104,60 @@ describe('localParts from cached quarter-hour offsets', () => {
   // change of 2020–2037 is checked at every quarter hour of the two hours
   // around it and one second either side of each, plus odd instants spread
   // over the years (≈ 4,000 Intl reads per zone instead of 146,000).
-  it.each(ZONES)('agrees with Intl around every change of offset and at spread instants, 2020–2037, in %s', (timeZone) => {
-    const { read, offset } = intlReader(timeZone);
-    const from = Date.UTC(2020, 0, 1);
-    const to = Date.UTC(2038, 0, 1);
-    const changes = transitions(offset, from, to);
-    if (timeZone !== 'Asia/Kolkata') expect(changes.length).toBeGreaterThanOrEqual(34);
-    const instants: number[] = [];
-    for (const change of changes) {
-      for (let q = -4; q <= 4; q += 1) instants.push(change + q * 15 * 60_000 - 1000, change + q * 15 * 60_000, change + q * 15 * 60_000 + 1000);
-    }
-    // Odd steps (7 d 3 h 7 min 13 s): every weekday, hour and quarter hour over the years.
-    for (let t = from; t < to; t += 7 * DAY + 3 * 3_600_000 + 433_000) instants.push(t);
-    const mismatches = instants.filter((t) => {
-      const got = localParts(new Date(t), timeZone);
-      const expected = read(t);
-      return got.date !== expected.date || got.minutes !== expected.minutes;
-    });
-    expect(mismatches.map((t) => new Date(t).toISOString())).toEqual([]);
-  });
+  it.each(ZONES)(
+    'agrees with Intl around every change of offset and at spread instants, 2020–2037, in %s',
+    (timeZone) => {
+      const { read, offset } = intlReader(timeZone);
+      const from = Date.UTC(2020, 0, 1);
+      const to = Date.UTC(2038, 0, 1);
+      const changes = transitions(offset, from, to);
+      if (timeZone !== 'Asia/Kolkata') expect(changes.length).toBeGreaterThanOrEqual(34);
+      const instants: number[] = [];
+      for (const change of changes) {
+        for (let q = -4; q <= 4; q += 1)
+          instants.push(change + q * 15 * 60_000 - 1000, change + q * 15 * 60_000, change + q * 15 * 60_000 + 1000);
+      }
+      // Odd steps (7 d 3 h 7 min 13 s): every weekday, hour and quarter hour over the years.
+      for (let t = from; t < to; t += 7 * DAY + 3 * 3_600_000 + 433_000) instants.push(t);
+      const mismatches = instants.filter((t) => {
+        const got = localParts(new Date(t), timeZone);
+        const expected = read(t);
+        return got.date !== expected.date || got.minutes !== expected.minutes;
+      });
+      expect(mismatches.map((t) => new Date(t).toISOString())).toEqual([]);
+    },
+  );
 
-  it.each(ZONES)('maps every local time around every change of 2020–2037 back to an instant showing it (or the gap rule) in %s', (timeZone) => {
-    const { offset } = intlReader(timeZone);
-    for (const change of transitions(offset, Date.UTC(2020, 0, 1), Date.UTC(2038, 0, 1))) {
-      const gap = offset(change) - offset(change - 1000);
-      const local = localParts(new Date(change - 1000), timeZone);
-      for (let step = -8; step <= 8; step += 1) {
-        const minutes = local.minutes + 1 + step * 15;
-        if (minutes < 0 || minutes >= 24 * 60) continue;
-        const instant = zonedToUtc(local.date, minutes, timeZone).getTime();
-        const shown = localParts(new Date(instant), timeZone);
-        const inGap = gap > 0 && minutes >= local.minutes + 1 && minutes < local.minutes + 1 + gap / 60_000;
-        if (inGap) {
-          // Read with the offset before the gap (RFC 5545 §3.3.5).
-          const [y, m, d] = local.date.split('-').map(Number) as [number, number, number];
-          expect(instant).toBe(Date.UTC(y, m - 1, d, 0, minutes) - offset(change - 1000));
-        } else {
-          expect(shown).toMatchObject({ date: local.date, minutes });
-          // A repeated time is the first instant: one offset earlier, the clock did not show it yet.
-          if (gap < 0) expect(localParts(new Date(instant + gap), timeZone).minutes === minutes && localParts(new Date(instant + gap), timeZone).date === local.date).toBe(false);
+  it.each(ZONES)(
+    'maps every local time around every change of 2020–2037 back to an instant showing it (or the gap rule) in %s',
+    (timeZone) => {
+      const { offset } = intlReader(timeZone);
+      for (const change of transitions(offset, Date.UTC(2020, 0, 1), Date.UTC(2038, 0, 1))) {
+        const gap = offset(change) - offset(change - 1000);
+        const local = localParts(new Date(change - 1000), timeZone);
+        for (let step = -8; step <= 8; step += 1) {
+          const minutes = local.minutes + 1 + step * 15;
+          if (minutes < 0 || minutes >= 24 * 60) continue;
+          const instant = zonedToUtc(local.date, minutes, timeZone).getTime();
+          const shown = localParts(new Date(instant), timeZone);
+          const inGap = gap > 0 && minutes >= local.minutes + 1 && minutes < local.minutes + 1 + gap / 60_000;
+          if (inGap) {
+            // Read with the offset before the gap (RFC 5545 §3.3.5).
+            const [y, m, d] = local.date.split('-').map(Number) as [number, number, number];
+            expect(instant).toBe(Date.UTC(y, m - 1, d, 0, minutes) - offset(change - 1000));
+          } else {
+            expect(shown).toMatchObject({ date: local.date, minutes });
+            // A repeated time is the first instant: one offset earlier, the clock did not show it yet.
+            if (gap < 0)
+              expect(
+                localParts(new Date(instant + gap), timeZone).minutes === minutes &&
+                  localParts(new Date(instant + gap), timeZone).date === local.date,
+              ).toBe(false);
+          }
         }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('nthWorkday', () => {

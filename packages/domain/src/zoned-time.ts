@@ -123,7 +123,7 @@ export function weekdayOf(date: string): number {
 /** The n-th workday (Monday–Friday) after `date`: n = 1 is the next one. Public holidays are the hub's business (opening exceptions), not counted here. */
 export function nthWorkday(date: string, n: number): string {
   let day = date;
-  for (let found = 0; found < n; ) {
+  for (let found = 0; found < n;) {
     day = addDays(day, 1);
     if (weekdayOf(day) <= 5) found++;
   }

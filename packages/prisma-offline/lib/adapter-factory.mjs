@@ -9,7 +9,16 @@ import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { ColumnTypeEnum, DriverAdapterError } from '@prisma/driver-adapter-utils';
 import { log } from './log.mjs';
-import { CATALOG_CHAR_COLUMNS, createEnginePool, databaseOf, isServerError, quoteIdent, schemaOf, withClient, withDatabase } from './postgres.mjs';
+import {
+  CATALOG_CHAR_COLUMNS,
+  createEnginePool,
+  databaseOf,
+  isServerError,
+  quoteIdent,
+  schemaOf,
+  withClient,
+  withDatabase,
+} from './postgres.mjs';
 
 /** @typedef {import('@prisma/driver-adapter-utils').SqlDriverAdapter} SqlDriverAdapter */
 /** @typedef {import('@prisma/driver-adapter-utils').SqlMigrationAwareDriverAdapterFactory} SqlMigrationAwareDriverAdapterFactory */
@@ -190,7 +199,10 @@ export function createAdapterFactory(datasource) {
       if (datasource.url === undefined) return;
       for (const name of [...temporaryDatabases]) {
         await dropTemporaryDatabase(datasource.url, name).catch((error) =>
-          log('WARN', `Could not drop the temporary shadow database ${name}: ${error instanceof Error ? error.message : String(error)}`),
+          log(
+            'WARN',
+            `Could not drop the temporary shadow database ${name}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
         );
       }
     },

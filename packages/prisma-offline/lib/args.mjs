@@ -48,7 +48,8 @@ function parseDatasource(json) {
   /** @type {Datasource} */
   const datasource = {};
   if (typeof url === 'string' && url !== '') datasource.url = url;
-  if (typeof shadowDatabaseUrl === 'string' && shadowDatabaseUrl !== '') datasource.shadowDatabaseUrl = shadowDatabaseUrl;
+  if (typeof shadowDatabaseUrl === 'string' && shadowDatabaseUrl !== '')
+    datasource.shadowDatabaseUrl = shadowDatabaseUrl;
   return datasource;
 }
 

@@ -35,9 +35,15 @@ export function toUserFacingError(error, url) {
   if (isServerError(error)) {
     switch (error.code) {
       case '3D000':
-        return new UserFacingError('P1003', `Database \`${database}\` does not exist on the database server at \`${server}\`.`);
+        return new UserFacingError(
+          'P1003',
+          `Database \`${database}\` does not exist on the database server at \`${server}\`.`,
+        );
       case '42P04':
-        return new UserFacingError('P1009', `Database \`${database}\` already exists on the database server at \`${server}\``);
+        return new UserFacingError(
+          'P1009',
+          `Database \`${database}\` already exists on the database server at \`${server}\``,
+        );
       case '28P01':
         return new UserFacingError(
           'P1000',

@@ -35,7 +35,9 @@ export function writeStderrLine(line) {
  * @param {string} [target] the CLI looks for errors of `schema_engine::logger` in `cli` mode
  */
 export function log(level, message, fields = {}, target = TARGET) {
-  writeStderrLine(JSON.stringify({ timestamp: new Date().toISOString(), level, fields: { message, ...fields }, target }));
+  writeStderrLine(
+    JSON.stringify({ timestamp: new Date().toISOString(), level, fields: { message, ...fields }, target }),
+  );
 }
 
 /**

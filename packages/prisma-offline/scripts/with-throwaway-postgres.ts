@@ -27,7 +27,9 @@ try {
   // The migrations grant to these roles (provisioning creates them for real);
   // without them the shadow database cannot replay the migrations.
   for (const role of ['hubwerk_app', 'hubwerk_platform']) {
-    await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN; END IF; END $$`);
+    await admin.query(
+      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN; END IF; END $$`,
+    );
   }
   await admin.end();
   const env: NodeJS.ProcessEnv = { ...process.env, MIGRATOR_DATABASE_URL: server.url('hubwerk_scratch') };

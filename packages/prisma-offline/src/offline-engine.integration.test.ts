@@ -98,10 +98,15 @@ function prisma(args: readonly string[], databaseUrl: string): Promise<CliResult
   // Let prisma.config.ts make the choice, and only from this test's settings.
   for (const name of ['PRISMA_SCHEMA_ENGINE_BINARY', 'DATABASE_URL', 'SHADOW_DATABASE_URL']) delete env[name];
   return new Promise((resolve) => {
-    execFile(PRISMA_CLI, [...args], { cwd: project, env, timeout: CLI_TIMEOUT_MS, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      PRISMA_CLI,
+      [...args],
+      { cwd: project, env, timeout: CLI_TIMEOUT_MS, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -144,7 +149,13 @@ async function appliedMigrations(databaseUrl: string): Promise<MigrationRow[]> {
 
 /** The tenancy objects of RLS_SQL, as the database sees them. */
 async function rlsState(databaseUrl: string) {
-  const [state] = await query<{ rls: boolean; forced: boolean; policies: string; fn: string | null; check_ok: boolean }>(
+  const [state] = await query<{
+    rls: boolean;
+    forced: boolean;
+    policies: string;
+    fn: string | null;
+    check_ok: boolean;
+  }>(
     databaseUrl,
     `SELECT c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
             (SELECT string_agg(policyname, ',') FROM pg_policies WHERE tablename = 'Hub') AS policies,
@@ -176,86 +187,129 @@ describe('Prisma CLI on the stand-in schema engine (PRISMA_OFFLINE=1)', () => {
     if (project) await fs.rm(project, { recursive: true, force: true });
   }, STEP_TIMEOUT_MS);
 
-  it('runs the stand-in, not a downloaded engine', async () => {
-    const result = await prisma(['--version'], devUrl);
-    expectSuccess(result);
-    expect(result.stdout).toMatch(/Schema Engine\s*:.*wasm stand-in.*resolved by PRISMA_SCHEMA_ENGINE_BINARY/);
-  }, STEP_TIMEOUT_MS);
+  it(
+    'runs the stand-in, not a downloaded engine',
+    async () => {
+      const result = await prisma(['--version'], devUrl);
+      expectSuccess(result);
+      expect(result.stdout).toMatch(/Schema Engine\s*:.*wasm stand-in.*resolved by PRISMA_SCHEMA_ENGINE_BINARY/);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('migrate dev --create-only writes the migration (and creates the database) without applying it', async () => {
-    expectSuccess(await prisma(['migrate', 'dev', '--create-only', '--name', 'init'], devUrl));
+  it(
+    'migrate dev --create-only writes the migration (and creates the database) without applying it',
+    async () => {
+      expectSuccess(await prisma(['migrate', 'dev', '--create-only', '--name', 'init'], devUrl));
 
-    const directories = await migrationDirectories();
-    expect(directories).toHaveLength(1);
-    migrationName = directories[0]!;
-    expect(migrationName).toMatch(/^\d{14}_init$/);
-    const sql = await fs.readFile(path.join(project, 'prisma', 'migrations', migrationName, 'migration.sql'), 'utf8');
-    expect(sql).toContain('CREATE TABLE "Tenant"');
-    expect(sql).toContain('CHAR(8)');
-    const lock = await fs.readFile(path.join(project, 'prisma', 'migrations', 'migration_lock.toml'), 'utf8');
-    expect(lock).toMatch(/provider = "postgresql"/);
+      const directories = await migrationDirectories();
+      expect(directories).toHaveLength(1);
+      migrationName = directories[0]!;
+      expect(migrationName).toMatch(/^\d{14}_init$/);
+      const sql = await fs.readFile(path.join(project, 'prisma', 'migrations', migrationName, 'migration.sql'), 'utf8');
+      expect(sql).toContain('CREATE TABLE "Tenant"');
+      expect(sql).toContain('CHAR(8)');
+      const lock = await fs.readFile(path.join(project, 'prisma', 'migrations', 'migration_lock.toml'), 'utf8');
+      expect(lock).toMatch(/provider = "postgresql"/);
 
-    const tables = await query<{ name: string | null }>(devUrl, `SELECT to_regclass('"Tenant"')::text AS name`);
-    expect(tables[0]?.name).toBeNull();
-  }, STEP_TIMEOUT_MS);
+      const tables = await query<{ name: string | null }>(devUrl, `SELECT to_regclass('"Tenant"')::text AS name`);
+      expect(tables[0]?.name).toBeNull();
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('migrate dev applies the hand-edited migration, $$ body and RLS included', async () => {
-    const file = path.join(project, 'prisma', 'migrations', migrationName, 'migration.sql');
-    await fs.appendFile(file, RLS_SQL);
-    migrationSql = await fs.readFile(file, 'utf8');
+  it(
+    'migrate dev applies the hand-edited migration, $$ body and RLS included',
+    async () => {
+      const file = path.join(project, 'prisma', 'migrations', migrationName, 'migration.sql');
+      await fs.appendFile(file, RLS_SQL);
+      migrationSql = await fs.readFile(file, 'utf8');
 
-    expectSuccess(await prisma(['migrate', 'dev'], devUrl));
+      expectSuccess(await prisma(['migrate', 'dev'], devUrl));
 
-    expect(await rlsState(devUrl)).toEqual({
-      rls: true,
-      forced: true,
-      policies: 'hub_tenant_isolation',
-      fn: 'current_tenant_id()',
-      check_ok: true,
-    });
-    const rows = await appliedMigrations(devUrl);
-    expect(rows.map((row) => row.migration_name)).toEqual([migrationName]);
-    // No new migration for the unchanged schema (the RLS objects are not drift).
-    expect(await migrationDirectories()).toEqual([migrationName]);
-  }, STEP_TIMEOUT_MS);
+      expect(await rlsState(devUrl)).toEqual({
+        rls: true,
+        forced: true,
+        policies: 'hub_tenant_isolation',
+        fn: 'current_tenant_id()',
+        check_ok: true,
+      });
+      const rows = await appliedMigrations(devUrl);
+      expect(rows.map((row) => row.migration_name)).toEqual([migrationName]);
+      // No new migration for the unchanged schema (the RLS objects are not drift).
+      expect(await migrationDirectories()).toEqual([migrationName]);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('migrate status reports the database up to date', async () => {
-    const result = await prisma(['migrate', 'status'], devUrl);
-    expectSuccess(result);
-    expect(result.stdout).toMatch(/Database schema is up to date/);
-  }, STEP_TIMEOUT_MS);
+  it(
+    'migrate status reports the database up to date',
+    async () => {
+      const result = await prisma(['migrate', 'status'], devUrl);
+      expectSuccess(result);
+      expect(result.stdout).toMatch(/Database schema is up to date/);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('migrate diff prints the SQL for the schema, and sees no difference to the migrations', async () => {
-    const script = await prisma(['migrate', 'diff', '--from-empty', '--to-schema', 'prisma/schema.prisma', '--script'], devUrl);
-    expectSuccess(script);
-    expect(script.stdout).toContain('CREATE TABLE "Tenant"');
-    expect(script.stdout).toContain('CREATE TABLE "Hub"');
-    expect(script.stdout).toContain('FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id")');
+  it(
+    'migrate diff prints the SQL for the schema, and sees no difference to the migrations',
+    async () => {
+      const script = await prisma(
+        ['migrate', 'diff', '--from-empty', '--to-schema', 'prisma/schema.prisma', '--script'],
+        devUrl,
+      );
+      expectSuccess(script);
+      expect(script.stdout).toContain('CREATE TABLE "Tenant"');
+      expect(script.stdout).toContain('CREATE TABLE "Hub"');
+      expect(script.stdout).toContain('FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id")');
 
-    // Replays the migrations on a temporary shadow database: exit code 2 would mean a difference.
-    const check = await prisma(
-      ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--exit-code'],
-      devUrl,
-    );
-    expectSuccess(check);
-  }, STEP_TIMEOUT_MS);
+      // Replays the migrations on a temporary shadow database: exit code 2 would mean a difference.
+      const check = await prisma(
+        [
+          'migrate',
+          'diff',
+          '--from-migrations',
+          'prisma/migrations',
+          '--to-schema',
+          'prisma/schema.prisma',
+          '--exit-code',
+        ],
+        devUrl,
+      );
+      expectSuccess(check);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('migrate deploy applies the same migration to a fresh database', async () => {
-    expectSuccess(await prisma(['migrate', 'deploy'], deployUrl));
-    expect(await rlsState(deployUrl)).toEqual(await rlsState(devUrl));
-  }, STEP_TIMEOUT_MS);
+  it(
+    'migrate deploy applies the same migration to a fresh database',
+    async () => {
+      expectSuccess(await prisma(['migrate', 'deploy'], deployUrl));
+      expect(await rlsState(deployUrl)).toEqual(await rlsState(devUrl));
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('records each migration as the native engine does (checksum = sha256 of migration.sql)', async () => {
-    const checksum = createHash('sha256').update(migrationSql).digest('hex');
-    for (const databaseUrl of [devUrl, deployUrl]) {
-      expect(await appliedMigrations(databaseUrl)).toEqual([
-        { migration_name: migrationName, checksum, finished: true, rolled_back: false, applied_steps_count: 1 },
-      ]);
-    }
-  }, STEP_TIMEOUT_MS);
+  it(
+    'records each migration as the native engine does (checksum = sha256 of migration.sql)',
+    async () => {
+      const checksum = createHash('sha256').update(migrationSql).digest('hex');
+      for (const databaseUrl of [devUrl, deployUrl]) {
+        expect(await appliedMigrations(databaseUrl)).toEqual([
+          { migration_name: migrationName, checksum, finished: true, rolled_back: false, applied_steps_count: 1 },
+        ]);
+      }
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('leaves no temporary shadow database behind', async () => {
-    const databases = await query<{ datname: string }>(server.url(), 'SELECT datname FROM pg_database');
-    expect(databases.map((row) => row.datname).filter((name) => name.startsWith(SHADOW_DATABASE_PREFIX))).toEqual([]);
-  }, STEP_TIMEOUT_MS);
+  it(
+    'leaves no temporary shadow database behind',
+    async () => {
+      const databases = await query<{ datname: string }>(server.url(), 'SELECT datname FROM pg_database');
+      expect(databases.map((row) => row.datname).filter((name) => name.startsWith(SHADOW_DATABASE_PREFIX))).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
 });

@@ -10,10 +10,14 @@ import { ENGINE_ERROR, MethodNotFoundError, serveJsonRpc, toRpcError } from '../
 describe('parseArgs', () => {
   it('reads the RPC mode arguments the CLI passes', () => {
     const args = parseArgs([
-      '--datamodels', '/p/schema.prisma',
-      '--datamodels', '/p/more.prisma',
-      '--datasource', JSON.stringify({ url: 'postgresql://u@h/db', shadowDatabaseUrl: '' }),
-      '--enabled-preview-features', 'views,relationJoins',
+      '--datamodels',
+      '/p/schema.prisma',
+      '--datamodels',
+      '/p/more.prisma',
+      '--datasource',
+      JSON.stringify({ url: 'postgresql://u@h/db', shadowDatabaseUrl: '' }),
+      '--enabled-preview-features',
+      'views,relationJoins',
     ]);
     expect(args).toMatchObject({
       version: false,
@@ -124,7 +128,10 @@ describe('serveJsonRpc', () => {
     rpc.send({ jsonrpc: '2.0', id: 2, method: 'fail' });
     const [ok, failed] = await rpc.lines(2);
     expect(ok).toEqual({ jsonrpc: '2.0', id: 1, result: null });
-    expect(failed).toMatchObject({ id: 2, error: { code: 4466, data: { error_code: 'P3005', message: 'P3005 text' } } });
+    expect(failed).toMatchObject({
+      id: 2,
+      error: { code: 4466, data: { error_code: 'P3005', message: 'P3005 text' } },
+    });
     rpc.close();
     await rpc.done;
   });

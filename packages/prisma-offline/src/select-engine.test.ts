@@ -104,9 +104,14 @@ describe('selectSchemaEngine', () => {
 describe('engineDownloadHost', () => {
   it("follows Prisma's mirror variables", () => {
     expect(engineDownloadHost({})).toBe('binaries.prisma.sh');
-    expect(engineDownloadHost({ PRISMA_ENGINES_MIRROR: 'https://mirror.example.org/prisma' })).toBe('mirror.example.org');
+    expect(engineDownloadHost({ PRISMA_ENGINES_MIRROR: 'https://mirror.example.org/prisma' })).toBe(
+      'mirror.example.org',
+    );
     expect(
-      engineDownloadHost({ PRISMA_BINARIES_MIRROR: 'https://a.example.org', PRISMA_ENGINES_MIRROR: 'https://b.example.org' }),
+      engineDownloadHost({
+        PRISMA_BINARIES_MIRROR: 'https://a.example.org',
+        PRISMA_ENGINES_MIRROR: 'https://b.example.org',
+      }),
     ).toBe('a.example.org');
   });
 });

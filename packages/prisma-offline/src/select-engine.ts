@@ -47,7 +47,9 @@ export function parseOfflineSetting(value: string | undefined): boolean | undefi
   if (normalised === '') return undefined;
   if (ON.has(normalised)) return true;
   if (OFF.has(normalised)) return false;
-  throw new Error(`PRISMA_OFFLINE=${value} is not understood: use 1 (stand-in engine), 0 (native engine) or leave it unset (automatic).`);
+  throw new Error(
+    `PRISMA_OFFLINE=${value} is not understood: use 1 (stand-in engine), 0 (native engine) or leave it unset (automatic).`,
+  );
 }
 
 /** The host the CLI downloads its engines from (the mirror variables are Prisma's own). */
@@ -69,7 +71,9 @@ export function engineDownloadHost(env: NodeJS.ProcessEnv): string {
 export function isNativeEngineInstalled(env: NodeJS.ProcessEnv, projectRoot: string): boolean {
   try {
     const fromProject = createRequire(path.join(projectRoot, 'package.json'));
-    const enginesManifest = createRequire(fromProject.resolve('prisma/package.json')).resolve('@prisma/engines/package.json');
+    const enginesManifest = createRequire(fromProject.resolve('prisma/package.json')).resolve(
+      '@prisma/engines/package.json',
+    );
     const enginesDir = path.dirname(enginesManifest);
     if (fs.readdirSync(enginesDir).some((name) => name.startsWith('schema-engine-'))) return true;
 
@@ -85,7 +89,9 @@ export function isNativeEngineInstalled(env: NodeJS.ProcessEnv, projectRoot: str
     if (!fs.existsSync(versionDir)) return false;
     return fs
       .readdirSync(versionDir)
-      .some((platform) => ['schema-engine', 'schema-engine.exe'].some((file) => fs.existsSync(path.join(versionDir, platform, file))));
+      .some((platform) =>
+        ['schema-engine', 'schema-engine.exe'].some((file) => fs.existsSync(path.join(versionDir, platform, file))),
+      );
   } catch {
     // Prisma not installed where we expect it: nothing cached we could find.
     return false;

@@ -8,12 +8,20 @@ function sectionClass(pathname: string, section: string): string {
   return pathname === section || pathname.startsWith(`${section}/`) ? 'nav-link nav-link--section' : 'nav-link';
 }
 
-export function AppHeader({ me, partnerTowns = [] }: { me: Me | null; partnerTowns?: ReadonlyArray<{ slug: string; name: string }> }) {
+export function AppHeader({
+  me,
+  partnerTowns = [],
+}: {
+  me: Me | null;
+  partnerTowns?: ReadonlyArray<{ slug: string; name: string }>;
+}) {
   const { t } = useT();
   const location = useLocation();
   const activeSlug = activeTownSlug(location.pathname);
   // One's own towns first, then those one looks after through a partner (each once).
-  const switchableTowns = me ? [...me.tenants, ...partnerTowns].filter((town, i, all) => all.findIndex((o) => o.slug === town.slug) === i) : [];
+  const switchableTowns = me
+    ? [...me.tenants, ...partnerTowns].filter((town, i, all) => all.findIndex((o) => o.slug === town.slug) === i)
+    : [];
   const here = location.pathname + location.search;
   const showPartners = Boolean(me && (me.user.platformRole || me.partners.length > 0));
   return (
@@ -32,7 +40,12 @@ export function AppHeader({ me, partnerTowns = [] }: { me: Me | null; partnerTow
           <Form method="post" action="/language" className="inline-form">
             <input type="hidden" name="lang" value={t('language.switchToLang')} />
             <input type="hidden" name="redirectTo" value={here} />
-            <button type="submit" className="link-button" lang={t('language.switchToLang')} title={t('language.switchHint')}>
+            <button
+              type="submit"
+              className="link-button"
+              lang={t('language.switchToLang')}
+              title={t('language.switchHint')}
+            >
               {t('language.switchTo')}
             </button>
           </Form>

@@ -21,7 +21,15 @@ export interface AuditRow {
  * written in a support session, on whose behalf and why), who, and what.
  * `withTown` adds the town column of the cross-town views.
  */
-export function AuditTable({ events, caption, withTown = false }: { events: AuditRow[]; caption: string; withTown?: boolean }) {
+export function AuditTable({
+  events,
+  caption,
+  withTown = false,
+}: {
+  events: AuditRow[];
+  caption: string;
+  withTown?: boolean;
+}) {
   const { t, tOr, formatDate } = useT();
   return (
     <div className="table-wrap card">
@@ -43,14 +51,25 @@ export function AuditTable({ events, caption, withTown = false }: { events: Audi
                 <time dateTime={event.createdAt}>{formatDate(event.createdAt, 'dateTime')}</time>
               </td>
               {withTown ? (
-                <td>{event.town ? <Link to={`/towns/${encodeURIComponent(event.town.slug)}/audit`}>{event.town.name}</Link> : <span className="muted">{t('auditAll.platform')}</span>}</td>
+                <td>
+                  {event.town ? (
+                    <Link to={`/towns/${encodeURIComponent(event.town.slug)}/audit`}>{event.town.name}</Link>
+                  ) : (
+                    <span className="muted">{t('auditAll.platform')}</span>
+                  )}
+                </td>
               ) : null}
               <th scope="row">
                 {tOr(`auditActions.${event.action}`, event.action)}
-                {event.reason && !event.supportSession ? <div className="muted">{t('audit.reason', { reason: event.reason })}</div> : null}
+                {event.reason && !event.supportSession ? (
+                  <div className="muted">{t('audit.reason', { reason: event.reason })}</div>
+                ) : null}
                 {event.supportSession ? (
                   <div className="muted">
-                    {t('audit.onBehalf', { via: t(`audit.via.${event.supportSession.via}`), reason: event.supportSession.reason })}
+                    {t('audit.onBehalf', {
+                      via: t(`audit.via.${event.supportSession.via}`),
+                      reason: event.supportSession.reason,
+                    })}
                     {event.action === 'support.started' ? (
                       <>
                         {' · '}
@@ -62,8 +81,20 @@ export function AuditTable({ events, caption, withTown = false }: { events: Audi
                   </div>
                 ) : null}
               </th>
-              <td>{event.actor ? `${event.actor.name} (${event.actor.email})` : <span className="muted">{t('audit.system')}</span>}</td>
-              <td className="mono">{event.targetType ? `${event.targetType} ${event.targetId ?? ''}` : <span className="muted">{t('common.none')}</span>}</td>
+              <td>
+                {event.actor ? (
+                  `${event.actor.name} (${event.actor.email})`
+                ) : (
+                  <span className="muted">{t('audit.system')}</span>
+                )}
+              </td>
+              <td className="mono">
+                {event.targetType ? (
+                  `${event.targetType} ${event.targetId ?? ''}`
+                ) : (
+                  <span className="muted">{t('common.none')}</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -73,14 +104,32 @@ export function AuditTable({ events, caption, withTown = false }: { events: Audi
 }
 
 /** The input ids of the filter form; `translateErrors` maps the API's field errors onto them. */
-export const AUDIT_FILTER_FIELDS = { tenant: 'audit-town', action: 'audit-action', actorEmail: 'audit-actor', from: 'audit-from', to: 'audit-to' };
+export const AUDIT_FILTER_FIELDS = {
+  tenant: 'audit-town',
+  action: 'audit-action',
+  actorEmail: 'audit-actor',
+  from: 'audit-from',
+  to: 'audit-to',
+};
 
 /**
  * The filter form of an audit log page (a GET form: the filters live in the
  * URL). `withTown` adds the town filter of the cross-town views; `resetTo` is
  * the unfiltered page.
  */
-export function AuditFilterForm({ filters, errors, resetTo, filtered, withTown = false }: { filters: AuditFilters; errors: TranslatedErrors; resetTo: string; filtered: boolean; withTown?: boolean }) {
+export function AuditFilterForm({
+  filters,
+  errors,
+  resetTo,
+  filtered,
+  withTown = false,
+}: {
+  filters: AuditFilters;
+  errors: TranslatedErrors;
+  resetTo: string;
+  filtered: boolean;
+  withTown?: boolean;
+}) {
   const { t } = useT();
   const F = AUDIT_FILTER_FIELDS;
   return (
@@ -89,16 +138,59 @@ export function AuditFilterForm({ filters, errors, resetTo, filtered, withTown =
       <Form method="get" className="form" noValidate>
         {withTown ? (
           <div className="form__row">
-            <TextField id={F.tenant} name="town" label={t('auditAll.town')} hint={t('auditAll.townHint')} optional defaultValue={filters.town} errors={errors.byField.tenant} autoComplete="off" />
+            <TextField
+              id={F.tenant}
+              name="town"
+              label={t('auditAll.town')}
+              hint={t('auditAll.townHint')}
+              optional
+              defaultValue={filters.town}
+              errors={errors.byField.tenant}
+              autoComplete="off"
+            />
           </div>
         ) : null}
         <div className="form__row">
-          <TextField id={F.action} name="action" label={t('audit.action')} hint={t('audit.actionHint')} optional defaultValue={filters.action} errors={errors.byField.action} autoComplete="off" />
-          <TextField id={F.actorEmail} name="actor" type="email" label={t('audit.actor')} optional defaultValue={filters.actor} errors={errors.byField.actorEmail} autoComplete="off" />
+          <TextField
+            id={F.action}
+            name="action"
+            label={t('audit.action')}
+            hint={t('audit.actionHint')}
+            optional
+            defaultValue={filters.action}
+            errors={errors.byField.action}
+            autoComplete="off"
+          />
+          <TextField
+            id={F.actorEmail}
+            name="actor"
+            type="email"
+            label={t('audit.actor')}
+            optional
+            defaultValue={filters.actor}
+            errors={errors.byField.actorEmail}
+            autoComplete="off"
+          />
         </div>
         <div className="form__row">
-          <TextField id={F.from} name="from" type="date" label={t('audit.from')} optional defaultValue={filters.from} errors={errors.byField.from} />
-          <TextField id={F.to} name="to" type="date" label={t('audit.to')} optional defaultValue={filters.to} errors={errors.byField.to} />
+          <TextField
+            id={F.from}
+            name="from"
+            type="date"
+            label={t('audit.from')}
+            optional
+            defaultValue={filters.from}
+            errors={errors.byField.from}
+          />
+          <TextField
+            id={F.to}
+            name="to"
+            type="date"
+            label={t('audit.to')}
+            optional
+            defaultValue={filters.to}
+            errors={errors.byField.to}
+          />
         </div>
         <div className="form__actions">
           <button type="submit" className="button button--primary">
@@ -117,7 +209,10 @@ export function AuditPager({ query, nextCursor }: { query: string; nextCursor: s
   if (!nextCursor) return null;
   return (
     <p className="pager">
-      <Link to={`?${query ? `${query}&` : ''}cursor=${encodeURIComponent(nextCursor)}`} className="button button--secondary">
+      <Link
+        to={`?${query ? `${query}&` : ''}cursor=${encodeURIComponent(nextCursor)}`}
+        className="button button--secondary"
+      >
         {t('audit.loadMore')}
       </Link>
     </p>

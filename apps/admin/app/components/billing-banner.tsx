@@ -8,7 +8,15 @@ export interface BillingBannerStatus {
 }
 
 /** Shown on every page of a town whose payment failed; says what happens when, and where to pay. */
-export function BillingBanner({ status, slug, showLink = true }: { status: BillingBannerStatus; slug: string; showLink?: boolean }) {
+export function BillingBanner({
+  status,
+  slug,
+  showLink = true,
+}: {
+  status: BillingBannerStatus;
+  slug: string;
+  showLink?: boolean;
+}) {
   const { t, formatDate } = useT();
   if (!status.paymentWarning && !status.readOnly) return null;
   const date = status.readOnlyFrom ? formatDate(status.readOnlyFrom) : '';

@@ -21,7 +21,9 @@ export function ErrorSummary({ items, id = 'error-summary' }: { items: SummaryIt
       </h2>
       <ul className="error-summary__list">
         {items.map((item, index) => (
-          <li key={`${item.href ?? ''}-${index}`}>{item.href ? <a href={item.href}>{item.message}</a> : item.message}</li>
+          <li key={`${item.href ?? ''}-${index}`}>
+            {item.href ? <a href={item.href}>{item.message}</a> : item.message}
+          </li>
         ))}
       </ul>
     </div>

@@ -48,7 +48,14 @@ export function TextField({
   optional,
   className,
   ...input
-}: { id: string; name: string; label: string; hint?: string | undefined; errors?: string[] | undefined; optional?: boolean } & InputProps) {
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  errors?: string[] | undefined;
+  optional?: boolean;
+} & InputProps) {
   return (
     <FieldShell id={id} label={label} hint={hint} errors={errors} optional={optional}>
       {(describedBy, invalid) => (
@@ -76,11 +83,27 @@ export function TextAreaField({
   errors,
   optional,
   ...textarea
-}: { id: string; name: string; label: string; hint?: string | undefined; errors?: string[] | undefined; optional?: boolean } & TextAreaProps) {
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  errors?: string[] | undefined;
+  optional?: boolean;
+} & TextAreaProps) {
   return (
     <FieldShell id={id} label={label} hint={hint} errors={errors} optional={optional}>
       {(describedBy, invalid) => (
-        <textarea id={id} name={name} className="input" rows={4} aria-describedby={describedBy} aria-invalid={invalid || undefined} required={!optional} {...textarea} />
+        <textarea
+          id={id}
+          name={name}
+          className="input"
+          rows={4}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          required={!optional}
+          {...textarea}
+        />
       )}
     </FieldShell>
   );

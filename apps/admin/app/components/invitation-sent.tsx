@@ -6,11 +6,27 @@ import { useEffect, useRef, type ReactNode } from 'react';
  * `children` offer where to go next. The link itself went by mail to the
  * invited address only (ADR 023): nobody else ever sees it.
  */
-export function InvitationSent({ id, title, intro, children }: { id: string; title: string; intro: string; children: ReactNode }) {
+export function InvitationSent({
+  id,
+  title,
+  intro,
+  children,
+}: {
+  id: string;
+  title: string;
+  intro: string;
+  children: ReactNode;
+}) {
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => panel.current?.focus(), []);
   return (
-    <div ref={panel} tabIndex={-1} className="card notice notice--success" role="status" aria-labelledby={`${id}-title`}>
+    <div
+      ref={panel}
+      tabIndex={-1}
+      className="card notice notice--success"
+      role="status"
+      aria-labelledby={`${id}-title`}
+    >
       <h2 id={`${id}-title`}>{title}</h2>
       <p>{intro}</p>
       <ul className="link-list">{children}</ul>

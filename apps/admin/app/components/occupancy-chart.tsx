@@ -12,7 +12,17 @@ const BAR = WIDTH - LABEL - 70;
  * and a description for screen readers; the table below it carries the
  * same figures for everyone who prefers numbers.
  */
-export function OccupancyChart({ id, title, space, days }: { id: string; title: string; space: string; days: OccupancyDay[] }) {
+export function OccupancyChart({
+  id,
+  title,
+  space,
+  days,
+}: {
+  id: string;
+  title: string;
+  space: string;
+  days: OccupancyDay[];
+}) {
   const { t } = useT();
   const height = days.length * ROW + 8;
   const name = t('occupancy.chartTitle', { space });
@@ -25,7 +35,14 @@ export function OccupancyChart({ id, title, space, days }: { id: string; title: 
   return (
     <figure className="occupancy-chart">
       <figcaption id={`${id}-caption`}>{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-label={name} aria-describedby={`${id}-desc`} focusable="false">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={name}
+        aria-describedby={`${id}-desc`}
+        focusable="false"
+      >
         <title>{name}</title>
         <desc id={`${id}-desc`}>{summary}</desc>
         {days.map((d, i) => {
@@ -37,7 +54,15 @@ export function OccupancyChart({ id, title, space, days }: { id: string; title: 
                 {t(`hub.weekday.${d.weekday}` as 'hub.weekday.1')}
               </text>
               <rect x={LABEL} y={y + 2} width={BAR} height={ROW - 8} className="occupancy-chart__track" />
-              {pct ? <rect x={LABEL} y={y + 2} width={(BAR * Math.min(pct, 100)) / 100} height={ROW - 8} className="occupancy-chart__bar" /> : null}
+              {pct ? (
+                <rect
+                  x={LABEL}
+                  y={y + 2}
+                  width={(BAR * Math.min(pct, 100)) / 100}
+                  height={ROW - 8}
+                  className="occupancy-chart__bar"
+                />
+              ) : null}
               <text x={LABEL + BAR + 8} y={y + 17} className="occupancy-chart__value">
                 {pct === null ? t('occupancy.closed') : `${pct} %`}
               </text>

@@ -9,7 +9,11 @@ export function RevokeInvitation({ invitation }: { invitation: { id: string; ema
     <Form method="post">
       <input type="hidden" name="intent" value="revoke" />
       <input type="hidden" name="invitationId" value={invitation.id} />
-      <button type="submit" className="button button--ghost" aria-label={t('staff.revokeFor', { email: invitation.email })}>
+      <button
+        type="submit"
+        className="button button--ghost"
+        aria-label={t('staff.revokeFor', { email: invitation.email })}
+      >
         {t('staff.revoke')}
       </button>
     </Form>

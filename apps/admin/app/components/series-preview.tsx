@@ -6,11 +6,21 @@ export interface SeriesPreviewOccurrence {
   date: string;
   startsAt: string;
   endsAt: string;
-  conflict: { reason: 'taken' | 'closed' | 'outside-opening-hours' | 'rule'; messageKey: string; params: Record<string, string> } | null;
+  conflict: {
+    reason: 'taken' | 'closed' | 'outside-opening-hours' | 'rule';
+    messageKey: string;
+    params: Record<string, string>;
+  } | null;
 }
 
 /** Every date a series would book, with what is in the way of each (new series and series edits alike). */
-export function SeriesPreviewTable({ occurrences, caption }: { occurrences: SeriesPreviewOccurrence[]; caption: string }) {
+export function SeriesPreviewTable({
+  occurrences,
+  caption,
+}: {
+  occurrences: SeriesPreviewOccurrence[];
+  caption: string;
+}) {
   const tr = useT();
   const { t } = tr;
   return (
@@ -37,7 +47,10 @@ export function SeriesPreviewTable({ occurrences, caption }: { occurrences: Seri
                     <strong>{t(`series.reason.${o.conflict.reason}`)}</strong>
                     {': '}
                     {o.conflict.params.startsAt && o.conflict.params.endsAt
-                      ? t(o.conflict.messageKey as MessageKey, { from: `${tr.formatDate(o.conflict.params.startsAt)} ${hhmm(o.conflict.params.startsAt)}`, to: hhmm(o.conflict.params.endsAt) })
+                      ? t(o.conflict.messageKey as MessageKey, {
+                          from: `${tr.formatDate(o.conflict.params.startsAt)} ${hhmm(o.conflict.params.startsAt)}`,
+                          to: hhmm(o.conflict.params.endsAt),
+                        })
                       : t(o.conflict.messageKey as MessageKey, o.conflict.params)}
                   </>
                 ) : (

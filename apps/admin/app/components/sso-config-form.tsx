@@ -53,10 +53,27 @@ export function SsoConfigForm({
           {t('sso.config.callbackHint')} <code>{callbackUrl}</code>
         </p>
       ) : null}
-      {config ? <p className="field__hint">{t('sso.config.updatedAt', { date: formatDate(config.updatedAt, 'dateTime') })}</p> : null}
+      {config ? (
+        <p className="field__hint">{t('sso.config.updatedAt', { date: formatDate(config.updatedAt, 'dateTime') })}</p>
+      ) : null}
       <Form method="post" noValidate className="form">
-        <TextField id={SSO_FIELDS.issuer} name="issuer" type="url" label={t('sso.config.issuer')} hint={t('sso.config.issuerHint')} defaultValue={value('issuer', config?.issuer ?? '')} errors={errors.byField.issuer} />
-        <TextField id={SSO_FIELDS.clientId} name="clientId" label={t('sso.config.clientId')} autoComplete="off" defaultValue={value('clientId', config?.clientId ?? '')} errors={errors.byField.clientId} />
+        <TextField
+          id={SSO_FIELDS.issuer}
+          name="issuer"
+          type="url"
+          label={t('sso.config.issuer')}
+          hint={t('sso.config.issuerHint')}
+          defaultValue={value('issuer', config?.issuer ?? '')}
+          errors={errors.byField.issuer}
+        />
+        <TextField
+          id={SSO_FIELDS.clientId}
+          name="clientId"
+          label={t('sso.config.clientId')}
+          autoComplete="off"
+          defaultValue={value('clientId', config?.clientId ?? '')}
+          errors={errors.byField.clientId}
+        />
         <TextField
           id={SSO_FIELDS.clientSecret}
           name="clientSecret"
@@ -136,7 +153,13 @@ export function SsoConfigPage({
           {t('sso.config.saved')}
         </p>
       ) : null}
-      <SsoConfigForm config={config} callbackUrl={callbackUrl} errors={errors} values={result && !result.ok ? result.values : null} withDefaultRole={withDefaultRole} />
+      <SsoConfigForm
+        config={config}
+        callbackUrl={callbackUrl}
+        errors={errors}
+        values={result && !result.ok ? result.values : null}
+        withDefaultRole={withDefaultRole}
+      />
     </>
   );
 }

@@ -23,8 +23,11 @@ export function SupportBanner({ sessions, userName }: { sessions: RunningSupport
         {sessions.map((s) => (
           <div key={s.id} className="support-banner__session">
             <p>
-              <strong>{t('support.banner', { town: s.tenant.name, until: formatDate(s.expiresAt, 'dateTime') })}</strong>{' '}
-              <span>{t('support.bannerReason', { reason: s.reason })}</span> <span>{t('support.bannerBy', { name: userName })}</span>
+              <strong>
+                {t('support.banner', { town: s.tenant.name, until: formatDate(s.expiresAt, 'dateTime') })}
+              </strong>{' '}
+              <span>{t('support.bannerReason', { reason: s.reason })}</span>{' '}
+              <span>{t('support.bannerBy', { name: userName })}</span>
             </p>
             <Form method="post" action="/support/end" className="inline-form">
               <input type="hidden" name="tenant" value={s.tenant.slug} />

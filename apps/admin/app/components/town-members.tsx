@@ -34,7 +34,12 @@ export function TownMembers({
     <section aria-labelledby="members-title" className="card">
       <h2 id="members-title">{t('members.title')}</h2>
       {removing ? (
-        <div className="notice notice--warning" role="alertdialog" aria-labelledby="remove-title" aria-describedby="remove-text">
+        <div
+          className="notice notice--warning"
+          role="alertdialog"
+          aria-labelledby="remove-title"
+          aria-describedby="remove-text"
+        >
           <h3 id="remove-title">{t('members.confirmTitle', { name: removing.name })}</h3>
           <p id="remove-text">{t('members.confirmText', { name: removing.name, town: town.name })}</p>
           <Form method="post" action={base} className="actions">
@@ -80,7 +85,12 @@ export function TownMembers({
                         <label className="visually-hidden" htmlFor={`role-${m.membershipId}`}>
                           {t('members.changeRoleFor', { name: m.name })}
                         </label>
-                        <select id={`role-${m.membershipId}`} name="role" className="input input--short" defaultValue={m.role}>
+                        <select
+                          id={`role-${m.membershipId}`}
+                          name="role"
+                          className="input input--short"
+                          defaultValue={m.role}
+                        >
                           {roles.map((r) => (
                             <option key={r} value={r}>
                               {t(`staff.roles.${r}`)}
@@ -97,7 +107,11 @@ export function TownMembers({
                   </td>
                   <td>
                     {m.manageable ? (
-                      <Link to={`${base}?remove=${m.membershipId}`} className="button button--ghost" aria-label={t('members.removeFor', { name: m.name })}>
+                      <Link
+                        to={`${base}?remove=${m.membershipId}`}
+                        className="button button--ghost"
+                        aria-label={t('members.removeFor', { name: m.name })}
+                      >
                         {t('members.remove')}
                       </Link>
                     ) : null}

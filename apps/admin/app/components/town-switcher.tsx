@@ -18,7 +18,13 @@ export function activeTownSlug(pathname: string): string | null {
  * the browser to the chosen town's page. The town page decides whether the
  * user may see it, so this list is a convenience, not a permission.
  */
-export function TownSwitcher({ towns, activeSlug }: { towns: ReadonlyArray<{ slug: string; name: string }>; activeSlug: string | null }) {
+export function TownSwitcher({
+  towns,
+  activeSlug,
+}: {
+  towns: ReadonlyArray<{ slug: string; name: string }>;
+  activeSlug: string | null;
+}) {
   const { t } = useT();
   if (towns.length === 0) return null;
   const active = towns.some((town) => town.slug === activeSlug) ? activeSlug : null;
@@ -27,7 +33,13 @@ export function TownSwitcher({ towns, activeSlug }: { towns: ReadonlyArray<{ slu
       <label htmlFor="town-switch" className="town-switcher__label">
         {t('townSwitch.label')}
       </label>
-      <select id="town-switch" name="town" className="select select--compact" defaultValue={active ?? ''} key={active ?? 'none'}>
+      <select
+        id="town-switch"
+        name="town"
+        className="select select--compact"
+        defaultValue={active ?? ''}
+        key={active ?? 'none'}
+      >
         {active === null ? <option value="">{t('townSwitch.choose')}</option> : null}
         {towns.map((town) => (
           <option key={town.slug} value={town.slug}>

@@ -9,7 +9,9 @@ import { fromAcceptLanguage } from './negotiate.ts';
 
 function leaves(node: unknown, prefix = ''): string[] {
   if (typeof node === 'string') return [prefix];
-  return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) => leaves(value, prefix ? `${prefix}.${key}` : key));
+  return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) =>
+    leaves(value, prefix ? `${prefix}.${key}` : key),
+  );
 }
 
 const API_SRC = fileURLToPath(new URL('../../../../packages/api/src', import.meta.url));
@@ -41,7 +43,10 @@ describe('message catalogues', () => {
       for (const match of source.matchAll(/`((?:errors|validation)\.[A-Za-z0-9_.]*\.)\$\{/g)) {
         const prefix = match[1] ?? '';
         const values = TEMPLATE_KEYS[prefix];
-        expect(values, `unknown template key ${prefix}\${…} in the API; list its values in TEMPLATE_KEYS`).toBeDefined();
+        expect(
+          values,
+          `unknown template key ${prefix}\${…} in the API; list its values in TEMPLATE_KEYS`,
+        ).toBeDefined();
         for (const value of values ?? []) keys.add(prefix + value);
       }
     }
@@ -59,7 +64,9 @@ describe('message catalogues', () => {
   });
 
   it('interpolates placeholders', () => {
-    expect(createTranslator('de').t('onboard.successTitle', { name: 'Zeitz 2' })).toBe('Kommune „Zeitz 2“ wurde angelegt');
+    expect(createTranslator('de').t('onboard.successTitle', { name: 'Zeitz 2' })).toBe(
+      'Kommune „Zeitz 2“ wurde angelegt',
+    );
   });
 
   it('formats dates in Europe/Berlin', () => {

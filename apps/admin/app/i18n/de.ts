@@ -75,7 +75,8 @@ export const de = {
   },
   onboard: {
     title: 'Kommune onboarden',
-    intro: 'Legt die Kommune mit ihrem ersten Digital Hub an und erzeugt eine Einladung für die erste Administratorin bzw. den ersten Administrator der Kommune.',
+    intro:
+      'Legt die Kommune mit ihrem ersten Digital Hub an und erzeugt eine Einladung für die erste Administratorin bzw. den ersten Administrator der Kommune.',
     name: 'Name der Kommune',
     nameHint: 'So, wie er in der Oberfläche erscheinen soll, z. B. „Zeitz“.',
     ags: 'Amtlicher Gemeindeschlüssel (AGS)',
@@ -92,7 +93,8 @@ export const de = {
     submit: 'Kommune anlegen',
     submitting: 'Kommune wird angelegt …',
     successTitle: 'Kommune „{name}“ wurde angelegt',
-    successIntro: 'Die Einladung ist per E-Mail an die Administratorin bzw. den Administrator der Kommune unterwegs. Nur diese Adresse erhält den Link; hat die Person schon ein Konto, meldet sie sich an und nimmt die Einladung an.',
+    successIntro:
+      'Die Einladung ist per E-Mail an die Administratorin bzw. den Administrator der Kommune unterwegs. Nur diese Adresse erhält den Link; hat die Person schon ein Konto, meldet sie sich an und nimmt die Einladung an.',
     toTown: 'Zur Kommune „{name}“',
     toList: 'Zur Liste der Kommunen',
     another: 'Weitere Kommune onboarden',
@@ -133,7 +135,8 @@ export const de = {
   },
   audit: {
     title: 'Protokoll – {town}',
-    intro: 'Wer hat wann was in dieser Kommune geändert – auch im Auftrag der Kommune durch Partner und Plattformbetrieb.',
+    intro:
+      'Wer hat wann was in dieser Kommune geändert – auch im Auftrag der Kommune durch Partner und Plattformbetrieb.',
     backToTown: 'Zurück zur Kommune „{town}“',
     exportCsv: 'Als CSV herunterladen',
     filterTitle: 'Einträge filtern',
@@ -185,10 +188,25 @@ export const de = {
       staffChanged: 'Rolle im Hub geändert',
       staffRemoved: 'Person aus dem Hub entfernt',
     },
-    invitation: { created: 'Einladung erstellt', accepted: 'Einladung angenommen', viewed: 'Einladung aufgerufen', resent: 'Einladung erneut gesendet' },
+    invitation: {
+      created: 'Einladung erstellt',
+      accepted: 'Einladung angenommen',
+      viewed: 'Einladung aufgerufen',
+      resent: 'Einladung erneut gesendet',
+    },
     membership: { roleChanged: 'Rolle in der Kommune geändert', removed: 'Person aus der Kommune entfernt' },
-    sso: { configCreated: 'Single Sign-On eingerichtet', configUpdated: 'Single Sign-On geändert', userProvisioned: 'Person per Single Sign-On angelegt', signedIn: 'Anmeldung per Single Sign-On', signInRejected: 'Anmeldung per Single Sign-On abgelehnt' },
-    tenant: { onboarded: 'Kommune angelegt', partnerAssigned: 'Partner zugeordnet', partnerUnassigned: 'Partnerzuordnung aufgehoben' },
+    sso: {
+      configCreated: 'Single Sign-On eingerichtet',
+      configUpdated: 'Single Sign-On geändert',
+      userProvisioned: 'Person per Single Sign-On angelegt',
+      signedIn: 'Anmeldung per Single Sign-On',
+      signInRejected: 'Anmeldung per Single Sign-On abgelehnt',
+    },
+    tenant: {
+      onboarded: 'Kommune angelegt',
+      partnerAssigned: 'Partner zugeordnet',
+      partnerUnassigned: 'Partnerzuordnung aufgehoben',
+    },
     support: { started: 'Support-Sitzung begonnen', ended: 'Support-Sitzung beendet' },
     audit: { readAcrossTowns: 'Protokolle mehrerer Kommunen gelesen' },
     account: { deleted: 'Konto gelöscht (Buchungen anonymisiert)', dataExported: 'Eigene Daten heruntergeladen' },
@@ -196,7 +214,8 @@ export const de = {
   support: {
     link: 'Im Auftrag handeln',
     title: 'Im Auftrag der Kommune {town} handeln',
-    intro: 'Eine Support-Sitzung gibt Ihnen für begrenzte Zeit die Rechte der Verwaltung dieser Kommune. Die Kommune sieht Beginn, Ende und Grund in ihrem Protokoll; jede Änderung in der Sitzung wird ihr zugeordnet.',
+    intro:
+      'Eine Support-Sitzung gibt Ihnen für begrenzte Zeit die Rechte der Verwaltung dieser Kommune. Die Kommune sieht Beginn, Ende und Grund in ihrem Protokoll; jede Änderung in der Sitzung wird ihr zugeordnet.',
     reason: 'Grund',
     reasonHint: 'Mindestens 10 Zeichen, z. B. Ticketnummer und Anliegen. Die Kommune sieht diesen Text.',
     duration: 'Dauer',
@@ -224,7 +243,8 @@ export const de = {
   auditAll: {
     title: 'Protokoll aller Kommunen',
     titlePartner: 'Protokoll meiner Kommunen',
-    intro: 'Änderungen in allen Kommunen, die Sie betreuen – mit der Kommune jedes Eintrags und dem Grund, wenn im Auftrag der Kommune gehandelt wurde.',
+    intro:
+      'Änderungen in allen Kommunen, die Sie betreuen – mit der Kommune jedes Eintrags und dem Grund, wenn im Auftrag der Kommune gehandelt wurde.',
     town: 'Kommune (Kurzname)',
     townHint: 'Optional, z. B. „einbeck“.',
     colTown: 'Kommune',
@@ -248,16 +268,22 @@ export const de = {
     title: 'Meine Daten und mein Konto',
     intro: 'Was Hubwerk über Sie speichert – in allen Kommunen, die Sie nutzen – und wie Sie Ihr Konto löschen.',
     exportHeading: 'Alle Daten herunterladen',
-    exportText: 'Ein ZIP-Archiv mit Ihrem Konto, Ihren Mitgliedschaften, Buchungen, Sitzungen, Einladungen an Ihre Adresse und den Protokolleinträgen zu Ihrem Konto, aus allen Kommunen – je Tabelle als JSON und als CSV (Tabellenkalkulation). Passwörter und andere Geheimnisse sind nicht enthalten.',
+    exportText:
+      'Ein ZIP-Archiv mit Ihrem Konto, Ihren Mitgliedschaften, Buchungen, Sitzungen, Einladungen an Ihre Adresse und den Protokolleinträgen zu Ihrem Konto, aus allen Kommunen – je Tabelle als JSON und als CSV (Tabellenkalkulation). Passwörter und andere Geheimnisse sind nicht enthalten.',
     exportSubmit: 'Meine Daten herunterladen (ZIP)',
     deleteHeading: 'Konto löschen',
-    deleteText: 'Ihr Konto wird gelöscht: Sie werden überall abgemeldet, Ihre Mitgliedschaften enden, offene Einladungen an Ihre Adresse werden zurückgezogen.',
-    keptText: 'Was die Kommunen aufbewahren müssen, bleibt ohne Ihren Namen und Ihre Adresse erhalten: Ihre Buchungen (als „Gelöschtes Konto“) und die Einträge im Protokoll. Näheres steht in der Datenschutz-Dokumentation.',
+    deleteText:
+      'Ihr Konto wird gelöscht: Sie werden überall abgemeldet, Ihre Mitgliedschaften enden, offene Einladungen an Ihre Adresse werden zurückgezogen.',
+    keptText:
+      'Was die Kommunen aufbewahren müssen, bleibt ohne Ihren Namen und Ihre Adresse erhalten: Ihre Buchungen (als „Gelöschtes Konto“) und die Einträge im Protokoll. Näheres steht in der Datenschutz-Dokumentation.',
     blockedHeading: 'Ihr Konto kann noch nicht gelöscht werden',
-    blockedTowns: 'Sie sind die einzige Verwaltung (Kommunen-Admin) dieser Kommunen: {names}. Bitte ernennen Sie zuerst eine andere Person zur Verwaltung.',
+    blockedTowns:
+      'Sie sind die einzige Verwaltung (Kommunen-Admin) dieser Kommunen: {names}. Bitte ernennen Sie zuerst eine andere Person zur Verwaltung.',
     blockedPartners: 'Sie sind die einzige Verwaltung dieser Partner: {names}. Bitte übergeben Sie die Rolle zuerst.',
-    blockedProvider: 'Konten von Mitarbeitenden des Betreibers werden vom Betreiber gelöscht. Bitte wenden Sie sich an Ihre Administration.',
-    noPassword: 'Ihr Konto hat kein Passwort (Anmeldung über Single Sign-on). Setzen Sie zuerst über „Passwort vergessen“ ein Passwort, um die Löschung zu bestätigen.',
+    blockedProvider:
+      'Konten von Mitarbeitenden des Betreibers werden vom Betreiber gelöscht. Bitte wenden Sie sich an Ihre Administration.',
+    noPassword:
+      'Ihr Konto hat kein Passwort (Anmeldung über Single Sign-on). Setzen Sie zuerst über „Passwort vergessen“ ein Passwort, um die Löschung zu bestätigen.',
     password: 'Ihr Passwort',
     code: 'Code aus der Authenticator-App oder Wiederherstellungscode',
     confirmEmail: 'Zur Bestätigung: Ihre E-Mail-Adresse',
@@ -265,7 +291,8 @@ export const de = {
     deleteSubmit: 'Konto endgültig löschen',
     deleteSubmitting: 'Konto wird gelöscht …',
     deletedTitle: 'Ihr Konto wurde gelöscht',
-    deletedText: 'Sie sind abgemeldet. Ihre Buchungen und Protokolleinträge bleiben bei den Kommunen ohne Ihren Namen und Ihre E-Mail-Adresse erhalten.',
+    deletedText:
+      'Sie sind abgemeldet. Ihre Buchungen und Protokolleinträge bleiben bei den Kommunen ohne Ihren Namen und Ihre E-Mail-Adresse erhalten.',
     toLogin: 'Zur Anmeldung',
   },
   partners: {
@@ -292,7 +319,8 @@ export const de = {
   },
   registerPartner: {
     title: 'Partner registrieren',
-    intro: 'Registriert einen IT-Partner oder regionalen Anbieter und erzeugt eine Einladung für dessen erste Administratorin bzw. ersten Administrator.',
+    intro:
+      'Registriert einen IT-Partner oder regionalen Anbieter und erzeugt eine Einladung für dessen erste Administratorin bzw. ersten Administrator.',
     kind: 'Art des Partners',
     name: 'Name',
     region: 'Region',
@@ -301,7 +329,8 @@ export const de = {
     submit: 'Partner registrieren',
     submitting: 'Partner wird registriert …',
     successTitle: 'Partner „{name}“ wurde registriert',
-    successIntro: 'Die Einladung ist per E-Mail an die Administratorin bzw. den Administrator des Partners unterwegs. Nur diese Adresse erhält den Link; hat die Person schon ein Konto, meldet sie sich an und nimmt die Einladung an.',
+    successIntro:
+      'Die Einladung ist per E-Mail an die Administratorin bzw. den Administrator des Partners unterwegs. Nur diese Adresse erhält den Link; hat die Person schon ein Konto, meldet sie sich an und nimmt die Einladung an.',
     toPartner: 'Zum Partner „{name}“',
     toList: 'Zur Liste der Partner',
   },
@@ -315,8 +344,10 @@ export const de = {
     password: 'Passwort wählen',
     passwordHint: 'Mindestens 12 Zeichen.',
     signInFirst: 'Bitte melden Sie sich als {email} an, um die Einladung anzunehmen.',
-    signInFirstHint: 'Zu dieser E-Mail-Adresse gibt es bereits ein Hubwerk-Konto. Nach der Anmeldung (mit Ihrem Passwort und, falls eingeschaltet, dem Zwei-Faktor-Code) kommen Sie hierher zurück; Name und Passwort bleiben unverändert.',
-    signInAsOther: 'Sie sind als {current} angemeldet. Die Einladung gilt für {email}: Bitte melden Sie sich ab und als {email} wieder an.',
+    signInFirstHint:
+      'Zu dieser E-Mail-Adresse gibt es bereits ein Hubwerk-Konto. Nach der Anmeldung (mit Ihrem Passwort und, falls eingeschaltet, dem Zwei-Faktor-Code) kommen Sie hierher zurück; Name und Passwort bleiben unverändert.',
+    signInAsOther:
+      'Sie sind als {current} angemeldet. Die Einladung gilt für {email}: Bitte melden Sie sich ab und als {email} wieder an.',
     signIn: 'Anmelden',
     joinAs: 'Sie sind als {email} angemeldet. Nehmen Sie die Einladung an, um beizutreten.',
     join: 'Beitreten',
@@ -375,17 +406,20 @@ export const de = {
     },
     auth: {
       invalidCredentials: 'E-Mail oder Passwort ist falsch',
-      tooManyAttempts: 'Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {minutes} Minuten noch einmal.',
+      tooManyAttempts:
+        'Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {minutes} Minuten noch einmal.',
       wrongPassword: 'Das bisherige Passwort ist falsch.',
     },
     account: {
       confirmMismatch: 'Das ist nicht die E-Mail-Adresse Ihres Kontos.',
-      lastAdmin: 'Sie sind die einzige Verwaltung einer Kommune oder eines Partners. Bitte übergeben Sie die Rolle zuerst.',
+      lastAdmin:
+        'Sie sind die einzige Verwaltung einer Kommune oder eines Partners. Bitte übergeben Sie die Rolle zuerst.',
       providerStaff: 'Konten von Mitarbeitenden des Betreibers werden vom Betreiber gelöscht.',
     },
     mfa: {
       invalidCode: 'Der Code stimmt nicht oder wurde schon verwendet.',
-      challengeExpired: 'Die Anmeldung ist abgelaufen oder wurde zu oft mit falschem Code versucht. Bitte melden Sie sich erneut mit Ihrem Passwort an.',
+      challengeExpired:
+        'Die Anmeldung ist abgelaufen oder wurde zu oft mit falschem Code versucht. Bitte melden Sie sich erneut mit Ihrem Passwort an.',
       alreadyEnabled: 'Die Zwei-Faktor-Anmeldung ist bereits eingeschaltet.',
       notEnabled: 'Die Zwei-Faktor-Anmeldung ist nicht eingeschaltet.',
       noEnrolment: 'Bitte starten Sie die Einrichtung neu.',
@@ -403,19 +437,26 @@ export const de = {
     },
     sso: {
       notConfigured: 'Single Sign-On ist auf diesem System nicht eingerichtet. Bitte wenden Sie sich an den Anbieter.',
-      noProvider: 'Für diese E-Mail-Adresse ist keine Anmeldung per Single Sign-On eingerichtet. Melden Sie sich bitte mit Passwort an.',
+      noProvider:
+        'Für diese E-Mail-Adresse ist keine Anmeldung per Single Sign-On eingerichtet. Melden Sie sich bitte mit Passwort an.',
       chooseTown: 'Mehrere Kommunen nutzen diese E-Mail-Domain. Bitte geben Sie Ihre Kommune an.',
-      providerUnreachable: 'Der Identitätsanbieter ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal.',
-      invalidState: 'Diese Anmeldung ist ungültig, abgelaufen (10 Minuten) oder wurde bereits verwendet. Bitte starten Sie sie neu.',
+      providerUnreachable:
+        'Der Identitätsanbieter ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal.',
+      invalidState:
+        'Diese Anmeldung ist ungültig, abgelaufen (10 Minuten) oder wurde bereits verwendet. Bitte starten Sie sie neu.',
       disabled: 'Die Anmeldung per Single Sign-On ist für diese Kommune bzw. diesen Partner ausgeschaltet.',
       providerDenied: 'Der Identitätsanbieter hat die Anmeldung abgebrochen oder abgelehnt.',
-      providerRejected: 'Die Antwort des Identitätsanbieters konnte nicht bestätigt werden. Bitte starten Sie die Anmeldung neu.',
+      providerRejected:
+        'Die Antwort des Identitätsanbieters konnte nicht bestätigt werden. Bitte starten Sie die Anmeldung neu.',
       wrongIssuer: 'Die Antwort stammt nicht vom eingerichteten Identitätsanbieter (falscher Aussteller).',
-      idTokenInvalid: 'Die Anmeldebestätigung des Identitätsanbieters ist ungültig (Aussteller, Signatur, Gültigkeit oder Nonce stimmen nicht).',
+      idTokenInvalid:
+        'Die Anmeldebestätigung des Identitätsanbieters ist ungültig (Aussteller, Signatur, Gültigkeit oder Nonce stimmen nicht).',
       emailNotVerified: 'Der Identitätsanbieter hat keine bestätigte E-Mail-Adresse übermittelt.',
       domainNotAllowed: 'Ihre E-Mail-Adresse gehört zu keiner Domain, die für diese Anmeldung erlaubt ist.',
-      adminUsesPassword: 'Partner-Administratorinnen und -Administratoren melden sich mit E-Mail, Passwort und ggf. zweitem Faktor an.',
-      accountElsewhere: 'Ihr Konto hat auch Zugriff auf andere Kommunen oder Organisationen. Bitte melden Sie sich mit E-Mail und Passwort an.',
+      adminUsesPassword:
+        'Partner-Administratorinnen und -Administratoren melden sich mit E-Mail, Passwort und ggf. zweitem Faktor an.',
+      accountElsewhere:
+        'Ihr Konto hat auch Zugriff auf andere Kommunen oder Organisationen. Bitte melden Sie sich mit E-Mail und Passwort an.',
       issuerHttps: 'Die Issuer-URL muss mit https:// beginnen.',
     },
     staff: {
@@ -423,7 +464,8 @@ export const de = {
       notYourself: 'Ihre eigene Mitgliedschaft ändern Sie hier nicht.',
     },
     hubStaff: {
-      unknownUser: 'Zu dieser E-Mail-Adresse gibt es in der Kommune kein Konto. Laden Sie die Person zuerst unter „Team der Kommune“ ein.',
+      unknownUser:
+        'Zu dieser E-Mail-Adresse gibt es in der Kommune kein Konto. Laden Sie die Person zuerst unter „Team der Kommune“ ein.',
     },
     partnerStaff: {
       alreadyMember: 'Diese Person gehört dem Partner bereits an.',
@@ -433,7 +475,8 @@ export const de = {
       noneActive: 'Es läuft keine Support-Sitzung von Ihnen für diese Kommune.',
     },
     passwordReset: {
-      invalid: 'Dieser Link zum Zurücksetzen ist ungültig oder wurde bereits verwendet. Fordern Sie bitte einen neuen an.',
+      invalid:
+        'Dieser Link zum Zurücksetzen ist ungültig oder wurde bereits verwendet. Fordern Sie bitte einen neuen an.',
       expired: 'Dieser Link zum Zurücksetzen ist abgelaufen (gültig 60 Minuten). Fordern Sie bitte einen neuen an.',
     },
     invitation: {
@@ -445,12 +488,15 @@ export const de = {
     },
     billing: {
       hubLimit: {
-        basis: 'Der Tarif Basis umfasst 1 Digital Hub. Für bis zu 3 Hubs wechseln Sie unter „Abrechnung“ in den Tarif Standard (oder Plus für unbegrenzt viele).',
-        standard: 'Der Tarif Standard umfasst bis zu 3 Digital Hubs. Für weitere Hubs wechseln Sie unter „Abrechnung“ in den Tarif Plus.',
+        basis:
+          'Der Tarif Basis umfasst 1 Digital Hub. Für bis zu 3 Hubs wechseln Sie unter „Abrechnung“ in den Tarif Standard (oder Plus für unbegrenzt viele).',
+        standard:
+          'Der Tarif Standard umfasst bis zu 3 Digital Hubs. Für weitere Hubs wechseln Sie unter „Abrechnung“ in den Tarif Plus.',
         plus: 'Der Tarif Plus hat kein Hub-Limit. Bitte wenden Sie sich an den Anbieter.',
       },
       readOnly: {
-        paymentOverdue: 'Die Kommune ist schreibgeschützt, weil eine Rechnung länger als die Zahlungsfrist offen ist. Lesen und Export funktionieren weiter; nach der Zahlung unter „Abrechnung“ ist sofort wieder alles möglich.',
+        paymentOverdue:
+          'Die Kommune ist schreibgeschützt, weil eine Rechnung länger als die Zahlungsfrist offen ist. Lesen und Export funktionieren weiter; nach der Zahlung unter „Abrechnung“ ist sofort wieder alles möglich.',
       },
     },
     space: {
@@ -460,13 +506,15 @@ export const de = {
       nameTaken: 'Diesen Arbeitsplatz gibt es in diesem Raum bereits.',
     },
     limits: {
-      passwordReset: 'Zu viele Anfragen zum Zurücksetzen von diesem Anschluss. Bitte versuchen Sie es später noch einmal.',
+      passwordReset:
+        'Zu viele Anfragen zum Zurücksetzen von diesem Anschluss. Bitte versuchen Sie es später noch einmal.',
       ssoStart: 'Zu viele Anmeldeversuche per Single Sign-On von diesem Anschluss. Bitte warten Sie einen Moment.',
     },
     ssoChecks: {
       notInPlan: 'Single Sign-On ist im Tarif dieser Kommune nicht enthalten. Es steht im Tarif Plus zur Verfügung.',
       notInPlanSignIn: 'Single Sign-On ist für diese Kommune nicht verfügbar. Melden Sie sich bitte mit Passwort an.',
-      issuerNotPublic: 'Die Aussteller-URL muss eine öffentliche https-Adresse sein (keine lokale oder interne Adresse).',
+      issuerNotPublic:
+        'Die Aussteller-URL muss eine öffentliche https-Adresse sein (keine lokale oder interne Adresse).',
     },
     publicBooking: {
       notAvailable: 'Dieser Zeitraum ist leider nicht verfügbar. Bitte wählen Sie einen anderen.',
@@ -499,15 +547,20 @@ export const de = {
       changeCancelled: 'Eine stornierte Buchung kann nicht mehr geändert werden.',
       changeStarted: 'Eine Buchung, die bereits begonnen hat oder vorbei ist, kann nicht mehr geändert werden.',
       memberPlanDeskDays: 'Das Kontingent an Arbeitsplatz-Tagen in diesem Monat (persönlicher Tarif) ist ausgeschöpft.',
-      memberPlanRoomHours: 'Das Kontingent an Raumstunden in diesem Monat (persönlicher Tarif) reicht für diese Buchung nicht aus.',
-      organisationPlanDeskDays: 'Das Kontingent an Arbeitsplatz-Tagen der Organisation in diesem Monat ist ausgeschöpft.',
-      organisationPlanRoomHours: 'Das Kontingent an Raumstunden der Organisation in diesem Monat reicht für diese Buchung nicht aus.',
-      memberDaysPerWeek: 'Die Regel dieses Raums erlaubt pro Mitglied nur eine begrenzte Zahl an Tagen je Woche; sie ist für diese Woche erreicht.',
+      memberPlanRoomHours:
+        'Das Kontingent an Raumstunden in diesem Monat (persönlicher Tarif) reicht für diese Buchung nicht aus.',
+      organisationPlanDeskDays:
+        'Das Kontingent an Arbeitsplatz-Tagen der Organisation in diesem Monat ist ausgeschöpft.',
+      organisationPlanRoomHours:
+        'Das Kontingent an Raumstunden der Organisation in diesem Monat reicht für diese Buchung nicht aus.',
+      memberDaysPerWeek:
+        'Die Regel dieses Raums erlaubt pro Mitglied nur eine begrenzte Zahl an Tagen je Woche; sie ist für diese Woche erreicht.',
       unknownPerson: 'Diese Person gehört nicht zur Kommune.',
     },
     series: {
       invalidRule: 'Die Wiederholungsregel „{rule}“ ist ungültig (RFC 5545, z. B. FREQ=WEEKLY;BYDAY=TU;COUNT=10).',
-      timeInRule: 'Die Wiederholungsregel „{rule}“ darf keine Uhrzeit oder DTSTART enthalten: Die Uhrzeit kommt aus Beginn und Ende.',
+      timeInRule:
+        'Die Wiederholungsregel „{rule}“ darf keine Uhrzeit oder DTSTART enthalten: Die Uhrzeit kommt aus Beginn und Ende.',
       tooFrequent: 'Die Wiederholungsregel „{rule}“ wiederholt öfter als täglich; das ist für Buchungen nicht möglich.',
       unbounded: 'Die Wiederholungsregel „{rule}“ hat kein Ende: Bitte COUNT (Anzahl) oder UNTIL (Enddatum) angeben.',
       tooMany: 'Die Wiederholungsregel „{rule}“ ergibt mehr als {max} Termine.',
@@ -518,13 +571,17 @@ export const de = {
       nothingToEdit: 'Ab dem {date} hat die Serie keine Termine mehr, die geändert werden können.',
     },
     seriesRule: {
-      repeatedPart: 'Die Wiederholungsregel „{rule}“ nennt {part} mehr als einmal (RFC 5545 erlaubt jeden Teil nur einmal).',
+      repeatedPart:
+        'Die Wiederholungsregel „{rule}“ nennt {part} mehr als einmal (RFC 5545 erlaubt jeden Teil nur einmal).',
       countAndUntil: 'Die Wiederholungsregel „{rule}“ nennt COUNT und UNTIL; bitte nur eines von beiden angeben.',
-      outOfRange: 'In der Wiederholungsregel „{rule}“ ist {part}={value} ungültig: erlaubt sind {min} bis {max} (ohne 0).',
+      outOfRange:
+        'In der Wiederholungsregel „{rule}“ ist {part}={value} ungültig: erlaubt sind {min} bis {max} (ohne 0).',
       notWithFreq: 'In der Wiederholungsregel „{rule}“ ist {part} zusammen mit FREQ={freq} nicht erlaubt.',
-      ordinalDay: 'In der Wiederholungsregel „{rule}“ ist BYDAY mit Ordnungszahl (z. B. 1MO) bei FREQ={freq} nicht erlaubt; nur monatlich oder jährlich ohne BYWEEKNO.',
+      ordinalDay:
+        'In der Wiederholungsregel „{rule}“ ist BYDAY mit Ordnungszahl (z. B. 1MO) bei FREQ={freq} nicht erlaubt; nur monatlich oder jährlich ohne BYWEEKNO.',
       setPosAlone: 'In der Wiederholungsregel „{rule}“ braucht BYSETPOS einen weiteren BY-Teil (z. B. BYDAY).',
-      invalidUntil: 'In der Wiederholungsregel „{rule}“ ist UNTIL={value} kein gültiges Datum (JJJJMMTT oder JJJJMMTTTHHMMSSZ).',
+      invalidUntil:
+        'In der Wiederholungsregel „{rule}“ ist UNTIL={value} kein gültiges Datum (JJJJMMTT oder JJJJMMTTTHHMMSSZ).',
     },
     checkIn: {
       notConfirmed: 'Nur bestätigte Buchungen können eingecheckt werden.',
@@ -760,8 +817,10 @@ export const de = {
     place: 'Raum oder Arbeitsplatz',
     submit: 'Änderung speichern',
     submitting: 'Wird gespeichert …',
-    changed: 'Die Buchung wurde geändert: {date}, {from}–{to}. Sie erhalten eine E-Mail mit dem aktualisierten Kalendereintrag.',
-    changedPending: 'Die Buchung wurde geändert: {date}, {from}–{to}. Der Raum braucht eine Freigabe; die Hub-Leitung entscheidet darüber.',
+    changed:
+      'Die Buchung wurde geändert: {date}, {from}–{to}. Sie erhalten eine E-Mail mit dem aktualisierten Kalendereintrag.',
+    changedPending:
+      'Die Buchung wurde geändert: {date}, {from}–{to}. Der Raum braucht eine Freigabe; die Hub-Leitung entscheidet darüber.',
     takeSuggestion: 'Stattdessen auf {date}, {from}–{to} verlegen',
     approvalHint: 'Braucht der gewählte Raum eine Freigabe, wartet die geänderte Buchung wieder auf die Hub-Leitung.',
     toWeek: 'Wochenansicht „{name}“',
@@ -774,7 +833,8 @@ export const de = {
     lead: 'Alle Daten der Kommune als ZIP-Datei (JSON und CSV) – für Auskunft und Datenübertragbarkeit nach DSGVO (Art. 15 und 20).',
     readOnlyNote: 'Die Kommune ist schreibgeschützt; der Datenexport funktioniert trotzdem.',
     startTitle: 'Neuen Export erstellen',
-    contents: 'Enthalten sind die Kommune, Hubs, Räume, Arbeitsplätze, Öffnungszeiten, Schließtage, Buchungen, Mitglieder, Einladungen, das Protokoll und die Abrechnungsdaten. Nicht enthalten sind Passwörter, Sitzungen und Zugangs-Token.',
+    contents:
+      'Enthalten sind die Kommune, Hubs, Räume, Arbeitsplätze, Öffnungszeiten, Schließtage, Buchungen, Mitglieder, Einladungen, das Protokoll und die Abrechnungsdaten. Nicht enthalten sind Passwörter, Sitzungen und Zugangs-Token.',
     startSubmit: 'Export starten',
     startSubmitting: 'Wird gestartet …',
     listTitle: 'Ihre Exporte',
@@ -801,14 +861,16 @@ export const de = {
     ready: 'Fertig ({size} KB), herunterladbar bis {date}.',
     download: 'ZIP-Datei herunterladen',
     expired: 'Abgelaufen – bitte erstellen Sie bei Bedarf einen neuen Export.',
-    onlyYours: 'Ein Export kann nur von der Person heruntergeladen werden, die ihn erstellt hat, und nur 24 Stunden lang.',
+    onlyYours:
+      'Ein Export kann nur von der Person heruntergeladen werden, die ihn erstellt hat, und nur 24 Stunden lang.',
   },
   billing: {
     title: 'Abrechnung',
     titleFor: 'Abrechnung – {name}',
     lead: 'Tarif, Rechnungen und Rechnungskontakt der Kommune. Alle Beträge in Euro; Rechnungen weisen die Umsatzsteuer (19 %) aus.',
     backToTown: 'Zurück zur Kommune',
-    fakeStripe: 'Testbetrieb: Es ist kein Stripe-Konto verbunden. Checkout und Kundenportal sind Testseiten; es wird nichts abgebucht.',
+    fakeStripe:
+      'Testbetrieb: Es ist kein Stripe-Konto verbunden. Checkout und Kundenportal sind Testseiten; es wird nichts abgebucht.',
     current: 'Aktueller Tarif',
     plan: 'Tarif',
     status: 'Status',
@@ -849,7 +911,8 @@ export const de = {
     changePlanSubmit: 'Weiter zur Bezahlung',
     changePlanSubmitting: 'Weiterleitung …',
     portal: 'Zahlungsmethode und Rechnungen',
-    portalHint: 'Im Kundenportal (Stripe) ändern Sie die Zahlungsmethode, begleichen offene Rechnungen und laden Rechnungen herunter.',
+    portalHint:
+      'Im Kundenportal (Stripe) ändern Sie die Zahlungsmethode, begleichen offene Rechnungen und laden Rechnungen herunter.',
     portalSubmit: 'Kundenportal öffnen',
     portalSubmitting: 'Weiterleitung …',
     invoices: 'Rechnungen',
@@ -884,8 +947,10 @@ export const de = {
     checkoutSuccess: 'Vielen Dank! Der Tarifwechsel ist abgeschlossen.',
     checkoutCancelled: 'Der Tarifwechsel wurde abgebrochen; es hat sich nichts geändert.',
     manageOnly: 'Nur die Verwaltung der Kommune kann Tarif und Rechnungskontakt ändern.',
-    bannerWarning: 'Eine Zahlung ist fehlgeschlagen. Bitte begleichen Sie die offene Rechnung bis zum {date}; danach ist die Kommune schreibgeschützt.',
-    bannerReadOnly: 'Die Kommune ist seit dem {date} schreibgeschützt, weil eine Rechnung offen ist. Lesen und Export funktionieren weiter; nach der Zahlung ist sofort wieder alles möglich.',
+    bannerWarning:
+      'Eine Zahlung ist fehlgeschlagen. Bitte begleichen Sie die offene Rechnung bis zum {date}; danach ist die Kommune schreibgeschützt.',
+    bannerReadOnly:
+      'Die Kommune ist seit dem {date} schreibgeschützt, weil eine Rechnung offen ist. Lesen und Export funktionieren weiter; nach der Zahlung ist sofort wieder alles möglich.',
     bannerLink: 'Zur Abrechnung',
     formsDisabled: 'Änderungen sind gesperrt, bis die offene Rechnung bezahlt ist.',
     link: 'Abrechnung',
@@ -900,7 +965,8 @@ export const de = {
     flagReadOnly: 'schreibgeschützt',
     flagWarning: 'Zahlung fehlgeschlagen',
     onboardPlan: 'Tarif laut Vereinbarung',
-    onboardPlanHint: 'Bestimmt, wie viele Digital Hubs die Kommune anlegen kann. Die Kommune kann später selbst wechseln.',
+    onboardPlanHint:
+      'Bestimmt, wie viele Digital Hubs die Kommune anlegen kann. Die Kommune kann später selbst wechseln.',
   },
   occupancy: {
     title: 'Auslastung',
@@ -912,7 +978,8 @@ export const de = {
     weeks: 'Letzte Wochen',
     weeksOption: '{weeks} Wochen',
     show: 'Anzeigen',
-    explain: 'Gezählt werden ganze Wochen (Montag bis Sonntag) vor der laufenden Woche. Buchbar ist die Öffnungszeit ohne Schließtage, bei Co-Working-Flächen mal die Zahl der Arbeitsplätze; angefragte Buchungen zählen mit, stornierte nicht.',
+    explain:
+      'Gezählt werden ganze Wochen (Montag bis Sonntag) vor der laufenden Woche. Buchbar ist die Öffnungszeit ohne Schließtage, bei Co-Working-Flächen mal die Zahl der Arbeitsplätze; angefragte Buchungen zählen mit, stornierte nicht.',
     empty: 'Dieser Hub hat noch keine Räume.',
     spaceWithDesks: '{space} ({desks} Arbeitsplätze)',
     chartCaption: 'Auslastung {space} nach Wochentag',
@@ -929,12 +996,18 @@ export const de = {
   },
   devMail: {
     title: 'Gesendete E-Mails',
-    intro: 'Nur in der Entwicklung: Ohne SMTP-Server speichert Hubwerk E-Mails, statt sie zu versenden. Hier sehen Sie die neuesten 100 mit ihren Links.',
+    intro:
+      'Nur in der Entwicklung: Ohne SMTP-Server speichert Hubwerk E-Mails, statt sie zu versenden. Hier sehen Sie die neuesten 100 mit ihren Links.',
     empty: 'Noch keine E-Mails.',
     to: 'An',
     created: 'Erstellt',
     status: 'Status',
-    statuses: { pending: 'wartet', sent: 'versendet', stored: 'gespeichert (nicht versendet)', failed: 'fehlgeschlagen' },
+    statuses: {
+      pending: 'wartet',
+      sent: 'versendet',
+      stored: 'gespeichert (nicht versendet)',
+      failed: 'fehlgeschlagen',
+    },
   },
   hubSettings: {
     title: 'Einstellungen: {hub}',
@@ -972,7 +1045,8 @@ export const de = {
     saving: 'Wird gespeichert …',
     saved: 'Das Profil wurde gespeichert.',
     exceptions: 'Feiertage und Sonderöffnungszeiten',
-    exceptionsIntro: 'Bundesland der Kommune: {bundesland}. Feiertage werden als Schließtage eingetragen; vorhandene Einträge bleiben unverändert.',
+    exceptionsIntro:
+      'Bundesland der Kommune: {bundesland}. Feiertage werden als Schließtage eingetragen; vorhandene Einträge bleiben unverändert.',
     importHolidays: 'Feiertage {year} übernehmen',
     importing: 'Wird übernommen …',
     imported: '{created} von {holidays} Feiertagen {year} eingetragen (die übrigen standen schon im Kalender).',
@@ -1005,11 +1079,13 @@ export const de = {
     colAction: 'Aktion',
     empty: 'Diesem Hub ist noch niemand zugeordnet.',
     assign: 'Person zuordnen',
-    assignHint: 'Zuordnen können Sie nur Personen, die der Kommune schon angehören. Alle anderen laden Sie unter „Team der Kommune“ ein; sie treten bei, indem sie die Einladung annehmen.',
+    assignHint:
+      'Zuordnen können Sie nur Personen, die der Kommune schon angehören. Alle anderen laden Sie unter „Team der Kommune“ ein; sie treten bei, indem sie die Einladung annehmen.',
     email: 'E-Mail-Adresse der Person',
     role: 'Rolle im Hub',
     contactRole: 'Öffentliche Ansprechpartner-Rolle',
-    contactRoleHint: 'z. B. „Ansprechpartnerin Co-Working“; leer lassen, wenn die Person nicht als Kontakt erscheinen soll.',
+    contactRoleHint:
+      'z. B. „Ansprechpartnerin Co-Working“; leer lassen, wenn die Person nicht als Kontakt erscheinen soll.',
     submit: 'Zuordnen',
     submitting: 'Wird zugeordnet …',
     assigned: '{name} ist jetzt {role} in diesem Hub.',
@@ -1021,7 +1097,8 @@ export const de = {
   hubWeek: {
     title: 'Wochenplan: {hub}',
     link: 'Wochenplan',
-    intro: 'Alle Räume und Arbeitsplätze der Woche ab {date}: Buchungen und freie Zeiten. Ein Klick auf eine freie Zeit öffnet das Buchungsformular.',
+    intro:
+      'Alle Räume und Arbeitsplätze der Woche ab {date}: Buchungen und freie Zeiten. Ein Klick auf eine freie Zeit öffnet das Buchungsformular.',
     caption: 'Belegung aller Räume und Arbeitsplätze, Montag bis Sonntag',
     colResource: 'Raum / Arbeitsplatz',
     booked: 'belegt {from}–{to}',
@@ -1038,9 +1115,11 @@ export const de = {
     login: {
       link: 'Mit Single Sign-On anmelden',
       title: 'Mit Single Sign-On anmelden',
-      intro: 'Melden Sie sich über das Konto Ihrer Verwaltung oder Ihres IT-Partners an (z. B. Keycloak oder AD FS). Wir leiten Sie dafür zu dessen Anmeldeseite weiter.',
+      intro:
+        'Melden Sie sich über das Konto Ihrer Verwaltung oder Ihres IT-Partners an (z. B. Keycloak oder AD FS). Wir leiten Sie dafür zu dessen Anmeldeseite weiter.',
       tenant: 'Kommune',
-      tenantHint: 'Nur nötig, wenn mehrere Kommunen Ihre E-Mail-Domain nutzen: die Kurzbezeichnung aus der Adresse, z. B. „einbeck“.',
+      tenantHint:
+        'Nur nötig, wenn mehrere Kommunen Ihre E-Mail-Domain nutzen: die Kurzbezeichnung aus der Adresse, z. B. „einbeck“.',
       submit: 'Weiter zur Anmeldung',
       submitting: 'Weiterleitung …',
       withPassword: 'Mit E-Mail und Passwort anmelden',
@@ -1052,7 +1131,8 @@ export const de = {
     config: {
       link: 'Single Sign-On',
       townTitle: 'Single Sign-On der Kommune',
-      townIntro: 'Anmeldung bei {name} über den Identitätsanbieter der Verwaltung (OpenID Connect, z. B. Keycloak oder AD FS).',
+      townIntro:
+        'Anmeldung bei {name} über den Identitätsanbieter der Verwaltung (OpenID Connect, z. B. Keycloak oder AD FS).',
       partnerTitle: 'Single Sign-On des Partners',
       partnerIntro: 'Anmeldung der Mitarbeitenden von {name} über Ihren Identitätsanbieter (OpenID Connect).',
       formTitle: 'Identitätsanbieter',
@@ -1065,9 +1145,11 @@ export const de = {
       clientSecretHint: 'Wird verschlüsselt gespeichert und danach nie wieder angezeigt.',
       clientSecretKept: 'Ein Secret ist gespeichert. Leer lassen, um es zu behalten; ein neuer Wert ersetzt es.',
       allowedDomains: 'Erlaubte E-Mail-Domains',
-      allowedDomainsHint: 'Mit Kommas getrennt, z. B. „stadt.de, verwaltung.stadt.de“. Nur Personen mit bestätigter Adresse aus diesen Domains können sich anmelden.',
+      allowedDomainsHint:
+        'Mit Kommas getrennt, z. B. „stadt.de, verwaltung.stadt.de“. Nur Personen mit bestätigter Adresse aus diesen Domains können sich anmelden.',
       defaultRole: 'Rolle für neue Personen',
-      defaultRoleHint: 'Wer sich zum ersten Mal anmeldet, wird mit dieser Rolle angelegt. Administratorrechte vergeben Sie weiterhin selbst.',
+      defaultRoleHint:
+        'Wer sich zum ersten Mal anmeldet, wird mit dieser Rolle angelegt. Administratorrechte vergeben Sie weiterhin selbst.',
       enabled: 'Single Sign-On ist eingeschaltet',
       save: 'Einstellungen speichern',
       saving: 'Wird gespeichert …',
@@ -1084,7 +1166,8 @@ export const de = {
     file: 'Foto',
     fileHint: 'JPEG, PNG, WebP oder AVIF, höchstens 8 MB.',
     alt: 'Bildbeschreibung',
-    altHint: 'Was ist zu sehen? Zum Beispiel: „Veranstaltungsraum mit 40 Stühlen und Leinwand“. Screenreader lesen diesen Text vor.',
+    altHint:
+      'Was ist zu sehen? Zum Beispiel: „Veranstaltungsraum mit 40 Stühlen und Leinwand“. Screenreader lesen diesen Text vor.',
     submit: 'Foto hochladen',
     submitting: 'Wird hochgeladen …',
     uploaded: 'Das Foto wurde gespeichert.',
@@ -1108,7 +1191,8 @@ export const de = {
   },
   publicPage: {
     title: 'Raum anfragen',
-    intro: 'Digital Hub von {town}. Fragen Sie hier einen Raum an – ohne Anmeldung. Wir schicken Ihnen einen Link zur Bestätigung.',
+    intro:
+      'Digital Hub von {town}. Fragen Sie hier einen Raum an – ohne Anmeldung. Wir schicken Ihnen einen Link zur Bestätigung.',
     none: 'Dieser Hub bietet derzeit keine Räume zur öffentlichen Buchung an.',
     request: 'Buchung anfragen',
     space: 'Raum oder Arbeitsplatz',
@@ -1123,8 +1207,10 @@ export const de = {
     confirmTitle: 'Buchung bestätigen',
     confirmQuestion: 'Möchten Sie Ihre Buchungsanfrage jetzt verbindlich bestätigen?',
     confirmSubmit: 'Buchung bestätigen',
-    confirmed: 'Ihre Buchung ist bestätigt: {space}, {when}. Sie erhalten eine E-Mail mit dem Termin für Ihren Kalender.',
-    confirmedPending: 'Ihre Anfrage ist bestätigt: {space}, {when}. Die Hub-Leitung gibt die Buchung noch frei; Sie erhalten dann eine E-Mail.',
+    confirmed:
+      'Ihre Buchung ist bestätigt: {space}, {when}. Sie erhalten eine E-Mail mit dem Termin für Ihren Kalender.',
+    confirmedPending:
+      'Ihre Anfrage ist bestätigt: {space}, {when}. Die Hub-Leitung gibt die Buchung noch frei; Sie erhalten dann eine E-Mail.',
   },
   forWhom: {
     legend: 'Für wen',
@@ -1146,7 +1232,8 @@ export const de = {
   },
   publicSlots: {
     title: 'Freie Zeiten',
-    intro: 'Freie Zeiten der Räume, die Sie anfragen können, vom {from} bis {to}. Ein Klick auf eine freie Zeit füllt das Anfrageformular aus.',
+    intro:
+      'Freie Zeiten der Räume, die Sie anfragen können, vom {from} bis {to}. Ein Klick auf eine freie Zeit füllt das Anfrageformular aus.',
     days: 'Tag wählen',
     previous: 'Vorherige Woche',
     next: 'Nächste Woche',
@@ -1159,7 +1246,8 @@ export const de = {
   },
   organisations: {
     title: 'Organisationen',
-    intro: 'Unternehmen, Start-ups, Vereine und Verwaltungsbereiche, die die Hubs von {name} nutzen, mit ihrem Tarif. Leere Felder bedeuten: kein Limit.',
+    intro:
+      'Unternehmen, Start-ups, Vereine und Verwaltungsbereiche, die die Hubs von {name} nutzen, mit ihrem Tarif. Leere Felder bedeuten: kein Limit.',
     link: 'Organisationen',
     create: 'Organisation anlegen',
     createSubmit: 'Organisation anlegen',
@@ -1179,7 +1267,8 @@ export const de = {
     save: 'Änderungen speichern',
     saved: 'Die Änderungen wurden gespeichert.',
     assign: 'Mitglied zuordnen',
-    assignIntro: 'Ordnen Sie eine Person der Kommune dieser Organisation zu. Der persönliche Tarif gilt zusätzlich zum Tarif der Organisation.',
+    assignIntro:
+      'Ordnen Sie eine Person der Kommune dieser Organisation zu. Der persönliche Tarif gilt zusätzlich zum Tarif der Organisation.',
     person: 'Person',
     assignSubmit: 'Zuordnen',
     assigned: 'Die Person wurde zugeordnet.',
@@ -1214,7 +1303,12 @@ export const de = {
     invitationsEmpty: 'Noch keine Einladungen.',
     revoke: 'Zurückziehen',
     revokeFor: 'Einladung an {email} zurückziehen',
-    roles: { 'town-admin': 'Administrator:in der Kommune', 'hub-manager': 'Hub-Leitung', 'hub-staff': 'Hub-Mitarbeiter:in', member: 'Mitglied' },
+    roles: {
+      'town-admin': 'Administrator:in der Kommune',
+      'hub-manager': 'Hub-Leitung',
+      'hub-staff': 'Hub-Mitarbeiter:in',
+      member: 'Mitglied',
+    },
     statuses: { open: 'offen', expired: 'abgelaufen', accepted: 'angenommen', revoked: 'zurückgezogen' },
   },
   members: {
@@ -1230,7 +1324,8 @@ export const de = {
     remove: 'Entfernen …',
     removeFor: '{name} aus der Kommune entfernen',
     confirmTitle: '{name} aus der Kommune entfernen?',
-    confirmText: '{name} verliert sofort den Zugang zu {town}, auch in laufenden Sitzungen. Bisherige Buchungen bleiben für die Unterlagen der Kommune erhalten.',
+    confirmText:
+      '{name} verliert sofort den Zugang zu {town}, auch in laufenden Sitzungen. Bisherige Buchungen bleiben für die Unterlagen der Kommune erhalten.',
     confirm: 'Endgültig entfernen',
     cancel: 'Abbrechen',
     removed: '{name} gehört der Kommune nicht mehr an.',
@@ -1238,9 +1333,11 @@ export const de = {
   },
   passwordReset: {
     requestTitle: 'Passwort vergessen',
-    requestIntro: 'Geben Sie Ihre E-Mail-Adresse ein. Wenn es dazu ein Konto gibt, senden wir Ihnen einen Link zum Festlegen eines neuen Passworts.',
+    requestIntro:
+      'Geben Sie Ihre E-Mail-Adresse ein. Wenn es dazu ein Konto gibt, senden wir Ihnen einen Link zum Festlegen eines neuen Passworts.',
     requestSubmit: 'Link anfordern',
-    requestSent: 'Wenn es zu dieser Adresse ein Konto gibt, ist eine E-Mail mit einem Link unterwegs. Er ist 60 Minuten gültig.',
+    requestSent:
+      'Wenn es zu dieser Adresse ein Konto gibt, ist eine E-Mail mit einem Link unterwegs. Er ist 60 Minuten gültig.',
     backToLogin: 'Zurück zur Anmeldung',
     forgot: 'Passwort vergessen?',
     title: 'Neues Passwort festlegen',
@@ -1254,7 +1351,8 @@ export const de = {
   secondFactor: {
     navLink: 'Zwei-Faktor',
     title: 'Zwei-Faktor-Anmeldung',
-    intro: 'Schützen Sie Ihr Konto zusätzlich mit einem Einmalcode aus einer Authenticator-App (TOTP). Für Plattform- und Partner-Administrator:innen dringend empfohlen.',
+    intro:
+      'Schützen Sie Ihr Konto zusätzlich mit einem Einmalcode aus einer Authenticator-App (TOTP). Für Plattform- und Partner-Administrator:innen dringend empfohlen.',
     statusOn: 'Zwei-Faktor-Anmeldung ist eingeschaltet',
     statusOff: 'Zwei-Faktor-Anmeldung ist ausgeschaltet',
     offIntro: 'Sie brauchen eine Authenticator-App, zum Beispiel FreeOTP, Aegis oder die App Ihres Passwortmanagers.',
@@ -1268,7 +1366,8 @@ export const de = {
     confirmSubmit: 'Bestätigen und einschalten',
     newSecret: 'Neuen Schlüssel erzeugen',
     recoveryTitle: 'Ihre Wiederherstellungscodes',
-    recoveryIntro: 'Bewahren Sie diese zehn Codes sicher auf (z. B. ausgedruckt oder im Passwortmanager). Jeder Code funktioniert genau einmal, falls Ihr Gerät verloren geht. Sie werden nur jetzt angezeigt.',
+    recoveryIntro:
+      'Bewahren Sie diese zehn Codes sicher auf (z. B. ausgedruckt oder im Passwortmanager). Jeder Code funktioniert genau einmal, falls Ihr Gerät verloren geht. Sie werden nur jetzt angezeigt.',
     enabledSince: 'Eingeschaltet seit {date}.',
     recoveryLeft: 'Unbenutzte Wiederherstellungscodes: {count}.',
     disableTitle: 'Ausschalten',
@@ -1286,7 +1385,8 @@ export const de = {
   sessions: {
     navLink: 'Sitzungen',
     title: 'Meine Sitzungen',
-    intro: 'Hier sind Sie gerade angemeldet. Beenden Sie Sitzungen, die Sie nicht kennen – sie sind ab der nächsten Anfrage abgemeldet.',
+    intro:
+      'Hier sind Sie gerade angemeldet. Beenden Sie Sitzungen, die Sie nicht kennen – sie sind ab der nächsten Anfrage abgemeldet.',
     caption: 'Aktive Sitzungen mit Gerät, IP-Adresse, Beginn und letzter Aktivität',
     device: 'Gerät (Browser)',
     ip: 'IP-Adresse',
@@ -1304,7 +1404,8 @@ export const de = {
   },
   userSessions: {
     title: 'Sitzungen eines Kontos beenden',
-    intro: 'Bei einem verlorenen Gerät oder einem Austritt: Alle Sitzungen des Kontos enden ab seiner nächsten Anfrage. Der Vorgang wird mit Grund protokolliert.',
+    intro:
+      'Bei einem verlorenen Gerät oder einem Austritt: Alle Sitzungen des Kontos enden ab seiner nächsten Anfrage. Der Vorgang wird mit Grund protokolliert.',
     searchLabel: 'Konto suchen',
     email: 'E-Mail-Adresse',
     search: 'Suchen',
@@ -1325,7 +1426,8 @@ export const de = {
     desk: 'Arbeitsplatz',
     deskPlaceholder: 'Bitte wählen',
     rule: 'Wiederholungsregel (RRULE)',
-    ruleHint: 'Nach RFC 5545, mit Ende (COUNT oder UNTIL), z. B. „FREQ=WEEKLY;BYDAY=TU;COUNT=10“ (10 Dienstage) oder „FREQ=DAILY;COUNT=5“. Höchstens {max} Termine. Die Uhrzeit bleibt auch über die Zeitumstellung gleich.',
+    ruleHint:
+      'Nach RFC 5545, mit Ende (COUNT oder UNTIL), z. B. „FREQ=WEEKLY;BYDAY=TU;COUNT=10“ (10 Dienstage) oder „FREQ=DAILY;COUNT=5“. Höchstens {max} Termine. Die Uhrzeit bleibt auch über die Zeitumstellung gleich.',
     purpose: 'Zweck',
     attendees: 'Personen',
     preview: 'Termine prüfen',
@@ -1345,7 +1447,8 @@ export const de = {
       rule: 'Buchungsregel',
     },
     detailTitle: 'Serie: {space}',
-    detailLead: 'Regel „{rule}“. Einzelne Termine, einen Zeitraum oder den Rest der Serie stornieren; vergangene Termine bleiben unverändert.',
+    detailLead:
+      'Regel „{rule}“. Einzelne Termine, einen Zeitraum oder den Rest der Serie stornieren; vergangene Termine bleiben unverändert.',
     cancelOne: 'Termin am {date} stornieren',
     cancelRange: 'Zeitraum stornieren',
     cancelRangeHint: 'Ohne „bis“ wird der Rest der Serie ab „von“ storniert.',
@@ -1364,17 +1467,21 @@ export const de = {
     nextVersion: 'Ab einem späteren Termin wurde diese Serie geändert.',
     toNext: 'Neue Fassung ansehen',
     editTitle: 'Diesen und alle folgenden Termine ändern',
-    editHint: 'Termine vor „Ändern ab“ bleiben, wie sie sind. Die Termine ab diesem Datum werden storniert und durch die neuen ersetzt – aber nur, wenn alle neuen Termine frei sind. „Änderung prüfen“ zeigt jeden neuen Termin vorher.',
+    editHint:
+      'Termine vor „Ändern ab“ bleiben, wie sie sind. Die Termine ab diesem Datum werden storniert und durch die neuen ersetzt – aber nur, wenn alle neuen Termine frei sind. „Änderung prüfen“ zeigt jeden neuen Termin vorher.',
     editFrom: 'Ändern ab',
     editFirst: 'Erster neuer Termin',
     editFirstHint: 'Leer lassen, wenn der erste neue Termin am Datum „Ändern ab“ liegt.',
-    editRuleHint: 'Die Regel für die neuen Termine, ab dem ersten neuen Termin gezählt (RFC 5545, mit COUNT oder UNTIL).',
+    editRuleHint:
+      'Die Regel für die neuen Termine, ab dem ersten neuen Termin gezählt (RFC 5545, mit COUNT oder UNTIL).',
     editPreview: 'Änderung prüfen',
     editPreviewTitle: 'Neue Termine',
-    editPreviewSummary: '{replaced} bisherige Termine werden durch {count} neue ersetzt, davon {conflicts} nicht buchbar.',
+    editPreviewSummary:
+      '{replaced} bisherige Termine werden durch {count} neue ersetzt, davon {conflicts} nicht buchbar.',
     editConfirm: 'Änderung bestätigen',
     editing: 'Wird geändert …',
-    editBlocked: 'Solange ein neuer Termin nicht buchbar ist, kann die Serie so nicht geändert werden. Bitte passen Sie die Angaben an und prüfen Sie erneut.',
+    editBlocked:
+      'Solange ein neuer Termin nicht buchbar ist, kann die Serie so nicht geändert werden. Bitte passen Sie die Angaben an und prüfen Sie erneut.',
   },
   feeds: {
     title: 'Kalender-Abos',
@@ -1386,7 +1493,8 @@ export const de = {
     createHub: 'Adresse für alle Buchungen des Hubs „{name}“ erstellen',
     creating: 'Wird erstellt …',
     created: 'Neue Kalender-Adresse',
-    createdHint: 'Die Adresse wird nur jetzt angezeigt. Kopieren Sie sie und fügen Sie sie in Ihrem Kalender als Abonnement (Internetkalender) ein.',
+    createdHint:
+      'Die Adresse wird nur jetzt angezeigt. Kopieren Sie sie und fügen Sie sie in Ihrem Kalender als Abonnement (Internetkalender) ein.',
     url: 'Kalender-Adresse für {what}',
     listTitle: 'Aktive Adressen',
     empty: 'Sie haben noch keine Kalender-Adresse.',

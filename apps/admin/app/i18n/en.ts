@@ -89,7 +89,8 @@ export const en: Messages = {
     submit: 'Create town',
     submitting: 'Creating town …',
     successTitle: 'Town “{name}” has been created',
-    successIntro: 'The invitation is on its way by email to the town’s administrator. Only that address receives the link; if the person already has an account, they sign in and accept the invitation.',
+    successIntro:
+      'The invitation is on its way by email to the town’s administrator. Only that address receives the link; if the person already has an account, they sign in and accept the invitation.',
     toTown: 'Go to “{name}”',
     toList: 'Go to the list of towns',
     another: 'Onboard another town',
@@ -182,10 +183,25 @@ export const en: Messages = {
       staffChanged: 'Role in the hub changed',
       staffRemoved: 'Person removed from the hub',
     },
-    invitation: { created: 'Invitation created', accepted: 'Invitation accepted', viewed: 'Invitation opened', resent: 'Invitation sent again' },
+    invitation: {
+      created: 'Invitation created',
+      accepted: 'Invitation accepted',
+      viewed: 'Invitation opened',
+      resent: 'Invitation sent again',
+    },
     membership: { roleChanged: 'Role in the town changed', removed: 'Person removed from the town' },
-    sso: { configCreated: 'Single sign-on set up', configUpdated: 'Single sign-on changed', userProvisioned: 'Person added by single sign-on', signedIn: 'Signed in by single sign-on', signInRejected: 'Single sign-on refused' },
-    tenant: { onboarded: 'Town onboarded', partnerAssigned: 'Partner assigned', partnerUnassigned: 'Partner unassigned' },
+    sso: {
+      configCreated: 'Single sign-on set up',
+      configUpdated: 'Single sign-on changed',
+      userProvisioned: 'Person added by single sign-on',
+      signedIn: 'Signed in by single sign-on',
+      signInRejected: 'Single sign-on refused',
+    },
+    tenant: {
+      onboarded: 'Town onboarded',
+      partnerAssigned: 'Partner assigned',
+      partnerUnassigned: 'Partner unassigned',
+    },
     support: { started: 'Support session started', ended: 'Support session ended' },
     audit: { readAcrossTowns: 'Audit logs of several towns read' },
     account: { deleted: 'Account deleted (bookings anonymised)', dataExported: 'Own data downloaded' },
@@ -193,7 +209,8 @@ export const en: Messages = {
   support: {
     link: 'Act on behalf',
     title: 'Act on behalf of {town}',
-    intro: 'A support session gives you the rights of this town\'s administration for a limited time. The town sees its start, end and reason in its audit log; every change made during the session is attributed to it.',
+    intro:
+      "A support session gives you the rights of this town's administration for a limited time. The town sees its start, end and reason in its audit log; every change made during the session is attributed to it.",
     reason: 'Reason',
     reasonHint: 'At least 10 characters, e.g. ticket number and request. The town sees this text.',
     duration: 'Duration',
@@ -211,7 +228,7 @@ export const en: Messages = {
   },
   partnerStaff: {
     title: 'Invite partner staff',
-    hint: 'The person gets an email with a link (valid for 7 days) and then looks after this partner\'s towns.',
+    hint: "The person gets an email with a link (valid for 7 days) and then looks after this partner's towns.",
   },
   townSwitch: {
     label: 'Active town',
@@ -221,7 +238,8 @@ export const en: Messages = {
   auditAll: {
     title: 'Audit log of all towns',
     titlePartner: 'Audit log of my towns',
-    intro: 'Changes in every town you look after – with the town of each entry and the reason when someone acted on the town\'s behalf.',
+    intro:
+      "Changes in every town you look after – with the town of each entry and the reason when someone acted on the town's behalf.",
     town: 'Town (short name)',
     townHint: 'Optional, e.g. “einbeck”.',
     colTown: 'Town',
@@ -245,16 +263,22 @@ export const en: Messages = {
     title: 'My data and my account',
     intro: 'What Hubwerk stores about you – in every town you use – and how to delete your account.',
     exportHeading: 'Download all data',
-    exportText: 'A ZIP archive with your account, memberships, bookings, sessions, invitations to your address and the audit entries about your account, from every town – each table as JSON and as CSV (spreadsheet). Passwords and other secrets are not included.',
+    exportText:
+      'A ZIP archive with your account, memberships, bookings, sessions, invitations to your address and the audit entries about your account, from every town – each table as JSON and as CSV (spreadsheet). Passwords and other secrets are not included.',
     exportSubmit: 'Download my data (ZIP)',
     deleteHeading: 'Delete account',
-    deleteText: 'Your account is deleted: you are signed out everywhere, your memberships end, open invitations to your address are revoked.',
-    keptText: 'What the towns must keep stays, without your name and address: your bookings (as “Gelöschtes Konto”, deleted account) and the audit log entries. The privacy documentation explains the details.',
+    deleteText:
+      'Your account is deleted: you are signed out everywhere, your memberships end, open invitations to your address are revoked.',
+    keptText:
+      'What the towns must keep stays, without your name and address: your bookings (as “Gelöschtes Konto”, deleted account) and the audit log entries. The privacy documentation explains the details.',
     blockedHeading: 'Your account cannot be deleted yet',
-    blockedTowns: 'You are the only administrator (town admin) of these towns: {names}. Please make another person an administrator first.',
+    blockedTowns:
+      'You are the only administrator (town admin) of these towns: {names}. Please make another person an administrator first.',
     blockedPartners: 'You are the only administrator of these partners: {names}. Please hand over the role first.',
-    blockedProvider: 'Accounts of the provider’s staff are deleted by the provider. Please contact your administrators.',
-    noPassword: 'Your account has no password (single sign-on). Set a password via “Forgot password” first to confirm the deletion.',
+    blockedProvider:
+      'Accounts of the provider’s staff are deleted by the provider. Please contact your administrators.',
+    noPassword:
+      'Your account has no password (single sign-on). Set a password via “Forgot password” first to confirm the deletion.',
     password: 'Your password',
     code: 'Code from the authenticator app or a recovery code',
     confirmEmail: 'To confirm: your email address',
@@ -262,7 +286,8 @@ export const en: Messages = {
     deleteSubmit: 'Delete account permanently',
     deleteSubmitting: 'Deleting account …',
     deletedTitle: 'Your account has been deleted',
-    deletedText: 'You are signed out. Your bookings and audit entries stay with the towns, without your name and email address.',
+    deletedText:
+      'You are signed out. Your bookings and audit entries stay with the towns, without your name and email address.',
     toLogin: 'Go to sign-in',
   },
   partners: {
@@ -298,7 +323,8 @@ export const en: Messages = {
     submit: 'Register partner',
     submitting: 'Registering partner …',
     successTitle: 'Partner “{name}” has been registered',
-    successIntro: 'The invitation is on its way by email to the partner’s administrator. Only that address receives the link; if the person already has an account, they sign in and accept the invitation.',
+    successIntro:
+      'The invitation is on its way by email to the partner’s administrator. Only that address receives the link; if the person already has an account, they sign in and accept the invitation.',
     toPartner: 'Go to “{name}”',
     toList: 'Go to the list of partners',
   },
@@ -312,8 +338,10 @@ export const en: Messages = {
     password: 'Choose a password',
     passwordHint: 'At least 12 characters.',
     signInFirst: 'Please sign in as {email} to accept the invitation.',
-    signInFirstHint: 'There already is a Hubwerk account for this email address. After signing in (with your password and, if switched on, your two-factor code) you come back here; name and password stay as they are.',
-    signInAsOther: 'You are signed in as {current}. The invitation is for {email}: please sign out and sign in again as {email}.',
+    signInFirstHint:
+      'There already is a Hubwerk account for this email address. After signing in (with your password and, if switched on, your two-factor code) you come back here; name and password stay as they are.',
+    signInAsOther:
+      'You are signed in as {current}. The invitation is for {email}: please sign out and sign in again as {email}.',
     signIn: 'Sign in',
     joinAs: 'You are signed in as {email}. Accept the invitation to join.',
     join: 'Join',
@@ -382,7 +410,8 @@ export const en: Messages = {
     },
     mfa: {
       invalidCode: 'The code is wrong or has already been used.',
-      challengeExpired: 'The sign-in has expired or was tried too often with a wrong code. Please sign in with your password again.',
+      challengeExpired:
+        'The sign-in has expired or was tried too often with a wrong code. Please sign in with your password again.',
       alreadyEnabled: 'Two-factor sign-in is already on.',
       notEnabled: 'Two-factor sign-in is not on.',
       noEnrolment: 'Please start the setup again.',
@@ -408,11 +437,13 @@ export const en: Messages = {
       providerDenied: 'The identity provider cancelled or refused the sign-in.',
       providerRejected: 'The identity provider’s answer could not be confirmed. Please start the sign-in again.',
       wrongIssuer: 'The answer did not come from the configured identity provider (wrong issuer).',
-      idTokenInvalid: 'The identity provider’s sign-in confirmation is invalid (issuer, signature, validity or nonce do not match).',
+      idTokenInvalid:
+        'The identity provider’s sign-in confirmation is invalid (issuer, signature, validity or nonce do not match).',
       emailNotVerified: 'The identity provider sent no verified email address.',
       domainNotAllowed: 'Your email address is not in a domain allowed for this sign-in.',
       adminUsesPassword: 'Partner admins sign in with email, password and, if set up, their second factor.',
-      accountElsewhere: 'Your account also has access to other towns or organisations. Please sign in with email and password.',
+      accountElsewhere:
+        'Your account also has access to other towns or organisations. Please sign in with email and password.',
       issuerHttps: 'The issuer URL must start with https://.',
     },
     staff: {
@@ -420,7 +451,8 @@ export const en: Messages = {
       notYourself: 'You do not change your own membership here.',
     },
     hubStaff: {
-      unknownUser: 'There is no account with this email address in this town. Invite the person under “Town team” first.',
+      unknownUser:
+        'There is no account with this email address in this town. Invite the person under “Town team” first.',
     },
     partnerStaff: {
       alreadyMember: 'This person already belongs to the partner.',
@@ -442,12 +474,15 @@ export const en: Messages = {
     },
     billing: {
       hubLimit: {
-        basis: 'The Basis plan includes 1 digital hub. For up to 3 hubs, switch to the Standard plan under "Billing" (or Plus for unlimited hubs).',
-        standard: 'The Standard plan includes up to 3 digital hubs. For more hubs, switch to the Plus plan under "Billing".',
+        basis:
+          'The Basis plan includes 1 digital hub. For up to 3 hubs, switch to the Standard plan under "Billing" (or Plus for unlimited hubs).',
+        standard:
+          'The Standard plan includes up to 3 digital hubs. For more hubs, switch to the Plus plan under "Billing".',
         plus: 'The Plus plan has no hub limit. Please contact the provider.',
       },
       readOnly: {
-        paymentOverdue: 'This town is read-only because an invoice is overdue beyond the payment period. Reading and export still work; once paid under "Billing", everything works again at once.',
+        paymentOverdue:
+          'This town is read-only because an invoice is overdue beyond the payment period. Reading and export still work; once paid under "Billing", everything works again at once.',
       },
     },
     space: {
@@ -482,12 +517,12 @@ export const en: Messages = {
       suggestion: 'Next free slot of the same length: {date}, {from}–{to}.',
       bookSuggestion: 'Book {date}, {from}–{to} instead',
       endBeforeStart: 'The end must be after the start.',
-      outsideOpeningHours: 'The booking is outside the hub\'s opening hours.',
+      outsideOpeningHours: "The booking is outside the hub's opening hours.",
       closedDay: 'The hub is closed on this day.',
       overCapacity: 'More people than the space holds.',
-      granularity: 'Start and length must fit the space\'s booking grid.',
-      tooShort: 'The booking is shorter than the space\'s minimum length.',
-      tooLong: 'The booking is longer than the space\'s maximum length.',
+      granularity: "Start and length must fit the space's booking grid.",
+      tooShort: "The booking is shorter than the space's minimum length.",
+      tooLong: "The booking is longer than the space's maximum length.",
       inPast: 'The start is in the past.',
       leadTime: 'This space cannot be booked at such short notice.',
       tooFarAhead: 'This space cannot be booked that far ahead yet.',
@@ -497,14 +532,16 @@ export const en: Messages = {
       changeStarted: 'A booking that has started or is over can no longer be changed.',
       memberPlanDeskDays: 'The desk days of this month (personal plan) are used up.',
       memberPlanRoomHours: 'The room hours left this month (personal plan) are not enough for this booking.',
-      organisationPlanDeskDays: 'The organisation\'s desk days of this month are used up.',
-      organisationPlanRoomHours: 'The organisation\'s room hours left this month are not enough for this booking.',
-      memberDaysPerWeek: 'This space allows each member only a limited number of days per week; the limit is reached for this week.',
+      organisationPlanDeskDays: "The organisation's desk days of this month are used up.",
+      organisationPlanRoomHours: "The organisation's room hours left this month are not enough for this booking.",
+      memberDaysPerWeek:
+        'This space allows each member only a limited number of days per week; the limit is reached for this week.',
       unknownPerson: 'This person does not belong to the town.',
     },
     series: {
       invalidRule: 'The recurrence rule “{rule}” is invalid (RFC 5545, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10).',
-      timeInRule: 'The recurrence rule “{rule}” must not contain a time of day or DTSTART: the time comes from start and end.',
+      timeInRule:
+        'The recurrence rule “{rule}” must not contain a time of day or DTSTART: the time comes from start and end.',
       tooFrequent: 'The recurrence rule “{rule}” repeats more often than daily, which bookings cannot.',
       unbounded: 'The recurrence rule “{rule}” never ends: please give COUNT or UNTIL.',
       tooMany: 'The recurrence rule “{rule}” gives more than {max} dates.',
@@ -519,9 +556,11 @@ export const en: Messages = {
       countAndUntil: 'The recurrence rule “{rule}” names both COUNT and UNTIL; please give only one of them.',
       outOfRange: 'In the recurrence rule “{rule}”, {part}={value} is invalid: allowed are {min} to {max} (not 0).',
       notWithFreq: 'In the recurrence rule “{rule}”, {part} is not allowed with FREQ={freq}.',
-      ordinalDay: 'In the recurrence rule “{rule}”, BYDAY with an ordinal (e.g. 1MO) is not allowed with FREQ={freq}; only monthly, or yearly without BYWEEKNO.',
+      ordinalDay:
+        'In the recurrence rule “{rule}”, BYDAY with an ordinal (e.g. 1MO) is not allowed with FREQ={freq}; only monthly, or yearly without BYWEEKNO.',
       setPosAlone: 'In the recurrence rule “{rule}”, BYSETPOS needs another BY part (e.g. BYDAY).',
-      invalidUntil: 'In the recurrence rule “{rule}”, UNTIL={value} is not a valid date (YYYYMMDD or YYYYMMDDTHHMMSSZ).',
+      invalidUntil:
+        'In the recurrence rule “{rule}”, UNTIL={value} is not a valid date (YYYYMMDD or YYYYMMDDTHHMMSSZ).',
     },
     checkIn: {
       notConfirmed: 'Only confirmed bookings can be checked in.',
@@ -681,7 +720,7 @@ export const en: Messages = {
   space: {
     memberDaysPerWeek: 'At most days per week and member',
     memberDaysPerWeekHint: 'Leave empty for no limit (1 to 7).',
-    publicBookable: 'Can also be requested without signing in, from the hub\'s public page',
+    publicBookable: "Can also be requested without signing in, from the hub's public page",
     week: 'Week of {date}',
     previousWeek: 'Previous week',
     nextWeek: 'Next week',
@@ -699,7 +738,7 @@ export const en: Messages = {
     date: 'Date',
     start: 'Start',
     end: 'End',
-    timeHint: 'A time such as 10:00 (the hub\'s local time).',
+    timeHint: "A time such as 10:00 (the hub's local time).",
     desk: 'Desk',
     deskPlaceholder: 'Please choose',
     attendees: 'People',
@@ -757,8 +796,10 @@ export const en: Messages = {
     place: 'Space or desk',
     submit: 'Save change',
     submitting: 'Saving …',
-    changed: 'The booking has been changed: {date}, {from}–{to}. You will get an email with the updated calendar entry.',
-    changedPending: 'The booking has been changed: {date}, {from}–{to}. The space needs approval; the hub management will decide on it.',
+    changed:
+      'The booking has been changed: {date}, {from}–{to}. You will get an email with the updated calendar entry.',
+    changedPending:
+      'The booking has been changed: {date}, {from}–{to}. The space needs approval; the hub management will decide on it.',
     takeSuggestion: 'Move it to {date}, {from}–{to} instead',
     approvalHint: 'If the chosen space needs approval, the changed booking waits for the hub management again.',
     toWeek: 'Week view “{name}”',
@@ -771,7 +812,8 @@ export const en: Messages = {
     lead: "All of the town's data as a ZIP file (JSON and CSV) – for access and data portability under the GDPR (Art. 15 and 20).",
     readOnlyNote: 'The town is read-only; the data export works all the same.',
     startTitle: 'Create a new export',
-    contents: 'It contains the town, hubs, spaces, desks, opening hours, closing days, bookings, members, invitations, the audit log and the billing details. Passwords, sessions and access tokens are not included.',
+    contents:
+      'It contains the town, hubs, spaces, desks, opening hours, closing days, bookings, members, invitations, the audit log and the billing details. Passwords, sessions and access tokens are not included.',
     startSubmit: 'Start export',
     startSubmitting: 'Starting …',
     listTitle: 'Your exports',
@@ -805,7 +847,8 @@ export const en: Messages = {
     titleFor: 'Billing – {name}',
     lead: "The town's plan, invoices and billing contact. All amounts in euros; invoices show VAT (19%).",
     backToTown: 'Back to the town',
-    fakeStripe: 'Test mode: no Stripe account is connected. Checkout and the customer portal are test pages; nothing is charged.',
+    fakeStripe:
+      'Test mode: no Stripe account is connected. Checkout and the customer portal are test pages; nothing is charged.',
     current: 'Current plan',
     plan: 'Plan',
     status: 'Status',
@@ -846,7 +889,8 @@ export const en: Messages = {
     changePlanSubmit: 'Continue to payment',
     changePlanSubmitting: 'Redirecting …',
     portal: 'Payment method and invoices',
-    portalHint: 'In the customer portal (Stripe) you change the payment method, pay open invoices and download invoices.',
+    portalHint:
+      'In the customer portal (Stripe) you change the payment method, pay open invoices and download invoices.',
     portalSubmit: 'Open customer portal',
     portalSubmitting: 'Redirecting …',
     invoices: 'Invoices',
@@ -882,7 +926,8 @@ export const en: Messages = {
     checkoutCancelled: 'The plan change was cancelled; nothing has changed.',
     manageOnly: "Only the town's administration can change the plan and billing contact.",
     bannerWarning: 'A payment failed. Please pay the open invoice by {date}; after that the town becomes read-only.',
-    bannerReadOnly: 'This town has been read-only since {date} because an invoice is open. Reading and export still work; once paid, everything works again at once.',
+    bannerReadOnly:
+      'This town has been read-only since {date} because an invoice is open. Reading and export still work; once paid, everything works again at once.',
     bannerLink: 'Go to billing',
     formsDisabled: 'Changes are locked until the open invoice is paid.',
     link: 'Billing',
@@ -909,7 +954,8 @@ export const en: Messages = {
     weeks: 'Last weeks',
     weeksOption: '{weeks} weeks',
     show: 'Show',
-    explain: 'Whole weeks (Monday to Sunday) before the current week are counted. Bookable time is the opening hours without closed days, times the number of desks for co-working areas; requested bookings count, cancelled ones do not.',
+    explain:
+      'Whole weeks (Monday to Sunday) before the current week are counted. Bookable time is the opening hours without closed days, times the number of desks for co-working areas; requested bookings count, cancelled ones do not.',
     empty: 'This hub has no spaces yet.',
     spaceWithDesks: '{space} ({desks} desks)',
     chartCaption: 'Occupancy of {space} by weekday',
@@ -926,7 +972,8 @@ export const en: Messages = {
   },
   devMail: {
     title: 'Sent emails',
-    intro: 'Development only: without an SMTP server Hubwerk stores emails instead of sending them. Here are the latest 100 with their links.',
+    intro:
+      'Development only: without an SMTP server Hubwerk stores emails instead of sending them. Here are the latest 100 with their links.',
     empty: 'No emails yet.',
     to: 'To',
     created: 'Created',
@@ -969,7 +1016,8 @@ export const en: Messages = {
     saving: 'Saving …',
     saved: 'The profile was saved.',
     exceptions: 'Public holidays and special hours',
-    exceptionsIntro: 'The town’s federal state: {bundesland}. Public holidays become closed days; existing entries stay as they are.',
+    exceptionsIntro:
+      'The town’s federal state: {bundesland}. Public holidays become closed days; existing entries stay as they are.',
     importHolidays: 'Add public holidays {year}',
     importing: 'Adding …',
     imported: '{created} of {holidays} public holidays {year} added (the others were already in the calendar).',
@@ -1002,7 +1050,8 @@ export const en: Messages = {
     colAction: 'Action',
     empty: 'Nobody is assigned to this hub yet.',
     assign: 'Assign a person',
-    assignHint: 'You can only assign people who already belong to the town. Invite anyone else under “Town team”; they join by accepting the invitation.',
+    assignHint:
+      'You can only assign people who already belong to the town. Invite anyone else under “Town team”; they join by accepting the invitation.',
     email: 'The person’s email address',
     role: 'Role in the hub',
     contactRole: 'Public contact role',
@@ -1018,7 +1067,8 @@ export const en: Messages = {
   hubWeek: {
     title: 'Week plan: {hub}',
     link: 'Week plan',
-    intro: 'Every room and desk in the week from {date}: bookings and free time. Select a free time to open the booking form.',
+    intro:
+      'Every room and desk in the week from {date}: bookings and free time. Select a free time to open the booking form.',
     caption: 'Occupancy of every room and desk, Monday to Sunday',
     colResource: 'Room / desk',
     booked: 'taken {from}–{to}',
@@ -1035,9 +1085,11 @@ export const en: Messages = {
     login: {
       link: 'Sign in with single sign-on',
       title: 'Sign in with single sign-on',
-      intro: 'Sign in with the account of your administration or IT partner (e.g. Keycloak or AD FS). We will take you to its sign-in page.',
+      intro:
+        'Sign in with the account of your administration or IT partner (e.g. Keycloak or AD FS). We will take you to its sign-in page.',
       tenant: 'Town',
-      tenantHint: 'Only needed when several towns use your email domain: the short name from the address, e.g. “einbeck”.',
+      tenantHint:
+        'Only needed when several towns use your email domain: the short name from the address, e.g. “einbeck”.',
       submit: 'Continue to sign-in',
       submitting: 'Redirecting …',
       withPassword: 'Sign in with email and password',
@@ -1049,7 +1101,8 @@ export const en: Messages = {
     config: {
       link: 'Single sign-on',
       townTitle: 'Single sign-on of the town',
-      townIntro: 'Sign-in to {name} through the administration’s identity provider (OpenID Connect, e.g. Keycloak or AD FS).',
+      townIntro:
+        'Sign-in to {name} through the administration’s identity provider (OpenID Connect, e.g. Keycloak or AD FS).',
       partnerTitle: 'Single sign-on of the partner',
       partnerIntro: 'Sign-in of {name}’s staff through your identity provider (OpenID Connect).',
       formTitle: 'Identity provider',
@@ -1062,7 +1115,8 @@ export const en: Messages = {
       clientSecretHint: 'Stored encrypted and never shown again.',
       clientSecretKept: 'A secret is stored. Leave empty to keep it; a new value replaces it.',
       allowedDomains: 'Allowed email domains',
-      allowedDomainsHint: 'Separated by commas, e.g. “town.de, administration.town.de”. Only people with a verified address in these domains can sign in.',
+      allowedDomainsHint:
+        'Separated by commas, e.g. “town.de, administration.town.de”. Only people with a verified address in these domains can sign in.',
       defaultRole: 'Role for new people',
       defaultRoleHint: 'Whoever signs in for the first time gets this role. You still grant admin rights yourself.',
       enabled: 'Single sign-on is switched on',
@@ -1081,7 +1135,8 @@ export const en: Messages = {
     file: 'Photo',
     fileHint: 'JPEG, PNG, WebP or AVIF, 8 MB at most.',
     alt: 'Image description',
-    altHint: 'What does it show? For example: "Event room with 40 chairs and a screen". Screen readers read this text aloud.',
+    altHint:
+      'What does it show? For example: "Event room with 40 chairs and a screen". Screen readers read this text aloud.',
     submit: 'Upload photo',
     submitting: 'Uploading …',
     uploaded: 'The photo has been saved.',
@@ -1121,7 +1176,8 @@ export const en: Messages = {
     confirmQuestion: 'Do you want to confirm your booking request now?',
     confirmSubmit: 'Confirm booking',
     confirmed: 'Your booking is confirmed: {space}, {when}. You will get an email with the event for your calendar.',
-    confirmedPending: 'Your request is confirmed: {space}, {when}. The hub management still has to approve it; you will get an email.',
+    confirmedPending:
+      'Your request is confirmed: {space}, {when}. The hub management still has to approve it; you will get an email.',
   },
   forWhom: {
     legend: 'For whom',
@@ -1143,7 +1199,8 @@ export const en: Messages = {
   },
   publicSlots: {
     title: 'Free times',
-    intro: 'Free times of the spaces you can request, from {from} to {to}. Choosing a free time fills in the request form.',
+    intro:
+      'Free times of the spaces you can request, from {from} to {to}. Choosing a free time fills in the request form.',
     days: 'Choose a day',
     previous: 'Previous week',
     next: 'Next week',
@@ -1156,7 +1213,8 @@ export const en: Messages = {
   },
   organisations: {
     title: 'Organisations',
-    intro: 'Companies, start-ups, associations and administration departments that use the hubs of {name}, with their plan. Empty fields mean: no limit.',
+    intro:
+      'Companies, start-ups, associations and administration departments that use the hubs of {name}, with their plan. Empty fields mean: no limit.',
     link: 'Organisations',
     create: 'Add organisation',
     createSubmit: 'Add organisation',
@@ -1171,12 +1229,18 @@ export const en: Messages = {
     edit: 'Edit',
     editFor: 'Edit {name}',
     more: 'Show more',
-    kinds: { company: 'Company', startup: 'Start-up', association: 'Association', administration: 'Administration department' },
+    kinds: {
+      company: 'Company',
+      startup: 'Start-up',
+      association: 'Association',
+      administration: 'Administration department',
+    },
     detailIntro: 'Plan and members of this organisation.',
     save: 'Save changes',
     saved: 'The changes have been saved.',
     assign: 'Assign a member',
-    assignIntro: 'Assign a person of the town to this organisation. The personal plan applies in addition to the organisation\'s plan.',
+    assignIntro:
+      "Assign a person of the town to this organisation. The personal plan applies in addition to the organisation's plan.",
     person: 'Person',
     assignSubmit: 'Assign',
     assigned: 'The person has been assigned.',
@@ -1211,7 +1275,12 @@ export const en: Messages = {
     invitationsEmpty: 'No invitations yet.',
     revoke: 'Revoke',
     revokeFor: 'Revoke the invitation to {email}',
-    roles: { 'town-admin': 'Town administrator', 'hub-manager': 'Hub manager', 'hub-staff': 'Hub staff', member: 'Member' },
+    roles: {
+      'town-admin': 'Town administrator',
+      'hub-manager': 'Hub manager',
+      'hub-staff': 'Hub staff',
+      member: 'Member',
+    },
     statuses: { open: 'open', expired: 'expired', accepted: 'accepted', revoked: 'revoked' },
   },
   members: {
@@ -1227,7 +1296,8 @@ export const en: Messages = {
     remove: 'Remove …',
     removeFor: 'Remove {name} from the town',
     confirmTitle: 'Remove {name} from the town?',
-    confirmText: '{name} loses access to {town} at once, in running sessions too. Their past bookings stay in the town’s records.',
+    confirmText:
+      '{name} loses access to {town} at once, in running sessions too. Their past bookings stay in the town’s records.',
     confirm: 'Remove for good',
     cancel: 'Cancel',
     removed: '{name} no longer belongs to the town.',
@@ -1235,9 +1305,11 @@ export const en: Messages = {
   },
   passwordReset: {
     requestTitle: 'Forgot password',
-    requestIntro: 'Enter your email address. If there is an account for it, we will send you a link to choose a new password.',
+    requestIntro:
+      'Enter your email address. If there is an account for it, we will send you a link to choose a new password.',
     requestSubmit: 'Request link',
-    requestSent: 'If there is an account for this address, an email with a link is on its way. It is valid for 60 minutes.',
+    requestSent:
+      'If there is an account for this address, an email with a link is on its way. It is valid for 60 minutes.',
     backToLogin: 'Back to sign-in',
     forgot: 'Forgot your password?',
     title: 'Choose a new password',
@@ -1251,7 +1323,8 @@ export const en: Messages = {
   secondFactor: {
     navLink: 'Two-factor',
     title: 'Two-factor sign-in',
-    intro: 'Protect your account with a one-time code from an authenticator app (TOTP) as well. Strongly recommended for platform and partner administrators.',
+    intro:
+      'Protect your account with a one-time code from an authenticator app (TOTP) as well. Strongly recommended for platform and partner administrators.',
     statusOn: 'Two-factor sign-in is on',
     statusOff: 'Two-factor sign-in is off',
     offIntro: 'You need an authenticator app, for example FreeOTP, Aegis or your password manager’s app.',
@@ -1265,7 +1338,8 @@ export const en: Messages = {
     confirmSubmit: 'Confirm and turn on',
     newSecret: 'Create a new key',
     recoveryTitle: 'Your recovery codes',
-    recoveryIntro: 'Keep these ten codes safe (printed, or in your password manager). Each code works exactly once if you lose your device. They are shown only now.',
+    recoveryIntro:
+      'Keep these ten codes safe (printed, or in your password manager). Each code works exactly once if you lose your device. They are shown only now.',
     enabledSince: 'On since {date}.',
     recoveryLeft: 'Unused recovery codes: {count}.',
     disableTitle: 'Turn off',
@@ -1283,7 +1357,8 @@ export const en: Messages = {
   sessions: {
     navLink: 'Sessions',
     title: 'My sessions',
-    intro: 'This is where you are signed in. End sessions you do not recognise – they are signed out from their next request.',
+    intro:
+      'This is where you are signed in. End sessions you do not recognise – they are signed out from their next request.',
     caption: 'Active sessions with device, IP address, start and last activity',
     device: 'Device (browser)',
     ip: 'IP address',
@@ -1301,7 +1376,8 @@ export const en: Messages = {
   },
   userSessions: {
     title: 'End an account’s sessions',
-    intro: 'For a lost device or a leaver: all of the account’s sessions end from its next request. The action is logged with its reason.',
+    intro:
+      'For a lost device or a leaver: all of the account’s sessions end from its next request. The action is logged with its reason.',
     searchLabel: 'Find an account',
     email: 'Email address',
     search: 'Search',
@@ -1322,7 +1398,8 @@ export const en: Messages = {
     desk: 'Desk',
     deskPlaceholder: 'Please choose',
     rule: 'Recurrence rule (RRULE)',
-    ruleHint: 'RFC 5545, with an end (COUNT or UNTIL), e.g. “FREQ=WEEKLY;BYDAY=TU;COUNT=10” (10 Tuesdays) or “FREQ=DAILY;COUNT=5”. At most {max} dates. The time stays the same across the daylight-saving change.',
+    ruleHint:
+      'RFC 5545, with an end (COUNT or UNTIL), e.g. “FREQ=WEEKLY;BYDAY=TU;COUNT=10” (10 Tuesdays) or “FREQ=DAILY;COUNT=5”. At most {max} dates. The time stays the same across the daylight-saving change.',
     purpose: 'Purpose',
     attendees: 'People',
     preview: 'Check dates',
@@ -1361,17 +1438,20 @@ export const en: Messages = {
     nextVersion: 'This series was changed from a later date on.',
     toNext: 'View new version',
     editTitle: 'Change this and all following dates',
-    editHint: 'Dates before “Change from” stay as they are. The dates from that day on are cancelled and replaced by the new ones – but only if every new date is free. “Check change” shows each new date first.',
+    editHint:
+      'Dates before “Change from” stay as they are. The dates from that day on are cancelled and replaced by the new ones – but only if every new date is free. “Check change” shows each new date first.',
     editFrom: 'Change from',
     editFirst: 'First new date',
     editFirstHint: 'Leave empty if the first new date is the “Change from” date.',
     editRuleHint: 'The rule for the new dates, counted from the first new date (RFC 5545, with COUNT or UNTIL).',
     editPreview: 'Check change',
     editPreviewTitle: 'New dates',
-    editPreviewSummary: '{replaced} earlier dates are replaced by {count} new ones, {conflicts} of which cannot be booked.',
+    editPreviewSummary:
+      '{replaced} earlier dates are replaced by {count} new ones, {conflicts} of which cannot be booked.',
     editConfirm: 'Confirm change',
     editing: 'Changing …',
-    editBlocked: 'As long as a new date cannot be booked, the series cannot be changed like this. Please adjust the details and check again.',
+    editBlocked:
+      'As long as a new date cannot be booked, the series cannot be changed like this. Please adjust the details and check again.',
   },
   feeds: {
     title: 'Calendar subscriptions',
@@ -1383,7 +1463,8 @@ export const en: Messages = {
     createHub: 'Create an address for all bookings of the hub “{name}”',
     creating: 'Creating …',
     created: 'New calendar address',
-    createdHint: 'The address is shown only now. Copy it and add it to your calendar as a subscription (internet calendar).',
+    createdHint:
+      'The address is shown only now. Copy it and add it to your calendar as a subscription (internet calendar).',
     url: 'Calendar address for {what}',
     listTitle: 'Active addresses',
     empty: 'You have no calendar address yet.',

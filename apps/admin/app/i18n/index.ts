@@ -46,8 +46,7 @@ export const DISPLAY_TIME_ZONE = 'Europe/Berlin';
 export function createTranslator(lang: Lang = DEFAULT_LANG): Translator {
   const messages = CATALOGUES[lang];
   const locale = LOCALES[lang];
-  const t = (key: MessageKey, params?: Params) =>
-    interpolate(lookup(messages, key) ?? lookup(de, key) ?? key, params);
+  const t = (key: MessageKey, params?: Params) => interpolate(lookup(messages, key) ?? lookup(de, key) ?? key, params);
   const tKey = (key: string | null | undefined, fallback: MessageKey = 'errors.generic') => {
     const found = key ? lookup(messages, key) : undefined;
     return found ?? t(fallback);

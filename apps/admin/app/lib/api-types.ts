@@ -3,13 +3,14 @@ import type { TRPCClient } from '@trpc/client';
 import type { AppRouter } from '@hubwerk/api';
 
 type Client = TRPCClient<AppRouter>;
-type Output<P extends { query: (...args: never[]) => unknown } | { mutate: (...args: never[]) => unknown }> = P extends {
-  query: (...args: never[]) => infer R;
-}
-  ? Awaited<R>
-  : P extends { mutate: (...args: never[]) => infer R }
+type Output<P extends { query: (...args: never[]) => unknown } | { mutate: (...args: never[]) => unknown }> =
+  P extends {
+    query: (...args: never[]) => infer R;
+  }
     ? Awaited<R>
-    : never;
+    : P extends { mutate: (...args: never[]) => infer R }
+      ? Awaited<R>
+      : never;
 
 export type Me = Output<Client['auth']['me']>;
 export type TenantList = Output<Client['tenants']['list']>;

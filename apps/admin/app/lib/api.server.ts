@@ -32,7 +32,12 @@ export function clientIpFor(request: Request): string | null {
   return isIP(ip) !== 0 ? ip : null;
 }
 
-export function createApiClient(opts: { token: string | null; lang: Lang; requestId: string; clientIp?: string | null }) {
+export function createApiClient(opts: {
+  token: string | null;
+  lang: Lang;
+  requestId: string;
+  clientIp?: string | null;
+}) {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({

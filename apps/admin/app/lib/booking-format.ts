@@ -26,13 +26,19 @@ export const localDate = (iso: string) => localParts(new Date(iso), DISPLAY_TIME
 /** The conflict as a sentence naming the other booking, for the summary and the start field. */
 export function conflictItem(tr: Translator, conflict: Conflict, inputId: string): SummaryItem {
   const when = { from: formatWhen(tr, conflict.startsAt), to: hhmm(conflict.endsAt) };
-  let message = conflict.purpose ? tr.t('errors.booking.conflictNamed', { ...when, purpose: conflict.purpose }) : tr.t('errors.booking.conflict', when);
+  let message = conflict.purpose
+    ? tr.t('errors.booking.conflictNamed', { ...when, purpose: conflict.purpose })
+    : tr.t('errors.booking.conflict', when);
   if (conflict.suggestion) message += ` ${suggestionText(tr, conflict.suggestion, 'errors.booking.suggestion')}`;
   return { href: `#${inputId}`, message };
 }
 
 /** "Mittwoch, 2. Dezember 2026, 12:30–13:30" for a suggested slot, in the message `key`. */
-export function suggestionText(tr: Translator, slot: { startsAt: string; endsAt: string }, key: 'errors.booking.suggestion' | 'errors.booking.bookSuggestion' | 'bookingChange.takeSuggestion'): string {
+export function suggestionText(
+  tr: Translator,
+  slot: { startsAt: string; endsAt: string },
+  key: 'errors.booking.suggestion' | 'errors.booking.bookSuggestion' | 'bookingChange.takeSuggestion',
+): string {
   return tr.t(key, { date: tr.formatDate(slot.startsAt), from: hhmm(slot.startsAt), to: hhmm(slot.endsAt) });
 }
 
@@ -48,7 +54,10 @@ export function clipToMax(startsAt: string, endsAt: string, maxMinutes: number):
  * the API leaves these empty for readers who may not see them. A booking of
  * the reader's own does not repeat the reader's name.
  */
-export function whoText(tr: Translator, b: { mine: boolean; forName: string | null; organisationName: string | null; createdByName: string | null }): string {
+export function whoText(
+  tr: Translator,
+  b: { mine: boolean; forName: string | null; organisationName: string | null; createdByName: string | null },
+): string {
   return [
     !b.mine && b.forName ? tr.t('forWhom.forName', { name: b.forName }) : null,
     b.organisationName,

@@ -19,7 +19,9 @@ export async function mutateBooking<T>(
     const data: unknown = error instanceof TRPCClientError ? error.data : null;
     const params = (data as { params?: unknown } | null)?.params as Partial<Record<string, string>> | undefined;
     const conflict: Conflict | null =
-      (data as { messageKey?: unknown } | null)?.messageKey === 'errors.booking.conflict' && typeof params?.startsAt === 'string' && typeof params.endsAt === 'string'
+      (data as { messageKey?: unknown } | null)?.messageKey === 'errors.booking.conflict' &&
+      typeof params?.startsAt === 'string' &&
+      typeof params.endsAt === 'string'
         ? {
             startsAt: params.startsAt,
             endsAt: params.endsAt,

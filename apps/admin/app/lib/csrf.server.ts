@@ -23,6 +23,10 @@ export function isSameOriginRequest(request: Request, allowed: readonly string[]
 /** First statement of every action: a foreign origin gets 403 before anything happens. */
 export function requireSameOrigin(request: Request): void {
   if (!isSameOriginRequest(request)) {
-    throw new Response('Forbidden: cross-origin request', { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    throw new Response('Forbidden: cross-origin request', {
+      status: 403,
+      statusText: 'Forbidden',
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
   }
 }

@@ -9,11 +9,16 @@ import { handleApiError, type FormErrors } from './api.server.ts';
 export async function mutateWithParams<T>(
   request: Request,
   call: () => Promise<T>,
-): Promise<{ ok: true; data: T } | ({ ok: false; messageKey: string | null; params: Record<string, string> } & FormErrors)> {
+): Promise<
+  { ok: true; data: T } | ({ ok: false; messageKey: string | null; params: Record<string, string> } & FormErrors)
+> {
   try {
     return { ok: true, data: await call() };
   } catch (error) {
-    const data = (error instanceof TRPCClientError ? error.data : null) as { messageKey?: unknown; params?: unknown } | null;
+    const data = (error instanceof TRPCClientError ? error.data : null) as {
+      messageKey?: unknown;
+      params?: unknown;
+    } | null;
     const params: Record<string, string> = {};
     if (data && typeof data.params === 'object' && data.params !== null) {
       for (const [k, v] of Object.entries(data.params)) if (typeof v === 'string') params[k] = v;

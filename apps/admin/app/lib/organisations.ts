@@ -10,7 +10,11 @@ export function allowance(form: FormData, name: string): number | null {
 }
 
 export function planFrom(form: FormData) {
-  return { deskDaysPerMonth: allowance(form, 'deskDaysPerMonth'), roomHoursPerMonth: allowance(form, 'roomHoursPerMonth') };
+  return {
+    deskDaysPerMonth: allowance(form, 'deskDaysPerMonth'),
+    roomHoursPerMonth: allowance(form, 'roomHoursPerMonth'),
+  };
 }
 
-export const asKind = (value: string): OrganisationKind => ((ORGANISATION_KINDS as readonly string[]).includes(value) ? (value as OrganisationKind) : ('' as OrganisationKind));
+export const asKind = (value: string): OrganisationKind =>
+  (ORGANISATION_KINDS as readonly string[]).includes(value) ? (value as OrganisationKind) : ('' as OrganisationKind);

@@ -1,4 +1,9 @@
-import { MaxFileSizeExceededError, MultipartParseError, FormDataParseError, parseFormData } from '@remix-run/form-data-parser';
+import {
+  MaxFileSizeExceededError,
+  MultipartParseError,
+  FormDataParseError,
+  parseFormData,
+} from '@remix-run/form-data-parser';
 
 /**
  * The photo upload form (multipart/form-data), read with limits before
@@ -18,7 +23,13 @@ export async function readPhotoUpload(request: Request): Promise<PhotoUpload> {
   try {
     const form = await parseFormData(
       request,
-      { maxFiles: 1, maxFileSize: PHOTO_MAX_BYTES, maxParts: 8, maxTotalSize: PHOTO_MAX_BYTES + 64 * 1024, maxHeaderSize: 8 * 1024 },
+      {
+        maxFiles: 1,
+        maxFileSize: PHOTO_MAX_BYTES,
+        maxParts: 8,
+        maxTotalSize: PHOTO_MAX_BYTES + 64 * 1024,
+        maxHeaderSize: 8 * 1024,
+      },
       async (upload) => {
         if (upload.fieldName === 'photo') file = new Uint8Array(await upload.arrayBuffer());
         // Nothing of the file is kept in the FormData itself.
@@ -30,7 +41,11 @@ export async function readPhotoUpload(request: Request): Promise<PhotoUpload> {
     if (error instanceof MaxFileSizeExceededError) return { ok: false, form: null, errorKey: 'errors.photo.tooLarge' };
     // Any other limit (parts, total size) or a malformed body: nothing usable arrived.
     if (error instanceof MultipartParseError || error instanceof FormDataParseError || error instanceof TypeError) {
-      return { ok: false, form: null, errorKey: /size/i.test(error.name) ? 'errors.photo.tooLarge' : 'errors.photo.unreadable' };
+      return {
+        ok: false,
+        form: null,
+        errorKey: /size/i.test(error.name) ? 'errors.photo.tooLarge' : 'errors.photo.unreadable',
+      };
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 /** Where a photo's bytes are served: in the town's scope with the session's rights (routes/space-photo-image.ts). */
-export const photoUrl = (slug: string, photoId: string, variant: 'thumb' | 'full') => `/towns/${encodeURIComponent(slug)}/photos/${photoId}/${variant}.webp`;
+export const photoUrl = (slug: string, photoId: string, variant: 'thumb' | 'full') =>
+  `/towns/${encodeURIComponent(slug)}/photos/${photoId}/${variant}.webp`;
 
 /** A public hub's photo, for anyone (routes/public-photo-image.ts). */
 export const publicPhotoUrl = (town: string, hub: string, photoId: string, variant: 'thumb' | 'full') =>

@@ -32,7 +32,9 @@ describe('session cookie', () => {
     // The second-factor challenge cookie gets the same protection.
     const challenge = await commitChallenge({ challenge: 'c'.repeat(43), redirectTo: '/' });
     expect(challenge.startsWith('__Host-hubwerk_mfa=')).toBe(true);
-    expect(attributes(challenge)).toEqual(expect.arrayContaining(['httponly', 'secure', 'samesite=lax', 'path=/', 'max-age=300']));
+    expect(attributes(challenge)).toEqual(
+      expect.arrayContaining(['httponly', 'secure', 'samesite=lax', 'path=/', 'max-age=300']),
+    );
   });
 
   it('in local development (plain http): no __Host- prefix and no Secure, still HttpOnly and SameSite=Lax', async () => {

@@ -81,7 +81,9 @@ export async function readChallenge(request: Request): Promise<PendingSignIn | n
   const value: unknown = await challengeCookie.parse(request.headers.get('Cookie'));
   if (typeof value !== 'object' || value === null) return null;
   const { challenge, redirectTo } = value as Record<string, unknown>;
-  return typeof challenge === 'string' ? { challenge, redirectTo: safeRedirectPath(typeof redirectTo === 'string' ? redirectTo : null) } : null;
+  return typeof challenge === 'string'
+    ? { challenge, redirectTo: safeRedirectPath(typeof redirectTo === 'string' ? redirectTo : null) }
+    : null;
 }
 
 export function clearChallenge(): Promise<string> {
@@ -106,4 +108,3 @@ export async function resolveLang(request: Request): Promise<Lang> {
 export function serializeLang(lang: Lang): Promise<string> {
   return langCookie.serialize(lang);
 }
-

@@ -18,7 +18,10 @@ export function ssoConfigInput(form: FormData) {
 
 /** What the form shows again after an error (never the secret). */
 export function ssoConfigValues(form: FormData): Record<string, string> {
-  return { ...keepValues(form, ['issuer', 'clientId', 'allowedDomains', 'defaultRole']), enabled: form.get('enabled') === 'on' ? 'on' : 'off' };
+  return {
+    ...keepValues(form, ['issuer', 'clientId', 'allowedDomains', 'defaultRole']),
+    enabled: form.get('enabled') === 'on' ? 'on' : 'off',
+  };
 }
 
 /** "allowedDomains.2" → "allowedDomains": the form has one field for the whole list. */
@@ -36,8 +39,22 @@ export async function saveSsoConfig(request: Request, save: (form: FormData) => 
   await requireMe(request);
   const form = await request.formData();
   const result = await mutate(request, () => save(form));
-  if (!result.ok) return data({ ok: false as const, errors: { formError: result.formError, fieldErrors: ssoFieldErrors(result.fieldErrors) }, values: ssoConfigValues(form) }, { status: 400 });
+  if (!result.ok)
+    return data(
+      {
+        ok: false as const,
+        errors: { formError: result.formError, fieldErrors: ssoFieldErrors(result.fieldErrors) },
+        values: ssoConfigValues(form),
+      },
+      { status: 400 },
+    );
   return { ok: true as const, errors: null, values: null };
 }
 
-export type SsoSaveResult = { ok: true; errors: null; values: null } | { ok: false; errors: { formError: string | null; fieldErrors: Record<string, string[]> }; values: Record<string, string> };
+export type SsoSaveResult =
+  | { ok: true; errors: null; values: null }
+  | {
+      ok: false;
+      errors: { formError: string | null; fieldErrors: Record<string, string[]> };
+      values: Record<string, string>;
+    };

@@ -32,9 +32,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const code = text(form, 'code');
   const api = await apiFor(request);
   const result = await mutate(request, () =>
-    api.account.delete.mutate({ password: typeof form.get('password') === 'string' ? (form.get('password') as string) : '', confirmEmail: text(form, 'confirmEmail'), ...(code ? { code } : {}) }),
+    api.account.delete.mutate({
+      password: typeof form.get('password') === 'string' ? (form.get('password') as string) : '',
+      confirmEmail: text(form, 'confirmEmail'),
+      ...(code ? { code } : {}),
+    }),
   );
-  if (!result.ok) return data({ errors: { formError: result.formError, fieldErrors: result.fieldErrors }, confirmEmail: text(form, 'confirmEmail') }, { status: 400 });
+  if (!result.ok)
+    return data(
+      {
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        confirmEmail: text(form, 'confirmEmail'),
+      },
+      { status: 400 },
+    );
   // The account and all its sessions are gone: this browser's cookie goes too.
   throw redirect('/account/deleted', { headers: { 'Set-Cookie': await destroySessionCookie(request) } });
 }
@@ -70,8 +81,12 @@ export default function AccountData() {
               <strong>{t('myData.blockedHeading')}</strong>
             </p>
             {check.platformRole ? <p>{t('myData.blockedProvider')}</p> : null}
-            {check.towns.length > 0 ? <p>{t('myData.blockedTowns', { names: check.towns.map((x) => x.name).join(', ') })}</p> : null}
-            {check.partners.length > 0 ? <p>{t('myData.blockedPartners', { names: check.partners.map((x) => x.name).join(', ') })}</p> : null}
+            {check.towns.length > 0 ? (
+              <p>{t('myData.blockedTowns', { names: check.towns.map((x) => x.name).join(', ') })}</p>
+            ) : null}
+            {check.partners.length > 0 ? (
+              <p>{t('myData.blockedPartners', { names: check.partners.map((x) => x.name).join(', ') })}</p>
+            ) : null}
           </div>
         ) : !check.hasPassword ? (
           <p className="notice notice--warning" role="status">
@@ -81,8 +96,26 @@ export default function AccountData() {
           <>
             <ErrorSummary items={errors.summary} />
             <Form method="post" noValidate className="form">
-              <TextField id={FIELDS.password} name="password" type="password" label={t('myData.password')} autoComplete="current-password" required errors={errors.byField.password} />
-              {check.secondFactor ? <TextField id={FIELDS.code} name="code" label={t('myData.code')} autoComplete="one-time-code" inputMode="numeric" required errors={errors.byField.code} /> : null}
+              <TextField
+                id={FIELDS.password}
+                name="password"
+                type="password"
+                label={t('myData.password')}
+                autoComplete="current-password"
+                required
+                errors={errors.byField.password}
+              />
+              {check.secondFactor ? (
+                <TextField
+                  id={FIELDS.code}
+                  name="code"
+                  label={t('myData.code')}
+                  autoComplete="one-time-code"
+                  inputMode="numeric"
+                  required
+                  errors={errors.byField.code}
+                />
+              ) : null}
               <TextField
                 id={FIELDS.confirmEmail}
                 name="confirmEmail"

@@ -25,11 +25,22 @@ export async function action({ request }: ActionFunctionArgs) {
   const currentPassword = value('currentPassword');
   const newPassword = value('newPassword');
   if (newPassword !== value('repeatPassword')) {
-    return data({ ok: false as const, ended: 0, errors: { formError: null, fieldErrors: { repeatPassword: ['validation.password.mismatch'] } } }, { status: 400 });
+    return data(
+      {
+        ok: false as const,
+        ended: 0,
+        errors: { formError: null, fieldErrors: { repeatPassword: ['validation.password.mismatch'] } },
+      },
+      { status: 400 },
+    );
   }
   const api = await apiFor(request);
   const result = await mutate(request, () => api.auth.changePassword.mutate({ currentPassword, newPassword }));
-  if (!result.ok) return data({ ok: false as const, ended: 0, errors: { formError: result.formError, fieldErrors: result.fieldErrors } }, { status: 400 });
+  if (!result.ok)
+    return data(
+      { ok: false as const, ended: 0, errors: { formError: result.formError, fieldErrors: result.fieldErrors } },
+      { status: 400 },
+    );
   return { ok: true as const, ended: result.data.otherSessionsEnded, errors: null };
 }
 
@@ -50,9 +61,31 @@ export default function AccountPassword() {
       ) : null}
       <ErrorSummary items={errors.summary} />
       <Form method="post" noValidate className="card form" key={result?.ok ? 'done' : 'form'}>
-        <TextField id={FIELDS.currentPassword} name="currentPassword" type="password" label={t('account.currentPassword')} autoComplete="current-password" errors={errors.byField.currentPassword} />
-        <TextField id={FIELDS.newPassword} name="newPassword" type="password" label={t('account.newPassword')} hint={t('invite.passwordHint')} autoComplete="new-password" errors={errors.byField.newPassword} />
-        <TextField id={FIELDS.repeatPassword} name="repeatPassword" type="password" label={t('account.repeatPassword')} autoComplete="new-password" errors={errors.byField.repeatPassword} />
+        <TextField
+          id={FIELDS.currentPassword}
+          name="currentPassword"
+          type="password"
+          label={t('account.currentPassword')}
+          autoComplete="current-password"
+          errors={errors.byField.currentPassword}
+        />
+        <TextField
+          id={FIELDS.newPassword}
+          name="newPassword"
+          type="password"
+          label={t('account.newPassword')}
+          hint={t('invite.passwordHint')}
+          autoComplete="new-password"
+          errors={errors.byField.newPassword}
+        />
+        <TextField
+          id={FIELDS.repeatPassword}
+          name="repeatPassword"
+          type="password"
+          label={t('account.repeatPassword')}
+          autoComplete="new-password"
+          errors={errors.byField.repeatPassword}
+        />
         <div className="form__actions">
           <SubmitButton label={t('account.passwordSubmit')} pendingLabel={t('account.passwordSubmitting')} />
         </div>

@@ -24,7 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type Result =
   | { intent: 'confirm'; ok: true; recoveryCodes: string[]; errors: null }
   | { intent: string; ok: true; recoveryCodes: null; errors: null }
-  | { intent: string; ok: false; recoveryCodes: null; errors: { formError: string | null; fieldErrors: Record<string, string[]> } };
+  | {
+      intent: string;
+      ok: false;
+      recoveryCodes: null;
+      errors: { formError: string | null; fieldErrors: Record<string, string[]> };
+    };
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -57,7 +62,10 @@ export async function action({ request }: ActionFunctionArgs) {
     const result = await mutate(request, () => api.mfa.disable.mutate({ password, code }));
     if (!result.ok) {
       const { code: codeErrors, ...rest } = result.fieldErrors;
-      return failed({ formError: result.formError, fieldErrors: codeErrors ? { ...rest, disableCode: codeErrors } : rest });
+      return failed({
+        formError: result.formError,
+        fieldErrors: codeErrors ? { ...rest, disableCode: codeErrors } : rest,
+      });
     }
     return data<Result>({ intent, ok: true, recoveryCodes: null, errors: null });
   }
@@ -104,10 +112,31 @@ export default function AccountSecurity() {
           <h3>{t('secondFactor.disableTitle')}</h3>
           <Form method="post" noValidate className="form">
             <input type="hidden" name="intent" value="disable" />
-            <TextField id={FIELDS.password} name="password" type="password" label={t('secondFactor.password')} autoComplete="current-password" errors={errors.byField.password} />
-            <TextField id={FIELDS.disableCode} name="disableCode" label={t('secondFactor.code')} hint={t('secondFactor.codeHint')} autoComplete="one-time-code" autoCapitalize="off" spellCheck={false} errors={errors.byField.disableCode} />
+            <TextField
+              id={FIELDS.password}
+              name="password"
+              type="password"
+              label={t('secondFactor.password')}
+              autoComplete="current-password"
+              errors={errors.byField.password}
+            />
+            <TextField
+              id={FIELDS.disableCode}
+              name="disableCode"
+              label={t('secondFactor.code')}
+              hint={t('secondFactor.codeHint')}
+              autoComplete="one-time-code"
+              autoCapitalize="off"
+              spellCheck={false}
+              errors={errors.byField.disableCode}
+            />
             <div className="form__actions">
-              <SubmitButton label={t('secondFactor.disableSubmit')} pendingLabel={t('common.pleaseWait')} variant="secondary" pendingWhen={{ intent: 'disable' }} />
+              <SubmitButton
+                label={t('secondFactor.disableSubmit')}
+                pendingLabel={t('common.pleaseWait')}
+                variant="secondary"
+                pendingWhen={{ intent: 'disable' }}
+              />
             </div>
           </Form>
         </section>
@@ -118,7 +147,12 @@ export default function AccountSecurity() {
             <li>{t('secondFactor.stepScan')}</li>
             <li>{t('secondFactor.stepConfirm')}</li>
           </ol>
-          <div className="qr-code" role="img" aria-label={t('secondFactor.qrLabel')} dangerouslySetInnerHTML={{ __html: pending.qr }} />
+          <div
+            className="qr-code"
+            role="img"
+            aria-label={t('secondFactor.qrLabel')}
+            dangerouslySetInnerHTML={{ __html: pending.qr }}
+          />
           <p>
             {t('secondFactor.secretText')}{' '}
             <code className="totp-secret" data-testid="totp-secret">
@@ -127,9 +161,21 @@ export default function AccountSecurity() {
           </p>
           <Form method="post" noValidate className="form">
             <input type="hidden" name="intent" value="confirm" />
-            <TextField id={FIELDS.code} name="code" label={t('secondFactor.code')} hint={t('secondFactor.confirmHint')} autoComplete="one-time-code" inputMode="numeric" errors={errors.byField.code} />
+            <TextField
+              id={FIELDS.code}
+              name="code"
+              label={t('secondFactor.code')}
+              hint={t('secondFactor.confirmHint')}
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              errors={errors.byField.code}
+            />
             <div className="form__actions">
-              <SubmitButton label={t('secondFactor.confirmSubmit')} pendingLabel={t('common.pleaseWait')} pendingWhen={{ intent: 'confirm' }} />
+              <SubmitButton
+                label={t('secondFactor.confirmSubmit')}
+                pendingLabel={t('common.pleaseWait')}
+                pendingWhen={{ intent: 'confirm' }}
+              />
             </div>
           </Form>
           <Form method="post" className="inline-form">
@@ -146,7 +192,11 @@ export default function AccountSecurity() {
           <Form method="post" className="form">
             <input type="hidden" name="intent" value="start" />
             <div className="form__actions">
-              <SubmitButton label={t('secondFactor.startSubmit')} pendingLabel={t('common.pleaseWait')} pendingWhen={{ intent: 'start' }} />
+              <SubmitButton
+                label={t('secondFactor.startSubmit')}
+                pendingLabel={t('common.pleaseWait')}
+                pendingWhen={{ intent: 'start' }}
+              />
             </div>
           </Form>
         </section>

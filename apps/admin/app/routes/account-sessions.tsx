@@ -29,14 +29,33 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'end') {
     const sessionId = text(form, 'sessionId');
     const result = await mutate(request, () => api.sessions.end.mutate({ sessionId }));
-    if (!result.ok) return data({ ok: false as const, intent, ended: 0, errors: { formError: result.formError, fieldErrors: result.fieldErrors } }, { status: 400 });
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          ended: 0,
+          errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        },
+        { status: 400 },
+      );
     // Ending the session of this very browser is signing out.
-    if (text(form, 'current') === '1') throw redirect('/login', { headers: { 'Set-Cookie': await destroySessionCookie(request) } });
+    if (text(form, 'current') === '1')
+      throw redirect('/login', { headers: { 'Set-Cookie': await destroySessionCookie(request) } });
     return { ok: true as const, intent, ended: 1, errors: null };
   }
   if (intent === 'endOthers') {
     const result = await mutate(request, () => api.sessions.endOthers.mutate({}));
-    if (!result.ok) return data({ ok: false as const, intent, ended: 0, errors: { formError: result.formError, fieldErrors: result.fieldErrors } }, { status: 400 });
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          ended: 0,
+          errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        },
+        { status: 400 },
+      );
     return { ok: true as const, intent, ended: result.data.sessionsEnded, errors: null };
   }
   throw notFound();
@@ -89,7 +108,10 @@ export default function AccountSessions() {
                     {session.current ? <input type="hidden" name="current" value="1" /> : null}
                     <button type="submit" className="button button--ghost">
                       {session.current ? t('sessions.endCurrent') : t('sessions.end')}
-                      <span className="visually-hidden"> {t('sessions.endLabel', { created: formatDate(session.createdAt, 'dateTime') })}</span>
+                      <span className="visually-hidden">
+                        {' '}
+                        {t('sessions.endLabel', { created: formatDate(session.createdAt, 'dateTime') })}
+                      </span>
                     </button>
                   </Form>
                 </td>
@@ -107,7 +129,12 @@ export default function AccountSessions() {
         <Form method="post" className="form">
           <input type="hidden" name="intent" value="endOthers" />
           <div className="form__actions">
-            <SubmitButton label={t('sessions.endOthers')} pendingLabel={t('common.pleaseWait')} variant="secondary" pendingWhen={{ intent: 'endOthers' }} />
+            <SubmitButton
+              label={t('sessions.endOthers')}
+              pendingLabel={t('common.pleaseWait')}
+              variant="secondary"
+              pendingWhen={{ intent: 'endOthers' }}
+            />
           </div>
         </Form>
       ) : null}

@@ -18,7 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   let cursor: string | undefined;
   let rows = 0;
   do {
-    const page = await load(request, () => api.audit.listAcrossTowns.query({ ...input, ...(cursor ? { cursor } : {}) }));
+    const page = await load(request, () =>
+      api.audit.listAcrossTowns.query({ ...input, ...(cursor ? { cursor } : {}) }),
+    );
     for (const e of page.items) lines.push(auditCsvLine(tr, e, true));
     rows += page.items.length;
     cursor = page.nextCursor ?? undefined;

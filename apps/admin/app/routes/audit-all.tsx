@@ -28,14 +28,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   let errors: FormErrorKeys | null = null;
   let page: Awaited<ReturnType<typeof api.audit.listAcrossTowns.query>> = { items: [], nextCursor: null };
   try {
-    page = await api.audit.listAcrossTowns.query({ limit: PAGE_SIZE, ...auditAcrossInput(filters), ...(cursor ? { cursor } : {}) });
+    page = await api.audit.listAcrossTowns.query({
+      limit: PAGE_SIZE,
+      ...auditAcrossInput(filters),
+      ...(cursor ? { cursor } : {}),
+    });
   } catch (error) {
     // A bad filter is shown at its field; an unknown town in the filter is the not-found page, like everywhere.
     errors = await handleApiError(error, request);
   }
-  return { provider: me.user.platformRole !== null, filters, query: auditQuery(filters), events: page.items, nextCursor: page.nextCursor, errors };
+  return {
+    provider: me.user.platformRole !== null,
+    filters,
+    query: auditQuery(filters),
+    events: page.items,
+    nextCursor: page.nextCursor,
+    errors,
+  };
 }
-
 
 export default function AuditAcrossTowns() {
   const { provider, filters, query, events, nextCursor, errors } = useLoaderData<typeof loader>();
@@ -55,8 +65,12 @@ export default function AuditAcrossTowns() {
         }
       />
       <ErrorSummary items={translated.summary} />
-      <AuditFilterForm filters={filters} errors={translated} resetTo={"/audit"} filtered={query !== ''} withTown />
-      {events.length === 0 ? <p className="empty">{t('audit.empty')}</p> : <AuditTable events={events} caption={t('auditAll.tableCaption')} withTown />}
+      <AuditFilterForm filters={filters} errors={translated} resetTo={'/audit'} filtered={query !== ''} withTown />
+      {events.length === 0 ? (
+        <p className="empty">{t('audit.empty')}</p>
+      ) : (
+        <AuditTable events={events} caption={t('auditAll.tableCaption')} withTown />
+      )}
       <AuditPager query={query} nextCursor={nextCursor} />
     </>
   );

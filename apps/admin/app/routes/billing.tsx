@@ -59,7 +59,11 @@ export default function BillingOverview() {
                     </td>
                     <td>
                       {t(statusKey(town.status))}
-                      {town.readOnly ? ` – ${t('billing.flagReadOnly')}` : town.paymentWarning ? ` – ${t('billing.flagWarning')}` : ''}
+                      {town.readOnly
+                        ? ` – ${t('billing.flagReadOnly')}`
+                        : town.paymentWarning
+                          ? ` – ${t('billing.flagWarning')}`
+                          : ''}
                     </td>
                     <td>{euro(town.mrrCents)}</td>
                   </tr>

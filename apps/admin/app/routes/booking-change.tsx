@@ -26,7 +26,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const slug = params.slug ?? '';
   const api = await apiFor(request);
-  const booking = await load(request, () => api.bookings.get.query({ tenant: slug, bookingId: params.bookingId ?? '' }));
+  const booking = await load(request, () =>
+    api.bookings.get.query({ tenant: slug, bookingId: params.bookingId ?? '' }),
+  );
   const spaces = await load(request, () => api.spaces.list.query({ tenant: slug, hubId: booking.hubId }));
   const places = spaces.items.flatMap((s) =>
     s.kind === 'coworking'
@@ -59,14 +61,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (!result.ok) {
     return data(
-      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, ['place', 'date', 'start', 'end', 'attendees', 'purpose']), booking: null },
+      {
+        ok: false as const,
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        conflict: result.conflict,
+        values: keepValues(form, ['place', 'date', 'start', 'end', 'attendees', 'purpose']),
+        booking: null,
+      },
       { status: result.conflict ? 409 : 400 },
     );
   }
-  return { ok: true as const, errors: null, conflict: null, values: {} as Record<string, string>, booking: result.data };
+  return {
+    ok: true as const,
+    errors: null,
+    conflict: null,
+    values: {} as Record<string, string>,
+    booking: result.data,
+  };
 }
 
-const FIELDS = { spaceId: 'change-place', deskId: 'change-place', date: 'change-date', startsAt: 'change-start', endsAt: 'change-end', attendees: 'change-attendees', purpose: 'change-purpose' };
+const FIELDS = {
+  spaceId: 'change-place',
+  deskId: 'change-place',
+  date: 'change-date',
+  startsAt: 'change-start',
+  endsAt: 'change-end',
+  attendees: 'change-attendees',
+  purpose: 'change-purpose',
+};
 
 export default function BookingChange() {
   const { slug, booking, hubName, places } = useLoaderData<typeof loader>();
@@ -104,7 +126,9 @@ export default function BookingChange() {
           {t('bookingChange.formTitle')}
         </h2>
         {!changeable ? (
-          <p className="notice">{t(booking.status === 'cancelled' ? 'errors.booking.changeCancelled' : 'errors.booking.changeStarted')}</p>
+          <p className="notice">
+            {t(booking.status === 'cancelled' ? 'errors.booking.changeCancelled' : 'errors.booking.changeStarted')}
+          </p>
         ) : (
           <>
             {failed?.conflict?.suggestion ? (
@@ -116,18 +140,75 @@ export default function BookingChange() {
                 <input type="hidden" name="end" value={hhmm(failed.conflict.suggestion.endsAt)} />
                 <input type="hidden" name="attendees" value={values.attendees ?? '1'} />
                 <input type="hidden" name="purpose" value={values.purpose ?? ''} />
-                <SubmitButton label={suggestionText(tr, failed.conflict.suggestion, 'bookingChange.takeSuggestion')} pendingLabel={t('bookingChange.submitting')} pendingWhen={{ start: hhmm(failed.conflict.suggestion.startsAt) }} />
+                <SubmitButton
+                  label={suggestionText(tr, failed.conflict.suggestion, 'bookingChange.takeSuggestion')}
+                  pendingLabel={t('bookingChange.submitting')}
+                  pendingWhen={{ start: hhmm(failed.conflict.suggestion.startsAt) }}
+                />
               </Form>
             ) : null}
-            <Form method="post" noValidate className="form" key={result?.ok ? `changed-${result.booking.startsAt}-${result.booking.spaceId}` : 'change'}>
-              <SelectField id={FIELDS.spaceId} name="place" label={t('bookingChange.place')} options={places} defaultValue={values.place ?? placeValue(booking.spaceId, booking.deskId)} errors={placeErrors.length > 0 ? placeErrors : undefined} />
+            <Form
+              method="post"
+              noValidate
+              className="form"
+              key={result?.ok ? `changed-${result.booking.startsAt}-${result.booking.spaceId}` : 'change'}
+            >
+              <SelectField
+                id={FIELDS.spaceId}
+                name="place"
+                label={t('bookingChange.place')}
+                options={places}
+                defaultValue={values.place ?? placeValue(booking.spaceId, booking.deskId)}
+                errors={placeErrors.length > 0 ? placeErrors : undefined}
+              />
               <div className="form__row">
-                <TextField id={FIELDS.date} name="date" type="date" label={t('space.date')} defaultValue={values.date ?? localDate(booking.startsAt)} errors={errors.byField.date} />
-                <TextField id={FIELDS.startsAt} name="start" type="time" label={t('space.start')} hint={t('space.timeHint')} defaultValue={values.start ?? hhmm(booking.startsAt)} errors={startErrors} step={60} />
-                <TextField id={FIELDS.endsAt} name="end" type="time" label={t('space.end')} defaultValue={values.end ?? hhmm(booking.endsAt)} errors={errors.byField.endsAt} step={60} />
+                <TextField
+                  id={FIELDS.date}
+                  name="date"
+                  type="date"
+                  label={t('space.date')}
+                  defaultValue={values.date ?? localDate(booking.startsAt)}
+                  errors={errors.byField.date}
+                />
+                <TextField
+                  id={FIELDS.startsAt}
+                  name="start"
+                  type="time"
+                  label={t('space.start')}
+                  hint={t('space.timeHint')}
+                  defaultValue={values.start ?? hhmm(booking.startsAt)}
+                  errors={startErrors}
+                  step={60}
+                />
+                <TextField
+                  id={FIELDS.endsAt}
+                  name="end"
+                  type="time"
+                  label={t('space.end')}
+                  defaultValue={values.end ?? hhmm(booking.endsAt)}
+                  errors={errors.byField.endsAt}
+                  step={60}
+                />
               </div>
-              <TextField id={FIELDS.attendees} name="attendees" type="number" min={1} label={t('space.attendees')} defaultValue={values.attendees ?? String(booking.attendees)} errors={errors.byField.attendees} inputMode="numeric" />
-              <TextField id={FIELDS.purpose} name="purpose" label={t('space.purpose')} optional defaultValue={values.purpose ?? booking.purpose ?? ''} errors={errors.byField.purpose} autoComplete="off" />
+              <TextField
+                id={FIELDS.attendees}
+                name="attendees"
+                type="number"
+                min={1}
+                label={t('space.attendees')}
+                defaultValue={values.attendees ?? String(booking.attendees)}
+                errors={errors.byField.attendees}
+                inputMode="numeric"
+              />
+              <TextField
+                id={FIELDS.purpose}
+                name="purpose"
+                label={t('space.purpose')}
+                optional
+                defaultValue={values.purpose ?? booking.purpose ?? ''}
+                errors={errors.byField.purpose}
+                autoComplete="off"
+              />
               <p className="field__hint">{t('bookingChange.approvalHint')}</p>
               <div className="form__actions">
                 <SubmitButton label={t('bookingChange.submit')} pendingLabel={t('bookingChange.submitting')} />

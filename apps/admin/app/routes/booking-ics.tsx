@@ -6,7 +6,9 @@ import { bookingIcs } from '@hubwerk/domain';
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const api = await apiFor(request);
-  const booking = await load(request, () => api.bookings.get.query({ tenant: params.slug ?? '', bookingId: params.bookingId ?? '' }));
+  const booking = await load(request, () =>
+    api.bookings.get.query({ tenant: params.slug ?? '', bookingId: params.bookingId ?? '' }),
+  );
   const body = bookingIcs({
     uid: `${booking.id}@hubwerk`,
     startsAt: booking.startsAt,

@@ -24,9 +24,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const api = await apiFor(request);
   // Hub calendars are for the hub's staff: members are not offered them.
   const role = me.tenants.find((m) => m.slug === slug)?.role;
-  const staff = me.user.platformRole === 'platform-admin' || me.partners.length > 0 || (role !== undefined && role !== 'member');
-  const [town, feeds] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.calendarFeeds.list.query({ tenant: slug, limit: 100 }))]);
-  return { town: { name: town.name, hubs: staff ? town.hubs.map((h) => ({ id: h.id, name: h.name })) : [] }, feeds: feeds.items };
+  const staff =
+    me.user.platformRole === 'platform-admin' || me.partners.length > 0 || (role !== undefined && role !== 'member');
+  const [town, feeds] = await Promise.all([
+    load(request, () => api.tenants.get.query({ tenant: slug })),
+    load(request, () => api.calendarFeeds.list.query({ tenant: slug, limit: 100 })),
+  ]);
+  return {
+    town: { name: town.name, hubs: staff ? town.hubs.map((h) => ({ id: h.id, name: h.name })) : [] },
+    feeds: feeds.items,
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -41,7 +48,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const hubId = text(form, 'hubId');
     const spaceId = text(form, 'spaceId');
     const input =
-      kind === 'hub' ? { tenant, kind: 'hub' as const, hubId } : kind === 'space' ? { tenant, kind: 'space' as const, spaceId } : { tenant, kind: 'member' as const };
+      kind === 'hub'
+        ? { tenant, kind: 'hub' as const, hubId }
+        : kind === 'space'
+          ? { tenant, kind: 'space' as const, spaceId }
+          : { tenant, kind: 'member' as const };
     // A hub this person may not follow (e.g. a hub manager's other hub): say so on the page, not as a 404.
     const result = await mutate(request, () =>
       api.calendarFeeds.create.mutate(input).catch((error: unknown) => {
@@ -49,14 +60,39 @@ export async function action({ request, params }: ActionFunctionArgs) {
         throw error;
       }),
     );
-    if (!result.ok) return { ok: false as const, created: null, revoked: false, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
+    if (!result.ok)
+      return {
+        ok: false as const,
+        created: null,
+        revoked: false,
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+      };
     const made = result.data;
-    if (made === null) return { ok: false as const, created: null, revoked: false, errors: { formError: 'errors.forbidden', fieldErrors: {} } };
-    return { ok: true as const, created: { url: `${env.PUBLIC_API_URL}${made.path}`, feed: made.feed }, revoked: false, errors: null };
+    if (made === null)
+      return {
+        ok: false as const,
+        created: null,
+        revoked: false,
+        errors: { formError: 'errors.forbidden', fieldErrors: {} },
+      };
+    return {
+      ok: true as const,
+      created: { url: `${env.PUBLIC_API_URL}${made.path}`, feed: made.feed },
+      revoked: false,
+      errors: null,
+    };
   }
   if (intent === 'revoke') {
-    const result = await mutate(request, () => api.calendarFeeds.revoke.mutate({ tenant, feedId: text(form, 'feedId') }));
-    if (!result.ok) return { ok: false as const, created: null, revoked: false, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
+    const result = await mutate(request, () =>
+      api.calendarFeeds.revoke.mutate({ tenant, feedId: text(form, 'feedId') }),
+    );
+    if (!result.ok)
+      return {
+        ok: false as const,
+        created: null,
+        revoked: false,
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+      };
     return { ok: true as const, created: null, revoked: true, errors: null };
   }
   throw notFound();
@@ -69,7 +105,11 @@ export default function CalendarFeeds() {
   const { t } = tr;
   const errors = translateErrors(tr, result && !result.ok ? result.errors : null, {});
   const nameOf = (f: { kind: string; targetName: string | null }) =>
-    f.kind === 'member' ? t('feeds.mine') : f.kind === 'hub' ? t('feeds.hub', { name: f.targetName ?? '' }) : t('feeds.space', { name: f.targetName ?? '' });
+    f.kind === 'member'
+      ? t('feeds.mine')
+      : f.kind === 'hub'
+        ? t('feeds.hub', { name: f.targetName ?? '' })
+        : t('feeds.space', { name: f.targetName ?? '' });
   return (
     <>
       <PageHeader title={t('feeds.title')} lead={t('feeds.lead')} />
@@ -86,7 +126,14 @@ export default function CalendarFeeds() {
           <label htmlFor="feed-url" className="field__label">
             {t('feeds.url', { what: nameOf(result.created.feed) })}
           </label>
-          <input id="feed-url" className="input mono" readOnly value={result.created.url} aria-describedby="feed-created-hint" onFocus={(e) => e.currentTarget.select()} />
+          <input
+            id="feed-url"
+            className="input mono"
+            readOnly
+            value={result.created.url}
+            aria-describedby="feed-created-hint"
+            onFocus={(e) => e.currentTarget.select()}
+          />
         </section>
       ) : null}
       <section className="card" aria-labelledby="feeds-title">
@@ -110,10 +157,19 @@ export default function CalendarFeeds() {
                     <th scope="row">{nameOf(f)}</th>
                     <td>{tr.formatDate(f.createdAt, 'dateTime')}</td>
                     <td>
-                      <Form method="post" className="inline-form" aria-label={t('feeds.revokeLabel', { what: nameOf(f) })}>
+                      <Form
+                        method="post"
+                        className="inline-form"
+                        aria-label={t('feeds.revokeLabel', { what: nameOf(f) })}
+                      >
                         <input type="hidden" name="intent" value="revoke" />
                         <input type="hidden" name="feedId" value={f.id} />
-                        <SubmitButton variant="secondary" label={t('feeds.revoke')} pendingLabel={t('feeds.revoking')} pendingWhen={{ intent: 'revoke', feedId: f.id }} />
+                        <SubmitButton
+                          variant="secondary"
+                          label={t('feeds.revoke')}
+                          pendingLabel={t('feeds.revoking')}
+                          pendingWhen={{ intent: 'revoke', feedId: f.id }}
+                        />
                       </Form>
                     </td>
                   </tr>
@@ -128,14 +184,23 @@ export default function CalendarFeeds() {
         <Form method="post" className="inline-form" aria-label={t('feeds.createMine')}>
           <input type="hidden" name="intent" value="create" />
           <input type="hidden" name="kind" value="member" />
-          <SubmitButton label={t('feeds.createMine')} pendingLabel={t('feeds.creating')} pendingWhen={{ intent: 'create', kind: 'member' }} />
+          <SubmitButton
+            label={t('feeds.createMine')}
+            pendingLabel={t('feeds.creating')}
+            pendingWhen={{ intent: 'create', kind: 'member' }}
+          />
         </Form>
         {town.hubs.map((h) => (
           <Form key={h.id} method="post" className="inline-form" aria-label={t('feeds.createHub', { name: h.name })}>
             <input type="hidden" name="intent" value="create" />
             <input type="hidden" name="kind" value="hub" />
             <input type="hidden" name="hubId" value={h.id} />
-            <SubmitButton variant="secondary" label={t('feeds.createHub', { name: h.name })} pendingLabel={t('feeds.creating')} pendingWhen={{ intent: 'create', hubId: h.id }} />
+            <SubmitButton
+              variant="secondary"
+              label={t('feeds.createHub', { name: h.name })}
+              pendingLabel={t('feeds.creating')}
+              pendingWhen={{ intent: 'create', hubId: h.id }}
+            />
           </Form>
         ))}
       </section>

@@ -12,7 +12,8 @@ import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 
-export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'checkIn.title', { what: args.data?.state.spaceName ?? '' });
+export const meta: MetaFunction<typeof loader> = (args) =>
+  pageTitle(args, 'checkIn.title', { what: args.data?.state.spaceName ?? '' });
 
 /**
  * A booking's check-in page (docs/decisions/013). Its QR code encodes this
@@ -23,7 +24,9 @@ export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'chec
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const api = await apiFor(request);
-  const state = await load(request, () => api.checkIn.state.query({ tenant: params.slug ?? '', bookingId: params.bookingId ?? '' }));
+  const state = await load(request, () =>
+    api.checkIn.state.query({ tenant: params.slug ?? '', bookingId: params.bookingId ?? '' }),
+  );
   // The configured address users reach the admin at, not the request's (a Host header is the client's to choose).
   const origin = env.PUBLIC_ORIGINS[0];
   const url = `${origin}/towns/${encodeURIComponent(params.slug ?? '')}/bookings/${state.bookingId}/check-in`;
@@ -37,8 +40,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   if (text(form, 'intent') !== 'arrive') throw notFound();
   const api = await apiFor(request);
-  const result = await mutate(request, () => api.checkIn.arrive.mutate({ tenant: params.slug ?? '', bookingId: params.bookingId ?? '' }));
-  if (!result.ok) return { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
+  const result = await mutate(request, () =>
+    api.checkIn.arrive.mutate({ tenant: params.slug ?? '', bookingId: params.bookingId ?? '' }),
+  );
+  if (!result.ok)
+    return { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
   return { ok: true as const, errors: null };
 }
 
@@ -60,12 +66,19 @@ export default function CheckIn() {
         <h2 id="check-in-state">{t('checkIn.link')}</h2>
         <p>{t('checkIn.lead', { grace: hhmm(state.graceEndsAt) })}</p>
         <p role="status">
-          {state.checkedInAt ? t('checkIn.checkedIn', { time: hhmm(state.checkedInAt) }) : state.noShowAt ? t('checkIn.noShow') : t('checkIn.notYet')}
+          {state.checkedInAt
+            ? t('checkIn.checkedIn', { time: hhmm(state.checkedInAt) })
+            : state.noShowAt
+              ? t('checkIn.noShow')
+              : t('checkIn.notYet')}
         </p>
         {state.checkedInAt || state.status !== 'confirmed' ? null : (
           <Form method="post">
             <input type="hidden" name="intent" value="arrive" />
-            <SubmitButton label={state.mine ? t('checkIn.arrive') : t('checkIn.arriveStaff')} pendingLabel={t('checkIn.arriving')} />
+            <SubmitButton
+              label={state.mine ? t('checkIn.arrive') : t('checkIn.arriveStaff')}
+              pendingLabel={t('checkIn.arriving')}
+            />
           </Form>
         )}
       </section>
@@ -73,7 +86,12 @@ export default function CheckIn() {
         <h2 id="check-in-qr">{t('checkIn.qrTitle')}</h2>
         <p>{t('checkIn.qrHint')}</p>
         {/* The SVG comes from the qrcode library, made from this page's own address: no user markup. */}
-        <div role="img" aria-label={t('checkIn.qrAlt')} className="qr-code" dangerouslySetInnerHTML={{ __html: qrSvg }} />
+        <div
+          role="img"
+          aria-label={t('checkIn.qrAlt')}
+          className="qr-code"
+          dangerouslySetInnerHTML={{ __html: qrSvg }}
+        />
       </section>
     </>
   );

@@ -17,7 +17,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const api = await apiFor(request);
   const result = await mutate(request, () => api.auth.requestPasswordReset.mutate({ email: text(form, 'email') }));
-  if (!result.ok) return data({ sent: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email']) }, { status: 400 });
+  if (!result.ok)
+    return data(
+      {
+        sent: false as const,
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        values: keepValues(form, ['email']),
+      },
+      { status: 400 },
+    );
   // The API answers the same for every address; so does this page.
   return { sent: true as const, errors: null, values: {} as Record<string, string> };
 }
@@ -39,7 +47,15 @@ export default function ForgotPassword() {
         </p>
       ) : (
         <Form method="post" noValidate className="card form">
-          <TextField id={FIELDS.email} name="email" type="email" label={t('login.email')} autoComplete="username" defaultValue={result?.values.email} errors={errors.byField.email} />
+          <TextField
+            id={FIELDS.email}
+            name="email"
+            type="email"
+            label={t('login.email')}
+            autoComplete="username"
+            defaultValue={result?.values.email}
+            errors={errors.byField.email}
+          />
           <div className="form__actions">
             <SubmitButton label={t('passwordReset.requestSubmit')} pendingLabel={t('common.pleaseWait')} />
           </div>

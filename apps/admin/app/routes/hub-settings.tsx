@@ -14,8 +14,26 @@ import { pageTitle } from '~/lib/meta.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'hubSettings.link');
 
-const FLAGS = ['step-free', 'lift', 'accessible-toilet', 'hearing-loop', 'accessible-parking', 'tactile-guidance', 'quiet-room'] as const;
-const PROFILE_TEXT = ['name', 'thematicFocus', 'description', 'street', 'postalCode', 'city', 'contactEmail', 'contactPhone', 'accessibilityNotes'] as const;
+const FLAGS = [
+  'step-free',
+  'lift',
+  'accessible-toilet',
+  'hearing-loop',
+  'accessible-parking',
+  'tactile-guidance',
+  'quiet-room',
+] as const;
+const PROFILE_TEXT = [
+  'name',
+  'thematicFocus',
+  'description',
+  'street',
+  'postalCode',
+  'city',
+  'contactEmail',
+  'contactPhone',
+  'accessibilityNotes',
+] as const;
 
 /** Hub settings: the profile, and public holidays and special hours of the hub. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -42,8 +60,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, 'intent') as Intent;
   const api = await apiFor(request);
-  const failed = (errors: FormErrorKeys, values: Record<string, string | string[]>) => data({ ok: false as const, intent, errors, values, notice: null }, { status: 400 });
-  const done = (key: MessageKey, params: Record<string, string> = {}) => ({ ok: true as const, intent, errors: null, values: {}, notice: { key, params } });
+  const failed = (errors: FormErrorKeys, values: Record<string, string | string[]>) =>
+    data({ ok: false as const, intent, errors, values, notice: null }, { status: 400 });
+  const done = (key: MessageKey, params: Record<string, string> = {}) => ({
+    ok: true as const,
+    intent,
+    errors: null,
+    values: {},
+    notice: { key, params },
+  });
 
   switch (intent) {
     case 'saveProfile': {
@@ -66,25 +91,43 @@ export async function action({ request, params }: ActionFunctionArgs) {
           isPublic: form.get('isPublic') === 'on',
         }),
       );
-      if (!result.ok) return failed(result, { ...keepValues(form, PROFILE_TEXT), accessibility: flags, isPublic: form.get('isPublic') === 'on' ? 'on' : '' });
+      if (!result.ok)
+        return failed(result, {
+          ...keepValues(form, PROFILE_TEXT),
+          accessibility: flags,
+          isPublic: form.get('isPublic') === 'on' ? 'on' : '',
+        });
       return done('hubSettings.saved');
     }
     case 'importHolidays': {
       const year = Number.parseInt(text(form, 'year'), 10);
       const result = await mutate(request, () => api.spaces.importHolidays.mutate({ tenant: slug, hubId, year }));
       if (!result.ok) return failed(result, {});
-      return done('hubSettings.imported', { created: String(result.data.created), holidays: String(result.data.holidays), year: String(result.data.year) });
+      return done('hubSettings.imported', {
+        created: String(result.data.created),
+        holidays: String(result.data.holidays),
+        year: String(result.data.year),
+      });
     }
     case 'setSpecialHours': {
       const note = text(form, 'note');
       const result = await mutate(request, () =>
-        api.spaces.setSpecialHours.mutate({ tenant: slug, hubId, date: text(form, 'date'), opensAt: text(form, 'opensAt'), closesAt: text(form, 'closesAt'), ...(note ? { note } : {}) }),
+        api.spaces.setSpecialHours.mutate({
+          tenant: slug,
+          hubId,
+          date: text(form, 'date'),
+          opensAt: text(form, 'opensAt'),
+          closesAt: text(form, 'closesAt'),
+          ...(note ? { note } : {}),
+        }),
       );
       if (!result.ok) return failed(result, keepValues(form, ['date', 'opensAt', 'closesAt', 'note']));
       return done('hubSettings.specialHoursSaved');
     }
     case 'removeDay': {
-      const result = await mutate(request, () => api.spaces.removeClosedDay.mutate({ tenant: slug, hubId, date: text(form, 'date') }));
+      const result = await mutate(request, () =>
+        api.spaces.removeClosedDay.mutate({ tenant: slug, hubId, date: text(form, 'date') }),
+      );
       if (!result.ok) return failed(result, {});
       return done('hubSettings.removed');
     }
@@ -99,16 +142,26 @@ export default function HubSettings() {
   const tr = useT();
   const { t } = tr;
   const failedFor = (intent: Intent) => (result && !result.ok && result.intent === intent ? result : null);
-  const profileFields = Object.fromEntries([...PROFILE_TEXT.map((f) => [f, `profile-${f}`]), ['accessibility', 'profile-flag-step-free'], ['isPublic', 'profile-isPublic']]);
+  const profileFields = Object.fromEntries([
+    ...PROFILE_TEXT.map((f) => [f, `profile-${f}`]),
+    ['accessibility', 'profile-flag-step-free'],
+    ['isPublic', 'profile-isPublic'],
+  ]);
   const profileFailure = failedFor('saveProfile');
   const profileErrors = translateErrors(tr, profileFailure?.errors, profileFields);
   const values = (profileFailure?.values ?? {}) as Record<string, string | string[] | undefined>;
-  const textValue = (f: (typeof PROFILE_TEXT)[number]) => (typeof values[f] === 'string' ? (values[f] as string) : (profile[f] ?? ''));
+  const textValue = (f: (typeof PROFILE_TEXT)[number]) =>
+    typeof values[f] === 'string' ? (values[f] as string) : (profile[f] ?? '');
   const flags = Array.isArray(values.accessibility) ? values.accessibility : profile.accessibility;
   const isPublic = profileFailure ? values.isPublic === 'on' : profile.isPublic;
   const editable = profile.editableFields.length > 0;
   const specialFailure = failedFor('setSpecialHours');
-  const specialErrors = translateErrors(tr, specialFailure?.errors, { date: 'special-date', opensAt: 'special-opens', closesAt: 'special-closes', note: 'special-note' });
+  const specialErrors = translateErrors(tr, specialFailure?.errors, {
+    date: 'special-date',
+    opensAt: 'special-opens',
+    closesAt: 'special-closes',
+    note: 'special-note',
+  });
   const specialValues = (specialFailure?.values ?? {}) as Record<string, string>;
   const otherErrors = translateErrors(tr, failedFor('importHolidays')?.errors ?? failedFor('removeDay')?.errors, {});
   const day = (date: string) => tr.formatDate(`${date}T12:00:00Z`);
@@ -139,45 +192,140 @@ export default function HubSettings() {
       <section aria-labelledby="profile-title" className="card">
         <h2 id="profile-title">{t('hubSettings.profile')}</h2>
         {editable ? (
-          <Form method="post" noValidate className="form" key={result?.ok && result.intent === 'saveProfile' ? 'saved' : 'profile'}>
+          <Form
+            method="post"
+            noValidate
+            className="form"
+            key={result?.ok && result.intent === 'saveProfile' ? 'saved' : 'profile'}
+          >
             <input type="hidden" name="intent" value="saveProfile" />
-            <TextField id="profile-name" name="name" label={t('hubSettings.name')} defaultValue={textValue('name')} errors={profileErrors.byField.name} autoComplete="off" />
-            <TextField id="profile-thematicFocus" name="thematicFocus" optional label={t('hubSettings.thematicFocus')} hint={t('hubSettings.thematicFocusHint')} defaultValue={textValue('thematicFocus')} errors={profileErrors.byField.thematicFocus} autoComplete="off" />
-            <TextAreaField id="profile-description" name="description" optional label={t('hubSettings.description')} defaultValue={textValue('description')} errors={profileErrors.byField.description} />
+            <TextField
+              id="profile-name"
+              name="name"
+              label={t('hubSettings.name')}
+              defaultValue={textValue('name')}
+              errors={profileErrors.byField.name}
+              autoComplete="off"
+            />
+            <TextField
+              id="profile-thematicFocus"
+              name="thematicFocus"
+              optional
+              label={t('hubSettings.thematicFocus')}
+              hint={t('hubSettings.thematicFocusHint')}
+              defaultValue={textValue('thematicFocus')}
+              errors={profileErrors.byField.thematicFocus}
+              autoComplete="off"
+            />
+            <TextAreaField
+              id="profile-description"
+              name="description"
+              optional
+              label={t('hubSettings.description')}
+              defaultValue={textValue('description')}
+              errors={profileErrors.byField.description}
+            />
             <fieldset className="fieldset">
               <legend>{t('hubSettings.address')}</legend>
-              <TextField id="profile-street" name="street" optional label={t('hubSettings.street')} defaultValue={textValue('street')} errors={profileErrors.byField.street} autoComplete="street-address" />
+              <TextField
+                id="profile-street"
+                name="street"
+                optional
+                label={t('hubSettings.street')}
+                defaultValue={textValue('street')}
+                errors={profileErrors.byField.street}
+                autoComplete="street-address"
+              />
               <div className="form__row">
-                <TextField id="profile-postalCode" name="postalCode" optional label={t('hubSettings.postalCode')} defaultValue={textValue('postalCode')} errors={profileErrors.byField.postalCode} inputMode="numeric" autoComplete="postal-code" />
-                <TextField id="profile-city" name="city" optional label={t('hubSettings.city')} defaultValue={textValue('city')} errors={profileErrors.byField.city} autoComplete="address-level2" />
+                <TextField
+                  id="profile-postalCode"
+                  name="postalCode"
+                  optional
+                  label={t('hubSettings.postalCode')}
+                  defaultValue={textValue('postalCode')}
+                  errors={profileErrors.byField.postalCode}
+                  inputMode="numeric"
+                  autoComplete="postal-code"
+                />
+                <TextField
+                  id="profile-city"
+                  name="city"
+                  optional
+                  label={t('hubSettings.city')}
+                  defaultValue={textValue('city')}
+                  errors={profileErrors.byField.city}
+                  autoComplete="address-level2"
+                />
               </div>
             </fieldset>
             <fieldset className="fieldset">
               <legend>{t('hubSettings.contact')}</legend>
               <div className="form__row">
-                <TextField id="profile-contactEmail" name="contactEmail" type="email" optional label={t('hubSettings.contactEmail')} defaultValue={textValue('contactEmail')} errors={profileErrors.byField.contactEmail} autoComplete="email" />
-                <TextField id="profile-contactPhone" name="contactPhone" type="tel" optional label={t('hubSettings.contactPhone')} defaultValue={textValue('contactPhone')} errors={profileErrors.byField.contactPhone} autoComplete="tel" />
+                <TextField
+                  id="profile-contactEmail"
+                  name="contactEmail"
+                  type="email"
+                  optional
+                  label={t('hubSettings.contactEmail')}
+                  defaultValue={textValue('contactEmail')}
+                  errors={profileErrors.byField.contactEmail}
+                  autoComplete="email"
+                />
+                <TextField
+                  id="profile-contactPhone"
+                  name="contactPhone"
+                  type="tel"
+                  optional
+                  label={t('hubSettings.contactPhone')}
+                  defaultValue={textValue('contactPhone')}
+                  errors={profileErrors.byField.contactPhone}
+                  autoComplete="tel"
+                />
               </div>
             </fieldset>
             <fieldset className="fieldset">
               <legend>{t('hubSettings.accessibility')}</legend>
               {FLAGS.map((flag) => (
                 <div className="field field--checkbox" key={flag}>
-                  <input id={`profile-flag-${flag}`} name="accessibility" value={flag} type="checkbox" defaultChecked={flags.includes(flag)} />
+                  <input
+                    id={`profile-flag-${flag}`}
+                    name="accessibility"
+                    value={flag}
+                    type="checkbox"
+                    defaultChecked={flags.includes(flag)}
+                  />
                   <label htmlFor={`profile-flag-${flag}`}>{t(`hubSettings.flag.${flag}`)}</label>
                 </div>
               ))}
-              <TextAreaField id="profile-accessibilityNotes" name="accessibilityNotes" optional label={t('hubSettings.accessibilityNotes')} defaultValue={textValue('accessibilityNotes')} errors={profileErrors.byField.accessibilityNotes} rows={3} />
+              <TextAreaField
+                id="profile-accessibilityNotes"
+                name="accessibilityNotes"
+                optional
+                label={t('hubSettings.accessibilityNotes')}
+                defaultValue={textValue('accessibilityNotes')}
+                errors={profileErrors.byField.accessibilityNotes}
+                rows={3}
+              />
             </fieldset>
             <div className="field field--checkbox">
-              <input id="profile-isPublic" name="isPublic" type="checkbox" defaultChecked={isPublic} aria-describedby="profile-isPublic-hint" />
+              <input
+                id="profile-isPublic"
+                name="isPublic"
+                type="checkbox"
+                defaultChecked={isPublic}
+                aria-describedby="profile-isPublic-hint"
+              />
               <label htmlFor="profile-isPublic">{t('hubSettings.isPublic')}</label>
             </div>
             <p id="profile-isPublic-hint" className="field__hint">
               {t('hubSettings.isPublicHint')}
             </p>
             <div className="form__actions">
-              <SubmitButton label={t('hubSettings.save')} pendingLabel={t('hubSettings.saving')} pendingWhen={{ intent: 'saveProfile' }} />
+              <SubmitButton
+                label={t('hubSettings.save')}
+                pendingLabel={t('hubSettings.saving')}
+                pendingWhen={{ intent: 'saveProfile' }}
+              />
             </div>
           </Form>
         ) : (
@@ -194,7 +342,11 @@ export default function HubSettings() {
               </div>
               <div>
                 <dt>{t('hubSettings.address')}</dt>
-                <dd>{[profile.street, [profile.postalCode, profile.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') || t('common.none')}</dd>
+                <dd>
+                  {[profile.street, [profile.postalCode, profile.city].filter(Boolean).join(' ')]
+                    .filter(Boolean)
+                    .join(', ') || t('common.none')}
+                </dd>
               </div>
               <div>
                 <dt>{t('hubSettings.contact')}</dt>
@@ -202,7 +354,11 @@ export default function HubSettings() {
               </div>
               <div>
                 <dt>{t('hubSettings.accessibility')}</dt>
-                <dd>{[...profile.accessibility.map((f) => t(`hubSettings.flag.${f}`)), profile.accessibilityNotes].filter(Boolean).join(', ') || t('common.none')}</dd>
+                <dd>
+                  {[...profile.accessibility.map((f) => t(`hubSettings.flag.${f}`)), profile.accessibilityNotes]
+                    .filter(Boolean)
+                    .join(', ') || t('common.none')}
+                </dd>
               </div>
               <div>
                 <dt>{t('hubSettings.visibility')}</dt>
@@ -215,14 +371,21 @@ export default function HubSettings() {
 
       <section aria-labelledby="exceptions-title" className="card">
         <h2 id="exceptions-title">{t('hubSettings.exceptions')}</h2>
-        <p>{t('hubSettings.exceptionsIntro', { bundesland: bundeslandName(profile.bundesland) ?? profile.bundesland })}</p>
+        <p>
+          {t('hubSettings.exceptionsIntro', { bundesland: bundeslandName(profile.bundesland) ?? profile.bundesland })}
+        </p>
         {canConfigure ? (
           <div className="form__actions">
             {years.map((year) => (
               <Form method="post" className="inline-form" key={year}>
                 <input type="hidden" name="intent" value="importHolidays" />
                 <input type="hidden" name="year" value={year} />
-                <SubmitButton variant="secondary" label={t('hubSettings.importHolidays', { year })} pendingLabel={t('hubSettings.importing')} pendingWhen={{ intent: 'importHolidays', year: String(year) }} />
+                <SubmitButton
+                  variant="secondary"
+                  label={t('hubSettings.importHolidays', { year })}
+                  pendingLabel={t('hubSettings.importing')}
+                  pendingWhen={{ intent: 'importHolidays', year: String(year) }}
+                />
               </Form>
             ))}
           </div>
@@ -238,7 +401,9 @@ export default function HubSettings() {
                 {day(c.date)}
                 {c.note ? ` – ${c.note}` : ''}
                 {c.holiday ? ` (${t('hubSettings.holiday')})` : ''}
-                {canConfigure ? <RemoveDay date={c.date} label={t('hubSettings.removeLabel', { date: day(c.date) })} /> : null}
+                {canConfigure ? (
+                  <RemoveDay date={c.date} label={t('hubSettings.removeLabel', { date: day(c.date) })} />
+                ) : null}
               </li>
             ))}
           </ul>
@@ -252,24 +417,64 @@ export default function HubSettings() {
               <li key={s.date}>
                 {t('hubSettings.specialDay', { date: day(s.date), from: s.opensAt, to: s.closesAt })}
                 {s.note ? ` – ${s.note}` : ''}
-                {canConfigure ? <RemoveDay date={s.date} label={t('hubSettings.removeLabel', { date: day(s.date) })} /> : null}
+                {canConfigure ? (
+                  <RemoveDay date={s.date} label={t('hubSettings.removeLabel', { date: day(s.date) })} />
+                ) : null}
               </li>
             ))}
           </ul>
         )}
         {canConfigure ? (
-          <Form method="post" noValidate className="form" key={result?.ok && result.intent === 'setSpecialHours' ? `special-${hours.specialDays.length}` : 'special'}>
+          <Form
+            method="post"
+            noValidate
+            className="form"
+            key={result?.ok && result.intent === 'setSpecialHours' ? `special-${hours.specialDays.length}` : 'special'}
+          >
             <input type="hidden" name="intent" value="setSpecialHours" />
             <h3>{t('hubSettings.specialHours')}</h3>
             <p className="field__hint">{t('hubSettings.specialHoursHint')}</p>
             <div className="form__row">
-              <TextField id="special-date" name="date" type="date" label={t('hubSettings.date')} defaultValue={specialValues.date} errors={specialErrors.byField.date} />
-              <TextField id="special-opens" name="opensAt" type="time" label={t('hubSettings.opensAt')} defaultValue={specialValues.opensAt} errors={specialErrors.byField.opensAt} />
-              <TextField id="special-closes" name="closesAt" type="time" label={t('hubSettings.closesAt')} defaultValue={specialValues.closesAt} errors={specialErrors.byField.closesAt} />
+              <TextField
+                id="special-date"
+                name="date"
+                type="date"
+                label={t('hubSettings.date')}
+                defaultValue={specialValues.date}
+                errors={specialErrors.byField.date}
+              />
+              <TextField
+                id="special-opens"
+                name="opensAt"
+                type="time"
+                label={t('hubSettings.opensAt')}
+                defaultValue={specialValues.opensAt}
+                errors={specialErrors.byField.opensAt}
+              />
+              <TextField
+                id="special-closes"
+                name="closesAt"
+                type="time"
+                label={t('hubSettings.closesAt')}
+                defaultValue={specialValues.closesAt}
+                errors={specialErrors.byField.closesAt}
+              />
             </div>
-            <TextField id="special-note" name="note" optional label={t('hubSettings.note')} defaultValue={specialValues.note} errors={specialErrors.byField.note} autoComplete="off" />
+            <TextField
+              id="special-note"
+              name="note"
+              optional
+              label={t('hubSettings.note')}
+              defaultValue={specialValues.note}
+              errors={specialErrors.byField.note}
+              autoComplete="off"
+            />
             <div className="form__actions">
-              <SubmitButton label={t('hubSettings.saveSpecialHours')} pendingLabel={t('hubSettings.saving')} pendingWhen={{ intent: 'setSpecialHours' }} />
+              <SubmitButton
+                label={t('hubSettings.saveSpecialHours')}
+                pendingLabel={t('hubSettings.saving')}
+                pendingWhen={{ intent: 'setSpecialHours' }}
+              />
             </div>
           </Form>
         ) : null}

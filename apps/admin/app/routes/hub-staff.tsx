@@ -22,7 +22,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const hubId = params.hubId ?? '';
   const cursor = new URL(request.url).searchParams.get('after');
   const api = await apiFor(request);
-  const staff = await load(request, () => api.hubStaff.list.query({ tenant: slug, hubId, limit: 50, ...(isUuid(cursor) ? { cursor } : {}) }));
+  const staff = await load(request, () =>
+    api.hubStaff.list.query({ tenant: slug, hubId, limit: 50, ...(isUuid(cursor) ? { cursor } : {}) }),
+  );
   return { slug, ...staff };
 }
 
@@ -37,13 +39,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === 'assign') {
     const contactRole = text(form, 'contactRole');
     const role = text(form, 'role') as (typeof ROLES)[number];
-    const result = await mutate(request, () => api.hubStaff.assign.mutate({ tenant: slug, hubId, email: text(form, 'email'), role, ...(contactRole ? { contactRole } : {}) }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: result, values: keepValues(form, ['email', 'role', 'contactRole']), notice: null }, { status: 400 });
-    return { ok: true as const, intent, errors: null, values: {}, notice: { name: result.data.name, role: result.data.role } };
+    const result = await mutate(request, () =>
+      api.hubStaff.assign.mutate({
+        tenant: slug,
+        hubId,
+        email: text(form, 'email'),
+        role,
+        ...(contactRole ? { contactRole } : {}),
+      }),
+    );
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          errors: result,
+          values: keepValues(form, ['email', 'role', 'contactRole']),
+          notice: null,
+        },
+        { status: 400 },
+      );
+    return {
+      ok: true as const,
+      intent,
+      errors: null,
+      values: {},
+      notice: { name: result.data.name, role: result.data.role },
+    };
   }
   if (intent === 'remove') {
-    const result = await mutate(request, () => api.hubStaff.remove.mutate({ tenant: slug, hubId, assignmentId: text(form, 'assignmentId') }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: result, values: {}, notice: null }, { status: 400 });
+    const result = await mutate(request, () =>
+      api.hubStaff.remove.mutate({ tenant: slug, hubId, assignmentId: text(form, 'assignmentId') }),
+    );
+    if (!result.ok)
+      return data({ ok: false as const, intent, errors: result, values: {}, notice: null }, { status: 400 });
     return { ok: true as const, intent, errors: null, values: {}, notice: null };
   }
   throw notFound();
@@ -54,7 +83,11 @@ export default function HubStaff() {
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
-  const errors = translateErrors(tr, result && !result.ok ? result.errors : null, { email: 'staff-email', role: 'staff-role', contactRole: 'staff-contact' });
+  const errors = translateErrors(tr, result && !result.ok ? result.errors : null, {
+    email: 'staff-email',
+    role: 'staff-role',
+    contactRole: 'staff-contact',
+  });
   const values: Record<string, string> = result && !result.ok ? result.values : {};
   const hubPath = `/towns/${encodeURIComponent(slug)}/hubs/${hub.id}`;
   return (
@@ -75,7 +108,9 @@ export default function HubStaff() {
       />
       {result?.ok ? (
         <p className="notice notice--success" role="status">
-          {result.notice ? t('hubStaff.assigned', { name: result.notice.name, role: t(`roles.${result.notice.role}`) }) : t('hubStaff.removed')}
+          {result.notice
+            ? t('hubStaff.assigned', { name: result.notice.name, role: t(`roles.${result.notice.role}`) })
+            : t('hubStaff.removed')}
         </p>
       ) : null}
       <ErrorSummary items={errors.summary} />
@@ -111,7 +146,11 @@ export default function HubStaff() {
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="intent" value="remove" />
                           <input type="hidden" name="assignmentId" value={item.assignmentId} />
-                          <button type="submit" className="button button--ghost" aria-label={t('hubStaff.removeLabel', { name: item.name })}>
+                          <button
+                            type="submit"
+                            className="button button--ghost"
+                            aria-label={t('hubStaff.removeLabel', { name: item.name })}
+                          >
                             {t('hubStaff.remove')}
                           </button>
                         </Form>
@@ -137,12 +176,40 @@ export default function HubStaff() {
           <Form method="post" noValidate className="form" key={result?.ok ? `assigned-${items.length}` : 'assign'}>
             <input type="hidden" name="intent" value="assign" />
             <div className="form__row">
-              <TextField id="staff-email" name="email" type="email" label={t('hubStaff.email')} defaultValue={values.email} errors={errors.byField.email} autoComplete="off" />
-              <SelectField id="staff-role" name="role" label={t('hubStaff.role')} options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} defaultValue={values.role ?? 'hub-staff'} errors={errors.byField.role} />
+              <TextField
+                id="staff-email"
+                name="email"
+                type="email"
+                label={t('hubStaff.email')}
+                defaultValue={values.email}
+                errors={errors.byField.email}
+                autoComplete="off"
+              />
+              <SelectField
+                id="staff-role"
+                name="role"
+                label={t('hubStaff.role')}
+                options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+                defaultValue={values.role ?? 'hub-staff'}
+                errors={errors.byField.role}
+              />
             </div>
-            <TextField id="staff-contact" name="contactRole" optional label={t('hubStaff.contactRole')} hint={t('hubStaff.contactRoleHint')} defaultValue={values.contactRole} errors={errors.byField.contactRole} autoComplete="off" />
+            <TextField
+              id="staff-contact"
+              name="contactRole"
+              optional
+              label={t('hubStaff.contactRole')}
+              hint={t('hubStaff.contactRoleHint')}
+              defaultValue={values.contactRole}
+              errors={errors.byField.contactRole}
+              autoComplete="off"
+            />
             <div className="form__actions">
-              <SubmitButton label={t('hubStaff.submit')} pendingLabel={t('hubStaff.submitting')} pendingWhen={{ intent: 'assign' }} />
+              <SubmitButton
+                label={t('hubStaff.submit')}
+                pendingLabel={t('hubStaff.submitting')}
+                pendingWhen={{ intent: 'assign' }}
+              />
             </div>
           </Form>
         </section>

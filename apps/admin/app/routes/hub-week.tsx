@@ -30,7 +30,8 @@ export default function HubWeek() {
   const tr = useT();
   const { t } = tr;
   const town = encodeURIComponent(slug);
-  const dayLabel = (date: string, index: number) => `${t(`hub.weekday.${(index + 1) as 1}`)}, ${tr.formatDate(`${date}T12:00:00Z`)}`;
+  const dayLabel = (date: string, index: number) =>
+    `${t(`hub.weekday.${(index + 1) as 1}`)}, ${tr.formatDate(`${date}T12:00:00Z`)}`;
   return (
     <>
       <PageHeader
@@ -47,7 +48,8 @@ export default function HubWeek() {
           {t('hubWeek.caption')}
         </h2>
         <nav aria-label={t('hubWeek.nav')} className="pager">
-          <Link to={`?week=${prev}`}>{t('hubWeek.previous')}</Link> <Link to={`?week=${next}`}>{t('hubWeek.next')}</Link>
+          <Link to={`?week=${prev}`}>{t('hubWeek.previous')}</Link>{' '}
+          <Link to={`?week=${next}`}>{t('hubWeek.next')}</Link>
         </nav>
         <div className="table-wrap">
           <table className="table table--week">
@@ -71,9 +73,16 @@ export default function HubWeek() {
                       <Link to={`/towns/${town}/spaces/${r.spaceId}?week=${plan.weekStart}`}>{resource}</Link>
                     </th>
                     {plan.days.map((date, index) => {
-                      const booked = plan.items.filter((b) => b.spaceId === r.spaceId && b.deskId === r.deskId && localDate(b.startsAt) === date);
+                      const booked = plan.items.filter(
+                        (b) => b.spaceId === r.spaceId && b.deskId === r.deskId && localDate(b.startsAt) === date,
+                      );
                       const free = r.free.filter((s) => localDate(s.startsAt) === date);
-                      if (booked.length === 0 && free.length === 0) return <td key={date} className="muted">{t('hubWeek.closed')}</td>;
+                      if (booked.length === 0 && free.length === 0)
+                        return (
+                          <td key={date} className="muted">
+                            {t('hubWeek.closed')}
+                          </td>
+                        );
                       const entries = [
                         ...booked.map((b) => ({ key: b.id, at: b.startsAt, booking: b, slot: null })),
                         ...free.map((s) => ({ key: `free-${s.startsAt}`, at: s.startsAt, booking: null, slot: s })),
@@ -87,12 +96,22 @@ export default function HubWeek() {
                                 const who = whoText(tr, booking);
                                 return (
                                   <li key={key} className="week-cell__booked">
-                                    {booking.mine ? t('hubWeek.mine', when) : booking.purpose ? t('hubWeek.bookedWith', { ...when, purpose: booking.purpose }) : t('hubWeek.booked', when)}
+                                    {booking.mine
+                                      ? t('hubWeek.mine', when)
+                                      : booking.purpose
+                                        ? t('hubWeek.bookedWith', { ...when, purpose: booking.purpose })
+                                        : t('hubWeek.booked', when)}
                                     {who ? ` (${who})` : ''}
                                     {booking.mine ? (
                                       <>
                                         {' '}
-                                        <Link to={`/towns/${town}/bookings/${booking.id}/change`} aria-label={t('bookingChange.linkLabel', { what: resource, when: `${dayLabel(date, index)}, ${when.from}–${when.to}` })}>
+                                        <Link
+                                          to={`/towns/${town}/bookings/${booking.id}/change`}
+                                          aria-label={t('bookingChange.linkLabel', {
+                                            what: resource,
+                                            when: `${dayLabel(date, index)}, ${when.from}–${when.to}`,
+                                          })}
+                                        >
                                           {t('bookingChange.link')}
                                         </Link>
                                       </>
@@ -101,12 +120,27 @@ export default function HubWeek() {
                                 );
                               }
                               const end = clipToMax(slot!.startsAt, slot!.endsAt, r.maxDurationMinutes);
-                              const params = new URLSearchParams({ week: plan.weekStart, date, start: hhmm(slot!.startsAt), end: hhmm(end), ...(r.deskId ? { desk: r.deskId } : {}) });
+                              const params = new URLSearchParams({
+                                week: plan.weekStart,
+                                date,
+                                start: hhmm(slot!.startsAt),
+                                end: hhmm(end),
+                                ...(r.deskId ? { desk: r.deskId } : {}),
+                              });
                               return (
                                 <li key={key}>
                                   <Link to={`/towns/${town}/spaces/${r.spaceId}?${params.toString()}#booking-title`}>
                                     {t('hubWeek.free', { from: hhmm(slot!.startsAt), to: hhmm(slot!.endsAt) })}
-                                    <span className="visually-hidden"> – {t('hubWeek.bookFree', { resource, day: dayLabel(date, index), from: hhmm(slot!.startsAt), to: hhmm(end) })}</span>
+                                    <span className="visually-hidden">
+                                      {' '}
+                                      –{' '}
+                                      {t('hubWeek.bookFree', {
+                                        resource,
+                                        day: dayLabel(date, index),
+                                        from: hhmm(slot!.startsAt),
+                                        to: hhmm(end),
+                                      })}
+                                    </span>
                                   </Link>
                                 </li>
                               );

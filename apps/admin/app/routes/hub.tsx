@@ -19,7 +19,14 @@ export const meta: MetaFunction<typeof loader> = (args) =>
 
 const KINDS = ['event-room', 'showroom', 'coworking', 'meeting-room'] as const;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
-const RULE_FIELDS = ['granularityMinutes', 'minDurationMinutes', 'maxDurationMinutes', 'leadTimeMinutes', 'horizonDays', 'bufferMinutes'] as const;
+const RULE_FIELDS = [
+  'granularityMinutes',
+  'minDurationMinutes',
+  'maxDurationMinutes',
+  'leadTimeMinutes',
+  'horizonDays',
+  'bufferMinutes',
+] as const;
 const RULE_DEFAULTS: Record<(typeof RULE_FIELDS)[number], string> = {
   granularityMinutes: '30',
   minDurationMinutes: '30',
@@ -44,7 +51,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     load(request, () => api.spaces.openingHours.query({ tenant: slug, hubId })),
     load(request, () => api.bookings.availability.query({ tenant: slug, hubId, date: deskDate, days: 1 })),
   ]);
-  return { slug, hub: spaces.hub, canConfigure: spaces.canConfigure, spaces: spaces.items, hours, deskDate, freeDesks: desks.resources.filter((r) => r.free.length > 0) };
+  return {
+    slug,
+    hub: spaces.hub,
+    canConfigure: spaces.canConfigure,
+    spaces: spaces.items,
+    hours,
+    deskDate,
+    freeDesks: desks.resources.filter((r) => r.free.length > 0),
+  };
 }
 
 type Intent = 'createSpace' | 'setOpeningHours' | 'addClosedDay' | 'bookDesk';
@@ -63,7 +78,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const api = await apiFor(request);
   const failed = (errors: FormErrorKeys, values: Record<string, string>, conflict: Conflict | null = null) =>
     data({ ok: false as const, intent, errors, values, conflict, notice: null }, { status: conflict ? 409 : 400 });
-  const done = (notice: { key: MessageKey; params: Record<string, string> }) => ({ ok: true as const, intent, errors: null, values: {}, conflict: null, notice });
+  const done = (notice: { key: MessageKey; params: Record<string, string> }) => ({
+    ok: true as const,
+    intent,
+    errors: null,
+    values: {},
+    conflict: null,
+    notice,
+  });
 
   switch (intent) {
     case 'createSpace': {
@@ -94,7 +116,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
           },
         }),
       );
-      if (!result.ok) return failed(result, keepValues(form, ['kind', 'name', 'capacity', 'deskCount', 'amenities', 'accessibilityNotes', ...RULE_FIELDS]));
+      if (!result.ok)
+        return failed(
+          result,
+          keepValues(form, [
+            'kind',
+            'name',
+            'capacity',
+            'deskCount',
+            'amenities',
+            'accessibilityNotes',
+            ...RULE_FIELDS,
+          ]),
+        );
       return done({ key: 'hub.spaceCreated', params: { name: result.data.name } });
     }
     case 'setOpeningHours': {
@@ -104,22 +138,46 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return opensAt || closesAt ? [{ weekday, opensAt, closesAt }] : [];
       });
       const result = await mutate(request, () => api.spaces.setOpeningHours.mutate({ tenant: slug, hubId, week }));
-      if (!result.ok) return failed(result, keepValues(form, WEEKDAYS.flatMap((d) => [`opens-${d}`, `closes-${d}`])));
+      if (!result.ok)
+        return failed(
+          result,
+          keepValues(
+            form,
+            WEEKDAYS.flatMap((d) => [`opens-${d}`, `closes-${d}`]),
+          ),
+        );
       return done({ key: 'hub.openingHoursSaved', params: {} });
     }
     case 'addClosedDay': {
       const note = text(form, 'note');
-      const result = await mutate(request, () => api.spaces.addClosedDay.mutate({ tenant: slug, hubId, date: text(form, 'date'), ...(note ? { note } : {}) }));
+      const result = await mutate(request, () =>
+        api.spaces.addClosedDay.mutate({ tenant: slug, hubId, date: text(form, 'date'), ...(note ? { note } : {}) }),
+      );
       if (!result.ok) return failed(result, keepValues(form, ['date', 'note']));
       return done({ key: 'hub.closedDayAdded', params: {} });
     }
     case 'bookDesk': {
       const result = await mutateBooking(request, () =>
-        api.bookings.create.mutate({ tenant: slug, spaceId: text(form, 'spaceId'), deskId: text(form, 'deskId'), startsAt: text(form, 'startsAt'), endsAt: text(form, 'endsAt'), attendees: 1 }),
+        api.bookings.create.mutate({
+          tenant: slug,
+          spaceId: text(form, 'spaceId'),
+          deskId: text(form, 'deskId'),
+          startsAt: text(form, 'startsAt'),
+          endsAt: text(form, 'endsAt'),
+          attendees: 1,
+        }),
       );
       if (!result.ok) return failed(result, keepValues(form, ['spaceId', 'deskId']), result.conflict);
       const b = result.data;
-      return done({ key: 'hub.deskBooked', params: { desk: b.deskName ? `${b.spaceName}, ${b.deskName}` : b.spaceName, date: b.startsAt, from: b.startsAt, to: b.endsAt } });
+      return done({
+        key: 'hub.deskBooked',
+        params: {
+          desk: b.deskName ? `${b.spaceName}, ${b.deskName}` : b.spaceName,
+          date: b.startsAt,
+          from: b.startsAt,
+          to: b.endsAt,
+        },
+      });
     }
     default:
       throw notFound();
@@ -143,10 +201,18 @@ export default function Hub() {
   };
   const spaceErrors = translateErrors(tr, failedFor('createSpace')?.errors, spaceFields);
   const spaceValues = failedFor('createSpace')?.values ?? {};
-  const hoursFields = Object.fromEntries(WEEKDAYS.flatMap((d, i) => [[`week.${i}.opensAt`, `opens-${d}`], [`week.${i}.closesAt`, `closes-${d}`]]));
+  const hoursFields = Object.fromEntries(
+    WEEKDAYS.flatMap((d, i) => [
+      [`week.${i}.opensAt`, `opens-${d}`],
+      [`week.${i}.closesAt`, `closes-${d}`],
+    ]),
+  );
   const hoursErrors = translateErrors(tr, failedFor('setOpeningHours')?.errors, hoursFields);
   const hoursValues = failedFor('setOpeningHours')?.values;
-  const closedErrors = translateErrors(tr, failedFor('addClosedDay')?.errors, { date: 'closed-date', note: 'closed-note' });
+  const closedErrors = translateErrors(tr, failedFor('addClosedDay')?.errors, {
+    date: 'closed-date',
+    note: 'closed-note',
+  });
   const deskFailure = failedFor('bookDesk');
   const deskErrors = translateErrors(tr, deskFailure?.errors, {});
   const deskConflict = deskFailure?.conflict ? [conflictItem(tr, deskFailure.conflict, 'desk-day')] : [];
@@ -155,7 +221,12 @@ export default function Hub() {
   const notice = result?.ok ? result.notice : null;
   const noticeText = notice
     ? notice.key === 'hub.deskBooked'
-      ? t(notice.key, { desk: notice.params.desk ?? '', date: tr.formatDate(notice.params.date ?? ''), from: hhmm(notice.params.from ?? ''), to: hhmm(notice.params.to ?? '') })
+      ? t(notice.key, {
+          desk: notice.params.desk ?? '',
+          date: tr.formatDate(notice.params.date ?? ''),
+          from: hhmm(notice.params.from ?? ''),
+          to: hhmm(notice.params.to ?? ''),
+        })
       : t(notice.key, notice.params)
     : null;
 
@@ -171,16 +242,25 @@ export default function Hub() {
             <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/staff`}>
               {t('hubStaff.link')}
             </Link>
-            <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/settings`}>
+            <Link
+              className="button button--secondary"
+              to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/settings`}
+            >
               {t('hubSettings.link')}
             </Link>
             {canConfigure ? (
-              <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/occupancy`}>
+              <Link
+                className="button button--secondary"
+                to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/occupancy`}
+              >
                 {t('occupancy.link')}
               </Link>
             ) : null}
             {canConfigure ? (
-              <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/no-shows`}>
+              <Link
+                className="button button--secondary"
+                to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/no-shows`}
+              >
                 {t('noShows.link')}
               </Link>
             ) : null}
@@ -195,13 +275,26 @@ export default function Hub() {
           {noticeText}
         </p>
       ) : null}
-      <ErrorSummary items={[...deskConflict, ...deskErrors.summary, ...spaceErrors.summary, ...hoursErrors.summary, ...closedErrors.summary]} />
+      <ErrorSummary
+        items={[
+          ...deskConflict,
+          ...deskErrors.summary,
+          ...spaceErrors.summary,
+          ...hoursErrors.summary,
+          ...closedErrors.summary,
+        ]}
+      />
 
       <section aria-labelledby="desk-title" className="card">
         <h2 id="desk-title">{t('hub.deskTomorrow')}</h2>
         <Form method="get" className="form form--inline">
           <TextField id="desk-day" name="day" type="date" label={t('hub.deskDate')} defaultValue={deskDate} />
-          <SubmitButton variant="secondary" label={t('hub.showDesks')} pendingLabel={t('common.pleaseWait')} pendingWhen={{ never: 'x' }} />
+          <SubmitButton
+            variant="secondary"
+            label={t('hub.showDesks')}
+            pendingLabel={t('common.pleaseWait')}
+            pendingWhen={{ never: 'x' }}
+          />
         </Form>
         {deskFailure?.conflict?.suggestion ? (
           <Form method="post" className="inline-form suggestion">
@@ -210,7 +303,11 @@ export default function Hub() {
             <input type="hidden" name="deskId" value={deskFailure.values.deskId ?? ''} />
             <input type="hidden" name="startsAt" value={deskFailure.conflict.suggestion.startsAt} />
             <input type="hidden" name="endsAt" value={deskFailure.conflict.suggestion.endsAt} />
-            <SubmitButton label={suggestionText(tr, deskFailure.conflict.suggestion, 'errors.booking.bookSuggestion')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'bookDesk', startsAt: deskFailure.conflict.suggestion.startsAt }} />
+            <SubmitButton
+              label={suggestionText(tr, deskFailure.conflict.suggestion, 'errors.booking.bookSuggestion')}
+              pendingLabel={t('space.submitting')}
+              pendingWhen={{ intent: 'bookDesk', startsAt: deskFailure.conflict.suggestion.startsAt }}
+            />
           </Form>
         ) : null}
         <h3>{t('hub.desksFree', { date: tr.formatDate(`${deskDate}T12:00:00Z`) })}</h3>
@@ -220,8 +317,15 @@ export default function Hub() {
           <ul className="desk-list">
             {freeDesks.map((desk) => {
               const first = desk.free[0]!;
-              const slot = { startsAt: first.startsAt, endsAt: clipToMax(first.startsAt, first.endsAt, desk.maxDurationMinutes) };
-              const label = t('hub.bookDesk', { desk: desk.deskName ? `${desk.spaceName}, ${desk.deskName}` : desk.spaceName, from: hhmm(slot.startsAt), to: hhmm(slot.endsAt) });
+              const slot = {
+                startsAt: first.startsAt,
+                endsAt: clipToMax(first.startsAt, first.endsAt, desk.maxDurationMinutes),
+              };
+              const label = t('hub.bookDesk', {
+                desk: desk.deskName ? `${desk.spaceName}, ${desk.deskName}` : desk.spaceName,
+                from: hhmm(slot.startsAt),
+                to: hhmm(slot.endsAt),
+              });
               return (
                 <li key={desk.deskId ?? desk.spaceId}>
                   <Form method="post" className="inline-form">
@@ -230,7 +334,12 @@ export default function Hub() {
                     <input type="hidden" name="deskId" value={desk.deskId ?? ''} />
                     <input type="hidden" name="startsAt" value={slot.startsAt} />
                     <input type="hidden" name="endsAt" value={slot.endsAt} />
-                    <SubmitButton variant="secondary" label={label} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'bookDesk', deskId: desk.deskId ?? '' }} />
+                    <SubmitButton
+                      variant="secondary"
+                      label={label}
+                      pendingLabel={t('space.submitting')}
+                      pendingWhen={{ intent: 'bookDesk', deskId: desk.deskId ?? '' }}
+                    />
                   </Form>
                 </li>
               );
@@ -291,7 +400,12 @@ export default function Hub() {
         <h2 id="hours-title">{t('hub.openingHours')}</h2>
         {hours.week.length === 0 ? <p className="empty">{t('hub.openingHoursEmpty')}</p> : null}
         {canConfigure ? (
-          <Form method="post" noValidate className="form" key={result?.ok && result.intent === 'setOpeningHours' ? 'saved' : 'hours'}>
+          <Form
+            method="post"
+            noValidate
+            className="form"
+            key={result?.ok && result.intent === 'setOpeningHours' ? 'saved' : 'hours'}
+          >
             <input type="hidden" name="intent" value="setOpeningHours" />
             <p className="field__hint">{t('hub.openingHoursHint')}</p>
             {WEEKDAYS.map((d) => {
@@ -299,13 +413,33 @@ export default function Hub() {
               const current = weekByDay.get(d);
               return (
                 <div className="form__row" key={d}>
-                  <TextField id={`opens-${d}`} name={`opens-${d}`} type="time" optional label={t('hub.opensAt', { day })} defaultValue={hoursValues?.[`opens-${d}`] ?? current?.opensAt ?? ''} errors={hoursErrors.byField[`week.${d - 1}.opensAt`]} />
-                  <TextField id={`closes-${d}`} name={`closes-${d}`} type="time" optional label={t('hub.closesAt', { day })} defaultValue={hoursValues?.[`closes-${d}`] ?? current?.closesAt ?? ''} errors={hoursErrors.byField[`week.${d - 1}.closesAt`]} />
+                  <TextField
+                    id={`opens-${d}`}
+                    name={`opens-${d}`}
+                    type="time"
+                    optional
+                    label={t('hub.opensAt', { day })}
+                    defaultValue={hoursValues?.[`opens-${d}`] ?? current?.opensAt ?? ''}
+                    errors={hoursErrors.byField[`week.${d - 1}.opensAt`]}
+                  />
+                  <TextField
+                    id={`closes-${d}`}
+                    name={`closes-${d}`}
+                    type="time"
+                    optional
+                    label={t('hub.closesAt', { day })}
+                    defaultValue={hoursValues?.[`closes-${d}`] ?? current?.closesAt ?? ''}
+                    errors={hoursErrors.byField[`week.${d - 1}.closesAt`]}
+                  />
                 </div>
               );
             })}
             <div className="form__actions">
-              <SubmitButton label={t('hub.saveOpeningHours')} pendingLabel={t('hub.savingOpeningHours')} pendingWhen={{ intent: 'setOpeningHours' }} />
+              <SubmitButton
+                label={t('hub.saveOpeningHours')}
+                pendingLabel={t('hub.savingOpeningHours')}
+                pendingWhen={{ intent: 'setOpeningHours' }}
+              />
             </div>
           </Form>
         ) : (
@@ -335,11 +469,36 @@ export default function Hub() {
           </ul>
         )}
         {canConfigure ? (
-          <Form method="post" noValidate className="form form--inline" key={result?.ok && result.intent === 'addClosedDay' ? `closed-${hours.closedDays.length}` : 'closed'}>
+          <Form
+            method="post"
+            noValidate
+            className="form form--inline"
+            key={result?.ok && result.intent === 'addClosedDay' ? `closed-${hours.closedDays.length}` : 'closed'}
+          >
             <input type="hidden" name="intent" value="addClosedDay" />
-            <TextField id="closed-date" name="date" type="date" label={t('hub.closedDay')} defaultValue={failedFor('addClosedDay')?.values.date} errors={closedErrors.byField.date} />
-            <TextField id="closed-note" name="note" optional label={t('hub.closedDayNote')} defaultValue={failedFor('addClosedDay')?.values.note} errors={closedErrors.byField.note} autoComplete="off" />
-            <SubmitButton variant="secondary" label={t('hub.addClosedDay')} pendingLabel={t('hub.addingClosedDay')} pendingWhen={{ intent: 'addClosedDay' }} />
+            <TextField
+              id="closed-date"
+              name="date"
+              type="date"
+              label={t('hub.closedDay')}
+              defaultValue={failedFor('addClosedDay')?.values.date}
+              errors={closedErrors.byField.date}
+            />
+            <TextField
+              id="closed-note"
+              name="note"
+              optional
+              label={t('hub.closedDayNote')}
+              defaultValue={failedFor('addClosedDay')?.values.note}
+              errors={closedErrors.byField.note}
+              autoComplete="off"
+            />
+            <SubmitButton
+              variant="secondary"
+              label={t('hub.addClosedDay')}
+              pendingLabel={t('hub.addingClosedDay')}
+              pendingWhen={{ intent: 'addClosedDay' }}
+            />
           </Form>
         ) : null}
       </section>
@@ -347,18 +506,74 @@ export default function Hub() {
       {canConfigure ? (
         <section aria-labelledby="create-space-title" className="card">
           <h2 id="create-space-title">{t('hub.createSpace')}</h2>
-          <Form method="post" noValidate className="form" key={result?.ok && result.intent === 'createSpace' ? `created-${spaces.length}` : 'create'}>
+          <Form
+            method="post"
+            noValidate
+            className="form"
+            key={result?.ok && result.intent === 'createSpace' ? `created-${spaces.length}` : 'create'}
+          >
             <input type="hidden" name="intent" value="createSpace" />
             <div className="form__row">
-              <SelectField id={spaceFields.kind!} name="kind" label={t('hub.spaceKind')} options={KINDS.map((k) => ({ value: k, label: t(`hub.kind.${k}`) }))} defaultValue={spaceValues.kind ?? 'coworking'} errors={spaceErrors.byField.kind} />
-              <TextField id={spaceFields.name!} name="name" label={t('hub.spaceName')} defaultValue={spaceValues.name} errors={spaceErrors.byField.name} autoComplete="off" />
+              <SelectField
+                id={spaceFields.kind!}
+                name="kind"
+                label={t('hub.spaceKind')}
+                options={KINDS.map((k) => ({ value: k, label: t(`hub.kind.${k}`) }))}
+                defaultValue={spaceValues.kind ?? 'coworking'}
+                errors={spaceErrors.byField.kind}
+              />
+              <TextField
+                id={spaceFields.name!}
+                name="name"
+                label={t('hub.spaceName')}
+                defaultValue={spaceValues.name}
+                errors={spaceErrors.byField.name}
+                autoComplete="off"
+              />
             </div>
             <div className="form__row">
-              <TextField id={spaceFields.capacity!} name="capacity" type="number" min={1} inputMode="numeric" label={t('hub.capacity')} defaultValue={spaceValues.capacity} errors={spaceErrors.byField.capacity} />
-              <TextField id={spaceFields.deskCount!} name="deskCount" type="number" min={0} inputMode="numeric" optional label={t('hub.deskCount')} hint={t('hub.deskCountHint')} defaultValue={spaceValues.deskCount ?? '0'} errors={spaceErrors.byField.deskCount} />
+              <TextField
+                id={spaceFields.capacity!}
+                name="capacity"
+                type="number"
+                min={1}
+                inputMode="numeric"
+                label={t('hub.capacity')}
+                defaultValue={spaceValues.capacity}
+                errors={spaceErrors.byField.capacity}
+              />
+              <TextField
+                id={spaceFields.deskCount!}
+                name="deskCount"
+                type="number"
+                min={0}
+                inputMode="numeric"
+                optional
+                label={t('hub.deskCount')}
+                hint={t('hub.deskCountHint')}
+                defaultValue={spaceValues.deskCount ?? '0'}
+                errors={spaceErrors.byField.deskCount}
+              />
             </div>
-            <TextField id={spaceFields.amenities!} name="amenities" optional label={t('hub.amenities')} hint={t('hub.amenitiesHint')} defaultValue={spaceValues.amenities} errors={spaceErrors.byField.amenities} autoComplete="off" />
-            <TextField id={spaceFields.accessibilityNotes!} name="accessibilityNotes" optional label={t('hub.accessibilityNotes')} defaultValue={spaceValues.accessibilityNotes} errors={spaceErrors.byField.accessibilityNotes} autoComplete="off" />
+            <TextField
+              id={spaceFields.amenities!}
+              name="amenities"
+              optional
+              label={t('hub.amenities')}
+              hint={t('hub.amenitiesHint')}
+              defaultValue={spaceValues.amenities}
+              errors={spaceErrors.byField.amenities}
+              autoComplete="off"
+            />
+            <TextField
+              id={spaceFields.accessibilityNotes!}
+              name="accessibilityNotes"
+              optional
+              label={t('hub.accessibilityNotes')}
+              defaultValue={spaceValues.accessibilityNotes}
+              errors={spaceErrors.byField.accessibilityNotes}
+              autoComplete="off"
+            />
             <fieldset className="fieldset">
               <legend>{t('hub.rules')}</legend>
               <div className="form__row">
@@ -382,7 +597,11 @@ export default function Hub() {
               </div>
             </fieldset>
             <div className="form__actions">
-              <SubmitButton label={t('hub.createSpaceSubmit')} pendingLabel={t('hub.createSpaceSubmitting')} pendingWhen={{ intent: 'createSpace' }} />
+              <SubmitButton
+                label={t('hub.createSpaceSubmit')}
+                pendingLabel={t('hub.createSpaceSubmitting')}
+                pendingWhen={{ intent: 'createSpace' }}
+              />
             </div>
           </Form>
         </section>

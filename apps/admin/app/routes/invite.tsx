@@ -15,7 +15,10 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'invite.title');
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const api = await apiFor(request);
-  const [invitation, me] = await Promise.all([load(request, () => api.invitations.preview.query({ token: params.token ?? '' })), getMe(request)]);
+  const [invitation, me] = await Promise.all([
+    load(request, () => api.invitations.preview.query({ token: params.token ?? '' })),
+    getMe(request),
+  ]);
   // Only the holder of the mailed link sees this page; who is signed in decides what it offers.
   return { invitation, signedInAs: me?.user.email ?? null, path: new URL(request.url).pathname };
 }
@@ -28,13 +31,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const joining = text(form, 'intent') === 'join';
   const password = typeof form.get('password') === 'string' ? (form.get('password') as string) : '';
   const result = await mutate(request, () =>
-    api.invitations.accept.mutate({ token: params.token ?? '', ...(joining ? {} : { ...(form.has('name') ? { name: text(form, 'name') } : {}), password }) }),
+    api.invitations.accept.mutate({
+      token: params.token ?? '',
+      ...(joining ? {} : { ...(form.has('name') ? { name: text(form, 'name') } : {}), password }),
+    }),
   );
   if (!result.ok) {
-    return data({ errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['name']) }, { status: 400 });
+    return data(
+      { errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['name']) },
+      { status: 400 },
+    );
   }
   if (result.data.status === 'joined') throw redirect('/');
-  throw redirect('/', { headers: { 'Set-Cookie': await commitSessionToken(result.data.token, result.data.expiresAt) } });
+  throw redirect('/', {
+    headers: { 'Set-Cookie': await commitSessionToken(result.data.token, result.data.expiresAt) },
+  });
 }
 
 const FIELDS = { name: 'invite-name', password: 'invite-password' };
@@ -91,7 +102,11 @@ export default function Invite() {
               <p id="invite-sign-in-first">
                 <strong>{t('invite.signInFirst', { email: invitation.email })}</strong>
               </p>
-              <p>{signedInAs ? t('invite.signInAsOther', { current: signedInAs, email: invitation.email }) : t('invite.signInFirstHint')}</p>
+              <p>
+                {signedInAs
+                  ? t('invite.signInAsOther', { current: signedInAs, email: invitation.email })
+                  : t('invite.signInFirstHint')}
+              </p>
               {signedInAs ? null : (
                 <p>
                   <Link to={`/login?redirectTo=${encodeURIComponent(path)}`} className="button button--primary">
@@ -112,9 +127,25 @@ export default function Invite() {
       <ErrorSummary items={errors.summary} />
       <Form method="post" noValidate className="card form">
         <p>{t('invite.asRole', { role: tr.tOr(`roles.${invitation.role}`, invitation.role) })}</p>
-        <TextField id="invite-email" name="email" type="email" label={t('invite.email')} value={invitation.email} readOnly optional={false} autoComplete="username" />
+        <TextField
+          id="invite-email"
+          name="email"
+          type="email"
+          label={t('invite.email')}
+          value={invitation.email}
+          readOnly
+          optional={false}
+          autoComplete="username"
+        />
         <input type="hidden" name="intent" value="activate" />
-        <TextField id={FIELDS.name} name="name" label={t('invite.name')} defaultValue={result?.values.name} errors={errors.byField.name} autoComplete="name" />
+        <TextField
+          id={FIELDS.name}
+          name="name"
+          label={t('invite.name')}
+          defaultValue={result?.values.name}
+          errors={errors.byField.name}
+          autoComplete="name"
+        />
         <TextField
           id={FIELDS.password}
           name="password"

@@ -25,7 +25,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!pending) throw redirect('/login');
   const form = await request.formData();
   const code = text(form, 'code');
-  const fail = (errors: FormErrorKeys, status = 400, extra: { retryAfterMinutes?: number; restart?: boolean } = {}) => data({ errors, ...extra }, { status });
+  const fail = (errors: FormErrorKeys, status = 400, extra: { retryAfterMinutes?: number; restart?: boolean } = {}) =>
+    data({ errors, ...extra }, { status });
   if (!code) return fail({ formError: null, fieldErrors: { code: ['validation.required'] } });
 
   const api = await apiFor(request);
@@ -45,9 +46,13 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     if (info.messageKey === 'errors.mfa.challengeExpired') {
       // Used up, expired or five wrong codes: the password is asked again.
-      return data({ errors: { formError: 'errors.mfa.challengeExpired', fieldErrors: {} }, restart: true }, { status: 400, headers: { 'Set-Cookie': await clearChallenge() } });
+      return data(
+        { errors: { formError: 'errors.mfa.challengeExpired', fieldErrors: {} }, restart: true },
+        { status: 400, headers: { 'Set-Cookie': await clearChallenge() } },
+      );
     }
-    if (info.code === 'UNAUTHORIZED' || info.code === 'BAD_REQUEST') return fail({ formError: null, fieldErrors: { code: ['errors.mfa.invalidCode'] } });
+    if (info.code === 'UNAUTHORIZED' || info.code === 'BAD_REQUEST')
+      return fail({ formError: null, fieldErrors: { code: ['errors.mfa.invalidCode'] } });
     throw error;
   }
 }
@@ -59,8 +64,13 @@ export default function LoginSecondFactor() {
   const tr = useT();
   const { t } = tr;
   const errors = translateErrors(tr, result?.errors, FIELDS);
-  const retryAfterMinutes = result && 'retryAfterMinutes' in result && typeof result.retryAfterMinutes === 'number' ? result.retryAfterMinutes : null;
-  const summary = retryAfterMinutes ? [{ href: null, message: t('errors.auth.tooManyAttempts', { minutes: retryAfterMinutes }) }] : errors.summary;
+  const retryAfterMinutes =
+    result && 'retryAfterMinutes' in result && typeof result.retryAfterMinutes === 'number'
+      ? result.retryAfterMinutes
+      : null;
+  const summary = retryAfterMinutes
+    ? [{ href: null, message: t('errors.auth.tooManyAttempts', { minutes: retryAfterMinutes }) }]
+    : errors.summary;
   const restart = Boolean(result && 'restart' in result && result.restart);
   return (
     <div className="narrow">

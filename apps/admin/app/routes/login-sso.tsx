@@ -36,7 +36,10 @@ export async function action({ request }: ActionFunctionArgs) {
     const info = apiErrorInfo(error);
     if (!info) throw error;
     if (Object.keys(info.fieldErrors).length > 0) return fail({ formError: null, fieldErrors: info.fieldErrors });
-    return fail({ formError: info.messageKey ?? 'errors.generic', fieldErrors: {} }, info.code === 'PRECONDITION_FAILED' ? 503 : 400);
+    return fail(
+      { formError: info.messageKey ?? 'errors.generic', fieldErrors: {} },
+      info.code === 'PRECONDITION_FAILED' ? 503 : 400,
+    );
   }
 }
 
@@ -52,7 +55,15 @@ export default function LoginSso() {
       <PageHeader title={t('sso.login.title')} lead={t('sso.login.intro')} />
       <ErrorSummary items={errors.summary} />
       <Form method="post" noValidate className="card form">
-        <TextField id={FIELDS.email} name="email" type="email" label={t('login.email')} autoComplete="username" defaultValue={result?.values.email} errors={errors.byField.email} />
+        <TextField
+          id={FIELDS.email}
+          name="email"
+          type="email"
+          label={t('login.email')}
+          autoComplete="username"
+          defaultValue={result?.values.email}
+          errors={errors.byField.email}
+        />
         <TextField
           id={FIELDS.tenant}
           name="tenant"

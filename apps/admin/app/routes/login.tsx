@@ -17,7 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const me = await getMe(request);
   if (me) throw redirect(homePath(me));
   const redirectTo = new URL(request.url).searchParams.get('redirectTo');
-  return { redirectTo: safeRedirectPath(redirectTo, ''), passwordChanged: new URL(request.url).searchParams.get('reset') === '1' };
+  return {
+    redirectTo: safeRedirectPath(redirectTo, ''),
+    passwordChanged: new URL(request.url).searchParams.get('reset') === '1',
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -39,7 +42,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const target = safeRedirectPath(form.get('redirectTo'));
     if (result.status === 'second-factor-required') {
       // No session yet: the code is asked on the next page (ADR 012).
-      throw redirect('/login/second-factor', { headers: { 'Set-Cookie': await commitChallenge({ challenge: result.challenge, redirectTo: target }) } });
+      throw redirect('/login/second-factor', {
+        headers: { 'Set-Cookie': await commitChallenge({ challenge: result.challenge, redirectTo: target }) },
+      });
     }
     throw redirect(target, { headers: { 'Set-Cookie': await commitSessionToken(result.token, result.expiresAt) } });
   } catch (error) {
@@ -50,11 +55,20 @@ export async function action({ request }: ActionFunctionArgs) {
       // Rounded up: "in 1 minute" rather than "in 0 minutes".
       const retryAfterMinutes = Math.max(1, Math.ceil((info.retryAfterSeconds ?? 60) / 60));
       return data(
-        { errors: { formError: 'errors.tooManyRequests', fieldErrors: {} } as FormErrorKeys, values, retryAfterMinutes },
+        {
+          errors: { formError: 'errors.tooManyRequests', fieldErrors: {} } as FormErrorKeys,
+          values,
+          retryAfterMinutes,
+        },
         { status: 429, headers: { 'Retry-After': String(info.retryAfterSeconds ?? 60) } },
       );
     }
-    if (info.code === 'UNAUTHORIZED' || info.code === 'BAD_REQUEST' || info.code === 'NOT_FOUND' || info.code === 'FORBIDDEN') {
+    if (
+      info.code === 'UNAUTHORIZED' ||
+      info.code === 'BAD_REQUEST' ||
+      info.code === 'NOT_FOUND' ||
+      info.code === 'FORBIDDEN'
+    ) {
       // One message for every way credentials can be wrong: it never tells whether an account exists.
       return fail({ formError: 'errors.auth.invalidCredentials', fieldErrors: {} });
     }
@@ -70,8 +84,13 @@ export default function Login() {
   const tr = useT();
   const { t } = tr;
   const errors = translateErrors(tr, result?.errors, FIELDS);
-  const retryAfterMinutes = result && 'retryAfterMinutes' in result && typeof result.retryAfterMinutes === 'number' ? result.retryAfterMinutes : null;
-  const summary = retryAfterMinutes ? [{ href: null, message: t('errors.auth.tooManyAttempts', { minutes: retryAfterMinutes }) }] : errors.summary;
+  const retryAfterMinutes =
+    result && 'retryAfterMinutes' in result && typeof result.retryAfterMinutes === 'number'
+      ? result.retryAfterMinutes
+      : null;
+  const summary = retryAfterMinutes
+    ? [{ href: null, message: t('errors.auth.tooManyAttempts', { minutes: retryAfterMinutes }) }]
+    : errors.summary;
   return (
     <div className="narrow">
       <PageHeader title={t('login.title')} lead={t('login.intro')} />

@@ -19,7 +19,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const slug = params.slug ?? '';
   const api = await apiFor(request);
-  const [town, mine] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.bookings.mine.query({ tenant: slug, limit: 100 }))]);
+  const [town, mine] = await Promise.all([
+    load(request, () => api.tenants.get.query({ tenant: slug })),
+    load(request, () => api.bookings.mine.query({ tenant: slug, limit: 100 })),
+  ]);
   const tomorrow = addDays(localParts(new Date(), DISPLAY_TIME_ZONE).date, 1);
   return { slug, town: { name: town.name, hubs: town.hubs }, bookings: mine.items, tomorrow };
 }
@@ -30,8 +33,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   if (text(form, 'intent') !== 'cancel') throw notFound();
   const api = await apiFor(request);
-  const result = await mutate(request, () => api.bookings.cancel.mutate({ tenant: params.slug ?? '', bookingId: text(form, 'bookingId') }));
-  if (!result.ok) return { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
+  const result = await mutate(request, () =>
+    api.bookings.cancel.mutate({ tenant: params.slug ?? '', bookingId: text(form, 'bookingId') }),
+  );
+  if (!result.ok)
+    return { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
   return { ok: true as const, errors: null };
 }
 
@@ -57,7 +63,10 @@ export default function MyBookings() {
         <ul className="desk-list">
           {town.hubs.map((h) => (
             <li key={h.id}>
-              <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${h.id}?day=${tomorrow}#desk-title`}>
+              <Link
+                className="button button--secondary"
+                to={`/towns/${encodeURIComponent(slug)}/hubs/${h.id}?day=${tomorrow}#desk-title`}
+              >
                 {t('bookings.deskIn', { name: h.name })}
               </Link>
             </li>
@@ -97,25 +106,43 @@ export default function MyBookings() {
                         <a href={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/ics`} download>
                           {t('bookings.ics', { what })}
                         </a>{' '}
-                        <Link to={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/check-in`} aria-label={t('checkIn.linkLabel', { what, when })}>
+                        <Link
+                          to={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/check-in`}
+                          aria-label={t('checkIn.linkLabel', { what, when })}
+                        >
                           {t('checkIn.link')}
                         </Link>
                         {b.seriesId ? (
                           <>
                             {' '}
-                            <Link to={`/towns/${encodeURIComponent(slug)}/series/${b.seriesId}`}>{t('series.toSeries')}</Link>
+                            <Link to={`/towns/${encodeURIComponent(slug)}/series/${b.seriesId}`}>
+                              {t('series.toSeries')}
+                            </Link>
                           </>
                         ) : null}
                       </td>
                       <td>{t(`bookings.status.${b.status}`)}</td>
                       <td>
-                        <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/change`} aria-label={t('bookingChange.linkLabel', { what, when })}>
+                        <Link
+                          className="button button--secondary"
+                          to={`/towns/${encodeURIComponent(slug)}/bookings/${b.id}/change`}
+                          aria-label={t('bookingChange.linkLabel', { what, when })}
+                        >
                           {t('bookingChange.link')}
                         </Link>{' '}
-                        <Form method="post" className="inline-form" aria-label={t('bookings.cancelLabel', { what, when })}>
+                        <Form
+                          method="post"
+                          className="inline-form"
+                          aria-label={t('bookings.cancelLabel', { what, when })}
+                        >
                           <input type="hidden" name="intent" value="cancel" />
                           <input type="hidden" name="bookingId" value={b.id} />
-                          <SubmitButton variant="secondary" label={t('bookings.cancel')} pendingLabel={t('bookings.cancelling')} pendingWhen={{ intent: 'cancel', bookingId: b.id }} />
+                          <SubmitButton
+                            variant="secondary"
+                            label={t('bookings.cancel')}
+                            pendingLabel={t('bookings.cancelling')}
+                            pendingWhen={{ intent: 'cancel', bookingId: b.id }}
+                          />
                         </Form>
                       </td>
                     </tr>
@@ -131,7 +158,9 @@ export default function MyBookings() {
           </li>
           {town.hubs.map((h) => (
             <li key={h.id}>
-              <Link to={`/towns/${encodeURIComponent(slug)}/hubs/${h.id}`}>{t('bookings.toHub', { name: h.name })}</Link>
+              <Link to={`/towns/${encodeURIComponent(slug)}/hubs/${h.id}`}>
+                {t('bookings.toHub', { name: h.name })}
+              </Link>
             </li>
           ))}
         </ul>

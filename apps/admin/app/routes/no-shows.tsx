@@ -9,7 +9,8 @@ import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 
-export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'noShows.title', { hub: args.data?.hub.name ?? '' });
+export const meta: MetaFunction<typeof loader> = (args) =>
+  pageTitle(args, 'noShows.title', { hub: args.data?.hub.name ?? '' });
 
 /** Hub staff record the no-shows of their hub right away (docs/decisions/013); the API's worker also does it every minute (docs/decisions/020). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -27,8 +28,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   if (text(form, 'intent') !== 'record') throw notFound();
   const api = await apiFor(request);
-  const result = await mutate(request, () => api.checkIn.recordNoShows.mutate({ tenant: params.slug ?? '', hubId: params.hubId ?? '' }));
-  if (!result.ok) return { ok: false as const, recorded: 0, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
+  const result = await mutate(request, () =>
+    api.checkIn.recordNoShows.mutate({ tenant: params.slug ?? '', hubId: params.hubId ?? '' }),
+  );
+  if (!result.ok)
+    return {
+      ok: false as const,
+      recorded: 0,
+      errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+    };
   return { ok: true as const, recorded: result.data.recorded, errors: null };
 }
 

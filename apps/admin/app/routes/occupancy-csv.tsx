@@ -8,13 +8,31 @@ import { resolveLang } from '~/lib/session.server.ts';
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const api = await apiFor(request);
-  const occupancy = await load(request, () => api.occupancy.hub.query({ tenant: params.slug ?? '', hubId: params.hubId ?? '', weeks: weeksParam(request) }));
+  const occupancy = await load(request, () =>
+    api.occupancy.hub.query({ tenant: params.slug ?? '', hubId: params.hubId ?? '', weeks: weeksParam(request) }),
+  );
   const lang = await resolveLang(request);
   const { t } = createTranslator(lang);
   const rows: Array<Array<string | number>> = [
-    [t('occupancy.colSpace'), t('occupancy.colWeekday'), t('occupancy.colBookable'), t('occupancy.colBooked'), t('occupancy.colUtilisation'), t('occupancy.colFrom'), t('occupancy.colTo')],
+    [
+      t('occupancy.colSpace'),
+      t('occupancy.colWeekday'),
+      t('occupancy.colBookable'),
+      t('occupancy.colBooked'),
+      t('occupancy.colUtilisation'),
+      t('occupancy.colFrom'),
+      t('occupancy.colTo'),
+    ],
     ...occupancy.spaces.flatMap((space) =>
-      space.weekdays.map((d) => [space.spaceName, t(`hub.weekday.${d.weekday}` as 'hub.weekday.1'), hours(d.bookableMinutes), hours(d.bookedMinutes), utilisation(d) ?? '', occupancy.from, occupancy.to]),
+      space.weekdays.map((d) => [
+        space.spaceName,
+        t(`hub.weekday.${d.weekday}` as 'hub.weekday.1'),
+        hours(d.bookableMinutes),
+        hours(d.bookedMinutes),
+        utilisation(d) ?? '',
+        occupancy.from,
+        occupancy.to,
+      ]),
     ),
   ];
   return new Response(toCsv(rows, lang), {

@@ -17,7 +17,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slug = params.slug ?? '';
   const api = await apiFor(request);
   const weeks = weeksParam(request);
-  const occupancy = await load(request, () => api.occupancy.hub.query({ tenant: slug, hubId: params.hubId ?? '', weeks }));
+  const occupancy = await load(request, () =>
+    api.occupancy.hub.query({ tenant: slug, hubId: params.hubId ?? '', weeks }),
+  );
   return { slug, occupancy };
 }
 
@@ -53,7 +55,12 @@ export default function Occupancy() {
             defaultValue={String(occupancy.weeks)}
             options={WEEK_CHOICES.map((w) => ({ value: String(w), label: t('occupancy.weeksOption', { weeks: w }) }))}
           />
-          <SubmitButton variant="secondary" label={t('occupancy.show')} pendingLabel={t('common.pleaseWait')} pendingWhen={{ never: 'x' }} />
+          <SubmitButton
+            variant="secondary"
+            label={t('occupancy.show')}
+            pendingLabel={t('common.pleaseWait')}
+            pendingWhen={{ never: 'x' }}
+          />
         </Form>
         <p className="field__hint">{t('occupancy.explain')}</p>
       </section>
@@ -62,17 +69,32 @@ export default function Occupancy() {
       ) : (
         occupancy.spaces.map((space) => (
           <section key={space.spaceId} aria-labelledby={`space-${space.spaceId}`} className="card">
-            <h2 id={`space-${space.spaceId}`}>{space.units > 1 ? t('occupancy.spaceWithDesks', { space: space.spaceName, desks: space.units }) : space.spaceName}</h2>
-            <OccupancyChart id={`chart-${space.spaceId}`} title={t('occupancy.chartCaption', { space: space.spaceName })} space={space.spaceName} days={space.weekdays} />
+            <h2 id={`space-${space.spaceId}`}>
+              {space.units > 1
+                ? t('occupancy.spaceWithDesks', { space: space.spaceName, desks: space.units })
+                : space.spaceName}
+            </h2>
+            <OccupancyChart
+              id={`chart-${space.spaceId}`}
+              title={t('occupancy.chartCaption', { space: space.spaceName })}
+              space={space.spaceName}
+              days={space.weekdays}
+            />
             <div className="table-wrap">
               <table className="table">
                 <caption className="visually-hidden">{t('occupancy.tableCaption', { space: space.spaceName })}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('occupancy.colWeekday')}</th>
-                    <th scope="col" className="num">{t('occupancy.colBookable')}</th>
-                    <th scope="col" className="num">{t('occupancy.colBooked')}</th>
-                    <th scope="col" className="num">{t('occupancy.colUtilisation')}</th>
+                    <th scope="col" className="num">
+                      {t('occupancy.colBookable')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('occupancy.colBooked')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('occupancy.colUtilisation')}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

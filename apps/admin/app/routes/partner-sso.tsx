@@ -13,14 +13,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const partnerId = params.id ?? '';
   const api = await apiFor(request);
-  const [partner, sso] = await Promise.all([load(request, () => api.partners.get.query({ partnerId })), load(request, () => api.sso.partnerConfig.query({ partnerId }))]);
+  const [partner, sso] = await Promise.all([
+    load(request, () => api.partners.get.query({ partnerId })),
+    load(request, () => api.sso.partnerConfig.query({ partnerId })),
+  ]);
   return { partner: { id: partner.id, name: partner.name }, config: sso.config, callbackUrl: sso.callbackUrl };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const api = await apiFor(request);
-  return saveSsoConfig(request, (form) => api.sso.savePartnerConfig.mutate({ partnerId: params.id ?? '', ...ssoConfigInput(form) }));
+  return saveSsoConfig(request, (form) =>
+    api.sso.savePartnerConfig.mutate({ partnerId: params.id ?? '', ...ssoConfigInput(form) }),
+  );
 }
 
 export default function PartnerSso() {

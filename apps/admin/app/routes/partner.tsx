@@ -28,7 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (code !== 'FORBIDDEN' && code !== 'NOT_FOUND') throw error;
   }
   // The same rule as the API's (sso.partnerConfig): the partner's admins and the provider's staff.
-  const canSso = me.user.platformRole !== null || me.partners.some((p) => p.id === partner.id && p.role === 'partner-admin');
+  const canSso =
+    me.user.platformRole !== null || me.partners.some((p) => p.id === partner.id && p.role === 'partner-admin');
   return { partner, invitations, canSso };
 }
 
@@ -40,13 +41,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = text(form, 'intent');
   const api = await apiFor(request);
   if (intent === 'invite') {
-    const result = await mutate(request, () => api.partners.inviteStaff.mutate({ partnerId, email: text(form, 'email') }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email']) }, { status: 400 });
+    const result = await mutate(request, () =>
+      api.partners.inviteStaff.mutate({ partnerId, email: text(form, 'email') }),
+    );
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+          values: keepValues(form, ['email']),
+        },
+        { status: 400 },
+      );
     return { ok: true as const, intent, errors: null, values: {} };
   }
   if (intent === 'revoke') {
-    const result = await mutate(request, () => api.partners.revokeInvitation.mutate({ partnerId, invitationId: text(form, 'invitationId') }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {} }, { status: 400 });
+    const result = await mutate(request, () =>
+      api.partners.revokeInvitation.mutate({ partnerId, invitationId: text(form, 'invitationId') }),
+    );
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+          values: {},
+        },
+        { status: 400 },
+      );
     return { ok: true as const, intent, errors: null, values: {} };
   }
   throw notFound();
@@ -133,7 +156,16 @@ export default function Partner() {
           ) : null}
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="invite" />
-            <TextField id={fields.email} name="email" type="email" autoComplete="off" label={t('staff.email')} hint={t('partnerStaff.hint')} errors={errors.byField.email} defaultValue={values.email ?? ''} />
+            <TextField
+              id={fields.email}
+              name="email"
+              type="email"
+              autoComplete="off"
+              label={t('staff.email')}
+              hint={t('partnerStaff.hint')}
+              errors={errors.byField.email}
+              defaultValue={values.email ?? ''}
+            />
             <SubmitButton label={t('staff.inviteSubmit')} pendingLabel={t('staff.inviteSubmitting')} />
           </Form>
           {invitations.length === 0 ? (

@@ -54,7 +54,12 @@ export async function action({ request }: ActionFunctionArgs) {
   };
 }
 
-const FIELDS = { kind: 'partner-kind', name: 'partner-name', region: 'partner-region', adminEmail: 'partner-admin-email' };
+const FIELDS = {
+  kind: 'partner-kind',
+  name: 'partner-name',
+  region: 'partner-region',
+  adminEmail: 'partner-admin-email',
+};
 
 export default function RegisterPartner() {
   const { idempotencyKey } = useLoaderData<typeof loader>();
@@ -67,9 +72,15 @@ export default function RegisterPartner() {
     return (
       <div className="narrow">
         <PageHeader title={t('registerPartner.title')} />
-        <InvitationSent id="partner-success" title={t('registerPartner.successTitle', { name: result.partner.name })} intro={t('registerPartner.successIntro')}>
+        <InvitationSent
+          id="partner-success"
+          title={t('registerPartner.successTitle', { name: result.partner.name })}
+          intro={t('registerPartner.successIntro')}
+        >
           <li>
-            <Link to={`/partners/${encodeURIComponent(result.partner.id)}`}>{t('registerPartner.toPartner', { name: result.partner.name })}</Link>
+            <Link to={`/partners/${encodeURIComponent(result.partner.id)}`}>
+              {t('registerPartner.toPartner', { name: result.partner.name })}
+            </Link>
           </li>
           <li>
             <Link to="/partners">{t('registerPartner.toList')}</Link>
@@ -95,7 +106,14 @@ export default function RegisterPartner() {
           defaultValue={values.kind ?? 'it-partner'}
           errors={errors.byField.kind}
         />
-        <TextField id={FIELDS.name} name="name" label={t('registerPartner.name')} defaultValue={values.name} errors={errors.byField.name} autoComplete="organization" />
+        <TextField
+          id={FIELDS.name}
+          name="name"
+          label={t('registerPartner.name')}
+          defaultValue={values.name}
+          errors={errors.byField.name}
+          autoComplete="organization"
+        />
         <TextField
           id={FIELDS.region}
           name="region"

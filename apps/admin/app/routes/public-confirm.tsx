@@ -17,15 +17,23 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'publicPage.confirmT
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const api = await apiFor(request);
-  const page = await load(request, () => api.publicBookings.hub.query({ town: params.town ?? '', hub: params.hub ?? '' }));
+  const page = await load(request, () =>
+    api.publicBookings.hub.query({ town: params.town ?? '', hub: params.hub ?? '' }),
+  );
   return { hubName: page.hubName };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const api = await apiFor(request);
-  const result = await mutate(request, () => api.publicBookings.confirm.mutate({ town: params.town ?? '', hub: params.hub ?? '', token: params.token ?? '' }));
-  if (!result.ok) return data({ ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, booking: null }, { status: 400 });
+  const result = await mutate(request, () =>
+    api.publicBookings.confirm.mutate({ town: params.town ?? '', hub: params.hub ?? '', token: params.token ?? '' }),
+  );
+  if (!result.ok)
+    return data(
+      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, booking: null },
+      { status: 400 },
+    );
   return { ok: true as const, errors: null, booking: result.data };
 }
 

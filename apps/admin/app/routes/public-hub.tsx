@@ -35,11 +35,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   // A co-working space is requested desk by desk: one choice per desk.
   const choices = page.spaces.flatMap((s) =>
-    s.desks.length > 0 ? s.desks.map((d) => ({ value: `${s.id}:${d.id}`, label: `${s.name} – ${d.name}` })) : [{ value: s.id, label: s.name }],
+    s.desks.length > 0
+      ? s.desks.map((d) => ({ value: `${s.id}:${d.id}`, label: `${s.name} – ${d.name}` }))
+      : [{ value: s.id, label: s.name }],
   );
   // Pre-filled by a free slot's link (works without JavaScript).
   const prefill = { resource: param('resource'), date: param('date'), from: param('from'), to: param('to') };
-  return { townName: page.townName, hubName: page.hubName, choices, week, days, day, prev: week > today ? addDays(week, -7) : null, next: addDays(week, 7), slots, prefill, where, gallery: gallery.spaces };
+  return {
+    townName: page.townName,
+    hubName: page.hubName,
+    choices,
+    week,
+    days,
+    day,
+    prev: week > today ? addDays(week, -7) : null,
+    next: addDays(week, 7),
+    slots,
+    prefill,
+    where,
+    gallery: gallery.spaces,
+  };
 }
 
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
@@ -81,39 +96,67 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }),
   );
   if (!result.ok) {
-    return data({ ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['resource', 'date', 'from', 'to', 'name', 'email', 'purpose']) }, { status: 400 });
+    return data(
+      {
+        ok: false as const,
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        values: keepValues(form, ['resource', 'date', 'from', 'to', 'name', 'email', 'purpose']),
+      },
+      { status: 400 },
+    );
   }
   return { ok: true as const, errors: null, values: {} as Record<string, string>, hours: result.data.expiresInHours };
 }
 
 export default function PublicHub() {
-  const { townName, hubName, choices, week, days, day, prev, next, slots, prefill, where, gallery } = useLoaderData<typeof loader>();
+  const { townName, hubName, choices, week, days, day, prev, next, slots, prefill, where, gallery } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
-  const fields = { spaceId: 'pub-resource', startsAt: 'pub-date', endsAt: 'pub-to', name: 'pub-name', email: 'pub-email', purpose: 'pub-purpose' };
+  const fields = {
+    spaceId: 'pub-resource',
+    startsAt: 'pub-date',
+    endsAt: 'pub-to',
+    name: 'pub-name',
+    email: 'pub-email',
+    purpose: 'pub-purpose',
+  };
   const errors = translateErrors(tr, result && !result.ok ? result.errors : null, fields);
   const values: Record<string, string> = result && !result.ok ? result.values : {};
-  const dayLabel = (date: string) => `${t(`hub.weekday.${weekdayOf(date) as 1}`)}, ${tr.formatDate(`${date}T12:00:00Z`)}`;
+  const dayLabel = (date: string) =>
+    `${t(`hub.weekday.${weekdayOf(date) as 1}`)}, ${tr.formatDate(`${date}T12:00:00Z`)}`;
   const choiceLabel = new Map(choices.map((c) => [c.value, c.label]));
   const dayFree = slots.resources.flatMap((r) => {
     const resource = r.deskId ? `${r.spaceId}:${r.deskId}` : r.spaceId;
     const free = r.free.filter((s) => localDate(s.startsAt) === day);
-    return free.length > 0 ? [{ resource, label: choiceLabel.get(resource) ?? r.spaceName, maxMinutes: r.maxDurationMinutes, free }] : [];
+    return free.length > 0
+      ? [{ resource, label: choiceLabel.get(resource) ?? r.spaceName, maxMinutes: r.maxDurationMinutes, free }]
+      : [];
   });
   const slotsSection =
     slots.state === 'hidden' || choices.length === 0 ? null : (
       <section aria-labelledby="slots-title" className="card">
         <h2 id="slots-title">{t('publicSlots.title')}</h2>
-        <p>{t('publicSlots.intro', { from: tr.formatDate(`${week}T12:00:00Z`), to: tr.formatDate(`${days[6]}T12:00:00Z`) })}</p>
+        <p>
+          {t('publicSlots.intro', {
+            from: tr.formatDate(`${week}T12:00:00Z`),
+            to: tr.formatDate(`${days[6]}T12:00:00Z`),
+          })}
+        </p>
         <nav aria-label={t('publicSlots.weekNav')} className="pager">
-          {prev ? <Link to={`?week=${prev}`}>{t('publicSlots.previous')}</Link> : null} <Link to={`?week=${next}`}>{t('publicSlots.next')}</Link>
+          {prev ? <Link to={`?week=${prev}`}>{t('publicSlots.previous')}</Link> : null}{' '}
+          <Link to={`?week=${next}`}>{t('publicSlots.next')}</Link>
         </nav>
         <nav aria-label={t('publicSlots.days')}>
           <ul className="desk-list">
             {days.map((d) => (
               <li key={d}>
-                <Link className={d === day ? 'button' : 'button button--secondary'} aria-current={d === day ? 'date' : undefined} to={`?week=${week}&day=${d}#slots-day`}>
+                <Link
+                  className={d === day ? 'button' : 'button button--secondary'}
+                  aria-current={d === day ? 'date' : undefined}
+                  to={`?week=${week}&day=${d}#slots-day`}
+                >
                   {dayLabel(d)}
                 </Link>
               </li>
@@ -140,7 +183,10 @@ export default function PublicHub() {
                       const query = new URLSearchParams({ week, day, resource: r.resource, date: day, from, to });
                       return (
                         <li key={slot.startsAt}>
-                          <Link to={`?${query.toString()}#request-title`} aria-label={t('publicSlots.slotLabel', { resource: r.label, day: dayLabel(day), from, to })}>
+                          <Link
+                            to={`?${query.toString()}#request-title`}
+                            aria-label={t('publicSlots.slotLabel', { resource: r.label, day: dayLabel(day), from, to })}
+                          >
                             {t('publicSlots.slot', { from, to: hhmm(slot.endsAt) })}
                           </Link>
                         </li>
@@ -172,7 +218,13 @@ export default function PublicHub() {
                 {space.photos.map((photo) => (
                   <li key={photo.id}>
                     <a href={publicPhotoUrl(where.town, where.hub, photo.id, 'full')}>
-                      <img src={publicPhotoUrl(where.town, where.hub, photo.id, 'thumb')} alt={photo.altText} width={photo.thumbWidth} height={photo.thumbHeight} loading="lazy" />
+                      <img
+                        src={publicPhotoUrl(where.town, where.hub, photo.id, 'thumb')}
+                        alt={photo.altText}
+                        width={photo.thumbWidth}
+                        height={photo.thumbHeight}
+                        loading="lazy"
+                      />
                     </a>
                   </li>
                 ))}
@@ -197,14 +249,60 @@ export default function PublicHub() {
               label={t('publicPage.space')}
               errors={errors.byField.spaceId}
               options={choices}
-              defaultValue={values.resource ?? (choiceLabel.has(prefill.resource) ? prefill.resource : (choices[0]?.value ?? ''))}
+              defaultValue={
+                values.resource ?? (choiceLabel.has(prefill.resource) ? prefill.resource : (choices[0]?.value ?? ''))
+              }
             />
-            <TextField id={fields.startsAt} name="date" type="date" label={t('publicPage.date')} errors={errors.byField.startsAt} defaultValue={values.date ?? prefill.date} />
-            <TextField id="pub-from" name="from" type="time" step={900} label={t('publicPage.from')} defaultValue={values.from ?? (prefill.from || '10:00')} />
-            <TextField id={fields.endsAt} name="to" type="time" step={900} label={t('publicPage.to')} errors={errors.byField.endsAt} defaultValue={values.to ?? (prefill.to || '11:00')} />
-            <TextField id={fields.name} name="name" label={t('publicPage.name')} autoComplete="name" errors={errors.byField.name} defaultValue={values.name ?? ''} />
-            <TextField id={fields.email} name="email" type="email" label={t('publicPage.email')} autoComplete="email" errors={errors.byField.email} defaultValue={values.email ?? ''} />
-            <TextField id={fields.purpose} name="purpose" optional label={t('publicPage.purpose')} errors={errors.byField.purpose} defaultValue={values.purpose ?? ''} />
+            <TextField
+              id={fields.startsAt}
+              name="date"
+              type="date"
+              label={t('publicPage.date')}
+              errors={errors.byField.startsAt}
+              defaultValue={values.date ?? prefill.date}
+            />
+            <TextField
+              id="pub-from"
+              name="from"
+              type="time"
+              step={900}
+              label={t('publicPage.from')}
+              defaultValue={values.from ?? (prefill.from || '10:00')}
+            />
+            <TextField
+              id={fields.endsAt}
+              name="to"
+              type="time"
+              step={900}
+              label={t('publicPage.to')}
+              errors={errors.byField.endsAt}
+              defaultValue={values.to ?? (prefill.to || '11:00')}
+            />
+            <TextField
+              id={fields.name}
+              name="name"
+              label={t('publicPage.name')}
+              autoComplete="name"
+              errors={errors.byField.name}
+              defaultValue={values.name ?? ''}
+            />
+            <TextField
+              id={fields.email}
+              name="email"
+              type="email"
+              label={t('publicPage.email')}
+              autoComplete="email"
+              errors={errors.byField.email}
+              defaultValue={values.email ?? ''}
+            />
+            <TextField
+              id={fields.purpose}
+              name="purpose"
+              optional
+              label={t('publicPage.purpose')}
+              errors={errors.byField.purpose}
+              defaultValue={values.purpose ?? ''}
+            />
             <SubmitButton label={t('publicPage.submit')} pendingLabel={t('common.pleaseWait')} />
           </Form>
         </section>

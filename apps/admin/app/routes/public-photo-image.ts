@@ -8,6 +8,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const variant = variantOf(params.variant);
   if (!variant) throw notFound();
   const api = await apiFor(request);
-  const image = await load(request, () => api.spacePhotos.publicImage.query({ town: params.town ?? '', hub: params.hub ?? '', photoId: params.photoId ?? '', variant }));
+  const image = await load(request, () =>
+    api.spacePhotos.publicImage.query({
+      town: params.town ?? '',
+      hub: params.hub ?? '',
+      photoId: params.photoId ?? '',
+      variant,
+    }),
+  );
   return photoResponse(request, image, 'public');
 }

@@ -19,7 +19,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const api = await apiFor(request);
   const result = await mutate(request, () => api.auth.resetPassword.mutate({ token: params.token ?? '', password }));
   // Never echo the password back into the form.
-  if (!result.ok) return data({ errors: { formError: result.formError, fieldErrors: result.fieldErrors } }, { status: 400 });
+  if (!result.ok)
+    return data({ errors: { formError: result.formError, fieldErrors: result.fieldErrors } }, { status: 400 });
   // Every session of the account has ended: sign in again with the new password.
   throw redirect('/login?reset=1');
 }
@@ -32,7 +33,8 @@ export default function ResetPassword() {
   const { t } = tr;
   const errors = translateErrors(tr, result?.errors, FIELDS);
   // A bad token is an error of the link, not of the field: offer a new link.
-  const tokenProblem = Boolean(result?.errors.fieldErrors.token) || Boolean(result?.errors.formError?.startsWith('errors.passwordReset.'));
+  const tokenProblem =
+    Boolean(result?.errors.fieldErrors.token) || Boolean(result?.errors.formError?.startsWith('errors.passwordReset.'));
   return (
     <div className="narrow">
       <PageHeader title={t('passwordReset.title')} lead={t('passwordReset.intro')} />
@@ -43,7 +45,15 @@ export default function ResetPassword() {
         </p>
       ) : null}
       <Form method="post" noValidate className="card form">
-        <TextField id={FIELDS.password} name="password" type="password" label={t('passwordReset.newPassword')} hint={t('passwordReset.newPasswordHint')} autoComplete="new-password" errors={errors.byField.password} />
+        <TextField
+          id={FIELDS.password}
+          name="password"
+          type="password"
+          label={t('passwordReset.newPassword')}
+          hint={t('passwordReset.newPasswordHint')}
+          autoComplete="new-password"
+          errors={errors.byField.password}
+        />
         <div className="form__actions">
           <SubmitButton label={t('passwordReset.submit')} pendingLabel={t('common.pleaseWait')} />
         </div>

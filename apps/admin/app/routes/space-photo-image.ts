@@ -9,6 +9,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const variant = variantOf(params.variant);
   if (!variant) throw notFound();
   const api = await apiFor(request);
-  const image = await load(request, () => api.spacePhotos.image.query({ tenant: params.slug ?? '', photoId: params.photoId ?? '', variant }));
+  const image = await load(request, () =>
+    api.spacePhotos.image.query({ tenant: params.slug ?? '', photoId: params.photoId ?? '', variant }),
+  );
   return photoResponse(request, image, 'private');
 }

@@ -39,13 +39,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const api = await apiFor(request);
   const failed = (intent: Intent, errors: FormErrorKeys, values: Record<string, string> = {}, photoId = '') =>
     data({ ok: false as const, intent, photoId, errors, values, notice: null }, { status: 400 });
-  const done = (intent: Intent, notice: MessageKey) => ({ ok: true as const, intent, photoId: '', errors: null, values: {} as Record<string, string>, notice });
+  const done = (intent: Intent, notice: MessageKey) => ({
+    ok: true as const,
+    intent,
+    photoId: '',
+    errors: null,
+    values: {} as Record<string, string>,
+    notice,
+  });
 
   // The upload is the page's only multipart form; the others are plain forms.
   if ((request.headers.get('content-type') ?? '').startsWith('multipart/form-data')) {
     const upload = await readPhotoUpload(request);
-    if (!upload.ok) return failed('upload', { formError: null, fieldErrors: { image: [upload.errorKey] } }, upload.form ? keepValues(upload.form, ['altText']) : {});
-    const result = await mutate(request, () => api.spacePhotos.add.mutate({ tenant: slug, spaceId, altText: text(upload.form, 'altText'), imageBase64: upload.imageBase64 }));
+    if (!upload.ok)
+      return failed(
+        'upload',
+        { formError: null, fieldErrors: { image: [upload.errorKey] } },
+        upload.form ? keepValues(upload.form, ['altText']) : {},
+      );
+    const result = await mutate(request, () =>
+      api.spacePhotos.add.mutate({
+        tenant: slug,
+        spaceId,
+        altText: text(upload.form, 'altText'),
+        imageBase64: upload.imageBase64,
+      }),
+    );
     if (!result.ok) return failed('upload', result, keepValues(upload.form, ['altText']));
     return done('upload', 'photos.uploaded');
   }
@@ -55,8 +74,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const photoId = text(form, 'photoId');
   switch (intent) {
     case 'updateAltText': {
-      const result = await mutate(request, () => api.spacePhotos.updateAltText.mutate({ tenant: slug, photoId, altText: text(form, 'altText') }));
-      return result.ok ? done(intent, 'photos.altSaved') : failed(intent, result, keepValues(form, ['altText']), photoId);
+      const result = await mutate(request, () =>
+        api.spacePhotos.updateAltText.mutate({ tenant: slug, photoId, altText: text(form, 'altText') }),
+      );
+      return result.ok
+        ? done(intent, 'photos.altSaved')
+        : failed(intent, result, keepValues(form, ['altText']), photoId);
     }
     case 'move': {
       const direction = text(form, 'direction') === 'up' ? ('up' as const) : ('down' as const);
@@ -78,7 +101,11 @@ export default function SpacePhotos() {
   const tr = useT();
   const { t } = tr;
   const uploadFailed = result && !result.ok && result.intent === 'upload';
-  const uploadErrors = translateErrors(tr, uploadFailed ? result.errors : null, { altText: 'photo-alt', imageBase64: 'photo-file', image: 'photo-file' });
+  const uploadErrors = translateErrors(tr, uploadFailed ? result.errors : null, {
+    altText: 'photo-alt',
+    imageBase64: 'photo-file',
+    image: 'photo-file',
+  });
   const rowErrors = translateErrors(tr, result && !result.ok && result.intent !== 'upload' ? result.errors : null, {});
   const full = photos.items.length >= photos.maxPhotos;
   const spaceUrl = `/towns/${encodeURIComponent(slug)}/spaces/${space.id}`;
@@ -86,7 +113,11 @@ export default function SpacePhotos() {
 
   return (
     <>
-      <PageHeader title={t('photos.pageTitle', { space: space.name })} lead={t('photos.lead', { max: String(photos.maxPhotos) })} actions={<Link to={spaceUrl}>{t('photos.back')}</Link>} />
+      <PageHeader
+        title={t('photos.pageTitle', { space: space.name })}
+        lead={t('photos.lead', { max: String(photos.maxPhotos) })}
+        actions={<Link to={spaceUrl}>{t('photos.back')}</Link>}
+      />
       {result?.ok ? (
         <p className="notice notice--success" role="status">
           {t(result.notice)}
@@ -95,7 +126,9 @@ export default function SpacePhotos() {
       <ErrorSummary items={[...uploadErrors.summary, ...rowErrors.summary]} />
 
       <section aria-labelledby="photo-list-title" className="card">
-        <h2 id="photo-list-title">{t('photos.listTitle', { count: String(photos.items.length), max: String(photos.maxPhotos) })}</h2>
+        <h2 id="photo-list-title">
+          {t('photos.listTitle', { count: String(photos.items.length), max: String(photos.maxPhotos) })}
+        </h2>
         {photos.items.length === 0 ? (
           <p className="empty">{t('photos.none')}</p>
         ) : (
@@ -107,36 +140,79 @@ export default function SpacePhotos() {
               return (
                 <li key={photo.id} className="photo-list__item">
                   <a href={photoUrl(slug, photo.id, 'full')}>
-                    <img src={photoUrl(slug, photo.id, 'thumb')} alt={photo.altText} width={photo.thumbWidth} height={photo.thumbHeight} loading="lazy" className="photo-list__thumb" />
+                    <img
+                      src={photoUrl(slug, photo.id, 'thumb')}
+                      alt={photo.altText}
+                      width={photo.thumbWidth}
+                      height={photo.thumbHeight}
+                      loading="lazy"
+                      className="photo-list__thumb"
+                    />
                   </a>
                   <div className="photo-list__body">
                     <h3 className="photo-list__title">{t('photos.position', { n })}</h3>
-                    <p className="muted">{t('photos.size', { width: String(photo.width), height: String(photo.height), kb: String(Math.max(1, Math.round(photo.byteSize / 1024))) })}</p>
+                    <p className="muted">
+                      {t('photos.size', {
+                        width: String(photo.width),
+                        height: String(photo.height),
+                        kb: String(Math.max(1, Math.round(photo.byteSize / 1024))),
+                      })}
+                    </p>
                     {photos.canManage ? (
                       <>
                         <Form method="post" className="form" aria-label={t('photos.position', { n })}>
                           <input type="hidden" name="intent" value="updateAltText" />
                           <input type="hidden" name="photoId" value={photo.id} />
-                          <TextField id={altId} name="altText" label={t('photos.alt')} defaultValue={altValue ?? photo.altText} maxLength={300} autoComplete="off" />
-                          <SubmitButton variant="secondary" label={t('photos.saveAlt')} pendingLabel={t('common.pleaseWait')} pendingWhen={{ intent: 'updateAltText', photoId: photo.id }} />
+                          <TextField
+                            id={altId}
+                            name="altText"
+                            label={t('photos.alt')}
+                            defaultValue={altValue ?? photo.altText}
+                            maxLength={300}
+                            autoComplete="off"
+                          />
+                          <SubmitButton
+                            variant="secondary"
+                            label={t('photos.saveAlt')}
+                            pendingLabel={t('common.pleaseWait')}
+                            pendingWhen={{ intent: 'updateAltText', photoId: photo.id }}
+                          />
                         </Form>
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="photoId" value={photo.id} />
                           <input type="hidden" name="intent" value="move" />
                           {index > 0 ? (
-                            <button type="submit" name="direction" value="up" className="button button--ghost" aria-label={t('photos.moveUpLabel', { n })}>
+                            <button
+                              type="submit"
+                              name="direction"
+                              value="up"
+                              className="button button--ghost"
+                              aria-label={t('photos.moveUpLabel', { n })}
+                            >
                               {t('photos.moveUp')}
                             </button>
                           ) : null}{' '}
                           {index < photos.items.length - 1 ? (
-                            <button type="submit" name="direction" value="down" className="button button--ghost" aria-label={t('photos.moveDownLabel', { n })}>
+                            <button
+                              type="submit"
+                              name="direction"
+                              value="down"
+                              className="button button--ghost"
+                              aria-label={t('photos.moveDownLabel', { n })}
+                            >
                               {t('photos.moveDown')}
                             </button>
                           ) : null}
                         </Form>
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="photoId" value={photo.id} />
-                          <button type="submit" name="intent" value="remove" className="button button--ghost" aria-label={t('photos.removeLabel', { n })}>
+                          <button
+                            type="submit"
+                            name="intent"
+                            value="remove"
+                            className="button button--ghost"
+                            aria-label={t('photos.removeLabel', { n })}
+                          >
                             {t('photos.remove')}
                           </button>
                         </Form>
@@ -158,8 +234,22 @@ export default function SpacePhotos() {
           {full ? (
             <p className="notice">{t('photos.limitReached', { max: String(photos.maxPhotos) })}</p>
           ) : (
-            <Form method="post" encType="multipart/form-data" noValidate className="form" key={result?.ok && result.intent === 'upload' ? `uploaded-${photos.items.length}` : 'upload'}>
-              <TextField id="photo-file" name="photo" type="file" accept="image/jpeg,image/png,image/webp,image/avif" label={t('photos.file')} hint={t('photos.fileHint')} errors={fileErrors.length > 0 ? fileErrors : undefined} />
+            <Form
+              method="post"
+              encType="multipart/form-data"
+              noValidate
+              className="form"
+              key={result?.ok && result.intent === 'upload' ? `uploaded-${photos.items.length}` : 'upload'}
+            >
+              <TextField
+                id="photo-file"
+                name="photo"
+                type="file"
+                accept="image/jpeg,image/png,image/webp,image/avif"
+                label={t('photos.file')}
+                hint={t('photos.fileHint')}
+                errors={fileErrors.length > 0 ? fileErrors : undefined}
+              />
               <TextField
                 id="photo-alt"
                 name="altText"

@@ -17,14 +17,23 @@ import { mutateWithParams } from '~/lib/mutate-with-params.server.ts';
 const MAX_OCCURRENCES = 200;
 const FIELDS = ['date', 'start', 'end', 'deskId', 'rrule', 'purpose', 'attendees'] as const;
 
-export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'series.title', { space: args.data?.space.name ?? '' });
+export const meta: MetaFunction<typeof loader> = (args) =>
+  pageTitle(args, 'series.title', { space: args.data?.space.name ?? '' });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const slug = params.slug ?? '';
   const api = await apiFor(request);
   const space = await load(request, () => api.spaces.get.query({ tenant: slug, spaceId: params.spaceId ?? '' }));
-  return { slug, space: { id: space.id, name: space.name, kind: space.kind, desks: space.desks.map((d) => ({ id: d.id, name: d.name })) } };
+  return {
+    slug,
+    space: {
+      id: space.id,
+      name: space.name,
+      kind: space.kind,
+      desks: space.desks.map((d) => ({ id: d.id, name: d.name })),
+    },
+  };
 }
 
 /** "Termine prüfen" shows every date with what is in its way; "Alle Termine buchen" books all or nothing. */
@@ -68,9 +77,18 @@ export default function SpaceSeries() {
   const { t } = tr;
   const values: Record<string, string> = result?.values ?? {};
   const error = result?.error && !result.error.ok ? result.error : null;
-  const errors = translateErrors(tr, error, { date: 'series-date', startsAt: 'series-start', endsAt: 'series-end', deskId: 'series-desk', rrule: 'series-rrule', purpose: 'series-purpose', attendees: 'series-attendees' });
+  const errors = translateErrors(tr, error, {
+    date: 'series-date',
+    startsAt: 'series-start',
+    endsAt: 'series-end',
+    deskId: 'series-desk',
+    rrule: 'series-rrule',
+    purpose: 'series-purpose',
+    attendees: 'series-attendees',
+  });
   // Messages that name a value (the rule, the dates) are shown in full.
-  const withParams = error?.messageKey && Object.keys(error.params).length > 0 ? t(error.messageKey as MessageKey, error.params) : null;
+  const withParams =
+    error?.messageKey && Object.keys(error.params).length > 0 ? t(error.messageKey as MessageKey, error.params) : null;
   const summary = withParams ? [{ href: '#series-rrule', message: withParams }] : errors.summary;
   const byField = withParams ? { ...errors.byField, rrule: [withParams] } : errors.byField;
   const preview = result?.preview ?? null;
@@ -83,15 +101,70 @@ export default function SpaceSeries() {
           {t('series.title', { space: space.name })}
         </h2>
         <Form method="post" noValidate>
-          <TextField id="series-date" name="date" type="date" label={t('series.date')} defaultValue={values.date ?? ''} errors={byField.date} />
-          <TextField id="series-start" name="start" type="time" step={300} label={t('series.start')} defaultValue={values.start ?? '10:00'} errors={byField.startsAt} />
-          <TextField id="series-end" name="end" type="time" step={300} label={t('series.end')} defaultValue={values.end ?? '11:00'} errors={byField.endsAt} />
+          <TextField
+            id="series-date"
+            name="date"
+            type="date"
+            label={t('series.date')}
+            defaultValue={values.date ?? ''}
+            errors={byField.date}
+          />
+          <TextField
+            id="series-start"
+            name="start"
+            type="time"
+            step={300}
+            label={t('series.start')}
+            defaultValue={values.start ?? '10:00'}
+            errors={byField.startsAt}
+          />
+          <TextField
+            id="series-end"
+            name="end"
+            type="time"
+            step={300}
+            label={t('series.end')}
+            defaultValue={values.end ?? '11:00'}
+            errors={byField.endsAt}
+          />
           {space.kind === 'coworking' ? (
-            <SelectField id="series-desk" name="deskId" label={t('series.desk')} placeholder={t('series.deskPlaceholder')} options={space.desks.map((d) => ({ value: d.id, label: d.name }))} defaultValue={values.deskId} errors={byField.deskId} />
+            <SelectField
+              id="series-desk"
+              name="deskId"
+              label={t('series.desk')}
+              placeholder={t('series.deskPlaceholder')}
+              options={space.desks.map((d) => ({ value: d.id, label: d.name }))}
+              defaultValue={values.deskId}
+              errors={byField.deskId}
+            />
           ) : null}
-          <TextField id="series-rrule" name="rrule" label={t('series.rule')} hint={t('series.ruleHint', { max: String(MAX_OCCURRENCES) })} defaultValue={values.rrule ?? 'FREQ=WEEKLY;COUNT=4'} errors={byField.rrule} spellCheck={false} autoComplete="off" />
-          <TextField id="series-purpose" name="purpose" label={t('series.purpose')} optional defaultValue={values.purpose ?? ''} errors={byField.purpose} />
-          <TextField id="series-attendees" name="attendees" type="number" min={1} label={t('series.attendees')} defaultValue={values.attendees ?? '1'} errors={byField.attendees} />
+          <TextField
+            id="series-rrule"
+            name="rrule"
+            label={t('series.rule')}
+            hint={t('series.ruleHint', { max: String(MAX_OCCURRENCES) })}
+            defaultValue={values.rrule ?? 'FREQ=WEEKLY;COUNT=4'}
+            errors={byField.rrule}
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <TextField
+            id="series-purpose"
+            name="purpose"
+            label={t('series.purpose')}
+            optional
+            defaultValue={values.purpose ?? ''}
+            errors={byField.purpose}
+          />
+          <TextField
+            id="series-attendees"
+            name="attendees"
+            type="number"
+            min={1}
+            label={t('series.attendees')}
+            defaultValue={values.attendees ?? '1'}
+            errors={byField.attendees}
+          />
           <div className="form__actions">
             <button type="submit" name="intent" value="preview" className="button button--secondary">
               {t('series.preview')}
@@ -105,7 +178,12 @@ export default function SpaceSeries() {
       {preview ? (
         <section className="card" aria-labelledby="series-preview-title">
           <h2 id="series-preview-title">{t('series.previewTitle')}</h2>
-          <p role="status">{t('series.previewSummary', { count: String(preview.occurrences.length), conflicts: String(preview.conflicts) })}</p>
+          <p role="status">
+            {t('series.previewSummary', {
+              count: String(preview.occurrences.length),
+              conflicts: String(preview.conflicts),
+            })}
+          </p>
           <SeriesPreviewTable occurrences={preview.occurrences} caption={t('series.previewTitle')} />
         </section>
       ) : null}

@@ -66,7 +66,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     organisationId: param('organisationId'),
     memberQuery,
   };
-  return { slug, space, week, prev: addDays(week, -7), next: addDays(week, 7), bookings: bookings.items, free: free.resources, prefill, forWhom, photos: photos.items };
+  return {
+    slug,
+    space,
+    week,
+    prev: addDays(week, -7),
+    next: addDays(week, 7),
+    bookings: bookings.items,
+    free: free.resources,
+    prefill,
+    forWhom,
+    photos: photos.items,
+  };
 }
 
 const FOR_WHOM = ['self', 'member', 'organisation'] as const;
@@ -80,9 +91,33 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const api = await apiFor(request);
   if (text(form, 'intent') === 'decide') {
     const decision = text(form, 'decision') === 'approve' ? ('approve' as const) : ('reject' as const);
-    const decided = await mutateBooking(request, () => api.bookings.decide.mutate({ tenant: slug, bookingId: text(form, 'bookingId'), decision }));
-    if (!decided.ok) return data({ ok: false as const, errors: { formError: decided.formError, fieldErrors: decided.fieldErrors }, conflict: null, values: {} as Record<string, string>, booking: null, decided: null, intent: 'decide', notice: null }, { status: 400 });
-    return { ok: true as const, errors: null, conflict: null, values: {}, booking: null, decided: decision, intent: 'decide', notice: null };
+    const decided = await mutateBooking(request, () =>
+      api.bookings.decide.mutate({ tenant: slug, bookingId: text(form, 'bookingId'), decision }),
+    );
+    if (!decided.ok)
+      return data(
+        {
+          ok: false as const,
+          errors: { formError: decided.formError, fieldErrors: decided.fieldErrors },
+          conflict: null,
+          values: {} as Record<string, string>,
+          booking: null,
+          decided: null,
+          intent: 'decide',
+          notice: null,
+        },
+        { status: 400 },
+      );
+    return {
+      ok: true as const,
+      errors: null,
+      conflict: null,
+      values: {},
+      booking: null,
+      decided: decision,
+      intent: 'decide',
+      notice: null,
+    };
   }
   const intent = text(form, 'intent');
   if (intent === 'updateRules' || intent === 'addDesk') {
@@ -98,7 +133,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
                 // Per-member limit (empty: none) and the public page (issue 4, ADR 015).
                 memberDaysPerWeek: allowance(form, 'memberDaysPerWeek'),
                 publicBookable: form.get('publicBookable') === 'on',
-              } as { [K in (typeof RULE_FIELDS)[number]]: number } & { approvalRequired: boolean; memberDaysPerWeek: number | null; publicBookable: boolean },
+              } as { [K in (typeof RULE_FIELDS)[number]]: number } & {
+                approvalRequired: boolean;
+                memberDaysPerWeek: number | null;
+                publicBookable: boolean;
+              },
             }),
           ).then((r) => (r.ok ? { ok: true as const, name: r.data.name } : r))
         : await mutate(request, () =>
@@ -114,26 +153,75 @@ export async function action({ request, params }: ActionFunctionArgs) {
           ).then((r) => (r.ok ? { ok: true as const, name: r.data.name } : r));
     if (!saved.ok) {
       return data(
-        { ok: false as const, errors: { formError: saved.formError, fieldErrors: saved.fieldErrors }, conflict: null, values: keepValues(form, [...RULE_FIELDS, 'memberDaysPerWeek', 'name', 'attributes']), booking: null, decided: null, intent, notice: null },
+        {
+          ok: false as const,
+          errors: { formError: saved.formError, fieldErrors: saved.fieldErrors },
+          conflict: null,
+          values: keepValues(form, [...RULE_FIELDS, 'memberDaysPerWeek', 'name', 'attributes']),
+          booking: null,
+          decided: null,
+          intent,
+          notice: null,
+        },
         { status: 400 },
       );
     }
-    const notice = { key: intent === 'updateRules' ? ('space.rulesSaved' as const) : ('space.deskAdded' as const), name: saved.name };
-    return { ok: true as const, errors: null, conflict: null, values: {}, booking: null, decided: null, intent, notice };
+    const notice = {
+      key: intent === 'updateRules' ? ('space.rulesSaved' as const) : ('space.deskAdded' as const),
+      name: saved.name,
+    };
+    return {
+      ok: true as const,
+      errors: null,
+      conflict: null,
+      values: {},
+      booking: null,
+      decided: null,
+      intent,
+      notice,
+    };
   }
   if (intent !== 'book') throw notFound();
   const date = text(form, 'date');
   const deskId = text(form, 'deskId');
   const attendees = Number.parseInt(text(form, 'attendees') || '1', 10);
   const purpose = text(form, 'purpose');
-  const kept = ['date', 'start', 'end', 'deskId', 'attendees', 'purpose', 'forWhom', 'forUserId', 'organisationId', 'memberQuery'];
+  const kept = [
+    'date',
+    'start',
+    'end',
+    'deskId',
+    'attendees',
+    'purpose',
+    'forWhom',
+    'forUserId',
+    'organisationId',
+    'memberQuery',
+  ];
   // For whom (staff only; the API refuses it from anyone else): the chosen person or organisation must be named.
   const forWhom = text(form, 'forWhom');
   const forUserId = forWhom === 'member' ? text(form, 'forUserId') : '';
   const organisationId = forWhom === 'organisation' ? text(form, 'organisationId') : '';
-  const missing: Record<string, string[]> | null = forWhom === 'member' && !forUserId ? { forUserId: ['forWhom.chooseMember'] } : forWhom === 'organisation' && !organisationId ? { organisationId: ['forWhom.chooseOrganisation'] } : null;
+  const missing: Record<string, string[]> | null =
+    forWhom === 'member' && !forUserId
+      ? { forUserId: ['forWhom.chooseMember'] }
+      : forWhom === 'organisation' && !organisationId
+        ? { organisationId: ['forWhom.chooseOrganisation'] }
+        : null;
   if (missing) {
-    return data({ ok: false as const, errors: { formError: null, fieldErrors: missing }, conflict: null, values: keepValues(form, kept), booking: null, decided: null, intent, notice: null }, { status: 400 });
+    return data(
+      {
+        ok: false as const,
+        errors: { formError: null, fieldErrors: missing },
+        conflict: null,
+        values: keepValues(form, kept),
+        booking: null,
+        decided: null,
+        intent,
+        notice: null,
+      },
+      { status: 400 },
+    );
   }
   const result = await mutateBooking(request, () =>
     api.bookings.create.mutate({
@@ -150,14 +238,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (!result.ok) {
     return data(
-      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, conflict: result.conflict, values: keepValues(form, kept), booking: null, decided: null, intent, notice: null },
+      {
+        ok: false as const,
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        conflict: result.conflict,
+        values: keepValues(form, kept),
+        booking: null,
+        decided: null,
+        intent,
+        notice: null,
+      },
       { status: result.conflict ? 409 : 400 },
     );
   }
-  return { ok: true as const, errors: null, conflict: null, values: {}, booking: result.data, decided: null, intent, notice: null };
+  return {
+    ok: true as const,
+    errors: null,
+    conflict: null,
+    values: {},
+    booking: result.data,
+    decided: null,
+    intent,
+    notice: null,
+  };
 }
 
-const RULE_FIELDS = ['granularityMinutes', 'minDurationMinutes', 'maxDurationMinutes', 'leadTimeMinutes', 'horizonDays', 'bufferMinutes', 'checkInGraceMinutes'] as const;
+const RULE_FIELDS = [
+  'granularityMinutes',
+  'minDurationMinutes',
+  'maxDurationMinutes',
+  'leadTimeMinutes',
+  'horizonDays',
+  'bufferMinutes',
+  'checkInGraceMinutes',
+] as const;
 const RULE_LABELS: Record<(typeof RULE_FIELDS)[number], MessageKey> = {
   granularityMinutes: 'hub.granularity',
   minDurationMinutes: 'hub.minDuration',
@@ -192,10 +306,21 @@ export default function SpaceWeek() {
   const { t } = tr;
   const bookingFailed = result && !result.ok && (result.intent === 'book' || result.intent === 'decide');
   const errors = translateErrors(tr, bookingFailed ? result.errors : null, FIELDS);
-  const rulesFields = { ...Object.fromEntries(RULE_FIELDS.map((f) => [`rules.${f}`, `rules-${f}`])), 'rules.memberDaysPerWeek': 'rules-memberDaysPerWeek' };
-  const rulesErrors = translateErrors(tr, result && !result.ok && result.intent === 'updateRules' ? result.errors : null, rulesFields);
-  const deskErrors = translateErrors(tr, result && !result.ok && result.intent === 'addDesk' ? result.errors : null, { name: 'desk-name', attributes: 'desk-attributes' });
-  const configValues: Record<string, string> = result && !result.ok && (result.intent === 'updateRules' || result.intent === 'addDesk') ? result.values : {};
+  const rulesFields = {
+    ...Object.fromEntries(RULE_FIELDS.map((f) => [`rules.${f}`, `rules-${f}`])),
+    'rules.memberDaysPerWeek': 'rules-memberDaysPerWeek',
+  };
+  const rulesErrors = translateErrors(
+    tr,
+    result && !result.ok && result.intent === 'updateRules' ? result.errors : null,
+    rulesFields,
+  );
+  const deskErrors = translateErrors(tr, result && !result.ok && result.intent === 'addDesk' ? result.errors : null, {
+    name: 'desk-name',
+    attributes: 'desk-attributes',
+  });
+  const configValues: Record<string, string> =
+    result && !result.ok && (result.intent === 'updateRules' || result.intent === 'addDesk') ? result.values : {};
   const conflict = result && !result.ok && result.conflict ? conflictItem(tr, result.conflict, FIELDS.start) : null;
   const summary = [...(conflict ? [conflict] : []), ...errors.summary, ...rulesErrors.summary, ...deskErrors.summary];
   const startErrors = conflict ? [conflict.message, ...(errors.byField.startsAt ?? [])] : errors.byField.startsAt;
@@ -272,32 +397,69 @@ export default function SpaceWeek() {
             {photos.map((photo) => (
               <li key={photo.id}>
                 <a href={photoUrl(slug, photo.id, 'full')}>
-                  <img src={photoUrl(slug, photo.id, 'thumb')} alt={photo.altText} width={photo.thumbWidth} height={photo.thumbHeight} loading="lazy" />
+                  <img
+                    src={photoUrl(slug, photo.id, 'thumb')}
+                    alt={photo.altText}
+                    width={photo.thumbWidth}
+                    height={photo.thumbHeight}
+                    loading="lazy"
+                  />
                 </a>
               </li>
             ))}
           </ul>
         )}
-        {space.canConfigure ? <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/photos`}>{t('photos.manage')}</Link> : null}
+        {space.canConfigure ? (
+          <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/photos`}>{t('photos.manage')}</Link>
+        ) : null}
       </section>
 
       <section aria-labelledby="week-title" className="card">
         <h2 id="week-title">{t('space.week', { date: dayLabel(week) })}</h2>
         <nav aria-label={t('space.weekNav')} className="pager">
-          <Link to={`?week=${prev}`}>{t('space.previousWeek')}</Link> <Link to={`?week=${next}`}>{t('space.nextWeek')}</Link>
+          <Link to={`?week=${prev}`}>{t('space.previousWeek')}</Link>{' '}
+          <Link to={`?week=${next}`}>{t('space.nextWeek')}</Link>
         </nav>
         {days.map((date, index) => {
           const dayBookings = bookings.filter((b) => localDate(b.startsAt) === date);
-          const dayFree = free.flatMap((r) => r.free.filter((s) => localDate(s.startsAt) === date).map((s) => ({ ...s, deskId: r.deskId, deskName: r.deskName })));
+          const dayFree = free.flatMap((r) =>
+            r.free
+              .filter((s) => localDate(s.startsAt) === date)
+              .map((s) => ({ ...s, deskId: r.deskId, deskName: r.deskName })),
+          );
           const rows = [
-            ...dayBookings.map((b) => ({ kind: 'booked' as const, id: b.id, pending: b.status === 'pending', startsAt: b.startsAt, endsAt: b.endsAt, desk: b.deskName, mine: b.mine, purpose: b.purpose, deskId: b.deskId, who: whoText(tr, b) })),
-            ...dayFree.map((s) => ({ kind: 'free' as const, id: '', pending: false, startsAt: s.startsAt, endsAt: s.endsAt, desk: s.deskName, mine: false, purpose: null, deskId: s.deskId, who: '' })),
+            ...dayBookings.map((b) => ({
+              kind: 'booked' as const,
+              id: b.id,
+              pending: b.status === 'pending',
+              startsAt: b.startsAt,
+              endsAt: b.endsAt,
+              desk: b.deskName,
+              mine: b.mine,
+              purpose: b.purpose,
+              deskId: b.deskId,
+              who: whoText(tr, b),
+            })),
+            ...dayFree.map((s) => ({
+              kind: 'free' as const,
+              id: '',
+              pending: false,
+              startsAt: s.startsAt,
+              endsAt: s.endsAt,
+              desk: s.deskName,
+              mine: false,
+              purpose: null,
+              deskId: s.deskId,
+              who: '',
+            })),
           ].sort((a, b) => (a.desk ?? '').localeCompare(b.desk ?? '') || a.startsAt.localeCompare(b.startsAt));
           const captionId = `day-${index}`;
           return (
             <div key={date} className="table-wrap">
               <table className="table" aria-labelledby={captionId}>
-                <caption id={captionId}>{t('space.dayCaption', { day: `${t(`hub.weekday.${(index + 1) as 1}`)}, ${dayLabel(date)}` })}</caption>
+                <caption id={captionId}>
+                  {t('space.dayCaption', { day: `${t(`hub.weekday.${(index + 1) as 1}`)}, ${dayLabel(date)}` })}
+                </caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('space.colTime')}</th>
@@ -319,7 +481,13 @@ export default function SpaceWeek() {
                       const to = hhmm(row.endsAt);
                       // A free slot may be longer than one booking may last: suggest the longest allowed.
                       const suggestedEnd = hhmm(clipToMax(row.startsAt, row.endsAt, space.rules.maxDurationMinutes));
-                      const params = new URLSearchParams({ week, date, start: from, end: suggestedEnd, ...(row.deskId ? { desk: row.deskId } : {}) });
+                      const params = new URLSearchParams({
+                        week,
+                        date,
+                        start: from,
+                        end: suggestedEnd,
+                        ...(row.deskId ? { desk: row.deskId } : {}),
+                      });
                       return (
                         <tr key={`${row.kind}-${row.deskId ?? ''}-${row.startsAt}`}>
                           <th scope="row" className="mono">
@@ -327,7 +495,11 @@ export default function SpaceWeek() {
                           </th>
                           {isCoworking ? <td>{row.desk ?? (row.deskId ? deskName.get(row.deskId) : '')}</td> : null}
                           <td>
-                            {row.kind === 'free' ? t('space.free') : row.mine ? t('space.bookedMine') : t('space.booked')}
+                            {row.kind === 'free'
+                              ? t('space.free')
+                              : row.mine
+                                ? t('space.bookedMine')
+                                : t('space.booked')}
                             {row.pending ? ` (${t('bookings.status.pending')})` : ''}
                             {row.purpose ? ` – ${row.purpose}` : ''}
                             {row.who ? ` (${row.who})` : ''}
@@ -336,18 +508,35 @@ export default function SpaceWeek() {
                             {row.kind === 'booked' && (row.mine || space.canConfigure) ? (
                               // Owner or the hub's staff: change it (the API decides; hub staff without configuration rights use "Meine Buchungen" or the hub's week).
                               <>
-                                <Link to={`/towns/${encodeURIComponent(slug)}/bookings/${row.id}/change`} aria-label={t('bookingChange.linkLabel', { what: row.desk ?? space.name, when: `${dayLabel(date)}, ${from}–${to}` })}>
+                                <Link
+                                  to={`/towns/${encodeURIComponent(slug)}/bookings/${row.id}/change`}
+                                  aria-label={t('bookingChange.linkLabel', {
+                                    what: row.desk ?? space.name,
+                                    when: `${dayLabel(date)}, ${from}–${to}`,
+                                  })}
+                                >
                                   {t('bookingChange.link')}
                                 </Link>{' '}
                               </>
                             ) : null}
                             {row.kind === 'free' ? (
-                              <Link to={`?${params.toString()}#booking-title`}>{t('space.bookThis', { from, to })}</Link>
+                              <Link to={`?${params.toString()}#booking-title`}>
+                                {t('space.bookThis', { from, to })}
+                              </Link>
                             ) : row.pending && space.canConfigure ? (
-                              <Form method="post" className="inline-form" aria-label={t('space.decideLabel', { from, to })}>
+                              <Form
+                                method="post"
+                                className="inline-form"
+                                aria-label={t('space.decideLabel', { from, to })}
+                              >
                                 <input type="hidden" name="intent" value="decide" />
                                 <input type="hidden" name="bookingId" value={row.id} />
-                                <button type="submit" name="decision" value="approve" className="button button--secondary">
+                                <button
+                                  type="submit"
+                                  name="decision"
+                                  value="approve"
+                                  className="button button--secondary"
+                                >
                                   {t('space.approve')}
                                 </button>{' '}
                                 <button type="submit" name="decision" value="reject" className="button button--ghost">
@@ -381,13 +570,28 @@ export default function SpaceWeek() {
             <input type="hidden" name="deskId" value={values.deskId ?? ''} />
             <input type="hidden" name="attendees" value={values.attendees ?? '1'} />
             <input type="hidden" name="purpose" value={values.purpose ?? ''} />
-            <SubmitButton label={suggestionText(tr, result.conflict.suggestion, 'errors.booking.bookSuggestion')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'book', start: hhmm(result.conflict.suggestion.startsAt) }} />
+            <SubmitButton
+              label={suggestionText(tr, result.conflict.suggestion, 'errors.booking.bookSuggestion')}
+              pendingLabel={t('space.submitting')}
+              pendingWhen={{ intent: 'book', start: hhmm(result.conflict.suggestion.startsAt) }}
+            />
           </Form>
         ) : null}
-        <Form method="post" noValidate className="form" key={result?.ok ? `booked-${result.booking?.id}` : `form-${prefill.date}-${prefill.start}-${prefill.deskId}-${prefill.memberQuery}`}>
+        <Form
+          method="post"
+          noValidate
+          className="form"
+          key={
+            result?.ok
+              ? `booked-${result.booking?.id}`
+              : `form-${prefill.date}-${prefill.start}-${prefill.deskId}-${prefill.memberQuery}`
+          }
+        >
           <input type="hidden" name="intent" value="book" />
           <input type="hidden" name="week" value={week} />
-          {forWhom ? <ForWhomFields choices={forWhom} values={values} prefill={prefill} errors={errors.byField} /> : null}
+          {forWhom ? (
+            <ForWhomFields choices={forWhom} values={values} prefill={prefill} errors={errors.byField} />
+          ) : null}
           {isCoworking ? (
             <SelectField
               id={FIELDS.deskId}
@@ -400,18 +604,64 @@ export default function SpaceWeek() {
             />
           ) : null}
           <div className="form__row">
-            <TextField id={FIELDS.date} name="date" type="date" label={t('space.date')} defaultValue={values.date ?? prefill.date} errors={errors.byField.date} />
-            <TextField id={FIELDS.start} name="start" type="time" label={t('space.start')} hint={t('space.timeHint')} defaultValue={values.start ?? prefill.start} errors={startErrors} step={60} />
-            <TextField id={FIELDS.end} name="end" type="time" label={t('space.end')} defaultValue={values.end ?? prefill.end} errors={errors.byField.endsAt} step={60} />
+            <TextField
+              id={FIELDS.date}
+              name="date"
+              type="date"
+              label={t('space.date')}
+              defaultValue={values.date ?? prefill.date}
+              errors={errors.byField.date}
+            />
+            <TextField
+              id={FIELDS.start}
+              name="start"
+              type="time"
+              label={t('space.start')}
+              hint={t('space.timeHint')}
+              defaultValue={values.start ?? prefill.start}
+              errors={startErrors}
+              step={60}
+            />
+            <TextField
+              id={FIELDS.end}
+              name="end"
+              type="time"
+              label={t('space.end')}
+              defaultValue={values.end ?? prefill.end}
+              errors={errors.byField.endsAt}
+              step={60}
+            />
           </div>
           {isCoworking ? (
             <input type="hidden" name="attendees" value="1" />
           ) : (
-            <TextField id={FIELDS.attendees} name="attendees" type="number" min={1} max={space.capacity} label={t('space.attendees')} defaultValue={values.attendees ?? (prefill.attendees || '1')} errors={errors.byField.attendees} inputMode="numeric" />
+            <TextField
+              id={FIELDS.attendees}
+              name="attendees"
+              type="number"
+              min={1}
+              max={space.capacity}
+              label={t('space.attendees')}
+              defaultValue={values.attendees ?? (prefill.attendees || '1')}
+              errors={errors.byField.attendees}
+              inputMode="numeric"
+            />
           )}
-          <TextField id={FIELDS.purpose} name="purpose" label={t('space.purpose')} optional defaultValue={values.purpose ?? prefill.purpose} errors={errors.byField.purpose} autoComplete="off" />
+          <TextField
+            id={FIELDS.purpose}
+            name="purpose"
+            label={t('space.purpose')}
+            optional
+            defaultValue={values.purpose ?? prefill.purpose}
+            errors={errors.byField.purpose}
+            autoComplete="off"
+          />
           <div className="form__actions">
-            <SubmitButton label={t('space.submit')} pendingLabel={t('space.submitting')} pendingWhen={{ intent: 'book' }} />
+            <SubmitButton
+              label={t('space.submit')}
+              pendingLabel={t('space.submitting')}
+              pendingWhen={{ intent: 'book' }}
+            />
             <Link to={`/towns/${encodeURIComponent(slug)}/bookings`}>{t('hub.myBookings')}</Link>
             <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/series`}>{t('series.newSeries')}</Link>
           </div>
@@ -420,7 +670,12 @@ export default function SpaceWeek() {
       {space.canConfigure ? (
         <section aria-labelledby="rules-title" className="card">
           <h2 id="rules-title">{t('space.editRules')}</h2>
-          <Form method="post" noValidate className="form" key={result?.ok && result.intent === 'updateRules' ? 'rules-saved' : 'rules'}>
+          <Form
+            method="post"
+            noValidate
+            className="form"
+            key={result?.ok && result.intent === 'updateRules' ? 'rules-saved' : 'rules'}
+          >
             <input type="hidden" name="intent" value="updateRules" />
             <div className="form__row">
               {RULE_FIELDS.map((f) => (
@@ -438,7 +693,12 @@ export default function SpaceWeek() {
               ))}
             </div>
             <div className="field field--checkbox">
-              <input id="rules-approval" name="approvalRequired" type="checkbox" defaultChecked={space.rules.approvalRequired} />
+              <input
+                id="rules-approval"
+                name="approvalRequired"
+                type="checkbox"
+                defaultChecked={space.rules.approvalRequired}
+              />
               <label htmlFor="rules-approval">{t('hub.approvalRequired')}</label>
             </div>
             <TextField
@@ -455,11 +715,20 @@ export default function SpaceWeek() {
               errors={rulesErrors.byField['rules.memberDaysPerWeek']}
             />
             <div className="field field--checkbox">
-              <input id="rules-public" name="publicBookable" type="checkbox" defaultChecked={space.rules.publicBookable ?? false} />
+              <input
+                id="rules-public"
+                name="publicBookable"
+                type="checkbox"
+                defaultChecked={space.rules.publicBookable ?? false}
+              />
               <label htmlFor="rules-public">{t('space.publicBookable')}</label>
             </div>
             <div className="form__actions">
-              <SubmitButton label={t('space.saveRules')} pendingLabel={t('space.savingRules')} pendingWhen={{ intent: 'updateRules' }} />
+              <SubmitButton
+                label={t('space.saveRules')}
+                pendingLabel={t('space.savingRules')}
+                pendingWhen={{ intent: 'updateRules' }}
+              />
             </div>
           </Form>
         </section>
@@ -467,11 +736,37 @@ export default function SpaceWeek() {
       {space.canConfigure && isCoworking ? (
         <section aria-labelledby="add-desk-title" className="card">
           <h2 id="add-desk-title">{t('space.addDesk')}</h2>
-          <Form method="post" noValidate className="form form--inline" key={result?.ok && result.intent === 'addDesk' ? `desk-${space.desks.length}` : 'desk'}>
+          <Form
+            method="post"
+            noValidate
+            className="form form--inline"
+            key={result?.ok && result.intent === 'addDesk' ? `desk-${space.desks.length}` : 'desk'}
+          >
             <input type="hidden" name="intent" value="addDesk" />
-            <TextField id="desk-name" name="name" label={t('space.deskName')} defaultValue={configValues.name} errors={deskErrors.byField.name} autoComplete="off" />
-            <TextField id="desk-attributes" name="attributes" optional label={t('space.deskAttributes')} hint={t('space.deskAttributesHint')} defaultValue={configValues.attributes} errors={deskErrors.byField.attributes} autoComplete="off" />
-            <SubmitButton variant="secondary" label={t('space.addDesk')} pendingLabel={t('space.addingDesk')} pendingWhen={{ intent: 'addDesk' }} />
+            <TextField
+              id="desk-name"
+              name="name"
+              label={t('space.deskName')}
+              defaultValue={configValues.name}
+              errors={deskErrors.byField.name}
+              autoComplete="off"
+            />
+            <TextField
+              id="desk-attributes"
+              name="attributes"
+              optional
+              label={t('space.deskAttributes')}
+              hint={t('space.deskAttributesHint')}
+              defaultValue={configValues.attributes}
+              errors={deskErrors.byField.attributes}
+              autoComplete="off"
+            />
+            <SubmitButton
+              variant="secondary"
+              label={t('space.addDesk')}
+              pendingLabel={t('space.addingDesk')}
+              pendingWhen={{ intent: 'addDesk' }}
+            />
           </Form>
         </section>
       ) : null}
@@ -479,7 +774,11 @@ export default function SpaceWeek() {
   );
 }
 
-type ForWhomChoices = { members: Array<{ value: string; label: string }>; moreMembers: boolean; organisations: Array<{ value: string; label: string }> };
+type ForWhomChoices = {
+  members: Array<{ value: string; label: string }>;
+  moreMembers: boolean;
+  organisations: Array<{ value: string; label: string }>;
+};
 
 /**
  * "Für mich / für ein Mitglied / für eine Organisation", for staff who may
@@ -487,20 +786,46 @@ type ForWhomChoices = { members: Array<{ value: string; label: string }>; moreMe
  * (the button's formMethod), so what was typed stays and it works without
  * JavaScript; the list shows the server's matches (at most 20).
  */
-function ForWhomFields({ choices, values, prefill, errors }: { choices: ForWhomChoices; values: Record<string, string>; prefill: Record<string, string>; errors: Record<string, string[]> }) {
+function ForWhomFields({
+  choices,
+  values,
+  prefill,
+  errors,
+}: {
+  choices: ForWhomChoices;
+  values: Record<string, string>;
+  prefill: Record<string, string>;
+  errors: Record<string, string[]>;
+}) {
   const { t } = useT();
-  const chosen = values.forWhom ?? (FOR_WHOM.includes(prefill.forWhom as (typeof FOR_WHOM)[number]) ? prefill.forWhom : 'self');
+  const chosen =
+    values.forWhom ?? (FOR_WHOM.includes(prefill.forWhom as (typeof FOR_WHOM)[number]) ? prefill.forWhom : 'self');
   return (
     <fieldset className="fieldset">
       <legend>{t('forWhom.legend')}</legend>
       {FOR_WHOM.map((option) => (
         <div key={option} className="radio">
-          <input type="radio" id={`for-whom-${option}`} name="forWhom" value={option} defaultChecked={chosen === option} />{' '}
+          <input
+            type="radio"
+            id={`for-whom-${option}`}
+            name="forWhom"
+            value={option}
+            defaultChecked={chosen === option}
+          />{' '}
           <label htmlFor={`for-whom-${option}`}>{t(`forWhom.${option}`)}</label>
         </div>
       ))}
       <div className="form__row">
-        <TextField id="booking-member-query" name="memberQuery" type="search" optional label={t('forWhom.memberSearch')} hint={t('forWhom.memberSearchHint')} defaultValue={values.memberQuery ?? prefill.memberQuery} autoComplete="off" />
+        <TextField
+          id="booking-member-query"
+          name="memberQuery"
+          type="search"
+          optional
+          label={t('forWhom.memberSearch')}
+          hint={t('forWhom.memberSearchHint')}
+          defaultValue={values.memberQuery ?? prefill.memberQuery}
+          autoComplete="off"
+        />
         <div className="field">
           <button type="submit" formMethod="get" formNoValidate className="button button--secondary">
             {t('forWhom.search')}

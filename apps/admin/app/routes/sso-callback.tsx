@@ -27,7 +27,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (error instanceof Response) throw error;
     const info = apiErrorInfo(error);
     if (!info) throw error;
-    return data({ messageKey: info.messageKey ?? 'errors.generic' }, { status: info.code === 'PRECONDITION_FAILED' ? 503 : 400 });
+    return data(
+      { messageKey: info.messageKey ?? 'errors.generic' },
+      { status: info.code === 'PRECONDITION_FAILED' ? 503 : 400 },
+    );
   }
 }
 

@@ -15,9 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const tr = createTranslator(await resolveLang(request));
   const input = { tenant: slug, limit: 100, ...auditInput(auditFiltersFrom(new URL(request.url))) };
 
-  const lines = [
-    auditCsvHeader(tr, false),
-  ];
+  const lines = [auditCsvHeader(tr, false)];
   let cursor: string | undefined;
   let rows = 0;
   do {

@@ -9,7 +9,8 @@ import { auditFiltersFrom, auditInput, auditQuery } from '~/lib/audit.server.ts'
 import { translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 
-export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'audit.title', { town: args.data?.town.name ?? '' });
+export const meta: MetaFunction<typeof loader> = (args) =>
+  pageTitle(args, 'audit.title', { town: args.data?.town.name ?? '' });
 
 const PAGE_SIZE = 50;
 
@@ -24,14 +25,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   let errors: FormErrorKeys | null = null;
   let page: Awaited<ReturnType<typeof api.audit.list.query>> = { items: [], nextCursor: null };
   try {
-    page = await api.audit.list.query({ tenant: slug, limit: PAGE_SIZE, ...auditInput(filters), ...(cursor ? { cursor } : {}) });
+    page = await api.audit.list.query({
+      tenant: slug,
+      limit: PAGE_SIZE,
+      ...auditInput(filters),
+      ...(cursor ? { cursor } : {}),
+    });
   } catch (error) {
     // A bad filter is the user's typo: shown at its field (BAD_REQUEST); anything else as usual.
     errors = await handleApiError(error, request);
   }
-  return { town: { slug: town.slug, name: town.name }, filters, query: auditQuery(filters), events: page.items, nextCursor: page.nextCursor, errors };
+  return {
+    town: { slug: town.slug, name: town.name },
+    filters,
+    query: auditQuery(filters),
+    events: page.items,
+    nextCursor: page.nextCursor,
+    errors,
+  };
 }
-
 
 export default function TownAudit() {
   const { town, filters, query, events, nextCursor, errors } = useLoaderData<typeof loader>();

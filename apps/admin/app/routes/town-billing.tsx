@@ -31,7 +31,8 @@ type Intent = 'checkout' | 'portal' | 'contact';
 const CONTACT_FIELDS = ['contactName', 'contactEmail', 'street', 'postalCode', 'city', 'vatId'] as const;
 const PLANS = ['basis', 'standard', 'plus'] as const;
 const INTERVALS = ['month', 'year'] as const;
-const oneOf = <T extends string>(values: readonly T[], value: string): T | null => ((values as readonly string[]).includes(value) ? (value as T) : null);
+const oneOf = <T extends string>(values: readonly T[], value: string): T | null =>
+  (values as readonly string[]).includes(value) ? (value as T) : null;
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -40,13 +41,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, 'intent') as Intent;
   const api = await apiFor(request);
-  const failed = (errors: FormErrorKeys, values: Record<string, string>) => data({ ok: false as const, intent, errors, values }, { status: 400 });
+  const failed = (errors: FormErrorKeys, values: Record<string, string>) =>
+    data({ ok: false as const, intent, errors, values }, { status: 400 });
 
   switch (intent) {
     case 'checkout': {
       const plan = oneOf(PLANS, text(form, 'plan'));
       const interval = oneOf(INTERVALS, text(form, 'interval'));
-      if (!plan || !interval) return failed({ formError: null, fieldErrors: { [plan ? 'interval' : 'plan']: ['validation.required'] } }, keepValues(form, ['plan', 'interval']));
+      if (!plan || !interval)
+        return failed(
+          { formError: null, fieldErrors: { [plan ? 'interval' : 'plan']: ['validation.required'] } },
+          keepValues(form, ['plan', 'interval']),
+        );
       const result = await mutate(request, () => api.billing.startCheckout.mutate({ tenant: slug, plan, interval }));
       if (!result.ok) return failed(result, keepValues(form, ['plan', 'interval']));
       // Off to Stripe Checkout (or the fake one); it sends the user back to this page.
@@ -78,10 +84,19 @@ export default function TownBilling() {
   const euro = (cents: number) => money.format(cents / 100);
   const statusKey = (s: string) => `billing.statuses.${s === 'past-due' ? 'pastDue' : s}` as MessageKey;
 
-  const contactIds = { contactName: 'billing-contact-name', contactEmail: 'billing-contact-email', street: 'billing-street', postalCode: 'billing-postal-code', city: 'billing-city', vatId: 'billing-vat-id' };
+  const contactIds = {
+    contactName: 'billing-contact-name',
+    contactEmail: 'billing-contact-email',
+    street: 'billing-street',
+    postalCode: 'billing-postal-code',
+    city: 'billing-city',
+    vatId: 'billing-vat-id',
+  };
   const planIds = { plan: 'billing-plan-basis', interval: 'billing-interval' };
-  const errorsFor = (intent: Intent, fields: Record<string, string>) => translateErrors(tr, result && !result.ok && result.intent === intent ? result.errors : null, fields);
-  const valuesFor = (intent: Intent): Record<string, string> => (result && !result.ok && result.intent === intent ? result.values : {});
+  const errorsFor = (intent: Intent, fields: Record<string, string>) =>
+    translateErrors(tr, result && !result.ok && result.intent === intent ? result.errors : null, fields);
+  const valuesFor = (intent: Intent): Record<string, string> =>
+    result && !result.ok && result.intent === intent ? result.values : {};
   const contactErrors = errorsFor('contact', contactIds);
   const planErrors = errorsFor('checkout', planIds);
   const portalErrors = errorsFor('portal', {});
@@ -143,7 +158,13 @@ export default function TownBilling() {
           </div>
           <div>
             <dt>{t('billing.nextInvoice')}</dt>
-            <dd>{billing.nextInvoiceAt ? formatDate(billing.nextInvoiceAt) : billing.cancelAtPeriodEnd ? t('billing.cancelAtPeriodEnd') : t('billing.noNextInvoice')}</dd>
+            <dd>
+              {billing.nextInvoiceAt
+                ? formatDate(billing.nextInvoiceAt)
+                : billing.cancelAtPeriodEnd
+                  ? t('billing.cancelAtPeriodEnd')
+                  : t('billing.noNextInvoice')}
+            </dd>
           </div>
         </dl>
       </section>
@@ -167,7 +188,10 @@ export default function TownBilling() {
                     id={`billing-plan-${plan.id}`}
                     name="plan"
                     value={plan.id}
-                    defaultChecked={(valuesFor('checkout').plan ?? (billing.plan === 'plus' ? 'plus' : billing.plan === 'basis' ? 'standard' : 'plus')) === plan.id}
+                    defaultChecked={
+                      (valuesFor('checkout').plan ??
+                        (billing.plan === 'plus' ? 'plus' : billing.plan === 'basis' ? 'standard' : 'plus')) === plan.id
+                    }
                   />{' '}
                   <label htmlFor={`billing-plan-${plan.id}`}>
                     {t('billing.planOption', {
@@ -190,7 +214,11 @@ export default function TownBilling() {
               errors={planErrors.byField.interval}
             />
             <div className="form__actions">
-              <SubmitButton label={t('billing.changePlanSubmit')} pendingLabel={t('billing.changePlanSubmitting')} pendingWhen={{ intent: 'checkout' }} />
+              <SubmitButton
+                label={t('billing.changePlanSubmit')}
+                pendingLabel={t('billing.changePlanSubmitting')}
+                pendingWhen={{ intent: 'checkout' }}
+              />
             </div>
           </fieldset>
         </Form>
@@ -203,7 +231,12 @@ export default function TownBilling() {
           <input type="hidden" name="intent" value="portal" />
           <fieldset disabled={locked} className="form">
             <legend className="visually-hidden">{t('billing.portal')}</legend>
-            <SubmitButton variant="secondary" label={t('billing.portalSubmit')} pendingLabel={t('billing.portalSubmitting')} pendingWhen={{ intent: 'portal' }} />
+            <SubmitButton
+              variant="secondary"
+              label={t('billing.portalSubmit')}
+              pendingLabel={t('billing.portalSubmitting')}
+              pendingWhen={{ intent: 'portal' }}
+            />
           </fieldset>
         </Form>
       </section>
@@ -220,9 +253,15 @@ export default function TownBilling() {
                 <tr>
                   <th scope="col">{t('billing.colNumber')}</th>
                   <th scope="col">{t('billing.colDate')}</th>
-                  <th scope="col" className="num">{t('billing.colNet')}</th>
-                  <th scope="col" className="num">{t('billing.colVat')}</th>
-                  <th scope="col" className="num">{t('billing.colGross')}</th>
+                  <th scope="col" className="num">
+                    {t('billing.colNet')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('billing.colVat')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('billing.colGross')}
+                  </th>
                   <th scope="col">{t('billing.colStatus')}</th>
                   <th scope="col">{t('billing.colLink')}</th>
                 </tr>
@@ -261,16 +300,71 @@ export default function TownBilling() {
           <input type="hidden" name="intent" value="contact" />
           <fieldset disabled={locked} className="form">
             <legend className="visually-hidden">{t('billing.contact')}</legend>
-            <TextField id={contactIds.contactName} name="contactName" label={t('billing.contactName')} optional defaultValue={contactValues.contactName ?? billing.contact.contactName ?? ''} errors={contactErrors.byField.contactName} autoComplete="organization" />
-            <TextField id={contactIds.contactEmail} name="contactEmail" type="email" label={t('billing.contactEmail')} optional defaultValue={contactValues.contactEmail ?? billing.contact.contactEmail ?? ''} errors={contactErrors.byField.contactEmail} autoComplete="email" />
-            <TextField id={contactIds.street} name="street" label={t('billing.street')} optional defaultValue={contactValues.street ?? billing.contact.street ?? ''} errors={contactErrors.byField.street} autoComplete="street-address" />
+            <TextField
+              id={contactIds.contactName}
+              name="contactName"
+              label={t('billing.contactName')}
+              optional
+              defaultValue={contactValues.contactName ?? billing.contact.contactName ?? ''}
+              errors={contactErrors.byField.contactName}
+              autoComplete="organization"
+            />
+            <TextField
+              id={contactIds.contactEmail}
+              name="contactEmail"
+              type="email"
+              label={t('billing.contactEmail')}
+              optional
+              defaultValue={contactValues.contactEmail ?? billing.contact.contactEmail ?? ''}
+              errors={contactErrors.byField.contactEmail}
+              autoComplete="email"
+            />
+            <TextField
+              id={contactIds.street}
+              name="street"
+              label={t('billing.street')}
+              optional
+              defaultValue={contactValues.street ?? billing.contact.street ?? ''}
+              errors={contactErrors.byField.street}
+              autoComplete="street-address"
+            />
             <div className="form__row">
-              <TextField id={contactIds.postalCode} name="postalCode" label={t('billing.postalCode')} optional inputMode="numeric" defaultValue={contactValues.postalCode ?? billing.contact.postalCode ?? ''} errors={contactErrors.byField.postalCode} autoComplete="postal-code" />
-              <TextField id={contactIds.city} name="city" label={t('billing.city')} optional defaultValue={contactValues.city ?? billing.contact.city ?? ''} errors={contactErrors.byField.city} autoComplete="address-level2" />
+              <TextField
+                id={contactIds.postalCode}
+                name="postalCode"
+                label={t('billing.postalCode')}
+                optional
+                inputMode="numeric"
+                defaultValue={contactValues.postalCode ?? billing.contact.postalCode ?? ''}
+                errors={contactErrors.byField.postalCode}
+                autoComplete="postal-code"
+              />
+              <TextField
+                id={contactIds.city}
+                name="city"
+                label={t('billing.city')}
+                optional
+                defaultValue={contactValues.city ?? billing.contact.city ?? ''}
+                errors={contactErrors.byField.city}
+                autoComplete="address-level2"
+              />
             </div>
-            <TextField id={contactIds.vatId} name="vatId" label={t('billing.vatId')} hint={t('billing.vatIdHint')} optional defaultValue={contactValues.vatId ?? billing.contact.vatId ?? ''} errors={contactErrors.byField.vatId} autoComplete="off" />
+            <TextField
+              id={contactIds.vatId}
+              name="vatId"
+              label={t('billing.vatId')}
+              hint={t('billing.vatIdHint')}
+              optional
+              defaultValue={contactValues.vatId ?? billing.contact.vatId ?? ''}
+              errors={contactErrors.byField.vatId}
+              autoComplete="off"
+            />
             <div className="form__actions">
-              <SubmitButton label={t('billing.contactSubmit')} pendingLabel={t('billing.contactSubmitting')} pendingWhen={{ intent: 'contact' }} />
+              <SubmitButton
+                label={t('billing.contactSubmit')}
+                pendingLabel={t('billing.contactSubmitting')}
+                pendingWhen={{ intent: 'contact' }}
+              />
             </div>
           </fieldset>
         </Form>

@@ -34,7 +34,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const slug = params.slug ?? '';
   const api = await apiFor(request);
   const result = await mutate(request, () => api.exports.start.mutate({ tenant: slug }));
-  if (!result.ok) return { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
+  if (!result.ok)
+    return { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors } };
   // Post/redirect/get: reloading the page (or its automatic refresh) never starts a second export.
   throw redirect(`/towns/${encodeURIComponent(slug)}/export?started=${encodeURIComponent(result.data.id)}`);
 }
@@ -113,7 +114,10 @@ export default function TownExport() {
                       {e.progress} %
                     </progress>
                     <p role="status" data-testid="export-progress">
-                      {t('exports.progress', { percent: String(e.progress), step: tr.tOr(`exports.steps.${e.step ?? 'queued'}`, e.step ?? '') })}
+                      {t('exports.progress', {
+                        percent: String(e.progress),
+                        step: tr.tOr(`exports.steps.${e.step ?? 'queued'}`, e.step ?? ''),
+                      })}
                     </p>
                     <noscript>
                       <p>

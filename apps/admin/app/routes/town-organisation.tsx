@@ -20,7 +20,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const api = await apiFor(request);
   const organisation = await load(request, () => api.organisations.get.query({ tenant: slug, organisationId }));
   // The people to choose from when assigning (the first 100; a town's hub rarely has more members to place at once).
-  const people = organisation.canManage ? (await load(request, () => api.organisations.members.query({ tenant: slug, limit: 100 }))).items : [];
+  const people = organisation.canManage
+    ? (await load(request, () => api.organisations.members.query({ tenant: slug, limit: 100 }))).items
+    : [];
   return { slug, organisation, people: people.filter((p) => p.organisationId !== organisation.id) };
 }
 
@@ -37,16 +39,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fail = (errors: { formError: string | null; fieldErrors: Record<string, string[]> }, names: string[]) =>
     data({ ok: false as const, intent, errors, values: keepValues(form, names) }, { status: 400 });
   if (intent === 'update') {
-    const result = await mutate(request, () => api.organisations.update.mutate({ tenant: slug, organisationId, name: text(form, 'name'), kind: asKind(text(form, 'kind')), plan: planFrom(form) }));
+    const result = await mutate(request, () =>
+      api.organisations.update.mutate({
+        tenant: slug,
+        organisationId,
+        name: text(form, 'name'),
+        kind: asKind(text(form, 'kind')),
+        plan: planFrom(form),
+      }),
+    );
     if (!result.ok) return fail(result, ['name', 'kind', 'deskDaysPerMonth', 'roomHoursPerMonth']);
     return { ok: true as const, intent, errors: null, values: {} as Record<string, string> };
   }
   if (intent === 'assign' || intent === 'remove') {
     const membershipId = text(form, 'membershipId');
     // Removing keeps the person's own plan; assigning sets it.
-    const plan = intent === 'assign' ? planFrom(form) : { deskDaysPerMonth: allowance(form, 'keepDeskDays'), roomHoursPerMonth: allowance(form, 'keepRoomHours') };
+    const plan =
+      intent === 'assign'
+        ? planFrom(form)
+        : { deskDaysPerMonth: allowance(form, 'keepDeskDays'), roomHoursPerMonth: allowance(form, 'keepRoomHours') };
     const result = await mutate(request, () =>
-      api.organisations.setMember.mutate({ tenant: slug, membershipId, organisationId: intent === 'assign' ? organisationId : null, plan }),
+      api.organisations.setMember.mutate({
+        tenant: slug,
+        membershipId,
+        organisationId: intent === 'assign' ? organisationId : null,
+        plan,
+      }),
     );
     if (!result.ok) return fail(result, ['membershipId', 'deskDaysPerMonth', 'roomHoursPerMonth']);
     return { ok: true as const, intent, errors: null, values: {} as Record<string, string> };
@@ -59,8 +77,17 @@ export default function TownOrganisation() {
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
-  const editFields = { name: 'org-name', kind: 'org-kind', 'plan.deskDaysPerMonth': 'org-desk-days', 'plan.roomHoursPerMonth': 'org-room-hours' };
-  const assignFields = { membershipId: 'assign-person', 'plan.deskDaysPerMonth': 'assign-desk-days', 'plan.roomHoursPerMonth': 'assign-room-hours' };
+  const editFields = {
+    name: 'org-name',
+    kind: 'org-kind',
+    'plan.deskDaysPerMonth': 'org-desk-days',
+    'plan.roomHoursPerMonth': 'org-room-hours',
+  };
+  const assignFields = {
+    membershipId: 'assign-person',
+    'plan.deskDaysPerMonth': 'assign-desk-days',
+    'plan.roomHoursPerMonth': 'assign-room-hours',
+  };
   const failed = result && !result.ok ? result : null;
   const errors = translateErrors(tr, failed?.errors ?? null, failed?.intent === 'assign' ? assignFields : editFields);
   const values: Record<string, string> = failed ? failed.values : {};
@@ -69,7 +96,11 @@ export default function TownOrganisation() {
   const editErrors = failed?.intent === 'update' ? errors.byField : {};
   const assignErrors = failed?.intent === 'assign' ? errors.byField : {};
   const limit = (n: number | null) => (n === null ? t('organisations.noLimit') : tr.formatNumber(n));
-  const notice = result?.ok ? { update: 'organisations.saved', assign: 'organisations.assigned', remove: 'organisations.removed' }[result.intent] : null;
+  const notice = result?.ok
+    ? { update: 'organisations.saved', assign: 'organisations.assigned', remove: 'organisations.removed' }[
+        result.intent
+      ]
+    : null;
   return (
     <>
       <PageHeader
@@ -93,7 +124,14 @@ export default function TownOrganisation() {
           <h2 id="edit-title">{t('organisations.edit')}</h2>
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="update" />
-            <TextField id={editFields.name} name="name" label={t('organisations.name')} errors={editErrors.name} defaultValue={editValues.name ?? organisation.name} autoComplete="organization" />
+            <TextField
+              id={editFields.name}
+              name="name"
+              label={t('organisations.name')}
+              errors={editErrors.name}
+              defaultValue={editValues.name ?? organisation.name}
+              autoComplete="organization"
+            />
             <SelectField
               id={editFields.kind}
               name="kind"
@@ -102,8 +140,28 @@ export default function TownOrganisation() {
               options={ORGANISATION_KINDS.map((k) => ({ value: k, label: t(`organisations.kinds.${k}`) }))}
               defaultValue={editValues.kind ?? organisation.kind}
             />
-            <TextField id={editFields['plan.deskDaysPerMonth']} name="deskDaysPerMonth" type="number" inputMode="numeric" min={0} optional label={t('organisations.deskDays')} errors={editErrors['plan.deskDaysPerMonth']} defaultValue={editValues.deskDaysPerMonth ?? (organisation.plan.deskDaysPerMonth ?? '').toString()} />
-            <TextField id={editFields['plan.roomHoursPerMonth']} name="roomHoursPerMonth" type="number" inputMode="numeric" min={0} optional label={t('organisations.roomHours')} errors={editErrors['plan.roomHoursPerMonth']} defaultValue={editValues.roomHoursPerMonth ?? (organisation.plan.roomHoursPerMonth ?? '').toString()} />
+            <TextField
+              id={editFields['plan.deskDaysPerMonth']}
+              name="deskDaysPerMonth"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              optional
+              label={t('organisations.deskDays')}
+              errors={editErrors['plan.deskDaysPerMonth']}
+              defaultValue={editValues.deskDaysPerMonth ?? (organisation.plan.deskDaysPerMonth ?? '').toString()}
+            />
+            <TextField
+              id={editFields['plan.roomHoursPerMonth']}
+              name="roomHoursPerMonth"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              optional
+              label={t('organisations.roomHours')}
+              errors={editErrors['plan.roomHoursPerMonth']}
+              defaultValue={editValues.roomHoursPerMonth ?? (organisation.plan.roomHoursPerMonth ?? '').toString()}
+            />
             <SubmitButton label={t('organisations.save')} pendingLabel={t('common.pleaseWait')} />
           </Form>
         </section>
@@ -144,7 +202,11 @@ export default function TownOrganisation() {
                           <input type="hidden" name="membershipId" value={m.membershipId} />
                           <input type="hidden" name="keepDeskDays" value={m.plan.deskDaysPerMonth ?? ''} />
                           <input type="hidden" name="keepRoomHours" value={m.plan.roomHoursPerMonth ?? ''} />
-                          <button type="submit" className="button button--ghost" aria-label={t('organisations.removeFor', { name: m.name })}>
+                          <button
+                            type="submit"
+                            className="button button--ghost"
+                            aria-label={t('organisations.removeFor', { name: m.name })}
+                          >
                             {t('organisations.remove')}
                           </button>
                         </Form>
@@ -174,8 +236,28 @@ export default function TownOrganisation() {
             />
             <fieldset className="fieldset">
               <legend>{t('organisations.personalPlan')}</legend>
-              <TextField id={assignFields['plan.deskDaysPerMonth']} name="deskDaysPerMonth" type="number" inputMode="numeric" min={0} optional label={t('organisations.deskDays')} errors={assignErrors['plan.deskDaysPerMonth']} defaultValue={assignValues.deskDaysPerMonth ?? ''} />
-              <TextField id={assignFields['plan.roomHoursPerMonth']} name="roomHoursPerMonth" type="number" inputMode="numeric" min={0} optional label={t('organisations.roomHours')} errors={assignErrors['plan.roomHoursPerMonth']} defaultValue={assignValues.roomHoursPerMonth ?? ''} />
+              <TextField
+                id={assignFields['plan.deskDaysPerMonth']}
+                name="deskDaysPerMonth"
+                type="number"
+                inputMode="numeric"
+                min={0}
+                optional
+                label={t('organisations.deskDays')}
+                errors={assignErrors['plan.deskDaysPerMonth']}
+                defaultValue={assignValues.deskDaysPerMonth ?? ''}
+              />
+              <TextField
+                id={assignFields['plan.roomHoursPerMonth']}
+                name="roomHoursPerMonth"
+                type="number"
+                inputMode="numeric"
+                min={0}
+                optional
+                label={t('organisations.roomHours')}
+                errors={assignErrors['plan.roomHoursPerMonth']}
+                defaultValue={assignValues.roomHoursPerMonth ?? ''}
+              />
             </fieldset>
             <SubmitButton label={t('organisations.assignSubmit')} pendingLabel={t('common.pleaseWait')} />
           </Form>

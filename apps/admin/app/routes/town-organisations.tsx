@@ -23,7 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     load(request, () => api.tenants.get.query({ tenant: slug })),
     load(request, () => api.organisations.list.query({ tenant: slug, limit: 50, ...(cursor ? { cursor } : {}) })),
   ]);
-  return { town: { slug: town.slug, name: town.name }, organisations: page.items, nextCursor: page.nextCursor, canManage: page.canManage };
+  return {
+    town: { slug: town.slug, name: town.name },
+    organisations: page.items,
+    nextCursor: page.nextCursor,
+    canManage: page.canManage,
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -34,11 +39,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (text(form, 'intent') !== 'create') throw notFound();
   const api = await apiFor(request);
   const result = await mutate(request, () =>
-    api.organisations.create.mutate({ tenant: slug, name: text(form, 'name'), kind: asKind(text(form, 'kind')), plan: planFrom(form) }),
+    api.organisations.create.mutate({
+      tenant: slug,
+      name: text(form, 'name'),
+      kind: asKind(text(form, 'kind')),
+      plan: planFrom(form),
+    }),
   );
   if (!result.ok) {
     return data(
-      { ok: false as const, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['name', 'kind', 'deskDaysPerMonth', 'roomHoursPerMonth']) },
+      {
+        ok: false as const,
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        values: keepValues(form, ['name', 'kind', 'deskDaysPerMonth', 'roomHoursPerMonth']),
+      },
       { status: 400 },
     );
   }
@@ -50,7 +64,12 @@ export default function TownOrganisations() {
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
-  const fields = { name: 'org-name', kind: 'org-kind', 'plan.deskDaysPerMonth': 'org-desk-days', 'plan.roomHoursPerMonth': 'org-room-hours' };
+  const fields = {
+    name: 'org-name',
+    kind: 'org-kind',
+    'plan.deskDaysPerMonth': 'org-desk-days',
+    'plan.roomHoursPerMonth': 'org-room-hours',
+  };
   const errors = translateErrors(tr, result && !result.ok ? result.errors : null, fields);
   const values: Record<string, string> = result && !result.ok ? result.values : {};
   const base = `/towns/${encodeURIComponent(town.slug)}`;
@@ -78,7 +97,14 @@ export default function TownOrganisations() {
           <h2 id="create-title">{t('organisations.create')}</h2>
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="create" />
-            <TextField id={fields.name} name="name" label={t('organisations.name')} errors={errors.byField.name} defaultValue={values.name ?? ''} autoComplete="organization" />
+            <TextField
+              id={fields.name}
+              name="name"
+              label={t('organisations.name')}
+              errors={errors.byField.name}
+              defaultValue={values.name ?? ''}
+              autoComplete="organization"
+            />
             <SelectField
               id={fields.kind}
               name="kind"
@@ -87,8 +113,28 @@ export default function TownOrganisations() {
               options={ORGANISATION_KINDS.map((k) => ({ value: k, label: t(`organisations.kinds.${k}`) }))}
               defaultValue={values.kind ?? 'company'}
             />
-            <TextField id={fields['plan.deskDaysPerMonth']} name="deskDaysPerMonth" type="number" inputMode="numeric" min={0} optional label={t('organisations.deskDays')} errors={errors.byField['plan.deskDaysPerMonth']} defaultValue={values.deskDaysPerMonth ?? ''} />
-            <TextField id={fields['plan.roomHoursPerMonth']} name="roomHoursPerMonth" type="number" inputMode="numeric" min={0} optional label={t('organisations.roomHours')} errors={errors.byField['plan.roomHoursPerMonth']} defaultValue={values.roomHoursPerMonth ?? ''} />
+            <TextField
+              id={fields['plan.deskDaysPerMonth']}
+              name="deskDaysPerMonth"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              optional
+              label={t('organisations.deskDays')}
+              errors={errors.byField['plan.deskDaysPerMonth']}
+              defaultValue={values.deskDaysPerMonth ?? ''}
+            />
+            <TextField
+              id={fields['plan.roomHoursPerMonth']}
+              name="roomHoursPerMonth"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              optional
+              label={t('organisations.roomHours')}
+              errors={errors.byField['plan.roomHoursPerMonth']}
+              defaultValue={values.roomHoursPerMonth ?? ''}
+            />
             <SubmitButton label={t('organisations.createSubmit')} pendingLabel={t('common.pleaseWait')} />
           </Form>
         </section>
@@ -115,9 +161,7 @@ export default function TownOrganisations() {
                 {organisations.map((o) => (
                   <tr key={o.id}>
                     <th scope="row">
-                      <Link to={`${base}/organisations/${o.id}`}>
-                        {o.name}
-                      </Link>
+                      <Link to={`${base}/organisations/${o.id}`}>{o.name}</Link>
                     </th>
                     <td>{t(`organisations.kinds.${o.kind}`)}</td>
                     <td>{limit(o.plan.deskDaysPerMonth)}</td>

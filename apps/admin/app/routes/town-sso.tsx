@@ -15,7 +15,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slug = params.slug ?? '';
   const api = await apiFor(request);
   // Only people who may add members see this page; for everyone else it does not exist.
-  const [town, sso] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.sso.townConfig.query({ tenant: slug }))]);
+  const [town, sso] = await Promise.all([
+    load(request, () => api.tenants.get.query({ tenant: slug })),
+    load(request, () => api.sso.townConfig.query({ tenant: slug })),
+  ]);
   return { town: { slug: town.slug, name: town.name }, config: sso.config, callbackUrl: sso.callbackUrl };
 }
 

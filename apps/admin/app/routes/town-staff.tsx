@@ -25,10 +25,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const after = url.searchParams.get('after');
   // The members (to change roles and remove people) only for those who manage the whole town: a hub manager's FORBIDDEN is "no list".
-  const membersQuery = api.staff.members.query({ tenant: slug, limit: 50, ...(after && /^[0-9a-f-]{36}$/i.test(after) ? { cursor: after } : {}) }).catch((error: unknown) => {
-    if (apiErrorInfo(error)?.code === 'FORBIDDEN') return null;
-    throw error;
-  });
+  const membersQuery = api.staff.members
+    .query({ tenant: slug, limit: 50, ...(after && /^[0-9a-f-]{36}$/i.test(after) ? { cursor: after } : {}) })
+    .catch((error: unknown) => {
+      if (apiErrorInfo(error)?.code === 'FORBIDDEN') return null;
+      throw error;
+    });
   const [town, invitations, members] = await Promise.all([
     load(request, () => api.tenants.get.query({ tenant: slug })),
     load(request, () => api.staff.invitations.query({ tenant: slug })),
@@ -37,7 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Town admins offer every role and any hub; hub managers hub staff into their own hubs.
   const hubs = invitations.townWide ? town.hubs : town.hubs.filter((h) => invitations.hubIds.includes(h.id));
   // "Remove …" asks first (works without JavaScript): ?remove=<membershipId> shows the confirmation.
-  const removing = members?.items.find((m) => m.membershipId === url.searchParams.get('remove') && m.manageable) ?? null;
+  const removing =
+    members?.items.find((m) => m.membershipId === url.searchParams.get('remove') && m.manageable) ?? null;
   return {
     town: { slug: town.slug, name: town.name },
     invitations: invitations.items,
@@ -59,26 +62,77 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === 'invite') {
     const role = text(form, 'role') as InvitableRole;
     const hubId = text(form, 'hubId');
-    const result = await mutate(request, () => api.staff.invite.mutate({ tenant: slug, email: text(form, 'email'), role, ...(hubId ? { hubId } : {}) }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['email', 'role', 'hubId']), name: null }, { status: 400 });
+    const result = await mutate(request, () =>
+      api.staff.invite.mutate({ tenant: slug, email: text(form, 'email'), role, ...(hubId ? { hubId } : {}) }),
+    );
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+          values: keepValues(form, ['email', 'role', 'hubId']),
+          name: null,
+        },
+        { status: 400 },
+      );
     // The same answer whether or not the address has an account: no link, no hint (ADR 023).
     return { ok: true as const, intent, errors: null, values: {}, name: null };
   }
   if (intent === 'revoke' || intent === 'resend') {
     const invitationId = text(form, 'invitationId');
-    const result = await mutate(request, () => (intent === 'revoke' ? api.staff.revokeInvitation : api.staff.resendInvitation).mutate({ tenant: slug, invitationId }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {}, name: null }, { status: 400 });
+    const result = await mutate(request, () =>
+      (intent === 'revoke' ? api.staff.revokeInvitation : api.staff.resendInvitation).mutate({
+        tenant: slug,
+        invitationId,
+      }),
+    );
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+          values: {},
+          name: null,
+        },
+        { status: 400 },
+      );
     return { ok: true as const, intent, errors: null, values: {}, name: null };
   }
   if (intent === 'changeRole') {
     const role = text(form, 'role') as InvitableRole;
-    const result = await mutate(request, () => api.staff.changeRole.mutate({ tenant: slug, membershipId: text(form, 'membershipId'), role }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {}, name: null }, { status: 400 });
+    const result = await mutate(request, () =>
+      api.staff.changeRole.mutate({ tenant: slug, membershipId: text(form, 'membershipId'), role }),
+    );
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+          values: {},
+          name: null,
+        },
+        { status: 400 },
+      );
     return { ok: true as const, intent, errors: null, values: { role }, name: text(form, 'name') };
   }
   if (intent === 'removeMember') {
-    const result = await mutate(request, () => api.staff.removeMember.mutate({ tenant: slug, membershipId: text(form, 'membershipId') }));
-    if (!result.ok) return data({ ok: false as const, intent, errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: {}, name: null }, { status: 400 });
+    const result = await mutate(request, () =>
+      api.staff.removeMember.mutate({ tenant: slug, membershipId: text(form, 'membershipId') }),
+    );
+    if (!result.ok)
+      return data(
+        {
+          ok: false as const,
+          intent,
+          errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+          values: {},
+          name: null,
+        },
+        { status: 400 },
+      );
     throw redirect(`/towns/${encodeURIComponent(slug)}/staff?removed=${encodeURIComponent(text(form, 'name'))}`);
   }
   throw notFound();
@@ -133,7 +187,15 @@ export default function TownStaff() {
         <h2 id="invite-title">{t('staff.invite')}</h2>
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="invite" />
-          <TextField id={fields.email} name="email" type="email" autoComplete="off" label={t('staff.email')} errors={errors.byField.email} defaultValue={values.email ?? ''} />
+          <TextField
+            id={fields.email}
+            name="email"
+            type="email"
+            autoComplete="off"
+            label={t('staff.email')}
+            errors={errors.byField.email}
+            defaultValue={values.email ?? ''}
+          />
           <SelectField
             id={fields.role}
             name="role"
@@ -194,7 +256,11 @@ export default function TownStaff() {
                           <Form method="post">
                             <input type="hidden" name="intent" value="resend" />
                             <input type="hidden" name="invitationId" value={i.id} />
-                            <button type="submit" className="button button--ghost" aria-label={t('staff.resendFor', { email: i.email })}>
+                            <button
+                              type="submit"
+                              className="button button--ghost"
+                              aria-label={t('staff.resendFor', { email: i.email })}
+                            >
                               {t('staff.resend')}
                             </button>
                           </Form>
@@ -210,7 +276,15 @@ export default function TownStaff() {
         )}
       </section>
 
-      {members ? <TownMembers town={town} members={members as MemberRow[]} nextCursor={nextMembers} removing={removing as MemberRow | null} roles={ROLES} /> : null}
+      {members ? (
+        <TownMembers
+          town={town}
+          members={members as MemberRow[]}
+          nextCursor={nextMembers}
+          removing={removing as MemberRow | null}
+          roles={ROLES}
+        />
+      ) : null}
     </>
   );
 }

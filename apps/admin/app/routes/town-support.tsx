@@ -33,9 +33,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const api = await apiFor(request);
   const minutes = Number(text(form, 'durationMinutes'));
   const result = await mutate(request, () =>
-    api.support.start.mutate({ tenant: slug, reason: text(form, 'reason'), durationMinutes: Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_DURATION }),
+    api.support.start.mutate({
+      tenant: slug,
+      reason: text(form, 'reason'),
+      durationMinutes: Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_DURATION,
+    }),
   );
-  if (!result.ok) return data({ errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['reason', 'durationMinutes']) }, { status: 400 });
+  if (!result.ok)
+    return data(
+      {
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        values: keepValues(form, ['reason', 'durationMinutes']),
+      },
+      { status: 400 },
+    );
   throw redirect(`/towns/${encodeURIComponent(slug)}`);
 }
 
@@ -47,7 +58,12 @@ export default function TownSupport() {
   const fields = { reason: 'support-reason', durationMinutes: 'support-duration' };
   const errors = translateErrors(tr, result?.errors ?? null, fields);
   const values: Record<string, string> = result?.values ?? {};
-  const label = (m: number) => (m < 60 ? t('support.minutes', { count: String(m) }) : m === 60 ? t('support.hour') : t('support.hours', { count: String(m / 60) }));
+  const label = (m: number) =>
+    m < 60
+      ? t('support.minutes', { count: String(m) })
+      : m === 60
+        ? t('support.hour')
+        : t('support.hours', { count: String(m / 60) });
   return (
     <>
       <PageHeader

@@ -20,7 +20,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const slug = params.slug ?? '';
   const api = await apiFor(request);
-  const [town, billing] = await Promise.all([load(request, () => api.tenants.get.query({ tenant: slug })), load(request, () => api.billing.status.query({ tenant: slug }))]);
+  const [town, billing] = await Promise.all([
+    load(request, () => api.tenants.get.query({ tenant: slug })),
+    load(request, () => api.billing.status.query({ tenant: slug })),
+  ]);
   const partners = town.can.assignPartner
     ? (await load(request, () => api.partners.list.query({}))).items
         .filter((p) => p.kind === 'it-partner')
@@ -47,26 +50,66 @@ export async function action({ request, params }: ActionFunctionArgs) {
         api.hubs.create.mutate({
           tenant: slug,
           name: text(form, 'name'),
-          ...(optionalText(form, 'thematicFocus') !== undefined ? { thematicFocus: optionalText(form, 'thematicFocus') } : {}),
+          ...(optionalText(form, 'thematicFocus') !== undefined
+            ? { thematicFocus: optionalText(form, 'thematicFocus') }
+            : {}),
           ...(optionalText(form, 'city') !== undefined ? { city: optionalText(form, 'city') } : {}),
         }),
       );
-      if (!result.ok) return failed({ formError: result.formError, fieldErrors: result.fieldErrors }, keepValues(form, ['name', 'thematicFocus', 'city']));
-      return { ok: true as const, intent, hubId: result.data.id, errors: null, values: {}, notice: { key: 'town.hubCreated' as const, name: result.data.name } };
+      if (!result.ok)
+        return failed(
+          { formError: result.formError, fieldErrors: result.fieldErrors },
+          keepValues(form, ['name', 'thematicFocus', 'city']),
+        );
+      return {
+        ok: true as const,
+        intent,
+        hubId: result.data.id,
+        errors: null,
+        values: {},
+        notice: { key: 'town.hubCreated' as const, name: result.data.name },
+      };
     }
     case 'renameHub': {
       const hubId = text(form, 'hubId');
-      const result = await mutate(request, () => api.hubs.rename.mutate({ tenant: slug, hubId, name: text(form, 'name') }));
-      if (!result.ok) return failed({ formError: result.formError, fieldErrors: result.fieldErrors }, keepValues(form, ['name']), hubId);
-      return { ok: true as const, intent, hubId, errors: null, values: {}, notice: { key: 'town.hubRenamed' as const, name: result.data.name } };
+      const result = await mutate(request, () =>
+        api.hubs.rename.mutate({ tenant: slug, hubId, name: text(form, 'name') }),
+      );
+      if (!result.ok)
+        return failed(
+          { formError: result.formError, fieldErrors: result.fieldErrors },
+          keepValues(form, ['name']),
+          hubId,
+        );
+      return {
+        ok: true as const,
+        intent,
+        hubId,
+        errors: null,
+        values: {},
+        notice: { key: 'town.hubRenamed' as const, name: result.data.name },
+      };
     }
     case 'assignPartner': {
       // The id comes from the API, not from the form: the slug in the URL decides which town is changed.
       const town = await load(request, () => api.tenants.get.query({ tenant: slug }));
       const partnerId = text(form, 'partnerId');
-      const result = await mutate(request, () => api.tenants.assignPartner.mutate({ tenantId: town.id, partnerId: partnerId === '' ? null : partnerId }));
-      if (!result.ok) return failed({ formError: result.formError, fieldErrors: result.fieldErrors }, keepValues(form, ['partnerId']));
-      return { ok: true as const, intent, hubId: null, errors: null, values: {}, notice: { key: 'town.partnerAssigned' as const, name: '' } };
+      const result = await mutate(request, () =>
+        api.tenants.assignPartner.mutate({ tenantId: town.id, partnerId: partnerId === '' ? null : partnerId }),
+      );
+      if (!result.ok)
+        return failed(
+          { formError: result.formError, fieldErrors: result.fieldErrors },
+          keepValues(form, ['partnerId']),
+        );
+      return {
+        ok: true as const,
+        intent,
+        hubId: null,
+        errors: null,
+        values: {},
+        notice: { key: 'town.partnerAssigned' as const, name: '' },
+      };
     }
     default:
       throw notFound();
@@ -82,9 +125,17 @@ export default function Town() {
   const { t } = tr;
 
   const errorsFor = (intent: Intent, fields: Record<string, string>, hubId?: string) =>
-    translateErrors(tr, result && !result.ok && result.intent === intent && (hubId === undefined || result.hubId === hubId) ? result.errors : null, fields);
+    translateErrors(
+      tr,
+      result && !result.ok && result.intent === intent && (hubId === undefined || result.hubId === hubId)
+        ? result.errors
+        : null,
+      fields,
+    );
   const valuesFor = (intent: Intent, hubId?: string): Record<string, string> =>
-    result && !result.ok && result.intent === intent && (hubId === undefined || result.hubId === hubId) ? result.values : {};
+    result && !result.ok && result.intent === intent && (hubId === undefined || result.hubId === hubId)
+      ? result.values
+      : {};
 
   const createFields = { name: 'hub-new-name', thematicFocus: 'hub-new-focus', city: 'hub-new-city' };
   const createErrors = errorsFor('createHub', createFields);
@@ -92,7 +143,9 @@ export default function Town() {
   const assignFields = { partnerId: 'town-partner' };
   const assignErrors = errorsFor('assignPartner', assignFields);
   const renameErrorSummary =
-    result && !result.ok && result.intent === 'renameHub' && result.hubId ? errorsFor('renameHub', { name: `hub-${result.hubId}-name` }, result.hubId).summary : [];
+    result && !result.ok && result.intent === 'renameHub' && result.hubId
+      ? errorsFor('renameHub', { name: `hub-${result.hubId}-name` }, result.hubId).summary
+      : [];
 
   return (
     <>
@@ -201,98 +254,119 @@ export default function Town() {
         </p>
       ) : null}
       <fieldset disabled={locked} aria-describedby={locked ? 'billing-locked' : undefined} className="plain-fieldset">
-      <legend className="visually-hidden">{t('town.hubs')}</legend>
-      <section aria-labelledby="hubs-title" className="card">
-        <h2 id="hubs-title">{t('town.hubs')}</h2>
-        {town.hubs.length === 0 ? (
-          <p className="empty">{t('town.hubsEmpty')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">{t('town.hubsCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('town.colHub')}</th>
-                  <th scope="col">{t('town.colFocus')}</th>
-                  <th scope="col">{t('town.colCity')}</th>
-                  {town.can.renameHub ? <th scope="col">{t('town.colActions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {town.hubs.map((hub) => {
-                  const nameId = `hub-${hub.id}-name`;
-                  const renameErrors = errorsFor('renameHub', { name: nameId }, hub.id);
-                  return (
-                    <tr key={hub.id}>
-                      <th scope="row">
-                        <Link to={`/towns/${encodeURIComponent(town.slug)}/hubs/${hub.id}`}>{hub.name}</Link>
-                      </th>
-                      <td>{hub.thematicFocus ?? <span className="muted">{t('common.none')}</span>}</td>
-                      <td>{hub.city ?? <span className="muted">{t('common.none')}</span>}</td>
-                      {town.can.renameHub ? (
-                        <td>
-                          <Form method="post" noValidate className="form form--inline form--compact" key={`rename-${hub.id}-${hub.name}`}>
-                            <input type="hidden" name="intent" value="renameHub" />
-                            <input type="hidden" name="hubId" value={hub.id} />
-                            <TextField
-                              id={nameId}
-                              name="name"
-                              label={t('town.renameLabel', { name: hub.name })}
-                              defaultValue={valuesFor('renameHub', hub.id).name ?? hub.name}
-                              errors={renameErrors.byField.name}
-                              autoComplete="off"
-                            />
-                            <SubmitButton
-                              variant="secondary"
-                              label={t('town.rename')}
-                              pendingLabel={t('town.renaming')}
-                              pendingWhen={{ intent: 'renameHub', hubId: hub.id }}
-                            />
-                          </Form>
-                        </td>
-                      ) : null}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+        <legend className="visually-hidden">{t('town.hubs')}</legend>
+        <section aria-labelledby="hubs-title" className="card">
+          <h2 id="hubs-title">{t('town.hubs')}</h2>
+          {town.hubs.length === 0 ? (
+            <p className="empty">{t('town.hubsEmpty')}</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">{t('town.hubsCaption')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('town.colHub')}</th>
+                    <th scope="col">{t('town.colFocus')}</th>
+                    <th scope="col">{t('town.colCity')}</th>
+                    {town.can.renameHub ? <th scope="col">{t('town.colActions')}</th> : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {town.hubs.map((hub) => {
+                    const nameId = `hub-${hub.id}-name`;
+                    const renameErrors = errorsFor('renameHub', { name: nameId }, hub.id);
+                    return (
+                      <tr key={hub.id}>
+                        <th scope="row">
+                          <Link to={`/towns/${encodeURIComponent(town.slug)}/hubs/${hub.id}`}>{hub.name}</Link>
+                        </th>
+                        <td>{hub.thematicFocus ?? <span className="muted">{t('common.none')}</span>}</td>
+                        <td>{hub.city ?? <span className="muted">{t('common.none')}</span>}</td>
+                        {town.can.renameHub ? (
+                          <td>
+                            <Form
+                              method="post"
+                              noValidate
+                              className="form form--inline form--compact"
+                              key={`rename-${hub.id}-${hub.name}`}
+                            >
+                              <input type="hidden" name="intent" value="renameHub" />
+                              <input type="hidden" name="hubId" value={hub.id} />
+                              <TextField
+                                id={nameId}
+                                name="name"
+                                label={t('town.renameLabel', { name: hub.name })}
+                                defaultValue={valuesFor('renameHub', hub.id).name ?? hub.name}
+                                errors={renameErrors.byField.name}
+                                autoComplete="off"
+                              />
+                              <SubmitButton
+                                variant="secondary"
+                                label={t('town.rename')}
+                                pendingLabel={t('town.renaming')}
+                                pendingWhen={{ intent: 'renameHub', hubId: hub.id }}
+                              />
+                            </Form>
+                          </td>
+                        ) : null}
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
 
-      {town.can.createHub ? (
-        <section aria-labelledby="create-hub-title" className="card">
-          <h2 id="create-hub-title">{t('town.createHub')}</h2>
-          <Form method="post" noValidate className="form" key={result?.ok && result.intent === 'createHub' ? `created-${result.hubId}` : 'create'}>
-            <input type="hidden" name="intent" value="createHub" />
-            <TextField id={createFields.name} name="name" label={t('town.hubName')} defaultValue={createValues.name} errors={createErrors.byField.name} autoComplete="off" />
-            <div className="form__row">
+        {town.can.createHub ? (
+          <section aria-labelledby="create-hub-title" className="card">
+            <h2 id="create-hub-title">{t('town.createHub')}</h2>
+            <Form
+              method="post"
+              noValidate
+              className="form"
+              key={result?.ok && result.intent === 'createHub' ? `created-${result.hubId}` : 'create'}
+            >
+              <input type="hidden" name="intent" value="createHub" />
               <TextField
-                id={createFields.thematicFocus}
-                name="thematicFocus"
-                label={t('town.hubFocus')}
-                hint={t('town.hubFocusHint')}
-                optional
-                defaultValue={createValues.thematicFocus}
-                errors={createErrors.byField.thematicFocus}
+                id={createFields.name}
+                name="name"
+                label={t('town.hubName')}
+                defaultValue={createValues.name}
+                errors={createErrors.byField.name}
                 autoComplete="off"
               />
-              <TextField
-                id={createFields.city}
-                name="city"
-                label={t('town.hubCity')}
-                optional
-                defaultValue={createValues.city}
-                errors={createErrors.byField.city}
-                autoComplete="address-level2"
-              />
-            </div>
-            <div className="form__actions">
-              <SubmitButton label={t('town.createHubSubmit')} pendingLabel={t('town.createHubSubmitting')} pendingWhen={{ intent: 'createHub' }} />
-            </div>
-          </Form>
-        </section>
-      ) : null}
+              <div className="form__row">
+                <TextField
+                  id={createFields.thematicFocus}
+                  name="thematicFocus"
+                  label={t('town.hubFocus')}
+                  hint={t('town.hubFocusHint')}
+                  optional
+                  defaultValue={createValues.thematicFocus}
+                  errors={createErrors.byField.thematicFocus}
+                  autoComplete="off"
+                />
+                <TextField
+                  id={createFields.city}
+                  name="city"
+                  label={t('town.hubCity')}
+                  optional
+                  defaultValue={createValues.city}
+                  errors={createErrors.byField.city}
+                  autoComplete="address-level2"
+                />
+              </div>
+              <div className="form__actions">
+                <SubmitButton
+                  label={t('town.createHubSubmit')}
+                  pendingLabel={t('town.createHubSubmitting')}
+                  pendingWhen={{ intent: 'createHub' }}
+                />
+              </div>
+            </Form>
+          </section>
+        ) : null}
       </fieldset>
     </>
   );

@@ -87,9 +87,15 @@ export default function OnboardTown() {
     return (
       <div className="narrow">
         <PageHeader title={t('onboard.title')} />
-        <InvitationSent id="onboard-success" title={t('onboard.successTitle', { name: result.tenant.name })} intro={t('onboard.successIntro')}>
+        <InvitationSent
+          id="onboard-success"
+          title={t('onboard.successTitle', { name: result.tenant.name })}
+          intro={t('onboard.successIntro')}
+        >
           <li>
-            <Link to={`/towns/${encodeURIComponent(result.tenant.slug)}`}>{t('onboard.toTown', { name: result.tenant.name })}</Link>
+            <Link to={`/towns/${encodeURIComponent(result.tenant.slug)}`}>
+              {t('onboard.toTown', { name: result.tenant.name })}
+            </Link>
           </li>
           <li>
             <Link to="/towns">{t('onboard.toList')}</Link>
@@ -113,7 +119,15 @@ export default function OnboardTown() {
       <ErrorSummary items={errors.summary} />
       <Form method="post" noValidate className="card form" aria-busy={submitting || undefined}>
         <input type="hidden" name="idempotencyKey" value={result?.idempotencyKey ?? idempotencyKey} />
-        <TextField id={FIELDS.name} name="name" label={t('onboard.name')} hint={t('onboard.nameHint')} defaultValue={values.name} errors={errors.byField.name} autoComplete="off" />
+        <TextField
+          id={FIELDS.name}
+          name="name"
+          label={t('onboard.name')}
+          hint={t('onboard.nameHint')}
+          defaultValue={values.name}
+          errors={errors.byField.name}
+          autoComplete="off"
+        />
         <div className="form__row">
           <TextField
             id={FIELDS.ags}
@@ -153,11 +167,22 @@ export default function OnboardTown() {
           name="plan"
           label={t('billing.onboardPlan')}
           hint={t('billing.onboardPlanHint')}
-          options={PLANS.map((p) => ({ value: p, label: `${t(`billing.plans.${p}`)} – ${t(`billing.planFeatures.${p}`)}` }))}
+          options={PLANS.map((p) => ({
+            value: p,
+            label: `${t(`billing.plans.${p}`)} – ${t(`billing.planFeatures.${p}`)}`,
+          }))}
           defaultValue={values.plan ?? 'standard'}
           errors={errors.byField.plan}
         />
-        <TextField id={FIELDS.hubName} name="hubName" label={t('onboard.hubName')} hint={t('onboard.hubNameHint')} defaultValue={values.hubName} errors={errors.byField.hubName} autoComplete="off" />
+        <TextField
+          id={FIELDS.hubName}
+          name="hubName"
+          label={t('onboard.hubName')}
+          hint={t('onboard.hubNameHint')}
+          defaultValue={values.hubName}
+          errors={errors.byField.hubName}
+          autoComplete="off"
+        />
         <TextField
           id={FIELDS.adminEmail}
           name="adminEmail"

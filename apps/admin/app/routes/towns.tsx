@@ -15,7 +15,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireMe(request);
   const cursor = new URL(request.url).searchParams.get('cursor') ?? undefined;
   const api = await apiFor(request);
-  const page = await load(request, () => api.tenants.list.query(cursor ? { cursor, limit: PAGE_SIZE } : { limit: PAGE_SIZE }));
+  const page = await load(request, () =>
+    api.tenants.list.query(cursor ? { cursor, limit: PAGE_SIZE } : { limit: PAGE_SIZE }),
+  );
   return {
     towns: page.items.map((town) => ({ ...town, bundeslandName: bundeslandName(town.bundesland) ?? town.bundesland })),
     nextCursor: page.nextCursor,

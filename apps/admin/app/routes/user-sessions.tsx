@@ -46,7 +46,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const reason = text(form, 'reason');
   const api = await apiFor(request);
   const result = await mutate(request, () => api.auth.revokeUserSessions.mutate({ userId, reason }));
-  if (!result.ok) return data({ errors: { formError: result.formError, fieldErrors: result.fieldErrors }, values: keepValues(form, ['reason']) }, { status: 400 });
+  if (!result.ok)
+    return data(
+      {
+        errors: { formError: result.formError, fieldErrors: result.fieldErrors },
+        values: keepValues(form, ['reason']),
+      },
+      { status: 400 },
+    );
   const email = text(form, 'email');
   throw redirect(`/users/sessions?email=${encodeURIComponent(email)}&ended=${result.data.sessionsEnded}`);
 }
@@ -97,7 +104,14 @@ export default function UserSessions() {
           <Form method="post" noValidate className="form">
             <input type="hidden" name="userId" value={user.id} />
             <input type="hidden" name="email" value={user.email} />
-            <TextField id={FIELDS.reason} name="reason" label={t('userSessions.reason')} hint={t('userSessions.reasonHint')} defaultValue={result?.values.reason} errors={errors.byField.reason} />
+            <TextField
+              id={FIELDS.reason}
+              name="reason"
+              label={t('userSessions.reason')}
+              hint={t('userSessions.reasonHint')}
+              defaultValue={result?.values.reason}
+              errors={errors.byField.reason}
+            />
             <div className="form__actions">
               <SubmitButton label={t('userSessions.revoke')} pendingLabel={t('common.pleaseWait')} />
             </div>

@@ -51,7 +51,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -67,7 +69,10 @@ async function buildAdmin(): Promise<void> {
   });
 }
 
-async function startAdmin(apiUrl: string, proxySecret: string): Promise<{ url: string; process: ChildProcess; output: () => string }> {
+async function startAdmin(
+  apiUrl: string,
+  proxySecret: string,
+): Promise<{ url: string; process: ChildProcess; output: () => string }> {
   const port = await freePort();
   let output = '';
   // The production server (CSRF guard and client IP in front of Remix).
@@ -112,15 +117,21 @@ async function startAdmin(apiUrl: string, proxySecret: string): Promise<{ url: s
  * For tests of what differs from production there (the request URL is built
  * from the Origin header); stop it with `stop()`.
  */
-export async function startDevAdmin(apiUrl: string): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
+export async function startDevAdmin(
+  apiUrl: string,
+): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(process.execPath, [binOf('@remix-run/dev', 'remix'), 'vite:dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-    cwd: ADMIN_DIR,
-    env: { ...process.env, NODE_ENV: 'development', API_URL: apiUrl, PUBLIC_ORIGIN: url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [binOf('@remix-run/dev', 'remix'), 'vite:dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    {
+      cwd: ADMIN_DIR,
+      env: { ...process.env, NODE_ENV: 'development', API_URL: apiUrl, PUBLIC_ORIGIN: url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const stop = () => stopProcess(child);
@@ -128,7 +139,10 @@ export async function startDevAdmin(apiUrl: string): Promise<{ url: string; outp
     // The first page compiles the app on demand: wait for it, not for a fixed time.
     for (;;) {
       if (child.exitCode !== null) throw new Error(`dev server exited (${child.exitCode}):\n${output}`);
-      const ok = await fetch(`${url}/login`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/login`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
@@ -191,7 +205,14 @@ export async function startStack(): Promise<Stack> {
     // each test then opens its own context (own cookies).
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
     stoppers.push(() => browser.close());
-    return { adminUrl: admin.url, apiUrl: api.url, browser, adminOutput: admin.output, superuserUrl: db.superuserUrl, stop };
+    return {
+      adminUrl: admin.url,
+      apiUrl: api.url,
+      browser,
+      adminOutput: admin.output,
+      superuserUrl: db.superuserUrl,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -226,19 +247,34 @@ export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** axe finds nothing on the page as it is now; `label` names it in the failure. Some rule must have run (not an empty page). */
 export async function expectNoAxeViolations(page: Page, label: string) {
   const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+  expect(
+    result.violations.map((v) => ({ page: label, rule: v.id, targets: v.nodes.map((n) => n.target.join(' ')) })),
+  ).toEqual([]);
   expect(result.passes.length).toBeGreaterThan(0);
 }
 
 /** A fresh German desktop browser context on the admin app (collected in `contexts` to close later). */
-export async function openPage(stack: Stack, contexts: BrowserContext[], options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  const context = await stack.browser.newContext({ baseURL: stack.adminUrl, locale: 'de-DE', viewport: { width: 1280, height: 900 }, ...options });
+export async function openPage(
+  stack: Stack,
+  contexts: BrowserContext[],
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<Page> {
+  const context = await stack.browser.newContext({
+    baseURL: stack.adminUrl,
+    locale: 'de-DE',
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
   contexts.push(context);
   return context.newPage();
 }
 
 /** Signs in with the demo password and waits for the landing page (a demo user of Einbeck lands on the town; pass `LEFT_LOGIN` for anyone). */
-export async function signIn(page: Page, email: string, landing: string | ((url: URL) => boolean) = '**/towns/einbeck') {
+export async function signIn(
+  page: Page,
+  email: string,
+  landing: string | ((url: URL) => boolean) = '**/towns/einbeck',
+) {
   await page.goto('/login');
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(DEMO_PASSWORD);

@@ -28,8 +28,18 @@ const read = (ics: string) => {
 
 describe('the .ics attachment of booking mails', () => {
   it('keeps the UID of the download and the feeds, the SEQUENCE, and METHOD:CANCEL for a cancellation', () => {
-    expect(read(bookingIcs(booking))).toMatchObject({ method: 'PUBLISH', uid: `${booking.bookingId}@hubwerk`, sequence: 4, status: 'CONFIRMED' });
-    expect(read(bookingIcs({ ...booking, status: 'cancelled', sequence: 5 }))).toMatchObject({ method: 'CANCEL', uid: `${booking.bookingId}@hubwerk`, sequence: 5, status: 'CANCELLED' });
+    expect(read(bookingIcs(booking))).toMatchObject({
+      method: 'PUBLISH',
+      uid: `${booking.bookingId}@hubwerk`,
+      sequence: 4,
+      status: 'CONFIRMED',
+    });
+    expect(read(bookingIcs({ ...booking, status: 'cancelled', sequence: 5 }))).toMatchObject({
+      method: 'CANCEL',
+      uid: `${booking.bookingId}@hubwerk`,
+      sequence: 5,
+      status: 'CANCELLED',
+    });
   });
 
   it('writes no control character raw, whatever the purpose holds', () => {

@@ -21,7 +21,17 @@ export interface BookingIcsEvent {
 
 export function bookingIcs(e: BookingIcsEvent, now = new Date()): string {
   return icsOf(
-    { uid: `${e.bookingId}@hubwerk`, startsAt: e.startsAt, endsAt: e.endsAt, summary: e.summary, location: e.location, description: e.description, status: e.status, stamp: now, sequence: e.sequence },
+    {
+      uid: `${e.bookingId}@hubwerk`,
+      startsAt: e.startsAt,
+      endsAt: e.endsAt,
+      summary: e.summary,
+      location: e.location,
+      description: e.description,
+      status: e.status,
+      stamp: now,
+      sequence: e.sequence,
+    },
     e.status === 'cancelled' ? 'CANCEL' : 'PUBLISH',
   );
 }

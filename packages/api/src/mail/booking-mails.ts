@@ -10,7 +10,8 @@ import type { MailLocale } from './templates.ts';
  * the transaction of the change (transactional outbox, ADR 009), each with
  * the booking as an .ics attachment and a link to "Meine Buchungen".
  */
-export type BookingMailKind = 'confirmed' | 'requested' | 'approved' | 'rejected' | 'cancelled' | 'reminder' | 'changed' | 'changeRequested';
+export type BookingMailKind =
+  'confirmed' | 'requested' | 'approved' | 'rejected' | 'cancelled' | 'reminder' | 'changed' | 'changeRequested';
 
 export interface BookingMailFacts {
   bookingId: string;
@@ -50,12 +51,24 @@ const SUBJECT: Record<BookingMailKind, Record<MailLocale, string>> = {
 
 const LEAD: Record<BookingMailKind, Record<MailLocale, string>> = {
   confirmed: { de: 'Ihre Buchung ist bestätigt.', en: 'your booking is confirmed.' },
-  requested: { de: 'Ihre Buchungsanfrage ist eingegangen. Die Hub-Leitung entscheidet darüber; Sie erhalten dann eine weitere E-Mail.', en: 'your booking request has been received. The hub management will decide on it and you will get another email.' },
-  approved: { de: 'Ihre Buchung wurde von der Hub-Leitung freigegeben.', en: 'your booking has been approved by the hub management.' },
-  rejected: { de: 'Ihre Buchungsanfrage wurde leider abgelehnt. Der Zeitraum ist wieder frei.', en: 'unfortunately your booking request has been rejected. The time slot is free again.' },
+  requested: {
+    de: 'Ihre Buchungsanfrage ist eingegangen. Die Hub-Leitung entscheidet darüber; Sie erhalten dann eine weitere E-Mail.',
+    en: 'your booking request has been received. The hub management will decide on it and you will get another email.',
+  },
+  approved: {
+    de: 'Ihre Buchung wurde von der Hub-Leitung freigegeben.',
+    en: 'your booking has been approved by the hub management.',
+  },
+  rejected: {
+    de: 'Ihre Buchungsanfrage wurde leider abgelehnt. Der Zeitraum ist wieder frei.',
+    en: 'unfortunately your booking request has been rejected. The time slot is free again.',
+  },
   cancelled: { de: 'Ihre Buchung wurde storniert.', en: 'your booking has been cancelled.' },
   reminder: { de: 'Ihre Buchung beginnt bald.', en: 'your booking starts soon.' },
-  changed: { de: 'Ihre Buchung wurde geändert. Der Termin in Ihrem Kalender wird mit dem Anhang aktualisiert.', en: 'your booking has been changed. The attached file updates the event in your calendar.' },
+  changed: {
+    de: 'Ihre Buchung wurde geändert. Der Termin in Ihrem Kalender wird mit dem Anhang aktualisiert.',
+    en: 'your booking has been changed. The attached file updates the event in your calendar.',
+  },
   changeRequested: {
     de: 'Ihre Buchung wurde geändert. Der neue Raum braucht eine Freigabe: Die Hub-Leitung entscheidet darüber; Sie erhalten dann eine weitere E-Mail.',
     en: 'your booking has been changed. The new space needs approval: the hub management will decide on it and you will get another email.',
@@ -81,7 +94,9 @@ function formatter(locale: MailLocale, timeZone: string, style: 'day' | 'time'):
   let f = formatters.get(key);
   if (!f) {
     const options: Intl.DateTimeFormatOptions =
-      style === 'day' ? { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } : { timeZone, hour: '2-digit', minute: '2-digit' };
+      style === 'day'
+        ? { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
+        : { timeZone, hour: '2-digit', minute: '2-digit' };
     f = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', options);
     formatters.set(key, f);
   }
@@ -110,12 +125,20 @@ export function renderBookingMail(kind: BookingMailKind, facts: BookingMailFacts
     ...(facts.organisationName ? [`${de ? 'Für' : 'For'}: ${facts.organisationName}`] : []),
     ...(facts.bookedBy ? [`${de ? 'Gebucht von' : 'Booked by'}: ${facts.bookedBy}`] : []),
     ...(facts.changedBy ? [`${de ? 'Geändert von' : 'Changed by'}: ${facts.changedBy}`] : []),
-    ...(facts.previous ? [`${de ? 'Bisher' : 'Before'}: ${when({ ...facts.previous, timezone: facts.timezone }, locale)}, ${facts.previous.where}`] : []),
+    ...(facts.previous
+      ? [
+          `${de ? 'Bisher' : 'Before'}: ${when({ ...facts.previous, timezone: facts.timezone }, locale)}, ${facts.previous.where}`,
+        ]
+      : []),
     '',
-    de ? 'Im Anhang finden Sie den Termin für Ihren Kalender. Ihre Buchungen:' : 'The attached file adds the booking to your calendar. Your bookings:',
+    de
+      ? 'Im Anhang finden Sie den Termin für Ihren Kalender. Ihre Buchungen:'
+      : 'The attached file adds the booking to your calendar. Your bookings:',
     link,
     '',
-    de ? '-- \nHubwerk – Digitale Hubs für Kommunen\nDiese E-Mail wurde automatisch versandt.' : '-- \nHubwerk – Digital Hubs for municipalities\nThis email was sent automatically.',
+    de
+      ? '-- \nHubwerk – Digitale Hubs für Kommunen\nDiese E-Mail wurde automatisch versandt.'
+      : '-- \nHubwerk – Digital Hubs for municipalities\nThis email was sent automatically.',
   ];
   const status = STATUS_OF[kind];
   // The same number the .ics download and the feeds show (docs/decisions/017).
@@ -139,16 +162,35 @@ export function renderBookingMail(kind: BookingMailKind, facts: BookingMailFacts
 const kindOf = (kind: BookingMailKind) => `booking.${kind}`;
 
 /** Enqueues on a Prisma transaction (cancel, approve/reject) — committed with it. */
-export async function enqueueBookingMail(tx: OutboxWriter, kind: BookingMailKind, facts: BookingMailFacts): Promise<void> {
+export async function enqueueBookingMail(
+  tx: OutboxWriter,
+  kind: BookingMailKind,
+  facts: BookingMailFacts,
+): Promise<void> {
   const mail = renderBookingMail(kind, facts);
-  await tx.outboxEmail.createMany({ data: [{ kind: kindOf(kind), toAddress: facts.recipientEmail, subject: mail.subject, textBody: mail.text, icsAttachment: mail.ics }] });
+  await tx.outboxEmail.createMany({
+    data: [
+      {
+        kind: kindOf(kind),
+        toAddress: facts.recipientEmail,
+        subject: mail.subject,
+        textBody: mail.text,
+        icsAttachment: mail.ics,
+      },
+    ],
+  });
 }
 
 /** Enqueues inside a pipelined transaction (bookings.create, ADR 006) — committed with it. */
-export function queueBookingMail(query: PipelinedQuery, kind: BookingMailKind, facts: BookingMailFacts): Promise<unknown> {
+export function queueBookingMail(
+  query: PipelinedQuery,
+  kind: BookingMailKind,
+  facts: BookingMailFacts,
+): Promise<unknown> {
   const mail = renderBookingMail(kind, facts);
   // No RETURNING: the app role may insert into the outbox but not read it.
-  return query(`INSERT INTO "OutboxEmail" (id, kind, "toAddress", subject, "textBody", "icsAttachment") VALUES ($1::uuid, $2, $3, $4, $5, $6)`, [
-    uuid7(), kindOf(kind), facts.recipientEmail, mail.subject, mail.text, mail.ics,
-  ]);
+  return query(
+    `INSERT INTO "OutboxEmail" (id, kind, "toAddress", subject, "textBody", "icsAttachment") VALUES ($1::uuid, $2, $3, $4, $5, $6)`,
+    [uuid7(), kindOf(kind), facts.recipientEmail, mail.subject, mail.text, mail.ics],
+  );
 }

@@ -30,10 +30,15 @@ interface DueReminder {
  * ahead is marked at creation (its confirmation is the reminder). Runs
  * across towns on the audited platform client (ADR 009's worker).
  */
-export async function enqueueDueReminders(platform: PlatformClient, adminUrl: string, batchSize = 200): Promise<number> {
-  return platform.run(
-    async (tx) => {
-      const due = await tx.$queryRaw<DueReminder[]>`
+export async function enqueueDueReminders(
+  platform: PlatformClient,
+  adminUrl: string,
+  batchSize = 200,
+): Promise<number> {
+  return platform
+    .run(
+      async (tx) => {
+        const due = await tx.$queryRaw<DueReminder[]>`
         WITH claimed AS (
           UPDATE "Booking" b SET "reminderQueuedAt" = now()
            WHERE ("tenantId", id) IN (
@@ -53,17 +58,27 @@ export async function enqueueDueReminders(platform: PlatformClient, adminUrl: st
           LEFT JOIN "User" u ON u.id = c."userId"
           LEFT JOIN "Desk" d ON d."tenantId" = c."tenantId" AND d.id = c."deskId"
           LEFT JOIN "Organisation" o ON o."tenantId" = c."tenantId" AND o.id = c."organisationId"`;
-      if (due.length > 0) {
-        await tx.outboxEmail.createMany({
-          data: due.map((r) => {
-            const facts: BookingMailFacts = { ...r, tenantSlug: r.slug, bookedBy: null, adminUrl };
-            const mail = renderBookingMail('reminder', facts);
-            return { kind: 'booking.reminder', toAddress: r.recipientEmail, subject: mail.subject, textBody: mail.text, icsAttachment: mail.ics };
-          }),
-        });
-      }
-      return due.map((r) => r.bookingId);
-    },
-    (ids) => (ids.length > 0 ? { action: 'booking.remindersQueued', actorUserId: null, targetType: 'Booking', data: { ids } } : null),
-  ).then((ids) => ids.length);
+        if (due.length > 0) {
+          await tx.outboxEmail.createMany({
+            data: due.map((r) => {
+              const facts: BookingMailFacts = { ...r, tenantSlug: r.slug, bookedBy: null, adminUrl };
+              const mail = renderBookingMail('reminder', facts);
+              return {
+                kind: 'booking.reminder',
+                toAddress: r.recipientEmail,
+                subject: mail.subject,
+                textBody: mail.text,
+                icsAttachment: mail.ics,
+              };
+            }),
+          });
+        }
+        return due.map((r) => r.bookingId);
+      },
+      (ids) =>
+        ids.length > 0
+          ? { action: 'booking.remindersQueued', actorUserId: null, targetType: 'Booking', data: { ids } }
+          : null,
+    )
+    .then((ids) => ids.length);
 }

@@ -28,7 +28,12 @@ beforeAll(async () => {
   await superuser.connect();
   platformAdmin = await api.as(DEMO_USERS.platform);
   smtp = await startTestSmtp();
-  worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'noreply@hubwerk.test' });
+  worker = createMailWorker({
+    platform: api.deps.platform,
+    logger: pino({ level: 'silent' }),
+    smtpUrl: smtp.url,
+    from: 'noreply@hubwerk.test',
+  });
 });
 
 afterAll(async () => {
@@ -48,10 +53,27 @@ async function deliverAll(events: FakeEvent[]) {
 describe('dunning mail', () => {
   it('the first failed payment mails the town admin once, in German, with the read-only date and the billing link', async () => {
     const adminEmail = `kaemmerei@${randomUUID().slice(0, 8)}.example.org`;
-    const { tenant } = await platformAdmin.tenants.onboard({ name: 'Mahnhausen', ags: '03155901', bundesland: '03', partnerId: null, hubName: 'Hub Mahnhausen', adminEmail, idempotencyKey: randomUUID(), plan: 'basis' });
-    const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'standard', interval: 'month' });
+    const { tenant } = await platformAdmin.tenants.onboard({
+      name: 'Mahnhausen',
+      ags: '03155901',
+      bundesland: '03',
+      partnerId: null,
+      hubName: 'Hub Mahnhausen',
+      adminEmail,
+      idempotencyKey: randomUUID(),
+      plan: 'basis',
+    });
+    const { url } = await platformAdmin.billing.startCheckout({
+      tenant: tenant.slug,
+      plan: 'standard',
+      interval: 'month',
+    });
     await deliverAll(fake.checkout(url.split('/').pop()!, 41_531));
-    const subscriptionId = (await superuser.query(`SELECT "stripeSubscriptionId" AS id FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id])).rows[0].id as string;
+    const subscriptionId = (
+      await superuser.query(`SELECT "stripeSubscriptionId" AS id FROM "TenantBilling" WHERE "tenantId" = $1`, [
+        tenant.id,
+      ])
+    ).rows[0].id as string;
     await worker.drain();
     smtp.received.length = 0;
 
@@ -68,26 +90,53 @@ describe('dunning mail', () => {
     expect(mail.subject).toBe('Hubwerk: Zahlung für Mahnhausen fehlgeschlagen');
     expect(mail.text).toContain('die letzte Zahlung für Mahnhausen in Hubwerk ist fehlgeschlagen.');
     expect(mail.text).toContain(`http://admin.test/towns/${tenant.slug}/billing`);
-    const { rows } = await superuser.query(`SELECT "pastDueSince" FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id]);
+    const { rows } = await superuser.query(`SELECT "pastDueSince" FROM "TenantBilling" WHERE "tenantId" = $1`, [
+      tenant.id,
+    ]);
     const readOnlyFrom = new Date((rows[0].pastDueSince as Date).getTime() + 14 * 86_400_000);
-    expect(mail.text).toContain(new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'Europe/Berlin' }).format(readOnlyFrom));
+    expect(mail.text).toContain(
+      new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'Europe/Berlin' }).format(readOnlyFrom),
+    );
   });
 
   it('mails again only when a failure delivered late brings the read-only date forward', async () => {
     const adminEmail = `stadtkasse@${randomUUID().slice(0, 8)}.example.org`;
-    const { tenant } = await platformAdmin.tenants.onboard({ name: 'Spätpost', ags: '03155902', bundesland: '03', partnerId: null, hubName: 'Hub Spätpost', adminEmail, idempotencyKey: randomUUID(), plan: 'basis' });
-    const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'standard', interval: 'month' });
+    const { tenant } = await platformAdmin.tenants.onboard({
+      name: 'Spätpost',
+      ags: '03155902',
+      bundesland: '03',
+      partnerId: null,
+      hubName: 'Hub Spätpost',
+      adminEmail,
+      idempotencyKey: randomUUID(),
+      plan: 'basis',
+    });
+    const { url } = await platformAdmin.billing.startCheckout({
+      tenant: tenant.slug,
+      plan: 'standard',
+      interval: 'month',
+    });
     await deliverAll(fake.checkout(url.split('/').pop()!, 41_531));
-    const customer = (await superuser.query(`SELECT "stripeCustomerId" AS id FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id])).rows[0].id as string;
+    const customer = (
+      await superuser.query(`SELECT "stripeCustomerId" AS id FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id])
+    ).rows[0].id as string;
     await worker.drain();
     smtp.received.length = 0;
 
     const first = Math.floor(Date.now() / 1000) - 4 * 86_400;
-    const failed = (created: number) => fake.event('invoice.payment_failed', { id: 'in_late_first', object: 'invoice', customer, status: 'open' }, created);
+    const failed = (created: number) =>
+      fake.event(
+        'invoice.payment_failed',
+        { id: 'in_late_first', object: 'invoice', customer, status: 'open' },
+        created,
+      );
     // Stripe's retry three days later arrives first, then the original failure, then the retry again.
     await deliverAll([failed(first + 3 * 86_400), failed(first), failed(first + 3 * 86_400)]);
     await worker.drain();
-    const day = (s: number) => new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'Europe/Berlin' }).format(new Date((s + 14 * 86_400) * 1000));
+    const day = (s: number) =>
+      new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'Europe/Berlin' }).format(
+        new Date((s + 14 * 86_400) * 1000),
+      );
     expect(smtp.received.map((m) => m.to)).toEqual([[adminEmail], [adminEmail]]);
     // The worker may deliver the two in either order: one names each date.
     const named = (date: string) => smtp.received.filter((m) => m.text.includes(date)).length;

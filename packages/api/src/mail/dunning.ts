@@ -10,7 +10,10 @@ import { absoluteLink, paymentFailedMail } from './templates.ts';
  */
 export function createDunningNotifier(adminUrl: () => string) {
   return async (tx: PlatformTx, event: { tenantId: string; readOnlyFrom: Date }) => {
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: event.tenantId }, select: { name: true, slug: true } });
+    const tenant = await tx.tenant.findUniqueOrThrow({
+      where: { id: event.tenantId },
+      select: { name: true, slug: true },
+    });
     const admins = await tx.tenantMembership.findMany({
       where: { tenantId: event.tenantId, role: 'TOWN_ADMIN' },
       select: { user: { select: { email: true } } },
@@ -19,7 +22,12 @@ export function createDunningNotifier(adminUrl: () => string) {
     });
     const link = absoluteLink(adminUrl(), `/towns/${encodeURIComponent(tenant.slug)}/billing`);
     for (const { user } of admins) {
-      await enqueueMail(tx, 'dunning', user.email, paymentFailedMail({ locale: 'de', townName: tenant.name, readOnlyFrom: event.readOnlyFrom, link }));
+      await enqueueMail(
+        tx,
+        'dunning',
+        user.email,
+        paymentFailedMail({ locale: 'de', townName: tenant.name, readOnlyFrom: event.readOnlyFrom, link }),
+      );
     }
   };
 }

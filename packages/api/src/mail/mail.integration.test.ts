@@ -30,7 +30,12 @@ beforeAll(async () => {
   await Promise.all([superuser.connect(), appRole.connect()]);
   platformAdmin = await api.as(DEMO_USERS.platform);
   smtp = await startTestSmtp({ rejectWith: () => smtpFailure });
-  worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'Hubwerk <noreply@hubwerk.test>' });
+  worker = createMailWorker({
+    platform: api.deps.platform,
+    logger: pino({ level: 'silent' }),
+    smtpUrl: smtp.url,
+    from: 'Hubwerk <noreply@hubwerk.test>',
+  });
 });
 
 afterAll(async () => {
@@ -72,21 +77,33 @@ describe('invitation mails', () => {
     expect(mail.to).toEqual(['chefin@mailstadt.example.org']);
     expect(mail.from).toBe('noreply@hubwerk.test');
     expect(mail.subject).toBe('Einladung zu Hubwerk: Mailstadt');
-    expect(mail.text).toContain('Sie wurden eingeladen, bei Mailstadt in Hubwerk als Administrator:in der Kommune mitzuarbeiten.');
+    expect(mail.text).toContain(
+      'Sie wurden eingeladen, bei Mailstadt in Hubwerk als Administrator:in der Kommune mitzuarbeiten.',
+    );
     expect(mail.text).toContain('7 Tage gültig');
     expect(Object.keys(result)).toEqual(['tenant']);
     // The link works: its token previews the open invitation.
     const token = linkIn(mail.text)!.split('/').pop()!;
     expect((await api.caller().invitations.preview({ token })).status).toBe('open');
     // Delivered mails keep no copy of the single-use link.
-    const { rows } = await superuser.query(`SELECT status, "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'chefin@mailstadt.example.org'`);
+    const { rows } = await superuser.query(
+      `SELECT status, "textBody" FROM "OutboxEmail" WHERE "toAddress" = 'chefin@mailstadt.example.org'`,
+    );
     expect(rows).toEqual([{ status: 'SENT', textBody: '' }]);
   });
 
   it('registering a partner mails its first admin', async () => {
-    const result = await platformAdmin.partners.register({ kind: 'it-partner', name: 'Mail-IT GmbH', region: 'Harz', adminEmail: 'it@mail-it.example.org', idempotencyKey: randomUUID() });
+    const result = await platformAdmin.partners.register({
+      kind: 'it-partner',
+      name: 'Mail-IT GmbH',
+      region: 'Harz',
+      adminEmail: 'it@mail-it.example.org',
+      idempotencyKey: randomUUID(),
+    });
     await worker.drain();
-    expect(smtp.received.map((m) => [m.to[0], m.subject])).toEqual([['it@mail-it.example.org', 'Einladung zu Hubwerk: Mail-IT GmbH']]);
+    expect(smtp.received.map((m) => [m.to[0], m.subject])).toEqual([
+      ['it@mail-it.example.org', 'Einladung zu Hubwerk: Mail-IT GmbH'],
+    ]);
     expect(Object.keys(result)).toEqual(['partner']);
     expect(linkIn(smtp.received[0]!.text)).toMatch(/^\/invite\//);
     expect(smtp.received[0]!.text).toContain('Administrator:in des Partners');
@@ -97,11 +114,24 @@ describe('invitation mails', () => {
     const first = await platformAdmin.tenants.onboard(input);
     const second = await platformAdmin.tenants.onboard(input);
     await worker.drain();
-    expect(smtp.received.map((m) => m.to[0])).toEqual(['admin@replaystadt.example.org', 'admin@replaystadt.example.org']);
+    expect(smtp.received.map((m) => m.to[0])).toEqual([
+      'admin@replaystadt.example.org',
+      'admin@replaystadt.example.org',
+    ]);
     expect(second.tenant.id).toBe(first.tenant.id);
     // Both mails carry a link (delivery order is not sending order); only the fresh one works.
     const tokens = smtp.received.map((m) => linkIn(m.text)!.split('/').pop()!);
-    const outcomes = await Promise.all(tokens.map((token) => api.caller().invitations.preview({ token }).then((p) => p.status, (e: Error) => e.message)));
+    const outcomes = await Promise.all(
+      tokens.map((token) =>
+        api
+          .caller()
+          .invitations.preview({ token })
+          .then(
+            (p) => p.status,
+            (e: Error) => e.message,
+          ),
+      ),
+    );
     expect(outcomes.sort()).toEqual(['errors.invitation.invalid', 'open']);
   });
 });
@@ -112,7 +142,13 @@ describe('the transactional outbox', () => {
     await platformAdmin.tenants.onboard(taken);
     await worker.drain();
     const before = await outboxCount();
-    await expect(platformAdmin.tenants.onboard({ ...taken, idempotencyKey: randomUUID(), adminEmail: 'b@doppelstadt.example.org' })).rejects.toThrow();
+    await expect(
+      platformAdmin.tenants.onboard({
+        ...taken,
+        idempotencyKey: randomUUID(),
+        adminEmail: 'b@doppelstadt.example.org',
+      }),
+    ).rejects.toThrow();
     expect(await outboxCount()).toBe(before);
     smtp.received.length = 0;
     await worker.drain();
@@ -122,10 +158,13 @@ describe('the transactional outbox', () => {
   it('a mail enqueued in a transaction that rolls back is never delivered', async () => {
     const before = await outboxCount();
     await expect(
-      api.deps.platform.run(async (tx) => {
-        await enqueueMail(tx, 'test', 'nobody@example.org', { subject: 'Darf nie ankommen', text: 'x' });
-        throw new Error('rolled back after enqueueing');
-      }, { action: 'test', actorUserId: null }),
+      api.deps.platform.run(
+        async (tx) => {
+          await enqueueMail(tx, 'test', 'nobody@example.org', { subject: 'Darf nie ankommen', text: 'x' });
+          throw new Error('rolled back after enqueueing');
+        },
+        { action: 'test', actorUserId: null },
+      ),
     ).rejects.toThrow('rolled back');
     expect(await outboxCount()).toBe(before);
     await worker.drain();
@@ -139,10 +178,15 @@ describe('the transactional outbox', () => {
 
   it('a refused delivery is retried later with backoff, and delivered once the server accepts', async () => {
     smtpFailure = '4.3.0 mailbox temporarily unavailable';
-    await api.deps.platform.run((tx) => enqueueMail(tx, 'test', 'retry@example.org', { subject: 'Wiederholung', text: 'Hallo' }), { action: 'test', actorUserId: null });
+    await api.deps.platform.run(
+      (tx) => enqueueMail(tx, 'test', 'retry@example.org', { subject: 'Wiederholung', text: 'Hallo' }),
+      { action: 'test', actorUserId: null },
+    );
     await worker.drain();
     expect(smtp.received).toEqual([]);
-    const { rows } = await superuser.query(`SELECT status, attempts, "lastError", "availableAt" > now() AS later FROM "OutboxEmail" WHERE "toAddress" = 'retry@example.org'`);
+    const { rows } = await superuser.query(
+      `SELECT status, attempts, "lastError", "availableAt" > now() AS later FROM "OutboxEmail" WHERE "toAddress" = 'retry@example.org'`,
+    );
     expect(rows[0]).toMatchObject({ status: 'PENDING', attempts: 1, later: true });
     expect(rows[0].lastError).toContain('mailbox temporarily unavailable');
     smtpFailure = null;
@@ -152,10 +196,20 @@ describe('the transactional outbox', () => {
   });
 
   it('two workers side by side deliver each mail exactly once', async () => {
-    const other = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'noreply@hubwerk.test', batchSize: 2 });
-    await api.deps.platform.run(async (tx) => {
-      for (let i = 0; i < 12; i += 1) await enqueueMail(tx, 'test', `n${i}@example.org`, { subject: `Nr. ${i}`, text: 'x' });
-    }, { action: 'test', actorUserId: null });
+    const other = createMailWorker({
+      platform: api.deps.platform,
+      logger: pino({ level: 'silent' }),
+      smtpUrl: smtp.url,
+      from: 'noreply@hubwerk.test',
+      batchSize: 2,
+    });
+    await api.deps.platform.run(
+      async (tx) => {
+        for (let i = 0; i < 12; i += 1)
+          await enqueueMail(tx, 'test', `n${i}@example.org`, { subject: `Nr. ${i}`, text: 'x' });
+      },
+      { action: 'test', actorUserId: null },
+    );
     await Promise.all([worker.drain(), other.drain()]);
     await other.stop();
     expect(smtp.received.map((m) => m.subject).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `Nr. ${i}`).sort());
@@ -164,7 +218,12 @@ describe('the transactional outbox', () => {
 
 describe('without SMTP (dev)', () => {
   it('stores mails and shows them to platform admins on the dev page', async () => {
-    const devWorker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: null, from: 'noreply@hubwerk.test' });
+    const devWorker = createMailWorker({
+      platform: api.deps.platform,
+      logger: pino({ level: 'silent' }),
+      smtpUrl: null,
+      from: 'noreply@hubwerk.test',
+    });
     await worker.stop();
     try {
       const result = await platformAdmin.tenants.onboard(town('Devstadt', 'admin@devstadt.example.org'));
@@ -178,7 +237,12 @@ describe('without SMTP (dev)', () => {
       await expect(townAdmin.mail.sent({})).rejects.toThrow('errors.forbidden');
     } finally {
       await devWorker.stop();
-      worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'Hubwerk <noreply@hubwerk.test>' });
+      worker = createMailWorker({
+        platform: api.deps.platform,
+        logger: pino({ level: 'silent' }),
+        smtpUrl: smtp.url,
+        from: 'Hubwerk <noreply@hubwerk.test>',
+      });
     }
   });
 });
@@ -186,7 +250,11 @@ describe('without SMTP (dev)', () => {
 describe('town admins invite staff', () => {
   it('invites by email and role; the mail carries the link that accepting uses', async () => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
-    const answer = await admin.staff.invite({ tenant: 'einbeck', email: 'Neu.Personal@Einbeck.example.org', role: 'hub-staff' });
+    const answer = await admin.staff.invite({
+      tenant: 'einbeck',
+      email: 'Neu.Personal@Einbeck.example.org',
+      role: 'hub-staff',
+    });
     expect(Object.keys(answer)).toEqual(['invitationId']);
     await worker.drain();
     expect(smtp.received).toHaveLength(1);
@@ -196,9 +264,16 @@ describe('town admins invite staff', () => {
     expect(mail.text).toContain('als Hub-Mitarbeiter:in mitzuarbeiten');
     const link = /http:\/\/admin\.test(\/invite\/[A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
     const token = link!.split('/').pop()!;
-    expect(await api.caller().invitations.preview({ token })).toMatchObject({ email: 'neu.personal@einbeck.example.org', role: 'hub-staff', status: 'open' });
+    expect(await api.caller().invitations.preview({ token })).toMatchObject({
+      email: 'neu.personal@einbeck.example.org',
+      role: 'hub-staff',
+      status: 'open',
+    });
     const { items } = await admin.staff.invitations({ tenant: 'einbeck' });
-    expect(items.find((i) => i.email === 'neu.personal@einbeck.example.org')).toMatchObject({ role: 'hub-staff', status: 'open' });
+    expect(items.find((i) => i.email === 'neu.personal@einbeck.example.org')).toMatchObject({
+      role: 'hub-staff',
+      status: 'open',
+    });
     await api.caller().invitations.accept({ token, name: 'Neu Personal', password: 'ein-sicheres-passwort' });
     const member = await api.as('neu.personal@einbeck.example.org', 'ein-sicheres-passwort');
     expect((await member.tenants.list({})).items.map((t) => t.slug)).toContain('einbeck');
@@ -206,12 +281,20 @@ describe('town admins invite staff', () => {
 
   it('revoking makes the link fail with a clear message, and sends nothing more', async () => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
-    const { invitationId } = await admin.staff.invite({ tenant: 'einbeck', email: 'widerruf@einbeck.example.org', role: 'member' });
+    const { invitationId } = await admin.staff.invite({
+      tenant: 'einbeck',
+      email: 'widerruf@einbeck.example.org',
+      role: 'member',
+    });
     await admin.staff.revokeInvitation({ tenant: 'einbeck', invitationId });
     await worker.drain();
-    const token = linkIn(smtp.received.find((m) => m.to[0] === 'widerruf@einbeck.example.org')!.text)!.split('/').pop()!;
+    const token = linkIn(smtp.received.find((m) => m.to[0] === 'widerruf@einbeck.example.org')!.text)!
+      .split('/')
+      .pop()!;
     expect((await api.caller().invitations.preview({ token })).status).toBe('revoked');
-    await expect(api.caller().invitations.accept({ token, name: 'X', password: 'ein-sicheres-passwort' })).rejects.toThrow('errors.invitation.revoked');
+    await expect(
+      api.caller().invitations.accept({ token, name: 'X', password: 'ein-sicheres-passwort' }),
+    ).rejects.toThrow('errors.invitation.revoked');
     // Revoking twice: nothing open with that id any more.
     await expect(admin.staff.revokeInvitation({ tenant: 'einbeck', invitationId })).rejects.toThrow('errors.notFound');
     const { items } = await admin.staff.invitations({ tenant: 'einbeck' });
@@ -221,9 +304,13 @@ describe('town admins invite staff', () => {
   it('members may not invite; an existing member is not invited again', async () => {
     const member = await api.as(DEMO_USERS.einbeckMember);
     const before = await outboxCount();
-    await expect(member.staff.invite({ tenant: 'einbeck', email: 'x@einbeck.example.org', role: 'town-admin' })).rejects.toThrow('errors.forbidden');
+    await expect(
+      member.staff.invite({ tenant: 'einbeck', email: 'x@einbeck.example.org', role: 'town-admin' }),
+    ).rejects.toThrow('errors.forbidden');
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
-    await expect(admin.staff.invite({ tenant: 'einbeck', email: DEMO_USERS.einbeckManager, role: 'member' })).rejects.toThrow('errors.staff.alreadyMember');
+    await expect(
+      admin.staff.invite({ tenant: 'einbeck', email: DEMO_USERS.einbeckManager, role: 'member' }),
+    ).rejects.toThrow('errors.staff.alreadyMember');
     expect(await outboxCount()).toBe(before);
   });
 });

@@ -24,7 +24,13 @@ const SIGNATURE: Record<MailLocale, string> = {
   en: '\n-- \nHubwerk – Digital Hubs for municipalities\nThis email was sent automatically.',
 };
 
-export function invitationMail(input: { locale: MailLocale; targetName: string; role: string; link: string; days: number }): RenderedMail {
+export function invitationMail(input: {
+  locale: MailLocale;
+  targetName: string;
+  role: string;
+  link: string;
+  days: number;
+}): RenderedMail {
   const role = ROLE_NAMES[input.role]?.[input.locale] ?? input.role;
   if (input.locale === 'en') {
     return {
@@ -94,8 +100,16 @@ export function absoluteLink(adminUrl: string, path: string): string {
   return `${adminUrl.replace(/\/+$/, '')}${path}`;
 }
 
-export function paymentFailedMail(input: { locale: MailLocale; townName: string; readOnlyFrom: Date; link: string }): RenderedMail {
-  const date = new Intl.DateTimeFormat(input.locale === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'long', timeZone: 'Europe/Berlin' }).format(input.readOnlyFrom);
+export function paymentFailedMail(input: {
+  locale: MailLocale;
+  townName: string;
+  readOnlyFrom: Date;
+  link: string;
+}): RenderedMail {
+  const date = new Intl.DateTimeFormat(input.locale === 'en' ? 'en-GB' : 'de-DE', {
+    dateStyle: 'long',
+    timeZone: 'Europe/Berlin',
+  }).format(input.readOnlyFrom);
   if (input.locale === 'en') {
     return {
       subject: `Hubwerk: payment failed for ${input.townName}`,

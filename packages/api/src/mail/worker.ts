@@ -66,7 +66,15 @@ export function createMailWorker(options: MailWorkerOptions) {
          WHERE id IN (SELECT id FROM "OutboxEmail" WHERE status = 'PENDING' AND "availableAt" <= now()
                       ORDER BY "availableAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
          RETURNING id, kind, "toAddress", subject, "textBody", "icsAttachment", attempts`,
-      (rows) => (rows.length > 0 ? { action: 'mail.claimed', actorUserId: null, targetType: 'OutboxEmail', data: { ids: rows.map((r) => r.id) } } : null),
+      (rows) =>
+        rows.length > 0
+          ? {
+              action: 'mail.claimed',
+              actorUserId: null,
+              targetType: 'OutboxEmail',
+              data: { ids: rows.map((r) => r.id) },
+            }
+          : null,
     );
   }
 
@@ -78,7 +86,13 @@ export function createMailWorker(options: MailWorkerOptions) {
         to: mail.toAddress,
         subject: mail.subject,
         text: mail.textBody,
-        ...(mail.icsAttachment ? { attachments: [{ filename: 'buchung.ics', content: mail.icsAttachment, contentType: 'text/calendar; charset=utf-8' }] } : {}),
+        ...(mail.icsAttachment
+          ? {
+              attachments: [
+                { filename: 'buchung.ics', content: mail.icsAttachment, contentType: 'text/calendar; charset=utf-8' },
+              ],
+            }
+          : {}),
       });
       return { id: mail.id, ok: true };
     } catch (error) {
@@ -96,7 +110,9 @@ export function createMailWorker(options: MailWorkerOptions) {
             // Sent mails lose their body (single-use links); stored ones keep it for the dev page.
             await tx.outboxEmail.update({
               where: { id: o.id },
-              data: transport ? { status: 'SENT', sentAt: new Date(), textBody: '', icsAttachment: null, lastError: null } : { status: 'STORED', sentAt: new Date() },
+              data: transport
+                ? { status: 'SENT', sentAt: new Date(), textBody: '', icsAttachment: null, lastError: null }
+                : { status: 'STORED', sentAt: new Date() },
             });
           } else {
             const failed = o.attempts >= maxAttempts;
@@ -109,7 +125,12 @@ export function createMailWorker(options: MailWorkerOptions) {
           }
         }
       },
-      { action: 'mail.delivered', actorUserId: null, targetType: 'OutboxEmail', data: { sent: outcomes.filter((o) => o.ok).length, failed: outcomes.filter((o) => !o.ok).length } },
+      {
+        action: 'mail.delivered',
+        actorUserId: null,
+        targetType: 'OutboxEmail',
+        data: { sent: outcomes.filter((o) => o.ok).length, failed: outcomes.filter((o) => !o.ok).length },
+      },
     );
     for (const o of outcomes) {
       if (o.ok) logger.info({ mailId: o.id, mode: transport ? 'smtp' : 'stored' }, 'mail delivered');
@@ -137,7 +158,8 @@ export function createMailWorker(options: MailWorkerOptions) {
     }
     if (options.passwordResets) {
       const resets = await processPasswordResetRequests(platform, options.passwordResets.adminUrl());
-      if (resets.handled > 0) logger.info({ event: 'passwordReset.processed', ...resets }, 'password reset requests processed');
+      if (resets.handled > 0)
+        logger.info({ event: 'passwordReset.processed', ...resets }, 'password reset requests processed');
     }
     let handled = 0;
     for (;;) {

@@ -228,7 +228,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (isRoot()) await letPostgresUserReach([nativePackagesDir(), path.dirname(dataDir)]);
   const EmbeddedPostgresClass = await loadEmbeddedPostgres();
-  const testFlags = profile === 'test' ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
+  const testFlags =
+    profile === 'test' ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
   const server = new EmbeddedPostgresClass({
     databaseDir: dataDir,
     port,
@@ -248,10 +249,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       ...(profile === 'test' ? ['--no-sync'] : []),
     ],
     postgresFlags: [
-      '-c', `listen_addresses=${host}`,
+      '-c',
+      `listen_addresses=${host}`,
       // TCP only: no socket files in /tmp or /var/run to clash or clean up.
-      '-c', 'unix_socket_directories=',
-      '-c', `max_connections=${profile === 'test' ? 200 : 100}`,
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      `max_connections=${profile === 'test' ? 200 : 100}`,
       ...testFlags,
       ...(options.postgresFlags ?? []),
     ],

@@ -49,9 +49,30 @@ async function ownedBy(url: string, role: string): Promise<string[]> {
 }
 
 const expectedAttributes = {
-  hubwerk_app: { rolcanlogin: true, rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false },
-  hubwerk_migrator: { rolcanlogin: true, rolsuper: false, rolbypassrls: false, rolcreatedb: true, rolcreaterole: false, rolreplication: false },
-  hubwerk_platform: { rolcanlogin: true, rolsuper: false, rolbypassrls: true, rolcreatedb: false, rolcreaterole: false, rolreplication: false },
+  hubwerk_app: {
+    rolcanlogin: true,
+    rolsuper: false,
+    rolbypassrls: false,
+    rolcreatedb: false,
+    rolcreaterole: false,
+    rolreplication: false,
+  },
+  hubwerk_migrator: {
+    rolcanlogin: true,
+    rolsuper: false,
+    rolbypassrls: false,
+    rolcreatedb: true,
+    rolcreaterole: false,
+    rolreplication: false,
+  },
+  hubwerk_platform: {
+    rolcanlogin: true,
+    rolsuper: false,
+    rolbypassrls: true,
+    rolcreatedb: false,
+    rolcreaterole: false,
+    rolreplication: false,
+  },
 };
 
 describe('provisioned roles (the contract in docs/operations.md)', () => {
@@ -63,7 +84,9 @@ describe('provisioned roles (the contract in docs/operations.md)', () => {
 
   it('creates the three roles with exactly the contract attributes', async () => {
     const rows = await rolesOf(db.superuserUrl, Object.keys(expectedAttributes));
-    expect(Object.fromEntries(rows.map(({ rolname, ...attributes }) => [rolname, attributes]))).toEqual(expectedAttributes);
+    expect(Object.fromEntries(rows.map(({ rolname, ...attributes }) => [rolname, attributes]))).toEqual(
+      expectedAttributes,
+    );
   });
 
   it('gives hubwerk_app and hubwerk_platform nothing to own: no table, schema, database, function or type', async () => {
@@ -73,7 +96,12 @@ describe('provisioned roles (the contract in docs/operations.md)', () => {
   });
 
   it('makes the migrator the owner of the database and of schema public, and no member role of it', async () => {
-    const [row] = await query<{ db_owner: string; schema_owner: string; app_member: boolean; platform_member: boolean }>(
+    const [row] = await query<{
+      db_owner: string;
+      schema_owner: string;
+      app_member: boolean;
+      platform_member: boolean;
+    }>(
       db.superuserUrl,
       `SELECT pg_get_userbyid(d.datdba) AS db_owner,
               (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public') AS schema_owner,
@@ -81,7 +109,12 @@ describe('provisioned roles (the contract in docs/operations.md)', () => {
               pg_has_role('hubwerk_platform', 'hubwerk_migrator', 'MEMBER') AS platform_member
          FROM pg_database d WHERE d.datname = current_database()`,
     );
-    expect(row).toEqual({ db_owner: 'hubwerk_migrator', schema_owner: 'hubwerk_migrator', app_member: false, platform_member: false });
+    expect(row).toEqual({
+      db_owner: 'hubwerk_migrator',
+      schema_owner: 'hubwerk_migrator',
+      app_member: false,
+      platform_member: false,
+    });
   });
 
   it('lets app and platform connect and use schema public but not create in it; PUBLIC cannot connect', async () => {
@@ -111,7 +144,10 @@ describe('provisioned roles (the contract in docs/operations.md)', () => {
       [db.migratorUrl, 'hubwerk_migrator'],
       [db.platformUrl, 'hubwerk_platform'],
     ] as const) {
-      const [row] = await query<{ user: string; db: string }>(url, 'SELECT current_user AS user, current_database() AS db');
+      const [row] = await query<{ user: string; db: string }>(
+        url,
+        'SELECT current_user AS user, current_database() AS db',
+      );
       expect(row).toEqual({ user: role, db: db.databaseName });
     }
   });
@@ -145,21 +181,28 @@ describe('provisionDatabase', () => {
     await query(superuserUrl, `CREATE ROLE ${pg.escapeIdentifier(roles.app.name)} LOGIN BYPASSRLS CREATEDB`);
     await query(superuserUrl, `CREATE ROLE ${pg.escapeIdentifier(roles.platform.name)} NOLOGIN SUPERUSER`);
     await query(superuserUrl, `CREATE ROLE ${pg.escapeIdentifier(roles.migrator.name)} NOLOGIN`);
-    await query(superuserUrl, `GRANT ${pg.escapeIdentifier(roles.migrator.name)} TO ${pg.escapeIdentifier(roles.app.name)}`);
+    await query(
+      superuserUrl,
+      `GRANT ${pg.escapeIdentifier(roles.migrator.name)} TO ${pg.escapeIdentifier(roles.app.name)}`,
+    );
 
     await provisionDatabase({ superuserUrl, database, roles });
     await provisionDatabase({ superuserUrl, database, roles });
 
-    const rows = await rolesOf(superuserUrl, Object.values(roles).map((role) => role.name));
+    const rows = await rolesOf(
+      superuserUrl,
+      Object.values(roles).map((role) => role.name),
+    );
     expect(Object.fromEntries(rows.map(({ rolname, ...attributes }) => [rolname, attributes]))).toEqual({
       [roles.app.name]: expectedAttributes.hubwerk_app,
       [roles.migrator.name]: expectedAttributes.hubwerk_migrator,
       [roles.platform.name]: expectedAttributes.hubwerk_platform,
     });
-    const [membership] = await query<{ member: boolean }>(superuserUrl, `SELECT pg_has_role($1, $2, 'MEMBER') AS member`, [
-      roles.app.name,
-      roles.migrator.name,
-    ]);
+    const [membership] = await query<{ member: boolean }>(
+      superuserUrl,
+      `SELECT pg_has_role($1, $2, 'MEMBER') AS member`,
+      [roles.app.name, roles.migrator.name],
+    );
     expect(membership).toEqual({ member: false });
 
     // The passwords work, and the migrator may create tables the app may not.

@@ -47,11 +47,7 @@ export interface DatabaseUrls {
   readonly platformUrl: string;
 }
 
-export function buildUrl(
-  server: ServerAddress,
-  credentials: RoleCredentials,
-  database: string,
-): string {
+export function buildUrl(server: ServerAddress, credentials: RoleCredentials, database: string): string {
   const url = new URL('postgresql://placeholder');
   url.hostname = server.host;
   url.port = String(server.port);

@@ -109,7 +109,10 @@ export interface ResetOptions {
  * superuser, with triggers off so append-only guards do not object). Open
  * transactions on the database make it wait, so finish them first.
  */
-export async function resetDatabase(database: Pick<TestDatabase, 'superuserUrl'>, options: ResetOptions = {}): Promise<void> {
+export async function resetDatabase(
+  database: Pick<TestDatabase, 'superuserUrl'>,
+  options: ResetOptions = {},
+): Promise<void> {
   const keep = ['_prisma_migrations', ...(options.keep ?? [])];
   const client = new pg.Client({ connectionString: database.superuserUrl });
   await client.connect();

@@ -18,7 +18,10 @@ const migrationsDir = fileURLToPath(new URL('../../../../prisma/migrations', imp
 
 async function migrationNames(): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 describe('test harness', () => {
@@ -62,14 +65,22 @@ describe('test harness', () => {
   it('resetDatabase empties every table but _prisma_migrations', async () => {
     await query(db.superuserUrl, 'CREATE TABLE reset_probe (id serial PRIMARY KEY, note text)');
     await query(db.superuserUrl, `INSERT INTO reset_probe (note) VALUES ('a'), ('b')`);
-    const before = await query<{ n: number }>(db.superuserUrl, 'SELECT count(*)::int AS n FROM _prisma_migrations').catch(() => []);
+    const before = await query<{ n: number }>(
+      db.superuserUrl,
+      'SELECT count(*)::int AS n FROM _prisma_migrations',
+    ).catch(() => []);
 
     await resetDatabase(db);
 
     expect(await query(db.superuserUrl, 'SELECT * FROM reset_probe')).toEqual([]);
-    expect(await query<{ n: number }>(db.superuserUrl, 'SELECT count(*)::int AS n FROM _prisma_migrations').catch(() => [])).toEqual(before);
+    expect(
+      await query<{ n: number }>(db.superuserUrl, 'SELECT count(*)::int AS n FROM _prisma_migrations').catch(() => []),
+    ).toEqual(before);
     // RESTART IDENTITY: sequences start over.
-    const [row] = await query<{ id: number }>(db.superuserUrl, `INSERT INTO reset_probe (note) VALUES ('c') RETURNING id`);
+    const [row] = await query<{ id: number }>(
+      db.superuserUrl,
+      `INSERT INTO reset_probe (note) VALUES ('c') RETURNING id`,
+    );
     expect(row?.id).toBe(1);
     await query(db.superuserUrl, 'DROP TABLE reset_probe');
   });

@@ -94,10 +94,9 @@ async function dropWorkerDatabases(superuserUrl: string): Promise<void> {
   await client.connect();
   let names: string[];
   try {
-    const rows = await client.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1`,
-      [`${DATABASE_PREFIX}\\_%`],
-    );
+    const rows = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `${DATABASE_PREFIX}\\_%`,
+    ]);
     names = rows.rows.map((row) => row.datname);
   } finally {
     await client.end();
@@ -157,7 +156,9 @@ async function useExternal(env: TestEnv, cwd: string): Promise<TestServer> {
     if (url === undefined) continue;
     const other = serverAddress(url);
     if (other.host !== server.host || other.port !== server.port) {
-      throw new Error('DATABASE_URL, MIGRATOR_DATABASE_URL, PLATFORM_DATABASE_URL and TEST_SUPERUSER_URL must name the same server');
+      throw new Error(
+        'DATABASE_URL, MIGRATOR_DATABASE_URL, PLATFORM_DATABASE_URL and TEST_SUPERUSER_URL must name the same server',
+      );
     }
   }
   const roles: DatabaseRoles = {

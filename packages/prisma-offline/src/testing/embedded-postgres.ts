@@ -79,13 +79,18 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
     postgresFlags: [
-      '-c', `listen_addresses=${HOST}`,
+      '-c',
+      `listen_addresses=${HOST}`,
       // TCP only: no socket files to clash with another server.
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'unix_socket_directories=',
       // Throwaway data: durability is not worth the time.
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
     ],
     onLog: (message) => log(String(message)),
     onError: (error) => log(error instanceof Error ? error.message : String(error)),
@@ -113,8 +118,7 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
   return {
     host: HOST,
     port,
-    url: (database = 'postgres') =>
-      `postgresql://${USER}:${PASSWORD}@${HOST}:${port}/${encodeURIComponent(database)}`,
+    url: (database = 'postgres') => `postgresql://${USER}:${PASSWORD}@${HOST}:${port}/${encodeURIComponent(database)}`,
     stop,
   };
 }

@@ -58,8 +58,20 @@ export async function deletionBlockers(tx: PlatformTx, userId: string, lock: boo
   const lastTowns = alone(towns, 'tenantId');
   const lastPartners = alone(partners, 'partnerId');
   const [townRows, partnerRows] = await Promise.all([
-    lastTowns.length > 0 ? tx.tenant.findMany({ where: { id: { in: lastTowns } }, select: { slug: true, name: true }, orderBy: { name: 'asc' } }) : [],
-    lastPartners.length > 0 ? tx.partner.findMany({ where: { id: { in: lastPartners } }, select: { slug: true, name: true }, orderBy: { name: 'asc' } }) : [],
+    lastTowns.length > 0
+      ? tx.tenant.findMany({
+          where: { id: { in: lastTowns } },
+          select: { slug: true, name: true },
+          orderBy: { name: 'asc' },
+        })
+      : [],
+    lastPartners.length > 0
+      ? tx.partner.findMany({
+          where: { id: { in: lastPartners } },
+          select: { slug: true, name: true },
+          orderBy: { name: 'asc' },
+        })
+      : [],
   ]);
   return { platformRole: user.platformRole !== null, towns: townRows, partners: partnerRows };
 }
@@ -73,8 +85,16 @@ export interface Anonymised {
 }
 
 /** Everything but the checks: runs inside the platform transaction that also writes the audit entries. */
-export async function anonymiseAndDelete(tx: PlatformTx, user: { id: string; email: string }, now: Date): Promise<Anonymised> {
-  await tx.user.upsert({ where: { id: DELETED_USER_ID }, create: { id: DELETED_USER_ID, email: DELETED_USER_EMAIL, name: DELETED_USER_NAME }, update: {} });
+export async function anonymiseAndDelete(
+  tx: PlatformTx,
+  user: { id: string; email: string },
+  now: Date,
+): Promise<Anonymised> {
+  await tx.user.upsert({
+    where: { id: DELETED_USER_ID },
+    create: { id: DELETED_USER_ID, email: DELETED_USER_EMAIL, name: DELETED_USER_NAME },
+    update: {},
+  });
 
   // The towns concerned, before anything moves (each gets its own audit entry).
   const touched = await tx.$queryRaw<Array<{ tenantId: string; bookings: bigint }>>`
@@ -93,17 +113,39 @@ export async function anonymiseAndDelete(tx: PlatformTx, user: { id: string; ema
   const series = await tx.bookingSeries.updateMany({ where: { userId: user.id }, data: { userId: DELETED_USER_ID } });
   await tx.supportSession.updateMany({ where: { staffUserId: user.id }, data: { staffUserId: DELETED_USER_ID } });
 
-  await tx.invitation.updateMany({ where: { email: { equals: user.email, mode: 'insensitive' }, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
-  const invitations = await tx.invitation.updateMany({ where: { email: { equals: user.email, mode: 'insensitive' } }, data: { email: DELETED_USER_EMAIL } });
+  await tx.invitation.updateMany({
+    where: { email: { equals: user.email, mode: 'insensitive' }, acceptedAt: null, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  const invitations = await tx.invitation.updateMany({
+    where: { email: { equals: user.email, mode: 'insensitive' } },
+    data: { email: DELETED_USER_EMAIL },
+  });
   // Mails to the address: undelivered ones are dropped, delivered ones keep no address.
-  await tx.outboxEmail.updateMany({ where: { toAddress: { equals: user.email, mode: 'insensitive' }, status: 'PENDING' }, data: { status: 'FAILED', lastError: 'account deleted' } });
-  await tx.outboxEmail.updateMany({ where: { toAddress: { equals: user.email, mode: 'insensitive' } }, data: { toAddress: DELETED_USER_EMAIL, textBody: '', icsAttachment: null } });
+  await tx.outboxEmail.updateMany({
+    where: { toAddress: { equals: user.email, mode: 'insensitive' }, status: 'PENDING' },
+    data: { status: 'FAILED', lastError: 'account deleted' },
+  });
+  await tx.outboxEmail.updateMany({
+    where: { toAddress: { equals: user.email, mode: 'insensitive' } },
+    data: { toAddress: DELETED_USER_EMAIL, textBody: '', icsAttachment: null },
+  });
 
-  const [redacted] = await tx.$queryRaw<Array<{ changed: number }>>`SELECT app_redact_person_in_audit(${user.id}::uuid) AS changed`;
+  const [redacted] = await tx.$queryRaw<
+    Array<{ changed: number }>
+  >`SELECT app_redact_person_in_audit(${user.id}::uuid) AS changed`;
 
   for (const town of touched) {
     await tx.auditEvent.create({
-      data: { tenantId: town.tenantId, actorUserId: user.id, action: 'account.deleted', targetType: 'User', targetId: user.id, data: { bookingsAnonymised: Number(town.bookings) }, supportSessionId: null },
+      data: {
+        tenantId: town.tenantId,
+        actorUserId: user.id,
+        action: 'account.deleted',
+        targetType: 'User',
+        targetId: user.id,
+        data: { bookingsAnonymised: Number(town.bookings) },
+        supportSessionId: null,
+      },
     });
   }
   // Sessions, memberships, hub assignments, member profiles, feeds, second factor, partner memberships: by cascade.

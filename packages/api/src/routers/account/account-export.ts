@@ -38,18 +38,42 @@ const TABLES: readonly PersonTable[] = [
   {
     file: 'sitzungen',
     columns: ['id', 'createdAt', 'lastSeenAt', 'expiresAt', 'revokedAt', 'userAgent', 'clientIp'],
-    page: (tx, p, c) => tx.session.findMany({ where: { userId: p.id, ...after(c) }, ...paged, select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, revokedAt: true, userAgent: true, clientIp: true } }),
+    page: (tx, p, c) =>
+      tx.session.findMany({
+        where: { userId: p.id, ...after(c) },
+        ...paged,
+        select: {
+          id: true,
+          createdAt: true,
+          lastSeenAt: true,
+          expiresAt: true,
+          revokedAt: true,
+          userAgent: true,
+          clientIp: true,
+        },
+      }),
   },
   {
     file: 'passwort-ruecksetzungen',
     columns: ['id', 'createdAt', 'expiresAt', 'usedAt'],
-    page: (tx, p, c) => tx.passwordResetToken.findMany({ where: { userId: p.id, ...after(c) }, ...paged, select: { id: true, createdAt: true, expiresAt: true, usedAt: true } }),
+    page: (tx, p, c) =>
+      tx.passwordResetToken.findMany({
+        where: { userId: p.id, ...after(c) },
+        ...paged,
+        select: { id: true, createdAt: true, expiresAt: true, usedAt: true },
+      }),
   },
   {
     file: 'partner-mitgliedschaften',
     columns: ['id', 'partner', 'kind', 'role', 'createdAt'],
     page: async (tx, p, c) =>
-      (await tx.partnerMembership.findMany({ where: { userId: p.id, ...after(c) }, ...paged, select: { id: true, role: true, createdAt: true, partner: { select: { name: true, kind: true } } } })).map(({ partner, ...m }) => ({
+      (
+        await tx.partnerMembership.findMany({
+          where: { userId: p.id, ...after(c) },
+          ...paged,
+          select: { id: true, role: true, createdAt: true, partner: { select: { name: true, kind: true } } },
+        })
+      ).map(({ partner, ...m }) => ({
         ...m,
         partner: partner.name,
         kind: lower(partner.kind),
@@ -64,9 +88,21 @@ const TABLES: readonly PersonTable[] = [
         await tx.tenantMembership.findMany({
           where: { userId: p.id, ...after(c) },
           ...paged,
-          select: { id: true, role: true, createdAt: true, tenant: town, memberProfile: { select: { organisationId: true, deskDaysPerMonth: true, roomHoursPerMonth: true } } },
+          select: {
+            id: true,
+            role: true,
+            createdAt: true,
+            tenant: town,
+            memberProfile: { select: { organisationId: true, deskDaysPerMonth: true, roomHoursPerMonth: true } },
+          },
         })
-      ).map(({ tenant, memberProfile, ...m }) => ({ ...m, town: tenant.slug, townName: tenant.name, role: lower(m.role), ...(memberProfile ?? {}) })),
+      ).map(({ tenant, memberProfile, ...m }) => ({
+        ...m,
+        town: tenant.slug,
+        townName: tenant.name,
+        role: lower(m.role),
+        ...(memberProfile ?? {}),
+      })),
   },
   {
     file: 'hub-zuordnungen',
@@ -76,34 +112,105 @@ const TABLES: readonly PersonTable[] = [
         await tx.hubAssignment.findMany({
           where: { membership: { userId: p.id }, ...after(c) },
           ...paged,
-          select: { id: true, hubId: true, role: true, contactRole: true, createdAt: true, hub: { select: { name: true, tenant: town } } },
+          select: {
+            id: true,
+            hubId: true,
+            role: true,
+            contactRole: true,
+            createdAt: true,
+            hub: { select: { name: true, tenant: town } },
+          },
         })
       ).map(({ hub, ...a }) => ({ ...a, town: hub.tenant.slug, hub: hub.name, role: lower(a.role) })),
   },
   {
     file: 'buchungen',
-    columns: ['id', 'town', 'spaceId', 'space', 'deskId', 'organisationId', 'seriesId', 'startsAt', 'endsAt', 'status', 'purpose', 'attendees', 'checkedInAt', 'noShowAt', 'cancelledAt', 'createdAt', 'changedAt', 'bookedByStaff'],
+    columns: [
+      'id',
+      'town',
+      'spaceId',
+      'space',
+      'deskId',
+      'organisationId',
+      'seriesId',
+      'startsAt',
+      'endsAt',
+      'status',
+      'purpose',
+      'attendees',
+      'checkedInAt',
+      'noShowAt',
+      'cancelledAt',
+      'createdAt',
+      'changedAt',
+      'bookedByStaff',
+    ],
     page: async (tx, p, c) =>
       (
         await tx.booking.findMany({
           where: { userId: p.id, ...after(c) },
           ...paged,
           select: {
-            id: true, spaceId: true, deskId: true, organisationId: true, seriesId: true, startsAt: true, endsAt: true, status: true, purpose: true, attendees: true,
-            checkedInAt: true, noShowAt: true, cancelledAt: true, createdAt: true, changedAt: true, createdById: true, space: { select: { name: true, hub: { select: { tenant: town } } } },
+            id: true,
+            spaceId: true,
+            deskId: true,
+            organisationId: true,
+            seriesId: true,
+            startsAt: true,
+            endsAt: true,
+            status: true,
+            purpose: true,
+            attendees: true,
+            checkedInAt: true,
+            noShowAt: true,
+            cancelledAt: true,
+            createdAt: true,
+            changedAt: true,
+            createdById: true,
+            space: { select: { name: true, hub: { select: { tenant: town } } } },
           },
         })
-      ).map(({ space, createdById, ...b }) => ({ ...b, town: space.hub.tenant.slug, space: space.name, status: lower(b.status), bookedByStaff: createdById !== null && createdById !== p.id })),
+      ).map(({ space, createdById, ...b }) => ({
+        ...b,
+        town: space.hub.tenant.slug,
+        space: space.name,
+        status: lower(b.status),
+        bookedByStaff: createdById !== null && createdById !== p.id,
+      })),
   },
   {
     file: 'buchungsserien',
-    columns: ['id', 'town', 'spaceId', 'deskId', 'rrule', 'firstStartsAt', 'durationMinutes', 'timezone', 'purpose', 'attendees', 'createdAt'],
+    columns: [
+      'id',
+      'town',
+      'spaceId',
+      'deskId',
+      'rrule',
+      'firstStartsAt',
+      'durationMinutes',
+      'timezone',
+      'purpose',
+      'attendees',
+      'createdAt',
+    ],
     page: async (tx, p, c) =>
       (
         await tx.bookingSeries.findMany({
           where: { userId: p.id, ...after(c) },
           ...paged,
-          select: { id: true, spaceId: true, deskId: true, rrule: true, firstStartsAt: true, durationMinutes: true, timezone: true, purpose: true, attendees: true, createdAt: true, space: { select: { hub: { select: { tenant: town } } } } },
+          select: {
+            id: true,
+            spaceId: true,
+            deskId: true,
+            rrule: true,
+            firstStartsAt: true,
+            durationMinutes: true,
+            timezone: true,
+            purpose: true,
+            attendees: true,
+            createdAt: true,
+            space: { select: { hub: { select: { tenant: town } } } },
+          },
         })
       ).map(({ space, ...s }) => ({ ...s, town: space.hub.tenant.slug })),
   },
@@ -112,30 +219,78 @@ const TABLES: readonly PersonTable[] = [
     file: 'kalender-abos',
     columns: ['id', 'tenantId', 'kind', 'hubId', 'spaceId', 'createdAt', 'revokedAt'],
     page: async (tx, p, c) =>
-      (await tx.calendarFeed.findMany({ where: { userId: p.id, ...after(c) }, ...paged, select: { id: true, tenantId: true, kind: true, hubId: true, spaceId: true, createdAt: true, revokedAt: true } })).map((f) => ({ ...f, kind: lower(f.kind) })),
+      (
+        await tx.calendarFeed.findMany({
+          where: { userId: p.id, ...after(c) },
+          ...paged,
+          select: {
+            id: true,
+            tenantId: true,
+            kind: true,
+            hubId: true,
+            spaceId: true,
+            createdAt: true,
+            revokedAt: true,
+          },
+        })
+      ).map((f) => ({ ...f, kind: lower(f.kind) })),
   },
   {
     file: 'einladungen',
-    columns: ['id', 'tenantId', 'partnerId', 'email', 'role', 'hubId', 'expiresAt', 'acceptedAt', 'revokedAt', 'createdAt'],
+    columns: [
+      'id',
+      'tenantId',
+      'partnerId',
+      'email',
+      'role',
+      'hubId',
+      'expiresAt',
+      'acceptedAt',
+      'revokedAt',
+      'createdAt',
+    ],
     page: async (tx, p, c) =>
       (
         await tx.invitation.findMany({
           where: { email: { equals: p.email, mode: 'insensitive' }, ...after(c) },
           ...paged,
-          select: { id: true, tenantId: true, partnerId: true, email: true, tenantRole: true, partnerRole: true, hubId: true, expiresAt: true, acceptedAt: true, revokedAt: true, createdAt: true },
+          select: {
+            id: true,
+            tenantId: true,
+            partnerId: true,
+            email: true,
+            tenantRole: true,
+            partnerRole: true,
+            hubId: true,
+            expiresAt: true,
+            acceptedAt: true,
+            revokedAt: true,
+            createdAt: true,
+          },
         })
       ).map(({ tenantRole, partnerRole, ...i }) => ({ ...i, role: lower(tenantRole ?? partnerRole) })),
   },
   {
     file: 'support-sitzungen',
     columns: ['id', 'tenantId', 'reason', 'startedAt', 'expiresAt', 'endedAt'],
-    page: (tx, p, c) => tx.supportSession.findMany({ where: { staffUserId: p.id, ...after(c) }, ...paged, select: { id: true, tenantId: true, reason: true, startedAt: true, expiresAt: true, endedAt: true } }),
+    page: (tx, p, c) =>
+      tx.supportSession.findMany({
+        where: { staffUserId: p.id, ...after(c) },
+        ...paged,
+        select: { id: true, tenantId: true, reason: true, startedAt: true, expiresAt: true, endedAt: true },
+      }),
   },
   {
     file: 'datenexporte-der-kommune',
     columns: ['id', 'tenantId', 'status', 'createdAt', 'finishedAt', 'sizeBytes'],
     page: async (tx, p, c) =>
-      (await tx.tenantExport.findMany({ where: { requestedById: p.id, ...after(c) }, ...paged, select: { id: true, tenantId: true, status: true, createdAt: true, finishedAt: true, sizeBytes: true } })).map((e) => ({ ...e, status: lower(e.status) })),
+      (
+        await tx.tenantExport.findMany({
+          where: { requestedById: p.id, ...after(c) },
+          ...paged,
+          select: { id: true, tenantId: true, status: true, createdAt: true, finishedAt: true, sizeBytes: true },
+        })
+      ).map((e) => ({ ...e, status: lower(e.status) })),
   },
   {
     // Entries the person made or that are about their account. What someone else recorded (who they are, their
@@ -147,10 +302,22 @@ const TABLES: readonly PersonTable[] = [
         await tx.auditEvent.findMany({
           where: { OR: [{ actorUserId: p.id }, { targetId: p.id }], ...after(c) },
           ...paged,
-          select: { id: true, tenantId: true, createdAt: true, action: true, actorUserId: true, targetType: true, targetId: true, reason: true, data: true },
+          select: {
+            id: true,
+            tenantId: true,
+            createdAt: true,
+            action: true,
+            actorUserId: true,
+            targetType: true,
+            targetId: true,
+            reason: true,
+            data: true,
+          },
         })
       ).map(({ actorUserId, ...e }) =>
-        actorUserId === p.id ? { ...e, byYou: true, data: (e.data ?? null) as ExportRow[string] } : { ...e, byYou: false, reason: null, data: null },
+        actorUserId === p.id
+          ? { ...e, byYou: true, data: (e.data ?? null) as ExportRow[string] }
+          : { ...e, byYou: false, reason: null, data: null },
       ),
   },
 ];
@@ -170,13 +337,28 @@ export async function townsOf(tx: PlatformTx, person: Person): Promise<string[]>
 }
 
 /** Writes the archive; returns its bytes and the row count per file. */
-export async function writePersonArchive(tx: PlatformTx, person: Person, now: Date): Promise<{ archive: Buffer; files: Array<{ file: string; rows: number }> }> {
+export async function writePersonArchive(
+  tx: PlatformTx,
+  person: Person,
+  now: Date,
+): Promise<{ archive: Buffer; files: Array<{ file: string; rows: number }> }> {
   const account = await tx.user.findUniqueOrThrow({
     where: { id: person.id },
-    select: { id: true, email: true, name: true, platformRole: true, createdAt: true, updatedAt: true, totpEnabledAt: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      platformRole: true,
+      createdAt: true,
+      updatedAt: true,
+      totpEnabledAt: true,
+    },
   });
   const zip = createArchiveWriter();
-  zip.file('konto.json', `${JSON.stringify({ ...account, platformRole: lower(account.platformRole), secondFactor: account.totpEnabledAt !== null }, null, 2)}\n`);
+  zip.file(
+    'konto.json',
+    `${JSON.stringify({ ...account, platformRole: lower(account.platformRole), secondFactor: account.totpEnabledAt !== null }, null, 2)}\n`,
+  );
   const files: Array<{ file: string; rows: number }> = [];
   for (const table of TABLES) {
     const sink = zip.table({ file: table.file, columns: table.columns, csv: true });

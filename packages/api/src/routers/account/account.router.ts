@@ -14,7 +14,15 @@ export const accountRouter = router({
 
   deletionCheck: authedProcedure
     .input(z.object({}).strict().prefault({}))
-    .output(z.object({ platformRole: z.boolean(), towns: named, partners: named, secondFactor: z.boolean(), hasPassword: z.boolean() }))
+    .output(
+      z.object({
+        platformRole: z.boolean(),
+        towns: named,
+        partners: named,
+        secondFactor: z.boolean(),
+        hasPassword: z.boolean(),
+      }),
+    )
     .query(({ ctx }) => deletionCheck(ctx)),
 
   delete: authedProcedure

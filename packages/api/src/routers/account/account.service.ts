@@ -23,11 +23,28 @@ export async function exportMyData(ctx: Authed) {
       const written = await writePersonArchive(tx, person, now);
       // Every town whose rows were read through the bypass client says so in its own audit log.
       for (const tenantId of towns) {
-        await tx.auditEvent.create({ data: { tenantId, actorUserId: person.id, action: 'account.dataExported', targetType: 'User', targetId: person.id, requestId: ctx.requestId, supportSessionId: null } });
+        await tx.auditEvent.create({
+          data: {
+            tenantId,
+            actorUserId: person.id,
+            action: 'account.dataExported',
+            targetType: 'User',
+            targetId: person.id,
+            requestId: ctx.requestId,
+            supportSessionId: null,
+          },
+        });
       }
       return { ...written, towns: towns.length };
     },
-    (r) => ({ action: 'account.dataExported', actorUserId: person.id, targetType: 'User', targetId: person.id, requestId: ctx.requestId, data: { towns: r.towns, sizeBytes: r.archive.length } }),
+    (r) => ({
+      action: 'account.dataExported',
+      actorUserId: person.id,
+      targetType: 'User',
+      targetId: person.id,
+      requestId: ctx.requestId,
+      data: { towns: r.towns, sizeBytes: r.archive.length },
+    }),
     // One snapshot: the tables of the archive agree with each other.
     { isolationLevel: 'RepeatableRead' },
   );
@@ -40,22 +57,42 @@ export async function exportMyData(ctx: Authed) {
 
 /** Shown before the form: what would stop the deletion, and whether a code is needed. */
 export async function deletionCheck(ctx: Authed) {
-  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.session.userId }, select: { totpEnabledAt: true, passwordHash: true } });
+  const user = await ctx.db.user.findUniqueOrThrow({
+    where: { id: ctx.session.userId },
+    select: { totpEnabledAt: true, passwordHash: true },
+  });
   // Read in each town's own scope on the app client (a preview; the deletion checks again, under lock).
   const [adminOf, partnerAdminOf] = await Promise.all([
-    ctx.db.tenantMembership.findMany({ where: { userId: ctx.session.userId, role: 'TOWN_ADMIN' }, select: { tenantId: true, tenant: { select: { slug: true, name: true } } }, orderBy: { tenant: { name: 'asc' } } }),
-    ctx.db.partnerMembership.findMany({ where: { userId: ctx.session.userId, role: 'PARTNER_ADMIN' }, select: { partnerId: true, partner: { select: { slug: true, name: true } } }, orderBy: { partner: { name: 'asc' } } }),
+    ctx.db.tenantMembership.findMany({
+      where: { userId: ctx.session.userId, role: 'TOWN_ADMIN' },
+      select: { tenantId: true, tenant: { select: { slug: true, name: true } } },
+      orderBy: { tenant: { name: 'asc' } },
+    }),
+    ctx.db.partnerMembership.findMany({
+      where: { userId: ctx.session.userId, role: 'PARTNER_ADMIN' },
+      select: { partnerId: true, partner: { select: { slug: true, name: true } } },
+      orderBy: { partner: { name: 'asc' } },
+    }),
   ]);
   const towns = [];
   for (const m of adminOf) {
-    const admins = await runInScope({ tenantId: m.tenantId, userId: ctx.session.userId }, () => ctx.db.tenantMembership.count({ where: { tenantId: m.tenantId, role: 'TOWN_ADMIN' } }));
+    const admins = await runInScope({ tenantId: m.tenantId, userId: ctx.session.userId }, () =>
+      ctx.db.tenantMembership.count({ where: { tenantId: m.tenantId, role: 'TOWN_ADMIN' } }),
+    );
     if (admins === 1) towns.push(m.tenant);
   }
   const partners = [];
   for (const m of partnerAdminOf) {
-    if ((await ctx.db.partnerMembership.count({ where: { partnerId: m.partnerId, role: 'PARTNER_ADMIN' } })) === 1) partners.push(m.partner);
+    if ((await ctx.db.partnerMembership.count({ where: { partnerId: m.partnerId, role: 'PARTNER_ADMIN' } })) === 1)
+      partners.push(m.partner);
   }
-  return { platformRole: ctx.actor.platformRole !== null, towns, partners, secondFactor: user.totpEnabledAt !== null, hasPassword: user.passwordHash !== null };
+  return {
+    platformRole: ctx.actor.platformRole !== null,
+    towns,
+    partners,
+    secondFactor: user.totpEnabledAt !== null,
+    hasPassword: user.passwordHash !== null,
+  };
 }
 
 /**
@@ -64,9 +101,13 @@ export async function deletionCheck(ctx: Authed) {
  * like every credential check), then the checks and the work in one
  * transaction.
  */
-export async function deleteMyAccount(ctx: Authed, input: { password: string; code?: string | undefined; confirmEmail: string }) {
+export async function deleteMyAccount(
+  ctx: Authed,
+  input: { password: string; code?: string | undefined; confirmEmail: string },
+) {
   // The typed address first: a slip there must not spend the second-factor code.
-  if (input.confirmEmail !== ctx.session.email.toLowerCase()) throw fieldError('confirmEmail', 'errors.account.confirmMismatch');
+  if (input.confirmEmail !== ctx.session.email.toLowerCase())
+    throw fieldError('confirmEmail', 'errors.account.confirmMismatch');
   const bucket = signInBucket(ctx.session.email, ctx.clientIp ?? null);
   const throttle = await claimSignInAttempt(ctx.db, bucket);
   if (!throttle.allowed) throw new TooManyRequestsError('errors.auth.tooManyAttempts', throttle.retryAfterSeconds);
@@ -74,10 +115,12 @@ export async function deleteMyAccount(ctx: Authed, input: { password: string; co
     where: { id: ctx.session.userId },
     select: { id: true, email: true, passwordHash: true, totpEnabledAt: true, totpSecret: true, totpLastStep: true },
   });
-  if (!(await verifyPassword(user.passwordHash, input.password))) throw fieldError('password', 'errors.auth.wrongPassword');
+  if (!(await verifyPassword(user.passwordHash, input.password)))
+    throw fieldError('password', 'errors.auth.wrongPassword');
   if (user.totpEnabledAt) {
     if (!input.code) throw fieldError('code', 'validation.required');
-    if (!(await spendSecondFactor(ctx.db, ctx.dataEncryptionKey, user, input.code))) throw fieldError('code', 'errors.mfa.invalidCode');
+    if (!(await spendSecondFactor(ctx.db, ctx.dataEncryptionKey, user, input.code)))
+      throw fieldError('code', 'errors.mfa.invalidCode');
   }
   await clearSignInAttempts(ctx.db, bucket);
 
@@ -89,13 +132,26 @@ export async function deleteMyAccount(ctx: Authed, input: { password: string; co
     },
     (r) =>
       r.done
-        ? { action: 'account.deleted', actorUserId: user.id, targetType: 'User', targetId: user.id, requestId: ctx.requestId, data: { towns: r.done.towns.length, bookingsAnonymised: r.done.bookings, auditEntriesRedacted: r.done.auditEntriesRedacted } }
+        ? {
+            action: 'account.deleted',
+            actorUserId: user.id,
+            targetType: 'User',
+            targetId: user.id,
+            requestId: ctx.requestId,
+            data: {
+              towns: r.done.towns.length,
+              bookingsAnonymised: r.done.bookings,
+              auditEntriesRedacted: r.done.auditEntriesRedacted,
+            },
+          }
         : null,
   );
   if (!result.done) {
     const b = result.blocked;
     if (b.platformRole) throw new DomainError('CONFLICT', 'errors.account.providerStaff');
-    throw new DomainError('CONFLICT', 'errors.account.lastAdmin', undefined, { names: [...b.towns, ...b.partners].map((x) => x.name).join(', ') });
+    throw new DomainError('CONFLICT', 'errors.account.lastAdmin', undefined, {
+      names: [...b.towns, ...b.partners].map((x) => x.name).join(', '),
+    });
   }
   const done = result.done;
   ctx.logger.info({ reqId: ctx.requestId, event: 'account.deleted', towns: done.towns.length }, 'account deleted');

@@ -32,7 +32,11 @@ export const auditEventOutput = z.object({
 });
 
 const filters = {
-  action: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9.]{0,79}$/, 'validation.invalid').optional(),
+  action: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z][A-Za-z0-9.]{0,79}$/, 'validation.invalid')
+    .optional(),
   actorEmail: email.optional(),
   from: instant.optional(),
   to: instant.optional(),
@@ -54,6 +58,11 @@ export const auditRouter = router({
    */
   listAcrossTowns: authedProcedure
     .input(z.object({ tenant: slug.optional(), ...filters }).strict())
-    .output(z.object({ items: z.array(auditEventOutput.extend({ town: z.object({ slug: z.string(), name: z.string() }).nullable() })), nextCursor: id.nullable() }))
+    .output(
+      z.object({
+        items: z.array(auditEventOutput.extend({ town: z.object({ slug: z.string(), name: z.string() }).nullable() })),
+        nextCursor: id.nullable(),
+      }),
+    )
     .query(({ ctx, input }) => listAuditAcrossTowns(ctx, input)),
 });

@@ -62,9 +62,26 @@ async function present(db: Reader, rows: AuditEvent[], input: AuditListInput, wi
   const sessionIds = ids(items.map((r) => r.supportSessionId));
   const tenantIds = withTown ? ids(items.map((r) => r.tenantId)) : [];
   const [actors, sessions, tenants] = await Promise.all([
-    actorIds.length > 0 ? db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, email: true } }) : [],
-    sessionIds.length > 0 ? db.supportSession.findMany({ where: { id: { in: sessionIds } }, select: { id: true, tenantId: true, reason: true, partnerId: true, startedAt: true, expiresAt: true, endedAt: true } }) : [],
-    tenantIds.length > 0 ? db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, slug: true, name: true } }) : [],
+    actorIds.length > 0
+      ? db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, email: true } })
+      : [],
+    sessionIds.length > 0
+      ? db.supportSession.findMany({
+          where: { id: { in: sessionIds } },
+          select: {
+            id: true,
+            tenantId: true,
+            reason: true,
+            partnerId: true,
+            startedAt: true,
+            expiresAt: true,
+            endedAt: true,
+          },
+        })
+      : [],
+    tenantIds.length > 0
+      ? db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, slug: true, name: true } })
+      : [],
   ]);
   const actorById = new Map(actors.map((a) => [a.id, a]));
   const sessionById = new Map(sessions.map((s) => [`${s.tenantId}/${s.id}`, s]));
@@ -78,7 +95,9 @@ async function present(db: Reader, rows: AuditEvent[], input: AuditListInput, wi
         createdAt: r.createdAt.toISOString(),
         action: r.action,
         // An actor whose account was deleted (docs/decisions/027) is shown as the placeholder, not as "system".
-        actor: r.actorUserId ? (actorById.get(r.actorUserId) ?? { id: r.actorUserId, name: DELETED_USER_NAME, email: DELETED_USER_EMAIL }) : null,
+        actor: r.actorUserId
+          ? (actorById.get(r.actorUserId) ?? { id: r.actorUserId, name: DELETED_USER_NAME, email: DELETED_USER_EMAIL })
+          : null,
         targetType: r.targetType,
         targetId: r.targetId,
         reason: r.reason,
@@ -135,11 +154,16 @@ export async function listAuditAcrossTowns(ctx: AuthedCtx, input: AuditListInput
   // The towns in view, as the caller's own scope sees them.
   let tenantIds: string[] | null = null;
   if (input.tenant !== undefined) {
-    const town = await ctx.db.tenant.findUnique({ where: { slug: input.tenant }, select: { id: true, managingPartnerId: true } });
+    const town = await ctx.db.tenant.findUnique({
+      where: { slug: input.tenant },
+      select: { id: true, managingPartnerId: true },
+    });
     if (!town || (!provider && !partnerIds.includes(town.managingPartnerId ?? ''))) throw notFound();
     tenantIds = [town.id];
   } else if (!provider) {
-    tenantIds = (await ctx.db.tenant.findMany({ where: { managingPartnerId: { in: partnerIds } }, select: { id: true } })).map((t) => t.id);
+    tenantIds = (
+      await ctx.db.tenant.findMany({ where: { managingPartnerId: { in: partnerIds } }, select: { id: true } })
+    ).map((t) => t.id);
   }
   if (tenantIds !== null && tenantIds.length === 0) return { items: [], nextCursor: null };
   const scope = provider ? 'provider' : 'partner';
@@ -150,10 +174,16 @@ export async function listAuditAcrossTowns(ctx: AuthedCtx, input: AuditListInput
       if (!filter) return { items: [], nextCursor: null };
       // A cursor must be an entry in view: one of another town answers like one that does not exist.
       if (input.cursor) {
-        const at = await tx.auditEvent.findFirst({ where: { id: input.cursor, ...(tenantIds ? { tenantId: { in: tenantIds } } : {}) }, select: { id: true } });
+        const at = await tx.auditEvent.findFirst({
+          where: { id: input.cursor, ...(tenantIds ? { tenantId: { in: tenantIds } } : {}) },
+          select: { id: true },
+        });
         if (!at) return { items: [], nextCursor: null };
       }
-      const rows = await tx.auditEvent.findMany({ where: { AND: [tenantIds ? { tenantId: { in: tenantIds } } : {}, filter] }, ...page(input) });
+      const rows = await tx.auditEvent.findMany({
+        where: { AND: [tenantIds ? { tenantId: { in: tenantIds } } : {}, filter] },
+        ...page(input),
+      });
       return present(tx, rows, input, true);
     },
     // Reading many towns' logs is itself on record (it needs the bypass role).
@@ -162,13 +192,35 @@ export async function listAuditAcrossTowns(ctx: AuthedCtx, input: AuditListInput
       actorUserId: ctx.session.userId,
       tenantId: null,
       requestId: ctx.requestId,
-      data: { scope, towns: tenantIds?.length ?? 'all', filters: { action: input.action ?? null, actorEmail: input.actorEmail ?? null, from: input.from ?? null, to: input.to ?? null, tenant: input.tenant ?? null } },
+      data: {
+        scope,
+        towns: tenantIds?.length ?? 'all',
+        filters: {
+          action: input.action ?? null,
+          actorEmail: input.actorEmail ?? null,
+          from: input.from ?? null,
+          to: input.to ?? null,
+          tenant: input.tenant ?? null,
+        },
+      },
     },
   );
 }
 
 /** Whether `ability` may read the audit log of this town (asked with a town-bound probe, not the bare type). */
 export function canReadAudit(ability: AppAbility, tenantId: string): boolean {
-  const probe: AuditEvent = { id: '', tenantId, actorUserId: null, action: '', targetType: null, targetId: null, reason: null, data: null, requestId: null, createdAt: new Date(0), supportSessionId: null };
+  const probe: AuditEvent = {
+    id: '',
+    tenantId,
+    actorUserId: null,
+    action: '',
+    targetType: null,
+    targetId: null,
+    reason: null,
+    data: null,
+    requestId: null,
+    createdAt: new Date(0),
+    supportSessionId: null,
+  };
   return ability.can('read', subject('AuditEvent', probe));
 }

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { authedProcedure, platformProcedure, publicProcedure, router } from '../../trpc.ts';
-import { email, id, ok, partnerKind, partnerRole, platformRole, secret, tenantRole, text, toApiEnum } from '../../schemas.ts';
+import {
+  email,
+  id,
+  ok,
+  partnerKind,
+  partnerRole,
+  platformRole,
+  secret,
+  tenantRole,
+  text,
+  toApiEnum,
+} from '../../schemas.ts';
 import { changePassword, revokeUserSessions, signIn, signOut } from './auth.service.ts';
 import { requestPasswordReset, resetPassword } from './password-reset.service.ts';
 
@@ -51,7 +62,14 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
 
   resetPassword: publicProcedure
-    .input(z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.passwordReset.invalid'), password: secret(200) }).strict())
+    .input(
+      z
+        .object({
+          token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.passwordReset.invalid'),
+          password: secret(200),
+        })
+        .strict(),
+    )
     .output(ok)
     .mutation(({ ctx, input }) => resetPassword(ctx, input)),
 
@@ -69,9 +87,18 @@ export const authRouter = router({
       }),
     ]);
     return {
-      user: { id: ctx.session.userId, email: ctx.session.email, name: ctx.session.name, platformRole: ctx.actor.platformRole },
+      user: {
+        id: ctx.session.userId,
+        email: ctx.session.email,
+        name: ctx.session.name,
+        platformRole: ctx.actor.platformRole,
+      },
       tenants: memberships.map((m) => ({ slug: m.tenant.slug, name: m.tenant.name, role: toApiEnum(m.role) })),
-      partners: partnerMemberships.map((m) => ({ ...m.partner, kind: toApiEnum(m.partner.kind), role: toApiEnum(m.role) })),
+      partners: partnerMemberships.map((m) => ({
+        ...m.partner,
+        kind: toApiEnum(m.partner.kind),
+        role: toApiEnum(m.role),
+      })),
     };
   }),
 });

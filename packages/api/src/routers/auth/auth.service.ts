@@ -9,10 +9,16 @@ export async function signIn(ctx: Context, input: { email: string; password: str
   const bucket = signInBucket(input.email, ctx.clientIp ?? null);
   const throttle = await claimSignInAttempt(ctx.db, bucket);
   if (!throttle.allowed) {
-    ctx.logger.warn({ reqId: ctx.requestId, event: 'auth.signInThrottled', retryAfterSeconds: throttle.retryAfterSeconds }, 'sign-in rate limit');
+    ctx.logger.warn(
+      { reqId: ctx.requestId, event: 'auth.signInThrottled', retryAfterSeconds: throttle.retryAfterSeconds },
+      'sign-in rate limit',
+    );
     throw new TooManyRequestsError('errors.auth.tooManyAttempts', throttle.retryAfterSeconds);
   }
-  const user = await ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true, passwordHash: true, totpEnabledAt: true } });
+  const user = await ctx.db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, passwordHash: true, totpEnabledAt: true },
+  });
   // Same answer, and the same argon2 cost, whether or not the account exists.
   const valid = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !valid) throw new DomainError('UNAUTHORIZED', 'errors.auth.invalidCredentials');
@@ -35,13 +41,17 @@ export async function signOut(ctx: Context, sessionId: string) {
  * current password is checked under the sign-in rate limit, so this is no
  * way around it.
  */
-export async function changePassword(ctx: Context & { session: { sessionId: string; userId: string; email: string } }, input: { currentPassword: string; newPassword: string }) {
+export async function changePassword(
+  ctx: Context & { session: { sessionId: string; userId: string; email: string } },
+  input: { currentPassword: string; newPassword: string },
+) {
   if (input.newPassword.length < MIN_PASSWORD_LENGTH) throw fieldError('newPassword', 'validation.password.tooShort');
   const bucket = signInBucket(ctx.session.email, ctx.clientIp ?? null);
   const throttle = await claimSignInAttempt(ctx.db, bucket);
   if (!throttle.allowed) throw new TooManyRequestsError('errors.auth.tooManyAttempts', throttle.retryAfterSeconds);
   const user = await ctx.db.user.findUnique({ where: { id: ctx.session.userId }, select: { passwordHash: true } });
-  if (!(await verifyPassword(user?.passwordHash, input.currentPassword))) throw fieldError('currentPassword', 'errors.auth.wrongPassword');
+  if (!(await verifyPassword(user?.passwordHash, input.currentPassword)))
+    throw fieldError('currentPassword', 'errors.auth.wrongPassword');
   await clearSignInAttempts(ctx.db, bucket);
   const passwordHash = await hashPassword(input.newPassword);
   const ended = await ctx.db.$transaction(async (tx) => {
@@ -69,16 +79,30 @@ export async function changePassword(ctx: Context & { session: { sessionId: stri
  * next request is signed out. Cross-user work, so it goes through the
  * audited platform client, with the reason in the audit entry.
  */
-export async function revokeUserSessions(ctx: Context & { session: { userId: string }; actor: { platformRole: string | null } }, input: { userId: string; reason: string }) {
+export async function revokeUserSessions(
+  ctx: Context & { session: { userId: string }; actor: { platformRole: string | null } },
+  input: { userId: string; reason: string },
+) {
   if (ctx.actor.platformRole !== 'platform-admin') throw new DomainError('FORBIDDEN', 'errors.forbidden');
   const ended = await ctx.platform.run(
     async (tx) => {
       const user = await tx.user.findFirst({ where: { id: input.userId }, select: { id: true } });
       if (!user) throw notFound();
-      const { count } = await tx.session.updateMany({ where: { userId: input.userId, revokedAt: null }, data: { revokedAt: new Date() } });
+      const { count } = await tx.session.updateMany({
+        where: { userId: input.userId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
       return count;
     },
-    (count) => ({ action: 'user.sessionsRevoked', actorUserId: ctx.session.userId, targetType: 'User', targetId: input.userId, reason: input.reason, requestId: ctx.requestId, data: { sessionsEnded: count } }),
+    (count) => ({
+      action: 'user.sessionsRevoked',
+      actorUserId: ctx.session.userId,
+      targetType: 'User',
+      targetId: input.userId,
+      reason: input.reason,
+      requestId: ctx.requestId,
+      data: { sessionsEnded: count },
+    }),
   );
   return { ok: true as const, sessionsEnded: ended };
 }

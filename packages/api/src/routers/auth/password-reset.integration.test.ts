@@ -31,7 +31,13 @@ beforeAll(async () => {
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
   smtp = await startTestSmtp();
-  worker = createMailWorker({ platform: api.deps.platform, logger: pino({ level: 'silent' }), smtpUrl: smtp.url, from: 'noreply@hubwerk.test', passwordResets: { adminUrl: () => 'http://admin.test' } });
+  worker = createMailWorker({
+    platform: api.deps.platform,
+    logger: pino({ level: 'silent' }),
+    smtpUrl: smtp.url,
+    from: 'noreply@hubwerk.test',
+    passwordResets: { adminUrl: () => 'http://admin.test' },
+  });
 });
 
 afterAll(async () => {
@@ -64,7 +70,9 @@ describe('password reset', () => {
     const token = linkToken(mail.text);
     expect(token).toBeDefined();
 
-    await expect(api.caller().auth.resetPassword({ token: token!, password: 'kurz' })).rejects.toThrow('validation.password.tooShort');
+    await expect(api.caller().auth.resetPassword({ token: token!, password: 'kurz' })).rejects.toThrow(
+      'validation.password.tooShort',
+    );
     expect(await api.caller().auth.resetPassword({ token: token!, password: NEW_PASSWORD })).toEqual({ ok: true });
     await expect(first.auth.me()).rejects.toThrow('errors.unauthorized');
     await expect(second.auth.me()).rejects.toThrow('errors.unauthorized');
@@ -72,7 +80,9 @@ describe('password reset', () => {
     const signedIn = await api.as(user, NEW_PASSWORD);
     expect((await signedIn.auth.me()).user.email).toBe(user);
     // Single use.
-    await expect(api.caller().auth.resetPassword({ token: token!, password: 'noch-ein-passwort-2026' })).rejects.toThrow('errors.passwordReset.invalid');
+    await expect(
+      api.caller().auth.resetPassword({ token: token!, password: 'noch-ein-passwort-2026' }),
+    ).rejects.toThrow('errors.passwordReset.invalid');
   });
 
   it('answers the same for an unknown address, and sends nothing', async () => {
@@ -88,29 +98,48 @@ describe('password reset', () => {
     await api.caller().auth.requestPasswordReset({ email: user });
     await worker.drain();
     const token = linkToken(smtp.received[0]!.text)!;
-    await superuser.query(`UPDATE "PasswordResetToken" t SET "expiresAt" = now() - interval '1 second' FROM "User" u WHERE u.id = t."userId" AND u.email = $1`, [user]);
-    await expect(api.caller().auth.resetPassword({ token, password: NEW_PASSWORD })).rejects.toThrow('errors.passwordReset.expired');
+    await superuser.query(
+      `UPDATE "PasswordResetToken" t SET "expiresAt" = now() - interval '1 second' FROM "User" u WHERE u.id = t."userId" AND u.email = $1`,
+      [user],
+    );
+    await expect(api.caller().auth.resetPassword({ token, password: NEW_PASSWORD })).rejects.toThrow(
+      'errors.passwordReset.expired',
+    );
     await expect(api.as(user)).resolves.toBeDefined();
   });
 
   it('a newer link replaces the older one; more than 3 requests an hour send no more mails', async () => {
     const user = DEMO_USERS.sangerhausenAdmin;
-    for (let i = 0; i < 5; i += 1) expect(await api.caller().auth.requestPasswordReset({ email: user })).toEqual({ ok: true });
+    for (let i = 0; i < 5; i += 1)
+      expect(await api.caller().auth.requestPasswordReset({ email: user })).toEqual({ ok: true });
     await worker.drain();
     expect(smtp.received).toHaveLength(3);
     const tokens = smtp.received.map((m) => linkToken(m.text)!);
     // Mails may arrive in any order; only the newest link works.
     const outcomes: string[] = [];
     for (const token of tokens) {
-      outcomes.push(await api.caller().auth.resetPassword({ token, password: NEW_PASSWORD }).then(() => 'ok', (e: Error) => e.message));
+      outcomes.push(
+        await api
+          .caller()
+          .auth.resetPassword({ token, password: NEW_PASSWORD })
+          .then(
+            () => 'ok',
+            (e: Error) => e.message,
+          ),
+      );
     }
     expect(outcomes.sort()).toEqual(['errors.passwordReset.invalid', 'errors.passwordReset.invalid', 'ok']);
   });
 });
 
 describe('password reset without an account oracle', () => {
-  const countOf = async (table: string) => Number((await superuser.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-  const contextFrom = (clientIp: string, db: AppClient = api.deps.db) => createContext({ ...api.deps, db }, { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp, log: {} });
+  const countOf = async (table: string) =>
+    Number((await superuser.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+  const contextFrom = (clientIp: string, db: AppClient = api.deps.db) =>
+    createContext(
+      { ...api.deps, db },
+      { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp, log: {} },
+    );
 
   it('answers without touching any account: the request only stores the address', async () => {
     // A database client that fails on everything but the request queue and the limiter's pool.
@@ -135,7 +164,10 @@ describe('password reset without an account oracle', () => {
     expect(known).toEqual(unknown);
     // Nothing about either account yet: no token, no mail; two queued addresses.
     expect([await countOf('PasswordResetToken'), await countOf('OutboxEmail')]).toEqual([tokens, mails]);
-    expect((await superuser.query(`SELECT email FROM "PasswordResetRequest" ORDER BY email`)).rows).toEqual([{ email: DEMO_USERS.einbeckManager }, { email: 'unbekannt@example.org' }]);
+    expect((await superuser.query(`SELECT email FROM "PasswordResetRequest" ORDER BY email`)).rows).toEqual([
+      { email: DEMO_USERS.einbeckManager },
+      { email: 'unbekannt@example.org' },
+    ]);
     const app = new pg.Client({ connectionString: appUrl });
     await app.connect();
     try {
@@ -153,12 +185,19 @@ describe('password reset without an account oracle', () => {
   it('limits requests per client IP, the same for every address', async () => {
     const ip = '203.0.113.80';
     for (let i = 0; i < PUBLIC_LIMITS.passwordResetIp.points; i += 1) {
-      expect(await requestPasswordReset(contextFrom(ip), { email: i % 2 ? DEMO_USERS.einbeckAdmin : `x${i}@example.org` })).toEqual({ ok: true });
+      expect(
+        await requestPasswordReset(contextFrom(ip), { email: i % 2 ? DEMO_USERS.einbeckAdmin : `x${i}@example.org` }),
+      ).toEqual({ ok: true });
     }
     for (const email of [DEMO_USERS.einbeckAdmin, 'niemand@example.org']) {
-      expect(await failure(requestPasswordReset(contextFrom(ip), { email }))).toMatchObject({ code: 'TOO_MANY_REQUESTS', messageKey: 'errors.limits.passwordReset' });
+      expect(await failure(requestPasswordReset(contextFrom(ip), { email }))).toMatchObject({
+        code: 'TOO_MANY_REQUESTS',
+        messageKey: 'errors.limits.passwordReset',
+      });
     }
-    expect(await requestPasswordReset(contextFrom('203.0.113.81'), { email: DEMO_USERS.einbeckAdmin })).toEqual({ ok: true });
+    expect(await requestPasswordReset(contextFrom('203.0.113.81'), { email: DEMO_USERS.einbeckAdmin })).toEqual({
+      ok: true,
+    });
     await superuser.query(`DELETE FROM "PasswordResetRequest"`);
   });
 
@@ -178,7 +217,9 @@ describe('password reset without an account oracle', () => {
     await time(() => 'warm@example.org', '192.0.2');
     const known = await time(() => DEMO_USERS.zeitzAdmin, '198.18.0');
     const unknown = await time((i) => `nobody-${i}@example.org`, '198.18.1');
-    console.log(`requestPasswordReset, ${rounds} calls each: existing account median ${known.median.toFixed(2)} ms (p90 ${known.p90.toFixed(2)}), unknown address median ${unknown.median.toFixed(2)} ms (p90 ${unknown.p90.toFixed(2)})`);
+    console.log(
+      `requestPasswordReset, ${rounds} calls each: existing account median ${known.median.toFixed(2)} ms (p90 ${known.p90.toFixed(2)}), unknown address median ${unknown.median.toFixed(2)} ms (p90 ${unknown.p90.toFixed(2)})`,
+    );
     expect(await countOf('PasswordResetRequest')).toBe(3 * rounds);
     await superuser.query(`DELETE FROM "PasswordResetRequest"`);
   });

@@ -37,7 +37,11 @@ const RESET_BATCH = 50;
  * link (a newer one replaces the older ones) and enqueues its mail, in one
  * transaction with the request's deletion. Unknown addresses leave no trace.
  */
-export async function processPasswordResetRequests(platform: PlatformClient, adminUrl: string, now = new Date()): Promise<{ handled: number; mailed: number }> {
+export async function processPasswordResetRequests(
+  platform: PlatformClient,
+  adminUrl: string,
+  now = new Date(),
+): Promise<{ handled: number; mailed: number }> {
   return platform.run(
     async (tx) => {
       const requests = await tx.$queryRaw<Array<{ email: string }>>`
@@ -48,19 +52,41 @@ export async function processPasswordResetRequests(platform: PlatformClient, adm
       for (const { email } of requests) {
         const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
         if (!user) continue;
-        const recent = await tx.passwordResetToken.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 60 * 60 * 1000) } } });
+        const recent = await tx.passwordResetToken.count({
+          where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 60 * 60 * 1000) } },
+        });
         if (recent >= PASSWORD_RESET_MAILS_PER_HOUR) continue;
         await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
         const token = newToken();
-        await tx.passwordResetToken.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + PASSWORD_RESET_LIFETIME_MS), createdAt: now }, select: { id: true } });
-        const mail = passwordResetMail({ locale: 'de', link: absoluteLink(adminUrl, `/reset-password/${token}`), minutes: PASSWORD_RESET_LIFETIME_MS / 60_000 });
+        await tx.passwordResetToken.create({
+          data: {
+            userId: user.id,
+            tokenHash: hashToken(token),
+            expiresAt: new Date(now.getTime() + PASSWORD_RESET_LIFETIME_MS),
+            createdAt: now,
+          },
+          select: { id: true },
+        });
+        const mail = passwordResetMail({
+          locale: 'de',
+          link: absoluteLink(adminUrl, `/reset-password/${token}`),
+          minutes: PASSWORD_RESET_LIFETIME_MS / 60_000,
+        });
         await enqueueMail(tx, 'password-reset', email, mail);
         mailed += 1;
       }
       return { handled: requests.length, mailed };
     },
     // Counts only: which addresses asked is nobody's business, not even the log's.
-    (result) => (result.handled > 0 ? { action: 'passwordReset.requestsProcessed', actorUserId: null, targetType: 'PasswordResetRequest', data: result } : null),
+    (result) =>
+      result.handled > 0
+        ? {
+            action: 'passwordReset.requestsProcessed',
+            actorUserId: null,
+            targetType: 'PasswordResetRequest',
+            data: result,
+          }
+        : null,
   );
 }
 
@@ -77,7 +103,10 @@ export async function resetPassword(ctx: Context, input: { token: string; passwo
     if (!reset || reset.usedAt) throw new DomainError('BAD_REQUEST', 'errors.passwordReset.invalid');
     if (reset.expiresAt <= now) throw new DomainError('BAD_REQUEST', 'errors.passwordReset.expired');
     // Single use, also for two concurrent submissions: only one update matches.
-    const { count } = await tx.passwordResetToken.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: now } });
+    const { count } = await tx.passwordResetToken.updateMany({
+      where: { id: reset.id, usedAt: null },
+      data: { usedAt: now },
+    });
     if (count !== 1) throw new DomainError('BAD_REQUEST', 'errors.passwordReset.invalid');
     await tx.user.update({ where: { id: reset.userId }, data: { passwordHash }, select: { id: true } });
     await tx.session.updateMany({ where: { userId: reset.userId, revokedAt: null }, data: { revokedAt: now } });

@@ -27,7 +27,11 @@ export interface SignInBucket {
 
 /** The keys of one attempt, hashed: the table holds neither account nor IP in clear. */
 export function signInBucket(email: string, clientIp: string | null): SignInBucket {
-  return { pair: limitKey('pair', email, clientIp), client: limitKey('ip', clientIp), account: limitKey('account', email) };
+  return {
+    pair: limitKey('pair', email, clientIp),
+    client: limitKey('ip', clientIp),
+    account: limitKey('account', email),
+  };
 }
 
 export async function claimSignInAttempt(db: AppClient, bucket: SignInBucket): Promise<ThrottleDecision> {

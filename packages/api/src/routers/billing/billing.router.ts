@@ -2,7 +2,15 @@ import { INTERVALS, PLAN_IDS } from '@hubwerk/billing';
 import { z } from 'zod';
 import { authedProcedure, router, tenantProcedure } from '../../trpc.ts';
 import { ok, optionalText, slug } from '../../schemas.ts';
-import { billingOverview, billingStatus, getBilling, listPlans, openPortal, startCheckout, updateContact } from './billing.service.ts';
+import {
+  billingOverview,
+  billingStatus,
+  getBilling,
+  listPlans,
+  openPortal,
+  startCheckout,
+  updateContact,
+} from './billing.service.ts';
 
 const planId = z.enum(PLAN_IDS, { error: 'validation.invalid' });
 const interval = z.enum(INTERVALS, { error: 'validation.invalid' });
@@ -21,12 +29,32 @@ const tenantOnly = z.object({ tenant: slug }).strict();
 export const billingRouter = router({
   plans: authedProcedure
     .input(z.object({}).strict().prefault({}))
-    .output(z.array(z.object({ id: planId, maxHubs: z.number().int().nullable(), sso: z.boolean(), prices: z.array(money.extend({ interval })) })))
+    .output(
+      z.array(
+        z.object({
+          id: planId,
+          maxHubs: z.number().int().nullable(),
+          sso: z.boolean(),
+          prices: z.array(money.extend({ interval })),
+        }),
+      ),
+    )
     .query(() => listPlans()),
 
   status: tenantProcedure
     .input(tenantOnly)
-    .output(z.object({ plan: planId, status: subscriptionStatus, paymentWarning: z.boolean(), readOnly: z.enum(['payment-overdue']).nullable(), readOnlyFrom: z.string().nullable(), fakeStripe: z.boolean(), canManage: z.boolean(), canView: z.boolean() }))
+    .output(
+      z.object({
+        plan: planId,
+        status: subscriptionStatus,
+        paymentWarning: z.boolean(),
+        readOnly: z.enum(['payment-overdue']).nullable(),
+        readOnlyFrom: z.string().nullable(),
+        fakeStripe: z.boolean(),
+        canManage: z.boolean(),
+        canView: z.boolean(),
+      }),
+    )
     .query(({ ctx }) => billingStatus(ctx)),
 
   get: tenantProcedure
@@ -44,7 +72,19 @@ export const billingRouter = router({
         readOnly: z.enum(['payment-overdue']).nullable(),
         readOnlyFrom: z.string().nullable(),
         contact,
-        invoices: z.array(z.object({ number: z.string().nullable(), createdAt: z.string(), netCents: z.number().int(), vatCents: z.number().int(), totalCents: z.number().int(), currency: z.string(), status: z.string(), url: z.string().nullable(), pdfUrl: z.string().nullable() })),
+        invoices: z.array(
+          z.object({
+            number: z.string().nullable(),
+            createdAt: z.string(),
+            netCents: z.number().int(),
+            vatCents: z.number().int(),
+            totalCents: z.number().int(),
+            currency: z.string(),
+            status: z.string(),
+            url: z.string().nullable(),
+            pdfUrl: z.string().nullable(),
+          }),
+        ),
         fakeStripe: z.boolean(),
         canManage: z.boolean(),
       }),
@@ -67,12 +107,30 @@ export const billingRouter = router({
         .object({
           tenant: slug,
           contactName: optionalText(120),
-          contactEmail: z.string().trim().toLowerCase().max(254, 'validation.tooLong').pipe(z.union([z.literal(''), z.email({ error: 'validation.email' })])).optional().transform((v) => v || null),
+          contactEmail: z
+            .string()
+            .trim()
+            .toLowerCase()
+            .max(254, 'validation.tooLong')
+            .pipe(z.union([z.literal(''), z.email({ error: 'validation.email' })]))
+            .optional()
+            .transform((v) => v || null),
           street: optionalText(200),
-          postalCode: z.string().trim().regex(/^(\d{5})?$/, 'validation.postalCode').optional().transform((v) => v || null),
+          postalCode: z
+            .string()
+            .trim()
+            .regex(/^(\d{5})?$/, 'validation.postalCode')
+            .optional()
+            .transform((v) => v || null),
           city: optionalText(120),
           // German USt-IdNr.: DE + 9 digits (optional; many towns have none).
-          vatId: z.string().trim().toUpperCase().regex(/^(DE\d{9})?$/, 'validation.vatId').optional().transform((v) => v || null),
+          vatId: z
+            .string()
+            .trim()
+            .toUpperCase()
+            .regex(/^(DE\d{9})?$/, 'validation.vatId')
+            .optional()
+            .transform((v) => v || null),
         })
         .strict(),
     )
@@ -86,7 +144,18 @@ export const billingRouter = router({
     .input(z.object({}).strict().prefault({}))
     .output(
       z.object({
-        items: z.array(z.object({ slug: z.string(), name: z.string(), plan: planId, interval: interval.nullable(), status: subscriptionStatus, mrrCents: z.number().int(), paymentWarning: z.boolean(), readOnly: z.boolean() })),
+        items: z.array(
+          z.object({
+            slug: z.string(),
+            name: z.string(),
+            plan: planId,
+            interval: interval.nullable(),
+            status: subscriptionStatus,
+            mrrCents: z.number().int(),
+            paymentWarning: z.boolean(),
+            readOnly: z.boolean(),
+          }),
+        ),
         totalMrrCents: z.number().int(),
         fakeStripe: z.boolean(),
       }),

@@ -4,7 +4,14 @@ import { localParts, zonedToUtc } from '@hubwerk/domain';
 import { DomainError, notFound } from '../../errors.ts';
 import { isExclusionViolation } from '../bookings/bookings.service.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';
-import { assess, conflictsError, loadSeries, occurrencesOf, type SeriesDb, type SeriesInput } from './booking-series.service.ts';
+import {
+  assess,
+  conflictsError,
+  loadSeries,
+  occurrencesOf,
+  type SeriesDb,
+  type SeriesInput,
+} from './booking-series.service.ts';
 
 const MINUTE = 60_000;
 
@@ -31,15 +38,30 @@ async function plan(ctx: Ctx, db: SeriesDb, input: EditSeriesInput) {
   if (ctx.ability.cannot('update', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   const tz = ctx.tenant.timezone;
   if (localParts(input.startsAt, tz).date < input.from) {
-    throw new DomainError('BAD_REQUEST', 'errors.series.editStartBeforeFrom', { startsAt: ['errors.series.editStartBeforeFrom'] });
+    throw new DomainError('BAD_REQUEST', 'errors.series.editStartBeforeFrom', {
+      startsAt: ['errors.series.editStartBeforeFrom'],
+    });
   }
   const from = zonedToUtc(input.from, 0, tz);
   const now = Date.now();
-  const replaced = series.bookings.filter((b) => b.status !== 'CANCELLED' && b.startsAt >= from && b.endsAt.getTime() > now);
-  if (replaced.length === 0) throw new DomainError('BAD_REQUEST', 'errors.series.nothingToEdit', { from: ['errors.series.nothingToEdit'] }, { date: input.from });
+  const replaced = series.bookings.filter(
+    (b) => b.status !== 'CANCELLED' && b.startsAt >= from && b.endsAt.getTime() > now,
+  );
+  if (replaced.length === 0)
+    throw new DomainError(
+      'BAD_REQUEST',
+      'errors.series.nothingToEdit',
+      { from: ['errors.series.nothingToEdit'] },
+      { date: input.from },
+    );
   const seriesInput: SeriesInput = {
-    spaceId: series.spaceId, deskId: series.deskId ?? undefined, startsAt: input.startsAt, endsAt: input.endsAt,
-    rrule: input.rrule, purpose: input.purpose, attendees: input.attendees,
+    spaceId: series.spaceId,
+    deskId: series.deskId ?? undefined,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    rrule: input.rrule,
+    purpose: input.purpose,
+    attendees: input.attendees,
   };
   const occurrences = occurrencesOf(ctx, seriesInput);
   const options = { ownerId: series.userId, replacing: { seriesId: series.id, from } };
@@ -54,7 +76,12 @@ async function plan(ctx: Ctx, db: SeriesDb, input: EditSeriesInput) {
 export async function previewSeriesEdit(ctx: Ctx, input: EditSeriesInput) {
   const { replaced, seriesInput, occurrences, options } = await plan(ctx, ctx.db, input);
   const { checks } = await assess(ctx, ctx.db, seriesInput, occurrences, options);
-  return { timezone: ctx.tenant.timezone, occurrences: checks, conflicts: checks.filter((c) => c.conflict).length, replaced: replaced.length };
+  return {
+    timezone: ctx.tenant.timezone,
+    occurrences: checks,
+    conflicts: checks.filter((c) => c.conflict).length,
+    replaced: replaced.length,
+  };
 }
 
 /**
@@ -79,30 +106,68 @@ export async function editSeries(ctx: Ctx, input: EditSeriesInput) {
       if (checks.some((c) => c.conflict)) throw conflictsError(checks);
       const now = new Date();
       const { count: cancelled } = await tx.booking.updateMany({
-        where: { tenantId, seriesId: series.id, status: { not: 'CANCELLED' }, endsAt: { gt: now }, startsAt: { gte: from } },
+        where: {
+          tenantId,
+          seriesId: series.id,
+          status: { not: 'CANCELLED' },
+          endsAt: { gt: now },
+          startsAt: { gte: from },
+        },
         data: { status: 'CANCELLED', cancelledAt: now },
       });
       const durationMinutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
       const rrule = input.rrule.trim();
       await tx.bookingSeries.create({
         data: {
-          tenantId, id: newSeriesId, spaceId: series.spaceId, deskId: series.deskId, userId: series.userId, rrule, firstStartsAt: input.startsAt,
-          durationMinutes, timezone: ctx.tenant.timezone, purpose: input.purpose, attendees: input.attendees, previousSeriesId: series.id,
+          tenantId,
+          id: newSeriesId,
+          spaceId: series.spaceId,
+          deskId: series.deskId,
+          userId: series.userId,
+          rrule,
+          firstStartsAt: input.startsAt,
+          durationMinutes,
+          timezone: ctx.tenant.timezone,
+          purpose: input.purpose,
+          attendees: input.attendees,
+          previousSeriesId: series.id,
         },
       });
       await tx.booking.createMany({
         data: occurrences.map((o) => ({
-          tenantId, id: uuid7(), spaceId: series.spaceId, deskId: series.deskId, userId: series.userId, seriesId: newSeriesId,
+          tenantId,
+          id: uuid7(),
+          spaceId: series.spaceId,
+          deskId: series.deskId,
+          userId: series.userId,
+          seriesId: newSeriesId,
           createdById: series.userId === ctx.session.userId ? null : ctx.session.userId,
-          startsAt: o.startsAt, endsAt: o.endsAt, status: space.approvalRequired ? 'PENDING' : 'CONFIRMED', purpose: input.purpose, attendees: input.attendees,
+          startsAt: o.startsAt,
+          endsAt: o.endsAt,
+          status: space.approvalRequired ? 'PENDING' : 'CONFIRMED',
+          purpose: input.purpose,
+          attendees: input.attendees,
         })),
       });
       await tx.auditEvent.create({
         data: {
-          tenantId, actorUserId: ctx.session.userId, action: 'bookingSeries.edited', targetType: 'BookingSeries', targetId: series.id, requestId: ctx.requestId,
+          tenantId,
+          actorUserId: ctx.session.userId,
+          action: 'bookingSeries.edited',
+          targetType: 'BookingSeries',
+          targetId: series.id,
+          requestId: ctx.requestId,
           data: {
-            from: input.from, newSeriesId, previousRrule: series.rrule, rrule, cancelled, occurrences: occurrences.length,
-            first: occurrences[0]!.startsAt.toISOString(), durationMinutes, purpose: input.purpose, attendees: input.attendees,
+            from: input.from,
+            newSeriesId,
+            previousRrule: series.rrule,
+            rrule,
+            cancelled,
+            occurrences: occurrences.length,
+            first: occurrences[0]!.startsAt.toISOString(),
+            durationMinutes,
+            purpose: input.purpose,
+            attendees: input.attendees,
           },
         },
       });
@@ -113,7 +178,14 @@ export async function editSeries(ctx: Ctx, input: EditSeriesInput) {
       // Only reachable if a writer skipped the lock: report what is in the way now.
       const { seriesInput, occurrences, options } = await plan(ctx, ctx.db, input);
       const { checks } = await assess(ctx, ctx.db, seriesInput, occurrences, options);
-      throw conflictsError(checks.some((c) => c.conflict) ? checks : checks.map((c) => ({ ...c, conflict: { reason: 'taken' as const, messageKey: 'errors.booking.conflict', params: {} } })));
+      throw conflictsError(
+        checks.some((c) => c.conflict)
+          ? checks
+          : checks.map((c) => ({
+              ...c,
+              conflict: { reason: 'taken' as const, messageKey: 'errors.booking.conflict', params: {} },
+            })),
+      );
     }
     throw error;
   }

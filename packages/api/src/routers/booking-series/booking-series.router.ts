@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { id, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { editSeries, previewSeriesEdit } from './booking-series-edit.service.ts';
-import { cancelSeriesInput, editPreviewOutput, editSeriesInput, editSeriesOutput, previewOutput, seriesInput, seriesOutput } from './booking-series.schemas.ts';
+import {
+  cancelSeriesInput,
+  editPreviewOutput,
+  editSeriesInput,
+  editSeriesOutput,
+  previewOutput,
+  seriesInput,
+  seriesOutput,
+} from './booking-series.schemas.ts';
 import { cancelSeries, createSeries, getSeries, previewSeries } from './booking-series.service.ts';
 
 /** Recurring bookings (RFC 5545 RRULE), docs/decisions/013. */

@@ -14,9 +14,18 @@ export const seriesInput = z
     /** Start and end of the first occurrence; later ones repeat its local time. */
     startsAt: instant,
     endsAt: instant,
-    rrule: z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(300, 'validation.tooLong'),
+    rrule: z
+      .string({ error: 'validation.required' })
+      .trim()
+      .min(1, 'validation.required')
+      .max(300, 'validation.tooLong'),
     purpose: optionalText(300),
-    attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').default(1),
+    attendees: z
+      .number({ error: 'validation.invalid' })
+      .int('validation.invalid')
+      .min(1, 'validation.attendees')
+      .max(10_000, 'validation.attendees')
+      .default(1),
   })
   .strict();
 
@@ -53,7 +62,15 @@ export const seriesOutput = z
     nextSeriesId: id.nullable(),
     /** Every occurrence (at most MAX_OCCURRENCES, so no pagination), by start. */
     occurrences: z.array(
-      z.object({ bookingId: id, date: z.string(), startsAt: z.string(), endsAt: z.string(), status: z.enum(BOOKING_STATUSES) }).strict(),
+      z
+        .object({
+          bookingId: id,
+          date: z.string(),
+          startsAt: z.string(),
+          endsAt: z.string(),
+          status: z.enum(BOOKING_STATUSES),
+        })
+        .strict(),
     ),
   })
   .strict();
@@ -92,6 +109,4 @@ export const editPreviewOutput = previewOutput
   })
   .strict();
 
-export const editSeriesOutput = z
-  .object({ cancelled: z.number().int(), series: seriesOutput })
-  .strict();
+export const editSeriesOutput = z.object({ cancelled: z.number().int(), series: seriesOutput }).strict();

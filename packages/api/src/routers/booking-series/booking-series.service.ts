@@ -38,8 +38,16 @@ const REASONS: Record<string, Conflict['reason']> = {
 
 export function occurrencesOf(ctx: Ctx, input: SeriesInput): Occurrence[] {
   const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
-  if (minutes <= 0) throw new DomainError('BAD_REQUEST', 'errors.booking.endBeforeStart', { endsAt: ['errors.booking.endBeforeStart'] });
-  return expandSeries({ rrule: input.rrule, firstStartsAt: input.startsAt, durationMinutes: minutes, timeZone: ctx.tenant.timezone });
+  if (minutes <= 0)
+    throw new DomainError('BAD_REQUEST', 'errors.booking.endBeforeStart', {
+      endsAt: ['errors.booking.endBeforeStart'],
+    });
+  return expandSeries({
+    rrule: input.rrule,
+    firstStartsAt: input.startsAt,
+    durationMinutes: minutes,
+    timeZone: ctx.tenant.timezone,
+  });
 }
 
 type LoadedSpace = Space & {
@@ -55,7 +63,13 @@ type LoadedSpace = Space & {
  * days, the buffer and the bookings already there — one statement for the
  * whole series — and says for each what is in the way (null: free).
  */
-export async function assess(ctx: Ctx, db: SeriesDb, input: SeriesInput, occurrences: Occurrence[], options: AssessOptions = {}) {
+export async function assess(
+  ctx: Ctx,
+  db: SeriesDb,
+  input: SeriesInput,
+  occurrences: Occurrence[],
+  options: AssessOptions = {},
+) {
   const tenantId = ctx.tenant.id;
   const deskId = input.deskId ?? null;
   const replacedSeries = options.replacing?.seriesId ?? null;
@@ -87,30 +101,53 @@ export async function assess(ctx: Ctx, db: SeriesDb, input: SeriesInput, occurre
   } else if (space.kind === 'COWORKING') {
     throw new DomainError('BAD_REQUEST', 'errors.booking.deskRequired', { deskId: ['errors.booking.deskRequired'] });
   }
-  const probe = { tenantId, userId: options.ownerId ?? ctx.session.userId, space: { hubId: space.hubId } } as unknown as Booking;
+  const probe = {
+    tenantId,
+    userId: options.ownerId ?? ctx.session.userId,
+    space: { hubId: space.hubId },
+  } as unknown as Booking;
   if (ctx.ability.cannot('create', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
   const opening: Opening = { week: space.week, closed: new Set(space.closed) };
   const buffer = space.bufferMinutes * MINUTE;
   const taken = space.bookings.map((b) => [new Date(b.startsAt).getTime(), new Date(b.endsAt).getTime()] as const);
   const checks = occurrences.map((o, i) => {
-    const single = { spaceId: space.id, deskId: deskId ?? undefined, startsAt: o.startsAt, endsAt: o.endsAt, purpose: input.purpose, attendees: input.attendees };
+    const single = {
+      spaceId: space.id,
+      deskId: deskId ?? undefined,
+      startsAt: o.startsAt,
+      endsAt: o.endsAt,
+      purpose: input.purpose,
+      attendees: input.attendees,
+    };
     let conflict: Conflict | null = null;
     try {
       checkRules(ctx, space, desk, single);
       checkOpeningHours(ctx, opening, o.date, single);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      conflict = { reason: REASONS[error.messageKey] ?? 'rule', messageKey: error.messageKey, params: error.params ?? {} };
+      conflict = {
+        reason: REASONS[error.messageKey] ?? 'rule',
+        messageKey: error.messageKey,
+        params: error.params ?? {},
+      };
     }
     if (!conflict) {
       const s = o.startsAt.getTime();
       const e = o.endsAt.getTime();
       // Another booking, or this series' own previous occurrence, closer than the buffer.
       const previous = occurrences[i - 1];
-      const hit = taken.find(([bs, be]) => bs < e + buffer && be > s - buffer)
-        ?? (previous && previous.endsAt.getTime() + buffer > s ? ([previous.startsAt.getTime(), previous.endsAt.getTime()] as const) : undefined);
-      if (hit) conflict = { reason: 'taken', messageKey: 'errors.booking.conflict', params: { startsAt: new Date(hit[0]).toISOString(), endsAt: new Date(hit[1]).toISOString() } };
+      const hit =
+        taken.find(([bs, be]) => bs < e + buffer && be > s - buffer) ??
+        (previous && previous.endsAt.getTime() + buffer > s
+          ? ([previous.startsAt.getTime(), previous.endsAt.getTime()] as const)
+          : undefined);
+      if (hit)
+        conflict = {
+          reason: 'taken',
+          messageKey: 'errors.booking.conflict',
+          params: { startsAt: new Date(hit[0]).toISOString(), endsAt: new Date(hit[1]).toISOString() },
+        };
     }
     return { date: o.date, startsAt: o.startsAt.toISOString(), endsAt: o.endsAt.toISOString(), conflict };
   });
@@ -126,10 +163,15 @@ export async function previewSeries(ctx: Ctx, input: SeriesInput) {
 
 export function conflictsError(checks: Array<{ date: string; conflict: Conflict | null }>) {
   const dates = checks.filter((c) => c.conflict).map((c) => c.date);
-  return new DomainError('CONFLICT', 'errors.series.conflicts', { rrule: ['errors.series.conflicts'] }, {
-    count: String(dates.length),
-    dates: dates.slice(0, 10).join(', ') + (dates.length > 10 ? ' …' : ''),
-  });
+  return new DomainError(
+    'CONFLICT',
+    'errors.series.conflicts',
+    { rrule: ['errors.series.conflicts'] },
+    {
+      count: String(dates.length),
+      dates: dates.slice(0, 10).join(', ') + (dates.length > 10 ? ' …' : ''),
+    },
+  );
 }
 
 /**
@@ -150,20 +192,49 @@ export async function createSeries(ctx: Ctx, input: SeriesInput) {
       const durationMinutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
       await tx.bookingSeries.create({
         data: {
-          tenantId, id: seriesId, spaceId: space.id, deskId: input.deskId ?? null, userId: ctx.session.userId, rrule: input.rrule.trim(),
-          firstStartsAt: input.startsAt, durationMinutes, timezone: ctx.tenant.timezone, purpose: input.purpose, attendees: input.attendees,
+          tenantId,
+          id: seriesId,
+          spaceId: space.id,
+          deskId: input.deskId ?? null,
+          userId: ctx.session.userId,
+          rrule: input.rrule.trim(),
+          firstStartsAt: input.startsAt,
+          durationMinutes,
+          timezone: ctx.tenant.timezone,
+          purpose: input.purpose,
+          attendees: input.attendees,
         },
       });
       await tx.booking.createMany({
         data: occurrences.map((o) => ({
-          tenantId, id: uuid7(), spaceId: space.id, deskId: input.deskId ?? null, userId: ctx.session.userId, seriesId,
-          startsAt: o.startsAt, endsAt: o.endsAt, status: space.approvalRequired ? 'PENDING' : 'CONFIRMED', purpose: input.purpose, attendees: input.attendees,
+          tenantId,
+          id: uuid7(),
+          spaceId: space.id,
+          deskId: input.deskId ?? null,
+          userId: ctx.session.userId,
+          seriesId,
+          startsAt: o.startsAt,
+          endsAt: o.endsAt,
+          status: space.approvalRequired ? 'PENDING' : 'CONFIRMED',
+          purpose: input.purpose,
+          attendees: input.attendees,
         })),
       });
       await tx.auditEvent.create({
         data: {
-          tenantId, actorUserId: ctx.session.userId, action: 'bookingSeries.created', targetType: 'BookingSeries', targetId: seriesId, requestId: ctx.requestId,
-          data: { spaceId: space.id, deskId: input.deskId ?? null, rrule: input.rrule.trim(), occurrences: occurrences.length, first: occurrences[0]!.startsAt.toISOString() },
+          tenantId,
+          actorUserId: ctx.session.userId,
+          action: 'bookingSeries.created',
+          targetType: 'BookingSeries',
+          targetId: seriesId,
+          requestId: ctx.requestId,
+          data: {
+            spaceId: space.id,
+            deskId: input.deskId ?? null,
+            rrule: input.rrule.trim(),
+            occurrences: occurrences.length,
+            first: occurrences[0]!.startsAt.toISOString(),
+          },
         },
       });
       return (await loadSeries(ctx, tx, seriesId)).output;
@@ -172,7 +243,14 @@ export async function createSeries(ctx: Ctx, input: SeriesInput) {
     if (isExclusionViolation(error)) {
       // Only reachable if a writer skipped the lock: report what is taken now.
       const { checks } = await assess(ctx, ctx.db, input, occurrences);
-      throw conflictsError(checks.some((c) => c.conflict) ? checks : checks.map((c) => ({ ...c, conflict: { reason: 'taken' as const, messageKey: 'errors.booking.conflict', params: {} } })));
+      throw conflictsError(
+        checks.some((c) => c.conflict)
+          ? checks
+          : checks.map((c) => ({
+              ...c,
+              conflict: { reason: 'taken' as const, messageKey: 'errors.booking.conflict', params: {} },
+            })),
+      );
     }
     throw error;
   }
@@ -189,14 +267,23 @@ export async function loadSeries(ctx: Ctx, db: SeriesDb, seriesId: string) {
     },
   });
   if (!series) throw notFound();
-  const probe = { tenantId: series.tenantId, userId: series.userId, space: { hubId: series.space.hubId } } as unknown as Booking;
+  const probe = {
+    tenantId: series.tenantId,
+    userId: series.userId,
+    space: { hubId: series.space.hubId },
+  } as unknown as Booking;
   if (ctx.ability.cannot('read', subject('Booking', probe))) throw notFound();
   return { series, probe, output: toSeriesOutput(ctx, series) };
 }
 
 function toSeriesOutput(
   ctx: Ctx,
-  s: BookingSeries & { space: Pick<Space, 'hubId' | 'name'>; desk: Pick<Desk, 'name'> | null; bookings: Booking[]; nextSeries: Array<{ id: string }> },
+  s: BookingSeries & {
+    space: Pick<Space, 'hubId' | 'name'>;
+    desk: Pick<Desk, 'name'> | null;
+    bookings: Booking[];
+    nextSeries: Array<{ id: string }>;
+  },
 ) {
   return {
     id: s.id,
@@ -231,7 +318,10 @@ export async function getSeries(ctx: Ctx, input: { seriesId: string }) {
  * from = to is one occurrence; no `to` is the rest of the series). What has
  * already ended stays as it was: history is not rewritten.
  */
-export async function cancelSeries(ctx: Ctx, input: { seriesId: string; from?: string | undefined; to?: string | undefined }) {
+export async function cancelSeries(
+  ctx: Ctx,
+  input: { seriesId: string; from?: string | undefined; to?: string | undefined },
+) {
   if (input.from && input.to && input.to < input.from) {
     throw new DomainError('BAD_REQUEST', 'errors.series.rangeOrder', { to: ['errors.series.rangeOrder'] });
   }
@@ -254,8 +344,13 @@ export async function cancelSeries(ctx: Ctx, input: { seriesId: string; from?: s
     });
     await tx.auditEvent.create({
       data: {
-        tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'bookingSeries.cancelled', targetType: 'BookingSeries', targetId: input.seriesId,
-        requestId: ctx.requestId, data: { from: input.from ?? null, to: input.to ?? null, cancelled: count },
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'bookingSeries.cancelled',
+        targetType: 'BookingSeries',
+        targetId: input.seriesId,
+        requestId: ctx.requestId,
+        data: { from: input.from ?? null, to: input.to ?? null, cancelled: count },
       },
     });
     return { cancelled: count, series: (await loadSeries(ctx, tx, input.seriesId)).output };

@@ -38,14 +38,27 @@ export function parseRule(text: string) {
   // The library reads unknown values as undefined, NaN or leaves them strings ("BYDAY=XX", "COUNT=abc").
   for (const value of Object.values(options)) {
     for (const v of Array.isArray(value) ? value : [value]) {
-      if (v === undefined || typeof v === 'string' || (typeof v === 'number' && !Number.isFinite(v)) || (v instanceof Date && Number.isNaN(v.getTime()))) throw invalid(text);
+      if (
+        v === undefined ||
+        typeof v === 'string' ||
+        (typeof v === 'number' && !Number.isFinite(v)) ||
+        (v instanceof Date && Number.isNaN(v.getTime()))
+      )
+        throw invalid(text);
     }
   }
-  if (options.freq === undefined || options.freq === null || !Object.values(Frequency).includes(options.freq)) throw invalid(text);
+  if (options.freq === undefined || options.freq === null || !Object.values(Frequency).includes(options.freq))
+    throw invalid(text);
   if (options.freq > Frequency.DAILY) throw invalid(text, 'errors.series.tooFrequent');
-  if (options.interval !== undefined && options.interval !== null && (!Number.isInteger(options.interval) || options.interval < 1)) throw invalid(text);
+  if (
+    options.interval !== undefined &&
+    options.interval !== null &&
+    (!Number.isInteger(options.interval) || options.interval < 1)
+  )
+    throw invalid(text);
   if ((options.count === undefined || options.count === null) && !until) throw invalid(text, 'errors.series.unbounded');
-  if (options.count !== undefined && options.count !== null && (!Number.isInteger(options.count) || options.count < 1)) throw invalid(text);
+  if (options.count !== undefined && options.count !== null && (!Number.isInteger(options.count) || options.count < 1))
+    throw invalid(text);
   return { rule, options, until };
 }
 
@@ -74,7 +87,12 @@ function floatingUntil(until: Until, timeZone: string): Date {
  * turned into an instant in `timeZone`. The first occurrence is the start
  * itself, as RFC 5545 counts DTSTART (even if the rule would not produce it).
  */
-export function expandSeries(input: { rrule: string; firstStartsAt: Date; durationMinutes: number; timeZone: string }): Occurrence[] {
+export function expandSeries(input: {
+  rrule: string;
+  firstStartsAt: Date;
+  durationMinutes: number;
+  timeZone: string;
+}): Occurrence[] {
   const { rule, options, until } = parseRule(input.rrule);
   const first = localParts(input.firstStartsAt, input.timeZone);
   const [y, m, d] = first.date.split('-').map(Number) as [number, number, number];
@@ -84,7 +102,12 @@ export function expandSeries(input: { rrule: string; firstStartsAt: Date; durati
   let beyond = false;
   let floating: Date[];
   try {
-    floating = new RRule({ ...options, dtstart, tzid: null, ...(until ? { until: floatingUntil(until, input.timeZone) } : {}) }).all((date, i) => {
+    floating = new RRule({
+      ...options,
+      dtstart,
+      tzid: null,
+      ...(until ? { until: floatingUntil(until, input.timeZone) } : {}),
+    }).all((date, i) => {
       if (date > limit) {
         beyond = true;
         return false;

@@ -11,7 +11,19 @@ export const invalid = (rule: string, key = 'errors.series.invalidRule', params:
 
 /** Parts of RFC 5545 a booking series does not take: the start comes from the booking, times of day from its start. */
 const REFUSED = ['DTSTART', 'TZID', 'BYHOUR', 'BYMINUTE', 'BYSECOND'];
-const KNOWN = ['FREQ', 'UNTIL', 'COUNT', 'INTERVAL', 'BYDAY', 'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYMONTH', 'BYSETPOS', 'WKST'];
+const KNOWN = [
+  'FREQ',
+  'UNTIL',
+  'COUNT',
+  'INTERVAL',
+  'BYDAY',
+  'BYMONTHDAY',
+  'BYYEARDAY',
+  'BYWEEKNO',
+  'BYMONTH',
+  'BYSETPOS',
+  'WKST',
+];
 const FREQS = ['SECONDLY', 'MINUTELY', 'HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'];
 const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 
@@ -20,7 +32,13 @@ function checkList(text: string, part: string, value: string, max: number, signe
   for (const item of value.split(',')) {
     const match = (signed ? /^[+-]?\d{1,3}$/ : /^\d{1,2}$/).exec(item);
     const n = match ? Math.abs(Number(item)) : NaN;
-    if (!(n >= 1 && n <= max)) throw invalid(text, 'errors.seriesRule.outOfRange', { part, value: item.slice(0, 20), min: signed ? `-${max}` : '1', max: String(max) });
+    if (!(n >= 1 && n <= max))
+      throw invalid(text, 'errors.seriesRule.outOfRange', {
+        part,
+        value: item.slice(0, 20),
+        min: signed ? `-${max}` : '1',
+        max: String(max),
+      });
   }
 }
 
@@ -35,13 +53,25 @@ function parseUntil(text: string, value: string): Until {
   const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(value);
   const refuse = () => invalid(text, 'errors.seriesRule.invalidUntil', { value: value.slice(0, 20) });
   if (!match) throw refuse();
-  const [y, m, d, hh, mm, ss, z] = [Number(match[1]), Number(match[2]), Number(match[3]), match[4], match[5], match[6], match[7]];
+  const [y, m, d, hh, mm, ss, z] = [
+    Number(match[1]),
+    Number(match[2]),
+    Number(match[3]),
+    match[4],
+    match[5],
+    match[6],
+    match[7],
+  ];
   const day = new Date(Date.UTC(y, m - 1, d));
   if (y < 1 || day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) throw refuse();
   if (hh === undefined) return { date: `${match[1]}-${match[2]}-${match[3]}`, seconds: null, utc: false };
   // 60 is a leap second (RFC 5545 §3.3.12); it bounds like the next second.
   if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 60) throw refuse();
-  return { date: `${match[1]}-${match[2]}-${match[3]}`, seconds: Number(hh) * 3600 + Number(mm) * 60 + Number(ss), utc: z === 'Z' };
+  return {
+    date: `${match[1]}-${match[2]}-${match[3]}`,
+    seconds: Number(hh) * 3600 + Number(mm) * 60 + Number(ss),
+    utc: z === 'Z',
+  };
 }
 
 /** What RFC 5545 §3.3.10 forbids; returns the parsed UNTIL. */
@@ -72,10 +102,17 @@ export function checkGrammar(text: string, rule: string): { until: Until | null 
       if (match[1] === undefined) continue;
       const n = Math.abs(Number(match[1]));
       // An ordinal day (1MO, -1FR) only counts within a month or a year.
-      if ((freq !== 'MONTHLY' && freq !== 'YEARLY') || (freq === 'YEARLY' && seen.has('BYWEEKNO'))) throw invalid(text, 'errors.seriesRule.ordinalDay', { freq });
+      if ((freq !== 'MONTHLY' && freq !== 'YEARLY') || (freq === 'YEARLY' && seen.has('BYWEEKNO')))
+        throw invalid(text, 'errors.seriesRule.ordinalDay', { freq });
       // Within a month (MONTHLY, or YEARLY with BYMONTH) there are at most five of a weekday.
       const max = freq === 'MONTHLY' || seen.has('BYMONTH') ? 5 : 53;
-      if (!(n >= 1 && n <= max)) throw invalid(text, 'errors.seriesRule.outOfRange', { part: 'BYDAY', value: item, min: `-${max}`, max: String(max) });
+      if (!(n >= 1 && n <= max))
+        throw invalid(text, 'errors.seriesRule.outOfRange', {
+          part: 'BYDAY',
+          value: item,
+          min: `-${max}`,
+          max: String(max),
+        });
     }
   }
   const byMonthDay = seen.get('BYMONTHDAY');
@@ -97,7 +134,8 @@ export function checkGrammar(text: string, rule: string): { until: Until | null 
   if (byMonth !== undefined) checkList(text, 'BYMONTH', byMonth, 12, false);
   const bySetPos = seen.get('BYSETPOS');
   if (bySetPos !== undefined) {
-    if (![...seen.keys()].some((k) => k.startsWith('BY') && k !== 'BYSETPOS')) throw invalid(text, 'errors.seriesRule.setPosAlone');
+    if (![...seen.keys()].some((k) => k.startsWith('BY') && k !== 'BYSETPOS'))
+      throw invalid(text, 'errors.seriesRule.setPosAlone');
     checkList(text, 'BYSETPOS', bySetPos, 366, true);
   }
   const wkst = seen.get('WKST');

@@ -31,15 +31,30 @@ export type RequestedSlot = Pick<CreateBookingInput, 'spaceId' | 'deskId' | 'sta
 /** A conflict error enriched with the colliding booking's purpose and the next free slot; any other error as it is. */
 export async function explainConflict(ctx: Ctx, input: RequestedSlot, error: unknown): Promise<unknown> {
   if (!(error instanceof DomainError) || error.messageKey !== 'errors.booking.conflict' || !error.params) return error;
-  const params: Record<string, string> = { ...error.params, ...(await collidingPurpose(ctx, input, error.params)), ...(await nextFreeSlot(ctx, input)) };
+  const params: Record<string, string> = {
+    ...error.params,
+    ...(await collidingPurpose(ctx, input, error.params)),
+    ...(await nextFreeSlot(ctx, input)),
+  };
   return new DomainError('CONFLICT', error.messageKey, error.fieldErrors, params);
 }
 
-async function collidingPurpose(ctx: Ctx, input: RequestedSlot, params: Record<string, string>): Promise<Record<string, string>> {
+async function collidingPurpose(
+  ctx: Ctx,
+  input: RequestedSlot,
+  params: Record<string, string>,
+): Promise<Record<string, string>> {
   const { startsAt, endsAt } = params;
   if (!startsAt || !endsAt) return {};
   const colliding = await ctx.db.booking.findFirst({
-    where: { tenantId: ctx.tenant.id, spaceId: input.spaceId, deskId: input.deskId ?? null, status: { not: 'CANCELLED' }, startsAt: new Date(startsAt), endsAt: new Date(endsAt) },
+    where: {
+      tenantId: ctx.tenant.id,
+      spaceId: input.spaceId,
+      deskId: input.deskId ?? null,
+      status: { not: 'CANCELLED' },
+      startsAt: new Date(startsAt),
+      endsAt: new Date(endsAt),
+    },
     include: { space: { select: { hubId: true } } },
   });
   if (!colliding || !colliding.purpose || ctx.ability.cannot('read', subject('Booking', colliding))) return {};
@@ -48,7 +63,11 @@ async function collidingPurpose(ctx: Ctx, input: RequestedSlot, params: Record<s
 
 async function nextFreeSlot(ctx: Ctx, input: RequestedSlot): Promise<Record<string, string>> {
   const length = input.endsAt.getTime() - input.startsAt.getTime();
-  const free = await availability(ctx, { spaceId: input.spaceId, date: localParts(input.startsAt, ctx.tenant.timezone).date, days: SUGGESTION_DAYS });
+  const free = await availability(ctx, {
+    spaceId: input.spaceId,
+    date: localParts(input.startsAt, ctx.tenant.timezone).date,
+    days: SUGGESTION_DAYS,
+  });
   const resource = free.resources.find((r) => r.deskId === (input.deskId ?? null));
   if (!resource || length > resource.maxDurationMinutes * MINUTE) return {};
   const requested = input.startsAt.getTime();
@@ -56,8 +75,18 @@ async function nextFreeSlot(ctx: Ctx, input: RequestedSlot): Promise<Record<stri
     const start = new Date(slot.startsAt).getTime();
     const end = new Date(slot.endsAt).getTime();
     // The first free start at or after the requested one that fits the length.
-    const from = Math.max(start, start + Math.ceil(Math.max(0, requested - start) / (resource.granularityMinutes * MINUTE)) * resource.granularityMinutes * MINUTE);
-    if (from + length <= end) return { suggestedStartsAt: new Date(from).toISOString(), suggestedEndsAt: new Date(from + length).toISOString() };
+    const from = Math.max(
+      start,
+      start +
+        Math.ceil(Math.max(0, requested - start) / (resource.granularityMinutes * MINUTE)) *
+          resource.granularityMinutes *
+          MINUTE,
+    );
+    if (from + length <= end)
+      return {
+        suggestedStartsAt: new Date(from).toISOString(),
+        suggestedEndsAt: new Date(from + length).toISOString(),
+      };
   }
   return {};
 }

@@ -22,7 +22,8 @@ export async function notifyBooking(ctx: Ctx, tx: Tx, bookingId: string, kind: B
   });
   if (!b) return;
   // A public requester has no account: the booking names them.
-  const recipient = b.user ?? (b.requesterEmail ? { name: b.requesterName ?? b.requesterEmail, email: b.requesterEmail } : null);
+  const recipient =
+    b.user ?? (b.requesterEmail ? { name: b.requesterName ?? b.requesterEmail, email: b.requesterEmail } : null);
   if (!recipient) return;
   await enqueueBookingMail(tx, kind, {
     bookingId: b.id,

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { id, pageInput, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
-import { availabilityInput, availabilityOutput, bookingOutput, changeBookingInput, createBookingInput, weekInput } from './bookings.schemas.ts';
+import {
+  availabilityInput,
+  availabilityOutput,
+  bookingOutput,
+  changeBookingInput,
+  createBookingInput,
+  weekInput,
+} from './bookings.schemas.ts';
 import { changeBookingExplained } from './change-booking.ts';
 import { createBookingExplained } from './booking-conflict.ts';
 import { availability, cancelBooking, decideBooking, getBooking, myBookings, spaceWeek } from './bookings.service.ts';
@@ -30,7 +37,15 @@ export const bookingsRouter = router({
     .mutation(({ ctx, input }) => cancelBooking(ctx, input)),
 
   decide: tenantProcedure
-    .input(z.object({ tenant: slug, bookingId: id, decision: z.enum(['approve', 'reject'], { error: 'validation.invalid' }) }).strict())
+    .input(
+      z
+        .object({
+          tenant: slug,
+          bookingId: id,
+          decision: z.enum(['approve', 'reject'], { error: 'validation.invalid' }),
+        })
+        .strict(),
+    )
     .output(bookingOutput)
     .mutation(({ ctx, input }) => decideBooking(ctx, input)),
 
@@ -46,7 +61,9 @@ export const bookingsRouter = router({
 
   week: tenantProcedure
     .input(weekInput)
-    .output(z.object({ weekStart: z.string(), from: z.string(), to: z.string(), items: z.array(bookingOutput) }).strict())
+    .output(
+      z.object({ weekStart: z.string(), from: z.string(), to: z.string(), items: z.array(bookingOutput) }).strict(),
+    )
     .query(({ ctx, input }) => spaceWeek(ctx, input)),
 
   availability: tenantProcedure

@@ -14,7 +14,12 @@ export const createBookingInput = z
     startsAt: instant,
     endsAt: instant,
     purpose: optionalText(300),
-    attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').default(1),
+    attendees: z
+      .number({ error: 'validation.invalid' })
+      .int('validation.invalid')
+      .min(1, 'validation.attendees')
+      .max(10_000, 'validation.attendees')
+      .default(1),
     /** Staff: book for this person of the town (issue 4). */
     forUserId: id.optional(),
     /** Staff: book for (and on the plan of) this organisation. */
@@ -35,7 +40,12 @@ export const changeBookingInput = z
     deskId: id.optional(),
     /** Absent: unchanged; empty: none. */
     purpose: z.string({ error: 'validation.invalid' }).trim().max(300, 'validation.tooLong').nullable().optional(),
-    attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').optional(),
+    attendees: z
+      .number({ error: 'validation.invalid' })
+      .int('validation.invalid')
+      .min(1, 'validation.attendees')
+      .max(10_000, 'validation.attendees')
+      .optional(),
   })
   .strict();
 

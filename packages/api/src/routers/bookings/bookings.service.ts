@@ -1,5 +1,13 @@
 import { subject } from '@hubwerk/auth';
-import { columnsOf, type Booking, type Desk, type OpeningException, type OpeningHours, type Organisation, type Space } from '@hubwerk/db';
+import {
+  columnsOf,
+  type Booking,
+  type Desk,
+  type OpeningException,
+  type OpeningHours,
+  type Organisation,
+  type Space,
+} from '@hubwerk/db';
 import { addDays, bookingSequence, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { uuid7 } from '@hubwerk/billing';
 import { DomainError, notFound } from '../../errors.ts';
@@ -16,7 +24,20 @@ const DAY = 86_400_000;
 
 /** The booking columns toBookingOutput and the booking mail need. */
 const OUTPUT_COLUMNS = [
-  'tenantId', 'id', 'spaceId', 'deskId', 'userId', 'startsAt', 'endsAt', 'status', 'purpose', 'attendees', 'seriesId', 'requesterName', 'createdById', 'organisationId',
+  'tenantId',
+  'id',
+  'spaceId',
+  'deskId',
+  'userId',
+  'startsAt',
+  'endsAt',
+  'status',
+  'purpose',
+  'attendees',
+  'seriesId',
+  'requesterName',
+  'createdById',
+  'organisationId',
 ] as const satisfies ReadonlyArray<keyof Booking>;
 
 type BookingRow = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & {
@@ -32,7 +53,8 @@ type BookingRow = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & {
  * read tenantId, userId and space.hubId only (packages/auth abilities.ts).
  */
 type BookingSubject = Booking & { space: Pick<Space, 'hubId'> };
-const bookingSubject = (b: Pick<Booking, 'tenantId' | 'userId'> & { space: Pick<Space, 'hubId'> }) => subject('Booking', b as BookingSubject);
+const bookingSubject = (b: Pick<Booking, 'tenantId' | 'userId'> & { space: Pick<Space, 'hubId'> }) =>
+  subject('Booking', b as BookingSubject);
 
 export function toBookingOutput(ctx: Ctx, b: BookingRow) {
   const mayRead = ctx.ability.can('read', bookingSubject(b));
@@ -66,13 +88,19 @@ export const bookingInclude = {
 } as const;
 
 /** A rule the requested booking breaks: nothing is written, the field names the rule. */
-const ruleError = (field: string, key: string, params?: Record<string, string>) => new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
+const ruleError = (field: string, key: string, params?: Record<string, string>) =>
+  new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
 
 export function conflictError(colliding: Pick<Booking, 'startsAt' | 'endsAt'>) {
-  return new DomainError('CONFLICT', 'errors.booking.conflict', { startsAt: ['errors.booking.conflict'] }, {
-    startsAt: colliding.startsAt.toISOString(),
-    endsAt: colliding.endsAt.toISOString(),
-  });
+  return new DomainError(
+    'CONFLICT',
+    'errors.booking.conflict',
+    { startsAt: ['errors.booking.conflict'] },
+    {
+      startsAt: colliding.startsAt.toISOString(),
+      endsAt: colliding.endsAt.toISOString(),
+    },
+  );
 }
 
 export interface Opening {
@@ -82,11 +110,21 @@ export interface Opening {
   special?: Map<string, [number, number]>;
 }
 
-export async function openingOf(ctx: Pick<Ctx, 'tenant'>, db: Db, hubId: string, fromDate: string, toDate: string): Promise<Opening> {
+export async function openingOf(
+  ctx: Pick<Ctx, 'tenant'>,
+  db: Db,
+  hubId: string,
+  fromDate: string,
+  toDate: string,
+): Promise<Opening> {
   const [week, closed] = await Promise.all([
     db.openingHours.findMany({ where: { tenantId: ctx.tenant.id, hubId } }),
     db.openingException.findMany({
-      where: { tenantId: ctx.tenant.id, hubId, date: { gte: new Date(`${fromDate}T00:00:00Z`), lte: new Date(`${toDate}T00:00:00Z`) } },
+      where: {
+        tenantId: ctx.tenant.id,
+        hubId,
+        date: { gte: new Date(`${fromDate}T00:00:00Z`), lte: new Date(`${toDate}T00:00:00Z`) },
+      },
     }),
   ]);
   return { week, ...exceptionsOf(closed.map((c: OpeningException) => exceptionRowOf(c))) };
@@ -96,7 +134,8 @@ export async function openingOf(ctx: Pick<Ctx, 'tenant'>, db: Db, hubId: string,
 export function openIntervals(opening: Opening, date: string, timeZone: string): Array<[number, number]> {
   if (opening.closed.has(date)) return [];
   const special = opening.special?.get(date);
-  if (special) return [[zonedToUtc(date, special[0], timeZone).getTime(), zonedToUtc(date, special[1], timeZone).getTime()]];
+  if (special)
+    return [[zonedToUtc(date, special[0], timeZone).getTime(), zonedToUtc(date, special[1], timeZone).getTime()]];
   const weekday = weekdayOf(date);
   return opening.week
     .filter((w) => w.weekday === weekday)
@@ -119,12 +158,31 @@ export interface CreateBookingInput {
 
 /** The space columns creation checks (named: the statement is prepared, see statementName in @hubwerk/db). */
 const RULE_COLUMNS = [
-  'tenantId', 'id', 'hubId', 'kind', 'name', 'capacity', 'granularityMinutes', 'minDurationMinutes', 'maxDurationMinutes',
-  'leadTimeMinutes', 'horizonDays', 'bufferMinutes', 'approvalRequired', 'memberDaysPerWeek',
+  'tenantId',
+  'id',
+  'hubId',
+  'kind',
+  'name',
+  'capacity',
+  'granularityMinutes',
+  'minDurationMinutes',
+  'maxDurationMinutes',
+  'leadTimeMinutes',
+  'horizonDays',
+  'bufferMinutes',
+  'approvalRequired',
+  'memberDaysPerWeek',
 ] as const satisfies ReadonlyArray<keyof Space>;
 export type SpaceRules = Pick<Space, (typeof RULE_COLUMNS)[number]>;
 
-type LockedSpace = SpaceRules & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null; hubName: string; creatorName: string | null };
+type LockedSpace = SpaceRules & {
+  deskSpaceId: string | null;
+  deskName: string | null;
+  week: OpeningHours[];
+  exception: ExceptionRow | null;
+  hubName: string;
+  creatorName: string | null;
+};
 type InsertedBooking = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & { spaceHubId: string; spaceName: string };
 
 // The flight's statements (see createBooking), built once: each is prepared per connection under a hash of its text.
@@ -198,20 +256,45 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       const lockedP = query<LockedSpace>(LOCK_SPACE_SQL, [tenantId, input.spaceId, deskId, date, ctx.session.userId]);
       // Non-cancelled bookings of the resource closer than the space's buffer.
       // The range test matches the exclusion constraint's GiST index.
-      const collidingP = query<Pick<Booking, 'startsAt' | 'endsAt'>>(deskId ? COLLIDING_DESK_SQL : COLLIDING_SPACE_SQL, [tenantId, input.spaceId, deskId, input.startsAt, input.endsAt]);
+      const collidingP = query<Pick<Booking, 'startsAt' | 'endsAt'>>(
+        deskId ? COLLIDING_DESK_SQL : COLLIDING_SPACE_SQL,
+        [tenantId, input.spaceId, deskId, input.startsAt, input.endsAt],
+      );
       // Plans and per-member limits (limits.ts): locks per person and organisation, then usage.
       const factsP = queueLimitQueries(query, {
-        tenantId, spaceId: input.spaceId, userId, organisationId, isDesk: deskId !== null,
-        startsAt: input.startsAt, endsAt: input.endsAt, date, timezone: ctx.tenant.timezone,
+        tenantId,
+        spaceId: input.spaceId,
+        userId,
+        organisationId,
+        isDesk: deskId !== null,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        date,
+        timezone: ctx.tenant.timezone,
       });
-      const insertedP = query<InsertedBooking>(INSERT_BOOKING_SQL,
-        [
-          tenantId, input.spaceId, bookingId, deskId, userId, input.startsAt, input.endsAt, input.purpose, input.attendees,
-          uuid7(), ctx.requestId,
-          JSON.stringify({ spaceId: input.spaceId, deskId, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString(), forUserId: input.forUserId ?? null, organisationId }),
-          createdById, organisationId,
-        ],
-      );
+      const insertedP = query<InsertedBooking>(INSERT_BOOKING_SQL, [
+        tenantId,
+        input.spaceId,
+        bookingId,
+        deskId,
+        userId,
+        input.startsAt,
+        input.endsAt,
+        input.purpose,
+        input.attendees,
+        uuid7(),
+        ctx.requestId,
+        JSON.stringify({
+          spaceId: input.spaceId,
+          deskId,
+          startsAt: input.startsAt.toISOString(),
+          endsAt: input.endsAt.toISOString(),
+          forUserId: input.forUserId ?? null,
+          organisationId,
+        }),
+        createdById,
+        organisationId,
+      ]);
       // The insert's own failure (a constraint) only matters once every check passed.
       const settledInsert = insertedP.then(
         (r) => ({ ok: true as const, rows: r.rows }),
@@ -229,12 +312,19 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       } else if (space.kind === 'COWORKING') {
         throw ruleError('deskId', 'errors.booking.deskRequired');
       }
-      if (ctx.ability.cannot('create', bookingSubject({ tenantId, userId, space: { hubId: space.hubId } }))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      if (ctx.ability.cannot('create', bookingSubject({ tenantId, userId, space: { hubId: space.hubId } })))
+        throw new DomainError('FORBIDDEN', 'errors.forbidden');
       // Charging an organisation is staff's choice; members book on their own organisation's plan.
-      if (organisationId && ctx.ability.cannot('read', subject('Organisation', { tenantId } as Organisation))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      if (organisationId && ctx.ability.cannot('read', subject('Organisation', { tenantId } as Organisation)))
+        throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
       checkRules(ctx, space, desk, input);
-      checkOpeningHours(ctx, { week: space.week, ...exceptionsOf(space.exception ? [space.exception] : []) }, date, input);
+      checkOpeningHours(
+        ctx,
+        { week: space.week, ...exceptionsOf(space.exception ? [space.exception] : []) },
+        date,
+        input,
+      );
 
       const colliding = (await collidingP).rows[0];
       if (colliding) throw conflictError(colliding);
@@ -252,9 +342,20 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       if (!row) throw notFound();
       const { spaceHubId, spaceName, ...booking } = row;
       const mailFacts: BookingMailFacts = {
-        bookingId: booking.id, tenantSlug: ctx.tenant.slug, timezone: ctx.tenant.timezone, hubName: space.hubName, spaceName, deskName: desk?.name ?? null,
-        startsAt: booking.startsAt, endsAt: booking.endsAt, purpose: booking.purpose, bookedBy: createdById ? space.creatorName : null,
-        organisationName: facts.organisationName, recipientName: facts.name ?? facts.email, recipientEmail: facts.email, adminUrl: mailSettings(ctx).adminUrl,
+        bookingId: booking.id,
+        tenantSlug: ctx.tenant.slug,
+        timezone: ctx.tenant.timezone,
+        hubName: space.hubName,
+        spaceName,
+        deskName: desk?.name ?? null,
+        startsAt: booking.startsAt,
+        endsAt: booking.endsAt,
+        purpose: booking.purpose,
+        bookedBy: createdById ? space.creatorName : null,
+        organisationName: facts.organisationName,
+        recipientName: facts.name ?? facts.email,
+        recipientEmail: facts.email,
+        adminUrl: mailSettings(ctx).adminUrl,
       };
       // Written with COMMIT in one flight: the mail commits with the booking or
       // not at all (a failed insert turns COMMIT into ROLLBACK, reported as its error).
@@ -272,7 +373,14 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
     if (isExclusionViolation(error)) {
       // Only reachable if a writer skipped the service's lock; name what won.
       const winner = await ctx.db.booking.findFirst({
-        where: { tenantId, spaceId: input.spaceId, deskId, status: { not: 'CANCELLED' }, startsAt: { lt: input.endsAt }, endsAt: { gt: input.startsAt } },
+        where: {
+          tenantId,
+          spaceId: input.spaceId,
+          deskId,
+          status: { not: 'CANCELLED' },
+          startsAt: { lt: input.endsAt },
+          endsAt: { gt: input.startsAt },
+        },
       });
       throw conflictError(winner ?? input);
     }
@@ -290,34 +398,56 @@ export function isExclusionViolation(error: unknown): boolean {
   return false;
 }
 
-export function checkRules(ctx: Pick<Ctx, 'tenant'>, space: SpaceRules, desk: Pick<Desk, 'id'> | null, input: CreateBookingInput) {
+export function checkRules(
+  ctx: Pick<Ctx, 'tenant'>,
+  space: SpaceRules,
+  desk: Pick<Desk, 'id'> | null,
+  input: CreateBookingInput,
+) {
   const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
   const capacity = desk ? 1 : space.capacity;
-  if (input.attendees > capacity) throw ruleError('attendees', 'errors.booking.overCapacity', { capacity: String(capacity) });
+  if (input.attendees > capacity)
+    throw ruleError('attendees', 'errors.booking.overCapacity', { capacity: String(capacity) });
   const startLocal = localParts(input.startsAt, ctx.tenant.timezone);
-  if (startLocal.minutes % space.granularityMinutes !== 0 || !Number.isInteger(minutes) || minutes % space.granularityMinutes !== 0 || input.startsAt.getUTCSeconds() !== 0 || input.startsAt.getUTCMilliseconds() !== 0) {
+  if (
+    startLocal.minutes % space.granularityMinutes !== 0 ||
+    !Number.isInteger(minutes) ||
+    minutes % space.granularityMinutes !== 0 ||
+    input.startsAt.getUTCSeconds() !== 0 ||
+    input.startsAt.getUTCMilliseconds() !== 0
+  ) {
     throw ruleError('startsAt', 'errors.booking.granularity', { minutes: String(space.granularityMinutes) });
   }
-  if (minutes < space.minDurationMinutes) throw ruleError('endsAt', 'errors.booking.tooShort', { minutes: String(space.minDurationMinutes) });
-  if (minutes > space.maxDurationMinutes) throw ruleError('endsAt', 'errors.booking.tooLong', { minutes: String(space.maxDurationMinutes) });
+  if (minutes < space.minDurationMinutes)
+    throw ruleError('endsAt', 'errors.booking.tooShort', { minutes: String(space.minDurationMinutes) });
+  if (minutes > space.maxDurationMinutes)
+    throw ruleError('endsAt', 'errors.booking.tooLong', { minutes: String(space.maxDurationMinutes) });
   const now = Date.now();
   if (input.startsAt.getTime() < now) throw ruleError('startsAt', 'errors.booking.inPast');
-  if (input.startsAt.getTime() < now + space.leadTimeMinutes * MINUTE) throw ruleError('startsAt', 'errors.booking.leadTime', { minutes: String(space.leadTimeMinutes) });
-  if (input.startsAt.getTime() > now + space.horizonDays * DAY) throw ruleError('startsAt', 'errors.booking.tooFarAhead', { days: String(space.horizonDays) });
+  if (input.startsAt.getTime() < now + space.leadTimeMinutes * MINUTE)
+    throw ruleError('startsAt', 'errors.booking.leadTime', { minutes: String(space.leadTimeMinutes) });
+  if (input.startsAt.getTime() > now + space.horizonDays * DAY)
+    throw ruleError('startsAt', 'errors.booking.tooFarAhead', { days: String(space.horizonDays) });
 }
 
 export function checkOpeningHours(ctx: Pick<Ctx, 'tenant'>, opening: Opening, date: string, input: CreateBookingInput) {
   if (opening.closed.has(date)) throw ruleError('startsAt', 'errors.booking.closedDay', { date });
-  const inside = openIntervals(opening, date, ctx.tenant.timezone).some(([open, close]) => open <= input.startsAt.getTime() && input.endsAt.getTime() <= close);
+  const inside = openIntervals(opening, date, ctx.tenant.timezone).some(
+    ([open, close]) => open <= input.startsAt.getTime() && input.endsAt.getTime() <= close,
+  );
   if (!inside) throw ruleError('startsAt', 'errors.booking.outsideOpeningHours');
 }
 
 /** Cancels a booking (owner, or staff of its hub). Cancelling twice is a no-op. */
 export async function cancelBooking(ctx: Ctx, input: { bookingId: string }) {
   return ctx.db.$transaction(async (tx) => {
-    const booking = await tx.booking.findFirst({ where: { tenantId: ctx.tenant.id, id: input.bookingId }, include: bookingInclude });
+    const booking = await tx.booking.findFirst({
+      where: { tenantId: ctx.tenant.id, id: input.bookingId },
+      include: bookingInclude,
+    });
     if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
-    if (ctx.ability.cannot('update', subject('Booking', booking))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    if (ctx.ability.cannot('update', subject('Booking', booking)))
+      throw new DomainError('FORBIDDEN', 'errors.forbidden');
     if (booking.status === 'CANCELLED') return toBookingOutput(ctx, booking);
     const cancelled = await tx.booking.update({
       where: { tenantId_id: { tenantId: ctx.tenant.id, id: booking.id } },
@@ -325,7 +455,14 @@ export async function cancelBooking(ctx: Ctx, input: { bookingId: string }) {
       include: bookingInclude,
     });
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'booking.cancelled', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId },
+      data: {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'booking.cancelled',
+        targetType: 'Booking',
+        targetId: booking.id,
+        requestId: ctx.requestId,
+      },
     });
     await notifyBooking(ctx, tx, booking.id, 'cancelled');
     return toBookingOutput(ctx, cancelled);
@@ -339,17 +476,31 @@ export async function cancelBooking(ctx: Ctx, input: { bookingId: string }) {
  */
 export async function decideBooking(ctx: Ctx, input: { bookingId: string; decision: 'approve' | 'reject' }) {
   return ctx.db.$transaction(async (tx) => {
-    const booking = await tx.booking.findFirst({ where: { tenantId: ctx.tenant.id, id: input.bookingId }, include: bookingInclude });
+    const booking = await tx.booking.findFirst({
+      where: { tenantId: ctx.tenant.id, id: input.bookingId },
+      include: bookingInclude,
+    });
     if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
-    if (ctx.ability.cannot('update', subject('Space', { tenantId: ctx.tenant.id, hubId: booking.space.hubId } as Space))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-    if (booking.status !== 'PENDING') throw new DomainError('CONFLICT', 'errors.booking.notPending', { _form: ['errors.booking.notPending'] });
+    if (
+      ctx.ability.cannot('update', subject('Space', { tenantId: ctx.tenant.id, hubId: booking.space.hubId } as Space))
+    )
+      throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    if (booking.status !== 'PENDING')
+      throw new DomainError('CONFLICT', 'errors.booking.notPending', { _form: ['errors.booking.notPending'] });
     const decided = await tx.booking.update({
       where: { tenantId_id: { tenantId: ctx.tenant.id, id: booking.id } },
       data: input.decision === 'approve' ? { status: 'CONFIRMED' } : { status: 'CANCELLED', cancelledAt: new Date() },
       include: bookingInclude,
     });
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: input.decision === 'approve' ? 'booking.approved' : 'booking.rejected', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId },
+      data: {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: input.decision === 'approve' ? 'booking.approved' : 'booking.rejected',
+        targetType: 'Booking',
+        targetId: booking.id,
+        requestId: ctx.requestId,
+      },
     });
     await notifyBooking(ctx, tx, booking.id, input.decision === 'approve' ? 'approved' : 'rejected');
     return toBookingOutput(ctx, decided);
@@ -364,11 +515,18 @@ export async function getBooking(ctx: Ctx, input: { bookingId: string }) {
   });
   if (!booking || ctx.ability.cannot('read', subject('Booking', booking))) throw notFound();
   // The .ics download carries the SEQUENCE the mails and feeds carry (docs/decisions/017).
-  return { ...toBookingOutput(ctx, booking), hubName: booking.space.hub.name, sequence: bookingSequence(booking.status, booking.revision) };
+  return {
+    ...toBookingOutput(ctx, booking),
+    hubName: booking.space.hub.name,
+    sequence: bookingSequence(booking.status, booking.revision),
+  };
 }
 
 /** The caller's own bookings from `from` on (default: now), by start time, keyset-paginated. */
-export async function myBookings(ctx: Ctx, input: { cursor?: string | undefined; limit: number; includeCancelled: boolean }) {
+export async function myBookings(
+  ctx: Ctx,
+  input: { cursor?: string | undefined; limit: number; includeCancelled: boolean },
+) {
   const rows = await ctx.db.booking.findMany({
     where: {
       tenantId: ctx.tenant.id,
@@ -382,11 +540,17 @@ export async function myBookings(ctx: Ctx, input: { cursor?: string | undefined;
     ...(input.cursor ? { cursor: { tenantId_id: { tenantId: ctx.tenant.id, id: input.cursor } }, skip: 1 } : {}),
   });
   const items = rows.slice(0, input.limit);
-  return { items: items.map((b) => toBookingOutput(ctx, b)), nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
+  return {
+    items: items.map((b) => toBookingOutput(ctx, b)),
+    nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null,
+  };
 }
 
 async function readableSpace(ctx: Ctx, spaceId: string) {
-  const space = await ctx.db.space.findFirst({ where: { tenantId: ctx.tenant.id, id: spaceId }, include: { desks: { orderBy: [{ name: 'asc' }] } } });
+  const space = await ctx.db.space.findFirst({
+    where: { tenantId: ctx.tenant.id, id: spaceId },
+    include: { desks: { orderBy: [{ name: 'asc' }] } },
+  });
   if (!space || ctx.ability.cannot('read', subject('Space', space))) throw notFound();
   return space;
 }
@@ -399,12 +563,23 @@ export async function spaceWeek(ctx: Ctx, input: { spaceId: string; date: string
   const to = zonedToUtc(addDays(monday, 7), 0, ctx.tenant.timezone);
   // A week of one space is bounded by its opening hours and granularity.
   const rows = await ctx.db.booking.findMany({
-    where: { tenantId: ctx.tenant.id, spaceId: space.id, status: { not: 'CANCELLED' }, startsAt: { lt: to }, endsAt: { gt: from } },
+    where: {
+      tenantId: ctx.tenant.id,
+      spaceId: space.id,
+      status: { not: 'CANCELLED' },
+      startsAt: { lt: to },
+      endsAt: { gt: from },
+    },
     include: bookingInclude,
     orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
     take: 2000,
   });
-  return { weekStart: monday, from: from.toISOString(), to: to.toISOString(), items: rows.map((b) => toBookingOutput(ctx, b)) };
+  return {
+    weekStart: monday,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    items: rows.map((b) => toBookingOutput(ctx, b)),
+  };
 }
 
 /**
@@ -416,9 +591,23 @@ export async function spaceWeek(ctx: Ctx, input: { spaceId: string; date: string
  * scope like every query; the caller checks the space may be read before
  * showing anything.
  */
-async function spaceAvailabilityData(ctx: Ctx, spaceId: string, from: number, to: number, fromDate: string, toDate: string) {
+async function spaceAvailabilityData(
+  ctx: Ctx,
+  spaceId: string,
+  from: number,
+  to: number,
+  fromDate: string,
+  toDate: string,
+) {
   const [row] = await ctx.db.$queryRaw<
-    Array<Space & { desks: Array<Pick<Desk, 'id' | 'name'>>; week: OpeningHours[]; closed: ExceptionRow[]; bookings: Array<{ deskId: string | null; startsAt: number; endsAt: number }> }>
+    Array<
+      Space & {
+        desks: Array<Pick<Desk, 'id' | 'name'>>;
+        week: OpeningHours[];
+        closed: ExceptionRow[];
+        bookings: Array<{ deskId: string | null; startsAt: number; endsAt: number }>;
+      }
+    >
   >`
     SELECT s.*,
       (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name) ORDER BY d.name), '[]'::json)
@@ -440,7 +629,12 @@ async function spaceAvailabilityData(ctx: Ctx, spaceId: string, from: number, to
   return {
     space: { ...space, desks },
     opening: { week, ...exceptionsOf(closed) } satisfies Opening,
-    bookings: bookings.map((b) => ({ spaceId: space.id, deskId: b.deskId, startsAt: new Date(b.startsAt), endsAt: new Date(b.endsAt) })),
+    bookings: bookings.map((b) => ({
+      spaceId: space.id,
+      deskId: b.deskId,
+      startsAt: new Date(b.startsAt),
+      endsAt: new Date(b.endsAt),
+    })),
   };
 }
 
@@ -450,7 +644,10 @@ async function spaceAvailabilityData(ctx: Ctx, spaceId: string, from: number, to
  * closed days, minus bookings widened by the buffer, from now + lead time to
  * the horizon, cut to the granularity and at least the minimum duration.
  */
-export async function availability(ctx: Ctx, input: { spaceId?: string | undefined; hubId?: string | undefined; date: string; days: number }) {
+export async function availability(
+  ctx: Ctx,
+  input: { spaceId?: string | undefined; hubId?: string | undefined; date: string; days: number },
+) {
   if (!input.spaceId === !input.hubId) throw ruleError('spaceId', 'validation.availability.spaceOrHub');
   const tz = ctx.tenant.timezone;
   const lastDate = addDays(input.date, input.days - 1);
@@ -492,12 +689,25 @@ export async function availability(ctx: Ctx, input: { spaceId?: string | undefin
           }),
     ]);
   }
-  return { timezone: tz, from: input.date, days: input.days, resources: freeTimeOf(tz, input, spaces, opening, bookings) };
+  return {
+    timezone: tz,
+    from: input.date,
+    days: input.days,
+    resources: freeTimeOf(tz, input, spaces, opening, bookings),
+  };
 }
 
 type AvailabilitySpace = Pick<
   Space,
-  'id' | 'name' | 'kind' | 'bufferMinutes' | 'leadTimeMinutes' | 'horizonDays' | 'granularityMinutes' | 'minDurationMinutes' | 'maxDurationMinutes'
+  | 'id'
+  | 'name'
+  | 'kind'
+  | 'bufferMinutes'
+  | 'leadTimeMinutes'
+  | 'horizonDays'
+  | 'granularityMinutes'
+  | 'minDurationMinutes'
+  | 'maxDurationMinutes'
 > & { desks: Array<Pick<Desk, 'id' | 'name'>> };
 
 /**
@@ -521,7 +731,10 @@ export function freeTimeOf(
     return targets.map((desk) => {
       const busy = bookings
         .filter((b) => b.spaceId === space.id && b.deskId === (desk?.id ?? null))
-        .map((b): [number, number] => [b.startsAt.getTime() - space.bufferMinutes * MINUTE, b.endsAt.getTime() + space.bufferMinutes * MINUTE]);
+        .map((b): [number, number] => [
+          b.startsAt.getTime() - space.bufferMinutes * MINUTE,
+          b.endsAt.getTime() + space.bufferMinutes * MINUTE,
+        ]);
       const earliest = Math.max(now, now + space.leadTimeMinutes * MINUTE);
       const latestStart = now + space.horizonDays * DAY;
       const step = space.granularityMinutes * MINUTE;

@@ -7,7 +7,14 @@ import { DomainError, notFound } from '../../errors.ts';
 import { type BookingMailFacts, queueBookingMail } from '../../mail/booking-mails.ts';
 import { exceptionsOf, type ExceptionRow } from '../spaces/opening-exceptions.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';
-import { checkOpeningHours, checkRules, conflictError, isExclusionViolation, SPACE_CONTEXT_COLUMNS, toBookingOutput } from './bookings.service.ts';
+import {
+  checkOpeningHours,
+  checkRules,
+  conflictError,
+  isExclusionViolation,
+  SPACE_CONTEXT_COLUMNS,
+  toBookingOutput,
+} from './bookings.service.ts';
 import { explainConflict } from './booking-conflict.ts';
 import { checkLimits, queueLimitQueries } from './limits.ts';
 
@@ -31,10 +38,25 @@ export interface ChangeBookingInput {
   attendees?: number | undefined;
 }
 
-const ruleError = (field: string, key: string, params?: Record<string, string>) => new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
+const ruleError = (field: string, key: string, params?: Record<string, string>) =>
+  new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
 
-type CurrentRow = Booking & { spaceHubId: string; spaceName: string; deskName: string | null; hubName: string; recipientName: string | null; recipientEmail: string | null; actorName: string | null };
-type TargetSpace = Space & { deskSpaceId: string | null; deskName: string | null; week: OpeningHours[]; exception: ExceptionRow | null; hubName: string };
+type CurrentRow = Booking & {
+  spaceHubId: string;
+  spaceName: string;
+  deskName: string | null;
+  hubName: string;
+  recipientName: string | null;
+  recipientEmail: string | null;
+  actorName: string | null;
+};
+type TargetSpace = Space & {
+  deskSpaceId: string | null;
+  deskName: string | null;
+  week: OpeningHours[];
+  exception: ExceptionRow | null;
+  hubName: string;
+};
 type ChangedRow = Booking & { userName: string | null; createdByName: string | null; organisationName: string | null };
 
 // Named, not `*`: these statements are prepared (ADR 021).
@@ -42,7 +64,9 @@ const BOOKING_COLUMNS = columnsOf('b', Prisma.BookingScalarFieldEnum);
 const SPACE_COLUMNS = columnsOf('s', Prisma.SpaceScalarFieldEnum);
 
 /** Where a booking is, for the audit entry and the mail. */
-const placeOf = (b: Pick<Booking, 'spaceId' | 'deskId' | 'startsAt' | 'endsAt' | 'purpose' | 'attendees' | 'status'>) => ({
+const placeOf = (
+  b: Pick<Booking, 'spaceId' | 'deskId' | 'startsAt' | 'endsAt' | 'purpose' | 'attendees' | 'status'>,
+) => ({
   spaceId: b.spaceId,
   deskId: b.deskId,
   startsAt: b.startsAt.toISOString(),
@@ -84,17 +108,23 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
       ).rows[0];
       const asSubject = (b: Booking, hubId: string) => subject('Booking', { ...b, space: { hubId } });
       if (!current || ctx.ability.cannot('read', asSubject(current, current.spaceHubId))) throw notFound();
-      if (ctx.ability.cannot('update', asSubject(current, current.spaceHubId))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-      if (current.status === 'CANCELLED') throw new DomainError('CONFLICT', 'errors.booking.changeCancelled', { _form: ['errors.booking.changeCancelled'] });
-      if (current.startsAt.getTime() <= Date.now()) throw new DomainError('CONFLICT', 'errors.booking.changeStarted', { _form: ['errors.booking.changeStarted'] });
+      if (ctx.ability.cannot('update', asSubject(current, current.spaceHubId)))
+        throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      if (current.status === 'CANCELLED')
+        throw new DomainError('CONFLICT', 'errors.booking.changeCancelled', {
+          _form: ['errors.booking.changeCancelled'],
+        });
+      if (current.startsAt.getTime() <= Date.now())
+        throw new DomainError('CONFLICT', 'errors.booking.changeStarted', { _form: ['errors.booking.changeStarted'] });
 
       targetSpaceId ??= current.spaceId;
       if (input.spaceId === undefined && input.deskId === undefined) targetDeskId = current.deskId;
       const date = localParts(input.startsAt, ctx.tenant.timezone).date;
       // The space rows, old and new, in a fixed order (ADR 006: bookings of a space queue here).
-      await query(`SELECT s.id FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = ANY($2::uuid[]) ORDER BY s.id FOR UPDATE`, [
-        tenantId, [...new Set([current.spaceId, targetSpaceId])],
-      ]);
+      await query(
+        `SELECT s.id FROM "Space" s WHERE s."tenantId" = $1::uuid AND s.id = ANY($2::uuid[]) ORDER BY s.id FOR UPDATE`,
+        [tenantId, [...new Set([current.spaceId, targetSpaceId])]],
+      );
       const space = (
         await query<TargetSpace>(
           `SELECT ${SPACE_COLUMNS}, ${SPACE_CONTEXT_COLUMNS}
@@ -111,18 +141,36 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
         throw ruleError('deskId', 'errors.booking.deskRequired');
       }
       // Moving it must leave it a booking the caller may still change (a hub manager cannot move it into another hub).
-      if (ctx.ability.cannot('update', asSubject({ ...current, spaceId: space.id }, space.hubId))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      if (ctx.ability.cannot('update', asSubject({ ...current, spaceId: space.id }, space.hubId)))
+        throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
       const purpose = input.purpose === undefined ? current.purpose : input.purpose?.trim() || null;
       const attendees = input.attendees ?? current.attendees;
       const unchanged =
-        space.id === current.spaceId && (desk?.id ?? null) === current.deskId && input.startsAt.getTime() === current.startsAt.getTime()
-        && input.endsAt.getTime() === current.endsAt.getTime() && purpose === current.purpose && attendees === current.attendees;
-      if (unchanged) return outputOf(ctx, await reread(query, tenantId, current.id), space.hubId, space.name, desk?.name ?? null);
+        space.id === current.spaceId &&
+        (desk?.id ?? null) === current.deskId &&
+        input.startsAt.getTime() === current.startsAt.getTime() &&
+        input.endsAt.getTime() === current.endsAt.getTime() &&
+        purpose === current.purpose &&
+        attendees === current.attendees;
+      if (unchanged)
+        return outputOf(ctx, await reread(query, tenantId, current.id), space.hubId, space.name, desk?.name ?? null);
 
-      const wanted = { spaceId: space.id, deskId: desk?.id, startsAt: input.startsAt, endsAt: input.endsAt, purpose, attendees };
+      const wanted = {
+        spaceId: space.id,
+        deskId: desk?.id,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        purpose,
+        attendees,
+      };
       checkRules(ctx, space, desk, wanted);
-      checkOpeningHours(ctx, { week: space.week, ...exceptionsOf(space.exception ? [space.exception] : []) }, date, wanted);
+      checkOpeningHours(
+        ctx,
+        { week: space.week, ...exceptionsOf(space.exception ? [space.exception] : []) },
+        date,
+        wanted,
+      );
 
       // Live bookings of the resource closer than the buffer — other than this one.
       const colliding = (
@@ -142,8 +190,16 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
       // Plans and per-member limits of the person it is for (a public requester has none).
       if (current.userId) {
         const facts = await queueLimitQueries(query, {
-          tenantId, spaceId: space.id, userId: current.userId, organisationId: current.organisationId, isDesk: desk !== null,
-          startsAt: input.startsAt, endsAt: input.endsAt, date, timezone: ctx.tenant.timezone, excludeBookingId: current.id,
+          tenantId,
+          spaceId: space.id,
+          userId: current.userId,
+          organisationId: current.organisationId,
+          isDesk: desk !== null,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          date,
+          timezone: ctx.tenant.timezone,
+          excludeBookingId: current.id,
         });
         if (!facts) throw notFound();
         checkLimits(facts, { isDesk: desk !== null, startsAt: input.startsAt, endsAt: input.endsAt }, space);
@@ -167,20 +223,42 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
       await query(
         `INSERT INTO "AuditEvent" (id, "tenantId", "actorUserId", action, "targetType", "targetId", "requestId", data)
          VALUES ($1::uuid, $2::uuid, $3::uuid, 'booking.changed', 'Booking', $4, $5, $6::jsonb)`,
-        [uuid7(), tenantId, ctx.session.userId, current.id, ctx.requestId, JSON.stringify({ before: placeOf(current), after: placeOf(after) })],
+        [
+          uuid7(),
+          tenantId,
+          ctx.session.userId,
+          current.id,
+          ctx.requestId,
+          JSON.stringify({ before: placeOf(current), after: placeOf(after) }),
+        ],
       );
 
       if (current.recipientEmail) {
-        const where = (hubName: string, spaceName: string, deskName: string | null) => [hubName, spaceName, deskName].filter(Boolean).join(' · ');
+        const where = (hubName: string, spaceName: string, deskName: string | null) =>
+          [hubName, spaceName, deskName].filter(Boolean).join(' · ');
         const facts: BookingMailFacts = {
-          bookingId: current.id, tenantSlug: ctx.tenant.slug, timezone: ctx.tenant.timezone, hubName: space.hubName, spaceName: space.name, deskName: desk?.name ?? null,
-          startsAt: after.startsAt, endsAt: after.endsAt, purpose: after.purpose,
+          bookingId: current.id,
+          tenantSlug: ctx.tenant.slug,
+          timezone: ctx.tenant.timezone,
+          hubName: space.hubName,
+          spaceName: space.name,
+          deskName: desk?.name ?? null,
+          startsAt: after.startsAt,
+          endsAt: after.endsAt,
+          purpose: after.purpose,
           bookedBy: after.createdByName,
           // Staff changing someone's booking: the mail says who.
           changedBy: current.userId === ctx.session.userId ? null : current.actorName,
-          organisationName: after.organisationName, recipientName: current.recipientName ?? current.recipientEmail, recipientEmail: current.recipientEmail,
-          adminUrl: mailSettings(ctx).adminUrl, revision: after.revision,
-          previous: { startsAt: current.startsAt, endsAt: current.endsAt, where: where(current.hubName, current.spaceName, current.deskName) },
+          organisationName: after.organisationName,
+          recipientName: current.recipientName ?? current.recipientEmail,
+          recipientEmail: current.recipientEmail,
+          adminUrl: mailSettings(ctx).adminUrl,
+          revision: after.revision,
+          previous: {
+            startsAt: current.startsAt,
+            endsAt: current.endsAt,
+            where: where(current.hubName, current.spaceName, current.deskName),
+          },
         };
         // Before COMMIT: the mail commits with the change or not at all (ADR 009).
         await queueBookingMail(query, status === 'PENDING' ? 'changeRequested' : 'changed', facts);
@@ -191,7 +269,15 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
     if (isExclusionViolation(error)) {
       // Only reachable if a writer skipped the space lock; name what won.
       const winner = await ctx.db.booking.findFirst({
-        where: { tenantId, id: { not: input.bookingId }, spaceId: targetSpaceId ?? '', deskId: targetDeskId, status: { not: 'CANCELLED' }, startsAt: { lt: input.endsAt }, endsAt: { gt: input.startsAt } },
+        where: {
+          tenantId,
+          id: { not: input.bookingId },
+          spaceId: targetSpaceId ?? '',
+          deskId: targetDeskId,
+          status: { not: 'CANCELLED' },
+          startsAt: { lt: input.endsAt },
+          endsAt: { gt: input.startsAt },
+        },
       });
       throw conflictError(winner ?? input);
     }
@@ -234,10 +320,17 @@ export async function changeBookingExplained(ctx: Ctx, input: ChangeBookingInput
   } catch (error) {
     if (!(error instanceof DomainError) || error.messageKey !== 'errors.booking.conflict') throw error;
     // The change rolled back; where it was meant to go is read afterwards.
-    const current = await ctx.db.booking.findFirst({ where: { tenantId: ctx.tenant.id, id: input.bookingId }, select: { spaceId: true, deskId: true } });
+    const current = await ctx.db.booking.findFirst({
+      where: { tenantId: ctx.tenant.id, id: input.bookingId },
+      select: { spaceId: true, deskId: true },
+    });
     if (!current) throw error;
     const spaceId = input.spaceId ?? current.spaceId;
     const deskId = input.spaceId === undefined && input.deskId === undefined ? current.deskId : input.deskId;
-    throw await explainConflict(ctx, { spaceId, deskId: deskId ?? undefined, startsAt: input.startsAt, endsAt: input.endsAt }, error);
+    throw await explainConflict(
+      ctx,
+      { spaceId, deskId: deskId ?? undefined, startsAt: input.startsAt, endsAt: input.endsAt },
+      error,
+    );
   }
 }

@@ -88,9 +88,19 @@ export function queueLimitQueries(query: PipelinedQuery, r: LimitRequest): Promi
   // spaces need not wait for each other (measured: a member booking 50
   // rooms at once queued on this lock, ~120 bookings/s in all).
   void query(LIMIT_LOCKS_SQL, [r.tenantId, r.userId, r.organisationId, r.spaceId]);
-  return query<LimitFacts>(r.excludeBookingId ? FACTS_EXCLUDING_SQL : FACTS_SQL,
-    [r.tenantId, r.userId, r.organisationId, r.timezone, r.date, monthStart, monthEnd, r.spaceId, weekStart, weekEnd, ...(r.excludeBookingId ? [r.excludeBookingId] : [])],
-  ).then((res) => res.rows[0]);
+  return query<LimitFacts>(r.excludeBookingId ? FACTS_EXCLUDING_SQL : FACTS_SQL, [
+    r.tenantId,
+    r.userId,
+    r.organisationId,
+    r.timezone,
+    r.date,
+    monthStart,
+    monthEnd,
+    r.spaceId,
+    weekStart,
+    weekEnd,
+    ...(r.excludeBookingId ? [r.excludeBookingId] : []),
+  ]).then((res) => res.rows[0]);
 }
 
 // The two statements, built once (prepared per connection under a hash of their text).
@@ -126,10 +136,18 @@ function factsSql(exclude: boolean): string {
             ${when(`o."deskDaysPerMonth" IS NOT NULL`, `SELECT count(DISTINCT (b."userId", ${local}))::int FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NOT NULL AND ${inMonth}`, '0')} AS "orgDeskDaysUsed",
             ${when(`o."deskDaysPerMonth" IS NOT NULL`, `SELECT coalesce(bool_or(b."userId" = $2::uuid AND ${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NOT NULL AND ${inMonth}`, 'false')} AS "orgDeskDayTaken",
             ${when(`o."roomHoursPerMonth" IS NOT NULL`, `SELECT ${minutes} FROM "Booking" b WHERE ${live} AND b."organisationId" = o.id AND b."deskId" IS NULL AND ${inMonth}`, '0')} AS "orgRoomMinutesUsed",
-            ${when(weekly, `SELECT count(DISTINCT ${local})::int FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
-                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz`, '0')} AS "weekDaysUsed",
-            ${when(weekly, `SELECT coalesce(bool_or(${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
-                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz`, 'false')} AS "weekDayTaken"
+            ${when(
+              weekly,
+              `SELECT count(DISTINCT ${local})::int FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
+                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz`,
+              '0',
+            )} AS "weekDaysUsed",
+            ${when(
+              weekly,
+              `SELECT coalesce(bool_or(${local} = $5), false) FROM "Booking" b WHERE ${live} AND b."userId" = $2::uuid AND b."spaceId" = $8::uuid
+                AND b."startsAt" >= $9::timestamptz AND b."startsAt" < $10::timestamptz`,
+              'false',
+            )} AS "weekDayTaken"
        FROM eff
        LEFT JOIN "User" u ON u.id = $2::uuid
        LEFT JOIN "TenantMembership" m ON m."tenantId" = $1::uuid AND m."userId" = $2::uuid
@@ -140,29 +158,57 @@ function factsSql(exclude: boolean): string {
 const FACTS_SQL = factsSql(false);
 const FACTS_EXCLUDING_SQL = factsSql(true);
 
-const limitError = (key: string, params: Record<string, string>) => new DomainError('BAD_REQUEST', key, { startsAt: [key] }, params);
+const limitError = (key: string, params: Record<string, string>) =>
+  new DomainError('BAD_REQUEST', key, { startsAt: [key] }, params);
 
 /** Throws the first plan or limit the booking would exceed, naming it. */
-export function checkLimits(facts: LimitFacts, r: Pick<LimitRequest, 'isDesk' | 'startsAt' | 'endsAt'>, space: { memberDaysPerWeek: number | null; name: string }) {
+export function checkLimits(
+  facts: LimitFacts,
+  r: Pick<LimitRequest, 'isDesk' | 'startsAt' | 'endsAt'>,
+  space: { memberDaysPerWeek: number | null; name: string },
+) {
   const hours = (r.endsAt.getTime() - r.startsAt.getTime()) / 3_600_000;
   if (r.isDesk) {
-    if (facts.memberDeskDays !== null && !facts.memberDeskDayTaken && facts.memberDeskDaysUsed + 1 > facts.memberDeskDays) {
-      throw limitError('errors.booking.memberPlanDeskDays', { limit: String(facts.memberDeskDays), used: String(facts.memberDeskDaysUsed) });
+    if (
+      facts.memberDeskDays !== null &&
+      !facts.memberDeskDayTaken &&
+      facts.memberDeskDaysUsed + 1 > facts.memberDeskDays
+    ) {
+      throw limitError('errors.booking.memberPlanDeskDays', {
+        limit: String(facts.memberDeskDays),
+        used: String(facts.memberDeskDaysUsed),
+      });
     }
     if (facts.orgDeskDays !== null && !facts.orgDeskDayTaken && facts.orgDeskDaysUsed + 1 > facts.orgDeskDays) {
-      throw limitError('errors.booking.organisationPlanDeskDays', { organisation: facts.organisationName ?? '', limit: String(facts.orgDeskDays), used: String(facts.orgDeskDaysUsed) });
+      throw limitError('errors.booking.organisationPlanDeskDays', {
+        organisation: facts.organisationName ?? '',
+        limit: String(facts.orgDeskDays),
+        used: String(facts.orgDeskDaysUsed),
+      });
     }
   } else {
     const fmt = (h: number) => String(Math.round(h * 10) / 10);
     if (facts.memberRoomHours !== null && facts.memberRoomMinutesUsed / 60 + hours > facts.memberRoomHours) {
-      throw limitError('errors.booking.memberPlanRoomHours', { limit: String(facts.memberRoomHours), used: fmt(facts.memberRoomMinutesUsed / 60) });
+      throw limitError('errors.booking.memberPlanRoomHours', {
+        limit: String(facts.memberRoomHours),
+        used: fmt(facts.memberRoomMinutesUsed / 60),
+      });
     }
     if (facts.orgRoomHours !== null && facts.orgRoomMinutesUsed / 60 + hours > facts.orgRoomHours) {
-      throw limitError('errors.booking.organisationPlanRoomHours', { organisation: facts.organisationName ?? '', limit: String(facts.orgRoomHours), used: fmt(facts.orgRoomMinutesUsed / 60) });
+      throw limitError('errors.booking.organisationPlanRoomHours', {
+        organisation: facts.organisationName ?? '',
+        limit: String(facts.orgRoomHours),
+        used: fmt(facts.orgRoomMinutesUsed / 60),
+      });
     }
   }
   // The space's per-member rule binds members; staff booking for themselves run the hub.
-  if (space.memberDaysPerWeek !== null && facts.role === 'MEMBER' && !facts.weekDayTaken && facts.weekDaysUsed + 1 > space.memberDaysPerWeek) {
+  if (
+    space.memberDaysPerWeek !== null &&
+    facts.role === 'MEMBER' &&
+    !facts.weekDayTaken &&
+    facts.weekDaysUsed + 1 > space.memberDaysPerWeek
+  ) {
     throw limitError('errors.booking.memberDaysPerWeek', { space: space.name, limit: String(space.memberDaysPerWeek) });
   }
 }

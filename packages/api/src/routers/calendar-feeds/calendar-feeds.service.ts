@@ -30,8 +30,15 @@ const include = { hub: { select: { name: true } }, space: { select: { name: true
  * town's partner, the provider's admins). Own bookings: whoever may book.
  * Checked when the feed is made and again on every fetch (calendar-feed.ts).
  */
-export function mayFollow(ability: Ctx['ability'], tenantId: string, userId: string, kind: Kind, hubId: string | null): boolean {
-  if (kind === 'member') return ability.can('create', subject('Booking', { tenantId, userId, space: { hubId: '' } } as unknown as Booking));
+export function mayFollow(
+  ability: Ctx['ability'],
+  tenantId: string,
+  userId: string,
+  kind: Kind,
+  hubId: string | null,
+): boolean {
+  if (kind === 'member')
+    return ability.can('create', subject('Booking', { tenantId, userId, space: { hubId: '' } } as unknown as Booking));
   const probe = { tenantId, userId: '00000000-0000-0000-0000-000000000000', space: { hubId } } as unknown as Booking;
   return ability.can('update', subject('Booking', probe));
 }
@@ -45,13 +52,20 @@ export async function listFeeds(ctx: Ctx, input: { cursor?: string | undefined; 
     ...(input.cursor ? { cursor: { tenantId_id: { tenantId: ctx.tenant.id, id: input.cursor } }, skip: 1 } : {}),
   });
   const items = rows.slice(0, input.limit);
-  return { items: items.map(toFeedOutput), nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
+  return {
+    items: items.map(toFeedOutput),
+    nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null,
+  };
 }
 
-export async function createFeed(ctx: Ctx, input: { kind: Kind; hubId?: string | undefined; spaceId?: string | undefined }) {
+export async function createFeed(
+  ctx: Ctx,
+  input: { kind: Kind; hubId?: string | undefined; spaceId?: string | undefined },
+) {
   const tenantId = ctx.tenant.id;
   const userId = ctx.session.userId;
-  const targetError = (field: string) => new DomainError('BAD_REQUEST', 'errors.feed.target', { [field]: ['errors.feed.target'] });
+  const targetError = (field: string) =>
+    new DomainError('BAD_REQUEST', 'errors.feed.target', { [field]: ['errors.feed.target'] });
   return ctx.db.$transaction(async (tx) => {
     let hubId: string | null = null;
     let spaceId: string | null = null;
@@ -60,25 +74,42 @@ export async function createFeed(ctx: Ctx, input: { kind: Kind; hubId?: string |
       const space = await tx.space.findFirst({ where: { tenantId, id: input.spaceId } });
       if (!space || ctx.ability.cannot('read', subject('Space', space))) throw notFound();
       spaceId = space.id;
-      if (!mayFollow(ctx.ability, tenantId, userId, 'space', space.hubId)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      if (!mayFollow(ctx.ability, tenantId, userId, 'space', space.hubId))
+        throw new DomainError('FORBIDDEN', 'errors.forbidden');
     } else if (input.kind === 'hub') {
       if (!input.hubId || input.spaceId) throw targetError('hubId');
       const hub = await tx.hub.findFirst({ where: { tenantId, id: input.hubId } });
       if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
       hubId = hub.id;
-      if (!mayFollow(ctx.ability, tenantId, userId, 'hub', hub.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      if (!mayFollow(ctx.ability, tenantId, userId, 'hub', hub.id))
+        throw new DomainError('FORBIDDEN', 'errors.forbidden');
     } else {
       if (input.hubId || input.spaceId) throw targetError('kind');
-      if (!mayFollow(ctx.ability, tenantId, userId, 'member', null)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+      if (!mayFollow(ctx.ability, tenantId, userId, 'member', null))
+        throw new DomainError('FORBIDDEN', 'errors.forbidden');
     }
     const kind = fromApiEnum(input.kind);
     // One live URL per person and calendar: making a new one revokes the old.
     const now = new Date();
-    await tx.calendarFeed.updateMany({ where: { tenantId, userId, kind, hubId, spaceId, revokedAt: null }, data: { revokedAt: now } });
+    await tx.calendarFeed.updateMany({
+      where: { tenantId, userId, kind, hubId, spaceId, revokedAt: null },
+      data: { revokedAt: now },
+    });
     const token = newToken();
-    const feed = await tx.calendarFeed.create({ data: { tenantId, kind, hubId, spaceId, userId, tokenHash: hashToken(token) }, include });
+    const feed = await tx.calendarFeed.create({
+      data: { tenantId, kind, hubId, spaceId, userId, tokenHash: hashToken(token) },
+      include,
+    });
     await tx.auditEvent.create({
-      data: { tenantId, actorUserId: userId, action: 'calendarFeed.created', targetType: 'CalendarFeed', targetId: feed.id, requestId: ctx.requestId, data: { kind: input.kind, hubId, spaceId } },
+      data: {
+        tenantId,
+        actorUserId: userId,
+        action: 'calendarFeed.created',
+        targetType: 'CalendarFeed',
+        targetId: feed.id,
+        requestId: ctx.requestId,
+        data: { kind: input.kind, hubId, spaceId },
+      },
     });
     return { feed: toFeedOutput(feed), token, path: feedPath(tenantId, token) };
   });
@@ -92,9 +123,20 @@ export async function revokeFeed(ctx: Ctx, input: { feedId: string }) {
     // Someone else's feed is "not found": its existence is nobody else's business.
     if (!feed || feed.userId !== ctx.session.userId) throw notFound();
     if (feed.revokedAt) return toFeedOutput(feed);
-    const revoked = await tx.calendarFeed.update({ where: { tenantId_id: { tenantId, id: feed.id } }, data: { revokedAt: new Date() }, include });
+    const revoked = await tx.calendarFeed.update({
+      where: { tenantId_id: { tenantId, id: feed.id } },
+      data: { revokedAt: new Date() },
+      include,
+    });
     await tx.auditEvent.create({
-      data: { tenantId, actorUserId: ctx.session.userId, action: 'calendarFeed.revoked', targetType: 'CalendarFeed', targetId: feed.id, requestId: ctx.requestId },
+      data: {
+        tenantId,
+        actorUserId: ctx.session.userId,
+        action: 'calendarFeed.revoked',
+        targetType: 'CalendarFeed',
+        targetId: feed.id,
+        requestId: ctx.requestId,
+      },
     });
     return toFeedOutput(revoked);
   });

@@ -21,9 +21,10 @@ interface RecordedNoShow {
  * days, like the staff action: older ones are history.
  */
 export async function recordDueNoShows(platform: PlatformClient, batchSize = 500): Promise<number> {
-  return platform.run(
-    async (tx) => {
-      const recorded = await tx.$queryRaw<RecordedNoShow[]>`
+  return platform
+    .run(
+      async (tx) => {
+        const recorded = await tx.$queryRaw<RecordedNoShow[]>`
         UPDATE "Booking" b SET "noShowAt" = now()
           FROM "Space" s
          WHERE s."tenantId" = b."tenantId" AND s.id = b."spaceId"
@@ -38,27 +39,41 @@ export async function recordDueNoShows(platform: PlatformClient, batchSize = 500
            -- Checked again on the locked row: an arrival or another run may have committed meanwhile.
            AND b.status = 'CONFIRMED' AND b."checkedInAt" IS NULL AND b."noShowAt" IS NULL
          RETURNING b."tenantId", s."hubId", b.id AS "bookingId"`;
-      const byHub = new Map<string, { tenantId: string; hubId: string; bookingIds: string[] }>();
-      for (const r of recorded) {
-        const key = `${r.tenantId}/${r.hubId}`;
-        const entry = byHub.get(key) ?? { tenantId: r.tenantId, hubId: r.hubId, bookingIds: [] };
-        entry.bookingIds.push(r.bookingId);
-        byHub.set(key, entry);
-      }
-      if (byHub.size > 0) {
-        // Each town sees in its own audit log what was recorded in its hubs, like the staff action's entry.
-        await tx.auditEvent.createMany({
-          data: [...byHub.values()].map((h) => ({
-            tenantId: h.tenantId, actorUserId: null, action: 'booking.noShowsRecorded', targetType: 'Hub', targetId: h.hubId,
-            data: { recorded: h.bookingIds.length, bookingIds: h.bookingIds.sort().slice(0, 200), by: 'worker' },
-          })),
-        });
-      }
-      return recorded;
-    },
-    (rows) =>
-      rows.length > 0
-        ? { action: 'booking.noShowsScanned', actorUserId: null, targetType: 'Booking', data: { recorded: rows.length, towns: new Set(rows.map((r) => r.tenantId)).size, ids: rows.map((r) => r.bookingId) } }
-        : null,
-  ).then((rows) => rows.length);
+        const byHub = new Map<string, { tenantId: string; hubId: string; bookingIds: string[] }>();
+        for (const r of recorded) {
+          const key = `${r.tenantId}/${r.hubId}`;
+          const entry = byHub.get(key) ?? { tenantId: r.tenantId, hubId: r.hubId, bookingIds: [] };
+          entry.bookingIds.push(r.bookingId);
+          byHub.set(key, entry);
+        }
+        if (byHub.size > 0) {
+          // Each town sees in its own audit log what was recorded in its hubs, like the staff action's entry.
+          await tx.auditEvent.createMany({
+            data: [...byHub.values()].map((h) => ({
+              tenantId: h.tenantId,
+              actorUserId: null,
+              action: 'booking.noShowsRecorded',
+              targetType: 'Hub',
+              targetId: h.hubId,
+              data: { recorded: h.bookingIds.length, bookingIds: h.bookingIds.sort().slice(0, 200), by: 'worker' },
+            })),
+          });
+        }
+        return recorded;
+      },
+      (rows) =>
+        rows.length > 0
+          ? {
+              action: 'booking.noShowsScanned',
+              actorUserId: null,
+              targetType: 'Booking',
+              data: {
+                recorded: rows.length,
+                towns: new Set(rows.map((r) => r.tenantId)).size,
+                ids: rows.map((r) => r.bookingId),
+              },
+            }
+          : null,
+    )
+    .then((rows) => rows.length);
 }

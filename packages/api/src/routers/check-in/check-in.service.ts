@@ -11,7 +11,10 @@ export const CHECK_IN_OPENS_BEFORE_MINUTES = 30;
 export const NO_SHOW_LOOKBACK_DAYS = 30;
 
 type Row = Booking & { space: Pick<Space, 'hubId' | 'name' | 'checkInGraceMinutes'>; desk: Pick<Desk, 'name'> | null };
-const include = { space: { select: { hubId: true, name: true, checkInGraceMinutes: true } }, desk: { select: { name: true } } } as const;
+const include = {
+  space: { select: { hubId: true, name: true, checkInGraceMinutes: true } },
+  desk: { select: { name: true } },
+} as const;
 
 function toState(ctx: Ctx, b: Row) {
   return {
@@ -51,14 +54,22 @@ export async function checkInState(ctx: Ctx, input: { bookingId: string }) {
 export async function arrive(ctx: Ctx, input: { bookingId: string }) {
   return ctx.db.$transaction(async (tx) => {
     const booking = await readable(ctx, tx, input.bookingId);
-    if (ctx.ability.cannot('update', subject('Booking', booking))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-    if (booking.status !== 'CONFIRMED') throw new DomainError('CONFLICT', 'errors.checkIn.notConfirmed', { _form: ['errors.checkIn.notConfirmed'] });
+    if (ctx.ability.cannot('update', subject('Booking', booking)))
+      throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    if (booking.status !== 'CONFIRMED')
+      throw new DomainError('CONFLICT', 'errors.checkIn.notConfirmed', { _form: ['errors.checkIn.notConfirmed'] });
     if (booking.checkedInAt) return toState(ctx, booking);
     const now = Date.now();
     if (now < booking.startsAt.getTime() - CHECK_IN_OPENS_BEFORE_MINUTES * MINUTE) {
-      throw new DomainError('BAD_REQUEST', 'errors.checkIn.tooEarly', { _form: ['errors.checkIn.tooEarly'] }, { opensAt: new Date(booking.startsAt.getTime() - CHECK_IN_OPENS_BEFORE_MINUTES * MINUTE).toISOString() });
+      throw new DomainError(
+        'BAD_REQUEST',
+        'errors.checkIn.tooEarly',
+        { _form: ['errors.checkIn.tooEarly'] },
+        { opensAt: new Date(booking.startsAt.getTime() - CHECK_IN_OPENS_BEFORE_MINUTES * MINUTE).toISOString() },
+      );
     }
-    if (now >= booking.endsAt.getTime()) throw new DomainError('BAD_REQUEST', 'errors.checkIn.over', { _form: ['errors.checkIn.over'] });
+    if (now >= booking.endsAt.getTime())
+      throw new DomainError('BAD_REQUEST', 'errors.checkIn.over', { _form: ['errors.checkIn.over'] });
     const updated = await tx.booking.update({
       where: { tenantId_id: { tenantId: ctx.tenant.id, id: booking.id } },
       data: { checkedInAt: new Date(now), noShowAt: null },
@@ -66,7 +77,12 @@ export async function arrive(ctx: Ctx, input: { bookingId: string }) {
     });
     await tx.auditEvent.create({
       data: {
-        tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'booking.checkedIn', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId,
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'booking.checkedIn',
+        targetType: 'Booking',
+        targetId: booking.id,
+        requestId: ctx.requestId,
         data: { by: booking.userId === ctx.session.userId ? 'self' : 'staff', wasNoShow: booking.noShowAt !== null },
       },
     });
@@ -86,7 +102,11 @@ export async function recordNoShows(ctx: Ctx, input: { hubId: string }) {
     const hub = await tx.hub.findFirst({ where: { tenantId, id: input.hubId } });
     if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
     // Someone else's booking of this hub: may the caller change it?
-    const probe = { tenantId, userId: '00000000-0000-0000-0000-000000000000', space: { hubId: hub.id } } as unknown as Booking;
+    const probe = {
+      tenantId,
+      userId: '00000000-0000-0000-0000-000000000000',
+      space: { hubId: hub.id },
+    } as unknown as Booking;
     if (ctx.ability.cannot('update', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
       UPDATE "Booking" b SET "noShowAt" = now()
@@ -100,7 +120,12 @@ export async function recordNoShows(ctx: Ctx, input: { hubId: string }) {
     const bookingIds = rows.map((r) => r.id).sort();
     await tx.auditEvent.create({
       data: {
-        tenantId, actorUserId: ctx.session.userId, action: 'booking.noShowsRecorded', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId,
+        tenantId,
+        actorUserId: ctx.session.userId,
+        action: 'booking.noShowsRecorded',
+        targetType: 'Hub',
+        targetId: hub.id,
+        requestId: ctx.requestId,
         data: { recorded: bookingIds.length, bookingIds: bookingIds.slice(0, 200) },
       },
     });

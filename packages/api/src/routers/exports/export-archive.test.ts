@@ -4,7 +4,9 @@ import { createArchiveWriter, csvLine } from './export-archive.ts';
 
 describe('csvLine', () => {
   it('separates by semicolons and quotes only where needed', () => {
-    expect(csvLine(['a', 1, true, null, undefined, 'x;y', 'Sag "Hallo"', 'zwei\nZeilen'])).toBe('a;1;true;;;"x;y";"Sag ""Hallo""";"zwei\nZeilen"');
+    expect(csvLine(['a', 1, true, null, undefined, 'x;y', 'Sag "Hallo"', 'zwei\nZeilen'])).toBe(
+      'a;1;true;;;"x;y";"Sag ""Hallo""";"zwei\nZeilen"',
+    );
   });
 
   it('defuses cells a spreadsheet would run as a formula', () => {
@@ -12,7 +14,9 @@ describe('csvLine', () => {
   });
 
   it('writes dates as ISO instants, lists comma-separated, objects as JSON', () => {
-    expect(csvLine([new Date('2026-11-29T12:00:00Z'), ['WLAN', 'Beamer'], { a: 1 }])).toBe('2026-11-29T12:00:00.000Z;WLAN, Beamer;"{""a"":1}"');
+    expect(csvLine([new Date('2026-11-29T12:00:00Z'), ['WLAN', 'Beamer'], { a: 1 }])).toBe(
+      '2026-11-29T12:00:00.000Z;WLAN, Beamer;"{""a"":1}"',
+    );
   });
 });
 
@@ -28,7 +32,10 @@ describe('createArchiveWriter', () => {
     zip.file('town.json', '{}');
     const files = unzipSync(new Uint8Array(await zip.finish()));
     expect(Object.keys(files).sort()).toEqual(['desks.csv', 'desks.json', 'hubs.csv', 'hubs.json', 'town.json']);
-    expect(JSON.parse(strFromU8(files['hubs.json']!))).toEqual([{ id: '1', name: 'Hub Ä' }, { id: '2', name: 'Hub; B' }]);
+    expect(JSON.parse(strFromU8(files['hubs.json']!))).toEqual([
+      { id: '1', name: 'Hub Ä' },
+      { id: '2', name: 'Hub; B' },
+    ]);
     expect(JSON.parse(strFromU8(files['desks.json']!))).toEqual([]);
     expect(strFromU8(files['hubs.csv']!)).toBe('id;name\r\n1;Hub Ä\r\n2;"Hub; B"\r\n');
   });

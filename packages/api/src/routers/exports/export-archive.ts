@@ -20,7 +20,16 @@ export interface ArchiveTable {
 export function csvLine(values: readonly Cell[]): string {
   return values
     .map((value) => {
-      let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : typeof value === 'object' ? (Array.isArray(value) ? value.join(', ') : JSON.stringify(value)) : String(value);
+      let text =
+        value === null || value === undefined
+          ? ''
+          : value instanceof Date
+            ? value.toISOString()
+            : typeof value === 'object'
+              ? Array.isArray(value)
+                ? value.join(', ')
+                : JSON.stringify(value)
+              : String(value);
       // A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
       if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
       return /[";\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -74,7 +83,9 @@ export function createArchiveWriter(): ArchiveWriter {
       return {
         rows(rows) {
           if (rows.length === 0) return;
-          const objects = rows.map((row) => JSON.stringify(Object.fromEntries(spec.columns.map((c) => [c, jsonValue(row[c])])), null, 2));
+          const objects = rows.map((row) =>
+            JSON.stringify(Object.fromEntries(spec.columns.map((c) => [c, jsonValue(row[c])])), null, 2),
+          );
           json.push(strToU8(`${count === 0 ? '\n' : ',\n'}${objects.join(',\n')}`), false);
           csv?.push(strToU8(rows.map((row) => `${csvLine(spec.columns.map((c) => row[c]))}\r\n`).join('')), false);
           count += rows.length;

@@ -29,12 +29,17 @@ const queues = new WeakMap<AppClient, Promise<void>>();
 export function scheduleExport(db: AppClient, logger: Logger, job: ExportJob): Promise<void> {
   const previous = queues.get(db) ?? Promise.resolve();
   const next = previous.then(() =>
-    runInScope({ tenantId: job.tenantId, userId: job.userId }, () => runExport(db, job)).catch(async (error: unknown) => {
-      logger.error({ err: error, exportId: job.exportId, tenantId: job.tenantId }, 'data export failed');
-      await runInScope({ tenantId: job.tenantId, userId: job.userId }, () =>
-        db.tenantExport.updateMany({ where: { tenantId: job.tenantId, id: job.exportId }, data: { status: 'FAILED', errorKey: 'errors.export.failed', step: null } }),
-      ).catch(() => undefined);
-    }),
+    runInScope({ tenantId: job.tenantId, userId: job.userId }, () => runExport(db, job)).catch(
+      async (error: unknown) => {
+        logger.error({ err: error, exportId: job.exportId, tenantId: job.tenantId }, 'data export failed');
+        await runInScope({ tenantId: job.tenantId, userId: job.userId }, () =>
+          db.tenantExport.updateMany({
+            where: { tenantId: job.tenantId, id: job.exportId },
+            data: { status: 'FAILED', errorKey: 'errors.export.failed', step: null },
+          }),
+        ).catch(() => undefined);
+      },
+    ),
   );
   queues.set(db, next);
   return next;
@@ -87,7 +92,15 @@ async function runExport(db: AppClient, job: ExportJob): Promise<void> {
   const finishedAt = new Date();
   await db.tenantExport.updateMany({
     where,
-    data: { status: 'READY', progress: 100, step: null, archive: new Uint8Array(archive), sizeBytes: archive.length, finishedAt, expiresAt: new Date(finishedAt.getTime() + EXPORT_TTL_HOURS * 3_600_000) },
+    data: {
+      status: 'READY',
+      progress: 100,
+      step: null,
+      archive: new Uint8Array(archive),
+      sizeBytes: archive.length,
+      finishedAt,
+      expiresAt: new Date(finishedAt.getTime() + EXPORT_TTL_HOURS * 3_600_000),
+    },
   });
 }
 

@@ -25,7 +25,9 @@ export const exportsRouter = router({
     .mutation(({ ctx }) => startExport(ctx)),
 
   list: tenantProcedure
-    .input(z.object({ tenant: slug, cursor: id.optional(), limit: z.number().int().min(1).max(100).default(20) }).strict())
+    .input(
+      z.object({ tenant: slug, cursor: id.optional(), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    )
     .output(z.object({ items: z.array(exportItem), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listExports(ctx, input)),
 
@@ -36,6 +38,13 @@ export const exportsRouter = router({
 
   download: tenantProcedure
     .input(z.object({ tenant: slug, exportId: id, offset: z.number().int().min(0).default(0) }).strict())
-    .output(z.object({ fileName: z.string(), sizeBytes: z.number().int(), chunkBase64: z.string(), nextOffset: z.number().int().nullable() }))
+    .output(
+      z.object({
+        fileName: z.string(),
+        sizeBytes: z.number().int(),
+        chunkBase64: z.string(),
+        nextOffset: z.number().int().nullable(),
+      }),
+    )
     .query(({ ctx, input }) => downloadExport(ctx, input)),
 });

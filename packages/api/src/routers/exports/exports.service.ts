@@ -19,16 +19,31 @@ export const DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
 
 /** The town's admins (the controller under DSGVO) and the provider's admins (its processor). */
 function canExport(ctx: TenantCtx): boolean {
-  return ctx.actor.platformRole === 'platform-admin' || ctx.actor.tenantRoles.some((r) => r.tenantId === ctx.tenant.id && r.role === 'town-admin');
+  return (
+    ctx.actor.platformRole === 'platform-admin' ||
+    ctx.actor.tenantRoles.some((r) => r.tenantId === ctx.tenant.id && r.role === 'town-admin')
+  );
 }
 
 const forbidden = () => new DomainError('FORBIDDEN', 'errors.forbidden');
-const listed = { id: true, status: true, progress: true, step: true, errorKey: true, createdAt: true, updatedAt: true, finishedAt: true, expiresAt: true, sizeBytes: true } as const;
+const listed = {
+  id: true,
+  status: true,
+  progress: true,
+  step: true,
+  errorKey: true,
+  createdAt: true,
+  updatedAt: true,
+  finishedAt: true,
+  expiresAt: true,
+  sizeBytes: true,
+} as const;
 type Listed = Pick<TenantExport, keyof typeof listed>;
 
 function toItem(row: Listed, now: Date) {
   // A job that stopped moving died with its process: it will not finish.
-  const stale = (row.status === 'QUEUED' || row.status === 'RUNNING') && now.getTime() - row.updatedAt.getTime() > STALE_AFTER_MS;
+  const stale =
+    (row.status === 'QUEUED' || row.status === 'RUNNING') && now.getTime() - row.updatedAt.getTime() > STALE_AFTER_MS;
   return {
     id: row.id,
     status: stale ? ('failed' as const) : toApiEnum(row.status),
@@ -44,7 +59,16 @@ function toItem(row: Listed, now: Date) {
 }
 
 async function audit(ctx: TenantCtx, action: string, exportId: string) {
-  await ctx.db.auditEvent.create({ data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action, targetType: 'TenantExport', targetId: exportId, requestId: ctx.requestId } });
+  await ctx.db.auditEvent.create({
+    data: {
+      tenantId: ctx.tenant.id,
+      actorUserId: ctx.session.userId,
+      action,
+      targetType: 'TenantExport',
+      targetId: exportId,
+      requestId: ctx.requestId,
+    },
+  });
 }
 
 /** Queues an export (or returns the caller's export still in progress); the worker runs it after this answer. */
@@ -53,13 +77,24 @@ export async function startExport(ctx: TenantCtx) {
   const now = new Date();
   const tenantId = ctx.tenant.id;
   // Expired archives leave the database; the job rows stay as a record.
-  await ctx.db.tenantExport.updateMany({ where: { tenantId, expiresAt: { lt: now }, archive: { not: null } }, data: { archive: null } });
+  await ctx.db.tenantExport.updateMany({
+    where: { tenantId, expiresAt: { lt: now }, archive: { not: null } },
+    data: { archive: null },
+  });
   const running = await ctx.db.tenantExport.findFirst({
-    where: { tenantId, requestedById: ctx.session.userId, status: { in: ['QUEUED', 'RUNNING'] }, updatedAt: { gt: new Date(now.getTime() - STALE_AFTER_MS) } },
+    where: {
+      tenantId,
+      requestedById: ctx.session.userId,
+      status: { in: ['QUEUED', 'RUNNING'] },
+      updatedAt: { gt: new Date(now.getTime() - STALE_AFTER_MS) },
+    },
     select: { id: true },
   });
   if (running) return { id: running.id };
-  const created = await ctx.db.tenantExport.create({ data: { tenantId, requestedById: ctx.session.userId }, select: { id: true } });
+  const created = await ctx.db.tenantExport.create({
+    data: { tenantId, requestedById: ctx.session.userId },
+    select: { id: true },
+  });
   await audit(ctx, 'export.started', created.id);
   void scheduleExport(ctx.db, ctx.logger, { tenantId, exportId: created.id, userId: ctx.session.userId });
   return { id: created.id };
@@ -84,7 +119,10 @@ export async function listExports(ctx: TenantCtx, input: { cursor?: string | und
 async function ownExport(ctx: TenantCtx, exportId: string) {
   if (!canExport(ctx)) throw forbidden();
   // Another user's export, another town's (RLS) or none: the same "not found".
-  const row = await ctx.db.tenantExport.findFirst({ where: { tenantId: ctx.tenant.id, id: exportId, requestedById: ctx.session.userId }, select: listed });
+  const row = await ctx.db.tenantExport.findFirst({
+    where: { tenantId: ctx.tenant.id, id: exportId, requestedById: ctx.session.userId },
+    select: listed,
+  });
   if (!row) throw notFound();
   return row;
 }
@@ -97,8 +135,10 @@ export async function getExport(ctx: TenantCtx, input: { exportId: string }) {
 export async function downloadExport(ctx: TenantCtx, input: { exportId: string; offset: number }) {
   const row = await ownExport(ctx, input.exportId);
   const item = toItem(row, new Date());
-  if (!item.downloadable || row.sizeBytes === null) throw new DomainError('NOT_FOUND', row.status === 'READY' ? 'errors.export.expired' : 'errors.export.notReady');
-  if (input.offset > row.sizeBytes) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { offset: ['validation.invalid'] });
+  if (!item.downloadable || row.sizeBytes === null)
+    throw new DomainError('NOT_FOUND', row.status === 'READY' ? 'errors.export.expired' : 'errors.export.notReady');
+  if (input.offset > row.sizeBytes)
+    throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { offset: ['validation.invalid'] });
   // substring on bytea: only this chunk leaves the database (1-based).
   const [chunk] = await ctx.db.$queryRaw<Array<{ bytes: Uint8Array | null }>>`
     SELECT substring(archive FROM ${input.offset + 1}::int FOR ${DOWNLOAD_CHUNK_BYTES}::int) AS bytes

@@ -20,11 +20,21 @@ export async function hubWeek(ctx: Ctx, input: { hubId: string; date: string }) 
   const monday = mondayOf(input.date);
   const from = zonedToUtc(monday, 0, ctx.tenant.timezone);
   const to = zonedToUtc(addDays(monday, 7), 0, ctx.tenant.timezone);
-  const spaces = await ctx.db.space.findMany({ where: { tenantId: ctx.tenant.id, hubId: hub.id }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: MAX_SPACES });
+  const spaces = await ctx.db.space.findMany({
+    where: { tenantId: ctx.tenant.id, hubId: hub.id },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    take: MAX_SPACES,
+  });
   const [free, rows] = await Promise.all([
     Promise.all(spaces.map((s) => availability(ctx, { spaceId: s.id, date: monday, days: 7 }))),
     ctx.db.booking.findMany({
-      where: { tenantId: ctx.tenant.id, spaceId: { in: spaces.map((s) => s.id) }, status: { not: 'CANCELLED' }, startsAt: { lt: to }, endsAt: { gt: from } },
+      where: {
+        tenantId: ctx.tenant.id,
+        spaceId: { in: spaces.map((s) => s.id) },
+        status: { not: 'CANCELLED' },
+        startsAt: { lt: to },
+        endsAt: { gt: from },
+      },
       include: bookingInclude,
       orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
       take: 5000,
@@ -37,7 +47,15 @@ export async function hubWeek(ctx: Ctx, input: { hubId: string; date: string }) 
     weekStart: monday,
     days: Array.from({ length: 7 }, (_, i) => addDays(monday, i)),
     resources: free.flatMap((a) =>
-      a.resources.map((r) => ({ spaceId: r.spaceId, spaceName: r.spaceName, kind: kindOf.get(r.spaceId)!, deskId: r.deskId, deskName: r.deskName, maxDurationMinutes: r.maxDurationMinutes, free: r.free })),
+      a.resources.map((r) => ({
+        spaceId: r.spaceId,
+        spaceName: r.spaceName,
+        kind: kindOf.get(r.spaceId)!,
+        deskId: r.deskId,
+        deskName: r.deskName,
+        maxDurationMinutes: r.maxDurationMinutes,
+        free: r.free,
+      })),
     ),
     items: rows.map((b) => toBookingOutput(ctx, b)),
   };

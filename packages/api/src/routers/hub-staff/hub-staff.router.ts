@@ -1,6 +1,12 @@
 import { ok } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
-import { assignHubStaffInput, hubStaffEntry, hubStaffList, listHubStaffInput, removeHubStaffInput } from './hub-staff.schemas.ts';
+import {
+  assignHubStaffInput,
+  hubStaffEntry,
+  hubStaffList,
+  listHubStaffInput,
+  removeHubStaffInput,
+} from './hub-staff.schemas.ts';
 import { assignHubStaff, listHubStaff, removeHubStaff } from './hub-staff.service.ts';
 
 export const hubStaffRouter = router({

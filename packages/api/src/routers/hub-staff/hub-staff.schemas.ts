@@ -26,5 +26,10 @@ export const hubStaffEntry = z
   .strict();
 
 export const hubStaffList = z
-  .object({ hub: z.object({ id, slug: z.string(), name: z.string() }).strict(), canManage: z.boolean(), items: z.array(hubStaffEntry), nextCursor: id.nullable() })
+  .object({
+    hub: z.object({ id, slug: z.string(), name: z.string() }).strict(),
+    canManage: z.boolean(),
+    items: z.array(hubStaffEntry),
+    nextCursor: id.nullable(),
+  })
   .strict();

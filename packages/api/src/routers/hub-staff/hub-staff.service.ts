@@ -16,7 +16,8 @@ import type { HUB_ROLES } from './hub-staff.schemas.ts';
 type Row = HubAssignment & { membership: TenantMembership & { user: Pick<User, 'id' | 'name' | 'email'> } };
 
 const probe = (ctx: Ctx, hubId: string) => ({ tenantId: ctx.tenant.id, hubId }) as HubAssignment;
-const mayManage = (ctx: Ctx, hubId: string, action: 'create' | 'delete' = 'create') => ctx.ability.can(action, subject('HubAssignment', probe(ctx, hubId)));
+const mayManage = (ctx: Ctx, hubId: string, action: 'create' | 'delete' = 'create') =>
+  ctx.ability.can(action, subject('HubAssignment', probe(ctx, hubId)));
 
 async function readableHub(ctx: Ctx, db: Pick<Db, 'hub'>, hubId: string) {
   const hub = await db.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: hubId } });
@@ -64,20 +65,43 @@ export async function listHubStaff(ctx: Ctx, input: { hubId: string; cursor?: st
  * is no oracle for addresses elsewhere on the platform. The role is capped
  * by the caller's own (mayGrant): a hub manager assigns hub staff only.
  */
-export async function assignHubStaff(ctx: Ctx & { actor: Actor }, input: { hubId: string; email: string; role: (typeof HUB_ROLES)[number]; contactRole: string | null }) {
+export async function assignHubStaff(
+  ctx: Ctx & { actor: Actor },
+  input: { hubId: string; email: string; role: (typeof HUB_ROLES)[number]; contactRole: string | null },
+) {
   return ctx.db.$transaction(async (tx) => {
     const hub = await readableHub(ctx, tx, input.hubId);
     if (!mayManage(ctx, hub.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-    if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId: hub.id })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId: hub.id }))
+      throw new DomainError('FORBIDDEN', 'errors.forbidden');
     // Row-level security shows only this town's memberships: a person of another town is "not a member", like an unknown address.
-    const membership = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, user: { email: input.email } }, include: { user: { select: { id: true } } } });
-    if (!membership) throw new DomainError('BAD_REQUEST', 'errors.hubStaff.unknownUser', { email: ['errors.hubStaff.unknownUser'] });
+    const membership = await tx.tenantMembership.findFirst({
+      where: { tenantId: ctx.tenant.id, user: { email: input.email } },
+      include: { user: { select: { id: true } } },
+    });
+    if (!membership)
+      throw new DomainError('BAD_REQUEST', 'errors.hubStaff.unknownUser', { email: ['errors.hubStaff.unknownUser'] });
     const user = membership.user;
-  const role = fromApiEnum(input.role);
-    const existing = await tx.hubAssignment.findFirst({ where: { tenantId: ctx.tenant.id, hubId: hub.id, membershipId: membership.id } });
+    const role = fromApiEnum(input.role);
+    const existing = await tx.hubAssignment.findFirst({
+      where: { tenantId: ctx.tenant.id, hubId: hub.id, membershipId: membership.id },
+    });
     const row = existing
-      ? await tx.hubAssignment.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: existing.id } }, data: { role, contactRole: input.contactRole }, include })
-      : await tx.hubAssignment.create({ data: { tenantId: ctx.tenant.id, hubId: hub.id, membershipId: membership.id, role, contactRole: input.contactRole }, include });
+      ? await tx.hubAssignment.update({
+          where: { tenantId_id: { tenantId: ctx.tenant.id, id: existing.id } },
+          data: { role, contactRole: input.contactRole },
+          include,
+        })
+      : await tx.hubAssignment.create({
+          data: {
+            tenantId: ctx.tenant.id,
+            hubId: hub.id,
+            membershipId: membership.id,
+            role,
+            contactRole: input.contactRole,
+          },
+          include,
+        });
     await tx.auditEvent.create({
       data: {
         tenantId: ctx.tenant.id,
@@ -86,7 +110,12 @@ export async function assignHubStaff(ctx: Ctx & { actor: Actor }, input: { hubId
         targetType: 'Hub',
         targetId: hub.id,
         requestId: ctx.requestId,
-        data: { userId: user.id, role: input.role, contactRole: input.contactRole, ...(existing ? { before: { role: existing.role, contactRole: existing.contactRole } } : {}) },
+        data: {
+          userId: user.id,
+          role: input.role,
+          contactRole: input.contactRole,
+          ...(existing ? { before: { role: existing.role, contactRole: existing.contactRole } } : {}),
+        },
       },
     });
     return toEntry(ctx, row, true);
@@ -100,14 +129,33 @@ export async function assignHubStaff(ctx: Ctx & { actor: Actor }, input: { hubId
 export async function removeHubStaff(ctx: Ctx & { actor: Actor }, input: { hubId: string; assignmentId: string }) {
   return ctx.db.$transaction(async (tx) => {
     const hub = await readableHub(ctx, tx, input.hubId);
-    const row = await tx.hubAssignment.findFirst({ where: { tenantId: ctx.tenant.id, hubId: hub.id, id: input.assignmentId }, include: { membership: { select: { role: true } } } });
+    const row = await tx.hubAssignment.findFirst({
+      where: { tenantId: ctx.tenant.id, hubId: hub.id, id: input.assignmentId },
+      include: { membership: { select: { role: true } } },
+    });
     if (!row) throw notFound();
     if (!mayManage(ctx, hub.id, 'delete')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
     // Taking a role away is capped like granting it: a hub manager does not remove a fellow manager.
-    if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: (row.role ?? row.membership.role) === 'HUB_MANAGER' ? 'hub-manager' : 'hub-staff', hubId: hub.id })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    if (
+      !mayGrant(ctx.actor, {
+        kind: 'tenant',
+        tenant: ctx.tenant,
+        role: (row.role ?? row.membership.role) === 'HUB_MANAGER' ? 'hub-manager' : 'hub-staff',
+        hubId: hub.id,
+      })
+    )
+      throw new DomainError('FORBIDDEN', 'errors.forbidden');
     await tx.hubAssignment.delete({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: row.id } } });
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'hub.staffRemoved', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { assignmentId: row.id, membershipId: row.membershipId } },
+      data: {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'hub.staffRemoved',
+        targetType: 'Hub',
+        targetId: hub.id,
+        requestId: ctx.requestId,
+        data: { assignmentId: row.id, membershipId: row.membershipId },
+      },
     });
     return { ok: true as const };
   });

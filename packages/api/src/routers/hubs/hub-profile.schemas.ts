@@ -5,7 +5,15 @@ import { email, id, name, optionalText, slug } from '../../schemas.ts';
  * Accessibility of a hub as structured flags (filterable, translatable) plus
  * free text for what the flags cannot say.
  */
-export const ACCESSIBILITY_FLAGS = ['step-free', 'lift', 'accessible-toilet', 'hearing-loop', 'accessible-parking', 'tactile-guidance', 'quiet-room'] as const;
+export const ACCESSIBILITY_FLAGS = [
+  'step-free',
+  'lift',
+  'accessible-toilet',
+  'hearing-loop',
+  'accessible-parking',
+  'tactile-guidance',
+  'quiet-room',
+] as const;
 export const accessibilityFlag = z.enum(ACCESSIBILITY_FLAGS, { error: 'validation.invalid' });
 
 const phone = z

@@ -45,10 +45,17 @@ export async function updateHubProfile(ctx: Ctx, input: { hubId: string } & HubP
     return await ctx.db.$transaction(async (tx) => {
       const hub = await tx.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: hubId } });
       if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
-      const changed = (Object.keys(fields) as Array<keyof HubProfileFields>).filter((k) => JSON.stringify(hub[k]) !== JSON.stringify(fields[k]));
+      const changed = (Object.keys(fields) as Array<keyof HubProfileFields>).filter(
+        (k) => JSON.stringify(hub[k]) !== JSON.stringify(fields[k]),
+      );
       if (!HUB_PROFILE_FIELDS.some((f) => ctx.ability.can('update', subject('Hub', hub), f))) throw notFound();
       const denied = changed.filter((f) => ctx.ability.cannot('update', subject('Hub', hub), f));
-      if (denied.length > 0) throw new DomainError('FORBIDDEN', 'errors.forbidden', Object.fromEntries(denied.map((f) => [f, ['errors.forbidden']])));
+      if (denied.length > 0)
+        throw new DomainError(
+          'FORBIDDEN',
+          'errors.forbidden',
+          Object.fromEntries(denied.map((f) => [f, ['errors.forbidden']])),
+        );
       if (changed.length === 0) return toProfile(ctx, hub);
       const data = Object.fromEntries(changed.map((k) => [k, fields[k]])) as Prisma.HubUpdateInput;
       const updated = await tx.hub.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: hub.id } }, data });
@@ -69,7 +76,8 @@ export async function updateHubProfile(ctx: Ctx, input: { hubId: string } & HubP
       return toProfile(ctx, updated);
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'slug')) throw new DomainError('BAD_REQUEST', 'errors.hub.nameTaken', { name: ['errors.hub.nameTaken'] });
+    if (isUniqueViolation(error, 'slug'))
+      throw new DomainError('BAD_REQUEST', 'errors.hub.nameTaken', { name: ['errors.hub.nameTaken'] });
     throw error;
   }
 }

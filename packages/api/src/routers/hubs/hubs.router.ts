@@ -19,7 +19,12 @@ export const hubsRouter = router({
           name,
           thematicFocus: optionalText(200),
           street: optionalText(200),
-          postalCode: z.string().trim().regex(/^\d{5}$/, 'validation.postalCode').optional().transform((v) => v ?? null),
+          postalCode: z
+            .string()
+            .trim()
+            .regex(/^\d{5}$/, 'validation.postalCode')
+            .optional()
+            .transform((v) => v ?? null),
           city: optionalText(120),
         })
         .strict(),

@@ -8,7 +8,13 @@ import { newHubProbe } from '../tenants/tenants.service.ts';
 
 type Ctx = Context & { session: { userId: string }; tenant: Tenant; ability: AppAbility };
 
-export const toHubOutput = (h: Hub) => ({ id: h.id, slug: h.slug, name: h.name, thematicFocus: h.thematicFocus, city: h.city });
+export const toHubOutput = (h: Hub) => ({
+  id: h.id,
+  slug: h.slug,
+  name: h.name,
+  thematicFocus: h.thematicFocus,
+  city: h.city,
+});
 
 export async function listHubs(ctx: Ctx, input: { cursor?: string | undefined; limit: number }) {
   const rows = await ctx.db.hub.findMany({
@@ -18,11 +24,18 @@ export async function listHubs(ctx: Ctx, input: { cursor?: string | undefined; l
     ...(input.cursor ? { cursor: { tenantId_id: { tenantId: ctx.tenant.id, id: input.cursor } }, skip: 1 } : {}),
   });
   const items = rows.slice(0, input.limit);
-  return { items: items.map(toHubOutput), nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
+  return {
+    items: items.map(toHubOutput),
+    nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null,
+  };
 }
 
 /** Each names the plan and the way up (see the catalogues). */
-const HUB_LIMIT_KEYS = { basis: 'errors.billing.hubLimit.basis', standard: 'errors.billing.hubLimit.standard', plus: 'errors.billing.hubLimit.plus' } as const;
+const HUB_LIMIT_KEYS = {
+  basis: 'errors.billing.hubLimit.basis',
+  standard: 'errors.billing.hubLimit.standard',
+  plus: 'errors.billing.hubLimit.plus',
+} as const;
 
 export interface CreateHubInput {
   name: string;
@@ -33,7 +46,8 @@ export interface CreateHubInput {
 }
 
 export async function createHub(ctx: Ctx, input: CreateHubInput) {
-  if (ctx.ability.cannot('create', subject('Hub', newHubProbe(ctx.tenant.id)))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  if (ctx.ability.cannot('create', subject('Hub', newHubProbe(ctx.tenant.id))))
+    throw new DomainError('FORBIDDEN', 'errors.forbidden');
   const slug = slugify(input.name);
   if (!slug) throw fieldError('name', 'validation.invalid');
   try {
@@ -43,7 +57,15 @@ export async function createHub(ctx: Ctx, input: CreateHubInput) {
       if (limit) throw fieldError('name', HUB_LIMIT_KEYS[limit.plan]);
       const hub = await tx.hub.create({ data: { tenantId: ctx.tenant.id, slug, ...input } });
       await tx.auditEvent.create({
-        data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'hub.created', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { name: hub.name } },
+        data: {
+          tenantId: ctx.tenant.id,
+          actorUserId: ctx.session.userId,
+          action: 'hub.created',
+          targetType: 'Hub',
+          targetId: hub.id,
+          requestId: ctx.requestId,
+          data: { name: hub.name },
+        },
       });
       return toHubOutput(hub);
     });
@@ -58,7 +80,10 @@ export async function renameHub(ctx: Ctx, input: { hubId: string; name: string }
     const hub = await tx.hub.findUnique({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: input.hubId } } });
     if (!hub) throw notFound();
     if (ctx.ability.cannot('update', subject('Hub', hub), 'name')) throw notFound();
-    const renamed = await tx.hub.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: hub.id } }, data: { name: input.name } });
+    const renamed = await tx.hub.update({
+      where: { tenantId_id: { tenantId: ctx.tenant.id, id: hub.id } },
+      data: { name: input.name },
+    });
     await tx.auditEvent.create({
       data: {
         tenantId: ctx.tenant.id,

@@ -22,12 +22,28 @@ async function findByToken(ctx: Context, token: string) {
       const invitation = await tx.invitation.findUnique({ where: { tokenHash: hashToken(token) } });
       if (!invitation) return null;
       const target = invitation.tenantId
-        ? { kind: 'tenant' as const, name: (await tx.tenant.findUniqueOrThrow({ where: { id: invitation.tenantId } })).name }
-        : { kind: 'partner' as const, name: (await tx.partner.findUniqueOrThrow({ where: { id: invitation.partnerId ?? '' } })).name };
-      const account = await tx.user.findUnique({ where: { email: invitation.email }, select: { passwordHash: true, totpEnabledAt: true } });
+        ? {
+            kind: 'tenant' as const,
+            name: (await tx.tenant.findUniqueOrThrow({ where: { id: invitation.tenantId } })).name,
+          }
+        : {
+            kind: 'partner' as const,
+            name: (await tx.partner.findUniqueOrThrow({ where: { id: invitation.partnerId ?? '' } })).name,
+          };
+      const account = await tx.user.findUnique({
+        where: { email: invitation.email },
+        select: { passwordHash: true, totpEnabledAt: true },
+      });
       return { invitation, target, existingAccount: account ? hasCredentials(account) : false };
     },
-    (found) => ({ action: 'invitation.viewed', actorUserId: null, tenantId: found?.invitation.tenantId ?? null, targetType: 'Invitation', targetId: found?.invitation.id ?? 'unknown', requestId: ctx.requestId }),
+    (found) => ({
+      action: 'invitation.viewed',
+      actorUserId: null,
+      tenantId: found?.invitation.tenantId ?? null,
+      targetType: 'Invitation',
+      targetId: found?.invitation.id ?? 'unknown',
+      requestId: ctx.requestId,
+    }),
   );
 }
 
@@ -35,8 +51,16 @@ export async function previewInvitation(ctx: Context, token: string) {
   const found = await findByToken(ctx, token);
   if (!found) throw new DomainError('NOT_FOUND', 'errors.invitation.invalid');
   const { invitation, target } = found;
-  const role = invitation.tenantRole ? toApiEnum(invitation.tenantRole) : toApiEnum(invitation.partnerRole ?? 'PARTNER_STAFF');
-  return { email: invitation.email, target, role, status: statusOf(invitation), existingAccount: found.existingAccount };
+  const role = invitation.tenantRole
+    ? toApiEnum(invitation.tenantRole)
+    : toApiEnum(invitation.partnerRole ?? 'PARTNER_STAFF');
+  return {
+    email: invitation.email,
+    target,
+    role,
+    status: statusOf(invitation),
+    existingAccount: found.existingAccount,
+  };
 }
 
 /**
@@ -49,7 +73,10 @@ export async function previewInvitation(ctx: Context, token: string) {
  *   neither the token nor a password alone lets anyone into it or adds it to
  *   a town without its owner's consent. Its credentials are never touched.
  */
-export async function acceptInvitation(ctx: Context & { signedInUserId: string | null }, input: { token: string; name?: string | undefined; password?: string | undefined }) {
+export async function acceptInvitation(
+  ctx: Context & { signedInUserId: string | null },
+  input: { token: string; name?: string | undefined; password?: string | undefined },
+) {
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
   const outcome = await ctx.platform.run(
     async (tx) => {
@@ -57,14 +84,20 @@ export async function acceptInvitation(ctx: Context & { signedInUserId: string |
       if (!invitation) throw new DomainError('NOT_FOUND', 'errors.invitation.invalid');
       const status = statusOf(invitation);
       if (status !== 'open') throw new DomainError('BAD_REQUEST', `errors.invitation.${status}`);
-      const account = await tx.user.findUniqueOrThrow({ where: { email: invitation.email }, select: { id: true, passwordHash: true, totpEnabledAt: true } });
+      const account = await tx.user.findUniqueOrThrow({
+        where: { email: invitation.email },
+        select: { id: true, passwordHash: true, totpEnabledAt: true },
+      });
       const existing = hasCredentials(account);
       if (existing && ctx.signedInUserId !== account.id) {
         throw new DomainError('FORBIDDEN', 'errors.invitation.signInFirst', undefined, { email: invitation.email });
       }
       if (!existing) await setUpNewAccount(tx, account.id, input, passwordHash);
       // Single use, also under concurrent accepts: only one update matches.
-      const { count } = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: new Date() } });
+      const { count } = await tx.invitation.updateMany({
+        where: { id: invitation.id, acceptedAt: null, revokedAt: null },
+        data: { acceptedAt: new Date() },
+      });
       if (count !== 1) throw new DomainError('BAD_REQUEST', 'errors.invitation.accepted');
       if (invitation.tenantId) {
         const membership = await tx.tenantMembership.upsert({
@@ -76,30 +109,55 @@ export async function acceptInvitation(ctx: Context & { signedInUserId: string |
         // Invited into a hub (by a hub manager or town admin): assigned to it on arrival.
         if (invitation.hubId) {
           await tx.hubAssignment.upsert({
-            where: { tenantId_hubId_membershipId: { tenantId: invitation.tenantId, hubId: invitation.hubId, membershipId: membership.id } },
+            where: {
+              tenantId_hubId_membershipId: {
+                tenantId: invitation.tenantId,
+                hubId: invitation.hubId,
+                membershipId: membership.id,
+              },
+            },
             create: { tenantId: invitation.tenantId, hubId: invitation.hubId, membershipId: membership.id },
             update: {},
           });
         }
         // A town becomes active when its first admin has taken over.
-        await tx.tenant.updateMany({ where: { id: invitation.tenantId, status: 'ONBOARDING' }, data: { status: 'ACTIVE' } });
+        await tx.tenant.updateMany({
+          where: { id: invitation.tenantId, status: 'ONBOARDING' },
+          data: { status: 'ACTIVE' },
+        });
       } else if (invitation.partnerId) {
         await tx.partnerMembership.upsert({
           where: { partnerId_userId: { partnerId: invitation.partnerId, userId: account.id } },
-          create: { partnerId: invitation.partnerId, userId: account.id, role: invitation.partnerRole ?? 'PARTNER_STAFF' },
+          create: {
+            partnerId: invitation.partnerId,
+            userId: account.id,
+            role: invitation.partnerRole ?? 'PARTNER_STAFF',
+          },
           update: {},
         });
       }
       return { userId: account.id, activated: !existing, tenantId: invitation.tenantId, invitationId: invitation.id };
     },
-    (r) => ({ action: 'invitation.accepted', actorUserId: r.userId, tenantId: r.tenantId, targetType: 'Invitation', targetId: r.invitationId, requestId: ctx.requestId }),
+    (r) => ({
+      action: 'invitation.accepted',
+      actorUserId: r.userId,
+      tenantId: r.tenantId,
+      targetType: 'Invitation',
+      targetId: r.invitationId,
+      requestId: ctx.requestId,
+    }),
   );
   if (!outcome.activated) return { status: 'joined' as const };
   const session = await createSession(ctx.db, outcome.userId, ctx.userAgent);
   return { status: 'signed-in' as const, token: session.token, expiresAt: session.expiresAt.toISOString() };
 }
 
-async function setUpNewAccount(tx: PlatformTx, userId: string, input: { name?: string | undefined; password?: string | undefined }, passwordHash: string | null) {
+async function setUpNewAccount(
+  tx: PlatformTx,
+  userId: string,
+  input: { name?: string | undefined; password?: string | undefined },
+  passwordHash: string | null,
+) {
   if (!input.name) throw fieldError('name', 'validation.required');
   if (!input.password || !passwordHash) throw fieldError('password', 'validation.required');
   if (input.password.length < MIN_PASSWORD_LENGTH) throw fieldError('password', 'validation.password.tooShort');

@@ -9,7 +9,14 @@ const enrolment = z.object({ secret: z.string(), otpauthUri: z.string() });
 
 export const mfaRouter = router({
   status: authedProcedure
-    .output(z.object({ enabled: z.boolean(), enabledAt: z.iso.datetime().nullable(), recoveryCodesLeft: z.number().int(), pending: enrolment.nullable() }))
+    .output(
+      z.object({
+        enabled: z.boolean(),
+        enabledAt: z.iso.datetime().nullable(),
+        recoveryCodesLeft: z.number().int(),
+        pending: enrolment.nullable(),
+      }),
+    )
     .query(({ ctx }) => mfaStatus(ctx)),
 
   startEnrolment: authedProcedure
@@ -29,7 +36,11 @@ export const mfaRouter = router({
 
   /** Public: the challenge from auth.signIn is the credential of this step. */
   completeSignIn: publicProcedure
-    .input(z.object({ challenge: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.mfa.challengeExpired'), code }).strict())
+    .input(
+      z
+        .object({ challenge: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.mfa.challengeExpired'), code })
+        .strict(),
+    )
     .output(z.object({ token: z.string(), expiresAt: z.iso.datetime() }))
     .mutation(({ ctx, input }) => completeSignIn(ctx, input)),
 });

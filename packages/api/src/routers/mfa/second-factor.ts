@@ -16,7 +16,13 @@ export interface SecondFactorUser {
  * with one code cannot both win: the TOTP step is stored only if it is later
  * than the stored one, a recovery code is marked used only if it was unused.
  */
-export async function spendSecondFactor(db: AppClient, key: Buffer, user: SecondFactorUser, code: string, now = Date.now()): Promise<'totp' | 'recovery' | null> {
+export async function spendSecondFactor(
+  db: AppClient,
+  key: Buffer,
+  user: SecondFactorUser,
+  code: string,
+  now = Date.now(),
+): Promise<'totp' | 'recovery' | null> {
   const typed = code.replace(/\s/g, '');
   if (/^\d{6}$/.test(typed)) {
     if (!user.totpSecret) return null;

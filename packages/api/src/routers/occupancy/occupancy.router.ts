@@ -21,7 +21,11 @@ export const occupancyOutput = z
           spaceName: z.string(),
           /** Desks of a co-working space, else 1. */
           units: z.number().int(),
-          weekdays: z.array(z.object({ weekday: z.number().int().min(1).max(7), bookableMinutes: minutes, bookedMinutes: minutes }).strict()),
+          weekdays: z.array(
+            z
+              .object({ weekday: z.number().int().min(1).max(7), bookableMinutes: minutes, bookedMinutes: minutes })
+              .strict(),
+          ),
         })
         .strict(),
     ),
@@ -30,7 +34,20 @@ export const occupancyOutput = z
 
 export const occupancyRouter = router({
   hub: tenantProcedure
-    .input(z.object({ tenant: slug, hubId: id, weeks: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid').max(MAX_WEEKS, 'validation.invalid').default(8) }).strict())
+    .input(
+      z
+        .object({
+          tenant: slug,
+          hubId: id,
+          weeks: z
+            .number({ error: 'validation.invalid' })
+            .int('validation.invalid')
+            .min(1, 'validation.invalid')
+            .max(MAX_WEEKS, 'validation.invalid')
+            .default(8),
+        })
+        .strict(),
+    )
     .output(occupancyOutput)
     .query(({ ctx, input }) => hubOccupancy(ctx, input)),
 });

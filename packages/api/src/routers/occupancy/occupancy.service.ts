@@ -78,7 +78,11 @@ export async function hubOccupancy(ctx: OccupancyCtx, input: { hubId: string; we
       spaceId: space.id,
       spaceName: space.name,
       units,
-      weekdays: bookable.map((minutes, i) => ({ weekday: i + 1, bookableMinutes: minutes, bookedMinutes: Math.min(minutes, booked[i]!) })),
+      weekdays: bookable.map((minutes, i) => ({
+        weekday: i + 1,
+        bookableMinutes: minutes,
+        bookedMinutes: Math.min(minutes, booked[i]!),
+      })),
     };
   });
   return { hubId: hub.id, hubName: hub.name, timezone: tz, weeks: input.weeks, from, to: lastDate, spaces: items };

@@ -1,15 +1,31 @@
 import { z } from 'zod';
 import { id, slug, text } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
-import { createOrganisationInput, memberOutput, organisationOutput, setMemberInput, updateOrganisationInput } from './organisations.schemas.ts';
-import { createOrganisation, getOrganisation, listMembers, listOrganisations, searchMembers, setMember, updateOrganisation } from './organisations.service.ts';
+import {
+  createOrganisationInput,
+  memberOutput,
+  organisationOutput,
+  setMemberInput,
+  updateOrganisationInput,
+} from './organisations.schemas.ts';
+import {
+  createOrganisation,
+  getOrganisation,
+  listMembers,
+  listOrganisations,
+  searchMembers,
+  setMember,
+  updateOrganisation,
+} from './organisations.service.ts';
 
 const page = { cursor: id.optional(), limit: z.number().int().min(1).max(100).default(50) };
 
 export const organisationsRouter = router({
   list: tenantProcedure
     .input(z.object({ tenant: slug, ...page }).strict())
-    .output(z.object({ items: z.array(organisationOutput), nextCursor: id.nullable(), canManage: z.boolean() }).strict())
+    .output(
+      z.object({ items: z.array(organisationOutput), nextCursor: id.nullable(), canManage: z.boolean() }).strict(),
+    )
     .query(({ ctx, input }) => listOrganisations(ctx, input)),
 
   get: tenantProcedure
@@ -41,11 +57,23 @@ export const organisationsRouter = router({
           tenant: slug,
           query: text(100).default(''),
           cursor: id.optional(),
-          limit: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid').max(20, 'validation.invalid').default(20),
+          limit: z
+            .number({ error: 'validation.invalid' })
+            .int('validation.invalid')
+            .min(1, 'validation.invalid')
+            .max(20, 'validation.invalid')
+            .default(20),
         })
         .strict(),
     )
-    .output(z.object({ items: z.array(z.object({ userId: id, name: z.string(), email: z.string().nullable() }).strict()), nextCursor: id.nullable() }).strict())
+    .output(
+      z
+        .object({
+          items: z.array(z.object({ userId: id, name: z.string(), email: z.string().nullable() }).strict()),
+          nextCursor: id.nullable(),
+        })
+        .strict(),
+    )
     .query(({ ctx, input }) => searchMembers(ctx, input)),
 
   setMember: tenantProcedure

@@ -8,7 +8,12 @@ export const organisationKind = z.enum(ORGANISATION_KINDS, { error: 'validation.
 
 /** A monthly allowance: null = no limit. */
 const allowance = (max: number) =>
-  z.number({ error: 'validation.invalid' }).int('validation.invalid').min(0, 'validation.plan.range').max(max, 'validation.plan.range').nullable();
+  z
+    .number({ error: 'validation.invalid' })
+    .int('validation.invalid')
+    .min(0, 'validation.plan.range')
+    .max(max, 'validation.plan.range')
+    .nullable();
 
 export const plan = z
   .object({
@@ -33,7 +38,13 @@ export const createOrganisationInput = z
   .strict();
 
 export const updateOrganisationInput = z
-  .object({ tenant: slug, organisationId: id, name: name.optional(), kind: organisationKind.optional(), plan: plan.optional() })
+  .object({
+    tenant: slug,
+    organisationId: id,
+    name: name.optional(),
+    kind: organisationKind.optional(),
+    plan: plan.optional(),
+  })
   .strict();
 
 export const memberOutput = z

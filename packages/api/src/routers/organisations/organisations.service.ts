@@ -10,7 +10,8 @@ type KindName = (typeof ORGANISATION_KINDS)[number];
 const MEMBERS_OF_ONE_ORGANISATION = 500;
 
 const forbidden = () => new DomainError('FORBIDDEN', 'errors.forbidden');
-const nameTaken = () => new DomainError('CONFLICT', 'errors.organisation.nameTaken', { name: ['errors.organisation.nameTaken'] });
+const nameTaken = () =>
+  new DomainError('CONFLICT', 'errors.organisation.nameTaken', { name: ['errors.organisation.nameTaken'] });
 
 const probe = (ctx: Ctx) => ({ tenantId: ctx.tenant.id }) as Organisation;
 const mayManage = (ctx: Ctx) => ctx.ability.can('update', subject('Organisation', probe(ctx)));
@@ -33,7 +34,10 @@ const toOutput = (o: Organisation & { _count: { members: number } }) => ({
   memberCount: o._count.members,
 });
 
-type MembershipRow = TenantMembership & { user: Pick<User, 'name' | 'email'>; memberProfile: (MemberProfile & { organisation: Pick<Organisation, 'name'> | null }) | null };
+type MembershipRow = TenantMembership & {
+  user: Pick<User, 'name' | 'email'>;
+  memberProfile: (MemberProfile & { organisation: Pick<Organisation, 'name'> | null }) | null;
+};
 
 const toMemberOutput = (m: MembershipRow) => ({
   membershipId: m.id,
@@ -46,7 +50,10 @@ const toMemberOutput = (m: MembershipRow) => ({
   plan: planOf(m.memberProfile),
 });
 
-const memberInclude = { user: { select: { name: true, email: true } }, memberProfile: { include: { organisation: { select: { name: true } } } } } as const;
+const memberInclude = {
+  user: { select: { name: true, email: true } },
+  memberProfile: { include: { organisation: { select: { name: true } } } },
+} as const;
 const countMembers = { _count: { select: { members: true } } } as const;
 
 export async function listOrganisations(ctx: Ctx, input: { cursor?: string | undefined; limit: number }) {
@@ -59,12 +66,19 @@ export async function listOrganisations(ctx: Ctx, input: { cursor?: string | und
     ...(input.cursor ? { cursor: { tenantId_id: { tenantId: ctx.tenant.id, id: input.cursor } }, skip: 1 } : {}),
   });
   const items = rows.slice(0, input.limit);
-  return { items: items.map(toOutput), nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null, canManage: mayManage(ctx) };
+  return {
+    items: items.map(toOutput),
+    nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null,
+    canManage: mayManage(ctx),
+  };
 }
 
 export async function getOrganisation(ctx: Ctx, input: { organisationId: string }) {
   assertMayRead(ctx);
-  const org = await ctx.db.organisation.findFirst({ where: { tenantId: ctx.tenant.id, id: input.organisationId }, include: countMembers });
+  const org = await ctx.db.organisation.findFirst({
+    where: { tenantId: ctx.tenant.id, id: input.organisationId },
+    include: countMembers,
+  });
   if (!org) throw notFound();
   const members = await ctx.db.tenantMembership.findMany({
     where: { tenantId: ctx.tenant.id, memberProfile: { is: { organisationId: org.id } } },
@@ -80,11 +94,24 @@ export async function createOrganisation(ctx: Ctx, input: { name: string; kind: 
   try {
     return await ctx.db.$transaction(async (tx) => {
       const org = await tx.organisation.create({
-        data: { tenantId: ctx.tenant.id, name: input.name, kind: fromApiEnum(input.kind) as OrganisationKind, ...planOf(input.plan ?? null) },
+        data: {
+          tenantId: ctx.tenant.id,
+          name: input.name,
+          kind: fromApiEnum(input.kind) as OrganisationKind,
+          ...planOf(input.plan ?? null),
+        },
         include: countMembers,
       });
       await tx.auditEvent.create({
-        data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'organisation.created', targetType: 'Organisation', targetId: org.id, requestId: ctx.requestId, data: { name: org.name, kind: input.kind, plan: planOf(org) } },
+        data: {
+          tenantId: ctx.tenant.id,
+          actorUserId: ctx.session.userId,
+          action: 'organisation.created',
+          targetType: 'Organisation',
+          targetId: org.id,
+          requestId: ctx.requestId,
+          data: { name: org.name, kind: input.kind, plan: planOf(org) },
+        },
       });
       return toOutput(org);
     });
@@ -94,7 +121,10 @@ export async function createOrganisation(ctx: Ctx, input: { name: string; kind: 
   }
 }
 
-export async function updateOrganisation(ctx: Ctx, input: { organisationId: string; name?: string | undefined; kind?: KindName | undefined; plan?: Plan | undefined }) {
+export async function updateOrganisation(
+  ctx: Ctx,
+  input: { organisationId: string; name?: string | undefined; kind?: KindName | undefined; plan?: Plan | undefined },
+) {
   try {
     return await ctx.db.$transaction(async (tx) => {
       const before = await tx.organisation.findFirst({ where: { tenantId: ctx.tenant.id, id: input.organisationId } });
@@ -105,11 +135,23 @@ export async function updateOrganisation(ctx: Ctx, input: { organisationId: stri
         ...(input.kind !== undefined ? { kind: fromApiEnum(input.kind) as OrganisationKind } : {}),
         ...(input.plan !== undefined ? input.plan : {}),
       };
-      const org = await tx.organisation.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: before.id } }, data, include: countMembers });
+      const org = await tx.organisation.update({
+        where: { tenantId_id: { tenantId: ctx.tenant.id, id: before.id } },
+        data,
+        include: countMembers,
+      });
       await tx.auditEvent.create({
         data: {
-          tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'organisation.updated', targetType: 'Organisation', targetId: org.id, requestId: ctx.requestId,
-          data: { before: { name: before.name, kind: toApiEnum(before.kind), plan: planOf(before) }, after: { name: org.name, kind: toApiEnum(org.kind), plan: planOf(org) } },
+          tenantId: ctx.tenant.id,
+          actorUserId: ctx.session.userId,
+          action: 'organisation.updated',
+          targetType: 'Organisation',
+          targetId: org.id,
+          requestId: ctx.requestId,
+          data: {
+            before: { name: before.name, kind: toApiEnum(before.kind), plan: planOf(before) },
+            after: { name: org.name, kind: toApiEnum(org.kind), plan: planOf(org) },
+          },
         },
       });
       return toOutput(org);
@@ -130,7 +172,10 @@ export async function listMembers(ctx: Ctx, input: { cursor?: string | undefined
     ...(input.cursor ? { cursor: { tenantId_id: { tenantId: ctx.tenant.id, id: input.cursor } }, skip: 1 } : {}),
   });
   const items = rows.slice(0, input.limit);
-  return { items: items.map(toMemberOutput), nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+  return {
+    items: items.map(toMemberOutput),
+    nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null,
+  };
 }
 
 /**
@@ -146,13 +191,23 @@ export async function searchMembers(ctx: Ctx, input: { query: string; cursor?: s
   const withEmail = ctx.ability.can('read', subject('TenantMembership', { tenantId } as TenantMembership));
   const q = input.query.trim();
   const matches: Prisma.TenantMembershipWhereInput = q
-    ? { OR: [{ user: { name: { contains: q, mode: 'insensitive' } } }, ...(withEmail ? [{ user: { email: { contains: q, mode: 'insensitive' as const } } }] : [])] }
+    ? {
+        OR: [
+          { user: { name: { contains: q, mode: 'insensitive' } } },
+          ...(withEmail ? [{ user: { email: { contains: q, mode: 'insensitive' as const } } }] : []),
+        ],
+      }
     : {};
   let after: Prisma.TenantMembershipWhereInput = {};
   if (input.cursor) {
-    const from = await ctx.db.tenantMembership.findFirst({ where: { tenantId, userId: input.cursor }, select: { userId: true, user: { select: { name: true } } } });
+    const from = await ctx.db.tenantMembership.findFirst({
+      where: { tenantId, userId: input.cursor },
+      select: { userId: true, user: { select: { name: true } } },
+    });
     if (!from) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { cursor: ['validation.invalid'] });
-    after = { OR: [{ user: { name: { gt: from.user.name } } }, { user: { name: from.user.name }, userId: { gt: from.userId } }] };
+    after = {
+      OR: [{ user: { name: { gt: from.user.name } } }, { user: { name: from.user.name }, userId: { gt: from.userId } }],
+    };
   }
   const rows = await ctx.db.tenantMembership.findMany({
     where: { tenantId, AND: [matches, after] },
@@ -172,12 +227,21 @@ export async function setMember(ctx: Ctx, input: { membershipId: string; organis
   const tenantId = ctx.tenant.id;
   if (ctx.ability.cannot('update', subject('MemberProfile', { tenantId } as MemberProfile))) throw forbidden();
   return ctx.db.$transaction(async (tx) => {
-    const membership = await tx.tenantMembership.findFirst({ where: { tenantId, id: input.membershipId }, include: memberInclude });
+    const membership = await tx.tenantMembership.findFirst({
+      where: { tenantId, id: input.membershipId },
+      include: memberInclude,
+    });
     if (!membership) throw notFound();
     if (input.organisationId) {
-      const org = await tx.organisation.findFirst({ where: { tenantId, id: input.organisationId }, select: { id: true } });
+      const org = await tx.organisation.findFirst({
+        where: { tenantId, id: input.organisationId },
+        select: { id: true },
+      });
       // A field error, not "not found": the member exists, the chosen organisation does not (here).
-      if (!org) throw new DomainError('BAD_REQUEST', 'errors.organisation.unknown', { organisationId: ['errors.organisation.unknown'] });
+      if (!org)
+        throw new DomainError('BAD_REQUEST', 'errors.organisation.unknown', {
+          organisationId: ['errors.organisation.unknown'],
+        });
     }
     const data = { organisationId: input.organisationId, ...input.plan };
     await tx.memberProfile.upsert({
@@ -187,11 +251,25 @@ export async function setMember(ctx: Ctx, input: { membershipId: string; organis
     });
     await tx.auditEvent.create({
       data: {
-        tenantId, actorUserId: ctx.session.userId, action: 'member.profileChanged', targetType: 'TenantMembership', targetId: membership.id, requestId: ctx.requestId,
-        data: { before: { organisationId: membership.memberProfile?.organisationId ?? null, plan: planOf(membership.memberProfile) }, after: data },
+        tenantId,
+        actorUserId: ctx.session.userId,
+        action: 'member.profileChanged',
+        targetType: 'TenantMembership',
+        targetId: membership.id,
+        requestId: ctx.requestId,
+        data: {
+          before: {
+            organisationId: membership.memberProfile?.organisationId ?? null,
+            plan: planOf(membership.memberProfile),
+          },
+          after: data,
+        },
       },
     });
-    const updated = await tx.tenantMembership.findFirst({ where: { tenantId, id: membership.id }, include: memberInclude });
+    const updated = await tx.tenantMembership.findFirst({
+      where: { tenantId, id: membership.id },
+      include: memberInclude,
+    });
     if (!updated) throw notFound();
     return toMemberOutput(updated);
   });

@@ -19,7 +19,8 @@ function assertPartnerAdmin(ctx: Ctx, partnerId: string) {
   const membership = ctx.actor.partnerRoles.find((p) => p.partnerId === partnerId);
   if (!membership) throw notFound();
   // The role ceiling (abilities.ts): partner admins add partner staff.
-  if (!mayGrant(ctx.actor, { kind: 'partner', partnerId, role: 'partner-staff' })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  if (!mayGrant(ctx.actor, { kind: 'partner', partnerId, role: 'partner-staff' }))
+    throw new DomainError('FORBIDDEN', 'errors.forbidden');
 }
 
 function statusOf(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }): InvitationStatus {
@@ -41,10 +42,24 @@ export async function listPartnerInvitations(ctx: Ctx, input: { partnerId: strin
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: INVITATION_LIST_LIMIT,
       }),
-    { action: 'partner.invitationsListed', actorUserId: ctx.session.userId, tenantId: null, targetType: 'Partner', targetId: input.partnerId, requestId: ctx.requestId },
+    {
+      action: 'partner.invitationsListed',
+      actorUserId: ctx.session.userId,
+      tenantId: null,
+      targetType: 'Partner',
+      targetId: input.partnerId,
+      requestId: ctx.requestId,
+    },
   );
   return {
-    items: rows.map((i) => ({ id: i.id, email: i.email, role: 'partner-staff' as const, status: statusOf(i), expiresAt: i.expiresAt.toISOString(), createdAt: i.createdAt.toISOString() })),
+    items: rows.map((i) => ({
+      id: i.id,
+      email: i.email,
+      role: 'partner-staff' as const,
+      status: statusOf(i),
+      expiresAt: i.expiresAt.toISOString(),
+      createdAt: i.createdAt.toISOString(),
+    })),
   };
 }
 
@@ -55,10 +70,19 @@ export async function invitePartnerStaff(ctx: Ctx, input: { partnerId: string; e
     async (tx) => {
       const partner = await tx.partner.findUnique({ where: { id: input.partnerId }, select: { id: true, name: true } });
       if (!partner) throw notFound();
-      const already = await tx.partnerMembership.findFirst({ where: { partnerId: partner.id, user: { email: input.email } }, select: { id: true } });
-      if (already) throw new DomainError('CONFLICT', 'errors.partnerStaff.alreadyMember', { email: ['errors.partnerStaff.alreadyMember'] });
+      const already = await tx.partnerMembership.findFirst({
+        where: { partnerId: partner.id, user: { email: input.email } },
+        select: { id: true },
+      });
+      if (already)
+        throw new DomainError('CONFLICT', 'errors.partnerStaff.alreadyMember', {
+          email: ['errors.partnerStaff.alreadyMember'],
+        });
       // One open invitation per person and partner: a new one replaces the old link.
-      await tx.invitation.updateMany({ where: { partnerId: partner.id, tenantId: null, email: input.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+      await tx.invitation.updateMany({
+        where: { partnerId: partner.id, tenantId: null, email: input.email, acceptedAt: null, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
       await findOrCreateInvitee(tx, input.email);
       // The link goes only to the invited address (ADR 023); the answer is the same for known and unknown addresses.
       return issueInvitation(
@@ -67,7 +91,15 @@ export async function invitePartnerStaff(ctx: Ctx, input: { partnerId: string; e
         { adminUrl: mailSettings(ctx).adminUrl, email: input.email, targetName: partner.name, role: 'PARTNER_STAFF' },
       );
     },
-    (r) => ({ action: 'partner.staffInvited', actorUserId: ctx.session.userId, tenantId: null, targetType: 'Invitation', targetId: r.invitationId, requestId: ctx.requestId, data: { partnerId: input.partnerId, email: input.email } }),
+    (r) => ({
+      action: 'partner.staffInvited',
+      actorUserId: ctx.session.userId,
+      tenantId: null,
+      targetType: 'Invitation',
+      targetId: r.invitationId,
+      requestId: ctx.requestId,
+      data: { partnerId: input.partnerId, email: input.email },
+    }),
   );
 }
 
@@ -77,13 +109,27 @@ export async function revokePartnerInvitation(ctx: Ctx, input: { partnerId: stri
   return ctx.platform.run(
     async (tx) => {
       const { count } = await tx.invitation.updateMany({
-        where: { id: input.invitationId, partnerId: input.partnerId, tenantId: null, acceptedAt: null, revokedAt: null },
+        where: {
+          id: input.invitationId,
+          partnerId: input.partnerId,
+          tenantId: null,
+          acceptedAt: null,
+          revokedAt: null,
+        },
         data: { revokedAt: new Date() },
       });
       // Not open (or another partner's): the same answer as an unknown id; the transaction (and its audit entry) rolls back.
       if (count !== 1) throw notFound();
       return { ok: true as const };
     },
-    { action: 'partner.invitationRevoked', actorUserId: ctx.session.userId, tenantId: null, targetType: 'Invitation', targetId: input.invitationId, requestId: ctx.requestId, data: { partnerId: input.partnerId } },
+    {
+      action: 'partner.invitationRevoked',
+      actorUserId: ctx.session.userId,
+      tenantId: null,
+      targetType: 'Invitation',
+      targetId: input.invitationId,
+      requestId: ctx.requestId,
+      data: { partnerId: input.partnerId },
+    },
   );
 }

@@ -15,7 +15,12 @@ export const partnersRouter = router({
 
   get: authedProcedure
     .input(z.object({ partnerId: id }).strict())
-    .output(z.object({ ...partnerBase, tenants: z.array(z.object({ id, slug: z.string(), name: z.string(), status: tenantStatus })) }))
+    .output(
+      z.object({
+        ...partnerBase,
+        tenants: z.array(z.object({ id, slug: z.string(), name: z.string(), status: tenantStatus })),
+      }),
+    )
     .query(({ ctx, input }) => getPartner(ctx, input.partnerId)),
 
   register: platformProcedure
@@ -30,7 +35,20 @@ export const partnersRouter = router({
   /** The partner's staff invitations (partner admins, the provider's admins). */
   invitations: authedProcedure
     .input(z.object({ partnerId: id }).strict())
-    .output(z.object({ items: z.array(z.object({ id, email: z.string(), role: z.literal('partner-staff'), status: z.enum(['open', 'expired', 'accepted', 'revoked']), expiresAt: z.iso.datetime(), createdAt: z.iso.datetime() })) }))
+    .output(
+      z.object({
+        items: z.array(
+          z.object({
+            id,
+            email: z.string(),
+            role: z.literal('partner-staff'),
+            status: z.enum(['open', 'expired', 'accepted', 'revoked']),
+            expiresAt: z.iso.datetime(),
+            createdAt: z.iso.datetime(),
+          }),
+        ),
+      }),
+    )
     .query(({ ctx, input }) => listPartnerInvitations(ctx, input)),
 
   /** Partner admins invite partner staff, by email (outbox). */

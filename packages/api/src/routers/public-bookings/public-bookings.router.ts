@@ -3,7 +3,12 @@ import { email, id, optionalText, requesterName, slug } from '../../schemas.ts';
 import { publicProcedure, router } from '../../trpc.ts';
 import { availabilityOutput, instant } from '../bookings/bookings.schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
-import { confirmPublicBooking, publicAvailability, publicHub, requestPublicBooking } from './public-bookings.service.ts';
+import {
+  confirmPublicBooking,
+  publicAvailability,
+  publicHub,
+  requestPublicBooking,
+} from './public-bookings.service.ts';
 
 const where = { town: slug, hub: slug };
 
@@ -45,7 +50,12 @@ export const publicBookingsRouter = router({
           ...where,
           spaceId: id.optional(),
           date: isoDate,
-          days: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid').max(7, 'validation.invalid').default(7),
+          days: z
+            .number({ error: 'validation.invalid' })
+            .int('validation.invalid')
+            .min(1, 'validation.invalid')
+            .max(7, 'validation.invalid')
+            .default(7),
         })
         .strict(),
     )
@@ -64,7 +74,12 @@ export const publicBookingsRouter = router({
           name: requesterName,
           email,
           purpose: optionalText(300),
-          attendees: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.attendees').max(10_000, 'validation.attendees').default(1),
+          attendees: z
+            .number({ error: 'validation.invalid' })
+            .int('validation.invalid')
+            .min(1, 'validation.attendees')
+            .max(10_000, 'validation.attendees')
+            .default(1),
         })
         .strict(),
     )
@@ -72,10 +87,18 @@ export const publicBookingsRouter = router({
     .mutation(({ ctx, input }) => requestPublicBooking(ctx, input)),
 
   confirm: publicProcedure
-    .input(z.object({ ...where, token: z.string().min(20, 'validation.invalid').max(200, 'validation.invalid') }).strict())
+    .input(
+      z.object({ ...where, token: z.string().min(20, 'validation.invalid').max(200, 'validation.invalid') }).strict(),
+    )
     .output(
       z
-        .object({ status: z.enum(['pending', 'confirmed']), spaceName: z.string(), deskName: z.string().nullable(), startsAt: z.string(), endsAt: z.string() })
+        .object({
+          status: z.enum(['pending', 'confirmed']),
+          spaceName: z.string(),
+          deskName: z.string().nullable(),
+          startsAt: z.string(),
+          endsAt: z.string(),
+        })
         .strict(),
     )
     .mutation(({ ctx, input }) => confirmPublicBooking(ctx, input)),

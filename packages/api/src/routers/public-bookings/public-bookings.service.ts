@@ -5,7 +5,13 @@ import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { enqueueBookingMail, type BookingMailFacts, when } from '../../mail/booking-mails.ts';
 import { toApiEnum } from '../../schemas.ts';
-import { checkOpeningHours, checkRules, freeTimeOf, isExclusionViolation, openingOf } from '../bookings/bookings.service.ts';
+import {
+  checkOpeningHours,
+  checkRules,
+  freeTimeOf,
+  isExclusionViolation,
+  openingOf,
+} from '../bookings/bookings.service.ts';
 import { claimPublicRead, claimPublicRequest } from './public-throttle.ts';
 
 /**
@@ -47,7 +53,12 @@ const hubIds = new Map<string, { tenantId: string; hubId: string; until: number 
  * does not exist. Only an emailed confirmation link, already sent, still
  * works after the hub stops being public (`evenIfPrivate`).
  */
-export async function resolveHub(ctx: Context, town: string, hubSlug: string, options: { evenIfPrivate?: boolean } = {}): Promise<PublicHub> {
+export async function resolveHub(
+  ctx: Context,
+  town: string,
+  hubSlug: string,
+  options: { evenIfPrivate?: boolean } = {},
+): Promise<PublicHub> {
   const key = `${town}/${hubSlug}`;
   const cached = hubIds.get(key);
   for (const ids of [cached && cached.until > Date.now() ? cached : null, undefined]) {
@@ -56,7 +67,13 @@ export async function resolveHub(ctx: Context, town: string, hubSlug: string, op
     const seen = await runInScope({ tenantId, userId: null }, () =>
       ctx.db.hub.findFirst({
         where: { tenantId, id: hubId },
-        select: { id: true, name: true, slug: true, isPublic: true, tenant: { select: { id: true, slug: true, name: true, timezone: true, status: true } } },
+        select: {
+          id: true,
+          name: true,
+          slug: true,
+          isPublic: true,
+          tenant: { select: { id: true, slug: true, name: true, timezone: true, status: true } },
+        },
       }),
     );
     if (seen && seen.slug === hubSlug && seen.tenant.slug === town) {
@@ -71,14 +88,32 @@ export async function resolveHub(ctx: Context, town: string, hubSlug: string, op
   throw notFound();
 }
 
-async function lookUpHub(ctx: Context, key: string, town: string, hubSlug: string, options: { evenIfPrivate?: boolean }) {
+async function lookUpHub(
+  ctx: Context,
+  key: string,
+  town: string,
+  hubSlug: string,
+  options: { evenIfPrivate?: boolean },
+) {
   const found = await ctx.platform.run(
     (tx) =>
       tx.hub.findFirst({
-        where: { slug: hubSlug, tenant: { slug: town, status: 'ACTIVE' }, ...(options.evenIfPrivate ? {} : { isPublic: true }) },
+        where: {
+          slug: hubSlug,
+          tenant: { slug: town, status: 'ACTIVE' },
+          ...(options.evenIfPrivate ? {} : { isPublic: true }),
+        },
         select: { id: true, tenantId: true },
       }),
-    (hub) => ({ action: 'public.hubResolved', actorUserId: null, tenantId: hub?.tenantId ?? null, targetType: 'Hub', ...(hub ? { targetId: hub.id } : {}), requestId: ctx.requestId, data: { town, hub: hubSlug } }),
+    (hub) => ({
+      action: 'public.hubResolved',
+      actorUserId: null,
+      tenantId: hub?.tenantId ?? null,
+      targetType: 'Hub',
+      ...(hub ? { targetId: hub.id } : {}),
+      requestId: ctx.requestId,
+      data: { town, hub: hubSlug },
+    }),
   );
   if (!found) throw notFound();
   if (hubIds.size >= HUB_IDS_MAX) hubIds.delete(hubIds.keys().next().value!);
@@ -88,7 +123,8 @@ async function lookUpHub(ctx: Context, key: string, town: string, hubSlug: strin
 }
 
 /** In the town's scope, without a user: RLS shows the town's rows, the permission wall has no one to ask. */
-export const inTown = <T>(t: PublicHub, fn: () => Promise<T>) => runInScope({ tenantId: t.tenant.id, userId: null }, fn);
+export const inTown = <T>(t: PublicHub, fn: () => Promise<T>) =>
+  runInScope({ tenantId: t.tenant.id, userId: null }, fn);
 const scopeCtx = (t: PublicHub) => ({ tenant: t.tenant as Tenant });
 
 /** What the hub's public page shows: the spaces the public may request, with their rules. */
@@ -131,7 +167,10 @@ const MAX_PUBLIC_SPACES = 30;
  * another town's space all answer "not found". Bookings enter only as busy
  * time; the answer holds free slots and nothing else about them.
  */
-export async function publicAvailability(ctx: Context, input: { town: string; hub: string; spaceId?: string | undefined; date: string; days: number }) {
+export async function publicAvailability(
+  ctx: Context,
+  input: { town: string; hub: string; spaceId?: string | undefined; date: string; days: number },
+) {
   await claimPublicRead(ctx.db, ctx.clientIp ?? null);
   const t = await resolveHub(ctx, input.town, input.hub);
   const tz = t.tenant.timezone;
@@ -154,8 +193,11 @@ export async function publicAvailability(ctx: Context, input: { town: string; hu
         ? Promise.resolve([])
         : ctx.db.booking.findMany({
             where: {
-              tenantId, spaceId: { in: spaces.map((s) => s.id) }, status: { not: 'CANCELLED' },
-              startsAt: { lt: new Date(to + maxBuffer) }, endsAt: { gt: new Date(from - maxBuffer) },
+              tenantId,
+              spaceId: { in: spaces.map((s) => s.id) },
+              status: { not: 'CANCELLED' },
+              startsAt: { lt: new Date(to + maxBuffer) },
+              endsAt: { gt: new Date(from - maxBuffer) },
             },
             // Busy time only: no names, purposes or ids leave this function.
             select: { spaceId: true, deskId: true, startsAt: true, endsAt: true },
@@ -164,7 +206,12 @@ export async function publicAvailability(ctx: Context, input: { town: string; hu
     ]);
     return { spaces, opening, bookings };
   });
-  return { timezone: tz, from: input.date, days: input.days, resources: freeTimeOf(tz, input, spaces, opening, bookings) };
+  return {
+    timezone: tz,
+    from: input.date,
+    days: input.days,
+    resources: freeTimeOf(tz, input, spaces, opening, bookings),
+  };
 }
 
 export interface PublicRequestInput {
@@ -180,41 +227,71 @@ export interface PublicRequestInput {
   attendees: number;
 }
 
-const invalidLink = () => new DomainError('BAD_REQUEST', 'errors.publicBooking.invalidLink', { token: ['errors.publicBooking.invalidLink'] });
-const notAvailable = () => new DomainError('CONFLICT', 'errors.publicBooking.notAvailable', { startsAt: ['errors.publicBooking.notAvailable'] });
+const invalidLink = () =>
+  new DomainError('BAD_REQUEST', 'errors.publicBooking.invalidLink', { token: ['errors.publicBooking.invalidLink'] });
+const notAvailable = () =>
+  new DomainError('CONFLICT', 'errors.publicBooking.notAvailable', { startsAt: ['errors.publicBooking.notAvailable'] });
 
 type Db = Context['db'];
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 /** The space (of this hub, open to the public) and desk, locked; the rules, opening hours and a free slot checked. */
-async function checkSlot(tx: Tx, t: PublicHub, input: Omit<PublicRequestInput, 'town' | 'hub' | 'name' | 'email'>, lock: boolean) {
-  if (input.endsAt.getTime() <= input.startsAt.getTime()) throw new DomainError('BAD_REQUEST', 'errors.booking.endBeforeStart', { endsAt: ['errors.booking.endBeforeStart'] });
+async function checkSlot(
+  tx: Tx,
+  t: PublicHub,
+  input: Omit<PublicRequestInput, 'town' | 'hub' | 'name' | 'email'>,
+  lock: boolean,
+) {
+  if (input.endsAt.getTime() <= input.startsAt.getTime())
+    throw new DomainError('BAD_REQUEST', 'errors.booking.endBeforeStart', {
+      endsAt: ['errors.booking.endBeforeStart'],
+    });
   const tenantId = t.tenant.id;
   const [space] = lock
-    ? await tx.$queryRaw<Space[]>`SELECT * FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${input.spaceId}::uuid FOR UPDATE`
-    : await tx.$queryRaw<Space[]>`SELECT * FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${input.spaceId}::uuid`;
+    ? await tx.$queryRaw<
+        Space[]
+      >`SELECT * FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${input.spaceId}::uuid FOR UPDATE`
+    : await tx.$queryRaw<
+        Space[]
+      >`SELECT * FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${input.spaceId}::uuid`;
   // Another hub's space, a space closed to the public, a missing one: all "not found".
   if (!space || space.hubId !== t.hub.id || !space.publicBookable) throw notFound();
   let desk: Pick<Desk, 'id' | 'name'> | null = null;
   if (input.deskId) {
-    desk = await tx.desk.findFirst({ where: { tenantId, id: input.deskId, spaceId: space.id }, select: { id: true, name: true } });
+    desk = await tx.desk.findFirst({
+      where: { tenantId, id: input.deskId, spaceId: space.id },
+      select: { id: true, name: true },
+    });
     if (!desk) throw notFound();
   } else if (space.kind === 'COWORKING') {
     throw new DomainError('BAD_REQUEST', 'errors.booking.deskRequired', { deskId: ['errors.booking.deskRequired'] });
   }
-  const booking = { spaceId: space.id, startsAt: input.startsAt, endsAt: input.endsAt, purpose: input.purpose, attendees: input.attendees };
+  const booking = {
+    spaceId: space.id,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    purpose: input.purpose,
+    attendees: input.attendees,
+  };
   checkRules(scopeCtx(t), space, desk, booking);
   const date = localParts(input.startsAt, t.tenant.timezone).date;
   const [week, closed] = await Promise.all([
     tx.openingHours.findMany({ where: { tenantId, hubId: space.hubId } }),
-    tx.openingException.findFirst({ where: { tenantId, hubId: space.hubId, date: new Date(`${date}T00:00:00Z`) }, select: { id: true } }),
+    tx.openingException.findFirst({
+      where: { tenantId, hubId: space.hubId, date: new Date(`${date}T00:00:00Z`) },
+      select: { id: true },
+    }),
   ]);
   checkOpeningHours(scopeCtx(t), { week, closed: new Set(closed ? [date] : []) }, date, booking);
   const buffer = space.bufferMinutes * 60_000;
   const taken = await tx.booking.findFirst({
     where: {
-      tenantId, spaceId: space.id, deskId: desk?.id ?? null, status: { not: 'CANCELLED' },
-      startsAt: { lt: new Date(input.endsAt.getTime() + buffer) }, endsAt: { gt: new Date(input.startsAt.getTime() - buffer) },
+      tenantId,
+      spaceId: space.id,
+      deskId: desk?.id ?? null,
+      status: { not: 'CANCELLED' },
+      startsAt: { lt: new Date(input.endsAt.getTime() + buffer) },
+      endsAt: { gt: new Date(input.startsAt.getTime() - buffer) },
     },
     select: { id: true },
   });
@@ -236,22 +313,52 @@ export async function requestPublicBooking(ctx: Context, input: PublicRequestInp
       const { space, desk } = await checkSlot(tx, t, input, false);
       const request = await tx.publicBookingRequest.create({
         data: {
-          tenantId: t.tenant.id, spaceId: space.id, deskId: desk?.id ?? null, startsAt: input.startsAt, endsAt: input.endsAt,
-          name: input.name, email: input.email, purpose: input.purpose, attendees: input.attendees, tokenHash: hashToken(token), expiresAt,
+          tenantId: t.tenant.id,
+          spaceId: space.id,
+          deskId: desk?.id ?? null,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          name: input.name,
+          email: input.email,
+          purpose: input.purpose,
+          attendees: input.attendees,
+          tokenHash: hashToken(token),
+          expiresAt,
         },
         select: { id: true },
       });
       const link = `${mailSettings(ctx).adminUrl}/p/${t.tenant.slug}/${t.hub.slug}/bestaetigen/${token}`;
-      await tx.outboxEmail.createMany({ data: [{ kind: 'booking.publicConfirm', toAddress: input.email, ...confirmMail(t, space, desk, input, link) }] });
+      await tx.outboxEmail.createMany({
+        data: [{ kind: 'booking.publicConfirm', toAddress: input.email, ...confirmMail(t, space, desk, input, link) }],
+      });
       await tx.auditEvent.create({
-        data: { tenantId: t.tenant.id, actorUserId: null, action: 'booking.publicRequested', targetType: 'PublicBookingRequest', targetId: request.id, requestId: ctx.requestId, data: { spaceId: space.id, deskId: desk?.id ?? null, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString() } },
+        data: {
+          tenantId: t.tenant.id,
+          actorUserId: null,
+          action: 'booking.publicRequested',
+          targetType: 'PublicBookingRequest',
+          targetId: request.id,
+          requestId: ctx.requestId,
+          data: {
+            spaceId: space.id,
+            deskId: desk?.id ?? null,
+            startsAt: input.startsAt.toISOString(),
+            endsAt: input.endsAt.toISOString(),
+          },
+        },
       });
     }),
   );
   return { ok: true as const, expiresInHours: PUBLIC_REQUEST_HOURS };
 }
 
-function confirmMail(t: PublicHub, space: Space, desk: Pick<Desk, 'name'> | null, input: PublicRequestInput, link: string) {
+function confirmMail(
+  t: PublicHub,
+  space: Space,
+  desk: Pick<Desk, 'name'> | null,
+  input: PublicRequestInput,
+  link: string,
+) {
   const at = when({ timezone: t.tenant.timezone, startsAt: input.startsAt, endsAt: input.endsAt }, 'de');
   return {
     subject: `Bitte bestätigen Sie Ihre Buchungsanfrage: ${space.name}`,
@@ -291,30 +398,74 @@ export async function confirmPublicBooking(ctx: Context, input: { town: string; 
     return await inTown(t, () =>
       ctx.db.$transaction(async (tx) => {
         // Only a request for a space of this very hub: another hub's token answers like a wrong one.
-        const request = await tx.publicBookingRequest.findFirst({ where: { tenantId, tokenHash: hashToken(input.token), space: { hubId: t.hub.id } } });
+        const request = await tx.publicBookingRequest.findFirst({
+          where: { tenantId, tokenHash: hashToken(input.token), space: { hubId: t.hub.id } },
+        });
         if (!request) throw invalidLink();
-        if (request.confirmedAt) throw new DomainError('CONFLICT', 'errors.publicBooking.alreadyConfirmed', { token: ['errors.publicBooking.alreadyConfirmed'] });
-        if (request.expiresAt <= new Date()) throw new DomainError('BAD_REQUEST', 'errors.publicBooking.expired', { token: ['errors.publicBooking.expired'] });
-        const { count } = await tx.publicBookingRequest.updateMany({ where: { tenantId, id: request.id, confirmedAt: null }, data: { confirmedAt: new Date() } });
-        if (count !== 1) throw new DomainError('CONFLICT', 'errors.publicBooking.alreadyConfirmed', { token: ['errors.publicBooking.alreadyConfirmed'] });
+        if (request.confirmedAt)
+          throw new DomainError('CONFLICT', 'errors.publicBooking.alreadyConfirmed', {
+            token: ['errors.publicBooking.alreadyConfirmed'],
+          });
+        if (request.expiresAt <= new Date())
+          throw new DomainError('BAD_REQUEST', 'errors.publicBooking.expired', {
+            token: ['errors.publicBooking.expired'],
+          });
+        const { count } = await tx.publicBookingRequest.updateMany({
+          where: { tenantId, id: request.id, confirmedAt: null },
+          data: { confirmedAt: new Date() },
+        });
+        if (count !== 1)
+          throw new DomainError('CONFLICT', 'errors.publicBooking.alreadyConfirmed', {
+            token: ['errors.publicBooking.alreadyConfirmed'],
+          });
         const { space, desk } = await checkSlot(tx, t, { ...request, deskId: request.deskId ?? undefined }, true);
         const booking = await tx.booking.create({
           data: {
-            tenantId, spaceId: space.id, deskId: desk?.id ?? null, userId: null, requesterName: request.name, requesterEmail: request.email,
-            startsAt: request.startsAt, endsAt: request.endsAt, purpose: request.purpose, attendees: request.attendees,
+            tenantId,
+            spaceId: space.id,
+            deskId: desk?.id ?? null,
+            userId: null,
+            requesterName: request.name,
+            requesterEmail: request.email,
+            startsAt: request.startsAt,
+            endsAt: request.endsAt,
+            purpose: request.purpose,
+            attendees: request.attendees,
             status: space.approvalRequired ? 'PENDING' : 'CONFIRMED',
             reminderQueuedAt: request.startsAt.getTime() <= Date.now() + 24 * 3_600_000 ? new Date() : null,
           },
         });
-        await tx.publicBookingRequest.update({ where: { tenantId_id: { tenantId, id: request.id } }, data: { bookingId: booking.id } });
+        await tx.publicBookingRequest.update({
+          where: { tenantId_id: { tenantId, id: request.id } },
+          data: { bookingId: booking.id },
+        });
         const facts: BookingMailFacts = {
-          bookingId: booking.id, tenantSlug: t.tenant.slug, timezone: t.tenant.timezone, hubName: t.hub.name, spaceName: space.name, deskName: desk?.name ?? null,
-          startsAt: booking.startsAt, endsAt: booking.endsAt, purpose: booking.purpose, bookedBy: null, organisationName: null,
-          recipientName: request.name, recipientEmail: request.email, adminUrl: mailSettings(ctx).adminUrl,
+          bookingId: booking.id,
+          tenantSlug: t.tenant.slug,
+          timezone: t.tenant.timezone,
+          hubName: t.hub.name,
+          spaceName: space.name,
+          deskName: desk?.name ?? null,
+          startsAt: booking.startsAt,
+          endsAt: booking.endsAt,
+          purpose: booking.purpose,
+          bookedBy: null,
+          organisationName: null,
+          recipientName: request.name,
+          recipientEmail: request.email,
+          adminUrl: mailSettings(ctx).adminUrl,
         };
         await enqueueBookingMail(tx, booking.status === 'PENDING' ? 'requested' : 'confirmed', facts);
         await tx.auditEvent.create({
-          data: { tenantId, actorUserId: null, action: 'booking.publicConfirmed', targetType: 'Booking', targetId: booking.id, requestId: ctx.requestId, data: { requestId: request.id } },
+          data: {
+            tenantId,
+            actorUserId: null,
+            action: 'booking.publicConfirmed',
+            targetType: 'Booking',
+            targetId: booking.id,
+            requestId: ctx.requestId,
+            data: { requestId: request.id },
+          },
         });
         return {
           status: toApiEnum(booking.status) as 'pending' | 'confirmed',

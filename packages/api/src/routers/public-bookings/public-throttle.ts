@@ -13,7 +13,10 @@ export const PUBLIC_PER_EMAIL = PUBLIC_LIMITS.bookingRequestEmail.points;
 
 export async function claimPublicRequest(db: AppClient, clientIp: string | null, email: string): Promise<void> {
   const limiters = limitersFor(db);
-  const results = await Promise.all([consume(limiters.bookingRequestIp, limitKey('public-booking', clientIp)), consume(limiters.bookingRequestEmail, limitKey('public-booking', email))]);
+  const results = await Promise.all([
+    consume(limiters.bookingRequestIp, limitKey('public-booking', clientIp)),
+    consume(limiters.bookingRequestEmail, limitKey('public-booking', email)),
+  ]);
   refuse(results);
 }
 

@@ -30,6 +30,14 @@ export const sessionsRouter = router({
 
   lookupUser: platformProcedure
     .input(z.object({ email }).strict())
-    .output(z.object({ id, email: z.string(), name: z.string(), secondFactor: z.boolean(), activeSessions: z.number().int() }))
+    .output(
+      z.object({
+        id,
+        email: z.string(),
+        name: z.string(),
+        secondFactor: z.boolean(),
+        activeSessions: z.number().int(),
+      }),
+    )
     .query(({ ctx, input }) => lookupUser(ctx, input)),
 });

@@ -42,7 +42,11 @@ export function sniffFormat(bytes: Uint8Array): PhotoFormat | null {
   if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return 'webp';
   // ISO BMFF: ....ftypavif (a still image) or ....ftypavis (a sequence). HEIC (ftypheic) is not
   // decodable here — the HEVC codec is not part of sharp's build — and stays refused.
-  if (starts([0x66, 0x74, 0x79, 0x70], 4) && (starts([0x61, 0x76, 0x69, 0x66], 8) || starts([0x61, 0x76, 0x69, 0x73], 8))) return 'avif';
+  if (
+    starts([0x66, 0x74, 0x79, 0x70], 4) &&
+    (starts([0x61, 0x76, 0x69, 0x66], 8) || starts([0x61, 0x76, 0x69, 0x73], 8))
+  )
+    return 'avif';
   return null;
 }
 
@@ -90,7 +94,8 @@ export async function processPhoto(upload: Buffer): Promise<ProcessedPhoto> {
   // A signature in front of something else (a PNG header on a GIF …) is not that format.
   if (!decodedAs(declared, format)) throw photoError('errors.photo.unsupportedType');
   // The header's dimensions, checked before decoding (sharp's own limit refuses again while decoding).
-  if ((declared.width ?? 0) * (declared.height ?? 0) > PHOTO_LIMITS.maxInputPixels) throw photoError('errors.photo.tooManyPixels');
+  if ((declared.width ?? 0) * (declared.height ?? 0) > PHOTO_LIMITS.maxInputPixels)
+    throw photoError('errors.photo.tooManyPixels');
   try {
     const full = await sharp(upload, input)
       .timeout({ seconds: PHOTO_LIMITS.timeoutSeconds })
@@ -100,7 +105,12 @@ export async function processPhoto(upload: Buffer): Promise<ProcessedPhoto> {
       .webp({ quality: PHOTO_LIMITS.quality })
       .toBuffer({ resolveWithObject: true });
     const thumb = await sharp(full.data)
-      .resize({ width: PHOTO_LIMITS.thumbSide, height: PHOTO_LIMITS.thumbSide, fit: 'inside', withoutEnlargement: true })
+      .resize({
+        width: PHOTO_LIMITS.thumbSide,
+        height: PHOTO_LIMITS.thumbSide,
+        fit: 'inside',
+        withoutEnlargement: true,
+      })
       .webp({ quality: PHOTO_LIMITS.thumbQuality })
       .toBuffer({ resolveWithObject: true });
     return {

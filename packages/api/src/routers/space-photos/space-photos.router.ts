@@ -1,9 +1,25 @@
 import { z } from 'zod';
 import { id, slug } from '../../schemas.ts';
 import { publicProcedure, router, tenantProcedure } from '../../trpc.ts';
-import { addPhotoInput, altText, imageOutput, photoListOutput, photoOutput, photoVariant, publicGalleryOutput } from './space-photos.schemas.ts';
-import { addPhoto, listPhotos, movePhoto, photoImage, publicGallery, publicPhotoImage, removePhoto, updateAltText } from './space-photos.service.ts';
-
+import {
+  addPhotoInput,
+  altText,
+  imageOutput,
+  photoListOutput,
+  photoOutput,
+  photoVariant,
+  publicGalleryOutput,
+} from './space-photos.schemas.ts';
+import {
+  addPhoto,
+  listPhotos,
+  movePhoto,
+  photoImage,
+  publicGallery,
+  publicPhotoImage,
+  removePhoto,
+  updateAltText,
+} from './space-photos.service.ts';
 
 /** Photos of spaces (docs/decisions/019): managed by whoever may update the space, seen by whoever may read it. */
 export const spacePhotosRouter = router({

@@ -65,7 +65,19 @@ export const publicGalleryOutput = z
         .object({
           spaceId: id,
           name: z.string(),
-          photos: z.array(z.object({ id, altText: z.string(), width: z.number().int(), height: z.number().int(), thumbWidth: z.number().int(), thumbHeight: z.number().int(), etag: z.string() }).strict()),
+          photos: z.array(
+            z
+              .object({
+                id,
+                altText: z.string(),
+                width: z.number().int(),
+                height: z.number().int(),
+                thumbWidth: z.number().int(),
+                thumbHeight: z.number().int(),
+                etag: z.string(),
+              })
+              .strict(),
+          ),
         })
         .strict(),
     ),

@@ -22,8 +22,19 @@ const forbidden = () => new DomainError('FORBIDDEN', 'errors.forbidden');
 
 /** Every column but the bytes: lists and checks never load images. */
 const META = {
-  id: true, tenantId: true, spaceId: true, position: true, altText: true, contentType: true, width: true, height: true,
-  thumbWidth: true, thumbHeight: true, byteSize: true, sha256: true, createdAt: true,
+  id: true,
+  tenantId: true,
+  spaceId: true,
+  position: true,
+  altText: true,
+  contentType: true,
+  width: true,
+  height: true,
+  thumbWidth: true,
+  thumbHeight: true,
+  byteSize: true,
+  sha256: true,
+  createdAt: true,
 } as const satisfies Prisma.SpacePhotoSelect;
 type PhotoMeta = Pick<SpacePhoto, keyof typeof META>;
 
@@ -67,16 +78,31 @@ async function findPhoto(ctx: Ctx, db: PhotoDb, photoId: string) {
  * locks that inserting a booking takes on its space.
  */
 async function lockSpace(ctx: Ctx, tx: PhotoDb, spaceId: string) {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Space" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND id = ${spaceId}::uuid FOR NO KEY UPDATE`;
+  const rows = await tx.$queryRaw<
+    Array<{ id: string }>
+  >`SELECT id FROM "Space" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND id = ${spaceId}::uuid FOR NO KEY UPDATE`;
   if (rows.length === 0) throw notFound();
 }
 
 const ordered = (ctx: Ctx, tx: PhotoDb, spaceId: string) =>
-  tx.spacePhoto.findMany({ where: { tenantId: ctx.tenant.id, spaceId }, select: META, orderBy: [{ position: 'asc' }, { id: 'asc' }], take: MAX_PHOTOS_PER_SPACE });
+  tx.spacePhoto.findMany({
+    where: { tenantId: ctx.tenant.id, spaceId },
+    select: META,
+    orderBy: [{ position: 'asc' }, { id: 'asc' }],
+    take: MAX_PHOTOS_PER_SPACE,
+  });
 
 async function audit(ctx: Ctx, tx: PhotoDb, action: string, photoId: string, data: Prisma.InputJsonValue) {
   await tx.auditEvent.create({
-    data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action, targetType: 'SpacePhoto', targetId: photoId, requestId: ctx.requestId, data },
+    data: {
+      tenantId: ctx.tenant.id,
+      actorUserId: ctx.session.userId,
+      action,
+      targetType: 'SpacePhoto',
+      targetId: photoId,
+      requestId: ctx.requestId,
+      data,
+    },
   });
 }
 
@@ -84,7 +110,12 @@ async function audit(ctx: Ctx, tx: PhotoDb, action: string, photoId: string, dat
 export async function listPhotos(ctx: Ctx, input: { spaceId: string }) {
   const space = await readableSpace(ctx, ctx.db, input.spaceId);
   const items = await ordered(ctx, ctx.db, space.id);
-  return { spaceId: space.id, canManage: canManage(ctx, space), maxPhotos: MAX_PHOTOS_PER_SPACE, items: items.map(toPhotoOutput) };
+  return {
+    spaceId: space.id,
+    canManage: canManage(ctx, space),
+    maxPhotos: MAX_PHOTOS_PER_SPACE,
+    items: items.map(toPhotoOutput),
+  };
 }
 
 export async function addPhoto(ctx: Ctx, input: { spaceId: string; altText: string; imageBase64: string }) {
@@ -97,7 +128,12 @@ export async function addPhoto(ctx: Ctx, input: { spaceId: string; altText: stri
     await lockSpace(ctx, tx, space.id);
     const existing = await ordered(ctx, tx, space.id);
     if (existing.length >= MAX_PHOTOS_PER_SPACE) {
-      throw new DomainError('BAD_REQUEST', 'errors.photo.limit', { image: ['errors.photo.limit'] }, { max: String(MAX_PHOTOS_PER_SPACE) });
+      throw new DomainError(
+        'BAD_REQUEST',
+        'errors.photo.limit',
+        { image: ['errors.photo.limit'] },
+        { max: String(MAX_PHOTOS_PER_SPACE) },
+      );
     }
     const position = existing.reduce((max, p) => Math.max(max, p.position + 1), 0);
     const photo = await tx.spacePhoto.create({
@@ -118,7 +154,13 @@ export async function addPhoto(ctx: Ctx, input: { spaceId: string; altText: stri
       },
       select: META,
     });
-    await audit(ctx, tx, 'spacePhoto.added', photo.id, { spaceId: space.id, altText: photo.altText, width: photo.width, height: photo.height, byteSize: photo.byteSize });
+    await audit(ctx, tx, 'spacePhoto.added', photo.id, {
+      spaceId: space.id,
+      altText: photo.altText,
+      width: photo.width,
+      height: photo.height,
+      byteSize: photo.byteSize,
+    });
     return toPhotoOutput(photo);
   });
 }
@@ -127,8 +169,16 @@ export async function updateAltText(ctx: Ctx, input: { photoId: string; altText:
   return ctx.db.$transaction(async (tx) => {
     const { photo, space } = await findPhoto(ctx, tx, input.photoId);
     if (!canManage(ctx, space)) throw forbidden();
-    const updated = await tx.spacePhoto.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: photo.id } }, data: { altText: input.altText }, select: META });
-    await audit(ctx, tx, 'spacePhoto.altTextChanged', photo.id, { spaceId: space.id, before: photo.altText, after: updated.altText });
+    const updated = await tx.spacePhoto.update({
+      where: { tenantId_id: { tenantId: ctx.tenant.id, id: photo.id } },
+      data: { altText: input.altText },
+      select: META,
+    });
+    await audit(ctx, tx, 'spacePhoto.altTextChanged', photo.id, {
+      spaceId: space.id,
+      before: photo.altText,
+      after: updated.altText,
+    });
     return toPhotoOutput(updated);
   });
 }
@@ -148,9 +198,17 @@ export async function movePhoto(ctx: Ctx, input: { photoId: string; direction: '
       next[index] = other.id;
       next[photos.indexOf(other)] = photo.id;
       for (const [position, id] of next.entries()) {
-        await tx.spacePhoto.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id } }, data: { position }, select: { id: true } });
+        await tx.spacePhoto.update({
+          where: { tenantId_id: { tenantId: ctx.tenant.id, id } },
+          data: { position },
+          select: { id: true },
+        });
       }
-      await audit(ctx, tx, 'spacePhoto.moved', photo.id, { spaceId: space.id, direction: input.direction, order: next });
+      await audit(ctx, tx, 'spacePhoto.moved', photo.id, {
+        spaceId: space.id,
+        direction: input.direction,
+        order: next,
+      });
     }
     const items = await ordered(ctx, tx, space.id);
     return { spaceId: space.id, canManage: true, maxPhotos: MAX_PHOTOS_PER_SPACE, items: items.map(toPhotoOutput) };
@@ -161,23 +219,39 @@ export async function removePhoto(ctx: Ctx, input: { photoId: string }) {
   return ctx.db.$transaction(async (tx) => {
     const { photo, space } = await findPhoto(ctx, tx, input.photoId);
     if (!canManage(ctx, space)) throw forbidden();
-    await tx.spacePhoto.delete({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: photo.id } }, select: { id: true } });
-    await audit(ctx, tx, 'spacePhoto.removed', photo.id, { spaceId: space.id, altText: photo.altText, byteSize: photo.byteSize });
+    await tx.spacePhoto.delete({
+      where: { tenantId_id: { tenantId: ctx.tenant.id, id: photo.id } },
+      select: { id: true },
+    });
+    await audit(ctx, tx, 'spacePhoto.removed', photo.id, {
+      spaceId: space.id,
+      altText: photo.altText,
+      byteSize: photo.byteSize,
+    });
     return { id: photo.id, spaceId: space.id };
   });
 }
 
-const bytesOf = (variant: Variant) => (variant === 'thumb' ? ({ thumbnail: true } as const) : ({ image: true } as const));
+const bytesOf = (variant: Variant) =>
+  variant === 'thumb' ? ({ thumbnail: true } as const) : ({ image: true } as const);
 
 function toImage(row: { sha256: string; image?: Uint8Array; thumbnail?: Uint8Array }, variant: Variant) {
   const bytes = Buffer.from((variant === 'thumb' ? row.thumbnail : row.image) ?? new Uint8Array());
-  return { contentType: 'image/webp' as const, etag: etagOf(row.sha256, variant), byteSize: bytes.length, dataBase64: bytes.toString('base64') };
+  return {
+    contentType: 'image/webp' as const,
+    etag: etagOf(row.sha256, variant),
+    byteSize: bytes.length,
+    dataBase64: bytes.toString('base64'),
+  };
 }
 
 /** The bytes of one photo (or its thumbnail) for whoever may read its space. */
 export async function photoImage(ctx: Ctx, input: { photoId: string; variant: Variant }) {
   const { photo } = await findPhoto(ctx, ctx.db, input.photoId);
-  const row = await ctx.db.spacePhoto.findFirst({ where: { tenantId: ctx.tenant.id, id: photo.id }, select: { sha256: true, ...bytesOf(input.variant) } });
+  const row = await ctx.db.spacePhoto.findFirst({
+    where: { tenantId: ctx.tenant.id, id: photo.id },
+    select: { sha256: true, ...bytesOf(input.variant) },
+  });
   if (!row) throw notFound();
   return toImage(row, input.variant);
 }
@@ -193,7 +267,11 @@ export async function publicGallery(ctx: Context, input: { town: string; hub: st
     // A hub has a handful of spaces, each at most MAX_PHOTOS_PER_SPACE photos.
     const spaces = await ctx.db.space.findMany({
       where: { tenantId: t.tenant.id, hubId: t.hub.id, photos: { some: {} } },
-      select: { id: true, name: true, photos: { select: META, orderBy: [{ position: 'asc' }, { id: 'asc' }], take: MAX_PHOTOS_PER_SPACE } },
+      select: {
+        id: true,
+        name: true,
+        photos: { select: META, orderBy: [{ position: 'asc' }, { id: 'asc' }], take: MAX_PHOTOS_PER_SPACE },
+      },
       orderBy: [{ name: 'asc' }],
       take: 100,
     });
@@ -201,14 +279,25 @@ export async function publicGallery(ctx: Context, input: { town: string; hub: st
       spaces: spaces.map((s) => ({
         spaceId: s.id,
         name: s.name,
-        photos: s.photos.map((p) => ({ id: p.id, altText: p.altText, width: p.width, height: p.height, thumbWidth: p.thumbWidth, thumbHeight: p.thumbHeight, etag: etagOf(p.sha256, 'full') })),
+        photos: s.photos.map((p) => ({
+          id: p.id,
+          altText: p.altText,
+          width: p.width,
+          height: p.height,
+          thumbWidth: p.thumbWidth,
+          thumbHeight: p.thumbHeight,
+          etag: etagOf(p.sha256, 'full'),
+        })),
       })),
     };
   });
 }
 
 /** One photo of a public hub's space (resolveHub finds public hubs only), for anyone; anything else is "not found". */
-export async function publicPhotoImage(ctx: Context, input: { town: string; hub: string; photoId: string; variant: Variant }) {
+export async function publicPhotoImage(
+  ctx: Context,
+  input: { town: string; hub: string; photoId: string; variant: Variant },
+) {
   const t = await resolveHub(ctx, input.town, input.hub);
   return inTown(t, async () => {
     const row = await ctx.db.spacePhoto.findFirst({

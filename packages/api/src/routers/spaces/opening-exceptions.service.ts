@@ -9,7 +9,8 @@ const forbidden = () => new DomainError('FORBIDDEN', 'errors.forbidden');
 async function configurableHub(ctx: Ctx, tx: Db, hubId: string, action: 'create' | 'update') {
   const hub = await tx.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: hubId } });
   if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
-  if (ctx.ability.cannot(action, subject('OpeningException', { tenantId: ctx.tenant.id, hubId: hub.id } as never))) throw forbidden();
+  if (ctx.ability.cannot(action, subject('OpeningException', { tenantId: ctx.tenant.id, hubId: hub.id } as never)))
+    throw forbidden();
   return hub;
 }
 
@@ -24,7 +25,13 @@ export async function importHolidays(ctx: Ctx, input: { hubId: string; year: num
   const created = await ctx.db.$transaction(async (tx) => {
     const hub = await configurableHub(ctx, tx, input.hubId, 'create');
     const { count } = await tx.openingException.createMany({
-      data: holidays.map((h) => ({ tenantId: ctx.tenant.id, hubId: hub.id, date: new Date(`${h.date}T00:00:00Z`), note: h.name, holiday: true })),
+      data: holidays.map((h) => ({
+        tenantId: ctx.tenant.id,
+        hubId: hub.id,
+        date: new Date(`${h.date}T00:00:00Z`),
+        note: h.name,
+        holiday: true,
+      })),
       skipDuplicates: true,
     });
     await tx.auditEvent.create({
@@ -40,14 +47,25 @@ export async function importHolidays(ctx: Ctx, input: { hubId: string; year: num
     });
     return count;
   });
-  return { year: input.year, holidays: holidays.length, created, hours: await getOpeningHours(ctx, { hubId: input.hubId }) };
+  return {
+    year: input.year,
+    holidays: holidays.length,
+    created,
+    hours: await getOpeningHours(ctx, { hubId: input.hubId }),
+  };
 }
 
 /** Special (e.g. shortened) hours for one date; they replace the weekly hours of that date. */
-export async function setSpecialHours(ctx: Ctx, input: { hubId: string; date: string; opensAt: string; closesAt: string; note: string | null }) {
+export async function setSpecialHours(
+  ctx: Ctx,
+  input: { hubId: string; date: string; opensAt: string; closesAt: string; note: string | null },
+) {
   const opensAt = hhmmToMinutes(input.opensAt);
   const closesAt = hhmmToMinutes(input.closesAt);
-  if (opensAt >= closesAt) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { closesAt: ['validation.openingHours.closesBeforeOpens'] });
+  if (opensAt >= closesAt)
+    throw new DomainError('BAD_REQUEST', 'errors.invalidInput', {
+      closesAt: ['validation.openingHours.closesBeforeOpens'],
+    });
   await ctx.db.$transaction(async (tx) => {
     const hub = await configurableHub(ctx, tx, input.hubId, 'update');
     const date = new Date(`${input.date}T00:00:00Z`);

@@ -15,7 +15,17 @@ import {
   spaceOutput,
 } from './spaces.schemas.ts';
 import { importHolidays, setSpecialHours } from './opening-exceptions.service.ts';
-import { addClosedDay, addDesk, createSpace, getOpeningHours, getSpace, listSpaces, removeClosedDay, setOpeningHours, updateRules } from './spaces.service.ts';
+import {
+  addClosedDay,
+  addDesk,
+  createSpace,
+  getOpeningHours,
+  getSpace,
+  listSpaces,
+  removeClosedDay,
+  setOpeningHours,
+  updateRules,
+} from './spaces.service.ts';
 
 export const spacesRouter = router({
   list: tenantProcedure
@@ -77,7 +87,16 @@ export const spacesRouter = router({
   /** "Feiertage {year} übernehmen": closed days for the Bundesland's public holidays (idempotent). */
   importHolidays: tenantProcedure
     .input(importHolidaysInput)
-    .output(z.object({ year: z.number().int(), holidays: z.number().int(), created: z.number().int(), hours: openingHoursOutput }).strict())
+    .output(
+      z
+        .object({
+          year: z.number().int(),
+          holidays: z.number().int(),
+          created: z.number().int(),
+          hours: openingHoursOutput,
+        })
+        .strict(),
+    )
     .mutation(({ ctx, input }) => importHolidays(ctx, input)),
 
   setSpecialHours: tenantProcedure

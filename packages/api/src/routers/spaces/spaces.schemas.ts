@@ -7,7 +7,11 @@ export const SPACE_KINDS = ['event-room', 'showroom', 'coworking', 'meeting-room
 export const spaceKind = z.enum(SPACE_KINDS, { error: 'validation.invalid' });
 
 const minutes = (min: number, max: number) =>
-  z.number({ error: 'validation.invalid' }).int('validation.invalid').min(min, 'validation.rules.range').max(max, 'validation.rules.range');
+  z
+    .number({ error: 'validation.invalid' })
+    .int('validation.invalid')
+    .min(min, 'validation.rules.range')
+    .max(max, 'validation.rules.range');
 
 /** Booking rules of a space; cross-field checks in `checkRules`. */
 export const bookingRules = z
@@ -22,7 +26,13 @@ export const bookingRules = z
     /** Minutes after the start until a booking not checked in is a no-show (docs/decisions/013); unchanged if left out. */
     checkInGraceMinutes: minutes(0, 240).optional(),
     /** Per-member limit: at most this many days a week with a booking of the space (null: none; absent: unchanged). */
-    memberDaysPerWeek: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.rules.range').max(7, 'validation.rules.range').nullable().optional(),
+    memberDaysPerWeek: z
+      .number({ error: 'validation.invalid' })
+      .int('validation.invalid')
+      .min(1, 'validation.rules.range')
+      .max(7, 'validation.rules.range')
+      .nullable()
+      .optional(),
     /** The public may request the space from the hub's public page (absent: unchanged). */
     publicBookable: z.boolean().optional(),
   })
@@ -63,24 +73,35 @@ export const createSpaceInput = z
     hubId: id,
     kind: spaceKind,
     name,
-    capacity: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.capacity').max(10_000, 'validation.capacity'),
+    capacity: z
+      .number({ error: 'validation.invalid' })
+      .int('validation.invalid')
+      .min(1, 'validation.capacity')
+      .max(10_000, 'validation.capacity'),
     amenities: shortList.default([]),
     accessibilityNotes: optionalText(1000, { multiline: true }),
     /** Co-working only: desks "Arbeitsplatz 1" … "Arbeitsplatz N" are created with the space. */
-    deskCount: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(0).max(200, 'validation.rules.range').default(0),
+    deskCount: z
+      .number({ error: 'validation.invalid' })
+      .int('validation.invalid')
+      .min(0)
+      .max(200, 'validation.rules.range')
+      .default(0),
     rules: bookingRules.optional(),
   })
   .strict();
 
-export const addDeskInput = z
-  .object({ tenant: slug, spaceId: id, name, attributes: shortList.default([]) })
-  .strict();
+export const addDeskInput = z.object({ tenant: slug, spaceId: id, name, attributes: shortList.default([]) }).strict();
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'validation.time');
 export { isoDate };
 
 export const openingInterval = z
-  .object({ weekday: z.number().int().min(1, 'validation.invalid').max(7, 'validation.invalid'), opensAt: hhmm, closesAt: hhmm })
+  .object({
+    weekday: z.number().int().min(1, 'validation.invalid').max(7, 'validation.invalid'),
+    opensAt: hhmm,
+    closesAt: hhmm,
+  })
   .strict();
 
 export const openingHoursOutput = z
@@ -90,7 +111,9 @@ export const openingHoursOutput = z
     week: z.array(openingInterval),
     closedDays: z.array(z.object({ date: z.string(), note: z.string().nullable(), holiday: z.boolean() }).strict()),
     /** Dates with special (e.g. shortened) hours instead of the weekly ones. */
-    specialDays: z.array(z.object({ date: z.string(), note: z.string().nullable(), opensAt: z.string(), closesAt: z.string() }).strict()),
+    specialDays: z.array(
+      z.object({ date: z.string(), note: z.string().nullable(), opensAt: z.string(), closesAt: z.string() }).strict(),
+    ),
   })
   .strict();
 
@@ -100,7 +123,15 @@ export const setOpeningHoursInput = z
 
 export const closedDayInput = z.object({ tenant: slug, hubId: id, date: isoDate, note: optionalText(200) }).strict();
 export const importHolidaysInput = z
-  .object({ tenant: slug, hubId: id, year: z.number({ error: 'validation.invalid' }).int('validation.invalid').min(2000, 'validation.year').max(2100, 'validation.year') })
+  .object({
+    tenant: slug,
+    hubId: id,
+    year: z
+      .number({ error: 'validation.invalid' })
+      .int('validation.invalid')
+      .min(2000, 'validation.year')
+      .max(2100, 'validation.year'),
+  })
   .strict();
 export const specialHoursInput = z
   .object({ tenant: slug, hubId: id, date: isoDate, opensAt: hhmm, closesAt: hhmm, note: optionalText(200) })

@@ -15,7 +15,10 @@ export type Ctx = Context & { session: { userId: string }; tenant: Tenant; abili
  * another pooled connection, outside the transaction — and, with every
  * connection held by a waiting transaction, never.
  */
-export type Db = Pick<Ctx['db'], 'hub' | 'space' | 'desk' | 'openingHours' | 'openingException' | 'booking' | 'auditEvent' | '$queryRaw'>;
+export type Db = Pick<
+  Ctx['db'],
+  'hub' | 'space' | 'desk' | 'openingHours' | 'openingException' | 'booking' | 'auditEvent' | '$queryRaw'
+>;
 type Tx = Db;
 
 const forbidden = () => new DomainError('FORBIDDEN', 'errors.forbidden');
@@ -86,9 +89,24 @@ function canConfigure(ctx: Ctx, hubId: string, action: 'create' | 'update' | 'de
   return ctx.ability.can(action, subject('Space', probe));
 }
 
-async function audit(ctx: Ctx, tx: Tx, action: string, targetType: string, targetId: string, data: Prisma.InputJsonValue) {
+async function audit(
+  ctx: Ctx,
+  tx: Tx,
+  action: string,
+  targetType: string,
+  targetId: string,
+  data: Prisma.InputJsonValue,
+) {
   await tx.auditEvent.create({
-    data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action, targetType, targetId, requestId: ctx.requestId, data },
+    data: {
+      tenantId: ctx.tenant.id,
+      actorUserId: ctx.session.userId,
+      action,
+      targetType,
+      targetId,
+      requestId: ctx.requestId,
+      data,
+    },
   });
 }
 
@@ -101,17 +119,29 @@ export async function listSpaces(ctx: Ctx, input: { hubId: string }) {
     orderBy: [{ name: 'asc' }],
     take: 200,
   });
-  return { hub: { id: hub.id, slug: hub.slug, name: hub.name }, canConfigure: canConfigure(ctx, hub.id), items: spaces.map(toSpaceOutput) };
+  return {
+    hub: { id: hub.id, slug: hub.slug, name: hub.name },
+    canConfigure: canConfigure(ctx, hub.id),
+    items: spaces.map(toSpaceOutput),
+  };
 }
 
 export async function getSpace(ctx: Ctx, input: { spaceId: string }) {
   const space = await findSpace(ctx, ctx.db, input.spaceId);
-  return { ...toSpaceOutput(space), canConfigure: canConfigure(ctx, space.hubId), canBookForOthers: canBookForOthers(ctx, space.hubId) };
+  return {
+    ...toSpaceOutput(space),
+    canConfigure: canConfigure(ctx, space.hubId),
+    canBookForOthers: canBookForOthers(ctx, space.hubId),
+  };
 }
 
 /** Staff who may book this hub's spaces for someone else (a member, an organisation): the booking form offers "for whom". */
 function canBookForOthers(ctx: Ctx, hubId: string) {
-  const someoneElse = { tenantId: ctx.tenant.id, userId: '00000000-0000-0000-0000-000000000000', space: { hubId } } as unknown as Booking;
+  const someoneElse = {
+    tenantId: ctx.tenant.id,
+    userId: '00000000-0000-0000-0000-000000000000',
+    space: { hubId },
+  } as unknown as Booking;
   return ctx.ability.can('create', subject('Booking', someoneElse));
 }
 
@@ -129,7 +159,8 @@ export interface CreateSpaceInput {
 export async function createSpace(ctx: Ctx, input: CreateSpaceInput) {
   const rules = input.rules ?? DEFAULT_RULES;
   checkRules(rules);
-  if (input.deskCount > 0 && input.kind !== 'coworking') throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { deskCount: ['validation.space.desksOnlyCoworking'] });
+  if (input.deskCount > 0 && input.kind !== 'coworking')
+    throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { deskCount: ['validation.space.desksOnlyCoworking'] });
   try {
     return await ctx.db.$transaction(async (tx) => {
       const hub = await findHub(ctx, tx, input.hubId);
@@ -148,14 +179,30 @@ export async function createSpace(ctx: Ctx, input: CreateSpaceInput) {
       });
       if (input.deskCount > 0) {
         await tx.desk.createMany({
-          data: Array.from({ length: input.deskCount }, (_, i) => ({ tenantId: ctx.tenant.id, spaceId: space.id, name: `Arbeitsplatz ${String(i + 1).padStart(2, '0')}`, attributes: [] })),
+          data: Array.from({ length: input.deskCount }, (_, i) => ({
+            tenantId: ctx.tenant.id,
+            spaceId: space.id,
+            name: `Arbeitsplatz ${String(i + 1).padStart(2, '0')}`,
+            attributes: [],
+          })),
         });
       }
-      await audit(ctx, tx, 'space.created', 'Space', space.id, { name: space.name, kind: input.kind, desks: input.deskCount });
-      return toSpaceOutput({ ...space, desks: await tx.desk.findMany({ where: { tenantId: ctx.tenant.id, spaceId: space.id }, orderBy: [{ name: 'asc' }] }) });
+      await audit(ctx, tx, 'space.created', 'Space', space.id, {
+        name: space.name,
+        kind: input.kind,
+        desks: input.deskCount,
+      });
+      return toSpaceOutput({
+        ...space,
+        desks: await tx.desk.findMany({
+          where: { tenantId: ctx.tenant.id, spaceId: space.id },
+          orderBy: [{ name: 'asc' }],
+        }),
+      });
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'name')) throw new DomainError('BAD_REQUEST', 'errors.space.nameTaken', { name: ['errors.space.nameTaken'] });
+    if (isUniqueViolation(error, 'name'))
+      throw new DomainError('BAD_REQUEST', 'errors.space.nameTaken', { name: ['errors.space.nameTaken'] });
     throw error;
   }
 }
@@ -165,8 +212,15 @@ export async function updateRules(ctx: Ctx, input: { spaceId: string; rules: Boo
   return ctx.db.$transaction(async (tx) => {
     const space = await findSpace(ctx, tx, input.spaceId);
     if (!canConfigure(ctx, space.hubId)) throw forbidden();
-    const updated = await tx.space.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: space.id } }, data: input.rules, include: { desks: { orderBy: [{ name: 'asc' }] } } });
-    await audit(ctx, tx, 'space.rulesChanged', 'Space', space.id, { before: rulesOf(space), after: input.rules } as unknown as Prisma.InputJsonValue);
+    const updated = await tx.space.update({
+      where: { tenantId_id: { tenantId: ctx.tenant.id, id: space.id } },
+      data: input.rules,
+      include: { desks: { orderBy: [{ name: 'asc' }] } },
+    });
+    await audit(ctx, tx, 'space.rulesChanged', 'Space', space.id, {
+      before: rulesOf(space),
+      after: input.rules,
+    } as unknown as Prisma.InputJsonValue);
     return toSpaceOutput(updated);
   });
 }
@@ -176,13 +230,19 @@ export async function addDesk(ctx: Ctx, input: { spaceId: string; name: string; 
     return await ctx.db.$transaction(async (tx) => {
       const space = await findSpace(ctx, tx, input.spaceId);
       if (!canConfigure(ctx, space.hubId, 'create')) throw forbidden();
-      if (space.kind !== 'COWORKING') throw new DomainError('BAD_REQUEST', 'validation.space.desksOnlyCoworking', { name: ['validation.space.desksOnlyCoworking'] });
-      const desk = await tx.desk.create({ data: { tenantId: ctx.tenant.id, spaceId: space.id, name: input.name, attributes: input.attributes } });
+      if (space.kind !== 'COWORKING')
+        throw new DomainError('BAD_REQUEST', 'validation.space.desksOnlyCoworking', {
+          name: ['validation.space.desksOnlyCoworking'],
+        });
+      const desk = await tx.desk.create({
+        data: { tenantId: ctx.tenant.id, spaceId: space.id, name: input.name, attributes: input.attributes },
+      });
       await audit(ctx, tx, 'desk.created', 'Desk', desk.id, { name: desk.name, spaceId: space.id });
       return { id: desk.id, name: desk.name, attributes: desk.attributes };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'name')) throw new DomainError('BAD_REQUEST', 'errors.desk.nameTaken', { name: ['errors.desk.nameTaken'] });
+    if (isUniqueViolation(error, 'name'))
+      throw new DomainError('BAD_REQUEST', 'errors.desk.nameTaken', { name: ['errors.desk.nameTaken'] });
     throw error;
   }
 }
@@ -194,33 +254,65 @@ export async function getOpeningHours(ctx: Ctx, input: { hubId: string }) {
 
 async function openingHoursOf(ctx: Ctx, db: Db, hubId: string) {
   const [week, closed] = await Promise.all([
-    db.openingHours.findMany({ where: { tenantId: ctx.tenant.id, hubId }, orderBy: [{ weekday: 'asc' }, { opensAt: 'asc' }] }),
+    db.openingHours.findMany({
+      where: { tenantId: ctx.tenant.id, hubId },
+      orderBy: [{ weekday: 'asc' }, { opensAt: 'asc' }],
+    }),
     // Past closed days do not matter for booking; the list stays short.
-    db.openingException.findMany({ where: { tenantId: ctx.tenant.id, hubId, date: { gte: new Date(Date.now() - 86_400_000) } }, orderBy: [{ date: 'asc' }], take: 366 }),
+    db.openingException.findMany({
+      where: { tenantId: ctx.tenant.id, hubId, date: { gte: new Date(Date.now() - 86_400_000) } },
+      orderBy: [{ date: 'asc' }],
+      take: 366,
+    }),
   ]);
   return {
     hubId,
     timezone: ctx.tenant.timezone,
-    week: week.map((w) => ({ weekday: w.weekday, opensAt: minutesToHhmm(w.opensAt), closesAt: minutesToHhmm(w.closesAt) })),
-    closedDays: closed.filter((c) => c.opensAt === null || c.closesAt === null).map((c) => ({ date: c.date.toISOString().slice(0, 10), note: c.note, holiday: c.holiday })),
+    week: week.map((w) => ({
+      weekday: w.weekday,
+      opensAt: minutesToHhmm(w.opensAt),
+      closesAt: minutesToHhmm(w.closesAt),
+    })),
+    closedDays: closed
+      .filter((c) => c.opensAt === null || c.closesAt === null)
+      .map((c) => ({ date: c.date.toISOString().slice(0, 10), note: c.note, holiday: c.holiday })),
     specialDays: closed.flatMap((c) =>
-      c.opensAt === null || c.closesAt === null ? [] : [{ date: c.date.toISOString().slice(0, 10), note: c.note, opensAt: minutesToHhmm(c.opensAt), closesAt: minutesToHhmm(c.closesAt) }],
+      c.opensAt === null || c.closesAt === null
+        ? []
+        : [
+            {
+              date: c.date.toISOString().slice(0, 10),
+              note: c.note,
+              opensAt: minutesToHhmm(c.opensAt),
+              closesAt: minutesToHhmm(c.closesAt),
+            },
+          ],
     ),
   };
 }
 
-export async function setOpeningHours(ctx: Ctx, input: { hubId: string; week: Array<{ weekday: number; opensAt: string; closesAt: string }> }) {
-  const week = input.week.map((w) => ({ weekday: w.weekday, opensAt: hhmmToMinutes(w.opensAt), closesAt: hhmmToMinutes(w.closesAt) }));
+export async function setOpeningHours(
+  ctx: Ctx,
+  input: { hubId: string; week: Array<{ weekday: number; opensAt: string; closesAt: string }> },
+) {
+  const week = input.week.map((w) => ({
+    weekday: w.weekday,
+    opensAt: hhmmToMinutes(w.opensAt),
+    closesAt: hhmmToMinutes(w.closesAt),
+  }));
   const errors: Record<string, string[]> = {};
   week.forEach((w, i) => {
     if (w.closesAt <= w.opensAt) errors[`week.${i}.closesAt`] = ['validation.openingHours.closesBeforeOpens'];
-    const overlaps = week.some((o, j) => j !== i && o.weekday === w.weekday && o.opensAt < w.closesAt && w.opensAt < o.closesAt);
+    const overlaps = week.some(
+      (o, j) => j !== i && o.weekday === w.weekday && o.opensAt < w.closesAt && w.opensAt < o.closesAt,
+    );
     if (overlaps) errors[`week.${i}.opensAt`] = ['validation.openingHours.overlap'];
   });
   if (Object.keys(errors).length > 0) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', errors);
   return ctx.db.$transaction(async (tx) => {
     const hub = await findHub(ctx, tx, input.hubId);
-    if (ctx.ability.cannot('update', subject('OpeningHours', { tenantId: ctx.tenant.id, hubId: hub.id } as never))) throw forbidden();
+    if (ctx.ability.cannot('update', subject('OpeningHours', { tenantId: ctx.tenant.id, hubId: hub.id } as never)))
+      throw forbidden();
     await tx.openingHours.deleteMany({ where: { tenantId: ctx.tenant.id, hubId: hub.id } });
     await tx.openingHours.createMany({ data: week.map((w) => ({ tenantId: ctx.tenant.id, hubId: hub.id, ...w })) });
     await audit(ctx, tx, 'hub.openingHoursChanged', 'Hub', hub.id, { week: input.week });
@@ -231,7 +323,8 @@ export async function setOpeningHours(ctx: Ctx, input: { hubId: string; week: Ar
 export async function addClosedDay(ctx: Ctx, input: { hubId: string; date: string; note: string | null }) {
   return ctx.db.$transaction(async (tx) => {
     const hub = await findHub(ctx, tx, input.hubId);
-    if (ctx.ability.cannot('create', subject('OpeningException', { tenantId: ctx.tenant.id, hubId: hub.id } as never))) throw forbidden();
+    if (ctx.ability.cannot('create', subject('OpeningException', { tenantId: ctx.tenant.id, hubId: hub.id } as never)))
+      throw forbidden();
     const date = new Date(`${input.date}T00:00:00Z`);
     // Idempotent: marking a closed day twice keeps one row (and the new note).
     await tx.openingException.upsert({
@@ -248,8 +341,11 @@ export async function addClosedDay(ctx: Ctx, input: { hubId: string; date: strin
 export async function removeClosedDay(ctx: Ctx, input: { hubId: string; date: string }) {
   return ctx.db.$transaction(async (tx) => {
     const hub = await findHub(ctx, tx, input.hubId);
-    if (ctx.ability.cannot('delete', subject('OpeningException', { tenantId: ctx.tenant.id, hubId: hub.id } as never))) throw forbidden();
-    await tx.openingException.deleteMany({ where: { tenantId: ctx.tenant.id, hubId: hub.id, date: new Date(`${input.date}T00:00:00Z`) } });
+    if (ctx.ability.cannot('delete', subject('OpeningException', { tenantId: ctx.tenant.id, hubId: hub.id } as never)))
+      throw forbidden();
+    await tx.openingException.deleteMany({
+      where: { tenantId: ctx.tenant.id, hubId: hub.id, date: new Date(`${input.date}T00:00:00Z`) },
+    });
     await audit(ctx, tx, 'hub.closedDayRemoved', 'Hub', hub.id, { date: input.date });
     return openingHoursOf(ctx, tx, hub.id);
   });

@@ -49,8 +49,23 @@ export function isLoopbackHttp(issuer: URL): boolean {
 // Addresses an issuer may not point at in production: the API's own
 // machine and private networks are no identity provider of a town.
 const INTERNAL = new BlockList();
-for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) INTERNAL.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) INTERNAL.addSubnet(net, prefix, 'ipv6');
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const)
+  INTERNAL.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const)
+  INTERNAL.addSubnet(net, prefix, 'ipv6');
 
 export function isInternalAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
@@ -76,8 +91,11 @@ export function limitedFetch(options: ClientOptions): oidc.CustomFetch {
   return async (url, init) => {
     if (!options.allowLoopbackHttp) {
       const { hostname } = new URL(url);
-      const addresses = isIP(hostname.replace(/^\[|\]$/g, '')) ? [hostname.replace(/^\[|\]$/g, '')] : (await lookup(hostname, { all: true })).map((a) => a.address);
-      if (addresses.some(isInternalAddress)) throw new ProviderResponseError('provider resolves to an internal address');
+      const addresses = isIP(hostname.replace(/^\[|\]$/g, ''))
+        ? [hostname.replace(/^\[|\]$/g, '')]
+        : (await lookup(hostname, { all: true })).map((a) => a.address);
+      if (addresses.some(isInternalAddress))
+        throw new ProviderResponseError('provider resolves to an internal address');
     }
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
@@ -104,7 +122,11 @@ export function limitedFetch(options: ClientOptions): oidc.CustomFetch {
       }
     }
     const bodyless = [101, 204, 205, 304].includes(response.status);
-    return new Response(bodyless ? null : Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(bodyless ? null : Buffer.concat(chunks), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 
@@ -118,7 +140,9 @@ interface CachedConfig {
 const discovered = new Map<string, CachedConfig>();
 
 function cacheKey(provider: ProviderRef, options: ClientOptions): string {
-  return createHash('sha256').update([provider.issuer, provider.clientId, provider.clientSecret, String(options.allowLoopbackHttp)].join('\n')).digest('hex');
+  return createHash('sha256')
+    .update([provider.issuer, provider.clientId, provider.clientSecret, String(options.allowLoopbackHttp)].join('\n'))
+    .digest('hex');
 }
 
 /** Forgets every discovered configuration (tests that change a provider under the same issuer). */
@@ -126,7 +150,11 @@ export function clearDiscoveryCache(): void {
   discovered.clear();
 }
 
-export async function discover(provider: ProviderRef, options: ClientOptions, now = Date.now()): Promise<oidc.Configuration> {
+export async function discover(
+  provider: ProviderRef,
+  options: ClientOptions,
+  now = Date.now(),
+): Promise<oidc.Configuration> {
   const key = cacheKey(provider, options);
   const hit = discovered.get(key);
   if (hit && hit.expiresAt > now) return hit.config;
@@ -136,7 +164,9 @@ export async function discover(provider: ProviderRef, options: ClientOptions, no
   const config = await oidc.discovery(issuer, provider.clientId, provider.clientSecret, undefined, {
     [oidc.customFetch]: limitedFetch(options),
     timeout: Math.ceil((options.fetchTimeoutMs ?? DISCOVERY_TIMEOUT_MS) / 1000),
-    execute: insecure ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] : [oidc.enableNonRepudiationChecks],
+    execute: insecure
+      ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks]
+      : [oidc.enableNonRepudiationChecks],
   });
   while (discovered.size >= DISCOVERY_CACHE_MAX) {
     const oldest = discovered.keys().next().value;

@@ -6,7 +6,10 @@ import { DomainError, notFound } from '../../errors.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
 import { isInternalHost, isLoopbackHttp } from './oidc-client.ts';
 
-type SessionCtx = Context & { session: { userId: string }; actor: { platformRole: string | null; partnerRoles: ReadonlyArray<{ partnerId: string; role: string }> } };
+type SessionCtx = Context & {
+  session: { userId: string };
+  actor: { platformRole: string | null; partnerRoles: ReadonlyArray<{ partnerId: string; role: string }> };
+};
 type TownCtx = SessionCtx & { tenant: Tenant; ability: AppAbility };
 
 export type SsoDefaultRole = 'member' | 'hub-staff';
@@ -30,13 +33,21 @@ export function ssoSettings(ctx: Context): SsoSettings {
 
 /** The provider's settings as the admin sees them: everything but the secret. */
 function view(row: { issuer: string; clientId: string; allowedDomains: string[]; enabled: boolean; updatedAt: Date }) {
-  return { issuer: row.issuer, clientId: row.clientId, hasClientSecret: true as const, allowedDomains: row.allowedDomains, enabled: row.enabled, updatedAt: row.updatedAt.toISOString() };
+  return {
+    issuer: row.issuer,
+    clientId: row.clientId,
+    hasClientSecret: true as const,
+    allowedDomains: row.allowedDomains,
+    enabled: row.enabled,
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 /** Who manages a town's sign-in: whoever may add people to it (town admin, its partner, the provider's admins). */
 function assertMayManageTown(ctx: TownCtx) {
   const probe = { tenantId: ctx.tenant.id, id: '', userId: '', role: 'MEMBER' as const, createdAt: new Date() };
-  if (ctx.ability.cannot('create', subject('TenantMembership', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  if (ctx.ability.cannot('create', subject('TenantMembership', probe)))
+    throw new DomainError('FORBIDDEN', 'errors.forbidden');
 }
 
 /**
@@ -51,7 +62,10 @@ function assertIssuer(ctx: Context, issuer: string) {
   if (url.protocol !== 'https:' && !(relaxed && isLoopbackHttp(url))) {
     throw new DomainError('BAD_REQUEST', 'errors.sso.issuerHttps', { issuer: ['errors.sso.issuerHttps'] });
   }
-  if (!relaxed && isInternalHost(url.hostname)) throw new DomainError('BAD_REQUEST', 'errors.ssoChecks.issuerNotPublic', { issuer: ['errors.ssoChecks.issuerNotPublic'] });
+  if (!relaxed && isInternalHost(url.hostname))
+    throw new DomainError('BAD_REQUEST', 'errors.ssoChecks.issuerNotPublic', {
+      issuer: ['errors.ssoChecks.issuerNotPublic'],
+    });
 }
 
 /** Single sign-on is part of some plans only (PLANS[…].sso); a town without a billing row is on the smallest. */
@@ -68,7 +82,10 @@ function secretFor(ctx: Context, input: SaveConfigInput, stored: string | null):
 export async function getTownConfig(ctx: TownCtx) {
   assertMayManageTown(ctx);
   const row = await ctx.db.tenantSsoConfig.findFirst({ where: { tenantId: ctx.tenant.id } });
-  return { config: row ? { ...view(row), defaultRole: toApiEnum(row.defaultRole) as SsoDefaultRole } : null, callbackUrl: ctx.sso?.callbackUrl ?? null };
+  return {
+    config: row ? { ...view(row), defaultRole: toApiEnum(row.defaultRole) as SsoDefaultRole } : null,
+    callbackUrl: ctx.sso?.callbackUrl ?? null,
+  };
 }
 
 /** Creates or replaces the town's provider; the change (never the secret) is audited in the town's log. */
@@ -99,10 +116,20 @@ export async function saveTownConfig(ctx: TownCtx, input: SaveConfigInput & { de
         targetType: 'TenantSsoConfig',
         targetId: row.id,
         requestId: ctx.requestId,
-        data: { issuer: input.issuer, clientId: input.clientId, allowedDomains: input.allowedDomains, enabled: input.enabled, defaultRole: input.defaultRole, secretChanged: input.clientSecret !== '' },
+        data: {
+          issuer: input.issuer,
+          clientId: input.clientId,
+          allowedDomains: input.allowedDomains,
+          enabled: input.enabled,
+          defaultRole: input.defaultRole,
+          secretChanged: input.clientSecret !== '',
+        },
       },
     });
-    return { config: { ...view(row), defaultRole: toApiEnum(row.defaultRole) as SsoDefaultRole }, callbackUrl: ctx.sso?.callbackUrl ?? null };
+    return {
+      config: { ...view(row), defaultRole: toApiEnum(row.defaultRole) as SsoDefaultRole },
+      callbackUrl: ctx.sso?.callbackUrl ?? null,
+    };
   });
 }
 
@@ -152,7 +179,14 @@ export async function savePartnerConfig(ctx: SessionCtx, input: SaveConfigInput 
       targetType: 'PartnerSsoConfig',
       targetId: saved.id,
       requestId: ctx.requestId,
-      data: { partnerId: input.partnerId, issuer: input.issuer, clientId: input.clientId, allowedDomains: input.allowedDomains, enabled: input.enabled, secretChanged: input.clientSecret !== '' },
+      data: {
+        partnerId: input.partnerId,
+        issuer: input.issuer,
+        clientId: input.clientId,
+        allowedDomains: input.allowedDomains,
+        enabled: input.enabled,
+        secretChanged: input.clientSecret !== '',
+      },
     }),
   );
   return { config: view(row.saved), callbackUrl: ctx.sso?.callbackUrl ?? null };

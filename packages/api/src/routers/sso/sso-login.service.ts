@@ -25,7 +25,8 @@ interface Provider {
 }
 
 /** Every SSO failure a user sees: a clear key, BAD_REQUEST, and no session. */
-const rejected = (key: string, field?: string) => new DomainError('BAD_REQUEST', key, field ? { [field]: [key] } : undefined);
+const rejected = (key: string, field?: string) =>
+  new DomainError('BAD_REQUEST', key, field ? { [field]: [key] } : undefined);
 
 function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -34,35 +35,102 @@ function domainOf(email: string): string {
 /** Towns that are suspended or offboarded sign nobody in. */
 const OPEN_TOWN = { status: { in: ['ACTIVE', 'ONBOARDING'] as Array<'ACTIVE' | 'ONBOARDING'> } };
 
-async function enabledProviders(tx: PlatformTx, domain: string, townSlug: string | null): Promise<Array<Provider & { label: string }>> {
+async function enabledProviders(
+  tx: PlatformTx,
+  domain: string,
+  townSlug: string | null,
+): Promise<Array<Provider & { label: string }>> {
   const found = await tx.tenantSsoConfig.findMany({
-    where: { enabled: true, allowedDomains: { has: domain }, tenant: { ...OPEN_TOWN, ...(townSlug ? { slug: townSlug } : {}) } },
+    where: {
+      enabled: true,
+      allowedDomains: { has: domain },
+      tenant: { ...OPEN_TOWN, ...(townSlug ? { slug: townSlug } : {}) },
+    },
     include: { tenant: { select: { slug: true, billing: { select: { plan: true }, take: 1 } } } },
     take: 20,
   });
   // A town whose plan no longer includes SSO (a downgrade) keeps its settings but signs nobody in.
   const towns = found.filter((c) => planIncludesSso(c.tenant.billing[0]?.plan));
-  const partners = townSlug ? [] : await tx.partnerSsoConfig.findMany({ where: { enabled: true, allowedDomains: { has: domain } }, take: 20 });
-  if (found.length > 0 && towns.length === 0 && partners.length === 0) throw new DomainError('PRECONDITION_FAILED', 'errors.ssoChecks.notInPlanSignIn', { email: ['errors.ssoChecks.notInPlanSignIn'] });
+  const partners = townSlug
+    ? []
+    : await tx.partnerSsoConfig.findMany({ where: { enabled: true, allowedDomains: { has: domain } }, take: 20 });
+  if (found.length > 0 && towns.length === 0 && partners.length === 0)
+    throw new DomainError('PRECONDITION_FAILED', 'errors.ssoChecks.notInPlanSignIn', {
+      email: ['errors.ssoChecks.notInPlanSignIn'],
+    });
   return [
-    ...towns.map((c) => ({ kind: 'town' as const, configId: c.id, ownerId: c.tenantId, issuer: c.issuer, clientId: c.clientId, clientSecretEncrypted: c.clientSecretEncrypted, allowedDomains: c.allowedDomains, defaultRole: c.defaultRole, label: c.tenant.slug })),
-    ...partners.map((c) => ({ kind: 'partner' as const, configId: c.id, ownerId: c.partnerId, issuer: c.issuer, clientId: c.clientId, clientSecretEncrypted: c.clientSecretEncrypted, allowedDomains: c.allowedDomains, defaultRole: null, label: c.partnerId })),
+    ...towns.map((c) => ({
+      kind: 'town' as const,
+      configId: c.id,
+      ownerId: c.tenantId,
+      issuer: c.issuer,
+      clientId: c.clientId,
+      clientSecretEncrypted: c.clientSecretEncrypted,
+      allowedDomains: c.allowedDomains,
+      defaultRole: c.defaultRole,
+      label: c.tenant.slug,
+    })),
+    ...partners.map((c) => ({
+      kind: 'partner' as const,
+      configId: c.id,
+      ownerId: c.partnerId,
+      issuer: c.issuer,
+      clientId: c.clientId,
+      clientSecretEncrypted: c.clientSecretEncrypted,
+      allowedDomains: c.allowedDomains,
+      defaultRole: null,
+      label: c.partnerId,
+    })),
   ];
 }
 
-async function providerById(tx: PlatformTx, kind: ProviderKind, configId: string, ownerId: string): Promise<Provider | null> {
+async function providerById(
+  tx: PlatformTx,
+  kind: ProviderKind,
+  configId: string,
+  ownerId: string,
+): Promise<Provider | null> {
   if (kind === 'town') {
-    const c = await tx.tenantSsoConfig.findFirst({ where: { id: configId, tenantId: ownerId, enabled: true, tenant: OPEN_TOWN }, include: { tenant: { select: { billing: { select: { plan: true }, take: 1 } } } } });
+    const c = await tx.tenantSsoConfig.findFirst({
+      where: { id: configId, tenantId: ownerId, enabled: true, tenant: OPEN_TOWN },
+      include: { tenant: { select: { billing: { select: { plan: true }, take: 1 } } } },
+    });
     if (c && !planIncludesSso(c.tenant.billing[0]?.plan)) return null;
-    return c && { kind, configId: c.id, ownerId: c.tenantId, issuer: c.issuer, clientId: c.clientId, clientSecretEncrypted: c.clientSecretEncrypted, allowedDomains: c.allowedDomains, defaultRole: c.defaultRole };
+    return (
+      c && {
+        kind,
+        configId: c.id,
+        ownerId: c.tenantId,
+        issuer: c.issuer,
+        clientId: c.clientId,
+        clientSecretEncrypted: c.clientSecretEncrypted,
+        allowedDomains: c.allowedDomains,
+        defaultRole: c.defaultRole,
+      }
+    );
   }
   const c = await tx.partnerSsoConfig.findFirst({ where: { id: configId, partnerId: ownerId, enabled: true } });
-  return c && { kind, configId: c.id, ownerId: c.partnerId, issuer: c.issuer, clientId: c.clientId, clientSecretEncrypted: c.clientSecretEncrypted, allowedDomains: c.allowedDomains, defaultRole: null };
+  return (
+    c && {
+      kind,
+      configId: c.id,
+      ownerId: c.partnerId,
+      issuer: c.issuer,
+      clientId: c.clientId,
+      clientSecretEncrypted: c.clientSecretEncrypted,
+      allowedDomains: c.allowedDomains,
+      defaultRole: null,
+    }
+  );
 }
 
 function providerRef(ctx: Context, provider: Provider) {
   const settings = ssoSettings(ctx);
-  return { issuer: provider.issuer, clientId: provider.clientId, clientSecret: decryptSecret(settings.secretKey, provider.clientSecretEncrypted, SSO_SECRET_CONTEXT) };
+  return {
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: decryptSecret(settings.secretKey, provider.clientSecretEncrypted, SSO_SECRET_CONTEXT),
+  };
 }
 
 /**
@@ -91,20 +159,42 @@ export async function startSso(ctx: Context, input: { email: string; tenant?: st
       // Started sign-ins nobody finished are worth nothing a day later: keep the table small.
       await tx.ssoLoginState.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 60 * 60 * 1000) } } });
       await tx.ssoLoginState.create({
-        data: { stateHash: hashToken(state), nonce, codeVerifier, providerKind: only.kind, ownerId: only.ownerId, configId: only.configId, expiresAt: new Date(Date.now() + SSO_STATE_LIFETIME_MS) },
+        data: {
+          stateHash: hashToken(state),
+          nonce,
+          codeVerifier,
+          providerKind: only.kind,
+          ownerId: only.ownerId,
+          configId: only.configId,
+          expiresAt: new Date(Date.now() + SSO_STATE_LIFETIME_MS),
+        },
       });
       return only;
     },
     // No provider found: nothing was written or revealed, so nothing to audit.
-    (found) => (found && found !== 'ambiguous' ? { action: 'sso.signInStarted', actorUserId: null, targetType: found.kind === 'town' ? 'TenantSsoConfig' : 'PartnerSsoConfig', targetId: found.configId, requestId: ctx.requestId, data: { domain } } : null),
+    (found) =>
+      found && found !== 'ambiguous'
+        ? {
+            action: 'sso.signInStarted',
+            actorUserId: null,
+            targetType: found.kind === 'town' ? 'TenantSsoConfig' : 'PartnerSsoConfig',
+            targetId: found.configId,
+            requestId: ctx.requestId,
+            data: { domain },
+          }
+        : null,
   );
-  if (provider === null) throw new DomainError('NOT_FOUND', 'errors.sso.noProvider', { email: ['errors.sso.noProvider'] });
+  if (provider === null)
+    throw new DomainError('NOT_FOUND', 'errors.sso.noProvider', { email: ['errors.sso.noProvider'] });
   if (provider === 'ambiguous') throw rejected('errors.sso.chooseTown', 'tenant');
   let config: oidc.Configuration;
   try {
     config = await discover(providerRef(ctx, provider), settings);
   } catch (error) {
-    ctx.logger.warn({ reqId: ctx.requestId, event: 'sso.discoveryFailed', issuer: provider.issuer, err: errorSummary(error) }, 'sso discovery failed');
+    ctx.logger.warn(
+      { reqId: ctx.requestId, event: 'sso.discoveryFailed', issuer: provider.issuer, err: errorSummary(error) },
+      'sso discovery failed',
+    );
     throw new DomainError('PRECONDITION_FAILED', 'errors.sso.providerUnreachable');
   }
   const request = await authorizationRequest(config, settings.callbackUrl, input.email, { state, nonce, codeVerifier });
@@ -122,7 +212,12 @@ function errorSummary(error: unknown): { name?: string; code?: string; message?:
   if (!(error instanceof Error)) return {};
   const code = (error as { code?: unknown }).code;
   const cause = causeOf(error);
-  return { name: error.name, message: error.message.slice(0, 200), ...(typeof code === 'string' ? { code } : {}), ...(cause ? { cause: cause.message.slice(0, 200) } : {}) };
+  return {
+    name: error.name,
+    message: error.message.slice(0, 200),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(cause ? { cause: cause.message.slice(0, 200) } : {}),
+  };
 }
 
 /** openid-client's failure, as a key the user (and the town's log) can act on. */
@@ -132,7 +227,8 @@ function rejectionKey(error: unknown): string {
   const text = `${error instanceof Error ? error.message : ''} ${causeOf(error)?.message ?? ''}`;
   // RFC 9207: the callback's "iss" is another provider's, or missing although the provider always sends it.
   if (/"iss" \(issuer\)/.test(text)) return 'errors.sso.wrongIssuer';
-  if ((typeof code === 'string' && /JWT|JWS/.test(code)) || /signature|nonce|ID Token|JWT/i.test(text)) return 'errors.sso.idTokenInvalid';
+  if ((typeof code === 'string' && /JWT|JWS/.test(code)) || /signature|nonce|ID Token|JWT/i.test(text))
+    return 'errors.sso.idTokenInvalid';
   return 'errors.sso.providerRejected';
 }
 
@@ -153,20 +249,40 @@ export async function finishSso(ctx: Context, input: { query: string }) {
   const redeemed = await ctx.platform.run(
     async (tx) => {
       const now = new Date();
-      const { count } = await tx.ssoLoginState.updateMany({ where: { stateHash: hashToken(state), usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+      const { count } = await tx.ssoLoginState.updateMany({
+        where: { stateHash: hashToken(state), usedAt: null, expiresAt: { gt: now } },
+        data: { usedAt: now },
+      });
       if (count !== 1) return null;
       const row = await tx.ssoLoginState.findUniqueOrThrow({ where: { stateHash: hashToken(state) } });
       const kind = row.providerKind as ProviderKind;
       return { row, kind, provider: await providerById(tx, kind, row.configId, row.ownerId) };
     },
-    (r) => (r ? { action: 'sso.stateRedeemed', actorUserId: null, targetType: 'SsoLoginState', targetId: r.row.id, requestId: ctx.requestId } : null),
+    (r) =>
+      r
+        ? {
+            action: 'sso.stateRedeemed',
+            actorUserId: null,
+            targetType: 'SsoLoginState',
+            targetId: r.row.id,
+            requestId: ctx.requestId,
+          }
+        : null,
   );
   // A forged, replayed or expired state: nothing was touched.
   if (!redeemed) throw rejected('errors.sso.invalidState');
   const { row, kind } = redeemed;
   const tenantId = kind === 'town' ? row.ownerId : null;
   const refuse = async (key: string, detail: Record<string, string> = {}) => {
-    await ctx.platform.run(async () => null, { action: 'sso.signInRejected', actorUserId: null, tenantId, targetType: kind === 'town' ? 'TenantSsoConfig' : 'PartnerSsoConfig', targetId: row.configId, requestId: ctx.requestId, data: { reason: key, ...(kind === 'partner' ? { partnerId: row.ownerId } : {}), ...detail } });
+    await ctx.platform.run(async () => null, {
+      action: 'sso.signInRejected',
+      actorUserId: null,
+      tenantId,
+      targetType: kind === 'town' ? 'TenantSsoConfig' : 'PartnerSsoConfig',
+      targetId: row.configId,
+      requestId: ctx.requestId,
+      data: { reason: key, ...(kind === 'partner' ? { partnerId: row.ownerId } : {}), ...detail },
+    });
     return rejected(key);
   };
   const provider = redeemed.provider;
@@ -178,11 +294,15 @@ export async function finishSso(ctx: Context, input: { query: string }) {
     identity = await finishAuthorization(config, callback, { state, nonce: row.nonce, codeVerifier: row.codeVerifier });
   } catch (error) {
     const key = rejectionKey(error);
-    ctx.logger.warn({ reqId: ctx.requestId, event: 'sso.rejected', reason: key, err: errorSummary(error) }, 'sso callback rejected');
+    ctx.logger.warn(
+      { reqId: ctx.requestId, event: 'sso.rejected', reason: key, err: errorSummary(error) },
+      'sso callback rejected',
+    );
     throw await refuse(key);
   }
   if (!identity.email || !identity.emailVerified) throw await refuse('errors.sso.emailNotVerified');
-  if (!provider.allowedDomains.includes(domainOf(identity.email))) throw await refuse('errors.sso.domainNotAllowed', { domain: domainOf(identity.email) });
+  if (!provider.allowedDomains.includes(domainOf(identity.email)))
+    throw await refuse('errors.sso.domainNotAllowed', { domain: domainOf(identity.email) });
 
   const outcome = await ctx.platform.run(
     async (tx) => {
@@ -197,7 +317,12 @@ export async function finishSso(ctx: Context, input: { query: string }) {
             targetType: 'User',
             targetId: o.userId,
             requestId: ctx.requestId,
-            data: { userCreated: o.userCreated, role: o.role, issuer: provider.issuer, ...(kind === 'partner' ? { partnerId: provider.ownerId } : {}) },
+            data: {
+              userCreated: o.userCreated,
+              role: o.role,
+              issuer: provider.issuer,
+              ...(kind === 'partner' ? { partnerId: provider.ownerId } : {}),
+            },
           },
         });
       }
@@ -206,7 +331,19 @@ export async function finishSso(ctx: Context, input: { query: string }) {
     (o) =>
       'refused' in o
         ? null
-        : { action: 'sso.signedIn', actorUserId: o.userId, tenantId, targetType: 'User', targetId: o.userId, requestId: ctx.requestId, data: { issuer: provider.issuer, subject: identity.subject, ...(kind === 'partner' ? { partnerId: provider.ownerId } : {}) } },
+        : {
+            action: 'sso.signedIn',
+            actorUserId: o.userId,
+            tenantId,
+            targetType: 'User',
+            targetId: o.userId,
+            requestId: ctx.requestId,
+            data: {
+              issuer: provider.issuer,
+              subject: identity.subject,
+              ...(kind === 'partner' ? { partnerId: provider.ownerId } : {}),
+            },
+          },
   );
   if ('refused' in outcome) throw await refuse(outcome.refused);
   // Same kind of session as a password sign-in: a new id, the same cookie.
@@ -223,10 +360,19 @@ type LinkOutcome = { refused: string } | { userId: string; provisioned: boolean;
  * town's identity provider — run by that town — could sign someone into
  * another town, a partner or the provider's staff.
  */
-async function linkOrProvision(tx: PlatformTx, provider: Provider, identity: VerifiedIdentity & { email: string }): Promise<LinkOutcome> {
+async function linkOrProvision(
+  tx: PlatformTx,
+  provider: Provider,
+  identity: VerifiedIdentity & { email: string },
+): Promise<LinkOutcome> {
   const user = await tx.user.findUnique({
     where: { email: identity.email },
-    select: { id: true, platformRole: true, tenantMemberships: { select: { tenantId: true, role: true } }, partnerMemberships: { select: { partnerId: true, role: true } } },
+    select: {
+      id: true,
+      platformRole: true,
+      tenantMemberships: { select: { tenantId: true, role: true } },
+      partnerMemberships: { select: { partnerId: true, role: true } },
+    },
   });
   if (user) {
     const elsewhere =
@@ -236,18 +382,26 @@ async function linkOrProvision(tx: PlatformTx, provider: Provider, identity: Ver
         : user.tenantMemberships.length > 0 || user.partnerMemberships.some((m) => m.partnerId !== provider.ownerId));
     if (elsewhere) return { refused: 'errors.sso.accountElsewhere' };
     // Partner admins may protect their password sign-in with a second factor; a provider run by someone else must not skip it.
-    if (user.partnerMemberships.some((m) => m.role === 'PARTNER_ADMIN')) return { refused: 'errors.sso.adminUsesPassword' };
+    if (user.partnerMemberships.some((m) => m.role === 'PARTNER_ADMIN'))
+      return { refused: 'errors.sso.adminUsesPassword' };
   }
-  const created = user ? null : await tx.user.create({ data: { email: identity.email, name: identity.name || identity.email.split('@')[0] || identity.email }, select: { id: true } });
+  const created = user
+    ? null
+    : await tx.user.create({
+        data: { email: identity.email, name: identity.name || identity.email.split('@')[0] || identity.email },
+        select: { id: true },
+      });
   const userId = user?.id ?? created!.id;
   if (provider.kind === 'town') {
-    if (user?.tenantMemberships.some((m) => m.tenantId === provider.ownerId)) return { userId, provisioned: false, userCreated: false, role: 'existing' };
+    if (user?.tenantMemberships.some((m) => m.tenantId === provider.ownerId))
+      return { userId, provisioned: false, userCreated: false, role: 'existing' };
     // Never an admin: the CHECK constraint on the config says so too.
     const role = provider.defaultRole === 'HUB_STAFF' ? 'HUB_STAFF' : 'MEMBER';
     await tx.tenantMembership.create({ data: { tenantId: provider.ownerId, userId, role } });
     return { userId, provisioned: true, userCreated: !user, role };
   }
-  if (user?.partnerMemberships.some((m) => m.partnerId === provider.ownerId)) return { userId, provisioned: false, userCreated: false, role: 'existing' };
+  if (user?.partnerMemberships.some((m) => m.partnerId === provider.ownerId))
+    return { userId, provisioned: false, userCreated: false, role: 'existing' };
   await tx.partnerMembership.create({ data: { partnerId: provider.ownerId, userId, role: 'PARTNER_STAFF' } });
   return { userId, provisioned: true, userCreated: !user, role: 'PARTNER_STAFF' };
 }

@@ -37,7 +37,10 @@ const configView = z.object({
   updatedAt: z.iso.datetime(),
 });
 
-const townConfigOutput = z.object({ config: configView.extend({ defaultRole }).nullable(), callbackUrl: z.string().nullable() });
+const townConfigOutput = z.object({
+  config: configView.extend({ defaultRole }).nullable(),
+  callbackUrl: z.string().nullable(),
+});
 const partnerConfigOutput = z.object({ config: configView.nullable(), callbackUrl: z.string().nullable() });
 
 export const ssoRouter = router({

@@ -29,7 +29,12 @@ export interface TestOidcProvider {
  * Consent is granted up front for the test client, so the login is the only
  * interaction.
  */
-export async function startTestOidcProvider(options: { redirectUri: string; accounts: Record<string, TestAccount>; clientId?: string; clientSecret?: string }): Promise<TestOidcProvider> {
+export async function startTestOidcProvider(options: {
+  redirectUri: string;
+  accounts: Record<string, TestAccount>;
+  clientId?: string;
+  clientSecret?: string;
+}): Promise<TestOidcProvider> {
   const clientId = options.clientId ?? 'hubwerk';
   const clientSecret = options.clientSecret ?? 'test-client-secret-0123456789abcdef';
   const server: Server = createServer();
@@ -58,7 +63,12 @@ export async function startTestOidcProvider(options: { redirectUri: string; acco
       return {
         accountId: id,
         async claims() {
-          return { sub: id, email: account.email, email_verified: account.emailVerified ?? true, ...(account.name ? { name: account.name } : {}) };
+          return {
+            sub: id,
+            email: account.email,
+            email_verified: account.emailVerified ?? true,
+            ...(account.name ? { name: account.name } : {}),
+          };
         },
       };
     },
@@ -87,7 +97,9 @@ export async function startTestOidcProvider(options: { redirectUri: string; acco
   });
   const real = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
   const impostor = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
-  const forgedJwks = JSON.stringify({ keys: real.keys.filter((k) => k.kty === 'RSA').map((k) => ({ ...k, n: impostor.n, e: impostor.e })) });
+  const forgedJwks = JSON.stringify({
+    keys: real.keys.filter((k) => k.kty === 'RSA').map((k) => ({ ...k, n: impostor.n, e: impostor.e })),
+  });
   return {
     issuer,
     clientId,
@@ -123,12 +135,20 @@ class CookieJar {
  * the account, and stops at the first redirect to `redirectUri` — whose
  * query (code, state, iss) it returns.
  */
-export async function signInAtProvider(authorizationUrl: string, redirectUri: string, accountId: string): Promise<string> {
+export async function signInAtProvider(
+  authorizationUrl: string,
+  redirectUri: string,
+  accountId: string,
+): Promise<string> {
   const jar = new CookieJar();
   let url = authorizationUrl;
   let init: RequestInit = { method: 'GET' };
   for (let hop = 0; hop < 20; hop += 1) {
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string> | undefined), cookie: jar.header() } });
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string> | undefined), cookie: jar.header() },
+    });
     jar.store(response);
     const location = response.headers.get('location');
     if (location) {
@@ -141,8 +161,12 @@ export async function signInAtProvider(authorizationUrl: string, redirectUri: st
     const html = await response.text();
     const form = /<form[^>]*action="([^"]+)"/.exec(html);
     const prompt = /name="prompt" value="([^"]+)"/.exec(html);
-    if (response.status !== 200 || !form || !prompt) throw new Error(`unexpected answer from the provider at ${url}: ${response.status} ${html.slice(0, 300)}`);
-    const body = new URLSearchParams({ prompt: prompt[1]!, ...(prompt[1] === 'login' ? { login: accountId, password: 'egal' } : {}) });
+    if (response.status !== 200 || !form || !prompt)
+      throw new Error(`unexpected answer from the provider at ${url}: ${response.status} ${html.slice(0, 300)}`);
+    const body = new URLSearchParams({
+      prompt: prompt[1]!,
+      ...(prompt[1] === 'login' ? { login: accountId, password: 'egal' } : {}),
+    });
     url = new URL(form[1]!, url).href;
     init = { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
   }

@@ -10,7 +10,10 @@ type TenantRoleName = 'town-admin' | 'hub-manager' | 'hub-staff' | 'member';
 /** Who manages the town's people: whoever may read its memberships (town admins, partners acting as one, the provider). */
 function assertMayManage(ctx: Ctx) {
   const probe = { tenantId: ctx.tenant.id } as TenantMembership;
-  if (ctx.ability.cannot('read', subject('TenantMembership', probe)) || ctx.ability.cannot('create', subject('TenantMembership', probe))) {
+  if (
+    ctx.ability.cannot('read', subject('TenantMembership', probe)) ||
+    ctx.ability.cannot('create', subject('TenantMembership', probe))
+  ) {
     throw new DomainError('FORBIDDEN', 'errors.forbidden');
   }
 }
@@ -36,7 +39,8 @@ export async function listMembers(ctx: Ctx, input: { cursor?: string | undefined
         email: m.user.email,
         role,
         // What the caller may do with this member (the same rule the mutations check).
-        manageable: m.userId !== ctx.session.userId && mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role }),
+        manageable:
+          m.userId !== ctx.session.userId && mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role }),
       };
     }),
     nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null,
@@ -54,7 +58,8 @@ async function manageableMember(ctx: Ctx, tx: Pick<Ctx['db'], 'tenantMembership'
   if (!membership) throw notFound();
   if (membership.userId === ctx.session.userId) throw new DomainError('FORBIDDEN', 'errors.staff.notYourself');
   const current = toApiEnum(membership.role);
-  if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: current })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: current }))
+    throw new DomainError('FORBIDDEN', 'errors.forbidden');
   return membership;
 }
 
@@ -64,13 +69,25 @@ async function manageableMember(ctx: Ctx, tx: Pick<Ctx['db'], 'tenantMembership'
  * already runs with the new role (abilities are read per request).
  */
 export async function changeMemberRole(ctx: Ctx, input: { membershipId: string; role: TenantRoleName }) {
-  if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role })) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role }))
+    throw new DomainError('FORBIDDEN', 'errors.forbidden');
   return ctx.db.$transaction(async (tx) => {
     const membership = await manageableMember(ctx, tx, input.membershipId);
     const role = fromApiEnum(input.role);
-    await tx.tenantMembership.update({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: membership.id } }, data: { role } });
+    await tx.tenantMembership.update({
+      where: { tenantId_id: { tenantId: ctx.tenant.id, id: membership.id } },
+      data: { role },
+    });
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'membership.roleChanged', targetType: 'TenantMembership', targetId: membership.id, requestId: ctx.requestId, data: { userId: membership.userId, before: toApiEnum(membership.role), after: input.role } },
+      data: {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'membership.roleChanged',
+        targetType: 'TenantMembership',
+        targetId: membership.id,
+        requestId: ctx.requestId,
+        data: { userId: membership.userId, before: toApiEnum(membership.role), after: input.role },
+      },
     });
     return { ok: true as const };
   });
@@ -89,11 +106,22 @@ export async function removeMember(ctx: Ctx, input: { membershipId: string }) {
     const membership = await manageableMember(ctx, tx, input.membershipId);
     const user = await tx.user.findUnique({ where: { id: membership.userId }, select: { email: true } });
     await tx.tenantMembership.delete({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: membership.id } } });
-    if (user) await tx.invitation.updateMany({ where: { tenantId: ctx.tenant.id, email: user.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (user)
+      await tx.invitation.updateMany({
+        where: { tenantId: ctx.tenant.id, email: user.email, acceptedAt: null, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'membership.removed', targetType: 'TenantMembership', targetId: membership.id, requestId: ctx.requestId, data: { userId: membership.userId, role: toApiEnum(membership.role) } },
+      data: {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'membership.removed',
+        targetType: 'TenantMembership',
+        targetId: membership.id,
+        requestId: ctx.requestId,
+        data: { userId: membership.userId, role: toApiEnum(membership.role) },
+      },
     });
     return { ok: true as const };
   });
 }
-

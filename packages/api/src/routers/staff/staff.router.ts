@@ -14,7 +14,15 @@ export const staffRouter = router({
         townWide: z.boolean(),
         hubIds: z.array(id),
         items: z.array(
-          z.object({ id, email: z.string(), role: tenantRole, hubId: id.nullable(), status: z.enum(['open', 'expired', 'accepted', 'revoked']), expiresAt: z.iso.datetime(), createdAt: z.iso.datetime() }),
+          z.object({
+            id,
+            email: z.string(),
+            role: tenantRole,
+            hubId: id.nullable(),
+            status: z.enum(['open', 'expired', 'accepted', 'revoked']),
+            expiresAt: z.iso.datetime(),
+            createdAt: z.iso.datetime(),
+          }),
         ),
       }),
     )
@@ -35,7 +43,16 @@ export const staffRouter = router({
     .input(pageInput.extend({ tenant: slug }).strict())
     .output(
       z.object({
-        items: z.array(z.object({ membershipId: id, userId: id, name: z.string(), email: z.string(), role: tenantRole, manageable: z.boolean() })),
+        items: z.array(
+          z.object({
+            membershipId: id,
+            userId: id,
+            name: z.string(),
+            email: z.string(),
+            role: tenantRole,
+            manageable: z.boolean(),
+          }),
+        ),
         nextCursor: id.nullable(),
       }),
     )

@@ -19,7 +19,18 @@ export function mayInvite(ability: AppAbility, tenantId: string): boolean {
 
 /** May the user invite someone into this hub (town admins: every hub; hub managers: their own)? */
 export function mayInviteToHub(ability: AppAbility, tenantId: string, hubId: string): boolean {
-  return ability.can('create', subject('HubAssignment', { tenantId, hubId, id: '', membershipId: '', createdAt: new Date(), role: null, contactRole: null }));
+  return ability.can(
+    'create',
+    subject('HubAssignment', {
+      tenantId,
+      hubId,
+      id: '',
+      membershipId: '',
+      createdAt: new Date(),
+      role: null,
+      contactRole: null,
+    }),
+  );
 }
 
 /**
@@ -74,37 +85,72 @@ export async function listInvitations(ctx: Ctx) {
  * The answer is the same whether or not the address has an account, and it
  * carries no link: the token goes only to the invited address (ADR 023).
  */
-export async function inviteStaff(ctx: Ctx, input: { email: string; role: TenantRoleName; hubId?: string | undefined }) {
+export async function inviteStaff(
+  ctx: Ctx,
+  input: { email: string; role: TenantRoleName; hubId?: string | undefined },
+) {
   const scope = await invitationScope(ctx);
   // Role ceilings live in one place (abilities.ts): hub managers add hub staff to their hubs, town admins up to hub manager.
-  const grants = (hubId: string | null) => mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId });
+  const grants = (hubId: string | null) =>
+    mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: input.role, hubId });
   if (!HUB_ROLES.includes(input.role) && !grants(null)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   if (!scope.town && !input.hubId) throw fieldError('hubId', 'validation.required');
   if (input.hubId) {
     if (!HUB_ROLES.includes(input.role)) throw fieldError('hubId', 'validation.staff.hubOnlyForHubRoles');
     // Row-level security: a hub of another town is not found, like one that does not exist.
-    const hub = await ctx.db.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: input.hubId }, select: { id: true } });
+    const hub = await ctx.db.hub.findFirst({
+      where: { tenantId: ctx.tenant.id, id: input.hubId },
+      select: { id: true },
+    });
     if (!hub) throw notFound();
     if (!mayInviteToHub(ctx.ability, ctx.tenant.id, hub.id)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   }
   if (!grants(input.hubId ?? null)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   return ctx.db.$transaction(async (tx) => {
-    const already = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, user: { email: input.email } }, select: { id: true } });
-    if (already) throw new DomainError('CONFLICT', 'errors.staff.alreadyMember', { email: ['errors.staff.alreadyMember'] });
+    const already = await tx.tenantMembership.findFirst({
+      where: { tenantId: ctx.tenant.id, user: { email: input.email } },
+      select: { id: true },
+    });
+    if (already)
+      throw new DomainError('CONFLICT', 'errors.staff.alreadyMember', { email: ['errors.staff.alreadyMember'] });
     // One open invitation per person and town: a new one replaces this town's earlier one (never another town's or partner's).
     await tx.invitation.updateMany({
       where: { tenantId: ctx.tenant.id, email: input.email, acceptedAt: null, revokedAt: null },
       data: { revokedAt: new Date() },
     });
     // A new address gets a pending account (no password): only the mailed token activates it.
-    await tx.user.upsert({ where: { email: input.email }, create: { email: input.email, name: input.email.split('@')[0] ?? input.email }, update: {}, select: { id: true } });
+    await tx.user.upsert({
+      where: { email: input.email },
+      create: { email: input.email, name: input.email.split('@')[0] ?? input.email },
+      update: {},
+      select: { id: true },
+    });
     const { invitationId } = await issueInvitation(
       tx,
-      { tenantId: ctx.tenant.id, email: input.email, tenantRole: fromApiEnum(input.role), hubId: input.hubId ?? null, createdById: ctx.session.userId },
-      { adminUrl: mailSettings(ctx).adminUrl, email: input.email, targetName: ctx.tenant.name, role: fromApiEnum(input.role) },
+      {
+        tenantId: ctx.tenant.id,
+        email: input.email,
+        tenantRole: fromApiEnum(input.role),
+        hubId: input.hubId ?? null,
+        createdById: ctx.session.userId,
+      },
+      {
+        adminUrl: mailSettings(ctx).adminUrl,
+        email: input.email,
+        targetName: ctx.tenant.name,
+        role: fromApiEnum(input.role),
+      },
     );
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitationId, requestId: ctx.requestId, data: { email: input.email, role: input.role, hubId: input.hubId ?? null } },
+      data: {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'invitation.created',
+        targetType: 'Invitation',
+        targetId: invitationId,
+        requestId: ctx.requestId,
+        data: { email: input.email, role: input.role, hubId: input.hubId ?? null },
+      },
     });
     return { invitationId };
   });
@@ -115,14 +161,31 @@ export async function resendInvitation(ctx: Ctx, input: { invitationId: string }
   const scope = await invitationScope(ctx);
   return ctx.db.$transaction(async (tx) => {
     const invitation = await tx.invitation.findFirst({
-      where: { id: input.invitationId, tenantId: ctx.tenant.id, acceptedAt: null, revokedAt: null, ...(scope.town ? {} : { hubId: { in: scope.hubIds } }) },
+      where: {
+        id: input.invitationId,
+        tenantId: ctx.tenant.id,
+        acceptedAt: null,
+        revokedAt: null,
+        ...(scope.town ? {} : { hubId: { in: scope.hubIds } }),
+      },
     });
     if (!invitation) throw notFound();
     const role = invitation.tenantRole ?? 'MEMBER';
-    const reissued = await reissueInvitation(tx, { id: invitation.id, tenantId: ctx.tenant.id }, { adminUrl: mailSettings(ctx).adminUrl, email: invitation.email, targetName: ctx.tenant.name, role });
+    const reissued = await reissueInvitation(
+      tx,
+      { id: invitation.id, tenantId: ctx.tenant.id },
+      { adminUrl: mailSettings(ctx).adminUrl, email: invitation.email, targetName: ctx.tenant.name, role },
+    );
     if (!reissued) throw notFound();
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'invitation.resent', targetType: 'Invitation', targetId: invitation.id, requestId: ctx.requestId },
+      data: {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'invitation.resent',
+        targetType: 'Invitation',
+        targetId: invitation.id,
+        requestId: ctx.requestId,
+      },
     });
     return { ok: true as const };
   });
@@ -133,13 +196,26 @@ export async function revokeInvitation(ctx: Ctx, input: { invitationId: string }
   const scope = await invitationScope(ctx);
   return ctx.db.$transaction(async (tx) => {
     const { count } = await tx.invitation.updateMany({
-      where: { id: input.invitationId, tenantId: ctx.tenant.id, acceptedAt: null, revokedAt: null, ...(scope.town ? {} : { hubId: { in: scope.hubIds } }) },
+      where: {
+        id: input.invitationId,
+        tenantId: ctx.tenant.id,
+        acceptedAt: null,
+        revokedAt: null,
+        ...(scope.town ? {} : { hubId: { in: scope.hubIds } }),
+      },
       data: { revokedAt: new Date() },
     });
     // Not open (or not this town's): the same answer as an unknown id.
     if (count !== 1) throw notFound();
     await tx.auditEvent.create({
-      data: { tenantId: ctx.tenant.id, actorUserId: ctx.session.userId, action: 'invitation.revoked', targetType: 'Invitation', targetId: input.invitationId, requestId: ctx.requestId },
+      data: {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.session.userId,
+        action: 'invitation.revoked',
+        targetType: 'Invitation',
+        targetId: input.invitationId,
+        requestId: ctx.requestId,
+      },
     });
     return { ok: true as const };
   });

@@ -11,7 +11,11 @@ export interface ActiveSupportSession {
  * in the town's scope (row-level security); "running" is decided by the
  * database clock, so an expired session grants nothing on the next request.
  */
-export async function activeSupportSession(db: AppClient, tenantId: string, staffUserId: string): Promise<ActiveSupportSession | null> {
+export async function activeSupportSession(
+  db: AppClient,
+  tenantId: string,
+  staffUserId: string,
+): Promise<ActiveSupportSession | null> {
   return db.supportSession.findFirst({
     where: { tenantId, staffUserId, endedAt: null, expiresAt: { gt: new Date() } },
     orderBy: { startedAt: 'desc' },

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { authedProcedure, router, tenantProcedure } from '../../trpc.ts';
 import { id, multilineText, ok, slug } from '../../schemas.ts';
-import { endSupportSession, listActiveSupportSessions, startSupportSession, SUPPORT_MINUTES, SUPPORT_REASON_LENGTH } from './support.service.ts';
+import {
+  endSupportSession,
+  listActiveSupportSessions,
+  startSupportSession,
+  SUPPORT_MINUTES,
+  SUPPORT_REASON_LENGTH,
+} from './support.service.ts';
 
 const supportSessionOutput = z.object({
   id,
@@ -18,7 +24,9 @@ export const supportRouter = router({
       z
         .object({
           tenant: slug,
-          reason: multilineText(SUPPORT_REASON_LENGTH.max).pipe(z.string().min(SUPPORT_REASON_LENGTH.min, 'validation.support.reasonTooShort')),
+          reason: multilineText(SUPPORT_REASON_LENGTH.max).pipe(
+            z.string().min(SUPPORT_REASON_LENGTH.min, 'validation.support.reasonTooShort'),
+          ),
           durationMinutes: z
             .number({ error: 'validation.support.duration' })
             .int('validation.support.duration')

@@ -4,14 +4,29 @@ import type { Context } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
 import type { ActiveSupportSession } from './support-lookup.ts';
 
-type TenantCtx = Context & { session: { userId: string }; actor: Actor; tenant: Tenant; ability: AppAbility; supportSession: ActiveSupportSession | null };
+type TenantCtx = Context & {
+  session: { userId: string };
+  actor: Actor;
+  tenant: Tenant;
+  ability: AppAbility;
+  supportSession: ActiveSupportSession | null;
+};
 type AuthedCtx = Context & { session: { userId: string }; actor: Actor };
 
 export const SUPPORT_MINUTES = { min: 15, max: 240, default: 60 } as const;
 export const SUPPORT_REASON_LENGTH = { min: 10, max: 500 } as const;
 
-function sessionOutput(s: { id: string; reason: string; startedAt: Date; expiresAt: Date }, tenant: { slug: string; name: string }) {
-  return { id: s.id, tenant: { slug: tenant.slug, name: tenant.name }, reason: s.reason, startedAt: s.startedAt.toISOString(), expiresAt: s.expiresAt.toISOString() };
+function sessionOutput(
+  s: { id: string; reason: string; startedAt: Date; expiresAt: Date },
+  tenant: { slug: string; name: string },
+) {
+  return {
+    id: s.id,
+    tenant: { slug: tenant.slug, name: tenant.name },
+    reason: s.reason,
+    startedAt: s.startedAt.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+  };
 }
 
 /**
@@ -28,7 +43,13 @@ export async function startSupportSession(ctx: TenantCtx, input: { reason: strin
   const expiresAt = new Date(Date.now() + input.durationMinutes * 60_000);
   const session = await ctx.db.$transaction(async (tx) => {
     const created = await tx.supportSession.create({
-      data: { tenantId: ctx.tenant.id, staffUserId: ctx.session.userId, partnerId: channel, reason: input.reason, expiresAt },
+      data: {
+        tenantId: ctx.tenant.id,
+        staffUserId: ctx.session.userId,
+        partnerId: channel,
+        reason: input.reason,
+        expiresAt,
+      },
     });
     await tx.auditEvent.create({
       data: {
@@ -40,7 +61,11 @@ export async function startSupportSession(ctx: TenantCtx, input: { reason: strin
         reason: input.reason,
         supportSessionId: created.id,
         requestId: ctx.requestId,
-        data: { expiresAt: expiresAt.toISOString(), durationMinutes: input.durationMinutes, via: channel === null ? 'provider' : 'partner' },
+        data: {
+          expiresAt: expiresAt.toISOString(),
+          durationMinutes: input.durationMinutes,
+          via: channel === null ? 'provider' : 'partner',
+        },
       },
     });
     return created;
@@ -87,14 +112,25 @@ export async function endSupportSession(ctx: TenantCtx) {
 export async function listActiveSupportSessions(ctx: AuthedCtx, input: { cursor?: string | undefined; limit: number }) {
   if (!ctx.actor.platformRole && ctx.actor.partnerRoles.length === 0) return { items: [], nextCursor: null };
   const rows = await ctx.db.supportSession.findMany({
-    where: { staffUserId: ctx.session.userId, endedAt: null, expiresAt: { gt: new Date() }, ...(input.cursor ? { id: { gt: input.cursor } } : {}) },
+    where: {
+      staffUserId: ctx.session.userId,
+      endedAt: null,
+      expiresAt: { gt: new Date() },
+      ...(input.cursor ? { id: { gt: input.cursor } } : {}),
+    },
     orderBy: { id: 'asc' },
     take: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);
   const tenantIds = [...new Set(page.map((r) => r.tenantId))];
   // Row-level security shows the caller only towns they may see (their partner's, or all for the provider).
-  const tenants = tenantIds.length > 0 ? await ctx.db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, slug: true, name: true, managingPartnerId: true } }) : [];
+  const tenants =
+    tenantIds.length > 0
+      ? await ctx.db.tenant.findMany({
+          where: { id: { in: tenantIds } },
+          select: { id: true, slug: true, name: true, managingPartnerId: true },
+        })
+      : [];
   const byId = new Map(tenants.map((t) => [t.id, t]));
   const items = page.flatMap((s) => {
     const tenant = byId.get(s.tenantId);

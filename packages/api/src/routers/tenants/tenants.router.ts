@@ -2,10 +2,29 @@ import { PLAN_IDS } from '@hubwerk/billing';
 import { z } from 'zod';
 import { DomainError } from '../../errors.ts';
 import { authedProcedure, platformProcedure, router, tenantProcedure } from '../../trpc.ts';
-import { bundesland, email, hubOutput, id, idempotencyKey, name, ok, pageInput, partnerRef, slug, tenantStatus } from '../../schemas.ts';
+import {
+  bundesland,
+  email,
+  hubOutput,
+  id,
+  idempotencyKey,
+  name,
+  ok,
+  pageInput,
+  partnerRef,
+  slug,
+  tenantStatus,
+} from '../../schemas.ts';
 import { assignPartner, getTenant, listTenants, onboardTown } from './tenants.service.ts';
 
-const tenantFacts = z.object({ id, slug: z.string(), name: z.string(), ags: z.string(), bundesland: z.string(), status: tenantStatus });
+const tenantFacts = z.object({
+  id,
+  slug: z.string(),
+  name: z.string(),
+  ags: z.string(),
+  bundesland: z.string(),
+  status: tenantStatus,
+});
 const tenantListItem = tenantFacts.extend({ partner: partnerRef.nullable(), hubCount: z.number().int() });
 
 const requireOnboarder = platformProcedure.use(({ ctx, next }) => {
@@ -26,7 +45,14 @@ export const tenantsRouter = router({
         timezone: z.string(),
         partner: partnerRef.nullable(),
         hubs: z.array(hubOutput),
-        can: z.object({ createHub: z.boolean(), renameHub: z.boolean(), assignPartner: z.boolean(), readAudit: z.boolean(), inviteStaff: z.boolean(), startSupport: z.boolean() }),
+        can: z.object({
+          createHub: z.boolean(),
+          renameHub: z.boolean(),
+          assignPartner: z.boolean(),
+          readAudit: z.boolean(),
+          inviteStaff: z.boolean(),
+          startSupport: z.boolean(),
+        }),
       }),
     )
     .query(({ ctx }) => getTenant(ctx)),
@@ -36,7 +62,10 @@ export const tenantsRouter = router({
       z
         .object({
           name,
-          ags: z.string().trim().regex(/^\d{8}$/, 'validation.ags.format'),
+          ags: z
+            .string()
+            .trim()
+            .regex(/^\d{8}$/, 'validation.ags.format'),
           bundesland,
           partnerId: id.nullish().transform((v) => v ?? null),
           hubName: name,

@@ -50,21 +50,60 @@ export async function onboardTown(ctx: Context & { session: Actor }, input: Onbo
           async () => {
             await assertOnboardable(tx, input, slug);
             const tenant = await tx.tenant.create({
-              data: { name: input.name, slug, ags: input.ags, bundesland: input.bundesland, managingPartnerId: input.partnerId },
+              data: {
+                name: input.name,
+                slug,
+                ags: input.ags,
+                bundesland: input.bundesland,
+                managingPartnerId: input.partnerId,
+              },
               select: { id: true, slug: true, name: true },
             });
-            const hub = await tx.hub.create({ data: { tenantId: tenant.id, name: input.hubName, slug: slugify(input.hubName) || 'hub' } });
+            const hub = await tx.hub.create({
+              data: { tenantId: tenant.id, name: input.hubName, slug: slugify(input.hubName) || 'hub' },
+            });
             await ctx.billing.startTown(tx, tenant.id, input.plan ?? 'standard');
             const user = await findOrCreateInvitee(tx, input.adminEmail);
             // A pending account is the town's admin from the start and is activated only by the mailed link;
             // an account that can already sign in joins by accepting while signed in as itself (ADR 023).
-            if (!hasCredentials(user)) await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'TOWN_ADMIN' } });
-            const mail = { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: tenant.name, role: 'TOWN_ADMIN' };
-            const { invitationId } = await issueInvitation(tx, { tenantId: tenant.id, email: input.adminEmail, tenantRole: 'TOWN_ADMIN', createdById: ctx.session.userId }, mail);
+            if (!hasCredentials(user))
+              await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'TOWN_ADMIN' } });
+            const mail = {
+              adminUrl: mailSettings(ctx).adminUrl,
+              email: input.adminEmail,
+              targetName: tenant.name,
+              role: 'TOWN_ADMIN',
+            };
+            const { invitationId } = await issueInvitation(
+              tx,
+              {
+                tenantId: tenant.id,
+                email: input.adminEmail,
+                tenantRole: 'TOWN_ADMIN',
+                createdById: ctx.session.userId,
+              },
+              mail,
+            );
             await tx.auditEvent.createMany({
               data: [
-                { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'hub.created', targetType: 'Hub', targetId: hub.id, requestId: ctx.requestId, data: { name: hub.name } },
-                { tenantId: tenant.id, actorUserId: ctx.session.userId, action: 'invitation.created', targetType: 'Invitation', targetId: invitationId, requestId: ctx.requestId, data: { email: input.adminEmail, role: 'town-admin' } },
+                {
+                  tenantId: tenant.id,
+                  actorUserId: ctx.session.userId,
+                  action: 'hub.created',
+                  targetType: 'Hub',
+                  targetId: hub.id,
+                  requestId: ctx.requestId,
+                  data: { name: hub.name },
+                },
+                {
+                  tenantId: tenant.id,
+                  actorUserId: ctx.session.userId,
+                  action: 'invitation.created',
+                  targetType: 'Invitation',
+                  targetId: invitationId,
+                  requestId: ctx.requestId,
+                  data: { email: input.adminEmail, role: 'town-admin' },
+                },
               ],
             });
             const record: OnboardRecord = { tenant, invitationId };
@@ -72,11 +111,28 @@ export async function onboardTown(ctx: Context & { session: Actor }, input: Onbo
           },
           async (record: OnboardRecord) => {
             // A replay mails a fresh link (the first one stops working); still nothing in the answer.
-            await reissueInvitation(tx, { id: record.invitationId }, { adminUrl: mailSettings(ctx).adminUrl, email: input.adminEmail, targetName: record.tenant.name, role: 'TOWN_ADMIN' });
+            await reissueInvitation(
+              tx,
+              { id: record.invitationId },
+              {
+                adminUrl: mailSettings(ctx).adminUrl,
+                email: input.adminEmail,
+                targetName: record.tenant.name,
+                role: 'TOWN_ADMIN',
+              },
+            );
             return { tenant: record.tenant, replay: true };
           },
         ),
-      (r) => ({ action: 'tenant.onboarded', actorUserId: ctx.session.userId, tenantId: r.tenant.id, targetType: 'Tenant', targetId: r.tenant.id, requestId: ctx.requestId, data: { replay: r.replay } }),
+      (r) => ({
+        action: 'tenant.onboarded',
+        actorUserId: ctx.session.userId,
+        tenantId: r.tenant.id,
+        targetType: 'Tenant',
+        targetId: r.tenant.id,
+        requestId: ctx.requestId,
+        data: { replay: r.replay },
+      }),
     );
   } catch (error) {
     // Two different requests for the same town at the same moment: the
@@ -101,7 +157,10 @@ async function assertOnboardable(tx: PlatformTx, input: OnboardInput, slug: stri
 }
 
 /** Assigns a town to an IT partner, or unassigns it (partnerId null). */
-export async function assignPartner(ctx: Context & { session: Actor }, input: { tenantId: string; partnerId: string | null }) {
+export async function assignPartner(
+  ctx: Context & { session: Actor },
+  input: { tenantId: string; partnerId: string | null },
+) {
   return ctx.platform.run(
     async (tx) => {
       const tenant = await tx.tenant.findFirst({ where: { id: input.tenantId }, select: { id: true } });
@@ -113,7 +172,15 @@ export async function assignPartner(ctx: Context & { session: Actor }, input: { 
       await tx.tenant.update({ where: { id: input.tenantId }, data: { managingPartnerId: input.partnerId } });
       return { ok: true as const };
     },
-    { action: input.partnerId ? 'tenant.partnerAssigned' : 'tenant.partnerUnassigned', actorUserId: ctx.session.userId, tenantId: input.tenantId, targetType: 'Tenant', targetId: input.tenantId, requestId: ctx.requestId, data: { partnerId: input.partnerId } },
+    {
+      action: input.partnerId ? 'tenant.partnerAssigned' : 'tenant.partnerUnassigned',
+      actorUserId: ctx.session.userId,
+      tenantId: input.tenantId,
+      targetType: 'Tenant',
+      targetId: input.tenantId,
+      requestId: ctx.requestId,
+      data: { partnerId: input.partnerId },
+    },
   );
 }
 
@@ -148,7 +215,10 @@ function page<T extends { id: string }>(rows: T[], limit: number) {
  * through the audited platform client; everyone else reads through the
  * database wall, which shows them their own and their partner's towns.
  */
-export async function listTenants(ctx: Context & { session: Actor; ability: AppAbility; actor: { platformRole: string | null } }, input: { cursor?: string | undefined; limit: number }) {
+export async function listTenants(
+  ctx: Context & { session: Actor; ability: AppAbility; actor: { platformRole: string | null } },
+  input: { cursor?: string | undefined; limit: number },
+) {
   const query = {
     select: listSelect,
     orderBy: [{ name: 'asc' }, { id: 'asc' }] as Prisma.TenantOrderByWithRelationInput[],
@@ -167,15 +237,21 @@ export async function listTenants(ctx: Context & { session: Actor; ability: AppA
   const result = page(rows, input.limit);
   // Hubs are visible only inside their own town's scope: count per town.
   const counts = await Promise.all(
-    result.items.map((t) => runInScope({ tenantId: t.id, userId: ctx.session.userId }, () => ctx.db.hub.count({ where: { tenantId: t.id } }))),
+    result.items.map((t) =>
+      runInScope({ tenantId: t.id, userId: ctx.session.userId }, () => ctx.db.hub.count({ where: { tenantId: t.id } })),
+    ),
   );
   return { items: result.items.map((t, i) => toListItem(t, counts[i] ?? 0)), nextCursor: result.nextCursor };
 }
 
-export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbility; actor: AuthActor; supportSession: { id: string } | null }) {
+export async function getTenant(
+  ctx: Context & { tenant: Tenant; ability: AppAbility; actor: AuthActor; supportSession: { id: string } | null },
+) {
   const [hubs, partner] = await Promise.all([
     ctx.db.hub.findMany({ where: { tenantId: ctx.tenant.id }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 200 }),
-    ctx.tenant.managingPartnerId ? ctx.db.partner.findFirst({ where: { id: ctx.tenant.managingPartnerId }, select: { id: true, name: true } }) : null,
+    ctx.tenant.managingPartnerId
+      ? ctx.db.partner.findFirst({ where: { id: ctx.tenant.managingPartnerId }, select: { id: true, name: true } })
+      : null,
   ]);
   const t = ctx.tenant;
   return {
@@ -200,8 +276,21 @@ export async function getTenant(ctx: Context & { tenant: Tenant; ability: AppAbi
 export function newHubProbe(tenantId: string): Hub {
   const now = new Date();
   return {
-    tenantId, id: '', name: '', slug: '', street: null, postalCode: null, city: null, thematicFocus: null,
-    description: null, contactEmail: null, contactPhone: null, accessibility: [], accessibilityNotes: null, isPublic: false,
-    createdAt: now, updatedAt: now,
+    tenantId,
+    id: '',
+    name: '',
+    slug: '',
+    street: null,
+    postalCode: null,
+    city: null,
+    thematicFocus: null,
+    description: null,
+    contactEmail: null,
+    contactPhone: null,
+    accessibility: [],
+    accessibilityNotes: null,
+    isPublic: false,
+    createdAt: now,
+    updatedAt: now,
   };
 }
