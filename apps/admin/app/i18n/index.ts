@@ -43,7 +43,19 @@ const LOCALES: Record<Lang, string> = { de: 'de-DE', en: 'en-GB' };
 /** Dates are always shown in the towns' time zone, wherever the server runs. */
 export const DISPLAY_TIME_ZONE = 'Europe/Berlin';
 
+const translators = new Map<Lang, Translator>();
+
+/** The translator for `lang`, built once per language: its Intl formatters are costly to make and pure to share. */
 export function createTranslator(lang: Lang = DEFAULT_LANG): Translator {
+  let translator = translators.get(lang);
+  if (!translator) {
+    translator = buildTranslator(lang);
+    translators.set(lang, translator);
+  }
+  return translator;
+}
+
+function buildTranslator(lang: Lang): Translator {
   const messages = CATALOGUES[lang];
   const locale = LOCALES[lang];
   const t = (key: MessageKey, params?: Params) => interpolate(lookup(messages, key) ?? lookup(de, key) ?? key, params);

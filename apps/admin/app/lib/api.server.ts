@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 // Type only: the admin never loads the API's (or the database's) runtime code.
 import type { AppRouter } from '@hubwerk/api';
 import { env } from '~/env.server.ts';
@@ -40,8 +40,11 @@ export function createApiClient(opts: {
 }) {
   return createTRPCClient<AppRouter>({
     links: [
-      httpLink({
+      // The calls a loader starts together travel as one HTTP request (the API answers each on its own).
+      httpBatchLink({
         url: `${env.API_URL}/trpc`,
+        // Queries ride in the URL: stay well below the API's header limit; a longer batch is split.
+        maxURLLength: 4000,
         headers: () => {
           const headers: Record<string, string> = {
             'x-request-id': opts.requestId,
@@ -60,10 +63,21 @@ export function createApiClient(opts: {
   });
 }
 
-/** A client that acts as the signed-in user of this request (or anonymously). */
-export async function apiFor(request: Request): Promise<ApiClient> {
-  const [token, lang] = await Promise.all([getSessionToken(request), resolveLang(request)]);
-  return createApiClient({ token, lang, requestId: requestIdFor(request), clientIp: clientIpFor(request) });
+const clients = new WeakMap<Request, Promise<ApiClient>>();
+
+/**
+ * The client that acts as the signed-in user of this request (or anonymously);
+ * one per request, so calls started together (the user and the page's data) share one batch.
+ */
+export function apiFor(request: Request): Promise<ApiClient> {
+  let client = clients.get(request);
+  if (!client) {
+    client = Promise.all([getSessionToken(request), resolveLang(request)]).then(([token, lang]) =>
+      createApiClient({ token, lang, requestId: requestIdFor(request), clientIp: clientIpFor(request) }),
+    );
+    clients.set(request, client);
+  }
+  return client;
 }
 
 export interface ApiErrorInfo {
