@@ -23,7 +23,10 @@ import { pageTitle } from '~/lib/meta.ts';
 import { resolveLang } from '~/lib/session.server.ts';
 import stylesHref from '~/styles.css?url';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesHref }];
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesHref },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
 
 // Every page inherits these (routes without their own `headers` use the parent's).
 export const headers: HeadersFunction = () => ({

@@ -125,6 +125,22 @@ describe('the production page', () => {
     expect(csp).not.toContain('unsafe-inline');
   });
 
+  it('serves the icon the page names and the one browsers ask for by default, no 404 on any page', async () => {
+    const page = await openPage(stack, contexts);
+    const missing: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() === 404) missing.push(response.url());
+    });
+    await page.goto('/login');
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.svg');
+    for (const icon of ['/favicon.svg', '/favicon.ico']) {
+      const response = await page.request.get(icon);
+      expect(response.status(), icon).toBe(200);
+      expect(response.headers()['content-type'], icon).toMatch(/^image\//);
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('answers hostile URL parameters (NUL, lone surrogates, broken encoding) with the 404 page, never a 500', async () => {
     const page = await openPage(stack, contexts);
     await signIn(page, DEMO_USERS.einbeckAdmin);
