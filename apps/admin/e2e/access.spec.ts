@@ -150,12 +150,22 @@ describe('Protokoll (audit log)', () => {
     await poll(() => row.innerText()).toContain(DEMO_USERS.einbeckAdmin);
     await expectNoAxeViolations(page, 'audit log');
 
-    await page.getByLabel('Aktion').fill('tenant.partnerAssigned');
+    // Changes only, by default; actions are chosen by their name in words.
+    expect(await page.getByLabel('Nur Änderungen').isChecked()).toBe(true);
+    await page.getByLabel('Aktion').selectOption({ label: 'Partner zugeordnet' });
     await page.getByRole('button', { name: 'Filtern' }).click();
     await poll(() => page.locator('main').innerText()).toContain('Keine Einträge gefunden.');
     expect(new URL(page.url()).searchParams.get('action')).toBe('tenant.partnerAssigned');
+    expect(await page.getByLabel('Nur Änderungen').isChecked()).toBe(true);
 
-    await page.getByLabel('Aktion').fill('hub.renamed');
+    await page.getByLabel('Aktion').selectOption({ label: 'Alle Aktionen' });
+    await page.getByLabel('Nur Änderungen').uncheck();
+    await page.getByRole('button', { name: 'Filtern' }).click();
+    await poll(() => new URL(page.url()).searchParams.get('changes')).toBe(null);
+    expect(await page.getByLabel('Nur Änderungen').isChecked()).toBe(false);
+    await poll(() => page.getByRole('row', { name: /Digital Hub umbenannt/ }).count()).toBeGreaterThan(0);
+
+    await page.getByLabel('Aktion').selectOption({ label: 'Digital Hub umbenannt' });
     await page.getByLabel('Person (E-Mail-Adresse)').fill('kein-email');
     await page.getByRole('button', { name: 'Filtern' }).click();
     await poll(() => page.getByRole('alert').innerText()).toContain('Bitte geben Sie eine gültige E-Mail-Adresse ein');

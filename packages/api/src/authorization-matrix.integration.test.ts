@@ -19,6 +19,7 @@ import {
   MATRIX_ROLES,
   type MatrixRole,
 } from './authorization-matrix.ts';
+import { isAuditAction } from '@hubwerk/domain';
 import { describeError } from './errors.ts';
 import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
@@ -653,5 +654,16 @@ describe('grant matrix: who may grant which role', () => {
     expect(outcomes.length).toBeGreaterThan(0);
     for (const outcome of outcomes)
       expect(outcome).toMatchObject({ decision: expected, ...(expected === 'allow' ? { detail: 'ok' } : {}) });
+  });
+});
+
+describe('the audit entries all these calls wrote', () => {
+  // Runs last: by now every procedure has run for every role, allowed and denied.
+  it('are all known actions, each with its kind and translations (packages/domain/src/audit-actions.ts)', async () => {
+    const { rows: written } = await superuser.query<{ action: string }>(
+      `SELECT DISTINCT action FROM "AuditEvent" ORDER BY action`,
+    );
+    expect(written.length).toBeGreaterThan(20);
+    expect(written.map((r) => r.action).filter((action) => !isAuditAction(action))).toEqual([]);
   });
 });

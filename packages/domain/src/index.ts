@@ -1,4 +1,5 @@
 export * from './ags.ts';
+export * from './audit-actions.ts';
 export * from './booking-sequence.ts';
 export * from './bundeslaender.ts';
 export * from './ics.ts';

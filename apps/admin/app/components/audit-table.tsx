@@ -1,5 +1,6 @@
 import { Form, Link } from '@remix-run/react';
-import { TextField } from '~/components/field.tsx';
+import { AUDIT_ACTIONS } from '@hubwerk/domain';
+import { SelectField, TextField } from '~/components/field.tsx';
 import { useT } from '~/i18n/use-t.ts';
 import type { TranslatedErrors } from '~/lib/forms.ts';
 import type { AuditFilters } from '~/lib/audit.server.ts';
@@ -110,6 +111,7 @@ export const AUDIT_FILTER_FIELDS = {
   actorEmail: 'audit-actor',
   from: 'audit-from',
   to: 'audit-to',
+  changesOnly: 'audit-changes-only',
 };
 
 /**
@@ -130,8 +132,11 @@ export function AuditFilterForm({
   filtered: boolean;
   withTown?: boolean;
 }) {
-  const { t } = useT();
+  const { t, tOr, lang } = useT();
   const F = AUDIT_FILTER_FIELDS;
+  const actionOptions = Object.keys(AUDIT_ACTIONS)
+    .map((action) => ({ value: action, label: tOr(`auditActions.${action}`, action) }))
+    .sort((a, b) => a.label.localeCompare(b.label, lang));
   return (
     <section aria-labelledby="audit-filter-title" className="card">
       <h2 id="audit-filter-title">{t('audit.filterTitle')}</h2>
@@ -151,15 +156,15 @@ export function AuditFilterForm({
           </div>
         ) : null}
         <div className="form__row">
-          <TextField
+          <SelectField
             id={F.action}
             name="action"
             label={t('audit.action')}
-            hint={t('audit.actionHint')}
             optional
+            placeholder={t('audit.anyAction')}
+            options={actionOptions}
             defaultValue={filters.action}
             errors={errors.byField.action}
-            autoComplete="off"
           />
           <TextField
             id={F.actorEmail}
@@ -192,6 +197,21 @@ export function AuditFilterForm({
             errors={errors.byField.to}
           />
         </div>
+        <input type="hidden" name="f" value="1" />
+        <div className="field field--checkbox">
+          <input
+            id={F.changesOnly}
+            type="checkbox"
+            name="changes"
+            value="1"
+            defaultChecked={filters.changesOnly}
+            aria-describedby={`${F.changesOnly}-hint`}
+          />
+          <label htmlFor={F.changesOnly}>{t('audit.changesOnly')}</label>
+        </div>
+        <p id={`${F.changesOnly}-hint`} className="field__hint">
+          {t('audit.changesOnlyHint')}
+        </p>
         <div className="form__actions">
           <button type="submit" className="button button--primary">
             {t('audit.filterSubmit')}

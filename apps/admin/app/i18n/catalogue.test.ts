@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUDIT_ACTIONS } from '@hubwerk/domain';
 import { describe, expect, it } from 'vitest';
 import { de } from './de.ts';
 import { en } from './en.ts';
@@ -53,6 +54,17 @@ describe('message catalogues', () => {
     expect(keys.size).toBeGreaterThan(10);
     const known = new Set(leaves(de));
     expect([...keys].filter((key) => !known.has(key)).sort()).toEqual([]);
+  });
+
+  it('name every audit action in words, in both languages', () => {
+    const known = new Set(leaves(de));
+    const missing = Object.keys(AUDIT_ACTIONS).filter((action) => !known.has(`auditActions.${action}`));
+    expect(missing).toEqual([]);
+    const unused = leaves(de)
+      .filter((key) => key.startsWith('auditActions.'))
+      .map((key) => key.slice('auditActions.'.length))
+      .filter((action) => !Object.hasOwn(AUDIT_ACTIONS, action));
+    expect(unused).toEqual([]);
   });
 
   it('falls back to a generic message for keys it does not know', () => {

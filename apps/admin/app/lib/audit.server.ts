@@ -8,16 +8,30 @@ export interface AuditFilters {
   actor: string;
   from: string;
   to: string;
+  /** Only entries that change something; on unless the form was sent without it (or the URL says `all=1`). */
+  changesOnly: boolean;
 }
 
 export function auditFiltersFrom(url: URL): AuditFilters {
   const get = (name: string) => (url.searchParams.get(name) ?? '').trim().slice(0, 254);
-  return { town: get('town'), action: get('action'), actor: get('actor'), from: get('from'), to: get('to') };
+  // A sent form (`f=1`) without the box ticked means "everything"; a plain link keeps the default.
+  const changesOnly = get('all') !== '1' && !(get('f') === '1' && get('changes') !== '1');
+  return {
+    town: get('town'),
+    action: get('action'),
+    actor: get('actor'),
+    from: get('from'),
+    to: get('to'),
+    changesOnly,
+  };
 }
 
+/** The filters as a query string (for the CSV link and the next page); the default view is the empty string. */
 export function auditQuery(filters: AuditFilters): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  const { changesOnly, ...texts } = filters;
+  for (const [key, value] of Object.entries(texts)) if (value) params.set(key, value);
+  if (!changesOnly) params.set('all', '1');
   return params.toString();
 }
 
@@ -64,6 +78,7 @@ export function auditAcrossInput(filters: AuditFilters) {
 export function auditInput(filters: AuditFilters) {
   return {
     ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.changesOnly ? { changesOnly: true } : {}),
     ...(filters.actor ? { actorEmail: filters.actor } : {}),
     ...(filters.from ? { from: berlinMidnight(filters.from) } : {}),
     ...(filters.to ? { to: berlinMidnight(filters.to, 1) } : {}),

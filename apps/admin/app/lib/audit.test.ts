@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditInput, berlinMidnight, csvCell, csvRow } from './audit.server.ts';
+import { auditFiltersFrom, auditInput, auditQuery, berlinMidnight, csvCell, csvRow } from './audit.server.ts';
 
 describe('audit filters', () => {
   it('turns Berlin calendar days into instants, across summer time', () => {
@@ -11,11 +11,32 @@ describe('audit filters', () => {
   });
 
   it('makes the end day inclusive', () => {
-    expect(auditInput({ town: '', action: 'hub.created', actor: '', from: '2026-05-01', to: '2026-05-01' })).toEqual({
+    expect(
+      auditInput({
+        town: '',
+        action: 'hub.created',
+        actor: '',
+        from: '2026-05-01',
+        to: '2026-05-01',
+        changesOnly: false,
+      }),
+    ).toEqual({
       action: 'hub.created',
       from: '2026-04-30T22:00:00.000Z',
       to: '2026-05-01T22:00:00.000Z',
     });
+  });
+
+  it('shows changes only unless the sent form or the link says otherwise', () => {
+    const at = (query: string) => auditFiltersFrom(new URL(`http://admin.test/audit?${query}`));
+    expect(at('').changesOnly).toBe(true);
+    expect(at('f=1&changes=1').changesOnly).toBe(true);
+    expect(at('f=1&action=').changesOnly).toBe(false);
+    expect(at('all=1').changesOnly).toBe(false);
+    expect(auditQuery(at(''))).toBe('');
+    expect(auditQuery(at('f=1&actor=a%40b.de'))).toBe('actor=a%40b.de&all=1');
+    expect(auditInput(at(''))).toEqual({ changesOnly: true });
+    expect(auditInput(at('all=1'))).toEqual({});
   });
 });
 

@@ -37,6 +37,7 @@ const filters = {
     .trim()
     .regex(/^[A-Za-z][A-Za-z0-9.]{0,79}$/, 'validation.invalid')
     .optional(),
+  changesOnly: z.boolean().optional(),
   actorEmail: email.optional(),
   from: instant.optional(),
   to: instant.optional(),

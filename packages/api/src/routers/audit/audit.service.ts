@@ -1,5 +1,6 @@
 import { type Actor, type AppAbility, accessibleWhere, subject } from '@hubwerk/auth';
 import type { AppClient, AuditEvent, PlatformTx, Prisma, Tenant } from '@hubwerk/db';
+import { CHANGE_ACTIONS } from '@hubwerk/domain';
 import type { Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
 import { DELETED_USER_EMAIL, DELETED_USER_NAME } from '../account/account-deletion.ts';
@@ -9,6 +10,8 @@ type AuthedCtx = Context & { session: { userId: string }; actor: Actor };
 
 export interface AuditListInput {
   action?: string | undefined;
+  /** Only entries that change something (AUDIT_ACTIONS' kind "change"): no reads, no system work. */
+  changesOnly?: boolean | undefined;
   actorEmail?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
@@ -42,7 +45,14 @@ async function filterOf(db: Pick<Reader, 'user'>, input: AuditListInput): Promis
     if (!actor) return null;
     actorUserId = actor.id;
   }
-  return { AND: [input.action ? { action: input.action } : {}, actorUserId ? { actorUserId } : {}, range] };
+  return {
+    AND: [
+      input.action ? { action: input.action } : {},
+      input.changesOnly ? { action: { in: [...CHANGE_ACTIONS] } } : {},
+      actorUserId ? { actorUserId } : {},
+      range,
+    ],
+  };
 }
 
 const page = (input: AuditListInput) => ({
@@ -197,6 +207,7 @@ export async function listAuditAcrossTowns(ctx: AuthedCtx, input: AuditListInput
         towns: tenantIds?.length ?? 'all',
         filters: {
           action: input.action ?? null,
+          changesOnly: input.changesOnly ?? false,
           actorEmail: input.actorEmail ?? null,
           from: input.from ?? null,
           to: input.to ?? null,
