@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = {
   'bookingSeries.edited': 'change',
   'calendarFeed.created': 'change',
   'calendarFeed.revoked': 'change',
+  'demo.seeded': 'system',
   'desk.created': 'change',
   'export.downloaded': 'read',
   'export.started': 'read',

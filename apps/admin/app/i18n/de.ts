@@ -222,6 +222,7 @@ export const de = {
       created: 'Kalender-Abo angelegt',
       revoked: 'Kalender-Abo widerrufen',
     },
+    demo: { seeded: 'Demodaten angelegt' },
     desk: {
       created: 'Arbeitsplatz angelegt',
     },

@@ -217,6 +217,7 @@ export const en: Messages = {
       created: 'Calendar subscription created',
       revoked: 'Calendar subscription revoked',
     },
+    demo: { seeded: 'Demo data seeded' },
     desk: {
       created: 'Desk created',
     },
