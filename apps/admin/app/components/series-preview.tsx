@@ -34,7 +34,8 @@ export function SeriesPreviewTable({
   const tr = useT();
   const { t } = tr;
   return (
-    <div className="table-wrap">
+    // On a phone the table scrolls sideways: a keyboard user reaches the scrolling region by Tab.
+    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
       <table className="table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
