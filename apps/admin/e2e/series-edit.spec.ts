@@ -33,6 +33,7 @@ async function bookSeries(page: Page, first: string, start: string, end: string,
   await page.getByLabel('Erster Termin').fill(first);
   await page.getByLabel('Beginn').fill(start);
   await page.getByLabel('Ende').fill(end);
+  await page.getByRole('radio', { name: 'Erweitert: eigene Regel (RRULE)' }).check();
   await page.getByLabel('Wiederholungsregel (RRULE)').fill(rule);
   await page.getByLabel('Zweck').fill('Sprechstunde');
   await page.getByRole('button', { name: 'Alle Termine buchen' }).click();

@@ -448,3 +448,180 @@ describe('check-in and no-shows', () => {
     expect(audit.rows).toEqual([{ data: { by: 'staff', wasNoShow: true } }]);
   });
 });
+
+describe("every booking rule applies to every date of a series, counted with the series' own dates", () => {
+  const freshRoom = async (overrides: Partial<typeof rules> & { memberDaysPerWeek?: number }) => {
+    const name = `Regelraum ${randomUUID().slice(0, 6)}`;
+    const id = (
+      await admin.spaces.create({
+        tenant,
+        hubId,
+        kind: 'meeting-room',
+        name,
+        capacity: 4,
+        rules: { ...rules, ...overrides },
+      })
+    ).id;
+    return { id, name };
+  };
+  const weekdayFrom = (date: string, weekday: number) => {
+    let d = date;
+    while (weekdayOf(d) !== weekday) d = addDays(d, 1);
+    return d;
+  };
+  const hour = (date: string, from: string, to: string) => ({ startsAt: at(date, from), endsAt: at(date, to) });
+
+  it('days per week: FREQ=DAILY;COUNT=4 on "3 days per week" is refused on its 4th date, as a single 4th booking is', async () => {
+    const space = await freshRoom({ memberDaysPerWeek: 3 });
+    const monday = weekdayFrom(addDays(today(), 14), 1);
+    const input = { tenant, spaceId: space.id, ...hour(monday, '10:00', '11:00'), rrule: 'FREQ=DAILY;COUNT=4' };
+    const weekly = {
+      reason: 'rule',
+      messageKey: 'errors.booking.memberDaysPerWeek',
+      params: { space: space.name, limit: '3' },
+    };
+
+    const preview = await member2.bookingSeries.preview(input);
+    expect(preview.occurrences.map((o) => o.conflict)).toEqual([null, null, null, weekly]);
+    const before = await counts();
+    const refused = await failure(member2.bookingSeries.create(input));
+    expect(refused).toMatchObject({ code: 'CONFLICT', messageKey: 'errors.series.conflicts' });
+    expect(refused.params).toEqual({ count: '1', dates: addDays(monday, 3) });
+    expect(await counts()).toEqual(before);
+
+    // Three dates keep the rule; a single booking on a fourth day is then refused by the same rule …
+    await member2.bookingSeries.create({ ...input, rrule: 'FREQ=DAILY;COUNT=3' });
+    const single = await failure(
+      member2.bookings.create({ tenant, spaceId: space.id, ...hour(addDays(monday, 4), '10:00', '11:00') }),
+    );
+    expect(single.messageKey).toBe('errors.booking.memberDaysPerWeek');
+    // … and a weekly series from that day is refused in the full week only; the next week counts on its own.
+    const nextWeek = await member2.bookingSeries.preview({
+      ...input,
+      ...hour(addDays(monday, 4), '10:00', '11:00'),
+      rrule: 'FREQ=WEEKLY;COUNT=2',
+    });
+    expect(nextWeek.occurrences.map((o) => o.conflict)).toEqual([weekly, null]);
+    // Staff run the hub: the per-member rule does not bind them.
+    expect((await admin.bookingSeries.preview({ ...input, ...hour(monday, '12:00', '13:00') })).conflicts).toBe(0);
+  });
+
+  it("plan quota: the month's room hours count the series' dates together with the bookings already there", async () => {
+    const space = await freshRoom({});
+    const [y, m] = today().split('-').map(Number) as [number, number];
+    const monthAfterNext =
+      m >= 11 ? `${y + 1}-${String(m - 10).padStart(2, '0')}-01` : `${y}-${String(m + 2).padStart(2, '0')}-01`;
+    const monday = weekdayFrom(monthAfterNext, 1);
+    await admin.organisations.setMember({
+      tenant,
+      membershipId: await membershipOf(DEMO_USERS.einbeckMember2),
+      organisationId: null,
+      plan: { deskDaysPerMonth: null, roomHoursPerMonth: 3 },
+    });
+    try {
+      await member2.bookings.create({ tenant, spaceId: space.id, ...hour(monday, '10:00', '11:00') });
+      const input = {
+        tenant,
+        spaceId: space.id,
+        ...hour(addDays(monday, 1), '10:00', '11:00'),
+        rrule: 'FREQ=DAILY;COUNT=3',
+      };
+      const preview = await member2.bookingSeries.preview(input);
+      expect(preview.occurrences.map((o) => o.conflict)).toEqual([
+        null,
+        null,
+        { reason: 'rule', messageKey: 'errors.booking.memberPlanRoomHours', params: { limit: '3', used: '3' } },
+      ]);
+      const refused = await failure(member2.bookingSeries.create(input));
+      expect(refused.params).toEqual({ count: '1', dates: addDays(monday, 3) });
+      // Two dates fit; afterwards a single hour more is refused as well.
+      await member2.bookingSeries.create({ ...input, rrule: 'FREQ=DAILY;COUNT=2' });
+      const single = await failure(
+        member2.bookings.create({ tenant, spaceId: space.id, ...hour(addDays(monday, 3), '10:00', '11:00') }),
+      );
+      expect(single).toMatchObject({ messageKey: 'errors.booking.memberPlanRoomHours', params: { used: '3' } });
+    } finally {
+      await admin.organisations.setMember({
+        tenant,
+        membershipId: await membershipOf(DEMO_USERS.einbeckMember2),
+        organisationId: null,
+        plan: { deskDaysPerMonth: null, roomHoursPerMonth: null },
+      });
+    }
+  });
+
+  it('opening hours: a date with special hours is open within them, as for a single booking', async () => {
+    const space = await freshRoom({});
+    let wednesday = weekdayFrom(addDays(today(), 100), 3);
+    if (wednesday.endsWith('-31')) wednesday = addDays(wednesday, 7);
+    await admin.spaces.setSpecialHours({
+      tenant,
+      hubId,
+      date: wednesday,
+      opensAt: '10:00',
+      closesAt: '14:00',
+      note: 'Kurz',
+    });
+    const weekBefore = addDays(wednesday, -7);
+    const inside = await member.bookingSeries.preview({
+      tenant,
+      spaceId: space.id,
+      ...hour(weekBefore, '11:00', '12:00'),
+      rrule: 'FREQ=WEEKLY;COUNT=2',
+    });
+    expect(inside.occurrences.map((o) => o.conflict)).toEqual([null, null]);
+    const outside = await member.bookingSeries.preview({
+      tenant,
+      spaceId: space.id,
+      ...hour(weekBefore, '15:00', '16:00'),
+      rrule: 'FREQ=WEEKLY;COUNT=2',
+    });
+    expect(outside.occurrences.map((o) => o.conflict?.messageKey ?? null)).toEqual([
+      null,
+      'errors.booking.outsideOpeningHours',
+    ]);
+    const single = await failure(
+      member.bookings.create({ tenant, spaceId: space.id, ...hour(wednesday, '15:00', '16:00') }),
+    );
+    expect(single.messageKey).toBe('errors.booking.outsideOpeningHours');
+  });
+
+  it('lead time and maximum duration: each date is checked as a single booking would be', async () => {
+    const space = await freshRoom({ leadTimeMinutes: 3 * 24 * 60, maxDurationMinutes: 60 });
+    const tomorrow = addDays(today(), 1);
+    const preview = await member.bookingSeries.preview({
+      tenant,
+      spaceId: space.id,
+      ...hour(tomorrow, '08:00', '09:00'),
+      rrule: 'FREQ=DAILY;COUNT=5',
+    });
+    const lead = { reason: 'rule', messageKey: 'errors.booking.leadTime', params: { minutes: '4320' } };
+    expect(preview.occurrences.slice(0, 2).map((o) => o.conflict)).toEqual([lead, lead]);
+    expect(preview.occurrences[4]!.conflict).toBeNull();
+    const single = await failure(
+      member.bookings.create({ tenant, spaceId: space.id, ...hour(tomorrow, '08:00', '09:00') }),
+    );
+    expect(single.messageKey).toBe('errors.booking.leadTime');
+
+    const long = await member.bookingSeries.preview({
+      tenant,
+      spaceId: space.id,
+      ...hour(addDays(today(), 10), '08:00', '09:30'),
+      rrule: 'FREQ=WEEKLY;COUNT=2',
+    });
+    expect(long.occurrences.map((o) => o.conflict?.messageKey)).toEqual([
+      'errors.booking.tooLong',
+      'errors.booking.tooLong',
+    ]);
+  });
+});
+
+async function membershipOf(email: string) {
+  return (
+    await superuser.query<{ id: string }>(
+      `SELECT m.id FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" JOIN "Tenant" t ON t.id = m."tenantId"
+        WHERE u.email = $1 AND t.slug = $2`,
+      [email, tenant],
+    )
+  ).rows[0]!.id;
+}

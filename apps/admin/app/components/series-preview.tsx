@@ -1,4 +1,4 @@
-import type { MessageKey } from '~/i18n/index.ts';
+import type { MessageKey, Translator } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { hhmm } from '~/lib/booking-format.ts';
 
@@ -13,6 +13,16 @@ export interface SeriesPreviewOccurrence {
   } | null;
 }
 
+/** What is in the way of one date, translated (a colliding booking with its time). */
+export function conflictMessage(tr: Translator, conflict: NonNullable<SeriesPreviewOccurrence['conflict']>): string {
+  return conflict.params.startsAt && conflict.params.endsAt
+    ? tr.t(conflict.messageKey as MessageKey, {
+        from: `${tr.formatDate(conflict.params.startsAt)} ${hhmm(conflict.params.startsAt)}`,
+        to: hhmm(conflict.params.endsAt),
+      })
+    : tr.t(conflict.messageKey as MessageKey, conflict.params);
+}
+
 /** Every date a series would book, with what is in the way of each (new series and series edits alike). */
 export function SeriesPreviewTable({
   occurrences,
@@ -24,7 +34,8 @@ export function SeriesPreviewTable({
   const tr = useT();
   const { t } = tr;
   return (
-    <div className="table-wrap">
+    // On a phone the table scrolls sideways: a keyboard user reaches the scrolling region by Tab.
+    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
       <table className="table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -46,12 +57,7 @@ export function SeriesPreviewTable({
                   <>
                     <strong>{t(`series.reason.${o.conflict.reason}`)}</strong>
                     {': '}
-                    {o.conflict.params.startsAt && o.conflict.params.endsAt
-                      ? t(o.conflict.messageKey as MessageKey, {
-                          from: `${tr.formatDate(o.conflict.params.startsAt)} ${hhmm(o.conflict.params.startsAt)}`,
-                          to: hhmm(o.conflict.params.endsAt),
-                        })
-                      : t(o.conflict.messageKey as MessageKey, o.conflict.params)}
+                    {conflictMessage(tr, o.conflict)}
                   </>
                 ) : (
                   t('series.free')

@@ -1,9 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useState } from 'react';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
-import { SeriesPreviewTable } from '~/components/series-preview.tsx';
+import { describeRecurrence, RECURRENCE_INPUT_IDS, RecurrencePicker } from '~/components/recurrence-picker.tsx';
+import { conflictMessage, SeriesPreviewTable } from '~/components/series-preview.tsx';
 import type { MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, notFound, requireMe } from '~/lib/api.server.ts';
@@ -12,10 +14,15 @@ import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { mutateWithParams } from '~/lib/mutate-with-params.server.ts';
+import {
+  composeRecurrence,
+  DEFAULT_RECURRENCE,
+  RECURRENCE_FIELD_NAMES,
+  type RecurrenceFields,
+  recurrenceFieldsOf,
+} from '~/lib/recurrence.ts';
 
-/** Mirrors the API's MAX_OCCURRENCES (docs/decisions/013), for the hint only. */
-const MAX_OCCURRENCES = 200;
-const FIELDS = ['date', 'start', 'end', 'deskId', 'rrule', 'purpose', 'attendees'] as const;
+const FIELDS = ['date', 'start', 'end', 'deskId', 'purpose', 'attendees', ...RECURRENCE_FIELD_NAMES] as const;
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   pageTitle(args, 'series.title', { space: args.data?.space.name ?? '' });
@@ -48,26 +55,57 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const date = text(form, 'date');
   const deskId = optionalText(form, 'deskId');
   const purpose = optionalText(form, 'purpose');
+  const recurrence = recurrenceFieldsOf(form);
+  const values = { ...keepValues(form, FIELDS), weekdays: recurrence.weekdays.join(',') };
+  // The picker's fields become the RRULE here, so the form works without JavaScript.
+  const composed = composeRecurrence(recurrence, date || null);
+  if (!composed.ok) {
+    const error = {
+      ok: false as const,
+      messageKey: null,
+      params: {},
+      formError: null,
+      fieldErrors: composed.fieldErrors,
+    };
+    return data({ values, preview: null, error, refused: false }, { status: 400 });
+  }
+  // The series starts on the first date its rule yields (the API counts the start as an occurrence).
+  const first = composed.firstDate ?? date;
   const input = {
     tenant: slug,
     spaceId: params.spaceId ?? '',
     ...(deskId ? { deskId } : {}),
-    startsAt: toInstant(date, text(form, 'start')),
-    endsAt: toInstant(date, text(form, 'end')),
-    rrule: text(form, 'rrule'),
+    startsAt: toInstant(first, text(form, 'start')),
+    endsAt: toInstant(first, text(form, 'end')),
+    rrule: composed.rrule,
     ...(purpose ? { purpose } : {}),
     attendees: Number(text(form, 'attendees') || '1'),
   };
-  const values = keepValues(form, FIELDS);
-  // A failed create also shows the dates, so the user sees which ones are in the way.
+  // The API names its rule `rrule`; with the picker, the field at fault is where the series ends.
+  const ruleField = recurrence.repeat === 'custom' ? 'rrule' : recurrence.ends;
+  const named = <E extends { fieldErrors: Record<string, string[]> }>(error: E): E => {
+    const { rrule, ...fieldErrors } = error.fieldErrors;
+    return rrule ? { ...error, fieldErrors: { ...fieldErrors, [ruleField]: rrule } } : error;
+  };
+  // A failed create also shows the dates, so the user sees which ones are in the way and why.
   const preview = await mutateWithParams(request, () => api.bookingSeries.preview.query(input));
   if (intent === 'create' && preview.ok && preview.data.conflicts === 0) {
     const created = await mutateWithParams(request, () => api.bookingSeries.create.mutate(input));
     if (created.ok) return redirect(`/towns/${encodeURIComponent(slug)}/series/${created.data.id}`);
-    return data({ values, preview: preview.data, error: created }, { status: 409 });
+    return data({ values, preview: preview.data, error: named(created), refused: true }, { status: 409 });
   }
-  if (!preview.ok) return data({ values, preview: null, error: preview }, { status: 400 });
-  return { values, preview: preview.data, error: null };
+  if (!preview.ok) return data({ values, preview: null, error: named(preview), refused: false }, { status: 400 });
+  const refused = intent === 'create';
+  return data({ values, preview: preview.data, error: null, refused }, { status: refused ? 409 : 200 });
+}
+
+/** The picker's fields as last posted (or the defaults), for the form and its summary. */
+function recurrenceOf(values: Record<string, string>): RecurrenceFields {
+  if (Object.keys(values).length === 0) return DEFAULT_RECURRENCE;
+  const form = new FormData();
+  for (const [name, value] of Object.entries(values)) if (name !== 'weekdays') form.set(name, value);
+  for (const code of (values.weekdays ?? '').split(',').filter(Boolean)) form.append('weekdays', code);
+  return recurrenceFieldsOf(form);
 }
 
 export default function SpaceSeries() {
@@ -76,22 +114,44 @@ export default function SpaceSeries() {
   const tr = useT();
   const { t } = tr;
   const values: Record<string, string> = result?.values ?? {};
+  const posted = recurrenceOf(values);
+  // With JavaScript, the summary follows the form as it is being filled in.
+  const [live, setLive] = useState<{ fields: RecurrenceFields; date: string } | null>(null);
+  const fields = live?.fields ?? posted;
+  const date = live?.date ?? values.date ?? '';
+  const summaryText = describeRecurrence(tr, fields, composeRecurrence(fields, date || null));
   const error = result?.error && !result.error.ok ? result.error : null;
   const errors = translateErrors(tr, error, {
     date: 'series-date',
     startsAt: 'series-start',
     endsAt: 'series-end',
     deskId: 'series-desk',
-    rrule: 'series-rrule',
+    ...RECURRENCE_INPUT_IDS,
     purpose: 'series-purpose',
     attendees: 'series-attendees',
   });
-  // Messages that name a value (the rule, the dates) are shown in full.
+  // Messages that name a value (the rule, the dates) are shown in full, at the field the API named.
   const withParams =
     error?.messageKey && Object.keys(error.params).length > 0 ? t(error.messageKey as MessageKey, error.params) : null;
-  const summary = withParams ? [{ href: '#series-rrule', message: withParams }] : errors.summary;
-  const byField = withParams ? { ...errors.byField, rrule: [withParams] } : errors.byField;
+  const paramField = Object.keys(error?.fieldErrors ?? {})[0] ?? 'rrule';
   const preview = result?.preview ?? null;
+  // A refused series names each rule it breaks with the dates that break it.
+  const refusals = new Map<string, string[]>();
+  if (result?.refused && preview) {
+    for (const o of preview.occurrences) {
+      if (!o.conflict) continue;
+      const message = conflictMessage(tr, o.conflict);
+      refusals.set(message, [...(refusals.get(message) ?? []), tr.formatDate(o.startsAt)]);
+    }
+  }
+  const refusedItems = [...refusals].map(([rule, dates]) => ({
+    href: '#series-preview-title',
+    message: t('series.refusedDates', { dates: dates.join(', '), rule }),
+  }));
+  const summary = withParams
+    ? [{ href: `#${RECURRENCE_INPUT_IDS[paramField] ?? 'series-rrule'}`, message: withParams }]
+    : [...errors.summary, ...refusedItems];
+  const byField = withParams ? { ...errors.byField, [paramField]: [withParams] } : errors.byField;
   return (
     <>
       <PageHeader title={t('series.title', { space: space.name })} lead={t('series.lead')} />
@@ -100,12 +160,21 @@ export default function SpaceSeries() {
         <h2 id="series-form-title" className="visually-hidden">
           {t('series.title', { space: space.name })}
         </h2>
-        <Form method="post" noValidate>
+        <Form
+          method="post"
+          noValidate
+          onChange={(event) => {
+            const form = new FormData(event.currentTarget);
+            const value = form.get('date');
+            setLive({ fields: recurrenceFieldsOf(form), date: typeof value === 'string' ? value : '' });
+          }}
+        >
           <TextField
             id="series-date"
             name="date"
             type="date"
             label={t('series.date')}
+            hint={t('series.dateHint')}
             defaultValue={values.date ?? ''}
             errors={byField.date}
           />
@@ -138,16 +207,10 @@ export default function SpaceSeries() {
               errors={byField.deskId}
             />
           ) : null}
-          <TextField
-            id="series-rrule"
-            name="rrule"
-            label={t('series.rule')}
-            hint={t('series.ruleHint', { max: String(MAX_OCCURRENCES) })}
-            defaultValue={values.rrule ?? 'FREQ=WEEKLY;COUNT=4'}
-            errors={byField.rrule}
-            spellCheck={false}
-            autoComplete="off"
-          />
+          <RecurrencePicker fields={fields} byField={byField} />
+          <p id="series-summary" className="series-summary" aria-live="polite">
+            {summaryText}
+          </p>
           <TextField
             id="series-purpose"
             name="purpose"

@@ -102,7 +102,10 @@ export async function editSeries(ctx: Ctx, input: EditSeriesInput) {
       // The lock first, then the read: a concurrent edit of the same series has committed by now and is seen.
       await tx.$queryRaw`SELECT 1 FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${located.spaceId}::uuid FOR UPDATE`;
       const { series, from, seriesInput, occurrences, options } = await plan(ctx, tx, input);
-      const { space, checks } = await assess(ctx, tx, seriesInput, occurrences, options);
+      const { space, checks, organisationId } = await assess(ctx, tx, seriesInput, occurrences, {
+        ...options,
+        lock: true,
+      });
       if (checks.some((c) => c.conflict)) throw conflictsError(checks);
       const now = new Date();
       const { count: cancelled } = await tx.booking.updateMany({
@@ -141,6 +144,7 @@ export async function editSeries(ctx: Ctx, input: EditSeriesInput) {
           deskId: series.deskId,
           userId: series.userId,
           seriesId: newSeriesId,
+          organisationId,
           createdById: series.userId === ctx.session.userId ? null : ctx.session.userId,
           startsAt: o.startsAt,
           endsAt: o.endsAt,

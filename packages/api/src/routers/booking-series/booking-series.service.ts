@@ -5,6 +5,8 @@ import { addDays, localParts, zonedToUtc } from '@hubwerk/domain';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { checkOpeningHours, checkRules, isExclusionViolation, type Opening } from '../bookings/bookings.service.ts';
+import { loadLimitLedger, type RawDb } from '../bookings/limits.ts';
+import { exceptionsOf, type ExceptionRow } from '../spaces/opening-exceptions.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';
 import type { CONFLICT_REASONS } from './booking-series.schemas.ts';
 import { expandSeries, MAX_OCCURRENCES, type Occurrence } from './recurrence.ts';
@@ -21,8 +23,10 @@ export interface SeriesInput {
   attendees: number;
 }
 
-export type SeriesDb = Pick<Ctx['db'], 'booking' | 'bookingSeries' | 'auditEvent' | '$queryRaw'>;
+export type SeriesDb = Pick<Ctx['db'], 'booking' | 'bookingSeries' | 'auditEvent' | '$queryRaw'> & RawDb;
 export interface AssessOptions {
+  /** Inside the writing transaction: take the person's and organisation's limit locks as a single booking does. */
+  lock?: boolean;
   /** Whose bookings the occurrences become (default: the caller). */
   ownerId?: string;
   /** An edit: this series' occurrences from `from` on are about to be cancelled. */
@@ -54,7 +58,7 @@ type LoadedSpace = Space & {
   deskSpaceId: string | null;
   deskName: string | null;
   week: OpeningHours[];
-  closed: string[];
+  exceptions: ExceptionRow[];
   bookings: Array<{ startsAt: string; endsAt: string }>;
 };
 
@@ -82,8 +86,8 @@ export async function assess(
       (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = ${deskId}::uuid) AS "deskName",
       (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]'::json)
          FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
-      (SELECT coalesce(json_agg(to_char(e.date, 'YYYY-MM-DD')), '[]'::json)
-         FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date BETWEEN ${first.date}::date AND ${last.date}::date) AS closed,
+      (SELECT coalesce(json_agg(json_build_object('date', to_char(e.date, 'YYYY-MM-DD'), 'opensAt', e."opensAt", 'closesAt', e."closesAt")), '[]'::json)
+         FROM "OpeningException" e WHERE e."tenantId" = s."tenantId" AND e."hubId" = s."hubId" AND e.date BETWEEN ${first.date}::date AND ${last.date}::date) AS exceptions,
       (SELECT coalesce(json_agg(json_build_object('startsAt', b."startsAt", 'endsAt', b."endsAt") ORDER BY b."startsAt"), '[]'::json)
          FROM "Booking" b WHERE b."tenantId" = s."tenantId" AND b."spaceId" = s.id AND b.status <> 'CANCELLED'
           AND b."deskId" IS NOT DISTINCT FROM ${deskId}::uuid
@@ -101,14 +105,23 @@ export async function assess(
   } else if (space.kind === 'COWORKING') {
     throw new DomainError('BAD_REQUEST', 'errors.booking.deskRequired', { deskId: ['errors.booking.deskRequired'] });
   }
-  const probe = {
-    tenantId,
-    userId: options.ownerId ?? ctx.session.userId,
-    space: { hubId: space.hubId },
-  } as unknown as Booking;
+  const userId = options.ownerId ?? ctx.session.userId;
+  const probe = { tenantId, userId, space: { hubId: space.hubId } } as unknown as Booking;
   if (ctx.ability.cannot('create', subject('Booking', probe))) throw new DomainError('FORBIDDEN', 'errors.forbidden');
 
-  const opening: Opening = { week: space.week, closed: new Set(space.closed) };
+  // Plans and per-member limits count the series' own dates with the person's other bookings.
+  const ledger = await loadLimitLedger(db, {
+    tenantId,
+    spaceId: space.id,
+    userId,
+    timezone: ctx.tenant.timezone,
+    firstDate: first.date,
+    lastDate: last.date,
+    lock: options.lock ?? false,
+    replacing: options.replacing,
+  });
+  if (!ledger?.base.email) throw notFound();
+  const opening: Opening = { week: space.week, ...exceptionsOf(space.exceptions) };
   const buffer = space.bufferMinutes * MINUTE;
   const taken = space.bookings.map((b) => [new Date(b.startsAt).getTime(), new Date(b.endsAt).getTime()] as const);
   const checks = occurrences.map((o, i) => {
@@ -121,16 +134,15 @@ export async function assess(
       attendees: input.attendees,
     };
     let conflict: Conflict | null = null;
+    const refusal = (error: unknown): Conflict => {
+      if (!(error instanceof DomainError)) throw error;
+      return { reason: REASONS[error.messageKey] ?? 'rule', messageKey: error.messageKey, params: error.params ?? {} };
+    };
     try {
       checkRules(ctx, space, desk, single);
       checkOpeningHours(ctx, opening, o.date, single);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      conflict = {
-        reason: REASONS[error.messageKey] ?? 'rule',
-        messageKey: error.messageKey,
-        params: error.params ?? {},
-      };
+      conflict = refusal(error);
     }
     if (!conflict) {
       const s = o.startsAt.getTime();
@@ -149,9 +161,16 @@ export async function assess(
           params: { startsAt: new Date(hit[0]).toISOString(), endsAt: new Date(hit[1]).toISOString() },
         };
     }
+    if (!conflict) {
+      try {
+        ledger.take(space, deskId !== null, o.date, o.startsAt, o.endsAt);
+      } catch (error) {
+        conflict = refusal(error);
+      }
+    }
     return { date: o.date, startsAt: o.startsAt.toISOString(), endsAt: o.endsAt.toISOString(), conflict };
   });
-  return { space, desk, checks };
+  return { space, desk, checks, organisationId: ledger.base.organisationId };
 }
 
 /** What a series would book, occurrence by occurrence, with what is in the way of each. Writes nothing. */
@@ -187,7 +206,7 @@ export async function createSeries(ctx: Ctx, input: SeriesInput) {
   try {
     return await ctx.db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${input.spaceId}::uuid FOR UPDATE`;
-      const { space, checks } = await assess(ctx, tx, input, occurrences);
+      const { space, checks, organisationId } = await assess(ctx, tx, input, occurrences, { lock: true });
       if (checks.some((c) => c.conflict)) throw conflictsError(checks);
       const durationMinutes = (input.endsAt.getTime() - input.startsAt.getTime()) / MINUTE;
       await tx.bookingSeries.create({
@@ -213,6 +232,8 @@ export async function createSeries(ctx: Ctx, input: SeriesInput) {
           deskId: input.deskId ?? null,
           userId: ctx.session.userId,
           seriesId,
+          // Counted against the member's organisation's plan, as a single booking is.
+          organisationId,
           startsAt: o.startsAt,
           endsAt: o.endsAt,
           status: space.approvalRequired ? 'PENDING' : 'CONFIRMED',

@@ -212,3 +212,165 @@ export function checkLimits(
     throw limitError('errors.booking.memberDaysPerWeek', { space: space.name, limit: String(space.memberDaysPerWeek) });
   }
 }
+
+/** One booking as the plans and limits count it. */
+export interface CountedBooking {
+  userId: string;
+  spaceId: string;
+  organisationId: string | null;
+  isDesk: boolean;
+  /** Local date of the start. */
+  date: string;
+  minutes: number;
+}
+
+/** Raw SQL that runs in a Prisma transaction (series are written with Prisma, single bookings pipelined). */
+export interface RawDb {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+export interface ManyLimitRequest {
+  tenantId: string;
+  spaceId: string;
+  userId: string;
+  timezone: string;
+  /** Local dates of the first and the last booking. */
+  firstDate: string;
+  lastDate: string;
+  /** Take the person's and organisation's locks (inside the writing transaction). */
+  lock: boolean;
+  /** A series edit (docs/decisions/020): this series' bookings from `from` on are about to be cancelled. */
+  replacing?: { seriesId: string; from: Date } | undefined;
+}
+
+const firstOfMonth = (date: string) => `${date.slice(0, 8)}01`;
+const firstOfNextMonth = (date: string) => {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+};
+const earlier = (a: string, b: string) => (a < b ? a : b);
+const later = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * The usage every month and week of a series touches, for checking its
+ * dates one by one with checkLimits (the rule function single bookings use):
+ * each date that passes is added, so the series' own dates count together
+ * with the bookings already there. Takes the same locks as a single booking.
+ */
+export async function loadLimitLedger(db: RawDb, r: ManyLimitRequest): Promise<LimitLedger | null> {
+  const from = zonedToUtc(earlier(mondayOf(r.firstDate), firstOfMonth(r.firstDate)), 0, r.timezone);
+  const to = zonedToUtc(later(addDays(mondayOf(r.lastDate), 7), firstOfNextMonth(r.lastDate)), 0, r.timezone);
+  if (r.lock) await db.$executeRawUnsafe(LIMIT_LOCKS_SQL, r.tenantId, r.userId, null, r.spaceId);
+  const [monthStart, monthEnd] = monthBounds(r.firstDate, r.timezone);
+  const monday = mondayOf(r.firstDate);
+  const [facts] = await db.$queryRawUnsafe<LimitFacts[]>(
+    FACTS_SQL,
+    r.tenantId,
+    r.userId,
+    null,
+    r.timezone,
+    r.firstDate,
+    monthStart,
+    monthEnd,
+    r.spaceId,
+    zonedToUtc(monday, 0, r.timezone),
+    zonedToUtc(addDays(monday, 7), 0, r.timezone),
+  );
+  if (!facts) return null;
+  const counted = await db.$queryRawUnsafe<CountedBooking[]>(
+    COUNTED_SQL,
+    r.tenantId,
+    r.userId,
+    facts.organisationId,
+    r.timezone,
+    from,
+    to,
+    r.replacing?.seriesId ?? null,
+    r.replacing?.from ?? null,
+  );
+  return new LimitLedger(facts, r.userId, r.spaceId, counted);
+}
+
+// The person's and their organisation's live bookings in [$5, $6), without those an edit cancels ($7 from $8 on).
+const COUNTED_SQL = `SELECT b."userId", b."spaceId", b."organisationId", (b."deskId" IS NOT NULL) AS "isDesk",
+       to_char(b."startsAt" AT TIME ZONE $4, 'YYYY-MM-DD') AS date,
+       (extract(epoch FROM b."endsAt" - b."startsAt") / 60)::float8 AS minutes
+  FROM "Booking" b
+ WHERE b."tenantId" = $1::uuid AND b.status <> 'CANCELLED'
+   AND (b."userId" = $2::uuid OR b."organisationId" = $3::uuid)
+   AND b."startsAt" >= $5::timestamptz AND b."startsAt" < $6::timestamptz
+   AND ($7::uuid IS NULL OR b."seriesId" IS DISTINCT FROM $7::uuid OR b."startsAt" < $8::timestamptz OR b."endsAt" <= now())`;
+
+/** Usage per local month (plans) and per local week of the space (its per-member rule) of one person and their organisation. */
+export class LimitLedger {
+  private readonly memberDeskDates = new Map<string, Set<string>>();
+  private readonly memberRoomMinutes = new Map<string, number>();
+  private readonly orgDeskDays = new Map<string, Set<string>>();
+  private readonly orgRoomMinutes = new Map<string, number>();
+  private readonly weekDates = new Map<string, Set<string>>();
+
+  constructor(
+    /** The person's role, plans and organisation (the counts in it are not read). */
+    readonly base: LimitFacts,
+    private readonly userId: string,
+    private readonly spaceId: string,
+    counted: readonly CountedBooking[],
+  ) {
+    for (const booking of counted) this.add(booking);
+  }
+
+  add(b: CountedBooking) {
+    const month = b.date.slice(0, 7);
+    const inSet = (map: Map<string, Set<string>>, key: string, value: string) =>
+      map.set(key, (map.get(key) ?? new Set()).add(value));
+    const plus = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + b.minutes);
+    if (b.userId === this.userId) {
+      if (b.isDesk) inSet(this.memberDeskDates, month, b.date);
+      else plus(this.memberRoomMinutes, month);
+      if (b.spaceId === this.spaceId) inSet(this.weekDates, mondayOf(b.date), b.date);
+    }
+    if (this.base.organisationId !== null && b.organisationId === this.base.organisationId) {
+      if (b.isDesk) inSet(this.orgDeskDays, month, `${b.userId} ${b.date}`);
+      else plus(this.orgRoomMinutes, month);
+    }
+  }
+
+  /** What checkLimits reads for one more booking of the person on `date`. */
+  factsFor(date: string): LimitFacts {
+    const month = date.slice(0, 7);
+    const deskDates = this.memberDeskDates.get(month);
+    const orgDays = this.orgDeskDays.get(month);
+    const week = this.weekDates.get(mondayOf(date));
+    return {
+      ...this.base,
+      memberDeskDaysUsed: deskDates?.size ?? 0,
+      memberDeskDayTaken: deskDates?.has(date) ?? false,
+      memberRoomMinutesUsed: this.memberRoomMinutes.get(month) ?? 0,
+      orgDeskDaysUsed: orgDays?.size ?? 0,
+      orgDeskDayTaken: orgDays?.has(`${this.userId} ${date}`) ?? false,
+      orgRoomMinutesUsed: this.orgRoomMinutes.get(month) ?? 0,
+      weekDaysUsed: week?.size ?? 0,
+      weekDayTaken: week?.has(date) ?? false,
+    };
+  }
+
+  /** Checks one more booking of the person and, if it keeps every limit, counts it. Throws the limit it breaks. */
+  take(
+    space: { id: string; memberDaysPerWeek: number | null; name: string },
+    isDesk: boolean,
+    date: string,
+    startsAt: Date,
+    endsAt: Date,
+  ) {
+    checkLimits(this.factsFor(date), { isDesk, startsAt, endsAt }, space);
+    this.add({
+      userId: this.userId,
+      spaceId: space.id,
+      organisationId: this.base.organisationId,
+      isDesk,
+      date,
+      minutes: (endsAt.getTime() - startsAt.getTime()) / 60_000,
+    });
+  }
+}
