@@ -285,8 +285,10 @@ describe('data export of a town', () => {
 describe('data export of a read-only (overdue) town', () => {
   it('works while every other change is refused', async () => {
     const zeitz = await townId('zeitz');
+    // The billing row and the town row's copy together, as the billing webhook writes them.
     await superuser.query(
-      `UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = $1`,
+      `WITH billing AS (UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = $1 RETURNING "pastDueSince")
+       UPDATE "Tenant" SET "paymentOverdueSince" = (SELECT "pastDueSince" FROM billing) WHERE id = $1`,
       [zeitz],
     );
     try {
@@ -301,9 +303,11 @@ describe('data export of a read-only (overdue) town', () => {
       expect(JSON.parse(files['town.json']!)).toMatchObject({ slug: 'zeitz' });
       expect(JSON.parse(files['billing.json']!)).toMatchObject({ status: 'past-due' });
     } finally {
-      await superuser.query(`UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = $1`, [
-        zeitz,
-      ]);
+      await superuser.query(
+        `WITH billing AS (UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = $1)
+         UPDATE "Tenant" SET "paymentOverdueSince" = NULL WHERE id = $1`,
+        [zeitz],
+      );
     }
   });
 });

@@ -251,8 +251,8 @@ beforeAll(async () => {
   );
   // Every town gets a hub assignment (its admin in its first hub), to try to remove from outside.
   await superuser.query(
-    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId")
-     SELECT m."tenantId", gen_random_uuid(), (SELECT h.id FROM "Hub" h WHERE h."tenantId" = m."tenantId" ORDER BY h."createdAt" LIMIT 1), m.id
+    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId")
+     SELECT m."tenantId", gen_random_uuid(), (SELECT h.id FROM "Hub" h WHERE h."tenantId" = m."tenantId" ORDER BY h."createdAt" LIMIT 1), m.id, m."userId"
        FROM "TenantMembership" m WHERE m.role = 'TOWN_ADMIN'
      ON CONFLICT DO NOTHING`,
   );

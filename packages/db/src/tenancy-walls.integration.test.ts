@@ -166,12 +166,10 @@ describe('catalog: the key wall', () => {
       [a.id, randomUUID(), user.rows[0]!.id],
     );
     await expect(
-      platform.query(`INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, $2, $3, $4)`, [
-        a.id,
-        randomUUID(),
-        b.hubId,
-        membership.rows[0]!.id,
-      ]),
+      platform.query(
+        `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId") VALUES ($1, $2, $3, $4, $5)`,
+        [a.id, randomUUID(), b.hubId, membership.rows[0]!.id, user.rows[0]!.id],
+      ),
     ).rejects.toMatchObject({ code: '23503' });
   });
 });
