@@ -642,7 +642,8 @@ describe('the dunning state on the town row', () => {
       [tenant.id],
     );
     expect(await copy()).toBeNull();
-    await platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Wieder offen' });
+    const [hub] = (await platformAdmin.hubs.list({ tenant: tenant.slug })).items;
+    await platformAdmin.hubs.rename({ tenant: tenant.slug, hubId: hub!.id, name: 'Wieder beschreibbar' });
   });
 });
 
