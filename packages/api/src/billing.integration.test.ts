@@ -408,11 +408,11 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
     expect(results.filter((r) => 'duplicate' in r.body)).toHaveLength(4);
     expect(await count(`"StripeEvent" WHERE id = $1`, [failed!.id])).toBe(1);
     expect(
-      await count(`"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`, [failed!.id]),
+      await count(`"AuditLog" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`, [failed!.id]),
     ).toBe(1);
     expect(
       await count(
-        `"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "tenantId" = $1 AND "targetId" = $2`,
+        `"AuditLog" WHERE action = 'billing.stripe-event.processed' AND "tenantId" = $1 AND "targetId" = $2`,
         [tenant.id, failed!.id],
       ),
     ).toBe(1);

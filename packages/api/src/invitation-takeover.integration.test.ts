@@ -357,7 +357,7 @@ describe('finding 4: memberships need consent, and the answer is no oracle', () 
         )
       ).rows[0].n,
     ).toBe(bookingsBefore);
-    const audit = await superuser.query(`SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [
+    const audit = await superuser.query(`SELECT action FROM "AuditLog" WHERE "targetId" = $1 ORDER BY "createdAt"`, [
       target.membershipId,
     ]);
     expect(audit.rows.map((r) => r.action)).toEqual(['membership.roleChanged', 'membership.removed']);

@@ -82,3 +82,15 @@ BEGIN
   GET DIAGNOSTICS changed_platform = ROW_COUNT;
   RETURN changed + changed_platform;
 END $$;
+
+-- The whole log in one place for the provider's staff and operators (SQL
+-- only; the API reads the two tables itself). Runs with the caller's rights
+-- and row-level security (security_invoker), so it shows nothing its reader
+-- could not read from the tables.
+CREATE VIEW "AuditLog" WITH (security_invoker = true) AS
+  SELECT "tenantId", "id", "actorUserId", "action", "targetType", "targetId", "reason", "data", "requestId", "createdAt", "supportSessionId"
+  FROM "AuditEvent"
+  UNION ALL
+  SELECT NULL::uuid, "id", "actorUserId", "action", "targetType", "targetId", "reason", "data", "requestId", "createdAt", NULL::uuid
+  FROM "PlatformAuditEvent";
+GRANT SELECT ON "AuditLog" TO hubwerk_platform;
