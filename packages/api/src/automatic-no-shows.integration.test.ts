@@ -107,8 +107,7 @@ describe('the no-show worker', () => {
       old,
     ];
     const platformEntriesBefore = Number(
-      (await superuser.query(`SELECT count(*) FROM "AuditLog" WHERE action = 'booking.noShowsScanned'`)).rows[0]
-        .count,
+      (await superuser.query(`SELECT count(*) FROM "AuditLog" WHERE action = 'booking.noShowsScanned'`)).rows[0].count,
     );
 
     expect(await recordDueNoShows(api.deps.platform)).toBe(4);

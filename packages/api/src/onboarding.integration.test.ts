@@ -67,9 +67,7 @@ describe('onboarding a town', () => {
     expect(
       await count(`"AuditLog" WHERE action = 'tenant.onboarded' AND "tenantId" = $1`, [results[0]!.tenant.id]),
     ).toBe(10);
-    expect(await count(`"AuditLog" WHERE action = 'hub.created' AND "tenantId" = $1`, [results[0]!.tenant.id])).toBe(
-      1,
-    );
+    expect(await count(`"AuditLog" WHERE action = 'hub.created' AND "tenantId" = $1`, [results[0]!.tenant.id])).toBe(1);
     // Only the newest link works: replays re-issue the token.
     // Each was mailed to the admin (never in an answer): ten mails, one working link.
     expect(results.every((r) => !('invitationUrl' in r))).toBe(true);

@@ -217,7 +217,9 @@ describe('catalog: the key wall and the rules for distributing by town (Citus)',
         'Pointer: global-references-tenant-table',
       ]);
       expect(describeViolations(found)).toContain('Good: policy-with-subquery (policy member)');
-      expect(describeViolations(found)).toContain('GlobalCode: key-without-tenantId (unique index citus_rules_probe."GlobalCode_code_lower")');
+      expect(describeViolations(found)).toContain(
+        'GlobalCode: key-without-tenantId (unique index citus_rules_probe."GlobalCode_code_lower")',
+      );
     } finally {
       await superuser.query(`DROP SCHEMA citus_rules_probe CASCADE`);
     }

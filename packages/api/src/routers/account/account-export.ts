@@ -318,9 +318,9 @@ const TABLES: readonly PersonTable[] = [
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .slice(0, PAGE)
         .map(({ actorUserId, ...e }) =>
-        actorUserId === p.id
-          ? { ...e, byYou: true, data: (e.data ?? null) as ExportRow[string] }
-          : { ...e, byYou: false, reason: null, data: null },
+          actorUserId === p.id
+            ? { ...e, byYou: true, data: (e.data ?? null) as ExportRow[string] }
+            : { ...e, byYou: false, reason: null, data: null },
         );
     },
   },
