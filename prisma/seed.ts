@@ -152,7 +152,9 @@ async function seed(tx: PlatformTx, passwordHash: string) {
       const membership = await tx.tenantMembership.create({
         data: { tenantId: tenant.id, userId: manager.id, role: 'HUB_MANAGER' },
       });
-      await tx.hubAssignment.create({ data: { tenantId: tenant.id, hubId: hub.id, membershipId: membership.id } });
+      await tx.hubAssignment.create({
+        data: { tenantId: tenant.id, hubId: hub.id, membershipId: membership.id, userId: manager.id },
+      });
       const member = await user(DEMO_USERS.einbeckMember, 'Mia Mitglied');
       await tx.tenantMembership.create({ data: { tenantId: tenant.id, userId: member.id, role: 'MEMBER' } });
       await tx.booking.create({

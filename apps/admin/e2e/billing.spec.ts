@@ -82,7 +82,8 @@ describe('billing', () => {
     try {
       // An invoice open for 20 days: past the 14-day grace period.
       await db.query(
-        `UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`,
+        `WITH billing AS (UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz') RETURNING "tenantId", "pastDueSince")
+         UPDATE "Tenant" t SET "paymentOverdueSince" = billing."pastDueSince" FROM billing WHERE t.id = billing."tenantId"`,
       );
     } finally {
       await db.end();
@@ -171,7 +172,8 @@ describe('billing', () => {
     const db = new pg.Client({ connectionString: stack.superuserUrl });
     await db.connect();
     await db.query(
-      `UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz')`,
+      `WITH billing AS (UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = (SELECT id FROM "Tenant" WHERE slug = 'zeitz') RETURNING "tenantId")
+       UPDATE "Tenant" t SET "paymentOverdueSince" = NULL FROM billing WHERE t.id = billing."tenantId"`,
     );
     await db.end();
   });

@@ -98,7 +98,7 @@ describe('the fake Stripe, end to end over HTTP', () => {
       Number(
         (
           await superuser.query(
-            `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`,
+            `SELECT count(*) AS n FROM "AuditLog" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`,
             [failed!.id],
           )
         ).rows[0].n,

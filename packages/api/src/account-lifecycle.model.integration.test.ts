@@ -174,8 +174,8 @@ async function newWorld(): Promise<Model> {
     INSERT INTO "User" (id, email, name, "passwordHash", "platformRole", "updatedAt") VALUES ${users};
     INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES
       ${[member(ids.townA, 'adminA', 'TOWN_ADMIN'), member(ids.townA, 'managerA', 'HUB_MANAGER'), member(ids.townA, 'staffA', 'HUB_STAFF'), member(ids.townA, 'memberA', 'MEMBER'), member(ids.townB, 'adminB', 'TOWN_ADMIN'), member(ids.townB, 'memberB', 'MEMBER')].join(', ')};
-    INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId")
-      SELECT m."tenantId", gen_random_uuid(), ${lit(ids.hubA)}, m.id FROM "TenantMembership" m WHERE m."userId" IN (${lit(user.managerA)}, ${lit(user.staffA)});
+    INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId")
+      SELECT m."tenantId", gen_random_uuid(), ${lit(ids.hubA)}, m.id, m."userId" FROM "TenantMembership" m WHERE m."userId" IN (${lit(user.managerA)}, ${lit(user.staffA)});
     INSERT INTO "PartnerMembership" (id, "partnerId", "userId", role) VALUES
       (gen_random_uuid(), ${lit(ids.partner)}, ${lit(user.partnerAdmin)}, 'PARTNER_ADMIN'), (gen_random_uuid(), ${lit(ids.partner)}, ${lit(user.partnerStaff)}, 'PARTNER_STAFF');
     INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") VALUES ${signedInAtStart.map((p) => `(gen_random_uuid(), ${lit(hashToken(tokens[p]!))}, ${lit(user[p])}, now() + interval '1 day')`).join(', ')};

@@ -117,7 +117,7 @@ describe('account.exportData', () => {
 
     // The bypass client read three towns: each says so in its own log, and the provider's log once.
     const entries = await superuser.query<{ tenantId: string | null }>(
-      `SELECT "tenantId" FROM "AuditEvent" WHERE action = 'account.dataExported' AND "actorUserId" = $1`,
+      `SELECT "tenantId" FROM "AuditLog" WHERE action = 'account.dataExported' AND "actorUserId" = $1`,
       [erika.id],
     );
     expect(entries.rows.map((r) => r.tenantId).sort()).toEqual([
@@ -197,7 +197,7 @@ describe('account.delete', () => {
       `INSERT INTO "AuditEvent" (id, "tenantId", "actorUserId", action, "targetType", "targetId", data) VALUES (gen_random_uuid(), $1, $2, 'hub.renamed', 'Hub', $3, $4)`,
       [einbeck.id, bert.id, randomUUID(), JSON.stringify({ after: { name: anna.name } })],
     );
-    const auditBefore = await count(`SELECT count(*) AS n FROM "AuditEvent"`);
+    const auditBefore = await count(`SELECT count(*) AS n FROM "AuditLog"`);
     const annaCaller = await api.as(anna.email, PASSWORD);
     const annaSecondSession = await api.as(anna.email, PASSWORD);
     const bertCaller = await api.as(bert.email, PASSWORD);
@@ -223,15 +223,15 @@ describe('account.delete', () => {
     });
 
     // The audit trail: nothing removed, her address nowhere, her name gone where the entry is about her, kept where it is a hub's name.
-    expect(await count(`SELECT count(*) AS n FROM "AuditEvent"`)).toBe(auditBefore + 4); // account.deleted in three towns + the provider's entry
+    expect(await count(`SELECT count(*) AS n FROM "AuditLog"`)).toBe(auditBefore + 4); // account.deleted in three towns + the provider's entry
     expect(
       await count(
-        `SELECT count(*) AS n FROM "AuditEvent" WHERE lower(coalesce(data::text, '') || coalesce(reason, '') || coalesce("targetId", '')) LIKE $1`,
+        `SELECT count(*) AS n FROM "AuditLog" WHERE lower(coalesce(data::text, '') || coalesce(reason, '') || coalesce("targetId", '')) LIKE $1`,
         [`%${anna.email}%`],
       ),
     ).toBe(0);
     const about = await one<{ data: { after: { name: string; note: string } }; reason: string }>(
-      `SELECT data, reason FROM "AuditEvent" WHERE action = 'member.profileChanged' AND "actorUserId" = $1`,
+      `SELECT data, reason FROM "AuditLog" WHERE action = 'member.profileChanged' AND "actorUserId" = $1`,
       [anna.id],
     );
     expect(about).toEqual({
@@ -241,7 +241,7 @@ describe('account.delete', () => {
     expect(
       (
         await one<{ data: unknown }>(
-          `SELECT data FROM "AuditEvent" WHERE action = 'invitation.created' AND "actorUserId" = $1`,
+          `SELECT data FROM "AuditLog" WHERE action = 'invitation.created' AND "actorUserId" = $1`,
           [bert.id],
         )
       ).data,
@@ -249,13 +249,13 @@ describe('account.delete', () => {
     expect(
       (
         await one<{ data: unknown }>(
-          `SELECT data FROM "AuditEvent" WHERE action = 'hub.renamed' AND "actorUserId" = $1`,
+          `SELECT data FROM "AuditLog" WHERE action = 'hub.renamed' AND "actorUserId" = $1`,
           [bert.id],
         )
       ).data,
     ).toEqual({ after: { name: anna.name } });
     const deletedIn = await superuser.query<{ tenantId: string | null }>(
-      `SELECT "tenantId" FROM "AuditEvent" WHERE action = 'account.deleted' AND "targetId" = $1`,
+      `SELECT "tenantId" FROM "AuditLog" WHERE action = 'account.deleted' AND "targetId" = $1`,
       [anna.id],
     );
     expect(deletedIn.rows.map((r) => r.tenantId).sort()).toEqual([

@@ -47,7 +47,7 @@ describe('audit.list', () => {
     expect([...times].sort().reverse()).toEqual(times);
     expect(JSON.stringify(items)).not.toContain('Geheimer Zeitzer Hub');
     const foreign = await superuser.query(
-      `SELECT id FROM "AuditEvent" WHERE "tenantId" <> (SELECT id FROM "Tenant" WHERE slug = 'einbeck') OR "tenantId" IS NULL`,
+      `SELECT id FROM "AuditLog" WHERE "tenantId" <> (SELECT id FROM "Tenant" WHERE slug = 'einbeck') OR "tenantId" IS NULL`,
     );
     const ids = new Set(items.map((e) => e.id));
     expect(foreign.rows.filter((r) => ids.has(r.id))).toEqual([]);
@@ -156,7 +156,7 @@ describe('auth.changePassword', () => {
     await expect(api.as(email)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect((await api.as(email, 'ein-neues-passwort')).auth.me()).resolves.toBeTruthy();
     const audit = await superuser.query(
-      `SELECT "actorUserId", data FROM "AuditEvent" WHERE action = 'user.passwordChanged'`,
+      `SELECT "actorUserId", data FROM "AuditLog" WHERE action = 'user.passwordChanged'`,
     );
     expect(audit.rows).toEqual([{ actorUserId: expect.any(String), data: { otherSessionsEnded: 2 } }]);
     expect(JSON.stringify(audit.rows)).not.toContain('ein-neues-passwort');
@@ -187,7 +187,7 @@ describe('auth.revokeUserSessions', () => {
     expect(result.sessionsEnded).toBeGreaterThanOrEqual(1);
     expect(await failure(victim.auth.me())).toMatchObject({ code: 'UNAUTHORIZED' });
     const audit = await superuser.query(
-      `SELECT reason, "targetId" FROM "AuditEvent" WHERE action = 'user.sessionsRevoked'`,
+      `SELECT reason, "targetId" FROM "AuditLog" WHERE action = 'user.sessionsRevoked'`,
     );
     expect(audit.rows).toEqual([{ reason: 'Laptop verloren', targetId: userId }]);
     // A fresh sign-in works again: revocation is no lock-out.

@@ -455,7 +455,8 @@ beforeAll(async () => {
   // The two planted roles sign in with the demo password.
   const hubStaffMembership = await plantMember(USERS['hub-staff'], 'HUB_STAFF');
   await superuser.query(
-    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3)`,
+    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId")
+     SELECT $1, gen_random_uuid(), $2, m.id, m."userId" FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.id = $3`,
     [einbeck.id, einbeck.hubId, hubStaffMembership],
   );
   await superuser.query(
@@ -471,8 +472,8 @@ beforeAll(async () => {
     openInvitations.push(created[0]!.id);
     const { rows: assigned } = await superuser.query<{ id: string }>(
       `WITH u AS (INSERT INTO "User" (id, email, name, "updatedAt") VALUES (gen_random_uuid(), $2, 'Matrix', now()) RETURNING id),
-            m AS (INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) SELECT $1, gen_random_uuid(), u.id, 'MEMBER' FROM u RETURNING id)
-       INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", role) SELECT $1, gen_random_uuid(), $3, m.id, 'HUB_STAFF' FROM m RETURNING id`,
+            m AS (INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) SELECT $1, gen_random_uuid(), u.id, 'MEMBER' FROM u RETURNING id, "userId")
+       INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId", role) SELECT $1, gen_random_uuid(), $3, m.id, m."userId", 'HUB_STAFF' FROM m RETURNING id`,
       [einbeck.id, `zugeordnet-${role}@einbeck.example.org`, einbeck.hubId],
     );
     plantedAssignments.push(assigned[0]!.id);

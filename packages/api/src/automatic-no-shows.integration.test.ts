@@ -77,7 +77,7 @@ const townEntries = async (ids: string[]) =>
       actorUserId: string | null;
       data: { recorded: number; bookingIds: string[]; by: string };
     }>(
-      `SELECT "tenantId", "targetId", "actorUserId", data FROM "AuditEvent" WHERE action = 'booking.noShowsRecorded' AND data->'bookingIds' ?| $1::text[]`,
+      `SELECT "tenantId", "targetId", "actorUserId", data FROM "AuditLog" WHERE action = 'booking.noShowsRecorded' AND data->'bookingIds' ?| $1::text[]`,
       [ids],
     )
   ).rows;
@@ -107,8 +107,7 @@ describe('the no-show worker', () => {
       old,
     ];
     const platformEntriesBefore = Number(
-      (await superuser.query(`SELECT count(*) FROM "AuditEvent" WHERE action = 'booking.noShowsScanned'`)).rows[0]
-        .count,
+      (await superuser.query(`SELECT count(*) FROM "AuditLog" WHERE action = 'booking.noShowsScanned'`)).rows[0].count,
     );
 
     expect(await recordDueNoShows(api.deps.platform)).toBe(4);
@@ -147,7 +146,7 @@ describe('the no-show worker', () => {
     );
     // One entry for the use of the platform (bypass) client, with no town and every id; the empty second run wrote none.
     const platformEntries = await superuser.query(
-      `SELECT "tenantId", data FROM "AuditEvent" WHERE action = 'booking.noShowsScanned' ORDER BY "createdAt"`,
+      `SELECT "tenantId", data FROM "AuditLog" WHERE action = 'booking.noShowsScanned' ORDER BY "createdAt"`,
     );
     expect(platformEntries.rows).toHaveLength(platformEntriesBefore + 1);
     const last = platformEntries.rows.at(-1);

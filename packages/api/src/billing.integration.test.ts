@@ -37,6 +37,13 @@ const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] =
   (await superuser.query(sql, params)).rows[0] as T;
 const count = async (sql: string, params: unknown[] = []) =>
   Number((await one<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).n);
+/** An operator's change of the dunning state (docs/operations.md): the billing row and the town row's copy together. */
+const setPastDueSince = (tenantId: string, value: string, params: unknown[] = []) =>
+  superuser.query(
+    `WITH billing AS (UPDATE "TenantBilling" SET "pastDueSince" = ${value} WHERE "tenantId" = $1 RETURNING "tenantId", "pastDueSince")
+     UPDATE "Tenant" t SET "paymentOverdueSince" = billing."pastDueSince" FROM billing WHERE t.id = billing."tenantId"`,
+    [tenantId, ...params],
+  );
 const billingRow = (slug: string) =>
   one(`SELECT b.* FROM "TenantBilling" b JOIN "Tenant" t ON t.id = b."tenantId" WHERE t.slug = $1`, [slug]);
 
@@ -401,11 +408,11 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
     expect(results.filter((r) => 'duplicate' in r.body)).toHaveLength(4);
     expect(await count(`"StripeEvent" WHERE id = $1`, [failed!.id])).toBe(1);
     expect(
-      await count(`"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`, [failed!.id]),
+      await count(`"AuditLog" WHERE action = 'billing.stripe-event.processed' AND "targetId" = $1`, [failed!.id]),
     ).toBe(1);
     expect(
       await count(
-        `"AuditEvent" WHERE action = 'billing.stripe-event.processed' AND "tenantId" = $1 AND "targetId" = $2`,
+        `"AuditLog" WHERE action = 'billing.stripe-event.processed' AND "tenantId" = $1 AND "targetId" = $2`,
         [tenant.id, failed!.id],
       ),
     ).toBe(1);
@@ -605,7 +612,7 @@ describe('dunning', () => {
 });
 
 describe('the dunning state on the town row', () => {
-  it('follows the billing row through every writer — webhook, hand-written UPDATE, delete — so the read-only check needs no query of its own', async () => {
+  it('follows the billing row on the webhook path and through the operator statements, so the read-only check needs no query of its own', async () => {
     const { tenant, subscriptionId } = await subscribedTown('Spiegelstadt');
     const copy = async () =>
       (await superuser.query(`SELECT "paymentOverdueSince" AS since FROM "Tenant" WHERE id = $1`, [tenant.id])).rows[0]
@@ -617,11 +624,8 @@ describe('the dunning state on the town row', () => {
     await deliverAll(fake.failPayment(subscriptionId));
     expect(await billed()).toBeInstanceOf(Date);
     expect(await copy()).toEqual(await billed());
-    // By hand (as the platform's tools or an operator would): the copy follows, and the router reads it.
-    await superuser.query(
-      `UPDATE "TenantBilling" SET "pastDueSince" = now() - interval '30 days' WHERE "tenantId" = $1`,
-      [tenant.id],
-    );
+    // By hand (docs/operations.md: both rows in one statement, as no trigger copies it): the router reads the copy.
+    await setPastDueSince(tenant.id, `now() - interval '30 days'`);
     expect(await copy()).toEqual(await billed());
     expect(await failure(platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Zu spät' }))).toMatchObject({
       code: 'PRECONDITION_FAILED',
@@ -629,9 +633,17 @@ describe('the dunning state on the town row', () => {
     });
     await deliverAll(fake.payOpenInvoices(subscriptionId));
     expect(await copy()).toBeNull();
-    await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = now() WHERE "tenantId" = $1`, [tenant.id]);
-    await superuser.query(`DELETE FROM "TenantBilling" WHERE "tenantId" = $1`, [tenant.id]);
+    await setPastDueSince(tenant.id, `now() - interval '30 days'`);
+    expect(await copy()).toBeInstanceOf(Date);
+    // A billing row removed by hand takes the town's dunning state with it, so the town is writable again.
+    await superuser.query(
+      `WITH gone AS (DELETE FROM "TenantBilling" WHERE "tenantId" = $1 RETURNING "tenantId")
+       UPDATE "Tenant" t SET "paymentOverdueSince" = NULL FROM gone WHERE t.id = gone."tenantId"`,
+      [tenant.id],
+    );
     expect(await copy()).toBeNull();
+    const [hub] = (await platformAdmin.hubs.list({ tenant: tenant.slug })).items;
+    await platformAdmin.hubs.rename({ tenant: tenant.slug, hubId: hub!.id, name: 'Wieder beschreibbar' });
   });
 });
 
@@ -758,7 +770,7 @@ describe('dunning per invoice, whatever the order of delivery', () => {
     fake.failPayment(subscriptionId); // an open, failed invoice at Stripe whose event was handled before the upgrade
     const start = new Date(Date.now() - 6 * 86_400_000);
     start.setMilliseconds(0);
-    await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = $2 WHERE "tenantId" = $1`, [tenant.id, start]);
+    await setPastDueSince(tenant.id, '$2::timestamptz', [start]);
     await superuser.query(`DELETE FROM "InvoicePayment" WHERE "tenantId" = $1`, [tenant.id]);
     // Another invoice is paid: the old one stays open, the town stays past due from the same start.
     await deliverAll([invoiceEvent('invoice.paid', customerId, 'in_legacy_other', Math.floor(Date.now() / 1000))]);
@@ -796,7 +808,7 @@ describe('dunning per invoice, whatever the order of delivery', () => {
       fc.asyncProperty(historyArb, async ([invoices, order]) => {
         run++;
         await superuser.query(`DELETE FROM "InvoicePayment" WHERE "tenantId" = $1`, [tenant.id]);
-        await superuser.query(`UPDATE "TenantBilling" SET "pastDueSince" = NULL WHERE "tenantId" = $1`, [tenant.id]);
+        await setPastDueSince(tenant.id, 'NULL');
         const events: FakeEvent[] = [];
         let expected: number | null = null;
         invoices.forEach((inv, n) => {

@@ -96,7 +96,7 @@ async function snapshot(bookingId: string) {
   ).rows[0];
   return {
     row,
-    audit: await count(`"AuditEvent" WHERE action = 'booking.changed'`),
+    audit: await count(`"AuditLog" WHERE action = 'booking.changed'`),
     mails: await count(`"OutboxEmail" WHERE kind LIKE 'booking.change%'`),
   };
 }
@@ -182,7 +182,7 @@ describe('changing a booking within the rules', () => {
     expect(row.changedAt).not.toBeNull();
     const audit = (
       await superuser.query(
-        `SELECT data, "actorUserId" FROM "AuditEvent" WHERE action = 'booking.changed' AND "targetId" = $1`,
+        `SELECT data, "actorUserId" FROM "AuditLog" WHERE action = 'booking.changed' AND "targetId" = $1`,
         [booking.id],
       )
     ).rows;
@@ -388,7 +388,7 @@ describe('every rule of creation applies to the new slot; nothing is written on 
       await failure(member.bookings.update({ tenant, bookingId: started.id, ...slot(day, '13:00', '14:00') })),
     ).toMatchObject({ code: 'CONFLICT', messageKey: 'errors.booking.changeStarted' });
     expect(
-      await count(`"AuditEvent" WHERE action = 'booking.changed' AND "targetId" = ANY($1::text[])`, [
+      await count(`"AuditLog" WHERE action = 'booking.changed' AND "targetId" = ANY($1::text[])`, [
         [booking.id, started.id],
       ]),
     ).toBe(0);
@@ -441,7 +441,7 @@ describe('who may change a booking', () => {
     expect(byManager).toMatchObject({ startsAt: at(day, '11:00'), mine: false });
     const actor = (
       await superuser.query(
-        `SELECT u.email FROM "AuditEvent" a JOIN "User" u ON u.id = a."actorUserId" WHERE a.action = 'booking.changed' AND a."targetId" = $1`,
+        `SELECT u.email FROM "AuditLog" a JOIN "User" u ON u.id = a."actorUserId" WHERE a.action = 'booking.changed' AND a."targetId" = $1`,
         [mineA.id],
       )
     ).rows;

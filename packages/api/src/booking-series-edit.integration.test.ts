@@ -103,7 +103,7 @@ const counts = async () =>
 const editsOf = async (seriesId: string) =>
   (
     await superuser.query(
-      `SELECT "actorUserId", data FROM "AuditEvent" WHERE action = 'bookingSeries.edited' AND "targetId" = $1`,
+      `SELECT "actorUserId", data FROM "AuditLog" WHERE action = 'bookingSeries.edited' AND "targetId" = $1`,
       [seriesId],
     )
   ).rows;

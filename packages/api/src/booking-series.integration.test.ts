@@ -352,7 +352,7 @@ describe('cancelling occurrences', () => {
       (await failure(member.bookingSeries.cancel({ tenant, seriesId: series.id, from: d(3), to: d(1) }))).messageKey,
     ).toBe('errors.series.rangeOrder');
     const audit = await superuser.query(
-      `SELECT data FROM "AuditEvent" WHERE action = 'bookingSeries.cancelled' AND "targetId" = $1 ORDER BY "createdAt"`,
+      `SELECT data FROM "AuditLog" WHERE action = 'bookingSeries.cancelled' AND "targetId" = $1 ORDER BY "createdAt"`,
       [series.id],
     );
     expect(audit.rows.map((r) => r.data.cancelled)).toEqual([1, 3, 3]);
@@ -400,7 +400,7 @@ describe('check-in and no-shows', () => {
     expect(arrived.checkedInAt).not.toBeNull();
     expect((await member.checkIn.arrive({ tenant, bookingId: id })).checkedInAt).toBe(arrived.checkedInAt);
     const audit = await superuser.query(
-      `SELECT data FROM "AuditEvent" WHERE action = 'booking.checkedIn' AND "targetId" = $1`,
+      `SELECT data FROM "AuditLog" WHERE action = 'booking.checkedIn' AND "targetId" = $1`,
       [id],
     );
     expect(audit.rows).toEqual([{ data: { by: 'self', wasNoShow: false } }]);
@@ -442,7 +442,7 @@ describe('check-in and no-shows', () => {
     expect(arrived).toMatchObject({ noShowAt: null, mine: false });
     expect(arrived.checkedInAt).not.toBeNull();
     const audit = await superuser.query(
-      `SELECT data FROM "AuditEvent" WHERE action = 'booking.checkedIn' AND "targetId" = $1`,
+      `SELECT data FROM "AuditLog" WHERE action = 'booking.checkedIn' AND "targetId" = $1`,
       [late],
     );
     expect(audit.rows).toEqual([{ data: { by: 'staff', wasNoShow: true } }]);

@@ -104,7 +104,7 @@ describe('configuring spaces', () => {
     const seen = await member.spaces.list({ tenant, hubId });
     expect(seen.canConfigure).toBe(false);
     expect(seen.items.map((s) => s.name)).toContain('Co-Working Süd');
-    expect(await count(`"AuditEvent" WHERE action = 'space.created' AND "targetId" = $1`, [space.id])).toBe(1);
+    expect(await count(`"AuditLog" WHERE action = 'space.created' AND "targetId" = $1`, [space.id])).toBe(1);
   });
 
   it('refuses a hub manager of hub A configuring hub B, and members configuring anything; nothing is written', async () => {
@@ -243,7 +243,7 @@ describe('changing rules, desks and closing days', () => {
         .fieldErrors,
     ).toEqual({ name: ['errors.space.nameTaken'] });
     expect(
-      await count(`"AuditEvent" WHERE action IN ('space.rulesChanged', 'desk.created') AND "targetId" IN ($1, $2)`, [
+      await count(`"AuditLog" WHERE action IN ('space.rulesChanged', 'desk.created') AND "targetId" IN ($1, $2)`, [
         space.id,
         desk.id,
       ]),
@@ -388,7 +388,7 @@ describe('booking a room', () => {
     });
     expect((await admin.bookings.decide({ tenant, bookingId: other.id, decision: 'reject' })).status).toBe('cancelled');
     expect(
-      await count(`"AuditEvent" WHERE action IN ('booking.approved', 'booking.rejected') AND "targetId" IN ($1, $2)`, [
+      await count(`"AuditLog" WHERE action IN ('booking.approved', 'booking.rejected') AND "targetId" IN ($1, $2)`, [
         booking.id,
         other.id,
       ]),

@@ -96,12 +96,12 @@ describe('data export of a town', () => {
        SELECT s."tenantId", gen_random_uuid(), s.id, 0, 'Saal mit Bühne', 1, 1, 12, repeat('a', 64), convert_to('BILDBYTES-42', 'UTF8'), convert_to('BILDBYTES-42', 'UTF8'), 1, 1 FROM "Space" s WHERE s."tenantId" = $1 LIMIT 1`,
       [await townId('einbeck')],
     );
-    const auditBefore = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent"`);
+    const auditBefore = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditLog"`);
     ({ id: exportId } = await einbeckAdmin.exports.start({ tenant: 'einbeck' }));
     const { job, seen } = await waitUntilDone(einbeckAdmin, 'einbeck', exportId);
     // Every use of the platform (bypass) client writes an audit entry: the only new one is export.started,
     // so the worker read the town through the app client, under RLS.
-    const auditAfter = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent"`);
+    const auditAfter = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditLog"`);
     expect(auditAfter[0]!.n - auditBefore[0]!.n).toBe(1);
     expect(job).toMatchObject({ status: 'ready', progress: 100, downloadable: true, errorKey: null });
     // Progress only moves forward.
@@ -203,7 +203,7 @@ describe('data export of a town', () => {
       UNION ALL SELECT x.id::text FROM "Space" x JOIN "Tenant" t ON t.id = x."tenantId" WHERE t.slug <> 'einbeck'
       UNION ALL SELECT x.id::text FROM "Booking" x JOIN "Tenant" t ON t.id = x."tenantId" WHERE t.slug <> 'einbeck'
       UNION ALL SELECT x.id::text FROM "TenantMembership" x JOIN "Tenant" t ON t.id = x."tenantId" WHERE t.slug <> 'einbeck'
-      UNION ALL SELECT x.id::text FROM "AuditEvent" x JOIN "Tenant" t ON t.id = x."tenantId" WHERE t.slug <> 'einbeck'`);
+      UNION ALL SELECT x.id::text FROM "AuditLog" x JOIN "Tenant" t ON t.id = x."tenantId" WHERE t.slug <> 'einbeck'`);
     expect(foreignIds.length).toBeGreaterThan(10);
     const leaked = foreignIds.filter((r) => archive.text.includes(r.id));
     expect(leaked).toEqual([]);
@@ -226,7 +226,7 @@ describe('data export of a town', () => {
 
   it('is recorded in the audit log: started and downloaded, by whom', async () => {
     const events = await rows<{ action: string; actor: string }>(
-      `SELECT a.action, u.email AS actor FROM "AuditEvent" a JOIN "User" u ON u.id = a."actorUserId" WHERE a."targetId" = $1 ORDER BY a.id`,
+      `SELECT a.action, u.email AS actor FROM "AuditLog" a JOIN "User" u ON u.id = a."actorUserId" WHERE a."targetId" = $1 ORDER BY a.id`,
       [exportId],
     );
     expect(events).toEqual([
@@ -285,8 +285,10 @@ describe('data export of a town', () => {
 describe('data export of a read-only (overdue) town', () => {
   it('works while every other change is refused', async () => {
     const zeitz = await townId('zeitz');
+    // The billing row and the town row's copy together, as the billing webhook writes them.
     await superuser.query(
-      `UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = $1`,
+      `WITH billing AS (UPDATE "TenantBilling" SET status = 'PAST_DUE', "pastDueSince" = now() - interval '20 days' WHERE "tenantId" = $1 RETURNING "pastDueSince")
+       UPDATE "Tenant" SET "paymentOverdueSince" = (SELECT "pastDueSince" FROM billing) WHERE id = $1`,
       [zeitz],
     );
     try {
@@ -301,9 +303,11 @@ describe('data export of a read-only (overdue) town', () => {
       expect(JSON.parse(files['town.json']!)).toMatchObject({ slug: 'zeitz' });
       expect(JSON.parse(files['billing.json']!)).toMatchObject({ status: 'past-due' });
     } finally {
-      await superuser.query(`UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = $1`, [
-        zeitz,
-      ]);
+      await superuser.query(
+        `WITH billing AS (UPDATE "TenantBilling" SET status = 'NONE', "pastDueSince" = NULL WHERE "tenantId" = $1)
+         UPDATE "Tenant" SET "paymentOverdueSince" = NULL WHERE id = $1`,
+        [zeitz],
+      );
     }
   });
 });

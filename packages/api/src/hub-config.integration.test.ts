@@ -95,7 +95,7 @@ describe('hub profile', () => {
       accessibility: ['step-free', 'hearing-loop', 'accessible-toilet'],
       contactPhone: '+49 5561 916-0',
     });
-    expect(await count(`"AuditEvent" WHERE action = 'hub.profileChanged' AND "targetId" = $1`, [hubId])).toBe(1);
+    expect(await count(`"AuditLog" WHERE action = 'hub.profileChanged' AND "targetId" = $1`, [hubId])).toBe(1);
 
     const byManager = await manager.hubs.updateProfile({
       tenant,
@@ -145,7 +145,7 @@ describe('hub profile', () => {
       'name',
       'postalCode',
     ]);
-    expect(await count(`"AuditEvent" WHERE action = 'hub.profileChanged'`)).toBe(2);
+    expect(await count(`"AuditLog" WHERE action = 'hub.profileChanged'`)).toBe(2);
   });
 });
 
@@ -382,7 +382,7 @@ describe('staff per hub', () => {
     expect([...page1.items, ...page2.items].map((i) => i.assignmentId).sort()).toEqual(
       list.items.map((i) => i.assignmentId).sort(),
     );
-    expect(await count(`"AuditEvent" WHERE action = 'hub.staffAssigned'`)).toBe(2);
+    expect(await count(`"AuditLog" WHERE action = 'hub.staffAssigned'`)).toBe(2);
   });
 
   it('removes a person; their rights in the hub end with the next request', async () => {
@@ -403,7 +403,7 @@ describe('staff per hub', () => {
     expect(
       (await failure(admin.hubStaff.remove({ tenant, hubId: otherHubId, assignmentId: entry.assignmentId }))).code,
     ).toBe('NOT_FOUND');
-    expect(await count(`"AuditEvent" WHERE action = 'hub.staffRemoved'`)).toBe(1);
+    expect(await count(`"AuditLog" WHERE action = 'hub.staffRemoved'`)).toBe(1);
   });
 
   it('names an unknown address and writes nothing', async () => {

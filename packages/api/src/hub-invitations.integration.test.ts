@@ -145,7 +145,7 @@ describe('hub managers invite hub staff', () => {
         .invitations.preview({ token: await mailedInvitationToken(superuser, 'stadtweit@example.org') }),
     ).toMatchObject({ status: 'open' });
     const audit = await superuser.query(
-      `SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'invitation.revoked' AND "targetId" = $1`,
+      `SELECT count(*)::int AS n FROM "AuditLog" WHERE action = 'invitation.revoked' AND "targetId" = $1`,
       [own.invitationId],
     );
     expect(audit.rows[0].n).toBe(1);

@@ -233,7 +233,9 @@ export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds
     [einbeck, DEMO_USERS.einbeckMember],
   );
   const assignmentId = await one(
-    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId") VALUES ($1, gen_random_uuid(), $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId")
+     SELECT $1, gen_random_uuid(), $2, m.id, m."userId" FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.id = $3
+     ON CONFLICT DO NOTHING RETURNING id`,
     [einbeck, hubId, membershipId],
   );
   return {

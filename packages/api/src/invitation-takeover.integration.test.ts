@@ -34,8 +34,8 @@ beforeAll(async () => {
   ).rows[0].id;
   // The seeded manager manages that hub.
   await superuser.query(
-    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", role)
-     SELECT m."tenantId", gen_random_uuid(), $1, m.id, 'HUB_MANAGER' FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $2
+    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId", role)
+     SELECT m."tenantId", gen_random_uuid(), $1, m.id, m."userId", 'HUB_MANAGER' FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $2
      ON CONFLICT DO NOTHING`,
     [einbeckHubId, DEMO_USERS.einbeckManager],
   );
@@ -357,7 +357,7 @@ describe('finding 4: memberships need consent, and the answer is no oracle', () 
         )
       ).rows[0].n,
     ).toBe(bookingsBefore);
-    const audit = await superuser.query(`SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [
+    const audit = await superuser.query(`SELECT action FROM "AuditLog" WHERE "targetId" = $1 ORDER BY "createdAt"`, [
       target.membershipId,
     ]);
     expect(audit.rows.map((r) => r.action)).toEqual(['membership.roleChanged', 'membership.removed']);

@@ -276,8 +276,8 @@ beforeAll(async () => {
     townInvitations.set(town.id, rows[0]!.id);
     // Every town gets a hub assignment (its admin in its hub), to try to remove from outside.
     const assigned = await superuser.query<{ id: string }>(
-      `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId")
-       SELECT m."tenantId", gen_random_uuid(), $2, m.id FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.role = 'TOWN_ADMIN' LIMIT 1 RETURNING id`,
+      `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId")
+       SELECT m."tenantId", gen_random_uuid(), $2, m.id, m."userId" FROM "TenantMembership" m WHERE m."tenantId" = $1 AND m.role = 'TOWN_ADMIN' LIMIT 1 RETURNING id`,
       [town.id, town.hubId],
     );
     if (assigned.rows[0]) townAssignments.set(town.id, assigned.rows[0].id);

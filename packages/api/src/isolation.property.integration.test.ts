@@ -251,8 +251,8 @@ beforeAll(async () => {
   );
   // Every town gets a hub assignment (its admin in its first hub), to try to remove from outside.
   await superuser.query(
-    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId")
-     SELECT m."tenantId", gen_random_uuid(), (SELECT h.id FROM "Hub" h WHERE h."tenantId" = m."tenantId" ORDER BY h."createdAt" LIMIT 1), m.id
+    `INSERT INTO "HubAssignment" ("tenantId", id, "hubId", "membershipId", "userId")
+     SELECT m."tenantId", gen_random_uuid(), (SELECT h.id FROM "Hub" h WHERE h."tenantId" = m."tenantId" ORDER BY h."createdAt" LIMIT 1), m.id, m."userId"
        FROM "TenantMembership" m WHERE m.role = 'TOWN_ADMIN'
      ON CONFLICT DO NOTHING`,
   );
@@ -273,7 +273,7 @@ beforeAll(async () => {
   const { rows } = await superuser.query<Omit<Target, 'partnerId'> & { partnerId: string | null }>(`
     SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
-           (SELECT a.id FROM "AuditEvent" a WHERE a."tenantId" = t.id LIMIT 1) AS "auditId",
+           (SELECT a.id FROM "AuditLog" a WHERE a."tenantId" = t.id LIMIT 1) AS "auditId",
            (SELECT m."userId" FROM "TenantMembership" m WHERE m."tenantId" = t.id AND m.role = 'TOWN_ADMIN' LIMIT 1) AS "adminId",
            (SELECT s.id FROM "Session" s JOIN "TenantMembership" m ON m."userId" = s."userId" WHERE m."tenantId" = t.id AND m.role = 'TOWN_ADMIN' AND s."revokedAt" IS NULL ORDER BY s."createdAt" LIMIT 1) AS "sessionId",
            (SELECT s.id FROM "Space" s WHERE s."tenantId" = t.id AND s.kind = 'EVENT_ROOM' LIMIT 1) AS "spaceId",
@@ -329,7 +329,7 @@ async function checksum(): Promise<string> {
     }),
   );
   const audit = await superuser.query(
-    `SELECT count(*)::int AS n FROM "AuditEvent" WHERE action NOT IN ('invitation.viewed', 'tenants.listed', 'audit.readAcrossTowns')`,
+    `SELECT count(*)::int AS n FROM "AuditLog" WHERE action NOT IN ('invitation.viewed', 'tenants.listed', 'audit.readAcrossTowns')`,
   );
   return `${parts.join(':')}:${audit.rows[0].n}`;
 }

@@ -65,11 +65,9 @@ describe('onboarding a town', () => {
       ),
     ).toBe(1);
     expect(
-      await count(`"AuditEvent" WHERE action = 'tenant.onboarded' AND "tenantId" = $1`, [results[0]!.tenant.id]),
+      await count(`"AuditLog" WHERE action = 'tenant.onboarded' AND "tenantId" = $1`, [results[0]!.tenant.id]),
     ).toBe(10);
-    expect(await count(`"AuditEvent" WHERE action = 'hub.created' AND "tenantId" = $1`, [results[0]!.tenant.id])).toBe(
-      1,
-    );
+    expect(await count(`"AuditLog" WHERE action = 'hub.created' AND "tenantId" = $1`, [results[0]!.tenant.id])).toBe(1);
     // Only the newest link works: replays re-issue the token.
     // Each was mailed to the admin (never in an answer): ten mails, one working link.
     expect(results.every((r) => !('invitationUrl' in r))).toBe(true);
@@ -240,7 +238,7 @@ describe('town admins and hubs', () => {
     const renamed = await admin.hubs.rename({ tenant: 'einbeck', hubId: hub.id, name: 'Showroom Marktplatz' });
     expect(renamed.name).toBe('Showroom Marktplatz');
     const audit = await superuser.query(
-      `SELECT action, data FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`,
+      `SELECT action, data FROM "AuditLog" WHERE "targetId" = $1 ORDER BY "createdAt"`,
       [hub.id],
     );
     expect(audit.rows).toEqual([

@@ -171,7 +171,7 @@ describe('organisations and members', () => {
     expect(bad.fieldErrors).toEqual({ 'plan.deskDaysPerMonth': ['validation.plan.range'] });
     expect(await count(`"Organisation" WHERE name = 'Negativ'`)).toBe(0);
     expect(
-      await count(`"AuditEvent" WHERE "targetId" = $1 AND action IN ('organisation.created', 'organisation.updated')`, [
+      await count(`"AuditLog" WHERE "targetId" = $1 AND action IN ('organisation.created', 'organisation.updated')`, [
         org.id,
       ]),
     ).toBe(2);
@@ -279,7 +279,7 @@ describe('plans and per-member limits at booking time', () => {
       fieldErrors: { startsAt: ['errors.booking.memberPlanDeskDays'] },
     });
     expect(await count(`"Booking"`)).toBe(before);
-    expect(await count(`"AuditEvent" WHERE action = 'booking.created'`)).toBeGreaterThan(0);
+    expect(await count(`"AuditLog" WHERE action = 'booking.created'`)).toBeGreaterThan(0);
     await admin.organisations.setMember({
       tenant,
       membershipId: memberships.member2,
@@ -445,7 +445,7 @@ describe('booking for someone else', () => {
       createdByName: 'Hanna Hubmanagerin',
     });
     expect(
-      await count(`"AuditEvent" WHERE action = 'booking.created' AND "targetId" = $1 AND "actorUserId" = $2`, [
+      await count(`"AuditLog" WHERE action = 'booking.created' AND "targetId" = $1 AND "actorUserId" = $2`, [
         booking.id,
         ids.manager,
       ]),
@@ -611,7 +611,7 @@ describe('booking mails through the outbox', () => {
     expect(
       await count(`"OutboxEmail" WHERE kind = 'booking.reminder' AND "toAddress" = $1`, [DEMO_USERS.einbeckMember]),
     ).toBe(1);
-    expect(await count(`"AuditEvent" WHERE action = 'booking.remindersQueued'`)).toBe(1);
+    expect(await count(`"AuditLog" WHERE action = 'booking.remindersQueued'`)).toBe(1);
     await worker.drain();
     const reminder = mailsTo(DEMO_USERS.einbeckMember).find((m) => m.subject.startsWith('Erinnerung an Ihre Buchung'));
     expect(reminder?.subject).toContain('Erinnerungsraum');

@@ -51,7 +51,7 @@ describe('partner staff invitations', () => {
     expect(
       (
         await superuser.query(
-          `SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'partner.staffInvited' AND "targetId" = $1`,
+          `SELECT count(*)::int AS n FROM "AuditLog" WHERE action = 'partner.staffInvited' AND "targetId" = $1`,
           [invitationId],
         )
       ).rows[0].n,

@@ -173,7 +173,7 @@ describe('free slots on the public hub page', () => {
 
   it("looks up a hub's slugs through the audited platform client once, not on every view; renaming, hiding or deactivating takes effect at once", async () => {
     const day = workday(3);
-    const lookups = () => count(`"AuditEvent" WHERE action = 'public.hubResolved' AND data->>'hub' = 'hub-umbenannt'`);
+    const lookups = () => count(`"AuditLog" WHERE action = 'public.hubResolved' AND data->>'hub' = 'hub-umbenannt'`);
     await superuser.query(`UPDATE "Hub" SET slug = 'hub-umbenannt' WHERE id = $1`, [hubId]);
     try {
       // The old slug is gone at once, though its ids were kept from earlier views.

@@ -110,7 +110,7 @@ describe('enrolment', () => {
       message: 'errors.mfa.alreadyEnabled',
     });
     const audit = await superuser.query(
-      `SELECT action FROM "AuditEvent" WHERE "actorUserId" = $1 AND action LIKE 'user.secondFactor%' ORDER BY "createdAt"`,
+      `SELECT action FROM "AuditLog" WHERE "actorUserId" = $1 AND action LIKE 'user.secondFactor%' ORDER BY "createdAt"`,
       [enabled.id],
     );
     expect(audit.rows.map((r) => r.action)).toEqual(['user.secondFactorEnrolmentStarted', 'user.secondFactorEnabled']);

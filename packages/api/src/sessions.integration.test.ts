@@ -140,7 +140,7 @@ describe('the sessions page', () => {
     expect((await me.auth.me()).user.email).toBe(email);
     expect((await me.sessions.mine({})).items).toHaveLength(1);
     const audit = await superuser.query(
-      `SELECT action FROM "AuditEvent" WHERE action IN ('user.sessionEnded', 'user.otherSessionsEnded') ORDER BY "createdAt"`,
+      `SELECT action FROM "AuditLog" WHERE action IN ('user.sessionEnded', 'user.otherSessionsEnded') ORDER BY "createdAt"`,
     );
     expect(audit.rows.map((r) => r.action)).toEqual(['user.sessionEnded', 'user.otherSessionsEnded']);
   });

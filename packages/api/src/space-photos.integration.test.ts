@@ -64,7 +64,7 @@ function crc32(bytes: Uint8Array): number {
 const photoRows = async (space: string) =>
   Number((await superuser.query(`SELECT count(*) AS n FROM "SpacePhoto" WHERE "spaceId" = $1`, [space])).rows[0].n);
 const auditCount = async (action: string) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = $1`, [action])).rows[0].n);
+  Number((await superuser.query(`SELECT count(*) AS n FROM "AuditLog" WHERE action = $1`, [action])).rows[0].n);
 
 beforeAll(async () => {
   ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
@@ -396,7 +396,7 @@ describe('managing', () => {
     expect(await failure(member.spacePhotos.image({ tenant, photoId: first.id }))).toMatchObject({ code: 'NOT_FOUND' });
     const actions = (
       await superuser.query(
-        `SELECT action FROM "AuditEvent" WHERE "targetType" = 'SpacePhoto' AND "targetId" IN ($1, $2) ORDER BY "createdAt"`,
+        `SELECT action FROM "AuditLog" WHERE "targetType" = 'SpacePhoto' AND "targetId" IN ($1, $2) ORDER BY "createdAt"`,
         [first.id, second.id],
       )
     ).rows.map((r) => r.action);

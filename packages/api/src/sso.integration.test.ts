@@ -106,7 +106,7 @@ describe('SSO configuration', () => {
     expect(row.s).toMatch(/^v1\./);
     expect(row.s).not.toContain(idp.clientSecret);
     expect(
-      await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = $1 AND action = 'sso.configCreated'`, [
+      await count(`SELECT count(*) AS n FROM "AuditLog" WHERE "tenantId" = $1 AND action = 'sso.configCreated'`, [
         einbeckId,
       ]),
     ).toBe(1);
@@ -193,7 +193,7 @@ describe('SSO sign-in against a real provider', () => {
     expect(user.passwordHash).toBeNull();
     expect(await count(`SELECT count(*) AS n FROM "TenantMembership" WHERE "userId" = $1`, [user.id])).toBe(1);
     const audit = (
-      await superuser.query(`SELECT action, "tenantId" FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [
+      await superuser.query(`SELECT action, "tenantId" FROM "AuditLog" WHERE "targetId" = $1 ORDER BY "createdAt"`, [
         user.id,
       ])
     ).rows;
@@ -211,12 +211,12 @@ describe('SSO sign-in against a real provider', () => {
     const userId = (await superuser.query(`SELECT id FROM "User" WHERE email = $1`, [ACCOUNTS.bernd.email])).rows[0].id;
     expect(await count(`SELECT count(*) AS n FROM "TenantMembership" WHERE "userId" = $1`, [userId])).toBe(1);
     expect(
-      await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sso.userProvisioned'`, [
+      await count(`SELECT count(*) AS n FROM "AuditLog" WHERE "targetId" = $1 AND action = 'sso.userProvisioned'`, [
         userId,
       ]),
     ).toBe(1);
     expect(
-      await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sso.signedIn'`, [userId]),
+      await count(`SELECT count(*) AS n FROM "AuditLog" WHERE "targetId" = $1 AND action = 'sso.signedIn'`, [userId]),
     ).toBe(2);
   });
 
@@ -240,7 +240,7 @@ describe('SSO sign-in against a real provider', () => {
     ).toBe(0);
     expect(
       await count(
-        `SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = $1 AND action = 'sso.signInRejected' AND data->>'reason' = 'errors.sso.accountElsewhere'`,
+        `SELECT count(*) AS n FROM "AuditLog" WHERE "tenantId" = $1 AND action = 'sso.signInRejected' AND data->>'reason' = 'errors.sso.accountElsewhere'`,
         [einbeckId],
       ),
     ).toBe(1);
@@ -380,7 +380,7 @@ describe('partner SSO', () => {
     expect(me.partners).toEqual([expect.objectContaining({ id: itPartnerId, role: 'partner-staff' })]);
     expect(
       await count(
-        `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'sso.userProvisioned' AND data->>'partnerId' = $1`,
+        `SELECT count(*) AS n FROM "AuditLog" WHERE action = 'sso.userProvisioned' AND data->>'partnerId' = $1`,
         [itPartnerId],
       ),
     ).toBe(1);

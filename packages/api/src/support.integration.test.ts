@@ -93,7 +93,7 @@ describe('a support session', () => {
 
     const hub = await support.hubs.create({ tenant: 'einbeck', name: 'In der Sitzung angelegt' });
     const { rows } = await superuser.query(
-      `SELECT "supportSessionId", "actorUserId" FROM "AuditEvent" WHERE action = 'hub.created' AND "targetId" = $1`,
+      `SELECT "supportSessionId", "actorUserId" FROM "AuditLog" WHERE action = 'hub.created' AND "targetId" = $1`,
       [hub.id],
     );
     expect(rows).toEqual([{ supportSessionId: started.id, actorUserId: expect.any(String) }]);
@@ -197,7 +197,7 @@ describe('audit.listAcrossTowns', () => {
     const provider = await support.audit.listAcrossTowns({ action: 'hub.created', limit: 100 });
     expect(new Set(provider.items.map((e) => e.town?.slug))).toEqual(new Set(['einbeck', 'sangerhausen', 'zeitz']));
     expect(
-      await count(`"AuditEvent" WHERE action = 'audit.readAcrossTowns' AND "tenantId" IS NULL`),
+      await count(`"AuditLog" WHERE action = 'audit.readAcrossTowns' AND "tenantId" IS NULL`),
     ).toBeGreaterThanOrEqual(4);
 
     const admin = await api.as(DEMO_USERS.einbeckAdmin);

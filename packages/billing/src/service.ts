@@ -478,6 +478,9 @@ export function createBilling(config: BillingConfig) {
     const pastDueSince = open?.since ?? null;
     const invoiceStateAt = row.invoiceStateAt && row.invoiceStateAt > created ? row.invoiceStateAt : created;
     await tx.tenantBilling.update({ where: { tenantId }, data: { pastDueSince, invoiceStateAt } });
+    // The town row's copy (read by every mutation, docs/decisions/022) in the same transaction: no trigger may
+    // write another table on a Citus shard (docs/decisions/030). This is the one place pastDueSince changes.
+    await tx.$executeRaw`UPDATE "Tenant" SET "paymentOverdueSince" = ${pastDueSince} WHERE id = ${tenantId}::uuid`;
     // The admins hear when the grace period starts, and again only if an
     // earlier failure arrives late and brings the read-only date forward;
     // Stripe's retries of an invoice already failed do not mail.

@@ -1,7 +1,7 @@
 export { createAppClient, type AppClient, type AppClientOptions, type PoolStats } from './app-client.ts';
 export {
   createPlatformClient,
-  toAuditRow,
+  writeAuditEntry,
   type AuditEntry,
   type PlatformClient,
   type PlatformTx,

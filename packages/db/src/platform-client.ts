@@ -55,7 +55,7 @@ export function createPlatformClient(options: PlatformClientOptions) {
         async (tx) => {
           const result = await work(tx);
           const entry = typeof audit === 'function' ? audit(result) : audit;
-          if (entry) await tx.auditEvent.create({ data: toAuditRow(entry) });
+          if (entry) await writeAuditEntry(tx, entry);
           return result;
         },
         { maxWait: 5_000, timeout: 15_000, ...options },
@@ -74,17 +74,35 @@ export function createPlatformClient(options: PlatformClientOptions) {
 
 export type PlatformClient = ReturnType<typeof createPlatformClient>;
 
-export function toAuditRow(entry: AuditEntry): Prisma.AuditEventUncheckedCreateInput {
+/**
+ * Records `entry`: in its town's log (AuditEvent, a tenant table) or, for an
+ * entry of no town, in the platform's (PlatformAuditEvent, a global table;
+ * docs/decisions/030).
+ */
+export async function writeAuditEntry(tx: PlatformTx, entry: AuditEntry): Promise<void> {
+  const row = toPlatformAuditRow(entry);
+  if (entry.tenantId) {
+    await tx.auditEvent.create({
+      data: {
+        ...row,
+        tenantId: entry.tenantId,
+        // The platform role sets no scope in the database: carry the caller's support session over explicitly.
+        supportSessionId: entry.supportSessionId ?? currentScope()?.supportSessionId ?? null,
+      },
+    });
+  } else {
+    await tx.platformAuditEvent.create({ data: row });
+  }
+}
+
+function toPlatformAuditRow(entry: AuditEntry): Prisma.PlatformAuditEventUncheckedCreateInput {
   return {
     action: entry.action,
     actorUserId: entry.actorUserId,
-    tenantId: entry.tenantId ?? null,
     targetType: entry.targetType ?? null,
     targetId: entry.targetId ?? null,
     reason: entry.reason ?? null,
     data: entry.data,
     requestId: entry.requestId ?? null,
-    // The platform role sets no scope in the database: carry the caller's support session over explicitly.
-    supportSessionId: entry.supportSessionId ?? currentScope()?.supportSessionId ?? null,
   };
 }

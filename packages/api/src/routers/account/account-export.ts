@@ -297,28 +297,32 @@ const TABLES: readonly PersonTable[] = [
     // notes and details) is that person's data (Art. 15(4)): of those only what happened to the account, and when.
     file: 'protokoll',
     columns: ['id', 'tenantId', 'createdAt', 'action', 'byYou', 'targetType', 'targetId', 'reason', 'data'],
-    page: async (tx, p, c) =>
-      (
-        await tx.auditEvent.findMany({
-          where: { OR: [{ actorUserId: p.id }, { targetId: p.id }], ...after(c) },
-          ...paged,
-          select: {
-            id: true,
-            tenantId: true,
-            createdAt: true,
-            action: true,
-            actorUserId: true,
-            targetType: true,
-            targetId: true,
-            reason: true,
-            data: true,
-          },
-        })
-      ).map(({ actorUserId, ...e }) =>
-        actorUserId === p.id
-          ? { ...e, byYou: true, data: (e.data ?? null) as ExportRow[string] }
-          : { ...e, byYou: false, reason: null, data: null },
-      ),
+    page: async (tx, p, c) => {
+      // The towns' logs and the platform's (docs/decisions/030), one page in id order across both.
+      const query = { where: { OR: [{ actorUserId: p.id }, { targetId: p.id }], ...after(c) }, ...paged };
+      const select = {
+        id: true,
+        createdAt: true,
+        action: true,
+        actorUserId: true,
+        targetType: true,
+        targetId: true,
+        reason: true,
+        data: true,
+      } as const;
+      const [town, platform] = await Promise.all([
+        tx.auditEvent.findMany({ ...query, select: { ...select, tenantId: true } }),
+        tx.platformAuditEvent.findMany({ ...query, select }),
+      ]);
+      return [...town, ...platform.map((e) => ({ ...e, tenantId: null }))]
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .slice(0, PAGE)
+        .map(({ actorUserId, ...e }) =>
+          actorUserId === p.id
+            ? { ...e, byYou: true, data: (e.data ?? null) as ExportRow[string] }
+            : { ...e, byYou: false, reason: null, data: null },
+        );
+    },
   },
 ];
 
@@ -332,7 +336,7 @@ export async function townsOf(tx: PlatformTx, person: Person): Promise<string[]>
     UNION SELECT "tenantId" FROM "SupportSession" WHERE "staffUserId" = ${person.id}::uuid
     UNION SELECT "tenantId" FROM "TenantExport" WHERE "requestedById" = ${person.id}::uuid
     UNION SELECT "tenantId" FROM "Invitation" WHERE lower(email) = lower(${person.email}) AND "tenantId" IS NOT NULL
-    UNION SELECT "tenantId" FROM "AuditEvent" WHERE ("actorUserId" = ${person.id}::uuid OR "targetId" = ${person.id}) AND "tenantId" IS NOT NULL`;
+    UNION SELECT "tenantId" FROM "AuditEvent" WHERE "actorUserId" = ${person.id}::uuid OR "targetId" = ${person.id}`;
   return rows.map((r) => r.tenantId).sort();
 }
 

@@ -36,7 +36,10 @@ function timeRange(input: AuditListInput) {
 }
 
 /** The filters shared by the town view and the cross-town views; null: nobody by that address (an empty page). */
-async function filterOf(db: Pick<Reader, 'user'>, input: AuditListInput): Promise<Prisma.AuditEventWhereInput | null> {
+async function filterOf(
+  db: Pick<Reader, 'user'>,
+  input: AuditListInput,
+): Promise<(Prisma.AuditEventWhereInput & Prisma.PlatformAuditEventWhereInput) | null> {
   const range = timeRange(input);
   let actorUserId: string | undefined;
   if (input.actorEmail) {
@@ -55,17 +58,21 @@ async function filterOf(db: Pick<Reader, 'user'>, input: AuditListInput): Promis
   };
 }
 
-const page = (input: AuditListInput) => ({
-  orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }],
-  take: input.limit + 1,
-  ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-});
+const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+
+/** An entry of a town's log or of the platform's (tenantId null), as both views present it. */
+type AuditRow = Omit<AuditEvent, 'tenantId'> & { tenantId: string | null };
+
+/** The entries after `at` in newest-first order: a cursor that works the same on both logs. */
+const olderThan = (at: { createdAt: Date; id: string } | null) =>
+  at ? { OR: [{ createdAt: { lt: at.createdAt } }, { createdAt: at.createdAt, id: { lt: at.id } }] } : {};
+const newer = (a: AuditRow, b: AuditRow) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1);
 
 /**
  * Rows as the API shows them: who acted, the town, and — for entries written
  * in a support session (ADR 011) — on whose behalf and why.
  */
-async function present(db: Reader, rows: AuditEvent[], input: AuditListInput, withTown: boolean) {
+async function present(db: Reader, rows: AuditRow[], input: AuditListInput, withTown: boolean) {
   const items = rows.slice(0, input.limit);
   const ids = <T>(values: Array<T | null>) => [...new Set(values.filter((v): v is T => v !== null))];
   const actorIds = ids(items.map((r) => r.actorUserId));
@@ -141,7 +148,9 @@ export async function listAuditEvents(ctx: Ctx, input: AuditListInput) {
   if (!filter) return { items: [], nextCursor: null };
   const rows = await ctx.db.auditEvent.findMany({
     where: { AND: [accessibleWhere(ctx.ability, 'read', 'AuditEvent'), { tenantId: ctx.tenant.id }, filter] },
-    ...page(input),
+    orderBy: newestFirst,
+    take: input.limit + 1,
+    ...(input.cursor ? { cursor: { tenantId_id: { tenantId: ctx.tenant.id, id: input.cursor } }, skip: 1 } : {}),
   });
   return present(asReader(ctx.db), rows, input, false);
 }
@@ -149,7 +158,7 @@ export async function listAuditEvents(ctx: Ctx, input: AuditListInput) {
 /**
  * The audit log across towns: a partner's staff see the towns assigned to
  * their partner (and only those), the provider's staff every town and the
- * platform-wide entries. The towns are decided by the walls of the caller's
+ * platform's entries (PlatformAuditEvent), merged newest first. The towns are decided by the walls of the caller's
  * own scope (row-level security on Tenant, then CASL); only the union read
  * goes through the platform client, and every use writes its audit entry
  * (ADR 003/011).
@@ -182,18 +191,38 @@ export async function listAuditAcrossTowns(ctx: AuthedCtx, input: AuditListInput
     async (tx) => {
       const filter = await filterOf(tx, input);
       if (!filter) return { items: [], nextCursor: null };
+      const withPlatform = tenantIds === null;
       // A cursor must be an entry in view: one of another town answers like one that does not exist.
+      let at: { createdAt: Date; id: string } | null = null;
       if (input.cursor) {
-        const at = await tx.auditEvent.findFirst({
-          where: { id: input.cursor, ...(tenantIds ? { tenantId: { in: tenantIds } } : {}) },
-          select: { id: true },
-        });
+        const cursor = { where: { id: input.cursor }, select: { id: true, createdAt: true } };
+        at =
+          (await tx.auditEvent.findFirst({
+            ...cursor,
+            where: { id: input.cursor, ...(tenantIds ? { tenantId: { in: tenantIds } } : {}) },
+          })) ?? (withPlatform ? await tx.platformAuditEvent.findFirst(cursor) : null);
         if (!at) return { items: [], nextCursor: null };
       }
-      const rows = await tx.auditEvent.findMany({
-        where: { AND: [tenantIds ? { tenantId: { in: tenantIds } } : {}, filter] },
-        ...page(input),
-      });
+      const [townRows, platformRows] = await Promise.all([
+        tx.auditEvent.findMany({
+          where: { AND: [tenantIds ? { tenantId: { in: tenantIds } } : {}, filter, olderThan(at)] },
+          orderBy: newestFirst,
+          take: input.limit + 1,
+        }),
+        withPlatform
+          ? tx.platformAuditEvent.findMany({
+              where: { AND: [filter, olderThan(at)] },
+              orderBy: newestFirst,
+              take: input.limit + 1,
+            })
+          : [],
+      ]);
+      const rows: AuditRow[] = [
+        ...townRows,
+        ...platformRows.map((r) => ({ ...r, tenantId: null, supportSessionId: null })),
+      ]
+        .sort(newer)
+        .slice(0, input.limit + 1);
       return present(tx, rows, input, true);
     },
     // Reading many towns' logs is itself on record (it needs the bypass role).

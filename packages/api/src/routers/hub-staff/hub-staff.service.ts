@@ -97,6 +97,7 @@ export async function assignHubStaff(
             tenantId: ctx.tenant.id,
             hubId: hub.id,
             membershipId: membership.id,
+            userId: user.id,
             role,
             contactRole: input.contactRole,
           },

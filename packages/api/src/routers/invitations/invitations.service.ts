@@ -116,7 +116,12 @@ export async function acceptInvitation(
                 membershipId: membership.id,
               },
             },
-            create: { tenantId: invitation.tenantId, hubId: invitation.hubId, membershipId: membership.id },
+            create: {
+              tenantId: invitation.tenantId,
+              hubId: invitation.hubId,
+              membershipId: membership.id,
+              userId: account.id,
+            },
             update: {},
           });
         }

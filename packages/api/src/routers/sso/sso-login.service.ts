@@ -1,5 +1,5 @@
 import { createSession, decryptSecret, hashToken } from '@hubwerk/auth';
-import type { PlatformTx } from '@hubwerk/db';
+import { type PlatformTx, writeAuditEntry } from '@hubwerk/db';
 import * as oidc from 'openid-client';
 import type { Context } from '../../context.ts';
 import { DomainError, TooManyRequestsError } from '../../errors.ts';
@@ -309,20 +309,19 @@ export async function finishSso(ctx: Context, input: { query: string }) {
       const o = await linkOrProvision(tx, provider, identity as VerifiedIdentity & { email: string });
       // Provisioning and its audit entry commit together.
       if ('userId' in o && o.provisioned) {
-        await tx.auditEvent.create({
+        // The town's log, or the platform's for a partner's provider.
+        await writeAuditEntry(tx, {
+          action: 'sso.userProvisioned',
+          actorUserId: o.userId,
+          tenantId,
+          targetType: 'User',
+          targetId: o.userId,
+          requestId: ctx.requestId,
           data: {
-            action: 'sso.userProvisioned',
-            actorUserId: o.userId,
-            tenantId,
-            targetType: 'User',
-            targetId: o.userId,
-            requestId: ctx.requestId,
-            data: {
-              userCreated: o.userCreated,
-              role: o.role,
-              issuer: provider.issuer,
-              ...(kind === 'partner' ? { partnerId: provider.ownerId } : {}),
-            },
+            userCreated: o.userCreated,
+            role: o.role,
+            issuer: provider.issuer,
+            ...(kind === 'partner' ? { partnerId: provider.ownerId } : {}),
           },
         });
       }

@@ -26,6 +26,7 @@ export function mayInviteToHub(ability: AppAbility, tenantId: string, hubId: str
       hubId,
       id: '',
       membershipId: '',
+      userId: '',
       createdAt: new Date(),
       role: null,
       contactRole: null,
