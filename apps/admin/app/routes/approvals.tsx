@@ -201,7 +201,9 @@ export default function Approvals() {
                         </td>
                         <td>
                           {when}
-                          <div className="muted">{t('approvals.requestedAt', { when: tr.formatDate(r.requestedAt) })}</div>
+                          <div className="muted">
+                            {t('approvals.requestedAt', { when: tr.formatDate(r.requestedAt) })}
+                          </div>
                         </td>
                         <td>
                           <Conflicts request={r} />
@@ -258,13 +260,7 @@ export default function Approvals() {
             <fieldset className="fieldset">
               <legend>{t('approvals.digestLegend')}</legend>
               <div className="radio">
-                <input
-                  type="radio"
-                  id="digest-each"
-                  name="digest"
-                  value="each"
-                  defaultChecked={!pending.digest}
-                />{' '}
+                <input type="radio" id="digest-each" name="digest" value="each" defaultChecked={!pending.digest} />{' '}
                 <label htmlFor="digest-each">{t('approvals.digestEach')}</label>
               </div>
               <div className="radio">

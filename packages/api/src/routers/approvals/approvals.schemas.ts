@@ -95,7 +95,5 @@ export const decideManyOutput = z
   })
   .strict();
 
-export const setDigestInput = z
-  .object({ tenant: slug, digest: z.boolean({ error: 'validation.invalid' }) })
-  .strict();
+export const setDigestInput = z.object({ tenant: slug, digest: z.boolean({ error: 'validation.invalid' }) }).strict();
 export const setDigestOutput = z.object({ digest: z.boolean() }).strict();

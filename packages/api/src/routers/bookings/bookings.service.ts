@@ -364,7 +364,11 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       if (booking.status === 'PENDING')
         void query(
           ENQUEUE_APPROVAL_REQUEST_SQL,
-          approvalRequestParams(tenantId, userId, { ...mailFacts, hubId: spaceHubId, requesterName: mailFacts.recipientName }),
+          approvalRequestParams(tenantId, userId, {
+            ...mailFacts,
+            hubId: spaceHubId,
+            requesterName: mailFacts.recipientName,
+          }),
         );
       return toBookingOutput(ctx, {
         ...booking,
