@@ -139,6 +139,35 @@ describe('approval inbox', () => {
     }
   });
 
+  it('mails the staff for a public request once its requester confirmed it, and lists it as public', async () => {
+    const room = await approvalRoom();
+    await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [room.id]);
+    await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE id = $1`, [hubId]);
+    const day = workday(3);
+    const where = { town: tenant, hub: 'digital-hub-einbeck' };
+    const before = (await mails('approval.requested')).length;
+    await api.caller().publicBookings.request({
+      ...where,
+      spaceId: room.id,
+      startsAt: at(day, '16:00'),
+      endsAt: at(day, '17:00'),
+      name: 'Paula Publikum',
+      email: 'paula@example.org',
+    });
+    // Nothing for the staff before the requester confirms the address.
+    expect((await mails('approval.requested')).length).toBe(before);
+    const [confirmMail] = await mails('booking.publicConfirm', `"toAddress" = $2`, ['paula@example.org']);
+    const token = /bestaetigen\/(\S+)/.exec(confirmMail?.textBody ?? '')?.[1] ?? '';
+    expect((await api.caller().publicBookings.confirm({ ...where, token })).status).toBe('pending');
+    const sent = (await mails('approval.requested')).slice(before);
+    expect(sent.map((m) => m.toAddress)).toEqual(
+      expect.arrayContaining([DEMO_USERS.einbeckAdmin, DEMO_USERS.einbeckManager]),
+    );
+    expect(sent[0]?.textBody).toContain('Paula Publikum');
+    const item = (await manager.approvals.pending({ tenant, hubId })).items.find((i) => i.spaceId === room.id);
+    expect(item).toMatchObject({ forName: 'Paula Publikum', isPublic: true, email: 'paula@example.org' });
+  });
+
   it('approves several at once: names the overlapping requests, approves one and reports the other as taken', async () => {
     const room = await approvalRoom();
     const day = workday(4);
