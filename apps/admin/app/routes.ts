@@ -27,6 +27,9 @@ export default [
   route('towns/:slug/organisations', 'routes/town-organisations.tsx'),
   route('towns/:slug/organisations/:organisationId', 'routes/town-organisation.tsx'),
   route('towns/:slug/support', 'routes/town-support.tsx'),
+  route('towns/:slug/approvals', 'routes/approvals.tsx'),
+  // The same inbox for one hub: one module, its own route id.
+  { path: 'towns/:slug/hubs/:hubId/approvals', file: 'routes/approvals.tsx', id: 'routes/hub-approvals' },
   route('support/end', 'routes/support-end.tsx'),
   route('audit', 'routes/audit-all.tsx'),
   route('switch-town', 'routes/switch-town.tsx'),

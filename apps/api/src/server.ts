@@ -159,6 +159,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     from: mailOptions.from,
     reminders: { adminUrl: () => deps.mail!.adminUrl },
     passwordResets: { adminUrl: () => deps.mail!.adminUrl },
+    approvalDigests: { adminUrl: () => deps.mail!.adminUrl },
     noShows: { intervalMs: mailOptions.noShowScanMs ?? 60_000 },
     ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}),
   });

@@ -233,6 +233,10 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   // The member's desk booking, moved to a free evening hour of its day (a business refusal still counts as through the wall).
   'bookings.update': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId, ...workdayAt(16) }),
   'bookings.decide': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId, decision: 'approve' }),
+  'approvals.pending': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+  // The member's booking is not pending: an allowed role gets through the walls to a per-request failure.
+  'approvals.decide': () => ({ tenant: 'einbeck', bookingIds: [rows.memberBookingId], decision: 'approve' }),
+  'approvals.setDigest': () => ({ tenant: 'einbeck', digest: false }),
   'bookings.get': () => ({ tenant: 'einbeck', bookingId: rows.memberBookingId }),
   'bookings.mine': () => ({ tenant: 'einbeck' }),
   'bookings.week': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, date: workdayAt(9).startsAt.slice(0, 10) }),

@@ -140,6 +140,12 @@ export const AUTHORIZATION_MATRIX = {
   // Changing (docs/decisions/017): like cancelling — the cell's booking is the member's own; staff of its hub change it too; support only reads.
   'bookings.update': row(bookers),
   'bookings.decide': row(hubConfigurers),
+  // The approval inbox (docs/decisions/037): everyone in the town may ask (the list is empty unless they decide
+  // somewhere); deciding like bookings.decide; the mail preference is one's own membership's (the provider's
+  // staff and partners have none in the town).
+  'approvals.pending': row(townReaders),
+  'approvals.decide': row(hubConfigurers),
+  'approvals.setDigest': row(['town-admin', 'hub-manager']),
   'bookings.get': row(townReaders),
   'bookings.mine': row(townReaders),
   'bookings.week': row(townReaders),

@@ -136,6 +136,9 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'bookings.mine': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.bookingId } : { tenant: t.slug }),
   'bookings.week': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, date: '2030-01-02' }),
   'bookings.availability': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, ...(f.variant === 2 ? { hubId: t.hubId } : { spaceId: t.spaceId }), date: '2030-01-02' }),
+  'approvals.pending': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, ...(f.variant === 3 ? {} : { hubId: t.hubId }) }),
+  'approvals.decide': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingIds: [t.bookingId], decision: f.variant === 1 ? 'reject' : 'approve', reason: f.name }),
+  'approvals.setDigest': (t, _own, f) => ({ tenant: t.slug, digest: f.variant === 1 }),
   'occupancy.hub': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId }),
   'bookingSeries.preview': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
   'bookingSeries.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
@@ -453,6 +456,8 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'bookings.cancel': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', bookingId: targets.get('einbeck')!.bookingId }) },
   'bookings.update': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', bookingId: targets.get('einbeck')!.bookingId, startsAt: '2030-01-02T11:00:00+01:00', endsAt: '2030-01-02T12:00:00+01:00' }) },
   'bookings.decide': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', bookingId: targets.get('einbeck')!.bookingId, decision: 'approve' }) },
+  'approvals.decide': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', bookingIds: [targets.get('einbeck')!.bookingId], decision: 'approve' }) },
+  'approvals.setDigest': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', digest: false }) },
   'billing.startCheckout': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', plan: 'plus', interval: 'year' }) },
   'billing.openPortal': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck' }) },
   'billing.updateContact': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', contactName: 'Massen' }) },
@@ -649,6 +654,9 @@ describe('partner revocation', () => {
       }),
       'bookings.get': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'bookings.decide': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId, decision: 'approve' }),
+      'approvals.pending': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+      'approvals.decide': () => ({ tenant: 'einbeck', bookingIds: [einbeck.bookingId], decision: 'approve' }),
+      'approvals.setDigest': () => ({ tenant: 'einbeck', digest: true }),
       'bookings.cancel': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'bookings.update': () => ({
         tenant: 'einbeck',
@@ -767,6 +775,8 @@ describe('partner revocation', () => {
     const BEFORE: Record<string, RegExp> = {
       'bookings.create': /^(ok |BAD_REQUEST |CONFLICT )/,
       'bookings.decide': /^(ok |CONFLICT errors\.booking\.notPending)/,
+      // A partner has no membership of its own in the town: nothing to set a mail preference on.
+      'approvals.setDigest': /^FORBIDDEN errors\.forbidden$/,
       // Rules may refuse the change (BAD_REQUEST; CONFLICT: taken, or cancelled by bookings.cancel): the walls let it through.
       'bookings.update': /^(ok |BAD_REQUEST |CONFLICT )/,
       // Rules may refuse (BAD_REQUEST: too far ahead, too early to check in; CONFLICT: taken, cancelled): the walls let it through.

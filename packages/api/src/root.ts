@@ -1,4 +1,5 @@
 import { accountRouter } from './routers/account/account.router.ts';
+import { approvalsRouter } from './routers/approvals/approvals.router.ts';
 import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
@@ -38,6 +39,7 @@ export const appRouter = router({
   spacePhotos: spacePhotosRouter,
   bookings: bookingsRouter,
   bookingSeries: bookingSeriesRouter,
+  approvals: approvalsRouter,
   checkIn: checkInRouter,
   calendarFeeds: calendarFeedsRouter,
   occupancy: occupancyRouter,

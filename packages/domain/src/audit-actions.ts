@@ -11,6 +11,8 @@
 export const AUDIT_ACTIONS = {
   'account.deleted': 'change',
   'account.dataExported': 'read',
+  'approval.digestSent': 'system',
+  'approval.mailPreferenceChanged': 'change',
   'audit.readAcrossTowns': 'read',
   'billing.checkout.started': 'change',
   'billing.contact.updated': 'change',

@@ -46,10 +46,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const tomorrow = addDays(localParts(new Date(), DISPLAY_TIME_ZONE).date, 1);
   const deskDate = isDate(url.searchParams.get('day')) ? url.searchParams.get('day')! : tomorrow;
   const api = await apiFor(request);
-  const [spaces, hours, desks] = await Promise.all([
+  const [spaces, hours, desks, approvals] = await Promise.all([
     load(request, () => api.spaces.list.query({ tenant: slug, hubId })),
     load(request, () => api.spaces.openingHours.query({ tenant: slug, hubId })),
     load(request, () => api.bookings.availability.query({ tenant: slug, hubId, date: deskDate, days: 1 })),
+    load(request, () => api.approvals.pending.query({ tenant: slug, hubId, limit: 1 })),
   ]);
   return {
     slug,
@@ -59,6 +60,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     hours,
     deskDate,
     freeDesks: desks.resources.filter((r) => r.free.length > 0),
+    // Only for those who decide this hub's requests.
+    pendingApprovals: approvals.mayApprove ? approvals.total : null,
   };
 }
 
@@ -185,7 +188,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Hub() {
-  const { slug, hub, canConfigure, spaces, hours, deskDate, freeDesks } = useLoaderData<typeof loader>();
+  const { slug, hub, canConfigure, spaces, hours, deskDate, freeDesks, pendingApprovals } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -236,6 +240,14 @@ export default function Hub() {
         title={hub.name}
         actions={
           <>
+            {pendingApprovals !== null ? (
+              <Link
+                className="button button--secondary"
+                to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/approvals`}
+              >
+                {t('approvals.link', { count: String(pendingApprovals) })}
+              </Link>
+            ) : null}
             <Link className="button button--secondary" to={`/towns/${encodeURIComponent(slug)}/hubs/${hub.id}/week`}>
               {t('hubWeek.link')}
             </Link>

@@ -20,16 +20,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireMe(request);
   const slug = params.slug ?? '';
   const api = await apiFor(request);
-  const [town, billing] = await Promise.all([
+  const [town, billing, approvals] = await Promise.all([
     load(request, () => api.tenants.get.query({ tenant: slug })),
     load(request, () => api.billing.status.query({ tenant: slug })),
+    load(request, () => api.approvals.pending.query({ tenant: slug, limit: 1 })),
   ]);
   const partners = town.can.assignPartner
     ? (await load(request, () => api.partners.list.query({}))).items
         .filter((p) => p.kind === 'it-partner')
         .map((p) => ({ value: p.id, label: p.name }))
     : [];
-  return { town: { ...town, bundeslandName: bundeslandName(town.bundesland) ?? town.bundesland }, partners, billing };
+  return {
+    town: { ...town, bundeslandName: bundeslandName(town.bundesland) ?? town.bundesland },
+    partners,
+    billing,
+    // Only for those who decide requests somewhere in the town.
+    pendingApprovals: approvals.mayApprove ? approvals.total : null,
+  };
 }
 
 type Intent = 'createHub' | 'renameHub' | 'assignPartner';
@@ -117,7 +124,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Town() {
-  const { town, partners, billing } = useLoaderData<typeof loader>();
+  const { town, partners, billing, pendingApprovals } = useLoaderData<typeof loader>();
   // Overdue towns can read but not change anything (the API enforces it; the forms say so).
   const locked = billing.readOnly !== null;
   const result = useActionData<typeof action>();
@@ -156,6 +163,11 @@ export default function Town() {
             <Link className="button button--secondary" to={`/towns/${encodeURIComponent(town.slug)}/bookings`}>
               {t('hub.myBookings')}
             </Link>
+            {pendingApprovals !== null ? (
+              <Link className="button button--secondary" to={`/towns/${encodeURIComponent(town.slug)}/approvals`}>
+                {t('approvals.link', { count: String(pendingApprovals) })}
+              </Link>
+            ) : null}
             {town.can.readAudit ? (
               <Link to={`/towns/${encodeURIComponent(town.slug)}/audit`} className="button button--secondary">
                 {t('town.auditLog')}

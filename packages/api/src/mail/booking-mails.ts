@@ -36,6 +36,8 @@ export interface BookingMailFacts {
   changedBy?: string | null;
   /** For a change: where and when it was before, shown next to the new time. */
   previous?: { startsAt: Date; endsAt: Date; where: string };
+  /** Why staff rejected the request, in their words. */
+  reason?: string | null;
 }
 
 const SUBJECT: Record<BookingMailKind, Record<MailLocale, string>> = {
@@ -125,6 +127,9 @@ export function renderBookingMail(kind: BookingMailKind, facts: BookingMailFacts
     ...(facts.organisationName ? [`${de ? 'Für' : 'For'}: ${facts.organisationName}`] : []),
     ...(facts.bookedBy ? [`${de ? 'Gebucht von' : 'Booked by'}: ${facts.bookedBy}`] : []),
     ...(facts.changedBy ? [`${de ? 'Geändert von' : 'Changed by'}: ${facts.changedBy}`] : []),
+    ...(facts.reason
+      ? [`${kind === 'rejected' ? (de ? 'Begründung' : 'Reason') : de ? 'Hinweis' : 'Note'}: ${facts.reason}`]
+      : []),
     ...(facts.previous
       ? [
           `${de ? 'Bisher' : 'Before'}: ${when({ ...facts.previous, timezone: facts.timezone }, locale)}, ${facts.previous.where}`,

@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { processPasswordResetRequests } from '../routers/auth/password-reset.service.ts';
 import { recordDueNoShows } from '../routers/check-in/automatic-no-shows.ts';
+import { sendDueApprovalDigests } from '../jobs/approval-digest.ts';
 import { enqueueDueReminders } from './booking-reminders.ts';
 
 export interface MailWorkerOptions {
@@ -23,6 +24,8 @@ export interface MailWorkerOptions {
    * up and mailed here, on every poll; the admin app's address for the links.
    */
   passwordResets?: { adminUrl: () => string };
+  /** Daily digests of pending booking requests (docs/decisions/037): looked for with the reminders. */
+  approvalDigests?: { adminUrl: () => string };
 }
 
 interface ClaimedMail {
@@ -57,6 +60,7 @@ export function createMailWorker(options: MailWorkerOptions) {
   let stopped = false;
   let lastReminderScan = 0;
   let lastNoShowScan = 0;
+  let lastDigestScan = 0;
 
   async function claim(): Promise<ClaimedMail[]> {
     return platform.run(
@@ -144,6 +148,11 @@ export function createMailWorker(options: MailWorkerOptions) {
     if (options.reminders && Date.now() - lastReminderScan >= REMINDER_SCAN_MS) {
       lastReminderScan = Date.now();
       await enqueueDueReminders(platform, options.reminders.adminUrl());
+    }
+    // Each town's digest goes out once a day (the job claims it); looking once a minute is plenty.
+    if (options.approvalDigests && Date.now() - lastDigestScan >= REMINDER_SCAN_MS) {
+      lastDigestScan = Date.now();
+      await sendDueApprovalDigests(platform, options.approvalDigests.adminUrl());
     }
     const noShowMs = options.noShows?.intervalMs ?? 0;
     if (noShowMs > 0 && Date.now() - lastNoShowScan >= noShowMs) {

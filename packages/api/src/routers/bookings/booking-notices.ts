@@ -9,7 +9,13 @@ type Tx = Pick<Ctx['db'], 'booking' | 'outboxEmail'>;
  * approved, rejected), inside the change's transaction (ADR 009): the mail
  * is sent only if the change commits.
  */
-export async function notifyBooking(ctx: Ctx, tx: Tx, bookingId: string, kind: BookingMailKind): Promise<void> {
+export async function notifyBooking(
+  ctx: Ctx,
+  tx: Tx,
+  bookingId: string,
+  kind: BookingMailKind,
+  extra: { reason?: string | null } = {},
+): Promise<void> {
   const b = await tx.booking.findFirst({
     where: { tenantId: ctx.tenant.id, id: bookingId },
     include: {
@@ -41,5 +47,6 @@ export async function notifyBooking(ctx: Ctx, tx: Tx, bookingId: string, kind: B
     recipientEmail: recipient.email,
     adminUrl: mailSettings(ctx).adminUrl,
     revision: b.revision,
+    reason: extra.reason ?? null,
   });
 }

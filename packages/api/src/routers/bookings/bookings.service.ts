@@ -12,6 +12,7 @@ import { addDays, bookingSequence, localParts, mondayOf, weekdayOf, zonedToUtc }
 import { uuid7 } from '@hubwerk/billing';
 import { DomainError, notFound } from '../../errors.ts';
 import { queueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';
+import { approvalRequestParams, ENQUEUE_APPROVAL_REQUEST_SQL } from '../../mail/approval-mails.ts';
 import { mailSettings } from '../../context.ts';
 import { checkLimits, EFFECTIVE_ORGANISATION_SQL, queueLimitQueries } from './limits.ts';
 import { notifyBooking } from './booking-notices.ts';
@@ -360,6 +361,15 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       // Written with COMMIT in one flight: the mail commits with the booking or
       // not at all (a failed insert turns COMMIT into ROLLBACK, reported as its error).
       void queueBookingMail(query, booking.status === 'PENDING' ? 'requested' : 'confirmed', mailFacts);
+      if (booking.status === 'PENDING')
+        void query(
+          ENQUEUE_APPROVAL_REQUEST_SQL,
+          approvalRequestParams(tenantId, userId, {
+            ...mailFacts,
+            hubId: spaceHubId,
+            requesterName: mailFacts.recipientName,
+          }),
+        );
       return toBookingOutput(ctx, {
         ...booking,
         space: { hubId: spaceHubId, name: spaceName },

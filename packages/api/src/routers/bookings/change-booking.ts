@@ -5,6 +5,7 @@ import { localParts } from '@hubwerk/domain';
 import { mailSettings } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { type BookingMailFacts, queueBookingMail } from '../../mail/booking-mails.ts';
+import { approvalRequestParams, ENQUEUE_APPROVAL_REQUEST_SQL } from '../../mail/approval-mails.ts';
 import { exceptionsOf, type ExceptionRow } from '../spaces/opening-exceptions.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';
 import {
@@ -263,6 +264,24 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
         // Before COMMIT: the mail commits with the change or not at all (ADR 009).
         await queueBookingMail(query, status === 'PENDING' ? 'changeRequested' : 'changed', facts);
       }
+      // A change that needs approval is a new request for the staff who decide.
+      if (status === 'PENDING' && current.status !== 'PENDING')
+        await query(
+          ENQUEUE_APPROVAL_REQUEST_SQL,
+          approvalRequestParams(ctx.tenant.id, current.userId, {
+            tenantSlug: ctx.tenant.slug,
+            timezone: ctx.tenant.timezone,
+            hubId: space.hubId,
+            hubName: space.hubName,
+            spaceName: space.name,
+            deskName: desk?.name ?? null,
+            startsAt: after.startsAt,
+            endsAt: after.endsAt,
+            requesterName: current.recipientName ?? current.recipientEmail ?? '',
+            purpose: after.purpose,
+            adminUrl: mailSettings(ctx).adminUrl,
+          }),
+        );
       return outputOf(ctx, after, space.hubId, space.name, desk?.name ?? null);
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import { addDays, localParts, zonedToUtc } from '@hubwerk/domain';
 import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { enqueueBookingMail, type BookingMailFacts, when } from '../../mail/booking-mails.ts';
+import { approvalRequestParams, ENQUEUE_APPROVAL_REQUEST_SQL } from '../../mail/approval-mails.ts';
 import { toApiEnum } from '../../schemas.ts';
 import {
   checkOpeningHours,
@@ -456,6 +457,11 @@ export async function confirmPublicBooking(ctx: Context, input: { town: string; 
           adminUrl: mailSettings(ctx).adminUrl,
         };
         await enqueueBookingMail(tx, booking.status === 'PENDING' ? 'requested' : 'confirmed', facts);
+        if (booking.status === 'PENDING')
+          await tx.$executeRawUnsafe(
+            ENQUEUE_APPROVAL_REQUEST_SQL,
+            ...approvalRequestParams(tenantId, null, { ...facts, hubId: t.hub.id, requesterName: request.name }),
+          );
         await tx.auditEvent.create({
           data: {
             tenantId,

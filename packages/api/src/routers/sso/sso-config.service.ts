@@ -45,7 +45,15 @@ function view(row: { issuer: string; clientId: string; allowedDomains: string[];
 
 /** Who manages a town's sign-in: whoever may add people to it (town admin, its partner, the provider's admins). */
 function assertMayManageTown(ctx: TownCtx) {
-  const probe = { tenantId: ctx.tenant.id, id: '', userId: '', role: 'MEMBER' as const, createdAt: new Date() };
+  const probe = {
+    tenantId: ctx.tenant.id,
+    id: '',
+    userId: '',
+    role: 'MEMBER' as const,
+    createdAt: new Date(),
+    approvalDigest: false,
+    approvalDigestSentOn: null,
+  };
   if (ctx.ability.cannot('create', subject('TenantMembership', probe)))
     throw new DomainError('FORBIDDEN', 'errors.forbidden');
 }

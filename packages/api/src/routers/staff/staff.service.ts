@@ -13,7 +13,15 @@ const INVITATION_LIST_LIMIT = 200;
 
 /** Inviting adds a member to the town: may the user create a membership there? */
 export function mayInvite(ability: AppAbility, tenantId: string): boolean {
-  const probe = { tenantId, id: '', userId: '', role: 'MEMBER' as const, createdAt: new Date() };
+  const probe = {
+    tenantId,
+    id: '',
+    userId: '',
+    role: 'MEMBER' as const,
+    createdAt: new Date(),
+    approvalDigest: false,
+    approvalDigestSentOn: null,
+  };
   return ability.can('create', subject('TenantMembership', probe));
 }
 

@@ -1,0 +1,31 @@
+import { router, tenantProcedure } from '../../trpc.ts';
+import {
+  decideManyInput,
+  decideManyOutput,
+  pendingInput,
+  pendingOutput,
+  setDigestInput,
+  setDigestOutput,
+} from './approvals.schemas.ts';
+import { decideRequests, pendingRequests, setDigest } from './approvals.service.ts';
+
+/** The approval inbox (docs/decisions/037). */
+export const approvalsRouter = router({
+  /** Requests waiting for a decision: one hub's, or the town's (the hubs the caller decides for); empty for everyone else. */
+  pending: tenantProcedure
+    .input(pendingInput)
+    .output(pendingOutput)
+    .query(({ ctx, input }) => pendingRequests(ctx, input)),
+
+  /** Approve or reject several requests at once; the answer counts them and names each that failed, and why. */
+  decide: tenantProcedure
+    .input(decideManyInput)
+    .output(decideManyOutput)
+    .mutation(({ ctx, input }) => decideRequests(ctx, input)),
+
+  /** One's own approval mails in this town: one per request, or a daily digest. */
+  setDigest: tenantProcedure
+    .input(setDigestInput)
+    .output(setDigestOutput)
+    .mutation(({ ctx, input }) => setDigest(ctx, input)),
+});
