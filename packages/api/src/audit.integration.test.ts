@@ -107,7 +107,9 @@ describe('audit.list', () => {
       await failure(
         einbeckAdmin.audit.list({ tenant: 'einbeck', from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }),
       ),
-    ).toMatchObject({ fieldErrors: { to: ['validation.audit.rangeReversed'] } });
+    ).toMatchObject({
+      fieldErrors: { from: ['validation.audit.rangeReversed'], to: ['validation.audit.rangeReversed'] },
+    });
     expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', tenantId: 'x' } as never))).toMatchObject({
       fieldErrors: { tenantId: ['validation.unknownField'] },
     });

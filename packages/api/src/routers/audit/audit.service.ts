@@ -2,7 +2,7 @@ import { type Actor, type AppAbility, accessibleWhere, subject } from '@hubwerk/
 import type { AppClient, AuditEvent, PlatformTx, Prisma, Tenant } from '@hubwerk/db';
 import { CHANGE_ACTIONS } from '@hubwerk/domain';
 import type { Context } from '../../context.ts';
-import { DomainError, fieldError, notFound } from '../../errors.ts';
+import { DomainError, notFound } from '../../errors.ts';
 import { DELETED_USER_EMAIL, DELETED_USER_NAME } from '../account/account-deletion.ts';
 
 type Ctx = Context & { tenant: Tenant; ability: AppAbility };
@@ -31,7 +31,12 @@ const asReader = (db: AppClient | PlatformTx): Reader => db as unknown as Reader
 function timeRange(input: AuditListInput) {
   const from = input.from ? new Date(input.from) : undefined;
   const to = input.to ? new Date(input.to) : undefined;
-  if (from && to && from > to) throw fieldError('to', 'validation.audit.rangeReversed');
+  // A rule between two fields names both: either may be the one to correct.
+  if (from && to && from > to)
+    throw new DomainError('BAD_REQUEST', 'validation.audit.rangeReversed', {
+      from: ['validation.audit.rangeReversed'],
+      to: ['validation.audit.rangeReversed'],
+    });
   return from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {};
 }
 
