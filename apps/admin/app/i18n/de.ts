@@ -187,6 +187,9 @@ export const de = {
       staffAssigned: 'Person dem Hub zugeordnet',
       staffChanged: 'Rolle im Hub geändert',
       staffRemoved: 'Person aus dem Hub entfernt',
+      archived: 'Digital Hub archiviert',
+      unarchived: 'Digital Hub wieder in Betrieb genommen',
+      deleted: 'Digital Hub gelöscht',
     },
     invitation: {
       created: 'Einladung erstellt',
@@ -210,6 +213,21 @@ export const de = {
     support: { started: 'Support-Sitzung begonnen', ended: 'Support-Sitzung beendet' },
     audit: { readAcrossTowns: 'Protokolle mehrerer Kommunen gelesen' },
     account: { deleted: 'Konto gelöscht (Buchungen anonymisiert)', dataExported: 'Eigene Daten heruntergeladen' },
+    space: {
+      created: 'Raum angelegt',
+      updated: 'Raum geändert',
+      rulesChanged: 'Buchungsregeln geändert',
+      archived: 'Raum archiviert',
+      unarchived: 'Raum wieder in Betrieb genommen',
+      deleted: 'Raum gelöscht',
+    },
+    desk: {
+      created: 'Arbeitsplatz hinzugefügt',
+      updated: 'Arbeitsplatz geändert',
+      archived: 'Arbeitsplatz archiviert',
+      unarchived: 'Arbeitsplatz wieder in Betrieb genommen',
+      deleted: 'Arbeitsplatz gelöscht',
+    },
   },
   support: {
     link: 'Im Auftrag handeln',
@@ -434,6 +452,10 @@ export const de = {
     },
     hub: {
       nameTaken: 'Diese Kommune hat bereits einen Hub mit diesem Namen.',
+      upcomingBookings:
+        'Der Hub hat noch anstehende Buchungen ({count}). Bitte sagen Sie diese zuerst ab oder verlegen Sie sie; danach lässt sich der Hub archivieren.',
+      hasBookings:
+        'Der Hub hat Buchungen, Serien oder Anfragen ({count}) und bleibt deshalb für die Historie erhalten. Archivieren Sie ihn stattdessen.',
     },
     sso: {
       notConfigured: 'Single Sign-On ist auf diesem System nicht eingerichtet. Bitte wenden Sie sich an den Anbieter.',
@@ -501,9 +523,17 @@ export const de = {
     },
     space: {
       nameTaken: 'Dieser Hub hat bereits einen Raum mit diesem Namen.',
+      upcomingBookings:
+        'Der Raum hat noch anstehende Buchungen ({count}). Bitte sagen Sie diese zuerst ab oder verlegen Sie sie; danach lässt sich der Raum archivieren.',
+      hasBookings:
+        'Der Raum hat Buchungen, Serien oder Anfragen ({count}) und bleibt deshalb für die Historie erhalten. Archivieren Sie ihn stattdessen.',
     },
     desk: {
       nameTaken: 'Diesen Arbeitsplatz gibt es in diesem Raum bereits.',
+      upcomingBookings:
+        'Der Arbeitsplatz hat noch anstehende Buchungen ({count}). Bitte sagen Sie diese zuerst ab oder verlegen Sie sie; danach lässt er sich archivieren.',
+      hasBookings:
+        'Der Arbeitsplatz hat Buchungen, Serien oder Anfragen ({count}) und bleibt deshalb für die Historie erhalten. Archivieren Sie ihn stattdessen.',
     },
     limits: {
       passwordReset:
@@ -648,6 +678,10 @@ export const de = {
     },
     space: {
       desksOnlyCoworking: 'Arbeitsplätze gibt es nur in Co-Working-Bereichen.',
+      capacityBelowDesks:
+        'Die Kapazität ist kleiner als die Anzahl der Arbeitsplätze. Erhöhen Sie die Kapazität oder verringern Sie die Arbeitsplätze.',
+      removeDesksSingly:
+        'Weniger Arbeitsplätze: Bitte archivieren oder löschen Sie einzelne Arbeitsplätze in der Liste unten.',
     },
     plan: {
       range: 'Bitte geben Sie eine ganze Zahl ab 0 an oder lassen Sie das Feld leer (kein Limit).',

@@ -182,6 +182,9 @@ export const en: Messages = {
       staffAssigned: 'Person assigned to the hub',
       staffChanged: 'Role in the hub changed',
       staffRemoved: 'Person removed from the hub',
+      archived: 'Digital hub archived',
+      unarchived: 'Digital hub back in use',
+      deleted: 'Digital hub deleted',
     },
     invitation: {
       created: 'Invitation created',
@@ -205,6 +208,21 @@ export const en: Messages = {
     support: { started: 'Support session started', ended: 'Support session ended' },
     audit: { readAcrossTowns: 'Audit logs of several towns read' },
     account: { deleted: 'Account deleted (bookings anonymised)', dataExported: 'Own data downloaded' },
+    space: {
+      created: 'Space created',
+      updated: 'Space changed',
+      rulesChanged: 'Booking rules changed',
+      archived: 'Space archived',
+      unarchived: 'Space back in use',
+      deleted: 'Space deleted',
+    },
+    desk: {
+      created: 'Desk added',
+      updated: 'Desk changed',
+      archived: 'Desk archived',
+      unarchived: 'Desk back in use',
+      deleted: 'Desk deleted',
+    },
   },
   support: {
     link: 'Act on behalf',
@@ -426,6 +444,10 @@ export const en: Messages = {
     },
     hub: {
       nameTaken: 'This town already has a hub with this name.',
+      upcomingBookings:
+        'The hub still has upcoming bookings ({count}). Please cancel or move them first; then the hub can be archived.',
+      hasBookings:
+        'The hub has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
     },
     sso: {
       notConfigured: 'Single sign-on is not set up on this system. Please contact the provider.',
@@ -487,6 +509,10 @@ export const en: Messages = {
     },
     space: {
       nameTaken: 'This hub already has a space with this name.',
+      upcomingBookings:
+        'The space still has upcoming bookings ({count}). Please cancel or move them first; then the space can be archived.',
+      hasBookings:
+        'The space has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
     },
     limits: {
       passwordReset: 'Too many password reset requests from this connection. Please try again later.',
@@ -510,6 +536,10 @@ export const en: Messages = {
     },
     desk: {
       nameTaken: 'This space already has a desk with this name.',
+      upcomingBookings:
+        'The desk still has upcoming bookings ({count}). Please cancel or move them first; then it can be archived.',
+      hasBookings:
+        'The desk has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
     },
     booking: {
       conflict: 'This time is already taken: another booking runs from {from} to {to}.',
@@ -627,6 +657,9 @@ export const en: Messages = {
     },
     space: {
       desksOnlyCoworking: 'Only co-working spaces have desks.',
+      capacityBelowDesks:
+        'The capacity is smaller than the number of desks. Raise the capacity or lower the number of desks.',
+      removeDesksSingly: 'Fewer desks: please archive or delete single desks in the list below.',
     },
     plan: {
       range: 'Please enter a whole number from 0, or leave the field empty (no limit).',
