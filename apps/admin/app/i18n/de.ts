@@ -819,6 +819,7 @@ export const de = {
     deskAttributes: 'Merkmale',
     deskAttributesHint: 'Mit Kommas getrennt, z. B. „Stehpult, Monitor“.',
     deskAdded: 'Der Arbeitsplatz „{name}“ wurde hinzugefügt.',
+    editSpace: 'Raum bearbeiten, archivieren oder löschen',
     colEdit: 'Bearbeiten',
     edit: 'Bearbeiten',
     editNamed: '„{name}“ bearbeiten',
@@ -1101,6 +1102,27 @@ export const de = {
     },
   },
   hubSettings: {
+    lifecycleTitle: 'Hub archivieren oder löschen',
+    lifecycleIntro:
+      'Ein archivierter Hub ist nicht mehr buchbar und hat keine öffentliche Seite; Räume und Buchungen bleiben für die Historie erhalten. Solange Buchungen anstehen, sagen Sie diese bitte zuerst ab. Nur ein Hub, in dem nie gebucht wurde, lässt sich löschen.',
+    isArchived: 'Dieser Hub ist archiviert: nicht buchbar und ohne öffentliche Seite.',
+    archive: 'Hub archivieren …',
+    unarchive: 'Hub wieder in Betrieb nehmen',
+    delete: 'Hub löschen …',
+    archived: 'Der Hub wurde archiviert.',
+    unarchived: 'Der Hub ist wieder in Betrieb.',
+    confirm: {
+      archiveHub: {
+        title: '„{name}“ archivieren?',
+        text: 'Der Hub ist danach nicht mehr buchbar und seine öffentliche Seite verschwindet. Räume und Buchungen bleiben erhalten; Sie können ihn wieder in Betrieb nehmen.',
+        submit: 'Ja, archivieren',
+      },
+      deleteHub: {
+        title: '„{name}“ endgültig löschen?',
+        text: 'Der Hub wird mit Räumen, Öffnungszeiten und Zuordnungen gelöscht. Das geht nur, wenn dort nie gebucht wurde, und lässt sich nicht rückgängig machen.',
+        submit: 'Ja, endgültig löschen',
+      },
+    },
     title: 'Einstellungen: {hub}',
     link: 'Einstellungen',
     profile: 'Profil des Hubs',

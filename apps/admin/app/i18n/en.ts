@@ -797,6 +797,7 @@ export const en: Messages = {
     deskAttributes: 'Features',
     deskAttributesHint: 'Separated by commas, e.g. "standing desk, monitor".',
     deskAdded: 'The desk "{name}" has been added.',
+    editSpace: 'Edit, archive or delete the space',
     colEdit: 'Edit',
     edit: 'Edit',
     editNamed: 'Edit “{name}”',
@@ -1071,6 +1072,27 @@ export const en: Messages = {
     statuses: { pending: 'waiting', sent: 'sent', stored: 'stored (not sent)', failed: 'failed' },
   },
   hubSettings: {
+    lifecycleTitle: 'Archive or delete the hub',
+    lifecycleIntro:
+      'An archived hub can no longer be booked and has no public page; spaces and bookings are kept for the record. While bookings lie ahead, please cancel them first. Only a hub that was never booked can be deleted.',
+    isArchived: 'This hub is archived: not bookable and without a public page.',
+    archive: 'Archive hub …',
+    unarchive: 'Bring hub back into use',
+    delete: 'Delete hub …',
+    archived: 'The hub was archived.',
+    unarchived: 'The hub is back in use.',
+    confirm: {
+      archiveHub: {
+        title: 'Archive “{name}”?',
+        text: 'The hub can then no longer be booked and its public page disappears. Spaces and bookings are kept; you can bring it back into use.',
+        submit: 'Yes, archive',
+      },
+      deleteHub: {
+        title: 'Delete “{name}” for good?',
+        text: 'The hub is deleted with its spaces, opening hours and assignments. This works only if it was never booked and cannot be undone.',
+        submit: 'Yes, delete for good',
+      },
+    },
     title: 'Settings: {hub}',
     link: 'Settings',
     profile: 'Hub profile',
