@@ -203,7 +203,12 @@ afterAll(async () => {
 // A space, a co-working space and a booking of each seeded town, to attack with.
 const townRows = new Map<string, { spaceId: string; coworkingId: string; deskId: string; bookingId: string }>();
 const foreignRow = (town: Town) =>
-  townRows.get(town.id) ?? { spaceId: randomUUID(), coworkingId: randomUUID(), deskId: randomUUID(), bookingId: randomUUID() };
+  townRows.get(town.id) ?? {
+    spaceId: randomUUID(),
+    coworkingId: randomUUID(),
+    deskId: randomUUID(),
+    bookingId: randomUUID(),
+  };
 beforeAll(async () => {
   const { rows } = await superuser.query<{
     tenantId: string;

@@ -832,7 +832,8 @@ export const de = {
     saving: 'Wird gespeichert …',
     saved: 'Die Änderungen an „{name}“ wurden gespeichert.',
     working: 'Wird ausgeführt …',
-    isArchived: 'Dieser Raum ist archiviert: nicht buchbar und nicht öffentlich sichtbar, seine Buchungen bleiben erhalten.',
+    isArchived:
+      'Dieser Raum ist archiviert: nicht buchbar und nicht öffentlich sichtbar, seine Buchungen bleiben erhalten.',
     archivedTitle: 'Archiviert',
     archivedSpacesIntro:
       'Nicht buchbar und nicht öffentlich sichtbar; die Buchungen bleiben für die Historie erhalten. Über „Bearbeiten“ nehmen Sie einen Raum wieder in Betrieb.',

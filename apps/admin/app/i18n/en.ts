@@ -446,8 +446,7 @@ export const en: Messages = {
       nameTaken: 'This town already has a hub with this name.',
       upcomingBookings:
         'The hub still has upcoming bookings ({count}). Please cancel or move them first; then the hub can be archived.',
-      hasBookings:
-        'The hub has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
+      hasBookings: 'The hub has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
     },
     sso: {
       notConfigured: 'Single sign-on is not set up on this system. Please contact the provider.',

@@ -27,7 +27,6 @@ type Tx = Db;
 const bad = (errors: Record<string, string[]>, key = 'errors.invalidInput', params?: Record<string, string>) =>
   new DomainError('BAD_REQUEST', key, errors, params);
 
-
 async function lockSpace(ctx: Ctx, tx: Tx, spaceId: string) {
   await tx.$queryRaw`SELECT 1 FROM "Space" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND id = ${spaceId}::uuid FOR UPDATE`;
 }
@@ -143,8 +142,12 @@ export async function deleteSpace(ctx: Ctx, input: { spaceId: string }) {
       throw bad({ spaceId: ['errors.space.hasBookings'] }, 'errors.space.hasBookings', { count: String(used) });
     // Series and public requests hold no booking yet but would cascade away with the space.
     const [series, requests] = await Promise.all([
-      tx.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "BookingSeries" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND "spaceId" = ${space.id}::uuid`,
-      tx.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "PublicBookingRequest" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND "spaceId" = ${space.id}::uuid`,
+      tx.$queryRaw<
+        Array<{ n: number }>
+      >`SELECT count(*)::int AS n FROM "BookingSeries" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND "spaceId" = ${space.id}::uuid`,
+      tx.$queryRaw<
+        Array<{ n: number }>
+      >`SELECT count(*)::int AS n FROM "PublicBookingRequest" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND "spaceId" = ${space.id}::uuid`,
     ]);
     const pending = (series[0]?.n ?? 0) + (requests[0]?.n ?? 0);
     if (pending > 0)
@@ -210,8 +213,12 @@ export async function deleteDesk(ctx: Ctx, input: { deskId: string }) {
     const { desk, space } = await configurableDesk(ctx, tx, input.deskId, 'delete');
     const used = await tx.booking.count({ where: { tenantId: ctx.tenant.id, deskId: desk.id } });
     const [series, requests] = await Promise.all([
-      tx.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "BookingSeries" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND "deskId" = ${desk.id}::uuid`,
-      tx.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "PublicBookingRequest" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND "deskId" = ${desk.id}::uuid`,
+      tx.$queryRaw<
+        Array<{ n: number }>
+      >`SELECT count(*)::int AS n FROM "BookingSeries" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND "deskId" = ${desk.id}::uuid`,
+      tx.$queryRaw<
+        Array<{ n: number }>
+      >`SELECT count(*)::int AS n FROM "PublicBookingRequest" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND "deskId" = ${desk.id}::uuid`,
     ]);
     const total = used + (series[0]?.n ?? 0) + (requests[0]?.n ?? 0);
     if (total > 0)

@@ -112,9 +112,7 @@ export const updateSpaceInput = z
 
 export const setSpaceArchivedInput = z.object({ tenant: slug, spaceId: id, archived: z.boolean() }).strict();
 export const deleteSpaceInput = z.object({ tenant: slug, spaceId: id }).strict();
-export const updateDeskInput = z
-  .object({ tenant: slug, deskId: id, name, attributes: shortList.default([]) })
-  .strict();
+export const updateDeskInput = z.object({ tenant: slug, deskId: id, name, attributes: shortList.default([]) }).strict();
 export const setDeskArchivedInput = z.object({ tenant: slug, deskId: id, archived: z.boolean() }).strict();
 export const deleteDeskInput = z.object({ tenant: slug, deskId: id }).strict();
 
