@@ -231,7 +231,7 @@ export default function HubSettings() {
         <section aria-labelledby="confirm-title" className="card">
           <h2 id="confirm-title">{t(`hubSettings.confirm.${confirm}.title`, { name: profile.name })}</h2>
           <p>{t(`hubSettings.confirm.${confirm}.text`)}</p>
-          <Form method="post" className="form form--inline">
+          <Form method="post" action={`${hubPath}/settings`} className="form form--inline">
             <input type="hidden" name="intent" value={confirm} />
             <SubmitButton
               label={t(`hubSettings.confirm.${confirm}.submit`)}

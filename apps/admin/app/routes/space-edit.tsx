@@ -111,8 +111,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     unarchiveDesk: () => api.spaces.setDeskArchived.mutate({ tenant: slug, deskId, archived: false }),
     deleteDesk: () => api.spaces.deleteDesk.mutate({ tenant: slug, deskId }),
   };
+  if (!Object.hasOwn(calls, intent)) throw notFound();
   const call = calls[intent];
-  if (!call) throw notFound();
   // The hub page to return to once the space is gone.
   const hubId =
     intent === 'delete' ? (await load(request, () => api.spaces.get.query({ tenant: slug, spaceId }))).hubId : '';
@@ -188,7 +188,8 @@ export default function SpaceEdit() {
             {t(`space.confirm.${confirm.action}.title`, { name: confirm.desk?.name ?? space.name })}
           </h2>
           <p>{t(`space.confirm.${confirm.action}.text`, { name: confirm.desk?.name ?? space.name })}</p>
-          <Form method="post" className="form form--inline">
+          {/* Posted to the page without ?confirm, so the answer does not ask again. */}
+          <Form method="post" action={`${base}/edit`} className="form form--inline">
             <input type="hidden" name="intent" value={confirm.action} />
             {confirm.desk ? <input type="hidden" name="deskId" value={confirm.desk.id} /> : null}
             <SubmitButton
