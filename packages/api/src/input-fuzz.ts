@@ -22,7 +22,11 @@ export interface FuzzIds {
   spaceId: string;
   coworkingId: string;
   deskId: string;
-  /** A hub, a co-working space (capacity 10) and its desk of Einbeck without any booking: edited, archived and brought back by their cases. */
+  /**
+   * Einbeck's rows without any booking, edited, archived and brought back by their cases: a hub, a meeting
+   * room without desks (so that no broken input can add desks that later inputs would have to account for)
+   * and a desk of a co-working space with room for a hundred.
+   */
   emptyHubId: string;
   emptySpaceId: string;
   emptyDeskId: string;
@@ -97,7 +101,7 @@ export const FUZZ_CASES: Record<string, FuzzCase> = {
   'spaces.create': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId, kind: 'meeting-room', name: 'Fuzz-Raum', capacity: 4 }) },
   'spaces.updateRules': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.spaceId, rules: { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 600, leadTimeMinutes: 0, horizonDays: 730, bufferMinutes: 0, approvalRequired: false } }) },
   'spaces.addDesk': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.coworkingId, name: 'Fuzz-Platz', attributes: ['Fenster'] }) },
-  'spaces.update': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.emptySpaceId, kind: 'coworking', name: 'Fuzz-Werkraum', capacity: 10, amenities: ['WLAN'], accessibilityNotes: 'Rampe am Eingang', deskCount: 1 }) },
+  'spaces.update': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.emptySpaceId, kind: 'meeting-room', name: 'Fuzz-Werkraum', capacity: 10, amenities: ['WLAN'], accessibilityNotes: 'Rampe am Eingang', deskCount: 0 }) },
   'spaces.setArchived': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.emptySpaceId, archived: false }) },
   'spaces.delete': { as: 'einbeckAdmin', input: () => ({ tenant: T, spaceId: ZERO_UUID }) },
   'spaces.updateDesk': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, deskId: i.emptyDeskId, name: 'Fuzz-Tisch', attributes: ['Fenster'] }) },
@@ -252,8 +256,10 @@ export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds
     await superuser.query<{ hubId: string; spaceId: string; deskId: string }>(
       `WITH h AS (INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, gen_random_uuid(), 'Fuzz-Hub', 'fuzz-hub', now()) RETURNING id),
             s AS (INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "updatedAt")
-                  VALUES ($1, gen_random_uuid(), $2, 'COWORKING', 'Fuzz-Werkraum', 10, '{}', now()) RETURNING id),
-            d AS (INSERT INTO "Desk" ("tenantId", id, "spaceId", name, attributes) SELECT $1, gen_random_uuid(), s.id, 'Fuzz-Tisch', '{}' FROM s RETURNING id)
+                  VALUES ($1, gen_random_uuid(), $2, 'MEETING_ROOM', 'Fuzz-Werkraum', 10, '{}', now()) RETURNING id),
+            c AS (INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "updatedAt")
+                  VALUES ($1, gen_random_uuid(), $2, 'COWORKING', 'Fuzz-Tische', 100, '{}', now()) RETURNING id),
+            d AS (INSERT INTO "Desk" ("tenantId", id, "spaceId", name, attributes) SELECT $1, gen_random_uuid(), c.id, 'Fuzz-Tisch', '{}' FROM c RETURNING id)
        SELECT h.id AS "hubId", s.id AS "spaceId", d.id AS "deskId" FROM h, s, d`,
       [einbeck, hubId],
     )
