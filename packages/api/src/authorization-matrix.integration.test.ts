@@ -499,10 +499,12 @@ beforeAll(async () => {
       [einbeck.id, `zugeordnet-${role}@einbeck.example.org`, einbeck.hubId],
     );
     plantedAssignments.push(assigned[0]!.id);
+    // The desks live in the seeded co-working space: deleting the planted spaces must not take them along.
     const { rows: empty } = await superuser.query<{ spaceId: string; deskId: string; hubId: string }>(
       `WITH s AS (INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "updatedAt")
-                  VALUES ($1, gen_random_uuid(), $2, 'COWORKING', $3, 4, '{}', now()) RETURNING id),
-            d AS (INSERT INTO "Desk" ("tenantId", id, "spaceId", name, attributes) SELECT $1, gen_random_uuid(), s.id, 'Leer', '{}' FROM s RETURNING id),
+                  VALUES ($1, gen_random_uuid(), $2, 'MEETING_ROOM', $3, 4, '{}', now()) RETURNING id),
+            d AS (INSERT INTO "Desk" ("tenantId", id, "spaceId", name, attributes)
+                  SELECT $1, gen_random_uuid(), c.id, $3, '{}' FROM "Space" c WHERE c."tenantId" = $1 AND c."hubId" = $2 AND c.kind = 'COWORKING' LIMIT 1 RETURNING id),
             h AS (INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, gen_random_uuid(), $3, $4, now()) RETURNING id)
        SELECT s.id AS "spaceId", d.id AS "deskId", h.id AS "hubId" FROM s, d, h`,
       [einbeck.id, einbeck.hubId, `Leer ${role}`, `leer-${role}`],
