@@ -43,6 +43,7 @@ export default [
   route('towns/:slug/hubs/:hubId/occupancy.csv', 'routes/occupancy-csv.tsx'),
   route('towns/:slug/spaces/:spaceId', 'routes/space.tsx'),
   route('towns/:slug/spaces/:spaceId/photos', 'routes/space-photos.tsx'),
+  route('towns/:slug/spaces/:spaceId/edit', 'routes/space-edit.tsx'),
   route('towns/:slug/photos/:photoId/:variant', 'routes/space-photo-image.ts'),
   route('towns/:slug/bookings', 'routes/my-bookings.tsx'),
   route('towns/:slug/bookings/:bookingId/ics', 'routes/booking-ics.tsx'),

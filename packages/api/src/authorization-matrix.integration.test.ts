@@ -47,7 +47,7 @@ let itPartnerId: string;
 let agsCounter = 1000;
 let sangerhausenAdminId: string;
 /** Einbeck's seeded event room, co-working space and the member's desk booking there. */
-let rows: { eventRoomId: string; coworkingId: string; memberBookingId: string };
+let rows: { eventRoomId: string; coworkingId: string; memberBookingId: string; deskId: string; deskName: string };
 let closedDay = 0;
 /** A weekday in two weeks, inside the seeded opening hours (Mon–Fri 8–18, Europe/Berlin). */
 function workdayAt(hour: number): { startsAt: string; endsAt: string } {
@@ -76,6 +76,11 @@ function seriesSlot(cell: number): { startsAt: string; endsAt: string } {
     new Date(new Date(v).getTime() + (1 + Math.floor(cell / 5)) * 7 * 86_400_000).toISOString();
   return { startsAt: shift(startsAt), endsAt: shift(endsAt) };
 }
+
+/** Empty Einbeck spaces (in the seeded hub), desks and hubs, one per matrix role, for the delete procedures. */
+const plantedSpaces: string[] = [];
+const plantedDesks: string[] = [];
+const plantedHubs: string[] = [];
 
 /** Open Einbeck invitations, one per matrix role, for staff.revokeInvitation. */
 const openInvitations: string[] = [];
@@ -190,6 +195,25 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
     spaceId: rows.coworkingId,
     name: `Matrix-Platz ${randomUUID().slice(0, 6)}`,
   }),
+  // The seeded co-working space as it is (6 seats, 6 desks): a real save that changes nothing.
+  'spaces.update': () => ({
+    tenant: 'einbeck',
+    spaceId: rows.coworkingId,
+    kind: 'coworking',
+    name: 'Co-Working',
+    capacity: 6,
+    amenities: ['WLAN', 'Küche'],
+    deskCount: 6,
+  }),
+  // Bringing back what is not archived: passes every wall, changes nothing.
+  'spaces.setArchived': () => ({ tenant: 'einbeck', spaceId: rows.eventRoomId, archived: false }),
+  // A planted empty space (or desk, or hub) per call: an allowed call deletes it.
+  'spaces.delete': () => ({ tenant: 'einbeck', spaceId: plantedSpaces.pop() ?? randomUUID() }),
+  'spaces.updateDesk': () => ({ tenant: 'einbeck', deskId: rows.deskId, name: rows.deskName }),
+  'spaces.setDeskArchived': () => ({ tenant: 'einbeck', deskId: rows.deskId, archived: false }),
+  'spaces.deleteDesk': () => ({ tenant: 'einbeck', deskId: plantedDesks.pop() ?? randomUUID() }),
+  'hubs.setArchived': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, archived: false }),
+  'hubs.delete': () => ({ tenant: 'einbeck', hubId: plantedHubs.pop() ?? randomUUID() }),
   'spaces.openingHours': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
   'spaces.setOpeningHours': () => ({
     tenant: 'einbeck',
@@ -481,6 +505,19 @@ beforeAll(async () => {
       [einbeck.id, `zugeordnet-${role}@einbeck.example.org`, einbeck.hubId],
     );
     plantedAssignments.push(assigned[0]!.id);
+    // The desks live in the seeded co-working space: deleting the planted spaces must not take them along.
+    const { rows: empty } = await superuser.query<{ spaceId: string; deskId: string; hubId: string }>(
+      `WITH s AS (INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "updatedAt")
+                  VALUES ($1, gen_random_uuid(), $2, 'MEETING_ROOM', $3, 4, '{}', now()) RETURNING id),
+            d AS (INSERT INTO "Desk" ("tenantId", id, "spaceId", name, attributes)
+                  SELECT $1, gen_random_uuid(), c.id, $3, '{}' FROM "Space" c WHERE c."tenantId" = $1 AND c."hubId" = $2 AND c.kind = 'COWORKING' LIMIT 1 RETURNING id),
+            h AS (INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, gen_random_uuid(), $3, $4, now()) RETURNING id)
+       SELECT s.id AS "spaceId", d.id AS "deskId", h.id AS "hubId" FROM s, d, h`,
+      [einbeck.id, einbeck.hubId, `Leer ${role}`, `leer-${role}`],
+    );
+    plantedSpaces.push(empty[0]!.spaceId);
+    plantedDesks.push(empty[0]!.deskId);
+    plantedHubs.push(empty[0]!.hubId);
   }
   for (const [role, email] of Object.entries(USERS) as Array<[MatrixRole, string]>) {
     // An empty ZIP (end-of-central-directory record only), ready and not expired.
@@ -525,7 +562,8 @@ beforeAll(async () => {
   ).rows[0].id;
   rows = (
     await superuser.query(
-      `SELECT e.id AS "eventRoomId", c.id AS "coworkingId", b.id AS "memberBookingId"
+      `SELECT e.id AS "eventRoomId", c.id AS "coworkingId", b.id AS "memberBookingId", b."deskId",
+              (SELECT d.name FROM "Desk" d WHERE d."tenantId" = b."tenantId" AND d.id = b."deskId") AS "deskName"
        FROM "Space" e JOIN "Space" c ON c."tenantId" = e."tenantId" AND c.kind = 'COWORKING'
        JOIN "Booking" b ON b."tenantId" = e."tenantId" AND b."spaceId" = c.id
        JOIN "User" u ON u.id = b."userId" AND u.email = $2

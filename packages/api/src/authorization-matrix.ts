@@ -105,6 +105,9 @@ export const AUTHORIZATION_MATRIX = {
   'hubs.profile': row(townReaders),
   // Field rules: town admins (and partners acting as one) and the hub's own managers; hub staff and members none.
   'hubs.updateProfile': row([...hubWriters, 'hub-manager']),
+  /** Archiving or deleting a whole hub is the town's decision, not its managers' (docs/decisions/035). */
+  'hubs.setArchived': row(hubWriters),
+  'hubs.delete': row(hubWriters),
   // Everyone in the town sees who works in a hub (emails only for those who manage its staff).
   'hubStaff.list': row(townReaders),
   'hubStaff.assign': row([...hubWriters, 'hub-manager']),
@@ -118,6 +121,12 @@ export const AUTHORIZATION_MATRIX = {
   'spaces.create': row(hubConfigurers),
   'spaces.updateRules': row(hubConfigurers),
   'spaces.addDesk': row(hubConfigurers),
+  'spaces.update': row(hubConfigurers),
+  'spaces.setArchived': row(hubConfigurers),
+  'spaces.delete': row(hubConfigurers),
+  'spaces.updateDesk': row(hubConfigurers),
+  'spaces.setDeskArchived': row(hubConfigurers),
+  'spaces.deleteDesk': row(hubConfigurers),
   'spaces.openingHours': row(townReaders),
   'spaces.setOpeningHours': row(hubConfigurers),
   'spaces.addClosedDay': row(hubConfigurers),

@@ -22,6 +22,14 @@ export interface FuzzIds {
   spaceId: string;
   coworkingId: string;
   deskId: string;
+  /**
+   * Einbeck's rows without any booking, edited, archived and brought back by their cases: a hub, a meeting
+   * room without desks (so that no broken input can add desks that later inputs would have to account for)
+   * and a desk of a co-working space with room for a hundred.
+   */
+  emptyHubId: string;
+  emptySpaceId: string;
+  emptyDeskId: string;
   bookingId: string;
   seriesId: string;
   feedId: string;
@@ -77,6 +85,8 @@ export const FUZZ_CASES: Record<string, FuzzCase> = {
   'hubs.list': { as: 'einbeckAdmin', input: () => ({ tenant: T }) },
   'hubs.create': { as: 'einbeckAdmin', input: () => ({ tenant: T, name: 'Fuzz-Werkstatt' }) },
   'hubs.rename': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId, name: 'Digital Hub Einbeck' }) },
+  'hubs.setArchived': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.emptyHubId, archived: false }) },
+  'hubs.delete': { as: 'einbeckAdmin', input: () => ({ tenant: T, hubId: ZERO_UUID }) },
   'hubs.profile': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId }) },
   'hubs.updateProfile': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId, name: 'Digital Hub Einbeck', isPublic: true, description: 'Offen für alle.\nAuch am Wochenende.', accessibility: ['hearing-loop'] }) },
   'hubStaff.list': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId }) },
@@ -91,6 +101,12 @@ export const FUZZ_CASES: Record<string, FuzzCase> = {
   'spaces.create': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId, kind: 'meeting-room', name: 'Fuzz-Raum', capacity: 4 }) },
   'spaces.updateRules': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.spaceId, rules: { granularityMinutes: 30, minDurationMinutes: 30, maxDurationMinutes: 600, leadTimeMinutes: 0, horizonDays: 730, bufferMinutes: 0, approvalRequired: false } }) },
   'spaces.addDesk': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.coworkingId, name: 'Fuzz-Platz', attributes: ['Fenster'] }) },
+  'spaces.update': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.emptySpaceId, kind: 'meeting-room', name: 'Fuzz-Werkraum', capacity: 10, amenities: ['WLAN'], accessibilityNotes: 'Rampe am Eingang', deskCount: 0 }) },
+  'spaces.setArchived': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, spaceId: i.emptySpaceId, archived: false }) },
+  'spaces.delete': { as: 'einbeckAdmin', input: () => ({ tenant: T, spaceId: ZERO_UUID }) },
+  'spaces.updateDesk': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, deskId: i.emptyDeskId, name: 'Fuzz-Tisch', attributes: ['Fenster'] }) },
+  'spaces.setDeskArchived': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, deskId: i.emptyDeskId, archived: false }) },
+  'spaces.deleteDesk': { as: 'einbeckAdmin', input: () => ({ tenant: T, deskId: ZERO_UUID }) },
   'spaces.openingHours': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId }) },
   'spaces.setOpeningHours': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId, week: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opensAt: '06:00', closesAt: '22:00' })) }) },
   'spaces.addClosedDay': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId, date: '2031-12-31', note: 'Silvester' }) },
@@ -241,9 +257,24 @@ export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds
      ON CONFLICT DO NOTHING RETURNING id`,
     [einbeck, hubId, membershipId],
   );
+  const empty = (
+    await superuser.query<{ hubId: string; spaceId: string; deskId: string }>(
+      `WITH h AS (INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, gen_random_uuid(), 'Fuzz-Hub', 'fuzz-hub', now()) RETURNING id),
+            s AS (INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "updatedAt")
+                  VALUES ($1, gen_random_uuid(), $2, 'MEETING_ROOM', 'Fuzz-Werkraum', 10, '{}', now()) RETURNING id),
+            c AS (INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "updatedAt")
+                  VALUES ($1, gen_random_uuid(), $2, 'COWORKING', 'Fuzz-Tische', 100, '{}', now()) RETURNING id),
+            d AS (INSERT INTO "Desk" ("tenantId", id, "spaceId", name, attributes) SELECT $1, gen_random_uuid(), c.id, 'Fuzz-Tisch', '{}' FROM c RETURNING id)
+       SELECT h.id AS "hubId", s.id AS "spaceId", d.id AS "deskId" FROM h, s, d`,
+      [einbeck, hubId],
+    )
+  ).rows[0]!;
   return {
     hubId,
     spaceId,
+    emptyHubId: empty.hubId,
+    emptySpaceId: empty.spaceId,
+    emptyDeskId: empty.deskId,
     photoId,
     bookingId,
     seriesId,

@@ -44,6 +44,8 @@ const ATTACKS: Record<string, Attack> = {
   'hubs.create': { input: ({ town }) => ({ tenant: town.slug, name: 'Fremder Hub' }) },
   'hubs.rename': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, name: 'Umbenannt' }) },
   'hubs.profile': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
+  'hubs.setArchived': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, archived: true }) },
+  'hubs.delete': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
   'hubs.updateProfile': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, name: 'Übernommen', isPublic: true, accessibility: ['step-free'] }) },
   'hubStaff.list': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
   'hubStaff.assign': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, email: DEMO_USERS.einbeckMember, role: 'hub-manager' }) },
@@ -54,6 +56,12 @@ const ATTACKS: Record<string, Attack> = {
   'spaces.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, kind: 'coworking', name: 'Fremder Raum', capacity: 4, deskCount: 2 }) },
   'spaces.updateRules': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, rules: { granularityMinutes: 15, minDurationMinutes: 15, maxDurationMinutes: 60, leadTimeMinutes: 0, horizonDays: 5, bufferMinutes: 0, approvalRequired: false } }) },
   'spaces.addDesk': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).coworkingId, name: 'Fremder Platz' }) },
+  'spaces.update': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).coworkingId, kind: 'coworking', name: 'Übernommen', capacity: 20, deskCount: 10 }) },
+  'spaces.setArchived': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, archived: true }) },
+  'spaces.delete': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId }) },
+  'spaces.updateDesk': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, deskId: foreignRow(town).deskId, name: 'Übernommen' }) },
+  'spaces.setDeskArchived': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, deskId: foreignRow(town).deskId, archived: true }) },
+  'spaces.deleteDesk': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, deskId: foreignRow(town).deskId }) },
   'spaces.openingHours': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
   'spaces.setOpeningHours': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, week: [] }) },
   'spaces.addClosedDay': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, date: '2030-01-02' }) },
@@ -196,17 +204,24 @@ afterAll(async () => {
 });
 
 // A space, a co-working space and a booking of each seeded town, to attack with.
-const townRows = new Map<string, { spaceId: string; coworkingId: string; bookingId: string }>();
+const townRows = new Map<string, { spaceId: string; coworkingId: string; deskId: string; bookingId: string }>();
 const foreignRow = (town: Town) =>
-  townRows.get(town.id) ?? { spaceId: randomUUID(), coworkingId: randomUUID(), bookingId: randomUUID() };
+  townRows.get(town.id) ?? {
+    spaceId: randomUUID(),
+    coworkingId: randomUUID(),
+    deskId: randomUUID(),
+    bookingId: randomUUID(),
+  };
 beforeAll(async () => {
   const { rows } = await superuser.query<{
     tenantId: string;
     spaceId: string;
     coworkingId: string;
+    deskId: string;
     bookingId: string;
   }>(`
-    SELECT s."tenantId", s.id AS "spaceId", c.id AS "coworkingId", b.id AS "bookingId"
+    SELECT s."tenantId", s.id AS "spaceId", c.id AS "coworkingId", b.id AS "bookingId",
+           (SELECT d.id FROM "Desk" d WHERE d."tenantId" = c."tenantId" AND d."spaceId" = c.id ORDER BY d.name LIMIT 1) AS "deskId"
     FROM "Space" s JOIN "Space" c ON c."tenantId" = s."tenantId" AND c.kind = 'COWORKING'
     JOIN "Booking" b ON b."tenantId" = s."tenantId"
     WHERE s.kind = 'EVENT_ROOM'`);

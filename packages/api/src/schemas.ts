@@ -197,6 +197,8 @@ export const hubOutput = z.object({
   name: z.string(),
   thematicFocus: z.string().nullable(),
   city: z.string().nullable(),
+  /** Hidden from booking and the public page, kept for history (docs/decisions/035). */
+  archived: z.boolean(),
 });
 
 export const ok = z.object({ ok: z.literal(true) });

@@ -107,6 +107,9 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     if (role === 'town-admin') {
       can('update', 'Tenant', ['name'], { id: tenantId });
       can(['create', 'update'], 'Hub', [...HUB_PROFILE_FIELDS], { tenantId });
+      // Archiving or deleting a whole hub is the town's decision, not its managers' (docs/decisions/035).
+      can('update', 'Hub', ['archivedAt'], { tenantId });
+      can('delete', 'Hub', { tenantId });
       can('read', 'TenantMembership', { tenantId });
       // Inviting staff (issue 3): an invitation becomes a membership when accepted.
       can('create', 'TenantMembership', { tenantId });

@@ -230,6 +230,10 @@ export const de = {
     },
     desk: {
       created: 'Arbeitsplatz angelegt',
+      updated: 'Arbeitsplatz geändert',
+      archived: 'Arbeitsplatz archiviert',
+      unarchived: 'Arbeitsplatz wieder in Betrieb genommen',
+      deleted: 'Arbeitsplatz gelöscht',
     },
     export: {
       downloaded: 'Datenexport heruntergeladen',
@@ -247,6 +251,9 @@ export const de = {
       staffAssigned: 'Person dem Hub zugeordnet',
       staffChanged: 'Rolle im Hub geändert',
       staffRemoved: 'Person aus dem Hub entfernt',
+      archived: 'Digital Hub archiviert',
+      unarchived: 'Digital Hub wieder in Betrieb genommen',
+      deleted: 'Digital Hub gelöscht',
     },
     invitation: {
       accepted: 'Einladung angenommen',
@@ -286,6 +293,10 @@ export const de = {
     space: {
       created: 'Raum angelegt',
       rulesChanged: 'Buchungsregeln eines Raums geändert',
+      updated: 'Raum geändert',
+      archived: 'Raum archiviert',
+      unarchived: 'Raum wieder in Betrieb genommen',
+      deleted: 'Raum gelöscht',
     },
     spacePhoto: {
       added: 'Foto eines Raums hinzugefügt',
@@ -556,6 +567,10 @@ export const de = {
     },
     hub: {
       nameTaken: 'Diese Kommune hat bereits einen Hub mit diesem Namen.',
+      upcomingBookings:
+        'Der Hub hat noch anstehende Buchungen ({count}). Bitte sagen Sie diese zuerst ab oder verlegen Sie sie; danach lässt sich der Hub archivieren.',
+      hasBookings:
+        'Der Hub hat Buchungen, Serien oder Anfragen ({count}) und bleibt deshalb für die Historie erhalten. Archivieren Sie ihn stattdessen.',
     },
     sso: {
       notConfigured: 'Single Sign-On ist auf diesem System nicht eingerichtet. Bitte wenden Sie sich an den Anbieter.',
@@ -623,9 +638,17 @@ export const de = {
     },
     space: {
       nameTaken: 'Dieser Hub hat bereits einen Raum mit diesem Namen.',
+      upcomingBookings:
+        'Der Raum hat noch anstehende Buchungen ({count}). Bitte sagen Sie diese zuerst ab oder verlegen Sie sie; danach lässt sich der Raum archivieren.',
+      hasBookings:
+        'Der Raum hat Buchungen, Serien oder Anfragen ({count}) und bleibt deshalb für die Historie erhalten. Archivieren Sie ihn stattdessen.',
     },
     desk: {
       nameTaken: 'Diesen Arbeitsplatz gibt es in diesem Raum bereits.',
+      upcomingBookings:
+        'Der Arbeitsplatz hat noch anstehende Buchungen ({count}). Bitte sagen Sie diese zuerst ab oder verlegen Sie sie; danach lässt er sich archivieren.',
+      hasBookings:
+        'Der Arbeitsplatz hat Buchungen, Serien oder Anfragen ({count}) und bleibt deshalb für die Historie erhalten. Archivieren Sie ihn stattdessen.',
     },
     limits: {
       passwordReset:
@@ -779,6 +802,10 @@ export const de = {
     },
     space: {
       desksOnlyCoworking: 'Arbeitsplätze gibt es nur in Co-Working-Bereichen.',
+      capacityBelowDesks:
+        'Die Kapazität ist kleiner als die Anzahl der Arbeitsplätze. Erhöhen Sie die Kapazität oder verringern Sie die Arbeitsplätze.',
+      removeDesksSingly:
+        'Weniger Arbeitsplätze: Bitte archivieren oder löschen Sie einzelne Arbeitsplätze in der Liste unten.',
     },
     plan: {
       range: 'Bitte geben Sie eine ganze Zahl ab 0 an oder lassen Sie das Feld leer (kein Limit).',
@@ -921,6 +948,65 @@ export const de = {
     deskAttributes: 'Merkmale',
     deskAttributesHint: 'Mit Kommas getrennt, z. B. „Stehpult, Monitor“.',
     deskAdded: 'Der Arbeitsplatz „{name}“ wurde hinzugefügt.',
+    editSpace: 'Raum bearbeiten, archivieren oder löschen',
+    colEdit: 'Bearbeiten',
+    edit: 'Bearbeiten',
+    editNamed: '„{name}“ bearbeiten',
+    editTitle: '„{name}“ bearbeiten',
+    backToSpace: 'Zurück zu „{name}“',
+    details: 'Angaben zum Raum',
+    deskCountEditHint:
+      'Nur für Co-Working. Eine höhere Zahl fügt Arbeitsplätze hinzu; einzelne Plätze archivieren oder löschen Sie in der Liste „Arbeitsplätze“.',
+    save: 'Änderungen speichern',
+    saving: 'Wird gespeichert …',
+    saved: 'Die Änderungen an „{name}“ wurden gespeichert.',
+    working: 'Wird ausgeführt …',
+    isArchived:
+      'Dieser Raum ist archiviert: nicht buchbar und nicht öffentlich sichtbar, seine Buchungen bleiben erhalten.',
+    archivedTitle: 'Archiviert',
+    archivedSpacesIntro:
+      'Nicht buchbar und nicht öffentlich sichtbar; die Buchungen bleiben für die Historie erhalten. Über „Bearbeiten“ nehmen Sie einen Raum wieder in Betrieb.',
+    desksTitle: 'Arbeitsplätze',
+    desksEmpty: 'Dieser Raum hat keine Arbeitsplätze in Betrieb.',
+    saveDesk: '„{name}“ speichern',
+    deskSaved: 'Der Arbeitsplatz wurde gespeichert.',
+    archiveDesk: '„{name}“ archivieren …',
+    deleteDesk: '„{name}“ löschen …',
+    unarchiveDesk: '„{name}“ wieder in Betrieb nehmen',
+    deskArchivedNotice: 'Der Arbeitsplatz wurde archiviert.',
+    deskUnarchivedNotice: 'Der Arbeitsplatz ist wieder in Betrieb.',
+    deskDeletedNotice: 'Der Arbeitsplatz wurde gelöscht.',
+    lifecycleTitle: 'Archivieren oder löschen',
+    lifecycleIntro:
+      'Ein Raum mit Buchungen wird archiviert: Er ist dann nicht mehr buchbar und nicht öffentlich sichtbar, seine Buchungen bleiben erhalten. Solange Buchungen anstehen, sagen Sie diese bitte zuerst ab. Nur ein Raum, der nie gebucht wurde, lässt sich löschen.',
+    archive: 'Raum archivieren …',
+    unarchive: 'Raum wieder in Betrieb nehmen',
+    delete: 'Raum löschen …',
+    archivedNotice: '„{name}“ wurde archiviert.',
+    unarchivedNotice: '„{name}“ ist wieder in Betrieb.',
+    cancelConfirm: 'Abbrechen',
+    confirm: {
+      archive: {
+        title: '„{name}“ archivieren?',
+        text: 'Der Raum ist danach nicht mehr buchbar und verschwindet von der öffentlichen Seite. Seine Buchungen bleiben erhalten; Sie können ihn jederzeit wieder in Betrieb nehmen.',
+        submit: 'Ja, archivieren',
+      },
+      delete: {
+        title: '„{name}“ endgültig löschen?',
+        text: 'Der Raum wird mit seinen Arbeitsplätzen und Fotos gelöscht. Das geht nur, wenn er nie gebucht wurde, und lässt sich nicht rückgängig machen.',
+        submit: 'Ja, endgültig löschen',
+      },
+      archiveDesk: {
+        title: 'Arbeitsplatz „{name}“ archivieren?',
+        text: 'Der Arbeitsplatz ist danach nicht mehr buchbar. Seine Buchungen bleiben erhalten; Sie können ihn wieder in Betrieb nehmen.',
+        submit: 'Ja, archivieren',
+      },
+      deleteDesk: {
+        title: 'Arbeitsplatz „{name}“ endgültig löschen?',
+        text: 'Das geht nur, wenn der Arbeitsplatz nie gebucht wurde, und lässt sich nicht rückgängig machen.',
+        submit: 'Ja, endgültig löschen',
+      },
+    },
   },
   bookings: {
     title: 'Meine Buchungen',
@@ -1146,6 +1232,27 @@ export const de = {
     },
   },
   hubSettings: {
+    lifecycleTitle: 'Hub archivieren oder löschen',
+    lifecycleIntro:
+      'Ein archivierter Hub ist nicht mehr buchbar und hat keine öffentliche Seite; Räume und Buchungen bleiben für die Historie erhalten. Solange Buchungen anstehen, sagen Sie diese bitte zuerst ab. Nur ein Hub, in dem nie gebucht wurde, lässt sich löschen.',
+    isArchived: 'Dieser Hub ist archiviert: nicht buchbar und ohne öffentliche Seite.',
+    archive: 'Hub archivieren …',
+    unarchive: 'Hub wieder in Betrieb nehmen',
+    delete: 'Hub löschen …',
+    archived: 'Der Hub wurde archiviert.',
+    unarchived: 'Der Hub ist wieder in Betrieb.',
+    confirm: {
+      archiveHub: {
+        title: '„{name}“ archivieren?',
+        text: 'Der Hub ist danach nicht mehr buchbar und seine öffentliche Seite verschwindet. Räume und Buchungen bleiben erhalten; Sie können ihn wieder in Betrieb nehmen.',
+        submit: 'Ja, archivieren',
+      },
+      deleteHub: {
+        title: '„{name}“ endgültig löschen?',
+        text: 'Der Hub wird mit Räumen, Öffnungszeiten und Zuordnungen gelöscht. Das geht nur, wenn dort nie gebucht wurde, und lässt sich nicht rückgängig machen.',
+        submit: 'Ja, endgültig löschen',
+      },
+    },
     title: 'Einstellungen: {hub}',
     link: 'Einstellungen',
     profile: 'Profil des Hubs',

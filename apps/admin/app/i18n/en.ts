@@ -225,6 +225,10 @@ export const en: Messages = {
     },
     desk: {
       created: 'Desk created',
+      updated: 'Desk changed',
+      archived: 'Desk archived',
+      unarchived: 'Desk back in use',
+      deleted: 'Desk deleted',
     },
     export: {
       downloaded: 'Data export downloaded',
@@ -242,6 +246,9 @@ export const en: Messages = {
       staffAssigned: 'Person assigned to the hub',
       staffChanged: 'Role in the hub changed',
       staffRemoved: 'Person removed from the hub',
+      archived: 'Digital hub archived',
+      unarchived: 'Digital hub back in use',
+      deleted: 'Digital hub deleted',
     },
     invitation: {
       accepted: 'Invitation accepted',
@@ -281,6 +288,10 @@ export const en: Messages = {
     space: {
       created: 'Space created',
       rulesChanged: "A space's booking rules changed",
+      updated: 'Space changed',
+      archived: 'Space archived',
+      unarchived: 'Space back in use',
+      deleted: 'Space deleted',
     },
     spacePhoto: {
       added: 'Photo of a space added',
@@ -548,6 +559,9 @@ export const en: Messages = {
     },
     hub: {
       nameTaken: 'This town already has a hub with this name.',
+      upcomingBookings:
+        'The hub still has upcoming bookings ({count}). Please cancel or move them first; then the hub can be archived.',
+      hasBookings: 'The hub has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
     },
     sso: {
       notConfigured: 'Single sign-on is not set up on this system. Please contact the provider.',
@@ -609,6 +623,10 @@ export const en: Messages = {
     },
     space: {
       nameTaken: 'This hub already has a space with this name.',
+      upcomingBookings:
+        'The space still has upcoming bookings ({count}). Please cancel or move them first; then the space can be archived.',
+      hasBookings:
+        'The space has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
     },
     limits: {
       passwordReset: 'Too many password reset requests from this connection. Please try again later.',
@@ -632,6 +650,10 @@ export const en: Messages = {
     },
     desk: {
       nameTaken: 'This space already has a desk with this name.',
+      upcomingBookings:
+        'The desk still has upcoming bookings ({count}). Please cancel or move them first; then it can be archived.',
+      hasBookings:
+        'The desk has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
     },
     booking: {
       conflict: 'This time is already taken: another booking runs from {from} to {to}.',
@@ -758,6 +780,9 @@ export const en: Messages = {
     },
     space: {
       desksOnlyCoworking: 'Only co-working spaces have desks.',
+      capacityBelowDesks:
+        'The capacity is smaller than the number of desks. Raise the capacity or lower the number of desks.',
+      removeDesksSingly: 'Fewer desks: please archive or delete single desks in the list below.',
     },
     plan: {
       range: 'Please enter a whole number from 0, or leave the field empty (no limit).',
@@ -900,6 +925,64 @@ export const en: Messages = {
     deskAttributes: 'Features',
     deskAttributesHint: 'Separated by commas, e.g. "standing desk, monitor".',
     deskAdded: 'The desk "{name}" has been added.',
+    editSpace: 'Edit, archive or delete the space',
+    colEdit: 'Edit',
+    edit: 'Edit',
+    editNamed: 'Edit “{name}”',
+    editTitle: 'Edit “{name}”',
+    backToSpace: 'Back to “{name}”',
+    details: 'About the space',
+    deskCountEditHint:
+      'Co-working only. A higher number adds desks; archive or delete single desks in the “Desks” list.',
+    save: 'Save changes',
+    saving: 'Saving …',
+    saved: 'The changes to “{name}” were saved.',
+    working: 'Working …',
+    isArchived: 'This space is archived: not bookable and not shown publicly; its bookings are kept.',
+    archivedTitle: 'Archived',
+    archivedSpacesIntro:
+      'Not bookable and not shown publicly; their bookings are kept for the record. Use “Edit” to bring a space back into use.',
+    desksTitle: 'Desks',
+    desksEmpty: 'This space has no desks in use.',
+    saveDesk: 'Save “{name}”',
+    deskSaved: 'The desk was saved.',
+    archiveDesk: 'Archive “{name}” …',
+    deleteDesk: 'Delete “{name}” …',
+    unarchiveDesk: 'Bring “{name}” back into use',
+    deskArchivedNotice: 'The desk was archived.',
+    deskUnarchivedNotice: 'The desk is back in use.',
+    deskDeletedNotice: 'The desk was deleted.',
+    lifecycleTitle: 'Archive or delete',
+    lifecycleIntro:
+      'A space with bookings is archived: it can no longer be booked and is not shown publicly, its bookings are kept. While bookings lie ahead, please cancel them first. Only a space that was never booked can be deleted.',
+    archive: 'Archive space …',
+    unarchive: 'Bring space back into use',
+    delete: 'Delete space …',
+    archivedNotice: '“{name}” was archived.',
+    unarchivedNotice: '“{name}” is back in use.',
+    cancelConfirm: 'Cancel',
+    confirm: {
+      archive: {
+        title: 'Archive “{name}”?',
+        text: 'The space can then no longer be booked and disappears from the public page. Its bookings are kept; you can bring it back into use at any time.',
+        submit: 'Yes, archive',
+      },
+      delete: {
+        title: 'Delete “{name}” for good?',
+        text: 'The space is deleted with its desks and photos. This works only if it was never booked and cannot be undone.',
+        submit: 'Yes, delete for good',
+      },
+      archiveDesk: {
+        title: 'Archive desk “{name}”?',
+        text: 'The desk can then no longer be booked. Its bookings are kept; you can bring it back into use.',
+        submit: 'Yes, archive',
+      },
+      deleteDesk: {
+        title: 'Delete desk “{name}” for good?',
+        text: 'This works only if the desk was never booked and cannot be undone.',
+        submit: 'Yes, delete for good',
+      },
+    },
   },
   bookings: {
     title: 'My bookings',
@@ -1122,6 +1205,27 @@ export const en: Messages = {
     },
   },
   hubSettings: {
+    lifecycleTitle: 'Archive or delete the hub',
+    lifecycleIntro:
+      'An archived hub can no longer be booked and has no public page; spaces and bookings are kept for the record. While bookings lie ahead, please cancel them first. Only a hub that was never booked can be deleted.',
+    isArchived: 'This hub is archived: not bookable and without a public page.',
+    archive: 'Archive hub …',
+    unarchive: 'Bring hub back into use',
+    delete: 'Delete hub …',
+    archived: 'The hub was archived.',
+    unarchived: 'The hub is back in use.',
+    confirm: {
+      archiveHub: {
+        title: 'Archive “{name}”?',
+        text: 'The hub can then no longer be booked and its public page disappears. Spaces and bookings are kept; you can bring it back into use.',
+        submit: 'Yes, archive',
+      },
+      deleteHub: {
+        title: 'Delete “{name}” for good?',
+        text: 'The hub is deleted with its spaces, opening hours and assignments. This works only if it was never booked and cannot be undone.',
+        submit: 'Yes, delete for good',
+      },
+    },
     title: 'Settings: {hub}',
     link: 'Settings',
     profile: 'Hub profile',

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { bundeslandName, localParts } from '@hubwerk/domain';
 import { ErrorSummary } from '~/components/error-summary.tsx';
@@ -11,6 +11,7 @@ import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { mutateWithParams } from '~/lib/mutate-with-params.server.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'hubSettings.link');
 
@@ -47,10 +48,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     load(request, () => api.spaces.list.query({ tenant: slug, hubId })),
   ]);
   const year = Number(localParts(new Date(), DISPLAY_TIME_ZONE).date.slice(0, 4));
-  return { slug, profile, hours, canConfigure: spaces.canConfigure, years: [year, year + 1] };
+  // Archiving or deleting the hub asks first, on a page of its own (works without JavaScript).
+  const asked = new URL(request.url).searchParams.get('confirm');
+  const confirm =
+    profile.canArchive && (asked === 'archiveHub' || asked === 'deleteHub')
+      ? (asked as 'archiveHub' | 'deleteHub')
+      : null;
+  return { slug, profile, hours, canConfigure: spaces.canConfigure, years: [year, year + 1], confirm };
 }
 
-type Intent = 'saveProfile' | 'importHolidays' | 'setSpecialHours' | 'removeDay';
+type Intent =
+  'saveProfile' | 'importHolidays' | 'setSpecialHours' | 'removeDay' | 'archiveHub' | 'unarchiveHub' | 'deleteHub';
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -131,13 +139,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!result.ok) return failed(result, {});
       return done('hubSettings.removed');
     }
+    case 'archiveHub':
+    case 'unarchiveHub':
+    case 'deleteHub': {
+      const result = await mutateWithParams<unknown>(request, () =>
+        intent === 'deleteHub'
+          ? api.hubs.delete.mutate({ tenant: slug, hubId })
+          : api.hubs.setArchived.mutate({ tenant: slug, hubId, archived: intent === 'archiveHub' }),
+      );
+      if (!result.ok)
+        return failed(
+          // A refusal with a count (bookings ahead, bookings kept) reads as one sentence.
+          result.messageKey && result.params.count
+            ? { formError: null, fieldErrors: { hub: [result.messageKey] } }
+            : result,
+          result.params,
+        );
+      if (intent === 'deleteHub') throw redirect(`/towns/${encodeURIComponent(slug)}`);
+      return done(intent === 'archiveHub' ? 'hubSettings.archived' : 'hubSettings.unarchived');
+    }
     default:
       throw notFound();
   }
 }
 
 export default function HubSettings() {
-  const { slug, profile, hours, canConfigure, years } = useLoaderData<typeof loader>();
+  const { slug, profile, hours, canConfigure, years, confirm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -164,6 +191,11 @@ export default function HubSettings() {
   });
   const specialValues = (specialFailure?.values ?? {}) as Record<string, string>;
   const otherErrors = translateErrors(tr, failedFor('importHolidays')?.errors ?? failedFor('removeDay')?.errors, {});
+  const lifecycleFailure = failedFor('archiveHub') ?? failedFor('deleteHub') ?? failedFor('unarchiveHub');
+  const lifecycleKey = lifecycleFailure?.errors.fieldErrors.hub?.[0];
+  const lifecycleErrors = lifecycleKey
+    ? [{ href: null, message: t(lifecycleKey as MessageKey, lifecycleFailure.values as Record<string, string>) }]
+    : translateErrors(tr, lifecycleFailure?.errors, {}).summary;
   const day = (date: string) => tr.formatDate(`${date}T12:00:00Z`);
   const hubPath = `/towns/${encodeURIComponent(slug)}/hubs/${profile.id}`;
 
@@ -187,7 +219,29 @@ export default function HubSettings() {
           {t(result.notice.key, result.notice.params)}
         </p>
       ) : null}
-      <ErrorSummary items={[...profileErrors.summary, ...specialErrors.summary, ...otherErrors.summary]} />
+      {profile.archived ? (
+        <p className="notice" role="status">
+          {t('hubSettings.isArchived')}
+        </p>
+      ) : null}
+      <ErrorSummary
+        items={[...lifecycleErrors, ...profileErrors.summary, ...specialErrors.summary, ...otherErrors.summary]}
+      />
+      {confirm ? (
+        <section aria-labelledby="confirm-title" className="card">
+          <h2 id="confirm-title">{t(`hubSettings.confirm.${confirm}.title`, { name: profile.name })}</h2>
+          <p>{t(`hubSettings.confirm.${confirm}.text`)}</p>
+          <Form method="post" action={`${hubPath}/settings`} className="form form--inline">
+            <input type="hidden" name="intent" value={confirm} />
+            <SubmitButton
+              label={t(`hubSettings.confirm.${confirm}.submit`)}
+              pendingLabel={t('hubSettings.saving')}
+              pendingWhen={{ intent: confirm }}
+            />
+            <Link to={`${hubPath}/settings`}>{t('space.cancelConfirm')}</Link>
+          </Form>
+        </section>
+      ) : null}
 
       <section aria-labelledby="profile-title" className="card">
         <h2 id="profile-title">{t('hubSettings.profile')}</h2>
@@ -479,6 +533,30 @@ export default function HubSettings() {
           </Form>
         ) : null}
       </section>
+
+      {profile.canArchive ? (
+        <section aria-labelledby="hub-lifecycle-title" className="card">
+          <h2 id="hub-lifecycle-title">{t('hubSettings.lifecycleTitle')}</h2>
+          <p>{t('hubSettings.lifecycleIntro')}</p>
+          {profile.archived ? (
+            <Form method="post" className="form form--inline">
+              <input type="hidden" name="intent" value="unarchiveHub" />
+              <SubmitButton
+                label={t('hubSettings.unarchive')}
+                pendingLabel={t('hubSettings.saving')}
+                pendingWhen={{ intent: 'unarchiveHub' }}
+              />
+            </Form>
+          ) : (
+            <p>
+              <Link to="?confirm=archiveHub">{t('hubSettings.archive')}</Link>
+            </p>
+          )}
+          <p>
+            <Link to="?confirm=deleteHub">{t('hubSettings.delete')}</Link>
+          </p>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -57,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     hub: spaces.hub,
     canConfigure: spaces.canConfigure,
     spaces: spaces.items,
+    archivedSpaces: spaces.archived,
     hours,
     deskDate,
     freeDesks: desks.resources.filter((r) => r.free.length > 0),
@@ -188,7 +189,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Hub() {
-  const { slug, hub, canConfigure, spaces, hours, deskDate, freeDesks, pendingApprovals } =
+  const { slug, hub, canConfigure, spaces, archivedSpaces, hours, deskDate, freeDesks, pendingApprovals } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
@@ -379,6 +380,7 @@ export default function Hub() {
                     {t('hub.colDesks')}
                   </th>
                   <th scope="col">{t('hub.colRules')}</th>
+                  {canConfigure ? <th scope="col">{t('space.colEdit')}</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -400,6 +402,16 @@ export default function Hub() {
                       })}
                       , {space.rules.approvalRequired ? t('hub.approval') : t('hub.instant')}
                     </td>
+                    {canConfigure ? (
+                      <td>
+                        <Link
+                          to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/edit`}
+                          aria-label={t('space.editNamed', { name: space.name })}
+                        >
+                          {t('space.edit')}
+                        </Link>
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -407,6 +419,21 @@ export default function Hub() {
           </div>
         )}
       </section>
+
+      {archivedSpaces.length > 0 ? (
+        <section aria-labelledby="archived-spaces-title" className="card">
+          <h2 id="archived-spaces-title">{t('space.archivedTitle')}</h2>
+          <p>{t('space.archivedSpacesIntro')}</p>
+          <ul>
+            {archivedSpaces.map((space) => (
+              <li key={space.id}>
+                <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/edit`}>{space.name}</Link> (
+                {t(`hub.kind.${space.kind}`)})
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section aria-labelledby="hours-title" className="card">
         <h2 id="hours-title">{t('hub.openingHours')}</h2>

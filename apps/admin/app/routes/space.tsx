@@ -332,7 +332,20 @@ export default function SpaceWeek() {
 
   return (
     <>
-      <PageHeader title={space.name} lead={t(`hub.kind.${space.kind}`)} />
+      <PageHeader
+        title={space.name}
+        lead={t(`hub.kind.${space.kind}`)}
+        actions={
+          space.canConfigure ? (
+            <Link to={`/towns/${encodeURIComponent(slug)}/spaces/${space.id}/edit`}>{t('space.editSpace')}</Link>
+          ) : undefined
+        }
+      />
+      {space.archived ? (
+        <p className="notice" role="status">
+          {t('space.isArchived')}
+        </p>
+      ) : null}
       {result?.ok && result.booking ? (
         <p className="notice notice--success" role="status">
           {t(result.booking.status === 'pending' ? 'space.pending' : 'space.booked_ok', {

@@ -82,7 +82,7 @@ export async function assess(
   const last = occurrences[occurrences.length - 1]!;
   const [space] = await db.$queryRaw<LoadedSpace[]>`
     SELECT s.*,
-      (SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = ${deskId}::uuid) AS "deskSpaceId",
+      (SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = ${deskId}::uuid AND d."archivedAt" IS NULL) AS "deskSpaceId",
       (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = ${deskId}::uuid) AS "deskName",
       (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]'::json)
          FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
@@ -96,7 +96,10 @@ export async function assess(
                OR b."startsAt" < ${replacedFrom}::timestamptz OR b."endsAt" <= now())
           AND b."startsAt" < ${last.endsAt}::timestamptz + make_interval(mins => s."bufferMinutes")
           AND b."endsAt" > ${first.startsAt}::timestamptz - make_interval(mins => s."bufferMinutes")) AS bookings
-    FROM "Space" s WHERE s."tenantId" = ${tenantId}::uuid AND s.id = ${input.spaceId}::uuid`;
+    FROM "Space" s WHERE s."tenantId" = ${tenantId}::uuid AND s.id = ${input.spaceId}::uuid
+      -- Archived spaces and hubs take no bookings (docs/decisions/035).
+      AND s."archivedAt" IS NULL
+      AND NOT EXISTS (SELECT 1 FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId" AND h."archivedAt" IS NOT NULL)`;
   if (!space || ctx.ability.cannot('read', subject('Space', space))) throw notFound();
   let desk: Pick<Desk, 'id' | 'name'> | null = null;
   if (deskId) {

@@ -177,6 +177,7 @@ const RULE_COLUMNS = [
 export type SpaceRules = Pick<Space, (typeof RULE_COLUMNS)[number]>;
 
 type LockedSpace = SpaceRules & {
+  archived: boolean;
   deskSpaceId: string | null;
   deskName: string | null;
   week: OpeningHours[];
@@ -192,7 +193,8 @@ type InsertedBooking = Pick<Booking, (typeof OUTPUT_COLUMNS)[number]> & { spaceH
  * the desk $3 (its space and name), the hub's weekly hours, its exception on
  * the local date $4, and the hub's name.
  */
-export const SPACE_CONTEXT_COLUMNS = `(SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskSpaceId",
+export const SPACE_CONTEXT_COLUMNS = `(SELECT d."spaceId" FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid AND d."archivedAt" IS NULL) AS "deskSpaceId",
+                (s."archivedAt" IS NOT NULL OR EXISTS (SELECT 1 FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId" AND h."archivedAt" IS NOT NULL)) AS archived,
                 (SELECT d.name FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d.id = $3::uuid) AS "deskName",
                 (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]')
                    FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
@@ -303,7 +305,8 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
       );
 
       const space = (await lockedP).rows[0];
-      if (!space) throw notFound();
+      // An archived space (or hub) takes no bookings: kept for history only.
+      if (!space || space.archived) throw notFound();
       // CASL's typed subjects want the whole model; its rules read tenantId and hubId, both selected.
       if (ctx.ability.cannot('read', subject('Space', space as SpaceRules as Space))) throw notFound();
       let desk: Pick<Desk, 'id' | 'name'> | null = null;
@@ -616,12 +619,14 @@ async function spaceAvailabilityData(
         week: OpeningHours[];
         closed: ExceptionRow[];
         bookings: Array<{ deskId: string | null; startsAt: number; endsAt: number }>;
+        hubArchived: boolean;
       }
     >
   >`
     SELECT s.*,
+      EXISTS (SELECT 1 FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId" AND h."archivedAt" IS NOT NULL) AS "hubArchived",
       (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name) ORDER BY d.name), '[]'::json)
-         FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d."spaceId" = s.id) AS desks,
+         FROM "Desk" d WHERE d."tenantId" = s."tenantId" AND d."spaceId" = s.id AND d."archivedAt" IS NULL) AS desks,
       (SELECT coalesce(json_agg(json_build_object('weekday', o.weekday, 'opensAt', o."opensAt", 'closesAt', o."closesAt")), '[]'::json)
          FROM "OpeningHours" o WHERE o."tenantId" = s."tenantId" AND o."hubId" = s."hubId") AS week,
       (SELECT coalesce(json_agg(json_build_object('date', to_char(e.date, 'YYYY-MM-DD'), 'opensAt', e."opensAt", 'closesAt', e."closesAt")), '[]'::json)
@@ -635,9 +640,10 @@ async function spaceAvailabilityData(
                 LIMIT 20000) b) AS bookings
       FROM "Space" s WHERE s."tenantId" = ${ctx.tenant.id}::uuid AND s.id = ${spaceId}::uuid`;
   if (!row) return null;
-  const { desks, week, closed, bookings, ...space } = row;
+  const { desks, week, closed, bookings, hubArchived, ...space } = row;
   return {
     space: { ...space, desks },
+    archived: hubArchived || space.archivedAt !== null,
     opening: { week, ...exceptionsOf(closed) } satisfies Opening,
     bookings: bookings.map((b) => ({
       spaceId: space.id,
@@ -670,17 +676,20 @@ export async function availability(
     const loaded = await spaceAvailabilityData(ctx, input.spaceId, from, to, input.date, lastDate);
     if (!loaded || ctx.ability.cannot('read', subject('Space', loaded.space))) throw notFound();
     ({ opening, bookings } = loaded);
-    spaces = [loaded.space];
+    // Archived: kept for history, free to no one.
+    spaces = loaded.archived ? [] : [loaded.space];
   } else {
     const hub = await ctx.db.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: input.hubId! } });
     if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
     const hubId = hub.id;
-    spaces = await ctx.db.space.findMany({
-      where: { tenantId: ctx.tenant.id, hubId, kind: 'COWORKING' },
-      include: { desks: { orderBy: [{ name: 'asc' }] } },
-      orderBy: [{ name: 'asc' }],
-      take: 50,
-    });
+    spaces = hub.archivedAt
+      ? []
+      : await ctx.db.space.findMany({
+          where: { tenantId: ctx.tenant.id, hubId, kind: 'COWORKING', archivedAt: null },
+          include: { desks: { where: { archivedAt: null }, orderBy: [{ name: 'asc' }] } },
+          orderBy: [{ name: 'asc' }],
+          take: 50,
+        });
     const maxBuffer = Math.max(0, ...spaces.map((s) => s.bufferMinutes)) * MINUTE;
     [opening, bookings] = await Promise.all([
       openingOf(ctx, ctx.db, hubId, input.date, lastDate),

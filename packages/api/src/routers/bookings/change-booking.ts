@@ -52,6 +52,7 @@ type CurrentRow = Booking & {
   actorName: string | null;
 };
 type TargetSpace = Space & {
+  archived: boolean;
   deskSpaceId: string | null;
   deskName: string | null;
   week: OpeningHours[];
@@ -133,7 +134,7 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
           [tenantId, targetSpaceId, targetDeskId, date],
         )
       ).rows[0];
-      if (!space || ctx.ability.cannot('read', subject('Space', space))) throw notFound();
+      if (!space || space.archived || ctx.ability.cannot('read', subject('Space', space))) throw notFound();
       let desk: { id: string; name: string } | null = null;
       if (targetDeskId) {
         if (space.deskSpaceId !== space.id) throw notFound();

@@ -21,7 +21,7 @@ export async function hubWeek(ctx: Ctx, input: { hubId: string; date: string }) 
   const from = zonedToUtc(monday, 0, ctx.tenant.timezone);
   const to = zonedToUtc(addDays(monday, 7), 0, ctx.tenant.timezone);
   const spaces = await ctx.db.space.findMany({
-    where: { tenantId: ctx.tenant.id, hubId: hub.id },
+    where: { tenantId: ctx.tenant.id, hubId: hub.id, archivedAt: null },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
     take: MAX_SPACES,
   });

@@ -70,5 +70,9 @@ export const hubProfileOutput = z
     bundesland: z.string(),
     /** Fields the caller may change (CASL field rules); empty = read-only. */
     editableFields: z.array(z.string()),
+    /** Hidden from booking and the public page (docs/decisions/035). */
+    archived: z.boolean(),
+    /** May archive or delete the whole hub: the town's admins, not its managers. */
+    canArchive: z.boolean(),
   })
   .strict();

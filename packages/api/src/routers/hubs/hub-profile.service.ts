@@ -25,6 +25,8 @@ function toProfile(ctx: Ctx, hub: Hub) {
     isPublic: hub.isPublic,
     bundesland: ctx.tenant.bundesland,
     editableFields: HUB_PROFILE_FIELDS.filter((f) => ctx.ability.can('update', subject('Hub', hub), f)),
+    archived: hub.archivedAt !== null,
+    canArchive: ctx.ability.can('update', subject('Hub', hub), 'archivedAt'),
   };
 }
 

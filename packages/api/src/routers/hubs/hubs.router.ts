@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { router, tenantProcedure } from '../../trpc.ts';
-import { hubOutput, id, name, optionalText, pageInput, slug } from '../../schemas.ts';
+import { hubOutput, id, name, ok, optionalText, pageInput, slug } from '../../schemas.ts';
+import { deleteHub, setHubArchived } from './hub-lifecycle.service.ts';
 import { createHub, listHubs, renameHub } from './hubs.service.ts';
 import { hubProfileOutput, updateHubProfileInput } from './hub-profile.schemas.ts';
 import { getHubProfile, updateHubProfile } from './hub-profile.service.ts';
@@ -39,6 +40,18 @@ export const hubsRouter = router({
     .input(z.object({ tenant: slug, hubId: id, name }).strict())
     .output(hubOutput)
     .mutation(({ ctx, input }) => renameHub(ctx, input)),
+
+  /** Town admins only: hides the hub from booking and its public page; refused while bookings lie ahead. */
+  setArchived: tenantProcedure
+    .input(z.object({ tenant: slug, hubId: id, archived: z.boolean() }).strict())
+    .output(hubOutput)
+    .mutation(({ ctx, input }) => setHubArchived(ctx, input)),
+
+  /** Town admins only: a hub whose spaces never had a booking; otherwise archive it. */
+  delete: tenantProcedure
+    .input(z.object({ tenant: slug, hubId: id }).strict())
+    .output(ok)
+    .mutation(({ ctx, input }) => deleteHub(ctx, input)),
 
   profile: tenantProcedure
     .input(z.object({ tenant: slug, hubId: id }).strict())

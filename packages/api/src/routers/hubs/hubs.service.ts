@@ -14,6 +14,7 @@ export const toHubOutput = (h: Hub) => ({
   name: h.name,
   thematicFocus: h.thematicFocus,
   city: h.city,
+  archived: h.archivedAt !== null,
 });
 
 export async function listHubs(ctx: Ctx, input: { cursor?: string | undefined; limit: number }) {

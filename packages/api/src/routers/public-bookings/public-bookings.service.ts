@@ -73,12 +73,15 @@ export async function resolveHub(
           name: true,
           slug: true,
           isPublic: true,
+          archivedAt: true,
           tenant: { select: { id: true, slug: true, name: true, timezone: true, status: true } },
         },
       }),
     );
     if (seen && seen.slug === hubSlug && seen.tenant.slug === town) {
-      if (seen.tenant.status !== 'ACTIVE' || !(seen.isPublic || options.evenIfPrivate)) throw notFound();
+      // An archived hub has no public page (docs/decisions/035).
+      if (seen.tenant.status !== 'ACTIVE' || seen.archivedAt || !(seen.isPublic || options.evenIfPrivate))
+        throw notFound();
       const { status: _status, ...tenant } = seen.tenant;
       return { tenant, hub: { id: seen.id, name: seen.name, slug: seen.slug } };
     }
@@ -133,8 +136,8 @@ export async function publicHub(ctx: Context, input: { town: string; hub: string
   const t = await resolveHub(ctx, input.town, input.hub);
   const spaces = await inTown(t, () =>
     ctx.db.space.findMany({
-      where: { tenantId: t.tenant.id, hubId: t.hub.id, publicBookable: true },
-      include: { desks: { orderBy: [{ name: 'asc' }], select: { id: true, name: true } } },
+      where: { tenantId: t.tenant.id, hubId: t.hub.id, publicBookable: true, archivedAt: null },
+      include: { desks: { where: { archivedAt: null }, orderBy: [{ name: 'asc' }], select: { id: true, name: true } } },
       orderBy: [{ name: 'asc' }],
       take: 100,
     }),
@@ -181,8 +184,14 @@ export async function publicAvailability(
   const tenantId = t.tenant.id;
   const { spaces, opening, bookings } = await inTown(t, async () => {
     const spaces = await ctx.db.space.findMany({
-      where: { tenantId, hubId: t.hub.id, publicBookable: true, ...(input.spaceId ? { id: input.spaceId } : {}) },
-      include: { desks: { orderBy: [{ name: 'asc' }], select: { id: true, name: true } } },
+      where: {
+        tenantId,
+        hubId: t.hub.id,
+        publicBookable: true,
+        archivedAt: null,
+        ...(input.spaceId ? { id: input.spaceId } : {}),
+      },
+      include: { desks: { where: { archivedAt: null }, orderBy: [{ name: 'asc' }], select: { id: true, name: true } } },
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
       take: MAX_PUBLIC_SPACES,
     });
@@ -256,11 +265,11 @@ async function checkSlot(
         Space[]
       >`SELECT * FROM "Space" WHERE "tenantId" = ${tenantId}::uuid AND id = ${input.spaceId}::uuid`;
   // Another hub's space, a space closed to the public, a missing one: all "not found".
-  if (!space || space.hubId !== t.hub.id || !space.publicBookable) throw notFound();
+  if (!space || space.hubId !== t.hub.id || !space.publicBookable || space.archivedAt) throw notFound();
   let desk: Pick<Desk, 'id' | 'name'> | null = null;
   if (input.deskId) {
     desk = await tx.desk.findFirst({
-      where: { tenantId, id: input.deskId, spaceId: space.id },
+      where: { tenantId, id: input.deskId, spaceId: space.id, archivedAt: null },
       select: { id: true, name: true },
     });
     if (!desk) throw notFound();

@@ -266,7 +266,7 @@ export async function publicGallery(ctx: Context, input: { town: string; hub: st
   return inTown(t, async () => {
     // A hub has a handful of spaces, each at most MAX_PHOTOS_PER_SPACE photos.
     const spaces = await ctx.db.space.findMany({
-      where: { tenantId: t.tenant.id, hubId: t.hub.id, photos: { some: {} } },
+      where: { tenantId: t.tenant.id, hubId: t.hub.id, archivedAt: null, photos: { some: {} } },
       select: {
         id: true,
         name: true,
@@ -301,7 +301,7 @@ export async function publicPhotoImage(
   const t = await resolveHub(ctx, input.town, input.hub);
   return inTown(t, async () => {
     const row = await ctx.db.spacePhoto.findFirst({
-      where: { tenantId: t.tenant.id, id: input.photoId, space: { is: { hubId: t.hub.id } } },
+      where: { tenantId: t.tenant.id, id: input.photoId, space: { is: { hubId: t.hub.id, archivedAt: null } } },
       select: { sha256: true, ...bytesOf(input.variant) },
     });
     if (!row) throw notFound();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, slug } from '../../schemas.ts';
+import { id, ok, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import {
   addDeskInput,
@@ -13,7 +13,21 @@ import {
   specialHoursInput,
   setOpeningHoursInput,
   spaceOutput,
+  updateSpaceInput,
+  setSpaceArchivedInput,
+  deleteSpaceInput,
+  updateDeskInput,
+  setDeskArchivedInput,
+  deleteDeskInput,
 } from './spaces.schemas.ts';
+import {
+  deleteDesk,
+  deleteSpace,
+  setDeskArchived,
+  setSpaceArchived,
+  updateDesk,
+  updateSpace,
+} from './space-lifecycle.service.ts';
 import { importHolidays, setSpecialHours } from './opening-exceptions.service.ts';
 import {
   addClosedDay,
@@ -33,9 +47,10 @@ export const spacesRouter = router({
     .output(
       z
         .object({
-          hub: z.object({ id, slug: z.string(), name: z.string() }).strict(),
+          hub: z.object({ id, slug: z.string(), name: z.string(), archived: z.boolean() }).strict(),
           canConfigure: z.boolean(),
           items: z.array(spaceOutput),
+          archived: z.array(spaceOutput),
         })
         .strict(),
     )
@@ -58,6 +73,41 @@ export const spacesRouter = router({
     .input(z.object({ tenant: slug, spaceId: id, rules: bookingRules }).strict())
     .output(spaceOutput)
     .mutation(({ ctx, input }) => updateRules(ctx, input)),
+
+  update: tenantProcedure
+    .input(updateSpaceInput)
+    .output(spaceOutput)
+    .mutation(({ ctx, input }) => {
+      const { tenant: _tenant, ...space } = input;
+      return updateSpace(ctx, space);
+    }),
+
+  /** Archived: kept with its bookings, no longer bookable or public; refused while bookings lie ahead. */
+  setArchived: tenantProcedure
+    .input(setSpaceArchivedInput)
+    .output(spaceOutput)
+    .mutation(({ ctx, input }) => setSpaceArchived(ctx, input)),
+
+  /** Only a space that never had a booking; otherwise archive it. */
+  delete: tenantProcedure
+    .input(deleteSpaceInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => deleteSpace(ctx, input)),
+
+  updateDesk: tenantProcedure
+    .input(updateDeskInput)
+    .output(spaceOutput)
+    .mutation(({ ctx, input }) => updateDesk(ctx, input)),
+
+  setDeskArchived: tenantProcedure
+    .input(setDeskArchivedInput)
+    .output(spaceOutput)
+    .mutation(({ ctx, input }) => setDeskArchived(ctx, input)),
+
+  deleteDesk: tenantProcedure
+    .input(deleteDeskInput)
+    .output(spaceOutput)
+    .mutation(({ ctx, input }) => deleteDesk(ctx, input)),
 
   addDesk: tenantProcedure
     .input(addDeskInput)

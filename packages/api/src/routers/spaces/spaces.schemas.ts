@@ -63,9 +63,22 @@ export const spaceOutput = z
     amenities: z.array(z.string()),
     accessibilityNotes: z.string().nullable(),
     rules: bookingRules,
+    archived: z.boolean(),
     desks: z.array(deskOutput),
+    archivedDesks: z.array(deskOutput),
   })
   .strict();
+
+const capacity = z
+  .number({ error: 'validation.invalid' })
+  .int('validation.invalid')
+  .min(1, 'validation.capacity')
+  .max(10_000, 'validation.capacity');
+const deskCount = z
+  .number({ error: 'validation.invalid' })
+  .int('validation.invalid')
+  .min(0)
+  .max(200, 'validation.rules.range');
 
 export const createSpaceInput = z
   .object({
@@ -73,23 +86,35 @@ export const createSpaceInput = z
     hubId: id,
     kind: spaceKind,
     name,
-    capacity: z
-      .number({ error: 'validation.invalid' })
-      .int('validation.invalid')
-      .min(1, 'validation.capacity')
-      .max(10_000, 'validation.capacity'),
+    capacity,
     amenities: shortList.default([]),
     accessibilityNotes: optionalText(1000, { multiline: true }),
     /** Co-working only: desks "Arbeitsplatz 1" … "Arbeitsplatz N" are created with the space. */
-    deskCount: z
-      .number({ error: 'validation.invalid' })
-      .int('validation.invalid')
-      .min(0)
-      .max(200, 'validation.rules.range')
-      .default(0),
+    deskCount: deskCount.default(0),
     rules: bookingRules.optional(),
   })
   .strict();
+
+/** Everything set at creation except the rules (updateRules) and single desks (updateDesk and friends). */
+export const updateSpaceInput = z
+  .object({
+    tenant: slug,
+    spaceId: id,
+    kind: spaceKind,
+    name,
+    capacity,
+    amenities: shortList.default([]),
+    accessibilityNotes: optionalText(1000, { multiline: true }),
+    /** Co-working: desks in use; more adds "Arbeitsplatz NN" desks, fewer is refused (archive or delete singly). */
+    deskCount: deskCount.default(0),
+  })
+  .strict();
+
+export const setSpaceArchivedInput = z.object({ tenant: slug, spaceId: id, archived: z.boolean() }).strict();
+export const deleteSpaceInput = z.object({ tenant: slug, spaceId: id }).strict();
+export const updateDeskInput = z.object({ tenant: slug, deskId: id, name, attributes: shortList.default([]) }).strict();
+export const setDeskArchivedInput = z.object({ tenant: slug, deskId: id, archived: z.boolean() }).strict();
+export const deleteDeskInput = z.object({ tenant: slug, deskId: id }).strict();
 
 export const addDeskInput = z.object({ tenant: slug, spaceId: id, name, attributes: shortList.default([]) }).strict();
 

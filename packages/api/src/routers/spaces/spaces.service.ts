@@ -21,7 +21,7 @@ export type Db = Pick<
 >;
 type Tx = Db;
 
-const forbidden = () => new DomainError('FORBIDDEN', 'errors.forbidden');
+export const forbidden = () => new DomainError('FORBIDDEN', 'errors.forbidden');
 
 export const rulesOf = (s: Space): BookingRules => ({
   granularityMinutes: s.granularityMinutes,
@@ -45,8 +45,12 @@ export const toSpaceOutput = (s: Space & { desks: Desk[] }) => ({
   amenities: s.amenities,
   accessibilityNotes: s.accessibilityNotes,
   rules: rulesOf(s),
-  desks: s.desks.map((d) => ({ id: d.id, name: d.name, attributes: d.attributes })),
+  archived: s.archivedAt !== null,
+  desks: s.desks.filter((d) => !d.archivedAt).map(toDeskOutput),
+  /** Kept for the history of their bookings; not bookable (docs/decisions/035). */
+  archivedDesks: s.desks.filter((d) => d.archivedAt).map(toDeskOutput),
 });
+const toDeskOutput = (d: Desk) => ({ id: d.id, name: d.name, attributes: d.attributes });
 
 /**
  * Rules that zod cannot see one field at a time. A rule between two fields
@@ -68,13 +72,22 @@ function checkRules(rules: BookingRules) {
   if (Object.keys(errors).length > 0) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', errors);
 }
 
+/** Capacity against desks: a co-working area seats at least one person per desk. Names both fields. */
+export function checkCapacity(capacity: number, deskCount: number) {
+  if (deskCount > capacity)
+    throw new DomainError('BAD_REQUEST', 'errors.invalidInput', {
+      capacity: ['validation.space.capacityBelowDesks'],
+      deskCount: ['validation.space.capacityBelowDesks'],
+    });
+}
+
 async function findHub(ctx: Ctx, tx: Db, hubId: string): Promise<Hub> {
   const hub = await tx.hub.findFirst({ where: { tenantId: ctx.tenant.id, id: hubId } });
   if (!hub || ctx.ability.cannot('read', subject('Hub', hub))) throw notFound();
   return hub;
 }
 
-async function findSpace(ctx: Ctx, tx: Db, spaceId: string) {
+export async function findSpace(ctx: Ctx, tx: Db, spaceId: string) {
   const space = await tx.space.findFirst({
     where: { tenantId: ctx.tenant.id, id: spaceId },
     include: { desks: { orderBy: [{ name: 'asc' }] } },
@@ -84,12 +97,12 @@ async function findSpace(ctx: Ctx, tx: Db, spaceId: string) {
 }
 
 /** May the actor configure `hubId`? A probe row carries what the rules match on. */
-function canConfigure(ctx: Ctx, hubId: string, action: 'create' | 'update' | 'delete' = 'update') {
+export function canConfigure(ctx: Ctx, hubId: string, action: 'create' | 'update' | 'delete' = 'update') {
   const probe = { tenantId: ctx.tenant.id, hubId } as Space;
   return ctx.ability.can(action, subject('Space', probe));
 }
 
-async function audit(
+export async function audit(
   ctx: Ctx,
   tx: Tx,
   action: string,
@@ -119,10 +132,13 @@ export async function listSpaces(ctx: Ctx, input: { hubId: string }) {
     orderBy: [{ name: 'asc' }],
     take: 200,
   });
+  const configurer = canConfigure(ctx, hub.id);
   return {
-    hub: { id: hub.id, slug: hub.slug, name: hub.name },
-    canConfigure: canConfigure(ctx, hub.id),
-    items: spaces.map(toSpaceOutput),
+    hub: { id: hub.id, slug: hub.slug, name: hub.name, archived: hub.archivedAt !== null },
+    canConfigure: configurer,
+    items: spaces.filter((s) => !s.archivedAt).map(toSpaceOutput),
+    // Listed apart, and only to those who may bring them back.
+    archived: configurer ? spaces.filter((s) => s.archivedAt).map(toSpaceOutput) : [],
   };
 }
 
@@ -161,6 +177,7 @@ export async function createSpace(ctx: Ctx, input: CreateSpaceInput) {
   checkRules(rules);
   if (input.deskCount > 0 && input.kind !== 'coworking')
     throw new DomainError('BAD_REQUEST', 'errors.invalidInput', { deskCount: ['validation.space.desksOnlyCoworking'] });
+  checkCapacity(input.capacity, input.deskCount);
   try {
     return await ctx.db.$transaction(async (tx) => {
       const hub = await findHub(ctx, tx, input.hubId);

@@ -9,6 +9,7 @@ import { findOrCreateInvitee, hasCredentials, issueInvitation, reissueInvitation
 import { toApiEnum } from '../../schemas.ts';
 import { canReadAudit } from '../audit/audit.service.ts';
 import { mayInvite, mayInviteToHub } from '../staff/staff.service.ts';
+import { toHubOutput } from '../hubs/hubs.service.ts';
 
 type Actor = { userId: string };
 
@@ -258,7 +259,7 @@ export async function getTenant(
     ...tenantFacts(t),
     timezone: t.timezone,
     partner,
-    hubs: hubs.map((h) => ({ id: h.id, slug: h.slug, name: h.name, thematicFocus: h.thematicFocus, city: h.city })),
+    hubs: hubs.map(toHubOutput),
     can: {
       createHub: ctx.ability.can('create', subject('Hub', newHubProbe(t.id))),
       renameHub: hubs.some((h) => ctx.ability.can('update', subject('Hub', h), 'name')),
@@ -290,6 +291,7 @@ export function newHubProbe(tenantId: string): Hub {
     accessibility: [],
     accessibilityNotes: null,
     isPublic: false,
+    archivedAt: null,
     createdAt: now,
     updatedAt: now,
   };
