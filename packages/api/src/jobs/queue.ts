@@ -124,9 +124,10 @@ export function createJobQueue(options: JobQueueOptions) {
       started ??= (async () => {
         await boss.start({ attempts: options.startAttempts ?? 1 });
         for (const queue of Object.values(QUEUES)) {
-          const { name, ...settings } = settingsOf(queue.name)!;
-          await boss.createQueue(name, settings);
-          // createQueue keeps an existing queue as it is: settings changed in code apply on the next start.
+          const { name, policy, ...settings } = settingsOf(queue.name)!;
+          await boss.createQueue(name, { policy, ...settings });
+          // createQueue keeps an existing queue as it is: settings changed in code apply on the next start
+          // (all but the policy, which pg-boss fixes at creation).
           await boss.updateQueue(name, settings);
         }
       })();

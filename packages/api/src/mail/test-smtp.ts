@@ -24,7 +24,14 @@ export async function startTestSmtp(
   } = {},
 ) {
   const received: ReceivedMail[] = [];
+  // Sessions whose client went away, and the holds waiting to hear of it.
   const closedSessions = new Set<string>();
+  const onClosed = new Map<string, () => void>();
+  const clientGone = (id: string) =>
+    new Promise<void>((resolve) => {
+      if (closedSessions.has(id)) resolve();
+      else onClosed.set(id, resolve);
+    });
   const server = new SMTPServer({
     authOptional: true,
     // Plain SMTP on loopback: no certificate to make, and nodemailer would
@@ -33,6 +40,7 @@ export async function startTestSmtp(
     logger: false,
     onClose(session) {
       closedSessions.add(session.id);
+      onClosed.get(session.id)?.();
     },
     onData(stream, session, callback) {
       const rejection = options.rejectWith?.() ?? null;
@@ -41,7 +49,7 @@ export async function startTestSmtp(
           if (rejection) return callback(Object.assign(new Error(rejection), { responseCode: 451 }));
           const hold = options.holdBeforeAccepting?.(parsed.subject ?? '');
           if (hold) {
-            await hold;
+            await Promise.race([hold, clientGone(session.id)]);
             if (closedSessions.has(session.id)) return callback(new Error('the client went away'));
           }
           received.push({
