@@ -188,6 +188,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const metrics = createApiMetrics({
     pools: { app: () => deps.db.poolStats(), platform: () => platform.poolStats() },
     platform,
+    jobLag: () => queue.lag(),
   });
   const procedures = new Set(Object.keys(appRouter._def.procedures));
   let draining = false;
