@@ -68,6 +68,26 @@ export default tseslint.config(
     rules: forbid(['@hubwerk/api'], 'auth and billing are below api: they must not import it.'),
   },
   {
+    // Inside the API the layers point one way too: procedures (routers/) may use jobs and the
+    // shared modules, never the other way round (docs/architecture.md). A job, the tRPC
+    // middleware or the mail code that needs something from a router moves it down instead.
+    files: ['packages/api/src/jobs/**', 'packages/api/src/mail/**', 'packages/api/src/trpc.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/routers', '**/routers/**'],
+              message: 'routers/ is the top layer of the API: jobs/, mail/ and trpc.ts must not import from it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/admin/**'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: forbid(

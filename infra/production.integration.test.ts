@@ -209,6 +209,9 @@ describe('production build', () => {
     expect(sample(text, 'hubwerk_db_pool_waiting_requests', { pool: 'platform' })).toBe(0);
     expect(sample(text, 'hubwerk_outbox_pending_emails', {})).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'hubwerk_outbox_oldest_pending_age_seconds', {})).toBeGreaterThanOrEqual(0);
+    // The job queue (ADR 032): lag and depth per queue, from the queue's own schema.
+    expect(sample(text, 'hubwerk_job_lag_seconds', { queue: 'mail.deliver' })).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'hubwerk_jobs', { queue: 'exports.run', state: 'active' })).toBe(0);
     expect(text).toContain('process_resident_memory_bytes');
     // Not on the API's public port, which the ingress routes.
     expect((await fetch(`${api.url}/metrics`)).status).toBe(404);

@@ -1,3 +1,4 @@
+import type { QueueLag } from '@hubwerk/api';
 import type { PlatformClient, PoolStats } from '@hubwerk/db';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -16,8 +17,10 @@ export interface ApiMetrics {
 export interface MetricsSources {
   pools: Record<'app' | 'platform', () => PoolStats>;
   platform: PlatformClient;
-  /** How long the outbox figures are reused: a scrape every few seconds must not become load. */
+  /** How long the outbox and queue figures are reused: a scrape every few seconds must not become load. */
   outboxCacheMs?: number;
+  /** Per queue of the job queue (ADR 032): waiting and running jobs, age of the oldest waiting one. */
+  jobLag?: () => Promise<QueueLag[]>;
 }
 
 export function createApiMetrics(sources: MetricsSources): ApiMetrics {
@@ -103,6 +106,36 @@ export function createApiMetrics(sources: MetricsSources): ApiMetrics {
     async collect() {
       const figures = await outboxFigures();
       if (figures) this.set(figures.oldestSeconds);
+    },
+  });
+
+  let lag: { at: number; value: Promise<QueueLag[] | null> } | null = null;
+  const lagFigures = (): Promise<QueueLag[] | null> => {
+    if (!sources.jobLag) return Promise.resolve(null);
+    if (lag && Date.now() - lag.at <= cacheMs) return lag.value;
+    const value = sources.jobLag().catch(() => null);
+    lag = { at: Date.now(), value };
+    return value;
+  };
+  new Gauge({
+    name: 'hubwerk_job_lag_seconds',
+    help: 'Age of the oldest job waiting to be fetched, per queue (0 when none waits)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      for (const q of (await lagFigures()) ?? []) this.set({ queue: q.queue }, q.oldestWaitingSeconds);
+    },
+  });
+  new Gauge({
+    name: 'hubwerk_jobs',
+    help: 'Jobs per queue and state: waiting (due, not fetched) or active (a worker has it)',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const q of (await lagFigures()) ?? []) {
+        this.set({ queue: q.queue, state: 'waiting' }, q.waiting);
+        this.set({ queue: q.queue, state: 'active' }, q.active);
+      }
     },
   });
 

@@ -8,7 +8,9 @@ import {
   bearerToken,
   createContext,
   createDunningNotifier,
-  createMailWorker,
+  createJobQueue,
+  createJobWorker,
+  type JobQueueOptions,
   renderCalendarFeed,
   type RequestLogFields,
 } from '@hubwerk/api';
@@ -49,6 +51,9 @@ export interface ApiServerOptions {
   sso?: { secretKey: Buffer; allowLoopbackHttp: boolean } | null;
   /** Prometheus metrics on a port of their own (never behind the ingress); absent: not served. */
   metrics?: { port: number; host?: string };
+  jobs?: JobOptions;
+  /** How long a shutdown waits for the jobs in flight before handing them back to the queue (default 10 s). */
+  jobStopTimeoutMs?: number;
 }
 
 // Development and tests only: env.ts refuses to start production without a real key.
@@ -65,6 +70,9 @@ export interface MailOptions {
   noShowScanMs?: number;
 }
 
+/** The job queue (ADR 032); tests shorten its timings. */
+export type JobOptions = Pick<JobQueueOptions, 'queueOverrides' | 'superviseIntervalSeconds'>;
+
 export interface BillingOptions {
   /** null: the fake Stripe (msw) answers; the admin app labels it. */
   stripe: { secretKey: string; webhookSecret: string; priceIds: PriceIds } | null;
@@ -78,7 +86,7 @@ export interface RunningApiServer {
   url: string;
   server: http.Server;
   deps: ApiDependencies;
-  /** Delivers the outbox now (tests), instead of waiting for the next poll. */
+  /** Does the work due now in this process (tests), instead of waiting for the queue's next fetch. */
   drainMail(): Promise<number>;
   /** The fake Stripe when no key is configured (dev, CI, tests), with the secret its webhooks are signed with. */
   fakeStripe: { fake: FakeStripe; webhookSecret: string } | null;
@@ -111,6 +119,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const fake = fakeLease?.fake ?? null;
   const webhookSecret = real ? real.webhookSecret : `whsec_fake_${randomUUID().replaceAll('-', '')}`;
   const priceIds = real ? real.priceIds : FAKE_PRICE_IDS;
+  // The queue connects as the workers' role (the platform client's): the schema is the migrations' (ADR 032).
+  const queue = createJobQueue({
+    connectionString: options.platformDatabaseUrl,
+    logger,
+    startAttempts: Number.MAX_SAFE_INTEGER,
+    ...options.jobs,
+  });
   const deps: ApiDependencies = {
     db: createAppClient({
       url: options.databaseUrl,
@@ -131,6 +146,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       onPaymentFailed: createDunningNotifier(() => (typeof adminUrl === 'function' ? adminUrl() : adminUrl)),
     }),
     dataEncryptionKey: options.dataEncryptionKey ?? DEV_DATA_ENCRYPTION_KEY,
+    jobs: queue,
   };
   const headers = securityHeaders({ hsts: options.hsts ?? false });
   const mailOptions = options.mail ?? { smtpUrl: null, from: 'Hubwerk <noreply@hubwerk.invalid>', devOutbox: false };
@@ -152,18 +168,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       },
     };
   } else logger.warn('SSO_SECRET_KEY is not set: single sign-on is switched off');
-  const mailWorker = createMailWorker({
+  const jobWorker = createJobWorker({
+    queue,
+    db: deps.db,
     platform,
     logger,
-    smtpUrl: mailOptions.smtpUrl,
-    from: mailOptions.from,
-    reminders: { adminUrl: () => deps.mail!.adminUrl },
-    passwordResets: { adminUrl: () => deps.mail!.adminUrl },
-    approvalDigests: { adminUrl: () => deps.mail!.adminUrl },
-    noShows: { intervalMs: mailOptions.noShowScanMs ?? 60_000 },
+    mail: { smtpUrl: mailOptions.smtpUrl, from: mailOptions.from },
+    adminUrl: () => deps.mail!.adminUrl,
+    reminderScanMs: 60_000,
+    noShowScanMs: mailOptions.noShowScanMs ?? 60_000,
     ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}),
   });
-  if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: mails are stored, not sent');
+  if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: this process sends no mail (they wait in the outbox)');
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');
   const fakePages = fake
     ? createFakeStripePages({ fake, billing: deps.billing, priceIds, webhookSecret, adminUrl })
@@ -172,6 +188,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const metrics = createApiMetrics({
     pools: { app: () => deps.db.poolStats(), platform: () => platform.poolStats() },
     platform,
+    jobLag: () => queue.lag(),
   });
   const procedures = new Set(Object.keys(appRouter._def.procedures));
   let draining = false;
@@ -363,14 +380,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const address = server.address() as AddressInfo;
   baseUrl = `http://${address.address}:${address.port}`;
   const metricsServer = options.metrics ? await startMetricsServer(metrics, options.metrics) : null;
-  mailWorker.start();
+  // In the background: requests are served while the queue waits for its schema (a rollout before the migration job).
+  const jobsStarted = jobWorker.start().catch((err: unknown) => logger.error({ err }, 'job queue did not start'));
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://${address.address}:${address.port}`,
     server,
     deps,
-    drainMail: () => mailWorker.drain(),
+    drainMail: () => jobWorker.drain(),
     fakeStripe: fake ? { fake, webhookSecret } : null,
     metricsUrl: metricsServer ? `${metricsServer.url}/metrics` : null,
     metrics,
@@ -386,7 +404,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
           server.closeIdleConnections();
         });
         await metricsServer?.close();
-        await mailWorker.stop();
+        // Stops fetching; the jobs in flight finish or go back to the queue for another worker.
+        await jobWorker.stop(options.jobStopTimeoutMs ?? 10_000);
+        await jobsStarted;
         await Promise.all([deps.db.close(), deps.platform.close()]);
         fakeLease?.release();
       })();

@@ -33,7 +33,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from './errors.ts';
-import { processPasswordResetRequests } from './routers/auth/password-reset.service.ts';
+import { processPasswordResetRequests } from './jobs/password-resets.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 2000);

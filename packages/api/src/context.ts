@@ -1,6 +1,7 @@
 import type { Billing } from '@hubwerk/billing';
 import type { AppClient, PlatformClient } from '@hubwerk/db';
 import type { Logger } from 'pino';
+import type { JobSender } from './jobs/queue.ts';
 
 /** What the API needs from its host (apps/api); built once at start-up. */
 export interface ApiDependencies {
@@ -18,6 +19,8 @@ export interface ApiDependencies {
   dataEncryptionKey: Buffer;
   /** Single sign-on (OpenID Connect); without it SSO is switched off (ADR 010). */
   sso?: SsoSettings;
+  /** The job queue (ADR 032): procedures send jobs (a town's export) that a worker runs after the answer. */
+  jobs: JobSender;
 }
 
 export interface SsoSettings {

@@ -9,7 +9,8 @@ export {
 } from './context.ts';
 export { createCallerFactory } from './trpc.ts';
 export { DomainError, type ErrorData } from './errors.ts';
-export { createMailWorker, type MailWorker, type MailWorkerOptions } from './mail/worker.ts';
+export { createJobWorker, type JobWorker, type JobWorkerOptions } from './jobs/worker.ts';
+export { createJobQueue, type JobQueue, type JobQueueOptions, type QueueLag } from './jobs/queue.ts';
 export type { MailSettings } from './context.ts';
 export { createDunningNotifier } from './mail/dunning.ts';
 export { parseDataKey } from '@hubwerk/auth';

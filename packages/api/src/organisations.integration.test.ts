@@ -11,9 +11,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import { enqueueDueReminders } from './mail/booking-reminders.ts';
+import { enqueueDueReminders } from './jobs/reminders.ts';
 import { startTestSmtp, type TestSmtp } from './mail/test-smtp.ts';
-import { createMailWorker, type MailWorker } from './mail/worker.ts';
+import { createJobWorker, type JobWorker } from './jobs/worker.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
 import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
@@ -30,7 +30,7 @@ let member2: Caller;
 let zeitzAdmin: Caller;
 let hubId: string;
 let smtp: TestSmtp;
-let worker: MailWorker;
+let worker: JobWorker;
 const ids: Record<'member' | 'member2' | 'manager' | 'zeitzAdmin', string> = {
   member: '',
   member2: '',
@@ -59,11 +59,11 @@ beforeAll(async () => {
   memberships.member = people.items.find((p) => p.userId === ids.member)!.membershipId;
   memberships.member2 = people.items.find((p) => p.userId === ids.member2)!.membershipId;
   smtp = await startTestSmtp();
-  worker = createMailWorker({
+  worker = createJobWorker({
     platform: api.deps.platform,
     logger: pino({ level: 'silent' }),
-    smtpUrl: smtp.url,
-    from: 'Hubwerk <noreply@hubwerk.test>',
+    mail: { smtpUrl: smtp.url, from: 'Hubwerk <noreply@hubwerk.test>' },
+    adminUrl: () => 'http://admin.test',
   });
 });
 
@@ -595,19 +595,20 @@ describe('booking mails through the outbox', () => {
       startsAt: at(a, '10:00'),
       endsAt: at(a, '11:00'),
     });
+    const einbeckId = (await superuser.query(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`)).rows[0].id as string;
     // Every other booking (the seed's may start tomorrow) counts as reminded already.
     await superuser.query(`UPDATE "Booking" SET "reminderQueuedAt" = now() WHERE id <> $1`, [booking.id]);
-    expect(await enqueueDueReminders(api.deps.platform, 'http://admin.test')).toBe(0);
+    expect(await enqueueDueReminders(api.deps.platform, einbeckId, 'http://admin.test')).toBe(0);
     // Time moves on: the booking now starts in three hours.
     await superuser.query(
       `UPDATE "Booking" SET "startsAt" = now() + interval '3 hours', "endsAt" = now() + interval '4 hours' WHERE id = $1`,
       [booking.id],
     );
     const scans = await Promise.all(
-      [1, 2, 3, 4].map(() => enqueueDueReminders(api.deps.platform, 'http://admin.test')),
+      [1, 2, 3, 4].map(() => enqueueDueReminders(api.deps.platform, einbeckId, 'http://admin.test')),
     );
     expect(scans.reduce((x, y) => x + y, 0)).toBe(1);
-    expect(await enqueueDueReminders(api.deps.platform, 'http://admin.test')).toBe(0);
+    expect(await enqueueDueReminders(api.deps.platform, einbeckId, 'http://admin.test')).toBe(0);
     expect(
       await count(`"OutboxEmail" WHERE kind = 'booking.reminder' AND "toAddress" = $1`, [DEMO_USERS.einbeckMember]),
     ).toBe(1);

@@ -9,6 +9,8 @@ import pino from 'pino';
 import type { ApiDependencies } from './context.ts';
 import { createContext } from './context.ts';
 import { describeError } from './errors.ts';
+import { type ExportJob, markExportFailed, runExportJob } from './jobs/exports/export-job.ts';
+import { type JobSender, QUEUES } from './jobs/queue.ts';
 import { createDunningNotifier } from './mail/dunning.ts';
 import { appRouter } from './root.ts';
 import { createCallerFactory } from './trpc.ts';
@@ -23,13 +25,15 @@ export type Caller = ReturnType<typeof createCaller>;
  */
 export function createTestApi(
   urls: { appUrl: string; platformUrl: string },
-  options: { poolSize?: number; graceDays?: number; now?: () => Date } = {},
+  options: { poolSize?: number; graceDays?: number; now?: () => Date; jobs?: JobSender } = {},
 ) {
   const platform = createPlatformClient({ url: urls.platformUrl, poolSize: 3 });
+  const logger = pino({ level: 'silent' });
+  const db = createAppClient({ url: urls.appUrl, poolSize: options.poolSize ?? 5 });
   const deps: ApiDependencies = {
-    db: createAppClient({ url: urls.appUrl, poolSize: options.poolSize ?? 5 }),
+    db,
     platform,
-    logger: pino({ level: 'silent' }),
+    logger,
     billing: createBilling({
       // The real SDK against the fake Stripe (msw, one per test process).
       stripe: createStripeClient({ secretKey: undefined, maxNetworkRetries: 0, timeoutMs: 2_000 }),
@@ -45,6 +49,7 @@ export function createTestApi(
     mail: { adminUrl: 'http://admin.test', devOutbox: true },
     dataEncryptionKey: TEST_DATA_KEY,
     sso: { secretKey: randomBytes(32), callbackUrl: TEST_SSO_CALLBACK, allowLoopbackHttp: true },
+    jobs: options.jobs ?? runJobsInProcess(db, logger),
   };
   fakeStripe();
   const caller = (sessionToken: string | null = null): Caller =>
@@ -66,6 +71,23 @@ export function createTestApi(
 }
 
 export type TestApi = ReturnType<typeof createTestApi>;
+
+/**
+ * Without a queue (most tests): a job sent by a procedure runs at once in
+ * this process, after the call answered, as the queue's worker would run it.
+ * The queue itself is tested in jobs/*.integration.test.ts.
+ */
+function runJobsInProcess(db: ApiDependencies['db'], logger: ApiDependencies['logger']): JobSender {
+  let previous = Promise.resolve();
+  return {
+    send(name, data) {
+      if (name !== QUEUES.exports.name) throw new Error(`no in-process runner for ${name}`);
+      const job = data as unknown as ExportJob;
+      previous = previous.then(() => runExportJob(db, job).catch((error) => markExportFailed(db, logger, job, error)));
+      return Promise.resolve(null);
+    },
+  };
+}
 
 /**
  * The usual start of an integration test file: a fresh database with the

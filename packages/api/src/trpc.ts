@@ -6,7 +6,7 @@ import { authenticate, TENANT_BY_SLUG } from './authenticate.ts';
 import type { Context } from './context.ts';
 import { DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
 import { hostileInput, slug } from './schemas.ts';
-import { activeSupportSession } from './routers/support/support-lookup.ts';
+import { activeSupportSession } from './support-lookup.ts';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {

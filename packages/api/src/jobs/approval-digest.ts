@@ -99,29 +99,3 @@ export async function sendApprovalDigest(
         : null,
   );
 }
-
-/**
- * What the worker calls on its poll: the digest of every active town where
- * someone chose it and the local day has reached DIGEST_HOUR. Cheap to call
- * often — sendApprovalDigest mails each person once a day.
- */
-export async function sendDueApprovalDigests(
-  platform: PlatformClient,
-  adminUrl: string,
-  now = new Date(),
-): Promise<number> {
-  const towns = await platform.run(
-    (tx) =>
-      tx.tenant.findMany({
-        where: { status: 'ACTIVE', memberships: { some: { approvalDigest: true } } },
-        select: { id: true, timezone: true },
-      }),
-    () => null,
-  );
-  let mails = 0;
-  for (const town of towns) {
-    if (localParts(now, town.timezone).minutes < DIGEST_HOUR * 60) continue;
-    mails += await sendApprovalDigest(platform, { tenantId: town.id, adminUrl, now });
-  }
-  return mails;
-}

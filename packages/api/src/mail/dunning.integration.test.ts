@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
 import { type Caller, createTestApi, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from '../test-support.ts';
 import { startTestSmtp, type TestSmtp } from './test-smtp.ts';
-import { createMailWorker, type MailWorker } from './worker.ts';
+import { createJobWorker, type JobWorker } from '../jobs/worker.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
 let platformAdmin: Caller;
 let smtp: TestSmtp;
-let worker: MailWorker;
+let worker: JobWorker;
 const fake = fakeStripe();
 
 beforeAll(async () => {
@@ -28,11 +28,11 @@ beforeAll(async () => {
   await superuser.connect();
   platformAdmin = await api.as(DEMO_USERS.platform);
   smtp = await startTestSmtp();
-  worker = createMailWorker({
+  worker = createJobWorker({
     platform: api.deps.platform,
     logger: pino({ level: 'silent' }),
-    smtpUrl: smtp.url,
-    from: 'noreply@hubwerk.test',
+    mail: { smtpUrl: smtp.url, from: 'noreply@hubwerk.test' },
+    adminUrl: () => 'http://admin.test',
   });
 });
 

@@ -11,14 +11,14 @@ import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
 import { type Caller, createTestApi, type TestApi } from '../test-support.ts';
 import { enqueueMail } from './outbox.ts';
 import { startTestSmtp, type TestSmtp } from './test-smtp.ts';
-import { createMailWorker, type MailWorker } from './worker.ts';
+import { createJobWorker, type JobWorker } from '../jobs/worker.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
 let appRole: pg.Client;
 let platformAdmin: Caller;
 let smtp: TestSmtp;
-let worker: MailWorker;
+let worker: JobWorker;
 let smtpFailure: string | null = null;
 
 beforeAll(async () => {
@@ -30,11 +30,11 @@ beforeAll(async () => {
   await Promise.all([superuser.connect(), appRole.connect()]);
   platformAdmin = await api.as(DEMO_USERS.platform);
   smtp = await startTestSmtp({ rejectWith: () => smtpFailure });
-  worker = createMailWorker({
+  worker = createJobWorker({
     platform: api.deps.platform,
     logger: pino({ level: 'silent' }),
-    smtpUrl: smtp.url,
-    from: 'Hubwerk <noreply@hubwerk.test>',
+    mail: { smtpUrl: smtp.url, from: 'Hubwerk <noreply@hubwerk.test>' },
+    adminUrl: () => 'http://admin.test',
   });
 });
 
@@ -196,12 +196,11 @@ describe('the transactional outbox', () => {
   });
 
   it('two workers side by side deliver each mail exactly once', async () => {
-    const other = createMailWorker({
+    const other = createJobWorker({
       platform: api.deps.platform,
       logger: pino({ level: 'silent' }),
-      smtpUrl: smtp.url,
-      from: 'noreply@hubwerk.test',
-      batchSize: 2,
+      mail: { smtpUrl: smtp.url, from: 'noreply@hubwerk.test' },
+      adminUrl: () => 'http://admin.test',
     });
     await api.deps.platform.run(
       async (tx) => {
@@ -216,33 +215,33 @@ describe('the transactional outbox', () => {
   });
 });
 
-describe('without SMTP (dev)', () => {
-  it('stores mails and shows them to platform admins on the dev page', async () => {
-    const devWorker = createMailWorker({
+describe('without SMTP', () => {
+  it('a process without SMTP delivers nothing: the mail waits (the dev page shows it) and one with SMTP sends it', async () => {
+    const withoutSmtp = createJobWorker({
       platform: api.deps.platform,
       logger: pino({ level: 'silent' }),
-      smtpUrl: null,
-      from: 'noreply@hubwerk.test',
+      mail: { smtpUrl: null, from: 'noreply@hubwerk.test' },
+      adminUrl: () => 'http://admin.test',
     });
-    await worker.stop();
     try {
       const result = await platformAdmin.tenants.onboard(town('Devstadt', 'admin@devstadt.example.org'));
-      await devWorker.drain();
+      expect(await withoutSmtp.drain()).toBe(0);
       const { items } = await platformAdmin.mail.sent({});
-      const stored = items.find((m) => m.to === 'admin@devstadt.example.org');
-      expect(stored).toMatchObject({ status: 'stored', subject: 'Einladung zu Hubwerk: Devstadt', kind: 'invitation' });
+      const waiting = items.find((m) => m.to === 'admin@devstadt.example.org');
+      expect(waiting).toMatchObject({
+        status: 'pending',
+        subject: 'Einladung zu Hubwerk: Devstadt',
+        kind: 'invitation',
+      });
       expect(Object.keys(result)).toEqual(['tenant']);
-      expect(stored!.text).toMatch(/http:\/\/admin\.test\/invite\/[A-Za-z0-9_-]{20,}/);
+      expect(waiting!.text).toMatch(/http:\/\/admin\.test\/invite\/[A-Za-z0-9_-]{20,}/);
       const townAdmin = await api.as(DEMO_USERS.einbeckAdmin);
       await expect(townAdmin.mail.sent({})).rejects.toThrow('errors.forbidden');
+      // Not swallowed: the process that has SMTP sends it.
+      expect(await worker.drain()).toBe(1);
+      expect(smtp.received.map((m) => m.to[0])).toEqual(['admin@devstadt.example.org']);
     } finally {
-      await devWorker.stop();
-      worker = createMailWorker({
-        platform: api.deps.platform,
-        logger: pino({ level: 'silent' }),
-        smtpUrl: smtp.url,
-        from: 'Hubwerk <noreply@hubwerk.test>',
-      });
+      await withoutSmtp.stop();
     }
   });
 });

@@ -12,7 +12,7 @@
  * Secrets (password, TOTP and token hashes) are never selected.
  */
 import type { PlatformTx } from '@hubwerk/db';
-import { createArchiveWriter, type ExportRow } from '../exports/export-archive.ts';
+import { createArchiveWriter, type ExportRow } from '../../jobs/exports/export-archive.ts';
 
 const PAGE = 500;
 const lower = (value: string | null) => (value ? value.toLowerCase().replaceAll('_', '-') : null);

@@ -11,7 +11,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../../../prisma/seed.ts';
 import { startTestSmtp, type TestSmtp } from '../../mail/test-smtp.ts';
-import { createMailWorker, type MailWorker } from '../../mail/worker.ts';
+import { createJobWorker, type JobWorker } from '../../jobs/worker.ts';
 import { createContext } from '../../context.ts';
 import { PUBLIC_LIMITS } from '../../rate-limits.ts';
 import { createTestApi, failure, type TestApi } from '../../test-support.ts';
@@ -20,7 +20,7 @@ import { requestPasswordReset } from './password-reset.service.ts';
 let api: TestApi;
 let superuser: pg.Client;
 let smtp: TestSmtp;
-let worker: MailWorker;
+let worker: JobWorker;
 let appUrl: string;
 
 beforeAll(async () => {
@@ -31,12 +31,11 @@ beforeAll(async () => {
   superuser = new pg.Client({ connectionString: db.superuserUrl });
   await superuser.connect();
   smtp = await startTestSmtp();
-  worker = createMailWorker({
+  worker = createJobWorker({
     platform: api.deps.platform,
     logger: pino({ level: 'silent' }),
-    smtpUrl: smtp.url,
-    from: 'noreply@hubwerk.test',
-    passwordResets: { adminUrl: () => 'http://admin.test' },
+    mail: { smtpUrl: smtp.url, from: 'noreply@hubwerk.test' },
+    adminUrl: () => 'http://admin.test',
   });
 });
 

@@ -1,14 +1,13 @@
 import { subject } from '@hubwerk/auth';
 import type { Booking, Desk, Space } from '@hubwerk/db';
 import { DomainError, notFound } from '../../errors.ts';
+import { NO_SHOW_LOOKBACK_DAYS } from '../../jobs/no-shows.ts';
 import { toApiEnum } from '../../schemas.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';
 
 const MINUTE = 60_000;
 /** Check-in opens this long before the start (people arrive early); it closes when the booking ends. */
 export const CHECK_IN_OPENS_BEFORE_MINUTES = 30;
-/** No-shows are recorded for bookings that started at most this long ago (older ones are history). */
-export const NO_SHOW_LOOKBACK_DAYS = 30;
 
 type Row = Booking & { space: Pick<Space, 'hubId' | 'name' | 'checkInGraceMinutes'>; desk: Pick<Desk, 'name'> | null };
 const include = {

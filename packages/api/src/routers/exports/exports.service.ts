@@ -10,7 +10,8 @@ import type { Tenant, TenantExport } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
-import { scheduleExport, STALE_AFTER_MS } from './export-runner.ts';
+import { type ExportJob, STALE_AFTER_MS } from '../../jobs/exports/export-job.ts';
+import { QUEUES } from '../../jobs/queue.ts';
 
 type TenantCtx = Context & { session: { userId: string }; actor: Actor; tenant: Tenant; ability: AppAbility };
 
@@ -71,7 +72,7 @@ async function audit(ctx: TenantCtx, action: string, exportId: string) {
   });
 }
 
-/** Queues an export (or returns the caller's export still in progress); the worker runs it after this answer. */
+/** Queues an export (or returns the caller's export still in progress); a job runs it after this answer. */
 export async function startExport(ctx: TenantCtx) {
   if (!canExport(ctx)) throw forbidden();
   const now = new Date();
@@ -96,7 +97,10 @@ export async function startExport(ctx: TenantCtx) {
     select: { id: true },
   });
   await audit(ctx, 'export.started', created.id);
-  void scheduleExport(ctx.db, ctx.logger, { tenantId, exportId: created.id, userId: ctx.session.userId });
+  const job: ExportJob = { tenantId, exportId: created.id, userId: ctx.session.userId };
+  // After the row committed: a job never points at an export that does not exist. Should the send
+  // fail, the row stays QUEUED and reads as interrupted once stale; asking again makes a new one.
+  await ctx.jobs.send(QUEUES.exports.name, job);
   return { id: created.id };
 }
 

@@ -2,7 +2,7 @@ import { type Actor, type AppAbility, supportChannel } from '@hubwerk/auth';
 import type { Tenant } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
-import type { ActiveSupportSession } from './support-lookup.ts';
+import type { ActiveSupportSession } from '../../support-lookup.ts';
 
 type TenantCtx = Context & {
   session: { userId: string };

@@ -1,5 +1,7 @@
 import type { PlatformClient } from '@hubwerk/db';
-import { NO_SHOW_LOOKBACK_DAYS } from './check-in.service.ts';
+
+/** Bookings that started longer ago than this are history: no-shows are no longer recorded for them. */
+export const NO_SHOW_LOOKBACK_DAYS = 30;
 
 interface RecordedNoShow {
   tenantId: string;
@@ -8,34 +10,33 @@ interface RecordedNoShow {
 }
 
 /**
- * Records the no-shows of every town (docs/decisions/020): each confirmed
+ * Records the no-shows of one town (docs/decisions/020): each confirmed
  * booking whose start + its space's grace period has passed without a
  * check-in gets `noShowAt` — exactly once. The claim is a conditional UPDATE
- * over rows locked with FOR UPDATE SKIP LOCKED (a concurrent run skips the
- * rows this one holds and, once it committed, no longer matches them), as in
- * mail/booking-reminders.ts. Runs across towns on the audited platform
- * client: one platform entry for the use of the bypass client, plus one
- * entry per town and hub in that town's audit log (the same action staff's
- * "Nicht erschienene erfassen" writes, `by: 'worker'`), all in the same
- * transaction as the marks. Only bookings that started within the last 30
- * days, like the staff action: older ones are history.
+ * (a concurrent run waits for the rows this one holds and, once it
+ * committed, no longer matches them), as in reminders.ts. One job per town
+ * (ADR 032): every statement names the town, so on Citus it runs on that
+ * town's shard. On the audited platform client: one platform entry for the
+ * use of the bypass client, plus one entry per hub in the town's audit log
+ * (the same action staff's "Nicht erschienene erfassen" writes,
+ * `by: 'worker'`), all in the same transaction as the marks. Only bookings
+ * that started within the last 30 days, like the staff action.
  */
-export async function recordDueNoShows(platform: PlatformClient, batchSize = 500): Promise<number> {
+export async function recordDueNoShows(platform: PlatformClient, tenantId: string, batchSize = 500): Promise<number> {
   return platform
     .run(
       async (tx) => {
         const recorded = await tx.$queryRaw<RecordedNoShow[]>`
         UPDATE "Booking" b SET "noShowAt" = now()
           FROM "Space" s
-         WHERE s."tenantId" = b."tenantId" AND s.id = b."spaceId"
-           AND (b."tenantId", b.id) IN (
-             SELECT bk."tenantId", bk.id FROM "Booking" bk
+         WHERE b."tenantId" = ${tenantId}::uuid AND s."tenantId" = b."tenantId" AND s.id = b."spaceId"
+           AND b.id IN (
+             SELECT bk.id FROM "Booking" bk
                JOIN "Space" sp ON sp."tenantId" = bk."tenantId" AND sp.id = bk."spaceId"
-              WHERE bk.status = 'CONFIRMED' AND bk."checkedInAt" IS NULL AND bk."noShowAt" IS NULL
+              WHERE bk."tenantId" = ${tenantId}::uuid AND bk.status = 'CONFIRMED' AND bk."checkedInAt" IS NULL AND bk."noShowAt" IS NULL
                 AND bk."startsAt" <= now() AND bk."startsAt" > now() - make_interval(days => ${NO_SHOW_LOOKBACK_DAYS}::int)
                 AND bk."startsAt" + make_interval(mins => sp."checkInGraceMinutes") <= now()
-              ORDER BY bk."startsAt" LIMIT ${batchSize}
-                FOR UPDATE OF bk SKIP LOCKED)
+              ORDER BY bk."startsAt" LIMIT ${batchSize})
            -- Checked again on the locked row: an arrival or another run may have committed meanwhile.
            AND b.status = 'CONFIRMED' AND b."checkedInAt" IS NULL AND b."noShowAt" IS NULL
          RETURNING b."tenantId", s."hubId", b.id AS "bookingId"`;
@@ -66,10 +67,10 @@ export async function recordDueNoShows(platform: PlatformClient, batchSize = 500
           ? {
               action: 'booking.noShowsScanned',
               actorUserId: null,
+              tenantId,
               targetType: 'Booking',
               data: {
                 recorded: rows.length,
-                towns: new Set(rows.map((r) => r.tenantId)).size,
                 ids: rows.map((r) => r.bookingId),
               },
             }

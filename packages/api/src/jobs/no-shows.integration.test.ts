@@ -1,6 +1,6 @@
 /**
- * No-shows recorded by the API's worker (docs/decisions/020): across towns on
- * the audited platform client, each booking once, also with concurrent runs;
+ * No-shows recorded by the job (docs/decisions/020, ADR 032): one town per
+ * run on the audited platform client, each booking once, also with concurrent runs;
  * grace periods, check-ins, pending and cancelled bookings respected; a late
  * check-in by staff still clears a recorded no-show.
  */
@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { recordDueNoShows } from './routers/check-in/automatic-no-shows.ts';
-import { createMailWorker } from './mail/worker.ts';
-import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
+import { DEMO_USERS } from '../../../../prisma/seed.ts';
+import { type Caller, seededTestApi, type TestApi } from '../test-support.ts';
+import { recordDueNoShows } from './no-shows.ts';
+import { createJobWorker } from './worker.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -31,8 +31,16 @@ beforeAll(async () => {
     towns[slug] = row;
   }
   // Whatever the seed holds is not part of these tests.
-  await recordDueNoShows(api.deps.platform);
+  await everyTown();
 });
+
+/** One run per town, as the per-town jobs do; the number recorded in all of them. */
+async function everyTown(batchSize?: number): Promise<number> {
+  let total = 0;
+  for (const { tenantId } of Object.values(towns))
+    total += await recordDueNoShows(api.deps.platform, tenantId, batchSize);
+  return total;
+}
 
 afterAll(async () => {
   await superuser?.end();
@@ -110,8 +118,11 @@ describe('the no-show worker', () => {
       (await superuser.query(`SELECT count(*) FROM "AuditLog" WHERE action = 'booking.noShowsScanned'`)).rows[0].count,
     );
 
-    expect(await recordDueNoShows(api.deps.platform)).toBe(4);
-    expect(await recordDueNoShows(api.deps.platform)).toBe(0);
+    // A town's run touches only its own bookings.
+    expect(await recordDueNoShows(api.deps.platform, towns.einbeck.tenantId)).toBe(2);
+    expect(await marked([sangerhausenLate, shortGrace])).toEqual([]);
+    expect(await everyTown()).toBe(2);
+    expect(await everyTown()).toBe(0);
 
     const { einbeck, sangerhausen } = towns;
     expect(await marked(all)).toEqual(
@@ -144,16 +155,15 @@ describe('the no-show worker', () => {
         },
       ].sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
     );
-    // One entry for the use of the platform (bypass) client, with no town and every id; the empty second run wrote none.
+    // One entry per town's run for the use of the platform (bypass) client, naming the town; empty runs wrote none.
     const platformEntries = await superuser.query(
       `SELECT "tenantId", data FROM "AuditLog" WHERE action = 'booking.noShowsScanned' ORDER BY "createdAt"`,
     );
-    expect(platformEntries.rows).toHaveLength(platformEntriesBefore + 1);
-    const last = platformEntries.rows.at(-1);
-    expect(last.tenantId).toBeNull();
-    expect(last.data.recorded).toBe(4);
-    expect(last.data.towns).toBe(2);
-    expect([...last.data.ids].sort()).toEqual([einbeckLate, noGrace, sangerhausenLate, shortGrace].sort());
+    expect(platformEntries.rows).toHaveLength(platformEntriesBefore + 2);
+    expect(platformEntries.rows.slice(-2).map((e) => ({ tenantId: e.tenantId, ids: [...e.data.ids].sort() }))).toEqual([
+      { tenantId: einbeck.tenantId, ids: [einbeckLate, noGrace].sort() },
+      { tenantId: sangerhausen.tenantId, ids: [sangerhausenLate, shortGrace].sort() },
+    ]);
 
     // The town sees the worker's entry through its own (RLS-scoped) audit log.
     const log = await einbeckAdmin.audit.list({ tenant: 'einbeck', action: 'booking.noShowsRecorded' });
@@ -170,19 +180,10 @@ describe('the no-show worker', () => {
           -20 - i,
         ),
       );
-    const runs = await Promise.all([
-      recordDueNoShows(api.deps.platform, 5),
-      recordDueNoShows(api.deps.platform, 5),
-      recordDueNoShows(api.deps.platform, 5),
-    ]);
+    const runs = await Promise.all([everyTown(5), everyTown(5), everyTown(5)]);
     // Small batches: whatever the overlapping runs left, later runs take; nothing is taken twice.
     let total = runs.reduce((a, b) => a + b, 0);
-    for (
-      let more = await recordDueNoShows(api.deps.platform, 5);
-      more > 0;
-      more = await recordDueNoShows(api.deps.platform, 5)
-    )
-      total += more;
+    for (let more = await everyTown(5); more > 0; more = await everyTown(5)) total += more;
     expect(total).toBe(12);
     expect(await marked(ids)).toHaveLength(12);
     const entries = await townEntries(ids);
@@ -192,32 +193,27 @@ describe('the no-show worker', () => {
 
   it('lets staff check in a member who turns up late; the worker then leaves the booking alone', async () => {
     const late = await booking('einbeck', DEMO_USERS.einbeckMember, -25);
-    expect(await recordDueNoShows(api.deps.platform)).toBe(1);
+    expect(await everyTown()).toBe(1);
     const arrived = await einbeckAdmin.checkIn.arrive({ tenant: 'einbeck', bookingId: late });
     expect(arrived.noShowAt).toBeNull();
     expect(arrived.checkedInAt).not.toBeNull();
-    expect(await recordDueNoShows(api.deps.platform)).toBe(0);
+    expect(await everyTown()).toBe(0);
     expect(await marked([late])).toEqual([]);
   });
 
-  it("runs in the API's worker loop at the configured interval and stops with it", async () => {
+  it("runs in the API's job worker at the configured interval and stops with it", async () => {
     const late = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -30);
-    const off = createMailWorker({
+    const options = {
       platform: api.deps.platform,
       logger: pino({ level: 'silent' }),
-      smtpUrl: null,
-      from: 'test@hubwerk.invalid',
-    });
+      mail: { smtpUrl: null, from: 'test@hubwerk.invalid' },
+      adminUrl: () => 'http://admin.test',
+    };
+    const off = createJobWorker(options);
     await off.drain();
     await off.stop();
     expect(await marked([late])).toEqual([]);
-    const worker = createMailWorker({
-      platform: api.deps.platform,
-      logger: pino({ level: 'silent' }),
-      smtpUrl: null,
-      from: 'test@hubwerk.invalid',
-      noShows: { intervalMs: 60_000 },
-    });
+    const worker = createJobWorker({ ...options, noShowScanMs: 60_000 });
     await worker.drain();
     expect(await marked([late])).toHaveLength(1);
     // Within the interval a second poll does not scan again.

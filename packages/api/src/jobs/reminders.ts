@@ -1,5 +1,5 @@
 import type { PlatformClient } from '@hubwerk/db';
-import { type BookingMailFacts, renderBookingMail } from './booking-mails.ts';
+import { type BookingMailFacts, renderBookingMail } from '../mail/booking-mails.ts';
 
 /** How long before its start a booking's reminder goes out. */
 export const REMINDER_LEAD_HOURS = 24;
@@ -21,17 +21,19 @@ interface DueReminder {
 }
 
 /**
- * Enqueues the reminder of every confirmed booking that starts within the
- * next 24 hours and has none yet — exactly once: the claim is a conditional
- * UPDATE of `reminderQueuedAt` (a concurrent worker waits for the row and
- * then no longer matches it; SKIP LOCKED lets it take other rows instead),
- * and the outbox rows are inserted in the same transaction, so a failure
- * enqueues nothing and claims nothing. A booking made less than 24 hours
- * ahead is marked at creation (its confirmation is the reminder). Runs
- * across towns on the audited platform client (ADR 009's worker).
+ * Enqueues the reminder of every confirmed booking of one town that starts
+ * within the next 24 hours and has none yet — exactly once: the claim is a
+ * conditional UPDATE of `reminderQueuedAt` (a concurrent run waits for the
+ * row and then no longer matches it), and the outbox rows are inserted in
+ * the same transaction, so a failure enqueues nothing and claims nothing. A
+ * booking made less than 24 hours ahead is marked at creation (its
+ * confirmation is the reminder). One job per town (ADR 032): every statement
+ * names the town, so on Citus it runs on that town's shard, and no row lock
+ * spans towns.
  */
 export async function enqueueDueReminders(
   platform: PlatformClient,
+  tenantId: string,
   adminUrl: string,
   batchSize = 200,
 ): Promise<number> {
@@ -41,11 +43,11 @@ export async function enqueueDueReminders(
         const due = await tx.$queryRaw<DueReminder[]>`
         WITH claimed AS (
           UPDATE "Booking" b SET "reminderQueuedAt" = now()
-           WHERE ("tenantId", id) IN (
-             SELECT "tenantId", id FROM "Booking"
-              WHERE status = 'CONFIRMED' AND "reminderQueuedAt" IS NULL
+           WHERE b."tenantId" = ${tenantId}::uuid AND b.id IN (
+             SELECT id FROM "Booking"
+              WHERE "tenantId" = ${tenantId}::uuid AND status = 'CONFIRMED' AND "reminderQueuedAt" IS NULL
                 AND "startsAt" > now() AND "startsAt" <= now() + make_interval(hours => ${REMINDER_LEAD_HOURS})
-              ORDER BY "startsAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
+              ORDER BY "startsAt" LIMIT ${batchSize})
              AND b."reminderQueuedAt" IS NULL
            RETURNING b.*
         )
@@ -77,7 +79,7 @@ export async function enqueueDueReminders(
       },
       (ids) =>
         ids.length > 0
-          ? { action: 'booking.remindersQueued', actorUserId: null, targetType: 'Booking', data: { ids } }
+          ? { action: 'booking.remindersQueued', actorUserId: null, tenantId, targetType: 'Booking', data: { ids } }
           : null,
     )
     .then((ids) => ids.length);

@@ -1,9 +1,10 @@
 /**
- * The worker that writes a town's data export (docs/decisions/016): it runs
- * in the API process, after the request that queued the job has answered,
- * one export at a time per process, in the town's database scope (the app
- * client under RLS — never the platform client). Progress goes to the job
- * row page by page, so the admin page can show it.
+ * The job that writes a town's data export (docs/decisions/016, ADR 032):
+ * queued by the request, run by whichever API process fetches it, in the
+ * town's database scope (the app client under RLS — never the platform
+ * client). Progress goes to the export row page by page, so the admin page
+ * can show it. A worker that dies stops beating its job's heartbeat; the
+ * queue hands the job to another worker, which starts the export again.
  */
 import { type AppClient, runInScope } from '@hubwerk/db';
 import type { Logger } from 'pino';
@@ -12,37 +13,30 @@ import { EXPORT_TABLES, PAGE_SIZE, townRecord } from './export-tables.ts';
 
 /** How long a finished archive may be downloaded. */
 export const EXPORT_TTL_HOURS = 24;
-/** A job that has not moved for this long died with its process. */
+/** A job that has not moved for this long will not finish (its retries ran out, or the queue is not worked). */
 export const STALE_AFTER_MS = 10 * 60_000;
 
+/** A job's data: the town it runs in, the export row and who asked. */
 export interface ExportJob {
   tenantId: string;
   exportId: string;
   userId: string;
 }
 
-// One queue per app client (= per API process, or per test API): exports are
-// heavy reads, so they run one after the other instead of crowding the pool.
-const queues = new WeakMap<AppClient, Promise<void>>();
+/** Runs one attempt of the export in the town's scope; throws when it fails (the queue retries it). */
+export function runExportJob(db: AppClient, job: ExportJob): Promise<void> {
+  return runInScope({ tenantId: job.tenantId, userId: job.userId }, () => runExport(db, job));
+}
 
-/** Queues the job; the returned promise settles when it has run (tests may await it, requests do not). */
-export function scheduleExport(db: AppClient, logger: Logger, job: ExportJob): Promise<void> {
-  const previous = queues.get(db) ?? Promise.resolve();
-  const next = previous.then(() =>
-    runInScope({ tenantId: job.tenantId, userId: job.userId }, () => runExport(db, job)).catch(
-      async (error: unknown) => {
-        logger.error({ err: error, exportId: job.exportId, tenantId: job.tenantId }, 'data export failed');
-        await runInScope({ tenantId: job.tenantId, userId: job.userId }, () =>
-          db.tenantExport.updateMany({
-            where: { tenantId: job.tenantId, id: job.exportId },
-            data: { status: 'FAILED', errorKey: 'errors.export.failed', step: null },
-          }),
-        ).catch(() => undefined);
-      },
-    ),
+/** The last attempt failed, or the job ran out of retries: the export says so instead of staying RUNNING. */
+export async function markExportFailed(db: AppClient, logger: Logger, job: ExportJob, error: unknown): Promise<void> {
+  logger.error({ err: error, exportId: job.exportId, tenantId: job.tenantId }, 'data export failed');
+  await runInScope({ tenantId: job.tenantId, userId: job.userId }, () =>
+    db.tenantExport.updateMany({
+      where: { tenantId: job.tenantId, id: job.exportId, status: { in: ['QUEUED', 'RUNNING'] } },
+      data: { status: 'FAILED', errorKey: 'errors.export.failed', step: null },
+    }),
   );
-  queues.set(db, next);
-  return next;
 }
 
 async function runExport(db: AppClient, job: ExportJob): Promise<void> {
@@ -54,7 +48,18 @@ async function runExport(db: AppClient, job: ExportJob): Promise<void> {
     await db.tenantExport.updateMany({ where, data: { status: 'RUNNING', progress: percent, step } });
   };
 
-  await progress(1, 'counting');
+  // Taken only while queued or running: a retry of an export that finished (or failed for good) does nothing.
+  const { count } = await db.tenantExport.updateMany({
+    where: { ...where, status: { in: ['QUEUED', 'RUNNING'] } },
+    data: { status: 'RUNNING', progress: 1, step: 'counting' },
+  });
+  if (count === 0) {
+    const row = await db.tenantExport.findFirst({ where, select: { status: true } });
+    // Not visible yet: the request's transaction may not have committed; the queue retries the job shortly.
+    if (!row) throw new Error(`export ${job.exportId} not found in its town`);
+    return;
+  }
+  lastPercent = 1;
   const counts = await Promise.all(EXPORT_TABLES.map((t) => t.count(db, job.tenantId)));
   const total = counts.reduce((a, b) => a + b, 0) || 1;
   const startedAt = new Date();

@@ -9,10 +9,10 @@ import { TRPCError } from '@trpc/server';
 import { strFromU8, unzipSync } from 'fflate';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { describeError } from './errors.ts';
-import { csvLine } from './routers/exports/export-archive.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { DEMO_USERS, seedDemo } from '../../../../../prisma/seed.ts';
+import { describeError } from '../../errors.ts';
+import { csvLine } from './export-archive.ts';
+import { type Caller, createTestApi, type TestApi } from '../../test-support.ts';
 
 let api: TestApi;
 let superuser: pg.Client;
