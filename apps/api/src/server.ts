@@ -9,6 +9,9 @@ import {
   createContext,
   createDunningNotifier,
   createMailWorker,
+  DATABASE_RETRY_AFTER_SECONDS,
+  DatabaseUnavailableError,
+  isDatabaseUnavailable,
   renderCalendarFeed,
   type RequestLogFields,
 } from '@hubwerk/api';
@@ -19,10 +22,9 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import { clientIpOf, securityHeaders } from './client-ip.ts';
 import { createLogger } from './logger.ts';
-import { isDatabaseUnavailable } from './database-outage.ts';
 import { createFakeStripePages } from './fake-stripe-pages.ts';
 import { type ApiMetrics, createApiMetrics } from './metrics.ts';
-import { checkReadiness, shippedMigrations } from './readiness.ts';
+import { createDatabaseHealth, createReadinessProbe, shippedMigrations } from './readiness.ts';
 import { withRequestSpan } from './tracing.ts';
 
 export interface ApiServerOptions {
@@ -49,6 +51,8 @@ export interface ApiServerOptions {
   sso?: { secretKey: Buffer; allowLoopbackHttp: boolean } | null;
   /** Prometheus metrics on a port of their own (never behind the ingress); absent: not served. */
   metrics?: { port: number; host?: string };
+  /** How often the readiness probe asks the database (default 2 s). */
+  readinessIntervalMs?: number;
 }
 
 // Development and tests only: env.ts refuses to start production without a real key.
@@ -174,8 +178,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   const procedures = new Set(Object.keys(appRouter._def.procedures));
   let draining = false;
+  let closingStarted = false;
+  // Responses not yet ended: a shutdown tells their clients to open the next request elsewhere.
+  const inFlight = new Set<http.ServerResponse>();
   // One log line when the database becomes unreachable and one when it answers again, not a stack per request.
-  let databaseOutage = false;
+  const health = createDatabaseHealth(logger);
+  const readiness = createReadinessProbe({
+    databaseUrl: options.databaseUrl,
+    shipped: migrations,
+    health,
+    ...(options.readinessIntervalMs ? { intervalMs: options.readinessIntervalMs } : {}),
+  });
 
   const trpcHandler = (maxBodySize: number) =>
     createHTTPHandler({
@@ -194,7 +207,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         });
       },
       responseMeta: ({ errors }) => {
-        // The database is down or restarting: a retry later will do, nothing is broken in the request.
+        // The database is down or restarting, noticed outside a procedure (e.g. while reading the session).
         if (errors.some((e) => e.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(e.cause)))
           return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
         // A rate-limited call (429) or one turned away by a saturated database
@@ -208,13 +221,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       },
       onError: ({ error, path, ctx }) => {
         if (path === 'auth.signIn') metrics.signInFailed(SIGN_IN_FAILURES[error.code] ?? 'other');
-        if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
-          if (!databaseOutage)
-            logger.error(
-              { event: 'db.unavailable', reason: (error.cause as Error | undefined)?.message, procedure: path },
-              'database unavailable: answering 503 until it is back',
-            );
-          databaseOutage = true;
+        if (
+          error instanceof DatabaseUnavailableError ||
+          (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause))
+        ) {
+          const reason = error instanceof DatabaseUnavailableError ? error.reason : (error.cause as Error)?.message;
+          health.failed(path ?? 'trpc', reason);
           return;
         }
         if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -275,10 +287,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         'request',
       );
       metrics.observeRequest(route, req.method ?? 'GET', res.statusCode, ms / 1000);
-      if (databaseOutage && res.statusCode < 400 && route !== 'healthz') {
-        databaseOutage = false;
-        logger.info({ event: 'db.available' }, 'database answers again');
-      }
+      if (health.down && res.statusCode < 400 && route !== 'healthz' && route !== 'readyz') health.succeeded(route);
+    });
+    inFlight.add(res);
+    res.on('close', () => {
+      inFlight.delete(res);
+      // Its connection may be idle now: a shutdown in progress closes it instead of waiting for the keep-alive timeout.
+      if (closingStarted) setImmediate(() => server.closeIdleConnections());
     });
     // Shutting down: the client opens its next request on another connection (another replica).
     if (draining) res.setHeader('connection', 'close');
@@ -290,10 +305,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') {
       if (draining) return json(res, 503, { status: 'not-ready', ready: false, reason: 'shutting-down' });
-      void checkReadiness(deps.db, migrations).then((r) =>
-        json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r }),
-      );
-      return;
+      // From the probe's cached state: never waits for the database or for the request pool.
+      const r = readiness.current();
+      return json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r });
     }
     if (path && UPLOAD_PATHS.has(path)) return void trpcUpload(req, res);
     if (path?.startsWith('/trpc/')) return void trpc(req, res);
@@ -327,8 +341,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (err) {
-      logger.error({ err }, 'calendar feed failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal' });
+      if (!databaseUnavailable(res, err)) {
+        logger.error({ err }, 'calendar feed failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal' });
+      }
     }
   }
 
@@ -350,11 +366,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       json(res, result.status, result.body);
     } catch (err) {
       // 5xx: Stripe retries the delivery later; nothing was committed.
-      logger.error({ err }, 'stripe webhook failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal' });
+      if (!databaseUnavailable(res, err)) {
+        logger.error({ err }, 'stripe webhook failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal' });
+      }
     }
   }
 
+  /** The routes outside tRPC: an unreachable database is 503 + Retry-After and one log line per outage, too. */
+  function databaseUnavailable(res: http.ServerResponse, err: unknown): boolean {
+    if (!isDatabaseUnavailable(err)) return false;
+    health.failed('route', (err as Error).message);
+    if (!res.headersSent) {
+      res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      json(res, 503, { error: 'unavailable' });
+    }
+    return true;
+  }
+
+  // /readyz answers from the first probe on; the probe's own connection, not the pool's.
+  await readiness.probe();
+  readiness.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => resolve());
@@ -363,6 +395,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   baseUrl = `http://${address.address}:${address.port}`;
   const metricsServer = options.metrics ? await startMetricsServer(metrics, options.metrics) : null;
   mailWorker.start();
+
+  function drain() {
+    draining = true;
+    // Requests already running answer with connection: close as well, when their headers are still unsent.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+  }
 
   let closing: Promise<void> | null = null;
   return {
@@ -373,11 +411,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     fakeStripe: fake ? { fake, webhookSecret } : null,
     metricsUrl: metricsServer ? `${metricsServer.url}/metrics` : null,
     metrics,
-    drain() {
-      draining = true;
-    },
+    drain,
     close() {
-      draining = true;
+      drain();
+      closingStarted = true;
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -385,6 +422,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
           server.closeIdleConnections();
         });
         await metricsServer?.close();
+        await readiness.stop();
         await mailWorker.stop();
         await Promise.all([deps.db.close(), deps.platform.close()]);
         fakeLease?.release();
@@ -396,7 +434,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 
 type RequestWithMeta = http.IncomingMessage & { requestId: string; logFields: RequestLogFields };
 
-const DATABASE_RETRY_AFTER_SECONDS = 5;
 const SIGN_IN_FAILURES: Record<string, string> = {
   UNAUTHORIZED: 'invalid_credentials',
   TOO_MANY_REQUESTS: 'throttled',

@@ -8,7 +8,9 @@ export {
   type RequestLogFields,
 } from './context.ts';
 export { createCallerFactory } from './trpc.ts';
-export { DomainError, type ErrorData } from './errors.ts';
+export { DatabaseUnavailableError, DomainError, type ErrorData } from './errors.ts';
+export { isDatabaseUnavailable } from './database-outage.ts';
+export { DATABASE_RETRY_AFTER_SECONDS } from './trpc.ts';
 export { createMailWorker, type MailWorker, type MailWorkerOptions } from './mail/worker.ts';
 export type { MailSettings } from './context.ts';
 export { createDunningNotifier } from './mail/dunning.ts';
