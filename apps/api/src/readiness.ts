@@ -22,7 +22,8 @@ export type Readiness =
 export interface DatabaseHealth {
   readonly down: boolean;
   failed(where: string, reason: string | undefined): void;
-  succeeded(where: string): void;
+  /** `startedAt` (ms): a request that began before the outage and finished well proves nothing about now. */
+  succeeded(where: string, startedAt: number): void;
 }
 
 export function createDatabaseHealth(logger: Logger): DatabaseHealth {
@@ -38,8 +39,8 @@ export function createDatabaseHealth(logger: Logger): DatabaseHealth {
       since = Date.now();
       logger.error({ event: 'db.unavailable', where, reason }, 'database unavailable: answering 503 until it is back');
     },
-    succeeded(where) {
-      if (!down) return;
+    succeeded(where, startedAt) {
+      if (!down || startedAt <= since) return;
       down = false;
       logger.info({ event: 'db.available', where, outageMs: Date.now() - since }, 'database answers again');
     },
@@ -93,12 +94,13 @@ export function createReadinessProbe(options: {
   }
 
   async function once(): Promise<Readiness> {
+    const startedAt = Date.now();
     try {
       const db = await connection();
       const applied = await db.query<{ migration_name: string }>(
         `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
       );
-      options.health.succeeded('readiness');
+      options.health.succeeded('readiness', startedAt);
       const done = new Set(applied.rows.map((m) => m.migration_name));
       const pending = options.shipped.filter((name) => !done.has(name));
       state = pending.length > 0 ? { ready: false, reason: 'migrations-pending', pending } : { ready: true };

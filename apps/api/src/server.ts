@@ -266,6 +266,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse, route: string) {
     const started = process.hrtime.bigint();
+    const startedAt = Date.now();
     const request = req as RequestWithMeta;
     const incoming = req.headers['x-request-id'];
     request.requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -287,7 +288,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         'request',
       );
       metrics.observeRequest(route, req.method ?? 'GET', res.statusCode, ms / 1000);
-      if (health.down && res.statusCode < 400 && route !== 'healthz' && route !== 'readyz') health.succeeded(route);
+      if (health.down && res.statusCode < 400 && route !== 'healthz' && route !== 'readyz')
+        health.succeeded(route, startedAt);
     });
     inFlight.add(res);
     res.on('close', () => {
