@@ -70,7 +70,8 @@ const newTally = (): Tally => ({
 let dataDir: string;
 let dbPort: number;
 let postgres: EmbeddedServer;
-let urls: { appUrl: string; platformUrl: string; migratorUrl: string; superuserUrl: string };
+let urls: { appUrl: string; platformUrl: string; migratorUrl: string };
+let superuserUrl: string;
 let smtp: Awaited<ReturnType<typeof startTestSmtp>>;
 let replicas: Replica[] = [];
 let token: string;
@@ -110,6 +111,7 @@ beforeAll(async () => {
   await startPostgres();
   await provisionDatabase({ superuserUrl: postgres.superuserUrl(), database: 'hubwerk', roles: DEV_ROLES });
   urls = buildDatabaseUrls({ host: '127.0.0.1', port: dbPort }, 'hubwerk', DEV_ROLES);
+  superuserUrl = postgres.superuserUrl('hubwerk');
   await promisify(execFile)(process.execPath, [path.join(API_DIST, 'migrate.js')], {
     env: { PATH: process.env.PATH, MIGRATOR_DATABASE_URL: urls.migratorUrl },
   });
@@ -280,7 +282,7 @@ async function load(tally: Tally, done: () => boolean, tick: () => void = () => 
  * client that was told about it (none committed behind a failure).
  */
 async function expectConfirmedWrites(tally: Tally) {
-  const stored = await query<{ id: string }>(urls.superuserUrl, `SELECT id FROM "Booking" WHERE purpose LIKE 'Last %'`);
+  const stored = await query<{ id: string }>(superuserUrl, `SELECT id FROM "Booking" WHERE purpose LIKE 'Last %'`);
   const storedIds = new Set(stored.map((b) => b.id));
   expect(new Set(tally.confirmed).size).toBe(tally.creates);
   expect(tally.confirmed.filter((id) => !storedIds.has(id))).toEqual([]);
@@ -295,10 +297,10 @@ describe('faults under load (production bundle, 50 clients)', () => {
     const shutdown = { pairs: 0, exit: Promise.resolve<number | null>(-1), pairsAfterExit: -1 };
     await load(
       tally,
-      () => shutdown.pairsAfterExit >= 0 && shutdown.pairs - shutdown.pairsAfterExit >= 10 * CLIENTS,
+      () => shutdown.pairsAfterExit >= 0 && shutdown.pairs - shutdown.pairsAfterExit >= 3 * CLIENTS,
       () => {
         shutdown.pairs += 1;
-        if (shutdown.pairs === 5 * CLIENTS) {
+        if (shutdown.pairs === 2 * CLIENTS) {
           shutdown.exit = victim.service.stop();
           void shutdown.exit.then(() => (shutdown.pairsAfterExit = shutdown.pairs));
         }
@@ -319,7 +321,7 @@ describe('faults under load (production bundle, 50 clients)', () => {
 
     // The cluster heals: a new replica takes the victim's place for the next test.
     replicas = [await startReplica(), replicas[1]!];
-  }, 300_000);
+  }, 600_000);
 
   it('PostgreSQL stopped and started again under load: only 503 with Retry-After, recovery without restart, every confirmed write stored', async () => {
     const tally = newTally();
@@ -328,10 +330,10 @@ describe('faults under load (production bundle, 50 clients)', () => {
     let failedWhileDown = 0;
     let pairsBack = 0;
     const outage = (async () => {
-      while (pairs < 5 * CLIENTS) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (pairs < CLIENTS) await new Promise((resolve) => setTimeout(resolve, 50));
       await postgres.stop();
       phase = 'down';
-      while (tally.failed < 3 * CLIENTS) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (tally.failed < 2 * CLIENTS) await new Promise((resolve) => setTimeout(resolve, 50));
       failedWhileDown = tally.failed;
       await startPostgres();
       phase = 'back';
@@ -340,7 +342,7 @@ describe('faults under load (production bundle, 50 clients)', () => {
     for (const r of replicas) r.ready = true;
     await load(
       tally,
-      () => phase === 'back' && pairsBack >= 5 * CLIENTS,
+      () => phase === 'back' && pairsBack >= 2 * CLIENTS,
       () => {
         pairs += 1;
         if (phase === 'back') pairsBack += 1;
@@ -354,7 +356,7 @@ describe('faults under load (production bundle, 50 clients)', () => {
     );
     expect([...tally.byStatus.keys()]).toEqual(['503']);
     expect(tally.withoutRetryAfter).toBe(0);
-    expect(tally.failed).toBeGreaterThanOrEqual(3 * CLIENTS);
+    expect(tally.failed).toBeGreaterThanOrEqual(2 * CLIENTS);
     await expectConfirmedWrites(tally);
     for (const replica of replicas) {
       // Still the same processes, ready again, and the outage logged once each way, without a stack per request.
@@ -365,5 +367,5 @@ describe('faults under load (production bundle, 50 clients)', () => {
       expect(lines.match(/"event":"db\.available"/g)?.length).toBe(1);
       expect(lines).not.toContain('procedure failed');
     }
-  }, 300_000);
+  }, 600_000);
 });

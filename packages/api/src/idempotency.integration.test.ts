@@ -111,3 +111,25 @@ describe('bookings.create with an idempotency key', () => {
     expect(keys.rowCount).toBe(0);
   });
 });
+
+describe('bookingSeries.create with an idempotency key', () => {
+  it('answers a retry with the series the first request made, and refuses the key for another series', async () => {
+    const input = {
+      tenant,
+      spaceId: roomId,
+      startsAt: at(16),
+      endsAt: at(17),
+      rrule: 'FREQ=WEEKLY;COUNT=3',
+      purpose: 'Serie',
+      idempotencyKey: randomUUID(),
+    };
+    const first = await member.bookingSeries.create(input);
+    const again = await member.bookingSeries.create(input);
+    expect(again.id).toBe(first.id);
+    expect(await bookingsWith('Serie')).toBe(3);
+    expect(await failure(member.bookingSeries.create({ ...input, rrule: 'FREQ=WEEKLY;COUNT=2' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { idempotencyKey: ['errors.idempotencyKeyReused'] },
+    });
+  });
+});
