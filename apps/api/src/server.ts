@@ -423,9 +423,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
           // Idle keep-alive connections now; busy ones close after their response (connection: close).
           server.closeIdleConnections();
         });
+        logger.info({ event: 'shutdown.requests-finished' }, 'no request in flight; stopping the workers');
         await metricsServer?.close();
         await readiness.stop();
         await mailWorker.stop();
+        logger.info({ event: 'shutdown.workers-stopped' }, 'workers stopped; closing the pools');
         await Promise.all([deps.db.close(), deps.platform.close()]);
         fakeLease?.release();
       })();
