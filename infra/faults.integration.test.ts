@@ -102,7 +102,13 @@ async function startReplica(): Promise<Replica> {
       proxySecret,
       adminUrl: 'http://127.0.0.1:9',
       // A short drain (the poller below notices /readyz within ~100 ms); the manifests' time for the rest.
-      extra: { SHUTDOWN_DELAY_MS: '1500', SHUTDOWN_TIMEOUT_MS: '25000' },
+      // Connections for every client, and patience: this suite is about faults, not about a saturated pool.
+      extra: {
+        SHUTDOWN_DELAY_MS: '1500',
+        SHUTDOWN_TIMEOUT_MS: '25000',
+        DB_POOL_SIZE: '25',
+        DB_POOL_ACQUIRE_TIMEOUT_MS: '30000',
+      },
     }),
     '/readyz',
     port,

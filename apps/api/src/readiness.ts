@@ -63,6 +63,9 @@ export interface ReadinessProbe {
  * shipped migrations are applied. Each query is bounded by `timeoutMs`; a
  * failed connection is dropped and opened again on the next round.
  */
+const SLOW_ROUNDS_TOLERATED = 3;
+const isTimeout = (error: unknown) => /timeout/i.test((error as Error | undefined)?.message ?? '');
+
 export function createReadinessProbe(options: {
   databaseUrl: string;
   shipped: string[];
@@ -77,6 +80,7 @@ export function createReadinessProbe(options: {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<Readiness> | null = null;
   let stopped = false;
+  let slowRounds = 0;
 
   async function connection(): Promise<pg.Client> {
     if (client) return client;
@@ -100,6 +104,7 @@ export function createReadinessProbe(options: {
       const applied = await db.query<{ migration_name: string }>(
         `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
       );
+      slowRounds = 0;
       options.health.succeeded('readiness', startedAt);
       const done = new Set(applied.rows.map((m) => m.migration_name));
       const pending = options.shipped.filter((name) => !done.has(name));
@@ -108,6 +113,9 @@ export function createReadinessProbe(options: {
       const broken = client;
       client = null;
       void broken?.end().catch(() => undefined);
+      // A slow answer on a busy database is not an outage: keep the last state for a few rounds, so that a
+      // loaded database does not turn every replica unready at once. Refused or lost connections count at once.
+      if (isTimeout(error) && ++slowRounds < SLOW_ROUNDS_TOLERATED) return state;
       options.health.failed('readiness', (error as Error).message);
       state = { ready: false, reason: 'database-unreachable' };
     }
