@@ -340,7 +340,6 @@ describe('faults under load (production bundle, 50 clients)', () => {
     expect(code, tail(output)).toBe(0);
     expect(output).toContain('"msg":"shutting down"');
     expect(output).toContain('"msg":"stopped"');
-    // eslint-disable-next-line no-console
     console.log(
       `[faults] SIGTERM: ${tally.requests} requests, ${tally.failed} failed ${JSON.stringify([...tally.byStatus])}, ` +
         `${tally.retriedCreates} creates retried`,
@@ -378,7 +377,6 @@ describe('faults under load (production bundle, 50 clients)', () => {
       },
     );
     await outage;
-    // eslint-disable-next-line no-console
     console.log(
       `[faults] database outage: ${tally.requests} requests, ${tally.failed} refused ${JSON.stringify([...tally.byStatus])} ` +
         `(${failedWhileDown} while down), ${tally.retriedCreates} creates retried`,
