@@ -67,6 +67,9 @@ try {
 installGlobals({ nativeFetch: build.future.v3_singleFetch });
 
 let draining = false;
+let closing = false;
+// Responses not yet ended: a shutdown tells their clients to open the next request elsewhere.
+const inFlight = new Set();
 const app = express();
 app.disable('x-powered-by');
 if (trustProxy > 0) app.set('trust proxy', trustProxy);
@@ -85,6 +88,12 @@ app.use(
   ),
 );
 app.use((req, res, next) => {
+  inFlight.add(res);
+  res.on('close', () => {
+    inFlight.delete(res);
+    // Its connection may be idle now: closed at once instead of after the keep-alive timeout.
+    if (closing) setImmediate(() => server.closeIdleConnections());
+  });
   if (draining) res.set('connection', 'close');
   req.headers['x-hubwerk-client-ip'] = req.ip ?? '';
   next();
@@ -111,7 +120,9 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
   process.once(signal, () => {
     console.log(JSON.stringify({ level: 'info', service: 'hubwerk-admin', msg: 'shutting down', signal }));
     draining = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
     setTimeout(() => {
+      closing = true;
       server.close(() => process.exit(0));
       server.closeIdleConnections();
     }, shutdownDelayMs);

@@ -1,7 +1,7 @@
 import { freePort } from '@hubwerk/db/testing';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './database-outage.ts';
+import { isDatabaseUnavailable } from '@hubwerk/api';
 import { createLogger } from './logger.ts';
 import { type RunningApiServer, startApiServer } from './server.ts';
 
@@ -45,9 +45,13 @@ describe('database unavailable', () => {
       const response = await signIn();
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
+      // A key the admin app translates ("nicht erreichbar … gleich noch einmal"), not errors.internal.
+      const body = (await response.json()) as { error: { data: Record<string, unknown> } };
+      expect(body.error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', messageKey: 'errors.unavailable' });
     }
     const outage = lines.filter((line) => line.event === 'db.unavailable');
     expect(outage).toHaveLength(1);
+    expect(lines.filter((line) => line.level === 50 && line.event !== 'db.unavailable')).toEqual([]);
     expect(lines.filter((line) => line.msg === 'procedure failed')).toEqual([]);
     // Readiness says why.
     const ready = await fetch(`${api.url}/readyz`);

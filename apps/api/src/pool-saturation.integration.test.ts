@@ -111,6 +111,10 @@ describe('a saturated pool', () => {
       expect(JSON.stringify(body)).not.toMatch(/stack|timeout exceeded|pg-pool|at \//i);
     }
     expect(waited).toBeGreaterThanOrEqual(ACQUIRE_TIMEOUT_MS - 100);
+    // Readiness does not queue behind the requests: it answers from the probe's state, which asks on its own connection.
+    const ready = await fetch(`${api.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
 
     await locker.query('ROLLBACK');
     expect((await holder).status).toBe(200);

@@ -10,6 +10,9 @@ import {
   createDunningNotifier,
   createJobQueue,
   createJobWorker,
+  DATABASE_RETRY_AFTER_SECONDS,
+  DatabaseUnavailableError,
+  isDatabaseUnavailable,
   type JobQueueOptions,
   renderCalendarFeed,
   type RequestLogFields,
@@ -21,10 +24,9 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import { clientIpOf, securityHeaders } from './client-ip.ts';
 import { createLogger } from './logger.ts';
-import { isDatabaseUnavailable } from './database-outage.ts';
 import { createFakeStripePages } from './fake-stripe-pages.ts';
 import { type ApiMetrics, createApiMetrics } from './metrics.ts';
-import { checkReadiness, shippedMigrations } from './readiness.ts';
+import { createDatabaseHealth, createReadinessProbe, shippedMigrations } from './readiness.ts';
 import { withRequestSpan } from './tracing.ts';
 
 export interface ApiServerOptions {
@@ -54,6 +56,8 @@ export interface ApiServerOptions {
   jobs?: JobOptions;
   /** How long a shutdown waits for the jobs in flight before handing them back to the queue (default 10 s). */
   jobStopTimeoutMs?: number;
+  /** How often the readiness probe asks the database (default 2 s). */
+  readinessIntervalMs?: number;
 }
 
 // Development and tests only: env.ts refuses to start production without a real key.
@@ -192,8 +196,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   const procedures = new Set(Object.keys(appRouter._def.procedures));
   let draining = false;
+  let closingStarted = false;
+  // Responses not yet ended: a shutdown tells their clients to open the next request elsewhere.
+  const inFlight = new Set<http.ServerResponse>();
   // One log line when the database becomes unreachable and one when it answers again, not a stack per request.
-  let databaseOutage = false;
+  const health = createDatabaseHealth(logger);
+  const readiness = createReadinessProbe({
+    databaseUrl: options.databaseUrl,
+    shipped: migrations,
+    health,
+    ...(options.readinessIntervalMs ? { intervalMs: options.readinessIntervalMs } : {}),
+  });
 
   const trpcHandler = (maxBodySize: number) =>
     createHTTPHandler({
@@ -212,7 +225,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         });
       },
       responseMeta: ({ errors }) => {
-        // The database is down or restarting: a retry later will do, nothing is broken in the request.
+        // The database is down or restarting, noticed outside a procedure (e.g. while reading the session).
         if (errors.some((e) => e.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(e.cause)))
           return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
         // A rate-limited call (429) or one turned away by a saturated database
@@ -226,13 +239,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       },
       onError: ({ error, path, ctx }) => {
         if (path === 'auth.signIn') metrics.signInFailed(SIGN_IN_FAILURES[error.code] ?? 'other');
-        if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
-          if (!databaseOutage)
-            logger.error(
-              { event: 'db.unavailable', reason: (error.cause as Error | undefined)?.message, procedure: path },
-              'database unavailable: answering 503 until it is back',
-            );
-          databaseOutage = true;
+        if (
+          error instanceof DatabaseUnavailableError ||
+          (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause))
+        ) {
+          const reason = error instanceof DatabaseUnavailableError ? error.reason : (error.cause as Error)?.message;
+          health.failed(path ?? 'trpc', reason);
           return;
         }
         if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -272,6 +284,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse, route: string) {
     const started = process.hrtime.bigint();
+    const startedAt = Date.now();
     const request = req as RequestWithMeta;
     const incoming = req.headers['x-request-id'];
     request.requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -293,10 +306,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         'request',
       );
       metrics.observeRequest(route, req.method ?? 'GET', res.statusCode, ms / 1000);
-      if (databaseOutage && res.statusCode < 400 && route !== 'healthz') {
-        databaseOutage = false;
-        logger.info({ event: 'db.available' }, 'database answers again');
-      }
+      if (health.down && res.statusCode < 400 && route !== 'healthz' && route !== 'readyz')
+        health.succeeded(route, startedAt);
+    });
+    inFlight.add(res);
+    res.on('close', () => {
+      inFlight.delete(res);
+      // Its connection may be idle now: a shutdown in progress closes it instead of waiting for the keep-alive timeout.
+      if (closingStarted) setImmediate(() => server.closeIdleConnections());
     });
     // Shutting down: the client opens its next request on another connection (another replica).
     if (draining) res.setHeader('connection', 'close');
@@ -308,10 +325,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') {
       if (draining) return json(res, 503, { status: 'not-ready', ready: false, reason: 'shutting-down' });
-      void checkReadiness(deps.db, migrations).then((r) =>
-        json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r }),
-      );
-      return;
+      // From the probe's cached state: never waits for the database or for the request pool.
+      const r = readiness.current();
+      return json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r });
     }
     if (path && UPLOAD_PATHS.has(path)) return void trpcUpload(req, res);
     if (path?.startsWith('/trpc/')) return void trpc(req, res);
@@ -345,8 +361,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (err) {
-      logger.error({ err }, 'calendar feed failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal' });
+      if (!databaseUnavailable(res, err)) {
+        logger.error({ err }, 'calendar feed failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal' });
+      }
     }
   }
 
@@ -368,11 +386,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       json(res, result.status, result.body);
     } catch (err) {
       // 5xx: Stripe retries the delivery later; nothing was committed.
-      logger.error({ err }, 'stripe webhook failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal' });
+      if (!databaseUnavailable(res, err)) {
+        logger.error({ err }, 'stripe webhook failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal' });
+      }
     }
   }
 
+  /** The routes outside tRPC: an unreachable database is 503 + Retry-After and one log line per outage, too. */
+  function databaseUnavailable(res: http.ServerResponse, err: unknown): boolean {
+    if (!isDatabaseUnavailable(err)) return false;
+    health.failed('route', (err as Error).message);
+    if (!res.headersSent) {
+      res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      json(res, 503, { error: 'unavailable' });
+    }
+    return true;
+  }
+
+  // /readyz answers from the first probe on; the probe's own connection, not the pool's.
+  await readiness.probe();
+  readiness.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => resolve());
@@ -383,6 +417,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   // In the background: requests are served while the queue waits for its schema (a rollout before the migration job).
   const jobsStarted = jobWorker.start().catch((err: unknown) => logger.error({ err }, 'job queue did not start'));
 
+  function drain() {
+    draining = true;
+    // Requests already running answer with connection: close as well, when their headers are still unsent.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+  }
+
   let closing: Promise<void> | null = null;
   return {
     url: `http://${address.address}:${address.port}`,
@@ -392,21 +432,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     fakeStripe: fake ? { fake, webhookSecret } : null,
     metricsUrl: metricsServer ? `${metricsServer.url}/metrics` : null,
     metrics,
-    drain() {
-      draining = true;
-    },
+    drain,
     close() {
-      draining = true;
+      drain();
+      closingStarted = true;
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Idle keep-alive connections now; busy ones close after their response (connection: close).
           server.closeIdleConnections();
         });
+        logger.info({ event: 'shutdown.requests-finished' }, 'no request in flight; stopping the workers');
         await metricsServer?.close();
+        await readiness.stop();
         // Stops fetching; the jobs in flight finish or go back to the queue for another worker.
         await jobWorker.stop(options.jobStopTimeoutMs ?? 10_000);
         await jobsStarted;
+        logger.info({ event: 'shutdown.workers-stopped' }, 'workers stopped; closing the pools');
         await Promise.all([deps.db.close(), deps.platform.close()]);
         fakeLease?.release();
       })();
@@ -417,7 +459,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 
 type RequestWithMeta = http.IncomingMessage & { requestId: string; logFields: RequestLogFields };
 
-const DATABASE_RETRY_AFTER_SECONDS = 5;
 const SIGN_IN_FAILURES: Record<string, string> = {
   UNAUTHORIZED: 'invalid_credentials',
   TOO_MANY_REQUESTS: 'throttled',

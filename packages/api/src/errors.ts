@@ -63,6 +63,25 @@ export class ServiceBusyError extends DomainError {
   }
 }
 
+/**
+ * PostgreSQL cannot be reached right now (down, restarting, connection lost):
+ * nothing was committed by this request (or its answer is lost with the
+ * connection — a retry with the same idempotency key sorts that out), and the
+ * same request will work once the database is back. 503 with Retry-After.
+ */
+export class DatabaseUnavailableError extends DomainError {
+  readonly retryAfterSeconds: number;
+
+  /** The driver's error, for the one log line of the outage. */
+  readonly reason: string;
+
+  constructor(retryAfterSeconds: number, cause: unknown) {
+    super('SERVICE_UNAVAILABLE', 'errors.unavailable');
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : '';
+  }
+}
+
 export interface ErrorData {
   messageKey: string;
   fieldErrors?: Record<string, string[]>;
@@ -72,7 +91,11 @@ export interface ErrorData {
 
 /** Maps any error that reaches the edge to a key and, for input, per-field keys. */
 export function describeError(error: TRPCError): ErrorData {
-  if (error instanceof TooManyRequestsError || error instanceof ServiceBusyError)
+  if (
+    error instanceof TooManyRequestsError ||
+    error instanceof ServiceBusyError ||
+    error instanceof DatabaseUnavailableError
+  )
     return { messageKey: error.messageKey, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof DomainError) {
     return {

@@ -8,7 +8,9 @@ export {
   type RequestLogFields,
 } from './context.ts';
 export { createCallerFactory } from './trpc.ts';
-export { DomainError, type ErrorData } from './errors.ts';
+export { DatabaseUnavailableError, DomainError, type ErrorData } from './errors.ts';
+export { isDatabaseUnavailable } from './database-outage.ts';
+export { DATABASE_RETRY_AFTER_SECONDS } from './trpc.ts';
 export { createJobWorker, type JobWorker, type JobWorkerOptions } from './jobs/worker.ts';
 export { createJobQueue, type JobQueue, type JobQueueOptions, type QueueLag } from './jobs/queue.ts';
 export type { MailSettings } from './context.ts';

@@ -4,7 +4,8 @@ import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import { authenticate, TENANT_BY_SLUG } from './authenticate.ts';
 import type { Context } from './context.ts';
-import { DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
+import { DatabaseUnavailableError, DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
+import { isDatabaseUnavailable } from './database-outage.ts';
 import { hostileInput, slug } from './schemas.ts';
 import { activeSupportSession } from './support-lookup.ts';
 
@@ -33,6 +34,8 @@ export const createCallerFactory = t.createCallerFactory;
 
 /** A saturated pool is brief: the client should come back this soon. */
 const BUSY_RETRY_AFTER_SECONDS = 1;
+/** A database restart or failover takes seconds, not one. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const logged = t.middleware(async ({ ctx, path, next }) => {
   ctx.log.procedure = path;
@@ -40,6 +43,9 @@ const logged = t.middleware(async ({ ctx, path, next }) => {
   // Waiting too long for a database connection (wherever in the procedure)
   // is overload, not a bug: 503 + Retry-After instead of a 500.
   if (!result.ok && isPoolAcquireTimeout(result.error)) throw new ServiceBusyError(BUSY_RETRY_AFTER_SECONDS);
+  // The database is down or restarting: a retry later will do; nothing is broken in the request.
+  if (!result.ok && !(result.error instanceof DomainError) && isDatabaseUnavailable(result.error))
+    throw new DatabaseUnavailableError(DATABASE_RETRY_AFTER_SECONDS, result.error);
   return result;
 });
 

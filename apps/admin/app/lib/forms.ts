@@ -58,6 +58,17 @@ export function keepValues(form: FormData, names: readonly string[]): Record<str
   return values;
 }
 
+/**
+ * The idempotency key a form carries (docs/decisions/033): made by the loader
+ * when the form renders, sent as a hidden field, so a double submit or a
+ * retry after a lost answer makes one booking, not two. Absent or malformed
+ * (a hand-made post): no key, the API works as without one.
+ */
+export function idempotencyKeyOf(form: FormData): { idempotencyKey?: string } {
+  const value = text(form, 'idempotencyKey');
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? { idempotencyKey: value } : {};
+}
+
 export function text(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === 'string' ? value.trim() : '';

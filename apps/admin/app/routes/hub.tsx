@@ -10,7 +10,7 @@ import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { clipToMax, conflictItem, hhmm, suggestionText, type Conflict } from '~/lib/booking-format.ts';
 import { mutateBooking } from '~/lib/bookings.server.ts';
-import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
+import { idempotencyKeyOf, keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
@@ -60,7 +60,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     archivedSpaces: spaces.archived,
     hours,
     deskDate,
-    freeDesks: desks.resources.filter((r) => r.free.length > 0),
+    // One key per desk form as rendered: a double click books once (docs/decisions/033).
+    freeDesks: desks.resources
+      .filter((r) => r.free.length > 0)
+      .map((r) => ({ ...r, idempotencyKey: crypto.randomUUID() })),
+    suggestionKey: crypto.randomUUID(),
     // Only for those who decide this hub's requests.
     pendingApprovals: approvals.mayApprove ? approvals.total : null,
   };
@@ -169,6 +173,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           startsAt: text(form, 'startsAt'),
           endsAt: text(form, 'endsAt'),
           attendees: 1,
+          ...idempotencyKeyOf(form),
         }),
       );
       if (!result.ok) return failed(result, keepValues(form, ['spaceId', 'deskId']), result.conflict);
@@ -189,8 +194,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Hub() {
-  const { slug, hub, canConfigure, spaces, archivedSpaces, hours, deskDate, freeDesks, pendingApprovals } =
-    useLoaderData<typeof loader>();
+  const {
+    slug,
+    hub,
+    canConfigure,
+    spaces,
+    archivedSpaces,
+    hours,
+    deskDate,
+    freeDesks,
+    pendingApprovals,
+    suggestionKey,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -312,6 +327,7 @@ export default function Hub() {
         {deskFailure?.conflict?.suggestion ? (
           <Form method="post" className="inline-form suggestion">
             <input type="hidden" name="intent" value="bookDesk" />
+            <input type="hidden" name="idempotencyKey" value={suggestionKey} />
             <input type="hidden" name="spaceId" value={deskFailure.values.spaceId ?? ''} />
             <input type="hidden" name="deskId" value={deskFailure.values.deskId ?? ''} />
             <input type="hidden" name="startsAt" value={deskFailure.conflict.suggestion.startsAt} />
@@ -343,6 +359,7 @@ export default function Hub() {
                 <li key={desk.deskId ?? desk.spaceId}>
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="intent" value="bookDesk" />
+                    <input type="hidden" name="idempotencyKey" value={desk.idempotencyKey} />
                     <input type="hidden" name="spaceId" value={desk.spaceId} />
                     <input type="hidden" name="deskId" value={desk.deskId ?? ''} />
                     <input type="hidden" name="startsAt" value={slot.startsAt} />

@@ -11,7 +11,7 @@ import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, notFound, requireMe } from '~/lib/api.server.ts';
 import { toInstant } from '~/lib/bookings.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
-import { keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
+import { idempotencyKeyOf, keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { mutateWithParams } from '~/lib/mutate-with-params.server.ts';
 import {
@@ -40,6 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       kind: space.kind,
       desks: space.desks.map((d) => ({ id: d.id, name: d.name })),
     },
+    // New with each rendering: a double submit books the series once (docs/decisions/033).
+    idempotencyKey: crypto.randomUUID(),
   };
 }
 
@@ -90,7 +92,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // A failed create also shows the dates, so the user sees which ones are in the way and why.
   const preview = await mutateWithParams(request, () => api.bookingSeries.preview.query(input));
   if (intent === 'create' && preview.ok && preview.data.conflicts === 0) {
-    const created = await mutateWithParams(request, () => api.bookingSeries.create.mutate(input));
+    const created = await mutateWithParams(request, () =>
+      api.bookingSeries.create.mutate({ ...input, ...idempotencyKeyOf(form) }),
+    );
     if (created.ok) return redirect(`/towns/${encodeURIComponent(slug)}/series/${created.data.id}`);
     return data({ values, preview: preview.data, error: named(created), refused: true }, { status: 409 });
   }
@@ -109,7 +113,7 @@ function recurrenceOf(values: Record<string, string>): RecurrenceFields {
 }
 
 export default function SpaceSeries() {
-  const { space } = useLoaderData<typeof loader>();
+  const { space, idempotencyKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -228,6 +232,7 @@ export default function SpaceSeries() {
             defaultValue={values.attendees ?? '1'}
             errors={byField.attendees}
           />
+          <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
           <div className="form__actions">
             <button type="submit" name="intent" value="preview" className="button button--secondary">
               {t('series.preview')}

@@ -10,7 +10,7 @@ import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { clipToMax, conflictItem, hhmm, localDate, suggestionText, whoText } from '~/lib/booking-format.ts';
 import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
-import { keepValues, text, translateErrors } from '~/lib/forms.ts';
+import { idempotencyKeyOf, keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { allowance } from '~/lib/organisations.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { photoUrl } from '~/lib/photos.ts';
@@ -70,6 +70,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     slug,
     space,
     week,
+    // The booking forms' idempotency keys, new with each rendering (docs/decisions/033).
+    bookingKey: crypto.randomUUID(),
+    suggestionKey: crypto.randomUUID(),
     prev: addDays(week, -7),
     next: addDays(week, 7),
     bookings: bookings.items,
@@ -234,6 +237,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       ...(purpose ? { purpose } : {}),
       ...(forUserId ? { forUserId } : {}),
       ...(organisationId ? { organisationId } : {}),
+      ...idempotencyKeyOf(form),
     }),
   );
   if (!result.ok) {
@@ -300,7 +304,8 @@ const FIELDS = {
 };
 
 export default function SpaceWeek() {
-  const { slug, space, week, prev, next, bookings, free, prefill, forWhom, photos } = useLoaderData<typeof loader>();
+  const { slug, space, week, prev, next, bookings, free, prefill, forWhom, photos, bookingKey, suggestionKey } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
   const { t } = tr;
@@ -577,6 +582,7 @@ export default function SpaceWeek() {
           // The next free slot of the same length, booked with one click (same desk, attendees and purpose).
           <Form method="post" className="inline-form suggestion">
             <input type="hidden" name="intent" value="book" />
+            <input type="hidden" name="idempotencyKey" value={suggestionKey} />
             <input type="hidden" name="date" value={localDate(result.conflict.suggestion.startsAt)} />
             <input type="hidden" name="start" value={hhmm(result.conflict.suggestion.startsAt)} />
             <input type="hidden" name="end" value={hhmm(result.conflict.suggestion.endsAt)} />
@@ -601,6 +607,7 @@ export default function SpaceWeek() {
           }
         >
           <input type="hidden" name="intent" value="book" />
+          <input type="hidden" name="idempotencyKey" value={bookingKey} />
           <input type="hidden" name="week" value={week} />
           {forWhom ? (
             <ForWhomFields choices={forWhom} values={values} prefill={prefill} errors={errors.byField} />

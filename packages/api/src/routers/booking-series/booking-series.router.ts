@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { id, slug } from '../../schemas.ts';
+import { requestFingerprint, tenantIdempotently } from '../../idempotency.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { editSeries, previewSeriesEdit } from './booking-series-edit.service.ts';
 import {
   cancelSeriesInput,
+  createSeriesInput,
   editPreviewOutput,
   editSeriesInput,
   editSeriesOutput,
@@ -21,9 +23,23 @@ export const bookingSeriesRouter = router({
     .query(({ ctx, input }) => previewSeries(ctx, input)),
 
   create: tenantProcedure
-    .input(seriesInput)
+    .input(createSeriesInput)
     .output(seriesOutput)
-    .mutation(({ ctx, input }) => createSeries(ctx, input)),
+    .mutation(({ ctx, input }) => {
+      const { idempotencyKey, ...series } = input;
+      return tenantIdempotently(
+        ctx,
+        idempotencyKey
+          ? {
+              key: idempotencyKey,
+              operation: 'bookingSeries.create',
+              fingerprint: requestFingerprint('bookingSeries.create', ctx.session.userId, series),
+            }
+          : null,
+        (idempotency) => createSeries(ctx, series, idempotency),
+        (seriesId) => getSeries(ctx, { seriesId }),
+      );
+    }),
 
   get: tenantProcedure
     .input(z.object({ tenant: slug, seriesId: id }).strict())

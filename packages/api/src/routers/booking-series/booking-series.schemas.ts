@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, optionalText, slug } from '../../schemas.ts';
+import { id, idempotencyKey, optionalText, slug } from '../../schemas.ts';
 import { BOOKING_STATUSES, instant } from '../bookings/bookings.schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
 
@@ -28,6 +28,9 @@ export const seriesInput = z
       .default(1),
   })
   .strict();
+
+/** `bookingSeries.create`: the series, and the client's idempotency key (docs/decisions/033). */
+export const createSeriesInput = seriesInput.extend({ idempotencyKey: idempotencyKey.optional() }).strict();
 
 export const occurrenceCheck = z
   .object({

@@ -2,6 +2,7 @@ import { subject } from '@hubwerk/auth';
 import { uuid7 } from '@hubwerk/billing';
 import type { Booking, BookingSeries, Desk, OpeningHours, Space } from '@hubwerk/db';
 import { addDays, localParts, zonedToUtc } from '@hubwerk/domain';
+import type { TenantIdempotency } from '../../idempotency.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { checkOpeningHours, checkRules, isExclusionViolation, type Opening } from '../bookings/bookings.service.ts';
@@ -202,7 +203,7 @@ export function conflictsError(checks: Array<{ date: string; conflict: Conflict 
  * series and its bookings. The exclusion constraints stay the last word; a
  * violation rolls the whole series back.
  */
-export async function createSeries(ctx: Ctx, input: SeriesInput) {
+export async function createSeries(ctx: Ctx, input: SeriesInput, idempotency: TenantIdempotency | null = null) {
   const occurrences = occurrencesOf(ctx, input);
   const tenantId = ctx.tenant.id;
   const seriesId = uuid7();
@@ -227,6 +228,11 @@ export async function createSeries(ctx: Ctx, input: SeriesInput) {
           attendees: input.attendees,
         },
       });
+      // The client's key, with the series it makes (docs/decisions/033).
+      if (idempotency)
+        await tx.tenantIdempotencyKey.create({
+          data: { tenantId, ...idempotency, resultId: seriesId },
+        });
       await tx.booking.createMany({
         data: occurrences.map((o) => ({
           tenantId,

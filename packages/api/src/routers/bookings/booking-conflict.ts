@@ -1,6 +1,7 @@
 import { subject } from '@hubwerk/auth';
 import { localParts } from '@hubwerk/domain';
 import { DomainError } from '../../errors.ts';
+import type { TenantIdempotency } from '../../idempotency.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';
 import { availability, createBooking, type CreateBookingInput } from './bookings.service.ts';
 
@@ -17,9 +18,13 @@ const SUGGESTION_DAYS = 7;
  * The booking itself is unchanged: createBooking has rolled back when this
  * runs, so the suggestion is read afterwards, outside its transaction.
  */
-export async function createBookingExplained(ctx: Ctx, input: CreateBookingInput) {
+export async function createBookingExplained(
+  ctx: Ctx,
+  input: CreateBookingInput,
+  idempotency: TenantIdempotency | null = null,
+) {
   try {
-    return await createBooking(ctx, input);
+    return await createBooking(ctx, input, idempotency);
   } catch (error) {
     throw await explainConflict(ctx, input, error);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, pageInput, slug } from '../../schemas.ts';
+import { requestFingerprint, tenantIdempotently } from '../../idempotency.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import {
   availabilityInput,
@@ -11,15 +12,34 @@ import {
 } from './bookings.schemas.ts';
 import { changeBookingExplained } from './change-booking.ts';
 import { createBookingExplained } from './booking-conflict.ts';
-import { availability, cancelBooking, decideBooking, getBooking, myBookings, spaceWeek } from './bookings.service.ts';
+import {
+  availability,
+  bookingAsCreated,
+  cancelBooking,
+  decideBooking,
+  getBooking,
+  myBookings,
+  spaceWeek,
+} from './bookings.service.ts';
 
 export const bookingsRouter = router({
   create: tenantProcedure
     .input(createBookingInput)
     .output(bookingOutput)
     .mutation(({ ctx, input }) => {
-      const { tenant: _tenant, ...booking } = input;
-      return createBookingExplained(ctx, booking);
+      const { tenant: _tenant, idempotencyKey, ...booking } = input;
+      return tenantIdempotently(
+        ctx,
+        idempotencyKey
+          ? {
+              key: idempotencyKey,
+              operation: 'bookings.create',
+              fingerprint: requestFingerprint('bookings.create', ctx.session.userId, booking),
+            }
+          : null,
+        (idempotency) => createBookingExplained(ctx, booking, idempotency),
+        (bookingId) => bookingAsCreated(ctx, bookingId),
+      );
     }),
 
   /** Change time, space or desk, purpose, attendees (docs/decisions/017): the owner, or staff of its hub. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, instant, optionalText, slug } from '../../schemas.ts';
+import { id, idempotencyKey, instant, optionalText, slug } from '../../schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
 
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled'] as const;
@@ -24,6 +24,8 @@ export const createBookingInput = z
     forUserId: id.optional(),
     /** Staff: book for (and on the plan of) this organisation. */
     organisationId: id.optional(),
+    /** Made once per attempt (e.g. per rendered form): a retry with it gets the booking the first request made (docs/decisions/033). */
+    idempotencyKey: idempotencyKey.optional(),
   })
   .strict();
 

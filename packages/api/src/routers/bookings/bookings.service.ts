@@ -11,6 +11,7 @@ import {
 import { addDays, bookingSequence, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { uuid7 } from '@hubwerk/billing';
 import { DomainError, notFound } from '../../errors.ts';
+import { RECORD_TENANT_KEY_SQL, recordTenantKeyValues, type TenantIdempotency } from '../../idempotency.ts';
 import { queueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';
 import { approvalRequestParams, ENQUEUE_APPROVAL_REQUEST_SQL } from '../../mail/approval-mails.ts';
 import { mailSettings } from '../../context.ts';
@@ -245,7 +246,7 @@ const INSERT_BOOKING_SQL = `WITH b AS (
  * what the flight read, and rolls back if any fails; the second flight is
  * COMMIT. The exclusion constraint stays the last word against overlaps.
  */
-export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
+export async function createBooking(ctx: Ctx, input: CreateBookingInput, idempotency: TenantIdempotency | null = null) {
   if (input.endsAt.getTime() <= input.startsAt.getTime()) throw ruleError('endsAt', 'errors.booking.endBeforeStart');
   const tenantId = ctx.tenant.id;
   const deskId = input.deskId ?? null;
@@ -298,6 +299,8 @@ export async function createBooking(ctx: Ctx, input: CreateBookingInput) {
         createdById,
         organisationId,
       ]);
+      // The client's key, with the booking it makes: a second use of the key fails here and is replayed.
+      if (idempotency) void query(RECORD_TENANT_KEY_SQL, recordTenantKeyValues(tenantId, idempotency, bookingId));
       // The insert's own failure (a constraint) only matters once every check passed.
       const settledInsert = insertedP.then(
         (r) => ({ ok: true as const, rows: r.rows }),
@@ -533,6 +536,12 @@ export async function getBooking(ctx: Ctx, input: { bookingId: string }) {
     hubName: booking.space.hub.name,
     sequence: bookingSequence(booking.status, booking.revision),
   };
+}
+
+/** What `bookings.create` answered for a booking it made: a retry with the same idempotency key gets it again. */
+export async function bookingAsCreated(ctx: Ctx, bookingId: string) {
+  const { hubName: _hubName, sequence: _sequence, ...booking } = await getBooking(ctx, { bookingId });
+  return booking;
 }
 
 /** The caller's own bookings from `from` on (default: now), by start time, keyset-paginated. */
