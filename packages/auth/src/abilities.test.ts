@@ -24,6 +24,7 @@ const hub = (tenantId: string, id: string) =>
     accessibility: [],
     accessibilityNotes: null,
     isPublic: false,
+    archivedAt: null,
     createdAt: new Date(),
     updatedAt: new Date(),
   });
