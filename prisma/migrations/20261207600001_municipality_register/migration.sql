@@ -12,7 +12,7 @@ CREATE TABLE "Municipality" (
     "ags" CHAR(8) NOT NULL,
     "name" TEXT NOT NULL,
     "land" CHAR(2) NOT NULL,
-    "kreis" TEXT NOT NULL,
+    "kreis" TEXT,
     "postalCode" TEXT,
     "population" INTEGER,
 

@@ -13,7 +13,7 @@ export interface RegisterRow {
   ags: string;
   name: string;
   land: string;
-  kreis: string;
+  kreis: string | null;
   postalCode: string | null;
   population: number | null;
 }
@@ -53,8 +53,7 @@ export function parseRegister(text: string): RegisterRow[] {
     const name = record.name ?? '';
     if (name === '' || name.length > 200) throw at('name', name === '' ? 'validation.required' : 'validation.tooLong');
     const kreis = record.kreis ?? '';
-    if (kreis === '' || kreis.length > 200)
-      throw at('kreis', kreis === '' ? 'validation.required' : 'validation.tooLong');
+    if (kreis.length > 200) throw at('kreis', 'validation.tooLong');
     const plz = record.plz ?? '';
     if (plz !== '' && !/^\d{5}$/.test(plz)) throw at('plz', 'validation.postalCode');
     const population = record.population ?? '';
@@ -63,7 +62,7 @@ export function parseRegister(text: string): RegisterRow[] {
       ags,
       name,
       land,
-      kreis,
+      kreis: kreis === '' ? null : kreis,
       postalCode: plz === '' ? null : plz,
       population: population === '' ? null : Number(population),
     };

@@ -22,7 +22,7 @@ const municipality = z.object({
   ags: z.string(),
   name: z.string(),
   land: z.string(),
-  kreis: z.string(),
+  kreis: z.string().nullable(),
   postalCode: z.string().nullable(),
   population: z.number().int().nullable(),
 });

@@ -95,7 +95,7 @@ export interface Municipality {
   ags: string;
   name: string;
   land: string;
-  kreis: string;
+  kreis: string | null;
   postalCode: string | null;
   population: number | null;
 }
