@@ -27,7 +27,7 @@ export function readCsv(text: string): Array<{ line: number; record: Record<stri
       throw new DomainError(
         'BAD_REQUEST',
         'errors.csv.unreadable',
-        { file: ['errors.csv.unreadable'] },
+        { csv: ['errors.csv.unreadable'] },
         { line: String((error as CsvError & { lines?: number }).lines ?? 0) },
       );
     throw error;
@@ -41,7 +41,7 @@ export function requireColumns(first: Record<string, string>, names: readonly st
     throw new DomainError(
       'BAD_REQUEST',
       'errors.csv.missingColumns',
-      { file: ['errors.csv.missingColumns'] },
+      { csv: ['errors.csv.missingColumns'] },
       { columns: missing.join(', ') },
     );
 }

@@ -73,13 +73,13 @@ describe('importing the register', () => {
     ).toEqual({
       code: 'BAD_REQUEST',
       messageKey: 'errors.register.invalidRow',
-      fieldErrors: { file: ['validation.ags.format'] },
+      fieldErrors: { csv: ['validation.ags.format'] },
       params: { line: '4', column: 'ags' },
     });
     const duplicate = `${FIXTURE.trimEnd()}\n${lines[1]}\n`;
     expect(
       await failure(platformAdmin.register.import({ csv: duplicate, effectiveDate: '2020-12-31', source: SOURCE })),
-    ).toMatchObject({ fieldErrors: { file: ['errors.register.duplicateAgs'] }, params: { line: '13', column: 'ags' } });
+    ).toMatchObject({ fieldErrors: { csv: ['errors.register.duplicateAgs'] }, params: { line: '13', column: 'ags' } });
     expect(
       await failure(
         platformAdmin.register.import({

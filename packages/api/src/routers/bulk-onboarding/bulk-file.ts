@@ -26,10 +26,10 @@ export interface BulkFileRow {
 export function parseBulkFile(text: string): BulkFileRow[] {
   const records = readCsv(text);
   const first = records[0];
-  if (!first) throw new DomainError('BAD_REQUEST', 'errors.bulk.empty', { file: ['errors.bulk.empty'] });
+  if (!first) throw new DomainError('BAD_REQUEST', 'errors.bulk.empty', { csv: ['errors.bulk.empty'] });
   requireColumns(first.record, BULK_COLUMNS);
   if (records.length > MAX_BULK_ROWS)
-    throw new DomainError('BAD_REQUEST', 'errors.bulk.tooManyRows', { file: ['errors.bulk.tooManyRows'] });
+    throw new DomainError('BAD_REQUEST', 'errors.bulk.tooManyRows', { csv: ['errors.bulk.tooManyRows'] });
   const value = (record: Record<string, string>, column: string) => (record[column] ?? '').slice(0, MAX_VALUE_CHARS);
   return records.map(({ line, record }) => ({
     line,

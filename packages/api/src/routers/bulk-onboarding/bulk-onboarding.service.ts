@@ -40,7 +40,7 @@ export async function startBulkOnboarding(ctx: Ctx, input: { csv: string; fileNa
     async (tx) => {
       // Every row would be refused: say so once, before a job is made.
       if (!(await currentRegister(tx)))
-        throw new DomainError('BAD_REQUEST', 'errors.register.missing', { file: ['errors.register.missing'] });
+        throw new DomainError('BAD_REQUEST', 'errors.register.missing', { csv: ['errors.register.missing'] });
       const bulk = await tx.bulkOnboarding.create({
         data: { requestedById: ctx.session.userId, fileName: input.fileName, total: rows.length },
         select: { id: true },

@@ -28,17 +28,17 @@ const problem = (p: Problem) =>
   new DomainError(
     'BAD_REQUEST',
     'errors.register.invalidRow',
-    { file: [p.key] },
+    { csv: [p.key] },
     { line: String(p.line), column: p.column },
   );
 
 export function parseRegister(text: string): RegisterRow[] {
   const records = readCsv(text);
   const first = records[0];
-  if (!first) throw new DomainError('BAD_REQUEST', 'errors.register.empty', { file: ['errors.register.empty'] });
+  if (!first) throw new DomainError('BAD_REQUEST', 'errors.register.empty', { csv: ['errors.register.empty'] });
   requireColumns(first.record, REQUIRED_COLUMNS);
   if (records.length > MAX_REGISTER_ROWS)
-    throw new DomainError('BAD_REQUEST', 'errors.register.tooManyRows', { file: ['errors.register.tooManyRows'] });
+    throw new DomainError('BAD_REQUEST', 'errors.register.tooManyRows', { csv: ['errors.register.tooManyRows'] });
 
   const seen = new Set<string>();
   return records.map(({ line, record }) => {
