@@ -3,7 +3,7 @@
  * whole by the provider, searched by onboarding, consulted for every AGS a
  * town is onboarded with.
  */
-import { Prisma, type AppClient, type PlatformClient, type PlatformTx } from '@hubwerk/db';
+import type { AppClient, PlatformClient, PlatformTx, Prisma } from '@hubwerk/db';
 import { parseRegister, type RegisterRow } from './register-file.ts';
 
 /** Rows per INSERT: a few statements for the whole country, each well below PostgreSQL's parameter limits. */
