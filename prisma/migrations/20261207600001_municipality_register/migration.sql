@@ -62,7 +62,7 @@ CREATE TABLE "BulkOnboardingRow" (
     "reasonKey" TEXT,
     "reasonField" TEXT,
     "reasonParams" JSONB,
-    "tenantId" UUID,
+    "townId" UUID,
 
     CONSTRAINT "BulkOnboardingRow_pkey" PRIMARY KEY ("bulkId","line")
 );

@@ -66,7 +66,7 @@ export async function runBulkOnboarding(deps: ApiDependencies, job: BulkOnboardi
                 reasonField: result.reasonField,
                 ...(result.reasonParams ? { reasonParams: result.reasonParams } : {}),
               }
-            : { outcome: result.outcome, tenantId: result.tenantId },
+            : { outcome: result.outcome, townId: result.tenantId },
       });
       await tx.bulkOnboarding.update({ where: { id: job.bulkId }, data: { processed: { increment: 1 } } });
     }, untouched);

@@ -91,7 +91,7 @@ export async function getBulkOnboarding(ctx: Ctx, input: { id: string }) {
       reasonKey: r.reasonKey,
       reasonField: r.reasonField,
       reasonParams: (r.reasonParams as Record<string, string> | null) ?? null,
-      tenantId: r.tenantId,
+      tenantId: r.townId,
     })),
   };
 }
