@@ -74,7 +74,11 @@ export async function bundleApi(): Promise<string> {
   rmSync(out, { recursive: true, force: true });
   await build({
     ...common,
-    entryPoints: { main: path.join(app, 'src/main.ts'), migrate: path.join(app, 'src/migrate-main.ts') },
+    entryPoints: {
+      main: path.join(app, 'src/main.ts'),
+      migrate: path.join(app, 'src/migrate-main.ts'),
+      'register-import': path.join(app, 'src/register-import-main.ts'),
+    },
     outdir: out,
     external: NATIVE,
   });

@@ -107,8 +107,11 @@ const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const ICAL_PATH = /^\/ical\/([0-9a-fA-F-]{36})\/([A-Za-z0-9_-]{1,100})\.ics$/;
 const DENIALS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND']);
-/** tRPC paths whose body may exceed the default 1 MiB: an 8 MB photo is ~11.2 MB as base64 (docs/decisions/019). */
-const UPLOAD_PATHS = new Set(['/trpc/spacePhotos.add']);
+/**
+ * tRPC paths whose body may exceed the default 1 MiB: an 8 MB photo is ~11.2 MB as base64 (docs/decisions/019);
+ * the municipality register of the whole country is ~1 MB of CSV, a file of towns for bulk onboarding less (ADR 034).
+ */
+const UPLOAD_PATHS = new Set(['/trpc/spacePhotos.add', '/trpc/register.import', '/trpc/bulkOnboarding.start']);
 const UPLOAD_MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {

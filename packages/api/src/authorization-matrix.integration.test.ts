@@ -87,6 +87,12 @@ const openInvitations: string[] = [];
 /** Open invitations of the IT partner, one per matrix role, for partners.revokeInvitation. */
 const openPartnerInvitations: string[] = [];
 
+/** A register of one municipality and a file of one town (Einbeck, onboarded already: the job only reports it). */
+const REGISTER_CSV = 'ags,name,land,kreis,population,plz\n03155013,"Einbeck, Stadt",03,Northeim,30689,37574\n';
+const BULK_CSV = 'ags,hub_name,admin_email,partner\n03155013,Hub,a@example.org,\n';
+/** A finished bulk onboarding job, for bulkOnboarding.get. */
+let bulkOnboardingId: string;
+
 /** A valid input in the role's own scope (Einbeck, assigned to the demo IT partner). */
 const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
   'auth.signIn': (role) => ({
@@ -110,6 +116,11 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
     idempotencyKey: randomUUID(),
   }),
   'tenants.assignPartner': () => ({ tenantId: einbeck.id, partnerId: itPartnerId }),
+  'register.status': () => ({}),
+  'register.search': () => ({ query: 'Einbeck' }),
+  'register.import': () => ({ csv: REGISTER_CSV, effectiveDate: '2019-12-31', source: 'Matrix' }),
+  'bulkOnboarding.start': () => ({ csv: BULK_CSV, fileName: 'matrix.csv' }),
+  'bulkOnboarding.get': () => ({ id: bulkOnboardingId }),
   'partners.list': () => ({}),
   'partners.get': () => ({ partnerId: itPartnerId }),
   'partners.register': () => ({
@@ -480,6 +491,13 @@ beforeAll(async () => {
     )
   ).rows[0];
   itPartnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'IT_PARTNER'`)).rows[0].id;
+  bulkOnboardingId = (
+    await superuser.query(
+      `INSERT INTO "BulkOnboarding" (id, "requestedById", "fileName", status, total, "updatedAt")
+       SELECT gen_random_uuid(), id, 'matrix.csv', 'DONE', 0, now() FROM "User" WHERE email = $1 RETURNING id`,
+      [DEMO_USERS.platform],
+    )
+  ).rows[0].id;
   // The two planted roles sign in with the demo password.
   const hubStaffMembership = await plantMember(USERS['hub-staff'], 'HUB_STAFF');
   await superuser.query(

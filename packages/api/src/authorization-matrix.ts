@@ -96,6 +96,12 @@ export const AUTHORIZATION_MATRIX = {
   'tenants.get': row(townReaders),
   'tenants.onboard': row(provider),
   'tenants.assignPartner': row(provider),
+  // The municipality register and bulk onboarding (ADR 034): the provider's admins, who onboard towns.
+  'register.status': row(provider),
+  'register.search': row(provider),
+  'register.import': row(provider),
+  'bulkOnboarding.start': row(provider),
+  'bulkOnboarding.get': row(provider),
   'partners.list': row(signedIn),
   'partners.get': row(['platform-admin', 'platform-support', 'partner-admin']),
   'partners.register': row(provider),

@@ -4,6 +4,7 @@ import { auditRouter } from './routers/audit/audit.router.ts';
 import { authRouter } from './routers/auth/auth.router.ts';
 import { billingRouter } from './routers/billing/billing.router.ts';
 import { bookingSeriesRouter } from './routers/booking-series/booking-series.router.ts';
+import { bulkOnboardingRouter } from './routers/bulk-onboarding/bulk-onboarding.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
 import { exportsRouter } from './routers/exports/exports.router.ts';
 import { hubCalendarRouter } from './routers/hub-calendar/hub-calendar.router.ts';
@@ -13,6 +14,7 @@ import { checkInRouter } from './routers/check-in/check-in.router.ts';
 import { hubsRouter } from './routers/hubs/hubs.router.ts';
 import { occupancyRouter } from './routers/occupancy/occupancy.router.ts';
 import { organisationsRouter } from './routers/organisations/organisations.router.ts';
+import { registerRouter } from './routers/register/register.router.ts';
 import { publicBookingsRouter } from './routers/public-bookings/public-bookings.router.ts';
 import { invitationsRouter } from './routers/invitations/invitations.router.ts';
 import { mailRouter } from './routers/mail/mail.router.ts';
@@ -55,6 +57,8 @@ export const appRouter = router({
   publicBookings: publicBookingsRouter,
   support: supportRouter,
   account: accountRouter,
+  register: registerRouter,
+  bulkOnboarding: bulkOnboardingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -49,7 +49,7 @@ export function createPlatformClient(options: PlatformClientOptions) {
       work: (tx: PlatformTx) => Promise<T>,
       // null: the work touched nothing (a poll of an empty queue), so there is nothing to audit.
       audit: AuditEntry | ((result: T) => AuditEntry | null),
-      options: { isolationLevel?: Prisma.TransactionIsolationLevel } = {},
+      options: { isolationLevel?: Prisma.TransactionIsolationLevel; timeout?: number } = {},
     ): Promise<T> {
       return prisma.$transaction(
         async (tx) => {

@@ -86,6 +86,8 @@ export interface ApiErrorInfo {
   messageKey: string | null;
   retryAfterSeconds: number | null;
   fieldErrors: Record<string, string[]>;
+  /** Values the message interpolates (a line number, a date); strings only. */
+  params: Record<string, string>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -106,8 +108,12 @@ export function apiErrorInfo(error: unknown): ApiErrorInfo | null {
       }
     }
   }
+  const params: Record<string, string> = {};
+  if (isRecord(data.params))
+    for (const [key, value] of Object.entries(data.params)) if (typeof value === 'string') params[key] = value;
   return {
     code: data.code,
+    params,
     httpStatus: typeof data.httpStatus === 'number' ? data.httpStatus : null,
     messageKey: typeof data.messageKey === 'string' ? data.messageKey : null,
     retryAfterSeconds: typeof data.retryAfterSeconds === 'number' ? data.retryAfterSeconds : null,

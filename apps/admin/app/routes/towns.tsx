@@ -35,10 +35,18 @@ export default function Towns() {
         lead={t('towns.intro')}
         actions={
           canOnboard ? (
-            <Link to="/towns/new" className="button button--primary">
-              <span aria-hidden="true">+ </span>
-              {t('towns.onboard')}
-            </Link>
+            <>
+              <Link to="/register" className="button button--ghost">
+                {t('register.nav')}
+              </Link>
+              <Link to="/towns/bulk" className="button button--secondary">
+                {t('bulk.title')}
+              </Link>
+              <Link to="/towns/new" className="button button--primary">
+                <span aria-hidden="true">+ </span>
+                {t('towns.onboard')}
+              </Link>
+            </>
           ) : null
         }
       />

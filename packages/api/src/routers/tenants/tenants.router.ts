@@ -72,6 +72,7 @@ export const tenantsRouter = router({
           adminEmail: email,
           idempotencyKey,
           plan: z.enum(PLAN_IDS, { error: 'validation.invalid' }).optional(),
+          confirmNotInRegister: z.boolean({ error: 'validation.invalid' }).optional(),
         })
         .strict(),
     )

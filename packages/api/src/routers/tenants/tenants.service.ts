@@ -8,6 +8,7 @@ import { idempotently, isUniqueViolation } from '../../idempotency.ts';
 import { findOrCreateInvitee, hasCredentials, issueInvitation, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { canReadAudit } from '../audit/audit.service.ts';
+import { currentRegister, findMunicipality } from '../register/register.service.ts';
 import { mayInvite, mayInviteToHub } from '../staff/staff.service.ts';
 import { toHubOutput } from '../hubs/hubs.service.ts';
 
@@ -23,6 +24,8 @@ export interface OnboardInput {
   idempotencyKey: string;
   /** The plan of the town's agreement (billing); Standard unless given. */
   plan?: PlanId;
+  /** The caller confirmed a key that is not in the register in force (municipalities merge: docs/decisions/034). */
+  confirmNotInRegister?: boolean;
 }
 
 interface OnboardRecord {
@@ -145,6 +148,7 @@ export async function onboardTown(ctx: Context & { session: Actor }, input: Onbo
 }
 
 async function assertOnboardable(tx: PlatformTx, input: OnboardInput, slug: string) {
+  await assertInRegister(tx, input);
   const fieldErrors: Record<string, string[]> = {};
   const [agsTaken, slugTaken, partner] = await Promise.all([
     tx.tenant.findFirst({ where: { ags: input.ags }, select: { id: true } }),
@@ -155,6 +159,25 @@ async function assertOnboardable(tx: PlatformTx, input: OnboardInput, slug: stri
   if (slugTaken) fieldErrors.name = ['errors.tenant.slugTaken'];
   if (input.partnerId && partner?.kind !== 'IT_PARTNER') fieldErrors.partnerId = ['errors.partner.unknown'];
   if (Object.keys(fieldErrors).length > 0) throw new DomainError('BAD_REQUEST', 'errors.invalidInput', fieldErrors);
+}
+
+/**
+ * A key missing from the register in force is no proof of a typo (the
+ * register may predate a merger), but it is never taken silently: the
+ * caller confirms it, and the refusal names the register's date. Without
+ * any register imported only the key's form can be checked (the admin page
+ * says so).
+ */
+async function assertInRegister(tx: PlatformTx, input: OnboardInput) {
+  if (input.confirmNotInRegister) return;
+  const register = await currentRegister(tx);
+  if (!register || (await findMunicipality(tx, input.ags))) return;
+  throw new DomainError(
+    'BAD_REQUEST',
+    'errors.tenant.agsNotInRegister',
+    { ags: ['errors.tenant.agsNotInRegister'] },
+    { date: register.effectiveDate },
+  );
 }
 
 /** Assigns a town to an IT partner, or unassigns it (partnerId null). */

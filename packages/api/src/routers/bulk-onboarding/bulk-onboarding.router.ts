@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { DomainError } from '../../errors.ts';
+import { id, text } from '../../schemas.ts';
+import { platformProcedure, router } from '../../trpc.ts';
+import { getBulkOnboarding, startBulkOnboarding } from './bulk-onboarding.service.ts';
+
+/** The largest file of towns taken (the whole country is well below 1 MB). */
+export const BULK_MAX_CHARS = 4 * 1024 * 1024;
+
+const requireOnboarder = platformProcedure.use(({ ctx, next }) => {
+  if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  return next();
+});
+
+const bulkRow = z.object({
+  line: z.number().int(),
+  ags: z.string(),
+  hubName: z.string(),
+  adminEmail: z.string(),
+  outcome: z.enum(['pending', 'created', 'exists', 'refused']),
+  reasonKey: z.string().nullable(),
+  reasonField: z.string().nullable(),
+  reasonParams: z.record(z.string(), z.string()).nullable(),
+  tenantId: id.nullable(),
+});
+
+/** Bulk onboarding (docs/decisions/034): a file of towns, a job with progress, a report per row. */
+export const bulkOnboardingRouter = router({
+  start: requireOnboarder
+    .input(
+      z
+        .object({
+          csv: z
+            .string({ error: 'validation.required' })
+            .min(1, 'validation.required')
+            .max(BULK_MAX_CHARS, 'errors.csv.tooLarge'),
+          fileName: text(200).default(''),
+        })
+        .strict(),
+    )
+    .output(z.object({ id }))
+    .mutation(({ ctx, input }) => startBulkOnboarding(ctx, input)),
+
+  get: requireOnboarder
+    .input(z.object({ id }).strict())
+    .output(
+      z.object({
+        id,
+        fileName: z.string(),
+        status: z.enum(['queued', 'running', 'done', 'failed', 'interrupted']),
+        total: z.number().int(),
+        processed: z.number().int(),
+        createdAt: z.iso.datetime(),
+        finishedAt: z.iso.datetime().nullable(),
+        rows: z.array(bulkRow),
+      }),
+    )
+    .query(({ ctx, input }) => getBulkOnboarding(ctx, input)),
+});
