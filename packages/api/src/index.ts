@@ -17,5 +17,5 @@ export type { MailSettings } from './context.ts';
 export { createDunningNotifier } from './mail/dunning.ts';
 export { parseDataKey } from '@hubwerk/auth';
 export { renderCalendarFeed } from './calendar-feed.ts';
-export { importRegister } from './routers/register/register.service.ts';
+export { importRegister } from './register/register.ts';
 export { isoDate } from './schemas.ts';

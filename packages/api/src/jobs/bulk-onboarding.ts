@@ -10,11 +10,27 @@
 import { randomUUID } from 'node:crypto';
 import { checkAgs } from '@hubwerk/domain';
 import type { PlatformTx } from '@hubwerk/db';
-import { createContext, type ApiDependencies } from '../context.ts';
+import { createContext, type ApiDependencies, type Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { email as emailSchema, id as idSchema, name as nameSchema } from '../schemas.ts';
-import { currentRegister, findMunicipality, townName } from '../routers/register/register.service.ts';
-import { onboardTown } from '../routers/tenants/tenants.service.ts';
+import { currentRegister, findMunicipality, townName } from '../register/register.ts';
+
+/**
+ * Onboarding one town, as the single onboarding form does it (tenants.service's
+ * onboardTown): handed in by the scheduler, since jobs sit below the routers.
+ */
+export type OnboardTown = (
+  ctx: Context & { session: { userId: string } },
+  input: {
+    name: string;
+    ags: string;
+    bundesland: string;
+    partnerId: string | null;
+    hubName: string;
+    adminEmail: string;
+    idempotencyKey: string;
+  },
+) => Promise<{ tenant: { id: string } }>;
 
 export interface BulkOnboardingJob {
   bulkId: string;
@@ -35,7 +51,11 @@ const refused = (reasonField: string | null, reasonKey: string, reasonParams?: R
 
 const untouched = () => null;
 
-export async function runBulkOnboarding(deps: ApiDependencies, job: BulkOnboardingJob): Promise<void> {
+export async function runBulkOnboarding(
+  deps: ApiDependencies,
+  job: BulkOnboardingJob,
+  onboardTown: OnboardTown,
+): Promise<void> {
   const { platform } = deps;
   const rows = await platform.run(async (tx) => {
     await tx.bulkOnboarding.update({ where: { id: job.bulkId }, data: { status: 'RUNNING' } });
@@ -49,7 +69,7 @@ export async function runBulkOnboarding(deps: ApiDependencies, job: BulkOnboardi
     const requestId = `bulk-${job.bulkId}-${row.line}`;
     let result: Outcome;
     try {
-      result = await onboardRow(deps, job, row, requestId);
+      result = await onboardRow(deps, job, row, requestId, onboardTown);
     } catch (error) {
       // A fault of this row alone (not a refusal we can name): report it, log it, carry on with the next.
       deps.logger.error({ err: error, bulkId: job.bulkId, line: row.line }, 'bulk onboarding row failed');
@@ -96,6 +116,7 @@ async function onboardRow(
   job: BulkOnboardingJob,
   row: PendingRow,
   requestId: string,
+  onboardTown: OnboardTown,
 ): Promise<Outcome> {
   const agsProblem = checkAgs(row.ags);
   if (agsProblem) return refused('ags', `validation.ags.${agsProblem}`);

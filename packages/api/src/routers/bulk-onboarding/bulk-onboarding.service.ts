@@ -7,7 +7,8 @@ import type { Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { runBulkOnboarding, type BulkOnboardingJob } from '../../jobs/bulk-onboarding.ts';
-import { currentRegister } from '../register/register.service.ts';
+import { currentRegister } from '../../register/register.ts';
+import { onboardTown } from '../tenants/tenants.service.ts';
 import { parseBulkFile } from './bulk-file.ts';
 
 /** A job that has not moved for this long died with its process; uploading the file again resumes it. */
@@ -21,7 +22,7 @@ let queue: Promise<void> = Promise.resolve();
 /** Runs the job after the current one; the promise settles when it has run (tests may await it, requests do not). */
 export function scheduleBulkOnboarding(ctx: Ctx, job: BulkOnboardingJob): Promise<void> {
   queue = queue.then(() =>
-    runBulkOnboarding(ctx, job).catch(async (error: unknown) => {
+    runBulkOnboarding(ctx, job, onboardTown).catch(async (error: unknown) => {
       ctx.logger.error({ err: error, bulkId: job.bulkId }, 'bulk onboarding failed');
       await ctx.platform
         .run(

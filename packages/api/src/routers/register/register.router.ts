@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DomainError } from '../../errors.ts';
 import { isoDate, text } from '../../schemas.ts';
 import { platformProcedure, router } from '../../trpc.ts';
-import { currentRegister, importRegister, searchRegister } from './register.service.ts';
+import { currentRegister, importRegister, searchRegister } from '../../register/register.ts';
 
 /** The largest register file taken (the whole country is about 1 MB). */
 export const REGISTER_MAX_CHARS = 8 * 1024 * 1024;

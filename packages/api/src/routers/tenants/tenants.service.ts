@@ -8,7 +8,7 @@ import { idempotently, isUniqueViolation } from '../../idempotency.ts';
 import { findOrCreateInvitee, hasCredentials, issueInvitation, reissueInvitation } from '../../invitations.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { canReadAudit } from '../audit/audit.service.ts';
-import { currentRegister, findMunicipality } from '../register/register.service.ts';
+import { currentRegister, findMunicipality } from '../../register/register.ts';
 import { mayInvite, mayInviteToHub } from '../staff/staff.service.ts';
 import { toHubOutput } from '../hubs/hubs.service.ts';
 

@@ -6,8 +6,8 @@
  * import either takes every row or none (docs/decisions/034).
  */
 import { isBundeslandCode } from '@hubwerk/domain';
-import { readCsv, requireColumns } from '../../csv.ts';
-import { DomainError } from '../../errors.ts';
+import { readCsv, requireColumns } from '../csv.ts';
+import { DomainError } from '../errors.ts';
 
 export interface RegisterRow {
   ags: string;
