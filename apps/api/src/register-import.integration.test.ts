@@ -57,7 +57,7 @@ describe('npm run register:import', { timeout: 300_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain('imported 11 municipalities (Gebietsstand 2019-12-31)');
     expect(await count(`"Municipality"`)).toBe(11);
-    const { rows } = await superuser.query(`SELECT "actorUserId" FROM "AuditEvent" WHERE action = 'register.imported'`);
+    const { rows } = await superuser.query(`SELECT "actorUserId" FROM "AuditLog" WHERE action = 'register.imported'`);
     expect(rows).toEqual([{ actorUserId: null }]);
   });
 

@@ -107,7 +107,7 @@ describe('bulk onboarding', () => {
       await count(`"OutboxEmail" WHERE kind = 'invitation' AND "toAddress" = 'chefin@weissenfels.example.org'`),
     ).toBe(1);
     expect(await count(`"AuditEvent" WHERE action = 'tenant.onboarded'`)).toBe(2);
-    expect(await count(`"AuditEvent" WHERE action = 'bulkOnboarding.started' AND "targetId" = $1`, [id])).toBe(1);
+    expect(await count(`"AuditLog" WHERE action = 'bulkOnboarding.started' AND "targetId" = $1`, [id])).toBe(1);
   });
 
   it('changes nothing when the same file is uploaded again: every town reports "already onboarded"', async () => {

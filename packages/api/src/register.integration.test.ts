@@ -59,7 +59,7 @@ describe('importing the register', () => {
       rowCount: 11,
     });
     const { rows } = await superuser.query(
-      `SELECT "actorUserId", data FROM "AuditEvent" WHERE action = 'register.imported'`,
+      `SELECT "actorUserId", data FROM "AuditLog" WHERE action = 'register.imported'`,
     );
     expect(rows).toHaveLength(1);
     expect(rows[0].data).toMatchObject({ rowCount: 11, effectiveDate: '2019-12-31' });
