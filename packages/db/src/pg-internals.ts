@@ -262,7 +262,10 @@ export function withBatchParseRouting(Base: typeof pg.Client): typeof pg.Client 
 }
 
 /** Sends `statements` on `client` as one BatchQuery (one Sync); a promise per statement, in order. */
-export function sendWithOneSync(client: pg.ClientBase, statements: readonly BatchStatement[]): Promise<pg.QueryResult>[] {
+export function sendWithOneSync(
+  client: pg.ClientBase,
+  statements: readonly BatchStatement[],
+): Promise<pg.QueryResult>[] {
   const entries: BatchEntry[] = [];
   const answers = statements.map(
     (statement) => new Promise<pg.QueryResult>((resolve, reject) => entries.push({ ...statement, resolve, reject })),

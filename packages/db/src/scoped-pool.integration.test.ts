@@ -115,7 +115,9 @@ describe.each(['wire', 'public'] as const)('the %s transport', (transport: Scope
     it('returns a multi-row result intact, and a zero-row result with its fields', async () => {
       const pool = onePool();
       const [own, foreign] = [towns[0]!, towns[1]!];
-      const many = await scoped(own.id, () => pool.query<{ id: string; name: string }>(HUBS_OF, [[own.id, foreign.id]]));
+      const many = await scoped(own.id, () =>
+        pool.query<{ id: string; name: string }>(HUBS_OF, [[own.id, foreign.id]]),
+      );
       expect(many.command).toBe('SELECT');
       expect(many.rowCount).toBe(HUBS);
       expect(many.fields.map((f) => f.name)).toEqual(['id', 'name']);
@@ -245,7 +247,9 @@ describe.each(['wire', 'public'] as const)('the %s transport', (transport: Scope
             const town = towns[step === 'transaction' ? 1 : 2]!;
             const hubs = await scoped(town.id, () =>
               step === 'transaction'
-                ? db.$transaction(async (tx) => tx.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } }))
+                ? db.$transaction(async (tx) =>
+                    tx.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } }),
+                  )
                 : db.hub.findMany({ where: { tenantId: { in: towns.map((t) => t.id) } } }),
             );
             expect(new Set(hubs.map((h) => h.id))).toEqual(new Set(town.hubIds));
@@ -335,7 +339,9 @@ describe.each(['wire', 'public'] as const)('the %s transport', (transport: Scope
           scoped(own.id, () => preparedQuery(pool as unknown as ScopedPool, INSERT, [foreign.id, `fremd-prep-${i}`])),
         ).rejects.toThrow(/row-level security/);
       }
-      const ok = await scoped(own.id, () => preparedQuery<{ id: string }>(pool as unknown as ScopedPool, HUB_NAMES, [[own.id]]));
+      const ok = await scoped(own.id, () =>
+        preparedQuery<{ id: string }>(pool as unknown as ScopedPool, HUB_NAMES, [[own.id]]),
+      );
       expect(ok.rows).toHaveLength(HUBS);
       const { rows } = await superuser.query(`SELECT 1 FROM "Hub" WHERE slug LIKE 'fremd-prep-%'`);
       expect(rows).toEqual([]);

@@ -333,8 +333,11 @@ export async function pipelinedTransaction<T>(pool: ScopedPool, fn: (query: Pipe
   client.on('error', onError);
   const scope = (client as ScopedPoolClient).hubwerkScope ?? null;
   const inFlight: Array<Promise<unknown>> = [];
-  let flight: Array<{ statement: Statement; resolve: (r: pg.QueryResult) => void; reject: (e: unknown) => void }> | null =
-    null;
+  let flight: Array<{
+    statement: Statement;
+    resolve: (r: pg.QueryResult) => void;
+    reject: (e: unknown) => void;
+  }> | null = null;
   const send = (statement: Statement): Promise<pg.QueryResult> => {
     const p = new Promise<pg.QueryResult>((resolve, reject) => {
       let batch = flight;
