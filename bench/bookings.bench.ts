@@ -1,5 +1,5 @@
 /**
- * Bookings under load (issue 4): availability of one space for a week, and
+ * Bookings under load: availability of one space for a week, and
  * booking creation at 50 concurrent requests, measured in-process through
  * the real tRPC procedures (every middleware, zod, CASL, the tenant client
  * with RLS) — server time, no HTTP. Then the same with row-level security

@@ -1,5 +1,5 @@
 /**
- * Changing a booking (issue 4, docs/decisions/017) in a real Chromium: a
+ * Changing a booking (docs/decisions/017) in a real Chromium: a
  * member moves their booking from "Meine Buchungen", sees a broken rule next
  * to the field and a collision named with the next free slot, then the new
  * time — with and without JavaScript; axe finds nothing on the change page.

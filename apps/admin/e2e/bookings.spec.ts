@@ -1,5 +1,5 @@
 /**
- * Acceptance test of spaces and bookings (issue 4) in a real Chromium: a hub
+ * Acceptance test of spaces and bookings in a real Chromium: a hub
  * manager sets up a co-working space with 6 desks and a rule, a member books
  * a desk, a second member wanting the same desk is told which booking is in
  * the way; axe finds nothing on the new pages.

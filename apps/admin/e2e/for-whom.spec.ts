@@ -1,5 +1,5 @@
 /**
- * For whom and by whom (issue 4) in a real Chromium: the hub manager books
+ * For whom and by whom in a real Chromium: the hub manager books
  * the event room for a member found with the member search, and the booking
  * shows "für …" / "gebucht von …" on the space page, the hub's week and the
  * member's "Meine Buchungen"; members are never offered the choice; without

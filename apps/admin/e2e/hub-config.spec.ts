@@ -1,5 +1,5 @@
 /**
- * Configuring a hub (issue 4) in a real Chromium: the hub manager edits the
+ * Configuring a hub in a real Chromium: the hub manager edits the
  * profile, takes over the Bundesland's public holidays and sets special
  * hours, assigns and removes team members; a member sees the hub's week and
  * books from a free slot; a colliding booking offers the next free slot as

@@ -1,5 +1,5 @@
 /**
- * The occupancy view (issue 4) in a real Chromium: the hub manager reaches
+ * The occupancy view in a real Chromium: the hub manager reaches
  * the chart from the hub page, it is an image with a text alternative and a
  * table, it works without JavaScript, axe finds nothing, the CSV downloads;
  * a member gets the not-found page.

@@ -1,5 +1,5 @@
 /**
- * Organisations (issue 4) in a real Chromium: the town admin reaches them
+ * Organisations in a real Chromium: the town admin reaches them
  * from the town page, creates one with a plan (without JavaScript too),
  * sees a field error for a bad allowance, edits it and assigns a member;
  * axe finds nothing on either page; a member gets the not-found page.

@@ -1,6 +1,6 @@
 /**
  * Recurring bookings, calendar subscriptions and check-in in a real Chromium
- * (issue 4, docs/decisions/013): a member checks the dates of a weekly series,
+ * (docs/decisions/013): a member checks the dates of a weekly series,
  * books it, cancels one date; subscribes to a calendar and revokes it; opens a
  * booking's check-in page with its QR code. axe finds nothing on the pages.
  */

@@ -1,5 +1,5 @@
 /**
- * Changing a booking (issue 4, docs/decisions/017): `bookings.update` moves a
+ * Changing a booking (docs/decisions/017): `bookings.update` moves a
  * booking under exactly the rules of creation, never onto another booking,
  * only by its owner or staff of its hub, and mails the change through the
  * outbox with an .ics that updates the same calendar event.

@@ -1,5 +1,5 @@
 /**
- * Recurring bookings, check-in and no-shows (issue 4, docs/decisions/013):
+ * Recurring bookings, check-in and no-shows (docs/decisions/013):
  * series across the daylight-saving changes of Europe/Berlin and the end of
  * the month, conflicts of every occurrence reported before saving, creation
  * all-or-nothing, cancellation of one occurrence / a range / the rest.

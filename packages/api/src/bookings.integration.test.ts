@@ -1,5 +1,5 @@
 /**
- * Spaces and bookings (issue 4): who configures what, the booking rules, and
+ * Spaces and bookings: who configures what, the booking rules, and
  * the promise that no space or desk is ever double-booked — by the service
  * under concurrency, by random sequences, and by the database constraint.
  */

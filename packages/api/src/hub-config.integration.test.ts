@@ -1,5 +1,5 @@
 /**
- * Configuring a hub (issue 4): its profile, public holidays and special
+ * Configuring a hub: its profile, public holidays and special
  * hours (and that availability and booking respect them), staff per hub with
  * roles per hub, the hub's week, and conflicts that name the booking in the
  * way and offer the next free slot.

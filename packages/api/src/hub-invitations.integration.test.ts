@@ -1,5 +1,5 @@
 /**
- * Invitations by more roles (issue 3): hub managers invite hub staff into
+ * Invitations by more roles: hub managers invite hub staff into
  * their own hubs — through the outbox, accepted into the hub — and nobody
  * else; revoking makes the link fail with a clear message.
  */

@@ -1,5 +1,5 @@
 /**
- * Occupancy per hub (issue 4): booked vs bookable time by space and weekday
+ * Occupancy per hub: booked vs bookable time by space and weekday
  * over the last whole weeks, for those who run the hub only.
  */
 import { useTestDatabase } from '@hubwerk/db/testing';

@@ -1,7 +1,7 @@
 /**
  * Organisations, members and plans; per-member limits of a space; staff
  * booking for someone else; booking mails through the outbox, delivered to
- * a real SMTP server started here (issue 4).
+ * a real SMTP server started here.
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';

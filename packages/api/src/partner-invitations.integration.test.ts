@@ -1,5 +1,5 @@
 /**
- * Partner admins invite partner staff (issue 3): by email through the
+ * Partner admins invite partner staff: by email through the
  * outbox, through the audited platform client; accepting makes the invitee
  * staff of the partner (and so of its towns); revoking makes the link fail
  * with a clear message; another partner's invitations are not found.

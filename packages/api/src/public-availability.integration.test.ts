@@ -1,7 +1,7 @@
 /**
  * Free slots on the hub's public page (publicBookings.availability) and the
  * member search staff use to book for someone else
- * (organisations.searchMembers), against a real PostgreSQL (issue 4).
+ * (organisations.searchMembers), against a real PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';

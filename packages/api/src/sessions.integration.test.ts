@@ -1,5 +1,5 @@
 /**
- * Sessions (issue 3, "Sessions and request safety"): a fresh session at every
+ * Sessions ("Sessions and request safety"): a fresh session at every
  * sign-in, idle timeout and absolute lifetime, and every way a session ends —
  * sign-out, ending one's own sessions, the provider's revocation — taking
  * effect on the very next request.

@@ -1,5 +1,5 @@
 /**
- * Photos of spaces (issue 4, docs/decisions/019): uploads are untrusted, so
+ * Photos of spaces (docs/decisions/019): uploads are untrusted, so
  * what is stored is a re-encoded WebP with its dimensions capped and every
  * piece of metadata (EXIF GPS included) gone; bad files are refused with a
  * key naming the problem and nothing written; the walls hold (another hub's

@@ -44,7 +44,7 @@ type AppSubjects =
       Hub: Hub;
       Partner: Partner;
       TenantMembership: TenantMembership;
-      // Inviting someone into a hub (issue 3) creates one when accepted.
+      // Inviting someone into a hub creates one when accepted.
       HubAssignment: HubAssignment;
       AuditEvent: AuditEvent;
       Space: Space;
@@ -72,7 +72,7 @@ export interface Actor {
 
 /** Fields of a town only the provider may change. */
 export const TENANT_PROVIDER_FIELDS = ['status', 'managingPartnerId', 'ags', 'bundesland'] as const;
-/** A hub's profile (issue 4): town admins and the hub's own managers change it, hub staff do not. */
+/** A hub's profile: town admins and the hub's own managers change it, hub staff do not. */
 export const HUB_PROFILE_FIELDS = [
   'name',
   'thematicFocus',
@@ -111,11 +111,11 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can('update', 'Hub', ['archivedAt'], { tenantId });
       can('delete', 'Hub', { tenantId });
       can('read', 'TenantMembership', { tenantId });
-      // Inviting staff (issue 3): an invitation becomes a membership when accepted.
+      // Inviting staff: an invitation becomes a membership when accepted.
       can('create', 'TenantMembership', { tenantId });
       can('create', 'HubAssignment', { tenantId });
       can('read', 'AuditEvent', { tenantId });
-      // Organisations, members' affiliation and plans (issue 4).
+      // Organisations, members' affiliation and plans.
       can(['read', 'create', 'update'], ['Organisation', 'MemberProfile'], { tenantId });
     }
     if (role === 'hub-manager' || role === 'hub-staff') {
@@ -136,7 +136,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
 const HUB_CONFIG = ['Space', 'OpeningHours', 'OpeningException', 'HubAssignment'] as const;
 
 /**
- * Spaces, desks, opening hours and bookings (issue 4). Everyone in the town
+ * Spaces, desks, opening hours and bookings. Everyone in the town
  * reads the configuration; town admins configure every hub, hub managers
  * only the hubs they are assigned to. Desks have no hubId: the service
  * checks them through their space. Members see and cancel their own

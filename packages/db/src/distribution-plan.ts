@@ -31,6 +31,10 @@ export const DISTRIBUTION_PLAN: Readonly<Record<string, TablePlacement>> = {
   StripeEvent: GLOBAL,
   OutboxEmail: GLOBAL,
   PlatformAuditEvent: GLOBAL,
+  Municipality: GLOBAL,
+  MunicipalityRegisterImport: GLOBAL,
+  BulkOnboarding: GLOBAL,
+  BulkOnboardingRow: GLOBAL,
   // Distributed by "tenantId", co-located with the first.
   Hub: TENANT,
   TenantMembership: TENANT,
@@ -53,6 +57,7 @@ export const DISTRIBUTION_PLAN: Readonly<Record<string, TablePlacement>> = {
   TenantExport: TENANT,
   TenantSsoConfig: TENANT,
   Invitation: TENANT,
+  TenantIdempotencyKey: TENANT,
 };
 
 /** The calls that lay the schema out on a Citus coordinator, in order (after the migrations). */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /**
- * The session cookie's flags (issue 3, "Sessions and request safety"), read
+ * The session cookie's flags ("Sessions and request safety"), read
  * from the Set-Cookie header the app really sends, in production and in dev.
  */
 async function sessionModule(nodeEnv: 'production' | 'development') {

@@ -133,7 +133,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
               rules: {
                 ...Object.fromEntries(RULE_FIELDS.map((f) => [f, int(form, f)])),
                 approvalRequired: form.get('approvalRequired') === 'on',
-                // Per-member limit (empty: none) and the public page (issue 4, ADR 015).
+                // Per-member limit (empty: none) and the public page (ADR 015).
                 memberDaysPerWeek: allowance(form, 'memberDaysPerWeek'),
                 publicBookable: form.get('publicBookable') === 'on',
               } as { [K in (typeof RULE_FIELDS)[number]]: number } & {

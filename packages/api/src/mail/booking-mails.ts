@@ -6,7 +6,7 @@ import type { OutboxWriter } from './outbox.ts';
 import type { MailLocale } from './templates.ts';
 
 /**
- * Booking mails (issue 4): sent to the person a booking is for, enqueued in
+ * Booking mails: sent to the person a booking is for, enqueued in
  * the transaction of the change (transactional outbox, ADR 009), each with
  * the booking as an .ics attachment and a link to "Meine Buchungen".
  */

@@ -1,5 +1,5 @@
 /**
- * The dunning mail (issue 5): a failed payment mails the town's admins, in
+ * The dunning mail: a failed payment mails the town's admins, in
  * the webhook's transaction, delivered to a real SMTP server in this test.
  */
 import { randomUUID } from 'node:crypto';

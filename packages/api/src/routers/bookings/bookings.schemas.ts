@@ -20,7 +20,7 @@ export const createBookingInput = z
       .min(1, 'validation.attendees')
       .max(10_000, 'validation.attendees')
       .default(1),
-    /** Staff: book for this person of the town (issue 4). */
+    /** Staff: book for this person of the town. */
     forUserId: id.optional(),
     /** Staff: book for (and on the plan of) this organisation. */
     organisationId: id.optional(),

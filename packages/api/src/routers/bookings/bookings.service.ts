@@ -74,7 +74,7 @@ export function toBookingOutput(ctx: Ctx, b: BookingRow) {
     attendees: b.attendees,
     mine: b.userId === ctx.session.userId,
     seriesId: b.seriesId,
-    // For whom and by whom (issue 4): only for those who may read the booking.
+    // For whom and by whom: only for those who may read the booking.
     forName: mayRead ? (b.user?.name ?? b.requesterName ?? null) : null,
     createdByName: mayRead ? (b.createdBy?.name ?? null) : null,
     organisationName: mayRead ? (b.organisation?.name ?? null) : null,
@@ -152,7 +152,7 @@ export interface CreateBookingInput {
   endsAt: Date;
   purpose: string | null;
   attendees: number;
-  /** Staff booking for a member of the town (issue 4); absent: for oneself. */
+  /** Staff booking for a member of the town; absent: for oneself. */
   forUserId?: string | undefined;
   /** Staff booking for an organisation (counts against its plan); absent: the member's own organisation. */
   organisationId?: string | undefined;

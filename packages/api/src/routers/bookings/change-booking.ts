@@ -20,7 +20,7 @@ import { explainConflict } from './booking-conflict.ts';
 import { checkLimits, queueLimitQueries } from './limits.ts';
 
 /**
- * Changing a booking (issue 4, docs/decisions/017): its time, space or desk,
+ * Changing a booking (docs/decisions/017): its time, space or desk,
  * purpose and attendee count. The new slot is checked exactly as a new
  * booking is; the booking's own current slot never counts against it (it may
  * move onto an overlapping time, and its plan usage is not counted twice).

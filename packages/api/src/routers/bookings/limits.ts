@@ -3,7 +3,7 @@ import { addDays, mondayOf, zonedToUtc } from '@hubwerk/domain';
 import { DomainError } from '../../errors.ts';
 
 /**
- * Plans and per-member limits, checked when a booking is created (issue 4).
+ * Plans and per-member limits, checked when a booking is created.
  *
  * - A member's own plan (MemberProfile) and their organisation's plan cap
  *   desk days and room hours per local calendar month. A desk day is a local

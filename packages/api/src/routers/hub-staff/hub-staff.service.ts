@@ -6,7 +6,7 @@ import type { Ctx, Db } from '../spaces/spaces.service.ts';
 import type { HUB_ROLES } from './hub-staff.schemas.ts';
 
 /**
- * Staff per hub (issue 4): people who are users — town employees, provider
+ * Staff per hub: people who are users — town employees, provider
  * and partner staff — assigned to a hub as its manager or staff, with an
  * optional public contact role. The role lives on the assignment (ADR 014),
  * so managing hub A and staffing hub B are two assignments, and a hub

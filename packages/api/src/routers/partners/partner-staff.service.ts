@@ -10,7 +10,7 @@ type Ctx = Context & { session: { userId: string }; actor: Actor };
 const INVITATION_LIST_LIMIT = 200;
 
 /**
- * Partner admins invite their partner's staff (issue 3); the provider's
+ * Partner admins invite their partner's staff; the provider's
  * admins may too. A partner one does not belong to is not found, exactly
  * like one that does not exist; partner staff may look but not invite.
  */

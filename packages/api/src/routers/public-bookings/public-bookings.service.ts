@@ -16,7 +16,7 @@ import {
 import { claimPublicRead, claimPublicRequest } from './public-throttle.ts';
 
 /**
- * The public side of bookings (issue 4): someone not signed in requests a
+ * The public side of bookings: someone not signed in requests a
  * space whose rules allow the public, from the hub's public page, with name
  * and email; the booking exists only once the emailed link is opened
  * (single use, PUBLIC_REQUEST_HOURS). Unconfirmed requests do not hold the

@@ -1,5 +1,5 @@
 /**
- * Photos of spaces (issue 4, docs/decisions/019). Whoever may update a space
+ * Photos of spaces (docs/decisions/019). Whoever may update a space
  * (town admins, partners acting as one, the hub's managers) adds, describes,
  * orders and removes its photos; whoever may read the space sees them. The
  * image work (type by content, pixel limit, re-encoding, metadata stripped)
