@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type * as DbModule from '@hubwerk/db';
 import { createAppClient, PrismaClient, runInScope } from '@hubwerk/db';
 import pg from 'pg';
 
@@ -17,7 +18,7 @@ const bypassUrl = process.env.PLATFORM_DATABASE_URL!;
 
 type ListHubs = (tenantId: string) => Promise<unknown>;
 
-function variantHandler(): ListHubs {
+async function variantHandler(): Promise<ListHubs> {
   switch (variant) {
     case 'pg': {
       // The data path's limit: no ORM, no RLS (bypass role).
@@ -43,11 +44,28 @@ function variantHandler(): ListHubs {
         return hubs;
       };
     }
-    case 'hubwerk-scoped': {
+    case 'hubwerk-wire':
+    case 'hubwerk-public': {
       // Exactly how the API's tenant tier runs it (packages/db).
-      const db = createAppClient({ url: appUrl, poolSize: POOL });
+      const db = createAppClient({
+        url: appUrl,
+        poolSize: POOL,
+        transport: variant === 'hubwerk-wire' ? 'wire' : 'public',
+      });
       return (tenantId) =>
         runInScope({ tenantId, userId: null }, () =>
+          db.hub.findMany({ where: { tenantId }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 50 }),
+        );
+    }
+    case 'hubwerk-baseline': {
+      // Another checkout's tenant client (--baseline), e.g. the code before a change, in the same run.
+      const baseline = (await import(process.env.BENCH_BASELINE_DB!)) as Pick<
+        typeof DbModule,
+        'createAppClient' | 'runInScope'
+      >;
+      const db = baseline.createAppClient({ url: appUrl, poolSize: POOL });
+      return (tenantId) =>
+        baseline.runInScope({ tenantId, userId: null }, () =>
           db.hub.findMany({ where: { tenantId }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 50 }),
         );
     }
@@ -56,7 +74,7 @@ function variantHandler(): ListHubs {
   }
 }
 
-const listHubs = variantHandler();
+const listHubs = await variantHandler();
 let answered = 0;
 const server = http.createServer((req, res) => {
   if (req.url === '/stats') {

@@ -8,6 +8,8 @@
  *
  *   npm run bench                       (embedded PostgreSQL in a temp dir)
  *   npm run bench -- --rounds 5 --duration 10 --connections 50
+ *   npm run bench -- --baseline ../main/packages/db/src/index.ts
+ *                                       (adds another checkout's tenant client, e.g. before a change)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +27,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '8' },
     connections: { type: 'string', default: '50' },
     towns: { type: 'string', default: '1000' },
+    baseline: { type: 'string' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -35,7 +38,11 @@ const VARIANTS = [
   { id: 'pg', label: 'plain pg, no RLS (the data path’s limit)', rls: 'no' },
   { id: 'prisma-unscoped', label: 'Prisma findMany, no RLS (baseline)', rls: 'no' },
   { id: 'prisma-batch-tx', label: 'Prisma $transaction([set_config, findMany])', rls: 'yes' },
-  { id: 'hubwerk-scoped', label: 'Hubwerk tenant client (pipelined scope)', rls: 'yes' },
+  { id: 'hubwerk-wire', label: 'Hubwerk tenant client, wire transport (one Sync)', rls: 'yes' },
+  { id: 'hubwerk-public', label: 'Hubwerk tenant client, public transport (pg pipeline)', rls: 'yes' },
+  ...(args.baseline
+    ? [{ id: 'hubwerk-baseline', label: `Hubwerk tenant client of ${args.baseline}`, rls: 'yes' }]
+    : []),
 ] as const;
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -138,7 +145,12 @@ function stopChild(child: ChildProcess): Promise<void> {
 function startVariant(variant: string, env: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/hub-list-server.ts'), variant], {
-      env: { ...process.env, ...env, NODE_ENV: 'production' },
+      env: {
+        ...process.env,
+        ...env,
+        NODE_ENV: 'production',
+        ...(args.baseline ? { BENCH_BASELINE_DB: path.resolve(args.baseline) } : {}),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));

@@ -1,12 +1,12 @@
 import {
   type Actor,
-  SESSION_SCOPING_SQL,
+  SESSION_BY_TOKEN_SQL,
+  sessionByTokenValues,
   type SessionRow,
-  sessionScopingValues,
   type SessionUser,
   usableSession,
 } from '@hubwerk/auth';
-import type { AppClient, Tenant } from '@hubwerk/db';
+import { type AppClient, runInScope, type Tenant } from '@hubwerk/db';
 import { actorColumns, actorOf, type ActorRow } from './actor.ts';
 
 // The town's columns as ctx.tenant has them (named: the statements are prepared).
@@ -15,7 +15,7 @@ const TOWN_COLUMNS = `t.id, t.name, t.slug, t.ags, t.bundesland, t.status::text 
 /** The town by slug, as the caller's row-level security shows it. */
 export const TENANT_BY_SLUG = `SELECT ${TOWN_COLUMNS}
   FROM "Tenant" t WHERE t.slug = $1`;
-// Behind the session lookup, which scoped the batch to its user (app_current_user()).
+// In the user's scope (app_current_user()).
 const ACTOR_SQL = `SELECT ${actorColumns('app_current_user()')}`;
 // The same, with the town by slug $1 in the same row (its columns null when the user may not see it).
 const ACTOR_AND_TOWN_SQL = `SELECT ${TOWN_COLUMNS}, ${actorColumns('app_current_user()')}
@@ -29,12 +29,11 @@ export interface SignedIn {
 }
 
 /**
- * Who is calling, in one round trip (ADR 022): the session behind the bearer
- * token, the user's memberships (their abilities) and, for a town procedure,
- * the town by its slug — one implicit transaction, which the session lookup
- * scopes to its user while the session is usable, so the second statement
- * reads with that user's row-level security exactly as when run alone.
- * Null when the token names no usable session.
+ * Who is calling, in two round trips: the session behind the bearer token
+ * (no scope: sessions and users are global), and — only if the session is
+ * usable — in that user's scope, the user's memberships (their abilities)
+ * and, for a town procedure, the town by its slug as the user's row-level
+ * security shows it. Null when the token names no usable session.
  */
 export async function authenticate(
   db: AppClient,
@@ -42,13 +41,15 @@ export async function authenticate(
   townSlug?: string,
   now = new Date(),
 ): Promise<SignedIn | null> {
-  const [session, actor] = await db.$batch([
-    { text: SESSION_SCOPING_SQL, values: sessionScopingValues(token, now) },
-    townSlug === undefined ? { text: ACTOR_SQL } : { text: ACTOR_AND_TOWN_SQL, values: [townSlug] },
-  ]);
-  const user = await usableSession(db, session!.rows[0] as SessionRow | undefined, now);
+  const [session] = await db.$prepared<SessionRow>(SESSION_BY_TOKEN_SQL, sessionByTokenValues(token));
+  const user = await usableSession(db, session, now);
   if (!user) return null;
-  const { partners, tenants, ...town } = actor!.rows[0] as ActorRow & Partial<Tenant>;
+  const [row] = await runInScope({ tenantId: null, userId: user.userId }, () =>
+    townSlug === undefined
+      ? db.$prepared<ActorRow>(ACTOR_SQL, [])
+      : db.$prepared<ActorRow & Partial<Tenant>>(ACTOR_AND_TOWN_SQL, [townSlug]),
+  );
+  const { partners, tenants, ...town } = row as ActorRow & Partial<Tenant>;
   return {
     session: user,
     actor: actorOf(user, { partners, tenants }),

@@ -36,23 +36,17 @@ export async function createSession(
 }
 
 /**
- * The user behind a bearer token, read first in every request's batch of
- * reads (authenticate in @hubwerk/api): one statement, session joined with
- * its user. It also scopes its transaction to the session's user — only
- * while the session is usable by the rules of usableSession — so the
- * statements after it in the batch read with that user's row-level security.
+ * The session behind a bearer token, joined with its user: read first in
+ * every request (authenticate in @hubwerk/api), outside any scope (the
+ * session and user tables are global). Whether it is usable decides
+ * usableSession; only then does the request open its user's scope.
  */
-export const SESSION_SCOPING_SQL = `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole",
-        set_config('app.user_id', CASE WHEN s."revokedAt" IS NULL AND s."expiresAt" > $2::timestamptz AND s."lastSeenAt" >= $3::timestamptz THEN u.id::text ELSE '' END, true) AS "scopedTo"
+export const SESSION_BY_TOKEN_SQL = `SELECT s.id, s."lastSeenAt", s."expiresAt", s."revokedAt", u.id AS "userId", u.email, u.name, u."platformRole"::text AS "platformRole"
    FROM "Session" s JOIN "User" u ON u.id = s."userId"
   WHERE s."tokenHash" = $1`;
 
-/** SESSION_SCOPING_SQL's parameters. */
-export const sessionScopingValues = (token: string, now: Date): [string, Date, Date] => [
-  hashToken(token),
-  now,
-  new Date(now.getTime() - SESSION_IDLE_TIMEOUT_MS),
-];
+/** SESSION_BY_TOKEN_SQL's parameters. */
+export const sessionByTokenValues = (token: string): [string] => [hashToken(token)];
 
 /**
  * The session's user, or null when it is revoked, expired or idle too long.

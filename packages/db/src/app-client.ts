@@ -1,7 +1,15 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.ts';
 import type pg from 'pg';
-import { batchQuery, type PipelinedQuery, pipelinedTransaction, preparedQuery, ScopedPool } from './scoped-pool.ts';
+import { inPrismaTransaction } from './pg-internals.ts';
+import {
+  batchQuery,
+  type PipelinedQuery,
+  pipelinedTransaction,
+  preparedQuery,
+  ScopedPool,
+  type ScopeTransport,
+} from './scoped-pool.ts';
 import { uniqueWhereToFilter } from './unique-lookups.ts';
 
 export interface AppClientOptions {
@@ -13,6 +21,12 @@ export interface AppClientOptions {
    * fails with PoolAcquireTimeoutError (the API's 503). Default 5 s.
    */
   acquireTimeoutMs?: number;
+  /**
+   * How a scoped statement's flight is framed (ADR 031): 'wire' (default) with
+   * one Sync, through pg internals kept in pg-internals.ts; 'public' through
+   * pg's public API only. Both send the same `BEGIN; SET LOCAL …; …; COMMIT`.
+   */
+  transport?: ScopeTransport;
 }
 
 const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
@@ -23,7 +37,12 @@ const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
  */
 export function createAppClient(options: AppClientOptions) {
   const acquireTimeoutMillis = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
-  const pool = new ScopedPool({ connectionString: options.url, max: options.poolSize ?? 10, acquireTimeoutMillis });
+  const pool = new ScopedPool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    acquireTimeoutMillis,
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
   const base = new PrismaClient({
     adapter: new PrismaPg(pool),
     // Prisma's own wait for a transaction's connection (default 2 s, then an
@@ -35,14 +54,17 @@ export function createAppClient(options: AppClientOptions) {
     name: 'tenant-safe-unique-lookups',
     query: {
       $allModels: {
+        // Inside an interactive transaction the lookup must stay on the
+        // transaction's connection (and Prisma batches only within one
+        // transaction, so there is nothing to avoid).
         findUnique(params) {
           const { model, args, query } = params;
-          if (inTransaction(params)) return query(args);
+          if (inPrismaTransaction(params)) return query(args);
           return delegate(base, model).findFirst({ ...args, where: uniqueWhereToFilter(args.where) });
         },
         findUniqueOrThrow(params) {
           const { model, args, query } = params;
-          if (inTransaction(params)) return query(args);
+          if (inPrismaTransaction(params)) return query(args);
           return delegate(base, model).findFirstOrThrow({ ...args, where: uniqueWhereToFilter(args.where) });
         },
       },
@@ -98,16 +120,6 @@ export interface PoolStats {
   idle: number;
   waiting: number;
   max: number;
-}
-
-/**
- * Inside an interactive transaction the lookup must stay on the
- * transaction's connection (and Prisma batches only within one transaction,
- * so there is nothing to avoid). Prisma passes the request's internal
- * parameters to query extensions; `transaction` is set inside one.
- */
-function inTransaction(params: object): boolean {
-  return Boolean((params as { __internalParams?: { transaction?: unknown } }).__internalParams?.transaction);
 }
 
 type FindFirstDelegate = {

@@ -6,8 +6,9 @@ export {
   type PlatformClient,
   type PlatformTx,
 } from './platform-client.ts';
-export { columnsOf, type PipelinedQuery } from './scoped-pool.ts';
-export { BatchQuery } from './batch-query.ts';
+export { columnsOf, type PipelinedQuery, type ScopeTransport } from './scoped-pool.ts';
+export { BatchQuery } from './pg-internals.ts';
+export { InvalidScopeValueError } from './scope-settings.ts';
 export { currentScope, runInScope, type DbScope } from './scope.ts';
 export { Prisma, PrismaClient } from './generated/client.ts';
 export type * from './generated/client.ts';

@@ -2,68 +2,90 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { typedPoolError } from './pool-errors.ts';
 import { currentScope, type DbScope } from './scope.ts';
-import { type BatchEntry, BatchQuery, type BatchStatement } from './batch-query.ts';
-import { canCarryScope, SET_SCOPE_SQL, SET_SCOPE_STATEMENT, ScopedQuery, scopeValues } from './scoped-query.ts';
+import { scopeSettingStatements } from './scope-settings.ts';
+import { type BatchStatement, sendWithOneSync, withBatchParseRouting } from './pg-internals.ts';
 
 /**
- * A pg pool that applies the caller's DbScope to every query, in the same
- * network flight as the query itself.
+ * A pg pool that runs every statement made inside a DbScope in a transaction
+ * of that scope (ADR 031):
  *
- * Why not `$transaction([set_config, query])`? That costs four round trips
- * per query (BEGIN, set_config, query, COMMIT, each waiting for the last) and
- * ~70% of Prisma's throughput (docs/decisions/003). Here the connections run
- * in pg's pipeline mode, and a scoped statement with parameters (every query
- * Prisma generates with a filter) travels as ONE implicit transaction:
- * `set_config(…, true)` and the statement before a single Sync (ScopedQuery,
- * ADR 005). Anything else (parameterless text, which may hold several
- * statements; named statements) gets `BEGIN; set_config; <query>; COMMIT`,
- * written at once and answered at once. Either way the settings are
- * transaction-local, so a pooled connection never carries them to the next
- * caller.
+ *   BEGIN; SET LOCAL app.tenant_id = '<uuid>'; SET LOCAL app.user_id = '<uuid>'; <statement>; COMMIT
+ *
+ * all written at once (one network flight) and answered at once. The same
+ * statements on PostgreSQL and on Citus: `SET LOCAL` is what Citus carries
+ * to its worker nodes (every connection has `citus.propagate_set_commands =
+ * local`, an inert setting where Citus is not installed), and the settings
+ * end with the transaction, so a pooled connection never carries them to
+ * the next caller.
+ *
+ * Two transports send those statements; they differ only in framing:
+ * - `wire` (default): one Sync for the whole flight (pg-internals.ts, private
+ *   pg internals, checked by a contract test) — one answer to read.
+ * - `public`: pg's public API in its pipeline mode — the same flight, one
+ *   Sync per query.
  *
  * The scope is read when the caller enters `query()`/`connect()` — the
  * caller's async context — and pinned to the checked-out connection, never
  * read again from wherever pg-pool later resumes.
  */
 
+export type ScopeTransport = 'wire' | 'public';
+
+/** A statement of a flight (pg's QueryConfig, as far as the transports carry it). */
+type Statement = BatchStatement;
+
+interface Transport {
+  /** The statements that open a transaction of `scope`. */
+  begin(scope: DbScope | null): Statement[];
+  /** Sends `statements` at once on `client`; a promise per statement, in order. */
+  send(client: pg.ClientBase, statements: readonly Statement[]): Promise<pg.QueryResult>[];
+  /** Whether a failed statement leaves the transaction open (aborted), so its owner must send ROLLBACK. */
+  leavesFailedTransactionOpen: boolean;
+}
+
+const TRANSPORTS: Record<ScopeTransport, Transport> = {
+  wire: {
+    // The extended protocol carries one statement per Parse.
+    begin: (scope) => [BEGIN, ...(scope ? scopeSettingStatements(scope) : []).map((text) => ({ text, noRows: true }))],
+    send: sendWithOneSync,
+    leavesFailedTransactionOpen: true,
+  },
+  public: {
+    // Parameterless text goes as one simple-protocol message, which may hold several statements.
+    begin: (scope) => [{ text: ['BEGIN', ...(scope ? scopeSettingStatements(scope) : [])].join('; ') }],
+    send: (client, statements) => statements.map((s) => client.query(s as pg.QueryConfig)),
+    // A failed statement turns the COMMIT behind it into ROLLBACK.
+    leavesFailedTransactionOpen: false,
+  },
+};
+
+const BEGIN: Statement = { text: 'BEGIN', noRows: true };
+const COMMIT: Statement = { text: 'COMMIT', noRows: true };
+
 type ScopedPoolClient = pg.PoolClient & { hubwerkScope?: DbScope | null };
 
 class ScopedClient extends pg.Client {
   hubwerkScope: DbScope | null = null;
 
-  // pg's overloads are too wide to restate; we only intercept BEGIN.
+  // pg's overloads are too wide to restate; we only intercept BEGIN (Prisma's interactive transactions).
   override query(...args: unknown[]): never {
     const [config] = args;
     const text = typeof config === 'string' ? config : (config as { text?: string } | undefined)?.text;
     const begin = (super.query as (...a: unknown[]) => unknown).apply(this, args);
-    if (this.hubwerkScope && text !== undefined && /^\s*BEGIN\b/i.test(text)) {
+    if (this.hubwerkScope && text !== undefined && /^\s*BEGIN\s*$/i.test(text)) {
       // Pipelined right behind BEGIN: the transaction is scoped before any
-      // statement the caller sends next can run.
-      const scope = this.hubwerkScope;
-      // Named: PostgreSQL parses and plans it once per connection, not per query.
-      const set = super.query({
-        name: SET_SCOPE_STATEMENT,
-        text: SET_SCOPE_SQL,
-        values: scopeValues(scope),
-      }) as unknown as Promise<unknown>;
+      // statement the caller sends next can run. Public API: one
+      // simple-protocol message in either transport.
+      const set = super.query(scopeSettingStatements(this.hubwerkScope).join('; ')) as unknown as Promise<unknown>;
       set.catch(() => {
-        /* a failed set_config aborts the transaction; the caller's next statement reports it */
+        /* a failed SET LOCAL aborts the transaction; the caller's next statement reports it */
       });
     }
     return begin as never;
   }
-
-  // pg records a statement as parsed under the active query's name; a batch
-  // carries several, so it keeps that bookkeeping itself (batch-query.ts).
-  _handleParseComplete(): void {
-    const active = (this as unknown as { _getActiveQuery(): unknown })._getActiveQuery();
-    if (active instanceof BatchQuery) active.handleParseComplete(this.connection);
-    else
-      (pg.Client.prototype as unknown as { _handleParseComplete(this: pg.Client): void })._handleParseComplete.call(
-        this,
-      );
-  }
 }
+
+const WireScopedClient = withBatchParseRouting(ScopedClient);
 
 export interface ScopedPoolOptions {
   connectionString: string;
@@ -75,30 +97,44 @@ export interface ScopedPoolOptions {
    * Without it, a saturated pool makes callers wait without end.
    */
   acquireTimeoutMillis?: number;
+  /** How the scope's flight is framed (ADR 031); both send the same statements. Default 'wire'. */
+  transport?: ScopeTransport;
 }
 
 export class ScopedPool extends pg.Pool {
   constructor(options: ScopedPoolOptions) {
     const acquireTimeoutMillis = options.acquireTimeoutMillis ?? 0;
+    const transport = options.transport ?? 'wire';
     super({
       connectionString: options.connectionString,
       max: options.max ?? 10,
       application_name: options.applicationName ?? 'hubwerk-app',
-      Client: ScopedClient,
+      Client: transport === 'wire' ? WireScopedClient : ScopedClient,
       connectionTimeoutMillis: acquireTimeoutMillis,
       // pg ≥ 8.22: queries are written without waiting for earlier answers.
       pipeline: true,
-      // Named statements (pipelined transactions, see statementName) are
-      // planned once per connection; without this PostgreSQL re-plans them
-      // with their values again and again when the generic plan's estimate
-      // looks dearer (measured: 2.5 ms of planning per booking). Prisma's
-      // statements are unnamed and always planned with their values anyway.
-      options: '-c plan_cache_mode=force_generic_plan',
+      options: [
+        // Named statements (pipelined transactions, see statementName) are
+        // planned once per connection; without this PostgreSQL re-plans them
+        // with their values again and again when the generic plan's estimate
+        // looks dearer (measured: 2.5 ms of planning per booking). Prisma's
+        // statements are unnamed and always planned with their values anyway.
+        '-c plan_cache_mode=force_generic_plan',
+        // On Citus, SET LOCAL travels to the worker nodes that run the
+        // policies. Where Citus is not installed this is an unused
+        // placeholder setting: nothing to detect, nothing sent per transaction.
+        '-c citus.propagate_set_commands=local',
+      ].join(' '),
     } as pg.PoolConfig);
     this.#acquireTimeoutMillis = acquireTimeoutMillis;
+    this.transport = TRANSPORTS[transport];
+    this.transportName = transport;
   }
 
   readonly #acquireTimeoutMillis: number;
+  /** @internal the framing of this pool's flights */
+  readonly transport: Transport;
+  readonly transportName: ScopeTransport;
 
   override connect(): Promise<pg.PoolClient>;
   override connect(
@@ -138,87 +174,77 @@ export class ScopedPool extends pg.Pool {
       throw new Error('ScopedPool.query supports promises only');
     }
     const [config, values] = args;
-    // pool.query(text, values) and pool.query({ text, values }) alike; a
-    // submittable (pg.Query, cursors) is never copied, it keeps the old path.
-    const submittable = typeof (config as { submit?: unknown } | null)?.submit === 'function';
-    const statement =
-      typeof config === 'string'
-        ? { text: config, values }
-        : values === undefined || submittable
-          ? config
-          : { ...(config as object), values };
-    if (!submittable && canCarryScope(statement)) {
-      // Built here, in the caller's context: the scope is fixed now.
-      return this.#queryWithScope(new ScopedQuery(statement, scope)) as never;
+    if (typeof (config as { submit?: unknown } | null)?.submit === 'function') {
+      throw new Error('ScopedPool.query does not carry a scope for a submittable (pg.Query, cursor)');
     }
-    if (!submittable && isNamedWithValues(statement)) return this.#namedQuery(statement, scope) as never;
-    return this.#queryInTransaction(config, values) as never;
+    // pool.query(text, values) and pool.query({ text, values }) alike.
+    const statement = (
+      typeof config === 'string' ? { text: config, values } : values === undefined ? config : { ...config!, values }
+    ) as Statement & { queryMode?: string };
+    const transport = oneSyncCarries(statement) ? this.transport : TRANSPORTS.public;
+    let begin: Statement[];
+    try {
+      // Built here, in the caller's context: the scope is fixed now.
+      begin = transport.begin(scope);
+    } catch (error) {
+      return Promise.reject(error as Error) as never;
+    }
+    return this.#inTransaction(transport, begin, [statement]).then(([result]) => result) as never;
   }
 
   /**
-   * A named statement (see `prepared`): its first run on a connection takes
-   * the BEGIN path, where pg's own bookkeeping records the Parse; from then
-   * on the connection has it and it travels with the scope as one implicit
-   * transaction (ScopedQuery), bound by name — neither parsed nor planned again.
+   * `statements` in one transaction of the pinned scope, as one flight;
+   * their results in order. If one fails, none took effect and this rejects with its error.
    */
-  async #namedQuery(statement: pg.QueryConfig & { name: string }, scope: DbScope): Promise<pg.QueryResult> {
-    const query = new ScopedQuery(statement, scope);
+  async inScopedTransaction(statements: readonly Statement[]): Promise<pg.QueryResult[]> {
+    return this.#inTransaction(this.transport, this.transport.begin(currentScope() ?? null), statements);
+  }
+
+  async #inTransaction(
+    transport: Transport,
+    begin: Statement[],
+    statements: readonly Statement[],
+  ): Promise<pg.QueryResult[]> {
     const client = await this.connect();
-    const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection
-      ?.parsedStatements?.[statement.name];
-    if (parsed === statement.text) return this.#queryWithScope(query, client);
-    return this.#queryInTransaction(statement, undefined, client);
-  }
-
-  async #queryWithScope(query: ScopedQuery, acquired?: pg.PoolClient): Promise<pg.QueryResult> {
-    const client = acquired ?? (await this.connect());
-    // See #queryInTransaction: a connection dying while checked out must not crash the process.
-    const onError = () => undefined;
-    client.on('error', onError);
-    try {
-      const result = await query.run(client);
-      client.removeListener('error', onError);
-      client.release();
-      return result;
-    } catch (error) {
-      client.removeListener('error', onError);
-      // The server's refusal of the statement ended the implicit transaction
-      // (set_config with it): the connection is clean. Anything else — a
-      // broken socket, a terminated backend (FATAL), a refused scope
-      // statement — and it is destroyed.
-      const clean = error instanceof pg.DatabaseError && error.severity === 'ERROR' && !query.scopeFailed;
-      client.release(clean ? undefined : (error as Error));
-      throw error;
-    }
-  }
-
-  async #queryInTransaction(config: unknown, values: unknown, acquired?: pg.PoolClient): Promise<pg.QueryResult> {
-    const client = acquired ?? (await this.connect());
     // A connection that dies while checked out (server restart, network)
     // emits 'error' on the client; without a listener that would crash the
     // process. The failing statements reject on their own.
     const onError = () => undefined;
     client.on('error', onError);
-    const run = (q: unknown, v?: unknown) =>
-      (client.query as (q: unknown, v?: unknown) => Promise<pg.QueryResult>)(q, v);
-    // All three go out in one flight (pipeline mode); BEGIN brings set_config.
-    holdWritesForThisTick(client);
-    const begin = run('BEGIN');
-    const result = run(config, values);
-    const commit = run('COMMIT');
-    const settled = await Promise.allSettled([begin, result, commit]);
-    client.removeListener('error', onError);
+    const sent = transport.send(client, [...begin, ...statements, COMMIT]);
+    const settled = await Promise.allSettled(sent);
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    let broken: Error | undefined;
     if (failure) {
-      // A failed statement turned COMMIT into ROLLBACK; the connection is clean.
-      // A broken connection (network) is destroyed instead of reused.
-      const broken = !(failure.reason instanceof Error && 'code' in failure.reason);
-      client.release(broken ? (failure.reason as Error) : undefined);
-      throw failure.reason;
+      // The server's refusal of a statement aborted the transaction (the
+      // settings with it); a broken connection (network, FATAL) is destroyed instead of reused.
+      const refused = failure.reason instanceof pg.DatabaseError && failure.reason.severity === 'ERROR';
+      broken = refused ? undefined : (failure.reason as Error);
+      if (refused && transport.leavesFailedTransactionOpen) {
+        await client.query('ROLLBACK').catch((error: unknown) => {
+          broken = error as Error;
+        });
+      }
+    } else if ((settled.at(-1) as PromiseFulfilledResult<pg.QueryResult>).value.command !== 'COMMIT') {
+      broken = new Error('The scoped transaction did not commit');
     }
-    client.release();
-    return (settled[1] as PromiseFulfilledResult<pg.QueryResult>).value;
+    client.removeListener('error', onError);
+    client.release(broken);
+    if (failure) throw failure.reason;
+    if (broken) throw broken;
+    const results = settled.slice(begin.length, begin.length + statements.length);
+    return results.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
   }
+}
+
+/**
+ * Whether the one-Sync framing can carry `statement`: the extended protocol
+ * takes one statement per Parse, and a parameterless text (which pg would
+ * send with the simple protocol) may hold several.
+ */
+function oneSyncCarries(statement: Statement & { queryMode?: string; rows?: unknown }): boolean {
+  if (typeof statement.text !== 'string' || statement.rows) return false;
+  return (Array.isArray(statement.values) && statement.values.length > 0) || statement.queryMode === 'extended';
 }
 
 /**
@@ -230,79 +256,34 @@ export function columnsOf(alias: string, columns: Readonly<Record<string, string
   return (Array.isArray(columns) ? columns : Object.values(columns)).map((c) => `${alias}."${c}"`).join(', ');
 }
 
-const isNamedWithValues = (c: unknown): c is pg.QueryConfig & { name: string } =>
-  typeof c === 'object' &&
-  c !== null &&
-  typeof (c as pg.QueryConfig).name === 'string' &&
-  typeof (c as pg.QueryConfig).text === 'string' &&
-  Array.isArray((c as pg.QueryConfig).values);
-
 /**
  * One statement in the caller's scope as a named prepared statement: for the
  * hot reads every request makes (session, actor, town), whose planning cost
  * PostgreSQL more than running them. Same rules as statementName: name the columns.
  */
-export function preparedQuery<R extends pg.QueryResultRow>(
+export async function preparedQuery<R extends pg.QueryResultRow>(
   pool: ScopedPool,
   text: string,
   values: unknown[],
 ): Promise<pg.QueryResult<R>> {
-  return (pool.query as (c: pg.QueryConfig) => Promise<pg.QueryResult<R>>)({ name: statementName(text), text, values });
+  const [result] = await pool.inScopedTransaction([{ name: statementName(text), text, values }]);
+  return result as pg.QueryResult<R>;
 }
 
 /**
- * Statements in the caller's scope as one implicit transaction, written at
- * once and answered at once (one Sync, BatchQuery): for reads a request
- * needs together — the session, the user's abilities and the town (ADR 022).
- * Each is prepared once per connection (statementName: columns named). If
- * one fails, none took effect and the batch rejects with its error.
+ * Statements in the caller's scope as one transaction, written at once and
+ * answered at once: for reads a request needs together — the session, the
+ * user's abilities and the town. Each is prepared once per connection
+ * (statementName: columns named). If one fails, none took effect and the
+ * batch rejects with its error.
  */
-export async function batchQuery(
+export function batchQuery(
   pool: ScopedPool,
   statements: ReadonlyArray<{ text: string; values?: unknown[] }>,
 ): Promise<pg.QueryResult[]> {
-  const scope = currentScope();
-  const client = await pool.connect();
-  const onError = () => undefined;
-  client.on('error', onError);
-  const entries: BatchEntry[] = [];
-  const answer = (statement: BatchStatement) =>
-    new Promise<pg.QueryResult>((resolve, reject) => {
-      entries.push({ ...statement, resolve, reject });
-    });
-  const scoped = scope ? answer({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, values: scopeValues(scope) }) : null;
-  const results = statements.map((s) => answer({ name: statementName(s.text), text: s.text, values: s.values ?? [] }));
-  new BatchQuery(entries).submitTo(client);
-  const settled = await Promise.allSettled([...(scoped ? [scoped] : []), ...results]);
-  client.removeListener('error', onError);
-  const failure = settled.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failure) {
-    // The server refused a statement: the implicit transaction ended at the
-    // Sync and the connection is clean. Anything else (a broken socket) destroys it.
-    const clean = failure.reason instanceof pg.DatabaseError && failure.reason.severity === 'ERROR';
-    client.release(clean ? undefined : (failure.reason as Error));
-    throw failure.reason;
-  }
-  client.release();
-  return Promise.all(results);
-}
-
-const holding = new WeakSet<pg.PoolClient>();
-/**
- * pg writes each statement to the socket on its own (one syscall each);
- * statements issued in the same tick — a flight — are held and written
- * together (measured: socket writes were a fifth of a booking's Node time).
- */
-function holdWritesForThisTick(client: pg.PoolClient) {
-  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } })
-    .connection?.stream;
-  if (holding.has(client) || !stream?.cork || !stream.uncork) return;
-  holding.add(client);
-  stream.cork();
-  process.nextTick(() => {
-    holding.delete(client);
-    stream.uncork!();
-  });
+  return pool.inScopedTransaction(
+    statements.map((s) => ({ name: statementName(s.text), text: s.text, values: s.values ?? [] })),
+  );
 }
 
 const statementNames = new Map<string, string>();
@@ -340,32 +321,39 @@ export type PipelinedQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(
  * ~12 round trips and several ms of client work per booking).
  *
  * `fn` gets `query`; statements it issues without awaiting the earlier ones
- * form a flight: written at once behind `BEGIN` + `set_config`, with one
- * Sync, so the server answers the whole flight in one write (BatchQuery,
- * ADR 022), running the statements one after the other, each with a fresh
- * snapshot (READ COMMITTED). `fn` may then look at the answers and throw:
- * the transaction is rolled back; otherwise it is committed.
+ * form a flight: written at once behind `BEGIN` + `SET LOCAL`, so the server
+ * answers the whole flight together, running the statements one after the
+ * other, each with a fresh snapshot (READ COMMITTED). `fn` may then look at
+ * the answers and throw: the transaction is rolled back; otherwise it is committed.
  */
 export async function pipelinedTransaction<T>(pool: ScopedPool, fn: (query: PipelinedQuery) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  // See #queryInTransaction: a connection dying while checked out must not crash the process.
+  // See #inTransaction: a connection dying while checked out must not crash the process.
   const onError = () => undefined;
   client.on('error', onError);
-  const scope = (client as ScopedPoolClient).hubwerkScope;
+  const scope = (client as ScopedPoolClient).hubwerkScope ?? null;
   const inFlight: Array<Promise<unknown>> = [];
-  let flight: BatchEntry[] | null = null;
-  const send = (statement: BatchStatement): Promise<pg.QueryResult> => {
+  let flight: Array<{
+    statement: Statement;
+    resolve: (r: pg.QueryResult) => void;
+    reject: (e: unknown) => void;
+  }> | null = null;
+  const send = (statement: Statement): Promise<pg.QueryResult> => {
     const p = new Promise<pg.QueryResult>((resolve, reject) => {
       let batch = flight;
       if (!batch) {
         // Everything issued until the current tick ends travels in this flight.
-        const opened: BatchEntry[] = (batch = flight = []);
+        const opened: NonNullable<typeof flight> = (batch = flight = []);
         process.nextTick(() => {
           flight = null;
-          new BatchQuery(opened).submitTo(client);
+          const answers = pool.transport.send(
+            client,
+            opened.map((o) => o.statement),
+          );
+          answers.forEach((answer, i) => answer.then(opened[i]!.resolve, opened[i]!.reject));
         });
       }
-      batch.push({ ...statement, resolve, reject });
+      batch.push({ statement, resolve, reject });
     });
     inFlight.push(p);
     // The caller reads the answers it needs; an unread failure is reported at COMMIT.
@@ -378,8 +366,7 @@ export async function pipelinedTransaction<T>(pool: ScopedPool, fn: (query: Pipe
     >;
   let broken: Error | undefined;
   try {
-    void send({ text: 'BEGIN' });
-    if (scope) void send({ name: SET_SCOPE_STATEMENT, text: SET_SCOPE_SQL, values: scopeValues(scope) });
+    for (const statement of pool.transport.begin(scope)) void send(statement);
     const result = await fn(query);
     // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an
     // error, or skips it when a statement of its own flight failed: either

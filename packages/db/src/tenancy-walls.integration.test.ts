@@ -13,7 +13,6 @@ import { citusRuleViolations, describeViolations } from './testing/citus-rules.t
 import { useTestDatabase } from './testing/index.ts';
 
 let superuser: pg.Client;
-let app: AppClient;
 let platform: pg.Client;
 let appUrl: string;
 const TOWNS = 50;
@@ -39,11 +38,9 @@ beforeAll(async () => {
     );
     towns.push({ id, hubId, slug });
   }
-  app = createAppClient({ url: db.appUrl, poolSize: 10 });
 });
 
 afterAll(async () => {
-  await app?.close();
   await Promise.all([superuser?.end(), platform?.end()]);
 });
 
@@ -244,7 +241,15 @@ describe('catalog: the key wall and the rules for distributing by town (Citus)',
   });
 });
 
-describe('the app client under row-level security', () => {
+describe.each(['wire', 'public'] as const)('the app client under row-level security (%s transport)', (transport) => {
+  let app: AppClient;
+  beforeAll(() => {
+    app = createAppClient({ url: appUrl, poolSize: 10, transport });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
   it('returns no rows and writes nothing without a tenant', async () => {
     expect(await app.hub.findMany()).toEqual([]);
     expect(await app.tenant.findMany()).toEqual([]);
@@ -310,13 +315,13 @@ describe('the app client under row-level security', () => {
     const found = await runInScope({ tenantId: town.id, userId: null }, () =>
       app.$transaction(async (tx) => {
         const created = await tx.hub.create({
-          data: { tenantId: town.id, name: 'Nur in dieser Transaktion', slug: 'nur-hier' },
+          data: { tenantId: town.id, name: 'Nur in dieser Transaktion', slug: `nur-hier-${transport}` },
         });
         // Not committed yet: only the transaction's own connection can see it.
         return tx.hub.findUnique({ where: { tenantId_id: { tenantId: town.id, id: created.id } } });
       }),
     );
-    expect(found?.slug).toBe('nur-hier');
+    expect(found?.slug).toBe(`nur-hier-${transport}`);
   });
 
   it('scopes interactive transactions too', async () => {

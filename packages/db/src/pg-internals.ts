@@ -1,32 +1,27 @@
 import pg from 'pg';
 
 /**
- * Several statements written as one pg query with a single Sync at the end
- * (extended protocol), each answered through its own promise (ADR 022).
+ * Every use of a private internal of `pg` (8.23) or Prisma (7.10) in
+ * Hubwerk, in this one module. `pg-internals.contract.integration.test.ts`
+ * checks each against the installed versions and names the one that
+ * disappeared or changed shape; `createAppClient({ transport: 'public' })`
+ * runs the app without any of the pg internals (ADR 031).
  *
- * On the wire:
+ * pg internals used:
+ * - `pg.Query` as a base class and its hooks `submit`, `handleRowDescription`,
+ *   `handleDataRow`, `handleCommandComplete`, `handleEmptyQuery`,
+ *   `handleError`, `handleReadyForQuery`, and `_result._types`;
+ * - the Connection's `parse`, `bind`, `describe`, `execute`, `sync`,
+ *   `stream.cork/uncork`, `parsedStatements`, `submittedNamedStatements`;
+ * - `Client.prototype._handleParseComplete` and `_getActiveQuery`;
+ * - `pg.Result` (`addFields`, `parseRow`, `addRow`, `addCommandComplete`,
+ *   `_parsers`, `_prebuiltEmptyResultObject`) and `pg.utils.prepareValue`.
+ * Prisma internals used: the `__internalParams.transaction` a query extension receives.
  *
- *   [Parse] · Bind · Describe · Execute   for each statement
- *   Sync
- *
- * Why: PostgreSQL flushes its answers at every Sync. pg sends one Sync per
- * query, so a transaction of seven pipelined statements came back as seven
- * socket writes, each waking the API — on this VM a wake-up costs more than
- * most of the statements (measured: socket writes were ~40 % of a booking's
- * Node time). One Sync per flight: one write each way.
- *
- * What a single Sync changes: an error skips every later statement up to the
- * Sync (PostgreSQL discards them), so those reject with the same error —
- * they did not run. Inside an explicit transaction (pipelinedTransaction
- * sends BEGIN in the first flight) that is what would happen anyway: the
- * transaction is aborted and ends in ROLLBACK.
- *
- * pg's own Query is the base so pg's Client drives it like any other query
- * (pipeline queue, ReadyForQuery, connection errors); it routes the server's
- * messages here, and this class hands each to the statement it belongs to.
- * The named-statement bookkeeping (which statements this connection has
- * parsed) is pg's, kept exactly: a statement counts as parsed once its
- * ParseComplete arrives.
+ * What they buy: a flight of statements with ONE Sync (BatchQuery below).
+ * PostgreSQL flushes its answers at every Sync; pg sends one per query, so
+ * `BEGIN; SET LOCAL …; query; COMMIT` comes back as several socket writes,
+ * each waking the API (measured: docs/performance.md, "Tenant-scope transport").
  */
 
 export interface BatchStatement {
@@ -34,6 +29,11 @@ export interface BatchStatement {
   /** Prepared once per connection under this name (see statementName); absent: the unnamed statement. */
   name?: string;
   values?: unknown[];
+  /** As in pg's QueryConfig (Prisma's adapter asks for arrays and its own type parsers). */
+  rowMode?: 'array';
+  types?: pg.CustomTypesConfig;
+  /** A statement that returns no rows (BEGIN, SET LOCAL, COMMIT): not described. */
+  noRows?: boolean;
 }
 
 /** A statement of a batch with the promise it settles. */
@@ -81,13 +81,32 @@ function shapesOf(connection: object): Map<string, Shape> {
   return known;
 }
 const { Result, utils } = pg as unknown as {
-  Result: new (rowMode?: string) => ResultLike;
+  Result: new (rowMode?: string, types?: unknown) => ResultLike;
   utils: { prepareValue(value: unknown): unknown };
 };
 const PgQuery = pg.Query as unknown as new (config: pg.QueryConfig) => object;
 
 type Pending = BatchEntry & { result: ResultLike; rowError?: unknown; learnShape?: boolean };
 
+/**
+ * Several statements written as one pg query with a single Sync at the end
+ * (extended protocol), each answered through its own promise:
+ *
+ *   [Parse] · Bind · [Describe] · Execute   for each statement
+ *   Sync
+ *
+ * What a single Sync changes: an error skips every later statement up to the
+ * Sync (PostgreSQL discards them), so those reject with the same error —
+ * they did not run. The flights here begin with BEGIN, so the transaction is
+ * then aborted and its owner ends it with ROLLBACK.
+ *
+ * pg's own Query is the base so pg's Client drives it like any other query
+ * (pipeline queue, ReadyForQuery, connection errors); it routes the server's
+ * messages here, and this class hands each to the statement it belongs to.
+ * The named-statement bookkeeping (which statements this connection has
+ * parsed) is pg's, kept exactly: a statement counts as parsed once its
+ * ParseComplete arrives (withBatchParseRouting).
+ */
 export class BatchQuery extends PgQuery {
   readonly #statements: Pending[];
   #shapes: Map<string, Shape> | undefined;
@@ -98,7 +117,7 @@ export class BatchQuery extends PgQuery {
 
   constructor(statements: BatchEntry[]) {
     super({ text: '' });
-    this.#statements = statements.map((s) => ({ ...s, result: new Result() }));
+    this.#statements = statements.map((s) => ({ ...s, result: new Result(s.rowMode, s.types) }));
   }
 
   /** Runs the batch on `client` (a client in pipeline mode or not); each statement settles through its own promise. */
@@ -118,7 +137,8 @@ export class BatchQuery extends PgQuery {
     }
     // The client's type parsers, which pg hands to the query's own result before submitting it.
     const types = (this as unknown as { _result?: { _types?: unknown } })._result?._types;
-    if (types) for (const s of this.#statements) (s.result as unknown as { _types: unknown })._types = types;
+    if (types)
+      for (const s of this.#statements) if (!s.types) (s.result as unknown as { _types: unknown })._types = types;
     const known = (this.#shapes = shapesOf(wire));
     const stream = (wire as unknown as { stream?: { cork?: () => void; uncork?: () => void } }).stream;
     stream?.cork?.();
@@ -136,7 +156,9 @@ export class BatchQuery extends PgQuery {
           }
         }
         wire.bind({ statement: name, values: values[i]! });
-        if (shape) {
+        if (s.noRows) {
+          // Nothing to describe: the server answers with CommandComplete alone.
+        } else if (shape) {
           s.result.fields = shape.fields;
           s.result._parsers = shape._parsers;
           s.result._prebuiltEmptyResultObject = shape._prebuiltEmptyResultObject;
@@ -153,7 +175,7 @@ export class BatchQuery extends PgQuery {
     return null;
   }
 
-  /** Called for ParseComplete (ScopedClient routes it here): the oldest Parse in flight succeeded. */
+  /** Called for ParseComplete (withBatchParseRouting routes it here): the oldest Parse in flight succeeded. */
   handleParseComplete(connection: unknown): void {
     const name = this.#parsing.shift();
     if (!name) return;
@@ -218,4 +240,45 @@ export class BatchQuery extends PgQuery {
       s.reject(new Error('The server ended the batch without answering this statement'));
     this.#current = this.#statements.length;
   }
+}
+
+/**
+ * `Client` with ParseComplete routed to an active BatchQuery: pg records a
+ * statement as parsed under the active query's name, and a batch carries
+ * several, so it keeps that bookkeeping itself.
+ */
+export function withBatchParseRouting(Base: typeof pg.Client): typeof pg.Client {
+  const original = (pg.Client.prototype as unknown as { _handleParseComplete(this: pg.Client): void })
+    ._handleParseComplete;
+  class WireClient extends Base {}
+  Object.defineProperty(WireClient.prototype, '_handleParseComplete', {
+    value(this: pg.Client & { _getActiveQuery(): unknown; connection: unknown }) {
+      const active = this._getActiveQuery();
+      if (active instanceof BatchQuery) active.handleParseComplete(this.connection);
+      else original.call(this);
+    },
+  });
+  return WireClient;
+}
+
+/** Sends `statements` on `client` as one BatchQuery (one Sync); a promise per statement, in order. */
+export function sendWithOneSync(
+  client: pg.ClientBase,
+  statements: readonly BatchStatement[],
+): Promise<pg.QueryResult>[] {
+  const entries: BatchEntry[] = [];
+  const answers = statements.map(
+    (statement) => new Promise<pg.QueryResult>((resolve, reject) => entries.push({ ...statement, resolve, reject })),
+  );
+  new BatchQuery(entries).submitTo(client);
+  return answers;
+}
+
+/**
+ * Whether a Prisma query extension runs inside an interactive transaction:
+ * Prisma passes the request's internal parameters to query extensions, and
+ * `transaction` is set inside one. There is no public equivalent.
+ */
+export function inPrismaTransaction(params: object): boolean {
+  return Boolean((params as { __internalParams?: { transaction?: unknown } }).__internalParams?.transaction);
 }
