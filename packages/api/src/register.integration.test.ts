@@ -101,6 +101,16 @@ describe('importing the register', () => {
     expect(await count(`"Municipality"`)).toBe(11);
   });
 
+  it('takes two imports at once in turn: both succeed, one whole register remains', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, i) =>
+        platformAdmin.register.import({ csv: FIXTURE, effectiveDate: '2019-12-31', source: `${SOURCE} ${i}` }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(await count(`"Municipality"`)).toBe(11);
+  });
+
   it('is for the provider only', async () => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     expect(

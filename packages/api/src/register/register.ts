@@ -50,6 +50,8 @@ export async function importRegister(platform: PlatformClient, request: ImportRe
   const effectiveDate = new Date(`${request.effectiveDate}T00:00:00Z`);
   const created = await platform.run(
     async (tx) => {
+      // Two imports at once take turns (the second replaces the first's register); searches read on meanwhile.
+      await tx.$executeRaw`LOCK TABLE "Municipality" IN SHARE ROW EXCLUSIVE MODE`;
       await tx.$executeRaw`DELETE FROM "Municipality"`;
       for (let start = 0; start < rows.length; start += INSERT_BATCH)
         await insertBatch(tx, rows.slice(start, start + INSERT_BATCH));
