@@ -311,8 +311,9 @@ describe('every rule of creation applies to the new slot; nothing is written on 
       [slot(day, '10:00', '13:00'), 'errors.booking.tooLong', 'endsAt'],
       [slot(day, '11:00', '10:00'), 'errors.booking.endBeforeStart', 'endsAt'],
       [{ ...slot(day, '10:00', '11:00'), attendees: 5 }, 'errors.booking.overCapacity', 'attendees'],
+      // Yesterday in the town's time zone: in the past at any hour the suite runs.
       [
-        slot(localParts(new Date(Date.now() + 3_600_000), TZ).date, '00:00', '01:00'),
+        slot(localParts(new Date(Date.now() - 86_400_000), TZ).date, '10:00', '11:00'),
         'errors.booking.inPast',
         'startsAt',
       ],
