@@ -133,3 +133,35 @@ describe('bookingSeries.create with an idempotency key', () => {
     });
   });
 });
+
+describe('publicBookings.request with an idempotency key', () => {
+  it('answers a retried or doubled submission once: one request, one confirmation mail; other input with the key is refused', async () => {
+    await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [roomId]);
+    await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE slug = 'digital-hub-einbeck'`);
+    const visitor = api.caller();
+    const email = 'wiederholt@example.org';
+    const input = {
+      town: tenant,
+      hub: 'digital-hub-einbeck',
+      spaceId: roomId,
+      startsAt: at(12),
+      endsAt: at(13),
+      name: 'Wilma Wiederholt',
+      email,
+      idempotencyKey: randomUUID(),
+    };
+    const answers = await Promise.all([visitor.publicBookings.request(input), visitor.publicBookings.request(input)]);
+    answers.push(await visitor.publicBookings.request(input));
+    expect(answers).toEqual([answers[0], answers[0], answers[0]]);
+    const count = async (sql: string) => Number((await superuser.query(sql, [email])).rows[0].n);
+    expect(await count(`SELECT count(*) AS n FROM "PublicBookingRequest" WHERE email = $1`)).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM "OutboxEmail" WHERE "toAddress" = $1`)).toBe(1);
+    expect(await failure(visitor.publicBookings.request({ ...input, endsAt: at(14) }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { idempotencyKey: ['errors.idempotencyKeyReused'] },
+    });
+    // Without a key, the same submission is a second request, as before.
+    await visitor.publicBookings.request({ ...input, idempotencyKey: undefined });
+    expect(await count(`SELECT count(*) AS n FROM "PublicBookingRequest" WHERE email = $1`)).toBe(2);
+  });
+});

@@ -11,7 +11,7 @@ import { apiErrorInfo, apiFor, load, mutate } from '~/lib/api.server.ts';
 import { clipToMax, hhmm, localDate } from '~/lib/booking-format.ts';
 import { toInstant } from '~/lib/bookings.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
-import { keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
+import { idempotencyKeyOf, keepValues, optionalText, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { publicPhotoUrl } from '~/lib/photos.ts';
 
@@ -54,6 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     prefill,
     where,
     gallery: gallery.spaces,
+    // One per rendered form: a resubmission after a lost answer does not request twice (docs/decisions/033).
+    idempotencyKey: crypto.randomUUID(),
   };
 }
 
@@ -93,6 +95,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       name: text(form, 'name'),
       email: text(form, 'email'),
       purpose: optionalText(form, 'purpose'),
+      ...idempotencyKeyOf(form),
     }),
   );
   if (!result.ok) {
@@ -109,7 +112,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PublicHub() {
-  const { townName, hubName, choices, week, days, day, prev, next, slots, prefill, where, gallery } =
+  const { townName, hubName, choices, week, days, day, prev, next, slots, prefill, where, gallery, idempotencyKey } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const tr = useT();
@@ -243,6 +246,7 @@ export default function PublicHub() {
             {t('publicPage.request')}
           </h2>
           <Form method="post" noValidate key={`${prefill.resource}-${prefill.date}-${prefill.from}`}>
+            <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
             <SelectField
               id={fields.spaceId}
               name="resource"

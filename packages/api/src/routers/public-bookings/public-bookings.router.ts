@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, id, optionalText, requesterName, slug } from '../../schemas.ts';
+import { email, id, idempotencyKey, optionalText, requesterName, slug } from '../../schemas.ts';
 import { publicProcedure, router } from '../../trpc.ts';
 import { availabilityOutput, instant } from '../bookings/bookings.schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
@@ -80,6 +80,7 @@ export const publicBookingsRouter = router({
             .min(1, 'validation.attendees')
             .max(10_000, 'validation.attendees')
             .default(1),
+          idempotencyKey: idempotencyKey.optional(),
         })
         .strict(),
     )

@@ -5,6 +5,7 @@ import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { enqueueBookingMail, type BookingMailFacts, when } from '../../mail/booking-mails.ts';
 import { approvalRequestParams, ENQUEUE_APPROVAL_REQUEST_SQL } from '../../mail/approval-mails.ts';
+import { earlierResult, requestFingerprint, tenantIdempotently, type TenantIdempotency } from '../../idempotency.ts';
 import { toApiEnum } from '../../schemas.ts';
 import {
   checkOpeningHours,
@@ -235,6 +236,8 @@ export interface PublicRequestInput {
   email: string;
   purpose: string | null;
   attendees: number;
+  /** The form's one key (docs/decisions/033): a retried submission gets the first answer, and no second mail. */
+  idempotencyKey?: string | undefined;
 }
 
 const invalidLink = () =>
@@ -314,52 +317,82 @@ async function checkSlot(
  * client IP and per address; answers the same whether or not mail arrives.
  */
 export async function requestPublicBooking(ctx: Context, input: PublicRequestInput) {
+  const { idempotencyKey, ...request } = input;
+  const answer = { ok: true as const, expiresInHours: PUBLIC_REQUEST_HOURS };
+  const operation = 'publicBookings.request';
+  const idempotency = idempotencyKey
+    ? { key: idempotencyKey, operation, fingerprint: requestFingerprint(operation, null, request) }
+    : null;
+  // A retry is answered before the rate limit counts it: it asks for nothing new.
+  if (idempotency) {
+    const t = await resolveHub(ctx, input.town, input.hub);
+    if (await inTown(t, () => earlierResult(ctx.db, t.tenant.id, idempotency))) return answer;
+  }
   await claimPublicRequest(ctx.db, ctx.clientIp ?? null, input.email);
   const t = await resolveHub(ctx, input.town, input.hub);
+  await inTown(t, () =>
+    tenantIdempotently(
+      { db: ctx.db, tenant: t.tenant as Tenant },
+      idempotency,
+      (claim) => createPublicRequest(ctx, t, request, claim),
+      async () => null,
+    ),
+  );
+  return answer;
+}
+
+async function createPublicRequest(
+  ctx: Context,
+  t: PublicHub,
+  input: PublicRequestInput,
+  idempotency: TenantIdempotency | null,
+) {
   const token = newToken();
   const expiresAt = new Date(Date.now() + PUBLIC_REQUEST_HOURS * 3_600_000);
-  await inTown(t, () =>
-    ctx.db.$transaction(async (tx) => {
-      const { space, desk } = await checkSlot(tx, t, input, false);
-      const request = await tx.publicBookingRequest.create({
+  await ctx.db.$transaction(async (tx) => {
+    const { space, desk } = await checkSlot(tx, t, input, false);
+    const request = await tx.publicBookingRequest.create({
+      data: {
+        tenantId: t.tenant.id,
+        spaceId: space.id,
+        deskId: desk?.id ?? null,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        name: input.name,
+        email: input.email,
+        purpose: input.purpose,
+        attendees: input.attendees,
+        tokenHash: hashToken(token),
+        expiresAt,
+      },
+      select: { id: true },
+    });
+    if (idempotency)
+      await tx.tenantIdempotencyKey.create({
+        data: { tenantId: t.tenant.id, ...idempotency, resultId: request.id },
+      });
+    const link = `${mailSettings(ctx).adminUrl}/p/${t.tenant.slug}/${t.hub.slug}/bestaetigen/${token}`;
+    await tx.outboxEmail.createMany({
+      data: [{ kind: 'booking.publicConfirm', toAddress: input.email, ...confirmMail(t, space, desk, input, link) }],
+    });
+    await tx.auditEvent.create({
+      data: {
+        tenantId: t.tenant.id,
+        actorUserId: null,
+        action: 'booking.publicRequested',
+        targetType: 'PublicBookingRequest',
+        targetId: request.id,
+        requestId: ctx.requestId,
         data: {
-          tenantId: t.tenant.id,
           spaceId: space.id,
           deskId: desk?.id ?? null,
-          startsAt: input.startsAt,
-          endsAt: input.endsAt,
-          name: input.name,
-          email: input.email,
-          purpose: input.purpose,
-          attendees: input.attendees,
-          tokenHash: hashToken(token),
-          expiresAt,
+          startsAt: input.startsAt.toISOString(),
+          endsAt: input.endsAt.toISOString(),
         },
-        select: { id: true },
-      });
-      const link = `${mailSettings(ctx).adminUrl}/p/${t.tenant.slug}/${t.hub.slug}/bestaetigen/${token}`;
-      await tx.outboxEmail.createMany({
-        data: [{ kind: 'booking.publicConfirm', toAddress: input.email, ...confirmMail(t, space, desk, input, link) }],
-      });
-      await tx.auditEvent.create({
-        data: {
-          tenantId: t.tenant.id,
-          actorUserId: null,
-          action: 'booking.publicRequested',
-          targetType: 'PublicBookingRequest',
-          targetId: request.id,
-          requestId: ctx.requestId,
-          data: {
-            spaceId: space.id,
-            deskId: desk?.id ?? null,
-            startsAt: input.startsAt.toISOString(),
-            endsAt: input.endsAt.toISOString(),
-          },
-        },
-      });
-    }),
-  );
-  return { ok: true as const, expiresInHours: PUBLIC_REQUEST_HOURS };
+      },
+    });
+  });
+  return null;
 }
 
 function confirmMail(
