@@ -14,6 +14,7 @@ import {
   DatabaseUnavailableError,
   isDatabaseUnavailable,
   type JobQueueOptions,
+  onboardTown,
   renderCalendarFeed,
   type RequestLogFields,
 } from '@hubwerk/api';
@@ -185,6 +186,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     reminderScanMs: 60_000,
     noShowScanMs: mailOptions.noShowScanMs ?? 60_000,
     ...(mailOptions.pollMs ? { pollMs: mailOptions.pollMs } : {}),
+    bulkOnboarding: { deps, onboardTown },
   });
   if (!mailOptions.smtpUrl) logger.warn('SMTP_URL is not set: this process sends no mail (they wait in the outbox)');
   if (fake) logger.warn('STRIPE_SECRET_KEY is not set: billing runs against the fake Stripe (no real payments)');

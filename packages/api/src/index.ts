@@ -18,4 +18,6 @@ export { createDunningNotifier } from './mail/dunning.ts';
 export { parseDataKey } from '@hubwerk/auth';
 export { renderCalendarFeed } from './calendar-feed.ts';
 export { importRegister } from './register/register.ts';
+/** The single onboarding, handed to the job worker for bulk onboarding (jobs sit below the routers). */
+export { onboardTown } from './routers/tenants/tenants.service.ts';
 export { isoDate } from './schemas.ts';

@@ -9,10 +9,12 @@ import pino from 'pino';
 import type { ApiDependencies } from './context.ts';
 import { createContext } from './context.ts';
 import { describeError } from './errors.ts';
+import { type BulkOnboardingJob, markBulkOnboardingFailed, runBulkOnboarding } from './jobs/bulk-onboarding.ts';
 import { type ExportJob, markExportFailed, runExportJob } from './jobs/exports/export-job.ts';
 import { type JobSender, QUEUES } from './jobs/queue.ts';
 import { createDunningNotifier } from './mail/dunning.ts';
 import { appRouter } from './root.ts';
+import { onboardTown } from './routers/tenants/tenants.service.ts';
 import { createCallerFactory } from './trpc.ts';
 import { seedDemo } from '../../../prisma/seed.ts';
 
@@ -49,7 +51,7 @@ export function createTestApi(
     mail: { adminUrl: 'http://admin.test', devOutbox: true },
     dataEncryptionKey: TEST_DATA_KEY,
     sso: { secretKey: randomBytes(32), callbackUrl: TEST_SSO_CALLBACK, allowLoopbackHttp: true },
-    jobs: options.jobs ?? runJobsInProcess(db, logger),
+    jobs: options.jobs ?? runJobsInProcess(() => deps),
   };
   fakeStripe();
   const caller = (sessionToken: string | null = null): Caller =>
@@ -77,14 +79,28 @@ export type TestApi = ReturnType<typeof createTestApi>;
  * this process, after the call answered, as the queue's worker would run it.
  * The queue itself is tested in jobs/*.integration.test.ts.
  */
-function runJobsInProcess(db: ApiDependencies['db'], logger: ApiDependencies['logger']): JobSender {
+function runJobsInProcess(deps: () => ApiDependencies): JobSender {
   let previous = Promise.resolve();
+  const after = (work: () => Promise<void>) => {
+    previous = previous.then(work);
+    return Promise.resolve(null);
+  };
   return {
     send(name, data) {
-      if (name !== QUEUES.exports.name) throw new Error(`no in-process runner for ${name}`);
-      const job = data as unknown as ExportJob;
-      previous = previous.then(() => runExportJob(db, job).catch((error) => markExportFailed(db, logger, job, error)));
-      return Promise.resolve(null);
+      const { db, platform, logger } = deps();
+      if (name === QUEUES.exports.name) {
+        const job = data as unknown as ExportJob;
+        return after(() => runExportJob(db, job).catch((error) => markExportFailed(db, logger, job, error)));
+      }
+      if (name === QUEUES.bulkOnboarding.name) {
+        const job = data as unknown as BulkOnboardingJob;
+        return after(() =>
+          runBulkOnboarding(deps(), job, onboardTown).catch((error) =>
+            markBulkOnboardingFailed({ platform, logger }, job, error),
+          ),
+        );
+      }
+      throw new Error(`no in-process runner for ${name}`);
     },
   };
 }

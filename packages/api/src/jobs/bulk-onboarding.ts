@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkAgs } from '@hubwerk/domain';
 import type { PlatformTx } from '@hubwerk/db';
+import type { Logger } from 'pino';
 import { createContext, type ApiDependencies, type Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { email as emailSchema, id as idSchema, name as nameSchema } from '../schemas.ts';
@@ -50,6 +51,19 @@ const refused = (reasonField: string | null, reasonKey: string, reasonParams?: R
 });
 
 const untouched = () => null;
+
+/** The job could not finish (its retries ran out, or it failed outright): the report says so; the rows done stay done. */
+export async function markBulkOnboardingFailed(
+  deps: Pick<ApiDependencies, 'platform'> & { logger: Logger },
+  job: BulkOnboardingJob,
+  error: unknown,
+): Promise<void> {
+  deps.logger.error({ err: error, bulkId: job.bulkId }, 'bulk onboarding failed');
+  await deps.platform.run(
+    (tx) => tx.bulkOnboarding.update({ where: { id: job.bulkId }, data: { status: 'FAILED' } }),
+    untouched,
+  );
+}
 
 export async function runBulkOnboarding(
   deps: ApiDependencies,

@@ -62,6 +62,22 @@ export const QUEUES = {
     heartbeatSeconds: 30,
     deadLetter: 'exports.dead',
   },
+  /** Uploads whose retries ran out: their handler marks the upload failed. */
+  bulkOnboardingDead: { name: 'bulk-onboarding.dead', policy: 'standard', retryLimit: 2, expireInSeconds: 300 },
+  /**
+   * One upload of towns (docs/decisions/034), like an export: a worker that
+   * died stops beating and the job goes to another, which carries on with the
+   * rows still pending (each row is its own transaction, none is done twice).
+   */
+  bulkOnboarding: {
+    name: 'bulk-onboarding.run',
+    policy: 'standard',
+    retryLimit: 3,
+    retryDelay: 5,
+    expireInSeconds: 4 * 3_600,
+    heartbeatSeconds: 30,
+    deadLetter: 'bulk-onboarding.dead',
+  },
 } as const satisfies Record<string, Queue>;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];

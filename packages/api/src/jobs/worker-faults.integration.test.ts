@@ -1,11 +1,13 @@
 /**
  * A worker that dies mid-job (ADR 032): the job worker runs in a child
- * process that the test SIGKILLs — during an export, and during a mail
- * delivery — and then a new worker takes over. The export completes; every
+ * process that the test SIGKILLs — during an export, a bulk onboarding and a
+ * mail delivery — and then a new worker takes over. The export and the upload
+ * complete (no town onboarded twice); every
  * mail reaches the real SMTP server exactly once (the one in flight was not
  * accepted when its sender died, and is sent again; the others are not).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type TestDatabase, useTestDatabase } from '@hubwerk/db/testing';
 import { unzipSync } from 'fflate';
@@ -23,6 +25,7 @@ const WORKER = fileURLToPath(new URL('../testing/job-worker-process.ts', import.
 // job after 5 s. The same settings in the sender and the workers: a job takes its queue's at sending.
 const OVERRIDES: Partial<Record<QueueName, object>> = {
   'exports.run': { heartbeatSeconds: 10, retryDelay: 1 },
+  'bulk-onboarding.run': { heartbeatSeconds: 10, retryDelay: 1 },
   'mail.deliver': { expireInSeconds: 5 },
 };
 /** Generous: only a broken recovery takes this long; a loaded machine must not fail the test. */
@@ -201,6 +204,67 @@ describe('a worker killed mid-job', () => {
       expect(retried!.attempts).toBe(2);
     } finally {
       await smtp?.close();
+    }
+  }, 400_000);
+
+  // Last in the file: the new towns' invitation mails would reach the SMTP server of the mail test.
+  it('a bulk onboarding whose worker died is carried on by a new worker: every row once, no town twice', async () => {
+    const platformAdmin = await api.as(DEMO_USERS.platform);
+    const register = readFileSync(new URL('../test-fixtures/register.csv', import.meta.url), 'utf8');
+    await platformAdmin.register.import({ csv: register, effectiveDate: '2019-12-31', source: 'Testauszug' });
+    const file = [
+      'ags,hub_name,admin_email,partner',
+      '15084550,Digital Hub Weißenfels,chefin@weissenfels.example.org,',
+      '15084355,Digital Hub Naumburg,admin@naumburg.example.org,',
+      '15084777,Digital Hub Erfunden,a@erfunden.example.org,',
+    ].join('\n');
+    const first = await startWorker({ BULK_ONBOARDING: '1' });
+    // Towns locked: the job stops at its first row, RUNNING, until the lock goes.
+    const locker = new pg.Client({ connectionString: db.superuserUrl });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE "Tenant" IN ACCESS EXCLUSIVE MODE');
+      const { id } = await platformAdmin.bulkOnboarding.start({ csv: file, fileName: 'orte.csv' });
+      await eventually('the upload to run and wait for the lock', async () => {
+        const [row] = await query<{ status: string }>(`SELECT status FROM "BulkOnboarding" WHERE id = $1`, [id]);
+        const [waiting] = await query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = '"Tenant"'::regclass`,
+        );
+        return row?.status === 'RUNNING' && waiting!.n > 0;
+      });
+      await kill(first);
+      await locker.query('ROLLBACK');
+
+      await startWorker({ BULK_ONBOARDING: '1' });
+      const done = await eventually('the upload to finish', async () => {
+        const [row] = await query<{ status: string; processed: number }>(
+          `SELECT status, processed FROM "BulkOnboarding" WHERE id = $1`,
+          [id],
+        );
+        return row && row.status !== 'RUNNING' && row.status !== 'QUEUED' ? row : null;
+      });
+      expect(done).toEqual({ status: 'DONE', processed: 3 });
+      const rows = await query<{ ags: string; outcome: string }>(
+        `SELECT ags, outcome FROM "BulkOnboardingRow" WHERE "bulkId" = $1 ORDER BY line`,
+        [id],
+      );
+      expect(rows.map((r) => r.outcome)).toEqual(['CREATED', 'CREATED', 'REFUSED']);
+      const [towns] = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "Tenant" WHERE ags IN ('15084550', '15084355')`,
+      );
+      expect(towns!.n).toBe(2);
+      // The queue handed the job on (the dead worker's attempt counts as failed) and records it completed after the last row.
+      const job = await eventually('the job to be completed', async () => {
+        const [row] = await query<{ state: string; retry_count: number }>(
+          `SELECT state, retry_count FROM pgboss.job WHERE name = 'bulk-onboarding.run' AND data->>'bulkId' = $1`,
+          [id],
+        );
+        return row?.state === 'completed' ? row : null;
+      });
+      expect(job.retry_count).toBeGreaterThanOrEqual(1);
+    } finally {
+      await locker.end();
     }
   }, 400_000);
 });

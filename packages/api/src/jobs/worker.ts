@@ -7,7 +7,14 @@
 import type { AppClient, PlatformClient } from '@hubwerk/db';
 import type { Job } from 'pg-boss';
 import type { Logger } from 'pino';
+import type { ApiDependencies } from '../context.ts';
 import { sendApprovalDigest } from './approval-digest.ts';
+import {
+  type BulkOnboardingJob,
+  markBulkOnboardingFailed,
+  type OnboardTown,
+  runBulkOnboarding,
+} from './bulk-onboarding.ts';
 import { type ExportJob, markExportFailed, runExportJob } from './exports/export-job.ts';
 import { createMailDelivery, type MailOutcome } from './mail-delivery.ts';
 import { recordDueNoShows } from './no-shows.ts';
@@ -40,6 +47,12 @@ export interface JobWorkerOptions {
   reminderScanMs?: number;
   /** How often no-shows are recorded (docs/decisions/020); 0 = never. */
   noShowScanMs?: number;
+  /**
+   * Bulk onboarding (docs/decisions/034): the API's dependencies and the single
+   * onboarding service, handed in by the host since jobs sit below the routers.
+   * Absent: this process takes no bulk onboarding jobs.
+   */
+  bulkOnboarding?: { deps: ApiDependencies; onboardTown: OnboardTown };
 }
 
 const REMINDER_BATCH = 200;
@@ -135,6 +148,21 @@ export function createJobWorker(options: JobWorkerOptions) {
     }
   }
 
+  async function bulkOnboardingJob(job: Job<BulkOnboardingJob>): Promise<void> {
+    const { deps, onboardTown } = options.bulkOnboarding!;
+    try {
+      await runBulkOnboarding(deps, job.data, onboardTown);
+    } catch (error) {
+      const retryLimit = queueSetting(queue, 'bulk-onboarding.run', 'retryLimit') ?? QUEUES.bulkOnboarding.retryLimit;
+      if (job.retryCount >= retryLimit) return markBulkOnboardingFailed({ platform, logger }, job.data, error);
+      logger.warn(
+        { err: error, bulkId: job.data.bulkId, attempt: job.retryCount + 1 },
+        'bulk onboarding attempt failed',
+      );
+      throw error;
+    }
+  }
+
   function every(ms: number, send: () => Promise<unknown>) {
     if (stopped) return;
     const timer = setInterval(() => {
@@ -222,6 +250,13 @@ export function createJobWorker(options: JobWorkerOptions) {
         await queue.work<ExportJob>(QUEUES.exports.name, exportJob, { localConcurrency: 1 });
         await queue.work<ExportJob>(QUEUES.exportsDead.name, (job) =>
           markExportFailed(options.db!, logger, job.data, new Error('the export job ran out of attempts')),
+        );
+      }
+      if (options.bulkOnboarding) {
+        // One upload at a time per process: each row is a transaction on the platform pool, which requests need too.
+        await queue.work<BulkOnboardingJob>(QUEUES.bulkOnboarding.name, bulkOnboardingJob, { localConcurrency: 1 });
+        await queue.work<BulkOnboardingJob>(QUEUES.bulkOnboardingDead.name, (job) =>
+          markBulkOnboardingFailed({ platform, logger }, job.data, new Error('the upload ran out of attempts')),
         );
       }
     },

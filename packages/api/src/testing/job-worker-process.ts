@@ -7,6 +7,8 @@ import { createAppClient, createPlatformClient } from '@hubwerk/db';
 import pino from 'pino';
 import { createJobQueue } from '../jobs/queue.ts';
 import { createJobWorker } from '../jobs/worker.ts';
+import { onboardTown } from '../routers/tenants/tenants.service.ts';
+import { createTestApi } from '../test-support.ts';
 
 const env = process.env;
 const logger = pino({ level: 'warn' }, pino.destination(2));
@@ -30,6 +32,15 @@ const worker = createJobWorker({
   },
   adminUrl: () => 'http://admin.test',
   pollMs: 200,
+  // Bulk onboarding needs the API's dependencies (billing, mail settings): the test API's, on the same database.
+  ...(env.BULK_ONBOARDING === '1'
+    ? {
+        bulkOnboarding: {
+          deps: createTestApi({ appUrl: env.DATABASE_URL!, platformUrl: env.PLATFORM_DATABASE_URL! }).deps,
+          onboardTown,
+        },
+      }
+    : {}),
 });
 await worker.start();
 process.stdout.write('ready\n');

@@ -1,39 +1,20 @@
 /**
  * Bulk onboarding (docs/decisions/034): the provider uploads a file of
- * towns; the job (jobs/bulk-onboarding.ts) onboards it row by row after
- * this answer, and the report page polls its progress.
+ * towns; a job on the queue (jobs/bulk-onboarding.ts) onboards it row by
+ * row after this answer, and the report page polls its progress.
  */
 import type { Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
-import { runBulkOnboarding, type BulkOnboardingJob } from '../../jobs/bulk-onboarding.ts';
+import type { BulkOnboardingJob } from '../../jobs/bulk-onboarding.ts';
+import { QUEUES } from '../../jobs/queue.ts';
 import { currentRegister } from '../../register/register.ts';
-import { onboardTown } from '../tenants/tenants.service.ts';
 import { parseBulkFile } from './bulk-file.ts';
 
-/** A job that has not moved for this long died with its process; uploading the file again resumes it. */
+/** An upload that has not moved for this long lost its job (the queue retries a dead worker's job long before); uploading the file again carries on. */
 export const BULK_STALE_AFTER_MS = 10 * 60_000;
 
 type Ctx = Context & { session: { userId: string } };
-
-// One job at a time per API process: each row is a transaction on the platform pool, which requests need too.
-let queue: Promise<void> = Promise.resolve();
-
-/** Runs the job after the current one; the promise settles when it has run (tests may await it, requests do not). */
-export function scheduleBulkOnboarding(ctx: Ctx, job: BulkOnboardingJob): Promise<void> {
-  queue = queue.then(() =>
-    runBulkOnboarding(ctx, job, onboardTown).catch(async (error: unknown) => {
-      ctx.logger.error({ err: error, bulkId: job.bulkId }, 'bulk onboarding failed');
-      await ctx.platform
-        .run(
-          (tx) => tx.bulkOnboarding.update({ where: { id: job.bulkId }, data: { status: 'FAILED' } }),
-          () => null,
-        )
-        .catch(() => undefined);
-    }),
-  );
-  return queue;
-}
 
 export async function startBulkOnboarding(ctx: Ctx, input: { csv: string; fileName: string }) {
   const rows = parseBulkFile(input.csv);
@@ -58,7 +39,10 @@ export async function startBulkOnboarding(ctx: Ctx, input: { csv: string; fileNa
       data: { fileName: input.fileName, rows: rows.length },
     }),
   );
-  void scheduleBulkOnboarding(ctx, { bulkId: created.id, userId: ctx.session.userId });
+  // After the rows committed: a job never points at an upload that does not exist. Should the send fail,
+  // the upload reads as interrupted once stale; uploading the file again carries on.
+  const job: BulkOnboardingJob = { bulkId: created.id, userId: ctx.session.userId };
+  await ctx.jobs.send(QUEUES.bulkOnboarding.name, job, { singletonKey: created.id });
   return { id: created.id };
 }
 
