@@ -32,7 +32,7 @@ export const bulkOnboardingRouter = router({
   start: requireOnboarder({
     access: allow(provider),
     isolation: noIds(
-      "a file of towns by AGS, onboarded through tenants.onboard's service; platform admins only (authorization matrix)",
+      "a file of towns by AGS, onboarded through tenants.onboard's service; platform admins only (its access)",
     ),
     maxBodyBytes: UPLOAD_MAX_BODY_BYTES,
   })
@@ -52,7 +52,7 @@ export const bulkOnboardingRouter = router({
 
   get: requireOnboarder({
     access: allow(provider),
-    isolation: noIds("the provider's own job by its id; platform admins only (authorization matrix)"),
+    isolation: noIds("the provider's own job by its id; platform admins only (its access)"),
   })
     .input(z.object({ id }).strict())
     .output(

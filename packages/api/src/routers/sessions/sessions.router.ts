@@ -45,7 +45,7 @@ export const sessionsRouter = router({
   lookupUser: platformProcedure
     .meta({
       access: allow(provider),
-      isolation: noIds('takes an email address; platform admins only (authorization matrix)'),
+      isolation: noIds('takes an email address; platform admins only (its access)'),
     })
     .input(z.object({ email }).strict())
     .output(

@@ -22,9 +22,8 @@ const supportSessionOutput = z.object({
 export const supportRouter = router({
   start: tenantProcedure
     .meta({
-      // Support sessions (ADR 011). Last in the matrix, start before end: a running
-      // session gives platform support the town admin's abilities, which would
-      // change the outcome of cells that ran after it.
+      // Support sessions (ADR 011): the provider's staff, and partners for their towns. The matrix test
+      // runs them last: a running session gives platform support the town admin's abilities.
       access: allow(supporters),
       isolation: foreignIds({
         anyTownForProvider: "the provider's staff support every town (ADR 011); support.integration.test.ts covers it",
