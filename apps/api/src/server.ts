@@ -15,6 +15,7 @@ import {
   isDatabaseUnavailable,
   type JobQueueOptions,
   onboardTown,
+  procedureContracts,
   renderCalendarFeed,
   type RequestLogFields,
 } from '@hubwerk/api';
@@ -108,12 +109,7 @@ const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const ICAL_PATH = /^\/ical\/([0-9a-fA-F-]{36})\/([A-Za-z0-9_-]{1,100})\.ics$/;
 const DENIALS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND']);
-/**
- * tRPC paths whose body may exceed the default 1 MiB: an 8 MB photo is ~11.2 MB as base64 (docs/decisions/019);
- * the municipality register of the whole country is ~1 MB of CSV, a file of towns for bulk onboarding less (ADR 034).
- */
-const UPLOAD_PATHS = new Set(['/trpc/spacePhotos.add', '/trpc/register.import', '/trpc/bulkOnboarding.start']);
-const UPLOAD_MAX_BODY_BYTES = 12 * 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const logger = options.logger ?? createLogger({ level: 'info' });
@@ -278,9 +274,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         }
       },
     });
-  const trpc = trpcHandler(1024 * 1024);
-  // Photo uploads (docs/decisions/019) carry up to 8 MB as base64: only that procedure reads a larger body.
-  const trpcUpload = trpcHandler(UPLOAD_MAX_BODY_BYTES);
+  const trpc = trpcHandler(MAX_BODY_BYTES);
+  // Uploads (a photo, the municipality register, a file of towns) read a larger body: only the procedures
+  // whose contract names one (`maxBodyBytes`, packages/api/src/contracts.ts), one handler per limit.
+  const uploads = new Map<string, ReturnType<typeof trpcHandler>>();
+  const byLimit = new Map<number, ReturnType<typeof trpcHandler>>();
+  for (const { path, contract } of procedureContracts(appRouter)) {
+    const limit = contract.maxBodyBytes;
+    if (!limit) continue;
+    if (!byLimit.has(limit)) byLimit.set(limit, trpcHandler(limit));
+    uploads.set(`/trpc/${path}`, byLimit.get(limit)!);
+  }
 
   const server = http.createServer((req, res) => {
     const route = routeLabel(req, procedures);
@@ -334,7 +338,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       const r = readiness.current();
       return json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not-ready', ...r });
     }
-    if (path && UPLOAD_PATHS.has(path)) return void trpcUpload(req, res);
+    const upload = path ? uploads.get(path) : undefined;
+    if (upload) return void upload(req, res);
     if (path?.startsWith('/trpc/')) return void trpc(req, res);
     if (req.method === 'POST' && path === '/webhooks/stripe') return void stripeWebhook(req, res);
     const ical = req.method === 'GET' || req.method === 'HEAD' ? ICAL_PATH.exec(path ?? '') : null;

@@ -1,4 +1,5 @@
 export { appRouter, type AppRouter } from './root.ts';
+export { procedureContracts, type ProcedureContract } from './contracts.ts';
 export {
   bearerToken,
   createContext,

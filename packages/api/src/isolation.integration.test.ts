@@ -1,8 +1,9 @@
 /**
  * The walls, proven from the router itself: every procedure, called by every
  * seeded role with another town's real ids, fails exactly like a call with
- * ids that do not exist — and leaves the database unchanged. A procedure
- * without an entry in ATTACKS fails this suite.
+ * ids that do not exist — and leaves the database unchanged. Which
+ * procedures take ids is their contract's `isolation` (contracts.ts); one
+ * that takes ids without an entry in ATTACKS fails this suite.
  */
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase, watchedTables } from '@hubwerk/db/testing';
@@ -10,6 +11,7 @@ import { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { procedureContracts } from './contracts.ts';
 import { appRouter } from './root.ts';
 import { type Caller, createTestApi, type TestApi } from './test-support.ts';
 
@@ -20,29 +22,15 @@ interface Town {
   partnerId: string | null;
 }
 type Ids = { town: Town; ownTown: Town | null; partnerId: string };
-type Attack =
-  // anyTownForProvider: the provider's staff may do this in every town by design (the reason says why).
-  { input: (ids: Ids) => unknown; anyTownForProvider?: string } | { noIds: string };
+/** Another town's ids in the input of a procedure whose contract says `foreignIds()`. */
+type Attack = { input: (ids: Ids) => unknown };
 
 // prettier-ignore
 const ATTACKS: Record<string, Attack> = {
-  'auth.signIn': { noIds: 'signs in by email and password; takes no object ids' },
-  'auth.signOut': { noIds: 'ends the caller\'s own session' },
-  'auth.me': { noIds: 'describes the caller only' },
-  'auth.changePassword': { noIds: 'changes the caller\'s own password only' },
   'auth.revokeUserSessions': { input: ({ town }) => ({ userId: town.id, reason: 'Angriff' }) },
-  'auth.requestPasswordReset': { noIds: 'public; takes an email address, answers the same for every one' },
-  'auth.resetPassword': { noIds: 'public; the token is the credential, towns are not addressed by id' },
-  'tenants.list': { noIds: 'takes no ids; its output is checked for foreign towns below' },
   'tenants.get': { input: ({ town }) => ({ tenant: town.slug }) },
   'tenants.onboard': { input: ({ partnerId }) => ({ name: `Angriff ${randomUUID().slice(0, 8)}`, ags: '03155099', bundesland: '03', partnerId, hubName: 'Hub', adminEmail: 'x@example.org', idempotencyKey: randomUUID() }) },
   'tenants.assignPartner': { input: ({ town, partnerId }) => ({ tenantId: town.id, partnerId }) },
-  'register.status': { noIds: 'global reference data (ADR 034); addresses no town' },
-  'register.search': { noIds: 'global reference data, searched by text; addresses no town' },
-  'register.import': { noIds: 'replaces the global register from a file; addresses no town' },
-  'bulkOnboarding.start': { noIds: 'a file of towns by AGS, onboarded through tenants.onboard\'s service; platform admins only (authorization matrix)' },
-  'bulkOnboarding.get': { noIds: 'the provider\'s own job by its id; platform admins only (authorization matrix)' },
-  'partners.list': { noIds: 'takes no ids; its output is checked for foreign partners below' },
   'partners.get': { input: ({ partnerId }) => ({ partnerId }) },
   'partners.register': { input: () => ({ kind: 'it-partner', name: `Angriff ${randomUUID().slice(0, 8)}`, region: 'X', adminEmail: 'y@example.org', idempotencyKey: randomUUID() }) },
   'hubs.list': { input: ({ town }) => ({ tenant: town.slug }) },
@@ -79,8 +67,6 @@ const ATTACKS: Record<string, Attack> = {
   'spacePhotos.updateAltText': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, photoId: townPhotos.get(town.id) ?? randomUUID(), altText: 'Übernommen' }) },
   'spacePhotos.move': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, photoId: townPhotos.get(town.id) ?? randomUUID(), direction: 'up' }) },
   'spacePhotos.remove': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, photoId: townPhotos.get(town.id) ?? randomUUID() }) },
-  'spacePhotos.publicGallery': { noIds: 'public by design: a public hub\'s photos by town and hub slug' },
-  'spacePhotos.publicImage': { noIds: 'public; another town\'s and a non-public hub\'s photo ids answer like missing ones: space-photos.integration.test.ts' },
   'bookings.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00' }) },
   'bookings.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'bookings.update': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId, spaceId: foreignRow(town).spaceId, startsAt: '2030-01-02T11:00:00+01:00', endsAt: '2030-01-02T12:00:00+01:00', purpose: 'Fremd' }) },
@@ -105,10 +91,7 @@ const ATTACKS: Record<string, Attack> = {
   'calendarFeeds.list': { input: ({ town }) => ({ tenant: town.slug }) },
   'calendarFeeds.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, kind: 'hub', hubId: town.hubId }) },
   'calendarFeeds.revoke': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, feedId: townExtras.get(town.id)?.feedId ?? randomUUID() }) },
-  'invitations.preview': { noIds: 'public; the token is the credential, towns are not addressed by id' },
-  'invitations.accept': { noIds: 'public; the token is the credential, towns are not addressed by id' },
   'audit.list': { input: ({ town }) => ({ tenant: town.slug }) },
-  'mail.sent': { noIds: 'dev-only list of stored mails for platform admins; takes no ids' },
   'staff.invitations': { input: ({ town }) => ({ tenant: town.slug }) },
   'staff.invite': { input: ({ town }) => ({ tenant: town.slug, email: 'eindringling@example.org', role: 'town-admin' }) },
   // (A foreign hub under one's own town: isolation.property.integration.test.ts, variant 3.)
@@ -117,23 +100,13 @@ const ATTACKS: Record<string, Attack> = {
   'staff.members': { input: ({ town }) => ({ tenant: town.slug }) },
   'staff.changeRole': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, membershipId: foreignOrg(town).membershipId, role: 'member' }) },
   'staff.removeMember': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, membershipId: foreignOrg(town).membershipId }) },
-  'billing.plans': { noIds: 'the public price list' },
   'billing.status': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.get': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.startCheckout': { input: ({ town }) => ({ tenant: town.slug, plan: 'plus', interval: 'year' }) },
   'billing.openPortal': { input: ({ town }) => ({ tenant: town.slug }) },
   'billing.updateContact': { input: ({ town }) => ({ tenant: town.slug, contactName: 'Angriff' }) },
-  'billing.overview': { noIds: 'takes no ids; billing.integration.test.ts checks partners see only their towns' },
-  'mfa.status': { noIds: 'describes the caller\'s own second factor' },
-  'mfa.startEnrolment': { noIds: 'enrols the caller\'s own account' },
-  'mfa.confirmEnrolment': { noIds: 'takes a code for the caller\'s own pending enrolment' },
-  'mfa.disable': { noIds: 'takes the caller\'s password and a code' },
-  'mfa.completeSignIn': { noIds: 'public; the challenge is the credential' },
-  'sessions.mine': { noIds: 'lists the caller\'s own sessions; the cursor only orders them' },
   // Another town's admin's session: "not found" like a made-up id, and it stays alive.
   'sessions.end': { input: ({ town }) => ({ sessionId: townSessions.get(town.id) ?? randomUUID() }) },
-  'sessions.endOthers': { noIds: 'ends the caller\'s own other sessions' },
-  'sessions.lookupUser': { noIds: 'takes an email address; platform admins only (authorization matrix)' },
   'exports.start': { input: ({ town }) => ({ tenant: town.slug }) },
   'exports.list': { input: ({ town }) => ({ tenant: town.slug }) },
   'exports.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, exportId: townExports.get(town.id) ?? randomUUID() }) },
@@ -142,12 +115,6 @@ const ATTACKS: Record<string, Attack> = {
   'sso.saveTownConfig': { input: ({ town }) => ({ tenant: town.slug, issuer: 'https://idp.angriff.example', clientId: 'x', clientSecret: 'y', allowedDomains: ['angriff.example'], enabled: true }) },
   'sso.partnerConfig': { input: ({ partnerId }) => ({ partnerId }) },
   'sso.savePartnerConfig': { input: ({ partnerId }) => ({ partnerId, issuer: 'https://idp.angriff.example', clientId: 'x', clientSecret: 'y', allowedDomains: ['angriff.example'], enabled: true }) },
-  'sso.start': { noIds: 'public; takes an email address (and a town to choose among several providers); sso.integration.test.ts checks who it signs in where' },
-  'sso.finish': { noIds: 'public; the single-use state is the credential (sso.integration.test.ts)' },
-  'publicBookings.hub': { noIds: 'public by design: a town\'s public hub page by slug' },
-  'publicBookings.request': { noIds: 'public; foreign and missing space ids answer alike: organisations.integration.test.ts' },
-  'publicBookings.availability': { noIds: 'public; a foreign town\'s, another hub\'s and a missing space id answer alike (and each call counts against the rate limit): public-availability.integration.test.ts' },
-  'publicBookings.confirm': { noIds: 'public; the emailed token is the credential' },
   'organisations.list': { input: ({ town }) => ({ tenant: town.slug }) },
   'organisations.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, organisationId: foreignOrg(town).organisationId }) },
   'organisations.members': { input: ({ town }) => ({ tenant: town.slug }) },
@@ -159,11 +126,7 @@ const ATTACKS: Record<string, Attack> = {
   'partners.inviteStaff': { input: ({ partnerId }) => ({ partnerId, email: 'eindringling@example.org' }) },
   'partners.revokeInvitation': { input: ({ partnerId }) => ({ partnerId, invitationId: partnerInvitations.get(partnerId) ?? randomUUID() }) },
   'audit.listAcrossTowns': { input: ({ town }) => ({ tenant: town.slug }) },
-  'account.exportData': { noIds: 'exports the caller\'s own data; takes no ids' },
-  'account.deletionCheck': { noIds: 'describes what stops the caller\'s own deletion' },
-  'account.delete': { noIds: 'deletes the caller\'s own account; takes the caller\'s password, no ids' },
-  'support.active': { noIds: 'the caller\'s own running support sessions; takes no ids' },
-  'support.start': { input: ({ town }) => ({ tenant: town.slug, reason: 'Angriff auf eine fremde Stadt', durationMinutes: 60 }), anyTownForProvider: 'the provider\'s staff support every town (ADR 011); support.integration.test.ts covers it' },
+  'support.start': { input: ({ town }) => ({ tenant: town.slug, reason: 'Angriff auf eine fremde Stadt', durationMinutes: 60 }) },
   'support.end': { input: ({ town }) => ({ tenant: town.slug }) },
 };
 
@@ -384,9 +347,13 @@ const nonExistent = (): Ids => ({
   partnerId: randomUUID(),
 });
 
+const CONTRACTS = procedureContracts(appRouter);
+const contractOf = (path: string) => CONTRACTS.find((entry) => entry.path === path)!;
+
 describe('every procedure has an isolation case', () => {
-  it("lists exactly the router's procedures", () => {
-    expect(Object.keys(ATTACKS).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
+  it('lists exactly the procedures whose contract says they take foreign ids', () => {
+    const attacked = CONTRACTS.filter(({ contract }) => 'foreignIds' in contract.isolation).map(({ path }) => path);
+    expect(Object.keys(ATTACKS).sort()).toEqual(attacked.sort());
   });
 });
 
@@ -405,14 +372,14 @@ describe.each(ROLES)('$email against another town', (role) => {
   });
 
   // Platform support may read every town by design; it must not change any.
-  const isMutation = (path: string) =>
-    (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]?._def.type ===
-    'mutation';
-  const attacks = Object.entries(ATTACKS)
-    .filter(
-      (entry): entry is [string, { input: (ids: Ids) => unknown; anyTownForProvider?: string }] => 'input' in entry[1],
-    )
-    .filter(([path, attack]) => role.foreign !== null || (isMutation(path) && attack.anyTownForProvider === undefined));
+  const anyTownForProvider = (path: string) => {
+    const { isolation } = contractOf(path).contract;
+    return 'foreignIds' in isolation ? isolation.anyTownForProvider : undefined;
+  };
+  const attacks = Object.entries(ATTACKS).filter(
+    ([path]) =>
+      role.foreign !== null || (contractOf(path).type === 'mutation' && anyTownForProvider(path) === undefined),
+  );
 
   it.each(attacks)('%s: foreign ids fail like missing ids, nothing changes', async (path, attack) => {
     const before = await checksum();

@@ -10,8 +10,8 @@
  * - unassigning a partner from a town takes effect on its very next request,
  *   for every town procedure.
  *
- * A procedure without a generator (or a stated reason why it takes no ids)
- * fails this suite.
+ * Which procedures take ids is their contract's `isolation` (contracts.ts);
+ * one that takes ids without a generator fails this suite.
  */
 import { randomUUID } from 'node:crypto';
 import { watchedTables } from '@hubwerk/db/testing';
@@ -21,6 +21,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
+import { procedureContracts } from './contracts.ts';
 import { appRouter } from './root.ts';
 import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
 
@@ -64,24 +65,9 @@ const freeArb: fc.Arbitrary<Free> = fc.record({
 });
 
 // prettier-ignore
-const GENERATED: Record<string, Build | { noIds: string }> = {
-  'auth.signIn': { noIds: 'takes credentials, no object ids (rate limit: request-safety test)' },
-  'auth.signOut': { noIds: 'ends the caller\'s own session' },
-  'auth.me': { noIds: 'describes the caller only' },
-  'auth.changePassword': { noIds: 'changes the caller\'s own password only' },
+const GENERATED: Record<string, Build> = {
   'auth.revokeUserSessions': (t, _own, f) => ({ userId: t.adminId, reason: f.name }),
-  'auth.requestPasswordReset': { noIds: 'public; takes an email address, answers the same for every one' },
-  'auth.resetPassword': { noIds: 'public; the token is the credential' },
-  'mail.sent': { noIds: 'dev outbox for platform admins; takes no ids' },
-  'mfa.status': { noIds: 'describes the caller\'s own second factor' },
-  'mfa.startEnrolment': { noIds: 'enrols the caller\'s own account' },
-  'mfa.confirmEnrolment': { noIds: 'takes a code for the caller\'s own pending enrolment' },
-  'mfa.disable': { noIds: 'takes the caller\'s password and a code' },
-  'mfa.completeSignIn': { noIds: 'public; the challenge is the credential' },
-  'sessions.mine': { noIds: 'lists the caller\'s own sessions; the cursor only orders them' },
   'sessions.end': (t) => ({ sessionId: t.sessionId }),
-  'sessions.endOthers': { noIds: 'ends the caller\'s own other sessions' },
-  'sessions.lookupUser': { noIds: 'takes an email address; platform admins only (authorization matrix)' },
   'staff.invitations': (t) => ({ tenant: t.slug }),
   // Variant 3: one's own town, but a foreign hub to invite hub staff into.
   'staff.invite': (t, own, f) => (f.variant === 3 && own ? { tenant: own, email: f.email, role: 'hub-staff', hubId: t.hubId } : { tenant: t.slug, email: f.email, role: f.variant % 2 === 0 ? 'town-admin' : 'member' }),
@@ -90,15 +76,6 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'staff.members': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.membershipId } : { tenant: t.slug }),
   'staff.changeRole': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, membershipId: t.membershipId, role: f.variant === 1 ? 'hub-staff' : 'member' }),
   'staff.removeMember': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, membershipId: t.membershipId }),
-  'tenants.list': { noIds: 'takes only a cursor; foreign towns in its output: isolation.integration.test.ts' },
-  'register.status': { noIds: 'global reference data (ADR 034); addresses no town' },
-  'register.search': { noIds: 'global reference data, searched by text; addresses no town' },
-  'register.import': { noIds: 'replaces the global register from a file; addresses no town' },
-  'bulkOnboarding.start': { noIds: 'a file of towns by AGS, onboarded through tenants.onboard\'s service; platform admins only' },
-  'bulkOnboarding.get': { noIds: 'the provider\'s own job by its id; platform admins only' },
-  'partners.list': { noIds: 'takes no ids; foreign partners in its output: isolation.integration.test.ts' },
-  'invitations.preview': { noIds: 'public; the token is the credential' },
-  'invitations.accept': { noIds: 'public; the token is the credential' },
   'tenants.get': (t) => ({ tenant: t.slug }),
   'tenants.onboard': (t, _own, f) => ({ name: f.name, ags: f.ags, bundesland: f.ags.slice(0, 2), partnerId: t.partnerId, hubName: f.name, adminEmail: f.email, idempotencyKey: randomUUID() }),
   'tenants.assignPartner': (t, _own, f) => ({ tenantId: t.tenantId, partnerId: f.variant % 2 === 0 ? t.partnerId : null }),
@@ -139,8 +116,6 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'spacePhotos.updateAltText': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, photoId: t.photoId, altText: f.name }),
   'spacePhotos.move': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, photoId: t.photoId, direction: f.variant === 1 ? 'up' : 'down' }),
   'spacePhotos.remove': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, photoId: t.photoId }),
-  'spacePhotos.publicGallery': { noIds: 'public by design: a public hub\'s photos by town and hub slug' },
-  'spacePhotos.publicImage': { noIds: 'public; foreign and non-public hubs\' photo ids answer like missing ones: space-photos.integration.test.ts' },
   'bookings.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, spaceId: f.variant === 2 ? t.coworkingId : t.spaceId, ...(f.variant === 2 ? { deskId: t.deskId } : {}), ...(f.variant === 3 ? { forUserId: t.adminId, organisationId: t.organisationId } : {}), startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', purpose: f.name }),
   'bookings.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'bookings.update': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId, ...(f.variant === 1 ? { spaceId: t.spaceId } : {}), startsAt: '2030-01-02T11:00:00+01:00', endsAt: '2030-01-02T12:00:00+01:00', purpose: f.name }),
@@ -165,8 +140,6 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'calendarFeeds.list': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.feedId } : { tenant: t.slug }),
   'calendarFeeds.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, ...(f.variant === 2 ? { kind: 'space', spaceId: t.spaceId } : { kind: 'hub', hubId: t.hubId }) }),
   'calendarFeeds.revoke': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, feedId: t.feedId }),
-  'billing.plans': { noIds: 'the public price list' },
-  'billing.overview': { noIds: 'takes no ids; partners see only their towns: billing.integration.test.ts' },
   'billing.status': (t) => ({ tenant: t.slug }),
   'billing.get': (t) => ({ tenant: t.slug }),
   'billing.startCheckout': (t, _own, f) => ({ tenant: t.slug, plan: f.variant % 2 === 0 ? 'plus' : 'standard', interval: f.variant < 2 ? 'year' : 'month' }),
@@ -180,12 +153,6 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'sso.saveTownConfig': (t, _own, f) => ({ tenant: t.slug, issuer: 'https://idp.angriff.example', clientId: f.name, clientSecret: f.name, allowedDomains: [f.email.split('@')[1]!.toLowerCase()], enabled: f.variant % 2 === 0, defaultRole: f.variant === 3 ? 'hub-staff' : 'member' }),
   'sso.partnerConfig': (t) => ({ partnerId: t.partnerId }),
   'sso.savePartnerConfig': (t, _own, f) => ({ partnerId: t.partnerId, issuer: 'https://idp.angriff.example', clientId: f.name, clientSecret: f.name, allowedDomains: [f.email.split('@')[1]!.toLowerCase()], enabled: f.variant % 2 === 0 }),
-  'sso.start': { noIds: 'public; takes an email address; who it signs in where: sso.integration.test.ts' },
-  'sso.finish': { noIds: 'public; the single-use state is the credential' },
-  'publicBookings.hub': { noIds: 'public by design: a town\'s public hub page by slug; foreign space ids: organisations.integration.test.ts' },
-  'publicBookings.request': { noIds: 'public; foreign and missing space ids answer alike: organisations.integration.test.ts' },
-  'publicBookings.confirm': { noIds: 'public; the emailed token is the credential' },
-  'publicBookings.availability': { noIds: 'public; a foreign town\'s, another hub\'s and a missing space id answer alike: public-availability.integration.test.ts' },
   'organisations.list': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.organisationId } : { tenant: t.slug }),
   'organisations.get': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, organisationId: t.organisationId }),
   'organisations.members': (t, own, f) => (f.variant % 2 === 0 && own ? { tenant: own, cursor: t.membershipId } : { tenant: t.slug }),
@@ -199,10 +166,6 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
   'partners.revokeInvitation': (t, _own, f) => ({ partnerId: t.partnerId, invitationId: f.variant % 2 === 0 ? t.invitationId : t.partnerInvitationId }),
   // Without a town: a foreign town's entry as cursor (an empty page, like an unknown id); with one: not found.
   'audit.listAcrossTowns': (t, _own, f) => (f.variant % 2 === 0 ? { cursor: t.auditId } : { tenant: t.slug }),
-  'account.exportData': { noIds: 'exports the caller\'s own data; takes no ids' },
-  'account.deletionCheck': { noIds: 'describes what stops the caller\'s own deletion' },
-  'account.delete': { noIds: 'deletes the caller\'s own account; takes the caller\'s password, no ids' },
-  'support.active': { noIds: 'the caller\'s own running support sessions; takes no ids' },
   'support.start': (t, _own, f) => ({ tenant: t.slug, reason: `Hilfe: ${f.name}`.padEnd(10, '.'), durationMinutes: 15 * (f.variant + 1) }),
   'support.end': (t) => ({ tenant: t.slug }),
 };
@@ -211,8 +174,13 @@ const GENERATED: Record<string, Build | { noIds: string }> = {
 const TINY_PNG_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNwSetwSetggFAAIHYEyUwxy14AAAAASUVORK5CYII=';
 
-/** Procedures the provider's staff may run in every town by design (ADR 011): not an attack when support calls them. */
-const PROVIDER_ANY_TOWN = new Set(['support.start']);
+const CONTRACTS = procedureContracts(appRouter);
+/** Procedures the provider's staff may run in every town by design (their contract says why): not an attack when support calls them. */
+const PROVIDER_ANY_TOWN = new Set(
+  CONTRACTS.filter(({ contract: { isolation } }) => 'foreignIds' in isolation && isolation.anyTownForProvider).map(
+    ({ path }) => path,
+  ),
+);
 
 const ROLES = [
   { email: DEMO_USERS.einbeckAdmin, own: 'einbeck', foreign: ['sangerhausen', 'zeitz'] },
@@ -226,9 +194,8 @@ const ROLES = [
 ] as const;
 
 const MIN_CASES = 10_000;
-const procedures = Object.keys(appRouter._def.procedures);
-const procedureDefs = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
-const isMutation = (path: string) => procedureDefs[path]?._def.type === 'mutation';
+const procedures = CONTRACTS.map(({ path }) => path);
+const isMutation = (path: string) => CONTRACTS.find((entry) => entry.path === path)?.type === 'mutation';
 
 let api: TestApi;
 let superuser: pg.Client;
@@ -393,11 +360,12 @@ const missing = (): Target => ({
 });
 
 describe('generated attacks', () => {
-  it('cover every procedure of the router', () => {
-    expect(Object.keys(GENERATED).sort()).toEqual([...procedures].sort());
+  it('cover every procedure whose contract says it takes foreign ids', () => {
+    const attacked = CONTRACTS.filter(({ contract }) => 'foreignIds' in contract.isolation).map(({ path }) => path);
+    expect(Object.keys(GENERATED).sort()).toEqual(attacked.sort());
   });
 
-  const attacked = Object.entries(GENERATED).filter((e): e is [string, Build] => typeof e[1] === 'function');
+  const attacked = Object.entries(GENERATED);
   const pairs = ROLES.flatMap((role) =>
     attacked
       .filter(([path]) => role.email !== DEMO_USERS.support || (isMutation(path) && !PROVIDER_ANY_TOWN.has(path)))
@@ -849,12 +817,10 @@ describe('partner revocation', () => {
     };
     // Every procedure that addresses a town by slug is in the list.
     const bySlug = Object.entries(GENERATED)
-      .filter(
-        ([, b]) =>
-          typeof b === 'function' &&
-          JSON.stringify(
-            (b as Build)(missing(), null, { name: 'x', variant: 3, email: 'a@b.de', ags: '15000000' }),
-          ).includes('"tenant"'),
+      .filter(([, b]) =>
+        JSON.stringify(b(missing(), null, { name: 'x', variant: 3, email: 'a@b.de', ags: '15000000' })).includes(
+          '"tenant"',
+        ),
       )
       .map(([p]) => p);
     expect(Object.keys(townProcedures).sort()).toEqual(bySlug.sort());

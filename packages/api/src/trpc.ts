@@ -4,30 +4,35 @@ import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import { authenticate, TENANT_BY_SLUG } from './authenticate.ts';
 import type { Context } from './context.ts';
+import type { ProcedureContract } from './contracts.ts';
 import { DatabaseUnavailableError, DomainError, describeError, notFound, ServiceBusyError } from './errors.ts';
 import { isDatabaseUnavailable } from './database-outage.ts';
 import { hostileInput, slug } from './schemas.ts';
 import { activeSupportSession } from './support-lookup.ts';
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    // Only keys and codes leave the API: no stack traces, no SQL.
-    const { messageKey, fieldErrors, params, retryAfterSeconds } = describeError(error);
-    return {
-      message: messageKey,
-      code: shape.code,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        messageKey,
-        fieldErrors,
-        params,
-        retryAfterSeconds,
-      },
-    };
-  },
-});
+// Every procedure's contract is its meta (contracts.ts, docs/decisions/040).
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureContract>()
+  .create({
+    errorFormatter({ shape, error }) {
+      // Only keys and codes leave the API: no stack traces, no SQL.
+      const { messageKey, fieldErrors, params, retryAfterSeconds } = describeError(error);
+      return {
+        message: messageKey,
+        code: shape.code,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          messageKey,
+          fieldErrors,
+          params,
+          retryAfterSeconds,
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -68,19 +73,27 @@ const hygienic = t.middleware(async ({ next, getRawInput }) => {
   return next();
 });
 
+/**
+ * The tiers below are exported as `contracted(tier)`: the only step they offer
+ * is `.meta(contract)`, so a procedure without its contract does not compile.
+ */
+const contracted = <B extends { meta(contract: ProcedureContract): B }>(tier: B): Pick<B, 'meta'> => tier;
+
 /** Tier 1: anyone. */
-export const publicProcedure = t.procedure.use(logged).use(hygienic);
+const anyone = t.procedure.use(logged).use(hygienic);
+export const publicProcedure = contracted(anyone);
 
 /**
  * Tier 1 that also knows the caller's session when there is one (no or a
  * stale token: null). For public steps whose outcome depends on who calls,
  * e.g. accepting an invitation into an account that already exists.
  */
-export const optionallySignedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
+const optionallySignedIn = anyone.use(async ({ ctx, next }) => {
   const signed = ctx.sessionToken ? await authenticate(ctx.db, ctx.sessionToken) : null;
   if (signed) ctx.log.userId = signed.session.userId;
   return next({ ctx: { signedInUserId: signed?.session.userId ?? null } });
 });
+export const optionallySignedInProcedure = contracted(optionallySignedIn);
 
 async function signedIn(ctx: Context, townSlug?: string) {
   const signed = ctx.sessionToken ? await authenticate(ctx.db, ctx.sessionToken, townSlug) : null;
@@ -93,12 +106,13 @@ async function signedIn(ctx: Context, townSlug?: string) {
  * Tier 2: a signed-in user. Everything after runs in the user's database
  * scope (no town yet), with the user's abilities across towns.
  */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+const authed = anyone.use(async ({ ctx, next }) => {
   const { session, actor } = await signedIn(ctx);
   return runInScope({ tenantId: null, userId: session.userId }, () =>
     next({ ctx: { session, actor, ability: defineAbilityFor(actor) } }),
   );
 });
+export const authedProcedure = contracted(authed);
 
 /** Every tenant procedure names its town by slug; extra keys are rejected. */
 export const tenantInput = z.object({ tenant: slug });
@@ -108,7 +122,7 @@ export const tenantInput = z.object({ tenant: slug });
  * still unchecked) input is read in the same round trip (authenticate.ts).
  * Tier 3 uses that row only for exactly the slug its checked input names.
  */
-const townUserProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
+const townUserProcedure = anyone.use(async ({ ctx, next, getRawInput }) => {
   const { session, actor, town } = await signedIn(ctx, tenantInput.safeParse(await getRawInput()).data?.tenant);
   return runInScope({ tenantId: null, userId: session.userId }, () =>
     next({ ctx: { session, actor, ability: defineAbilityFor(actor), prefetchedTown: town } }),
@@ -121,7 +135,7 @@ const townUserProcedure = publicProcedure.use(async ({ ctx, next, getRawInput })
  * one that does not exist — and runs the procedure in that town's scope, so
  * the database wall applies to every query it makes.
  */
-export const tenantProcedure = townUserProcedure.input(tenantInput).use(async ({ ctx, input, next, type, path }) => {
+const inTown = townUserProcedure.input(tenantInput).use(async ({ ctx, input, next, type, meta }) => {
   const tenant: Tenant | null | undefined =
     ctx.prefetchedTown?.slug === input.tenant
       ? ctx.prefetchedTown.row
@@ -141,8 +155,9 @@ export const tenantProcedure = townUserProcedure.input(tenantInput).use(async ({
     const ability = supportSession ? defineAbilityInTenant(ctx.actor, tenant, { supportSession: true }) : baseAbility;
     // Dunning: a town whose payment is overdue past the grace period may read
     // and export its data but change nothing — except its billing, so it can
-    // pay, and support sessions, so someone can help it.
-    if (type === 'mutation' && !allowedWhileReadOnly(path)) {
+    // pay, and support sessions, so someone can help it (`whileReadOnly` in
+    // the procedure's contract).
+    if (type === 'mutation' && !meta?.whileReadOnly) {
       // PRECONDITION_FAILED, not FORBIDDEN: the user may do this, the town's account must be settled first.
       if (ctx.billing.readOnlyReason(tenant))
         throw new DomainError('PRECONDITION_FAILED', 'errors.billing.readOnly.paymentOverdue');
@@ -155,13 +170,11 @@ export const tenantProcedure = townUserProcedure.input(tenantInput).use(async ({
   });
 });
 
-/** Mutations a read-only (overdue) town may still run: paying, taking its data out (DSGVO export, docs/decisions/016), and support sessions (ADR 011). */
-export function allowedWhileReadOnly(path: string): boolean {
-  return path.startsWith('billing.') || path.startsWith('support.') || path === 'exports.start';
-}
+export const tenantProcedure = contracted(inTown);
 
 /** Tier 4: the provider's staff. Cross-town work goes through ctx.platform (audited). */
-export const platformProcedure = authedProcedure.use(({ ctx, next }) => {
+const platform = authed.use(({ ctx, next }) => {
   if (!ctx.actor.platformRole) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   return next();
 });
+export const platformProcedure = contracted(platform);

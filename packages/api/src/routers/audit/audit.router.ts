@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authedProcedure, router, tenantProcedure } from '../../trpc.ts';
 import { email, id, instantString, slug } from '../../schemas.ts';
 import { listAuditAcrossTowns, listAuditEvents } from './audit.service.ts';
+import { allow, auditReaders, foreignIds, supporters } from '../../contracts.ts';
 
 const instant = instantString;
 
@@ -48,6 +49,10 @@ const filters = {
 export const auditRouter = router({
   /** A town's audit log, newest first, filtered; keyset-paginated by event id. */
   list: tenantProcedure
+    .meta({
+      access: allow(auditReaders),
+      isolation: foreignIds(),
+    })
     .input(z.object({ tenant: slug, ...filters }).strict())
     .output(z.object({ items: z.array(auditEventOutput), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listAuditEvents(ctx, input)),
@@ -58,6 +63,11 @@ export const auditRouter = router({
    * town (`tenant`). Same filters and pages as `list`.
    */
   listAcrossTowns: authedProcedure
+    .meta({
+      // The audit log across towns: the provider's staff (all towns) and partners (their towns); town roles are refused.
+      access: allow(supporters),
+      isolation: foreignIds(),
+    })
     .input(z.object({ tenant: slug.optional(), ...filters }).strict())
     .output(
       z.object({

@@ -11,6 +11,7 @@ import {
   startCheckout,
   updateContact,
 } from './billing.service.ts';
+import { allow, billingManagers, billingReaders, foreignIds, noIds, signedIn, townReaders } from '../../contracts.ts';
 
 const planId = z.enum(PLAN_IDS, { error: 'validation.invalid' });
 const interval = z.enum(INTERVALS, { error: 'validation.invalid' });
@@ -28,6 +29,10 @@ const tenantOnly = z.object({ tenant: slug }).strict();
 
 export const billingRouter = router({
   plans: authedProcedure
+    .meta({
+      access: allow(signedIn),
+      isolation: noIds('the public price list'),
+    })
     .input(z.object({}).strict().prefault({}))
     .output(
       z.array(
@@ -42,6 +47,10 @@ export const billingRouter = router({
     .query(() => listPlans()),
 
   status: tenantProcedure
+    .meta({
+      access: allow(townReaders),
+      isolation: foreignIds(),
+    })
     .input(tenantOnly)
     .output(
       z.object({
@@ -58,6 +67,10 @@ export const billingRouter = router({
     .query(({ ctx }) => billingStatus(ctx)),
 
   get: tenantProcedure
+    .meta({
+      access: allow(billingReaders),
+      isolation: foreignIds(),
+    })
     .input(tenantOnly)
     .output(
       z.object({
@@ -92,16 +105,31 @@ export const billingRouter = router({
     .query(({ ctx }) => getBilling(ctx)),
 
   startCheckout: tenantProcedure
+    .meta({
+      access: allow(billingManagers),
+      isolation: foreignIds(),
+      whileReadOnly: true,
+    })
     .input(z.object({ tenant: slug, plan: planId, interval }).strict())
     .output(z.object({ url: z.string() }))
     .mutation(({ ctx, input }) => startCheckout(ctx, { plan: input.plan, interval: input.interval })),
 
   openPortal: tenantProcedure
+    .meta({
+      access: allow(billingManagers),
+      isolation: foreignIds(),
+      whileReadOnly: true,
+    })
     .input(tenantOnly)
     .output(z.object({ url: z.string() }))
     .mutation(({ ctx }) => openPortal(ctx)),
 
   updateContact: tenantProcedure
+    .meta({
+      access: allow(billingManagers),
+      isolation: foreignIds(),
+      whileReadOnly: true,
+    })
     .input(
       z
         .object({
@@ -141,6 +169,10 @@ export const billingRouter = router({
     }),
 
   overview: authedProcedure
+    .meta({
+      access: allow(['platform-admin', 'platform-support', 'partner-admin']),
+      isolation: noIds('takes no ids; billing.integration.test.ts checks partners see only their towns'),
+    })
     .input(z.object({}).strict().prefault({}))
     .output(
       z.object({

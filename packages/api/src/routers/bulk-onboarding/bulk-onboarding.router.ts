@@ -3,14 +3,17 @@ import { DomainError } from '../../errors.ts';
 import { id, text } from '../../schemas.ts';
 import { platformProcedure, router } from '../../trpc.ts';
 import { getBulkOnboarding, startBulkOnboarding } from './bulk-onboarding.service.ts';
+import { allow, noIds, provider, UPLOAD_MAX_BODY_BYTES, type ProcedureContract } from '../../contracts.ts';
 
 /** The largest file of towns taken (the whole country is well below 1 MB). */
 export const BULK_MAX_CHARS = 4 * 1024 * 1024;
 
-const requireOnboarder = platformProcedure.use(({ ctx, next }) => {
-  if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-  return next();
-});
+/** The platform tier for those who onboard towns; takes the procedure's contract like a tier's `.meta`. */
+const requireOnboarder = (contract: ProcedureContract) =>
+  platformProcedure.meta(contract).use(({ ctx, next }) => {
+    if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    return next();
+  });
 
 const bulkRow = z.object({
   line: z.number().int(),
@@ -26,7 +29,13 @@ const bulkRow = z.object({
 
 /** Bulk onboarding (docs/decisions/034): a file of towns, a job with progress, a report per row. */
 export const bulkOnboardingRouter = router({
-  start: requireOnboarder
+  start: requireOnboarder({
+    access: allow(provider),
+    isolation: noIds(
+      "a file of towns by AGS, onboarded through tenants.onboard's service; platform admins only (its access)",
+    ),
+    maxBodyBytes: UPLOAD_MAX_BODY_BYTES,
+  })
     .input(
       z
         .object({
@@ -41,7 +50,10 @@ export const bulkOnboardingRouter = router({
     .output(z.object({ id }))
     .mutation(({ ctx, input }) => startBulkOnboarding(ctx, input)),
 
-  get: requireOnboarder
+  get: requireOnboarder({
+    access: allow(provider),
+    isolation: noIds("the provider's own job by its id; platform admins only (its access)"),
+  })
     .input(z.object({ id }).strict())
     .output(
       z.object({

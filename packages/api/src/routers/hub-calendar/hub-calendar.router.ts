@@ -5,10 +5,15 @@ import { bookingOutput, freeSlot } from '../bookings/bookings.schemas.ts';
 import { isoDate } from '../spaces/spaces.schemas.ts';
 import { spaceKind } from '../spaces/spaces.schemas.ts';
 import { hubWeek } from './hub-calendar.service.ts';
+import { allow, foreignIds, townReaders } from '../../contracts.ts';
 
 export const hubCalendarRouter = router({
   /** The week (Mon–Sun) of a whole hub: every space and desk with its bookings and free time. */
   week: tenantProcedure
+    .meta({
+      access: allow(townReaders),
+      isolation: foreignIds(),
+    })
     .input(z.object({ tenant: slug, hubId: id, date: isoDate }).strict())
     .output(
       z

@@ -8,14 +8,24 @@ import {
   removeHubStaffInput,
 } from './hub-staff.schemas.ts';
 import { assignHubStaff, listHubStaff, removeHubStaff } from './hub-staff.service.ts';
+import { allow, foreignIds, hubWriters, townReaders } from '../../contracts.ts';
 
 export const hubStaffRouter = router({
   list: tenantProcedure
+    .meta({
+      // Everyone in the town sees who works in a hub (emails only for those who manage its staff).
+      access: allow(townReaders),
+      isolation: foreignIds(),
+    })
     .input(listHubStaffInput)
     .output(hubStaffList)
     .query(({ ctx, input }) => listHubStaff(ctx, input)),
 
   assign: tenantProcedure
+    .meta({
+      access: allow([...hubWriters, 'hub-manager']),
+      isolation: foreignIds(),
+    })
     .input(assignHubStaffInput)
     .output(hubStaffEntry)
     .mutation(({ ctx, input }) => {
@@ -24,6 +34,10 @@ export const hubStaffRouter = router({
     }),
 
   remove: tenantProcedure
+    .meta({
+      access: allow([...hubWriters, 'hub-manager']),
+      isolation: foreignIds(),
+    })
     .input(removeHubStaffInput)
     .output(ok)
     .mutation(({ ctx, input }) => removeHubStaff(ctx, input)),

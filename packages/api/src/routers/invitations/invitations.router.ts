@@ -2,11 +2,16 @@ import { z } from 'zod';
 import { optionallySignedInProcedure, publicProcedure, router } from '../../trpc.ts';
 import { name, partnerRole, secret, tenantRole } from '../../schemas.ts';
 import { acceptInvitation, previewInvitation } from './invitations.service.ts';
+import { allow, everyone, noIds } from '../../contracts.ts';
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'errors.invitation.invalid');
 
 export const invitationsRouter = router({
   preview: publicProcedure
+    .meta({
+      access: allow(everyone),
+      isolation: noIds('public; the token is the credential, towns are not addressed by id'),
+    })
     .input(z.object({ token }).strict())
     .output(
       z.object({
@@ -24,6 +29,10 @@ export const invitationsRouter = router({
     .query(({ ctx, input }) => previewInvitation(ctx, input.token)),
 
   accept: optionallySignedInProcedure
+    .meta({
+      access: allow(everyone),
+      isolation: noIds('public; the token is the credential, towns are not addressed by id'),
+    })
     // Name and password are asked only of pending accounts (see acceptInvitation).
     .input(z.object({ token, name: name.optional(), password: secret(200).optional() }).strict())
     .output(

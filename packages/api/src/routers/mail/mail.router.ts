@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { mailSettings } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { platformProcedure, router } from '../../trpc.ts';
+import { allow, noIds, provider } from '../../contracts.ts';
 
 const DEV_OUTBOX_LIMIT = 100;
 
@@ -12,6 +13,11 @@ export const mailRouter = router({
    * platform admins only, since the stored texts carry single-use links.
    */
   sent: platformProcedure
+    .meta({
+      // Dev outbox (stored texts carry single-use links): the provider's admins only; support is refused.
+      access: allow(provider),
+      isolation: noIds('dev-only list of stored mails for platform admins; takes no ids'),
+    })
     .input(z.object({}).strict().prefault({}))
     .output(
       z.object({

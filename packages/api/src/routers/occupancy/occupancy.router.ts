@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { id, slug } from '../../schemas.ts';
 import { router, tenantProcedure } from '../../trpc.ts';
 import { hubOccupancy, MAX_WEEKS } from './occupancy.service.ts';
+import { allow, foreignIds } from '../../contracts.ts';
 
 const minutes = z.number().int().nonnegative();
 
@@ -34,6 +35,10 @@ export const occupancyOutput = z
 
 export const occupancyRouter = router({
   hub: tenantProcedure
+    .meta({
+      access: allow(['platform-admin', 'platform-support', 'partner-admin', 'town-admin', 'hub-manager']),
+      isolation: foreignIds(),
+    })
     .input(
       z
         .object({

@@ -9,12 +9,20 @@ import {
   publicHub,
   requestPublicBooking,
 } from './public-bookings.service.ts';
+import { allow, everyone, noIds } from '../../contracts.ts';
 
 const where = { town: slug, hub: slug };
 
 export const publicBookingsRouter = router({
   /** The hub's public page: the spaces the public may request. Nothing about bookings. */
   hub: publicProcedure
+    .meta({
+      // The hub's public page: anyone, signed in or not (a taken slot or a bad link is a business answer).
+      access: allow(everyone),
+      isolation: noIds(
+        "public by design: a town's public hub page by slug; foreign space ids: organisations.integration.test.ts",
+      ),
+    })
     .input(z.object(where).strict())
     .output(
       z
@@ -44,6 +52,13 @@ export const publicBookingsRouter = router({
 
   /** Free time of the public hub's spaces open to the public: free slots only, nothing about bookings. Rate-limited per client IP. */
   availability: publicProcedure
+    .meta({
+      // Free slots of a public hub's public spaces: no login, nothing about bookings but busy/free.
+      access: allow(everyone),
+      isolation: noIds(
+        "public; a foreign town's, another hub's and a missing space id answer alike (and each call counts against the rate limit): public-availability.integration.test.ts",
+      ),
+    })
     .input(
       z
         .object({
@@ -63,6 +78,10 @@ export const publicBookingsRouter = router({
     .query(({ ctx, input }) => publicAvailability(ctx, input)),
 
   request: publicProcedure
+    .meta({
+      access: allow(everyone),
+      isolation: noIds('public; foreign and missing space ids answer alike: organisations.integration.test.ts'),
+    })
     .input(
       z
         .object({
@@ -88,6 +107,10 @@ export const publicBookingsRouter = router({
     .mutation(({ ctx, input }) => requestPublicBooking(ctx, input)),
 
   confirm: publicProcedure
+    .meta({
+      access: allow(everyone),
+      isolation: noIds('public; the emailed token is the credential'),
+    })
     .input(
       z.object({ ...where, token: z.string().min(20, 'validation.invalid').max(200, 'validation.invalid') }).strict(),
     )

@@ -3,14 +3,17 @@ import { DomainError } from '../../errors.ts';
 import { isoDate, text } from '../../schemas.ts';
 import { platformProcedure, router } from '../../trpc.ts';
 import { currentRegister, importRegister, searchRegister } from '../../register/register.ts';
+import { allow, noIds, provider, UPLOAD_MAX_BODY_BYTES, type ProcedureContract } from '../../contracts.ts';
 
 /** The largest register file taken (the whole country is about 1 MB). */
 export const REGISTER_MAX_CHARS = 8 * 1024 * 1024;
 
-const requireOnboarder = platformProcedure.use(({ ctx, next }) => {
-  if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-  return next();
-});
+/** The platform tier for those who onboard towns; takes the procedure's contract like a tier's `.meta`. */
+const requireOnboarder = (contract: ProcedureContract) =>
+  platformProcedure.meta(contract).use(({ ctx, next }) => {
+    if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    return next();
+  });
 
 const registerInfo = z.object({
   effectiveDate: z.string(),
@@ -29,12 +32,19 @@ const municipality = z.object({
 
 /** The official municipality register (docs/decisions/034): the provider imports it, onboarding searches it. */
 export const registerRouter = router({
-  status: requireOnboarder
+  status: requireOnboarder({
+    // The municipality register and bulk onboarding (ADR 034): the provider's admins, who onboard towns.
+    access: allow(provider),
+    isolation: noIds('global reference data (ADR 034); addresses no town'),
+  })
     .input(z.object({}).strict().prefault({}))
     .output(z.object({ current: registerInfo.nullable() }))
     .query(async ({ ctx }) => ({ current: await currentRegister(ctx.db) })),
 
-  search: requireOnboarder
+  search: requireOnboarder({
+    access: allow(provider),
+    isolation: noIds('global reference data, searched by text; addresses no town'),
+  })
     .input(z.object({ query: text(100, { min: 2 }) }).strict())
     .output(z.object({ items: z.array(municipality), register: registerInfo.nullable() }))
     .query(async ({ ctx, input }) => {
@@ -42,7 +52,11 @@ export const registerRouter = router({
       return { items, register };
     }),
 
-  import: requireOnboarder
+  import: requireOnboarder({
+    access: allow(provider),
+    isolation: noIds('replaces the global register from a file; addresses no town'),
+    maxBodyBytes: UPLOAD_MAX_BODY_BYTES,
+  })
     .input(
       z
         .object({

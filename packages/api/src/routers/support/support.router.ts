@@ -8,6 +8,7 @@ import {
   SUPPORT_MINUTES,
   SUPPORT_REASON_LENGTH,
 } from './support.service.ts';
+import { allow, foreignIds, noIds, signedIn, supporters } from '../../contracts.ts';
 
 const supportSessionOutput = z.object({
   id,
@@ -20,6 +21,15 @@ const supportSessionOutput = z.object({
 /** Support sessions: acting on behalf of a town, explicitly and for a limited time (ADR 011). */
 export const supportRouter = router({
   start: tenantProcedure
+    .meta({
+      // Support sessions (ADR 011): the provider's staff, and partners for their towns. The matrix test
+      // runs them last: a running session gives platform support the town admin's abilities.
+      access: allow(supporters),
+      isolation: foreignIds({
+        anyTownForProvider: "the provider's staff support every town (ADR 011); support.integration.test.ts covers it",
+      }),
+      whileReadOnly: true,
+    })
     .input(
       z
         .object({
@@ -40,11 +50,21 @@ export const supportRouter = router({
     .mutation(({ ctx, input }) => startSupportSession(ctx, input)),
 
   end: tenantProcedure
+    .meta({
+      access: allow(supporters),
+      isolation: foreignIds(),
+      whileReadOnly: true,
+    })
     .input(z.object({ tenant: slug }).strict())
     .output(ok)
     .mutation(({ ctx }) => endSupportSession(ctx)),
 
   active: authedProcedure
+    .meta({
+      // One's own running support sessions (an empty list for those who cannot have any).
+      access: allow(signedIn),
+      isolation: noIds("the caller's own running support sessions; takes no ids"),
+    })
     .input(z.object({ cursor: id.optional(), limit: z.number().int().min(1).max(50).default(20) }).strict())
     .output(z.object({ items: z.array(supportSessionOutput), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listActiveSupportSessions(ctx, input)),

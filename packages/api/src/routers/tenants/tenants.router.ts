@@ -16,6 +16,7 @@ import {
   tenantStatus,
 } from '../../schemas.ts';
 import { assignPartner, getTenant, listTenants, onboardTown } from './tenants.service.ts';
+import { allow, foreignIds, noIds, provider, signedIn, townReaders, type ProcedureContract } from '../../contracts.ts';
 
 const tenantFacts = z.object({
   id,
@@ -27,18 +28,28 @@ const tenantFacts = z.object({
 });
 const tenantListItem = tenantFacts.extend({ partner: partnerRef.nullable(), hubCount: z.number().int() });
 
-const requireOnboarder = platformProcedure.use(({ ctx, next }) => {
-  if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
-  return next();
-});
+/** The platform tier for those who onboard towns; takes the procedure's contract like a tier's `.meta`. */
+const requireOnboarder = (contract: ProcedureContract) =>
+  platformProcedure.meta(contract).use(({ ctx, next }) => {
+    if (ctx.ability.cannot('onboard', 'Tenant')) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+    return next();
+  });
 
 export const tenantsRouter = router({
   list: authedProcedure
+    .meta({
+      access: allow(signedIn),
+      isolation: noIds('takes only a cursor; foreign towns in its output: isolation.integration.test.ts'),
+    })
     .input(pageInput.prefault({}))
     .output(z.object({ items: z.array(tenantListItem), nextCursor: id.nullable() }))
     .query(({ ctx, input }) => listTenants(ctx, input)),
 
   get: tenantProcedure
+    .meta({
+      access: allow(townReaders),
+      isolation: foreignIds(),
+    })
     .input(z.object({ tenant: slug }).strict())
     .output(
       tenantFacts.extend({
@@ -57,7 +68,10 @@ export const tenantsRouter = router({
     )
     .query(({ ctx }) => getTenant(ctx)),
 
-  onboard: requireOnboarder
+  onboard: requireOnboarder({
+    access: allow(provider),
+    isolation: foreignIds(),
+  })
     .input(
       z
         .object({
@@ -82,7 +96,10 @@ export const tenantsRouter = router({
       return { tenant };
     }),
 
-  assignPartner: requireOnboarder
+  assignPartner: requireOnboarder({
+    access: allow(provider),
+    isolation: foreignIds(),
+  })
     .input(z.object({ tenantId: id, partnerId: id.nullable() }).strict())
     .output(ok)
     .mutation(({ ctx, input }) => assignPartner(ctx, input)),
