@@ -13,4 +13,3 @@ export {
 export { createStripeClient } from './stripe-client.ts';
 export * from './plans.ts';
 export { readOnlyReason, paymentWarning, hubLimitExceeded, type ReadOnlyReason } from './state.ts';
-export { uuid7 } from './uuid7.ts';

@@ -5,7 +5,7 @@
  */
 import type { AppClient, PlatformClient, PlatformTx, Tenant, TenantBilling } from '@hubwerk/db';
 import type Stripe from 'stripe';
-import { uuid7 } from './uuid7.ts';
+import { uuid7 } from '@hubwerk/domain';
 import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, mrrCents, priceOf } from './plans.ts';
 import {
   freshness,

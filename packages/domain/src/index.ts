@@ -6,3 +6,4 @@ export * from './ics.ts';
 export * from './roles.ts';
 export * from './slug.ts';
 export * from './zoned-time.ts';
+export * from './uuid7.ts';

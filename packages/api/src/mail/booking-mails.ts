@@ -1,6 +1,5 @@
 import type { PipelinedQuery } from '@hubwerk/db';
-import { uuid7 } from '@hubwerk/billing';
-import { bookingSequence } from '@hubwerk/domain';
+import { bookingSequence, uuid7 } from '@hubwerk/domain';
 import { bookingIcs } from './booking-ics.ts';
 import type { OutboxWriter } from './outbox.ts';
 import type { MailLocale } from './templates.ts';

@@ -1,6 +1,5 @@
 import { subject } from '@hubwerk/auth';
-import { uuid7 } from '@hubwerk/billing';
-import { localParts, zonedToUtc } from '@hubwerk/domain';
+import { localParts, uuid7, zonedToUtc } from '@hubwerk/domain';
 import { DomainError, notFound } from '../../errors.ts';
 import { isExclusionViolation } from '../bookings/bookings.service.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';

@@ -1,7 +1,6 @@
 import { subject } from '@hubwerk/auth';
-import { uuid7 } from '@hubwerk/billing';
+import { addDays, localParts, uuid7, zonedToUtc } from '@hubwerk/domain';
 import type { Booking, BookingSeries, Desk, OpeningHours, Space } from '@hubwerk/db';
-import { addDays, localParts, zonedToUtc } from '@hubwerk/domain';
 import type { TenantIdempotency } from '../../idempotency.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';

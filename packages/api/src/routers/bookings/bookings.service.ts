@@ -8,8 +8,7 @@ import {
   type Organisation,
   type Space,
 } from '@hubwerk/db';
-import { addDays, bookingSequence, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import { uuid7 } from '@hubwerk/billing';
+import { addDays, bookingSequence, localParts, mondayOf, uuid7, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { DomainError, notFound } from '../../errors.ts';
 import { RECORD_TENANT_KEY_SQL, recordTenantKeyValues, type TenantIdempotency } from '../../idempotency.ts';
 import { queueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';

@@ -1,7 +1,6 @@
 import { subject } from '@hubwerk/auth';
-import { uuid7 } from '@hubwerk/billing';
+import { localParts, uuid7 } from '@hubwerk/domain';
 import { columnsOf, Prisma, type Booking, type OpeningHours, type PipelinedQuery, type Space } from '@hubwerk/db';
-import { localParts } from '@hubwerk/domain';
 import { mailSettings } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { type BookingMailFacts, queueBookingMail } from '../../mail/booking-mails.ts';
