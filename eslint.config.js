@@ -88,6 +88,26 @@ export default tseslint.config(
     },
   },
   {
+    // Test doubles (SMTP, OIDC provider, test databases) are for tests, the e2e stack and benchmarks:
+    // the product's runtime code never imports them. (ESLint's own rule: the package graph above uses
+    // the TypeScript one, and two blocks setting the same rule would replace each other.)
+    files: ['packages/*/src/**', 'apps/api/src/**'],
+    ignores: ['**/*.test.ts', '**/testing/**', 'packages/api/src/test-support.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/testing', '**/testing/**', '@hubwerk/*/testing'],
+              message: 'test doubles (…/testing) are for tests only: runtime code must not import them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/admin/**'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: forbid(

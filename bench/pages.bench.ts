@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { DEV_ROLES, prepareDatabase, startEmbeddedPostgres } from '@hubwerk/db/provision';
-import { startTestSmtp } from '../packages/api/src/mail/test-smtp.ts';
+import { startTestSmtp } from '@hubwerk/api/testing';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../prisma/seed.ts';
 import {
   ADMIN_DIST,

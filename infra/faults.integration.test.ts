@@ -27,7 +27,7 @@ import {
   startEmbeddedPostgres,
 } from '@hubwerk/db/provision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSmtp } from '../packages/api/src/mail/test-smtp.ts';
+import { startTestSmtp } from '@hubwerk/api/testing';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../prisma/seed.ts';
 import {
   API_DIST,

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@hubwerk/db/testing';
-import { startTestSmtp } from '../packages/api/src/mail/test-smtp.ts';
+import { startTestSmtp } from '@hubwerk/api/testing';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../prisma/seed.ts';
 import {
   ADMIN_DIST,

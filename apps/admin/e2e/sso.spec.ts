@@ -9,10 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import {
-  startTestOidcProvider,
-  type TestOidcProvider,
-} from '../../../packages/api/src/routers/sso/test-oidc-provider.ts';
+import { startTestOidcProvider, type TestOidcProvider } from '../../../packages/api/src/testing/index.ts';
 import { openPage, startStack, type Stack, expectNoAxeViolations } from './support/stack.ts';
 
 let stack: Stack;

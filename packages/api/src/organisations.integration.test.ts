@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { enqueueDueReminders } from './jobs/reminders.ts';
-import { startTestSmtp, type TestSmtp } from './mail/test-smtp.ts';
+import { startTestSmtp, type TestSmtp } from './testing/index.ts';
 import { createJobWorker, type JobWorker } from './jobs/worker.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';

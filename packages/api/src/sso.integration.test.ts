@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { clearDiscoveryCache } from './routers/sso/oidc-client.ts';
-import { signInAtProvider, startTestOidcProvider, type TestOidcProvider } from './routers/sso/test-oidc-provider.ts';
+import { signInAtProvider, startTestOidcProvider, type TestOidcProvider } from './testing/index.ts';
 import { type Caller, createTestApi, TEST_SSO_CALLBACK, type TestApi } from './test-support.ts';
 
 const ACCOUNTS = {

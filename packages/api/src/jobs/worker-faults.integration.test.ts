@@ -16,7 +16,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
 import { enqueueMail } from '../mail/outbox.ts';
-import { startTestSmtp, type TestSmtp } from '../mail/test-smtp.ts';
+import { startTestSmtp, type TestSmtp } from '../testing/index.ts';
 import { createTestApi, type TestApi } from '../test-support.ts';
 import { createJobQueue, type JobQueue, type QueueName } from './queue.ts';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
 import { type Caller, createTestApi, type TestApi } from '../test-support.ts';
 import { enqueueMail } from './outbox.ts';
-import { startTestSmtp, type TestSmtp } from './test-smtp.ts';
+import { startTestSmtp, type TestSmtp } from '../testing/index.ts';
 import { createJobWorker, type JobWorker } from '../jobs/worker.ts';
 
 let api: TestApi;

@@ -10,7 +10,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../../../../prisma/seed.ts';
-import { startTestSmtp, type TestSmtp } from '../../mail/test-smtp.ts';
+import { startTestSmtp, type TestSmtp } from '../../testing/index.ts';
 import { createJobWorker, type JobWorker } from '../../jobs/worker.ts';
 import { createContext } from '../../context.ts';
 import { PUBLIC_LIMITS } from '../../rate-limits.ts';
