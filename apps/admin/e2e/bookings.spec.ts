@@ -64,7 +64,8 @@ describe('spaces and bookings', () => {
 
     await page.getByLabel('Art des Raums').selectOption({ label: 'Co-Working-Bereich' });
     await page.getByLabel('Name', { exact: true }).fill('Co-Working Ost');
-    await page.getByLabel('Kapazität (Personen)').fill('6');
+    // Eight seats: room for the seventh desk added below (a desk needs a seat).
+    await page.getByLabel('Kapazität (Personen)').fill('8');
     await page.getByLabel(/Anzahl Arbeitsplätze/).fill('6');
     await page.getByLabel('Buchungsraster (Minuten)').fill('60');
     await page.getByLabel('Mindestdauer (Minuten)').fill('60');

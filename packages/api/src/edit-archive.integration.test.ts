@@ -221,6 +221,28 @@ describe('editing a space', () => {
     });
   });
 
+  it('adds a desk only while the seats suffice, also when two are added at once', async () => {
+    const space = await admin.spaces.create({
+      tenant,
+      hubId,
+      kind: 'coworking',
+      name: 'Knapp',
+      capacity: 3,
+      deskCount: 2,
+    });
+    const added = await Promise.allSettled(
+      ['Platz A', 'Platz B'].map((name) => manager.spaces.addDesk({ tenant, spaceId: space.id, name })),
+    );
+    expect(added.map((a) => a.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = await failure(manager.spaces.addDesk({ tenant, spaceId: space.id, name: 'Platz C' }));
+    expect(refused).toMatchObject({
+      messageKey: 'errors.desk.overCapacity',
+      fieldErrors: { name: ['errors.desk.overCapacity'] },
+      params: { capacity: '3' },
+    });
+    expect((await admin.spaces.get({ tenant, spaceId: space.id })).desks).toHaveLength(3);
+  });
+
   it('renames a desk and changes its attributes, with an audit entry', async () => {
     const space = await admin.spaces.create({
       tenant,

@@ -678,6 +678,8 @@ export const de = {
     },
     desk: {
       nameTaken: 'Diesen Arbeitsplatz gibt es in diesem Raum bereits.',
+      overCapacity:
+        'Der Bereich hat Platz für {capacity} Personen und schon so viele Arbeitsplätze. Erhöhen Sie zuerst die Kapazität.',
       upcomingBookings:
         'Der Arbeitsplatz hat noch anstehende Buchungen ({count}). Bitte sagen Sie diese zuerst ab oder verlegen Sie sie; danach lässt er sich archivieren.',
       hasBookings:

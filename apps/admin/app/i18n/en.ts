@@ -682,6 +682,7 @@ export const en: Messages = {
     },
     desk: {
       nameTaken: 'This space already has a desk with this name.',
+      overCapacity: 'The area seats {capacity} people and already has as many desks. Raise its capacity first.',
       upcomingBookings:
         'The desk still has upcoming bookings ({count}). Please cancel or move them first; then it can be archived.',
       hasBookings:

@@ -12,6 +12,7 @@ import {
   type Db,
   findSpace,
   forbidden,
+  lockSpace,
   toSpaceOutput,
 } from './spaces.service.ts';
 
@@ -26,10 +27,6 @@ import {
 type Tx = Db;
 const bad = (errors: Record<string, string[]>, key = 'errors.invalidInput', params?: Record<string, string>) =>
   new DomainError('BAD_REQUEST', key, errors, params);
-
-async function lockSpace(ctx: Ctx, tx: Tx, spaceId: string) {
-  await tx.$queryRaw`SELECT 1 FROM "Space" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND id = ${spaceId}::uuid FOR UPDATE`;
-}
 
 /** Bookings not cancelled that have not ended yet: archiving would strand them. */
 const upcoming = { status: { not: 'CANCELLED' as const }, endsAt: { gt: new Date() } };

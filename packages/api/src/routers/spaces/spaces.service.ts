@@ -96,6 +96,17 @@ export async function findSpace(ctx: Ctx, tx: Db, spaceId: string) {
   return space;
 }
 
+/**
+ * Locks the space row until the transaction ends and reads its capacity under the lock: bookings and
+ * every change of the space or its desks take this lock too, so counts made after it stay true.
+ */
+export async function lockSpace(ctx: Ctx, tx: Db, spaceId: string): Promise<{ capacity: number }> {
+  const [row] = await tx.$queryRaw<Array<{ capacity: number }>>`
+    SELECT capacity FROM "Space" WHERE "tenantId" = ${ctx.tenant.id}::uuid AND id = ${spaceId}::uuid FOR UPDATE`;
+  if (!row) throw notFound();
+  return row;
+}
+
 /** May the actor configure `hubId`? A probe row carries what the rules match on. */
 export function canConfigure(ctx: Ctx, hubId: string, action: 'create' | 'update' | 'delete' = 'update') {
   const probe = { tenantId: ctx.tenant.id, hubId } as Space;
@@ -251,6 +262,16 @@ export async function addDesk(ctx: Ctx, input: { spaceId: string; name: string; 
         throw new DomainError('BAD_REQUEST', 'validation.space.desksOnlyCoworking', {
           name: ['validation.space.desksOnlyCoworking'],
         });
+      // A co-working area seats at least one person per desk (as when it is created or edited).
+      const { capacity } = await lockSpace(ctx, tx, space.id);
+      const inUse = await tx.desk.count({ where: { tenantId: ctx.tenant.id, spaceId: space.id, archivedAt: null } });
+      if (inUse >= capacity)
+        throw new DomainError(
+          'BAD_REQUEST',
+          'errors.desk.overCapacity',
+          { name: ['errors.desk.overCapacity'] },
+          { capacity: String(capacity) },
+        );
       const desk = await tx.desk.create({
         data: { tenantId: ctx.tenant.id, spaceId: space.id, name: input.name, attributes: input.attributes },
       });
