@@ -157,6 +157,21 @@ describe('plans and their limits', () => {
     expect(await count(`"Hub" WHERE "tenantId" = $1`, [town.id])).toBe(3);
   });
 
+  it('an archived hub does not count against the plan; bringing it back needs room in the plan', async () => {
+    const town = await newTown('Archivdorf');
+    const [first] = (await platformAdmin.hubs.list({ tenant: town.slug })).items;
+    await platformAdmin.hubs.setArchived({ tenant: town.slug, hubId: first!.id, archived: true });
+    await platformAdmin.hubs.create({ tenant: town.slug, name: 'Neuer Hub' });
+    expect(
+      await failure(platformAdmin.hubs.setArchived({ tenant: town.slug, hubId: first!.id, archived: false })),
+    ).toEqual({
+      code: 'BAD_REQUEST',
+      messageKey: 'errors.billing.hubLimit.basis',
+      fieldErrors: { archived: ['errors.billing.hubLimit.basis'] },
+    });
+    expect(await count(`"Hub" WHERE "tenantId" = $1 AND "archivedAt" IS NULL`, [town.id])).toBe(1);
+  });
+
   it('changes the plan of a running subscription in place (portal confirmation), never a second subscription', async () => {
     const { tenant, customerId, subscriptionId } = await subscribedTown('Wechselstadt');
     const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'plus', interval: 'year' });

@@ -118,7 +118,8 @@ export function createBilling(config: BillingConfig) {
       const [row] = await tx.$queryRaw<
         Array<{ plan: TenantBilling['plan'] }>
       >`SELECT plan FROM "TenantBilling" WHERE "tenantId" = ${tenantId}::uuid FOR UPDATE`;
-      const hubs = await tx.hub.count({ where: { tenantId } });
+      // Archived hubs are out of use: they do not count (un-archiving checks the limit again).
+      const hubs = await tx.hub.count({ where: { tenantId, archivedAt: null } });
       return hubLimitExceeded(planIdOf(row?.plan ?? 'BASIS'), hubs);
     },
 

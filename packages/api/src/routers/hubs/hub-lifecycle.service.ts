@@ -1,7 +1,7 @@
 import { subject } from '@hubwerk/auth';
 import { DomainError, notFound } from '../../errors.ts';
 import { type Ctx, forbidden } from '../spaces/spaces.service.ts';
-import { toHubOutput } from './hubs.service.ts';
+import { HUB_LIMIT_KEYS, toHubOutput } from './hubs.service.ts';
 
 /**
  * Archiving and deleting a whole hub (docs/decisions/035): the town's
@@ -54,6 +54,11 @@ export async function setHubArchived(ctx: Ctx, input: { hubId: string; archived:
         },
       });
       if (ahead > 0) throw refuse('errors.hub.upcomingBookings', ahead);
+    } else {
+      // Archived hubs do not count against the plan; one coming back does, like a new one.
+      const limit = await ctx.billing.hubLimitExceeded(tx, ctx.tenant.id);
+      if (limit)
+        throw new DomainError('BAD_REQUEST', HUB_LIMIT_KEYS[limit.plan], { archived: [HUB_LIMIT_KEYS[limit.plan]] });
     }
     const updated = await tx.hub.update({
       where: { tenantId_id: { tenantId: ctx.tenant.id, id: hub.id } },

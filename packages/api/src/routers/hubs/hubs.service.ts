@@ -32,7 +32,7 @@ export async function listHubs(ctx: Ctx, input: { cursor?: string | undefined; l
 }
 
 /** Each names the plan and the way up (see the catalogues). */
-const HUB_LIMIT_KEYS = {
+export const HUB_LIMIT_KEYS = {
   basis: 'errors.billing.hubLimit.basis',
   standard: 'errors.billing.hubLimit.standard',
   plus: 'errors.billing.hubLimit.plus',
