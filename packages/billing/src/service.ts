@@ -466,7 +466,7 @@ export function createBilling(config: BillingConfig) {
       const paidAt = type === 'invoice.paid' ? created : null;
       await tx.$executeRaw`
         INSERT INTO "InvoicePayment" ("tenantId", "stripeInvoiceId", status, "paidAt", "lastEventAt", "updatedAt")
-        VALUES (${tenantId}::uuid, ${invoice.id}, ${status}::"InvoicePaymentStatus", ${paidAt}, ${created}, now())
+        VALUES (${tenantId}::uuid, ${invoice.id}, ${status}, ${paidAt}, ${created}, now())
         ON CONFLICT ("tenantId", "stripeInvoiceId") DO UPDATE SET
           status = EXCLUDED.status,
           "paidAt" = EXCLUDED."paidAt",

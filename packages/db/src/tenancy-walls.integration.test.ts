@@ -180,6 +180,8 @@ describe('catalog: the key wall and the rules for distributing by town (Citus)',
     await superuser.query(`DROP SCHEMA IF EXISTS citus_rules_probe CASCADE; CREATE SCHEMA citus_rules_probe;
       SET search_path = citus_rules_probe, public;
       CREATE TABLE "Good" ("tenantId" uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY ("tenantId", id));
+      CREATE TYPE "Mood" AS ENUM ('GOOD', 'BAD');
+      CREATE TABLE "Moody" ("tenantId" uuid NOT NULL, id uuid NOT NULL, mood "Mood" NOT NULL, PRIMARY KEY ("tenantId", id));
       CREATE TABLE "Directory" (id uuid PRIMARY KEY, name text UNIQUE);
       CREATE TABLE "NullableTown" ("tenantId" uuid, id uuid PRIMARY KEY);
       CREATE TABLE "GlobalCode" ("tenantId" uuid NOT NULL, id uuid NOT NULL, code text NOT NULL, PRIMARY KEY ("tenantId", id), UNIQUE (code));
@@ -209,6 +211,7 @@ describe('catalog: the key wall and the rules for distributing by town (Citus)',
         'GlobalCode: key-without-tenantId',
         'Good: policy-with-subquery',
         'Good: trigger',
+        'Moody: enum-column',
         'NullableTown: key-without-tenantId',
         'NullableTown: tenantId-nullable',
         'Pointer: global-references-tenant-table',

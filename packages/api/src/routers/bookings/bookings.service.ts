@@ -219,7 +219,7 @@ const INSERT_BOOKING_SQL = `WITH b AS (
            INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status, purpose, attendees,
                                   "createdById", "organisationId", "reminderQueuedAt")
            SELECT s."tenantId", $3::uuid, s.id, $4::uuid, $5::uuid, $6::timestamptz, $7::timestamptz,
-                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END)::"BookingStatus", $8, $9::int,
+                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END), $8, $9::int,
                   $13::uuid, (SELECT ${EFFECTIVE_ORGANISATION_SQL.replaceAll('$2', '$5').replaceAll('$3', '$14')}),
                   -- Starting within the reminder's lead time: the confirmation is the reminder.
                   CASE WHEN $6::timestamptz <= now() + interval '24 hours' THEN now() END
