@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { VALUE_SET_COLUMNS, VALUE_SETS } from '@hubwerk/domain';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppClient, type AppClient } from './app-client.ts';
@@ -173,6 +174,21 @@ describe('catalog: the key wall and the rules for distributing by town (Citus)',
     const doc = await readFile(new URL('../../../docs/scale-out.md', import.meta.url), 'utf8');
     const block = /```sql distribution\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(block?.trim().split('\n')).toEqual(citusDistributionSql());
+  });
+
+  it('gives every text column with a fixed set of values a CHECK within that set (docs/decisions/042)', async () => {
+    const checks = await rows<{ column: string; def: string }>(`
+      SELECT c.relname || '.' || a.attname AS column, pg_get_constraintdef(con.oid) AS def
+      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = con.conkey[1]
+      WHERE con.contype = 'c' AND c.relnamespace = 'public'::regnamespace AND con.conname = c.relname || '_' || a.attname || '_check'`);
+    const found = Object.fromEntries(
+      checks.map((c) => [c.column, [...c.def.matchAll(/'([A-Z_]+)'::text/g)].map((m) => m[1])]),
+    );
+    expect(Object.keys(VALUE_SET_COLUMNS).filter((column) => !found[column])).toEqual([]);
+    // Exactly the set, or a part of it where the column takes fewer (a hub assignment: hub roles only).
+    for (const [column, set] of Object.entries(VALUE_SET_COLUMNS))
+      expect({ column, values: VALUE_SETS[set] }).toEqual({ column, values: expect.arrayContaining(found[column]!) });
   });
 
   it('reports a table that breaks a rule, naming the table and the rule', async () => {

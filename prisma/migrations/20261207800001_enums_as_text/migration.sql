@@ -3,6 +3,13 @@
 -- the RETURNING clause"), and a CHECK needs no type to propagate to the workers. Values, defaults and
 -- NOT NULL stay as they were; indexes and constraints on these columns are rebuilt by ALTER TYPE.
 
+-- Constraints that compare these columns with enum literals are rebuilt by ALTER TYPE with the old
+-- literal types (text = "TenantRole" has no operator): dropped here, added again below as they were.
+ALTER TABLE "TenantSsoConfig" DROP CONSTRAINT "TenantSsoConfig_defaultRole_not_admin";
+ALTER TABLE "HubAssignment" DROP CONSTRAINT "HubAssignment_role_check";
+ALTER TABLE "CalendarFeed" DROP CONSTRAINT "CalendarFeed_target_check";
+ALTER TABLE "Booking" DROP CONSTRAINT "Booking_space_no_overlap", DROP CONSTRAINT "Booking_desk_no_overlap";
+
 ALTER TABLE "User"
   ALTER COLUMN "platformRole" TYPE text USING "platformRole"::text,
   ADD CONSTRAINT "User_platformRole_check" CHECK ("platformRole" IN ('PLATFORM_ADMIN', 'PLATFORM_SUPPORT'));
@@ -22,7 +29,8 @@ ALTER TABLE "TenantMembership"
   ADD CONSTRAINT "TenantMembership_role_check" CHECK ("role" IN ('TOWN_ADMIN', 'HUB_MANAGER', 'HUB_STAFF', 'MEMBER'));
 ALTER TABLE "HubAssignment"
   ALTER COLUMN "role" TYPE text USING "role"::text,
-  ADD CONSTRAINT "HubAssignment_role_check" CHECK ("role" IN ('TOWN_ADMIN', 'HUB_MANAGER', 'HUB_STAFF', 'MEMBER'));
+  -- A role per hub is a hub role; town admins and members are town-wide roles.
+  ADD CONSTRAINT "HubAssignment_role_check" CHECK ("role" IS NULL OR "role" IN ('HUB_MANAGER', 'HUB_STAFF'));
 ALTER TABLE "Invitation"
   ALTER COLUMN "tenantRole" TYPE text USING "tenantRole"::text,
   ADD CONSTRAINT "Invitation_tenantRole_check" CHECK ("tenantRole" IN ('TOWN_ADMIN', 'HUB_MANAGER', 'HUB_STAFF', 'MEMBER'));
@@ -84,6 +92,19 @@ ALTER TABLE "BulkOnboardingRow"
   ALTER COLUMN "outcome" TYPE text USING "outcome"::text,
   ALTER COLUMN "outcome" SET DEFAULT 'PENDING',
   ADD CONSTRAINT "BulkOnboardingRow_outcome_check" CHECK ("outcome" IN ('PENDING', 'CREATED', 'EXISTS', 'REFUSED'));
+
+-- A feed names exactly the target its kind needs.
+ALTER TABLE "CalendarFeed" ADD CONSTRAINT "CalendarFeed_target_check" CHECK (
+  ("kind" = 'SPACE' AND "spaceId" IS NOT NULL AND "hubId" IS NULL)
+  OR ("kind" = 'HUB' AND "hubId" IS NOT NULL AND "spaceId" IS NULL)
+  OR ("kind" = 'MEMBER' AND "hubId" IS NULL AND "spaceId" IS NULL));
+ALTER TABLE "TenantSsoConfig" ADD CONSTRAINT "TenantSsoConfig_defaultRole_not_admin" CHECK ("defaultRole" <> 'TOWN_ADMIN');
+ALTER TABLE "Booking" ADD CONSTRAINT "Booking_space_no_overlap"
+  EXCLUDE USING gist ("tenantId" WITH =, "spaceId" WITH =, tstzrange("startsAt", "endsAt", '[)') WITH &&)
+  WHERE (status <> 'CANCELLED' AND "deskId" IS NULL);
+ALTER TABLE "Booking" ADD CONSTRAINT "Booking_desk_no_overlap"
+  EXCLUDE USING gist ("tenantId" WITH =, "deskId" WITH =, tstzrange("startsAt", "endsAt", '[)') WITH &&)
+  WHERE (status <> 'CANCELLED' AND "deskId" IS NOT NULL);
 
 DROP TYPE "PlatformRole";
 DROP TYPE "PartnerKind";
