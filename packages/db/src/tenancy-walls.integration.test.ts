@@ -176,7 +176,7 @@ describe('catalog: the key wall and the rules for distributing by town (Citus)',
     expect(block?.trim().split('\n')).toEqual(citusDistributionSql());
   });
 
-  it('gives every text column with a fixed set of values a CHECK within that set (docs/decisions/042)', async () => {
+  it('gives every text column with a fixed set of values a CHECK within that set (docs/decisions/030)', async () => {
     const checks = await rows<{ column: string; def: string }>(`
       SELECT c.relname || '.' || a.attname AS column, pg_get_constraintdef(con.oid) AS def
       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid

@@ -1,6 +1,6 @@
 /**
  * The fixed value sets of the database's text columns that carry a CHECK
- * (docs/decisions/042: Citus refuses the enum casts Prisma puts in RETURNING).
+ * (docs/decisions/030: Citus refuses the enum casts Prisma puts in RETURNING).
  * Prisma types these columns as `string`; `oneOf` narrows a value read from
  * one (and throws on anything else, which the CHECK rules out). A catalog
  * test compares every CHECK with these lists (`VALUE_SET_COLUMNS`).

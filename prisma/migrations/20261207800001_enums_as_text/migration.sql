@@ -1,4 +1,4 @@
--- Enum columns become text with a CHECK of the same values (docs/decisions/042): Citus refuses
+-- Enum columns become text with a CHECK of the same values (docs/decisions/030): Citus refuses
 -- Prisma 7's RETURNING "column"::text on enum columns ("non-IMMUTABLE functions are not allowed in
 -- the RETURNING clause"), and a CHECK needs no type to propagate to the workers. Values, defaults and
 -- NOT NULL stay as they were; indexes and constraints on these columns are rebuilt by ALTER TYPE.
