@@ -466,7 +466,7 @@ let orgRows: { organisationId: string; memberMembershipId: string; showroomId: s
 async function plantMember(email: string, role: string): Promise<string> {
   const { rows: planted } = await superuser.query<{ id: string }>(
     `WITH u AS (INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") SELECT gen_random_uuid(), $2, 'Gepflanzt', "passwordHash", now() FROM "User" WHERE email = $4 RETURNING id)
-     INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) SELECT $1, gen_random_uuid(), u.id, $3::"TenantRole" FROM u RETURNING id`,
+     INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) SELECT $1, gen_random_uuid(), u.id, $3 FROM u RETURNING id`,
     [einbeck.id, email, role, DEMO_USERS.einbeckMember],
   );
   return planted[0]!.id;

@@ -384,7 +384,7 @@ describe('check-in and no-shows', () => {
     );
     await superuser.query(
       `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", status)
-       SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '1 hour', $5::"BookingStatus" FROM "User" u WHERE u.email = $6`,
+       SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '1 hour', $5 FROM "User" u WHERE u.email = $6`,
       [tenantId, id, spaceId, start, status, userEmail],
     );
     return { id, spaceId };

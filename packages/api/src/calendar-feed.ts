@@ -1,6 +1,6 @@
 import { defineAbilityInTenant, hashToken, subject } from '@hubwerk/auth';
 import { runInScope } from '@hubwerk/db';
-import { bookingSequence, calendarIcs, type IcsEvent } from '@hubwerk/domain';
+import { bookingSequence, calendarIcs, type IcsEvent, oneOf } from '@hubwerk/domain';
 import { loadActor } from './actor.ts';
 import type { ApiDependencies } from './context.ts';
 import { mayFollow } from './routers/calendar-feeds/calendar-feeds.service.ts';
@@ -43,7 +43,7 @@ export async function renderCalendarFeed(
     ]);
     if (!tenant || !user) return null;
     const ability = defineAbilityInTenant(
-      await loadActor(db, { userId: feed.userId, platformRole: user.platformRole }),
+      await loadActor(db, { userId: feed.userId, platformRole: oneOf('PlatformRole', user.platformRole) }),
       tenant,
     );
     const kind = feed.kind === 'SPACE' ? 'space' : feed.kind === 'HUB' ? 'hub' : 'member';
@@ -79,7 +79,7 @@ export async function renderCalendarFeed(
         status: b.status === 'CANCELLED' ? 'cancelled' : b.status === 'PENDING' ? 'pending' : 'confirmed',
         stamp: now,
         // The same SEQUENCE as the booking's mails and .ics download (docs/decisions/017).
-        sequence: bookingSequence(b.status, b.revision),
+        sequence: bookingSequence(oneOf('BookingStatus', b.status), b.revision),
         lastModified: b.cancelledAt ?? b.changedAt ?? b.createdAt,
       };
     });

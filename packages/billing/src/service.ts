@@ -5,7 +5,7 @@
  */
 import type { AppClient, PlatformClient, PlatformTx, Tenant, TenantBilling } from '@hubwerk/db';
 import type Stripe from 'stripe';
-import { uuid7 } from '@hubwerk/domain';
+import { oneOf, uuid7 } from '@hubwerk/domain';
 import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, mrrCents, priceOf } from './plans.ts';
 import {
   freshness,
@@ -132,7 +132,7 @@ export function createBilling(config: BillingConfig) {
       return {
         plan,
         interval,
-        status: row?.status ?? 'NONE',
+        status: oneOf('SubscriptionStatus', row?.status ?? 'NONE'),
         price: interval ? priceOf(plan, interval) : null,
         nextInvoiceAt: row?.status === 'ACTIVE' && !row.cancelAtPeriodEnd ? (row.currentPeriodEnd ?? null) : null,
         cancelAtPeriodEnd: row?.cancelAtPeriodEnd ?? false,
@@ -286,7 +286,7 @@ export function createBilling(config: BillingConfig) {
           name: t.name,
           plan,
           interval,
-          status: row?.status ?? 'NONE',
+          status: oneOf('SubscriptionStatus', row?.status ?? 'NONE'),
           mrrCents: paying ? mrrCents(plan, interval) : 0,
           paymentWarning: paymentWarning(row ?? null),
           readOnly: readOnlyReason(row ?? null, now(), config.graceDays) !== null,
@@ -466,7 +466,7 @@ export function createBilling(config: BillingConfig) {
       const paidAt = type === 'invoice.paid' ? created : null;
       await tx.$executeRaw`
         INSERT INTO "InvoicePayment" ("tenantId", "stripeInvoiceId", status, "paidAt", "lastEventAt", "updatedAt")
-        VALUES (${tenantId}::uuid, ${invoice.id}, ${status}::"InvoicePaymentStatus", ${paidAt}, ${created}, now())
+        VALUES (${tenantId}::uuid, ${invoice.id}, ${status}, ${paidAt}, ${created}, now())
         ON CONFLICT ("tenantId", "stripeInvoiceId") DO UPDATE SET
           status = EXCLUDED.status,
           "paidAt" = EXCLUDED."paidAt",
@@ -524,8 +524,12 @@ export function createBilling(config: BillingConfig) {
     const f = freshness(created, row.subscriptionStateAt);
     if (f === 'older') return;
     const sub = f === 'same-second' && !reRead ? await stripe.subscriptions.retrieve(snapshot.id) : snapshot;
-    const fields = subscriptionFields(sub, config.priceIds, { plan: row.plan, interval: row.interval });
-    if (!replacesCurrent({ stripeSubscriptionId: row.stripeSubscriptionId, status: row.status }, fields)) return;
+    const fields = subscriptionFields(sub, config.priceIds, {
+      plan: oneOf('BillingPlan', row.plan),
+      interval: oneOf('BillingInterval', row.interval),
+    });
+    const current = { stripeSubscriptionId: row.stripeSubscriptionId, status: oneOf('SubscriptionStatus', row.status) };
+    if (!replacesCurrent(current, fields)) return;
     await tx.tenantBilling.update({
       where: { tenantId: row.tenantId },
       data: { ...fields, subscriptionStateAt: created },

@@ -3,10 +3,11 @@
  * town, which snapshot wins when Stripe's events arrive out of order, and
  * when a town becomes read-only. No I/O here, so it is tested exhaustively.
  */
+import { oneOf, type ValueOf } from '@hubwerk/domain';
 import type Stripe from 'stripe';
 import { type BillingIntervalId, type PlanId, type PriceIds, PLANS, planForPrice, upgradeFor } from './plans.ts';
 
-export type SubscriptionStatusName = 'NONE' | 'INCOMPLETE' | 'TRIALING' | 'ACTIVE' | 'PAST_DUE' | 'UNPAID' | 'CANCELED';
+export type SubscriptionStatusName = ValueOf<'SubscriptionStatus'>;
 
 export function statusFromStripe(status: Stripe.Subscription.Status): SubscriptionStatusName {
   switch (status) {
@@ -83,7 +84,8 @@ export function replacesCurrent(
 
 export interface DunningState {
   pastDueSince: Date | null;
-  status: SubscriptionStatusName;
+  /** A SubscriptionStatusName, as the database row holds it. */
+  status: string;
 }
 
 export type ReadOnlyReason = 'payment-overdue';
@@ -103,11 +105,11 @@ export function paymentWarning(state: DunningState | null): boolean {
   return Boolean(state?.pastDueSince) || state?.status === 'PAST_DUE' || state?.status === 'UNPAID';
 }
 
-export function planIdOf(plan: 'BASIS' | 'STANDARD' | 'PLUS'): PlanId {
-  return plan.toLowerCase() as PlanId;
+export function planIdOf(plan: string): PlanId {
+  return oneOf('BillingPlan', plan).toLowerCase() as PlanId;
 }
-export function intervalIdOf(interval: 'MONTH' | 'YEAR' | null): BillingIntervalId | null {
-  return interval ? (interval.toLowerCase() as BillingIntervalId) : null;
+export function intervalIdOf(interval: string | null): BillingIntervalId | null {
+  return interval ? (oneOf('BillingInterval', interval).toLowerCase() as BillingIntervalId) : null;
 }
 
 /** null when another hub fits the plan; else the plan and where to go. */

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { VALUE_SET_COLUMNS, VALUE_SETS } from '@hubwerk/domain';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppClient, type AppClient } from './app-client.ts';
@@ -175,11 +176,28 @@ describe('catalog: the key wall and the rules for distributing by town (Citus)',
     expect(block?.trim().split('\n')).toEqual(citusDistributionSql());
   });
 
+  it('gives every text column with a fixed set of values a CHECK within that set (docs/decisions/030)', async () => {
+    const checks = await rows<{ column: string; def: string }>(`
+      SELECT c.relname || '.' || a.attname AS column, pg_get_constraintdef(con.oid) AS def
+      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = con.conkey[1]
+      WHERE con.contype = 'c' AND c.relnamespace = 'public'::regnamespace AND con.conname = c.relname || '_' || a.attname || '_check'`);
+    const found = Object.fromEntries(
+      checks.map((c) => [c.column, [...c.def.matchAll(/'([A-Z_]+)'::text/g)].map((m) => m[1])]),
+    );
+    expect(Object.keys(VALUE_SET_COLUMNS).filter((column) => !found[column])).toEqual([]);
+    // Exactly the set, or a part of it where the column takes fewer (a hub assignment: hub roles only).
+    for (const [column, set] of Object.entries(VALUE_SET_COLUMNS))
+      expect({ column, values: VALUE_SETS[set] }).toEqual({ column, values: expect.arrayContaining(found[column]!) });
+  });
+
   it('reports a table that breaks a rule, naming the table and the rule', async () => {
     // A scratch schema with one table per broken rule, next to a good one.
     await superuser.query(`DROP SCHEMA IF EXISTS citus_rules_probe CASCADE; CREATE SCHEMA citus_rules_probe;
       SET search_path = citus_rules_probe, public;
       CREATE TABLE "Good" ("tenantId" uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY ("tenantId", id));
+      CREATE TYPE "Mood" AS ENUM ('GOOD', 'BAD');
+      CREATE TABLE "Moody" ("tenantId" uuid NOT NULL, id uuid NOT NULL, mood "Mood" NOT NULL, PRIMARY KEY ("tenantId", id));
       CREATE TABLE "Directory" (id uuid PRIMARY KEY, name text UNIQUE);
       CREATE TABLE "NullableTown" ("tenantId" uuid, id uuid PRIMARY KEY);
       CREATE TABLE "GlobalCode" ("tenantId" uuid NOT NULL, id uuid NOT NULL, code text NOT NULL, PRIMARY KEY ("tenantId", id), UNIQUE (code));
@@ -209,6 +227,7 @@ describe('catalog: the key wall and the rules for distributing by town (Citus)',
         'GlobalCode: key-without-tenantId',
         'Good: policy-with-subquery',
         'Good: trigger',
+        'Moody: enum-column',
         'NullableTown: key-without-tenantId',
         'NullableTown: tenantId-nullable',
         'Pointer: global-references-tenant-table',

@@ -7,3 +7,4 @@ export * from './roles.ts';
 export * from './slug.ts';
 export * from './zoned-time.ts';
 export * from './uuid7.ts';
+export * from './value-sets.ts';

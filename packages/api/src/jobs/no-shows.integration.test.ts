@@ -64,7 +64,7 @@ async function booking(
   );
   await superuser.query(
     `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", status, "checkedInAt")
-     SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '2 hours', $5::"BookingStatus", CASE WHEN $7 THEN now() END FROM "User" u WHERE u.email = $6`,
+     SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '2 hours', $5, CASE WHEN $7 THEN now() END FROM "User" u WHERE u.email = $6`,
     [tenantId, id, spaceId, start, options.status ?? 'CONFIRMED', email, options.checkedIn ?? false],
   );
   return id;

@@ -22,7 +22,8 @@ export type CitusRule =
   | 'global-references-tenant-table'
   | 'policy-with-subquery'
   | 'policy-calls-function'
-  | 'trigger';
+  | 'trigger'
+  | 'enum-column';
 
 /**
  * Functions a policy may call: they read the transaction's settings and no
@@ -122,6 +123,16 @@ const RULE_QUERIES: ReadonlyArray<{ rule: CitusRule; sql: string }> = [
       SELECT c.relname AS table, format('trigger %s', t.tgname) AS detail
       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
       WHERE c.relnamespace = $1::regnamespace AND NOT t.tgisinternal`,
+  },
+  {
+    // Prisma casts enum columns in RETURNING ("col"::text), which Citus refuses there ("non-IMMUTABLE
+    // functions are not allowed in the RETURNING clause"): a fixed set of values is text with a CHECK.
+    rule: 'enum-column',
+    sql: `
+      SELECT c.relname AS table, format('column %s of enum type %s', a.attname, a.atttypid::regtype) AS detail
+      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
+      WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+        AND t.typtype = 'e'`,
   },
 ];
 

@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { subject } from '@hubwerk/auth';
 import type { Booking, Space } from '@hubwerk/db';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
@@ -132,7 +133,7 @@ export async function pendingRequests(
           forName: o.user?.name ?? o.requesterName ?? null,
           startsAt: o.startsAt.toISOString(),
           endsAt: o.endsAt.toISOString(),
-          status: toApiEnum(o.status),
+          status: toApiEnum(oneOf('BookingStatus', o.status)),
         })),
     })),
   };

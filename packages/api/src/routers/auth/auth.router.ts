@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { z } from 'zod';
 import { authedProcedure, platformProcedure, publicProcedure, router } from '../../trpc.ts';
 import {
@@ -125,11 +126,15 @@ export const authRouter = router({
           name: ctx.session.name,
           platformRole: ctx.actor.platformRole,
         },
-        tenants: memberships.map((m) => ({ slug: m.tenant.slug, name: m.tenant.name, role: toApiEnum(m.role) })),
+        tenants: memberships.map((m) => ({
+          slug: m.tenant.slug,
+          name: m.tenant.name,
+          role: toApiEnum(oneOf('TenantRole', m.role)),
+        })),
         partners: partnerMemberships.map((m) => ({
           ...m.partner,
-          kind: toApiEnum(m.partner.kind),
-          role: toApiEnum(m.role),
+          kind: toApiEnum(oneOf('PartnerKind', m.partner.kind)),
+          role: toApiEnum(oneOf('PartnerRole', m.role)),
         })),
       };
     }),

@@ -1,5 +1,5 @@
 import { subject } from '@hubwerk/auth';
-import { addDays, localParts, uuid7, zonedToUtc } from '@hubwerk/domain';
+import { addDays, localParts, oneOf, uuid7, zonedToUtc } from '@hubwerk/domain';
 import type { Booking, BookingSeries, Desk, OpeningHours, Space } from '@hubwerk/db';
 import type { TenantIdempotency } from '../../idempotency.ts';
 import { DomainError, notFound } from '../../errors.ts';
@@ -332,7 +332,7 @@ function toSeriesOutput(
       date: localParts(b.startsAt, ctx.tenant.timezone).date,
       startsAt: b.startsAt.toISOString(),
       endsAt: b.endsAt.toISOString(),
-      status: toApiEnum(b.status),
+      status: toApiEnum(oneOf('BookingStatus', b.status)),
     })),
   };
 }

@@ -8,7 +8,7 @@ import {
   type Organisation,
   type Space,
 } from '@hubwerk/db';
-import { addDays, bookingSequence, localParts, mondayOf, uuid7, weekdayOf, zonedToUtc } from '@hubwerk/domain';
+import { addDays, bookingSequence, localParts, mondayOf, oneOf, uuid7, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { DomainError, notFound } from '../../errors.ts';
 import { RECORD_TENANT_KEY_SQL, recordTenantKeyValues, type TenantIdempotency } from '../../idempotency.ts';
 import { queueBookingMail, type BookingMailFacts } from '../../mail/booking-mails.ts';
@@ -68,7 +68,7 @@ export function toBookingOutput(ctx: Ctx, b: BookingRow) {
     deskName: b.desk?.name ?? null,
     startsAt: b.startsAt.toISOString(),
     endsAt: b.endsAt.toISOString(),
-    status: toApiEnum(b.status),
+    status: toApiEnum(oneOf('BookingStatus', b.status)),
     purpose: mayRead ? b.purpose : null,
     attendees: b.attendees,
     mine: b.userId === ctx.session.userId,
@@ -219,7 +219,7 @@ const INSERT_BOOKING_SQL = `WITH b AS (
            INSERT INTO "Booking" ("tenantId", id, "spaceId", "deskId", "userId", "startsAt", "endsAt", status, purpose, attendees,
                                   "createdById", "organisationId", "reminderQueuedAt")
            SELECT s."tenantId", $3::uuid, s.id, $4::uuid, $5::uuid, $6::timestamptz, $7::timestamptz,
-                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END)::"BookingStatus", $8, $9::int,
+                  (CASE WHEN s."approvalRequired" THEN 'PENDING' ELSE 'CONFIRMED' END), $8, $9::int,
                   $13::uuid, (SELECT ${EFFECTIVE_ORGANISATION_SQL.replaceAll('$2', '$5').replaceAll('$3', '$14')}),
                   -- Starting within the reminder's lead time: the confirmation is the reminder.
                   CASE WHEN $6::timestamptz <= now() + interval '24 hours' THEN now() END
@@ -533,7 +533,7 @@ export async function getBooking(ctx: Ctx, input: { bookingId: string }) {
   return {
     ...toBookingOutput(ctx, booking),
     hubName: booking.space.hub.name,
-    sequence: bookingSequence(booking.status, booking.revision),
+    sequence: bookingSequence(oneOf('BookingStatus', booking.status), booking.revision),
   };
 }
 

@@ -213,7 +213,7 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
 
       await query(
         `UPDATE "Booking" SET "spaceId" = $3::uuid, "deskId" = $4::uuid, "startsAt" = $5::timestamptz, "endsAt" = $6::timestamptz,
-                purpose = $7, attendees = $8::int, status = $9::"BookingStatus", revision = revision + 1, "changedAt" = now(),
+                purpose = $7, attendees = $8::int, status = $9, revision = revision + 1, "changedAt" = now(),
                 -- A new time needs its own reminder; within the reminder's lead time the change mail is it.
                 "reminderQueuedAt" = CASE WHEN "startsAt" = $5::timestamptz THEN "reminderQueuedAt"
                                           WHEN $5::timestamptz <= now() + interval '24 hours' THEN now() END

@@ -3,6 +3,7 @@
  * towns; a job on the queue (jobs/bulk-onboarding.ts) onboards it row by
  * row after this answer, and the report page polls its progress.
  */
+import { oneOf } from '@hubwerk/domain';
 import type { Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
@@ -62,7 +63,7 @@ export async function getBulkOnboarding(ctx: Ctx, input: { id: string }) {
   return {
     id: bulk.id,
     fileName: bulk.fileName,
-    status: stale ? ('interrupted' as const) : toApiEnum(bulk.status),
+    status: stale ? ('interrupted' as const) : toApiEnum(oneOf('BulkOnboardingStatus', bulk.status)),
     total: bulk.total,
     processed: bulk.processed,
     createdAt: bulk.createdAt.toISOString(),
@@ -72,7 +73,7 @@ export async function getBulkOnboarding(ctx: Ctx, input: { id: string }) {
       ags: r.ags,
       hubName: r.hubName,
       adminEmail: r.adminEmail,
-      outcome: toApiEnum(r.outcome),
+      outcome: toApiEnum(oneOf('BulkOnboardingOutcome', r.outcome)),
       reasonKey: r.reasonKey,
       reasonField: r.reasonField,
       reasonParams: (r.reasonParams as Record<string, string> | null) ?? null,

@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { hashToken, newToken, subject } from '@hubwerk/auth';
 import type { Booking, CalendarFeed, Hub, Space } from '@hubwerk/db';
 import { DomainError, notFound } from '../../errors.ts';
@@ -13,7 +14,7 @@ export const feedPath = (tenantId: string, token: string) => `/ical/${tenantId}/
 function toFeedOutput(f: FeedRow) {
   return {
     id: f.id,
-    kind: toApiEnum(f.kind),
+    kind: toApiEnum(oneOf('CalendarFeedKind', f.kind)),
     hubId: f.hubId,
     spaceId: f.spaceId,
     targetName: f.space?.name ?? f.hub?.name ?? null,

@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { subject } from '@hubwerk/auth';
 import type { Booking, Desk, Space } from '@hubwerk/db';
 import { DomainError, notFound } from '../../errors.ts';
@@ -23,7 +24,7 @@ function toState(ctx: Ctx, b: Row) {
     hubId: b.space.hubId,
     startsAt: b.startsAt.toISOString(),
     endsAt: b.endsAt.toISOString(),
-    status: toApiEnum(b.status),
+    status: toApiEnum(oneOf('BookingStatus', b.status)),
     mine: b.userId === ctx.session.userId,
     checkedInAt: b.checkedInAt?.toISOString() ?? null,
     noShowAt: b.noShowAt?.toISOString() ?? null,

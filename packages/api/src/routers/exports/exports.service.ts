@@ -5,6 +5,7 @@
  * town is read-only (tier exemption in trpc.ts): taking one's data out is a
  * right, not a change.
  */
+import { oneOf } from '@hubwerk/domain';
 import type { Actor, AppAbility } from '@hubwerk/auth';
 import type { Tenant, TenantExport } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
@@ -47,7 +48,7 @@ function toItem(row: Listed, now: Date) {
     (row.status === 'QUEUED' || row.status === 'RUNNING') && now.getTime() - row.updatedAt.getTime() > STALE_AFTER_MS;
   return {
     id: row.id,
-    status: stale ? ('failed' as const) : toApiEnum(row.status),
+    status: stale ? ('failed' as const) : toApiEnum(oneOf('TenantExportStatus', row.status)),
     progress: row.progress,
     step: stale ? null : row.step,
     errorKey: stale ? 'errors.export.interrupted' : row.errorKey,

@@ -1,5 +1,5 @@
 import { subject } from '@hubwerk/auth';
-import { addDays, mondayOf, zonedToUtc } from '@hubwerk/domain';
+import { addDays, mondayOf, oneOf, zonedToUtc } from '@hubwerk/domain';
 import { notFound } from '../../errors.ts';
 import { toApiEnum } from '../../schemas.ts';
 import { availability, bookingInclude, toBookingOutput } from '../bookings/bookings.service.ts';
@@ -40,7 +40,7 @@ export async function hubWeek(ctx: Ctx, input: { hubId: string; date: string }) 
       take: 5000,
     }),
   ]);
-  const kindOf = new Map(spaces.map((s) => [s.id, toApiEnum(s.kind)]));
+  const kindOf = new Map(spaces.map((s) => [s.id, toApiEnum(oneOf('SpaceKind', s.kind))]));
   return {
     hub: { id: hub.id, slug: hub.slug, name: hub.name },
     timezone: ctx.tenant.timezone,

@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { type Actor, mayGrant, subject } from '@hubwerk/auth';
 import type { HubAssignment, TenantMembership, User } from '@hubwerk/db';
 import { DomainError, notFound } from '../../errors.ts';
@@ -31,7 +32,7 @@ function toEntry(ctx: Ctx, row: Row, showEmail: boolean) {
     userId: row.membership.user.id,
     name: row.membership.user.name,
     email: showEmail ? row.membership.user.email : null,
-    role: toApiEnum(row.role ?? row.membership.role),
+    role: toApiEnum(oneOf('TenantRole', row.role ?? row.membership.role)),
     contactRole: row.contactRole,
   };
 }

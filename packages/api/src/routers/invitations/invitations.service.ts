@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { MIN_PASSWORD_LENGTH, createSession, hashPassword, hashToken } from '@hubwerk/auth';
 import type { PlatformTx } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
@@ -52,8 +53,8 @@ export async function previewInvitation(ctx: Context, token: string) {
   if (!found) throw new DomainError('NOT_FOUND', 'errors.invitation.invalid');
   const { invitation, target } = found;
   const role = invitation.tenantRole
-    ? toApiEnum(invitation.tenantRole)
-    : toApiEnum(invitation.partnerRole ?? 'PARTNER_STAFF');
+    ? toApiEnum(oneOf('TenantRole', invitation.tenantRole))
+    : toApiEnum(oneOf('PartnerRole', invitation.partnerRole ?? 'PARTNER_STAFF'));
   return {
     email: invitation.email,
     target,

@@ -1,5 +1,6 @@
+import { oneOf } from '@hubwerk/domain';
 import { subject } from '@hubwerk/auth';
-import type { MemberProfile, Organisation, OrganisationKind, Prisma, TenantMembership, User } from '@hubwerk/db';
+import type { MemberProfile, Organisation, Prisma, TenantMembership, User } from '@hubwerk/db';
 import { DomainError, notFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../idempotency.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
@@ -29,7 +30,7 @@ const planOf = (p: Pick<Organisation, 'deskDaysPerMonth' | 'roomHoursPerMonth'> 
 const toOutput = (o: Organisation & { _count: { members: number } }) => ({
   id: o.id,
   name: o.name,
-  kind: toApiEnum(o.kind) as KindName,
+  kind: toApiEnum(oneOf('OrganisationKind', o.kind)) as KindName,
   plan: planOf(o),
   memberCount: o._count.members,
 });
@@ -44,7 +45,7 @@ const toMemberOutput = (m: MembershipRow) => ({
   userId: m.userId,
   name: m.user.name,
   email: m.user.email,
-  role: toApiEnum(m.role),
+  role: toApiEnum(oneOf('TenantRole', m.role)),
   organisationId: m.memberProfile?.organisationId ?? null,
   organisationName: m.memberProfile?.organisation?.name ?? null,
   plan: planOf(m.memberProfile),
@@ -97,7 +98,7 @@ export async function createOrganisation(ctx: Ctx, input: { name: string; kind: 
         data: {
           tenantId: ctx.tenant.id,
           name: input.name,
-          kind: fromApiEnum(input.kind) as OrganisationKind,
+          kind: fromApiEnum(input.kind),
           ...planOf(input.plan ?? null),
         },
         include: countMembers,
@@ -132,7 +133,7 @@ export async function updateOrganisation(
       if (ctx.ability.cannot('update', subject('Organisation', before))) throw forbidden();
       const data: Prisma.OrganisationUpdateInput = {
         ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.kind !== undefined ? { kind: fromApiEnum(input.kind) as OrganisationKind } : {}),
+        ...(input.kind !== undefined ? { kind: fromApiEnum(input.kind) } : {}),
         ...(input.plan !== undefined ? input.plan : {}),
       };
       const org = await tx.organisation.update({
@@ -149,8 +150,12 @@ export async function updateOrganisation(
           targetId: org.id,
           requestId: ctx.requestId,
           data: {
-            before: { name: before.name, kind: toApiEnum(before.kind), plan: planOf(before) },
-            after: { name: org.name, kind: toApiEnum(org.kind), plan: planOf(org) },
+            before: {
+              name: before.name,
+              kind: toApiEnum(oneOf('OrganisationKind', before.kind)),
+              plan: planOf(before),
+            },
+            after: { name: org.name, kind: toApiEnum(oneOf('OrganisationKind', org.kind)), plan: planOf(org) },
           },
         },
       });

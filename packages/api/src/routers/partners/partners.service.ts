@@ -1,5 +1,5 @@
 import { type AppAbility, accessibleWhere } from '@hubwerk/auth';
-import { slugify } from '@hubwerk/domain';
+import { oneOf, slugify } from '@hubwerk/domain';
 import { mailSettings, type Context } from '../../context.ts';
 import { fieldError, notFound } from '../../errors.ts';
 import { idempotently, isUniqueViolation } from '../../idempotency.ts';
@@ -22,7 +22,7 @@ export async function listPartners(ctx: Ctx) {
       id: p.id,
       slug: p.slug,
       name: p.name,
-      kind: toApiEnum(p.kind),
+      kind: toApiEnum(oneOf('PartnerKind', p.kind)),
       region: p.region,
       tenantCount: p._count.tenants,
     })),
@@ -41,9 +41,9 @@ export async function getPartner(ctx: Ctx, partnerId: string) {
     id: partner.id,
     slug: partner.slug,
     name: partner.name,
-    kind: toApiEnum(partner.kind),
+    kind: toApiEnum(oneOf('PartnerKind', partner.kind)),
     region: partner.region,
-    tenants: partner.tenants.map((t) => ({ ...t, status: toApiEnum(t.status) })),
+    tenants: partner.tenants.map((t) => ({ ...t, status: toApiEnum(oneOf('TenantStatus', t.status)) })),
   };
 }
 

@@ -1,6 +1,6 @@
 import { hashToken, newToken } from '@hubwerk/auth';
 import { runInScope, type Desk, type Space, type Tenant } from '@hubwerk/db';
-import { addDays, localParts, zonedToUtc } from '@hubwerk/domain';
+import { addDays, localParts, oneOf, zonedToUtc } from '@hubwerk/domain';
 import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { enqueueBookingMail, type BookingMailFacts, when } from '../../mail/booking-mails.ts';
@@ -150,7 +150,7 @@ export async function publicHub(ctx: Context, input: { town: string; hub: string
     spaces: spaces.map((s) => ({
       id: s.id,
       name: s.name,
-      kind: toApiEnum(s.kind),
+      kind: toApiEnum(oneOf('SpaceKind', s.kind)),
       capacity: s.capacity,
       granularityMinutes: s.granularityMinutes,
       minDurationMinutes: s.minDurationMinutes,
@@ -516,7 +516,7 @@ export async function confirmPublicBooking(ctx: Context, input: { town: string; 
           },
         });
         return {
-          status: toApiEnum(booking.status) as 'pending' | 'confirmed',
+          status: toApiEnum(oneOf('BookingStatus', booking.status)) as 'pending' | 'confirmed',
           spaceName: space.name,
           deskName: desk?.name ?? null,
           startsAt: booking.startsAt.toISOString(),

@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { subject } from '@hubwerk/auth';
 import type { Prisma } from '@hubwerk/db';
 import { DomainError, notFound } from '../../errors.ts';
@@ -90,7 +91,7 @@ export async function updateSpace(ctx: Ctx, input: UpdateSpaceInput) {
           data: added.map((name) => ({ tenantId: ctx.tenant.id, spaceId: space.id, name, attributes: [] })),
         });
       const before = {
-        kind: toApiEnum(space.kind),
+        kind: toApiEnum(oneOf('SpaceKind', space.kind)),
         name: space.name,
         capacity: space.capacity,
         amenities: space.amenities,
@@ -152,7 +153,7 @@ export async function deleteSpace(ctx: Ctx, input: { spaceId: string }) {
     await tx.space.delete({ where: { tenantId_id: { tenantId: ctx.tenant.id, id: space.id } } });
     await audit(ctx, tx, 'space.deleted', 'Space', space.id, {
       name: space.name,
-      kind: toApiEnum(space.kind),
+      kind: toApiEnum(oneOf('SpaceKind', space.kind)),
       hubId: space.hubId,
     });
     return { ok: true as const };

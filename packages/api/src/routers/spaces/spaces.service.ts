@@ -4,7 +4,7 @@ import type { Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../idempotency.ts';
 import { fromApiEnum, toApiEnum } from '../../schemas.ts';
-import { hhmmToMinutes, minutesToHhmm } from '@hubwerk/domain';
+import { hhmmToMinutes, minutesToHhmm, oneOf } from '@hubwerk/domain';
 import { type BookingRules, DEFAULT_RULES, type SPACE_KINDS } from './spaces.schemas.ts';
 
 export type Ctx = Context & { session: { userId: string }; tenant: Tenant; ability: AppAbility };
@@ -39,7 +39,7 @@ export const rulesOf = (s: Space): BookingRules => ({
 export const toSpaceOutput = (s: Space & { desks: Desk[] }) => ({
   id: s.id,
   hubId: s.hubId,
-  kind: toApiEnum(s.kind),
+  kind: toApiEnum(oneOf('SpaceKind', s.kind)),
   name: s.name,
   capacity: s.capacity,
   amenities: s.amenities,

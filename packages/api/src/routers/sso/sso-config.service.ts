@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { type AppAbility, encryptSecret, subject } from '@hubwerk/auth';
 import type { Tenant } from '@hubwerk/db';
 import type { Context, SsoSettings } from '../../context.ts';
@@ -77,8 +78,8 @@ function assertIssuer(ctx: Context, issuer: string) {
 }
 
 /** Single sign-on is part of some plans only (PLANS[…].sso); a town without a billing row is on the smallest. */
-export function planIncludesSso(plan: 'BASIS' | 'STANDARD' | 'PLUS' | null | undefined): boolean {
-  return PLANS[(plan ?? 'BASIS').toLowerCase() as PlanId].sso;
+export function planIncludesSso(plan: string | null | undefined): boolean {
+  return PLANS[oneOf('BillingPlan', plan ?? 'BASIS').toLowerCase() as PlanId].sso;
 }
 
 function secretFor(ctx: Context, input: SaveConfigInput, stored: string | null): string {
@@ -91,7 +92,9 @@ export async function getTownConfig(ctx: TownCtx) {
   assertMayManageTown(ctx);
   const row = await ctx.db.tenantSsoConfig.findFirst({ where: { tenantId: ctx.tenant.id } });
   return {
-    config: row ? { ...view(row), defaultRole: toApiEnum(row.defaultRole) as SsoDefaultRole } : null,
+    config: row
+      ? { ...view(row), defaultRole: toApiEnum(oneOf('TenantRole', row.defaultRole)) as SsoDefaultRole }
+      : null,
     callbackUrl: ctx.sso?.callbackUrl ?? null,
   };
 }
@@ -135,7 +138,7 @@ export async function saveTownConfig(ctx: TownCtx, input: SaveConfigInput & { de
       },
     });
     return {
-      config: { ...view(row), defaultRole: toApiEnum(row.defaultRole) as SsoDefaultRole },
+      config: { ...view(row), defaultRole: toApiEnum(oneOf('TenantRole', row.defaultRole)) as SsoDefaultRole },
       callbackUrl: ctx.sso?.callbackUrl ?? null,
     };
   });

@@ -1,3 +1,4 @@
+import { oneOf, type ValueOf } from '@hubwerk/domain';
 import { createSession, decryptSecret, hashToken } from '@hubwerk/auth';
 import { type PlatformTx, writeAuditEntry } from '@hubwerk/db';
 import * as oidc from 'openid-client';
@@ -21,7 +22,7 @@ interface Provider {
   clientId: string;
   clientSecretEncrypted: string;
   allowedDomains: string[];
-  defaultRole: 'MEMBER' | 'HUB_STAFF' | 'HUB_MANAGER' | 'TOWN_ADMIN' | null;
+  defaultRole: ValueOf<'TenantRole'> | null;
 }
 
 /** Every SSO failure a user sees: a clear key, BAD_REQUEST, and no session. */
@@ -67,7 +68,7 @@ async function enabledProviders(
       clientId: c.clientId,
       clientSecretEncrypted: c.clientSecretEncrypted,
       allowedDomains: c.allowedDomains,
-      defaultRole: c.defaultRole,
+      defaultRole: oneOf('TenantRole', c.defaultRole),
       label: c.tenant.slug,
     })),
     ...partners.map((c) => ({
@@ -105,7 +106,7 @@ async function providerById(
         clientId: c.clientId,
         clientSecretEncrypted: c.clientSecretEncrypted,
         allowedDomains: c.allowedDomains,
-        defaultRole: c.defaultRole,
+        defaultRole: oneOf('TenantRole', c.defaultRole),
       }
     );
   }

@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { type Actor, type AppAbility, mayGrant, subject } from '@hubwerk/auth';
 import type { Tenant, TenantMembership } from '@hubwerk/db';
 import type { Context } from '../../context.ts';
@@ -31,7 +32,7 @@ export async function listMembers(ctx: Ctx, input: { cursor?: string | undefined
   const items = rows.slice(0, input.limit);
   return {
     items: items.map((m) => {
-      const role = toApiEnum(m.role);
+      const role = toApiEnum(oneOf('TenantRole', m.role));
       return {
         membershipId: m.id,
         userId: m.user.id,
@@ -57,7 +58,7 @@ async function manageableMember(ctx: Ctx, tx: Pick<Ctx['db'], 'tenantMembership'
   const membership = await tx.tenantMembership.findFirst({ where: { tenantId: ctx.tenant.id, id: membershipId } });
   if (!membership) throw notFound();
   if (membership.userId === ctx.session.userId) throw new DomainError('FORBIDDEN', 'errors.staff.notYourself');
-  const current = toApiEnum(membership.role);
+  const current = toApiEnum(oneOf('TenantRole', membership.role));
   if (!mayGrant(ctx.actor, { kind: 'tenant', tenant: ctx.tenant, role: current }))
     throw new DomainError('FORBIDDEN', 'errors.forbidden');
   return membership;
@@ -86,7 +87,7 @@ export async function changeMemberRole(ctx: Ctx, input: { membershipId: string; 
         targetType: 'TenantMembership',
         targetId: membership.id,
         requestId: ctx.requestId,
-        data: { userId: membership.userId, before: toApiEnum(membership.role), after: input.role },
+        data: { userId: membership.userId, before: toApiEnum(oneOf('TenantRole', membership.role)), after: input.role },
       },
     });
     return { ok: true as const };
@@ -119,7 +120,7 @@ export async function removeMember(ctx: Ctx, input: { membershipId: string }) {
         targetType: 'TenantMembership',
         targetId: membership.id,
         requestId: ctx.requestId,
-        data: { userId: membership.userId, role: toApiEnum(membership.role) },
+        data: { userId: membership.userId, role: toApiEnum(oneOf('TenantRole', membership.role)) },
       },
     });
     return { ok: true as const };

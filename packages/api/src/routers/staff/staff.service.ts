@@ -1,3 +1,4 @@
+import { oneOf } from '@hubwerk/domain';
 import { type Actor, type AppAbility, mayGrant, subject } from '@hubwerk/auth';
 import type { Tenant } from '@hubwerk/db';
 import { mailSettings, type Context } from '../../context.ts';
@@ -79,7 +80,7 @@ export async function listInvitations(ctx: Ctx) {
     items: rows.map((i) => ({
       id: i.id,
       email: i.email,
-      role: toApiEnum(i.tenantRole ?? 'MEMBER'),
+      role: toApiEnum(oneOf('TenantRole', i.tenantRole ?? 'MEMBER')),
       hubId: i.hubId,
       status: statusOf(i),
       expiresAt: i.expiresAt.toISOString(),

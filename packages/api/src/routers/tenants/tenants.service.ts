@@ -1,6 +1,6 @@
 import { type Actor as AuthActor, type AppAbility, accessibleWhere, subject, supportChannel } from '@hubwerk/auth';
 import { type Hub, runInScope, type Prisma, type PlatformTx, type Tenant } from '@hubwerk/db';
-import { checkAgs, slugify } from '@hubwerk/domain';
+import { checkAgs, oneOf, slugify } from '@hubwerk/domain';
 import type { PlanId } from '@hubwerk/billing';
 import { mailSettings, type Context } from '../../context.ts';
 import { DomainError, fieldError, notFound } from '../../errors.ts';
@@ -222,7 +222,14 @@ type ListedTenant = Prisma.TenantGetPayload<{ select: typeof listSelect }>;
 
 /** What every view of a town shows about it. */
 function tenantFacts(t: Pick<Tenant, 'id' | 'slug' | 'name' | 'ags' | 'bundesland' | 'status'>) {
-  return { id: t.id, slug: t.slug, name: t.name, ags: t.ags, bundesland: t.bundesland, status: toApiEnum(t.status) };
+  return {
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    ags: t.ags,
+    bundesland: t.bundesland,
+    status: toApiEnum(oneOf('TenantStatus', t.status)),
+  };
 }
 
 function toListItem(t: ListedTenant, hubCount: number) {
