@@ -82,6 +82,10 @@ const organisationReaders = [
 ] as const;
 /** Who may act on behalf of a town in a support session: the provider's staff, and partners for their towns. */
 const supporters = ['platform-admin', 'platform-support', 'partner-admin'] as const;
+/** Run a hub's events (docs/decisions/038): whoever books the hub's rooms for others — town admins (and partners acting as one), the hub's managers and staff, the provider's admins. */
+const organisers = ['platform-admin', 'partner-admin', 'town-admin', 'hub-manager'] as const;
+/** Write the format catalogue: the provider's admins, and a partner's admins for their partner's formats. */
+const catalogueWriters = ['platform-admin', 'partner-admin'] as const;
 
 export const AUTHORIZATION_MATRIX = {
   'auth.signIn': row(everyone),
@@ -173,6 +177,29 @@ export const AUTHORIZATION_MATRIX = {
   // Editing from a date on (docs/decisions/020): whoever may change the series, like cancel; support only reads.
   'bookingSeries.previewEdit': row(bookers),
   'bookingSeries.edit': row(bookers),
+  // The hub's programme (docs/decisions/038). Organising includes hub staff (the second argument); registering is
+  // booking for oneself (support only reads). The cells' event is published with a public registration per role
+  // to remove; cancel and publish use a planted draft per call.
+  'events.list': row(townReaders),
+  'events.get': row(townReaders),
+  'events.create': row(organisers, ['hub-staff']),
+  'events.update': row(organisers, ['hub-staff']),
+  'events.addSession': row(organisers, ['hub-staff']),
+  'events.publish': row(organisers, ['hub-staff']),
+  'events.cancel': row(organisers, ['hub-staff']),
+  'events.register': row(bookers),
+  'events.cancelRegistration': row(bookers),
+  'events.acceptOffer': row(bookers),
+  'events.registrations': row(organisers, ['hub-staff']),
+  'events.removeRegistration': row(organisers, ['hub-staff']),
+  'events.setCapacity': row(organisers, ['hub-staff']),
+  'events.checkIn': row(organisers, ['hub-staff']),
+  'events.undoCheckIn': row(organisers, ['hub-staff']),
+  // The cross-town catalogue: read by everyone signed in; a partner's formats written by its admins (not its staff).
+  'eventFormats.list': row(signedIn),
+  'eventFormats.create': row(catalogueWriters, ['partner-staff']),
+  'eventFormats.update': row(catalogueWriters, ['partner-staff']),
+  'eventFormats.adopt': row(organisers, ['hub-staff']),
   // Check-in: the cell's booking is the member's own; staff of its hub check anyone in; support only reads.
   'checkIn.state': row(townReaders),
   'checkIn.arrive': row(bookers),
