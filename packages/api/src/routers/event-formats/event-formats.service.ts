@@ -96,9 +96,13 @@ export async function updateFormat(
   input: Partial<FormatFields> & { formatId: string; archived?: boolean | undefined },
 ) {
   const { formatId, archived, ...change } = input;
+  // Who writes no formats at all is refused outright; a partner's admin finds another partner's format
+  // exactly like a missing one (the catalogue is readable, but changing is per partner).
+  const writesAny =
+    ctx.actor.platformRole === 'platform-admin' || ctx.actor.partnerRoles.some((p) => p.role === 'partner-admin');
+  if (!writesAny) throw new DomainError('FORBIDDEN', 'errors.forbidden');
   const existing = await ctx.db.eventFormat.findFirst({ where: { id: formatId } });
-  if (!existing) throw notFound();
-  if (!mayWriteFormats(ctx.actor, existing.partnerId)) throw new DomainError('FORBIDDEN', 'errors.forbidden');
+  if (!existing || !mayWriteFormats(ctx.actor, existing.partnerId)) throw notFound();
   return ctx.platform.run(
     async (tx) => {
       const updated = await tx.eventFormat.update({
