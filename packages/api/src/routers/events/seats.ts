@@ -198,11 +198,13 @@ export async function release(
   to: 'cancelled' | 'removed' | 'lapsed',
 ) {
   if (!isLive(reg.status)) return;
+  // A waiting registration holds a place in the queue, not seats: its statement takes no seat count.
+  const seats = reg.status === 'waitlisted' ? [] : [reg.seats];
   await db.$executeRawUnsafe(
     `UPDATE "Event" SET ${HOLDS[reg.status]}, "updatedAt" = now() WHERE "tenantId" = $1::uuid AND id = $2::uuid`,
     tenantId,
     reg.eventId,
-    reg.seats,
+    ...seats,
   );
   await db.$executeRaw`
     UPDATE "EventRegistration" SET status = ${to}, "offerExpiresAt" = NULL, "checkedInAt" = NULL, "updatedAt" = now()
