@@ -8,7 +8,9 @@ import { runInScope } from '@hubwerk/db';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { lapseOffers } from './routers/events/seats.ts';
+import pino from 'pino';
+import { lapseOffers } from './events/seat-ledger.ts';
+import { createJobWorker } from './jobs/worker.ts';
 import { at, newMembers, seatState, workday } from './testing/event-fixtures.ts';
 import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
 
@@ -374,6 +376,35 @@ describe('waitlist, offers, capacity and check-in', () => {
       offeredSeats: 0,
       waitlistedCount: 0,
     });
+  });
+
+  it("passes a lapsed offer on in the job worker's periodic town work", async () => {
+    const { eventId } = await publishedEvent(1, { waitlistMode: 'offer', day: 15 });
+    const [a, b, c] = await newMembers(api, superuser, tenant, 3);
+    for (const p of [a, b, c]) await p!.caller.events.register({ tenant, eventId });
+    await a!.caller.events.cancelRegistration({ tenant, eventId });
+    // b's offer ran out a minute ago (as if a day had passed).
+    await superuser.query(
+      `UPDATE "EventRegistration" SET "offerExpiresAt" = now() - interval '1 minute' WHERE "eventId" = $1 AND status = 'offered'`,
+      [eventId],
+    );
+    const worker = createJobWorker({
+      platform: api.deps.platform,
+      db: api.deps.db,
+      logger: pino({ level: 'silent' }),
+      mail: { smtpUrl: null, from: 'test@hubwerk.invalid' },
+      adminUrl: () => 'http://admin.test',
+      reminderScanMs: 60_000,
+    });
+    await worker.drain();
+    await worker.stop();
+    expect((await b!.caller.events.get({ tenant, eventId })).myRegistration).toMatchObject({ status: 'lapsed' });
+    expect((await c!.caller.events.get({ tenant, eventId })).myRegistration).toMatchObject({ status: 'offered' });
+    const audit = await superuser.query(
+      `SELECT data FROM "AuditEvent" WHERE action = 'event.offersLapsed' AND "targetId" = $1`,
+      [eventId],
+    );
+    expect(audit.rows).toHaveLength(1);
   });
 
   it('raising the capacity promotes the waiting; lowering it below the seats taken is refused by field', async () => {

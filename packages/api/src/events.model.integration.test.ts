@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { lapseOffers } from './routers/events/seats.ts';
+import { lapseOffers } from './events/seat-ledger.ts';
 import { at, newMembers, seatState, workday } from './testing/event-fixtures.ts';
 import { describeError } from './errors.ts';
 import { type Caller, seededTestApi, type TestApi } from './test-support.ts';

@@ -18,7 +18,7 @@ import {
   type LockedEvent,
   type MailTown,
   type RegistrationRow,
-} from './seats.ts';
+} from '../../events/seat-ledger.ts';
 
 /** A user id no account has: "for someone else" in the probe below. */
 const SOMEONE_ELSE = '00000000-0000-0000-0000-000000000000';
@@ -503,7 +503,7 @@ async function registrationRefusal(ctx: Ctx, eventId: string, seats: number, now
   return new DomainError('CONFLICT', 'errors.event.registrationClosed', { _form: ['errors.event.registrationClosed'] });
 }
 
-/** A member registers: confirmed or waitlisted with a place (seats.ts: one conditional update). */
+/** A member registers: confirmed or waitlisted with a place (events/seat-ledger.ts: one conditional update). */
 export async function register(
   ctx: Ctx,
   input: { eventId: string; seats: number; answers: Record<string, string> },

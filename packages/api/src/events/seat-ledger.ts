@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { uuid7 } from '@hubwerk/billing';
-import { DomainError } from '../../errors.ts';
-import { enqueueMail } from '../../mail/outbox.ts';
-import { eventMail, type EventMailKind } from '../../mail/event-mails.ts';
-import type { Ctx } from '../spaces/spaces.service.ts';
+import type { AppClient } from '@hubwerk/db';
+import { DomainError } from '../errors.ts';
+import { enqueueMail } from '../mail/outbox.ts';
+import { eventMail, type EventMailKind } from '../mail/event-mails.ts';
 
 /**
  * The seat ledger of an event (docs/decisions/038). `Event.confirmedSeats`
@@ -20,7 +20,7 @@ import type { Ctx } from '../spaces/spaces.service.ts';
  */
 
 export type SeatDb = Pick<
-  Ctx['db'],
+  AppClient,
   '$queryRaw' | '$executeRaw' | '$queryRawUnsafe' | '$executeRawUnsafe' | 'outboxEmail'
 >;
 
@@ -265,11 +265,11 @@ export async function promote(db: SeatDb, town: MailTown, event: LockedEvent, no
 /**
  * Offers whose time ran out at `now` pass on: each lapses, its seats are
  * freed and offered to the next waiting. One transaction per event. Called
- * by the events job per town (jobs/event-offers.ts) and by tests with a
- * moved clock; `db` must be scoped to the town.
+ * by the job worker with each town's periodic mail work (jobs/worker.ts)
+ * and by tests with a moved clock; `db` must be scoped to the town.
  */
 export async function lapseOffers(
-  db: Pick<Ctx['db'], '$queryRaw' | '$transaction'>,
+  db: Pick<AppClient, '$queryRaw' | '$transaction'>,
   town: MailTown,
   now: Date,
 ): Promise<number> {
@@ -289,7 +289,12 @@ export async function lapseOffers(
          ORDER BY "waitlistPosition" FOR UPDATE`;
       for (const reg of expired) await release(tx, town.tenantId, reg, 'lapsed');
       const freed = expired.reduce((n, r) => n + r.seats, 0);
-      await promote(tx, town, { ...event, offeredSeats: event.offeredSeats - freed }, now);
+      const promoted = await promote(tx, town, { ...event, offeredSeats: event.offeredSeats - freed }, now);
+      if (expired.length > 0)
+        await tx.$executeRaw`
+          INSERT INTO "AuditEvent" (id, "tenantId", "actorUserId", action, "targetType", "targetId", data)
+          VALUES (${uuid7()}::uuid, ${town.tenantId}::uuid, NULL, 'event.offersLapsed', 'Event', ${eventId},
+                  ${JSON.stringify({ lapsed: expired.map((r) => r.id), promoted })}::jsonb)`;
       return expired.length;
     });
   }
