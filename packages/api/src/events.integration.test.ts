@@ -439,6 +439,18 @@ describe('waitlist, offers, capacity and check-in', () => {
     const { eventId } = await publishedEvent(1, { day: 14 });
     await member.events.register({ tenant, eventId });
     await member2.events.register({ tenant, eventId });
+    // Each got the mail of their outcome, in the registration's transaction; the waiting one with their place.
+    const mails = await superuser.query<{ kind: string; toAddress: string; textBody: string }>(
+      `SELECT kind, "toAddress", "textBody" FROM "OutboxEmail" WHERE kind IN ('event.confirmed', 'event.waitlisted') AND "textBody" LIKE '%' || $1 || '%'`,
+      [eventId],
+    );
+    expect(mails.rows.map((m) => [m.kind, m.toAddress])).toEqual(
+      expect.arrayContaining([
+        ['event.confirmed', DEMO_USERS.einbeckMember],
+        ['event.waitlisted', DEMO_USERS.einbeckMember2],
+      ]),
+    );
+    expect(mails.rows.find((m) => m.kind === 'event.waitlisted')!.textBody).toContain('Platz 1 der Warteliste');
     const regs = (await manager.events.registrations({ tenant, eventId })).items;
     const confirmed = regs.find((r) => r.status === 'confirmed')!;
     const waiting = regs.find((r) => r.status === 'waitlisted')!;

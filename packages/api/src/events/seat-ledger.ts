@@ -4,6 +4,7 @@ import type { AppClient } from '@hubwerk/db';
 import { DomainError } from '../errors.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { eventMail, type EventMailKind } from '../mail/event-mails.ts';
+import type { RenderedMail } from '../mail/templates.ts';
 
 /**
  * The seat ledger of an event (docs/decisions/038). `Event.confirmedSeats`
@@ -125,7 +126,12 @@ export interface RegisterFacts {
   seats: number;
   answers: Record<string, string>;
   requestId: string;
+  /** The two possible mails, rendered before: the statement sends the one that applies (the waitlist one with its place). */
+  mails: { confirmed: RenderedMail; waitlisted: RenderedMail };
 }
+
+/** Put into the waitlist mail where the place goes; the statement replaces it with the place it handed out. */
+export const PLACE_MARKER = '{{place}}';
 
 /**
  * Registers a member: confirmed when the seats fit and nobody waits,
@@ -164,6 +170,13 @@ export async function registerSeats(db: Pick<SeatDb, '$queryRawUnsafe'>, facts: 
        SELECT $8::uuid, $1::uuid, $4::uuid, 'event.registered', 'EventRegistration', r.id::text, $9,
               jsonb_build_object('eventId', $2::text, 'seats', ${seats}, 'status', r.status)
          FROM r
+     ), m AS (
+       -- The mail commits with the registration or not at all (the outbox, ADR 009).
+       INSERT INTO "OutboxEmail" (id, kind, "toAddress", subject, "textBody")
+       SELECT $10::uuid, 'event.' || r.status, u.email,
+              CASE WHEN r.status = 'confirmed' THEN $11 ELSE $13 END,
+              CASE WHEN r.status = 'confirmed' THEN $12 ELSE replace($14, '${PLACE_MARKER}', e."waitlistedCount"::text) END
+         FROM r, e, "User" u WHERE u.id = $4::uuid
      )
      SELECT r.id, r.status, r."waitlistPosition", e."waitlistedCount" AS waiting FROM r, e`,
     tenantId,
@@ -175,6 +188,11 @@ export async function registerSeats(db: Pick<SeatDb, '$queryRawUnsafe'>, facts: 
     randomBytes(18).toString('base64url'),
     uuid7(),
     facts.requestId,
+    uuid7(),
+    facts.mails.confirmed.subject,
+    facts.mails.confirmed.text,
+    facts.mails.waitlisted.subject,
+    facts.mails.waitlisted.text,
   );
   return rows[0] ?? null;
 }

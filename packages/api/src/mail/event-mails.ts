@@ -25,7 +25,8 @@ export interface EventMailFacts {
   startsAt: Date | null;
   timezone: string;
   offerExpiresAt?: Date | null;
-  waitlistPosition?: number | null;
+  /** A number, or a marker the statement that queues the person replaces with their place. */
+  waitlistPosition?: number | string | null;
 }
 
 const SIGNATURE =

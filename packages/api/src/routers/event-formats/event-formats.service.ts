@@ -159,7 +159,6 @@ export async function adoptFormat(
       maxSeatsPerRegistration: 1,
       registrationOpensAt: null,
       registrationClosesAt: null,
-      requiresApproval: false,
       waitlistMode: 'auto',
       offerHours: 24,
       retentionDays: 30,

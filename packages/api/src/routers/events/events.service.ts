@@ -8,9 +8,11 @@ import { assess, type SeriesInput } from '../booking-series/booking-series.servi
 import { isExclusionViolation } from '../bookings/bookings.service.ts';
 import type { Ctx } from '../spaces/spaces.service.ts';
 import type { CreateEventInput, UpdateEventInput } from './events.schemas.ts';
+import { eventMail } from '../../mail/event-mails.ts';
 import {
   isLive,
   lockEvent,
+  PLACE_MARKER,
   mailRegistration,
   promote,
   registerSeats,
@@ -230,8 +232,8 @@ export async function createEvent(ctx: Ctx, input: CreateEventInput, formatId: s
   if (input.maxSeatsPerRegistration > input.capacity)
     throw fieldError('maxSeatsPerRegistration', 'errors.event.maxSeatsOverCapacity');
   checkWindow(input);
-  const { hubId: _hub, spaceId: _space, ...fields } = input;
-  const { requiresApproval: _approval, ...rest } = fields;
+  // Approval by the organiser is stored for later (docs/decisions/038); it is not offered yet.
+  const { hubId: _hub, spaceId: _space, ...rest } = input;
   return ctx.db.$transaction(async (tx) => {
     const event = await tx.event.create({
       data: {
@@ -251,7 +253,7 @@ export async function createEvent(ctx: Ctx, input: CreateEventInput, formatId: s
 }
 
 export async function updateEvent(ctx: Ctx, input: { eventId: string } & UpdateEventInput) {
-  const { eventId, requiresApproval: _approval, ...change } = input;
+  const { eventId, ...change } = input;
   const event = await organisedEvent(ctx, eventId);
   if (event.status === 'cancelled' || event.status === 'finished')
     throw new DomainError('CONFLICT', 'errors.event.closed', { _form: ['errors.event.closed'] });
@@ -511,6 +513,20 @@ export async function register(
 ): Promise<RegistrationResult> {
   // Booking for oneself needs no hub (abilities.ts): the probe's hub does not matter.
   if (!mayRegister(ctx, SOMEONE_ELSE)) throw forbidden();
+  // What the mails say (title, first start); the seats are decided by the statement below, not by this read.
+  const [event] = await ctx.db.$queryRaw<Array<{ title: string; startsAt: Date | null }>>`
+    SELECT e.title, (SELECT min(s."startsAt") FROM "EventSession" s WHERE s."tenantId" = e."tenantId" AND s."eventId" = e.id) AS "startsAt"
+      FROM "Event" e WHERE e."tenantId" = ${ctx.tenant.id}::uuid AND e.id = ${input.eventId}::uuid`;
+  if (!event) throw notFound();
+  const town = mailTown(ctx);
+  const facts = {
+    title: event.title,
+    tenantSlug: town.tenantSlug,
+    eventId: input.eventId,
+    adminUrl: town.adminUrl,
+    startsAt: event.startsAt,
+    timezone: town.timezone,
+  };
   let row;
   try {
     row = await registerSeats(
@@ -522,6 +538,10 @@ export async function register(
         seats: input.seats,
         answers: input.answers,
         requestId: ctx.requestId,
+        mails: {
+          confirmed: eventMail('confirmed', facts),
+          waitlisted: eventMail('waitlisted', { ...facts, waitlistPosition: PLACE_MARKER }),
+        },
       },
       now,
     );
@@ -533,21 +553,7 @@ export async function register(
     throw error;
   }
   if (!row) throw await registrationRefusal(ctx, input.eventId, input.seats, now);
-  // The mail after the statement: the registration stands whether or not it is sent (the outbox retries).
-  const event = await ctx.db.event.findFirst({
-    where: { tenantId: ctx.tenant.id, id: input.eventId },
-    include: { sessions: { orderBy: { startsAt: 'asc' }, take: 1 } },
-  });
-  const place = row.status === 'waitlisted' ? row.waiting : null;
-  if (event)
-    await mailRegistration(
-      ctx.db,
-      mailTown(ctx),
-      { id: event.id, title: event.title, startsAt: event.sessions[0]?.startsAt ?? null },
-      { userId: ctx.session.userId, email: null, offerExpiresAt: null, waitlistPosition: place },
-      row.status,
-    );
-  return { id: row.id, status: row.status, waitlistPosition: place };
+  return { id: row.id, status: row.status, waitlistPosition: row.status === 'waitlisted' ? row.waiting : null };
 }
 
 /** A named constraint's violation, however the driver adapter wraps it. */
