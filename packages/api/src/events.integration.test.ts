@@ -139,7 +139,15 @@ describe('publishing and cancelling an event', () => {
     expect((await manager.events.get({ tenant, eventId: event.id })).status).toBe('draft');
 
     await member.bookings.cancel({ tenant, bookingId: blocker.id });
+    // The hub's programme for a date range: the draft for its organisers only.
+    const range = { tenant, hubId, from: dayA, to: dayB };
+    expect((await manager.events.list(range)).items.map((e) => e.id)).toContain(event.id);
+    expect((await member.events.list(range)).items.map((e) => e.id)).not.toContain(event.id);
     const published = await manager.events.publish({ tenant, eventId: event.id });
+    expect((await member.events.list(range)).items.map((e) => e.id)).toContain(event.id);
+    expect(
+      (await member.events.list({ ...range, from: workday(9), to: workday(9) })).items.map((e) => e.id),
+    ).not.toContain(event.id);
     expect(published.status).toBe('published');
     expect(published.sessions.every((s) => s.bookingId !== null)).toBe(true);
     for (const [day, session] of [
@@ -161,6 +169,24 @@ describe('publishing and cancelling an event', () => {
         )
       ).messageKey,
     ).toBe('errors.booking.conflict');
+
+    // The event's room is the event's: staff cannot cancel or move it on its own.
+    const ownBooking = published.sessions[0]!.bookingId!;
+    expect((await failure(manager.bookings.cancel({ tenant, bookingId: ownBooking }))).messageKey).toBe(
+      'errors.booking.ownedByEvent',
+    );
+    expect(
+      (
+        await failure(
+          manager.bookings.update({
+            tenant,
+            bookingId: ownBooking,
+            startsAt: at(dayA, '08:00'),
+            endsAt: at(dayA, '10:00'),
+          }),
+        )
+      ).messageKey,
+    ).toBe('errors.booking.ownedByEvent');
 
     await member.events.register({ tenant, eventId: event.id });
     const before = Number(
@@ -238,6 +264,18 @@ describe('publishing and cancelling an event', () => {
       (await failure(manager.events.update({ tenant, eventId: event.id, meetingUrl: 'ftp://x', offerHours: 0 })))
         .fieldErrors,
     ).toEqual({ meetingUrl: ['validation.event.meetingUrl'], offerHours: ['validation.event.offerHours'] });
+    expect(
+      (
+        await failure(
+          manager.events.update({
+            tenant,
+            eventId: event.id,
+            registrationOpensAt: at(day, '12:00'),
+            registrationClosesAt: at(day, '11:00'),
+          }),
+        )
+      ).fieldErrors,
+    ).toEqual({ registrationClosesAt: ['errors.event.windowOrder'] });
   });
 
   it('lets organisers organise and members only register; another town sees nothing', async () => {

@@ -725,6 +725,7 @@ export const de = {
       unknown: 'Diese Organisation gibt es nicht.',
     },
     booking: {
+      ownedByEvent: 'Diese Buchung gehört zu einer Veranstaltung: Bitte ändern oder sagen Sie die Veranstaltung ab.',
       conflict: 'Dieser Zeitraum ist schon belegt: Eine andere Buchung läuft von {from} bis {to}.',
       conflictNamed: 'Dieser Zeitraum ist schon belegt von „{purpose}“ ({from} bis {to}).',
       suggestion: 'Nächster freier Termin gleicher Länge: {date}, {from}–{to}.',

@@ -707,6 +707,7 @@ export const en: Messages = {
         'The desk has bookings, series or requests ({count}) and is kept for the record. Archive it instead.',
     },
     booking: {
+      ownedByEvent: 'This booking belongs to an event: please change or cancel the event instead.',
       conflict: 'This time is already taken: another booking runs from {from} to {to}.',
       conflictNamed: 'This time is already taken by “{purpose}” ({from} to {to}).',
       suggestion: 'Next free slot of the same length: {date}, {from}–{to}.',
