@@ -189,6 +189,12 @@ describe('publishing and cancelling an event', () => {
     ).toBe('errors.booking.ownedByEvent');
 
     await member.events.register({ tenant, eventId: event.id });
+    // The list says where the caller stands, like the event itself (one query for the whole list).
+    expect((await member.events.list(range)).items.find((e) => e.id === event.id)?.myRegistration).toMatchObject({
+      status: 'confirmed',
+      waitlistPosition: null,
+    });
+    expect((await member2.events.list(range)).items.find((e) => e.id === event.id)?.myRegistration).toBeNull();
     const before = Number(
       (await superuser.query(`SELECT count(*) AS n FROM "OutboxEmail" WHERE kind = 'event.eventCancelled'`)).rows[0].n,
     );

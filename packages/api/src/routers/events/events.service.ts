@@ -84,22 +84,27 @@ async function audit(
 
 type EventWithSessions = Event & { sessions: EventSession[] };
 
-async function myRegistration(ctx: Ctx, eventId: string) {
-  const [reg] = await ctx.db.$queryRaw<Array<RegistrationRow & { place: number | null }>>`
-    SELECT r.id, r.status, r.seats, r."offerExpiresAt",
+type MyRegistration = RegistrationRow & { place: number | null };
+
+/** The caller's latest registration for each of the events (a live one before an ended one), with the place of a waiting one. */
+async function myRegistrations(ctx: Ctx, eventIds: string[]): Promise<Map<string, MyRegistration>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await ctx.db.$queryRaw<MyRegistration[]>`
+    SELECT DISTINCT ON (r."eventId") r.id, r."eventId", r.status, r.seats, r."offerExpiresAt",
            CASE WHEN r.status = 'waitlisted' THEN (
              SELECT count(*)::int FROM "EventRegistration" w
               WHERE w."tenantId" = r."tenantId" AND w."eventId" = r."eventId" AND w.status = 'waitlisted'
                 AND w."waitlistPosition" <= r."waitlistPosition") END AS place
       FROM "EventRegistration" r
-     WHERE r."tenantId" = ${ctx.tenant.id}::uuid AND r."eventId" = ${eventId}::uuid AND r."userId" = ${ctx.session.userId}::uuid
-     ORDER BY (r.status IN ('confirmed', 'waitlisted', 'offered')) DESC, r."createdAt" DESC LIMIT 1`;
-  return reg ?? null;
+     WHERE r."tenantId" = ${ctx.tenant.id}::uuid AND r."eventId" = ANY(${eventIds}::uuid[]) AND r."userId" = ${ctx.session.userId}::uuid
+     ORDER BY r."eventId", (r.status IN ('confirmed', 'waitlisted', 'offered')) DESC, r."createdAt" DESC`;
+  return new Map(rows.map((r) => [r.eventId, r]));
 }
 
-export async function toEventOutput(ctx: Ctx, e: EventWithSessions) {
+/** `mine`: the caller's registration if the caller looked it up already (lists: one query for all). */
+export async function toEventOutput(ctx: Ctx, e: EventWithSessions, mine?: MyRegistration | null) {
   const organiser = mayOrganise(ctx, e.hubId);
-  const mine = await myRegistration(ctx, e.id);
+  if (mine === undefined) mine = (await myRegistrations(ctx, [e.id])).get(e.id) ?? null;
   return {
     id: e.id,
     hubId: e.hubId,
@@ -196,7 +201,11 @@ export async function listEvents(ctx: Ctx, input: { hubId: string; from: string;
     orderBy: [{ createdAt: 'asc' }],
     take: 200,
   });
-  const items = await Promise.all(events.map((e) => toEventOutput(ctx, e)));
+  const mine = await myRegistrations(
+    ctx,
+    events.map((e) => e.id),
+  );
+  const items = await Promise.all(events.map((e) => toEventOutput(ctx, e, mine.get(e.id) ?? null)));
   const first = (e: (typeof items)[number]) => e.sessions[0]?.startsAt ?? '9999';
   return { items: items.sort((a, b) => first(a).localeCompare(first(b))) };
 }
