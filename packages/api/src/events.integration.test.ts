@@ -523,6 +523,25 @@ describe('waitlist, offers, capacity and check-in', () => {
   });
 });
 
+describe('the meeting link', () => {
+  it('is shown to organisers and confirmed participants only', async () => {
+    const { eventId } = await publishedEvent(1, { day: 16 });
+    await manager.events.update({
+      tenant,
+      eventId,
+      attendanceMode: 'hybrid',
+      meetingUrl: 'https://meet.example.org/ki',
+    });
+    expect((await manager.events.get({ tenant, eventId })).meetingUrl).toBe('https://meet.example.org/ki');
+    expect((await member.events.get({ tenant, eventId })).meetingUrl).toBeNull();
+    await member.events.register({ tenant, eventId });
+    await member2.events.register({ tenant, eventId });
+    expect((await member.events.get({ tenant, eventId })).meetingUrl).toBe('https://meet.example.org/ki');
+    // Waiting is not taking part.
+    expect((await member2.events.get({ tenant, eventId })).meetingUrl).toBeNull();
+  });
+});
+
 describe('the format catalogue', () => {
   it('is written by the provider and a partner for its own formats, and adopted by a hub as its own draft event', async () => {
     const platform = await api.as(DEMO_USERS.platform);
