@@ -26,7 +26,9 @@ let hubId: string;
 let tenantId: string;
 
 beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
+  // 500 calls at once queue for 10 connections: on a loaded machine longer than the API's 5 s (its 503, by
+  // design); here every call waits for its turn, so the outcome never depends on the machine's speed.
+  ({ api, superuser } = await seededTestApi({ poolSize: 10, acquireTimeoutMs: 600_000 }));
   [admin, manager, member, member2, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
