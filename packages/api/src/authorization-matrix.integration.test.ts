@@ -78,6 +78,13 @@ function seriesSlot(cell: number): { startsAt: string; endsAt: string } {
   return { startsAt: shift(startsAt), endsAt: shift(endsAt) };
 }
 
+/** Events (docs/decisions/038): a published one in Einbeck's event room with a confirmed public registration per role
+ * (removeRegistration pops one; checkIn uses the last), a draft per call for publish and cancel, and a partner's format. */
+const eventRows = { publishedId: '', draftId: '', checkInRegistrationId: '', formatId: '' };
+const plantedRegistrations: string[] = [];
+const plantedDrafts: string[] = [];
+let sessionCell = 0;
+
 /** Empty Einbeck spaces (in the seeded hub), desks and hubs, one per matrix role, for the delete procedures. */
 const plantedSpaces: string[] = [];
 const plantedDesks: string[] = [];
@@ -282,6 +289,66 @@ const INPUTS: Record<string, (role: MatrixRole) => unknown> = {
     date: workdayAt(9).startsAt.slice(0, 10),
   }),
   'occupancy.hub': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
+  'events.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, from: '2030-01-01', to: '2030-12-31' }),
+  'events.get': () => ({ tenant: 'einbeck', eventId: eventRows.publishedId }),
+  'events.create': () => ({
+    tenant: 'einbeck',
+    hubId: einbeck.hubId,
+    spaceId: rows.eventRoomId,
+    title: 'Matrix-Workshop',
+    kind: 'workshop',
+    capacity: 10,
+  }),
+  'events.update': () => ({
+    tenant: 'einbeck',
+    eventId: eventRows.draftId,
+    title: `Matrix ${randomUUID().slice(0, 4)}`,
+  }),
+  // A new hour per call (sessions of one event may not overlap).
+  'events.addSession': () => ({
+    tenant: 'einbeck',
+    eventId: eventRows.draftId,
+    startsAt: new Date(Date.UTC(2031, 5, 2, 8 + ++sessionCell)).toISOString(),
+    endsAt: new Date(Date.UTC(2031, 5, 2, 9 + sessionCell)).toISOString(),
+  }),
+  // A draft without sessions: an organiser gets through the walls to the business answer (no sessions).
+  'events.publish': () => ({ tenant: 'einbeck', eventId: plantedDrafts[0] ?? randomUUID() }),
+  'events.cancel': () => ({ tenant: 'einbeck', eventId: plantedDrafts.pop() ?? randomUUID() }),
+  'events.register': () => ({ tenant: 'einbeck', eventId: eventRows.publishedId }),
+  'events.cancelRegistration': () => ({ tenant: 'einbeck', eventId: eventRows.publishedId }),
+  'events.acceptOffer': () => ({ tenant: 'einbeck', eventId: eventRows.publishedId }),
+  'events.registrations': () => ({ tenant: 'einbeck', eventId: eventRows.publishedId }),
+  'events.removeRegistration': () => ({
+    tenant: 'einbeck',
+    eventId: eventRows.publishedId,
+    registrationId: plantedRegistrations.pop() ?? randomUUID(),
+  }),
+  'events.setCapacity': () => ({ tenant: 'einbeck', eventId: eventRows.publishedId, capacity: 30 }),
+  'events.checkIn': () => ({
+    tenant: 'einbeck',
+    eventId: eventRows.publishedId,
+    registrationId: eventRows.checkInRegistrationId,
+  }),
+  'events.undoCheckIn': () => ({
+    tenant: 'einbeck',
+    eventId: eventRows.publishedId,
+    registrationId: eventRows.checkInRegistrationId,
+  }),
+  'eventFormats.list': () => ({}),
+  'eventFormats.create': () => ({
+    partnerId: itPartnerId,
+    title: 'Matrix-Format',
+    kind: 'talk',
+    durationMinutes: 60,
+    idealCapacity: 10,
+  }),
+  'eventFormats.update': () => ({ formatId: eventRows.formatId, title: `Matrix-Format ${randomUUID().slice(0, 4)}` }),
+  'eventFormats.adopt': () => ({
+    tenant: 'einbeck',
+    formatId: eventRows.formatId,
+    hubId: einbeck.hubId,
+    spaceId: rows.eventRoomId,
+  }),
   'bookingSeries.preview': () => ({
     tenant: 'einbeck',
     spaceId: rows.eventRoomId,
@@ -620,6 +687,42 @@ beforeAll(async () => {
     );
     feedOf.set(role, feed[0]!.id);
   }
+});
+
+beforeAll(async () => {
+  // A published event with a confirmed public registration per role (seats counted as the ledger would), a draft
+  // for update/addSession, one draft per role for publish and cancel, and a format of the IT partner.
+  const { rows: ev } = await superuser.query<{ id: string }>(
+    `INSERT INTO "Event" ("tenantId", id, "hubId", "spaceId", title, kind, capacity, status, "confirmedSeats", "updatedAt")
+     VALUES ($1, gen_random_uuid(), $2, $3, 'Matrix-Veranstaltung', 'workshop', 30, 'published', $4, now()) RETURNING id`,
+    [einbeck.id, einbeck.hubId, rows.eventRoomId, MATRIX_ROLES.length + 1],
+  );
+  eventRows.publishedId = ev[0]!.id;
+  const { rows: regs } = await superuser.query<{ id: string }>(
+    `INSERT INTO "EventRegistration" ("tenantId", id, "eventId", name, email, seats, status, "checkInToken")
+     SELECT $1, gen_random_uuid(), $2, 'Gast ' || i, 'gast-' || i || '@example.org', 1, 'confirmed', 'matrix-' || i || '-' || gen_random_uuid()
+       FROM generate_series(0, $3::int) i RETURNING id`,
+    [einbeck.id, eventRows.publishedId, MATRIX_ROLES.length],
+  );
+  eventRows.checkInRegistrationId = regs[0]!.id;
+  plantedRegistrations.push(...regs.slice(1).map((r) => r.id));
+  const draft = async () =>
+    (
+      await superuser.query<{ id: string }>(
+        `INSERT INTO "Event" ("tenantId", id, "hubId", "spaceId", title, kind, capacity, "updatedAt")
+         VALUES ($1, gen_random_uuid(), $2, $3, 'Matrix-Entwurf', 'talk', 10, now()) RETURNING id`,
+        [einbeck.id, einbeck.hubId, rows.eventRoomId],
+      )
+    ).rows[0]!.id;
+  eventRows.draftId = await draft();
+  for (const _role of MATRIX_ROLES) plantedDrafts.push(await draft());
+  eventRows.formatId = (
+    await superuser.query<{ id: string }>(
+      `INSERT INTO "EventFormat" (id, "partnerId", title, kind, "durationMinutes", "idealCapacity", "updatedAt")
+       VALUES (gen_random_uuid(), $1, 'Matrix-Format', 'workshop', 120, 12, now()) RETURNING id`,
+      [itPartnerId],
+    )
+  ).rows[0]!.id;
 });
 
 afterAll(async () => {

@@ -95,6 +95,13 @@ export const organisationReaders = [
 ] as const;
 /** Who may act on behalf of a town in a support session: the provider's staff, and partners for their towns. */
 export const supporters = ['platform-admin', 'platform-support', 'partner-admin'] as const;
+/**
+ * Run a hub's events (docs/decisions/038): whoever books the hub's rooms for others — town admins (and partners
+ * acting as one), the hub's managers and staff (name 'hub-staff' in `allow`'s second argument), the provider's admins.
+ */
+export const organisers = ['platform-admin', 'partner-admin', 'town-admin', 'hub-manager'] as const;
+/** Write the format catalogue: the provider's admins, and a partner's admins for their partner's formats. */
+export const catalogueWriters = ['platform-admin', 'partner-admin'] as const;
 
 /** How the isolation suites attack a procedure. */
 export type Isolation =

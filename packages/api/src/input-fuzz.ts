@@ -44,6 +44,11 @@ export interface FuzzIds {
   freshUserId: string;
   auditId: string;
   partnerInvitationId: string;
+  /** Events (docs/decisions/038): a published event with a confirmed registration, a draft, a format of the catalogue. */
+  eventId: string;
+  draftId: string;
+  registrationId: string;
+  formatId: string;
   /** The fresh session of this case (callers 'fresh' only). */
   freshSessionId: string;
 }
@@ -177,6 +182,25 @@ export const FUZZ_CASES: Record<string, FuzzCase> = {
   'sessions.end': { as: 'fresh', input: (i) => ({ sessionId: i.freshSessionId }) },
   'sessions.endOthers': { as: 'fresh', input: () => ({}) },
   'sessions.lookupUser': { as: 'platform', input: () => ({ email: DEMO_USERS.einbeckMember }) },
+  'events.list': { as: 'einbeckMember', input: (i) => ({ tenant: T, hubId: i.hubId, from: '2031-03-01', to: '2031-03-31' }) },
+  'events.get': { as: 'einbeckMember', input: (i) => ({ tenant: T, eventId: i.eventId }) },
+  'events.create': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, hubId: i.hubId, spaceId: i.spaceId, title: 'Fuzz-Workshop', kind: 'workshop', capacity: 10, audience: ['citizens'], meetingUrl: 'https://meet.example.org/x', registrationOpensAt: at('08:00'), registrationClosesAt: at('09:00') }) },
+  'events.update': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, eventId: i.draftId, title: 'Fuzz', waitlistMode: 'offer', offerHours: 12 }) },
+  'events.addSession': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, eventId: i.draftId, startsAt: at('10:00'), endsAt: at('11:00') }) },
+  'events.publish': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, eventId: i.eventId }) },
+  'events.cancel': { as: 'einbeckAdmin', input: () => ({ tenant: T, eventId: ZERO_UUID }) },
+  'events.register': { as: 'einbeckMember', input: (i) => ({ tenant: T, eventId: i.eventId, seats: 1, answers: { frage: 'Antwort' } }) },
+  'events.cancelRegistration': { as: 'einbeckMember', input: (i) => ({ tenant: T, eventId: i.eventId }) },
+  'events.acceptOffer': { as: 'einbeckMember', input: (i) => ({ tenant: T, eventId: i.eventId }) },
+  'events.registrations': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, eventId: i.eventId }) },
+  'events.removeRegistration': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, eventId: i.eventId, registrationId: ZERO_UUID }) },
+  'events.setCapacity': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, eventId: i.eventId, capacity: 10 }) },
+  'events.checkIn': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, eventId: i.eventId, registrationId: i.registrationId }) },
+  'events.undoCheckIn': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, eventId: i.eventId, checkInToken: TOKEN }) },
+  'eventFormats.list': { as: 'einbeckMember', input: () => ({ kind: 'workshop' }) },
+  'eventFormats.create': { as: 'partner', input: (i) => ({ partnerId: i.partnerId, title: 'Fuzz-Format', kind: 'talk', durationMinutes: 60, idealCapacity: 10, audience: ['schools'] }) },
+  'eventFormats.update': { as: 'partner', input: (i) => ({ formatId: i.formatId, title: 'Fuzz-Format', archived: false }) },
+  'eventFormats.adopt': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, formatId: i.formatId, hubId: i.hubId, spaceId: i.spaceId }) },
   'exports.start': { as: 'einbeckAdmin', input: () => ({ tenant: T }) },
   'exports.list': { as: 'einbeckAdmin', input: () => ({ tenant: T, limit: 5 }) },
   'exports.get': { as: 'einbeckAdmin', input: (i) => ({ tenant: T, exportId: i.exportId }) },
@@ -262,6 +286,21 @@ export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds
      ON CONFLICT DO NOTHING RETURNING id`,
     [einbeck, hubId, membershipId],
   );
+  // A published event (a confirmed guest), a draft and a partner's format (docs/decisions/038).
+  const events = (
+    await superuser.query<{ eventId: string; draftId: string; registrationId: string; formatId: string }>(
+      `WITH e AS (INSERT INTO "Event" ("tenantId", id, "hubId", "spaceId", title, kind, capacity, status, "confirmedSeats", "updatedAt")
+                  VALUES ($1, gen_random_uuid(), $2, $3, 'Fuzz-Veranstaltung', 'workshop', 10, 'published', 1, now()) RETURNING id),
+            d AS (INSERT INTO "Event" ("tenantId", id, "hubId", "spaceId", title, kind, capacity, "updatedAt")
+                  VALUES ($1, gen_random_uuid(), $2, $3, 'Fuzz-Entwurf', 'talk', 10, now()) RETURNING id),
+            r AS (INSERT INTO "EventRegistration" ("tenantId", id, "eventId", name, email, status, "checkInToken")
+                  SELECT $1, gen_random_uuid(), e.id, 'Gast', 'gast@example.org', 'confirmed', 'fuzz-' || gen_random_uuid() FROM e RETURNING id),
+            f AS (INSERT INTO "EventFormat" (id, "partnerId", title, kind, "durationMinutes", "idealCapacity", "updatedAt")
+                  VALUES (gen_random_uuid(), $4, 'Fuzz-Format', 'workshop', 90, 12, now()) RETURNING id)
+       SELECT e.id AS "eventId", d.id AS "draftId", r.id AS "registrationId", f.id AS "formatId" FROM e, d, r, f`,
+      [einbeck, hubId, spaceId, partnerId],
+    )
+  ).rows[0]!;
   const empty = (
     await superuser.query<{ hubId: string; spaceId: string; deskId: string }>(
       `WITH h AS (INSERT INTO "Hub" ("tenantId", id, name, slug, "updatedAt") VALUES ($1, gen_random_uuid(), 'Fuzz-Hub', 'fuzz-hub', now()) RETURNING id),
@@ -275,6 +314,7 @@ export async function prepareFuzzIds(superuser: pg.Client): Promise<Omit<FuzzIds
     )
   ).rows[0]!;
   return {
+    ...events,
     hubId,
     spaceId,
     emptyHubId: empty.hubId,

@@ -85,6 +85,25 @@ const ATTACKS: Record<string, Attack> = {
   'bookingSeries.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID() }) },
   'bookingSeries.previewEdit': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID(), from: '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
   'bookingSeries.edit': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, seriesId: townExtras.get(town.id)?.seriesId ?? randomUUID(), from: '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
+  'events.list': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, from: '2030-01-01', to: '2030-12-31' }) },
+  'events.get': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId }) },
+  'events.create': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId, spaceId: foreignRow(town).spaceId, title: 'Fremde Veranstaltung', kind: 'talk', capacity: 5 }) },
+  'events.update': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId, title: 'Übernommen' }) },
+  'events.addSession': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).draftId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00' }) },
+  'events.publish': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).draftId }) },
+  'events.cancel': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId }) },
+  'events.register': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId }) },
+  'events.cancelRegistration': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId }) },
+  'events.acceptOffer': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId }) },
+  'events.registrations': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId }) },
+  'events.removeRegistration': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId, registrationId: foreignEvent(town).registrationId }) },
+  'events.setCapacity': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId, capacity: 3 }) },
+  'events.checkIn': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId, registrationId: foreignEvent(town).registrationId }) },
+  'events.undoCheckIn': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, eventId: foreignEvent(town).eventId, checkInToken: foreignEvent(town).token }) },
+  'eventFormats.create': { input: ({ partnerId }) => ({ partnerId, title: 'Fremdes Format', kind: 'talk', durationMinutes: 60, idealCapacity: 5 }) },
+  'eventFormats.update': { input: ({ partnerId }) => ({ formatId: partnerFormats.get(partnerId) ?? randomUUID(), title: 'Übernommen' }) },
+  // The format is the catalogue's (global, the same in both calls); the hub and space are the other town's.
+  'eventFormats.adopt': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, formatId: partnerFormats.get(ownPartnerId)!, hubId: town.hubId, spaceId: foreignRow(town).spaceId }) },
   'checkIn.state': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'checkIn.arrive': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, bookingId: foreignRow(town).bookingId }) },
   'checkIn.recordNoShows': { input: ({ town, ownTown }) => ({ tenant: ownTown?.slug ?? town.slug, hubId: town.hubId }) },
@@ -194,6 +213,46 @@ beforeAll(async () => {
     JOIN "Booking" b ON b."tenantId" = s."tenantId"
     WHERE s.kind = 'EVENT_ROOM'`);
   for (const row of rows) townRows.set(row.tenantId, row);
+});
+
+// A published event (with a confirmed registration) and a draft of each seeded town, and a format of each partner (docs/decisions/038).
+const townEvents = new Map<string, { eventId: string; draftId: string; registrationId: string; token: string }>();
+const foreignEvent = (town: Town) =>
+  townEvents.get(town.id) ?? {
+    eventId: randomUUID(),
+    draftId: randomUUID(),
+    registrationId: randomUUID(),
+    token: randomUUID(),
+  };
+const partnerFormats = new Map<string, string>();
+beforeAll(async () => {
+  for (const town of towns.values()) {
+    const { rows } = await superuser.query<{ eventId: string; draftId: string; registrationId: string; token: string }>(
+      `WITH e AS (
+         INSERT INTO "Event" ("tenantId", id, "hubId", "spaceId", title, kind, capacity, status, "confirmedSeats", "updatedAt")
+         SELECT s."tenantId", gen_random_uuid(), s."hubId", s.id, 'Veranstaltung ' || $2, 'workshop', 10, 'published', 1, now()
+           FROM "Space" s WHERE s."tenantId" = $1 AND s.kind = 'EVENT_ROOM' LIMIT 1 RETURNING "tenantId", id, "hubId", "spaceId"
+       ), d AS (
+         INSERT INTO "Event" ("tenantId", id, "hubId", "spaceId", title, kind, capacity, "updatedAt")
+         SELECT e."tenantId", gen_random_uuid(), e."hubId", e."spaceId", 'Entwurf', 'talk', 10, now() FROM e RETURNING id
+       ), r AS (
+         INSERT INTO "EventRegistration" ("tenantId", id, "eventId", name, email, status, "checkInToken")
+         SELECT e."tenantId", gen_random_uuid(), e.id, 'Gast', 'gast@example.org', 'confirmed', 'isolation-' || gen_random_uuid() FROM e
+         RETURNING id, "checkInToken"
+       )
+       SELECT e.id AS "eventId", d.id AS "draftId", r.id AS "registrationId", r."checkInToken" AS token FROM e, d, r`,
+      [town.id, town.slug],
+    );
+    townEvents.set(town.id, rows[0]!);
+  }
+  for (const partnerId of [ownPartnerId, foreignPartnerId]) {
+    const { rows } = await superuser.query<{ id: string }>(
+      `INSERT INTO "EventFormat" (id, "partnerId", title, kind, "durationMinutes", "idealCapacity", "updatedAt")
+       VALUES (gen_random_uuid(), $1, 'Format', 'workshop', 90, 12, now()) RETURNING id`,
+      [partnerId],
+    );
+    partnerFormats.set(partnerId, rows[0]!.id);
+  }
 });
 
 // A live session of each seeded town's admin, to try to end from outside.

@@ -47,6 +47,10 @@ interface Target {
   membershipId: string;
   partnerInvitationId: string;
   photoId: string;
+  /** Events (docs/decisions/038): a published event with a confirmed registration, a draft. */
+  eventId: string;
+  draftId: string;
+  registrationId: string;
 }
 /** The input of one attack: the target's ids, the attacker's own town (if any), generated free values. */
 type Build = (target: Target, own: string | null, free: Free) => unknown;
@@ -134,6 +138,25 @@ const GENERATED: Record<string, Build> = {
   'bookingSeries.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId, ...(f.variant === 1 ? { from: '2030-01-01', to: '2030-12-31' } : {}) }),
   'bookingSeries.previewEdit': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId, from: '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
   'bookingSeries.edit': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, seriesId: t.seriesId, from: f.variant === 1 ? '2030-01-02' : '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: f.variant === 3 ? 'FREQ=DAILY;COUNT=5' : 'FREQ=WEEKLY;COUNT=3', purpose: f.name }),
+  // Events (docs/decisions/038). The format of the (overridden, foreign) partner; adopt's format is the catalogue's, the same in both calls.
+  'events.list': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, from: '2030-01-01', to: '2030-12-31' }),
+  'events.get': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: f.variant === 3 ? t.draftId : t.eventId }),
+  'events.create': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId, spaceId: t.spaceId, title: f.name, kind: 'workshop', capacity: 5 }),
+  'events.update': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: f.variant === 3 ? t.draftId : t.eventId, title: f.name }),
+  'events.addSession': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.draftId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00' }),
+  'events.publish': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.draftId }),
+  'events.cancel': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: f.variant === 3 ? t.draftId : t.eventId }),
+  'events.register': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.eventId, seats: 1 + (f.variant % 2) }),
+  'events.cancelRegistration': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.eventId }),
+  'events.acceptOffer': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.eventId }),
+  'events.registrations': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.eventId }),
+  'events.removeRegistration': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.eventId, registrationId: t.registrationId }),
+  'events.setCapacity': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.eventId, capacity: 1 + f.variant }),
+  'events.checkIn': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.eventId, registrationId: t.registrationId }),
+  'events.undoCheckIn': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, eventId: t.eventId, registrationId: t.registrationId }),
+  'eventFormats.create': (t, _own, f) => ({ partnerId: t.partnerId, title: f.name, kind: 'talk', durationMinutes: 60, idealCapacity: 5 }),
+  'eventFormats.update': (t, _own, f) => ({ formatId: formatOf.get(t.partnerId) ?? t.tenantId, title: f.name }),
+  'eventFormats.adopt': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, formatId: catalogueFormat.id, hubId: t.hubId, spaceId: t.spaceId }),
   'checkIn.state': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'checkIn.arrive': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, bookingId: t.bookingId }),
   'checkIn.recordNoShows': (t, own, f) => ({ tenant: f.variant % 2 === 0 && own ? own : t.slug, hubId: t.hubId }),
@@ -202,6 +225,9 @@ let superuser: pg.Client;
 const targets = new Map<string, Target>();
 let itPartnerId: string;
 let providerId: string;
+/** A format of each partner, and one of the catalogue every generated adopt names (docs/decisions/038). */
+const formatOf = new Map<string, string>();
+const catalogueFormat = { id: '' };
 
 beforeAll(async () => {
   ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
@@ -253,6 +279,27 @@ beforeAll(async () => {
      SELECT s."tenantId", gen_random_uuid(), s.id, 0, 'Foto', 2, 2, $1, encode(sha256($2), 'hex'), $2, $2, 2, 2 FROM "Space" s WHERE s.kind = 'EVENT_ROOM'`,
     [tiny.length, tiny],
   );
+  // Every town gets a published event with a confirmed registration and a draft; each partner a format (docs/decisions/038).
+  await superuser.query(`
+    WITH e AS (
+      INSERT INTO "Event" ("tenantId", id, "hubId", "spaceId", title, kind, capacity, status, "confirmedSeats", "updatedAt")
+      SELECT s."tenantId", gen_random_uuid(), s."hubId", s.id, 'Veranstaltung', 'workshop', 10, 'published', 1, now()
+        FROM "Space" s WHERE s.kind = 'EVENT_ROOM' RETURNING "tenantId", id, "hubId", "spaceId"
+    ), d AS (
+      INSERT INTO "Event" ("tenantId", id, "hubId", "spaceId", title, kind, capacity, "updatedAt")
+      SELECT e."tenantId", gen_random_uuid(), e."hubId", e."spaceId", 'Entwurf', 'talk', 10, now() FROM e
+    )
+    INSERT INTO "EventRegistration" ("tenantId", id, "eventId", name, email, status, "checkInToken")
+    SELECT e."tenantId", gen_random_uuid(), e.id, 'Gast', 'gast@example.org', 'confirmed', 'property-' || gen_random_uuid() FROM e`);
+  for (const partnerId of [itPartnerId, providerId, null]) {
+    const { rows: format } = await superuser.query<{ id: string }>(
+      `INSERT INTO "EventFormat" (id, "partnerId", title, kind, "durationMinutes", "idealCapacity", "updatedAt")
+       VALUES (gen_random_uuid(), $1, 'Format', 'workshop', 90, 12, now()) RETURNING id`,
+      [partnerId],
+    );
+    if (partnerId) formatOf.set(partnerId, format[0]!.id);
+    else catalogueFormat.id = format[0]!.id;
+  }
   const { rows } = await superuser.query<Omit<Target, 'partnerId'> & { partnerId: string | null }>(`
     SELECT t.slug, t.id AS "tenantId", t."managingPartnerId" AS "partnerId",
            (SELECT h.id FROM "Hub" h WHERE h."tenantId" = t.id ORDER BY h."createdAt" LIMIT 1) AS "hubId",
@@ -270,7 +317,10 @@ beforeAll(async () => {
            (SELECT f.id FROM "CalendarFeed" f WHERE f."tenantId" = t.id LIMIT 1) AS "feedId",
            (SELECT o.id FROM "Organisation" o WHERE o."tenantId" = t.id LIMIT 1) AS "organisationId",
            (SELECT m.id FROM "TenantMembership" m WHERE m."tenantId" = t.id ORDER BY m.id LIMIT 1) AS "membershipId",
-           (SELECT p.id FROM "SpacePhoto" p WHERE p."tenantId" = t.id ORDER BY p.id LIMIT 1) AS "photoId"
+           (SELECT p.id FROM "SpacePhoto" p WHERE p."tenantId" = t.id ORDER BY p.id LIMIT 1) AS "photoId",
+           (SELECT e.id FROM "Event" e WHERE e."tenantId" = t.id AND e.status = 'published' LIMIT 1) AS "eventId",
+           (SELECT e.id FROM "Event" e WHERE e."tenantId" = t.id AND e.status = 'draft' LIMIT 1) AS "draftId",
+           (SELECT r.id FROM "EventRegistration" r WHERE r."tenantId" = t.id LIMIT 1) AS "registrationId"
     FROM "Tenant" t`);
   // An open staff invitation of each partner (a foreign partner's row id to revoke).
   const partnerInvitation = new Map<string, string>();
@@ -357,6 +407,9 @@ const missing = (): Target => ({
   membershipId: randomUUID(),
   partnerInvitationId: randomUUID(),
   photoId: randomUUID(),
+  eventId: randomUUID(),
+  draftId: randomUUID(),
+  registrationId: randomUUID(),
 });
 
 describe('generated attacks', () => {
@@ -479,6 +532,21 @@ const MUTATIONS: Record<string, { as: string; input: () => Record<string, unknow
   'bookingSeries.create': { as: DEMO_USERS.einbeckMember, input: () => ({ tenant: 'einbeck', spaceId: targets.get('einbeck')!.spaceId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
   'bookingSeries.cancel': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', seriesId: targets.get('einbeck')!.seriesId }) },
   'bookingSeries.edit': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', seriesId: targets.get('einbeck')!.seriesId, from: '2030-01-01', startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
+  'events.create': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId, spaceId: targets.get('einbeck')!.spaceId, title: 'Massen', kind: 'talk', capacity: 5 }) },
+  'events.update': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.draftId, title: 'Massen' }) },
+  'events.addSession': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.draftId, startsAt: '2030-01-02T09:00:00+01:00', endsAt: '2030-01-02T10:00:00+01:00' }) },
+  'events.publish': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.draftId }) },
+  'events.cancel': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.eventId }) },
+  'events.register': { as: DEMO_USERS.einbeckMember, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.eventId }) },
+  'events.cancelRegistration': { as: DEMO_USERS.einbeckMember, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.eventId }) },
+  'events.acceptOffer': { as: DEMO_USERS.einbeckMember, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.eventId }) },
+  'events.removeRegistration': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.eventId, registrationId: targets.get('einbeck')!.registrationId }) },
+  'events.setCapacity': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.eventId, capacity: 12 }) },
+  'events.checkIn': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.eventId, registrationId: targets.get('einbeck')!.registrationId }) },
+  'events.undoCheckIn': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', eventId: targets.get('einbeck')!.eventId, registrationId: targets.get('einbeck')!.registrationId }) },
+  'eventFormats.create': { as: DEMO_USERS.platform, input: () => ({ partnerId: null, title: 'Massen', kind: 'talk', durationMinutes: 60, idealCapacity: 5 }) },
+  'eventFormats.update': { as: DEMO_USERS.platform, input: () => ({ formatId: catalogueFormat.id, title: 'Massen' }) },
+  'eventFormats.adopt': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', formatId: catalogueFormat.id, hubId: targets.get('einbeck')!.hubId, spaceId: targets.get('einbeck')!.spaceId }) },
   'checkIn.arrive': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', bookingId: targets.get('einbeck')!.bookingId }) },
   'checkIn.recordNoShows': { as: DEMO_USERS.einbeckAdmin, input: () => ({ tenant: 'einbeck', hubId: targets.get('einbeck')!.hubId }) },
   // hubId is one of its own keys (with kind 'hub'), so the valid input carries it.
@@ -718,6 +786,52 @@ describe('partner revocation', () => {
         endsAt: '2031-03-04T10:00:00+01:00',
         rrule: 'FREQ=WEEKLY;COUNT=2',
       }),
+      // Events (docs/decisions/038): the partner acts as the town's admin; removal and cancel last (they end rows).
+      'events.list': () => ({ tenant: 'einbeck', hubId: einbeck.hubId, from: '2030-01-01', to: '2030-12-31' }),
+      'events.get': () => ({ tenant: 'einbeck', eventId: einbeck.eventId }),
+      'events.create': () => ({
+        tenant: 'einbeck',
+        hubId: einbeck.hubId,
+        spaceId: einbeck.spaceId,
+        title: 'Partner',
+        kind: 'talk',
+        capacity: 5,
+      }),
+      'events.update': () => ({
+        tenant: 'einbeck',
+        eventId: einbeck.draftId,
+        title: `Partner ${randomUUID().slice(0, 6)}`,
+      }),
+      'events.addSession': () => ({
+        tenant: 'einbeck',
+        eventId: einbeck.draftId,
+        startsAt: '2030-01-02T09:00:00+01:00',
+        endsAt: '2030-01-02T10:00:00+01:00',
+      }),
+      'events.publish': () => ({ tenant: 'einbeck', eventId: einbeck.eventId }),
+      'events.register': () => ({ tenant: 'einbeck', eventId: einbeck.eventId }),
+      'events.cancelRegistration': () => ({ tenant: 'einbeck', eventId: einbeck.eventId }),
+      'events.acceptOffer': () => ({ tenant: 'einbeck', eventId: einbeck.eventId }),
+      'events.registrations': () => ({ tenant: 'einbeck', eventId: einbeck.eventId }),
+      'events.setCapacity': () => ({ tenant: 'einbeck', eventId: einbeck.eventId, capacity: 10 }),
+      'events.checkIn': () => ({ tenant: 'einbeck', eventId: einbeck.eventId, registrationId: einbeck.registrationId }),
+      'events.undoCheckIn': () => ({
+        tenant: 'einbeck',
+        eventId: einbeck.eventId,
+        registrationId: einbeck.registrationId,
+      }),
+      'events.removeRegistration': () => ({
+        tenant: 'einbeck',
+        eventId: einbeck.eventId,
+        registrationId: einbeck.registrationId,
+      }),
+      'events.cancel': () => ({ tenant: 'einbeck', eventId: einbeck.draftId }),
+      'eventFormats.adopt': () => ({
+        tenant: 'einbeck',
+        formatId: catalogueFormat.id,
+        hubId: einbeck.hubId,
+        spaceId: einbeck.spaceId,
+      }),
       'checkIn.state': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'checkIn.arrive': () => ({ tenant: 'einbeck', bookingId: einbeck.bookingId }),
       'checkIn.recordNoShows': () => ({ tenant: 'einbeck', hubId: einbeck.hubId }),
@@ -796,6 +910,9 @@ describe('partner revocation', () => {
       'bookingSeries.create': /^(ok |BAD_REQUEST |CONFLICT )/,
       'bookingSeries.previewEdit': /^(ok |BAD_REQUEST )/,
       'bookingSeries.edit': /^(ok |BAD_REQUEST |CONFLICT )/,
+      // Events: publishing the published event and accepting without an offer are business answers past the walls.
+      'events.publish': /^CONFLICT errors\.event\.notDraft/,
+      'events.acceptOffer': /^CONFLICT errors\.event\.noOffer/,
       'checkIn.arrive': /^(ok |BAD_REQUEST |CONFLICT )/,
       'calendarFeeds.revoke': /^NOT_FOUND errors\.notFound$/,
       'spaces.update': /^BAD_REQUEST /,

@@ -6,6 +6,8 @@ import { billingRouter } from './routers/billing/billing.router.ts';
 import { bookingSeriesRouter } from './routers/booking-series/booking-series.router.ts';
 import { bulkOnboardingRouter } from './routers/bulk-onboarding/bulk-onboarding.router.ts';
 import { bookingsRouter } from './routers/bookings/bookings.router.ts';
+import { eventFormatsRouter } from './routers/event-formats/event-formats.router.ts';
+import { eventsRouter } from './routers/events/events.router.ts';
 import { exportsRouter } from './routers/exports/exports.router.ts';
 import { hubCalendarRouter } from './routers/hub-calendar/hub-calendar.router.ts';
 import { hubStaffRouter } from './routers/hub-staff/hub-staff.router.ts';
@@ -59,6 +61,8 @@ export const appRouter = router({
   account: accountRouter,
   register: registerRouter,
   bulkOnboarding: bulkOnboardingRouter,
+  events: eventsRouter,
+  eventFormats: eventFormatsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,11 +27,22 @@ export type Caller = ReturnType<typeof createCaller>;
  */
 export function createTestApi(
   urls: { appUrl: string; platformUrl: string },
-  options: { poolSize?: number; graceDays?: number; now?: () => Date; jobs?: JobSender } = {},
+  options: {
+    poolSize?: number;
+    /** How long a call may wait for a pooled connection (default 5 s): flash-crowd tests wait as long as it takes. */
+    acquireTimeoutMs?: number;
+    graceDays?: number;
+    now?: () => Date;
+    jobs?: JobSender;
+  } = {},
 ) {
   const platform = createPlatformClient({ url: urls.platformUrl, poolSize: 3 });
   const logger = pino({ level: 'silent' });
-  const db = createAppClient({ url: urls.appUrl, poolSize: options.poolSize ?? 5 });
+  const db = createAppClient({
+    url: urls.appUrl,
+    poolSize: options.poolSize ?? 5,
+    ...(options.acquireTimeoutMs ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
+  });
   const deps: ApiDependencies = {
     db,
     platform,

@@ -35,6 +35,7 @@ export const DISTRIBUTION_PLAN: Readonly<Record<string, TablePlacement>> = {
   MunicipalityRegisterImport: GLOBAL,
   BulkOnboarding: GLOBAL,
   BulkOnboardingRow: GLOBAL,
+  EventFormat: GLOBAL,
   // Distributed by "tenantId", co-located with the first.
   Hub: TENANT,
   TenantMembership: TENANT,
@@ -58,6 +59,9 @@ export const DISTRIBUTION_PLAN: Readonly<Record<string, TablePlacement>> = {
   TenantSsoConfig: TENANT,
   Invitation: TENANT,
   TenantIdempotencyKey: TENANT,
+  Event: TENANT,
+  EventSession: TENANT,
+  EventRegistration: TENANT,
 };
 
 /** The calls that lay the schema out on a Citus coordinator, in order (after the migrations). */

@@ -4,7 +4,7 @@
  * make sure that N processes sending the same scan leave one job). Every job
  * that touches tenant data carries its town.
  */
-import type { AppClient, PlatformClient } from '@hubwerk/db';
+import { type AppClient, type PlatformClient, runInScope } from '@hubwerk/db';
 import type { Job } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ApiDependencies } from '../context.ts';
@@ -15,6 +15,7 @@ import {
   type OnboardTown,
   runBulkOnboarding,
 } from './bulk-onboarding.ts';
+import { lapseOffers } from '../events/seat-ledger.ts';
 import { type ExportJob, markExportFailed, runExportJob } from './exports/export-job.ts';
 import { createMailDelivery, type MailOutcome } from './mail-delivery.ts';
 import { recordDueNoShows } from './no-shows.ts';
@@ -95,10 +96,32 @@ export function createJobWorker(options: JobWorkerOptions) {
     }
   }
 
-  /** A town's periodic mail: due reminders, and the daily digests of pending requests (each claimed once a day). */
+  /**
+   * A town's periodic mail: due reminders, the daily digests of pending requests (each claimed once a day),
+   * and event seat offers whose time ran out, passed on to the next waiting (docs/decisions/038) — in the
+   * town's RLS scope on the app client, like an organiser's action.
+   */
   async function townMailOf(tenantId: string): Promise<void> {
     await remindersOf(tenantId);
     await sendApprovalDigest(platform, { tenantId, adminUrl: options.adminUrl() });
+    await lapsedOffersOf(tenantId);
+  }
+
+  async function lapsedOffersOf(tenantId: string): Promise<number> {
+    const db = options.db;
+    if (!db) return 0;
+    return runInScope({ tenantId, userId: null }, async () => {
+      const [town] = await db.$queryRaw<Array<{ slug: string; timezone: string }>>`
+        SELECT slug, timezone FROM "Tenant" WHERE id = ${tenantId}::uuid`;
+      if (!town) return 0;
+      const lapsed = await lapseOffers(
+        db,
+        { tenantId, tenantSlug: town.slug, timezone: town.timezone, adminUrl: options.adminUrl() },
+        new Date(),
+      );
+      if (lapsed > 0) logger.info({ lapsed, tenantId }, 'lapsed event seat offers passed on');
+      return lapsed;
+    });
   }
 
   async function noShowsOf(tenantId: string): Promise<number> {

@@ -464,6 +464,14 @@ export async function cancelBooking(ctx: Ctx, input: { bookingId: string }) {
     if (ctx.ability.cannot('update', subject('Booking', booking)))
       throw new DomainError('FORBIDDEN', 'errors.forbidden');
     if (booking.status === 'CANCELLED') return toBookingOutput(ctx, booking);
+    // An event's room (docs/decisions/038) is freed by cancelling the event, which tells its participants.
+    if (
+      await tx.eventSession.findFirst({
+        where: { tenantId: ctx.tenant.id, bookingId: booking.id },
+        select: { id: true },
+      })
+    )
+      throw new DomainError('CONFLICT', 'errors.booking.ownedByEvent', { _form: ['errors.booking.ownedByEvent'] });
     const cancelled = await tx.booking.update({
       where: { tenantId_id: { tenantId: ctx.tenant.id, id: booking.id } },
       data: { status: 'CANCELLED', cancelledAt: new Date() },

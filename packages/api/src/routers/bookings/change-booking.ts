@@ -42,6 +42,8 @@ const ruleError = (field: string, key: string, params?: Record<string, string>) 
   new DomainError('BAD_REQUEST', key, { [field]: [key] }, params);
 
 type CurrentRow = Booking & {
+  /** The room of an event's session (docs/decisions/038): changed with the event, not on its own. */
+  eventOwned: boolean;
   spaceHubId: string;
   spaceName: string;
   deskName: string | null;
@@ -97,7 +99,8 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
         await query<CurrentRow>(
           `SELECT ${BOOKING_COLUMNS}, s."hubId" AS "spaceHubId", s.name AS "spaceName", d.name AS "deskName", h.name AS "hubName",
                   coalesce(u.name, b."requesterName") AS "recipientName", coalesce(u.email, b."requesterEmail") AS "recipientEmail",
-                  (SELECT a.name FROM "User" a WHERE a.id = $3::uuid) AS "actorName"
+                  (SELECT a.name FROM "User" a WHERE a.id = $3::uuid) AS "actorName",
+                  EXISTS (SELECT 1 FROM "EventSession" es WHERE es."tenantId" = b."tenantId" AND es."bookingId" = b.id) AS "eventOwned"
              FROM "Booking" b
              JOIN "Space" s ON s."tenantId" = b."tenantId" AND s.id = b."spaceId"
              JOIN "Hub" h ON h."tenantId" = s."tenantId" AND h.id = s."hubId"
@@ -117,6 +120,8 @@ export async function changeBooking(ctx: Ctx, input: ChangeBookingInput) {
         });
       if (current.startsAt.getTime() <= Date.now())
         throw new DomainError('CONFLICT', 'errors.booking.changeStarted', { _form: ['errors.booking.changeStarted'] });
+      if (current.eventOwned)
+        throw new DomainError('CONFLICT', 'errors.booking.ownedByEvent', { _form: ['errors.booking.ownedByEvent'] });
 
       targetSpaceId ??= current.spaceId;
       if (input.spaceId === undefined && input.deskId === undefined) targetDeskId = current.deskId;
