@@ -8,18 +8,26 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure, type TestApi } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
+import { seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 8 });
+let api: TestApi;
+let superuser: pg.Client;
+// The helpers below use them too.
+test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
+  api = fileApi;
+  superuser = fileSuperuser;
+});
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
 const where = { town: tenant, hub: 'digital-hub-einbeck' };
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -65,8 +73,7 @@ const auditActions = async (targetId: string) =>
     )
   ).rows.map((r) => r.action);
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 8 }));
+test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -84,13 +91,10 @@ beforeAll(async () => {
   ).rows[0];
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('editing a space', () => {
-  it('corrects every field set at creation; capacity below the desks names both fields and writes nothing', async () => {
+  test('corrects every field set at creation; capacity below the desks names both fields and writes nothing', async ({
+    superuser,
+  }) => {
     const space = await manager.spaces.create({
       tenant,
       hubId,
@@ -208,7 +212,7 @@ describe('editing a space', () => {
     ).toBe('FORBIDDEN');
   });
 
-  it('refuses a new space with fewer seats than desks, naming both fields', async () => {
+  test('refuses a new space with fewer seats than desks, naming both fields', async () => {
     expect(
       (
         await failure(
@@ -221,7 +225,7 @@ describe('editing a space', () => {
     });
   });
 
-  it('renames a desk and changes its attributes, with an audit entry', async () => {
+  test('renames a desk and changes its attributes, with an audit entry', async () => {
     const space = await admin.spaces.create({
       tenant,
       hubId,
@@ -246,7 +250,9 @@ describe('editing a space', () => {
 });
 
 describe('archiving', () => {
-  it('refuses while bookings lie ahead (naming how many); afterwards the space leaves booking, availability and the public page but keeps its bookings', async () => {
+  test('refuses while bookings lie ahead (naming how many); afterwards the space leaves booking, availability and the public page but keeps its bookings', async ({
+    superuser,
+  }) => {
     const space = await manager.spaces.create({
       tenant,
       hubId,
@@ -341,7 +347,7 @@ describe('archiving', () => {
     expect(await auditActions(space.id)).toEqual(['space.created', 'space.archived', 'space.unarchived']);
   });
 
-  it('an archived desk is neither bookable nor free, and comes back unless the seats no longer suffice', async () => {
+  test('an archived desk is neither bookable nor free, and comes back unless the seats no longer suffice', async () => {
     const space = await admin.spaces.create({
       tenant,
       hubId,
@@ -392,7 +398,9 @@ describe('archiving', () => {
     expect(await auditActions(first.id)).toEqual(['desk.archived']);
   });
 
-  it('a desk with a booking ahead is not archived; an empty desk is deleted; a used one is not', async () => {
+  test('a desk with a booking ahead is not archived; an empty desk is deleted; a used one is not', async ({
+    superuser,
+  }) => {
     const space = await admin.spaces.create({
       tenant,
       hubId,
@@ -426,7 +434,9 @@ describe('archiving', () => {
     ).toBe(0);
   });
 
-  it('an archived hub has no public page and takes no bookings; only town admins archive or delete hubs', async () => {
+  test('an archived hub has no public page and takes no bookings; only town admins archive or delete hubs', async ({
+    superuser,
+  }) => {
     const created = await admin.hubs
       .create({ tenant, name: `Archivhub ${randomUUID().slice(0, 4)}` })
       .catch(() => null);
@@ -480,7 +490,7 @@ describe('archiving', () => {
 });
 
 describe("another town's ids", () => {
-  it('answer like missing ones and change nothing', async () => {
+  test('answer like missing ones and change nothing', async () => {
     const missing = randomUUID();
     const calls = (spaceId: string, deskId: string, hub: string) => [
       admin.spaces.update({ tenant, spaceId, kind: 'coworking', name: 'Übernommen', capacity: 20, deskCount: 10 }),

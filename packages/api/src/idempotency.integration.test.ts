@@ -7,20 +7,25 @@
 import { randomUUID } from 'node:crypto';
 import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 6 });
+let superuser: pg.Client;
+// The helpers below use them too.
+test.beforeAll(({ superuser: fileSuperuser }) => {
+  superuser = fileSuperuser;
+});
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let member: Caller;
 let member2: Caller;
 let roomId: string;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
+test.beforeAll(async ({ api }) => {
   const admin = await api.as(DEMO_USERS.einbeckAdmin);
   [member, member2] = await Promise.all([api.as(DEMO_USERS.einbeckMember), api.as(DEMO_USERS.einbeckMember2)]);
   const hubId = (await admin.hubs.list({ tenant })).items[0]!.id;
@@ -45,18 +50,13 @@ beforeAll(async () => {
   ).id;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const day = nthWorkday(localParts(new Date(), TZ).date, 3);
 const at = (hour: number) => zonedToUtc(day, hour * 60, TZ).toISOString();
 const bookingsWith = async (purpose: string) =>
   Number((await superuser.query(`SELECT count(*) AS n FROM "Booking" WHERE purpose = $1`, [purpose])).rows[0].n);
 
 describe('bookings.create with an idempotency key', () => {
-  it('answers a retry with the booking the first request made, not a conflict with itself', async () => {
+  test('answers a retry with the booking the first request made, not a conflict with itself', async () => {
     const input = {
       tenant,
       spaceId: roomId,
@@ -73,7 +73,7 @@ describe('bookings.create with an idempotency key', () => {
     expect((await failure(member.bookings.create({ ...input, idempotencyKey: undefined }))).code).toBe('CONFLICT');
   });
 
-  it('makes one booking when the same request arrives twice at once', async () => {
+  test('makes one booking when the same request arrives twice at once', async () => {
     const input = {
       tenant,
       spaceId: roomId,
@@ -87,7 +87,7 @@ describe('bookings.create with an idempotency key', () => {
     expect(await bookingsWith('Twins')).toBe(1);
   });
 
-  it('refuses the key with other input, or from another person, naming the field', async () => {
+  test('refuses the key with other input, or from another person, naming the field', async () => {
     const idempotencyKey = randomUUID();
     const input = { tenant, spaceId: roomId, startsAt: at(13), endsAt: at(14), purpose: 'Once', idempotencyKey };
     await member.bookings.create(input);
@@ -101,7 +101,9 @@ describe('bookings.create with an idempotency key', () => {
     expect(await bookingsWith('Once')).toBe(1);
   });
 
-  it('records nothing when the booking is refused, so the key stays free for a corrected attempt', async () => {
+  test('records nothing when the booking is refused, so the key stays free for a corrected attempt', async ({
+    superuser,
+  }) => {
     const idempotencyKey = randomUUID();
     const refused = await failure(
       member.bookings.create({ tenant, spaceId: roomId, startsAt: at(15), endsAt: at(14), idempotencyKey }),
@@ -113,7 +115,7 @@ describe('bookings.create with an idempotency key', () => {
 });
 
 describe('bookingSeries.create with an idempotency key', () => {
-  it('answers a retry with the series the first request made, and refuses the key for another series', async () => {
+  test('answers a retry with the series the first request made, and refuses the key for another series', async () => {
     const input = {
       tenant,
       spaceId: roomId,

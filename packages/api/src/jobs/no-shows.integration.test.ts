@@ -7,19 +7,26 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../../prisma/seed.ts';
-import { type Caller, seededTestApi, type TestApi } from '../test-support.ts';
+import type { Caller, TestApi } from '../test-support.ts';
 import { recordDueNoShows } from './no-shows.ts';
 import { createJobWorker } from './worker.ts';
+import { seededApiTest } from '../testing/fixtures.ts';
 
+const test = seededApiTest({ poolSize: 4 });
 let api: TestApi;
 let superuser: pg.Client;
+// The helpers below use them too.
+test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
+  api = fileApi;
+  superuser = fileSuperuser;
+});
+
 let einbeckAdmin: Caller;
 const towns: Record<'einbeck' | 'sangerhausen', { tenantId: string; hubId: string }> = {} as never;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 4 }));
+test.beforeAll(async ({ api, superuser }) => {
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
   for (const slug of ['einbeck', 'sangerhausen'] as const) {
     const row = (
@@ -41,11 +48,6 @@ async function everyTown(batchSize?: number): Promise<number> {
     total += await recordDueNoShows(api.deps.platform, tenantId, batchSize);
   return total;
 }
-
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
 
 /** A room of the town's first hub with the given grace period, and a booking of it starting `startMinutes` from now. */
 async function booking(
@@ -91,7 +93,10 @@ const townEntries = async (ids: string[]) =>
   ).rows;
 
 describe('the no-show worker', () => {
-  it('marks late bookings of two towns, each in its own town with its own audit entry, and only once', async () => {
+  test('marks late bookings of two towns, each in its own town with its own audit entry, and only once', async ({
+    api,
+    superuser,
+  }) => {
     const einbeckLate = await booking('einbeck', DEMO_USERS.einbeckMember, -30);
     const sangerhausenLate = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -20);
     const checkedIn = await booking('einbeck', DEMO_USERS.einbeckMember, -40, { checkedIn: true });
@@ -170,7 +175,7 @@ describe('the no-show worker', () => {
     expect(log.items.some((e) => e.targetId === einbeck.hubId && e.actor === null)).toBe(true);
   });
 
-  it('marks each booking once when runs overlap', async () => {
+  test('marks each booking once when runs overlap', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++)
       ids.push(
@@ -191,7 +196,7 @@ describe('the no-show worker', () => {
     expect(listed.sort()).toEqual([...ids].sort());
   });
 
-  it('lets staff check in a member who turns up late; the worker then leaves the booking alone', async () => {
+  test('lets staff check in a member who turns up late; the worker then leaves the booking alone', async () => {
     const late = await booking('einbeck', DEMO_USERS.einbeckMember, -25);
     expect(await everyTown()).toBe(1);
     const arrived = await einbeckAdmin.checkIn.arrive({ tenant: 'einbeck', bookingId: late });
@@ -201,7 +206,7 @@ describe('the no-show worker', () => {
     expect(await marked([late])).toEqual([]);
   });
 
-  it("runs in the API's job worker at the configured interval and stops with it", async () => {
+  test("runs in the API's job worker at the configured interval and stops with it", async ({ api }) => {
     const late = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -30);
     const options = {
       platform: api.deps.platform,

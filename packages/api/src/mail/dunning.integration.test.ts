@@ -4,28 +4,27 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type FakeEvent, signEvent } from '@hubwerk/billing/fake-stripe';
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
-import { type Caller, createTestApi, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from '../test-support.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../../prisma/seed.ts';
+import { type Caller, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from '../test-support.ts';
 import { startTestSmtp, type TestSmtp } from './test-smtp.ts';
 import { createJobWorker, type JobWorker } from '../jobs/worker.ts';
+import { seededApiTest } from '../testing/fixtures.ts';
 
+const test = seededApiTest({ graceDays: 14 });
 let api: TestApi;
-let superuser: pg.Client;
+// The helpers below use them too.
+test.beforeAll(({ api: fileApi }) => {
+  api = fileApi;
+});
+
 let platformAdmin: Caller;
 let smtp: TestSmtp;
 let worker: JobWorker;
 const fake = fakeStripe();
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { graceDays: 14 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api }) => {
   platformAdmin = await api.as(DEMO_USERS.platform);
   smtp = await startTestSmtp();
   worker = createJobWorker({
@@ -36,11 +35,9 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   await worker?.stop();
   await smtp?.close();
-  await superuser?.end();
-  await api?.close();
 });
 
 async function deliverAll(events: FakeEvent[]) {
@@ -51,7 +48,9 @@ async function deliverAll(events: FakeEvent[]) {
 }
 
 describe('dunning mail', () => {
-  it('the first failed payment mails the town admin once, in German, with the read-only date and the billing link', async () => {
+  test('the first failed payment mails the town admin once, in German, with the read-only date and the billing link', async ({
+    superuser,
+  }) => {
     const adminEmail = `kaemmerei@${randomUUID().slice(0, 8)}.example.org`;
     const { tenant } = await platformAdmin.tenants.onboard({
       name: 'Mahnhausen',
@@ -99,7 +98,7 @@ describe('dunning mail', () => {
     );
   });
 
-  it('mails again only when a failure delivered late brings the read-only date forward', async () => {
+  test('mails again only when a failure delivered late brings the read-only date forward', async ({ superuser }) => {
     const adminEmail = `stadtkasse@${randomUUID().slice(0, 8)}.example.org`;
     const { tenant } = await platformAdmin.tenants.onboard({
       name: 'Spätpost',
