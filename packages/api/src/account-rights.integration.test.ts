@@ -13,20 +13,16 @@ import { describe, expect } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
 import { DELETED_USER_ID } from './routers/account/account-deletion.ts';
 import { failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const PASSWORD = 'ein-langes-passwort';
 const towns = new Map<string, { id: string; spaceId: string }>();
 
 const one = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) =>
-  (await superuser.query<T>(sql, params)).rows[0]!;
+  (await file.superuser.query<T>(sql, params)).rows[0]!;
 const count = async (sql: string, params: unknown[] = []) => Number((await one<{ n: string }>(sql, params)).n);
 
 /** A person with a password, a membership in each given town and one booking there. */
@@ -39,7 +35,7 @@ async function person(name: string, slugs: string[], purpose = 'Workshop') {
   const bookings: string[] = [];
   for (const [i, slug] of slugs.entries()) {
     const town = towns.get(slug)!;
-    await superuser.query(
+    await file.superuser.query(
       `INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, gen_random_uuid(), $2, 'MEMBER')`,
       [town.id, id],
     );

@@ -5,19 +5,14 @@
  * daily digest, and the walls around all of it.
  */
 import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { sendApprovalDigest } from './jobs/approval-digest.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 6 });
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -72,7 +67,7 @@ async function approvalRoom() {
 
 const mails = async (kind: string, where = 'true', params: unknown[] = []) =>
   (
-    await superuser.query<{ toAddress: string; subject: string; textBody: string }>(
+    await file.superuser.query<{ toAddress: string; subject: string; textBody: string }>(
       `SELECT "toAddress", subject, "textBody" FROM "OutboxEmail" WHERE kind = $1 AND ${where} ORDER BY "createdAt", id`,
       [kind, ...params],
     )

@@ -8,24 +8,17 @@ import { FAKE_PRICE_IDS } from '@hubwerk/billing';
 import { type FakeEvent, signEvent } from '@hubwerk/billing/fake-stripe';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import type pg from 'pg';
 import type Stripe from 'stripe';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { appRouter } from './root.ts';
-import { type Caller, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from './test-support.ts';
+import { type Caller, fakeStripe, TEST_WEBHOOK_SECRET } from './test-support.ts';
 import { allowedWhileReadOnly, tenantInput } from './trpc.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 8, graceDays: 14, now: () => new Date(clock) });
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 let platformAdmin: Caller;
 let clock = Date.now();
@@ -36,12 +29,12 @@ test.beforeAll(async ({ api }) => {
 });
 
 const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-  (await superuser.query(sql, params)).rows[0] as T;
+  (await file.superuser.query(sql, params)).rows[0] as T;
 const count = async (sql: string, params: unknown[] = []) =>
   Number((await one<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).n);
 /** An operator's change of the dunning state (docs/operations.md): the billing row and the town row's copy together. */
 const setPastDueSince = (tenantId: string, value: string, params: unknown[] = []) =>
-  superuser.query(
+  file.superuser.query(
     `WITH billing AS (UPDATE "TenantBilling" SET "pastDueSince" = ${value} WHERE "tenantId" = $1 RETURNING "tenantId", "pastDueSince")
      UPDATE "Tenant" t SET "paymentOverdueSince" = billing."pastDueSince" FROM billing WHERE t.id = billing."tenantId"`,
     [tenantId, ...params],
@@ -79,7 +72,7 @@ async function newTown(name: string) {
 
 function deliver(event: FakeEvent, options: { secret?: string; timestamp?: number } = {}) {
   const payload = JSON.stringify(event);
-  return api.deps.billing.handleWebhook(
+  return file.api.deps.billing.handleWebhook(
     payload,
     signEvent(payload, options.secret ?? TEST_WEBHOOK_SECRET, options.timestamp),
   );
@@ -709,7 +702,7 @@ describe('dunning per invoice, whatever the order of delivery', () => {
   };
   const invoiceRows = async (tenantId: string) =>
     (
-      await superuser.query(
+      await file.superuser.query(
         `SELECT "stripeInvoiceId" AS id, status, "firstFailedAt" AS failed FROM "InvoicePayment" WHERE "tenantId" = $1 ORDER BY "stripeInvoiceId"`,
         [tenantId],
       )

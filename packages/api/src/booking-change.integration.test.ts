@@ -6,20 +6,15 @@
  */
 import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
 import type { TRPCError } from '@trpc/server';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { renderCalendarFeed } from './calendar-feed.ts';
 import { describeError } from './errors.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 10 });
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -54,7 +49,7 @@ test.beforeAll(async ({ api, superuser }) => {
 });
 
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
 const workday = (n: number) => nthWorkday(localParts(new Date(), TZ).date, n);
@@ -89,7 +84,7 @@ async function room(overrides: Partial<Record<string, number | boolean>> = {}, i
 /** Everything a change may touch, as the database holds it. */
 async function snapshot(bookingId: string) {
   const row = (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT "spaceId", "deskId", "startsAt", "endsAt", status, purpose, attendees, revision FROM "Booking" WHERE id = $1`,
       [bookingId],
     )
@@ -103,7 +98,7 @@ async function snapshot(bookingId: string) {
 
 const icsOf = async (kind: string, bookingId: string) =>
   (
-    await superuser.query<{ icsAttachment: string; subject: string; textBody: string }>(
+    await file.superuser.query<{ icsAttachment: string; subject: string; textBody: string }>(
       `SELECT "icsAttachment", subject, "textBody" FROM "OutboxEmail" WHERE kind = $1 AND "icsAttachment" LIKE $2 ORDER BY "createdAt" DESC`,
       [kind, `%UID:${bookingId}@hubwerk%`],
     )

@@ -6,18 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 6 });
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -78,7 +73,7 @@ function nextOctoberChange(): string {
 }
 const rowsOf = async (seriesId: string) =>
   (
-    await superuser.query<{
+    await file.superuser.query<{
       id: string;
       local: string;
       utc: string;
@@ -96,13 +91,13 @@ const rowsOf = async (seriesId: string) =>
   ).rows;
 const counts = async () =>
   (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT (SELECT count(*) FROM "Booking")::int AS b, (SELECT count(*) FROM "BookingSeries")::int AS s, (SELECT count(*) FROM "Booking" WHERE status = 'CANCELLED')::int AS c`,
     )
   ).rows[0] as { b: number; s: number; c: number };
 const editsOf = async (seriesId: string) =>
   (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT "actorUserId", data FROM "AuditLog" WHERE action = 'bookingSeries.edited' AND "targetId" = $1`,
       [seriesId],
     )

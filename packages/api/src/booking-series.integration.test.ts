@@ -6,18 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 6 });
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -79,7 +74,7 @@ function nextLastSunday(month: number): string {
 }
 const seriesRows = async (seriesId: string) =>
   (
-    await superuser.query<{ local: string; utc: string; status: string }>(
+    await file.superuser.query<{ local: string; utc: string; status: string }>(
       `SELECT to_char("startsAt" AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI') AS local, to_char("startsAt" AT TIME ZONE 'UTC', 'HH24:MI') AS utc, status::text
          FROM "Booking" WHERE "seriesId" = $1 ORDER BY "startsAt"`,
       [seriesId],
@@ -87,7 +82,7 @@ const seriesRows = async (seriesId: string) =>
   ).rows;
 const counts = async () =>
   (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT (SELECT count(*) FROM "Booking")::int AS b, (SELECT count(*) FROM "BookingSeries")::int AS s`,
     )
   ).rows[0] as { b: number; s: number };
@@ -380,11 +375,11 @@ describe('check-in and no-shows', () => {
     const id = randomUUID();
     const spaceId = randomUUID();
     const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 + startMinutes * 60_000);
-    await superuser.query(
+    await file.superuser.query(
       `INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "updatedAt") VALUES ($1, $2, $3, 'MEETING_ROOM', $4, 4, '{}', now())`,
       [tenantId, spaceId, hubId, `Raum ${spaceId.slice(0, 8)}`],
     );
-    await superuser.query(
+    await file.superuser.query(
       `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", status)
        SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '1 hour', $5::"BookingStatus" FROM "User" u WHERE u.email = $6`,
       [tenantId, id, spaceId, start, status, userEmail],
@@ -622,7 +617,7 @@ describe("every booking rule applies to every date of a series, counted with the
 
 async function membershipOf(email: string) {
   return (
-    await superuser.query<{ id: string }>(
+    await file.superuser.query<{ id: string }>(
       `SELECT m.id FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" JOIN "Tenant" t ON t.id = m."tenantId"
         WHERE u.email = $1 AND t.slug = $2`,
       [email, tenant],

@@ -7,19 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { addDays, localParts, nthWorkday, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 10 });
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -46,7 +41,7 @@ test.beforeAll(async ({ api }) => {
 });
 
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
 const workday = (n: number) => nthWorkday(localParts(new Date(), TZ).date, n);

@@ -5,18 +5,13 @@
  * uploaded again changes nothing ("schon angelegt").
  */
 import { readFileSync } from 'node:fs';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_IT_PARTNER, DEMO_USERS } from '../../../prisma/seed.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const REGISTER = readFileSync(new URL('./test-fixtures/register.csv', import.meta.url), 'utf8');
 
@@ -27,7 +22,7 @@ test.beforeAll(async ({ api }) => {
 });
 
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** Polls the job until it has finished (the rows are few; the bound only stops a hung job from hanging the suite). */
 async function finished(id: string) {

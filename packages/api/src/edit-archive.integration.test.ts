@@ -7,23 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, failure, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 8 });
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -38,7 +31,7 @@ let zeitz: { hubId: string; spaceId: string; deskId: string };
 const createCaller = createCallerFactory(appRouter);
 const visitor = () =>
   createCaller(
-    createContext(api.deps, {
+    createContext(file.api.deps, {
       requestId: randomUUID(),
       sessionToken: null,
       userAgent: 'vitest',
@@ -67,7 +60,7 @@ const rules = {
 };
 const auditActions = async (targetId: string) =>
   (
-    await superuser.query<{ action: string }>(
+    await file.superuser.query<{ action: string }>(
       `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt", id`,
       [targetId],
     )

@@ -6,18 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 6 });
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -53,7 +48,7 @@ test.beforeAll(async ({ api }) => {
 const day = nthWorkday(localParts(new Date(), TZ).date, 3);
 const at = (hour: number) => zonedToUtc(day, hour * 60, TZ).toISOString();
 const bookingsWith = async (purpose: string) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM "Booking" WHERE purpose = $1`, [purpose])).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM "Booking" WHERE purpose = $1`, [purpose])).rows[0].n);
 
 describe('bookings.create with an idempotency key', () => {
   test('answers a retry with the booking the first request made, not a conflict with itself', async () => {

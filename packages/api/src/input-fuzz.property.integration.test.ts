@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { hashToken, newToken } from '@hubwerk/auth';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
@@ -25,17 +24,11 @@ import {
   type Seen,
 } from './input-fuzz.ts';
 import { appRouter } from './root.ts';
-import type { Caller, TestApi } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import type { Caller } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 6 });
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const MIN_CASES = 20_000;
 const CONCURRENCY = 4;
@@ -59,11 +52,11 @@ test.beforeAll(async ({ api, superuser }) => {
 /** A session of the fresh user made for one case (sign-in would hash a password each time). */
 async function freshSession(): Promise<{ caller: Caller; sessionId: string }> {
   const token = newToken();
-  const { rows } = await superuser.query<{ id: string }>(
+  const { rows } = await file.superuser.query<{ id: string }>(
     `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") VALUES (gen_random_uuid(), $1, $2, now() + interval '1 hour') RETURNING id`,
     [hashToken(token), ids.freshUserId],
   );
-  return { caller: api.caller(token), sessionId: rows[0]!.id };
+  return { caller: file.api.caller(token), sessionId: rows[0]!.id };
 }
 
 async function seen(promise: Promise<unknown>): Promise<Seen> {

@@ -6,23 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, failure, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 let admin: Caller;
@@ -30,7 +23,7 @@ let publicRoomId: string;
 const createCaller = createCallerFactory(appRouter);
 const visitor = () =>
   createCaller(
-    createContext(api.deps, {
+    createContext(file.api.deps, {
       requestId: randomUUID(),
       sessionToken: null,
       userAgent: 'vitest',
@@ -40,7 +33,7 @@ const visitor = () =>
   );
 const where = { town: 'einbeck', hub: 'digital-hub-einbeck' };
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** A weekday at least a week ahead, at the given Berlin wall-clock hour. */
 function slot(daysAhead: number, hour: number) {

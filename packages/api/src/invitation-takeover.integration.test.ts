@@ -7,18 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { totpCode } from '@hubwerk/auth';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
 import { type Caller, failure, mailedInvitationToken, mailedInvitationTokens } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 let platform: Caller;
 let einbeckHubId: string;
@@ -52,7 +47,7 @@ const onboardInput = (name: string, adminEmail: string) => ({
 
 const membershipsOf = async (email: string) =>
   (
-    await superuser.query<{ slug: string; role: string }>(
+    await file.superuser.query<{ slug: string; role: string }>(
       `SELECT t.slug, m.role FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" JOIN "Tenant" t ON t.id = m."tenantId" WHERE u.email = $1 ORDER BY t.slug`,
       [email],
     )

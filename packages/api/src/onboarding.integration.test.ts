@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_IT_PARTNER, DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { type Caller, mailedInvitationToken, mailedInvitationTokens } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 10 });
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 let platformAdmin: Caller;
 let partnerId: string;
@@ -23,7 +18,7 @@ test.beforeAll(async ({ api, superuser }) => {
 });
 
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 const zeitz2 = () => ({
   name: 'Zeitz 2',

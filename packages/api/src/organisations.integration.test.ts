@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import type { TRPCError } from '@trpc/server';
-import type pg from 'pg';
 import pino from 'pino';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
@@ -16,18 +15,12 @@ import { startTestSmtp, type TestSmtp } from './mail/test-smtp.ts';
 import { createJobWorker, type JobWorker } from './jobs/worker.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, failure, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 10 });
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -85,7 +78,7 @@ test.beforeEach(async () => {
 });
 
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** Workdays (Mon–Fri, Berlin) from tomorrow on, at least 2 days ahead, for `n` days. */
 function workdays(n: number, from = 2): string[] {
@@ -635,7 +628,7 @@ describe("public requests from the hub's public page", () => {
   /** Someone not signed in, from their own IP (the limit counts per IP and per address). */
   const visitor = (ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`) =>
     createCaller(
-      createContext(api.deps, {
+      createContext(file.api.deps, {
         requestId: randomUUID(),
         sessionToken: null,
         userAgent: 'vitest',

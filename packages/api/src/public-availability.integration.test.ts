@@ -5,24 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
 import { PUBLIC_READS_PER_IP } from './routers/public-bookings/public-throttle.ts';
-import { type Caller, failure, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 10 });
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
@@ -41,7 +34,7 @@ const createCaller = createCallerFactory(appRouter);
 /** Someone not signed in, from their own IP (the limit counts per IP). */
 const visitor = (ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`) =>
   createCaller(
-    createContext(api.deps, {
+    createContext(file.api.deps, {
       requestId: randomUUID(),
       sessionToken: null,
       userAgent: 'vitest',
@@ -70,7 +63,7 @@ const rules = {
   approvalRequired: false,
 };
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, zeitzAdmin] = await Promise.all([

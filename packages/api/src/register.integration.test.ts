@@ -5,18 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const FIXTURE = readFileSync(new URL('./test-fixtures/register.csv', import.meta.url), 'utf8');
 const SOURCE = 'Testauszug (Destatis, Gemeindeverzeichnis)';
@@ -27,7 +22,7 @@ test.beforeAll(async ({ api }) => {
   platformAdmin = await api.as(DEMO_USERS.platform);
 });
 
-const count = async (sql: string) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`)).rows[0].n);
+const count = async (sql: string) => Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`)).rows[0].n);
 
 const town = (name: string, ags: string, extra: Record<string, unknown> = {}) => ({
   name,

@@ -4,24 +4,17 @@
  * recovery codes and challenges, the shared sign-in rate limit, disabling.
  */
 import { totpCode } from '@hubwerk/auth';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import type { Caller, TestApi } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import type { Caller } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const userRow = async (email: string) =>
   (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT id, "totpSecret", "totpPendingSecret", "totpEnabledAt", "totpLastStep" FROM "User" WHERE email = $1`,
       [email],
     )
@@ -29,7 +22,7 @@ const userRow = async (email: string) =>
 const sessionCount = async (email: string) =>
   Number(
     (
-      await superuser.query(
+      await file.superuser.query(
         `SELECT count(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1`,
         [email],
       )
@@ -37,12 +30,12 @@ const sessionCount = async (email: string) =>
   );
 /** Lets a test use another code within the same 30 seconds (the reuse rule is tested on its own). */
 const forgetLastStep = (email: string) =>
-  superuser.query(`UPDATE "User" SET "totpLastStep" = NULL WHERE email = $1`, [email]);
-const clearThrottle = () => superuser.query(`DELETE FROM "RateLimit"`);
+  file.superuser.query(`UPDATE "User" SET "totpLastStep" = NULL WHERE email = $1`, [email]);
+const clearThrottle = () => file.superuser.query(`DELETE FROM "RateLimit"`);
 
 /** Enrols the user; returns the secret and the recovery codes. */
 async function enrol(email: string): Promise<{ caller: Caller; secret: string; recoveryCodes: string[] }> {
-  const caller = await api.as(email);
+  const caller = await file.api.as(email);
   const { secret } = await caller.mfa.startEnrolment({});
   const { recoveryCodes } = await caller.mfa.confirmEnrolment({ code: totpCode(secret, Date.now()) });
   await forgetLastStep(email);
@@ -50,7 +43,7 @@ async function enrol(email: string): Promise<{ caller: Caller; secret: string; r
 }
 
 async function challengeFor(email: string): Promise<string> {
-  const result = await api.caller().auth.signIn({ email, password: DEMO_PASSWORD });
+  const result = await file.api.caller().auth.signIn({ email, password: DEMO_PASSWORD });
   if (result.status !== 'second-factor-required') throw new Error(`expected a challenge, got ${result.status}`);
   return result.challenge;
 }

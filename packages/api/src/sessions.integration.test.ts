@@ -14,29 +14,23 @@ import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
 import { createCallerFactory } from './trpc.ts';
-import type { TestApi } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 /** Signs in as a browser would, from an address and with a user agent. */
 async function signIn(email: string, clientIp = '203.0.113.7', userAgent = 'Firefox/140 (Test)') {
   const caller = createCallerFactory(appRouter)(
-    createContext(api.deps, { requestId: randomUUID(), sessionToken: null, userAgent, clientIp, log: {} }),
+    createContext(file.api.deps, { requestId: randomUUID(), sessionToken: null, userAgent, clientIp, log: {} }),
   );
   const result = await caller.auth.signIn({ email, password: DEMO_PASSWORD });
   if (result.status !== 'signed-in') throw new Error('unexpected second factor');
   return result.token;
 }
 const sessionId = async (token: string) =>
-  (await superuser.query(`SELECT id FROM "Session" WHERE "tokenHash" = $1`, [hashToken(token)])).rows[0].id as string;
+  (await file.superuser.query(`SELECT id FROM "Session" WHERE "tokenHash" = $1`, [hashToken(token)])).rows[0]
+    .id as string;
 
 describe('session lifecycle', () => {
   test('creates a new session (new token, new row) at every sign-in, never reusing the one the browser holds', async ({

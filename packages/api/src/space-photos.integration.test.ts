@@ -5,20 +5,15 @@
  * key naming the problem and nothing written; the walls hold (another hub's
  * manager, another town, the public only for public hubs).
  */
-import type pg from 'pg';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { PHOTO_LIMITS, sniffFormat } from './routers/space-photos/photo-image.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 6 });
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const tenant = 'einbeck';
 let admin: Caller;
@@ -68,9 +63,11 @@ function crc32(bytes: Uint8Array): number {
 }
 
 const photoRows = async (space: string) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM "SpacePhoto" WHERE "spaceId" = $1`, [space])).rows[0].n);
+  Number(
+    (await file.superuser.query(`SELECT count(*) AS n FROM "SpacePhoto" WHERE "spaceId" = $1`, [space])).rows[0].n,
+  );
 const auditCount = async (action: string) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM "AuditLog" WHERE action = $1`, [action])).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM "AuditLog" WHERE action = $1`, [action])).rows[0].n);
 
 test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, partner, zeitzAdmin] = await Promise.all([

@@ -8,25 +8,18 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { PUBLIC_LIMITS } from './rate-limits.ts';
 import { appRouter } from './root.ts';
 import { clearDiscoveryCache, MAX_PROVIDER_RESPONSE_BYTES } from './routers/sso/oidc-client.ts';
-import { type Caller, failure, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const root = createCallerFactory(appRouter);
 
@@ -79,10 +72,11 @@ const metadata = (issuer: string) => ({
 });
 
 const setPlan = (plan: 'BASIS' | 'STANDARD' | 'PLUS') =>
-  superuser.query(`UPDATE "TenantBilling" SET plan = $2 WHERE "tenantId" = $1`, [einbeckId, plan]);
+  file.superuser.query(`UPDATE "TenantBilling" SET plan = $2 WHERE "tenantId" = $1`, [einbeckId, plan]);
 const configRows = async () =>
   Number(
-    (await superuser.query(`SELECT count(*) AS n FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [einbeckId])).rows[0].n,
+    (await file.superuser.query(`SELECT count(*) AS n FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [einbeckId]))
+      .rows[0].n,
   );
 const settings = (issuer: string, domain: string, enabled = true) => ({
   tenant: 'einbeck',
@@ -95,7 +89,13 @@ const settings = (issuer: string, domain: string, enabled = true) => ({
 /** An anonymous caller from the given client IP. */
 const from = (clientIp: string) =>
   root(
-    createContext(api.deps, { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp, log: {} }),
+    createContext(file.api.deps, {
+      requestId: randomUUID(),
+      sessionToken: null,
+      userAgent: 'vitest',
+      clientIp,
+      log: {},
+    }),
   );
 
 describe('SSO and the plan', () => {

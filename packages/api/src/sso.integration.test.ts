@@ -6,23 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { clearDiscoveryCache } from './routers/sso/oidc-client.ts';
 import { signInAtProvider, startTestOidcProvider, type TestOidcProvider } from './routers/sso/test-oidc-provider.ts';
-import { type Caller, TEST_SSO_CALLBACK, type TestApi } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { type Caller, TEST_SSO_CALLBACK } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 const ACCOUNTS = {
   anna: { email: 'anna.schmidt@einbeck.example', name: 'Anna Schmidt' },
@@ -78,12 +71,13 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(sql, params)).rows[0].n);
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await file.superuser.query(sql, params)).rows[0].n);
 const sessions = () => count(`SELECT count(*) AS n FROM "Session" WHERE "revokedAt" IS NULL`);
 
 /** The whole browser round trip: start at Hubwerk, sign in at the provider as `account`, return the callback query. */
 async function roundTrip(email: string, account: string, tamper: (url: URL) => URL = (u) => u): Promise<string> {
-  const { authorizationUrl } = await api.caller().sso.start({ email });
+  const { authorizationUrl } = await file.api.caller().sso.start({ email });
   return signInAtProvider(tamper(new URL(authorizationUrl)).href, TEST_SSO_CALLBACK, account);
 }
 

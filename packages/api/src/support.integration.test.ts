@@ -4,18 +4,13 @@
  * written meanwhile names the session; partners and the provider read the
  * audit log across their towns.
  */
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { type Caller, failure } from './test-support.ts';
-import { seededApiTest } from './testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
 const test = seededApiTest();
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 let support: Caller;
 let partner: Caller;
@@ -26,7 +21,7 @@ test.beforeAll(async ({ api }) => {
 });
 
 const count = async (sql: string, values: unknown[] = []) =>
-  (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
+  (await file.superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
 
 describe('support.start', () => {
   test('is rejected without a reason, with a too short reason and with a duration out of range — nothing written', async () => {

@@ -5,23 +5,16 @@
  * check-in by staff still clears a recorded no-show.
  */
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import pino from 'pino';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../../prisma/seed.ts';
-import type { Caller, TestApi } from '../test-support.ts';
+import type { Caller } from '../test-support.ts';
 import { recordDueNoShows } from './no-shows.ts';
 import { createJobWorker } from './worker.ts';
-import { seededApiTest } from '../testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from '../testing/fixtures.ts';
 
 const test = seededApiTest({ poolSize: 4 });
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 let einbeckAdmin: Caller;
 const towns: Record<'einbeck' | 'sangerhausen', { tenantId: string; hubId: string }> = {} as never;
@@ -45,7 +38,7 @@ test.beforeAll(async ({ api, superuser }) => {
 async function everyTown(batchSize?: number): Promise<number> {
   let total = 0;
   for (const { tenantId } of Object.values(towns))
-    total += await recordDueNoShows(api.deps.platform, tenantId, batchSize);
+    total += await recordDueNoShows(file.api.deps.platform, tenantId, batchSize);
   return total;
 }
 
@@ -60,11 +53,11 @@ async function booking(
   const id = randomUUID();
   const spaceId = randomUUID();
   const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 + startMinutes * 60_000);
-  await superuser.query(
+  await file.superuser.query(
     `INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "checkInGraceMinutes", "updatedAt") VALUES ($1, $2, $3, 'MEETING_ROOM', $4, 4, '{}', $5, now())`,
     [tenantId, spaceId, hubId, `Raum ${spaceId.slice(0, 8)}`, options.graceMinutes ?? 15],
   );
-  await superuser.query(
+  await file.superuser.query(
     `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", status, "checkedInAt")
      SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '2 hours', $5::"BookingStatus", CASE WHEN $7 THEN now() END FROM "User" u WHERE u.email = $6`,
     [tenantId, id, spaceId, start, options.status ?? 'CONFIRMED', email, options.checkedIn ?? false],
@@ -74,14 +67,14 @@ async function booking(
 
 const marked = async (ids: string[]) =>
   (
-    await superuser.query<{ id: string; tenantId: string }>(
+    await file.superuser.query<{ id: string; tenantId: string }>(
       `SELECT id, "tenantId" FROM "Booking" WHERE "noShowAt" IS NOT NULL AND id = ANY($1::uuid[]) ORDER BY id`,
       [ids],
     )
   ).rows;
 const townEntries = async (ids: string[]) =>
   (
-    await superuser.query<{
+    await file.superuser.query<{
       tenantId: string;
       targetId: string;
       actorUserId: string | null;

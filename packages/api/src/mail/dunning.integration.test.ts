@@ -7,17 +7,13 @@ import { type FakeEvent, signEvent } from '@hubwerk/billing/fake-stripe';
 import pino from 'pino';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../../prisma/seed.ts';
-import { type Caller, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from '../test-support.ts';
+import { type Caller, fakeStripe, TEST_WEBHOOK_SECRET } from '../test-support.ts';
 import { startTestSmtp, type TestSmtp } from './test-smtp.ts';
 import { createJobWorker, type JobWorker } from '../jobs/worker.ts';
-import { seededApiTest } from '../testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from '../testing/fixtures.ts';
 
 const test = seededApiTest({ graceDays: 14 });
-let api: TestApi;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi }) => {
-  api = fileApi;
-});
+const file = fileFixtures(test);
 
 let platformAdmin: Caller;
 let smtp: TestSmtp;
@@ -43,7 +39,9 @@ test.afterAll(async () => {
 async function deliverAll(events: FakeEvent[]) {
   for (const event of events) {
     const payload = JSON.stringify(event);
-    expect((await api.deps.billing.handleWebhook(payload, signEvent(payload, TEST_WEBHOOK_SECRET))).status).toBe(200);
+    expect((await file.api.deps.billing.handleWebhook(payload, signEvent(payload, TEST_WEBHOOK_SECRET))).status).toBe(
+      200,
+    );
   }
 }
 

@@ -11,6 +11,7 @@
  * ```
  */
 import { createDatabaseTest } from '@hubwerk/db/testing';
+import type pg from 'pg';
 import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
 import { type Caller, createTestApi, type TestApi } from '../test-support.ts';
 
@@ -49,4 +50,32 @@ export function seededApiTest(options: TestApiOptions = {}) {
     ]),
   ) as never;
   return api.extend<{ $test: SignedIn }>(callers);
+}
+
+/**
+ * The file's `api` and `superuser` for helpers at module level, which take no
+ * fixtures: `const file = fileFixtures(test)`, then `file.superuser.query(…)`
+ * in a helper called from a test or hook. Read before the file's first hook
+ * ran, it throws.
+ */
+export function fileFixtures(test: ReturnType<typeof seededApiTest>): {
+  readonly api: TestApi;
+  readonly superuser: pg.Client;
+} {
+  let fixtures: { api: TestApi; superuser: pg.Client } | undefined;
+  test.beforeAll(({ api, superuser }) => {
+    fixtures = { api, superuser };
+  });
+  const ready = () => {
+    if (!fixtures) throw new Error('fileFixtures: read from a test or hook, not while the file loads');
+    return fixtures;
+  };
+  return {
+    get api() {
+      return ready().api;
+    },
+    get superuser() {
+      return ready().superuser;
+    },
+  };
 }

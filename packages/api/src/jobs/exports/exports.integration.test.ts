@@ -6,20 +6,15 @@
  */
 import { TRPCError } from '@trpc/server';
 import { strFromU8, unzipSync } from 'fflate';
-import type pg from 'pg';
 import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../../../prisma/seed.ts';
 import { describeError } from '../../errors.ts';
 import { csvLine } from './export-archive.ts';
 import type { Caller } from '../../test-support.ts';
-import { seededApiTest } from '../../testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from '../../testing/fixtures.ts';
 
 const test = seededApiTest();
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ superuser: fileSuperuser }) => {
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 let einbeckAdmin: Caller;
 
@@ -28,7 +23,7 @@ test.beforeAll(async ({ api }) => {
 });
 
 const rows = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-  (await superuser.query(sql, params)).rows as T[];
+  (await file.superuser.query(sql, params)).rows as T[];
 const townId = async (slug: string) =>
   (await rows<{ id: string }>(`SELECT id FROM "Tenant" WHERE slug = $1`, [slug]))[0]!.id;
 

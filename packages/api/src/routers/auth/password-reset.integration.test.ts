@@ -13,18 +13,12 @@ import { startTestSmtp, type TestSmtp } from '../../mail/test-smtp.ts';
 import { createJobWorker, type JobWorker } from '../../jobs/worker.ts';
 import { createContext } from '../../context.ts';
 import { PUBLIC_LIMITS } from '../../rate-limits.ts';
-import { failure, type TestApi } from '../../test-support.ts';
+import { failure } from '../../test-support.ts';
 import { requestPasswordReset } from './password-reset.service.ts';
-import { seededApiTest } from '../../testing/fixtures.ts';
+import { fileFixtures, seededApiTest } from '../../testing/fixtures.ts';
 
 const test = seededApiTest();
-let api: TestApi;
-let superuser: pg.Client;
-// The helpers below use them too.
-test.beforeAll(({ api: fileApi, superuser: fileSuperuser }) => {
-  api = fileApi;
-  superuser = fileSuperuser;
-});
+const file = fileFixtures(test);
 
 let smtp: TestSmtp;
 let worker: JobWorker;
@@ -53,7 +47,8 @@ test.beforeEach(() => {
 
 const NEW_PASSWORD = 'ganz-neues-passwort-2026';
 const linkToken = (text: string) => /http:\/\/admin\.test\/reset-password\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
-const outboxCount = async () => Number((await superuser.query(`SELECT count(*) AS n FROM "OutboxEmail"`)).rows[0].n);
+const outboxCount = async () =>
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM "OutboxEmail"`)).rows[0].n);
 
 describe('password reset', () => {
   test('mails a German single-use link; the new password works and every old session ends', async ({ api }) => {
@@ -134,10 +129,10 @@ describe('password reset', () => {
 
 describe('password reset without an account oracle', () => {
   const countOf = async (table: string) =>
-    Number((await superuser.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-  const contextFrom = (clientIp: string, db: AppClient = api.deps.db) =>
+    Number((await file.superuser.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+  const contextFrom = (clientIp: string, db: AppClient = file.api.deps.db) =>
     createContext(
-      { ...api.deps, db },
+      { ...file.api.deps, db },
       { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp, log: {} },
     );
 
