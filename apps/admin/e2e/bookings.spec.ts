@@ -2,13 +2,15 @@
  * Acceptance test of spaces and bookings in a real Chromium: a hub
  * manager sets up a co-working space with 6 desks and a rule, a member books
  * a desk, a second member wanting the same desk is told which booking is in
- * the way; axe finds nothing on the new pages.
+ * the way; axe finds nothing on the new pages. Each test sets up what it
+ * needs (through the API where the UI is not what it tests), so every test
+ * passes alone and in any order.
  */
-import { addDays, localParts, weekdayOf } from '@hubwerk/domain';
+import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { expectNoAxeViolations, openPage, signIn, type Stack, startStack } from './support/stack.ts';
+import { apiAs, expectNoAxeViolations, openPage, signIn, type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
@@ -34,6 +36,44 @@ afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);
   await stack?.stop();
 });
+
+interface SeededSpace {
+  id: string;
+  desks: Array<{ id: string; name: string }>;
+}
+
+/** A co-working space of Digital Hub Einbeck with desks Arbeitsplatz 01–06 and the default rules, for one test. */
+async function seedCoworkingSpace(name: string): Promise<SeededSpace> {
+  const manager = await apiAs(stack, DEMO_USERS.einbeckManager);
+  const { items } = await manager.query<{ items: Array<{ id: string; name: string }> }>('hubs.list', {
+    tenant: 'einbeck',
+  });
+  const hub = items.find((h) => h.name === 'Digital Hub Einbeck');
+  if (!hub) throw new Error('no Digital Hub Einbeck in the seed');
+  return manager.mutate<SeededSpace>('spaces.create', {
+    tenant: 'einbeck',
+    hubId: hub.id,
+    kind: 'coworking',
+    name,
+    capacity: 6,
+    deskCount: 6,
+  });
+}
+
+/** `email` books `desk` of `space` on `date` from `start` to `end` (Berlin, minutes after midnight). */
+async function seedBooking(email: string, space: SeededSpace, desk: string, date: string, start: number, end: number) {
+  const deskId = space.desks.find((d) => d.name === desk)?.id;
+  if (!deskId) throw new Error(`no desk ${desk}`);
+  await (
+    await apiAs(stack, email)
+  ).mutate('bookings.create', {
+    tenant: 'einbeck',
+    spaceId: space.id,
+    deskId,
+    startsAt: zonedToUtc(date, start, 'Europe/Berlin').toISOString(),
+    endsAt: zonedToUtc(date, end, 'Europe/Berlin').toISOString(),
+  });
+}
 
 async function openSpace(page: Page, name: string) {
   await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
@@ -96,16 +136,17 @@ describe('spaces and bookings', () => {
   });
 
   it('lets a member book a desk, and a second member wanting the same desk sees the conflict', async () => {
+    await seedCoworkingSpace('Co-Working Nord');
     const first = await newPage();
     await signIn(first, DEMO_USERS.einbeckMember);
-    await openSpace(first, 'Co-Working Ost');
+    await openSpace(first, 'Co-Working Nord');
     await expectNoAxeViolations(first, 'space week');
     await bookDesk(first, 'Arbeitsplatz 03', day(), '09:00', '17:00');
     await poll(() => first.getByRole('status').first().innerText()).toContain('Gebucht');
 
     const second = await newPage();
     await signIn(second, DEMO_USERS.einbeckMember2);
-    await openSpace(second, 'Co-Working Ost');
+    await openSpace(second, 'Co-Working Nord');
     await bookDesk(second, 'Arbeitsplatz 03', day(), '10:00', '12:00');
     const alert = second.getByRole('alert');
     await poll(() => alert.innerText()).toContain('Dieser Zeitraum ist schon belegt');
@@ -118,14 +159,14 @@ describe('spaces and bookings', () => {
 
     await first.goto('/towns/einbeck/bookings');
     await poll(() => first.getByRole('heading', { level: 1 }).innerText()).toBe('Meine Buchungen');
-    await poll(() => first.getByRole('table').innerText()).toContain('Co-Working Ost, Arbeitsplatz 03');
+    await poll(() => first.getByRole('table').innerText()).toContain('Co-Working Nord, Arbeitsplatz 03');
     await expectNoAxeViolations(first, 'my bookings');
     const href = await first
-      .getByRole('link', { name: 'Kalendereintrag (.ics) für Co-Working Ost, Arbeitsplatz 03' })
+      .getByRole('link', { name: 'Kalendereintrag (.ics) für Co-Working Nord, Arbeitsplatz 03' })
       .getAttribute('href');
     const ics = await first.request.get(href ?? '');
     expect(ics.headers()['content-type']).toContain('text/calendar');
-    expect(await ics.text()).toContain('SUMMARY:Co-Working Ost\\, Arbeitsplatz 03');
+    expect(await ics.text()).toContain('SUMMARY:Co-Working Nord\\, Arbeitsplatz 03');
     // Another member's calendar file is "not found".
     expect((await second.request.get(href ?? '')).status()).toBe(404);
   });
@@ -168,9 +209,11 @@ describe('spaces and bookings', () => {
   });
 
   it('shows the week view and books without JavaScript', async () => {
+    const space = await seedCoworkingSpace('Co-Working West');
+    await seedBooking(DEMO_USERS.einbeckMember, space, 'Arbeitsplatz 03', day(), 9 * 60, 17 * 60);
     const page = await newPage({ javaScriptEnabled: false });
     await signIn(page, DEMO_USERS.einbeckMember2);
-    await openSpace(page, 'Co-Working Ost');
+    await openSpace(page, 'Co-Working West');
     await poll(() => page.getByRole('table').count()).toBe(7);
     await bookDesk(page, 'Arbeitsplatz 03', day(), '08:00', '10:00');
     await page.waitForLoadState('load');

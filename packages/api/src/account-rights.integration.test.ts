@@ -9,18 +9,20 @@ import { randomUUID } from 'node:crypto';
 import { hashPassword, totpCode } from '@hubwerk/auth';
 import { strFromU8, unzipSync } from 'fflate';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
 import { DELETED_USER_ID } from './routers/account/account-deletion.ts';
-import { failure, seededTestApi, type TestApi } from './test-support.ts';
+import { failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest();
+const file = fileFixtures(test);
+
 const PASSWORD = 'ein-langes-passwort';
 const towns = new Map<string, { id: string; spaceId: string }>();
 
 const one = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) =>
-  (await superuser.query<T>(sql, params)).rows[0]!;
+  (await file.superuser.query<T>(sql, params)).rows[0]!;
 const count = async (sql: string, params: unknown[] = []) => Number((await one<{ n: string }>(sql, params)).n);
 
 /** A person with a password, a membership in each given town and one booking there. */
@@ -33,7 +35,7 @@ async function person(name: string, slugs: string[], purpose = 'Workshop') {
   const bookings: string[] = [];
   for (const [i, slug] of slugs.entries()) {
     const town = towns.get(slug)!;
-    await superuser.query(
+    await file.superuser.query(
       `INSERT INTO "TenantMembership" ("tenantId", id, "userId", role) VALUES ($1, gen_random_uuid(), $2, 'MEMBER')`,
       [town.id, id],
     );
@@ -49,8 +51,7 @@ async function person(name: string, slugs: string[], purpose = 'Workshop') {
   return { id, email, name, bookings };
 }
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi());
+test.beforeAll(async () => {
   for (const slug of ['einbeck', 'sangerhausen', 'zeitz']) {
     const row = await one<{ id: string; spaceId: string }>(
       `SELECT t.id, s.id AS "spaceId" FROM "Tenant" t JOIN "Space" s ON s."tenantId" = t.id WHERE t.slug = $1 AND s.kind <> 'COWORKING' ORDER BY s.id LIMIT 1`,
@@ -60,13 +61,8 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('account.exportData', () => {
-  it("holds the person's rows from two towns, and nothing of anyone else", async () => {
+  test("holds the person's rows from two towns, and nothing of anyone else", async ({ api, superuser }) => {
     const erika = await person('Erika Export', ['einbeck', 'sangerhausen'], '=HYPERLINK("http://boese.example")');
     const other = await person('Otto Anders', ['einbeck', 'sangerhausen']);
     const zeitz = towns.get('zeitz')!;
@@ -126,13 +122,13 @@ describe('account.exportData', () => {
     ]);
   });
 
-  it('needs a signed-in caller', async () => {
+  test('needs a signed-in caller', async ({ api }) => {
     expect(await failure(api.caller().account.exportData({}))).toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
 
 describe('account.delete', () => {
-  it('requires the current password and the typed address; a wrong one changes nothing', async () => {
+  test('requires the current password and the typed address; a wrong one changes nothing', async ({ api }) => {
     const p = await person('Rita Reauth', ['einbeck']);
     const caller = await api.as(p.email, PASSWORD);
     expect(
@@ -150,7 +146,7 @@ describe('account.delete', () => {
     expect((await caller.auth.me()).user.id).toBe(p.id);
   });
 
-  it('requires a second-factor code when the factor is on', async () => {
+  test('requires a second-factor code when the factor is on', async ({ api }) => {
     const p = await person('Tom Totp', ['einbeck']);
     const caller = await api.as(p.email, PASSWORD);
     const { secret } = await caller.mfa.startEnrolment({});
@@ -170,7 +166,10 @@ describe('account.delete', () => {
     expect(await count(`SELECT count(*) AS n FROM "User" WHERE id = $1`, [p.id])).toBe(0);
   });
 
-  it('anonymises bookings in two towns, keeps the audit entries without name and address, ends every session, leaves others alone', async () => {
+  test('anonymises bookings in two towns, keeps the audit entries without name and address, ends every session, leaves others alone', async ({
+    api,
+    superuser,
+  }) => {
     const anna = await person('Anna Abschied', ['einbeck', 'sangerhausen'], 'Sprechstunde Fördermittel');
     const bert = await person('Bert Bleibt', ['einbeck', 'sangerhausen']);
     const [einbeck, sangerhausen, zeitz] = [towns.get('einbeck')!, towns.get('sangerhausen')!, towns.get('zeitz')!];
@@ -307,7 +306,10 @@ describe('account.delete', () => {
     ]);
   });
 
-  it("refuses the last town admin, the last partner admin and the provider's staff, with the reason", async () => {
+  test("refuses the last town admin, the last partner admin and the provider's staff, with the reason", async ({
+    api,
+    superuser,
+  }) => {
     const einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
     expect(await einbeckAdmin.account.deletionCheck({})).toMatchObject({
       platformRole: false,
@@ -353,7 +355,7 @@ describe('account.delete', () => {
     ).toMatchObject({ code: 'CONFLICT', params: { names: 'Zeitz' } });
   });
 
-  it('lets only one of two town admins go when both delete themselves at once', async () => {
+  test('lets only one of two town admins go when both delete themselves at once', async ({ api, superuser }) => {
     const [first, second] = [await person('Erste Verwaltung', []), await person('Zweite Verwaltung', [])];
     const sangerhausen = towns.get('sangerhausen')!;
     await superuser.query(

@@ -5,16 +5,17 @@
  * daily digest, and the walls around all of it.
  */
 import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { sendApprovalDigest } from './jobs/approval-digest.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 6 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -24,8 +25,7 @@ let hubId: string;
 let zeitzHubId: string;
 let einbeckId: string;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
+test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, member2, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -36,11 +36,6 @@ beforeAll(async () => {
   hubId = (await admin.hubs.list({ tenant })).items.find((h) => h.slug === 'digital-hub-einbeck')!.id;
   zeitzHubId = (await zeitzAdmin.hubs.list({ tenant: 'zeitz' })).items[0]!.id;
   einbeckId = (await superuser.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`)).rows[0]!.id;
-});
-
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
 });
 
 const workday = (n: number) => nthWorkday(localParts(new Date(), TZ).date, n);
@@ -72,14 +67,14 @@ async function approvalRoom() {
 
 const mails = async (kind: string, where = 'true', params: unknown[] = []) =>
   (
-    await superuser.query<{ toAddress: string; subject: string; textBody: string }>(
+    await file.superuser.query<{ toAddress: string; subject: string; textBody: string }>(
       `SELECT "toAddress", subject, "textBody" FROM "OutboxEmail" WHERE kind = $1 AND ${where} ORDER BY "createdAt", id`,
       [kind, ...params],
     )
   ).rows;
 
 describe('approval inbox', () => {
-  it('lists pending requests per hub and per town, with who, what and when; empty for those who do not decide', async () => {
+  test('lists pending requests per hub and per town, with who, what and when; empty for those who do not decide', async () => {
     const room = await approvalRoom();
     const day = workday(2);
     const request = await member.bookings.create({
@@ -111,7 +106,7 @@ describe('approval inbox', () => {
     expect(mine).toMatchObject({ mayApprove: false, total: 0, items: [] });
   });
 
-  it('mails each person who decides the hub for every new request, with a link to the inbox — not the requester, not who chose the digest', async () => {
+  test('mails each person who decides the hub for every new request, with a link to the inbox — not the requester, not who chose the digest', async () => {
     const room = await approvalRoom();
     const day = workday(3);
     const before = (await mails('approval.requested')).length;
@@ -139,7 +134,10 @@ describe('approval inbox', () => {
     }
   });
 
-  it('mails the staff for a public request once its requester confirmed it, and lists it as public', async () => {
+  test('mails the staff for a public request once its requester confirmed it, and lists it as public', async ({
+    api,
+    superuser,
+  }) => {
     const room = await approvalRoom();
     await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [room.id]);
     await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE id = $1`, [hubId]);
@@ -168,7 +166,9 @@ describe('approval inbox', () => {
     expect(item).toMatchObject({ forName: 'Paula Publikum', isPublic: true, email: 'paula@example.org' });
   });
 
-  it('approves several at once: names the overlapping requests, approves one and reports the other as taken', async () => {
+  test('approves several at once: names the overlapping requests, approves one and reports the other as taken', async ({
+    superuser,
+  }) => {
     const room = await approvalRoom();
     const day = workday(4);
     const first = await member.bookings.create({
@@ -232,7 +232,9 @@ describe('approval inbox', () => {
     expect(audited.rowCount).toBe(2);
   });
 
-  it('rejects with a reason that reaches the requester; refuses a rejection without one, naming the field', async () => {
+  test('rejects with a reason that reaches the requester; refuses a rejection without one, naming the field', async ({
+    superuser,
+  }) => {
     const room = await approvalRoom();
     const day = workday(5);
     const request = await member.bookings.create({
@@ -270,7 +272,9 @@ describe('approval inbox', () => {
     expect(audit.rows[0]?.data.reason).toBe('Der Raum wird an diesem Tag renoviert.');
   });
 
-  it('sends the daily digest once a day to whoever chose it, listing the pending requests of their hubs', async () => {
+  test('sends the daily digest once a day to whoever chose it, listing the pending requests of their hubs', async ({
+    api,
+  }) => {
     const room = await approvalRoom();
     const day = workday(6);
     await member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '15:00'), endsAt: at(day, '16:00') });
@@ -306,7 +310,7 @@ describe('approval inbox', () => {
     }
   });
 
-  it("answers another town's ids as not found, and lets no member decide", async () => {
+  test("answers another town's ids as not found, and lets no member decide", async ({ superuser }) => {
     const room = await approvalRoom();
     const day = workday(7);
     const request = await member.bookings.create({

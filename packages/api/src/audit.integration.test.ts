@@ -2,23 +2,17 @@
  * The audit log as towns, partners and the provider read it: only the
  * town's own events, to the roles that may, filtered and paged without gaps.
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { type Caller, failure } from './test-support.ts';
+import { seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest();
+
 let einbeckAdmin: Caller;
 let einbeckHubId: string;
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api }) => {
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
   einbeckHubId = (await einbeckAdmin.hubs.list({ tenant: 'einbeck' })).items[0]!.id;
   for (let i = 1; i <= 5; i += 1)
@@ -27,13 +21,10 @@ beforeAll(async () => {
   await zeitz.hubs.create({ tenant: 'zeitz', name: 'Geheimer Zeitzer Hub' });
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('audit.list', () => {
-  it("shows a town admin their town's events with actor, newest first, and none of another town", async () => {
+  test("shows a town admin their town's events with actor, newest first, and none of another town", async ({
+    superuser,
+  }) => {
     const { items } = await einbeckAdmin.audit.list({ tenant: 'einbeck' });
     const renames = items.filter((e) => e.action === 'hub.renamed');
     expect(renames).toHaveLength(5);
@@ -53,7 +44,7 @@ describe('audit.list', () => {
     expect(foreign.rows.filter((r) => ids.has(r.id))).toEqual([]);
   });
 
-  it('pages by keyset without gaps or repeats', async () => {
+  test('pages by keyset without gaps or repeats', async () => {
     const all = (await einbeckAdmin.audit.list({ tenant: 'einbeck', limit: 100 })).items.map((e) => e.id);
     const paged: string[] = [];
     let cursor: string | undefined;
@@ -66,7 +57,7 @@ describe('audit.list', () => {
     expect(all.length).toBe(5);
   });
 
-  it('filters by action, actor and time range', async () => {
+  test('filters by action, actor and time range', async () => {
     const renamed = await einbeckAdmin.audit.list({ tenant: 'einbeck', action: 'hub.renamed' });
     expect(renamed.items.map((e) => e.action)).toEqual(Array(5).fill('hub.renamed'));
     const byAdmin = await einbeckAdmin.audit.list({ tenant: 'einbeck', actorEmail: DEMO_USERS.einbeckAdmin });
@@ -86,7 +77,7 @@ describe('audit.list', () => {
     ).toEqual([]);
   });
 
-  it('answers bad filters with field errors, never a 500', async () => {
+  test('answers bad filters with field errors, never a 500', async () => {
     expect(await failure(einbeckAdmin.audit.list({ tenant: 'einbeck', action: "x'; DROP TABLE" }))).toMatchObject({
       code: 'BAD_REQUEST',
       fieldErrors: { action: ['validation.invalid'] },
@@ -115,7 +106,9 @@ describe('audit.list', () => {
     });
   });
 
-  it("is readable by the town's partner and the provider's staff, not by hub managers or members", async () => {
+  test("is readable by the town's partner and the provider's staff, not by hub managers or members", async ({
+    api,
+  }) => {
     for (const email of [DEMO_USERS.partner, DEMO_USERS.platform, DEMO_USERS.support]) {
       const caller = await api.as(email);
       expect((await caller.audit.list({ tenant: 'einbeck', action: 'hub.renamed' })).items, email).toHaveLength(5);
@@ -137,7 +130,10 @@ describe('audit.list', () => {
 });
 
 describe('auth.changePassword', () => {
-  it('changes the password, ends every other session of the user (next request), keeps this one, and is audited', async () => {
+  test('changes the password, ends every other session of the user (next request), keeps this one, and is audited', async ({
+    api,
+    superuser,
+  }) => {
     const email = DEMO_USERS.sangerhausenAdmin;
     const [current, other, third] = [await api.as(email), await api.as(email), await api.as(email)];
     const stranger = await api.as(DEMO_USERS.zeitzAdmin);
@@ -166,7 +162,10 @@ describe('auth.changePassword', () => {
 });
 
 describe('auth.revokeUserSessions', () => {
-  it('lets the provider end every session of a user, with the reason in the audit log; nobody else may', async () => {
+  test('lets the provider end every session of a user, with the reason in the audit log; nobody else may', async ({
+    api,
+    superuser,
+  }) => {
     const victim = await api.as(DEMO_USERS.zeitzAdmin);
     const userId = (await victim.auth.me()).user.id;
     for (const email of [DEMO_USERS.support, DEMO_USERS.einbeckAdmin, DEMO_USERS.partner]) {

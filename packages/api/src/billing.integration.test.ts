@@ -8,39 +8,34 @@ import { FAKE_PRICE_IDS } from '@hubwerk/billing';
 import { type FakeEvent, signEvent } from '@hubwerk/billing/fake-stripe';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import type pg from 'pg';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { appRouter } from './root.ts';
-import { type Caller, fakeStripe, seededTestApi, TEST_WEBHOOK_SECRET, type TestApi } from './test-support.ts';
+import { type Caller, fakeStripe, TEST_WEBHOOK_SECRET } from './test-support.ts';
 import { tenantInput } from './trpc.ts';
 import { procedureContracts } from './contracts.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest({ poolSize: 8, graceDays: 14, now: () => new Date(clock) });
+const file = fileFixtures(test);
+
 let platformAdmin: Caller;
 let clock = Date.now();
 const fake = fakeStripe();
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 8, graceDays: 14, now: () => new Date(clock) }));
+test.beforeAll(async ({ api }) => {
   platformAdmin = await api.as(DEMO_USERS.platform);
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-  (await superuser.query(sql, params)).rows[0] as T;
+  (await file.superuser.query(sql, params)).rows[0] as T;
 const count = async (sql: string, params: unknown[] = []) =>
   Number((await one<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).n);
 /** An operator's change of the dunning state (docs/operations.md): the billing row and the town row's copy together. */
 const setPastDueSince = (tenantId: string, value: string, params: unknown[] = []) =>
-  superuser.query(
+  file.superuser.query(
     `WITH billing AS (UPDATE "TenantBilling" SET "pastDueSince" = ${value} WHERE "tenantId" = $1 RETURNING "tenantId", "pastDueSince")
      UPDATE "Tenant" t SET "paymentOverdueSince" = billing."pastDueSince" FROM billing WHERE t.id = billing."tenantId"`,
     [tenantId, ...params],
@@ -78,7 +73,7 @@ async function newTown(name: string) {
 
 function deliver(event: FakeEvent, options: { secret?: string; timestamp?: number } = {}) {
   const payload = JSON.stringify(event);
-  return api.deps.billing.handleWebhook(
+  return file.api.deps.billing.handleWebhook(
     payload,
     signEvent(payload, options.secret ?? TEST_WEBHOOK_SECRET, options.timestamp),
   );
@@ -102,7 +97,7 @@ async function subscribedTown(name: string) {
 }
 
 describe('plans and their limits', () => {
-  it('a Basis town gets a clear error for its 2nd hub; after Checkout to Standard it may have 3, not 4', async () => {
+  test('a Basis town gets a clear error for its 2nd hub; after Checkout to Standard it may have 3, not 4', async () => {
     const town = await newTown('Basisdorf');
     expect(await platformAdmin.billing.status({ tenant: town.slug })).toMatchObject({
       plan: 'basis',
@@ -157,7 +152,7 @@ describe('plans and their limits', () => {
     expect(await count(`"Hub" WHERE "tenantId" = $1`, [town.id])).toBe(3);
   });
 
-  it('an archived hub does not count against the plan; bringing it back needs room in the plan', async () => {
+  test('an archived hub does not count against the plan; bringing it back needs room in the plan', async () => {
     const town = await newTown('Archivdorf');
     const [first] = (await platformAdmin.hubs.list({ tenant: town.slug })).items;
     await platformAdmin.hubs.setArchived({ tenant: town.slug, hubId: first!.id, archived: true });
@@ -172,7 +167,7 @@ describe('plans and their limits', () => {
     expect(await count(`"Hub" WHERE "tenantId" = $1 AND "archivedAt" IS NULL`, [town.id])).toBe(1);
   });
 
-  it('changes the plan of a running subscription in place (portal confirmation), never a second subscription', async () => {
+  test('changes the plan of a running subscription in place (portal confirmation), never a second subscription', async () => {
     const { tenant, customerId, subscriptionId } = await subscribedTown('Wechselstadt');
     const { url } = await platformAdmin.billing.startCheckout({ tenant: tenant.slug, plan: 'plus', interval: 'year' });
     expect(url).toMatch(/fake-stripe\/portal\/bps_/);
@@ -195,7 +190,7 @@ describe('plans and their limits', () => {
       await platformAdmin.hubs.create({ tenant: tenant.slug, name: `Hub ${name}` });
   });
 
-  it('onboarding records the plan of the agreement: Standard unless the provider names another', async () => {
+  test('onboarding records the plan of the agreement: Standard unless the provider names another', async () => {
     const { tenant } = await platformAdmin.tenants.onboard({
       name: 'Vertragsstadt',
       ags: '03155990',
@@ -227,7 +222,7 @@ describe('plans and their limits', () => {
     ).toEqual({ plan: ['validation.invalid'] });
   });
 
-  it('concurrent creations cannot both take the last hub slot', async () => {
+  test('concurrent creations cannot both take the last hub slot', async () => {
     const { tenant } = await subscribedTown('Wettlauf');
     await platformAdmin.hubs.create({ tenant: tenant.slug, name: 'Zweiter Hub' });
     const results = await Promise.allSettled(
@@ -237,7 +232,7 @@ describe('plans and their limits', () => {
     expect(await count(`"Hub" WHERE "tenantId" = $1`, [tenant.id])).toBe(3);
   });
 
-  it('only town admins (and the provider) start a plan change; members see the status only', async () => {
+  test('only town admins (and the provider) start a plan change; members see the status only', async ({ api }) => {
     const member = await api.as(DEMO_USERS.einbeckMember);
     expect(await member.billing.status({ tenant: 'einbeck' })).toMatchObject({
       plan: 'standard',
@@ -255,7 +250,7 @@ describe('plans and their limits', () => {
 });
 
 describe('the Stripe customer of a town', () => {
-  it('is created once: a Stripe timeout, then a retry, gives exactly one customer', async () => {
+  test('is created once: a Stripe timeout, then a retry, gives exactly one customer', async () => {
     const town = await newTown('Zeitüberschreitung');
     let delayed = false;
     fake.hooks.beforeRespond = async (path) => {
@@ -280,7 +275,7 @@ describe('the Stripe customer of a town', () => {
     expect((await billingRow(town.slug)).stripeCustomerId).toBe(customers[0]!.id);
   });
 
-  it('mirrors the billing contact to Stripe and takes customer.updated back', async () => {
+  test('mirrors the billing contact to Stripe and takes customer.updated back', async () => {
     const town = await newTown('Kontaktstadt');
     await platformAdmin.billing.updateContact({
       tenant: town.slug,
@@ -312,7 +307,7 @@ describe('the Stripe customer of a town', () => {
     expect((await billingRow(town.slug)).contactName).toBe('Stadtkasse Kontaktstadt');
   });
 
-  it("sends the USt-IdNr. to Stripe as the customer's eu_vat tax id, replaces it when changed, removes it when cleared", async () => {
+  test("sends the USt-IdNr. to Stripe as the customer's eu_vat tax id, replaces it when changed, removes it when cleared", async () => {
     const town = await newTown('Steuerstadt');
     const taxIdsOf = (customer: string) =>
       [...fake.taxIds.values()].filter((t) => t.customer === customer).map((t) => ({ type: t.type, value: t.value }));
@@ -381,7 +376,9 @@ describe('the Stripe customer of a town', () => {
 });
 
 describe('POST /webhooks/stripe (the handler behind it)', () => {
-  it('rejects a forged signature, a changed byte, a 301 s old timestamp and the wrong secret — with no effect', async () => {
+  test('rejects a forged signature, a changed byte, a 301 s old timestamp and the wrong secret — with no effect', async ({
+    api,
+  }) => {
     const { tenant, subscriptionId } = await subscribedTown('Fälschungshausen');
     const before = await billingRow(tenant.slug);
     const events = await count(`"StripeEvent"`);
@@ -412,7 +409,7 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
     expect((await billingRow(tenant.slug)).pastDueSince).not.toBeNull();
   });
 
-  it('processes an event delivered 5 times concurrently exactly once; every delivery gets 2xx', async () => {
+  test('processes an event delivered 5 times concurrently exactly once; every delivery gets 2xx', async ({ api }) => {
     const { tenant, subscriptionId } = await subscribedTown('Doppelstadt');
     const [failed] = fake.failPayment(subscriptionId);
     const payload = JSON.stringify(failed);
@@ -434,7 +431,9 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
     ).toBe(1);
   });
 
-  it("never lets an event for town A's customer change town B (or any town, for an unknown customer)", async () => {
+  test("never lets an event for town A's customer change town B (or any town, for an unknown customer)", async ({
+    superuser,
+  }) => {
     const a = await subscribedTown('Anfangsstadt');
     const b = await subscribedTown('Bergstadt');
     const snapshot = async () =>
@@ -452,7 +451,7 @@ describe('POST /webhooks/stripe (the handler behind it)', () => {
     expect((await superuser.query(`SELECT * FROM "TenantBilling" ORDER BY "tenantId"`)).rows).toEqual(allBefore);
   });
 
-  it('ends in the newest state for 1,000 shuffled orders of a subscription lifecycle', async () => {
+  test('ends in the newest state for 1,000 shuffled orders of a subscription lifecycle', async ({ superuser }) => {
     const { tenant, customerId } = await subscribedTown('Reihenfolge');
     const statuses: Stripe.Subscription.Status[] = [
       'active',
@@ -570,7 +569,9 @@ function tenantMutations(): string[] {
 }
 
 describe('dunning', () => {
-  it('warns at once, makes the town read-only after the grace period (every mutation, from the router), keeps reads, restores on payment', async () => {
+  test('warns at once, makes the town read-only after the grace period (every mutation, from the router), keeps reads, restores on payment', async ({
+    superuser,
+  }) => {
     const { tenant, subscriptionId } = await subscribedTown('Mahnstadt');
     await deliverAll(fake.failPayment(subscriptionId));
     expect(await platformAdmin.billing.status({ tenant: tenant.slug })).toMatchObject({
@@ -635,7 +636,9 @@ describe('dunning', () => {
 });
 
 describe('the dunning state on the town row', () => {
-  it('follows the billing row on the webhook path and through the operator statements, so the read-only check needs no query of its own', async () => {
+  test('follows the billing row on the webhook path and through the operator statements, so the read-only check needs no query of its own', async ({
+    superuser,
+  }) => {
     const { tenant, subscriptionId } = await subscribedTown('Spiegelstadt');
     const copy = async () =>
       (await superuser.query(`SELECT "paymentOverdueSince" AS since FROM "Tenant" WHERE id = $1`, [tenant.id])).rows[0]
@@ -671,7 +674,9 @@ describe('the dunning state on the town row', () => {
 });
 
 describe('billing overview', () => {
-  it('shows the provider every town with plan, status and MRR, a partner only its towns, a town admin nothing', async () => {
+  test('shows the provider every town with plan, status and MRR, a partner only its towns, a town admin nothing', async ({
+    api,
+  }) => {
     const all = await platformAdmin.billing.overview({});
     const slugs = all.items.map((i) => i.slug);
     expect(slugs).toEqual(expect.arrayContaining(['einbeck', 'sangerhausen', 'zeitz']));
@@ -720,13 +725,13 @@ describe('dunning per invoice, whatever the order of delivery', () => {
   };
   const invoiceRows = async (tenantId: string) =>
     (
-      await superuser.query(
+      await file.superuser.query(
         `SELECT "stripeInvoiceId" AS id, status, "firstFailedAt" AS failed FROM "InvoicePayment" WHERE "tenantId" = $1 ORDER BY "stripeInvoiceId"`,
         [tenantId],
       )
     ).rows;
 
-  it('a retried failure delivered before the first one does not start the grace period late', async () => {
+  test('a retried failure delivered before the first one does not start the grace period late', async () => {
     const { tenant, customerId } = await subscribedTown('Wiederholungsstadt');
     const first = Math.floor(Date.now() / 1000) - 5 * DAY_S;
     const retry = first + 3 * DAY_S;
@@ -744,7 +749,7 @@ describe('dunning per invoice, whatever the order of delivery', () => {
     expect(await since(tenant.id)).toBe(first);
   });
 
-  it('invoice.paid and invoice.payment_failed in the same second leave the town in good standing in either order', async () => {
+  test('invoice.paid and invoice.payment_failed in the same second leave the town in good standing in either order', async () => {
     const { tenant, customerId } = await subscribedTown('Gleichzeitig');
     const t = Math.floor(Date.now() / 1000) - 60;
     await deliverAll([
@@ -770,7 +775,7 @@ describe('dunning per invoice, whatever the order of delivery', () => {
     ]);
   });
 
-  it('A failed, B failed, A paid: still past due (B is open), since B failed; B paid ends it; a voided invoice is owed no more', async () => {
+  test('A failed, B failed, A paid: still past due (B is open), since B failed; B paid ends it; a voided invoice is owed no more', async () => {
     const { tenant, customerId } = await subscribedTown('Zweirechnungen');
     const t = Math.floor(Date.now() / 1000) - 10 * DAY_S;
     await deliverAll([invoiceEvent('invoice.payment_failed', customerId, 'in_ab_a', t)]);
@@ -788,7 +793,9 @@ describe('dunning per invoice, whatever the order of delivery', () => {
     expect(await since(tenant.id)).toBeNull();
   });
 
-  it('a town past due from before invoices were tracked keeps its start: its open invoices at Stripe count as failed since then', async () => {
+  test('a town past due from before invoices were tracked keeps its start: its open invoices at Stripe count as failed since then', async ({
+    superuser,
+  }) => {
     const { tenant, customerId, subscriptionId } = await subscribedTown('Altbestand');
     fake.failPayment(subscriptionId); // an open, failed invoice at Stripe whose event was handled before the upgrade
     const start = new Date(Date.now() - 6 * 86_400_000);
@@ -802,7 +809,9 @@ describe('dunning per invoice, whatever the order of delivery', () => {
     expect(await since(tenant.id)).toBeNull();
   });
 
-  it('ends in the state the invoices say for 150 random histories of three invoices delivered in random order', async () => {
+  test('ends in the state the invoices say for 150 random histories of three invoices delivered in random order', async ({
+    superuser,
+  }) => {
     const { tenant, customerId } = await subscribedTown('Zufallsreihenfolge');
     const base = Math.floor(Date.now() / 1000) - 30 * DAY_S;
     const invoiceArb = fc.record({

@@ -6,17 +6,18 @@
  */
 import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
 import type { TRPCError } from '@trpc/server';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { renderCalendarFeed } from './calendar-feed.ts';
 import { describeError } from './errors.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 10 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -25,8 +26,7 @@ let hubId: string;
 let otherHubId: string;
 let member2MembershipId: string;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
+test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, member2] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -48,13 +48,8 @@ beforeAll(async () => {
   )!.membershipId;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
 const workday = (n: number) => nthWorkday(localParts(new Date(), TZ).date, n);
@@ -89,7 +84,7 @@ async function room(overrides: Partial<Record<string, number | boolean>> = {}, i
 /** Everything a change may touch, as the database holds it. */
 async function snapshot(bookingId: string) {
   const row = (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT "spaceId", "deskId", "startsAt", "endsAt", status, purpose, attendees, revision FROM "Booking" WHERE id = $1`,
       [bookingId],
     )
@@ -103,7 +98,7 @@ async function snapshot(bookingId: string) {
 
 const icsOf = async (kind: string, bookingId: string) =>
   (
-    await superuser.query<{ icsAttachment: string; subject: string; textBody: string }>(
+    await file.superuser.query<{ icsAttachment: string; subject: string; textBody: string }>(
       `SELECT "icsAttachment", subject, "textBody" FROM "OutboxEmail" WHERE kind = $1 AND "icsAttachment" LIKE $2 ORDER BY "createdAt" DESC`,
       [kind, `%UID:${bookingId}@hubwerk%`],
     )
@@ -112,7 +107,7 @@ const sequenceOf = (ics: string) => Number(/SEQUENCE:(\d+)/.exec(ics)?.[1] ?? Nu
 
 describe('changing a booking within the rules', () => {
   // First in the file: member2 has no other room hours this month yet.
-  it('refuses a plan beyond its limit but never counts the booking against itself', async () => {
+  test('refuses a plan beyond its limit but never counts the booking against itself', async () => {
     const space = await room({ maxDurationMinutes: 300 });
     const day = workday(7);
     await admin.organisations.setMember({
@@ -147,7 +142,10 @@ describe('changing a booking within the rules', () => {
     }
   });
 
-  it("moves the member's own booking, records before/after in the audit log and mails an .ics that updates the same event", async () => {
+  test("moves the member's own booking, records before/after in the audit log and mails an .ics that updates the same event", async ({
+    api,
+    superuser,
+  }) => {
     const space = await room();
     const day = workday(3);
     const booking = await member.bookings.create({
@@ -224,7 +222,7 @@ describe('changing a booking within the rules', () => {
     expect(event).toContain(`DTSTART:${at(day, '15:00').replace(/[-:]/g, '').replace('.000', '')}`);
   });
 
-  it('allows moving onto an overlap with its own old slot, and next to another booking (half-open ranges)', async () => {
+  test('allows moving onto an overlap with its own old slot, and next to another booking (half-open ranges)', async () => {
     const space = await room();
     const day = workday(4);
     const mine = await member.bookings.create({ tenant, spaceId: space.id, ...slot(day, '10:00', '11:00') });
@@ -240,7 +238,7 @@ describe('changing a booking within the rules', () => {
     });
   });
 
-  it('moves a booking to another space and desk; a co-working space needs a desk', async () => {
+  test('moves a booking to another space and desk; a co-working space needs a desk', async () => {
     const meeting = await room();
     const coworking = await admin.spaces.create({
       tenant,
@@ -286,7 +284,7 @@ describe('changing a booking within the rules', () => {
 });
 
 describe('every rule of creation applies to the new slot; nothing is written on an error', () => {
-  it('names the broken rule and leaves the row, the audit log and the outbox unchanged', async () => {
+  test('names the broken rule and leaves the row, the audit log and the outbox unchanged', async () => {
     const space = await room(
       {
         granularityMinutes: 30,
@@ -339,7 +337,7 @@ describe('every rule of creation applies to the new slot; nothing is written on 
     expect(await snapshot(booking.id)).toEqual(before);
   });
 
-  it('names the colliding booking and offers the next free slot of the same length', async () => {
+  test('names the colliding booking and offers the next free slot of the same length', async () => {
     const space = await room();
     const day = workday(8);
     const mine = await member.bookings.create({ tenant, spaceId: space.id, ...slot(day, '09:00', '10:00') });
@@ -372,7 +370,7 @@ describe('every rule of creation applies to the new slot; nothing is written on 
     expect(await snapshot(mine.id)).toEqual(before);
   });
 
-  it('refuses changing a cancelled or a started booking, with its own message', async () => {
+  test('refuses changing a cancelled or a started booking, with its own message', async ({ superuser }) => {
     const space = await room();
     const day = workday(14);
     const booking = await member.bookings.create({ tenant, spaceId: space.id, ...slot(day, '09:00', '10:00') });
@@ -395,7 +393,7 @@ describe('every rule of creation applies to the new slot; nothing is written on 
     ).toBe(0);
   });
 
-  it('rejects unknown fields (no mass assignment of status, user or revision)', async () => {
+  test('rejects unknown fields (no mass assignment of status, user or revision)', async ({ superuser }) => {
     const space = await room();
     const day = workday(14);
     const booking = await member.bookings.create({ tenant, spaceId: space.id, ...slot(day, '14:00', '15:00') });
@@ -416,7 +414,9 @@ describe('every rule of creation applies to the new slot; nothing is written on 
 });
 
 describe('who may change a booking', () => {
-  it("lets neither another member nor a hub manager of another hub change it; the hub's manager may, within the hubs they run", async () => {
+  test("lets neither another member nor a hub manager of another hub change it; the hub's manager may, within the hubs they run", async ({
+    superuser,
+  }) => {
     const inA = await room();
     const inB = await room({}, otherHubId);
     const day = workday(10);
@@ -452,7 +452,7 @@ describe('who may change a booking', () => {
     expect(mail!.textBody).toContain('Hanna Hubmanagerin');
   });
 
-  it("sends a member's change in a space that needs approval back to the hub; staff changes keep the approval", async () => {
+  test("sends a member's change in a space that needs approval back to the hub; staff changes keep the approval", async () => {
     const space = await room({ approvalRequired: true });
     const day = workday(11);
     const booking = await member.bookings.create({ tenant, spaceId: space.id, ...slot(day, '09:00', '10:00') });
@@ -476,7 +476,7 @@ describe('who may change a booking', () => {
 });
 
 describe('concurrent changes', () => {
-  it('lets exactly one of two bookings moved into the same free slot at once get it', async () => {
+  test('lets exactly one of two bookings moved into the same free slot at once get it', async () => {
     const space = await room();
     const day = workday(12);
     const a = await member.bookings.create({ tenant, spaceId: space.id, ...slot(day, '09:00', '10:00') });
@@ -505,7 +505,7 @@ describe('concurrent changes', () => {
     expect(overlaps).toBe(0);
   });
 
-  it('swaps two bookings between two spaces in opposite directions at once without a deadlock', async () => {
+  test('swaps two bookings between two spaces in opposite directions at once without a deadlock', async () => {
     const [s1, s2] = [await room(), await room()];
     const day = workday(13);
     const x = await member.bookings.create({ tenant, spaceId: s1.id, ...slot(day, '09:00', '10:00') });

@@ -6,15 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 6 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let member: Caller;
 let member2: Caller;
@@ -30,8 +31,7 @@ const rules = {
   approvalRequired: false,
 };
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
+test.beforeAll(async ({ api }) => {
   [admin, member, member2] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckMember),
@@ -46,11 +46,6 @@ beforeAll(async () => {
   roomId = (
     await admin.spaces.create({ tenant, hubId, kind: 'meeting-room', name: 'Änderungsraum', capacity: 12, rules })
   ).id;
-});
-
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
 });
 
 const at = (date: string, hhmm: string) => {
@@ -78,7 +73,7 @@ function nextOctoberChange(): string {
 }
 const rowsOf = async (seriesId: string) =>
   (
-    await superuser.query<{
+    await file.superuser.query<{
       id: string;
       local: string;
       utc: string;
@@ -96,20 +91,22 @@ const rowsOf = async (seriesId: string) =>
   ).rows;
 const counts = async () =>
   (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT (SELECT count(*) FROM "Booking")::int AS b, (SELECT count(*) FROM "BookingSeries")::int AS s, (SELECT count(*) FROM "Booking" WHERE status = 'CANCELLED')::int AS c`,
     )
   ).rows[0] as { b: number; s: number; c: number };
 const editsOf = async (seriesId: string) =>
   (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT "actorUserId", data FROM "AuditLog" WHERE action = 'bookingSeries.edited' AND "targetId" = $1`,
       [seriesId],
     )
   ).rows;
 
 describe('changing a series from a date on', () => {
-  it('keeps the earlier dates, cancels the rest and books the new times as a linked series (even where they overlap the old ones)', async () => {
+  test('keeps the earlier dates, cancels the rest and books the new times as a linked series (even where they overlap the old ones)', async ({
+    superuser,
+  }) => {
     const d = freshTuesday();
     const dates = [0, 7, 14, 21, 28].map((n) => addDays(d, n));
     const old = await member.bookingSeries.create({
@@ -187,7 +184,7 @@ describe('changing a series from a date on', () => {
     });
   });
 
-  it('changes nothing when one new date is taken, and names that date', async () => {
+  test('changes nothing when one new date is taken, and names that date', async () => {
     const d = freshTuesday();
     const dates = [0, 7, 14, 21].map((n) => addDays(d, n));
     const old = await member.bookingSeries.create({
@@ -247,7 +244,9 @@ describe('changing a series from a date on', () => {
     expect(await counts()).toEqual(before.counts);
   });
 
-  it("answers another member's series with not found; hub staff may change it, and it stays the member's", async () => {
+  test("answers another member's series with not found; hub staff may change it, and it stays the member's", async ({
+    superuser,
+  }) => {
     const d = freshTuesday();
     const old = await member.bookingSeries.create({
       tenant,
@@ -293,7 +292,7 @@ describe('changing a series from a date on', () => {
     expect((await member.bookingSeries.get({ tenant, seriesId: edited.series.id })).mine).toBe(true);
   });
 
-  it('keeps the local time across the October change when the edit starts in the week before it', async () => {
+  test('keeps the local time across the October change when the edit starts in the week before it', async () => {
     const change = nextOctoberChange();
     const tuesday = addDays(change, -12); // two Tuesdays before the change
     const old = await member.bookingSeries.create({
@@ -321,7 +320,7 @@ describe('changing a series from a date on', () => {
     expect((await rowsOf(old.id)).map((r) => r.status)).toEqual(['CONFIRMED', 'CANCELLED', 'CANCELLED', 'CANCELLED']);
   });
 
-  it('lets only one of two concurrent edits of the same dates through', async () => {
+  test('lets only one of two concurrent edits of the same dates through', async ({ superuser }) => {
     const d = freshTuesday();
     const old = await member.bookingSeries.create({
       tenant,
@@ -348,7 +347,7 @@ describe('changing a series from a date on', () => {
   });
 
   // Last: it removes the room. The link between the series (NO ACTION) must not block the space's cascade.
-  it('lets the room be deleted with its chain of series in one statement', async () => {
+  test('lets the room be deleted with its chain of series in one statement', async ({ superuser }) => {
     const chained = await superuser.query(
       `SELECT count(*)::int AS n FROM "BookingSeries" WHERE "spaceId" = $1 AND "previousSeriesId" IS NOT NULL`,
       [roomId],

@@ -6,15 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 6 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let member: Caller;
 let member2: Caller;
@@ -32,8 +33,7 @@ const rules = {
   approvalRequired: false,
 };
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
+test.beforeAll(async ({ api, superuser }) => {
   [admin, member, member2] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckMember),
@@ -52,11 +52,6 @@ beforeAll(async () => {
     await admin.spaces.create({ tenant, hubId, kind: 'meeting-room', name: 'Werkstattraum', capacity: 12, rules })
   ).id;
   tenantId = (await superuser.query(`SELECT id FROM "Tenant" WHERE slug = $1`, [tenant])).rows[0].id;
-});
-
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
 });
 
 const at = (date: string, hhmm: string) => {
@@ -79,7 +74,7 @@ function nextLastSunday(month: number): string {
 }
 const seriesRows = async (seriesId: string) =>
   (
-    await superuser.query<{ local: string; utc: string; status: string }>(
+    await file.superuser.query<{ local: string; utc: string; status: string }>(
       `SELECT to_char("startsAt" AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI') AS local, to_char("startsAt" AT TIME ZONE 'UTC', 'HH24:MI') AS utc, status::text
          FROM "Booking" WHERE "seriesId" = $1 ORDER BY "startsAt"`,
       [seriesId],
@@ -87,13 +82,13 @@ const seriesRows = async (seriesId: string) =>
   ).rows;
 const counts = async () =>
   (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT (SELECT count(*) FROM "Booking")::int AS b, (SELECT count(*) FROM "BookingSeries")::int AS s`,
     )
   ).rows[0] as { b: number; s: number };
 
 describe('series across the daylight-saving changes', () => {
-  it('books a weekly 10:00 at 10:00 local on both sides of the spring change (last Sunday of March)', async () => {
+  test('books a weekly 10:00 at 10:00 local on both sides of the spring change (last Sunday of March)', async () => {
     const tuesday = addDays(nextLastSunday(3), -5);
     const series = await member.bookingSeries.create({
       tenant,
@@ -111,7 +106,7 @@ describe('series across the daylight-saving changes', () => {
     expect(rows.every((r) => r.status === 'CONFIRMED')).toBe(true);
   });
 
-  it('books a weekly 10:00 at 10:00 local on both sides of the autumn change (last Sunday of October)', async () => {
+  test('books a weekly 10:00 at 10:00 local on both sides of the autumn change (last Sunday of October)', async () => {
     const friday = addDays(nextLastSunday(10), -2);
     const series = await member.bookingSeries.create({
       tenant,
@@ -127,7 +122,7 @@ describe('series across the daylight-saving changes', () => {
 });
 
 describe('end of month', () => {
-  it('books monthly on the 31st only in months that have one (BYMONTHDAY=31)', async () => {
+  test('books monthly on the 31st only in months that have one (BYMONTHDAY=31)', async () => {
     let jan31 = `${Number(today().slice(0, 4)) + 1}-01-31`;
     if (weekdayOf(jan31) === 6) jan31 = `${Number(jan31.slice(0, 4)) + 1}-01-31`; // avoid the short Saturday
     const input = {
@@ -158,7 +153,7 @@ describe('end of month', () => {
 });
 
 describe('conflicts of any occurrence, before saving; creation is all-or-nothing', () => {
-  it('names each blocked date and why (taken, closed, outside opening hours), and books nothing', async () => {
+  test('names each blocked date and why (taken, closed, outside opening hours), and books nothing', async () => {
     // A daily series of 8 days from a Monday in a few weeks.
     let monday = addDays(today(), 21);
     while (weekdayOf(monday) !== 1) monday = addDays(monday, 1);
@@ -205,7 +200,7 @@ describe('conflicts of any occurrence, before saving; creation is all-or-nothing
     expect(await counts()).toEqual(before);
   });
 
-  it('refuses a malformed RRULE by name, and writes nothing', async () => {
+  test('refuses a malformed RRULE by name, and writes nothing', async () => {
     const date = addDays(today(), 30);
     const before = await counts();
     const refused = await failure(
@@ -258,7 +253,7 @@ describe('conflicts of any occurrence, before saving; creation is all-or-nothing
     expect(await counts()).toEqual(before);
   });
 
-  it("reports occurrences beyond the space's horizon as a rule conflict", async () => {
+  test("reports occurrences beyond the space's horizon as a rule conflict", async () => {
     const short = (
       await admin.spaces.create({
         tenant,
@@ -290,7 +285,9 @@ describe('conflicts of any occurrence, before saving; creation is all-or-nothing
 });
 
 describe('cancelling occurrences', () => {
-  it('cancels one occurrence, a date range, then the rest; the freed slots can be booked again', async () => {
+  test('cancels one occurrence, a date range, then the rest; the freed slots can be booked again', async ({
+    superuser,
+  }) => {
     let monday = addDays(today(), 42);
     while (weekdayOf(monday) !== 1) monday = addDays(monday, 1);
     const d = (i: number) => addDays(monday, i);
@@ -378,11 +375,11 @@ describe('check-in and no-shows', () => {
     const id = randomUUID();
     const spaceId = randomUUID();
     const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 + startMinutes * 60_000);
-    await superuser.query(
+    await file.superuser.query(
       `INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "updatedAt") VALUES ($1, $2, $3, 'MEETING_ROOM', $4, 4, '{}', now())`,
       [tenantId, spaceId, hubId, `Raum ${spaceId.slice(0, 8)}`],
     );
-    await superuser.query(
+    await file.superuser.query(
       `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", status)
        SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '1 hour', $5 FROM "User" u WHERE u.email = $6`,
       [tenantId, id, spaceId, start, status, userEmail],
@@ -390,7 +387,7 @@ describe('check-in and no-shows', () => {
     return { id, spaceId };
   }
 
-  it('lets the member check in from 30 minutes before the start, once; others see nothing', async () => {
+  test('lets the member check in from 30 minutes before the start, once; others see nothing', async ({ superuser }) => {
     const { id } = await booking(DEMO_USERS.einbeckMember, -5);
     const state = await member.checkIn.state({ tenant, bookingId: id });
     expect(state).toMatchObject({ checkedInAt: null, noShowAt: null, mine: true, status: 'confirmed' });
@@ -416,7 +413,9 @@ describe('check-in and no-shows', () => {
     );
   });
 
-  it("records no-shows after the space's grace period (configurable), once; staff check-in clears a late one", async () => {
+  test("records no-shows after the space's grace period (configurable), once; staff check-in clears a late one", async ({
+    superuser,
+  }) => {
     const { id: late, spaceId: lateRoom } = await booking(DEMO_USERS.einbeckMember, -30);
     const { id: inGrace } = await booking(DEMO_USERS.einbeckMember2, -5);
     const { id: arrivedId } = await booking(DEMO_USERS.einbeckMember2, -40);
@@ -471,7 +470,7 @@ describe("every booking rule applies to every date of a series, counted with the
   };
   const hour = (date: string, from: string, to: string) => ({ startsAt: at(date, from), endsAt: at(date, to) });
 
-  it('days per week: FREQ=DAILY;COUNT=4 on "3 days per week" is refused on its 4th date, as a single 4th booking is', async () => {
+  test('days per week: FREQ=DAILY;COUNT=4 on "3 days per week" is refused on its 4th date, as a single 4th booking is', async () => {
     const space = await freshRoom({ memberDaysPerWeek: 3 });
     const monday = weekdayFrom(addDays(today(), 14), 1);
     const input = { tenant, spaceId: space.id, ...hour(monday, '10:00', '11:00'), rrule: 'FREQ=DAILY;COUNT=4' };
@@ -506,7 +505,7 @@ describe("every booking rule applies to every date of a series, counted with the
     expect((await admin.bookingSeries.preview({ ...input, ...hour(monday, '12:00', '13:00') })).conflicts).toBe(0);
   });
 
-  it("plan quota: the month's room hours count the series' dates together with the bookings already there", async () => {
+  test("plan quota: the month's room hours count the series' dates together with the bookings already there", async () => {
     const space = await freshRoom({});
     const [y, m] = today().split('-').map(Number) as [number, number];
     const monthAfterNext =
@@ -550,7 +549,7 @@ describe("every booking rule applies to every date of a series, counted with the
     }
   });
 
-  it('opening hours: a date with special hours is open within them, as for a single booking', async () => {
+  test('opening hours: a date with special hours is open within them, as for a single booking', async () => {
     const space = await freshRoom({});
     let wednesday = weekdayFrom(addDays(today(), 100), 3);
     if (wednesday.endsWith('-31')) wednesday = addDays(wednesday, 7);
@@ -586,7 +585,7 @@ describe("every booking rule applies to every date of a series, counted with the
     expect(single.messageKey).toBe('errors.booking.outsideOpeningHours');
   });
 
-  it('lead time and maximum duration: each date is checked as a single booking would be', async () => {
+  test('lead time and maximum duration: each date is checked as a single booking would be', async () => {
     const space = await freshRoom({ leadTimeMinutes: 3 * 24 * 60, maxDurationMinutes: 60 });
     const tomorrow = addDays(today(), 1);
     const preview = await member.bookingSeries.preview({
@@ -618,7 +617,7 @@ describe("every booking rule applies to every date of a series, counted with the
 
 async function membershipOf(email: string) {
   return (
-    await superuser.query<{ id: string }>(
+    await file.superuser.query<{ id: string }>(
       `SELECT m.id FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" JOIN "Tenant" t ON t.id = m."tenantId"
         WHERE u.email = $1 AND t.slug = $2`,
       [email, tenant],

@@ -7,16 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { addDays, localParts, nthWorkday, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 10 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -26,8 +27,7 @@ let zeitzAdmin: Caller;
 let hubId: string;
 let otherHubId: string;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
+test.beforeAll(async ({ api }) => {
   [admin, manager, member, member2, partner, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -40,13 +40,8 @@ beforeAll(async () => {
   otherHubId = (await admin.hubs.create({ tenant, name: 'Hub Nord' })).id;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
 const workday = (n: number) => nthWorkday(localParts(new Date(), TZ).date, n);
@@ -80,7 +75,7 @@ async function newRoom(name: string, overrides: Partial<Record<string, number | 
 }
 
 describe('configuring spaces', () => {
-  it('lets the hub manager create a co-working space with 6 desks and its rules; members read it', async () => {
+  test('lets the hub manager create a co-working space with 6 desks and its rules; members read it', async () => {
     const space = await manager.spaces.create({
       tenant,
       hubId,
@@ -107,7 +102,7 @@ describe('configuring spaces', () => {
     expect(await count(`"AuditLog" WHERE action = 'space.created' AND "targetId" = $1`, [space.id])).toBe(1);
   });
 
-  it('refuses a hub manager of hub A configuring hub B, and members configuring anything; nothing is written', async () => {
+  test('refuses a hub manager of hub A configuring hub B, and members configuring anything; nothing is written', async () => {
     const before = await count(`"Space"`);
     expect(
       (
@@ -148,7 +143,7 @@ describe('configuring spaces', () => {
     expect(hours.week).toEqual([{ weekday: 1, opensAt: '09:00', closesAt: '17:00' }]);
   });
 
-  it('rejects inconsistent rules, opening hours and unknown keys with field errors', async () => {
+  test('rejects inconsistent rules, opening hours and unknown keys with field errors', async () => {
     expect((await failure(newRoom('Kaputt', { minDurationMinutes: 120, maxDurationMinutes: 60 }))).fieldErrors).toEqual(
       {
         'rules.minDurationMinutes': ['validation.rules.minAboveMax'],
@@ -184,7 +179,7 @@ describe('configuring spaces', () => {
 });
 
 describe('changing rules, desks and closing days', () => {
-  it("lets the hub manager change a space's rules and add a desk; members may not; duplicates are field errors", async () => {
+  test("lets the hub manager change a space's rules and add a desk; members may not; duplicates are field errors", async () => {
     const space = await manager.spaces.create({
       tenant,
       hubId,
@@ -250,7 +245,7 @@ describe('changing rules, desks and closing days', () => {
     ).toBe(2);
   });
 
-  it('adds and removes a closing day; everyone in the town reads the opening hours', async () => {
+  test('adds and removes a closing day; everyone in the town reads the opening hours', async () => {
     const date = workday(40);
     await manager.spaces.addClosedDay({ tenant, hubId, date, note: 'Brückentag' });
     await manager.spaces.addClosedDay({ tenant, hubId, date, note: 'Brückentag (geändert)' });
@@ -269,7 +264,7 @@ describe('changing rules, desks and closing days', () => {
 });
 
 describe('booking a room', () => {
-  it('accepts adjacent bookings [10,11) and [11,12); an overlap is a conflict naming the colliding booking', async () => {
+  test('accepts adjacent bookings [10,11) and [11,12); an overlap is a conflict naming the colliding booking', async () => {
     const room = await newRoom('Raum Adjazent');
     const day = workday(2);
     const a = await member.bookings.create({
@@ -298,7 +293,7 @@ describe('booking a room', () => {
     expect(await count(`"Booking" WHERE "spaceId" = $1`, [room.id])).toBe(2);
   });
 
-  it('rejects bad input with a field error naming the rule, writing nothing', async () => {
+  test('rejects bad input with a field error naming the rule, writing nothing', async () => {
     const room = await newRoom('Raum Regeln', { horizonDays: 20, leadTimeMinutes: 0 }, 4);
     const day = workday(2);
     const book = (startsAt: string, endsAt: string, attendees = 1) =>
@@ -326,7 +321,7 @@ describe('booking a room', () => {
     expect(await count(`"Booking" WHERE "spaceId" = $1`, [room.id])).toBe(0);
   });
 
-  it('keeps the buffer between bookings, and a cancelled booking frees its slot', async () => {
+  test('keeps the buffer between bookings, and a cancelled booking frees its slot', async () => {
     const room = await newRoom('Raum Puffer', { bufferMinutes: 30 });
     const day = workday(3);
     const first = await member.bookings.create({
@@ -349,7 +344,7 @@ describe('booking a room', () => {
     await member2.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '09:30'), endsAt: at(day, '10:30') });
   });
 
-  it('holds bookings of approval-required spaces as pending until the hub manager or town admin decides', async () => {
+  test('holds bookings of approval-required spaces as pending until the hub manager or town admin decides', async () => {
     const room = await newRoom('Raum Freigabe', { approvalRequired: true });
     const booking = await member.bookings.create({
       tenant,
@@ -395,7 +390,7 @@ describe('booking a room', () => {
     ).toBe(2);
   });
 
-  it("shows members their own bookings only, and others' in the week view without purpose", async () => {
+  test("shows members their own bookings only, and others' in the week view without purpose", async () => {
     const room = await newRoom('Raum Woche');
     const day = workday(2);
     const mine = await member.bookings.create({
@@ -433,7 +428,7 @@ describe('booking a room', () => {
 });
 
 describe('booking desks', () => {
-  it('books a desk, not the co-working space; a second member on the same desk gets the conflict', async () => {
+  test('books a desk, not the co-working space; a second member on the same desk gets the conflict', async () => {
     const space = (await member.spaces.list({ tenant, hubId })).items.find((s) => s.name === 'Co-Working')!;
     const day = workday(3);
     expect(
@@ -489,7 +484,7 @@ describe('booking desks', () => {
 });
 
 describe('availability', () => {
-  it('lists the free time of a room: opening hours minus bookings, on the granularity grid', async () => {
+  test('lists the free time of a room: opening hours minus bookings, on the granularity grid', async () => {
     const room = await newRoom('Raum Frei');
     const day = workday(2);
     await member.bookings.create({ tenant, spaceId: room.id, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') });
@@ -502,7 +497,7 @@ describe('availability', () => {
     ]);
   });
 
-  it('respects buffers, closed days and weekends over a week', async () => {
+  test('respects buffers, closed days and weekends over a week', async () => {
     const room = await newRoom('Raum Frei Puffer', { bufferMinutes: 30 });
     const day = workday(5);
     const monday = addDays(day, 1 - weekdayOf(day));
@@ -521,7 +516,7 @@ describe('availability', () => {
     expect(days.has(addDays(monday, weekdayOf(day) === 5 ? 3 : 4))).toBe(false);
   });
 
-  it('lists every desk of a hub, a booked desk without its booked time', async () => {
+  test('lists every desk of a hub, a booked desk without its booked time', async () => {
     const day = workday(12); // beyond the week whose day the test above closes
     const space = (await member.spaces.list({ tenant, hubId })).items.find((s) => s.name === 'Co-Working')!;
     await member.bookings.create({
@@ -540,7 +535,7 @@ describe('availability', () => {
 });
 
 describe('no double booking, ever', () => {
-  it('has the exclusion constraints in the catalog (fails if a migration drops them)', async () => {
+  test('has the exclusion constraints in the catalog (fails if a migration drops them)', async ({ superuser }) => {
     const { rows } = await superuser.query<{ name: string; def: string }>(`
       SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
       WHERE conrelid = '"Booking"'::regclass AND contype = 'x' ORDER BY conname`);
@@ -552,7 +547,7 @@ describe('no double booking, ever', () => {
     }
   });
 
-  it('refuses an overlapping row even when written past the service, as the bypass role', async () => {
+  test('refuses an overlapping row even when written past the service, as the bypass role', async ({ superuser }) => {
     const room = await newRoom('Raum SQL');
     const { rows } = await superuser.query<{ tenantId: string; userId: string }>(
       `SELECT "tenantId", (SELECT id FROM "User" LIMIT 1) AS "userId" FROM "Space" WHERE id = $1`,
@@ -569,7 +564,7 @@ describe('no double booking, ever', () => {
     await insert('2031-03-03T10:30:00Z', '2031-03-03T11:30:00Z', 'CANCELLED');
   });
 
-  it('lets exactly 1 of 200 concurrent requests for the same slot through; 199 get the conflict', async () => {
+  test('lets exactly 1 of 200 concurrent requests for the same slot through; 199 get the conflict', async () => {
     const room = await newRoom('Raum Ansturm', {}, 20);
     const day = workday(2);
     const callers = [member, member2];
@@ -600,7 +595,7 @@ describe('no double booking, ever', () => {
     expect(await count(`"Booking" WHERE "spaceId" = $1 AND status <> 'CANCELLED'`, [room.id])).toBe(1);
   });
 
-  it('leaves 0 overlapping live bookings after random sequences of creates and cancels', async () => {
+  test('leaves 0 overlapping live bookings after random sequences of creates and cancels', async ({ superuser }) => {
     const room = await newRoom('Raum Zufall', {
       granularityMinutes: 30,
       minDurationMinutes: 30,

@@ -5,29 +5,24 @@
  * uploaded again changes nothing ("schon angelegt").
  */
 import { readFileSync } from 'node:fs';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_IT_PARTNER, DEMO_USERS } from '../../../prisma/seed.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest();
+const file = fileFixtures(test);
 
 const REGISTER = readFileSync(new URL('./test-fixtures/register.csv', import.meta.url), 'utf8');
 
-let api: TestApi;
-let superuser: pg.Client;
 let platformAdmin: Caller;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi());
+test.beforeAll(async ({ api }) => {
   platformAdmin = await api.as(DEMO_USERS.platform);
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** Polls the job until it has finished (the rows are few; the bound only stops a hung job from hanging the suite). */
 async function finished(id: string) {
@@ -51,7 +46,7 @@ const FILE = [
 ].join('\n');
 
 describe('bulk onboarding', () => {
-  it('needs a register', async () => {
+  test('needs a register', async () => {
     expect(await failure(platformAdmin.bulkOnboarding.start({ csv: FILE, fileName: 'orte.csv' }))).toMatchObject({
       code: 'BAD_REQUEST',
       messageKey: 'errors.register.missing',
@@ -59,14 +54,16 @@ describe('bulk onboarding', () => {
     expect(await count(`"BulkOnboarding"`)).toBe(0);
   });
 
-  it('refuses a file without the columns, naming them', async () => {
+  test('refuses a file without the columns, naming them', async () => {
     await platformAdmin.register.import({ csv: REGISTER, effectiveDate: '2019-12-31', source: 'Testauszug' });
     expect(
       await failure(platformAdmin.bulkOnboarding.start({ csv: 'ags,hub\n15084550,Hub\n', fileName: 'x.csv' })),
     ).toMatchObject({ messageKey: 'errors.csv.missingColumns', params: { columns: 'hub_name, admin_email, partner' } });
   });
 
-  it('onboards each valid row on its own, reports every refusal, and mails each new admin once', async () => {
+  test('onboards each valid row on its own, reports every refusal, and mails each new admin once', async ({
+    superuser,
+  }) => {
     // A fault inside one row's transaction (after its town and hub were written): that row alone is undone.
     await superuser.query(`
       CREATE FUNCTION test_fail_invitation() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -110,7 +107,9 @@ describe('bulk onboarding', () => {
     expect(await count(`"AuditLog" WHERE action = 'bulkOnboarding.started' AND "targetId" = $1`, [id])).toBe(1);
   });
 
-  it('changes nothing when the same file is uploaded again: every town reports "already onboarded"', async () => {
+  test('changes nothing when the same file is uploaded again: every town reports "already onboarded"', async ({
+    superuser,
+  }) => {
     await superuser.query(`DROP TRIGGER test_fail_invitation ON "Invitation"`);
     const towns = await count(`"Tenant"`);
     const mails = await count(`"OutboxEmail"`);
@@ -130,7 +129,7 @@ describe('bulk onboarding', () => {
     expect(await count(`"OutboxEmail"`)).toBe(mails + 1);
   });
 
-  it('is for the provider only, and a job id of nobody is not found', async () => {
+  test('is for the provider only, and a job id of nobody is not found', async ({ api }) => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     expect((await failure(admin.bulkOnboarding.start({ csv: FILE, fileName: 'x.csv' }))).code).toBe('FORBIDDEN');
     expect((await failure(platformAdmin.bulkOnboarding.get({ id: '0190d9a4-0000-7000-8000-000000000000' }))).code).toBe(

@@ -7,19 +7,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 8 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
 const where = { town: tenant, hub: 'digital-hub-einbeck' };
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -30,7 +31,7 @@ let zeitz: { hubId: string; spaceId: string; deskId: string };
 const createCaller = createCallerFactory(appRouter);
 const visitor = () =>
   createCaller(
-    createContext(api.deps, {
+    createContext(file.api.deps, {
       requestId: randomUUID(),
       sessionToken: null,
       userAgent: 'vitest',
@@ -59,14 +60,13 @@ const rules = {
 };
 const auditActions = async (targetId: string) =>
   (
-    await superuser.query<{ action: string }>(
+    await file.superuser.query<{ action: string }>(
       `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt", id`,
       [targetId],
     )
   ).rows.map((r) => r.action);
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 8 }));
+test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -84,13 +84,10 @@ beforeAll(async () => {
   ).rows[0];
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('editing a space', () => {
-  it('corrects every field set at creation; capacity below the desks names both fields and writes nothing', async () => {
+  test('corrects every field set at creation; capacity below the desks names both fields and writes nothing', async ({
+    superuser,
+  }) => {
     const space = await manager.spaces.create({
       tenant,
       hubId,
@@ -208,7 +205,7 @@ describe('editing a space', () => {
     ).toBe('FORBIDDEN');
   });
 
-  it('refuses a new space with fewer seats than desks, naming both fields', async () => {
+  test('refuses a new space with fewer seats than desks, naming both fields', async () => {
     expect(
       (
         await failure(
@@ -221,7 +218,7 @@ describe('editing a space', () => {
     });
   });
 
-  it('adds a desk only while the seats suffice, also when two are added at once', async () => {
+  test('adds a desk only while the seats suffice, also when two are added at once', async () => {
     const space = await admin.spaces.create({
       tenant,
       hubId,
@@ -243,7 +240,7 @@ describe('editing a space', () => {
     expect((await admin.spaces.get({ tenant, spaceId: space.id })).desks).toHaveLength(3);
   });
 
-  it('renames a desk and changes its attributes, with an audit entry', async () => {
+  test('renames a desk and changes its attributes, with an audit entry', async () => {
     const space = await admin.spaces.create({
       tenant,
       hubId,
@@ -268,7 +265,9 @@ describe('editing a space', () => {
 });
 
 describe('archiving', () => {
-  it('refuses while bookings lie ahead (naming how many); afterwards the space leaves booking, availability and the public page but keeps its bookings', async () => {
+  test('refuses while bookings lie ahead (naming how many); afterwards the space leaves booking, availability and the public page but keeps its bookings', async ({
+    superuser,
+  }) => {
     const space = await manager.spaces.create({
       tenant,
       hubId,
@@ -363,7 +362,7 @@ describe('archiving', () => {
     expect(await auditActions(space.id)).toEqual(['space.created', 'space.archived', 'space.unarchived']);
   });
 
-  it('an archived desk is neither bookable nor free, and comes back unless the seats no longer suffice', async () => {
+  test('an archived desk is neither bookable nor free, and comes back unless the seats no longer suffice', async () => {
     const space = await admin.spaces.create({
       tenant,
       hubId,
@@ -414,7 +413,9 @@ describe('archiving', () => {
     expect(await auditActions(first.id)).toEqual(['desk.archived']);
   });
 
-  it('a desk with a booking ahead is not archived; an empty desk is deleted; a used one is not', async () => {
+  test('a desk with a booking ahead is not archived; an empty desk is deleted; a used one is not', async ({
+    superuser,
+  }) => {
     const space = await admin.spaces.create({
       tenant,
       hubId,
@@ -448,7 +449,9 @@ describe('archiving', () => {
     ).toBe(0);
   });
 
-  it('an archived hub has no public page and takes no bookings; only town admins archive or delete hubs', async () => {
+  test('an archived hub has no public page and takes no bookings; only town admins archive or delete hubs', async ({
+    superuser,
+  }) => {
     const created = await admin.hubs
       .create({ tenant, name: `Archivhub ${randomUUID().slice(0, 4)}` })
       .catch(() => null);
@@ -502,7 +505,7 @@ describe('archiving', () => {
 });
 
 describe("another town's ids", () => {
-  it('answer like missing ones and change nothing', async () => {
+  test('answer like missing ones and change nothing', async () => {
     const missing = randomUUID();
     const calls = (spaceId: string, deskId: string, hub: string) => [
       admin.spaces.update({ tenant, spaceId, kind: 'coworking', name: 'Übernommen', capacity: 20, deskCount: 10 }),

@@ -5,16 +5,17 @@
  * way and offer the next free slot.
  */
 import { localParts, nthWorkday, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { publicHolidays } from './routers/spaces/public-holidays.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 6 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -23,8 +24,7 @@ let partner: Caller;
 let hubId: string;
 let otherHubId: string;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
+test.beforeAll(async ({ api }) => {
   [admin, manager, member, member2, partner] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -36,13 +36,8 @@ beforeAll(async () => {
   otherHubId = (await admin.hubs.create({ tenant, name: 'Hub Nord' })).id;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 const today = () => localParts(new Date(), TZ).date;
 /** The n-th workday (Mon–Fri) from today, Berlin time. */
@@ -64,7 +59,7 @@ const newRoom = (name: string, hub = hubId) =>
   admin.spaces.create({ tenant, hubId: hub, kind: 'meeting-room', name, capacity: 8, rules });
 
 describe('hub profile', () => {
-  it('is edited by the town admin and the hub’s own manager, with an audit entry', async () => {
+  test('is edited by the town admin and the hub’s own manager, with an audit entry', async ({ superuser }) => {
     const saved = await admin.hubs.updateProfile({
       tenant,
       hubId,
@@ -110,7 +105,9 @@ describe('hub profile', () => {
     expect(byManager.street).toBeNull();
   });
 
-  it('is read-only for members and hub staff, and out of reach for the manager of another hub', async () => {
+  test('is read-only for members and hub staff, and out of reach for the manager of another hub', async ({
+    superuser,
+  }) => {
     const before = (await superuser.query(`SELECT * FROM "Hub" WHERE id = $1`, [hubId])).rows[0];
     const seen = await member.hubs.profile({ tenant, hubId });
     expect(seen.editableFields).toEqual([]);
@@ -124,7 +121,7 @@ describe('hub profile', () => {
     expect((await superuser.query(`SELECT * FROM "Hub" WHERE id = $1`, [hubId])).rows[0]).toEqual(before);
   });
 
-  it('names bad fields and writes nothing', async () => {
+  test('names bad fields and writes nothing', async () => {
     const error = await failure(
       admin.hubs.updateProfile({
         tenant,
@@ -150,7 +147,7 @@ describe('hub profile', () => {
 });
 
 describe('public holidays and special hours', () => {
-  it('knows the Bundesland’s own holidays', () => {
+  test('knows the Bundesland’s own holidays', () => {
     const ni = publicHolidays('03', 2027).map((h) => h.date);
     const st = publicHolidays('15', 2027).map((h) => h.date);
     const by = publicHolidays('09', 2027);
@@ -161,7 +158,7 @@ describe('public holidays and special hours', () => {
     expect(publicHolidays('03', 2027).find((h) => h.date === '2027-10-03')?.name).toBe('Tag der Deutschen Einheit');
   });
 
-  it('imports the holidays of the town’s Bundesland as closed days, idempotently, and booking respects them', async () => {
+  test('imports the holidays of the town’s Bundesland as closed days, idempotently, and booking respects them', async () => {
     const year = Number(today().slice(0, 4));
     const first = await manager.spaces.importHolidays({ tenant, hubId, year: year + 1 });
     expect(first.created).toBe(first.holidays);
@@ -195,7 +192,7 @@ describe('public holidays and special hours', () => {
     expect(await count(`"Booking" WHERE "spaceId" = $1`, [room.id])).toBe(0);
   });
 
-  it('keeps a hand-made entry when importing, and leaves other hubs alone', async () => {
+  test('keeps a hand-made entry when importing, and leaves other hubs alone', async () => {
     const year = Number(today().slice(0, 4)) + 2;
     await admin.spaces.setSpecialHours({
       tenant,
@@ -219,7 +216,7 @@ describe('public holidays and special hours', () => {
     expect(await count(`"OpeningException" WHERE "hubId" = $1 AND date >= $2`, [hubId, `${year}-01-01`])).toBe(0);
   });
 
-  it('special hours replace the weekly hours of that date for availability and booking', async () => {
+  test('special hours replace the weekly hours of that date for availability and booking', async () => {
     const day = workday(4);
     const room = await newRoom('Raum Sonderzeiten');
     await manager.spaces.setSpecialHours({
@@ -254,7 +251,7 @@ describe('public holidays and special hours', () => {
     );
   });
 
-  it('refuses hours that end before they start, and members, by name', async () => {
+  test('refuses hours that end before they start, and members, by name', async () => {
     const error = await failure(
       admin.spaces.setSpecialHours({ tenant, hubId, date: workday(6), opensAt: '14:00', closesAt: '10:00' }),
     );
@@ -275,7 +272,7 @@ describe('public holidays and special hours', () => {
 });
 
 describe('staff per hub', () => {
-  it('a hub manager of hub A cannot configure hub B', async () => {
+  test('a hub manager of hub A cannot configure hub B', async () => {
     expect(
       (
         await failure(
@@ -309,7 +306,7 @@ describe('staff per hub', () => {
     expect(await count(`"HubAssignment" WHERE "hubId" = $1`, [otherHubId])).toBe(0);
   });
 
-  it('assigns people with a role per hub and a public contact role; the role counts in that hub only', async () => {
+  test('assigns people with a role per hub and a public contact role; the role counts in that hub only', async () => {
     const entry = await admin.hubStaff.assign({
       tenant,
       hubId: otherHubId,
@@ -385,7 +382,7 @@ describe('staff per hub', () => {
     expect(await count(`"AuditLog" WHERE action = 'hub.staffAssigned'`)).toBe(2);
   });
 
-  it('removes a person; their rights in the hub end with the next request', async () => {
+  test('removes a person; their rights in the hub end with the next request', async () => {
     const entry = (await admin.hubStaff.list({ tenant, hubId: otherHubId, limit: 50 })).items.find(
       (i) => i.email === DEMO_USERS.einbeckMember,
     )!;
@@ -406,7 +403,7 @@ describe('staff per hub', () => {
     expect(await count(`"AuditLog" WHERE action = 'hub.staffRemoved'`)).toBe(1);
   });
 
-  it('names an unknown address and writes nothing', async () => {
+  test('names an unknown address and writes nothing', async () => {
     const error = await failure(
       admin.hubStaff.assign({ tenant, hubId, email: 'niemand@example.org', role: 'hub-staff' }),
     );
@@ -422,7 +419,7 @@ describe('staff per hub', () => {
 });
 
 describe('conflicts and the hub week', () => {
-  it('names the colliding booking to whoever may read it, only its time to others, and offers the next free slot of the same length', async () => {
+  test('names the colliding booking to whoever may read it, only its time to others, and offers the next free slot of the same length', async () => {
     const day = workday(8);
     const room = await newRoom('Raum Konflikt');
     await partner.bookings.create({
@@ -471,7 +468,7 @@ describe('conflicts and the hub week', () => {
     expect(await count(`"Booking" WHERE "spaceId" = $1 AND status <> 'CANCELLED'`, [room.id])).toBe(3);
   });
 
-  it('shows the whole hub’s week: every space and desk with bookings and free time', async () => {
+  test('shows the whole hub’s week: every space and desk with bookings and free time', async () => {
     const day = workday(8);
     const week = await member.hubCalendar.week({ tenant, hubId, date: day });
     expect(week.days).toHaveLength(7);

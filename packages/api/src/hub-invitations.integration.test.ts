@@ -3,26 +3,20 @@
  * their own hubs — through the outbox, accepted into the hub — and nobody
  * else; revoking makes the link fail with a clear message.
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { type Caller, createTestApi, type TestApi, failure, mailedInvitationToken } from './test-support.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { type Caller, failure, mailedInvitationToken } from './test-support.ts';
+import { seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest();
+
 let manager: Caller;
 let admin: Caller;
 let ownHubId: string;
 let otherHubId: string;
 let zeitzHubId: string;
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api, superuser }) => {
   manager = await api.as(DEMO_USERS.einbeckManager);
   admin = await api.as(DEMO_USERS.einbeckAdmin);
   ownHubId = (await admin.tenants.get({ tenant: 'einbeck' })).hubs[0]!.id;
@@ -34,13 +28,11 @@ beforeAll(async () => {
   ).rows[0].id;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('hub managers invite hub staff', () => {
-  it('into their own hub: the mail is in the outbox, accepting makes the invitee hub staff of that hub', async () => {
+  test('into their own hub: the mail is in the outbox, accepting makes the invitee hub staff of that hub', async ({
+    api,
+    superuser,
+  }) => {
     const answer = await manager.staff.invite({
       tenant: 'einbeck',
       email: 'neu.personal@example.org',
@@ -62,7 +54,10 @@ describe('hub managers invite hub staff', () => {
     expect(rows).toEqual([{ role: 'HUB_STAFF', hubId: ownHubId }]);
   });
 
-  it("and nobody else: other roles, other hubs, no hub, another town's hub — nothing written", async () => {
+  test("and nobody else: other roles, other hubs, no hub, another town's hub — nothing written", async ({
+    api,
+    superuser,
+  }) => {
     const before = (await superuser.query(`SELECT count(*)::int AS n FROM "Invitation"`)).rows[0].n;
     expect(
       await failure(
@@ -102,7 +97,10 @@ describe('hub managers invite hub staff', () => {
     expect((await superuser.query(`SELECT count(*)::int AS n FROM "Invitation"`)).rows[0].n).toBe(before);
   });
 
-  it('see and revoke only the invitations into their hubs; a revoked link fails with a clear message', async () => {
+  test('see and revoke only the invitations into their hubs; a revoked link fails with a clear message', async ({
+    api,
+    superuser,
+  }) => {
     const town = await admin.staff.invite({ tenant: 'einbeck', email: 'stadtweit@example.org', role: 'member' });
     const other = await admin.staff.invite({
       tenant: 'einbeck',

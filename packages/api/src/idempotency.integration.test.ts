@@ -6,21 +6,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { localParts, nthWorkday, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 6 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let member: Caller;
 let member2: Caller;
 let roomId: string;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
+test.beforeAll(async ({ api }) => {
   const admin = await api.as(DEMO_USERS.einbeckAdmin);
   [member, member2] = await Promise.all([api.as(DEMO_USERS.einbeckMember), api.as(DEMO_USERS.einbeckMember2)]);
   const hubId = (await admin.hubs.list({ tenant })).items[0]!.id;
@@ -45,18 +45,13 @@ beforeAll(async () => {
   ).id;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const day = nthWorkday(localParts(new Date(), TZ).date, 3);
 const at = (hour: number) => zonedToUtc(day, hour * 60, TZ).toISOString();
 const bookingsWith = async (purpose: string) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM "Booking" WHERE purpose = $1`, [purpose])).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM "Booking" WHERE purpose = $1`, [purpose])).rows[0].n);
 
 describe('bookings.create with an idempotency key', () => {
-  it('answers a retry with the booking the first request made, not a conflict with itself', async () => {
+  test('answers a retry with the booking the first request made, not a conflict with itself', async () => {
     const input = {
       tenant,
       spaceId: roomId,
@@ -73,7 +68,7 @@ describe('bookings.create with an idempotency key', () => {
     expect((await failure(member.bookings.create({ ...input, idempotencyKey: undefined }))).code).toBe('CONFLICT');
   });
 
-  it('makes one booking when the same request arrives twice at once', async () => {
+  test('makes one booking when the same request arrives twice at once', async () => {
     const input = {
       tenant,
       spaceId: roomId,
@@ -87,7 +82,7 @@ describe('bookings.create with an idempotency key', () => {
     expect(await bookingsWith('Twins')).toBe(1);
   });
 
-  it('refuses the key with other input, or from another person, naming the field', async () => {
+  test('refuses the key with other input, or from another person, naming the field', async () => {
     const idempotencyKey = randomUUID();
     const input = { tenant, spaceId: roomId, startsAt: at(13), endsAt: at(14), purpose: 'Once', idempotencyKey };
     await member.bookings.create(input);
@@ -101,7 +96,9 @@ describe('bookings.create with an idempotency key', () => {
     expect(await bookingsWith('Once')).toBe(1);
   });
 
-  it('records nothing when the booking is refused, so the key stays free for a corrected attempt', async () => {
+  test('records nothing when the booking is refused, so the key stays free for a corrected attempt', async ({
+    superuser,
+  }) => {
     const idempotencyKey = randomUUID();
     const refused = await failure(
       member.bookings.create({ tenant, spaceId: roomId, startsAt: at(15), endsAt: at(14), idempotencyKey }),
@@ -113,7 +110,7 @@ describe('bookings.create with an idempotency key', () => {
 });
 
 describe('bookingSeries.create with an idempotency key', () => {
-  it('answers a retry with the series the first request made, and refuses the key for another series', async () => {
+  test('answers a retry with the series the first request made, and refuses the key for another series', async () => {
     const input = {
       tenant,
       spaceId: roomId,
@@ -135,9 +132,11 @@ describe('bookingSeries.create with an idempotency key', () => {
 });
 
 describe('publicBookings.request with an idempotency key', () => {
-  it('answers a retried or doubled submission once: one request, one confirmation mail; other input with the key is refused', async () => {
-    await superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [roomId]);
-    await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE slug = 'digital-hub-einbeck'`);
+  test('answers a retried or doubled submission once: one request, one confirmation mail; other input with the key is refused', async ({
+    api,
+  }) => {
+    await file.superuser.query(`UPDATE "Space" SET "publicBookable" = true WHERE id = $1`, [roomId]);
+    await file.superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE slug = 'digital-hub-einbeck'`);
     const visitor = api.caller();
     const email = 'wiederholt@example.org';
     const input = {
@@ -153,7 +152,7 @@ describe('publicBookings.request with an idempotency key', () => {
     const answers = await Promise.all([visitor.publicBookings.request(input), visitor.publicBookings.request(input)]);
     answers.push(await visitor.publicBookings.request(input));
     expect(answers).toEqual([answers[0], answers[0], answers[0]]);
-    const count = async (sql: string) => Number((await superuser.query(sql, [email])).rows[0].n);
+    const count = async (sql: string) => Number((await file.superuser.query(sql, [email])).rows[0].n);
     expect(await count(`SELECT count(*) AS n FROM "PublicBookingRequest" WHERE email = $1`)).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM "OutboxEmail" WHERE "toAddress" = $1`)).toBe(1);
     expect(await failure(visitor.publicBookings.request({ ...input, endsAt: at(14) }))).toMatchObject({

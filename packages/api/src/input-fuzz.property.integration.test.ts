@@ -10,8 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hashToken, newToken } from '@hubwerk/auth';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import {
@@ -25,7 +24,11 @@ import {
   type Seen,
 } from './input-fuzz.ts';
 import { appRouter } from './root.ts';
-import { type Caller, seededTestApi, type TestApi } from './test-support.ts';
+import type { Caller } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 6 });
+const file = fileFixtures(test);
 
 const MIN_CASES = 20_000;
 const CONCURRENCY = 4;
@@ -34,34 +37,26 @@ const runsPerProcedure = Math.ceil(MIN_CASES / procedures.length);
 // A new seed every run (more ground covered over time); printed with every failure to replay it.
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
-let api: TestApi;
-let superuser: pg.Client;
 let ids: Omit<FuzzIds, 'freshSessionId'>;
 const callers = new Map<FuzzCaller, Caller>();
 let cases = 0;
 const started = Date.now();
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
+test.beforeAll(async ({ api, superuser }) => {
   for (const who of ['platform', 'support', 'partner', 'einbeckAdmin', 'einbeckMember'] as const)
     callers.set(who, await api.as(DEMO_USERS[who]));
   callers.set('anonymous', api.caller());
   ids = await prepareFuzzIds(superuser);
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 /** A session of the fresh user made for one case (sign-in would hash a password each time). */
 async function freshSession(): Promise<{ caller: Caller; sessionId: string }> {
   const token = newToken();
-  const { rows } = await superuser.query<{ id: string }>(
+  const { rows } = await file.superuser.query<{ id: string }>(
     `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt") VALUES (gen_random_uuid(), $1, $2, now() + interval '1 hour') RETURNING id`,
     [hashToken(token), ids.freshUserId],
   );
-  return { caller: api.caller(token), sessionId: rows[0]!.id };
+  return { caller: file.api.caller(token), sessionId: rows[0]!.id };
 }
 
 async function seen(promise: Promise<unknown>): Promise<Seen> {
@@ -84,7 +79,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
 }
 
 describe('generated hostile input', () => {
-  it('has a case for every procedure of the router', () => {
+  test('has a case for every procedure of the router', () => {
     expect(Object.keys(FUZZ_CASES).sort()).toEqual([...procedures].sort());
   });
 
@@ -128,7 +123,7 @@ describe('generated hostile input', () => {
     },
   );
 
-  it(`ran at least ${MIN_CASES} cases`, () => {
+  test(`ran at least ${MIN_CASES} cases`, () => {
     expect(cases).toBeGreaterThanOrEqual(MIN_CASES);
     console.info(
       `input fuzz suite: ${cases} generated cases over ${procedures.length} procedures in ${Math.round((Date.now() - started) / 1000)} s (seed ${SEED}), 0 answers 500`,

@@ -6,23 +6,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest();
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let publicRoomId: string;
 const createCaller = createCallerFactory(appRouter);
 const visitor = () =>
   createCaller(
-    createContext(api.deps, {
+    createContext(file.api.deps, {
       requestId: randomUUID(),
       sessionToken: null,
       userAgent: 'vitest',
@@ -32,7 +33,7 @@ const visitor = () =>
   );
 const where = { town: 'einbeck', hub: 'digital-hub-einbeck' };
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** A weekday at least a week ahead, at the given Berlin wall-clock hour. */
 function slot(daysAhead: number, hour: number) {
@@ -42,8 +43,7 @@ function slot(daysAhead: number, hour: number) {
   return { startsAt: at(hour), endsAt: at(hour + 1) };
 }
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi());
+test.beforeAll(async ({ api, superuser }) => {
   admin = await api.as(DEMO_USERS.einbeckAdmin);
   const room = await superuser.query<{ id: string }>(
     `UPDATE "Space" s SET "publicBookable" = true FROM "Hub" h WHERE h."tenantId" = s."tenantId" AND h.id = s."hubId" AND h.slug = 'digital-hub-einbeck' AND s.kind = 'EVENT_ROOM' RETURNING s.id`,
@@ -59,13 +59,8 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('the public confirmation link', () => {
-  it('answers a private hub, a missing hub, a missing town and an inactive town alike', async () => {
+  test('answers a private hub, a missing hub, a missing town and an inactive town alike', async ({ superuser }) => {
     const token = 'x'.repeat(43);
     const answers = [];
     await superuser.query(`UPDATE "Hub" SET "isPublic" = false WHERE slug = 'digital-hub-einbeck'`);
@@ -124,7 +119,7 @@ describe("a public requester's text", () => {
     expect(await count(`"PublicBookingRequest" WHERE name = $1`, [name])).toBe(0);
   });
 
-  it('never reaches the mail to the unconfirmed address: not the name, not the purpose', async () => {
+  test('never reaches the mail to the unconfirmed address: not the name, not the purpose', async ({ superuser }) => {
     const email = `angefragt-${randomUUID().slice(0, 8)}@example.org`;
     await visitor().publicBookings.request({
       ...where,
@@ -149,7 +144,7 @@ describe("a public requester's text", () => {
 });
 
 describe('hostile input', () => {
-  it('refuses a NUL byte in the town slug by field (not a 500)', async () => {
+  test('refuses a NUL byte in the town slug by field (not a 500)', async () => {
     const refused = await failure(admin.hubs.list({ tenant: 'ein\u0000beck' }));
     expect(refused).toMatchObject({
       code: 'BAD_REQUEST',
@@ -162,7 +157,7 @@ describe('hostile input', () => {
     expect(publicRefused).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { town: ['validation.input.control'] } });
   });
 
-  it('refuses lone surrogates and control characters in text, by field, and writes nothing', async () => {
+  test('refuses lone surrogates and control characters in text, by field, and writes nothing', async () => {
     const hubs = await count(`"Hub"`);
     for (const [value, key] of [
       ['Werkstatt \uD800', 'validation.input.encoding'],
@@ -177,7 +172,7 @@ describe('hostile input', () => {
     expect(await count(`"Hub"`)).toBe(hubs);
   });
 
-  it('keeps line breaks where a field is multi-line', async () => {
+  test('keeps line breaks where a field is multi-line', async () => {
     const hubId = (await admin.hubs.list({ tenant: 'einbeck' })).items.find(
       (h) => h.slug === 'digital-hub-einbeck',
     )!.id;
@@ -197,7 +192,7 @@ describe('hostile input', () => {
     ).toMatchObject({ fieldErrors: { name: ['validation.input.lineBreak'] } });
   });
 
-  it('refuses impossible and far dates by field', async () => {
+  test('refuses impossible and far dates by field', async () => {
     const hubId = (await admin.hubs.list({ tenant: 'einbeck' })).items[0]!.id;
     expect(await failure(admin.spaces.addClosedDay({ tenant: 'einbeck', hubId, date: '2027-02-30' }))).toMatchObject({
       fieldErrors: { date: ['validation.input.impossibleDate'] },
@@ -224,7 +219,9 @@ describe('hostile input', () => {
     });
   });
 
-  it('refuses prototype keys anywhere in the input by name, and the formatter survives them', async () => {
+  test('refuses prototype keys anywhere in the input by name, and the formatter survives them', async ({
+    superuser,
+  }) => {
     const spaceId = (
       await superuser.query<{ id: string }>(
         `SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'einbeck' LIMIT 1`,

@@ -7,25 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { totpCode } from '@hubwerk/auth';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
-import {
-  type Caller,
-  failure,
-  mailedInvitationToken,
-  mailedInvitationTokens,
-  seededTestApi,
-  type TestApi,
-} from './test-support.ts';
+import { type Caller, failure, mailedInvitationToken, mailedInvitationTokens } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest();
+const file = fileFixtures(test);
+
 let platform: Caller;
 let einbeckHubId: string;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi());
+test.beforeAll(async ({ api, superuser }) => {
   platform = await api.as(DEMO_USERS.platform);
   einbeckHubId = (
     await superuser.query(
@@ -41,11 +34,6 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 let agsSuffix = 100;
 const onboardInput = (name: string, adminEmail: string) => ({
   name,
@@ -59,14 +47,17 @@ const onboardInput = (name: string, adminEmail: string) => ({
 
 const membershipsOf = async (email: string) =>
   (
-    await superuser.query<{ slug: string; role: string }>(
+    await file.superuser.query<{ slug: string; role: string }>(
       `SELECT t.slug, m.role FROM "TenantMembership" m JOIN "User" u ON u.id = m."userId" JOIN "Tenant" t ON t.id = m."tenantId" WHERE u.email = $1 ORDER BY t.slug`,
       [email],
     )
   ).rows;
 
 describe('finding 1: a pending account cannot be taken over by a second invitation', () => {
-  it('activating a pending account from the mailed link ends every session opened for it before', async () => {
+  test('activating a pending account from the mailed link ends every session opened for it before', async ({
+    api,
+    superuser,
+  }) => {
     const firstAdmin = `vorab.${randomUUID().slice(0, 8)}@vorabstadt.example.org`;
     await platform.tenants.onboard(onboardInput('Vorabstadt', firstAdmin));
     // As a town's identity provider could: a session for the address, before its owner set a password.
@@ -83,7 +74,10 @@ describe('finding 1: a pending account cannot be taken over by a second invitati
     expect(after[0].revokedAt).not.toBeNull();
   });
 
-  it("another town's admin and a hub manager invite the new town's first admin: they get no link, the rightful link still works", async () => {
+  test("another town's admin and a hub manager invite the new town's first admin: they get no link, the rightful link still works", async ({
+    api,
+    superuser,
+  }) => {
     const firstAdmin = `erste.${randomUUID().slice(0, 8)}@neustadt.example.org`;
     const onboarded = await platform.tenants.onboard(onboardInput('Neustadt', firstAdmin));
     expect(Object.keys(onboarded)).toEqual(['tenant']);
@@ -136,7 +130,10 @@ describe('finding 1: a pending account cannot be taken over by a second invitati
     await expect(api.as(firstAdmin, 'angreifer-passwort')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
-  it('registering a partner: an inviter elsewhere gets nothing usable for its pending first admin', async () => {
+  test('registering a partner: an inviter elsewhere gets nothing usable for its pending first admin', async ({
+    api,
+    superuser,
+  }) => {
     const partnerAdmin = `chef.${randomUUID().slice(0, 8)}@partner-neu.example.org`;
     const registered = await platform.partners.register({
       kind: 'it-partner',
@@ -157,7 +154,10 @@ describe('finding 1: a pending account cannot be taken over by a second invitati
     });
   });
 
-  it('onboarding an account that can already sign in adds no membership until its owner accepts while signed in', async () => {
+  test('onboarding an account that can already sign in adds no membership until its owner accepts while signed in', async ({
+    api,
+    superuser,
+  }) => {
     const onboarded = await platform.tenants.onboard(onboardInput('Altstadt', DEMO_USERS.sangerhausenAdmin));
     expect((await membershipsOf(DEMO_USERS.sangerhausenAdmin)).map((m) => m.slug)).toEqual(['sangerhausen']);
     const token = await mailedInvitationToken(superuser, DEMO_USERS.sangerhausenAdmin);
@@ -175,7 +175,10 @@ describe('finding 1: a pending account cannot be taken over by a second invitati
 });
 
 describe('finding 2: an invitation never bypasses the second factor', () => {
-  it('an account with TOTP: neither the token, nor a new password, nor its own password yields a session or a membership', async () => {
+  test('an account with TOTP: neither the token, nor a new password, nor its own password yields a session or a membership', async ({
+    api,
+    superuser,
+  }) => {
     const email = DEMO_USERS.einbeckMember2;
     const owner = await api.as(email);
     const { secret } = await owner.mfa.startEnrolment({});
@@ -230,7 +233,10 @@ describe('finding 2: an invitation never bypasses the second factor', () => {
 });
 
 describe('finding 3: no role escalation through hub assignments', () => {
-  it('a hub manager assigns hub staff in their hub, never hub manager; a town admin may', async () => {
+  test('a hub manager assigns hub staff in their hub, never hub manager; a town admin may', async ({
+    api,
+    superuser,
+  }) => {
     const manager = await api.as(DEMO_USERS.einbeckManager);
     expect(
       await failure(
@@ -278,7 +284,9 @@ describe('finding 3: no role escalation through hub assignments', () => {
 });
 
 describe('finding 4: memberships need consent, and the answer is no oracle', () => {
-  it('hubStaff.assign of a person outside the town adds nothing and answers like an unknown address', async () => {
+  test('hubStaff.assign of a person outside the town adds nothing and answers like an unknown address', async ({
+    api,
+  }) => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     const before = await membershipsOf(DEMO_USERS.support);
     const known = await failure(
@@ -307,7 +315,10 @@ describe('finding 4: memberships need consent, and the answer is no oracle', () 
     ).toEqual(unknown);
   });
 
-  it("hubStaff.remove ends the assignment only; staff.removeMember ends the membership, the member's access at once, and keeps their bookings", async () => {
+  test("hubStaff.remove ends the assignment only; staff.removeMember ends the membership, the member's access at once, and keeps their bookings", async ({
+    api,
+    superuser,
+  }) => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     const entry = await admin.hubStaff.assign({
       tenant: 'einbeck',
@@ -365,7 +376,10 @@ describe('finding 4: memberships need consent, and the answer is no oracle', () 
 });
 
 describe('finding 5: invitations do not tell the inviter whether an account exists', () => {
-  it('inviting a known and an unknown address: the same answer, the same list entry, no token to preview with', async () => {
+  test('inviting a known and an unknown address: the same answer, the same list entry, no token to preview with', async ({
+    api,
+    superuser,
+  }) => {
     const admin = await api.as(DEMO_USERS.zeitzAdmin);
     const unknownEmail = `neu.${randomUUID().slice(0, 8)}@example.org`;
     const known = await admin.staff.invite({ tenant: 'zeitz', email: DEMO_USERS.platform, role: 'member' });

@@ -2,28 +2,22 @@
  * Occupancy per hub: booked vs bookable time by space and weekday
  * over the last whole weeks, for those who run the hub only.
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { addDays, localParts, mondayOf, zonedToUtc } from '@hubwerk/domain';
 import { TRPCError } from '@trpc/server';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import type { Caller } from './test-support.ts';
+import { seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest();
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let hubId: string;
 const thisMonday = mondayOf(localParts(new Date(), TZ).date);
 const from = addDays(thisMonday, -14);
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ superuser }) => {
   const hub = await superuser.query<{ tenantId: string; id: string }>(
     `SELECT h."tenantId", h.id FROM "Hub" h JOIN "Tenant" t ON t.id = h."tenantId" WHERE t.slug = $1`,
     [tenant],
@@ -64,11 +58,6 @@ beforeAll(async () => {
   await book(room, null, addDays(from, -1), 9 * 60, 17 * 60); // Sunday before the period: not counted
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 async function code(promise: Promise<unknown>) {
   try {
     await promise;
@@ -80,7 +69,7 @@ async function code(promise: Promise<unknown>) {
 }
 
 describe('occupancy.hub', () => {
-  it('sums bookable and booked minutes by space and weekday, inside opening hours only', async () => {
+  test('sums bookable and booked minutes by space and weekday, inside opening hours only', async ({ api }) => {
     const manager: Caller = await api.as(DEMO_USERS.einbeckManager);
     const result = await manager.occupancy.hub({ tenant, hubId, weeks: 2 });
     expect(result.from).toBe(from);
@@ -95,7 +84,9 @@ describe('occupancy.hub', () => {
     expect(coworking.weekdays[1]).toEqual({ weekday: 2, bookableMinutes: 2 * 600 * 6, bookedMinutes: 600 });
   });
 
-  it('is for those who run the hub and the provider; members are refused, other towns see nothing', async () => {
+  test('is for those who run the hub and the provider; members are refused, other towns see nothing', async ({
+    api,
+  }) => {
     const [admin, partner, support, member, zeitz] = await Promise.all([
       api.as(DEMO_USERS.einbeckAdmin),
       api.as(DEMO_USERS.partner),
@@ -111,7 +102,7 @@ describe('occupancy.hub', () => {
     expect(await code(zeitz.occupancy.hub({ tenant: 'zeitz', hubId }))).toBe('NOT_FOUND');
   });
 
-  it('refuses a period longer than half a year with a field error', async () => {
+  test('refuses a period longer than half a year with a field error', async ({ api }) => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     expect(await code(admin.occupancy.hub({ tenant, hubId, weeks: 27 }))).toBe('BAD_REQUEST');
   });

@@ -1,35 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_IT_PARTNER, DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
-import {
-  type Caller,
-  mailedInvitationToken,
-  mailedInvitationTokens,
-  seededTestApi,
-  type TestApi,
-} from './test-support.ts';
+import { type Caller, mailedInvitationToken, mailedInvitationTokens } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest({ poolSize: 10 });
+const file = fileFixtures(test);
+
 let platformAdmin: Caller;
 let partnerId: string;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
+test.beforeAll(async ({ api, superuser }) => {
   platformAdmin = await api.as(DEMO_USERS.platform);
   partnerId = (await superuser.query(`SELECT id FROM "Partner" WHERE name = $1`, [DEMO_IT_PARTNER])).rows[0].id;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 const zeitz2 = () => ({
   name: 'Zeitz 2',
@@ -52,7 +41,10 @@ async function fieldErrorsOf(promise: Promise<unknown>) {
 }
 
 describe('onboarding a town', () => {
-  it('creates the town, its hub, its admin and the audit trail in one go — once, under 10 concurrent identical requests', async () => {
+  test('creates the town, its hub, its admin and the audit trail in one go — once, under 10 concurrent identical requests', async ({
+    api,
+    superuser,
+  }) => {
     const input = zeitz2();
     const results = await Promise.all(Array.from({ length: 10 }, () => platformAdmin.tenants.onboard(input)));
     expect(new Set(results.map((r) => r.tenant.id)).size).toBe(1);
@@ -84,7 +76,7 @@ describe('onboarding a town', () => {
     expect(previews.filter(Boolean)).toHaveLength(1);
   });
 
-  it('rejects an invalid AGS, a taken AGS or name and an unknown partner with field errors, writing nothing', async () => {
+  test('rejects an invalid AGS, a taken AGS or name and an unknown partner with field errors, writing nothing', async () => {
     const before = await count(`"Tenant"`);
     expect(await fieldErrorsOf(platformAdmin.tenants.onboard({ ...zeitz2(), ags: '1508459' }))).toEqual({
       ags: ['validation.ags.format'],
@@ -117,7 +109,7 @@ describe('onboarding a town', () => {
     expect(await count(`"Tenant"`)).toBe(before);
   });
 
-  it('shows the new town to its partner but not to another town', async () => {
+  test('shows the new town to its partner but not to another town', async ({ api }) => {
     const partner = await api.as(DEMO_USERS.partner);
     expect((await partner.tenants.list({})).items.map((t) => t.slug)).toContain('zeitz-2');
     expect((await partner.tenants.get({ tenant: 'zeitz-2' })).hubs.map((h) => h.name)).toEqual(['Digital Hub Zeitz 2']);
@@ -126,7 +118,7 @@ describe('onboarding a town', () => {
     await expect(einbeck.tenants.get({ tenant: 'zeitz-2' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('lets the invited admin set a password, activates the town and signs them in', async () => {
+  test('lets the invited admin set a password, activates the town and signs them in', async ({ api, superuser }) => {
     const { tenant } = await platformAdmin.tenants.onboard({
       ...zeitz2(),
       name: 'Hohenmölsen',
@@ -157,7 +149,10 @@ describe('onboarding a town', () => {
 });
 
 describe('partners', () => {
-  it('registers a partner once per key and assigns and unassigns towns, effective on the next request', async () => {
+  test('registers a partner once per key and assigns and unassigns towns, effective on the next request', async ({
+    api,
+    superuser,
+  }) => {
     const input = {
       kind: 'it-partner' as const,
       name: 'Kommunal-IT Burgenland',
@@ -208,7 +203,7 @@ describe('partners', () => {
     });
   });
 
-  it('refuses a regional provider as managing partner', async () => {
+  test('refuses a regional provider as managing partner', async ({ superuser }) => {
     const provider = (await superuser.query(`SELECT id FROM "Partner" WHERE kind = 'REGIONAL_PROVIDER' LIMIT 1`))
       .rows[0].id;
     const zeitz = (await platformAdmin.tenants.list({})).items.find((t) => t.slug === 'zeitz')!;
@@ -219,7 +214,7 @@ describe('partners', () => {
 });
 
 describe('town admins and hubs', () => {
-  it('lets a town admin create and rename hubs of their town, with audit entries', async () => {
+  test('lets a town admin create and rename hubs of their town, with audit entries', async ({ api, superuser }) => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     const hub = await admin.hubs.create({
       tenant: 'einbeck',
@@ -250,7 +245,7 @@ describe('town admins and hubs', () => {
     ]);
   });
 
-  it('keeps members and hub managers within their rights', async () => {
+  test('keeps members and hub managers within their rights', async ({ api }) => {
     const member = await api.as(DEMO_USERS.einbeckMember);
     await expect(member.hubs.create({ tenant: 'einbeck', name: 'Mitglieder-Hub' })).rejects.toMatchObject({
       code: 'FORBIDDEN',
@@ -268,7 +263,7 @@ describe('town admins and hubs', () => {
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('answers a wrong password and an unknown account identically', async () => {
+  test('answers a wrong password and an unknown account identically', async ({ api }) => {
     const refusal = { code: 'UNAUTHORIZED', message: 'errors.auth.invalidCredentials' };
     await Promise.all([
       expect(api.caller().auth.signIn({ email: DEMO_USERS.einbeckAdmin, password: 'falsch' })).rejects.toMatchObject(
@@ -280,7 +275,7 @@ describe('town admins and hubs', () => {
     ]);
   });
 
-  it('ends a session on sign-out', async () => {
+  test('ends a session on sign-out', async ({ api }) => {
     const signedIn = await api.caller().auth.signIn({ email: DEMO_USERS.zeitzAdmin, password: 'hubwerk-demo' });
     const token = signedIn.status === 'signed-in' ? signedIn.token : '';
     await api.caller(token).auth.signOut({});

@@ -6,9 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, mondayOf, weekdayOf, zonedToUtc } from '@hubwerk/domain';
 import type { TRPCError } from '@trpc/server';
-import type pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { enqueueDueReminders } from './jobs/reminders.ts';
@@ -16,13 +15,15 @@ import { startTestSmtp, type TestSmtp } from './testing/index.ts';
 import { createJobWorker, type JobWorker } from './jobs/worker.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 10 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -39,8 +40,7 @@ const ids: Record<'member' | 'member2' | 'manager' | 'zeitzAdmin', string> = {
 };
 const memberships: Record<'member' | 'member2', string> = { member: '', member2: '' };
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
+test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, member2, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -67,20 +67,18 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   await worker?.stop();
   await smtp?.close();
-  await superuser?.end();
-  await api?.close();
 });
 
-beforeEach(async () => {
+test.beforeEach(async () => {
   await worker.drain();
   smtp.received.length = 0;
 });
 
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
 /** Workdays (Mon–Fri, Berlin) from tomorrow on, at least 2 days ahead, for `n` days. */
 function workdays(n: number, from = 2): string[] {
@@ -138,7 +136,7 @@ const deskDay = (spaceId: string, deskId: string, date: string) => ({
 });
 
 describe('organisations and members', () => {
-  it('lets the town admin create and edit an organisation with its plan; duplicates are a field error; all audited', async () => {
+  test('lets the town admin create and edit an organisation with its plan; duplicates are a field error; all audited', async () => {
     const org = await admin.organisations.create({
       tenant,
       name: 'Gründerzentrum Einbeck',
@@ -180,7 +178,7 @@ describe('organisations and members', () => {
     expect(list.items.map((o) => o.name)).toContain('Gründerzentrum Einbeck');
   });
 
-  it('assigns a member to an organisation with an own plan; the organisation lists them', async () => {
+  test('assigns a member to an organisation with an own plan; the organisation lists them', async () => {
     const org = await admin.organisations.create({ tenant, name: 'Stadtverwaltung IT', kind: 'administration' });
     const m = await admin.organisations.setMember({
       tenant,
@@ -222,7 +220,7 @@ describe('organisations and members', () => {
     });
   });
 
-  it('lets hub managers read but not change organisations; members see none; another town sees nothing', async () => {
+  test('lets hub managers read but not change organisations; members see none; another town sees nothing', async () => {
     const org = await admin.organisations.create({ tenant, name: 'Lesbar GmbH', kind: 'company' });
     expect((await manager.organisations.list({ tenant, limit: 50 })).canManage).toBe(false);
     expect((await manager.organisations.get({ tenant, organisationId: org.id })).name).toBe('Lesbar GmbH');
@@ -254,7 +252,7 @@ describe('organisations and members', () => {
 });
 
 describe('plans and per-member limits at booking time', () => {
-  it("refuses a desk day beyond the member's own plan, naming it; nothing is written", async () => {
+  test("refuses a desk day beyond the member's own plan, naming it; nothing is written", async () => {
     const space = await coworking('Co-Working Plan');
     await admin.organisations.setMember({
       tenant,
@@ -289,7 +287,7 @@ describe('plans and per-member limits at booking time', () => {
     await member2.bookings.create(deskDay(space.id, space.desks[0]!.id, b));
   });
 
-  it("counts an organisation's desk days over all its members, and its room hours", async () => {
+  test("counts an organisation's desk days over all its members, and its room hours", async () => {
     const org = await admin.organisations.create({
       tenant,
       name: 'Mobilität Start-up',
@@ -356,7 +354,7 @@ describe('plans and per-member limits at booking time', () => {
       });
   });
 
-  it('lets concurrent bookings of different spaces take the last plan day only once', async () => {
+  test('lets concurrent bookings of different spaces take the last plan day only once', async () => {
     const spaces = await Promise.all([
       coworking('Parallel A'),
       coworking('Parallel B'),
@@ -394,7 +392,7 @@ describe('plans and per-member limits at booking time', () => {
     });
   });
 
-  it("enforces a space's per-member limit of days per week for members (not for staff)", async () => {
+  test("enforces a space's per-member limit of days per week for members (not for staff)", async () => {
     const space = await coworking('Co-Working Wochenlimit');
     const changed = await admin.spaces.updateRules({
       tenant,
@@ -424,7 +422,9 @@ describe('plans and per-member limits at booking time', () => {
 });
 
 describe('booking for someone else', () => {
-  it('lets the hub manager book for a member: the booking shows for whom and who made it; the member sees it as theirs', async () => {
+  test('lets the hub manager book for a member: the booking shows for whom and who made it; the member sees it as theirs', async ({
+    superuser,
+  }) => {
     const meeting = await room('Für Max');
     const [a] = workdays(1, 5) as [string];
     const booking = await manager.bookings.create({
@@ -452,7 +452,7 @@ describe('booking for someone else', () => {
     ).toBe(1);
   });
 
-  it('refuses members booking for others and staff booking for people outside the town; nothing is written', async () => {
+  test('refuses members booking for others and staff booking for people outside the town; nothing is written', async () => {
     const meeting = await room('Nicht für andere');
     const [a] = workdays(1, 6) as [string];
     const before = await count(`"Booking"`);
@@ -499,7 +499,7 @@ describe('booking for someone else', () => {
 describe('booking mails through the outbox', () => {
   const mailsTo = (email: string) => smtp.received.filter((m) => m.to.includes(email));
 
-  it('confirms a booking by mail with the .ics attached and a link; a cancellation sends a notice that cancels the event', async () => {
+  test('confirms a booking by mail with the .ics attached and a link; a cancellation sends a notice that cancels the event', async () => {
     const meeting = await room('Mail-Raum');
     const [a] = workdays(1, 7) as [string];
     const booking = await member.bookings.create({
@@ -536,7 +536,7 @@ describe('booking mails through the outbox', () => {
     expect(notice?.attachments[0]?.content).toContain(`UID:${booking.id}@hubwerk`);
   });
 
-  it('mails the request, then the approval or the rejection, of a space that needs approval', async () => {
+  test('mails the request, then the approval or the rejection, of a space that needs approval', async () => {
     const showroom = await room('Freigaberaum', { approvalRequired: true });
     const [a, b] = workdays(2, 8) as [string, string];
     const approved = await member2.bookings.create({
@@ -567,7 +567,7 @@ describe('booking mails through the outbox', () => {
     expect(rejection?.text).toContain('Der Zeitraum ist wieder frei.');
   });
 
-  it("sends nothing for a refused booking (the mail is in the booking's transaction)", async () => {
+  test("sends nothing for a refused booking (the mail is in the booking's transaction)", async () => {
     const meeting = await room('Kein Mail-Raum');
     const before = await count(`"OutboxEmail"`);
     const [a] = workdays(1, 9) as [string];
@@ -586,7 +586,10 @@ describe('booking mails through the outbox', () => {
     expect(await count(`"OutboxEmail"`)).toBe(before);
   });
 
-  it('enqueues the reminder 24 hours ahead exactly once, even with concurrent scans, and the worker delivers it', async () => {
+  test('enqueues the reminder 24 hours ahead exactly once, even with concurrent scans, and the worker delivers it', async ({
+    api,
+    superuser,
+  }) => {
     const meeting = await room('Erinnerungsraum');
     const [a] = workdays(1, 10) as [string];
     const booking = await member.bookings.create({
@@ -625,7 +628,7 @@ describe("public requests from the hub's public page", () => {
   /** Someone not signed in, from their own IP (the limit counts per IP and per address). */
   const visitor = (ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`) =>
     createCaller(
-      createContext(api.deps, {
+      createContext(file.api.deps, {
         requestId: randomUUID(),
         sessionToken: null,
         userAgent: 'vitest',
@@ -638,11 +641,11 @@ describe("public requests from the hub's public page", () => {
     /\/p\/einbeck\/digital-hub-einbeck\/bestaetigen\/([A-Za-z0-9_-]+)/.exec(text)?.[1] ?? '';
   let publicRoom: { id: string };
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     publicRoom = await room('Offener Raum', { publicBookable: true });
   });
 
-  it('shows the public only spaces open to the public, and nothing about bookings', async () => {
+  test('shows the public only spaces open to the public, and nothing about bookings', async () => {
     const page = await visitor().publicBookings.hub(where);
     expect(page.hubName).toBe('Digital Hub Einbeck');
     expect(page.spaces.map((sp) => sp.name)).toEqual(['Offener Raum']);
@@ -652,7 +655,9 @@ describe("public requests from the hub's public page", () => {
     );
   });
 
-  it('books only once the emailed link is opened (single use); the requester gets the confirmation with the .ics', async () => {
+  test('books only once the emailed link is opened (single use); the requester gets the confirmation with the .ics', async ({
+    superuser,
+  }) => {
     const [a] = workdays(1, 11) as [string];
     const anonymous = visitor();
     await anonymous.publicBookings.request({
@@ -709,7 +714,7 @@ describe("public requests from the hub's public page", () => {
     expect(taken.params).toBeUndefined();
   });
 
-  it('does not hold the slot before confirmation: a member may take it, and the late link then finds it not available', async () => {
+  test('does not hold the slot before confirmation: a member may take it, and the late link then finds it not available', async () => {
     const [a] = workdays(1, 12) as [string];
     await visitor().publicBookings.request({
       ...where,
@@ -729,7 +734,9 @@ describe("public requests from the hub's public page", () => {
     expect(await count(`"PublicBookingRequest" WHERE email = 'spaet@example.org' AND "confirmedAt" IS NULL`)).toBe(1);
   });
 
-  it('has no public page while the hub is not public; a link already mailed still confirms', async () => {
+  test('has no public page while the hub is not public; a link already mailed still confirms', async ({
+    superuser,
+  }) => {
     const [a] = workdays(1, 14) as [string];
     await visitor().publicBookings.request({
       ...where,
@@ -768,7 +775,7 @@ describe("public requests from the hub's public page", () => {
     }
   });
 
-  it('refuses an expired link and a made-up one', async () => {
+  test('refuses an expired link and a made-up one', async ({ superuser }) => {
     const [a] = workdays(1, 13) as [string];
     await visitor().publicBookings.request({
       ...where,
@@ -794,7 +801,9 @@ describe("public requests from the hub's public page", () => {
     expect(await count(`"Booking" WHERE "requesterEmail" = 'abgelaufen@example.org'`)).toBe(0);
   });
 
-  it("answers another town's space, a closed space and a missing one alike, and writes nothing", async () => {
+  test("answers another town's space, a closed space and a missing one alike, and writes nothing", async ({
+    superuser,
+  }) => {
     const zeitzRoom = (
       await superuser.query(
         `SELECT s.id FROM "Space" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t.slug = 'zeitz' AND s.kind = 'EVENT_ROOM'`,
@@ -822,7 +831,7 @@ describe("public requests from the hub's public page", () => {
     expect(await count(`"PublicBookingRequest"`)).toBe(before);
   });
 
-  it('rate-limits requests per address (and per IP) with a retry time', async () => {
+  test('rate-limits requests per address (and per IP) with a retry time', async () => {
     const [a] = workdays(1, 15) as [string];
     const ask = (ip: string) =>
       visitor(ip).publicBookings.request({

@@ -4,37 +4,29 @@
  * staff of the partner (and so of its towns); revoking makes the link fail
  * with a clear message; another partner's invitations are not found.
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { type Caller, createTestApi, type TestApi, failure, mailedInvitationToken } from './test-support.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { type Caller, failure, mailedInvitationToken } from './test-support.ts';
+import { seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest();
+
 let partnerAdmin: Caller;
 let itPartnerId: string;
 let otherPartnerId: string;
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api, superuser }) => {
   partnerAdmin = await api.as(DEMO_USERS.partner);
   const partners = await superuser.query<{ id: string; kind: string }>(`SELECT id, kind FROM "Partner"`);
   itPartnerId = partners.rows.find((p) => p.kind === 'IT_PARTNER')!.id;
   otherPartnerId = partners.rows.find((p) => p.kind === 'REGIONAL_PROVIDER')!.id;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('partner staff invitations', () => {
-  it("are mailed through the outbox; accepting makes the invitee partner staff who then sees the partner's towns but may not invite", async () => {
+  test("are mailed through the outbox; accepting makes the invitee partner staff who then sees the partner's towns but may not invite", async ({
+    api,
+    superuser,
+  }) => {
     const { invitationId } = await partnerAdmin.partners.inviteStaff({
       partnerId: itPartnerId,
       email: 'neu@partner.example.org',
@@ -74,7 +66,10 @@ describe('partner staff invitations', () => {
     ).toMatchObject({ code: 'CONFLICT', fieldErrors: { email: ['errors.partnerStaff.alreadyMember'] } });
   });
 
-  it("revoked: the link fails with a clear message; another partner's are not found, nothing written", async () => {
+  test("revoked: the link fails with a clear message; another partner's are not found, nothing written", async ({
+    api,
+    superuser,
+  }) => {
     const { invitationId } = await partnerAdmin.partners.inviteStaff({
       partnerId: itPartnerId,
       email: 'zurueck@partner.example.org',

@@ -5,20 +5,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, localParts, weekdayOf, zonedToUtc } from '@hubwerk/domain';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
 import { PUBLIC_READS_PER_IP } from './routers/public-bookings/public-throttle.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 10 });
+const file = fileFixtures(test);
 
 const TZ = 'Europe/Berlin';
 const tenant = 'einbeck';
 const where = { town: tenant, hub: 'digital-hub-einbeck' };
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -33,7 +34,7 @@ const createCaller = createCallerFactory(appRouter);
 /** Someone not signed in, from their own IP (the limit counts per IP). */
 const visitor = (ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`) =>
   createCaller(
-    createContext(api.deps, {
+    createContext(file.api.deps, {
       requestId: randomUUID(),
       sessionToken: null,
       userAgent: 'vitest',
@@ -62,10 +63,9 @@ const rules = {
   approvalRequired: false,
 };
 const count = async (sql: string, params: unknown[] = []) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 10 }));
+test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -98,13 +98,8 @@ beforeAll(async () => {
   await superuser.query(`UPDATE "Hub" SET "isPublic" = true WHERE id = $1`, [zeitz.rows[0]!.hubId]);
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('free slots on the public hub page', () => {
-  it('shows the free time of the spaces open to the public, and nothing about bookings but their absence', async () => {
+  test('shows the free time of the spaces open to the public, and nothing about bookings but their absence', async () => {
     const day = workday(3);
     const booking = await member.bookings.create({
       tenant,
@@ -133,7 +128,9 @@ describe('free slots on the public hub page', () => {
     expect(one.resources.map((r) => r.spaceId)).toEqual([publicRoom.id]);
   });
 
-  it('answers "not found" for a hub that is not public, a space closed to the public, and another town\'s ids — like for missing ones', async () => {
+  test('answers "not found" for a hub that is not public, a space closed to the public, and another town\'s ids — like for missing ones', async ({
+    superuser,
+  }) => {
     const day = workday(3);
     const missingHub = await failure(
       visitor().publicBookings.availability({ town: tenant, hub: 'gibt-es-nicht', date: day }),
@@ -171,7 +168,9 @@ describe('free slots on the public hub page', () => {
     expect(zeitz.resources.map((r) => r.spaceId)).toEqual([zeitzPublicSpaceId]);
   });
 
-  it("looks up a hub's slugs through the audited platform client once, not on every view; renaming, hiding or deactivating takes effect at once", async () => {
+  test("looks up a hub's slugs through the audited platform client once, not on every view; renaming, hiding or deactivating takes effect at once", async ({
+    superuser,
+  }) => {
     const day = workday(3);
     const lookups = () => count(`"AuditLog" WHERE action = 'public.hubResolved' AND data->>'hub' = 'hub-umbenannt'`);
     await superuser.query(`UPDATE "Hub" SET slug = 'hub-umbenannt' WHERE id = $1`, [hubId]);
@@ -196,13 +195,13 @@ describe('free slots on the public hub page', () => {
     }
   });
 
-  it('rejects bad input by name', async () => {
+  test('rejects bad input by name', async () => {
     const bad = await failure(visitor().publicBookings.availability({ ...where, date: '2030-02-30x', days: 9 }));
     expect(bad.code).toBe('BAD_REQUEST');
     expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(['date', 'days']);
   });
 
-  it('is rate-limited per client IP, without touching other visitors', async () => {
+  test('is rate-limited per client IP, without touching other visitors', async () => {
     const day = workday(3);
     const ip = '192.0.2.77';
     for (let i = 0; i < PUBLIC_READS_PER_IP; i += 10) {
@@ -221,7 +220,7 @@ describe('free slots on the public hub page', () => {
 });
 
 describe("searching the town's members to book for them", () => {
-  it("finds people of the caller's town by name; emails only for those who may read memberships", async () => {
+  test("finds people of the caller's town by name; emails only for those who may read memberships", async () => {
     const byAdmin = await admin.organisations.searchMembers({ tenant, query: 'mitglied' });
     expect(byAdmin.items.map((p) => p.name)).toEqual(['Max Mitglied', 'Mia Mitglied']);
     expect(byAdmin.items.map((p) => p.email)).toEqual([DEMO_USERS.einbeckMember2, DEMO_USERS.einbeckMember]);
@@ -237,7 +236,7 @@ describe("searching the town's members to book for them", () => {
     ).toEqual(['Mia Mitglied']);
   });
 
-  it("only ever finds the caller's own town, page by page", async () => {
+  test("only ever finds the caller's own town, page by page", async ({ superuser }) => {
     const einbeckUsers = new Set(
       (
         await superuser.query<{ userId: string }>(
@@ -280,7 +279,9 @@ describe("searching the town's members to book for them", () => {
     );
   });
 
-  it('is not for members, who never book for others: no search, no choice offered, forUserId refused and nothing written', async () => {
+  test('is not for members, who never book for others: no search, no choice offered, forUserId refused and nothing written', async ({
+    superuser,
+  }) => {
     expect((await failure(member.organisations.searchMembers({ tenant, query: 'Max' }))).code).toBe('FORBIDDEN');
     expect((await member.spaces.get({ tenant, spaceId: internalRoom.id })).canBookForOthers).toBe(false);
     expect((await manager.spaces.get({ tenant, spaceId: internalRoom.id })).canBookForOthers).toBe(true);

@@ -5,29 +5,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest();
+const file = fileFixtures(test);
 
 const FIXTURE = readFileSync(new URL('./test-fixtures/register.csv', import.meta.url), 'utf8');
 const SOURCE = 'Testauszug (Destatis, Gemeindeverzeichnis)';
 
-let api: TestApi;
-let superuser: pg.Client;
 let platformAdmin: Caller;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi());
+test.beforeAll(async ({ api }) => {
   platformAdmin = await api.as(DEMO_USERS.platform);
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
-const count = async (sql: string) => Number((await superuser.query(`SELECT count(*) AS n FROM ${sql}`)).rows[0].n);
+const count = async (sql: string) => Number((await file.superuser.query(`SELECT count(*) AS n FROM ${sql}`)).rows[0].n);
 
 const town = (name: string, ags: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -41,7 +36,7 @@ const town = (name: string, ags: string, extra: Record<string, unknown> = {}) =>
 });
 
 describe('before any register is imported', () => {
-  it('says there is none, and onboarding checks only the form of a key', async () => {
+  test('says there is none, and onboarding checks only the form of a key', async () => {
     expect(await platformAdmin.register.status({})).toEqual({ current: null });
     expect((await platformAdmin.register.search({ query: 'Zeitz' })).items).toEqual([]);
     const { tenant } = await platformAdmin.tenants.onboard(town('Vorher', '15084901'));
@@ -50,7 +45,7 @@ describe('before any register is imported', () => {
 });
 
 describe('importing the register', () => {
-  it('takes every row of the file, records its date and source, and audits the import', async () => {
+  test('takes every row of the file, records its date and source, and audits the import', async ({ superuser }) => {
     const imported = await platformAdmin.register.import({ csv: FIXTURE, effectiveDate: '2019-12-31', source: SOURCE });
     expect(imported).toMatchObject({ effectiveDate: '2019-12-31', source: SOURCE, rowCount: 11 });
     expect(await count(`"Municipality"`)).toBe(11);
@@ -65,7 +60,7 @@ describe('importing the register', () => {
     expect(rows[0].data).toMatchObject({ rowCount: 11, effectiveDate: '2019-12-31' });
   });
 
-  it('refuses a file with one bad row, naming line and column, and keeps the register as it was', async () => {
+  test('refuses a file with one bad row, naming line and column, and keeps the register as it was', async () => {
     const lines = FIXTURE.trimEnd().split('\n');
     const broken = [...lines.slice(0, 3), lines[3]!.replace(/^\d{8}/, '1234567'), ...lines.slice(4)].join('\n');
     expect(
@@ -93,7 +88,7 @@ describe('importing the register', () => {
     expect((await platformAdmin.register.status({})).current?.effectiveDate).toBe('2019-12-31');
   });
 
-  it('replaces the whole register with the next import', async () => {
+  test('replaces the whole register with the next import', async () => {
     const smaller = FIXTURE.trimEnd().split('\n').slice(0, 6).join('\n');
     await platformAdmin.register.import({ csv: smaller, effectiveDate: '2020-12-31', source: SOURCE });
     expect(await count(`"Municipality"`)).toBe(5);
@@ -101,7 +96,7 @@ describe('importing the register', () => {
     expect(await count(`"Municipality"`)).toBe(11);
   });
 
-  it('takes two imports at once in turn: both succeed, one whole register remains', async () => {
+  test('takes two imports at once in turn: both succeed, one whole register remains', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 4 }, (_, i) =>
         platformAdmin.register.import({ csv: FIXTURE, effectiveDate: '2019-12-31', source: `${SOURCE} ${i}` }),
@@ -111,7 +106,7 @@ describe('importing the register', () => {
     expect(await count(`"Municipality"`)).toBe(11);
   });
 
-  it('is for the provider only', async () => {
+  test('is for the provider only', async ({ api }) => {
     const admin = await api.as(DEMO_USERS.einbeckAdmin);
     expect(
       (await failure(admin.register.import({ csv: FIXTURE, effectiveDate: '2019-12-31', source: SOURCE }))).code,
@@ -120,7 +115,7 @@ describe('importing the register', () => {
 });
 
 describe('searching the register', () => {
-  it('finds by name (any part, any case), postal code and key', async () => {
+  test('finds by name (any part, any case), postal code and key', async () => {
     const names = async (query: string) => (await platformAdmin.register.search({ query })).items.map((m) => m.name);
     expect(await names('zeitz')).toEqual(['Zeitz, Stadt']);
     expect(await names('NEUSTADT')).toEqual(['Neustadt am Rübenberge, Stadt', 'Neustadt (Hessen), Stadt']);
@@ -141,7 +136,7 @@ describe('searching the register', () => {
 });
 
 describe('onboarding against the register', () => {
-  it('refuses a key that is not in the register, naming its date, until the caller confirms it', async () => {
+  test('refuses a key that is not in the register, naming its date, until the caller confirms it', async () => {
     expect(await failure(platformAdmin.tenants.onboard(town('Erfunden', '15084777')))).toEqual({
       code: 'BAD_REQUEST',
       messageKey: 'errors.tenant.agsNotInRegister',
@@ -155,7 +150,7 @@ describe('onboarding against the register', () => {
     expect(tenant.slug).toBe('erfunden');
   });
 
-  it('takes a key from the register without a confirmation', async () => {
+  test('takes a key from the register without a confirmation', async () => {
     const { tenant } = await platformAdmin.tenants.onboard(town('Weißenfels', '15084550'));
     expect(tenant.slug).toBe('weissenfels');
   });

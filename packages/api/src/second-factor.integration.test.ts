@@ -4,31 +4,17 @@
  * recovery codes and challenges, the shared sign-in rate limit, disabling.
  */
 import { totpCode } from '@hubwerk/auth';
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { type Caller, createTestApi, type TestApi } from './test-support.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
+import type { Caller } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
-
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
-});
-
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
+const test = seededApiTest();
+const file = fileFixtures(test);
 
 const userRow = async (email: string) =>
   (
-    await superuser.query(
+    await file.superuser.query(
       `SELECT id, "totpSecret", "totpPendingSecret", "totpEnabledAt", "totpLastStep" FROM "User" WHERE email = $1`,
       [email],
     )
@@ -36,7 +22,7 @@ const userRow = async (email: string) =>
 const sessionCount = async (email: string) =>
   Number(
     (
-      await superuser.query(
+      await file.superuser.query(
         `SELECT count(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1`,
         [email],
       )
@@ -44,12 +30,12 @@ const sessionCount = async (email: string) =>
   );
 /** Lets a test use another code within the same 30 seconds (the reuse rule is tested on its own). */
 const forgetLastStep = (email: string) =>
-  superuser.query(`UPDATE "User" SET "totpLastStep" = NULL WHERE email = $1`, [email]);
-const clearThrottle = () => superuser.query(`DELETE FROM "RateLimit"`);
+  file.superuser.query(`UPDATE "User" SET "totpLastStep" = NULL WHERE email = $1`, [email]);
+const clearThrottle = () => file.superuser.query(`DELETE FROM "RateLimit"`);
 
 /** Enrols the user; returns the secret and the recovery codes. */
 async function enrol(email: string): Promise<{ caller: Caller; secret: string; recoveryCodes: string[] }> {
-  const caller = await api.as(email);
+  const caller = await file.api.as(email);
   const { secret } = await caller.mfa.startEnrolment({});
   const { recoveryCodes } = await caller.mfa.confirmEnrolment({ code: totpCode(secret, Date.now()) });
   await forgetLastStep(email);
@@ -57,13 +43,16 @@ async function enrol(email: string): Promise<{ caller: Caller; secret: string; r
 }
 
 async function challengeFor(email: string): Promise<string> {
-  const result = await api.caller().auth.signIn({ email, password: DEMO_PASSWORD });
+  const result = await file.api.caller().auth.signIn({ email, password: DEMO_PASSWORD });
   if (result.status !== 'second-factor-required') throw new Error(`expected a challenge, got ${result.status}`);
   return result.challenge;
 }
 
 describe('enrolment', () => {
-  it('keeps the secret encrypted, confirms with a first code and shows ten recovery codes once', async () => {
+  test('keeps the secret encrypted, confirms with a first code and shows ten recovery codes once', async ({
+    api,
+    superuser,
+  }) => {
     const email = DEMO_USERS.platform;
     const caller = await api.as(email);
     expect(await caller.mfa.status()).toEqual({ enabled: false, enabledAt: null, recoveryCodesLeft: 0, pending: null });
@@ -116,7 +105,7 @@ describe('enrolment', () => {
     expect(audit.rows.map((r) => r.action)).toEqual(['user.secondFactorEnrolmentStarted', 'user.secondFactorEnabled']);
   });
 
-  it('refuses to confirm without a started enrolment', async () => {
+  test('refuses to confirm without a started enrolment', async ({ api }) => {
     const caller = await api.as(DEMO_USERS.sangerhausenAdmin);
     await expect(caller.mfa.confirmEnrolment({ code: '123456' })).rejects.toMatchObject({
       code: 'CONFLICT',
@@ -130,12 +119,12 @@ describe('signing in with a second factor', () => {
   let recoveryCodes: string[];
   const email = DEMO_USERS.partner;
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     ({ secret, recoveryCodes } = await enrol(email));
     await clearThrottle();
   });
 
-  it('gives a challenge, not a session, for the password alone', async () => {
+  test('gives a challenge, not a session, for the password alone', async ({ api }) => {
     const before = await sessionCount(email);
     const challenge = await challengeFor(email);
     expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -144,7 +133,9 @@ describe('signing in with a second factor', () => {
     await expect(api.caller(challenge).auth.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
-  it('opens a session for the right code; a wrong code, a reused code and a used challenge are refused', async () => {
+  test('opens a session for the right code; a wrong code, a reused code and a used challenge are refused', async ({
+    api,
+  }) => {
     const challenge = await challengeFor(email);
     const code = totpCode(secret, Date.now());
     const wrong = code === '000000' ? '111111' : '000000';
@@ -171,7 +162,7 @@ describe('signing in with a second factor', () => {
     await clearThrottle();
   });
 
-  it('accepts each recovery code once', async () => {
+  test('accepts each recovery code once', async ({ api }) => {
     const [first, second] = recoveryCodes;
     // Typed loosely: upper case, a space instead of the dash.
     const { token } = await api
@@ -190,7 +181,7 @@ describe('signing in with a second factor', () => {
     await clearThrottle();
   });
 
-  it('kills a challenge after five wrong codes, and an expired one', async () => {
+  test('kills a challenge after five wrong codes, and an expired one', async ({ api, superuser }) => {
     const challenge = await challengeFor(email);
     for (let i = 0; i < 5; i++) {
       await expect(
@@ -217,7 +208,9 @@ describe('signing in with a second factor', () => {
     await clearThrottle();
   });
 
-  it('counts wrong codes toward the sign-in rate limit: after ten failures even the right password and code wait', async () => {
+  test('counts wrong codes toward the sign-in rate limit: after ten failures even the right password and code wait', async ({
+    api,
+  }) => {
     await clearThrottle();
     // 1 password + 5 codes, 1 password + 4 codes = 11 attempts; none of them cleared the count.
     let challenge = await challengeFor(email);
@@ -242,7 +235,7 @@ describe('signing in with a second factor', () => {
 });
 
 describe('disabling', () => {
-  it('needs the password and a code; afterwards the password alone signs in', async () => {
+  test('needs the password and a code; afterwards the password alone signs in', async ({ api, superuser }) => {
     const email = DEMO_USERS.zeitzAdmin;
     const { caller, secret } = await enrol(email);
     await expect(

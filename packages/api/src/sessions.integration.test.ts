@@ -7,46 +7,36 @@
 import { randomUUID } from 'node:crypto';
 import { SESSION_ABSOLUTE_LIFETIME_MS, SESSION_IDLE_TIMEOUT_MS, hashToken } from '@hubwerk/auth';
 import { BatchQuery } from '@hubwerk/db';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { authenticate } from './authenticate.ts';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { appRouter } from './root.ts';
 import { createCallerFactory } from './trpc.ts';
-import { createTestApi, type TestApi } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
-
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
-});
-
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
+const test = seededApiTest();
+const file = fileFixtures(test);
 
 /** Signs in as a browser would, from an address and with a user agent. */
 async function signIn(email: string, clientIp = '203.0.113.7', userAgent = 'Firefox/140 (Test)') {
   const caller = createCallerFactory(appRouter)(
-    createContext(api.deps, { requestId: randomUUID(), sessionToken: null, userAgent, clientIp, log: {} }),
+    createContext(file.api.deps, { requestId: randomUUID(), sessionToken: null, userAgent, clientIp, log: {} }),
   );
   const result = await caller.auth.signIn({ email, password: DEMO_PASSWORD });
   if (result.status !== 'signed-in') throw new Error('unexpected second factor');
   return result.token;
 }
 const sessionId = async (token: string) =>
-  (await superuser.query(`SELECT id FROM "Session" WHERE "tokenHash" = $1`, [hashToken(token)])).rows[0].id as string;
+  (await file.superuser.query(`SELECT id FROM "Session" WHERE "tokenHash" = $1`, [hashToken(token)])).rows[0]
+    .id as string;
 
 describe('session lifecycle', () => {
-  it('creates a new session (new token, new row) at every sign-in, never reusing the one the browser holds', async () => {
+  test('creates a new session (new token, new row) at every sign-in, never reusing the one the browser holds', async ({
+    api,
+    superuser,
+  }) => {
     const first = await signIn(DEMO_USERS.einbeckManager);
     const second = await signIn(DEMO_USERS.einbeckManager);
     expect(second).not.toBe(first);
@@ -60,7 +50,10 @@ describe('session lifecycle', () => {
     ).toEqual({ clientIp: '203.0.113.7', userAgent: 'Firefox/140 (Test)' });
   });
 
-  it('ends a session idle for longer than the idle timeout, and one past its absolute lifetime', async () => {
+  test('ends a session idle for longer than the idle timeout, and one past its absolute lifetime', async ({
+    api,
+    superuser,
+  }) => {
     const idle = await signIn(DEMO_USERS.einbeckMember2);
     const old = await signIn(DEMO_USERS.einbeckMember2);
     const fresh = await signIn(DEMO_USERS.einbeckMember2);
@@ -81,7 +74,7 @@ describe('session lifecycle', () => {
     expect(items.map((s) => s.id)).toEqual([await sessionId(fresh)]);
   });
 
-  it('signs out on the very next request', async () => {
+  test('signs out on the very next request', async ({ api }) => {
     const token = await signIn(DEMO_USERS.sangerhausenAdmin);
     expect((await api.caller(token).auth.me()).user.email).toBe(DEMO_USERS.sangerhausenAdmin);
     await api.caller(token).auth.signOut({});
@@ -90,7 +83,7 @@ describe('session lifecycle', () => {
 });
 
 describe('the sessions page', () => {
-  it("lists the caller's active sessions, newest first, with the current one marked", async () => {
+  test("lists the caller's active sessions, newest first, with the current one marked", async ({ api }) => {
     const email = DEMO_USERS.einbeckAdmin;
     const older = await signIn(email, '198.51.100.1', 'Chrome/130');
     const current = await signIn(email, '198.51.100.2', 'Safari/18');
@@ -107,7 +100,10 @@ describe('the sessions page', () => {
     expect(page2.items[0]!.id).toBe(await sessionId(older));
   });
 
-  it("ends one session (next request signed out), then all others; another user's session is not found and lives on", async () => {
+  test("ends one session (next request signed out), then all others; another user's session is not found and lives on", async ({
+    api,
+    superuser,
+  }) => {
     const email = DEMO_USERS.einbeckMember;
     const [a, b, c] = [await signIn(email), await signIn(email), await signIn(email)];
     const stranger = await signIn(DEMO_USERS.zeitzAdmin);
@@ -139,7 +135,9 @@ describe('the sessions page', () => {
     expect(audit.rows.map((r) => r.action)).toEqual(['user.sessionEnded', 'user.otherSessionsEnded']);
   });
 
-  it("lets the provider's admins find an account and end all its sessions, effective on its next request", async () => {
+  test("lets the provider's admins find an account and end all its sessions, effective on its next request", async ({
+    api,
+  }) => {
     const target = DEMO_USERS.einbeckManager;
     const victim = await signIn(target);
     const platform = await api.as(DEMO_USERS.platform);
@@ -161,7 +159,9 @@ describe('the sessions page', () => {
 });
 
 describe("authenticate: the session, then abilities and town in the user's scope", () => {
-  it("reads them in two flights, the town under the user's row-level security, and leaves no setting behind", async () => {
+  test("reads them in two flights, the town under the user's row-level security, and leaves no setting behind", async ({
+    api,
+  }) => {
     const token = await signIn(DEMO_USERS.einbeckMember);
     const batches = vi.spyOn(pg.Client.prototype, 'query');
     const own = await authenticate(api.deps.db, token, 'einbeck');
@@ -181,7 +181,7 @@ describe("authenticate: the session, then abilities and town in the user's scope
     expect(left!.rows).toEqual([{ user: null }]);
   });
 
-  it('answers only while the session is usable: revoked, expired or idle — no answer', async () => {
+  test('answers only while the session is usable: revoked, expired or idle — no answer', async ({ api, superuser }) => {
     const cases: Array<[string, string]> = [
       ['revoked', `"revokedAt" = now()`],
       ['expired', `"expiresAt" = now() - interval '1 second'`],

@@ -5,16 +5,17 @@
  * key naming the problem and nothing written; the walls hold (another hub's
  * manager, another town, the public only for public hubs).
  */
-import type pg from 'pg';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { PHOTO_LIMITS, sniffFormat } from './routers/space-photos/photo-image.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest({ poolSize: 6 });
+const file = fileFixtures(test);
 
 const tenant = 'einbeck';
-let api: TestApi;
-let superuser: pg.Client;
 let admin: Caller;
 let manager: Caller;
 let member: Caller;
@@ -62,12 +63,13 @@ function crc32(bytes: Uint8Array): number {
 }
 
 const photoRows = async (space: string) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM "SpacePhoto" WHERE "spaceId" = $1`, [space])).rows[0].n);
+  Number(
+    (await file.superuser.query(`SELECT count(*) AS n FROM "SpacePhoto" WHERE "spaceId" = $1`, [space])).rows[0].n,
+  );
 const auditCount = async (action: string) =>
-  Number((await superuser.query(`SELECT count(*) AS n FROM "AuditLog" WHERE action = $1`, [action])).rows[0].n);
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM "AuditLog" WHERE action = $1`, [action])).rows[0].n);
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 6 }));
+test.beforeAll(async ({ api, superuser }) => {
   [admin, manager, member, partner, zeitzAdmin] = await Promise.all([
     api.as(DEMO_USERS.einbeckAdmin),
     api.as(DEMO_USERS.einbeckManager),
@@ -95,13 +97,10 @@ beforeAll(async () => {
   ).rows[0].id;
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 describe('an upload', () => {
-  it('is stored as a re-encoded WebP at most 1600 px wide, with a 400 px thumbnail and no EXIF/GPS left', async () => {
+  test('is stored as a re-encoded WebP at most 1600 px wide, with a 400 px thumbnail and no EXIF/GPS left', async ({
+    superuser,
+  }) => {
     const upload = await jpegWithGps(2400, 1200);
     // The test input really carries the position (else the assertion below proves nothing).
     const before = await sharp(upload).metadata();
@@ -155,7 +154,7 @@ describe('an upload', () => {
     expect(await auditCount('spacePhoto.added')).toBe(1);
   });
 
-  it('keeps small images small (no enlargement) and accepts PNG and WebP too', async () => {
+  test('keeps small images small (no enlargement) and accepts PNG and WebP too', async () => {
     const fromPng = await admin.spacePhotos.add({
       tenant,
       spaceId,
@@ -184,7 +183,9 @@ describe('an upload', () => {
     expect((await manager.spacePhotos.list({ tenant, spaceId })).canManage).toBe(true);
   });
 
-  it('accepts AVIF (re-encoded to WebP like the rest) and refuses HEIC, which this build cannot decode, by name', async () => {
+  test('accepts AVIF (re-encoded to WebP like the rest) and refuses HEIC, which this build cannot decode, by name', async ({
+    superuser,
+  }) => {
     const hubId = (await admin.hubs.list({ tenant })).items.find((h) => h.slug === 'digital-hub-einbeck')!.id;
     const room = await admin.spaces.create({ tenant, hubId, kind: 'meeting-room', name: 'Fotoraum AVIF', capacity: 4 });
     const avif = await sharp({ create: { width: 2400, height: 1200, channels: 3, background: '#3366cc' } })
@@ -301,7 +302,7 @@ describe('an upload', () => {
 });
 
 describe('who may', () => {
-  it("lets members read but not add, and another hub's manager not add", async () => {
+  test("lets members read but not add, and another hub's manager not add", async () => {
     const upload = { altText: 'Raum', imageBase64: b64(await png(20, 20)) };
     expect(await failure(member.spacePhotos.add({ tenant, spaceId, ...upload }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await failure(manager.spacePhotos.add({ tenant, spaceId: otherHubSpaceId, ...upload }))).toMatchObject({
@@ -323,7 +324,7 @@ describe('who may', () => {
     expect(await photoRows(otherHubSpaceId)).toBe(1);
   });
 
-  it("answers another town's space and photo ids exactly like made-up ones", async () => {
+  test("answers another town's space and photo ids exactly like made-up ones", async () => {
     await zeitzAdmin.spacePhotos.add({
       tenant: 'zeitz',
       spaceId: zeitzSpaceId,
@@ -371,7 +372,7 @@ describe('who may', () => {
 });
 
 describe('managing', () => {
-  it('changes the alt text, moves and removes photos, each with an audit entry', async () => {
+  test('changes the alt text, moves and removes photos, each with an audit entry', async ({ superuser }) => {
     const before = (await manager.spacePhotos.list({ tenant, spaceId })).items;
     expect(before.length).toBe(3);
     const [first, second] = before as [(typeof before)[0], (typeof before)[0]];
@@ -405,7 +406,7 @@ describe('managing', () => {
     );
   });
 
-  it('stops at 8 photos per space, also when uploads race', async () => {
+  test('stops at 8 photos per space, also when uploads race', async () => {
     const small = b64(await png(16, 16));
     const have = await photoRows(spaceId);
     const results = await Promise.allSettled(
@@ -421,7 +422,7 @@ describe('managing', () => {
     expect(await photoRows(spaceId)).toBe(8);
   });
 
-  it('goes with its space', async () => {
+  test('goes with its space', async ({ superuser }) => {
     expect(await photoRows(otherHubSpaceId)).toBe(1);
     await superuser.query(`DELETE FROM "Space" WHERE id = $1`, [otherHubSpaceId]);
     expect(await photoRows(otherHubSpaceId)).toBe(0);
@@ -429,7 +430,7 @@ describe('managing', () => {
 });
 
 describe('the public hub page', () => {
-  it('shows and serves photos only while the hub is public, and only its own', async () => {
+  test('shows and serves photos only while the hub is public, and only its own', async ({ api, superuser }) => {
     const where = { town: 'einbeck', hub: 'digital-hub-einbeck' };
     const anonymous = api.caller();
     const photoId = (await member.spacePhotos.list({ tenant, spaceId })).items[0]!.id;

@@ -8,41 +8,39 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { createContext } from './context.ts';
 import { PUBLIC_LIMITS } from './rate-limits.ts';
 import { appRouter } from './root.ts';
 import { clearDiscoveryCache, MAX_PROVIDER_RESPONSE_BYTES } from './routers/sso/oidc-client.ts';
-import { type Caller, failure, seededTestApi, type TestApi } from './test-support.ts';
+import { type Caller, failure } from './test-support.ts';
 import { createCallerFactory } from './trpc.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest();
+const file = fileFixtures(test);
 
 const root = createCallerFactory(appRouter);
 
-let api: TestApi;
-let superuser: pg.Client;
 let einbeckAdmin: Caller;
 let einbeckId: string;
 const servers: http.Server[] = [];
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi());
+test.beforeAll(async ({ api, superuser }) => {
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
   einbeckId = (await superuser.query(`SELECT id FROM "Tenant" WHERE slug = 'einbeck'`)).rows[0].id;
   await superuser.query(`UPDATE "TenantBilling" SET plan = 'PLUS' WHERE "tenantId" = $1`, [einbeckId]);
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   for (const server of servers) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
-  await superuser?.end();
-  await api?.close();
 });
 
-afterEach(() => {
+test.afterEach(({ api }) => {
   api.deps.sso!.allowLoopbackHttp = true;
   delete api.deps.sso!.fetchTimeoutMs;
   clearDiscoveryCache();
@@ -74,10 +72,11 @@ const metadata = (issuer: string) => ({
 });
 
 const setPlan = (plan: 'BASIS' | 'STANDARD' | 'PLUS') =>
-  superuser.query(`UPDATE "TenantBilling" SET plan = $2 WHERE "tenantId" = $1`, [einbeckId, plan]);
+  file.superuser.query(`UPDATE "TenantBilling" SET plan = $2 WHERE "tenantId" = $1`, [einbeckId, plan]);
 const configRows = async () =>
   Number(
-    (await superuser.query(`SELECT count(*) AS n FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [einbeckId])).rows[0].n,
+    (await file.superuser.query(`SELECT count(*) AS n FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [einbeckId]))
+      .rows[0].n,
   );
 const settings = (issuer: string, domain: string, enabled = true) => ({
   tenant: 'einbeck',
@@ -90,11 +89,19 @@ const settings = (issuer: string, domain: string, enabled = true) => ({
 /** An anonymous caller from the given client IP. */
 const from = (clientIp: string) =>
   root(
-    createContext(api.deps, { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp, log: {} }),
+    createContext(file.api.deps, {
+      requestId: randomUUID(),
+      sessionToken: null,
+      userAgent: 'vitest',
+      clientIp,
+      log: {},
+    }),
   );
 
 describe('SSO and the plan', () => {
-  it('refuses saving and enabling on a plan without SSO, and starting a sign-in after a downgrade', async () => {
+  test('refuses saving and enabling on a plan without SSO, and starting a sign-in after a downgrade', async ({
+    superuser,
+  }) => {
     const idp = await provider((_req, res, issuer) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(metadata(issuer))),
     );
@@ -133,7 +140,7 @@ describe('SSO and the plan', () => {
 });
 
 describe('issuer addresses in production', () => {
-  it('refuses http, loopback and internal addresses when the host does not relax the rule', async () => {
+  test('refuses http, loopback and internal addresses when the host does not relax the rule', async ({ api }) => {
     await setPlan('PLUS');
     api.deps.sso!.allowLoopbackHttp = false;
     const refusal = async (issuer: string) =>
@@ -163,7 +170,7 @@ describe('issuer addresses in production', () => {
 });
 
 describe('discovery', () => {
-  it('gives up on a provider that never answers, with a translated error', async () => {
+  test('gives up on a provider that never answers, with a translated error', async ({ api }) => {
     await setPlan('PLUS');
     const silent = await provider(() => undefined);
     await einbeckAdmin.sso.saveTownConfig(settings(silent.issuer, 'silent.example'));
@@ -175,7 +182,7 @@ describe('discovery', () => {
     });
   });
 
-  it('refuses an answer over the size limit, declared or streamed', async () => {
+  test('refuses an answer over the size limit, declared or streamed', async () => {
     const padding = 'x'.repeat(MAX_PROVIDER_RESPONSE_BYTES + 1);
     const declared = await provider((_req, res, issuer) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...metadata(issuer), padding })),
@@ -200,7 +207,7 @@ describe('discovery', () => {
     }
   });
 
-  it('is cached per issuer and client: two sign-ins, one discovery', async () => {
+  test('is cached per issuer and client: two sign-ins, one discovery', async () => {
     const idp = await provider((_req, res, issuer) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(metadata(issuer))),
     );
@@ -219,7 +226,7 @@ describe('discovery', () => {
 });
 
 describe('sso.start rate limit', () => {
-  it('refuses a client after its allowance, with a retry time; other clients go on', async () => {
+  test('refuses a client after its allowance, with a retry time; other clients go on', async () => {
     const idp = await provider((_req, res, issuer) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(metadata(issuer))),
     );

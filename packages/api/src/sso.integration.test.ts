@@ -5,15 +5,17 @@
  * provider's login form), and hands the callback query back to the API.
  */
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { TRPCError } from '@trpc/server';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
 import { describeError } from './errors.ts';
 import { clearDiscoveryCache } from './routers/sso/oidc-client.ts';
 import { signInAtProvider, startTestOidcProvider, type TestOidcProvider } from './testing/index.ts';
-import { type Caller, createTestApi, TEST_SSO_CALLBACK, type TestApi } from './test-support.ts';
+import { type Caller, TEST_SSO_CALLBACK } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
+
+const test = seededApiTest();
+const file = fileFixtures(test);
 
 const ACCOUNTS = {
   anna: { email: 'anna.schmidt@einbeck.example', name: 'Anna Schmidt' },
@@ -28,8 +30,6 @@ const ACCOUNTS = {
   foreign: { email: 'fremd@einbeck.example' },
 };
 
-let api: TestApi;
-let superuser: pg.Client;
 let idp: TestOidcProvider;
 /** A second, unrelated provider with the same client id and secret: its tokens must never count for Einbeck. */
 let otherIdp: TestOidcProvider;
@@ -37,12 +37,7 @@ let einbeckAdmin: Caller;
 let einbeckId: string;
 let itPartnerId: string;
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api, superuser }) => {
   idp = await startTestOidcProvider({ redirectUri: TEST_SSO_CALLBACK, accounts: ACCOUNTS });
   otherIdp = await startTestOidcProvider({ redirectUri: TEST_SSO_CALLBACK, accounts: ACCOUNTS });
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
@@ -61,11 +56,9 @@ beforeAll(async () => {
   });
 }, 60_000);
 
-afterAll(async () => {
+test.afterAll(async () => {
   await idp?.close();
   await otherIdp?.close();
-  await superuser?.end();
-  await api?.close();
 });
 
 async function failure(promise: Promise<unknown>): Promise<string> {
@@ -78,17 +71,18 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-const count = async (sql: string, params: unknown[] = []) => Number((await superuser.query(sql, params)).rows[0].n);
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await file.superuser.query(sql, params)).rows[0].n);
 const sessions = () => count(`SELECT count(*) AS n FROM "Session" WHERE "revokedAt" IS NULL`);
 
 /** The whole browser round trip: start at Hubwerk, sign in at the provider as `account`, return the callback query. */
 async function roundTrip(email: string, account: string, tamper: (url: URL) => URL = (u) => u): Promise<string> {
-  const { authorizationUrl } = await api.caller().sso.start({ email });
+  const { authorizationUrl } = await file.api.caller().sso.start({ email });
   return signInAtProvider(tamper(new URL(authorizationUrl)).href, TEST_SSO_CALLBACK, account);
 }
 
 describe('SSO configuration', () => {
-  it('never returns the client secret and stores it encrypted', async () => {
+  test('never returns the client secret and stores it encrypted', async ({ superuser }) => {
     const view = await einbeckAdmin.sso.townConfig({ tenant: 'einbeck' });
     expect(view.config).toMatchObject({
       issuer: idp.issuer,
@@ -112,7 +106,7 @@ describe('SSO configuration', () => {
     ).toBe(1);
   });
 
-  it('keeps the stored secret when the form leaves it empty', async () => {
+  test('keeps the stored secret when the form leaves it empty', async ({ superuser }) => {
     const before = (
       await superuser.query(`SELECT "clientSecretEncrypted" AS s FROM "TenantSsoConfig" WHERE "tenantId" = $1`, [
         einbeckId,
@@ -136,7 +130,7 @@ describe('SSO configuration', () => {
     ).toBe(before);
   });
 
-  it('refuses an admin default role, a bad domain and a plain-http issuer outside loopback, naming the field', async () => {
+  test('refuses an admin default role, a bad domain and a plain-http issuer outside loopback, naming the field', async () => {
     const base = {
       tenant: 'einbeck',
       issuer: idp.issuer,
@@ -156,7 +150,7 @@ describe('SSO configuration', () => {
     ).toBe('BAD_REQUEST errors.sso.issuerHttps');
   });
 
-  it("is the town admin's: members are refused, other towns see nothing", async () => {
+  test("is the town admin's: members are refused, other towns see nothing", async ({ api }) => {
     const member = await api.as(DEMO_USERS.einbeckMember);
     expect(await failure(member.sso.townConfig({ tenant: 'einbeck' }))).toBe('FORBIDDEN errors.forbidden');
     const zeitz = await api.as(DEMO_USERS.zeitzAdmin);
@@ -177,7 +171,10 @@ describe('SSO configuration', () => {
 });
 
 describe('SSO sign-in against a real provider', () => {
-  it('provisions a new user into exactly the town whose provider it is, as a member, with a normal session', async () => {
+  test('provisions a new user into exactly the town whose provider it is, as a member, with a normal session', async ({
+    api,
+    superuser,
+  }) => {
     const before = await sessions();
     const query = await roundTrip(ACCOUNTS.anna.email, 'anna');
     expect(query).toMatch(/(^|&)code=/);
@@ -203,7 +200,10 @@ describe('SSO sign-in against a real provider', () => {
     ]);
   });
 
-  it('links on the second sign-in instead of creating another account, with a new session id', async () => {
+  test('links on the second sign-in instead of creating another account, with a new session id', async ({
+    api,
+    superuser,
+  }) => {
     const first = await api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.bernd.email, 'bernd') });
     const second = await api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.bernd.email, 'bernd') });
     expect(second.token).not.toBe(first.token);
@@ -220,14 +220,14 @@ describe('SSO sign-in against a real provider', () => {
     ).toBe(2);
   });
 
-  it('links an existing member of the town by verified email, keeping their role', async () => {
+  test('links an existing member of the town by verified email, keeping their role', async ({ api }) => {
     const { token } = await api.caller().sso.finish({ query: await roundTrip(DEMO_USERS.einbeckMember, 'member') });
     const me = await api.caller(token).auth.me();
     expect(me.user.email).toBe(DEMO_USERS.einbeckMember);
     expect(me.tenants).toEqual([{ slug: 'einbeck', name: 'Einbeck', role: 'member' }]);
   });
 
-  it("never signs in a user of another town through this town's provider", async () => {
+  test("never signs in a user of another town through this town's provider", async ({ api }) => {
     const before = await sessions();
     const query = await roundTrip(DEMO_USERS.sangerhausenAdmin, 'sangerhausen');
     expect(await failure(api.caller().sso.finish({ query }))).toBe('BAD_REQUEST errors.sso.accountElsewhere');
@@ -246,7 +246,7 @@ describe('SSO sign-in against a real provider', () => {
     ).toBe(1);
   });
 
-  it('rejects a forged state, and a replayed callback, without a session', async () => {
+  test('rejects a forged state, and a replayed callback, without a session', async ({ api }) => {
     const before = await sessions();
     const query = new URLSearchParams(await roundTrip(ACCOUNTS.anna.email, 'anna'));
     const forged = new URLSearchParams(query);
@@ -266,7 +266,7 @@ describe('SSO sign-in against a real provider', () => {
     expect(await sessions()).toBe(before + 1);
   });
 
-  it('rejects an ID token with the wrong nonce', async () => {
+  test('rejects an ID token with the wrong nonce', async ({ api }) => {
     const before = await sessions();
     const query = await roundTrip(ACCOUNTS.nonce.email, 'nonce', (url) => {
       url.searchParams.set('nonce', 'ein-anderer-nonce-als-der-gespeicherte');
@@ -277,7 +277,7 @@ describe('SSO sign-in against a real provider', () => {
     expect(await count(`SELECT count(*) AS n FROM "User" WHERE email = $1`, [ACCOUNTS.nonce.email])).toBe(0);
   });
 
-  it("rejects an ID token whose signature does not verify against the issuer's JWKS", async () => {
+  test("rejects an ID token whose signature does not verify against the issuer's JWKS", async ({ api }) => {
     const before = await sessions();
     const query = await roundTrip(ACCOUNTS.nonce.email, 'nonce');
     idp.forgeJwks(true);
@@ -293,7 +293,7 @@ describe('SSO sign-in against a real provider', () => {
     expect(await count(`SELECT count(*) AS n FROM "User" WHERE email = $1`, [ACCOUNTS.nonce.email])).toBe(0);
   });
 
-  it('rejects a response from a foreign issuer (another provider with the same client id)', async () => {
+  test('rejects a response from a foreign issuer (another provider with the same client id)', async ({ api }) => {
     const before = await sessions();
     const toOther = (url: URL) => new URL(url.pathname + url.search, otherIdp.issuer);
     // With the provider's iss parameter (RFC 9207) …
@@ -310,7 +310,7 @@ describe('SSO sign-in against a real provider', () => {
     expect(await count(`SELECT count(*) AS n FROM "User" WHERE email = $1`, [ACCOUNTS.foreign.email])).toBe(0);
   });
 
-  it('rejects an email outside the allowed domains, and an unverified one', async () => {
+  test('rejects an email outside the allowed domains, and an unverified one', async ({ api }) => {
     const before = await sessions();
     // Routed to Einbeck's provider by Anna's address, but the provider vouches for Mallory.
     expect(await failure(api.caller().sso.finish({ query: await roundTrip(ACCOUNTS.anna.email, 'mallory') }))).toBe(
@@ -331,7 +331,7 @@ describe('SSO sign-in against a real provider', () => {
     ).toBe(0);
   });
 
-  it('rejects sign-ins through a disabled provider, also one disabled mid-flight', async () => {
+  test('rejects sign-ins through a disabled provider, also one disabled mid-flight', async ({ api }) => {
     const before = await sessions();
     const config = {
       tenant: 'einbeck',
@@ -355,7 +355,7 @@ describe('SSO sign-in against a real provider', () => {
 });
 
 describe('partner SSO', () => {
-  it("is managed by the partner's admin and provisions partner staff into that partner only", async () => {
+  test("is managed by the partner's admin and provisions partner staff into that partner only", async ({ api }) => {
     const partnerAdmin = await api.as(DEMO_USERS.partner);
     expect(await failure(einbeckAdmin.sso.partnerConfig({ partnerId: itPartnerId }))).toBe('NOT_FOUND errors.notFound');
     await partnerAdmin.sso.savePartnerConfig({

@@ -4,37 +4,27 @@
  * written meanwhile names the session; partners and the provider read the
  * audit log across their towns.
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../prisma/seed.ts';
-import { type Caller, createTestApi, type TestApi, failure } from './test-support.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../prisma/seed.ts';
+import { type Caller, failure } from './test-support.ts';
+import { fileFixtures, seededApiTest } from './testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest();
+const file = fileFixtures(test);
+
 let support: Caller;
 let partner: Caller;
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api }) => {
   support = await api.as(DEMO_USERS.support);
   partner = await api.as(DEMO_USERS.partner);
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const count = async (sql: string, values: unknown[] = []) =>
-  (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
+  (await file.superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
 
 describe('support.start', () => {
-  it('is rejected without a reason, with a too short reason and with a duration out of range — nothing written', async () => {
+  test('is rejected without a reason, with a too short reason and with a duration out of range — nothing written', async () => {
     const before = await count(`"SupportSession"`);
     expect(await failure(support.support.start({ tenant: 'einbeck' } as never))).toMatchObject({
       code: 'BAD_REQUEST',
@@ -57,7 +47,7 @@ describe('support.start', () => {
     expect(await count(`"SupportSession"`)).toBe(before);
   });
 
-  it('is not found for a partner in a town not assigned to it, and forbidden to town roles', async () => {
+  test('is not found for a partner in a town not assigned to it, and forbidden to town roles', async ({ api }) => {
     expect(await failure(partner.support.start({ tenant: 'zeitz', reason: 'Hilfe beim Einrichten' }))).toMatchObject({
       code: 'NOT_FOUND',
       messageKey: 'errors.notFound',
@@ -71,7 +61,10 @@ describe('support.start', () => {
 });
 
 describe('a support session', () => {
-  it("gives platform support the town admin's abilities until it ends; every audit entry names it; the town sees start and end", async () => {
+  test("gives platform support the town admin's abilities until it ends; every audit entry names it; the town sees start and end", async ({
+    api,
+    superuser,
+  }) => {
     // Before: support reads but changes nothing.
     expect(await failure(support.hubs.create({ tenant: 'einbeck', name: 'Vor der Sitzung' }))).toMatchObject({
       code: 'FORBIDDEN',
@@ -132,7 +125,7 @@ describe('a support session', () => {
     expect(created.find((e) => e.actor?.email === DEMO_USERS.einbeckAdmin)?.supportSession).toBeNull();
   });
 
-  it('gives no elevated rights on the next request once expired', async () => {
+  test('gives no elevated rights on the next request once expired', async ({ superuser }) => {
     const started = await support.support.start({
       tenant: 'sangerhausen',
       reason: 'Ticket 4800: Öffnungszeiten',
@@ -152,7 +145,7 @@ describe('a support session', () => {
     await support.support.end({ tenant: 'sangerhausen' });
   });
 
-  it('of a partner stops granting anything once the town is unassigned', async () => {
+  test('of a partner stops granting anything once the town is unassigned', async ({ api, superuser }) => {
     await partner.support.start({ tenant: 'einbeck', reason: 'Partner richtet Räume ein' });
     const platform = await api.as(DEMO_USERS.platform);
     const einbeckId = (await superuser.query(`SELECT id, "managingPartnerId" FROM "Tenant" WHERE slug = 'einbeck'`))
@@ -171,7 +164,9 @@ describe('a support session', () => {
 });
 
 describe('audit.listAcrossTowns', () => {
-  it('shows a partner its towns only, with the town of each entry; the provider every town; each read is on record', async () => {
+  test('shows a partner its towns only, with the town of each entry; the provider every town; each read is on record', async ({
+    api,
+  }) => {
     await (await api.as(DEMO_USERS.zeitzAdmin)).hubs.create({ tenant: 'zeitz', name: 'Zeitzer Werkstatt' });
     await (
       await api.as(DEMO_USERS.sangerhausenAdmin)

@@ -117,9 +117,9 @@ function runJobsInProcess(deps: () => ApiDependencies): JobSender {
 }
 
 /**
- * The usual start of an integration test file: a fresh database with the
- * demo data, the API on it, and a superuser connection to check rows with.
- * End both in afterAll (`superuser.end()`, `api.close()`).
+ * Legacy: a fresh database with the demo data, the API on it and a superuser
+ * connection, each to be closed by hand. New tests use the fixtures of
+ * ./testing/fixtures.ts (ADR 041); the isolation suite still calls this.
  */
 export async function seededTestApi(options: Parameters<typeof createTestApi>[1] = {}) {
   const db = await useTestDatabase({ fresh: true });

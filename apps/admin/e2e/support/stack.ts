@@ -241,6 +241,38 @@ export async function mailedInvitationLink(stack: Stack, email: string): Promise
   }
 }
 
+/** The API signed in as one user, over HTTP as the admin app calls it. */
+export interface ApiClient {
+  query<T = unknown>(procedure: string, input: unknown): Promise<T>;
+  mutate<T = unknown>(procedure: string, input: unknown): Promise<T>;
+}
+
+/**
+ * The API as `email` (a demo user): for a spec to set up what it needs
+ * itself, so that no test depends on what an earlier one did through the
+ * UI (ADR 041). A failed call throws with the API's error.
+ */
+export async function apiAs(stack: Stack, email: string): Promise<ApiClient> {
+  let token: string | null = null;
+  const call = async <T>(procedure: string, input: unknown, kind: 'query' | 'mutation'): Promise<T> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const url = `${stack.apiUrl}/trpc/${procedure}`;
+    const response =
+      kind === 'mutation'
+        ? await fetch(url, { method: 'POST', headers, body: JSON.stringify(input) })
+        : await fetch(`${url}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers });
+    const body = (await response.json()) as { result?: { data: T }; error?: unknown };
+    if (!body.result) throw new Error(`${procedure} as ${email}: ${JSON.stringify(body.error)}`);
+    return body.result.data;
+  };
+  token = (await call<{ token: string }>('auth.signIn', { email, password: DEMO_PASSWORD }, 'mutation')).token;
+  return {
+    query: (procedure, input) => call(procedure, input, 'query'),
+    mutate: (procedure, input) => call(procedure, input, 'mutation'),
+  };
+}
+
 /** The WCAG 2.1 AA rule sets every page is checked against with axe. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 

@@ -5,21 +5,21 @@
  * check-in by staff still clears a recorded no-show.
  */
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEMO_USERS } from '../../../../prisma/seed.ts';
-import { type Caller, seededTestApi, type TestApi } from '../test-support.ts';
+import type { Caller } from '../test-support.ts';
 import { recordDueNoShows } from './no-shows.ts';
 import { createJobWorker } from './worker.ts';
+import { fileFixtures, seededApiTest } from '../testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest({ poolSize: 4 });
+const file = fileFixtures(test);
+
 let einbeckAdmin: Caller;
 const towns: Record<'einbeck' | 'sangerhausen', { tenantId: string; hubId: string }> = {} as never;
 
-beforeAll(async () => {
-  ({ api, superuser } = await seededTestApi({ poolSize: 4 }));
+test.beforeAll(async ({ api, superuser }) => {
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
   for (const slug of ['einbeck', 'sangerhausen'] as const) {
     const row = (
@@ -38,14 +38,9 @@ beforeAll(async () => {
 async function everyTown(batchSize?: number): Promise<number> {
   let total = 0;
   for (const { tenantId } of Object.values(towns))
-    total += await recordDueNoShows(api.deps.platform, tenantId, batchSize);
+    total += await recordDueNoShows(file.api.deps.platform, tenantId, batchSize);
   return total;
 }
-
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
 
 /** A room of the town's first hub with the given grace period, and a booking of it starting `startMinutes` from now. */
 async function booking(
@@ -58,11 +53,11 @@ async function booking(
   const id = randomUUID();
   const spaceId = randomUUID();
   const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 + startMinutes * 60_000);
-  await superuser.query(
+  await file.superuser.query(
     `INSERT INTO "Space" ("tenantId", id, "hubId", kind, name, capacity, amenities, "checkInGraceMinutes", "updatedAt") VALUES ($1, $2, $3, 'MEETING_ROOM', $4, 4, '{}', $5, now())`,
     [tenantId, spaceId, hubId, `Raum ${spaceId.slice(0, 8)}`, options.graceMinutes ?? 15],
   );
-  await superuser.query(
+  await file.superuser.query(
     `INSERT INTO "Booking" ("tenantId", id, "spaceId", "userId", "startsAt", "endsAt", status, "checkedInAt")
      SELECT $1, $2, $3, u.id, $4::timestamptz, $4::timestamptz + interval '2 hours', $5, CASE WHEN $7 THEN now() END FROM "User" u WHERE u.email = $6`,
     [tenantId, id, spaceId, start, options.status ?? 'CONFIRMED', email, options.checkedIn ?? false],
@@ -72,14 +67,14 @@ async function booking(
 
 const marked = async (ids: string[]) =>
   (
-    await superuser.query<{ id: string; tenantId: string }>(
+    await file.superuser.query<{ id: string; tenantId: string }>(
       `SELECT id, "tenantId" FROM "Booking" WHERE "noShowAt" IS NOT NULL AND id = ANY($1::uuid[]) ORDER BY id`,
       [ids],
     )
   ).rows;
 const townEntries = async (ids: string[]) =>
   (
-    await superuser.query<{
+    await file.superuser.query<{
       tenantId: string;
       targetId: string;
       actorUserId: string | null;
@@ -91,7 +86,10 @@ const townEntries = async (ids: string[]) =>
   ).rows;
 
 describe('the no-show worker', () => {
-  it('marks late bookings of two towns, each in its own town with its own audit entry, and only once', async () => {
+  test('marks late bookings of two towns, each in its own town with its own audit entry, and only once', async ({
+    api,
+    superuser,
+  }) => {
     const einbeckLate = await booking('einbeck', DEMO_USERS.einbeckMember, -30);
     const sangerhausenLate = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -20);
     const checkedIn = await booking('einbeck', DEMO_USERS.einbeckMember, -40, { checkedIn: true });
@@ -170,7 +168,7 @@ describe('the no-show worker', () => {
     expect(log.items.some((e) => e.targetId === einbeck.hubId && e.actor === null)).toBe(true);
   });
 
-  it('marks each booking once when runs overlap', async () => {
+  test('marks each booking once when runs overlap', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++)
       ids.push(
@@ -191,7 +189,7 @@ describe('the no-show worker', () => {
     expect(listed.sort()).toEqual([...ids].sort());
   });
 
-  it('lets staff check in a member who turns up late; the worker then leaves the booking alone', async () => {
+  test('lets staff check in a member who turns up late; the worker then leaves the booking alone', async () => {
     const late = await booking('einbeck', DEMO_USERS.einbeckMember, -25);
     expect(await everyTown()).toBe(1);
     const arrived = await einbeckAdmin.checkIn.arrive({ tenant: 'einbeck', bookingId: late });
@@ -201,7 +199,7 @@ describe('the no-show worker', () => {
     expect(await marked([late])).toEqual([]);
   });
 
-  it("runs in the API's job worker at the configured interval and stops with it", async () => {
+  test("runs in the API's job worker at the configured interval and stops with it", async ({ api }) => {
     const late = await booking('sangerhausen', DEMO_USERS.sangerhausenAdmin, -30);
     const options = {
       platform: api.deps.platform,

@@ -4,28 +4,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type FakeEvent, signEvent } from '@hubwerk/billing/fake-stripe';
-import { useTestDatabase } from '@hubwerk/db/testing';
-import pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
-import { type Caller, createTestApi, fakeStripe, TEST_WEBHOOK_SECRET, type TestApi } from '../test-support.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../../prisma/seed.ts';
+import { type Caller, fakeStripe, TEST_WEBHOOK_SECRET } from '../test-support.ts';
 import { startTestSmtp, type TestSmtp } from '../testing/index.ts';
 import { createJobWorker, type JobWorker } from '../jobs/worker.ts';
+import { fileFixtures, seededApiTest } from '../testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest({ graceDays: 14 });
+const file = fileFixtures(test);
+
 let platformAdmin: Caller;
 let smtp: TestSmtp;
 let worker: JobWorker;
 const fake = fakeStripe();
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db, { graceDays: 14 });
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api }) => {
   platformAdmin = await api.as(DEMO_USERS.platform);
   smtp = await startTestSmtp();
   worker = createJobWorker({
@@ -36,22 +31,24 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   await worker?.stop();
   await smtp?.close();
-  await superuser?.end();
-  await api?.close();
 });
 
 async function deliverAll(events: FakeEvent[]) {
   for (const event of events) {
     const payload = JSON.stringify(event);
-    expect((await api.deps.billing.handleWebhook(payload, signEvent(payload, TEST_WEBHOOK_SECRET))).status).toBe(200);
+    expect((await file.api.deps.billing.handleWebhook(payload, signEvent(payload, TEST_WEBHOOK_SECRET))).status).toBe(
+      200,
+    );
   }
 }
 
 describe('dunning mail', () => {
-  it('the first failed payment mails the town admin once, in German, with the read-only date and the billing link', async () => {
+  test('the first failed payment mails the town admin once, in German, with the read-only date and the billing link', async ({
+    superuser,
+  }) => {
     const adminEmail = `kaemmerei@${randomUUID().slice(0, 8)}.example.org`;
     const { tenant } = await platformAdmin.tenants.onboard({
       name: 'Mahnhausen',
@@ -99,7 +96,7 @@ describe('dunning mail', () => {
     );
   });
 
-  it('mails again only when a failure delivered late brings the read-only date forward', async () => {
+  test('mails again only when a failure delivered late brings the read-only date forward', async ({ superuser }) => {
     const adminEmail = `stadtkasse@${randomUUID().slice(0, 8)}.example.org`;
     const { tenant } = await platformAdmin.tenants.onboard({
       name: 'Spätpost',

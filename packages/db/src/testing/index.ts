@@ -8,3 +8,4 @@ export type { TestDatabaseContext } from './context.ts';
 export { watchedTables } from './watched-tables.ts';
 export { insertTowns, type TestTown } from './towns.ts';
 export { freePort } from './free-port.ts';
+export { databaseTest, createDatabaseTest } from './fixtures.ts';

@@ -4,36 +4,26 @@
  * job reports progress up to 100 %; it works while the town is read-only;
  * only the user who asked may download it, and only until it expires.
  */
-import { useTestDatabase } from '@hubwerk/db/testing';
 import { TRPCError } from '@trpc/server';
 import { strFromU8, unzipSync } from 'fflate';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../../../prisma/seed.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../../../prisma/seed.ts';
 import { describeError } from '../../errors.ts';
 import { csvLine } from './export-archive.ts';
-import { type Caller, createTestApi, type TestApi } from '../../test-support.ts';
+import type { Caller } from '../../test-support.ts';
+import { fileFixtures, seededApiTest } from '../../testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest();
+const file = fileFixtures(test);
+
 let einbeckAdmin: Caller;
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api }) => {
   einbeckAdmin = await api.as(DEMO_USERS.einbeckAdmin);
 });
 
-afterAll(async () => {
-  await superuser?.end();
-  await api?.close();
-});
-
 const rows = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-  (await superuser.query(sql, params)).rows as T[];
+  (await file.superuser.query(sql, params)).rows as T[];
 const townId = async (slug: string) =>
   (await rows<{ id: string }>(`SELECT id FROM "Tenant" WHERE slug = $1`, [slug]))[0]!.id;
 
@@ -84,7 +74,7 @@ describe('data export of a town', () => {
   let exportId: string;
   let archive: Awaited<ReturnType<typeof download>>;
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ superuser }) => {
     // A Stripe id on Einbeck's billing row: it must not leave through the export.
     await superuser.query(
       `UPDATE "TenantBilling" SET "stripeCustomerId" = 'cus_geheim_einbeck', "stripeSubscriptionId" = 'sub_geheim_einbeck', "vatId" = 'DE123456789' WHERE "tenantId" = $1`,
@@ -109,7 +99,7 @@ describe('data export of a town', () => {
     archive = await download(einbeckAdmin, 'einbeck', exportId);
   });
 
-  it('reaches 100 % and offers an expiring ZIP named after the town', async () => {
+  test('reaches 100 % and offers an expiring ZIP named after the town', async () => {
     const job = await einbeckAdmin.exports.get({ tenant: 'einbeck', exportId });
     expect(job.sizeBytes).toBe(archive.zip.length);
     expect(new Date(job.expiresAt!).getTime() - new Date(job.finishedAt!).getTime()).toBe(24 * 3_600_000);
@@ -137,7 +127,7 @@ describe('data export of a town', () => {
     );
   });
 
-  it("contains every row of the town's tables, as JSON and CSV", async () => {
+  test("contains every row of the town's tables, as JSON and CSV", async () => {
     const einbeck = await townId('einbeck');
     const tables: Array<[string, string]> = [
       ['hubs', 'Hub'],
@@ -196,7 +186,7 @@ describe('data export of a town', () => {
     expect([...archive.raw['members.csv']!.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   });
 
-  it("contains no other town's rows", async () => {
+  test("contains no other town's rows", async () => {
     const foreignIds = await rows<{ id: string }>(`
       SELECT id::text FROM "Tenant" WHERE slug <> 'einbeck'
       UNION ALL SELECT x.id::text FROM "Hub" x JOIN "Tenant" t ON t.id = x."tenantId" WHERE t.slug <> 'einbeck'
@@ -211,7 +201,7 @@ describe('data export of a town', () => {
       expect(archive.text).not.toContain(foreign);
   });
 
-  it('contains no secrets: no password hashes, session or invitation tokens, no Stripe ids', async () => {
+  test('contains no secrets: no password hashes, session or invitation tokens, no Stripe ids', async () => {
     const secrets = await rows<{ s: string }>(`
       SELECT "passwordHash" AS s FROM "User" WHERE "passwordHash" IS NOT NULL
       UNION ALL SELECT "tokenHash" FROM "Session"
@@ -224,7 +214,7 @@ describe('data export of a town', () => {
     );
   });
 
-  it('is recorded in the audit log: started and downloaded, by whom', async () => {
+  test('is recorded in the audit log: started and downloaded, by whom', async () => {
     const events = await rows<{ action: string; actor: string }>(
       `SELECT a.action, u.email AS actor FROM "AuditLog" a JOIN "User" u ON u.id = a."actorUserId" WHERE a."targetId" = $1 ORDER BY a.id`,
       [exportId],
@@ -235,7 +225,9 @@ describe('data export of a town', () => {
     ]);
   });
 
-  it('is downloadable by its requester only: another user, another town and other roles get "not found" (or forbidden)', async () => {
+  test('is downloadable by its requester only: another user, another town and other roles get "not found" (or forbidden)', async ({
+    api,
+  }) => {
     const platform = await api.as(DEMO_USERS.platform);
     const sangerhausen = await api.as(DEMO_USERS.sangerhausenAdmin);
     const member = await api.as(DEMO_USERS.einbeckMember);
@@ -259,7 +251,9 @@ describe('data export of a town', () => {
     expect((await einbeckAdmin.exports.list({ tenant: 'einbeck' })).items.map((i) => i.id)).toContain(exportId);
   });
 
-  it('expires: after expiresAt the download is refused and the next export removes the archive', async () => {
+  test('expires: after expiresAt the download is refused and the next export removes the archive', async ({
+    superuser,
+  }) => {
     const { id } = await einbeckAdmin.exports.start({ tenant: 'einbeck' });
     await waitUntilDone(einbeckAdmin, 'einbeck', id);
     await superuser.query(`UPDATE "TenantExport" SET "expiresAt" = now() - interval '1 minute' WHERE id = $1`, [id]);
@@ -283,7 +277,7 @@ describe('data export of a town', () => {
 });
 
 describe('data export of a read-only (overdue) town', () => {
-  it('works while every other change is refused', async () => {
+  test('works while every other change is refused', async ({ api, superuser }) => {
     const zeitz = await townId('zeitz');
     // The billing row and the town row's copy together, as the billing webhook writes them.
     await superuser.query(

@@ -5,31 +5,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppClient } from '@hubwerk/db';
-import { useTestDatabase } from '@hubwerk/db/testing';
 import pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_USERS, seedDemo } from '../../../../../prisma/seed.ts';
+import { describe, expect } from 'vitest';
+import { DEMO_USERS } from '../../../../../prisma/seed.ts';
 import { startTestSmtp, type TestSmtp } from '../../testing/index.ts';
 import { createJobWorker, type JobWorker } from '../../jobs/worker.ts';
 import { createContext } from '../../context.ts';
 import { PUBLIC_LIMITS } from '../../rate-limits.ts';
-import { createTestApi, failure, type TestApi } from '../../test-support.ts';
+import { failure } from '../../test-support.ts';
 import { requestPasswordReset } from './password-reset.service.ts';
+import { fileFixtures, seededApiTest } from '../../testing/fixtures.ts';
 
-let api: TestApi;
-let superuser: pg.Client;
+const test = seededApiTest();
+const file = fileFixtures(test);
+
 let smtp: TestSmtp;
 let worker: JobWorker;
 let appUrl: string;
 
-beforeAll(async () => {
-  const db = await useTestDatabase({ fresh: true });
-  await seedDemo({ platformUrl: db.platformUrl });
-  api = createTestApi(db);
-  appUrl = db.appUrl;
-  superuser = new pg.Client({ connectionString: db.superuserUrl });
-  await superuser.connect();
+test.beforeAll(async ({ api, database }) => {
+  appUrl = database.appUrl;
+
   smtp = await startTestSmtp();
   worker = createJobWorker({
     platform: api.deps.platform,
@@ -39,23 +36,22 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   await worker?.stop();
   await smtp?.close();
-  await superuser?.end();
-  await api?.close();
 });
 
-beforeEach(() => {
+test.beforeEach(() => {
   smtp.received.length = 0;
 });
 
 const NEW_PASSWORD = 'ganz-neues-passwort-2026';
 const linkToken = (text: string) => /http:\/\/admin\.test\/reset-password\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
-const outboxCount = async () => Number((await superuser.query(`SELECT count(*) AS n FROM "OutboxEmail"`)).rows[0].n);
+const outboxCount = async () =>
+  Number((await file.superuser.query(`SELECT count(*) AS n FROM "OutboxEmail"`)).rows[0].n);
 
 describe('password reset', () => {
-  it('mails a German single-use link; the new password works and every old session ends', async () => {
+  test('mails a German single-use link; the new password works and every old session ends', async ({ api }) => {
     const user = DEMO_USERS.einbeckMember2;
     const [first, second] = [await api.as(user), await api.as(user)];
     expect(await api.caller().auth.requestPasswordReset({ email: user.toUpperCase() })).toEqual({ ok: true });
@@ -84,7 +80,7 @@ describe('password reset', () => {
     ).rejects.toThrow('errors.passwordReset.invalid');
   });
 
-  it('answers the same for an unknown address, and sends nothing', async () => {
+  test('answers the same for an unknown address, and sends nothing', async ({ api }) => {
     const before = await outboxCount();
     expect(await api.caller().auth.requestPasswordReset({ email: 'niemand@example.org' })).toEqual({ ok: true });
     expect(await outboxCount()).toBe(before);
@@ -92,7 +88,7 @@ describe('password reset', () => {
     expect(smtp.received).toEqual([]);
   });
 
-  it('rejects an expired link with a clear message and leaves the password', async () => {
+  test('rejects an expired link with a clear message and leaves the password', async ({ api, superuser }) => {
     const user = DEMO_USERS.zeitzAdmin;
     await api.caller().auth.requestPasswordReset({ email: user });
     await worker.drain();
@@ -107,7 +103,7 @@ describe('password reset', () => {
     await expect(api.as(user)).resolves.toBeDefined();
   });
 
-  it('a newer link replaces the older one; more than 3 requests an hour send no more mails', async () => {
+  test('a newer link replaces the older one; more than 3 requests an hour send no more mails', async ({ api }) => {
     const user = DEMO_USERS.sangerhausenAdmin;
     for (let i = 0; i < 5; i += 1)
       expect(await api.caller().auth.requestPasswordReset({ email: user })).toEqual({ ok: true });
@@ -133,14 +129,14 @@ describe('password reset', () => {
 
 describe('password reset without an account oracle', () => {
   const countOf = async (table: string) =>
-    Number((await superuser.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-  const contextFrom = (clientIp: string, db: AppClient = api.deps.db) =>
+    Number((await file.superuser.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+  const contextFrom = (clientIp: string, db: AppClient = file.api.deps.db) =>
     createContext(
-      { ...api.deps, db },
+      { ...file.api.deps, db },
       { requestId: randomUUID(), sessionToken: null, userAgent: 'vitest', clientIp, log: {} },
     );
 
-  it('answers without touching any account: the request only stores the address', async () => {
+  test('answers without touching any account: the request only stores the address', async ({ api }) => {
     // A database client that fails on everything but the request queue and the limiter's pool.
     const allowed = new Set<PropertyKey>(['passwordResetRequest', '$pool']);
     const guarded = new Proxy(api.deps.db, {
@@ -154,7 +150,10 @@ describe('password reset without an account oracle', () => {
     }
   });
 
-  it('leaves the same trace for a known and an unknown address until the worker ran; the app role cannot read it back', async () => {
+  test('leaves the same trace for a known and an unknown address until the worker ran; the app role cannot read it back', async ({
+    api,
+    superuser,
+  }) => {
     await worker.drain();
     smtp.received.length = 0;
     const [tokens, mails] = [await countOf('PasswordResetToken'), await countOf('OutboxEmail')];
@@ -181,7 +180,7 @@ describe('password reset without an account oracle', () => {
     expect(await countOf('PasswordResetToken')).toBe(tokens + 1);
   });
 
-  it('limits requests per client IP, the same for every address', async () => {
+  test('limits requests per client IP, the same for every address', async ({ superuser }) => {
     const ip = '203.0.113.80';
     for (let i = 0; i < PUBLIC_LIMITS.passwordResetIp.points; i += 1) {
       expect(
@@ -200,7 +199,9 @@ describe('password reset without an account oracle', () => {
     await superuser.query(`DELETE FROM "PasswordResetRequest"`);
   });
 
-  it('takes about the same time for both (measured and printed, not asserted: the structure above is the proof)', async () => {
+  test('takes about the same time for both (measured and printed, not asserted: the structure above is the proof)', async ({
+    superuser,
+  }) => {
     const rounds = 40;
     const time = async (email: (i: number) => string, prefix: string) => {
       const samples: number[] = [];
