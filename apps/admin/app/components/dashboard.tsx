@@ -57,7 +57,8 @@ export function TodayPanel({ today, slug }: { today: Today; slug: string }) {
           {hub.bookings.length === 0 ? (
             <p className="empty">{t('today.none')}</p>
           ) : (
-            <div className="table-wrap">
+            // Scrolls sideways on a phone: focusable and named, so a keyboard reaches all of it.
+            <div className="table-wrap" role="region" aria-label={t('today.caption', { hub: hub.name })} tabIndex={0}>
               <table className="table">
                 <caption className="visually-hidden">{t('today.caption', { hub: hub.name })}</caption>
                 <thead>
