@@ -1,6 +1,7 @@
 import { Form, Link, NavLink, useLocation } from '@remix-run/react';
 import { useT } from '~/i18n/use-t.ts';
 import type { Me } from '~/lib/api-types.ts';
+import { returnPath } from '~/lib/navigation.ts';
 import { activeTownSlug, TownSwitcher } from './town-switcher.tsx';
 
 /** The section's link is underlined on its sub-pages too; aria-current stays on the exact page. */
@@ -22,7 +23,7 @@ export function AppHeader({
   const switchableTowns = me
     ? [...me.tenants, ...partnerTowns].filter((town, i, all) => all.findIndex((o) => o.slug === town.slug) === i)
     : [];
-  const here = location.pathname + location.search;
+  const here = returnPath(location.pathname, location.search);
   const languageSwitch = (
     <Form method="post" action="/language" className="inline-form">
       <input type="hidden" name="lang" value={t('language.switchToLang')} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import routes from '../routes.ts';
-import { hubNavigation, PAGE_CRUMBS, townNavigation, type TownFacts } from './navigation.ts';
+import { hubNavigation, PAGE_CRUMBS, returnPath, townNavigation, type TownFacts } from './navigation.ts';
 
 const town = (over: Partial<TownFacts> = {}): TownFacts => ({
   slug: 'einbeck',
@@ -125,5 +125,13 @@ describe('breadcrumbs', () => {
       'routes/not-found',
     ]);
     expect(pages.filter((id) => !outside.has(id) && !(id in PAGE_CRUMBS))).toEqual([]);
+  });
+});
+
+describe('the way back after a form elsewhere', () => {
+  it('drops the ?index of a post to a start page and keeps the rest', () => {
+    expect(returnPath('/towns/einbeck', '?index')).toBe('/towns/einbeck');
+    expect(returnPath('/towns/einbeck/hubs/h1', '?index&day=2026-12-08')).toBe('/towns/einbeck/hubs/h1?day=2026-12-08');
+    expect(returnPath('/towns', '')).toBe('/towns');
   });
 });

@@ -148,3 +148,15 @@ export const PARENT_CRUMBS: Record<string, { to: string; label: MessageKey }> = 
   'routes/partner': { to: '/partners', label: 'partners.title' },
   'routes/partner-sso': { to: '/partners', label: 'partners.title' },
 };
+
+/**
+ * Where to come back to after a form elsewhere (language, ending support):
+ * this page's address without the `?index` Remix adds when a form posts to
+ * an index route (a town's or hub's start page), which is no page address.
+ */
+export function returnPath(pathname: string, search: string): string {
+  const params = new URLSearchParams(search);
+  params.delete('index');
+  const rest = params.toString();
+  return rest ? `${pathname}?${rest}` : pathname;
+}

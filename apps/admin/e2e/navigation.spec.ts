@@ -1,5 +1,7 @@
 /**
- * The town page: "Heute" for the town's staff (today's bookings of their
+ * The app shell and the town page. On a 390 px phone the header folds into
+ * a menu that opens without JavaScript, and breadcrumbs lead back up; at
+ * 1366 px the menu is laid out open. The town page: "Heute" for the town's staff (today's bookings of their
  * hubs with arrivals, the requests waiting for them, a link to the inbox)
  * and a new town's first steps for its admin, each ticked from real data and
  * dismissible. The navigation shows each role only what opens for it.
@@ -158,5 +160,73 @@ describe('first steps', () => {
     await page.reload();
     await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Zeitz');
     expect(await steps.count()).toBe(0);
+  });
+});
+
+describe('the shell', () => {
+  it('on a phone folds the header into a menu that opens without JavaScript; breadcrumbs lead back up', async () => {
+    const context = await stack.browser.newContext({
+      baseURL: stack.adminUrl,
+      locale: 'de-DE',
+      viewport: { width: 390, height: 844 },
+      javaScriptEnabled: false,
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await signIn(page, DEMO_USERS.einbeckAdmin);
+    // The header leaves the screen to the page: brand and menu toggle only.
+    const header = (await page.locator('header.site-header').boundingBox())!;
+    expect(header.height).toBeLessThan(120);
+    const password = page.getByRole('link', { name: 'Passwort ändern' });
+    expect(await password.isVisible()).toBe(false);
+    await page.locator('summary', { hasText: 'Menü' }).click();
+    await poll(() => password.isVisible()).toBe(true);
+    await poll(() => page.getByRole('link', { name: 'Kommunen', exact: true }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
+    await page.waitForURL('**/hubs/**');
+    await poll(() => page.getByRole('link', { name: 'Neuer Raum' }).isVisible()).toBe(true);
+
+    // The same at 390 px with JavaScript (axe runs in the page).
+    const phone = await newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await signIn(phone, DEMO_USERS.einbeckAdmin);
+    await expectNoAxeViolations(phone, 'town page, menu closed (390 px)');
+    const toggle = phone.locator('summary', { hasText: 'Menü' });
+    await toggle.click();
+    await poll(() => phone.getByRole('link', { name: 'Passwort ändern' }).isVisible()).toBe(true);
+    await expectNoAxeViolations(phone, 'menu open (390 px)');
+    await toggle.click();
+
+    await phone.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
+    await phone.waitForURL('**/hubs/**');
+    const crumbs = phone.getByRole('navigation', { name: 'Sie sind hier' });
+    await poll(() => crumbs.getByRole('link').allInnerTexts()).toEqual(['Start', 'Einbeck']);
+    await poll(() => crumbs.locator('[aria-current="page"]').innerText()).toBe('Digital Hub Einbeck');
+    await expectNoAxeViolations(phone, 'hub (390 px)');
+
+    await phone.getByRole('link', { name: 'Neuer Raum' }).click();
+    await phone.waitForURL('**/spaces/new');
+    await poll(() => crumbs.getByRole('link').allInnerTexts()).toEqual(['Start', 'Einbeck', 'Digital Hub Einbeck']);
+    // The page's heading is on the first screen.
+    const heading = (await phone.getByRole('heading', { level: 1 }).boundingBox())!;
+    expect(heading.y).toBeLessThan(600);
+    await expectNoAxeViolations(phone, 'new space (390 px)');
+    await crumbs.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
+    await phone.waitForURL((url) => /\/hubs\/[^/]+$/.test(url.pathname));
+  });
+
+  it('at 1366 px lays the menu out open, without its toggle', async () => {
+    const page = await newPage();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await signIn(page, DEMO_USERS.einbeckManager);
+    expect(await page.locator('summary', { hasText: 'Menü' }).isVisible()).toBe(false);
+    await poll(() => page.getByRole('link', { name: 'Passwort ändern' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('link', { name: 'Kommunen', exact: true }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Digital Hub Einbeck' }).click();
+    await page.waitForURL('**/hubs/**');
+    await page.getByRole('link', { name: 'Neuer Raum' }).click();
+    await page.waitForURL('**/spaces/new');
+    await bothWidths(page, 'new space');
   });
 });
