@@ -12,6 +12,7 @@ import {
 } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { AppHeader } from '~/components/app-header.tsx';
+import { Breadcrumbs } from '~/components/breadcrumbs.tsx';
 import { DEFAULT_LANG } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { SupportBanner } from '~/components/support-banner.tsx';
@@ -83,7 +84,14 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  const data = useRouteLoaderData<typeof loader>('root');
+  // Signed-in pages say where they are; the error page (below) has no place in the tree.
+  return (
+    <>
+      {data?.me ? <Breadcrumbs /> : null}
+      <Outlet />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

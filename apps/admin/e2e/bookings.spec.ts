@@ -102,6 +102,10 @@ describe('spaces and bookings', () => {
     await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Digital Hub Einbeck');
     await expectNoAxeViolations(page, 'hub');
 
+    // Creating a space is set-up, on a page of its own apart from booking.
+    await page.getByRole('link', { name: 'Neuer Raum' }).click();
+    await page.waitForURL('**/spaces/new');
+    await expectNoAxeViolations(page, 'new space');
     await page.getByLabel('Art des Raums').selectOption({ label: 'Co-Working-Bereich' });
     await page.getByLabel('Name', { exact: true }).fill('Co-Working Ost');
     // Eight seats: room for the seventh desk added below (a desk needs a seat).

@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../prisma/seed.ts';
-import routes from '../app/routes.ts';
+import { flatRoutes } from './support/route-list.ts';
 import { LEFT_LOGIN, openPage, signIn, type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
@@ -22,9 +22,7 @@ type Ids = Record<
 let zeitz: Ids;
 
 /** Town pages: every route under towns/:slug. Static siblings (towns/new) are no town's data. */
-const townRoutes = (routes as Array<{ path?: string; file: string }>).filter(
-  (r): r is { path: string; file: string } => typeof r.path === 'string' && r.path.startsWith('towns/:slug'),
-);
+const townRoutes = flatRoutes().filter((r) => r.path.startsWith('towns/:slug') && !r.layout);
 /** Resource routes (CSV, iCal) answer 404 without a page; the rest show the not-found page. */
 const isResource = (file: string) => file.endsWith('.ts') || /-(csv|ics)\.tsx$/.test(file);
 

@@ -65,11 +65,13 @@ describe('configuring a hub', () => {
     await page.getByRole('button', { name: `Feiertage ${year} übernehmen` }).click();
     await poll(() => page.getByRole('status').first().innerText()).toMatch(/^0 von \d+ Feiertagen/);
 
-    await page.getByLabel('Datum').fill(`${year}-12-24`);
-    await page.getByLabel('Öffnet').fill('10:00');
-    await page.getByLabel('Schließt').fill('13:00');
-    await page.getByLabel('Anlass').fill('Heiligabend');
-    await page.getByRole('button', { name: 'Sonderöffnungszeit speichern' }).click();
+    // The settings hold the weekly hours and closed days too: the special-hours form by its own button.
+    const special = page.locator('form', { has: page.getByRole('button', { name: 'Sonderöffnungszeit speichern' }) });
+    await special.getByLabel('Datum').fill(`${year}-12-24`);
+    await special.getByLabel('Öffnet').fill('10:00');
+    await special.getByLabel('Schließt').fill('13:00');
+    await special.getByLabel('Anlass').fill('Heiligabend');
+    await special.getByRole('button', { name: 'Sonderöffnungszeit speichern' }).click();
     await poll(() => page.getByRole('status').first().innerText()).toContain('Sonderöffnungszeit wurde gespeichert');
     await poll(() => page.locator('main').innerText()).toContain('10:00–13:00 – Heiligabend');
     await expectNoAxeViolations(page, 'hub settings (holidays, special hours)');

@@ -1,4 +1,5 @@
 import { Form, useLocation } from '@remix-run/react';
+import { returnPath } from '~/lib/navigation.ts';
 import { useT } from '~/i18n/use-t.ts';
 
 export interface RunningSupportSession {
@@ -31,7 +32,7 @@ export function SupportBanner({ sessions, userName }: { sessions: RunningSupport
             </p>
             <Form method="post" action="/support/end" className="inline-form">
               <input type="hidden" name="tenant" value={s.tenant.slug} />
-              <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+              <input type="hidden" name="redirectTo" value={returnPath(location.pathname, location.search)} />
               <button type="submit" className="button support-banner__end">
                 {t('support.end')}
               </button>

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { bundeslandName, localParts } from '@hubwerk/domain';
 import { ErrorSummary } from '~/components/error-summary.tsx';
 import { TextAreaField, TextField } from '~/components/field.tsx';
+import { OpeningHoursList } from '~/components/opening-hours.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
 import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
@@ -58,7 +59,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type Intent =
-  'saveProfile' | 'importHolidays' | 'setSpecialHours' | 'removeDay' | 'archiveHub' | 'unarchiveHub' | 'deleteHub';
+  | 'saveProfile'
+  | 'setOpeningHours'
+  | 'addClosedDay'
+  | 'importHolidays'
+  | 'setSpecialHours'
+  | 'removeDay'
+  | 'archiveHub'
+  | 'unarchiveHub'
+  | 'deleteHub';
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -106,6 +116,31 @@ export async function action({ request, params }: ActionFunctionArgs) {
           isPublic: form.get('isPublic') === 'on' ? 'on' : '',
         });
       return done('hubSettings.saved');
+    }
+    case 'setOpeningHours': {
+      const week = WEEKDAYS.flatMap((weekday) => {
+        const opensAt = text(form, `opens-${weekday}`);
+        const closesAt = text(form, `closes-${weekday}`);
+        return opensAt || closesAt ? [{ weekday, opensAt, closesAt }] : [];
+      });
+      const result = await mutate(request, () => api.spaces.setOpeningHours.mutate({ tenant: slug, hubId, week }));
+      if (!result.ok)
+        return failed(
+          result,
+          keepValues(
+            form,
+            WEEKDAYS.flatMap((d) => [`opens-${d}`, `closes-${d}`]),
+          ),
+        );
+      return done('hub.openingHoursSaved');
+    }
+    case 'addClosedDay': {
+      const note = text(form, 'note');
+      const result = await mutate(request, () =>
+        api.spaces.addClosedDay.mutate({ tenant: slug, hubId, date: text(form, 'date'), ...(note ? { note } : {}) }),
+      );
+      if (!result.ok) return failed(result, keepValues(form, ['date', 'note']));
+      return done('hub.closedDayAdded');
     }
     case 'importHolidays': {
       const year = Number.parseInt(text(form, 'year'), 10);
@@ -190,6 +225,18 @@ export default function HubSettings() {
     note: 'special-note',
   });
   const specialValues = (specialFailure?.values ?? {}) as Record<string, string>;
+  const hoursFields = Object.fromEntries(
+    WEEKDAYS.flatMap((d, i) => [
+      [`week.${i}.opensAt`, `opens-${d}`],
+      [`week.${i}.closesAt`, `closes-${d}`],
+    ]),
+  );
+  const hoursErrors = translateErrors(tr, failedFor('setOpeningHours')?.errors, hoursFields);
+  const hoursValues = failedFor('setOpeningHours')?.values as Record<string, string> | undefined;
+  const closedFailure = failedFor('addClosedDay');
+  const closedErrors = translateErrors(tr, closedFailure?.errors, { date: 'closed-date', note: 'closed-note' });
+  const closedValues = (closedFailure?.values ?? {}) as Record<string, string>;
+  const weekByDay = new Map(hours.week.map((w) => [w.weekday, w]));
   const otherErrors = translateErrors(tr, failedFor('importHolidays')?.errors ?? failedFor('removeDay')?.errors, {});
   const lifecycleFailure = failedFor('archiveHub') ?? failedFor('deleteHub') ?? failedFor('unarchiveHub');
   const lifecycleKey = lifecycleFailure?.errors.fieldErrors.hub?.[0];
@@ -201,19 +248,7 @@ export default function HubSettings() {
 
   return (
     <>
-      <PageHeader
-        title={t('hubSettings.title', { hub: profile.name })}
-        actions={
-          <>
-            <Link className="button button--secondary" to={hubPath}>
-              {profile.name}
-            </Link>
-            <Link className="button button--secondary" to={`${hubPath}/staff`}>
-              {t('hubStaff.link')}
-            </Link>
-          </>
-        }
-      />
+      <PageHeader title={t('hubSettings.title', { hub: profile.name })} />
       {result?.ok && result.notice ? (
         <p className="notice notice--success" role="status">
           {t(result.notice.key, result.notice.params)}
@@ -225,7 +260,14 @@ export default function HubSettings() {
         </p>
       ) : null}
       <ErrorSummary
-        items={[...lifecycleErrors, ...profileErrors.summary, ...specialErrors.summary, ...otherErrors.summary]}
+        items={[
+          ...lifecycleErrors,
+          ...profileErrors.summary,
+          ...hoursErrors.summary,
+          ...closedErrors.summary,
+          ...specialErrors.summary,
+          ...otherErrors.summary,
+        ]}
       />
       {confirm ? (
         <section aria-labelledby="confirm-title" className="card">
@@ -423,6 +465,57 @@ export default function HubSettings() {
         )}
       </section>
 
+      <section aria-labelledby="hours-title" className="card">
+        <h2 id="hours-title">{t('hub.openingHours')}</h2>
+        {hours.week.length === 0 ? <p className="empty">{t('hub.openingHoursEmpty')}</p> : null}
+        {canConfigure ? (
+          <Form
+            method="post"
+            noValidate
+            className="form"
+            key={result?.ok && result.intent === 'setOpeningHours' ? 'saved' : 'hours'}
+          >
+            <input type="hidden" name="intent" value="setOpeningHours" />
+            <p className="field__hint">{t('hub.openingHoursHint')}</p>
+            {WEEKDAYS.map((d) => {
+              const weekday = t(`hub.weekday.${d}`);
+              const current = weekByDay.get(d);
+              return (
+                <div className="form__row" key={d}>
+                  <TextField
+                    id={`opens-${d}`}
+                    name={`opens-${d}`}
+                    type="time"
+                    optional
+                    label={t('hub.opensAt', { day: weekday })}
+                    defaultValue={hoursValues?.[`opens-${d}`] ?? current?.opensAt ?? ''}
+                    errors={hoursErrors.byField[`week.${d - 1}.opensAt`]}
+                  />
+                  <TextField
+                    id={`closes-${d}`}
+                    name={`closes-${d}`}
+                    type="time"
+                    optional
+                    label={t('hub.closesAt', { day: weekday })}
+                    defaultValue={hoursValues?.[`closes-${d}`] ?? current?.closesAt ?? ''}
+                    errors={hoursErrors.byField[`week.${d - 1}.closesAt`]}
+                  />
+                </div>
+              );
+            })}
+            <div className="form__actions">
+              <SubmitButton
+                label={t('hub.saveOpeningHours')}
+                pendingLabel={t('hub.savingOpeningHours')}
+                pendingWhen={{ intent: 'setOpeningHours' }}
+              />
+            </div>
+          </Form>
+        ) : (
+          <OpeningHoursList week={hours.week} />
+        )}
+      </section>
+
       <section aria-labelledby="exceptions-title" className="card">
         <h2 id="exceptions-title">{t('hubSettings.exceptions')}</h2>
         <p>
@@ -462,6 +555,39 @@ export default function HubSettings() {
             ))}
           </ul>
         )}
+        {canConfigure ? (
+          <Form
+            method="post"
+            noValidate
+            className="form form--inline"
+            key={result?.ok && result.intent === 'addClosedDay' ? `closed-${hours.closedDays.length}` : 'closed'}
+          >
+            <input type="hidden" name="intent" value="addClosedDay" />
+            <TextField
+              id="closed-date"
+              name="date"
+              type="date"
+              label={t('hub.closedDay')}
+              defaultValue={closedValues.date}
+              errors={closedErrors.byField.date}
+            />
+            <TextField
+              id="closed-note"
+              name="note"
+              optional
+              label={t('hub.closedDayNote')}
+              defaultValue={closedValues.note}
+              errors={closedErrors.byField.note}
+              autoComplete="off"
+            />
+            <SubmitButton
+              variant="secondary"
+              label={t('hub.addClosedDay')}
+              pendingLabel={t('hub.addingClosedDay')}
+              pendingWhen={{ intent: 'addClosedDay' }}
+            />
+          </Form>
+        ) : null}
         <h3>{t('hubSettings.specialDaysTitle')}</h3>
         {hours.specialDays.length === 0 ? (
           <p className="empty">{t('hubSettings.noneSpecial')}</p>

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { bundeslandName } from '@hubwerk/domain';
 import { BillingBanner } from '~/components/billing-banner.tsx';
@@ -11,19 +11,28 @@ import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { keepValues, optionalText, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
+import { firstSteps } from '~/lib/dashboard.ts';
+import { checklistDismissed, dismissChecklist, loadSetup, loadToday } from '~/lib/dashboard.server.ts';
+import { FirstSteps, TodayPanel } from '~/components/dashboard.tsx';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   args.data ? [{ title: `${args.data.town.name} – Hubwerk` }] : pageTitle(args, 'notFound.title');
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireMe(request);
+  const me = await requireMe(request);
   const slug = params.slug ?? '';
   const api = await apiFor(request);
-  const [town, billing, approvals] = await Promise.all([
+  const [town, billing] = await Promise.all([
     load(request, () => api.tenants.get.query({ tenant: slug })),
     load(request, () => api.billing.status.query({ tenant: slug })),
-    load(request, () => api.approvals.pending.query({ tenant: slug, limit: 1 })),
+  ]);
+  const role = me.tenants.find((t) => t.slug === town.slug)?.role ?? null;
+  const [today, setup] = await Promise.all([
+    role && role !== 'member' ? loadToday(request, api, town) : null,
+    role === 'town-admin' && !(await checklistDismissed(request, me.user.id, town.slug))
+      ? loadSetup(request, api, town, billing.canView)
+      : null,
   ]);
   const partners = town.can.assignPartner
     ? (await load(request, () => api.partners.list.query({}))).items
@@ -34,12 +43,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     town: { ...town, bundeslandName: bundeslandName(town.bundesland) ?? town.bundesland },
     partners,
     billing,
-    // Only for those who decide requests somewhere in the town.
-    pendingApprovals: approvals.mayApprove ? approvals.total : null,
+    today,
+    steps: setup ? firstSteps(setup) : null,
   };
 }
 
-type Intent = 'createHub' | 'renameHub' | 'assignPartner';
+type Intent = 'createHub' | 'renameHub' | 'assignPartner' | 'dismissChecklist';
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -52,6 +61,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     data({ ok: false as const, intent, hubId: hubId ?? null, errors, values, notice: null }, { status: 400 });
 
   switch (intent) {
+    case 'dismissChecklist': {
+      const me = await requireMe(request);
+      throw redirect(`/towns/${encodeURIComponent(slug)}`, {
+        headers: { 'Set-Cookie': await dismissChecklist(request, me.user.id, slug) },
+      });
+    }
     case 'createHub': {
       const result = await mutate(request, () =>
         api.hubs.create.mutate({
@@ -124,7 +139,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Town() {
-  const { town, partners, billing, pendingApprovals } = useLoaderData<typeof loader>();
+  const { town, partners, billing, today, steps } = useLoaderData<typeof loader>();
   // Overdue towns can read but not change anything (the API enforces it; the forms say so).
   const locked = billing.readOnly !== null;
   const result = useActionData<typeof action>();
@@ -156,57 +171,7 @@ export default function Town() {
 
   return (
     <>
-      <PageHeader
-        title={town.name}
-        actions={
-          <>
-            <Link className="button button--secondary" to={`/towns/${encodeURIComponent(town.slug)}/bookings`}>
-              {t('hub.myBookings')}
-            </Link>
-            {pendingApprovals !== null ? (
-              <Link className="button button--secondary" to={`/towns/${encodeURIComponent(town.slug)}/approvals`}>
-                {t('approvals.link', { count: String(pendingApprovals) })}
-              </Link>
-            ) : null}
-            {town.can.readAudit ? (
-              <Link to={`/towns/${encodeURIComponent(town.slug)}/audit`} className="button button--secondary">
-                {t('town.auditLog')}
-              </Link>
-            ) : null}
-            {town.can.inviteStaff ? (
-              <Link to={`/towns/${encodeURIComponent(town.slug)}/staff`} className="button button--ghost">
-                {t('staff.link')}
-              </Link>
-            ) : null}
-            {/* Single sign-on is the town's (admins, its partner, the provider): not for hub managers, who may invite into their hubs only. */}
-            {town.can.inviteStaff && billing.canView ? (
-              <Link to={`/towns/${encodeURIComponent(town.slug)}/sso`} className="button button--ghost">
-                {t('sso.config.link')}
-              </Link>
-            ) : null}
-            {town.can.inviteStaff ? (
-              <Link to={`/towns/${encodeURIComponent(town.slug)}/organisations`} className="button button--ghost">
-                {t('organisations.link')}
-              </Link>
-            ) : null}
-            {town.can.startSupport ? (
-              <Link to={`/towns/${encodeURIComponent(town.slug)}/support`} className="button button--ghost">
-                {t('support.link')}
-              </Link>
-            ) : null}
-            {billing.canView ? (
-              <Link to={`/towns/${encodeURIComponent(town.slug)}/billing`} className="button button--ghost">
-                {t('billing.link')}
-              </Link>
-            ) : null}
-            {billing.canManage ? (
-              <Link to={`/towns/${encodeURIComponent(town.slug)}/export`} className="button button--ghost">
-                {t('exports.link')}
-              </Link>
-            ) : null}
-          </>
-        }
-      />
+      <PageHeader title={town.name} />
       <BillingBanner status={billing} slug={town.slug} showLink={billing.canView} />
       {result?.ok && result.notice ? (
         <p className="notice notice--success" role="status">
@@ -215,50 +180,8 @@ export default function Town() {
       ) : null}
       <ErrorSummary items={[...renameErrorSummary, ...createErrors.summary, ...assignErrors.summary]} />
 
-      <section aria-labelledby="facts-title" className="card">
-        <h2 id="facts-title">{t('town.facts')}</h2>
-        <dl className="facts">
-          <div>
-            <dt>{t('town.ags')}</dt>
-            <dd className="mono">{town.ags}</dd>
-          </div>
-          <div>
-            <dt>{t('town.bundesland')}</dt>
-            <dd>{town.bundeslandName}</dd>
-          </div>
-          <div>
-            <dt>{t('town.status')}</dt>
-            <dd>
-              <StatusBadge status={town.status} />
-            </dd>
-          </div>
-          <div>
-            <dt>{t('town.partner')}</dt>
-            <dd>{town.partner ? town.partner.name : <span className="muted">{t('town.noPartner')}</span>}</dd>
-          </div>
-        </dl>
-        {town.can.assignPartner ? (
-          <Form method="post" noValidate className="form form--inline" key={`assign-${town.partner?.id ?? 'none'}`}>
-            <input type="hidden" name="intent" value="assignPartner" />
-            <SelectField
-              id={assignFields.partnerId}
-              name="partnerId"
-              label={t('town.assignPartnerLabel')}
-              optional
-              placeholder={t('town.noPartner')}
-              options={partners}
-              defaultValue={valuesFor('assignPartner').partnerId ?? town.partner?.id ?? ''}
-              errors={assignErrors.byField.partnerId}
-            />
-            <SubmitButton
-              variant="secondary"
-              label={t('town.assignPartnerSubmit')}
-              pendingLabel={t('town.assignPartnerSubmitting')}
-              pendingWhen={{ intent: 'assignPartner' }}
-            />
-          </Form>
-        ) : null}
-      </section>
+      {steps && steps.some((step) => !step.done) ? <FirstSteps steps={steps} /> : null}
+      {today ? <TodayPanel today={today} slug={town.slug} /> : null}
 
       {locked ? (
         <p className="notice" id="billing-locked">
@@ -380,6 +303,51 @@ export default function Town() {
           </section>
         ) : null}
       </fieldset>
+
+      <section aria-labelledby="facts-title" className="card">
+        <h2 id="facts-title">{t('town.facts')}</h2>
+        <dl className="facts">
+          <div>
+            <dt>{t('town.ags')}</dt>
+            <dd className="mono">{town.ags}</dd>
+          </div>
+          <div>
+            <dt>{t('town.bundesland')}</dt>
+            <dd>{town.bundeslandName}</dd>
+          </div>
+          <div>
+            <dt>{t('town.status')}</dt>
+            <dd>
+              <StatusBadge status={town.status} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t('town.partner')}</dt>
+            <dd>{town.partner ? town.partner.name : <span className="muted">{t('town.noPartner')}</span>}</dd>
+          </div>
+        </dl>
+        {town.can.assignPartner ? (
+          <Form method="post" noValidate className="form form--inline" key={`assign-${town.partner?.id ?? 'none'}`}>
+            <input type="hidden" name="intent" value="assignPartner" />
+            <SelectField
+              id={assignFields.partnerId}
+              name="partnerId"
+              label={t('town.assignPartnerLabel')}
+              optional
+              placeholder={t('town.noPartner')}
+              options={partners}
+              defaultValue={valuesFor('assignPartner').partnerId ?? town.partner?.id ?? ''}
+              errors={assignErrors.byField.partnerId}
+            />
+            <SubmitButton
+              variant="secondary"
+              label={t('town.assignPartnerSubmit')}
+              pendingLabel={t('town.assignPartnerSubmitting')}
+              pendingWhen={{ intent: 'assignPartner' }}
+            />
+          </Form>
+        ) : null}
+      </section>
     </>
   );
 }
