@@ -257,7 +257,10 @@ describe('public holidays and special hours', () => {
     );
     expect(error).toMatchObject({
       code: 'BAD_REQUEST',
-      fieldErrors: { closesAt: ['validation.openingHours.closesBeforeOpens'] },
+      fieldErrors: {
+        opensAt: ['validation.openingHours.closesBeforeOpens'],
+        closesAt: ['validation.openingHours.closesBeforeOpens'],
+      },
     });
     expect(
       (

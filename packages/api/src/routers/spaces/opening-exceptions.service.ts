@@ -62,8 +62,10 @@ export async function setSpecialHours(
 ) {
   const opensAt = hhmmToMinutes(input.opensAt);
   const closesAt = hhmmToMinutes(input.closesAt);
+  // A rule between the two fields names both (either may be the wrong one).
   if (opensAt >= closesAt)
     throw new DomainError('BAD_REQUEST', 'errors.invalidInput', {
+      opensAt: ['validation.openingHours.closesBeforeOpens'],
       closesAt: ['validation.openingHours.closesBeforeOpens'],
     });
   await ctx.db.$transaction(async (tx) => {
