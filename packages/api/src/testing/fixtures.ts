@@ -10,7 +10,7 @@
  * });
  * ```
  */
-import { createDatabaseTest } from '@hubwerk/db/testing';
+import { createDatabaseTest } from '@hubwerk/db/testing/fixtures';
 import type pg from 'pg';
 import { DEMO_USERS, seedDemo } from '../../../../prisma/seed.ts';
 import { type Caller, createTestApi, type TestApi } from '../test-support.ts';

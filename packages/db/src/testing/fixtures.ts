@@ -3,7 +3,7 @@
  * set up on first use and torn down by vitest, never by hand.
  *
  * ```ts
- * import { databaseTest as test } from '@hubwerk/db/testing';
+ * import { databaseTest as test } from '@hubwerk/db/testing/fixtures';
  * test('…', async ({ database, superuser }) => { … });
  * ```
  *

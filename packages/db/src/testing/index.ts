@@ -8,4 +8,5 @@ export type { TestDatabaseContext } from './context.ts';
 export { watchedTables } from './watched-tables.ts';
 export { insertTowns, type TestTown } from './towns.ts';
 export { freePort } from './free-port.ts';
-export { databaseTest, createDatabaseTest } from './fixtures.ts';
+// The vitest fixtures are an entry point of their own (`@hubwerk/db/testing/fixtures`): they run vitest's
+// `test.extend` when imported, which fails outside a vitest run (the job worker child of the fault tests, tools).
