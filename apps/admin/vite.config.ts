@@ -56,6 +56,30 @@ export default defineConfig({
     // lives there too and would pick it up. One React only: the admin's 18.
     dedupe: ['react', 'react-dom'],
   },
+  optimizeDeps: {
+    // Every dependency the browser loads, bundled when the dev server starts: a dependency found only when a
+    // lazily discovered route is first opened makes Vite re-bundle and reload mid-session (a second copy of
+    // React in the page: "Invalid hook call"), which a fresh clone's first `npm run dev` would show.
+    include: [
+      'react',
+      'react-dom',
+      'react-dom/client',
+      'react/jsx-runtime',
+      'react/jsx-dev-runtime',
+      '@remix-run/react',
+      '@remix-run/router',
+      'turbo-stream',
+      'qrcode',
+      'rrule',
+      'zod',
+      '@hubwerk/domain > ical-generator',
+      // Imported by route modules' server code: scanned with them, so bundled up front as well.
+      '@remix-run/node',
+      '@remix-run/server-runtime',
+      '@remix-run/form-data-parser',
+      '@trpc/client',
+    ],
+  },
   ssr: {
     // Bundle the router packages so that `dedupe` applies to their React
     // imports on the server as well (externals resolve through Node instead).
