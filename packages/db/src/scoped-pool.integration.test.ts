@@ -283,6 +283,20 @@ describe.each(['wire', 'public'] as const)('the %s transport', (transport: Scope
       expect(after.rows).toHaveLength(HUBS);
       expect(await backendPid(pool)).not.toBe(pid);
     });
+
+    it('survives the server ending an idle pooled connection (restart, failover): no crash, the next query gets a fresh one', async () => {
+      const pool = onePool();
+      const town = towns[0]!;
+      const pid = await backendPid(pool);
+      await superuser.query('SELECT pg_terminate_backend($1)', [pid]);
+      // pg drops the idle connection and reports its end as 'error' on the pool: without the pool's own
+      // listener that is an uncaught exception (the run fails on it).
+      for (let i = 0; i < 100 && pool.totalCount > 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect(pool.totalCount).toBe(0);
+      const after = await scoped(town.id, () => pool.query<{ id: string }>(HUBS_OF, [[town.id]]));
+      expect(after.rows).toHaveLength(HUBS);
+      expect(await backendPid(pool)).not.toBe(pid);
+    });
   });
 
   describe('a scoped statement without parameters', () => {

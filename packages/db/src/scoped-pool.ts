@@ -127,6 +127,10 @@ export class ScopedPool extends pg.Pool {
       ].join(' '),
     } as pg.PoolConfig);
     this.#acquireTimeoutMillis = acquireTimeoutMillis;
+    // The server ending an idle pooled connection (restart, failover, idle timeout) is reported as 'error' on
+    // the pool, which discards that connection; without a listener the process would crash. Statements that
+    // fail reject on their own, and the API reports an outage once (database-outage.ts).
+    this.on('error', () => undefined);
     this.transport = TRANSPORTS[transport];
     this.transportName = transport;
   }
