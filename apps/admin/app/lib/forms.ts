@@ -74,6 +74,12 @@ export function text(form: FormData, name: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
+/** A whole number typed into a field; NaN for anything else (the API names the field then). */
+export function integer(form: FormData, name: string): number {
+  const value = text(form, name);
+  return /^-?\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
+}
+
 export function optionalText(form: FormData, name: string): string | undefined {
   const value = text(form, name);
   return value === '' ? undefined : value;

@@ -4,24 +4,17 @@ import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
-import type { MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
-import { keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
+import { BOOKING_RULE_FIELDS, RULE_LABELS } from '~/lib/space-rules.ts';
+import { integer, keepValues, text, translateErrors, type FormErrorKeys } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'hub.createSpace');
 
 const KINDS = ['event-room', 'showroom', 'coworking', 'meeting-room'] as const;
-const RULE_FIELDS = [
-  'granularityMinutes',
-  'minDurationMinutes',
-  'maxDurationMinutes',
-  'leadTimeMinutes',
-  'horizonDays',
-  'bufferMinutes',
-] as const;
+const RULE_FIELDS = BOOKING_RULE_FIELDS;
 const RULE_DEFAULTS: Record<(typeof RULE_FIELDS)[number], string> = {
   granularityMinutes: '30',
   minDurationMinutes: '30',
@@ -29,18 +22,6 @@ const RULE_DEFAULTS: Record<(typeof RULE_FIELDS)[number], string> = {
   leadTimeMinutes: '0',
   horizonDays: '90',
   bufferMinutes: '0',
-};
-const RULE_LABELS: Record<(typeof RULE_FIELDS)[number], MessageKey> = {
-  granularityMinutes: 'hub.granularity',
-  minDurationMinutes: 'hub.minDuration',
-  maxDurationMinutes: 'hub.maxDuration',
-  leadTimeMinutes: 'hub.leadTime',
-  horizonDays: 'hub.horizon',
-  bufferMinutes: 'hub.buffer',
-};
-const int = (form: FormData, name: string) => {
-  const value = text(form, name);
-  return /^-?\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
 };
 
 /** A new space in a hub: its own page, apart from booking (only for those who configure the hub). */
@@ -76,17 +57,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
       hubId,
       kind,
       name: text(form, 'name'),
-      capacity: int(form, 'capacity'),
+      capacity: integer(form, 'capacity'),
       amenities,
       ...(notes ? { accessibilityNotes: notes } : {}),
-      deskCount: kind === 'coworking' ? int(form, 'deskCount') || 0 : 0,
+      deskCount: kind === 'coworking' ? integer(form, 'deskCount') || 0 : 0,
       rules: {
-        granularityMinutes: int(form, 'granularityMinutes'),
-        minDurationMinutes: int(form, 'minDurationMinutes'),
-        maxDurationMinutes: int(form, 'maxDurationMinutes'),
-        leadTimeMinutes: int(form, 'leadTimeMinutes'),
-        horizonDays: int(form, 'horizonDays'),
-        bufferMinutes: int(form, 'bufferMinutes'),
+        granularityMinutes: integer(form, 'granularityMinutes'),
+        minDurationMinutes: integer(form, 'minDurationMinutes'),
+        maxDurationMinutes: integer(form, 'maxDurationMinutes'),
+        leadTimeMinutes: integer(form, 'leadTimeMinutes'),
+        horizonDays: integer(form, 'horizonDays'),
+        bufferMinutes: integer(form, 'bufferMinutes'),
         approvalRequired: form.get('approvalRequired') === 'on',
       },
     }),

@@ -8,7 +8,7 @@ import type { MessageKey } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, notFound, requireMe } from '~/lib/api.server.ts';
 import { requireSameOrigin } from '~/lib/csrf.server.ts';
-import { keepValues, text, translateErrors } from '~/lib/forms.ts';
+import { integer, keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { mutateWithParams } from '~/lib/mutate-with-params.server.ts';
 
@@ -51,10 +51,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { slug, space, confirm: pending };
 }
 
-const int = (form: FormData, name: string) => {
-  const value = text(form, name);
-  return /^-?\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
-};
 const list = (form: FormData, name: string) =>
   text(form, name)
     .split(',')
@@ -91,10 +87,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         spaceId,
         kind,
         name: text(form, 'name'),
-        capacity: int(form, 'capacity'),
+        capacity: integer(form, 'capacity'),
         amenities: list(form, 'amenities'),
         ...(notes ? { accessibilityNotes: notes } : {}),
-        deskCount: kind === 'coworking' ? int(form, 'deskCount') || 0 : 0,
+        deskCount: kind === 'coworking' ? integer(form, 'deskCount') || 0 : 0,
       });
     },
     archive: () => api.spaces.setArchived.mutate({ tenant: slug, spaceId, archived: true }),

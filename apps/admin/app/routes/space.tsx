@@ -5,12 +5,13 @@ import { ErrorSummary } from '~/components/error-summary.tsx';
 import { SelectField, TextField } from '~/components/field.tsx';
 import { PageHeader } from '~/components/page-header.tsx';
 import { SubmitButton } from '~/components/submit-button.tsx';
-import { DISPLAY_TIME_ZONE, type MessageKey } from '~/i18n/index.ts';
+import { DISPLAY_TIME_ZONE } from '~/i18n/index.ts';
 import { useT } from '~/i18n/use-t.ts';
 import { apiFor, load, mutate, notFound, requireMe } from '~/lib/api.server.ts';
 import { clipToMax, conflictItem, hhmm, localDate, suggestionText, whoText } from '~/lib/booking-format.ts';
 import { mutateBooking, toInstant } from '~/lib/bookings.server.ts';
-import { idempotencyKeyOf, keepValues, text, translateErrors } from '~/lib/forms.ts';
+import { BOOKING_RULE_FIELDS, RULE_LABELS } from '~/lib/space-rules.ts';
+import { idempotencyKeyOf, integer, keepValues, text, translateErrors } from '~/lib/forms.ts';
 import { allowance } from '~/lib/organisations.ts';
 import { pageTitle } from '~/lib/meta.ts';
 import { photoUrl } from '~/lib/photos.ts';
@@ -131,7 +132,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
               tenant: slug,
               spaceId,
               rules: {
-                ...Object.fromEntries(RULE_FIELDS.map((f) => [f, int(form, f)])),
+                ...Object.fromEntries(RULE_FIELDS.map((f) => [f, integer(form, f)])),
                 approvalRequired: form.get('approvalRequired') === 'on',
                 // Per-member limit (empty: none) and the public page (ADR 015).
                 memberDaysPerWeek: allowance(form, 'memberDaysPerWeek'),
@@ -267,28 +268,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   };
 }
 
-const RULE_FIELDS = [
-  'granularityMinutes',
-  'minDurationMinutes',
-  'maxDurationMinutes',
-  'leadTimeMinutes',
-  'horizonDays',
-  'bufferMinutes',
-  'checkInGraceMinutes',
-] as const;
-const RULE_LABELS: Record<(typeof RULE_FIELDS)[number], MessageKey> = {
-  granularityMinutes: 'hub.granularity',
-  minDurationMinutes: 'hub.minDuration',
-  maxDurationMinutes: 'hub.maxDuration',
-  leadTimeMinutes: 'hub.leadTime',
-  horizonDays: 'hub.horizon',
-  bufferMinutes: 'hub.buffer',
-  checkInGraceMinutes: 'hub.checkInGrace',
-};
-const int = (form: FormData, name: string) => {
-  const value = text(form, name);
-  return /^-?\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
-};
+const RULE_FIELDS = [...BOOKING_RULE_FIELDS, 'checkInGraceMinutes'] as const;
 
 const FIELDS = {
   forUserId: 'booking-for-member',
